@@ -1,0 +1,69 @@
+// `npm run bench`: C workloads run natively, under xos and under qemu-x86_64
+// (when installed); outputs must match. Prints times, guest instructions per
+// second (counted by the core) and the ratios xos/native and xos/qemu.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Machine } from '../src/api/index.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cache = join(process.env.XOS_TEST_CACHE ?? join(homedir(), '.cache', 'xos-test'), 'bench');
+mkdirSync(cache, { recursive: true });
+
+interface Workload { name: string; repeat: number }
+const only = process.argv.slice(2);
+const workloads: Workload[] = readdirSync(join(root, 'bench', 'c'))
+  .filter((f) => f.endsWith('.c'))
+  .map((f) => ({ name: f.slice(0, -2), repeat: f === 'hello.c' ? 20 : 1 }))
+  .filter((w) => only.length === 0 || only.includes(w.name));
+
+function build(name: string): string {
+  const src = join(root, 'bench', 'c', `${name}.c`);
+  const hash = createHash('sha256').update(readFileSync(src)).digest('hex').slice(0, 12);
+  const out = join(cache, `${name}-${hash}`);
+  if (!existsSync(out)) execFileSync('gcc', ['-O2', '-static', '-o', out, src, '-lm']);
+  return out;
+}
+
+function timeNative(cmd: string[], repeat: number): { ms: number; out: string } {
+  let out = '';
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < repeat; i++) {
+    const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed: ${r.stderr}`);
+    out = r.stdout;
+  }
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6 / repeat, out };
+}
+
+const hasQemu = spawnSync('qemu-x86_64', ['--version']).status === 0;
+const machine = await Machine.create({});
+const rows: string[][] = [['workload', 'native ms', 'qemu ms', 'xos ms', 'xos Minsn/s', 'xos/native', 'xos/qemu', 'output']];
+for (const w of workloads) {
+  const bin = build(w.name);
+  const native = timeNative([bin], w.repeat);
+  const qemu = hasQemu ? timeNative(['qemu-x86_64', bin], w.repeat) : undefined;
+  let xosMs = 0, insns = 0, out = '';
+  for (let i = 0; i < w.repeat; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = await machine.run([bin], {});
+    xosMs += Number(process.hrtime.bigint() - t0) / 1e6;
+    insns += r.instructions ?? 0;
+    out = r.stdoutText;
+    if (r.exitCode !== 0) { out = `exit ${r.exitCode} signal ${r.signal} ${r.stderrText.slice(0, 200)}`; break; }
+  }
+  xosMs /= w.repeat;
+  insns /= w.repeat;
+  const same = out === native.out && (!qemu || qemu.out === native.out);
+  rows.push([
+    w.name, native.ms.toFixed(1), qemu ? qemu.ms.toFixed(1) : '-', xosMs.toFixed(1),
+    (insns / (xosMs / 1000) / 1e6).toFixed(0), (xosMs / native.ms).toFixed(1) + 'x',
+    qemu ? (xosMs / qemu.ms).toFixed(1) + 'x' : '-', same ? 'same' : `DIFFERS: ${out.trim().slice(0, 60)}`,
+  ]);
+  console.error(`${w.name} done`);
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));

@@ -1,0 +1,103 @@
+// The interpreter loop: look up (or decode) the block at RIP, run its records.
+import {
+  S_RIP, S_NEXT_RIP, S_STOP, S_ICOUNT, S_EXIT_REASON, S_EXIT_OP, S_EXIT_LEN, S_BC_NEXT,
+  EXIT_BUDGET, EXIT_UD, INSN_SIZE, MAX_BLOCK_INSNS, FRAMES,
+} from './generated/layout';
+import { dispatch } from './generated/isa';
+import { decode, decFault, decEnd } from './decode';
+import { fetchAddr } from './mem';
+import { bcSlot, markCode, blocksFull, flushBlocks } from './blocks';
+import { tlbDropWrites } from './mem';
+import { exitWith, materialize } from './cpu';
+
+const HDR: u32 = 16; // block header: u32 count
+let scratch: usize = 0; // one-instruction block for code that crosses a page
+
+// The block starting at `rip`, decoding it if needed; 0 if the fetch faulted.
+function lookup(rip: u64): usize {
+  const p = fetchAddr(rip);
+  if (!p) return 0;
+  const phys = <u32>p;
+  const slot = bcSlot(phys);
+  if (load<u32>(slot) == phys) return load<u32>(slot, 4);
+  if (blocksFull(HDR + MAX_BLOCK_INSNS * INSN_SIZE)) flushBlocks();
+  const blk = <usize>load<u32>(S_BC_NEXT);
+  let d = blk + HDR;
+  let n: u32 = 0;
+  let a = rip;
+  let cacheable = true;
+  while (n < MAX_BLOCK_INSNS) {
+    const len = decode(a, d);
+    if (decFault) {
+      if (n == 0) return 0;
+      break; // the faulting instruction starts the next block
+    }
+    const crosses = ((a ^ (a + len - 1)) >> 12) != 0;
+    if (crosses) {
+      if (n > 0) break;
+      cacheable = false; // its second page may be remapped independently
+    }
+    n++;
+    a += len;
+    d += INSN_SIZE;
+    if (decEnd || crosses || (a & 0xfff) == 0) break;
+  }
+  store<u32>(blk, n);
+  if (!cacheable) {
+    // keep it outside the cache; it is run once and decoded again next time
+    if (!scratch) scratch = heap.alloc(HDR + INSN_SIZE);
+    memory.copy(scratch, blk, HDR + INSN_SIZE);
+    return scratch;
+  }
+  store<u32>(S_BC_NEXT, <u32>d);
+  const frame = phys & ~0xfff;
+  markCode(frame);
+  tlbDropWrites(frame);
+  store<u32>(slot, phys);
+  store<u32>(slot + 4, <u32>blk);
+  return blk;
+}
+
+// Run up to about `budget` instructions. Returns the exit reason.
+export function run(budget: i32): u32 {
+  store<u32>(S_STOP, 0);
+  store<u32>(S_EXIT_REASON, EXIT_BUDGET);
+  let done: i64 = 0;
+  let rip = load<u64>(S_RIP);
+  while (done < budget) {
+    const blk = lookup(rip);
+    if (!blk) break;
+    const n = load<u32>(blk);
+    let d = blk + HDR;
+    for (let i: u32 = 0; i < n; i++) {
+      const op = <u32>load<u16>(d);
+      if (op == 0) {
+        store<u32>(S_EXIT_OP, 0);
+        store<u32>(S_EXIT_LEN, load<u8>(d, 2));
+        exitWith(EXIT_UD, false);
+        break;
+      }
+      const next = rip + load<u8>(d, 2);
+      store<u64>(S_NEXT_RIP, next);
+      dispatch(op, d);
+      done++;
+      const s = load<u32>(S_STOP);
+      if (s) {
+        if (s == 1) { done--; break; }
+        store<u32>(S_STOP, 0);
+        rip = load<u64>(S_NEXT_RIP);
+        store<u64>(S_RIP, rip);
+        break;
+      }
+      rip = load<u64>(S_NEXT_RIP);
+      store<u64>(S_RIP, rip);
+      d += INSN_SIZE;
+    }
+    if (load<u32>(S_STOP)) break;
+  }
+  // an instruction that leaves run() after completing (syscall) counts as retired
+  if (load<u32>(S_EXIT_REASON) == 1) done++;
+  store<u64>(S_ICOUNT, load<u64>(S_ICOUNT) + <u64>done);
+  materialize(); // the kernel reads RFLAGS directly
+  return load<u32>(S_EXIT_REASON);
+}

@@ -1,0 +1,117 @@
+// The TypeScript side of core.wasm: instantiation and typed access to the CPU
+// state at the offsets declared in tools/layout.mjs.
+import * as L from '../generated/layout.js';
+
+export interface CoreImports {
+  // Resolve a page fault (demand paging, copy-on-write, stack growth); 1 = retry.
+  pageFault(addr: number, access: number): number;
+  random32(): number;
+}
+
+interface CoreExports {
+  memory: WebAssembly.Memory;
+  run(budget: number): number;
+  tlbFlush(): void;
+  flushBlocks(): void;
+  frameChanged(frame: number): void;
+  decodeAt(addr: bigint): number;
+}
+
+export const enum Exit {
+  Budget = 0, Syscall = 1, PageFault = 2, Undefined = 3, DivideError = 4, Breakpoint = 5, Halt = 6,
+  GeneralProtection = 7, FloatingPoint = 8,
+}
+
+// Bytes of CPU state saved per task on a switch (GPRs through the vector registers).
+export const STATE_SAVE_SIZE = L.S_XMM + 32 * 16 - L.STATE;
+
+export class Core {
+  readonly memory: WebAssembly.Memory;
+  private readonly x: CoreExports;
+  private dv!: DataView;
+  private u8!: Uint8Array;
+  private buffer!: ArrayBuffer;
+
+  private constructor(instance: WebAssembly.Instance) {
+    this.x = instance.exports as unknown as CoreExports;
+    this.memory = this.x.memory;
+    this.refresh();
+    this.x.tlbFlush();
+    this.x.flushBlocks();
+    this.setU32(L.S_FPU_CW, 0x37f);
+    this.setU32(L.S_FPU_TAG, 0xff);
+    this.setU32(L.S_MXCSR, 0x1f80);
+    this.setU64(L.S_RFLAGS, 0x202n);
+  }
+
+  static async create(module: WebAssembly.Module, imports: CoreImports): Promise<Core> {
+    const instance = await WebAssembly.instantiate(module, {
+      env: {
+        pageFault: (addr: bigint, access: number) => imports.pageFault(Number(addr), access),
+        random32: () => imports.random32(),
+        abort: () => { throw new Error('core aborted'); },
+      },
+    });
+    return new Core(instance);
+  }
+
+  // Views must be renewed whenever the memory grows.
+  refresh(): void {
+    if (this.buffer === this.memory.buffer) return;
+    this.buffer = this.memory.buffer;
+    this.dv = new DataView(this.buffer);
+    this.u8 = new Uint8Array(this.buffer);
+  }
+  get bytes(): Uint8Array { this.refresh(); return this.u8; }
+  get view(): DataView { this.refresh(); return this.dv; }
+
+  run(budget: number): Exit { return this.x.run(budget) as Exit; }
+  tlbFlush(): void { this.x.tlbFlush(); }
+  flushBlocks(): void { this.x.flushBlocks(); }
+  frameChanged(frame: number): void { this.x.frameChanged(frame); }
+  decodeAt(addr: number): { id: number; len: number } {
+    const id = this.x.decodeAt(BigInt(addr));
+    return { id, len: this.u32(L.S_EXIT_LEN) };
+  }
+
+  u32(off: number): number { return this.view.getUint32(off, true); }
+  setU32(off: number, v: number): void { this.view.setUint32(off, v, true); }
+  u64(off: number): bigint { return this.view.getBigUint64(off, true); }
+  setU64(off: number, v: bigint): void { this.view.setBigUint64(off, BigInt.asUintN(64, v), true); }
+  // A 64-bit value as a JS number (exact below 2^53).
+  num(off: number): number {
+    const dv = this.view;
+    return dv.getUint32(off + 4, true) * 0x100000000 + dv.getUint32(off, true);
+  }
+  setNum(off: number, v: number): void {
+    const dv = this.view;
+    dv.setUint32(off, v >>> 0, true);
+    dv.setUint32(off + 4, Math.floor(v / 0x100000000) >>> 0, true);
+  }
+
+  reg(i: number): bigint { return this.u64(L.S_GPR + i * 8); }
+  setReg(i: number, v: bigint): void { this.setU64(L.S_GPR + i * 8, v); }
+  regNum(i: number): number { return this.num(L.S_GPR + i * 8); }
+  setRegNum(i: number, v: number): void { this.setNum(L.S_GPR + i * 8, v); }
+  // Low 32 bits of a register, signed.
+  regI32(i: number): number { return this.view.getInt32(L.S_GPR + i * 8, true); }
+  get rip(): number { return this.num(L.S_RIP); }
+  set rip(v: number) { this.setNum(L.S_RIP, v); }
+  get exitAddr(): number { return this.num(L.S_EXIT_ADDR); }
+  get exitAccess(): number { return this.u32(L.S_EXIT_ACCESS); }
+  get exitOp(): number { return this.u32(L.S_EXIT_OP); }
+  get icount(): bigint { return this.u64(L.S_ICOUNT); }
+  get ptRoot(): number { return this.u32(L.S_PT_ROOT); }
+  set ptRoot(v: number) { if (v !== this.u32(L.S_PT_ROOT)) { this.setU32(L.S_PT_ROOT, v); this.x.tlbFlush(); } }
+  get fsBase(): number { return this.num(L.S_FS_BASE); }
+  set fsBase(v: number) { this.setNum(L.S_FS_BASE, v); }
+  get gsBase(): number { return this.num(L.S_GS_BASE); }
+  set gsBase(v: number) { this.setNum(L.S_GS_BASE, v); }
+
+  // RFLAGS, with the lazily computed arithmetic flags folded in by the core on exit.
+  get rflags(): bigint { return this.u64(L.S_RFLAGS); }
+  set rflags(v: bigint) { this.setU64(L.S_RFLAGS, v | 2n); this.setU32(L.S_LF_OP, 0); }
+
+  saveState(to: Uint8Array): void { to.set(this.bytes.subarray(L.STATE, L.STATE + STATE_SAVE_SIZE)); }
+  loadState(from: Uint8Array): void { this.bytes.set(from, L.STATE); this.setU32(L.S_LF_OP, 0); }
+}

@@ -1,0 +1,56 @@
+// The initial process stack: argc, argv, envp, auxv and the strings they point to.
+import { AddressSpace, STACK_TOP, PROT_READ, PROT_WRITE } from '../mm/address-space.js';
+
+export const AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
+  AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
+  AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33,
+  AT_MINSIGSTKSZ = 51;
+
+export const INITIAL_STACK = 132 * 1024;
+
+export interface StackSpec {
+  argv: Uint8Array[];
+  envp: Uint8Array[];
+  execfn: Uint8Array;
+  random: Uint8Array; // 16 bytes for AT_RANDOM
+  auxv: [number, number][]; // without AT_RANDOM, AT_EXECFN, AT_PLATFORM, AT_NULL
+}
+
+// Map the stack and fill it; returns the initial RSP.
+export function buildStack(mm: AddressSpace, s: StackSpec): number {
+  if (!mm.map(STACK_TOP - INITIAL_STACK, INITIAL_STACK, PROT_READ | PROT_WRITE, { growsDown: true, name: '[stack]' })) {
+    throw new RangeError('out of memory for the stack');
+  }
+  const enc = new TextEncoder();
+  let p = STACK_TOP - 8;
+  const put = (bytes: Uint8Array): number => {
+    p -= bytes.length;
+    if (!mm.write(p, bytes)) throw new RangeError('argument list too long');
+    return p;
+  };
+  const z = (b: Uint8Array) => { const o = new Uint8Array(b.length + 1); o.set(b); return o; };
+  const execfn = put(z(s.execfn));
+  const envAddrs: number[] = [];
+  for (let i = s.envp.length - 1; i >= 0; i--) envAddrs.unshift(put(z(s.envp[i])));
+  const argAddrs: number[] = [];
+  for (let i = s.argv.length - 1; i >= 0; i--) argAddrs.unshift(put(z(s.argv[i])));
+  const platform = put(enc.encode('x86_64\0'));
+  p -= p % 16;
+  const random = put(s.random);
+  p -= p % 16;
+  const aux: [number, number][] = [...s.auxv, [AT_RANDOM, random], [AT_EXECFN, execfn], [AT_PLATFORM, platform], [AT_NULL, 0]];
+  const words = 1 + argAddrs.length + 1 + envAddrs.length + 1 + aux.length * 2;
+  let sp = p - words * 8;
+  sp -= sp % 16;
+  if (sp < STACK_TOP - INITIAL_STACK + 4096) throw new RangeError('argument list too long');
+  const vec = new BigUint64Array(words);
+  let i = 0;
+  vec[i++] = BigInt(argAddrs.length);
+  for (const a of argAddrs) vec[i++] = BigInt(a);
+  vec[i++] = 0n;
+  for (const a of envAddrs) vec[i++] = BigInt(a);
+  vec[i++] = 0n;
+  for (const [k, v] of aux) { vec[i++] = BigInt(k); vec[i++] = BigInt.asUintN(64, BigInt(v)); }
+  if (!mm.write(sp, new Uint8Array(vec.buffer))) throw new RangeError('argument list too long');
+  return sp;
+}

@@ -1,0 +1,114 @@
+// The Node.js host: clocks, entropy, stdio and host directories from node:*.
+import { readFileSync, writeSync, readSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { webcrypto } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Host, HostInput, HostOutput } from '../host.js';
+import { nodeHostDirectory } from './hostfs.js';
+
+const startHr = process.hrtime.bigint();
+const startReal = BigInt(Date.now()) * 1_000_000n;
+
+let coreModule: WebAssembly.Module | undefined;
+// The compiled core (build/core.wasm, made by `npm install`).
+export function loadCoreModule(): WebAssembly.Module {
+  if (!coreModule) {
+    const path = fileURLToPath(new URL('../../../../build/core.wasm', import.meta.url));
+    coreModule = new WebAssembly.Module(readFileSync(path));
+  }
+  return coreModule;
+}
+
+// Output to a host file descriptor, synchronously (retrying while a pipe is full).
+export function fdOutput(fd: number): HostOutput {
+  return {
+    isTTY: isatty(fd),
+    write(data: Uint8Array) {
+      let off = 0;
+      while (off < data.length) {
+        try {
+          off += writeSync(fd, data, off, data.length - off);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'EAGAIN') continue;
+          if (code === 'EPIPE') return;
+          throw e;
+        }
+      }
+    },
+  };
+}
+
+export function captureOutput(chunks: Uint8Array[]): HostOutput {
+  return { isTTY: false, write: (data) => { chunks.push(data.slice()); } };
+}
+
+export function bytesInput(data: Uint8Array): HostInput {
+  let pos = 0;
+  return {
+    isTTY: false,
+    read(max) {
+      if (pos >= data.length) return 'eof';
+      const out = data.subarray(pos, pos + max);
+      pos += out.length;
+      return out;
+    },
+    wait: () => Promise.resolve(),
+  };
+}
+
+// The process's own stdin, read through the event loop so a guest waiting for input does not stall timers.
+export function processInput(): HostInput {
+  const queue: Uint8Array[] = [];
+  let ended = false;
+  let started = false;
+  let waiters: (() => void)[] = [];
+  const notify = () => { const w = waiters; waiters = []; for (const f of w) f(); };
+  const start = () => {
+    if (started) return;
+    started = true;
+    process.stdin.on('data', (b: Buffer) => { queue.push(new Uint8Array(b)); process.stdin.pause(); notify(); });
+    process.stdin.on('end', () => { ended = true; notify(); });
+    process.stdin.on('error', () => { ended = true; notify(); });
+  };
+  return {
+    isTTY: isatty(0),
+    read(max) {
+      start();
+      if (queue.length) {
+        const head = queue[0];
+        if (head.length <= max) { queue.shift(); return head; }
+        queue[0] = head.subarray(max);
+        return head.subarray(0, max);
+      }
+      if (ended) return 'eof';
+      process.stdin.resume();
+      return null;
+    },
+    wait() {
+      start();
+      if (queue.length || ended) return Promise.resolve();
+      process.stdin.resume();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+  };
+}
+void readSync;
+
+export interface NodeHostOptions { stdin?: HostInput; stdout?: HostOutput; stderr?: HostOutput }
+
+export function createNodeHost(opts: NodeHostOptions = {}): Host {
+  return {
+    realtimeNs: () => startReal + (process.hrtime.bigint() - startHr),
+    monotonicNs: () => process.hrtime.bigint(),
+    cpuTimeNs: () => { const u = process.cpuUsage(); return BigInt(u.user + u.system) * 1000n; },
+    random: (into) => { for (let o = 0; o < into.length; o += 65536) webcrypto.getRandomValues(into.subarray(o, o + 65536)); },
+    stdin: opts.stdin ?? processInput(),
+    stdout: opts.stdout ?? fdOutput(1),
+    stderr: opts.stderr ?? fdOutput(2),
+    yield: () => new Promise((resolve) => setImmediate(resolve)),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    hostDirectory: (path, o) => nodeHostDirectory(path, o),
+    terminalSize: () => (isatty(1) && process.stdout.columns ? { rows: process.stdout.rows, cols: process.stdout.columns } : undefined),
+  };
+}

@@ -1,0 +1,111 @@
+// execve: replace a process's image with a new program.
+import type { Kernel } from './kernel.js';
+import type { Task } from './task.js';
+import { AddressSpace } from '../mm/address-space.js';
+import { parseElf, loadElf, ElfError, FileImage } from '../elf/elf.js';
+import { buildStack, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_HWCAP2, AT_CLKTCK, AT_SECURE, AT_MINSIGSTKSZ } from '../elf/stack.js';
+import { ENOEXEC, ENOMEM, E2BIG, ELOOP } from './errno.js';
+import { SIG_IGN, SIG_DFL } from './task.js';
+import * as L from '../generated/layout.js';
+
+// A failure to start the first program, with the exit status a shell would give.
+export class ExecError extends Error {
+  constructor(message: string, readonly status: number) { super(message); }
+}
+
+const PIE_BASE = 0x5555_5555_4000;
+// CPUID.1:EDX, as the core reports it (AT_HWCAP on x86-64 is that word)
+const HWCAP = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 24) | (1 << 25) | (1 << 26);
+
+// Returns 0 on success (registers set for the new image) or -errno.
+export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0, given?: FileImage): number {
+  const r = given ? { image: given, path } : k.vfs.openExec(t, path);
+  if (typeof r === 'number') return r;
+  const image = r.image;
+  const head = image.read(0, 256);
+  if (head[0] === 0x23 && head[1] === 0x21) return execScript(k, t, r.path, head, argv, envp, depth);
+  let info;
+  try {
+    info = parseElf(image);
+  } catch (e) {
+    if (e instanceof ElfError) { k.lastExecError = e.message; return -ENOEXEC; }
+    throw e;
+  }
+  if (info.interp) {
+    k.lastExecError = `dynamically linked executables (interpreter ${info.interp}) are not supported yet`;
+    return -ENOEXEC;
+  }
+  const p = t.proc;
+  const mm = new AddressSpace(k.core, k.phys, k.account);
+  mm.asLimit = p.mm.asLimit;
+  let sp: number, entry: number;
+  try {
+    const loaded = loadElf(mm, image, info, PIE_BASE);
+    mm.brkStart = mm.brk = loaded.end;
+    const random = new Uint8Array(16);
+    k.host.random(random);
+    const c = p.creds;
+    sp = buildStack(mm, {
+      argv, envp, execfn: new TextEncoder().encode(r.path), random,
+      auxv: [
+        [AT_PHDR, loaded.phdr], [AT_PHENT, 56], [AT_PHNUM, info.phnum], [AT_PAGESZ, 4096], [AT_BASE, 0],
+        [AT_FLAGS, 0], [AT_ENTRY, loaded.entry], [AT_UID, c.uid], [AT_EUID, c.euid], [AT_GID, c.gid],
+        [AT_EGID, c.egid], [AT_HWCAP, HWCAP], [AT_HWCAP2, 0], [AT_CLKTCK, 100], [AT_SECURE, 0],
+        [AT_MINSIGSTKSZ, 2048],
+      ],
+    });
+    entry = loaded.entry;
+  } catch (e) {
+    mm.destroy();
+    if (e instanceof ElfError) { k.lastExecError = e.message; return -ENOEXEC; }
+    if (e instanceof RangeError) return /too long/.test(e.message) ? -E2BIG : -ENOMEM;
+    throw e;
+  }
+  // the point of no return
+  const old = p.mm;
+  p.mm = mm;
+  k.core.setU32(L.S_PT_ROOT, mm.root);
+  k.core.tlbFlush();
+  old.destroy();
+  p.files.closeOnExec();
+  for (const a of p.sigactions) if (a.handler !== SIG_IGN) { a.handler = SIG_DFL; a.flags = 0; a.mask = 0n; }
+  p.exe = r.path;
+  p.argv = argv;
+  p.envp = envp;
+  t.altstack = { sp: 0, size: 0, flags: 2 };
+  resetRegisters(k, sp, entry);
+  return 0;
+}
+
+function resetRegisters(k: Kernel, sp: number, entry: number): void {
+  const c = k.core;
+  for (let i = 0; i < 16; i++) c.setReg(i, 0n);
+  c.setRegNum(4, sp);
+  c.rip = entry;
+  c.rflags = 0x202n;
+  c.fsBase = 0;
+  c.gsBase = 0;
+  c.setU32(L.S_FPU_CW, 0x37f);
+  c.setU32(L.S_FPU_SW, 0);
+  c.setU32(L.S_FPU_TOP, 0);
+  c.setU32(L.S_FPU_TAG, 0xff);
+  c.setU32(L.S_MXCSR, 0x1f80);
+  c.bytes.fill(0, L.S_XMM, L.S_XMM + 32 * 16);
+}
+
+// "#!interpreter [arg]" scripts.
+function execScript(k: Kernel, t: Task, path: string, head: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], depth: number): number {
+  if (depth >= 4) return -ELOOP;
+  let end = head.indexOf(10);
+  if (end < 0) end = head.length;
+  const line = new TextDecoder().decode(head.subarray(2, end)).trim();
+  if (!line) return -ENOEXEC;
+  const sp = line.search(/[ \t]/);
+  const interp = sp < 0 ? line : line.slice(0, sp);
+  const arg = sp < 0 ? '' : line.slice(sp).trim();
+  const enc = new TextEncoder();
+  const newArgv = [enc.encode(interp), ...(arg ? [enc.encode(arg)] : []), enc.encode(path), ...argv.slice(1)];
+  return execve(k, t, interp, newArgv, envp, depth + 1);
+}
+
+export type { FileImage };

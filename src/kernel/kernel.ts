@@ -1,0 +1,293 @@
+// The kernel: processes and tasks, the scheduler loop that runs them on the
+// core, syscall dispatch, and turning CPU exits into signals.
+import { Core, Exit } from '../core/core.js';
+import { PhysMem } from '../mm/phys.js';
+import { AddressSpace, CommitAccount } from '../mm/address-space.js';
+import type { Host } from '../host/host.js';
+import type { FsBackend } from '../fs/backend.js';
+import { Vfs } from '../fs/vfs.js';
+import { FdTable } from './fd-table.js';
+import { Process, Task } from './task.js';
+import { Args } from './args.js';
+import { Blocked } from './blocked.js';
+import { NO_RESULT } from './syscall.js';
+import { SYSCALLS, formatCall, formatResult } from './syscall-table.js';
+import { ENOSYS } from './errno.js';
+
+const ERRNO_TEXT: Record<number, string> = { 13: 'Permission denied', 21: 'Is a directory', 20: 'Not a directory', 40: 'Too many levels of symbolic links', 12: 'Out of memory', 7: 'Argument list too long' };
+import {
+  deliverSignals, forceSignal, SIGSEGV, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
+  ILL_ILLOPN, FPE_INTDIV, SIGKILL,
+} from './signal.js';
+import { execve, ExecError } from './exec.js';
+import type { FileImage } from '../elf/elf.js';
+import { ISA_FORMS } from '../generated/isa.js';
+import * as L from '../generated/layout.js';
+
+export interface KernelOptions {
+  host: Host;
+  coreModule: WebAssembly.Module;
+  root: FsBackend;
+  memory?: number; // bytes of guest memory (default 2 GiB)
+  strace?: boolean;
+}
+
+const SLICE = 1_000_000; // instructions per run() call
+const YIELD_MS = 20; // give the event loop a turn at least this often
+
+export class Kernel {
+  readonly processes = new Map<number, Process>();
+  readonly tasks: Task[] = [];
+  vfs!: Vfs;
+  strace: boolean;
+  lastFaultAccess = 0;
+  lastFaultPresent = false;
+  lastExecError = '';
+  private current?: Task;
+  private nextPid = 1;
+  private reported = new Set<string>();
+  private wake?: () => void;
+  private running = false;
+  private exitWaiters = new Map<Process, ((status: number) => void)[]>();
+  private readonly args: Args;
+  readonly account: CommitAccount;
+
+  private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions) {
+    this.strace = !!opts.strace;
+    this.args = new Args(core);
+    this.account = new CommitAccount(opts.memory ?? 2 ** 31);
+  }
+
+  static async create(opts: KernelOptions): Promise<Kernel> {
+    let k!: Kernel;
+    const core = await Core.create(opts.coreModule, {
+      pageFault: (addr, access) => (k.current?.proc.mm.fault(addr, access & 7) ? 1 : (k.noteFault(access), 0)),
+      random32: () => { const b = new Uint8Array(4); opts.host.random(b); return new DataView(b.buffer).getUint32(0, true); },
+    });
+    const memory = opts.memory ?? 2 ** 31;
+    // page tables live in guest memory too: allow some room beyond the commit limit
+    const phys = new PhysMem(core, memory + Math.min(memory / 8, 256 * 2 ** 20));
+    k = new Kernel(opts.host, core, phys, opts);
+    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k });
+    return k;
+  }
+
+  private noteFault(access: number): void {
+    this.lastFaultAccess = access & 7;
+    this.lastFaultPresent = (access & 0x100) !== 0;
+  }
+
+  warnOnce(key: string, message: string): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.host.stderr.write(new TextEncoder().encode(`xos: ${message}\n`));
+  }
+
+  // --- processes -------------------------------------------------------------
+  newPid(): number { return this.nextPid++; }
+
+  // Start a program as a new process (a child of no one, like init). Throws ExecError.
+  spawn(path: string, argv: string[], env: string[], cwd: string, image?: FileImage): Process {
+    const enc = new TextEncoder();
+    const pid = this.newPid();
+    const mm = new AddressSpace(this.core, this.phys, this.account);
+    const files = new FdTable();
+    files.install(this.vfs.stdinFile(), false);
+    files.install(this.vfs.stdoutFile(), false);
+    files.install(this.vfs.stderrFile(), false);
+    const p = new Process(pid, mm, files, { cwd, umask: 0o022 }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
+    const t = new Task(pid, p);
+    p.threads.push(t);
+    this.processes.set(pid, p);
+    this.tasks.push(t);
+    this.current = t;
+    this.core.ptRoot = mm.root;
+    if (!image && !path.includes('/')) path = this.searchPath(t, path, env);
+    const r = execve(this, t, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), 0, image);
+    if (typeof r === 'number') {
+      this.tasks.splice(this.tasks.indexOf(t), 1);
+      this.processes.delete(pid);
+      files.closeAll();
+      mm.destroy();
+      this.current = undefined;
+      if (r === -2) throw new ExecError(`${path}: No such file or directory`, 127);
+      if (r === -8) throw new ExecError(`${path}: ${this.lastExecError || 'exec format error'}`, 126);
+      throw new ExecError(`${path}: cannot execute: ${ERRNO_TEXT[-r] ?? `errno ${-r}`}`, 126);
+    }
+    this.core.saveState(t.regs);
+    this.current = undefined;
+    return p;
+  }
+
+  // A command name looked up in the guest's PATH (as execvp does); the name itself when not found.
+  private searchPath(t: Task, name: string, env: string[]): string {
+    const pathVar = env.filter((e) => e.startsWith('PATH=')).pop()?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+    for (const dir of pathVar.split(':')) {
+      const candidate = `${dir || '.'}/${name}`;
+      if (this.vfs.access(t, -100, candidate, 1) === 0) return candidate;
+    }
+    return name;
+  }
+
+  // Resolves with the wait status when `p` has ended.
+  waitExit(p: Process): Promise<number> {
+    if (p.waitStatus !== undefined) return Promise.resolve(p.waitStatus);
+    return new Promise((resolve) => {
+      const l = this.exitWaiters.get(p) ?? [];
+      l.push(resolve);
+      this.exitWaiters.set(p, l);
+      this.kick();
+    });
+  }
+
+  // End a process: status is a wait status (exit code << 8, or the signal number | 0x80 for core).
+  exitProcess(p: Process, status: number): void {
+    if (p.waitStatus !== undefined) return;
+    p.waitStatus = status;
+    for (const t of p.threads) {
+      t.state = { kind: 'exited' };
+      const i = this.tasks.indexOf(t);
+      if (i >= 0) this.tasks.splice(i, 1);
+    }
+    p.files.closeAll();
+    if (this.current?.proc === p) { this.current = undefined; }
+    p.mm.destroy();
+    this.processes.delete(p.pid);
+    for (const w of this.exitWaiters.get(p) ?? []) w(status);
+    this.exitWaiters.delete(p);
+  }
+  killProcess(p: Process, sigStatus: number): void { this.exitProcess(p, sigStatus); }
+  kill(p: Process, sig = SIGKILL): void { this.exitProcess(p, sig); this.kick(); }
+
+  // --- scheduling ----------------------------------------------------------------
+  private nowMs(): number { return Number(this.host.monotonicNs() / 1_000_000n); }
+  private kick(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+    if (!this.running) void this.loop();
+  }
+
+  private switchTo(t: Task): void {
+    if (this.current === t) return;
+    if (this.current && this.current.state.kind !== 'exited') this.core.saveState(this.current.regs);
+    const oldRoot = this.current?.proc.mm.root;
+    this.core.loadState(t.regs);
+    if (oldRoot !== t.proc.mm.root) this.core.tlbFlush();
+    this.core.setU32(L.S_PT_ROOT, t.proc.mm.root);
+    this.current = t;
+  }
+
+  private async loop(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      let last = this.nowMs();
+      let rr = 0;
+      while (this.tasks.length > 0) {
+        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable');
+        if (runnable.length === 0) {
+          await new Promise<void>((resolve) => { this.wake = resolve; });
+          continue;
+        }
+        const t = runnable[rr++ % runnable.length];
+        this.switchTo(t);
+        this.step(t);
+        if (this.nowMs() - last > YIELD_MS) {
+          await this.host.yield();
+          last = this.nowMs();
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  // Run one slice of `t` and handle why it stopped.
+  private step(t: Task): void {
+    const c = this.core;
+    const exit = c.run(SLICE);
+    if (t.state.kind === 'exited') return;
+    switch (exit) {
+      case Exit.Budget: break;
+      case Exit.Syscall: this.syscall(t); break;
+      case Exit.PageFault: {
+        const addr = c.exitAddr;
+        const v = t.proc.mm.find(addr);
+        forceSignal(this, t, { signo: SIGSEGV, code: v ? SEGV_ACCERR : SEGV_MAPERR, addr });
+        break;
+      }
+      case Exit.Undefined: {
+        this.reportUndefined(t);
+        forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPN, addr: c.rip });
+        break;
+      }
+      case Exit.DivideError: forceSignal(this, t, { signo: SIGFPE, code: FPE_INTDIV, addr: c.rip }); break;
+      case Exit.Breakpoint: forceSignal(this, t, { signo: SIGTRAP, code: SI_KERNEL }); break;
+      case Exit.Halt: case Exit.GeneralProtection:
+        forceSignal(this, t, { signo: SIGSEGV, code: SI_KERNEL, addr: 0 });
+        break;
+      default: forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPN, addr: c.rip });
+    }
+    if (t.state.kind === 'runnable' && t.pending.length) deliverSignals(this, t);
+  }
+
+  private reportUndefined(t: Task): void {
+    const c = this.core;
+    const rip = c.rip;
+    const id = c.exitOp;
+    const form = id ? ISA_FORMS[id - 1] : undefined;
+    if (form && form.name === 'ud2') return; // a real #UD, not a gap in xos
+    const { len } = c.decodeAt(rip);
+    const bytes = t.proc.mm.read(rip, Math.max(1, Math.min(len || 4, 15)));
+    const hex = bytes ? [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ') : '??';
+    const name = form ? `${form.name} [${form.opcode}]` : 'unknown instruction';
+    this.warnOnce(`insn:${form?.id ?? hex}`, `unimplemented instruction ${name}: ${hex} at rip 0x${rip.toString(16)}`);
+  }
+
+  private syscall(t: Task): void {
+    const c = this.core;
+    const nr = c.regNum(0);
+    const def = SYSCALLS.get(nr);
+    const a = this.args;
+    if (!def?.handler) {
+      const name = def?.name ?? `syscall_${nr}`;
+      this.warnOnce(`sys:${nr}`, `unimplemented syscall ${name} (${nr})`);
+      if (this.strace) this.traceLine(t, `${name}(...) = -1 ENOSYS`);
+      c.setReg(0, BigInt(-ENOSYS));
+      return;
+    }
+    const call = this.strace ? formatCall(def, a, t) : '';
+    let r;
+    try {
+      r = def.handler(t, a, this);
+    } catch (e) {
+      if (e instanceof RangeError && /ENOMEM/.test(e.message)) r = -12;
+      else throw e;
+    }
+    if (r instanceof Blocked) {
+      c.rip = c.rip - 2; // run the syscall instruction again when woken
+      if (this.strace) this.traceLine(t, `${call} = ? <blocked>`);
+      t.state = { kind: 'blocked', until: r.until };
+      const resume = () => { if (t.state.kind === 'blocked') t.state = { kind: 'runnable' }; this.kick(); };
+      r.until.then(resume, resume);
+      return;
+    }
+    t.restart = undefined;
+    if (r === NO_RESULT) {
+      if (this.strace) this.traceLine(t, `${call} = ?`);
+      return;
+    }
+    if (this.strace) this.traceLine(t, `${call} = ${formatResult(def, r)}`);
+    if (t.state.kind !== 'exited') c.setReg(0, BigInt(r));
+  }
+
+  traceLine(t: Task, s: string): void {
+    this.host.stderr.write(new TextEncoder().encode(`[${t.tid}] ${s}\n`));
+  }
+
+  // --- for procfs ----------------------------------------------------------------------
+  currentProcess(): Process | undefined { return this.current?.proc; }
+}
+
+export { ExecError };

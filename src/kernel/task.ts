@@ -1,0 +1,60 @@
+// Tasks (threads) and processes (thread groups).
+import type { AddressSpace } from '../mm/address-space.js';
+import type { FdTable } from './fd-table.js';
+import { STATE_SAVE_SIZE } from '../core/core.js';
+
+export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] }
+export interface FsContext { cwd: string; umask: number }
+export interface SigAction { handler: number; flags: number; restorer: number; mask: bigint }
+export const SIG_DFL = 0, SIG_IGN = 1;
+export const NSIG = 64;
+
+export interface SigInfo { signo: number; code: number; errno?: number; addr?: number; pid?: number; uid?: number; status?: number }
+
+export type RunState =
+  | { kind: 'runnable' }
+  | { kind: 'blocked'; until: Promise<unknown> }
+  | { kind: 'exited' };
+
+export class Process {
+  readonly threads: Task[] = [];
+  readonly children: Process[] = [];
+  parent?: Process;
+  pgid: number;
+  sid: number;
+  sigactions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n }));
+  // Wait status once the process has ended (as wait4 reports it).
+  waitStatus?: number;
+  rlimits = new Map<number, [bigint, bigint]>();
+  exe = '';
+  argv: Uint8Array[] = [];
+  envp: Uint8Array[] = [];
+
+  constructor(
+    readonly pid: number,
+    public mm: AddressSpace,
+    public files: FdTable,
+    public fs: FsContext,
+    public creds: Credentials,
+  ) {
+    this.pgid = pid;
+    this.sid = pid;
+  }
+  get ppid(): number { return this.parent?.pid ?? 0; }
+  get alive(): boolean { return this.waitStatus === undefined; }
+}
+
+export class Task {
+  state: RunState = { kind: 'runnable' };
+  readonly regs = new Uint8Array(STATE_SAVE_SIZE);
+  sigmask = 0n;
+  pending: SigInfo[] = [];
+  altstack = { sp: 0, size: 0, flags: 2 /* SS_DISABLE */ };
+  clearChildTid = 0;
+  robustList = 0;
+  // State a blocked syscall keeps across its re-runs (a sleep's deadline); cleared when it completes.
+  restart?: unknown;
+  comm = new Uint8Array(0); // prctl(PR_SET_NAME)
+
+  constructor(readonly tid: number, readonly proc: Process) {}
+}

@@ -1,0 +1,418 @@
+// An address space: the VMAs of a process and its page table in the core's
+// memory (4 levels of 512 u32 entries: frame address | PTE bits). Demand paging,
+// copy-on-write and stack growth are resolved in fault(), which the core calls
+// synchronously from its TLB miss path.
+import type { Core } from '../core/core.js';
+import type { PhysMem } from './phys.js';
+import { PTE_P, PTE_R, PTE_W, PTE_X, PTE_COW, PAGE_SIZE } from '../generated/layout.js';
+
+export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+export const PAGE = PAGE_SIZE;
+export const TASK_SIZE = 0x8000_0000_0000; // user addresses are below 2^47
+export const STACK_TOP = 0x7fff_ffff_f000;
+export const MMAP_BASE = 0x7fff_f7ff_f000;
+export const STACK_MAX = 8 * 1024 * 1024;
+
+export interface MappedFile {
+  // Read the page at file offset `offset` into `into` (4096 bytes, zero beyond EOF).
+  readPage(offset: number, into: Uint8Array): void;
+  // Write back a page of a MAP_SHARED mapping (`len` bytes, clipped to the file size by the caller).
+  writePage?(offset: number, data: Uint8Array): void;
+  readonly name: string;
+  readonly dev?: number;
+  readonly ino?: number;
+}
+
+export interface Vma {
+  start: number;
+  end: number;
+  prot: number;
+  shared: boolean;
+  file?: MappedFile;
+  offset: number; // file offset of `start`
+  growsDown: boolean;
+  name?: string; // [heap], [stack], …
+}
+
+// Shared between all address spaces of a machine: committed private memory.
+export class CommitAccount {
+  used = 0;
+  constructor(readonly limit: number) {}
+}
+
+const floor = (a: number) => a - (a % PAGE);
+const ceil = (a: number) => floor(a + PAGE - 1);
+
+export class AddressSpace {
+  vmas: Vma[] = []; // sorted, non-overlapping
+  readonly root: number;
+  brkStart = 0;
+  brk = 0;
+  asLimit = Infinity; // RLIMIT_AS
+  private tables: number[] = [];
+  private committed = 0;
+  private readonly page = new Uint8Array(PAGE);
+
+  constructor(private readonly core: Core, private readonly phys: PhysMem, private readonly account: CommitAccount) {
+    const r = phys.alloc();
+    if (!r) throw new Error('out of memory');
+    this.root = r;
+    this.tables.push(r);
+  }
+
+  // --- page table -------------------------------------------------------------
+  private slot(addr: number, create: boolean): number {
+    const dv = this.core.view;
+    let t = this.root;
+    for (const shift of [39, 30, 21]) {
+      const idx = Math.floor(addr / 2 ** shift) & 511;
+      let e = dv.getUint32(t + idx * 4, true);
+      if (!(e & PTE_P)) {
+        if (!create) return 0;
+        const f = this.phys.alloc();
+        if (!f) return 0;
+        this.tables.push(f);
+        e = f | PTE_P;
+        this.core.view.setUint32(t + idx * 4, e, true);
+      }
+      t = (e & ~0xfff) >>> 0;
+    }
+    return t + (Math.floor(addr / PAGE) & 511) * 4;
+  }
+  pte(addr: number): number {
+    const s = this.slot(addr, false);
+    return s ? this.core.view.getUint32(s, true) : 0;
+  }
+  // Visit the present leaf entries of [start, end).
+  private forEachPte(start: number, end: number, fn: (slot: number, e: number, addr: number) => void): void {
+    const dv = this.core.view;
+    const walk = (t: number, level: number, base: number) => {
+      const span = 2 ** (12 + 9 * level);
+      const first = Math.max(0, Math.floor((start - base) / span));
+      const last = Math.min(511, Math.floor((end - 1 - base) / span));
+      for (let i = first; i <= last; i++) {
+        const e = dv.getUint32(t + i * 4, true);
+        if (!(e & PTE_P)) continue;
+        const a = base + i * span;
+        if (level === 0) fn(t + i * 4, e, a);
+        else walk((e & ~0xfff) >>> 0, level - 1, a);
+      }
+    };
+    if (end > start) walk(this.root, 3, 0);
+  }
+
+  find(addr: number): Vma | undefined {
+    let lo = 0, hi = this.vmas.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.vmas[mid];
+      if (addr < v.start) hi = mid - 1;
+      else if (addr >= v.end) lo = mid + 1;
+      else return v;
+    }
+    return undefined;
+  }
+
+  private pteBits(v: Vma, writableNow: boolean): number {
+    let b = PTE_P;
+    if (v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) b |= PTE_R;
+    if (v.prot & PROT_WRITE) b |= writableNow ? PTE_W : PTE_COW;
+    if (v.prot & PROT_EXEC) b |= PTE_X;
+    return b;
+  }
+
+  // --- faults -------------------------------------------------------------------
+  // access: 1 read, 2 write, 4 execute. Returns true when resolved.
+  fault(addr: number, access: number): boolean {
+    let v = this.find(addr);
+    if (!v) v = this.growStack(addr);
+    if (!v) return false;
+    const need = access & 2 ? PROT_WRITE : access & 4 ? PROT_EXEC : PROT_READ | PROT_WRITE | PROT_EXEC;
+    if (!(v.prot & need)) return false;
+    const slot = this.slot(addr, true);
+    if (!slot) return false;
+    const dv = this.core.view;
+    const e = dv.getUint32(slot, true);
+    const page = floor(addr);
+    if (!(e & PTE_P)) {
+      const f = this.phys.alloc();
+      if (!f) return false;
+      if (v.file) {
+        v.file.readPage(v.offset + (page - v.start), this.page);
+        this.core.bytes.set(this.page, f);
+      }
+      this.core.view.setUint32(slot, (f | this.pteBits(v, true)) >>> 0, true);
+      return true;
+    }
+    if (access & 2 && e & PTE_COW) {
+      const frame = (e & ~0xfff) >>> 0;
+      let f = frame;
+      if (this.phys.refcount(frame) > 1) {
+        f = this.phys.alloc();
+        if (!f) return false;
+        const mem = this.core.bytes;
+        mem.copyWithin(f, frame, frame + PAGE);
+        this.phys.unref(frame);
+      }
+      this.core.view.setUint32(slot, (f | (e & 0xfff & ~PTE_COW) | PTE_W) >>> 0, true);
+      return true;
+    }
+    return false;
+  }
+
+  private growStack(addr: number): Vma | undefined {
+    const i = this.vmas.findIndex((v) => v.start > addr);
+    if (i < 0) return undefined;
+    const v = this.vmas[i];
+    if (!v.growsDown || addr < v.end - STACK_MAX) return undefined;
+    const prev = this.vmas[i - 1];
+    const start = floor(addr);
+    if (prev && prev.end > start - 256 * PAGE) return undefined; // the stack guard gap
+    if (!this.charge(v.start - start, v)) return undefined;
+    v.start = start;
+    return v;
+  }
+
+  // --- guest memory access for the kernel ---------------------------------------
+  // Wasm address of guest `addr`, resolving faults; -1 when inaccessible.
+  translate(addr: number, write: boolean): number {
+    if (addr < 0 || addr >= TASK_SIZE) return -1;
+    for (let tries = 0; tries < 2; tries++) {
+      const e = this.pte(addr);
+      if (e & PTE_P && (write ? e & PTE_W : e & PTE_R)) return ((e & ~0xfff) >>> 0) + (addr % PAGE);
+      if (!this.fault(addr, write ? 2 : 1)) return -1;
+    }
+    return -1;
+  }
+  read(addr: number, len: number): Uint8Array | null {
+    const out = new Uint8Array(len);
+    let done = 0;
+    while (done < len) {
+      const p = this.translate(addr + done, false);
+      if (p < 0) return null;
+      const n = Math.min(len - done, PAGE - ((addr + done) % PAGE));
+      out.set(this.core.bytes.subarray(p, p + n), done);
+      done += n;
+    }
+    return out;
+  }
+  write(addr: number, data: Uint8Array): boolean {
+    let done = 0;
+    while (done < data.length) {
+      const p = this.translate(addr + done, true);
+      if (p < 0) return false;
+      const n = Math.min(data.length - done, PAGE - ((addr + done) % PAGE));
+      this.core.frameChanged(p - (p % PAGE));
+      this.core.bytes.set(data.subarray(done, done + n), p);
+      done += n;
+    }
+    return true;
+  }
+  readCString(addr: number, max = 4096): Uint8Array | null {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    while (total < max) {
+      const p = this.translate(addr + total, false);
+      if (p < 0) return null;
+      const n = Math.min(max - total, PAGE - ((addr + total) % PAGE));
+      const mem = this.core.bytes;
+      const z = mem.subarray(p, p + n).indexOf(0);
+      if (z >= 0) {
+        chunks.push(mem.slice(p, p + z));
+        total += z;
+        const out = new Uint8Array(total);
+        let o = 0;
+        for (const c of chunks) { out.set(c, o); o += c.length; }
+        return out;
+      }
+      chunks.push(mem.slice(p, p + n));
+      total += n;
+    }
+    return null;
+  }
+
+  // --- mappings -------------------------------------------------------------------
+  private charge(bytes: number, v: Pick<Vma, 'prot' | 'shared' | 'file'>): boolean {
+    if (!(v.prot & PROT_WRITE) || (v.shared && v.file)) return true;
+    if (this.account.used + bytes > this.account.limit) return false;
+    this.account.used += bytes;
+    this.committed += bytes;
+    return true;
+  }
+  private uncharge(bytes: number, v: Vma): void {
+    if (!(v.prot & PROT_WRITE) || (v.shared && v.file)) return;
+    this.account.used -= bytes;
+    this.committed -= bytes;
+  }
+  mappedBytes(): number { return this.vmas.reduce((s, v) => s + v.end - v.start, 0); }
+
+  // Split VMAs so that `addr` is a boundary.
+  private splitAt(addr: number): void {
+    const v = this.find(addr);
+    if (!v || v.start === addr) return;
+    const tail: Vma = { ...v, start: addr, offset: v.offset + (addr - v.start) };
+    v.end = addr;
+    this.vmas.splice(this.vmas.indexOf(v) + 1, 0, tail);
+  }
+  isFree(start: number, end: number): boolean {
+    return !this.vmas.some((v) => v.start < end && v.end > start);
+  }
+  // Highest free range of `len` bytes below `below`.
+  findFree(len: number, below = MMAP_BASE): number {
+    let top = below;
+    for (let i = this.vmas.length - 1; i >= 0; i--) {
+      const v = this.vmas[i];
+      if (v.start >= top) continue;
+      if (v.end <= top - len) return top - len;
+      top = Math.min(top, v.start);
+    }
+    return top - len >= 0x10000 ? top - len : -1;
+  }
+
+  // Map [start, start+len) (page-aligned), replacing what was there. Returns false if over the commit limit.
+  map(start: number, len: number, prot: number, opts: { shared?: boolean; file?: MappedFile; offset?: number; growsDown?: boolean; name?: string } = {}): boolean {
+    const v: Vma = {
+      start, end: start + len, prot, shared: !!opts.shared, file: opts.file, offset: opts.offset ?? 0,
+      growsDown: !!opts.growsDown, name: opts.name,
+    };
+    if (this.mappedBytes() + len > this.asLimit) return false;
+    if (!this.charge(len, v)) return false;
+    this.unmap(start, len);
+    let i = this.vmas.findIndex((x) => x.start > start);
+    if (i < 0) i = this.vmas.length;
+    this.vmas.splice(i, 0, v);
+    return true;
+  }
+  unmap(start: number, len: number): void {
+    const end = start + len;
+    this.splitAt(start);
+    this.splitAt(end);
+    const dv = this.core.view;
+    this.forEachPte(start, end, (slot, e, addr) => {
+      const v = this.find(addr);
+      if (v && v.shared && v.file?.writePage && e & 0x20) {
+        v.file.writePage(v.offset + (addr - v.start), this.core.bytes.slice((e & ~0xfff) >>> 0, ((e & ~0xfff) >>> 0) + PAGE));
+      }
+      this.phys.unref((e & ~0xfff) >>> 0);
+      dv.setUint32(slot, 0, true);
+    });
+    const keep: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.start >= start && v.end <= end) this.uncharge(v.end - v.start, v);
+      else keep.push(v);
+    }
+    this.vmas = keep;
+    this.core.tlbFlush();
+  }
+  protect(start: number, len: number, prot: number): boolean {
+    const end = start + len;
+    // every page must be mapped
+    let a = start;
+    for (const v of this.vmas) {
+      if (v.end <= a || v.start >= end) continue;
+      if (v.start > a) return false;
+      a = v.end;
+    }
+    if (a < end) return false;
+    this.splitAt(start);
+    this.splitAt(end);
+    for (const v of this.vmas) {
+      if (v.start < start || v.end > end) continue;
+      const was = { ...v };
+      if (!(was.prot & PROT_WRITE) && prot & PROT_WRITE) {
+        if (!this.charge(v.end - v.start, { ...v, prot })) return false;
+      } else if (was.prot & PROT_WRITE && !(prot & PROT_WRITE)) this.uncharge(v.end - v.start, v);
+      v.prot = prot;
+    }
+    const dv = this.core.view;
+    this.forEachPte(start, end, (slot, e, addr) => {
+      const v = this.find(addr)!;
+      const frame = (e & ~0xfff) >>> 0;
+      const alone = v.shared || this.phys.refcount(frame) === 1;
+      dv.setUint32(slot, (frame | (e & 0x60) | this.pteBits(v, alone)) >>> 0, true);
+    });
+    this.core.tlbFlush();
+    return true;
+  }
+  // Drop pages (MADV_DONTNEED): private pages read back as zero or file contents.
+  discard(start: number, len: number): void {
+    const dv = this.core.view;
+    this.forEachPte(start, start + len, (slot, e, addr) => {
+      const v = this.find(addr);
+      if (v?.shared) return;
+      this.phys.unref((e & ~0xfff) >>> 0);
+      dv.setUint32(slot, 0, true);
+    });
+    this.core.tlbFlush();
+  }
+  // Move the pages of [from, from+len) to `to` (mremap); the VMA is moved by the caller.
+  movePages(from: number, to: number, len: number): boolean {
+    const moves: [number, number][] = [];
+    this.forEachPte(from, from + len, (slot, e, addr) => moves.push([addr, e]));
+    const dv = this.core.view;
+    for (const [addr] of moves) dv.setUint32(this.slot(addr, false), 0, true);
+    for (const [addr, e] of moves) {
+      const s = this.slot(to + (addr - from), true);
+      if (!s) return false;
+      this.core.view.setUint32(s, e, true);
+    }
+    this.core.tlbFlush();
+    return true;
+  }
+  remap(oldStart: number, oldLen: number, newLen: number, newStart: number): boolean {
+    const v = this.find(oldStart);
+    if (!v) return false;
+    const copy: Vma = { ...v, start: newStart, end: newStart + newLen };
+    if (newStart === oldStart) {
+      if (newLen > oldLen && !this.charge(newLen - oldLen, v)) return false;
+      v.end = oldStart + newLen;
+      return true;
+    }
+    if (!this.charge(newLen, v)) return false;
+    this.unmap(newStart, newLen);
+    this.movePages(oldStart, newStart, Math.min(oldLen, newLen));
+    // the old range's pages have moved; drop its VMA
+    this.unmap(oldStart, oldLen);
+    let i = this.vmas.findIndex((x) => x.start > newStart);
+    if (i < 0) i = this.vmas.length;
+    this.vmas.splice(i, 0, copy);
+    return true;
+  }
+
+  // --- fork ---------------------------------------------------------------------------
+  fork(): AddressSpace {
+    const child = new AddressSpace(this.core, this.phys, this.account);
+    child.brkStart = this.brkStart;
+    child.brk = this.brk;
+    child.asLimit = this.asLimit;
+    for (const v of this.vmas) {
+      if (!child.charge(v.end - v.start, v)) { child.destroy(); throw new RangeError('ENOMEM'); }
+      child.vmas.push({ ...v });
+    }
+    const dv = this.core.view;
+    this.forEachPte(0, TASK_SIZE, (slot, e, addr) => {
+      const v = this.find(addr);
+      const frame = (e & ~0xfff) >>> 0;
+      let ne = e;
+      if (v && !v.shared && v.prot & PROT_WRITE) {
+        ne = ((e & ~PTE_W) | PTE_COW) >>> 0;
+        dv.setUint32(slot, ne, true);
+      }
+      const cs = child.slot(addr, true);
+      if (!cs) throw new RangeError('ENOMEM');
+      this.phys.ref(frame);
+      this.core.view.setUint32(cs, ne, true);
+    });
+    this.core.tlbFlush();
+    return child;
+  }
+
+  destroy(): void {
+    this.forEachPte(0, TASK_SIZE, (slot, e) => this.phys.unref((e & ~0xfff) >>> 0));
+    for (const v of this.vmas) this.uncharge(v.end - v.start, v);
+    this.vmas = [];
+    for (const t of this.tables) this.phys.unref(t);
+    this.tables = [];
+  }
+}
+export { floor as pageFloor, ceil as pageCeil };
