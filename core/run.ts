@@ -30,7 +30,10 @@ function lookup(rip: u64): usize {
     const len = decode(a, d);
     if (decFault) {
       if (n == 0) return 0;
-      break; // the faulting instruction starts the next block
+      // the faulting instruction starts the next block; its fault is raised only if it runs
+      store<u32>(S_STOP, 0);
+      store<u32>(S_EXIT_REASON, EXIT_BUDGET);
+      break;
     }
     const crosses = ((a ^ (a + len - 1)) >> 12) != 0;
     if (crosses) {

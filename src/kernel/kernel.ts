@@ -104,7 +104,7 @@ export class Kernel {
     this.core.ptRoot = mm.root;
     if (!image && !path.includes('/')) path = this.searchPath(t, path, env);
     const r = execve(this, t, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), 0, image);
-    if (typeof r === 'number') {
+    if (r < 0) {
       this.tasks.splice(this.tasks.indexOf(t), 1);
       this.processes.delete(pid);
       files.closeAll();
