@@ -6,6 +6,9 @@
 import { Kernel, ExecError } from '../kernel/kernel.js';
 import { createNodeHost, loadCoreModule, captureOutput, bytesInput, fdOutput, processInput } from '../host/node/index.js';
 import type { FileImage } from '../elf/elf.js';
+import { concatBytes as concat, envList, mergeEnv, parseSize, type RunResult } from '../host/machine-common.js';
+
+export { parseSize, type RunResult };
 
 export interface MachineOptions {
   root?: string; // host directory that is the guest's / (default: the host's /)
@@ -20,43 +23,6 @@ export interface RunOptions {
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
   stdio?: 'capture' | 'inherit'; // inherit: the host process's own stdio (the CLI)
 }
-export interface RunResult {
-  pid: number;
-  exitCode: number | null; // null when killed by a signal
-  signal: number | null;
-  stdout: Uint8Array;
-  stderr: Uint8Array;
-  stdoutText: string;
-  stderrText: string;
-  error?: string; // the program could not be started
-  instructions?: number; // guest instructions the core retired
-}
-
-export function parseSize(s: string | number): number {
-  if (typeof s === 'number') return s;
-  const m = /^(\d+(?:\.\d+)?)([kmgt]?)i?b?$/i.exec(s.trim());
-  if (!m) return 0;
-  const mult = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
-  return Math.floor(parseFloat(m[1]) * mult);
-}
-
-function envList(e: string[] | Record<string, string> | undefined): string[] {
-  if (!e) return [];
-  return Array.isArray(e) ? e : Object.entries(e).map(([k, v]) => `${k}=${v}`);
-}
-// Later entries override earlier ones with the same name; order of first appearance is kept.
-function mergeEnv(...lists: string[][]): string[] {
-  const m = new Map<string, string>();
-  for (const l of lists) for (const kv of l) m.set(kv.slice(0, kv.indexOf('=') >>> 0), kv);
-  return [...m.values()];
-}
-
-const concat = (chunks: Uint8Array[]) => {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of chunks) { out.set(c, o); o += c.length; }
-  return out;
-};
 
 export class Machine {
   private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module) {}

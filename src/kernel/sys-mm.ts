@@ -118,8 +118,14 @@ const sysMadvise: Handler = (t, a) => {
   return 0;
 };
 
-// msync(2): shared file pages are written back on munmap; nothing to do before that.
-const sysMsync: Handler = (t, a) => (a.u(0) % PAGE ? -EINVAL : 0);
+// msync(2): write dirty shared file pages back.
+const sysMsync: Handler = (t, a) => {
+  const addr = a.u(0), len = pageCeil(a.u(1)), flags = a.i(2);
+  if (addr % PAGE || flags & ~7 || (flags & 1 && flags & 4)) return -EINVAL;
+  for (let p = addr; p < addr + len; p += PAGE) if (!t.proc.mm.find(p)) return -ENOMEM;
+  t.proc.mm.sync(addr, len);
+  return 0;
+};
 
 // mincore(2)
 const sysMincore: Handler = (t, a) => {
@@ -136,11 +142,11 @@ const sysMincore: Handler = (t, a) => {
 
 export const mmSyscalls: SyscallDef[] = [
   { nr: 12, name: 'brk', handler: sysBrk, args: ['ptr'], status: 'implemented' },
-  { nr: 9, name: 'mmap', handler: sysMmap, args: ['ptr', 'size', 'hex', 'hex', 'fd', 'off'], status: 'partial', note: 'MAP_SHARED file pages are written back at munmap, not shared with read(2)' },
+  { nr: 9, name: 'mmap', handler: sysMmap, args: ['ptr', 'size', 'hex', 'hex', 'fd', 'off'], status: 'partial', note: 'MAP_SHARED file pages reach the file at msync and munmap; read(2) does not see them before' },
   { nr: 11, name: 'munmap', handler: sysMunmap, args: ['ptr', 'size'], status: 'implemented' },
   { nr: 10, name: 'mprotect', handler: sysMprotect, args: ['ptr', 'size', 'hex'], status: 'implemented' },
   { nr: 25, name: 'mremap', handler: sysMremap, args: ['ptr', 'size', 'size', 'hex', 'ptr'], status: 'partial', note: 'no MREMAP_DONTUNMAP' },
   { nr: 28, name: 'madvise', handler: sysMadvise, args: ['ptr', 'size', 'int'], status: 'partial', note: 'DONTNEED/FREE drop pages; other advice is accepted and ignored' },
-  { nr: 26, name: 'msync', handler: sysMsync, args: ['ptr', 'size', 'hex'], status: 'partial', note: 'shared file pages reach the file at munmap' },
+  { nr: 26, name: 'msync', handler: sysMsync, args: ['ptr', 'size', 'hex'], status: 'implemented' },
   { nr: 27, name: 'mincore', handler: sysMincore, args: ['ptr', 'size', 'ptr'], status: 'implemented' },
 ];

@@ -9,9 +9,10 @@ import { mmSyscalls } from './sys-mm.js';
 import { signalSyscalls } from './sys-signal.js';
 import { processSyscalls } from './sys-process.js';
 import { timeSyscalls } from './sys-time.js';
+import { pipeSyscalls } from './sys-pipe.js';
 
 export const SYSCALLS = new Map<number, SyscallDef>();
-for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls]) {
+for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls]) {
   if (SYSCALLS.has(row.nr)) throw new Error(`syscall ${row.nr} (${row.name}) is in the table twice`);
   if (SYSCALL_NAMES[row.nr] !== row.name) throw new Error(`syscall ${row.nr} is ${SYSCALL_NAMES[row.nr]}, not ${row.name}`);
   SYSCALLS.set(row.nr, row);

@@ -4,7 +4,7 @@
 // synchronously from its TLB miss path.
 import type { Core } from '../core/core.js';
 import type { PhysMem } from './phys.js';
-import { PTE_P, PTE_R, PTE_W, PTE_X, PTE_COW, PAGE_SIZE } from '../generated/layout.js';
+import { PTE_P, PTE_R, PTE_W, PTE_X, PTE_COW, PTE_DIRTY, PAGE_SIZE } from '../generated/layout.js';
 
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 export const PAGE = PAGE_SIZE;
@@ -281,7 +281,34 @@ export class AddressSpace {
     let i = this.vmas.findIndex((x) => x.start > start);
     if (i < 0) i = this.vmas.length;
     this.vmas.splice(i, 0, v);
+    this.merge();
     return true;
+  }
+  // Join neighbouring VMAs that differ only in where they start, as Linux does.
+  private merge(): void {
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      const p = out[out.length - 1];
+      if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && p.growsDown === v.growsDown &&
+          p.name === v.name && p.file === v.file && (!v.file || p.offset + (p.end - p.start) === v.offset)) {
+        p.end = v.end;
+      } else out.push(v);
+    }
+    this.vmas = out;
+  }
+  // Write dirty pages of shared file mappings in [start, end) back to their files (msync).
+  sync(start: number, len: number): void {
+    const dv = this.core.view;
+    let wrote = false;
+    this.forEachPte(start, start + len, (slot, e, addr) => {
+      const v = this.find(addr);
+      if (!v?.shared || !v.file?.writePage || !(e & PTE_DIRTY)) return;
+      const frame = (e & ~0xfff) >>> 0;
+      v.file.writePage(v.offset + (addr - v.start), this.core.bytes.slice(frame, frame + PAGE));
+      dv.setUint32(slot, (e & ~PTE_DIRTY) >>> 0, true);
+      wrote = true;
+    });
+    if (wrote) this.core.tlbFlush(); // the next write marks the page dirty again
   }
   unmap(start: number, len: number): void {
     const end = start + len;
@@ -290,7 +317,7 @@ export class AddressSpace {
     const dv = this.core.view;
     this.forEachPte(start, end, (slot, e, addr) => {
       const v = this.find(addr);
-      if (v && v.shared && v.file?.writePage && e & 0x20) {
+      if (v && v.shared && v.file?.writePage && e & PTE_DIRTY) {
         v.file.writePage(v.offset + (addr - v.start), this.core.bytes.slice((e & ~0xfff) >>> 0, ((e & ~0xfff) >>> 0) + PAGE));
       }
       this.phys.unref((e & ~0xfff) >>> 0);
@@ -324,6 +351,7 @@ export class AddressSpace {
       } else if (was.prot & PROT_WRITE && !(prot & PROT_WRITE)) this.uncharge(v.end - v.start, v);
       v.prot = prot;
     }
+    this.merge();
     const dv = this.core.view;
     this.forEachPte(start, end, (slot, e, addr) => {
       const v = this.find(addr)!;

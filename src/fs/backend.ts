@@ -1,0 +1,51 @@
+// The interface a file-system backend implements for the VFS.
+//
+// Paths are backend-relative byte strings (one char per byte): '/' is the
+// backend's root; they are normalized (no '.', '..', empty components or
+// trailing '/'), and every component but the last has been checked by the VFS
+// to be a directory, not a symlink: the VFS walks paths and resolves symlinks
+// itself, so a backend must never follow a symlink (lstat semantics throughout).
+// Operations return -errno on failure. Permission checks against the guest's
+// credentials are the VFS's; a backend reports only what its storage refuses
+// (EROFS, a host EACCES, …).
+import type { Dirent, FileDescription, Stat, TimeSpec } from './file.js';
+
+export interface StatFs {
+  type: number; bsize: number; blocks: number; bfree: number; bavail: number;
+  files: number; ffree: number; namelen: number; frsize: number; flags: number;
+}
+
+export interface FsBackend {
+  readonly type: string; // the file-system type name (/proc/mounts)
+  readonly readOnly: boolean;
+  lstat(path: string): Stat | number;
+  readlink(path: string): string | number;
+  // The entries of a directory, without . and ..
+  readdir(path: string): Dirent[] | number;
+  // Open a non-directory. Flags are the guest's O_* flags; with O_CREAT the VFS
+  // has checked that the file does not exist and passes O_CREAT|O_EXCL and the
+  // final mode (umask applied). `guestPath` names the description.
+  open(path: string, flags: number, mode: number, guestPath: string): FileDescription | number;
+  mkdir(path: string, mode: number): number;
+  rmdir(path: string): number;
+  unlink(path: string): number;
+  // Same backend only (the VFS answers EXDEV otherwise); replaces `to` atomically.
+  rename(from: string, to: string): number;
+  link(existing: string, path: string): number;
+  symlink(target: string, path: string): number;
+  // Create a FIFO, socket or regular file (character and block devices are refused by the VFS).
+  mknod?(path: string, mode: number): number;
+  chmod(path: string, mode: number): number;
+  chown(path: string, uid: number, gid: number): number; // -1 leaves one unchanged
+  utimes(path: string, atime: TimeSpec, mtime: TimeSpec): number;
+  truncate(path: string, len: number): number;
+  statfs(): StatFs;
+  // Magic links (/proc/self/fd/N): following the symlink at `path` yields this
+  // open description rather than a path walk.
+  linkTarget?(path: string): FileDescription | undefined;
+}
+
+export const EMPTY_STATFS: StatFs = {
+  type: 0x01021994 /* TMPFS_MAGIC */, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0,
+  namelen: 255, frsize: 4096, flags: 0,
+};

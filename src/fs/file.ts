@@ -1,0 +1,146 @@
+// Open file descriptions. Backends extend FileDescription and override what
+// they support; the base answers with the errno Linux gives for the rest.
+import type { MappedFile } from '../mm/address-space.js';
+import type { Blocked } from '../kernel/blocked.js';
+import type { FsBackend } from './backend.js';
+import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE } from '../kernel/errno.js';
+
+export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
+  O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000,
+  O_ASYNC = 0o20000, O_DIRECT = 0o40000, O_LARGEFILE = 0o100000, O_DIRECTORY = 0o200000,
+  O_NOFOLLOW = 0o400000, O_NOATIME = 0o1000000, O_CLOEXEC = 0o2000000, O_SYNC = 0o4010000,
+  O_PATH = 0o10000000, O_TMPFILE = 0o20200000;
+
+export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000,
+  S_IFBLK = 0o60000, S_IFDIR = 0o40000, S_IFCHR = 0o20000, S_IFIFO = 0o10000;
+export const DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8, DT_LNK = 10, DT_SOCK = 12;
+export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+
+export const dtFromMode = (mode: number): number => (mode & S_IFMT) >>> 12;
+export const isDir = (mode: number): boolean => (mode & S_IFMT) === S_IFDIR;
+export const isLink = (mode: number): boolean => (mode & S_IFMT) === S_IFLNK;
+export const isReg = (mode: number): boolean => (mode & S_IFMT) === S_IFREG;
+
+export interface Stat {
+  dev: number; ino: number; mode: number; nlink: number; uid: number; gid: number; rdev: number;
+  size: number; blksize: number; blocks: number;
+  atimeNs: bigint; mtimeNs: bigint; ctimeNs: bigint; btimeNs?: bigint;
+}
+
+// name is a byte string (one char per byte, see vfs.ts).
+export interface Dirent { ino: number; type: number; name: string }
+
+// Where a description's file lives, so that f* calls without a backend-specific
+// override (fchmod, fchown, futimens, fstat) can fall back to the backend.
+export interface FileNode { backend: FsBackend; path: string; dev: number }
+
+// Times for utimensat: undefined leaves a time unchanged, 'now' sets the current time.
+export type TimeSpec = bigint | 'now' | undefined;
+
+export abstract class FileDescription {
+  refs = 1; // fd-table slots (in any process) that point here
+  node?: FileNode;
+  constructor(public flags: number, public readonly path: string) {}
+  get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }
+  get writable(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY && !(this.flags & O_PATH); }
+
+  // Bytes read (at the file position unless pos is given), or -errno, or Blocked.
+  read(n: number, pos?: number): Uint8Array | number | Blocked { return -EINVAL; }
+  write(data: Uint8Array, pos?: number): number | Blocked { return -EINVAL; }
+  seek(offset: number, whence: number): number { return -ESPIPE; }
+  stat(): Stat | number { return this.node ? this.node.backend.lstat(this.node.path) : -EBADF; }
+  // Directory entries from the current position; the position advances past those returned.
+  readdir(max: number): Dirent[] | number { return -ENOTDIR; }
+  ioctl(request: number, arg: number, mem: GuestMemory): number { return -ENOTTY; }
+  truncate(len: number): number { return -EINVAL; }
+  allocate(offset: number, len: number): number { return -ENODEV; }
+  sync(): number { return 0; }
+  chmod(mode: number): number { return this.node ? this.node.backend.chmod(this.node.path, mode) : -EPERM; }
+  chown(uid: number, gid: number): number { return this.node ? this.node.backend.chown(this.node.path, uid, gid) : -EPERM; }
+  utimes(atime: TimeSpec, mtime: TimeSpec): number { return this.node ? this.node.backend.utimes(this.node.path, atime, mtime) : -EPERM; }
+  // Bytes readable without blocking (FIONREAD), when known.
+  available(): number { return 0; }
+  // Readiness for poll: bit 1 POLLIN, 4 POLLOUT.
+  poll(): number { return 5; }
+  // Resolves when poll() may have changed (for blocking poll); undefined when it never changes.
+  waitReady?(): Promise<unknown>;
+  // Backing for mmap of this file.
+  mapping(): MappedFile | number { return -ENODEV; }
+  // The last reference is gone.
+  release(): void {}
+}
+
+// What ioctl handlers may touch of the calling task's memory.
+export interface GuestMemory {
+  read(addr: number, len: number): Uint8Array | null;
+  write(addr: number, data: Uint8Array): boolean;
+}
+
+// An O_PATH description: only fstat, fchdir, *at() and the like.
+export class PathFile extends FileDescription {
+  override read(): number { return -EBADF; }
+  override write(): number { return -EBADF; }
+  override readdir(): number { return -EBADF; }
+  override ioctl(): number { return -EBADF; }
+  override chmod(): number { return -EBADF; }
+  override chown(): number { return -EBADF; }
+  override utimes(): number { return -EBADF; }
+}
+
+// A directory opened for reading: entries are listed once when reading starts
+// (and again after a seek to 0), with . and .. first.
+export class DirectoryFile extends FileDescription {
+  private entries?: Dirent[];
+  private pos = 0;
+  constructor(flags: number, path: string, node: FileNode, private readonly parentIno: number) {
+    super(flags, path);
+    this.node = node;
+  }
+  override read(): number { return -EISDIR; }
+  override write(): number { return -EISDIR; }
+  override seek(offset: number, whence: number): number {
+    if (whence === SEEK_CUR) offset += this.pos;
+    else if (whence !== SEEK_SET) return -EINVAL;
+    if (offset < 0) return -EINVAL;
+    if (offset === 0 && whence === SEEK_SET) this.entries = undefined;
+    this.pos = offset;
+    return offset;
+  }
+  override readdir(max: number): Dirent[] | number {
+    if (!this.entries) {
+      const node = this.node!;
+      const list = node.backend.readdir(node.path);
+      if (typeof list === 'number') return list;
+      const st = node.backend.lstat(node.path);
+      const ino = typeof st === 'number' ? 1 : st.ino;
+      this.entries = [{ ino, type: DT_DIR, name: '.' }, { ino: this.parentIno || ino, type: DT_DIR, name: '..' }, ...list];
+    }
+    const out = this.entries.slice(this.pos, this.pos + max);
+    this.pos += out.length;
+    return out;
+  }
+  // Position of the entry after out[i] (d_off) for getdents.
+  get position(): number { return this.pos; }
+}
+
+// Read-only contents generated when opened (procfs files).
+export class BufferFile extends FileDescription {
+  private pos = 0;
+  constructor(flags: number, path: string, private readonly data: Uint8Array, private readonly st: () => Stat) {
+    super(flags, path);
+  }
+  override read(n: number, pos?: number): Uint8Array | number {
+    const at = pos ?? this.pos;
+    const out = this.data.slice(at, at + n);
+    if (pos === undefined) this.pos += out.length;
+    return out;
+  }
+  override write(): number { return -EINVAL; }
+  override seek(offset: number, whence: number): number {
+    const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? this.pos : whence === SEEK_END ? this.data.length : NaN;
+    if (Number.isNaN(base) || base + offset < 0) return -EINVAL;
+    return (this.pos = base + offset);
+  }
+  override stat(): Stat { return this.st(); }
+  override available(): number { return Math.max(0, this.data.length - this.pos); }
+}

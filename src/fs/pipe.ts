@@ -1,0 +1,93 @@
+// Pipes: a bounded byte queue between a read end and a write end. A reader
+// with nothing to read, or a writer with no room, blocks the calling task (not
+// the machine) until the other side acts.
+import { FileDescription, O_NONBLOCK, O_RDONLY, O_WRONLY, Stat } from './file.js';
+import { Blocked } from '../kernel/blocked.js';
+import { EAGAIN, EPIPE } from '../kernel/errno.js';
+
+export const PIPE_BUF = 4096;
+const S_IFIFO = 0o010000;
+let nextIno = 1;
+
+export class Pipe {
+  private chunks: Uint8Array[] = [];
+  size = 0;
+  capacity = 65536;
+  readers = 0;
+  writers = 0;
+  readonly ino = nextIno++;
+  private waiters: (() => void)[] = [];
+
+  // A promise that settles at the next change of this pipe.
+  changed(): Promise<void> { return new Promise((resolve) => this.waiters.push(resolve)); }
+  notify(): void { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
+
+  take(n: number): Uint8Array {
+    const out = new Uint8Array(Math.min(n, this.size));
+    let o = 0;
+    while (o < out.length) {
+      const c = this.chunks[0];
+      const k = Math.min(c.length, out.length - o);
+      out.set(c.subarray(0, k), o);
+      o += k;
+      if (k === c.length) this.chunks.shift(); else this.chunks[0] = c.subarray(k);
+    }
+    this.size -= out.length;
+    return out;
+  }
+  put(data: Uint8Array): void {
+    this.chunks.push(data.slice());
+    this.size += data.length;
+  }
+}
+
+export class PipeEnd extends FileDescription {
+  constructor(readonly pipe: Pipe, flags: number, private readonly hostTime: () => bigint) {
+    super(flags, `pipe:[${pipe.ino}]`);
+    if ((flags & 3) === O_RDONLY) pipe.readers++; else pipe.writers++;
+  }
+  override read(n: number): Uint8Array | number | Blocked {
+    const p = this.pipe;
+    if (n === 0) return new Uint8Array(0);
+    if (p.size > 0) { const out = p.take(n); p.notify(); return out; }
+    if (p.writers === 0) return new Uint8Array(0);
+    if (this.flags & O_NONBLOCK) return -EAGAIN;
+    return new Blocked(p.changed());
+  }
+  override write(data: Uint8Array): number | Blocked {
+    const p = this.pipe;
+    if (p.readers === 0) return -EPIPE;
+    if (data.length === 0) return 0;
+    const room = p.capacity - p.size;
+    // writes of at most PIPE_BUF bytes are atomic: all or nothing
+    if (room <= 0 || (data.length <= PIPE_BUF && room < data.length)) {
+      if (this.flags & O_NONBLOCK) return -EAGAIN;
+      return new Blocked(p.changed());
+    }
+    const n = Math.min(room, data.length);
+    p.put(data.subarray(0, n));
+    p.notify();
+    return n;
+  }
+  override poll(): number {
+    const p = this.pipe;
+    if ((this.flags & 3) === O_RDONLY) return (p.size > 0 ? 1 : 0) | (p.writers === 0 ? 0x10 : 0);
+    return (p.capacity - p.size >= PIPE_BUF ? 4 : 0) | (p.readers === 0 ? 8 : 0);
+  }
+  override stat(): Stat {
+    const t = this.hostTime();
+    return {
+      dev: 0xc, ino: this.pipe.ino, mode: S_IFIFO | 0o600, nlink: 1, uid: 0, gid: 0, rdev: 0, size: 0,
+      blksize: 4096, blocks: 0, atimeNs: t, mtimeNs: t, ctimeNs: t,
+    };
+  }
+  override release(): void {
+    if ((this.flags & 3) === O_RDONLY) this.pipe.readers--; else this.pipe.writers--;
+    this.pipe.notify();
+  }
+}
+
+export function makePipe(flags: number, hostTime: () => bigint): [PipeEnd, PipeEnd] {
+  const p = new Pipe();
+  return [new PipeEnd(p, O_RDONLY | (flags & O_NONBLOCK), hostTime), new PipeEnd(p, O_WRONLY | (flags & O_NONBLOCK), hostTime)];
+}

@@ -1,0 +1,239 @@
+// procfs: a minimal /proc, generated when read from the kernel's processes.
+import type { FsBackend, StatFs } from './backend.js';
+import { EMPTY_STATFS } from './backend.js';
+import {
+  BufferFile, FileDescription, O_ACCMODE, O_RDONLY, S_IFDIR, S_IFLNK, S_IFREG, dtFromMode, type Dirent, type Stat,
+} from './file.js';
+import { EACCES, EINVAL, ENOENT, ENOTDIR, EPERM } from '../kernel/errno.js';
+import type { Vfs, FsCaller } from './vfs.js';
+
+export interface ProcVma {
+  start: number; end: number; prot: number; shared: boolean; offset: number;
+  file?: { readonly name: string; readonly dev?: number; readonly ino?: number };
+  name?: string;
+}
+// What /proc shows of a process (the kernel's Process fits).
+export interface ProcProcess {
+  readonly pid: number;
+  readonly ppid: number;
+  pgid: number;
+  sid: number;
+  exe: string;
+  argv: Uint8Array[];
+  envp: Uint8Array[];
+  fs: { cwd: string; umask: number };
+  files: { fds(): number[]; get(fd: number): FileDescription | undefined };
+  mm: { vmas: ProcVma[] };
+  creds: { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] };
+  readonly threads: readonly { readonly tid: number }[];
+}
+export interface ProcSource { readonly processes: ReadonlyMap<number, ProcProcess> }
+
+const enc = new TextEncoder();
+const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+
+const CPU_FLAGS = 'fpu tsc cx8 cmov clflush mmx fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl pni ' +
+  'pclmulqdq ssse3 fma cx16 sse4_1 sse4_2 movbe popcnt aes xsave avx f16c rdrand lahf_lm abm lzcnt bmi1 avx2 bmi2';
+
+type Entry =
+  | { kind: 'dir'; list: () => Dirent[] }
+  | { kind: 'file'; data: () => Uint8Array }
+  | { kind: 'link'; target: () => string; file?: () => FileDescription | undefined };
+
+export class ProcFs implements FsBackend {
+  readonly type = 'proc';
+  readonly readOnly = false; // refuses changes with Linux's errnos instead of EROFS
+  constructor(private readonly caller: () => FsCaller | undefined, private readonly source: ProcSource | undefined,
+    private readonly vfs: Vfs) {}
+
+  private get self(): number { return this.caller()?.proc.pid ?? 1; }
+  private get processes(): ReadonlyMap<number, ProcProcess> { return this.source?.processes ?? new Map(); }
+
+  private static readonly TOP = ['cpuinfo', 'meminfo', 'uptime', 'version', 'filesystems', 'stat', 'loadavg'];
+  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'maps', 'cmdline', 'environ', 'stat', 'status', 'comm', 'mounts'];
+
+  // The entry at a backend path, or undefined.
+  private entry(path: string): Entry | undefined {
+    const parts = path === '/' ? [] : path.slice(1).split('/');
+    if (parts.length === 0) {
+      return {
+        kind: 'dir', list: () => [
+          ...[...this.processes.keys()].map((pid) => ({ ino: ino(pid, 0), type: 4, name: String(pid) })),
+          { ino: 2, type: 10, name: 'self' }, { ino: 3, type: 10, name: 'mounts' },
+          ...ProcFs.TOP.map((name, i) => ({ ino: 10 + i, type: 8, name })),
+        ],
+      };
+    }
+    const [first, ...rest] = parts;
+    if (rest.length === 0) {
+      if (first === 'self') return { kind: 'link', target: () => String(this.self) };
+      if (first === 'mounts') return { kind: 'link', target: () => 'self/mounts' };
+      if (ProcFs.TOP.includes(first)) return { kind: 'file', data: () => this.top(first) };
+    }
+    if (!/^[1-9][0-9]*$/.test(first)) return undefined;
+    const p = this.processes.get(Number(first));
+    if (!p) return undefined;
+    if (rest.length === 0) {
+      return { kind: 'dir', list: () => ProcFs.PER_PID.map((name, i) => ({ ino: ino(p.pid, 1 + i), type: name === 'fd' ? 4 : ['exe', 'cwd', 'root'].includes(name) ? 10 : 8, name })) };
+    }
+    const [what, ...more] = rest;
+    if (what === 'fd') {
+      if (more.length === 0) {
+        return { kind: 'dir', list: () => p.files.fds().map((fd) => ({ ino: ino(p.pid, 100 + fd), type: 10, name: String(fd) })) };
+      }
+      if (more.length !== 1 || !/^(0|[1-9][0-9]*)$/.test(more[0])) return undefined;
+      const f = p.files.get(Number(more[0]));
+      if (!f) return undefined;
+      return { kind: 'link', target: () => f.path, file: () => p.files.get(Number(more[0])) };
+    }
+    if (more.length) return undefined;
+    switch (what) {
+      case 'exe': return { kind: 'link', target: () => p.exe || '/' };
+      case 'cwd': return { kind: 'link', target: () => p.fs.cwd };
+      case 'root': return { kind: 'link', target: () => '/' };
+      case 'maps': return { kind: 'file', data: () => latin1(maps(p)) };
+      case 'cmdline': return { kind: 'file', data: () => joinZ(p.argv) };
+      case 'environ': return { kind: 'file', data: () => joinZ(p.envp) };
+      case 'stat': return { kind: 'file', data: () => latin1(statLine(p)) };
+      case 'status': return { kind: 'file', data: () => latin1(status(p)) };
+      case 'comm': return { kind: 'file', data: () => latin1(comm(p) + '\n') };
+      case 'mounts': return { kind: 'file', data: () => latin1(this.mounts()) };
+    }
+    return undefined;
+  }
+
+  private top(name: string): Uint8Array {
+    switch (name) {
+      case 'cpuinfo': return enc.encode(cpuinfo());
+      case 'meminfo': {
+        const kb = (n: number) => String(n).padStart(8) + ' kB';
+        return enc.encode(`MemTotal:       ${kb(2097152)}\nMemFree:        ${kb(1048576)}\nMemAvailable:   ${kb(1572864)}\n` +
+          `Buffers:        ${kb(0)}\nCached:         ${kb(262144)}\nSwapCached:     ${kb(0)}\nSwapTotal:      ${kb(0)}\nSwapFree:       ${kb(0)}\n` +
+          `Shmem:          ${kb(0)}\nHugePages_Total:       0\nHugepagesize:       2048 kB\n`);
+      }
+      case 'uptime': {
+        const up = Number(this.vfs.host.monotonicNs() / 10_000_000n) / 100;
+        return enc.encode(`${up.toFixed(2)} ${up.toFixed(2)}\n`);
+      }
+      case 'version': return enc.encode('Linux version 6.1.0-xos (xos@xos) (gcc (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC\n');
+      case 'filesystems': return enc.encode('nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tdevpts\n\text4\nnodev\thostfs\n');
+      case 'stat': return enc.encode('cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\nintr 0\nctxt 0\nbtime 0\nprocesses 1\nprocs_running 1\nprocs_blocked 0\n');
+      case 'loadavg': return enc.encode(`0.00 0.00 0.00 1/${this.processes.size} ${Math.max(1, ...this.processes.keys())}\n`);
+    }
+    return new Uint8Array(0);
+  }
+
+  private mounts(): string {
+    return this.vfs.mountList().map((m) => {
+      const src = m.path === '/' ? '/dev/root' : m.backend.type === 'proc' ? 'proc' : m.backend.type === 'devtmpfs' ? 'udev' : m.backend.type;
+      return `${src} ${m.path} ${m.backend.type} ${m.backend.readOnly ? 'ro' : 'rw'},relatime 0 0\n`;
+    }).join('');
+  }
+
+  private statOf(path: string, e: Entry): Stat {
+    const t = 0n;
+    const mode = e.kind === 'dir' ? S_IFDIR | 0o555 : e.kind === 'link' ? S_IFLNK | 0o777 : S_IFREG | 0o444;
+    return {
+      dev: 4, ino: pathIno(path), mode, nlink: e.kind === 'dir' ? 2 : 1, uid: 0, gid: 0, rdev: 0, size: 0,
+      blksize: 1024, blocks: 0, atimeNs: t, mtimeNs: t, ctimeNs: t,
+    };
+  }
+  lstat(path: string): Stat | number {
+    const e = this.entry(path);
+    return e ? this.statOf(path, e) : -ENOENT;
+  }
+  readlink(path: string): string | number {
+    const e = this.entry(path);
+    if (!e) return -ENOENT;
+    return e.kind === 'link' ? e.target() : -EINVAL;
+  }
+  linkTarget(path: string): FileDescription | undefined {
+    const e = this.entry(path);
+    return e?.kind === 'link' && e.file ? e.file() : undefined;
+  }
+  readdir(path: string): Dirent[] | number {
+    const e = this.entry(path);
+    if (!e) return -ENOENT;
+    return e.kind === 'dir' ? e.list() : -ENOTDIR;
+  }
+  open(path: string, flags: number, _mode: number, guestPath: string): FileDescription | number {
+    const e = this.entry(path);
+    if (!e) return -ENOENT;
+    if (e.kind !== 'file') return -EINVAL;
+    if ((flags & O_ACCMODE) !== O_RDONLY) return -EACCES;
+    const st = this.statOf(path, e);
+    return new BufferFile(flags, guestPath, e.data(), () => st);
+  }
+  mkdir(): number { return -EPERM; }
+  rmdir(): number { return -EPERM; }
+  unlink(): number { return -EPERM; }
+  rename(): number { return -EPERM; }
+  link(): number { return -EPERM; }
+  symlink(): number { return -EPERM; }
+  chmod(): number { return -EPERM; }
+  chown(): number { return -EPERM; }
+  utimes(): number { return -EPERM; }
+  truncate(): number { return -EACCES; }
+  statfs(): StatFs { return { ...EMPTY_STATFS, type: 0x9fa0 /* PROC_SUPER_MAGIC */ }; }
+}
+
+function ino(pid: number, n: number): number { return 0x10000 + pid * 1024 + n; }
+function pathIno(path: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 16777619);
+  return (h >>> 0) || 1;
+}
+function joinZ(list: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(list.reduce((n, a) => n + a.length + 1, 0));
+  let o = 0;
+  for (const a of list) { out.set(a, o); o += a.length + 1; }
+  return out;
+}
+function comm(p: ProcProcess): string {
+  const base = p.exe.split('/').pop() || 'init';
+  return base.slice(0, 15);
+}
+
+function maps(p: ProcProcess): string {
+  return p.mm.vmas.map((v) => {
+    const perms = (v.prot & 1 ? 'r' : '-') + (v.prot & 2 ? 'w' : '-') + (v.prot & 4 ? 'x' : '-') + (v.shared ? 's' : 'p');
+    const dev = v.file?.dev ?? 0;
+    const head = `${hex(v.start, 8)}-${hex(v.end, 8)} ${perms} ${hex(v.file ? v.offset : 0, 8)} ` +
+      `${hex((dev >>> 8) & 0xfff, 2)}:${hex(dev & 0xff, 2)} ${v.file?.ino ?? 0}`;
+    const name = v.file?.name ?? v.name ?? '';
+    return name ? head.padEnd(73) + name + '\n' : head + ' \n';
+  }).join('');
+}
+
+function statLine(p: ProcProcess): string {
+  const vsize = p.mm.vmas.reduce((n, v) => n + v.end - v.start, 0);
+  const f = [p.pid, `(${comm(p)})`, 'R', p.ppid, p.pgid, p.sid, 0, -1, 4194304, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0,
+    p.threads.length || 1, 0, 0, vsize, Math.ceil(vsize / 4096 / 4), '18446744073709551615', 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  return f.join(' ') + '\n';
+}
+
+function status(p: ProcProcess): string {
+  const c = p.creds;
+  const vsize = Math.ceil(p.mm.vmas.reduce((n, v) => n + v.end - v.start, 0) / 1024);
+  return `Name:\t${comm(p)}\nUmask:\t${p.fs.umask.toString(8).padStart(4, '0')}\nState:\tR (running)\n` +
+    `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\n` +
+    `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.euid}\nGid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.egid}\n` +
+    `FDSize:\t64\nGroups:\t${c.groups.join(' ')}\nVmPeak:\t${String(vsize).padStart(8)} kB\nVmSize:\t${String(vsize).padStart(8)} kB\n` +
+    `VmRSS:\t${String(Math.ceil(vsize / 4)).padStart(8)} kB\nThreads:\t${p.threads.length || 1}\n` +
+    `SigQ:\t0/63459\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\nSigBlk:\t0000000000000000\n` +
+    `SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\nCapInh:\t0000000000000000\n` +
+    `CapPrm:\t${c.euid === 0 ? '000001ffffffffff' : '0000000000000000'}\nCapEff:\t${c.euid === 0 ? '000001ffffffffff' : '0000000000000000'}\n` +
+    `CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n` +
+    `Cpus_allowed:\t1\nCpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n`;
+}
+
+function cpuinfo(): string {
+  return `processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 158\nmodel name\t: xos virtual x86-64 CPU\n` +
+    `stepping\t: 10\nmicrocode\t: 0x1\ncpu MHz\t\t: 3000.000\ncache size\t: 8192 KB\nphysical id\t: 0\nsiblings\t: 1\n` +
+    `core id\t\t: 0\ncpu cores\t: 1\napicid\t\t: 0\ninitial apicid\t: 0\nfpu\t\t: yes\nfpu_exception\t: yes\n` +
+    `cpuid level\t: 13\nwp\t\t: yes\nflags\t\t: ${CPU_FLAGS}\nbugs\t\t:\nbogomips\t: 6000.00\nclflush size\t: 64\n` +
+    `cache_alignment\t: 64\naddress sizes\t: 39 bits physical, 48 bits virtual\npower management:\n\n`;
+}
+

@@ -1,0 +1,636 @@
+// tmpfs: a file system in memory. The browser's root file system, and /tmp.
+//
+// Inodes hold everything (there is no separate dentry cache): a directory maps
+// names to inodes, so hard links are two names for one inode and nlink is
+// counted for real. A regular file's data is a sparse list of chunks: a chunk
+// never written is a hole (reads as zeros, costs nothing), and the last chunk
+// grows by doubling, so a small file costs about its size.
+//
+// Paths are the VFS's: normalized byte strings (see backend.ts). The helpers for
+// seeding (writeFile, mkdirp, symlinkp) also accept unnormalized Unicode paths.
+import type { MappedFile } from '../mm/address-space.js';
+import type { FsBackend, StatFs } from './backend.js';
+import {
+  FileDescription, O_APPEND, O_CREAT, O_EXCL, O_TRUNC, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
+  S_IFREG, S_IFSOCK, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET, dtFromMode, type Dirent, type Stat,
+  type TimeSpec,
+} from './file.js';
+import {
+  EBUSY, EEXIST, EFBIG, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, ENXIO, EPERM,
+} from '../kernel/errno.js';
+
+const TMPFS_MAGIC = 0x01021994;
+const PAGE = 4096;
+const CHUNK = 1 << 16; // bytes per chunk of file data
+const BOGO_DIRENT_SIZE = 20; // Linux's tmpfs reports a directory's size as 20 bytes per entry
+const MAX_FILE_SIZE = 2 ** 46; // well inside a double's exact range
+const S_ISUID = 0o4000, S_ISGID = 0o2000, S_IXGRP = 0o010;
+
+export interface TmpfsOptions {
+  // CLOCK_REALTIME in ns for timestamps (fs/ has no clock of its own; the host passes one).
+  now?: () => bigint;
+  dev?: number; // st_dev
+  size?: number; // bytes of data it may hold (statfs, ENOSPC); default 1 GiB
+  inodes?: number; // inodes it may hold; default 1M
+  mode?: number; // permissions of the root directory; default 0o755 (/tmp: 0o1777)
+  uid?: number; // owner of the root and of new files (the backend does not see the caller)
+  gid?: number;
+}
+
+class Inode {
+  nlink = 0;
+  opens = 0; // open descriptions: the data outlives the last name while one is open
+  size = 0; // regular files: bytes; symlinks: target length
+  atimeNs: bigint; mtimeNs: bigint; ctimeNs: bigint; readonly btimeNs: bigint;
+  children?: Map<string, Inode>; // directories
+  chunks?: (Uint8Array | undefined)[]; // regular files: CHUNK-sized pieces, undefined = hole
+  target?: string; // symlinks
+  parentDir?: Inode; // directories: the one directory that holds it
+  freed = false; // no name and no opener left: its storage is no longer counted
+  constructor(readonly ino: number, public mode: number, public uid: number, public gid: number, now: bigint) {
+    this.atimeNs = this.mtimeNs = this.ctimeNs = this.btimeNs = now;
+    if ((mode & S_IFMT) === S_IFDIR) this.children = new Map();
+    if ((mode & S_IFMT) === S_IFREG) this.chunks = [];
+  }
+  get type(): number { return this.mode & S_IFMT; }
+}
+
+// Unicode path → byte string (one char per byte, UTF-8), as the VFS spells paths.
+function bytePath(p: string): string {
+  let ascii = true;
+  for (let i = 0; i < p.length; i++) if (p.charCodeAt(i) > 0x7f) { ascii = false; break; }
+  if (ascii) return p;
+  const b = new TextEncoder().encode(p);
+  let s = '';
+  for (const c of b) s += String.fromCharCode(c);
+  return s;
+}
+
+function components(p: string): string[] {
+  const out: string[] = [];
+  for (const c of p.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') out.pop();
+    else out.push(c);
+  }
+  return out;
+}
+
+export class Tmpfs implements FsBackend {
+  readonly type = 'tmpfs';
+  readonly readOnly = false;
+  readonly dev: number;
+  private readonly root: Inode;
+  readonly now: () => bigint;
+  private readonly limit: number;
+  private readonly maxInodes: number;
+  private readonly uid: number;
+  private readonly gid: number;
+  private nextIno = 1;
+  private inodes = 0;
+  usedBytes = 0; // bytes of chunk storage held
+
+  constructor(opts: TmpfsOptions = {}) {
+    this.now = opts.now ?? (() => 0n);
+    this.dev = opts.dev ?? 0x2a;
+    this.limit = opts.size ?? 2 ** 30;
+    this.maxInodes = opts.inodes ?? 1 << 20;
+    this.uid = opts.uid ?? 0;
+    this.gid = opts.gid ?? 0;
+    this.root = this.newInode(S_IFDIR | ((opts.mode ?? 0o755) & 0o7777))!;
+    this.root.nlink = 2;
+  }
+
+  // --- inodes and lookup ---------------------------------------------------------------
+  private newInode(mode: number, parent?: Inode): Inode | undefined {
+    if (this.inodes >= this.maxInodes) return undefined;
+    this.inodes++;
+    let gid = this.gid;
+    if (parent && parent.mode & S_ISGID) {
+      gid = parent.gid; // BSD group semantics in a setgid directory
+      if ((mode & S_IFMT) === S_IFDIR) mode |= S_ISGID;
+    }
+    return new Inode(this.nextIno++, mode, this.uid, gid, this.now());
+  }
+
+  // The inode at a path, or -errno.
+  private lookup(p: string): Inode | number {
+    let n = this.root;
+    if (p === '/') return n;
+    for (const c of p.split('/')) {
+      if (c === '') continue;
+      if (!n.children) return -ENOTDIR;
+      const next = n.children.get(c);
+      if (!next) return -ENOENT;
+      n = next;
+    }
+    return n;
+  }
+
+  // The directory that holds the last component of `p`, and that component.
+  private parent(p: string): { dir: Inode; name: string } | number {
+    const i = p.lastIndexOf('/');
+    const name = p.slice(i + 1);
+    if (name === '') return -EEXIST; // the root
+    if (name.length > 255) return -ENAMETOOLONG;
+    const dir = this.lookup(i <= 0 ? '/' : p.slice(0, i));
+    if (typeof dir === 'number') return dir;
+    if (!dir.children) return -ENOTDIR;
+    return { dir, name };
+  }
+
+  private touch(n: Inode, what: { a?: boolean; m?: boolean; c?: boolean }): void {
+    const t = this.now();
+    if (what.a) n.atimeNs = t;
+    if (what.m) n.mtimeNs = t;
+    if (what.c) n.ctimeNs = t;
+  }
+
+  // Add a new inode under parent; directories count their subdirectories' '..' in nlink.
+  private attach(dir: Inode, name: string, n: Inode): void {
+    dir.children!.set(name, n);
+    n.nlink++;
+    if (n.children) { n.nlink++; dir.nlink++; n.parentDir = dir; }
+    this.touch(dir, { m: true, c: true });
+  }
+
+  private dropLink(n: Inode): void {
+    n.nlink--;
+    this.maybeFree(n);
+  }
+
+  // The last name and the last opener are gone. The data itself stays for the
+  // garbage collector: a mapping of the file may still read it.
+  maybeFree(n: Inode): void {
+    if (n.nlink > 0 || n.opens > 0 || n.freed) return;
+    n.freed = true;
+    this.inodes--;
+    for (const c of n.chunks ?? []) if (c) this.usedBytes -= c.length;
+  }
+
+  stat(n: Inode): Stat {
+    let blocks = 0;
+    if (n.chunks) {
+      for (let i = 0; i < n.chunks.length; i++) {
+        const c = n.chunks[i];
+        if (c) blocks += Math.ceil(Math.min(c.length, n.size - i * CHUNK) / PAGE) * (PAGE / 512);
+      }
+    }
+    const size = n.children ? (n.children.size + 2) * BOGO_DIRENT_SIZE : n.size;
+    return {
+      dev: this.dev, ino: n.ino, mode: n.mode, nlink: n.nlink, uid: n.uid, gid: n.gid, rdev: 0, size,
+      blksize: PAGE, blocks, atimeNs: n.atimeNs, mtimeNs: n.mtimeNs, ctimeNs: n.ctimeNs, btimeNs: n.btimeNs,
+    };
+  }
+
+  // --- file data ----------------------------------------------------------------------
+  readData(n: Inode, at: number, len: number): Uint8Array {
+    const end = Math.min(n.size, at + len);
+    if (end <= at) return new Uint8Array(0);
+    const out = new Uint8Array(end - at);
+    const chunks = n.chunks!;
+    for (let pos = at; pos < end;) {
+      const ci = Math.floor(pos / CHUNK), off = pos - ci * CHUNK;
+      const take = Math.min(end - pos, CHUNK - off);
+      const c = chunks[ci];
+      if (c && off < c.length) out.set(c.subarray(off, Math.min(c.length, off + take)), pos - at);
+      pos += take;
+    }
+    return out;
+  }
+
+  writeData(n: Inode, at: number, data: Uint8Array): number {
+    if (data.length === 0) return 0;
+    const end = at + data.length;
+    if (end > MAX_FILE_SIZE) return -EFBIG;
+    let done = 0;
+    while (done < data.length) {
+      const pos = at + done;
+      const ci = Math.floor(pos / CHUNK), off = pos - ci * CHUNK;
+      const take = Math.min(data.length - done, CHUNK - off);
+      const c = this.chunkFor(n, ci, off + take);
+      if (!c) {
+        if (done === 0) return -ENOSPC;
+        break;
+      }
+      c.set(data.subarray(done, done + take), off);
+      done += take;
+    }
+    if (at + done > n.size) n.size = at + done;
+    return done;
+  }
+
+  // Chunk ci with room for `need` bytes (grown by doubling), or undefined when the file system is full.
+  private chunkFor(n: Inode, ci: number, need: number): Uint8Array | undefined {
+    const chunks = n.chunks!;
+    while (chunks.length <= ci) chunks.push(undefined);
+    const c = chunks[ci];
+    if (c && c.length >= need) return c;
+    let cap = c ? c.length : 64;
+    while (cap < need) cap *= 2;
+    cap = Math.min(cap, CHUNK);
+    const grow = cap - (c ? c.length : 0);
+    if (!n.freed && this.usedBytes + grow > this.limit) return undefined;
+    const next = new Uint8Array(cap);
+    if (c) next.set(c);
+    if (!n.freed) this.usedBytes += grow;
+    chunks[ci] = next;
+    return next;
+  }
+
+  // Truncate or extend (with a hole) to `len`.
+  setSize(n: Inode, len: number): number {
+    if (len > MAX_FILE_SIZE) return -EFBIG;
+    const chunks = n.chunks!;
+    if (len < n.size) {
+      const keep = Math.ceil(len / CHUNK);
+      if (!n.freed) for (let i = keep; i < chunks.length; i++) if (chunks[i]) this.usedBytes -= chunks[i]!.length;
+      chunks.length = Math.min(chunks.length, keep);
+      const tail = len % CHUNK;
+      const last = keep > 0 ? chunks[keep - 1] : undefined;
+      if (tail && last && last.length > tail) last.fill(0, tail); // bytes past EOF must read as zeros when it grows again
+    }
+    n.size = len;
+    return 0;
+  }
+
+  // Offset of the next data (SEEK_DATA) or hole (SEEK_HOLE) at or after `at`.
+  seekData(n: Inode, at: number, hole: boolean): number {
+    if (at >= n.size) return -ENXIO;
+    const chunks = n.chunks!;
+    for (let ci = Math.floor(at / CHUNK); ci * CHUNK < n.size; ci++) {
+      const isData = chunks[ci] !== undefined;
+      if (isData !== hole) return Math.max(at, ci * CHUNK);
+    }
+    return hole ? n.size : -ENXIO;
+  }
+
+  // --- FsBackend ---------------------------------------------------------------------------
+  lstat(p: string): Stat | number {
+    const n = this.lookup(p);
+    return typeof n === 'number' ? n : this.stat(n);
+  }
+
+  readlink(p: string): string | number {
+    const n = this.lookup(p);
+    if (typeof n === 'number') return n;
+    if (n.target === undefined) return -EINVAL;
+    this.touch(n, { a: true });
+    return n.target;
+  }
+
+  readdir(p: string): Dirent[] | number {
+    const n = this.lookup(p);
+    if (typeof n === 'number') return n;
+    if (!n.children) return -ENOTDIR;
+    this.touch(n, { a: true });
+    const out: Dirent[] = [];
+    for (const [name, c] of n.children) out.push({ ino: c.ino, type: dtFromMode(c.mode), name });
+    return out;
+  }
+
+  open(p: string, flags: number, mode: number, guestPath: string): FileDescription | number {
+    let n: Inode;
+    if (flags & O_CREAT) {
+      const where = this.parent(p);
+      if (typeof where === 'number') return where;
+      const existing = where.dir.children!.get(where.name);
+      if (existing) {
+        if (flags & O_EXCL) return -EEXIST;
+        n = existing;
+      } else {
+        const created = this.newInode(S_IFREG | (mode & 0o7777), where.dir);
+        if (!created) return -ENOSPC;
+        this.attach(where.dir, where.name, created);
+        n = created;
+      }
+    } else {
+      const found = this.lookup(p);
+      if (typeof found === 'number') return found;
+      n = found;
+    }
+    switch (n.type) {
+      case S_IFREG: break;
+      case S_IFDIR: return -EISDIR;
+      case S_IFLNK: return -ELOOP;
+      default: return -ENXIO; // FIFOs and sockets are opened through the kernel's pipes and sockets
+    }
+    if (flags & O_TRUNC) { // even with O_RDONLY, as Linux does (the VFS has checked write permission)
+      this.setSize(n, 0);
+      this.touch(n, { m: true, c: true });
+    }
+    return new TmpfsFile(flags, guestPath, this, n);
+  }
+
+  mkdir(p: string, mode: number): number {
+    const where = this.parent(p);
+    if (typeof where === 'number') return where;
+    if (where.dir.children!.has(where.name)) return -EEXIST;
+    const n = this.newInode(S_IFDIR | (mode & 0o7777), where.dir);
+    if (!n) return -ENOSPC;
+    this.attach(where.dir, where.name, n);
+    return 0;
+  }
+
+  rmdir(p: string): number {
+    const where = this.parent(p);
+    if (typeof where === 'number') return where === -EEXIST ? -EBUSY : where;
+    const n = where.dir.children!.get(where.name);
+    if (!n) return -ENOENT;
+    if (!n.children) return -ENOTDIR;
+    if (n.children.size) return -ENOTEMPTY;
+    where.dir.children!.delete(where.name);
+    where.dir.nlink--;
+    this.touch(where.dir, { m: true, c: true });
+    this.touch(n, { c: true });
+    n.nlink = 0;
+    this.maybeFree(n);
+    return 0;
+  }
+
+  unlink(p: string): number {
+    const where = this.parent(p);
+    if (typeof where === 'number') return where === -EEXIST ? -EISDIR : where;
+    const n = where.dir.children!.get(where.name);
+    if (!n) return -ENOENT;
+    if (n.children) return -EISDIR;
+    where.dir.children!.delete(where.name);
+    this.touch(where.dir, { m: true, c: true });
+    this.touch(n, { c: true });
+    this.dropLink(n);
+    return 0;
+  }
+
+  rename(from: string, to: string): number {
+    const src = this.parent(from);
+    if (typeof src === 'number') return src === -EEXIST ? -EBUSY : src;
+    const dst = this.parent(to);
+    if (typeof dst === 'number') return dst === -EEXIST ? -EBUSY : dst;
+    const n = src.dir.children!.get(src.name);
+    if (!n) return -ENOENT;
+    const old = dst.dir.children!.get(dst.name);
+    if (old === n) return 0;
+    if (n.children) {
+      // a directory may not move below itself
+      for (let d: Inode | undefined = dst.dir; d; d = d.parentDir) if (d === n) return -EINVAL;
+    }
+    if (old) {
+      if (n.children && !old.children) return -ENOTDIR;
+      if (!n.children && old.children) return -EISDIR;
+      if (old.children && old.children.size) return -ENOTEMPTY;
+    }
+    src.dir.children!.delete(src.name);
+    if (old) {
+      dst.dir.children!.delete(dst.name);
+      if (old.children) { dst.dir.nlink--; old.nlink = 0; this.maybeFree(old); } else this.dropLink(old);
+      this.touch(old, { c: true });
+    }
+    dst.dir.children!.set(dst.name, n);
+    if (n.children) {
+      n.parentDir = dst.dir;
+      if (src.dir !== dst.dir) { src.dir.nlink--; dst.dir.nlink++; }
+    }
+    this.touch(src.dir, { m: true, c: true });
+    this.touch(dst.dir, { m: true, c: true });
+    this.touch(n, { c: true });
+    return 0;
+  }
+
+  link(existing: string, p: string): number {
+    const n = this.lookup(existing);
+    if (typeof n === 'number') return n;
+    if (n.children) return -EPERM;
+    const where = this.parent(p);
+    if (typeof where === 'number') return where;
+    if (where.dir.children!.has(where.name)) return -EEXIST;
+    this.attach(where.dir, where.name, n);
+    this.touch(n, { c: true });
+    return 0;
+  }
+
+  symlink(target: string, p: string): number {
+    const where = this.parent(p);
+    if (typeof where === 'number') return where;
+    if (where.dir.children!.has(where.name)) return -EEXIST;
+    const n = this.newInode(S_IFLNK | 0o777, where.dir);
+    if (!n) return -ENOSPC;
+    n.target = target;
+    n.size = target.length;
+    this.attach(where.dir, where.name, n);
+    return 0;
+  }
+
+  mknod(p: string, mode: number): number {
+    const type = mode & S_IFMT || S_IFREG;
+    if (type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK) return -EPERM;
+    const where = this.parent(p);
+    if (typeof where === 'number') return where;
+    if (where.dir.children!.has(where.name)) return -EEXIST;
+    const n = this.newInode(type | (mode & 0o7777), where.dir);
+    if (!n) return -ENOSPC;
+    this.attach(where.dir, where.name, n);
+    return 0;
+  }
+
+  chmod(p: string, mode: number): number {
+    const n = this.lookup(p);
+    return typeof n === 'number' ? n : this.chmodInode(n, mode);
+  }
+  chmodInode(n: Inode, mode: number): number {
+    n.mode = n.type | (mode & 0o7777);
+    this.touch(n, { c: true });
+    return 0;
+  }
+
+  chown(p: string, uid: number, gid: number): number {
+    const n = this.lookup(p);
+    return typeof n === 'number' ? n : this.chownInode(n, uid, gid);
+  }
+  chownInode(n: Inode, uid: number, gid: number): number {
+    if (uid !== -1) n.uid = uid >>> 0;
+    if (gid !== -1) n.gid = gid >>> 0;
+    // Linux drops set-user-ID (and set-group-ID when group-executable) on chown of a non-directory
+    if (!n.children && n.type !== S_IFLNK) {
+      n.mode &= ~S_ISUID;
+      if (n.mode & S_IXGRP) n.mode &= ~S_ISGID;
+    }
+    this.touch(n, { c: true });
+    return 0;
+  }
+
+  utimes(p: string, atime: TimeSpec, mtime: TimeSpec): number {
+    const n = this.lookup(p);
+    return typeof n === 'number' ? n : this.utimesInode(n, atime, mtime);
+  }
+  utimesInode(n: Inode, atime: TimeSpec, mtime: TimeSpec): number {
+    if (atime === undefined && mtime === undefined) return 0;
+    const now = this.now();
+    if (atime !== undefined) n.atimeNs = atime === 'now' ? now : atime;
+    if (mtime !== undefined) n.mtimeNs = mtime === 'now' ? now : mtime;
+    n.ctimeNs = now;
+    return 0;
+  }
+
+  truncate(p: string, len: number): number {
+    const n = this.lookup(p);
+    return typeof n === 'number' ? n : this.truncateInode(n, len);
+  }
+  truncateInode(n: Inode, len: number): number {
+    if (n.children) return -EISDIR;
+    if (!n.chunks) return -EINVAL;
+    if (len < 0) return -EINVAL;
+    const r = this.setSize(n, len);
+    if (r) return r;
+    this.touch(n, { m: true, c: true });
+    return 0;
+  }
+
+  statfs(): StatFs {
+    const blocks = Math.floor(this.limit / PAGE);
+    const used = Math.ceil(this.usedBytes / PAGE);
+    return {
+      type: TMPFS_MAGIC, bsize: PAGE, blocks, bfree: Math.max(0, blocks - used), bavail: Math.max(0, blocks - used),
+      files: this.maxInodes, ffree: this.maxInodes - this.inodes, namelen: 255, frsize: PAGE, flags: 0,
+    };
+  }
+
+  // --- seeding (for the APIs: not through the VFS, no permission checks) ----------------------
+  // Create `path` and its missing parents as directories (like mkdir -p); -errno if a component is not one.
+  mkdirp(path: string, mode = 0o755): number {
+    let cur = '';
+    for (const c of components(bytePath(path))) {
+      cur += '/' + c;
+      const n = this.lookup(cur);
+      if (typeof n !== 'number') {
+        if (!n.children) return -ENOTDIR;
+        continue;
+      }
+      const r = this.mkdir(cur, mode);
+      if (r) return r;
+    }
+    return 0;
+  }
+
+  // Write a regular file (replacing one that exists), creating its parent directories.
+  writeFile(path: string, data: Uint8Array | string, mode = 0o644): number {
+    const comps = components(bytePath(path));
+    if (comps.length === 0) return -EISDIR;
+    const dir = '/' + comps.slice(0, -1).join('/');
+    const r = this.mkdirp(dir);
+    if (r) return r;
+    const p = '/' + comps.join('/');
+    const existing = this.lookup(p);
+    if (typeof existing !== 'number' && existing.type !== S_IFREG) {
+      if (existing.children) return -EISDIR;
+      this.unlink(p);
+    }
+    const f = this.open(p, O_CREAT | O_TRUNC | 2 /* O_RDWR */, mode, p);
+    if (typeof f === 'number') return f;
+    try {
+      const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+      const w = f.write(bytes, 0);
+      if (typeof w === 'number' && w < 0) return w;
+      return f.chmod(mode & 0o7777);
+    } finally {
+      f.release();
+    }
+  }
+
+  // A symlink at `path` (creating its parent directories).
+  symlinkp(target: string, path: string): number {
+    const comps = components(bytePath(path));
+    if (comps.length === 0) return -EEXIST;
+    const r = this.mkdirp('/' + comps.slice(0, -1).join('/'));
+    return r || this.symlink(bytePath(target), '/' + comps.join('/'));
+  }
+
+  // A regular file's contents (for tests and the APIs), or -errno.
+  readFile(path: string): Uint8Array | number {
+    const n = this.lookup('/' + components(bytePath(path)).join('/'));
+    if (typeof n === 'number') return n;
+    if (!n.chunks) return n.children ? -EISDIR : -EINVAL;
+    return this.readData(n, 0, n.size);
+  }
+}
+
+// An open regular file of a tmpfs. It holds the inode, so it keeps working after unlink.
+class TmpfsFile extends FileDescription {
+  private pos = 0;
+  private released = false;
+  constructor(flags: number, path: string, private readonly fs: Tmpfs, private readonly n: Inode) {
+    super(flags, path);
+    n.opens++;
+  }
+
+  override read(len: number, pos?: number): Uint8Array | number {
+    const at = pos ?? this.pos;
+    const out = this.fs.readData(this.n, at, len);
+    if (pos === undefined) this.pos += out.length;
+    // relatime: the access time moves when it is older than the last change
+    if (this.n.atimeNs <= this.n.mtimeNs || this.n.atimeNs <= this.n.ctimeNs) this.n.atimeNs = this.fs.now();
+    return out;
+  }
+  override write(data: Uint8Array, pos?: number): number {
+    let at = pos ?? this.pos;
+    if (pos === undefined && this.flags & O_APPEND) at = this.n.size;
+    const r = this.fs.writeData(this.n, at, data);
+    if (r < 0) return r;
+    if (pos === undefined) this.pos = at + r;
+    if (r > 0) { const t = this.fs.now(); this.n.mtimeNs = this.n.ctimeNs = t; }
+    return r;
+  }
+  override seek(offset: number, whence: number): number {
+    let to: number;
+    switch (whence) {
+      case SEEK_SET: to = offset; break;
+      case SEEK_CUR: to = this.pos + offset; break;
+      case SEEK_END: to = this.n.size + offset; break;
+      case SEEK_DATA: case SEEK_HOLE: {
+        if (offset < 0) return -ENXIO;
+        const r = this.fs.seekData(this.n, offset, whence === SEEK_HOLE);
+        if (r < 0) return r;
+        to = r;
+        break;
+      }
+      default: return -EINVAL;
+    }
+    if (to < 0 || !Number.isFinite(to)) return -EINVAL;
+    return (this.pos = to);
+  }
+  override stat(): Stat { return this.fs.stat(this.n); }
+  override truncate(len: number): number { return this.fs.truncateInode(this.n, len); }
+  override allocate(offset: number, len: number): number {
+    if (offset < 0 || len <= 0) return -EINVAL;
+    if (offset + len > this.n.size) {
+      const r = this.fs.setSize(this.n, offset + len);
+      if (r) return r;
+      this.n.ctimeNs = this.fs.now();
+    }
+    return 0;
+  }
+  override chmod(mode: number): number { return this.fs.chmodInode(this.n, mode); }
+  override chown(uid: number, gid: number): number { return this.fs.chownInode(this.n, uid, gid); }
+  override utimes(atime: TimeSpec, mtime: TimeSpec): number { return this.fs.utimesInode(this.n, atime, mtime); }
+  override available(): number { return Math.max(0, this.n.size - this.pos); }
+  override mapping(): MappedFile {
+    const { fs, n } = this;
+    n.opens++; // a mapping keeps the data, as an open file does
+    return {
+      name: this.path, dev: fs.dev, ino: n.ino,
+      readPage(offset: number, into: Uint8Array): void {
+        into.fill(0);
+        into.set(fs.readData(n, offset, into.length));
+      },
+      writePage(offset: number, data: Uint8Array): void {
+        const len = Math.min(data.length, n.size - offset);
+        if (len > 0) fs.writeData(n, offset, data.subarray(0, len));
+      },
+    };
+  }
+  override release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.n.opens--;
+    this.fs.maybeFree(this.n);
+  }
+}

@@ -1,0 +1,305 @@
+// hostfs: a host directory as a file-system backend (node:fs, synchronous).
+// Confinement: the VFS resolves every path component itself (lstat, readlink),
+// so this backend only ever sees normalized paths whose directories it has
+// checked; here every host call has lstat semantics (O_NOFOLLOW, lchown,
+// lutimes, an lstat before chmod), so a host symlink is never followed on the
+// host side and the guest cannot reach a host file outside the directory.
+import * as fs from 'node:fs';
+import { Buffer } from 'node:buffer';
+import type { MappedFile } from '../../mm/address-space.js';
+import type { FsBackend, StatFs } from '../../fs/backend.js';
+import {
+  FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
+  S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET, dtFromMode, type Dirent, type Stat, type TimeSpec,
+} from '../../fs/file.js';
+import { EINVAL, ELOOP, ENOENT, ENXIO, EPERM, EROFS, EACCES, errnoFromCode } from '../../kernel/errno.js';
+
+const C = fs.constants;
+const CHUNK = 1 << 20;
+
+function errno(e: unknown): number {
+  return -errnoFromCode((e as NodeJS.ErrnoException)?.code);
+}
+
+export function statFromHost(s: fs.BigIntStats): Stat {
+  return {
+    dev: Number(s.dev), ino: Number(s.ino), mode: Number(s.mode), nlink: Number(s.nlink), uid: Number(s.uid),
+    gid: Number(s.gid), rdev: Number(s.rdev), size: Number(s.size), blksize: Number(s.blksize),
+    blocks: Number(s.blocks), atimeNs: s.atimeNs, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, btimeNs: s.birthtimeNs,
+  };
+}
+
+// Node (libuv) takes seconds as a double and truncates to microseconds: a
+// half-microsecond bias keeps the double's rounding error from losing one.
+const nsToSeconds = (ns: bigint): number => {
+  const sec = ns / 1_000_000_000n - (ns < 0n && ns % 1_000_000_000n ? 1n : 0n);
+  return Number(sec) + (Number(ns - sec * 1_000_000_000n) + 500) / 1e9;
+};
+
+// A host fd shared by a description and the mappings made from it: closed when
+// the description is released, unless a mapping may still read through it, in
+// which case the garbage collector closes it once nothing refers to it.
+class HostHandle {
+  mapped = false;
+  constructor(readonly fd: number) { closer.register(this, fd, this); }
+  close(): void {
+    if (this.mapped) return;
+    closer.unregister(this);
+    try { fs.closeSync(this.fd); } catch { /* already gone */ }
+  }
+}
+const closer = new FinalizationRegistry<number>((fd) => { try { fs.closeSync(fd); } catch { /* already gone */ } });
+
+class HostFile extends FileDescription {
+  private pos = 0;
+  constructor(flags: number, path: string, private readonly h: HostHandle) { super(flags, path); }
+
+  override read(n: number, pos?: number): Uint8Array | number {
+    const at = pos ?? this.pos;
+    const chunks: Uint8Array[] = [];
+    let done = 0;
+    try {
+      while (done < n) {
+        const want = Math.min(n - done, CHUNK);
+        const buf = Buffer.allocUnsafe(want);
+        const got = fs.readSync(this.h.fd, buf, 0, want, at + done);
+        if (got > 0) chunks.push(buf.subarray(0, got));
+        done += got;
+        if (got < want) break;
+      }
+    } catch (e) {
+      if (done === 0) return errno(e);
+    }
+    if (pos === undefined) this.pos += done;
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, done);
+  }
+  override write(data: Uint8Array, pos?: number): number {
+    let at = pos ?? this.pos;
+    try {
+      if (pos === undefined && this.flags & O_APPEND) at = Number(fs.fstatSync(this.h.fd).size);
+      let done = 0;
+      while (done < data.length) done += fs.writeSync(this.h.fd, data, done, data.length - done, at + done);
+      if (pos === undefined) this.pos = at + done;
+      return done;
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  override seek(offset: number, whence: number): number {
+    let size = 0;
+    if (whence !== SEEK_SET && whence !== SEEK_CUR) {
+      try { size = Number(fs.fstatSync(this.h.fd).size); } catch (e) { return errno(e); }
+    }
+    let to: number;
+    switch (whence) {
+      case SEEK_SET: to = offset; break;
+      case SEEK_CUR: to = this.pos + offset; break;
+      case SEEK_END: to = size + offset; break;
+      case SEEK_DATA: if (offset >= size) return -ENXIO; to = offset; break;
+      case SEEK_HOLE: if (offset >= size) return -ENXIO; to = size; break;
+      default: return -EINVAL;
+    }
+    if (to < 0) return -EINVAL;
+    return (this.pos = to);
+  }
+  override stat(): Stat | number {
+    try { return statFromHost(fs.fstatSync(this.h.fd, { bigint: true })); } catch (e) { return errno(e); }
+  }
+  override truncate(len: number): number {
+    try { fs.ftruncateSync(this.h.fd, len); return 0; } catch (e) { return errno(e); }
+  }
+  override allocate(offset: number, len: number): number {
+    try {
+      if (Number(fs.fstatSync(this.h.fd).size) < offset + len) fs.ftruncateSync(this.h.fd, offset + len);
+      return 0;
+    } catch (e) { return errno(e); }
+  }
+  override sync(): number {
+    try { fs.fsyncSync(this.h.fd); return 0; } catch (e) { return errno(e); }
+  }
+  override chmod(mode: number): number {
+    try { fs.fchmodSync(this.h.fd, mode & 0o7777); return 0; } catch (e) { return errno(e); }
+  }
+  override chown(uid: number, gid: number): number {
+    try { fs.fchownSync(this.h.fd, uid, gid); return 0; } catch (e) { return errno(e); }
+  }
+  override utimes(atime: TimeSpec, mtime: TimeSpec): number {
+    try {
+      const s = fs.fstatSync(this.h.fd, { bigint: true });
+      fs.futimesSync(this.h.fd, hostTime(atime, s.atimeNs), hostTime(mtime, s.mtimeNs));
+      return 0;
+    } catch (e) { return errno(e); }
+  }
+  override available(): number {
+    try { return Math.max(0, Number(fs.fstatSync(this.h.fd).size) - this.pos); } catch { return 0; }
+  }
+  override mapping(): MappedFile | number {
+    const h = this.h;
+    h.mapped = true;
+    let dev = 0, ino = 0;
+    try { const s = fs.fstatSync(h.fd); dev = s.dev; ino = s.ino; } catch { /* keep zeros */ }
+    return {
+      name: this.path, dev, ino,
+      readPage(offset: number, into: Uint8Array): void {
+        let got = 0;
+        try { got = fs.readSync(h.fd, into, 0, into.length, offset); } catch { got = 0; }
+        into.fill(0, got);
+      },
+      writePage(offset: number, data: Uint8Array): void {
+        try {
+          const size = Number(fs.fstatSync(h.fd).size);
+          const n = Math.min(data.length, size - offset);
+          if (n > 0) fs.writeSync(h.fd, data, 0, n, offset);
+        } catch { /* the guest sees no error for a failed write-back, as with Linux's deferred writeback */ }
+      },
+    };
+  }
+  override release(): void { this.h.close(); }
+}
+
+function hostTime(t: TimeSpec, current: bigint): number {
+  if (t === 'now') return Date.now() / 1000;
+  return nsToSeconds(t === undefined ? current : t);
+}
+
+export class HostFs implements FsBackend {
+  readonly type = 'hostfs';
+  private readonly rootBuf: Buffer;
+  constructor(root: string, readonly readOnly = false) {
+    this.rootBuf = Buffer.from(fs.realpathSync(root));
+    if (!fs.statSync(this.rootBuf).isDirectory()) throw new Error(`${root}: not a directory`);
+  }
+
+  // The host path of a backend path; throws on a path that is not normalized,
+  // so that a VFS bug cannot step outside the directory.
+  private host(p: string): Buffer {
+    if (p === '/') return this.rootBuf;
+    if (p[0] !== '/' || p.includes('\0') || p.endsWith('/')) throw Object.assign(new Error('bad path'), { code: 'EINVAL' });
+    for (const c of p.slice(1).split('/')) {
+      if (c === '' || c === '.' || c === '..') throw Object.assign(new Error('bad path'), { code: 'EINVAL' });
+    }
+    return Buffer.concat([this.rootBuf, Buffer.from(p, 'latin1')]);
+  }
+  private guard(write: boolean, fn: () => number): number {
+    if (write && this.readOnly) return -EROFS;
+    try { return fn(); } catch (e) { return errno(e); }
+  }
+  private lst(p: string): fs.BigIntStats | undefined {
+    return fs.lstatSync(this.host(p), { bigint: true, throwIfNoEntry: false });
+  }
+
+  lstat(p: string): Stat | number {
+    try {
+      const s = this.lst(p);
+      return s ? statFromHost(s) : -ENOENT;
+    } catch (e) { return errno(e); }
+  }
+  readlink(p: string): string | number {
+    try { return fs.readlinkSync(this.host(p), { encoding: 'buffer' }).toString('latin1'); } catch (e) { return errno(e); }
+  }
+  readdir(p: string): Dirent[] | number {
+    try {
+      const dir = this.host(p);
+      const out: Dirent[] = [];
+      for (const name of fs.readdirSync(dir, { encoding: 'buffer' })) {
+        const s = fs.lstatSync(Buffer.concat([dir, Buffer.from('/'), name]), { bigint: true, throwIfNoEntry: false });
+        if (s) out.push({ ino: Number(s.ino), type: dtFromMode(Number(s.mode)), name: name.toString('latin1') });
+      }
+      return out;
+    } catch (e) { return errno(e); }
+  }
+  open(p: string, flags: number, mode: number, guestPath: string): FileDescription | number {
+    const acc = flags & O_ACCMODE;
+    const writes = acc !== O_RDONLY || (flags & (O_CREAT | O_TRUNC)) !== 0;
+    if (writes && this.readOnly) return -EROFS;
+    try {
+      const hp = this.host(p);
+      if (!(flags & O_CREAT)) {
+        const s = this.lst(p);
+        if (!s) return -ENOENT;
+        const type = Number(s.mode) & S_IFMT;
+        if (type === S_IFLNK) return -ELOOP;
+        if (type === S_IFIFO || type === S_IFSOCK) return -ENXIO; // a host FIFO would block the whole machine
+        if (type !== S_IFREG && type !== S_IFDIR) return -EACCES; // host devices: as if mounted nodev
+      }
+      let hf = (acc === 1 ? C.O_WRONLY : acc === 2 ? C.O_RDWR : C.O_RDONLY) | C.O_NOFOLLOW | C.O_NONBLOCK;
+      if (flags & O_CREAT) hf |= C.O_CREAT | C.O_EXCL;
+      if (flags & O_TRUNC) hf |= C.O_TRUNC;
+      if (acc === 3) hf = C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK; // Linux's "3": ioctl-only access
+      const fd = fs.openSync(hp, hf, mode & 0o7777);
+      if (flags & O_CREAT) { try { fs.fchmodSync(fd, mode & 0o7777); } catch { /* keep the host's mode */ } }
+      return new HostFile(flags, guestPath, new HostHandle(fd));
+    } catch (e) { return errno(e); }
+  }
+  mkdir(p: string, mode: number): number {
+    return this.guard(true, () => { const hp = this.host(p); fs.mkdirSync(hp, { mode: mode & 0o7777 }); fs.chmodSync(hp, mode & 0o7777); return 0; });
+  }
+  rmdir(p: string): number { return this.guard(true, () => { fs.rmdirSync(this.host(p)); return 0; }); }
+  unlink(p: string): number { return this.guard(true, () => { fs.unlinkSync(this.host(p)); return 0; }); }
+  rename(from: string, to: string): number {
+    return this.guard(true, () => { fs.renameSync(this.host(from), this.host(to)); return 0; });
+  }
+  link(existing: string, p: string): number {
+    return this.guard(true, () => { fs.linkSync(this.host(existing), this.host(p)); return 0; });
+  }
+  symlink(target: string, p: string): number {
+    return this.guard(true, () => { fs.symlinkSync(Buffer.from(target, 'latin1'), this.host(p)); return 0; });
+  }
+  mknod(p: string, mode: number): number {
+    if ((mode & S_IFMT) !== S_IFREG && (mode & S_IFMT) !== 0) return -EPERM;
+    return this.guard(true, () => {
+      const fd = fs.openSync(this.host(p), C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, mode & 0o7777);
+      try { fs.fchmodSync(fd, mode & 0o7777); } finally { fs.closeSync(fd); }
+      return 0;
+    });
+  }
+  chmod(p: string, mode: number): number {
+    return this.guard(true, () => {
+      const s = this.lst(p);
+      if (!s) return -ENOENT;
+      if ((Number(s.mode) & S_IFMT) === S_IFLNK) return -ELOOP;
+      fs.chmodSync(this.host(p), mode & 0o7777);
+      return 0;
+    });
+  }
+  chown(p: string, uid: number, gid: number): number {
+    return this.guard(true, () => {
+      const s = this.lst(p);
+      if (!s) return -ENOENT;
+      fs.lchownSync(this.host(p), uid === -1 ? Number(s.uid) : uid, gid === -1 ? Number(s.gid) : gid);
+      return 0;
+    });
+  }
+  utimes(p: string, atime: TimeSpec, mtime: TimeSpec): number {
+    return this.guard(true, () => {
+      const s = this.lst(p);
+      if (!s) return -ENOENT;
+      fs.lutimesSync(this.host(p), hostTime(atime, s.atimeNs), hostTime(mtime, s.mtimeNs));
+      return 0;
+    });
+  }
+  truncate(p: string, len: number): number {
+    return this.guard(true, () => {
+      const fd = fs.openSync(this.host(p), C.O_WRONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+      try { fs.ftruncateSync(fd, len); } finally { fs.closeSync(fd); }
+      return 0;
+    });
+  }
+  statfs(): StatFs {
+    try {
+      const s = fs.statfsSync(this.rootBuf.toString());
+      return {
+        type: s.type, bsize: s.bsize, blocks: s.blocks, bfree: s.bfree, bavail: s.bavail, files: s.files,
+        ffree: s.ffree, namelen: 255, frsize: s.bsize, flags: this.readOnly ? 1 /* ST_RDONLY */ : 0,
+      };
+    } catch {
+      return { type: 0xef53, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, namelen: 255, frsize: 4096, flags: 0 };
+    }
+  }
+}
+
+// The Host's hostDirectory(): a host directory as a backend.
+export function nodeHostDirectory(path: string, opts: { readOnly?: boolean } = {}): FsBackend {
+  return new HostFs(path, !!opts.readOnly);
+}
+

@@ -1,0 +1,837 @@
+// File syscalls: I/O on descriptors, opening and closing, metadata, directories,
+// links, descriptor-table operations. Path work is the VFS's (src/fs/vfs.ts).
+import type { SyscallDef, Handler, ArgKind } from './syscall.js';
+import type { Kernel } from './kernel.js';
+import type { Task } from './task.js';
+import type { Args } from './args.js';
+import { Blocked } from './blocked.js';
+import { release } from './fd-table.js';
+import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
+import {
+  EBADF, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
+} from './errno.js';
+import {
+  FileDescription, O_ACCMODE, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
+  O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
+  type TimeSpec,
+} from '../fs/file.js';
+import {
+  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, PATH_MAX, pathFromBytes,
+  pathToBytes,
+} from '../fs/vfs.js';
+import type { StatFs } from '../fs/backend.js';
+import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
+
+const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
+const CHUNK = 1 << 20;
+const IOV_MAX = 1024;
+
+// --- guest memory helpers ---------------------------------------------------------
+function readPath(t: Task, addr: number): string | number {
+  const b = t.proc.mm.readCString(addr, PATH_MAX);
+  if (b) return pathFromBytes(b);
+  return t.proc.mm.read(addr, 1) ? -ENAMETOOLONG : -EFAULT;
+}
+const put = (t: Task, addr: number, data: Uint8Array): number => (t.proc.mm.write(addr, data) ? 0 : -EFAULT);
+function i64(v: number | bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigInt64(0, BigInt(v), true);
+  return b;
+}
+function readI64(t: Task, addr: number): bigint | undefined {
+  const b = t.proc.mm.read(addr, 8);
+  return b ? new DataView(b.buffer, b.byteOffset).getBigInt64(0, true) : undefined;
+}
+const clamp = (n: number) => Math.min(n, MAX_RW);
+
+function fileOf(t: Task, fd: number): FileDescription | undefined { return t.proc.files.get(fd); }
+
+// Written bytes count: an EPIPE also raises SIGPIPE.
+function wrote(t: Task, r: number): number {
+  if (r === -EPIPE) queueSignal(t, { signo: SIGPIPE, code: SI_USER, pid: t.proc.pid });
+  return r;
+}
+
+// --- the I/O core: partial I/O rule: bytes already moved beat an error ------------
+// Read up to n bytes and hand each piece to `sink` (which copies it out). One
+// backend read: a short read is a complete answer (pipes, terminals).
+// `sink` returns how many bytes it could copy out; on a short copy a seekable
+// file's position is moved back to just after them.
+function doRead(f: FileDescription, n: number, pos: number | undefined, sink: (b: Uint8Array) => number): number | Blocked {
+  const r = f.read(clamp(n), pos);
+  if (typeof r === 'number' || r instanceof Blocked) return r;
+  if (r.length === 0) return 0;
+  const copied = sink(r);
+  if (copied < r.length && pos === undefined) f.seek(copied - r.length, SEEK_CUR);
+  return copied || -EFAULT;
+}
+const whole = (t: Task, addr: number) => (d: Uint8Array) => (t.proc.mm.write(addr, d) ? d.length : 0);
+// Write `n` bytes fetched by `source` in chunks.
+function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined, source: (off: number, len: number) => Uint8Array | null): number | Blocked {
+  n = clamp(n);
+  let done = 0;
+  do {
+    const len = Math.min(CHUNK, n - done);
+    const data = source(done, len);
+    if (!data) return done || -EFAULT;
+    const r = f.write(data, pos === undefined ? undefined : pos + done);
+    if (r instanceof Blocked) return done || r;
+    if (r < 0) return done || wrote(t, r);
+    done += r;
+    if (r < len) break;
+  } while (done < n);
+  return done;
+}
+
+interface Iov { base: number; len: number }
+function readIovecs(t: Task, addr: number, count: number): Iov[] | number {
+  if (count < 0 || count > IOV_MAX) return -EINVAL;
+  if (count === 0) return [];
+  const b = t.proc.mm.read(addr, count * 16);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer, b.byteOffset);
+  const out: Iov[] = [];
+  let total = 0n;
+  for (let i = 0; i < count; i++) {
+    const len = dv.getBigInt64(i * 16 + 8, true);
+    if (len < 0n) return -EINVAL;
+    total += len;
+    if (total > 0x7fffffffffffffffn) return -EINVAL;
+    out.push({ base: Number(dv.getBigUint64(i * 16, true)), len: Number(len) });
+  }
+  return out;
+}
+
+function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
+  const total = clamp(iovs.reduce((s, v) => s + v.len, 0));
+  if (!f.readable) return -EBADF;
+  return doRead(f, total, pos, (data) => {
+    let off = 0;
+    for (const v of iovs) {
+      if (off >= data.length) break;
+      const n = Math.min(v.len, data.length - off);
+      if (!t.proc.mm.write(v.base, data.subarray(off, off + n))) {
+        // copy what fits of this segment page by page, as Linux does
+        for (let i = 0; i < n; i++) {
+          if (!t.proc.mm.write(v.base + i, data.subarray(off + i, off + i + 1))) return off + i;
+        }
+      }
+      off += n;
+    }
+    return off;
+  });
+}
+function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
+  if (!f.writable) return -EBADF;
+  let total = 0;
+  const parts: Uint8Array[] = [];
+  for (const v of iovs) {
+    const n = Math.min(v.len, MAX_RW - total);
+    if (n <= 0) break;
+    const d = t.proc.mm.read(v.base, n);
+    if (!d) { if (total === 0) return -EFAULT; break; }
+    parts.push(d);
+    total += n;
+  }
+  const all = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) { all.set(p, o); o += p.length; }
+  return doWrite(t, f, total, pos, (off, len) => all.subarray(off, off + len));
+}
+
+// A positional call needs a seekable file.
+function seekable(f: FileDescription): boolean { return f.seek(0, SEEK_CUR) >= 0; }
+
+// --- handlers ---------------------------------------------------------------------
+const sysRead: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f || !f.readable) return -EBADF;
+  return doRead(f, a.u(2), undefined, whole(t, a.u(1)));
+};
+const sysWrite: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f || !f.writable) return -EBADF;
+  const buf = a.u(1);
+  return doWrite(t, f, a.u(2), undefined, (off, len) => t.proc.mm.read(buf + off, len));
+};
+const sysPread: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f || !f.readable) return -EBADF;
+  const pos = a.s64(3);
+  if (pos < 0) return -EINVAL;
+  if (!seekable(f)) return -ESPIPE;
+  return doRead(f, a.u(2), pos, whole(t, a.u(1)));
+};
+const sysPwrite: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f || !f.writable) return -EBADF;
+  const pos = a.s64(3);
+  if (pos < 0) return -EINVAL;
+  if (!seekable(f)) return -ESPIPE;
+  const buf = a.u(1);
+  return doWrite(t, f, a.u(2), pos, (off, len) => t.proc.mm.read(buf + off, len));
+};
+function vecHandler(write: boolean, positional: boolean, flagsArg: boolean): Handler {
+  return (t, a) => {
+    const f = fileOf(t, a.i(0));
+    if (!f) return -EBADF;
+    const iovs = readIovecs(t, a.u(1), a.i(2));
+    if (typeof iovs === 'number') return iovs;
+    let pos: number | undefined;
+    if (positional) {
+      pos = a.s64(3);
+      if (flagsArg && pos === -1) pos = undefined;
+      else if (pos < 0) return -EINVAL;
+      if (flagsArg && a.i(5) & ~0x1f) return -EOPNOTSUPP;
+      if (pos !== undefined && !seekable(f)) return -ESPIPE;
+    }
+    return write ? writev(t, f, iovs, pos) : readv(t, f, iovs, pos);
+  };
+}
+
+// Flags a description keeps (the rest only affect opening).
+const KEPT = ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+function openCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number, mode: number): number {
+  const path = readPath(t, pathAddr);
+  if (typeof path === 'number') return path;
+  const f = k.vfs.open(t, dirfd, path, flags, mode);
+  if (typeof f === 'number') return f;
+  if (f.refs === 1) f.flags = (flags & KEPT) | (flags & O_PATH ? 0 : O_LARGEFILE);
+  const fd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
+  if (fd < 0) release(f);
+  return fd;
+}
+const sysOpen: Handler = (t, a, k) => openCommon(t, k, AT_FDCWD, a.u(0), a.i(1), a.u32(2));
+const sysOpenat: Handler = (t, a, k) => openCommon(t, k, a.i(0), a.u(1), a.i(2), a.u32(3));
+const sysCreat: Handler = (t, a, k) => openCommon(t, k, AT_FDCWD, a.u(0), O_CREAT | O_WRONLY | O_TRUNC, a.u32(1));
+const sysOpenat2: Handler = (t, a, k) => {
+  const size = a.u(3);
+  if (size < 24) return -EINVAL;
+  const b = t.proc.mm.read(a.u(2), 24);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer, b.byteOffset);
+  const flags = dv.getBigUint64(0, true), mode = dv.getBigUint64(8, true), resolve = dv.getBigUint64(16, true);
+  if (flags >> 32n || mode & ~0o7777n || (!(flags & BigInt(O_CREAT)) && mode)) return -EINVAL;
+  if (resolve) return -EOPNOTSUPP;
+  return openCommon(t, k, a.i(0), a.u(1), Number(flags), Number(mode));
+};
+
+const sysClose: Handler = (t, a) => t.proc.files.close(a.i(0));
+const sysCloseRange: Handler = (t, a) => {
+  const first = a.u32(0), last = a.u32(1), flags = a.u32(2);
+  if (flags & ~6 || first > last) return -EINVAL;
+  for (const fd of t.proc.files.fds()) {
+    if (fd < first || fd > last) continue;
+    if (flags & 4) t.proc.files.setCloexec(fd, true);
+    else t.proc.files.close(fd);
+  }
+  return 0;
+};
+const sysLseek: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f) return -EBADF;
+  return f.seek(a.s64(1), a.i(2));
+};
+
+// --- stat -------------------------------------------------------------------------
+function statBytes(s: Stat): Uint8Array {
+  const b = new Uint8Array(144);
+  const dv = new DataView(b.buffer);
+  const ts = (off: number, ns: bigint) => {
+    dv.setBigInt64(off, ns / 1_000_000_000n - (ns < 0n && ns % 1_000_000_000n ? 1n : 0n), true);
+    dv.setBigInt64(off + 8, ((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n, true);
+  };
+  dv.setBigUint64(0, BigInt(s.dev), true);
+  dv.setBigUint64(8, BigInt(s.ino), true);
+  dv.setBigUint64(16, BigInt(s.nlink), true);
+  dv.setUint32(24, s.mode, true);
+  dv.setUint32(28, s.uid >>> 0, true);
+  dv.setUint32(32, s.gid >>> 0, true);
+  dv.setBigUint64(40, BigInt(s.rdev), true);
+  dv.setBigInt64(48, BigInt(s.size), true);
+  dv.setBigInt64(56, BigInt(s.blksize), true);
+  dv.setBigInt64(64, BigInt(s.blocks), true);
+  ts(72, s.atimeNs);
+  ts(88, s.mtimeNs);
+  ts(104, s.ctimeNs);
+  return b;
+}
+const devMajor = (d: number) => Number(((BigInt(d) >> 8n) & 0xfffn) | ((BigInt(d) >> 32n) & ~0xfffn));
+const devMinor = (d: number) => Number((BigInt(d) & 0xffn) | ((BigInt(d) >> 12n) & ~0xffn & 0xffffffffn));
+
+const STATX_BASIC_STATS = 0x7ff, STATX_BTIME = 0x800, STATX_MNT_ID = 0x1000, STATX__RESERVED = 0x80000000;
+function statxBytes(s: Stat, mntId: number): Uint8Array {
+  const b = new Uint8Array(256);
+  const dv = new DataView(b.buffer);
+  const ts = (off: number, ns: bigint) => {
+    const sec = ns / 1_000_000_000n - (ns < 0n && ns % 1_000_000_000n ? 1n : 0n);
+    dv.setBigInt64(off, sec, true);
+    dv.setUint32(off + 8, Number(ns - sec * 1_000_000_000n), true);
+  };
+  dv.setUint32(0, STATX_BASIC_STATS | (s.btimeNs !== undefined ? STATX_BTIME : 0) | STATX_MNT_ID, true);
+  dv.setUint32(4, s.blksize, true);
+  dv.setUint32(16, s.nlink, true);
+  dv.setUint32(20, s.uid >>> 0, true);
+  dv.setUint32(24, s.gid >>> 0, true);
+  dv.setUint16(28, s.mode, true);
+  dv.setBigUint64(32, BigInt(s.ino), true);
+  dv.setBigUint64(40, BigInt(s.size), true);
+  dv.setBigUint64(48, BigInt(s.blocks), true);
+  ts(64, s.atimeNs);
+  if (s.btimeNs !== undefined) ts(80, s.btimeNs);
+  ts(96, s.ctimeNs);
+  ts(112, s.mtimeNs);
+  dv.setUint32(128, devMajor(s.rdev), true);
+  dv.setUint32(132, devMinor(s.rdev), true);
+  dv.setUint32(136, devMajor(s.dev), true);
+  dv.setUint32(140, devMinor(s.dev), true);
+  dv.setBigUint64(144, BigInt(mntId), true);
+  return b;
+}
+
+function statPath(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number): Stat | number {
+  const path = readPath(t, pathAddr);
+  if (typeof path === 'number') return path;
+  return k.vfs.stat(t, dirfd, path, flags);
+}
+const writeStat = (t: Task, addr: number, s: Stat | number) => (typeof s === 'number' ? s : put(t, addr, statBytes(s)));
+const sysStat: Handler = (t, a, k) => writeStat(t, a.u(1), statPath(t, k, AT_FDCWD, a.u(0), 0));
+const sysLstat: Handler = (t, a, k) => writeStat(t, a.u(1), statPath(t, k, AT_FDCWD, a.u(0), AT_SYMLINK_NOFOLLOW));
+const sysFstat: Handler = (t, a, k) => writeStat(t, a.u(1), k.vfs.fdStat(t, a.i(0)));
+const sysNewfstatat: Handler = (t, a, k) => {
+  const flags = a.i(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
+  return writeStat(t, a.u(2), statPath(t, k, a.i(0), a.u(1), flags));
+};
+const sysStatx: Handler = (t, a, k) => {
+  const flags = a.i(2), mask = a.u32(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | 0x6000) || (flags & 0x6000) === 0x6000) return -EINVAL;
+  if (mask & STATX__RESERVED) return -EINVAL;
+  const s = a.u(1) === 0 && flags & AT_EMPTY_PATH ? k.vfs.fdStat(t, a.i(0)) : statPath(t, k, a.i(0), a.u(1), flags);
+  if (typeof s === 'number') return s;
+  return put(t, a.u(4), statxBytes(s, 1));
+};
+
+// --- access, links, directories -----------------------------------------------------
+function withPath(fn: (t: Task, a: Args, k: Kernel, path: string) => number, arg = 0): Handler {
+  return (t, a, k) => {
+    const p = readPath(t, a.u(arg));
+    return typeof p === 'number' ? p : fn(t, a, k, p);
+  };
+}
+const sysAccess = withPath((t, a, k, p) => k.vfs.access(t, AT_FDCWD, p, a.i(1)));
+const sysFaccessat = withPath((t, a, k, p) => k.vfs.access(t, a.i(0), p, a.i(2)), 1);
+const sysFaccessat2 = withPath((t, a, k, p) => {
+  if (a.i(3) & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  return k.vfs.access(t, a.i(0), p, a.i(2), a.i(3));
+}, 1);
+
+function readlinkCommon(t: Task, k: Kernel, dirfd: number, path: string, buf: number, size: number): number {
+  if (size <= 0) return -EINVAL;
+  const r = k.vfs.readlink(t, dirfd, path);
+  if (typeof r === 'number') return r;
+  const b = pathToBytes(r).subarray(0, size);
+  return put(t, buf, b) || b.length;
+}
+const sysReadlink = withPath((t, a, k, p) => readlinkCommon(t, k, AT_FDCWD, p, a.u(1), a.i(2)));
+const sysReadlinkat = withPath((t, a, k, p) => readlinkCommon(t, k, a.i(0), p, a.u(2), a.i(3)), 1);
+
+const sysGetcwd: Handler = (t, a) => {
+  const cwd = pathToBytes(t.proc.fs.cwd);
+  const size = a.u(1);
+  if (size === 0 && a.u(0) !== 0) return -EINVAL;
+  if (cwd.length + 1 > size) return -ERANGE;
+  const out = new Uint8Array(cwd.length + 1);
+  out.set(cwd);
+  return put(t, a.u(0), out) || out.length;
+};
+const sysChdir = withPath((t, _a, k, p) => k.vfs.chdir(t, AT_FDCWD, p));
+const sysFchdir: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f) return -EBADF;
+  const s = f.stat();
+  if (typeof s === 'number') return s;
+  if (!isDir(s.mode) || !f.path.startsWith('/')) return -ENOTDIR;
+  t.proc.fs.cwd = f.path;
+  return 0;
+};
+const sysMkdir = withPath((t, a, k, p) => k.vfs.mkdir(t, AT_FDCWD, p, a.u32(1)));
+const sysMkdirat = withPath((t, a, k, p) => k.vfs.mkdir(t, a.i(0), p, a.u32(2)), 1);
+const sysRmdir = withPath((t, _a, k, p) => k.vfs.rmdir(t, AT_FDCWD, p));
+const sysUnlink = withPath((t, _a, k, p) => k.vfs.unlink(t, AT_FDCWD, p));
+const sysUnlinkat = withPath((t, a, k, p) => {
+  const flags = a.i(2);
+  if (flags & ~AT_REMOVEDIR) return -EINVAL;
+  return flags & AT_REMOVEDIR ? k.vfs.rmdir(t, a.i(0), p) : k.vfs.unlink(t, a.i(0), p);
+}, 1);
+function twoPaths(fn: (t: Task, a: Args, k: Kernel, p1: string, p2: string) => number, i1: number, i2: number): Handler {
+  return (t, a, k) => {
+    const p1 = readPath(t, a.u(i1));
+    if (typeof p1 === 'number') return p1;
+    const p2 = readPath(t, a.u(i2));
+    if (typeof p2 === 'number') return p2;
+    return fn(t, a, k, p1, p2);
+  };
+}
+const sysRename = twoPaths((t, _a, k, p1, p2) => k.vfs.rename(t, AT_FDCWD, p1, AT_FDCWD, p2), 0, 1);
+const sysRenameat = twoPaths((t, a, k, p1, p2) => k.vfs.rename(t, a.i(0), p1, a.i(2), p2), 1, 3);
+const sysRenameat2 = twoPaths((t, a, k, p1, p2) => k.vfs.rename(t, a.i(0), p1, a.i(2), p2, a.u32(4)), 1, 3);
+const sysLink = twoPaths((t, _a, k, p1, p2) => k.vfs.link(t, AT_FDCWD, p1, AT_FDCWD, p2), 0, 1);
+const sysLinkat = twoPaths((t, a, k, p1, p2) => k.vfs.link(t, a.i(0), p1, a.i(2), p2, a.i(4)), 1, 3);
+const sysSymlink = twoPaths((t, _a, k, target, p) => k.vfs.symlink(t, target, AT_FDCWD, p), 0, 1);
+const sysSymlinkat = twoPaths((t, a, k, target, p) => k.vfs.symlink(t, target, a.i(1), p), 0, 2);
+
+const S_IFMT = 0o170000;
+const sysMknod = withPath((t, a, k, p) => k.vfs.mknod(t, AT_FDCWD, p, a.u32(1) & (S_IFMT | 0o7777)));
+const sysMknodat = withPath((t, a, k, p) => k.vfs.mknod(t, a.i(0), p, a.u32(2) & (S_IFMT | 0o7777)), 1);
+
+// --- attributes ---------------------------------------------------------------------
+const sysChmod = withPath((t, a, k, p) => k.vfs.chmod(t, AT_FDCWD, p, a.u32(1)));
+const sysFchmodat = withPath((t, a, k, p) => k.vfs.chmod(t, a.i(0), p, a.u32(2)), 1);
+const sysFchmod: Handler = (t, a, k) => {
+  const f = fileOf(t, a.i(0));
+  if (!f) return -EBADF;
+  if (f.flags & O_PATH) return -EBADF;
+  return k.vfs.chmod(t, a.i(0), '', a.u32(1), AT_EMPTY_PATH);
+};
+const sysChown = withPath((t, a, k, p) => k.vfs.chown(t, AT_FDCWD, p, a.i(1), a.i(2)));
+const sysLchown = withPath((t, a, k, p) => k.vfs.chown(t, AT_FDCWD, p, a.i(1), a.i(2), AT_SYMLINK_NOFOLLOW));
+const sysFchownat = withPath((t, a, k, p) => {
+  const flags = a.i(4);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  return k.vfs.chown(t, a.i(0), p, a.i(2), a.i(3), flags);
+}, 1);
+const sysFchown: Handler = (t, a, k) => {
+  const f = fileOf(t, a.i(0));
+  if (!f || f.flags & O_PATH) return -EBADF;
+  return k.vfs.chown(t, a.i(0), '', a.i(1), a.i(2), AT_EMPTY_PATH);
+};
+
+const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
+// Two times from guest memory: timespec (nsUnit 1) or timeval (nsUnit 1000) pairs.
+function readTimes(t: Task, addr: number, nsUnit: number): [TimeSpec, TimeSpec] | number {
+  if (addr === 0) return ['now', 'now'];
+  const b = t.proc.mm.read(addr, 32);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer, b.byteOffset);
+  const one = (o: number): TimeSpec | number => {
+    const sec = dv.getBigInt64(o, true), frac = dv.getBigInt64(o + 8, true);
+    if (nsUnit === 1 && frac === BigInt(UTIME_NOW)) return 'now';
+    if (nsUnit === 1 && frac === BigInt(UTIME_OMIT)) return undefined;
+    if (frac < 0n || frac * BigInt(nsUnit) >= 1_000_000_000n) return -EINVAL;
+    return sec * 1_000_000_000n + frac * BigInt(nsUnit);
+  };
+  const at = one(0), mt = one(16);
+  if (typeof at === 'number') return at;
+  if (typeof mt === 'number') return mt;
+  return [at, mt];
+}
+function utimesCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, times: [TimeSpec, TimeSpec] | number, flags: number): number {
+  if (typeof times === 'number') return times;
+  if (times[0] === undefined && times[1] === undefined) return 0;
+  if (pathAddr === 0) {
+    if (dirfd === AT_FDCWD) return -EFAULT;
+    return k.vfs.utimes(t, dirfd, '', times[0], times[1], AT_EMPTY_PATH);
+  }
+  const p = readPath(t, pathAddr);
+  if (typeof p === 'number') return p;
+  return k.vfs.utimes(t, dirfd, p, times[0], times[1], flags);
+}
+const sysUtimensat: Handler = (t, a, k) => {
+  const flags = a.i(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  return utimesCommon(t, k, a.i(0), a.u(1), readTimes(t, a.u(2), 1), flags);
+};
+const sysUtimes: Handler = (t, a, k) => utimesCommon(t, k, AT_FDCWD, a.u(0), readTimes(t, a.u(1), 1000), 0);
+const sysFutimesat: Handler = (t, a, k) => utimesCommon(t, k, a.i(0), a.u(1), readTimes(t, a.u(2), 1000), 0);
+const sysUtime: Handler = (t, a, k) => {
+  let times: [TimeSpec, TimeSpec] | number = ['now', 'now'];
+  if (a.u(1)) {
+    const b = t.proc.mm.read(a.u(1), 16);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer, b.byteOffset);
+    times = [dv.getBigInt64(0, true) * 1_000_000_000n, dv.getBigInt64(8, true) * 1_000_000_000n];
+  }
+  return utimesCommon(t, k, AT_FDCWD, a.u(0), times, 0);
+};
+
+const sysTruncate = withPath((t, a, k, p) => k.vfs.truncate(t, p, a.s64(1)));
+const sysFtruncate: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f) return -EBADF;
+  const len = a.s64(1);
+  if (len < 0) return -EINVAL;
+  if (!f.writable) return -EINVAL;
+  const s = f.stat();
+  if (typeof s !== 'number' && !isReg(s.mode)) return isDir(s.mode) ? -EISDIR : -EINVAL;
+  return f.truncate(len);
+};
+const sysFsync: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  return f ? f.sync() : -EBADF;
+};
+const sysSync: Handler = () => 0;
+const sysSyncfs: Handler = (t, a) => (fileOf(t, a.i(0)) ? 0 : -EBADF);
+const FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
+const sysFallocate: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f) return -EBADF;
+  const mode = a.i(1), off = a.s64(2), len = a.s64(3);
+  if (off < 0 || len <= 0) return -EINVAL;
+  if (!f.writable) return -EBADF;
+  const s = f.stat();
+  if (typeof s !== 'number' && isDir(s.mode)) return -EISDIR;
+  if (!seekable(f)) return -ESPIPE;
+  if (mode === FALLOC_FL_KEEP_SIZE) return 0;
+  if (mode === (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) {
+    // the hole reads back as zeros (the space is not given back)
+    if (typeof s === 'number') return s;
+    for (let at = off; at < Math.min(off + len, s.size); at += CHUNK) {
+      const r = f.write(new Uint8Array(Math.min(CHUNK, s.size - at, off + len - at)), at);
+      if (typeof r === 'number' && r < 0) return r;
+    }
+    return 0;
+  }
+  if (mode !== 0) return -EOPNOTSUPP;
+  return f.allocate(off, len);
+};
+const sysFadvise: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f) return -EBADF;
+  if (!seekable(f)) return -ESPIPE;
+  const advice = a.i(3);
+  if (advice < 0 || advice > 5 || a.s64(2) < 0) return -EINVAL;
+  return 0;
+};
+const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+const sysFlock: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f || f.flags & O_PATH) return -EBADF;
+  const op = a.i(1) & ~LOCK_NB;
+  return op === LOCK_SH || op === LOCK_EX || op === LOCK_UN ? 0 : -EINVAL;
+};
+
+// --- ioctl, fcntl, dup ------------------------------------------------------------------
+const sysIoctl: Handler = (t, a) => {
+  const fd = a.i(0), req = a.u32(1), arg = a.u(2);
+  const f = fileOf(t, fd);
+  if (!f || f.flags & O_PATH) return -EBADF;
+  const int = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setInt32(0, v, true); return put(t, arg, b); };
+  switch (req) {
+    case FIOCLEX: t.proc.files.setCloexec(fd, true); return 0;
+    case FIONCLEX: t.proc.files.setCloexec(fd, false); return 0;
+    case FIONBIO: {
+      const b = t.proc.mm.read(arg, 4);
+      if (!b) return -EFAULT;
+      const on = new DataView(b.buffer, b.byteOffset).getInt32(0, true) !== 0;
+      f.flags = on ? f.flags | O_NONBLOCK : f.flags & ~O_NONBLOCK;
+      return 0;
+    }
+    case FIONREAD: {
+      const s = f.stat();
+      if (typeof s !== 'number' && isDir(s.mode)) return -EINVAL;
+      return int(f.available());
+    }
+    case TIOCGPGRP: return f instanceof StdioFile && f.isTTY ? int(t.proc.pgid) : -ENOTTY;
+    case TIOCSPGRP: return f instanceof StdioFile && f.isTTY ? (t.proc.mm.read(arg, 4) ? 0 : -EFAULT) : -ENOTTY;
+  }
+  return f.ioctl(req, arg, t.proc.mm);
+};
+
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
+  F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36,
+  F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025, F_DUPFD_CLOEXEC = 1030,
+  F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+const F_UNLCK = 2, F_RDLCK = 0, F_WRLCK = 1;
+const SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
+
+function dupTo(t: Task, f: FileDescription, min: number, cloexec: boolean): number {
+  if (min < 0 || min >= t.proc.files.limit) return -EINVAL;
+  f.refs++;
+  const fd = t.proc.files.install(f, cloexec, min);
+  if (fd < 0) f.refs--;
+  return fd;
+}
+const sysFcntl: Handler = (t, a) => {
+  const fd = a.i(0), cmd = a.i(1);
+  const f = fileOf(t, fd);
+  if (!f) return -EBADF;
+  const isPath = (f.flags & O_PATH) !== 0;
+  switch (cmd) {
+    case F_DUPFD: return dupTo(t, f, a.i(2), false);
+    case F_DUPFD_CLOEXEC: return dupTo(t, f, a.i(2), true);
+    case F_GETFD: return t.proc.files.cloexec(fd) ? 1 : 0;
+    case F_SETFD: t.proc.files.setCloexec(fd, (a.i(2) & 1) !== 0); return 0;
+    case F_GETFL: return f.flags & ~O_CLOEXEC;
+    case F_SETFL:
+      if (isPath) return -EBADF;
+      f.flags = (f.flags & ~SETFL_MASK) | (a.i(2) & SETFL_MASK);
+      return 0;
+    case F_GETLK: case F_OFD_GETLK: {
+      if (isPath) return -EBADF;
+      const b = t.proc.mm.read(a.u(2), 32);
+      if (!b) return -EFAULT;
+      const type = new DataView(b.buffer, b.byteOffset).getInt16(0, true);
+      if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
+      b[0] = F_UNLCK; b[1] = 0;
+      return put(t, a.u(2), b);
+    }
+    case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW: {
+      if (isPath) return -EBADF;
+      const b = t.proc.mm.read(a.u(2), 32);
+      if (!b) return -EFAULT;
+      const type = new DataView(b.buffer, b.byteOffset).getInt16(0, true);
+      if (type === F_RDLCK && !f.readable) return -EBADF;
+      if (type === F_WRLCK && !f.writable) return -EBADF;
+      if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
+      return 0;
+    }
+    case F_GETOWN: return 0;
+    case F_SETOWN: case F_SETSIG: return 0;
+    case F_GETSIG: return 0;
+    case F_GETOWN_EX: return put(t, a.u(2), new Uint8Array(8));
+    case F_SETOWN_EX: return t.proc.mm.read(a.u(2), 8) ? 0 : -EFAULT;
+    case F_GETLEASE: return F_UNLCK;
+    case F_SETLEASE: return -EINVAL;
+    case F_ADD_SEALS: case F_GET_SEALS: return -EINVAL;
+  }
+  return -EINVAL;
+};
+const sysDup: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  return f ? dupTo(t, f, 0, false) : -EBADF;
+};
+function dup2(t: Task, oldfd: number, newfd: number, cloexec: boolean): number {
+  const f = fileOf(t, oldfd);
+  if (!f) return -EBADF;
+  if (newfd < 0 || newfd >= t.proc.files.limit) return -EBADF;
+  f.refs++;
+  const r = t.proc.files.installAt(newfd, f, cloexec);
+  if (r < 0) f.refs--;
+  return r;
+}
+const sysDup2: Handler = (t, a) => {
+  const oldfd = a.i(0), newfd = a.i(1);
+  if (oldfd === newfd) return fileOf(t, oldfd) ? newfd : -EBADF;
+  return dup2(t, oldfd, newfd, false);
+};
+const sysDup3: Handler = (t, a) => {
+  const oldfd = a.i(0), newfd = a.i(1), flags = a.i(2);
+  if (flags & ~O_CLOEXEC || oldfd === newfd) return -EINVAL;
+  return dup2(t, oldfd, newfd, (flags & O_CLOEXEC) !== 0);
+};
+const sysUmask: Handler = (t, a) => {
+  const old = t.proc.fs.umask;
+  t.proc.fs.umask = a.u32(0) & 0o777;
+  return old;
+};
+
+// --- directories ---------------------------------------------------------------------
+const align8 = (n: number) => (n + 7) & ~7;
+function getdents(t: Task, fdNum: number, addr: number, count: number, wide: boolean): number {
+  const f = fileOf(t, fdNum);
+  if (!f || f.flags & O_PATH) return -EBADF;
+  const start = f.seek(0, SEEK_CUR);
+  const ents = f.readdir(Math.max(1, Math.floor(count / 24)));
+  if (typeof ents === 'number') return ents;
+  const out = new Uint8Array(Math.min(count, 1 << 20));
+  const dv = new DataView(out.buffer);
+  let o = 0, used = 0;
+  for (const e of ents as Dirent[]) {
+    const name = pathToBytes(e.name);
+    const reclen = wide ? align8(19 + name.length + 1) : align8(18 + name.length + 2);
+    if (o + reclen > out.length) break;
+    const off = BigInt((start >= 0 ? start : 0) + used + 1);
+    dv.setBigUint64(o, BigInt(e.ino), true);
+    dv.setBigInt64(o + 8, off, true);
+    dv.setUint16(o + 16, reclen, true);
+    if (wide) {
+      out[o + 18] = e.type;
+      out.set(name, o + 19);
+    } else {
+      out.set(name, o + 18);
+      out[o + reclen - 1] = e.type;
+    }
+    o += reclen;
+    used++;
+  }
+  if (used < ents.length) f.seek(used - ents.length, SEEK_CUR);
+  if (used === 0 && ents.length > 0) return -EINVAL;
+  return put(t, addr, out.subarray(0, o)) || o;
+}
+const sysGetdents64: Handler = (t, a) => getdents(t, a.i(0), a.u(1), a.u32(2), true);
+const sysGetdents: Handler = (t, a) => getdents(t, a.i(0), a.u(1), a.u32(2), false);
+
+// --- statfs --------------------------------------------------------------------------
+function statfsBytes(s: StatFs): Uint8Array {
+  const b = new Uint8Array(120);
+  const dv = new DataView(b.buffer);
+  const vals = [s.type, s.bsize, s.blocks, s.bfree, s.bavail, s.files, s.ffree];
+  vals.forEach((v, i) => dv.setBigInt64(i * 8, BigInt(Math.trunc(v)), true));
+  dv.setBigInt64(64, BigInt(s.namelen), true);
+  dv.setBigInt64(72, BigInt(s.frsize), true);
+  dv.setBigInt64(80, BigInt(s.flags), true);
+  return b;
+}
+const sysStatfs = withPath((t, a, k, p) => {
+  const s = k.vfs.statfs(t, p);
+  return typeof s === 'number' ? s : put(t, a.u(1), statfsBytes(s));
+});
+const sysFstatfs: Handler = (t, a) => {
+  const f = fileOf(t, a.i(0));
+  if (!f) return -EBADF;
+  const s: StatFs = f.node?.backend.statfs() ?? {
+    type: 0x50495045 /* PIPEFS_MAGIC */, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0,
+    namelen: 255, frsize: 4096, flags: 0,
+  };
+  return put(t, a.u(1), statfsBytes(s));
+};
+
+// --- sendfile, copy_file_range -------------------------------------------------------
+// Copy up to n bytes from `from` (at *inPos when given) to `to` (at outPos when given).
+function copy(t: Task, from: FileDescription, to: FileDescription, n: number, inPos: number | undefined, outPos: number | undefined): { done: number; r?: number | Blocked } {
+  n = clamp(n);
+  let done = 0;
+  // A seekable source is read at explicit positions and its offset moved only by what was written.
+  const srcPos = inPos ?? (seekable(from) ? from.seek(0, SEEK_CUR) : undefined);
+  while (done < n) {
+    const want = Math.min(CHUNK, n - done);
+    const data = from.read(want, srcPos === undefined ? undefined : srcPos + done);
+    if (data instanceof Blocked || typeof data === 'number') return { done, r: data };
+    if (data.length === 0) break;
+    const w = to.write(data, outPos === undefined ? undefined : outPos + done);
+    if (w instanceof Blocked || w < 0) return { done, r: typeof w === 'number' ? wrote(t, w) : w };
+    done += w;
+    if (w < data.length || data.length < want) break;
+  }
+  if (inPos === undefined && srcPos !== undefined) from.seek(srcPos + done, SEEK_SET);
+  return { done };
+}
+const sysSendfile: Handler = (t, a) => {
+  const out = fileOf(t, a.i(0)), inp = fileOf(t, a.i(1));
+  if (!out || !inp || !inp.readable || !out.writable) return -EBADF;
+  if (out.flags & O_APPEND) return -EINVAL;
+  const offAddr = a.u(2);
+  let pos: number | undefined;
+  if (offAddr) {
+    const v = readI64(t, offAddr);
+    if (v === undefined) return -EFAULT;
+    if (v < 0n) return -EINVAL;
+    if (!seekable(inp)) return -ESPIPE;
+    pos = Number(v);
+  }
+  const { done, r } = copy(t, inp, out, a.u(3), pos, undefined);
+  if (offAddr && put(t, offAddr, i64((pos ?? 0) + done))) return -EFAULT;
+  return done || (r ?? 0);
+};
+const sysCopyFileRange: Handler = (t, a) => {
+  const inp = fileOf(t, a.i(0)), out = fileOf(t, a.i(2));
+  if (a.u32(5) !== 0) return -EINVAL;
+  if (!out || !inp || !inp.readable || !out.writable) return -EBADF;
+  if (out.flags & O_APPEND) return -EBADF;
+  const si = inp.stat(), so = out.stat();
+  if (typeof si === 'number') return si;
+  if (typeof so === 'number') return so;
+  if (isDir(si.mode) || isDir(so.mode)) return -EISDIR;
+  if (!isReg(si.mode) || !isReg(so.mode)) return -EINVAL;
+  const readPos = (addr: number): number | undefined | null => {
+    if (!addr) return undefined;
+    const v = readI64(t, addr);
+    return v === undefined ? null : Number(v);
+  };
+  const ip = readPos(a.u(1)), op = readPos(a.u(3));
+  if (ip === null || op === null) return -EFAULT;
+  if ((ip ?? 0) < 0 || (op ?? 0) < 0) return -EINVAL;
+  const outPos = op ?? out.seek(0, SEEK_CUR);
+  const { done, r } = copy(t, inp, out, a.u(4), ip, outPos);
+  if (a.u(1) && put(t, a.u(1), i64((ip ?? 0) + done))) return -EFAULT;
+  if (a.u(3)) { if (put(t, a.u(3), i64(outPos + done))) return -EFAULT; } else out.seek(outPos + done, SEEK_SET);
+  return done || (r ?? 0);
+};
+
+// --- the table -----------------------------------------------------------------------
+const ok = (nr: number, name: string, handler: Handler, args: ArgKind[], note?: string): SyscallDef =>
+  ({ nr, name, handler, args, status: 'implemented', note });
+const partial = (nr: number, name: string, handler: Handler, args: ArgKind[], note: string): SyscallDef =>
+  ({ nr, name, handler, args, status: 'partial', note });
+
+export const fileSyscalls: SyscallDef[] = [
+  ok(0, 'read', sysRead, ['fd', 'obuf', 'size']),
+  ok(1, 'write', sysWrite, ['fd', 'ibuf', 'size']),
+  ok(2, 'open', sysOpen, ['path', 'flags', 'mode']),
+  ok(3, 'close', sysClose, ['fd']),
+  ok(4, 'stat', sysStat, ['path', 'ptr']),
+  ok(5, 'fstat', sysFstat, ['fd', 'ptr']),
+  ok(6, 'lstat', sysLstat, ['path', 'ptr']),
+  ok(8, 'lseek', sysLseek, ['fd', 'off', 'int']),
+  partial(16, 'ioctl', sysIoctl, ['fd', 'hex', 'ptr'], 'TCGETS/TCSETS* (stored, host terminal unchanged), TIOCGWINSZ, FIONREAD, FIOCLEX/FIONCLEX, FIONBIO, TIOCGPGRP; ENOTTY otherwise'),
+  ok(17, 'pread64', sysPread, ['fd', 'obuf', 'size', 'off']),
+  ok(18, 'pwrite64', sysPwrite, ['fd', 'ibuf', 'size', 'off']),
+  ok(19, 'readv', vecHandler(false, false, false), ['fd', 'ptr', 'int']),
+  ok(20, 'writev', vecHandler(true, false, false), ['fd', 'ptr', 'int']),
+  ok(21, 'access', sysAccess, ['path', 'mode']),
+  ok(32, 'dup', sysDup, ['fd']),
+  ok(33, 'dup2', sysDup2, ['fd', 'fd']),
+  ok(40, 'sendfile', sysSendfile, ['fd', 'fd', 'ptr', 'size']),
+  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record locks (F_SETLK, OFD locks) succeed without locking; F_SETOWN/F_SETSIG ignored'),
+  partial(73, 'flock', sysFlock, ['fd', 'int'], 'succeeds without locking'),
+  ok(74, 'fsync', sysFsync, ['fd']),
+  ok(75, 'fdatasync', sysFsync, ['fd']),
+  ok(76, 'truncate', sysTruncate, ['path', 'off']),
+  ok(77, 'ftruncate', sysFtruncate, ['fd', 'off']),
+  ok(78, 'getdents', sysGetdents, ['fd', 'ptr', 'size']),
+  ok(79, 'getcwd', sysGetcwd, ['ptr', 'size']),
+  ok(80, 'chdir', sysChdir, ['path']),
+  ok(81, 'fchdir', sysFchdir, ['fd']),
+  ok(82, 'rename', sysRename, ['path', 'path']),
+  ok(83, 'mkdir', sysMkdir, ['path', 'mode']),
+  ok(84, 'rmdir', sysRmdir, ['path']),
+  ok(85, 'creat', sysCreat, ['path', 'mode']),
+  ok(86, 'link', sysLink, ['path', 'path']),
+  ok(87, 'unlink', sysUnlink, ['path']),
+  ok(88, 'symlink', sysSymlink, ['path', 'path']),
+  ok(89, 'readlink', sysReadlink, ['path', 'ptr', 'size']),
+  ok(90, 'chmod', sysChmod, ['path', 'mode']),
+  ok(91, 'fchmod', sysFchmod, ['fd', 'mode']),
+  ok(92, 'chown', sysChown, ['path', 'int', 'int']),
+  ok(93, 'fchown', sysFchown, ['fd', 'int', 'int']),
+  ok(94, 'lchown', sysLchown, ['path', 'int', 'int']),
+  ok(95, 'umask', sysUmask, ['mode']),
+  partial(132, 'utime', sysUtime, ['path', 'ptr'], 'host times have microsecond precision'),
+  partial(133, 'mknod', sysMknod, ['path', 'mode', 'hex'], 'regular files only; FIFOs, sockets and devices: EPERM'),
+  ok(137, 'statfs', sysStatfs, ['path', 'ptr']),
+  ok(138, 'fstatfs', sysFstatfs, ['fd', 'ptr']),
+  ok(162, 'sync', sysSync, []),
+  partial(221, 'fadvise64', sysFadvise, ['fd', 'off', 'size', 'int'], 'advice ignored'),
+  partial(235, 'utimes', sysUtimes, ['path', 'ptr'], 'host times have microsecond precision'),
+  ok(217, 'getdents64', sysGetdents64, ['fd', 'ptr', 'size']),
+  ok(257, 'openat', sysOpenat, ['dirfd', 'path', 'flags', 'mode']),
+  ok(258, 'mkdirat', sysMkdirat, ['dirfd', 'path', 'mode']),
+  partial(259, 'mknodat', sysMknodat, ['dirfd', 'path', 'mode', 'hex'], 'regular files only; FIFOs, sockets and devices: EPERM'),
+  ok(260, 'fchownat', sysFchownat, ['dirfd', 'path', 'int', 'int', 'flags']),
+  partial(261, 'futimesat', sysFutimesat, ['dirfd', 'path', 'ptr'], 'host times have microsecond precision'),
+  ok(262, 'newfstatat', sysNewfstatat, ['dirfd', 'path', 'ptr', 'flags']),
+  ok(263, 'unlinkat', sysUnlinkat, ['dirfd', 'path', 'flags']),
+  ok(264, 'renameat', sysRenameat, ['dirfd', 'path', 'dirfd', 'path']),
+  ok(265, 'linkat', sysLinkat, ['dirfd', 'path', 'dirfd', 'path', 'flags']),
+  ok(266, 'symlinkat', sysSymlinkat, ['path', 'dirfd', 'path']),
+  ok(267, 'readlinkat', sysReadlinkat, ['dirfd', 'path', 'ptr', 'size']),
+  ok(268, 'fchmodat', sysFchmodat, ['dirfd', 'path', 'mode']),
+  ok(269, 'faccessat', sysFaccessat, ['dirfd', 'path', 'mode']),
+  partial(280, 'utimensat', sysUtimensat, ['dirfd', 'path', 'ptr', 'flags'], 'host times have microsecond precision'),
+  partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (writes zeros); others EOPNOTSUPP'),
+  ok(292, 'dup3', sysDup3, ['fd', 'fd', 'flags']),
+  ok(295, 'preadv', vecHandler(false, true, false), ['fd', 'ptr', 'int', 'off']),
+  ok(296, 'pwritev', vecHandler(true, true, false), ['fd', 'ptr', 'int', 'off']),
+  ok(306, 'syncfs', sysSyncfs, ['fd']),
+  partial(316, 'renameat2', sysRenameat2, ['dirfd', 'path', 'dirfd', 'path', 'flags'], 'RENAME_EXCHANGE and RENAME_WHITEOUT: EOPNOTSUPP'),
+  ok(326, 'copy_file_range', sysCopyFileRange, ['fd', 'ptr', 'fd', 'ptr', 'size', 'flags']),
+  partial(327, 'preadv2', vecHandler(false, true, true), ['fd', 'ptr', 'int', 'off', 'int', 'flags'], 'RWF_* flags ignored'),
+  partial(328, 'pwritev2', vecHandler(true, true, true), ['fd', 'ptr', 'int', 'off', 'int', 'flags'], 'RWF_* flags ignored'),
+  ok(332, 'statx', sysStatx, ['dirfd', 'path', 'flags', 'hex', 'ptr']),
+  partial(436, 'close_range', sysCloseRange, ['fd', 'fd', 'flags'], 'CLOSE_RANGE_UNSHARE ignored'),
+  partial(437, 'openat2', sysOpenat2, ['dirfd', 'path', 'ptr', 'size'], 'RESOLVE_* flags: EOPNOTSUPP'),
+  ok(439, 'faccessat2', sysFaccessat2, ['dirfd', 'path', 'mode', 'flags']),
+];
+
+
