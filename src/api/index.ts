@@ -15,6 +15,7 @@ export interface MachineOptions {
   env?: string[] | Record<string, string>; // base environment of every program
   memory?: number | string; // guest memory limit: bytes or '512M', '2G'
   strace?: boolean;
+  debug?: boolean; // report fatal faults on stderr
 }
 export interface RunOptions {
   stdin?: Uint8Array | string;
@@ -44,7 +45,7 @@ export class Machine {
     });
     const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
     const root = host.hostDirectory!(this.opts.root ?? '/', {});
-    const kernel = await Kernel.create({ host, coreModule: this.module, root, memory, strace: this.opts.strace });
+    const kernel = await Kernel.create({ host, coreModule: this.module, root, memory, strace: this.opts.strace, debug: this.opts.debug });
     const env = mergeEnv(envList(this.opts.env), envList(opts.env));
     const result = (pid: number, exitCode: number | null, signal: number | null, error?: string): RunResult => {
       const stdout = concat(out), stderr = concat(err);

@@ -52,7 +52,7 @@ async function run(args: string[]): Promise<number> {
   const argv = args.slice(i);
   if (argv.length === 0) fail('run needs a PROGRAM');
   const hostEnv = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
-  const machine = await Machine.create({ root, memory, strace });
+  const machine = await Machine.create({ root, memory, strace, debug: !!process.env.XOS_DEBUG });
   const r = await machine.run(argv, { env: [...hostEnv, ...env], cwd: cwd ?? (root ? '/' : process.cwd()), stdio: 'inherit' });
   if (r.error) {
     process.stderr.write(`xos: ${r.error}\n`);

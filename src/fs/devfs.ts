@@ -3,7 +3,7 @@ import type { Host } from '../host/host.js';
 import type { FsBackend, StatFs } from './backend.js';
 import { EMPTY_STATFS } from './backend.js';
 import {
-  FileDescription, DT_CHR, DT_DIR, DT_LNK, S_IFCHR, S_IFDIR, S_IFLNK, dtFromMode, type Dirent, type Stat, type TimeSpec,
+  FileDescription, S_IFCHR, S_IFDIR, S_IFLNK, dtFromMode, type Dirent, type Stat, type TimeSpec,
 } from './file.js';
 import { EEXIST, EINVAL, ENOENT, ENOSPC, ENOTDIR, ENXIO, EPERM } from '../kernel/errno.js';
 import { DEVFS_DEV, PTS0_INO, PTS0_RDEV, StdioFile } from './stdio.js';
@@ -31,7 +31,7 @@ export class DevFs implements FsBackend {
   readonly readOnly = false;
   private readonly nodes = new Map<string, DevNode>();
 
-  constructor(private readonly host: Host) {
+  constructor(host: Host) {
     const zeros = (n: number) => new Uint8Array(Math.min(n, 1 << 20));
     const random = (n: number) => { const b = new Uint8Array(Math.min(n, 1 << 20)); host.random(b); return b; };
     const sink = (d: Uint8Array) => d.length;

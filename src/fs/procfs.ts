@@ -2,7 +2,7 @@
 import type { FsBackend, StatFs } from './backend.js';
 import { EMPTY_STATFS } from './backend.js';
 import {
-  BufferFile, FileDescription, O_ACCMODE, O_RDONLY, S_IFDIR, S_IFLNK, S_IFREG, dtFromMode, type Dirent, type Stat,
+  BufferFile, FileDescription, O_ACCMODE, O_RDONLY, S_IFDIR, S_IFLNK, S_IFREG, type Dirent, type Stat,
 } from './file.js';
 import { EACCES, EINVAL, ENOENT, ENOTDIR, EPERM } from '../kernel/errno.js';
 import type { Vfs, FsCaller } from './vfs.js';
@@ -33,8 +33,8 @@ const enc = new TextEncoder();
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
 
-const CPU_FLAGS = 'fpu tsc cx8 cmov clflush mmx fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl pni ' +
-  'pclmulqdq ssse3 fma cx16 sse4_1 sse4_2 movbe popcnt aes xsave avx f16c rdrand lahf_lm abm lzcnt bmi1 avx2 bmi2';
+// The features the core implements (keep in step with its CPUID).
+const CPU_FLAGS = 'fpu tsc cx8 cmov clflush fxsr sse sse2 syscall nx lm cx16 movbe popcnt lahf_lm lzcnt';
 
 type Entry =
   | { kind: 'dir'; list: () => Dirent[] }

@@ -183,7 +183,7 @@ export class Tmpfs implements FsBackend {
     };
   }
 
-  // --- file data ----------------------------------------------------------------------
+  // --- file data (also for TmpfsFile, which works on the inode, not a path) ----------------
   readData(n: Inode, at: number, len: number): Uint8Array {
     const end = Math.min(n.size, at + len);
     if (end <= at) return new Uint8Array(0);

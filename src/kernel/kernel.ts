@@ -30,6 +30,7 @@ export interface KernelOptions {
   root: FsBackend;
   memory?: number; // bytes of guest memory (default 2 GiB)
   strace?: boolean;
+  debug?: boolean; // report fatal faults on stderr
 }
 
 const SLICE = 1_000_000; // instructions per run() call
@@ -40,6 +41,7 @@ export class Kernel {
   readonly tasks: Task[] = [];
   vfs!: Vfs;
   strace: boolean;
+  debug: boolean;
   lastFaultAccess = 0;
   lastFaultPresent = false;
   lastExecError = '';
@@ -54,6 +56,7 @@ export class Kernel {
 
   private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions) {
     this.strace = !!opts.strace;
+    this.debug = !!opts.debug;
     this.args = new Args(core);
     this.account = new CommitAccount(opts.memory ?? 2 ** 31);
   }
@@ -213,6 +216,7 @@ export class Kernel {
       case Exit.Syscall: this.syscall(t); break;
       case Exit.PageFault: {
         const addr = c.exitAddr;
+        if (this.debug) this.warnOnce(`segv${c.rip}`, `page fault at 0x${addr.toString(16)} (access ${c.exitAccess}), rip 0x${c.rip.toString(16)}`);
         const v = t.proc.mm.find(addr);
         forceSignal(this, t, { signo: SIGSEGV, code: v ? SEGV_ACCERR : SEGV_MAPERR, addr });
         break;

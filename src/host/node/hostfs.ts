@@ -9,7 +9,7 @@ import { Buffer } from 'node:buffer';
 import type { MappedFile } from '../../mm/address-space.js';
 import type { FsBackend, StatFs } from '../../fs/backend.js';
 import {
-  FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
+  FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
   S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET, dtFromMode, type Dirent, type Stat, type TimeSpec,
 } from '../../fs/file.js';
 import { EINVAL, ELOOP, ENOENT, ENXIO, EPERM, EROFS, EACCES, errnoFromCode } from '../../kernel/errno.js';

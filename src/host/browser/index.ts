@@ -1,0 +1,200 @@
+// The browser host and the browser Machine API (the package's "./browser" entry).
+//
+//   import { Machine } from 'xos/browser';
+//   const m = await Machine.create();                  // fetches build/core.wasm beside dist/
+//   const r = await m.run(['/bin/hello'], { files: { '/bin/hello': bytes } });
+//   r.exitCode === 0 && r.stdoutText === 'hello\n'
+//
+// The root file system is a tmpfs that lives as long as the Machine: `files`
+// of each run are written into it, and what programs write stays for the next
+// run (as a host directory does for the Node Machine). Only web platform APIs
+// are used (performance, Date, crypto, fetch, WebAssembly, MessageChannel,
+// setTimeout), so this also runs in a Worker, and in Node for tests.
+import { Kernel, ExecError } from '../../kernel/kernel.js';
+import { Tmpfs } from '../../fs/tmpfs.js';
+import type { FileImage } from '../../elf/elf.js';
+import type { Host, HostInput, HostOutput } from '../host.js';
+import {
+  bytesInput, captureOutput, envList, makeResult, mergeEnv, parseSize, queueInput, resultFromStatus, type RunResult,
+} from '../machine-common.js';
+
+export { Tmpfs } from '../../fs/tmpfs.js';
+export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult } from '../machine-common.js';
+export type { Host, HostInput, HostOutput } from '../host.js';
+
+// --- the host ----------------------------------------------------------------------------
+
+// Resolve a yield() after pending events: a MessageChannel message is not
+// clamped to 4 ms as a nested setTimeout(0) is.
+type Port = MessagePort & { ref?: () => void; unref?: () => void };
+let channel: { rx: Port; tx: MessagePort } | undefined;
+const yielders: (() => void)[] = [];
+function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  if (!channel) {
+    const mc = new MessageChannel();
+    const rx: Port = mc.port1;
+    rx.onmessage = () => {
+      yielders.shift()?.();
+      if (!yielders.length) rx.unref?.();
+    };
+    channel = { rx, tx: mc.port2 };
+  }
+  // In Node (tests) the port keeps the process alive only while a yield is pending.
+  channel.rx.ref?.();
+  const tx = channel.tx;
+  return new Promise((resolve) => {
+    yielders.push(resolve);
+    tx.postMessage(0);
+  });
+}
+
+export interface BrowserHostOptions {
+  stdin?: HostInput; // default: empty
+  stdout?: HostOutput; // default: discarded
+  stderr?: HostOutput;
+  terminalSize?: () => { rows: number; cols: number } | undefined;
+}
+
+export function createBrowserHost(opts: BrowserHostOptions = {}): Host {
+  const perfNs = (): bigint => BigInt(Math.round(performance.now() * 1e6));
+  const startPerf = perfNs();
+  const startReal = BigInt(Date.now()) * 1_000_000n;
+  const discard: HostOutput = { isTTY: false, write: () => {} };
+  const host: Host = {
+    // Date gives the wall clock once; performance.now() moves it smoothly (and never backwards) from there.
+    realtimeNs: () => startReal + (perfNs() - startPerf),
+    monotonicNs: perfNs,
+    // A page has no CPU time of its own to ask for: the time since the host was made stands in for it.
+    cpuTimeNs: () => perfNs() - startPerf,
+    random: (into) => { for (let o = 0; o < into.length; o += 65536) crypto.getRandomValues(into.subarray(o, o + 65536)); },
+    stdin: opts.stdin ?? bytesInput(new Uint8Array(0)),
+    stdout: opts.stdout ?? discard,
+    stderr: opts.stderr ?? discard,
+    yield: yieldToEventLoop,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+  if (opts.terminalSize) host.terminalSize = opts.terminalSize;
+  return host;
+}
+
+// --- the core ------------------------------------------------------------------------------
+
+// build/core.wasm, relative to this module at dist/src/host/browser/index.js.
+export const DEFAULT_CORE_URL = new URL('../../../../build/core.wasm', import.meta.url);
+
+// Compile the core: streaming when the server sends application/wasm, else from the bytes.
+export async function compileCore(url: string | URL = DEFAULT_CORE_URL): Promise<WebAssembly.Module> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`xos: cannot fetch the core from ${String(url)}: HTTP ${res.status}`);
+  const type = res.headers.get('content-type') ?? '';
+  if (typeof WebAssembly.compileStreaming === 'function' && type.startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+// --- the Machine -----------------------------------------------------------------------------
+
+export type FileContents = Uint8Array | string | { data: Uint8Array | string; mode?: number };
+
+export interface MachineOptions {
+  coreUrl?: string | URL; // where build/core.wasm is (default: beside dist/, see DEFAULT_CORE_URL)
+  core?: WebAssembly.Module | ArrayBuffer | Uint8Array; // the core itself (no fetch)
+  memory?: number | string; // guest memory limit: bytes or '512M', '2G' (grown on demand; default as in Node)
+  env?: string[] | Record<string, string>; // base environment of every program
+  files?: Record<string, FileContents>; // written into the root file system at creation
+  root?: Tmpfs; // the root file system (default: a new tmpfs with the usual directories)
+  strace?: boolean;
+  debug?: boolean; // report fatal faults on stderr
+}
+
+export interface RunOptions {
+  stdin?: Uint8Array | string | HostInput;
+  env?: string[] | Record<string, string>; // added to (and overriding) the machine's
+  cwd?: string;
+  // Written into the root before the program starts. An ELF or #! file gets mode 0755, others 0644,
+  // unless a mode is given.
+  files?: Record<string, FileContents>;
+  timeout?: number; // ms; the guest gets SIGKILL when it runs longer
+  onStdout?: (data: Uint8Array) => void; // output as it comes (it is also collected in the result)
+  onStderr?: (data: Uint8Array) => void;
+  terminalSize?: () => { rows: number; cols: number } | undefined;
+}
+
+const DEFAULT_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root'];
+
+function isExecutable(b: Uint8Array): boolean {
+  return (b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46) || (b[0] === 0x23 && b[1] === 0x21);
+}
+
+export class Machine {
+  private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
+    readonly fs: Tmpfs) {}
+
+  static async create(opts: MachineOptions = {}): Promise<Machine> {
+    const core = opts.core;
+    const module = core instanceof WebAssembly.Module ? core
+      : core ? await WebAssembly.compile(core as ArrayBuffer | Uint8Array<ArrayBuffer>) : await compileCore(opts.coreUrl);
+    const fs = opts.root ?? Machine.newRoot();
+    const m = new Machine(opts, module, fs);
+    if (opts.files) m.writeFiles(opts.files);
+    return m;
+  }
+
+  // A tmpfs with the directories programs expect.
+  static newRoot(): Tmpfs {
+    const host = createBrowserHost();
+    const fs = new Tmpfs({ now: host.realtimeNs, size: 2 ** 31 });
+    for (const d of ['/bin', '/dev', '/etc', '/home', '/proc', '/root', '/sbin', '/usr/bin', '/usr/lib', '/var']) fs.mkdirp(d);
+    fs.mkdirp('/tmp', 0o1777);
+    fs.chmod('/tmp', 0o1777);
+    fs.chmod('/root', 0o700);
+    return fs;
+  }
+
+  // Write files into the root (parents are created); throws on a path that cannot be written.
+  writeFiles(files: Record<string, FileContents>): void {
+    for (const [path, c] of Object.entries(files)) {
+      const data = typeof c === 'string' || c instanceof Uint8Array ? c : c.data;
+      const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+      const mode = typeof c === 'object' && !(c instanceof Uint8Array) && c.mode !== undefined ? c.mode
+        : isExecutable(bytes) ? 0o755 : 0o644;
+      const r = this.fs.writeFile(path, bytes, mode);
+      if (r < 0) throw new Error(`xos: cannot write ${path} (errno ${-r})`);
+    }
+  }
+
+  async run(argv: string[], opts: RunOptions = {}, image?: FileImage): Promise<RunResult> {
+    if (argv.length === 0) throw new TypeError('run needs a program');
+    if (opts.files) this.writeFiles(opts.files);
+    const out: Uint8Array[] = [], err: Uint8Array[] = [];
+    const stdin = opts.stdin === undefined ? bytesInput(new Uint8Array(0))
+      : typeof opts.stdin === 'string' ? bytesInput(new TextEncoder().encode(opts.stdin))
+        : opts.stdin instanceof Uint8Array ? bytesInput(opts.stdin) : opts.stdin;
+    const host = createBrowserHost({
+      stdin, stdout: captureOutput(out, opts.onStdout), stderr: captureOutput(err, opts.onStderr),
+      terminalSize: opts.terminalSize,
+    });
+    const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
+    const kernel = await Kernel.create({
+      host, coreModule: this.module, root: this.fs, memory, strace: this.opts.strace, debug: this.opts.debug,
+    });
+    const env = mergeEnv(DEFAULT_ENV, envList(this.opts.env), envList(opts.env));
+    let p;
+    try {
+      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? '/', image);
+    } catch (e) {
+      if (e instanceof ExecError) return makeResult(0, e.status, null, out, err, e.message);
+      throw e;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
+    const status = await kernel.waitExit(p);
+    if (timer !== undefined) clearTimeout(timer);
+    const r = resultFromStatus(p.pid, status, out, err);
+    r.instructions = Number(kernel.core.icount);
+    return r;
+  }
+}
+
