@@ -22,6 +22,11 @@ const CASES: Case[] = [
   { name: 'signals' }, // exits with status 3 on purpose
   { name: 'clocks' },
   { name: 'files' }, // makes its own directory under /tmp with mkdtemp
+  { name: 'fs-edge' },
+  { name: 'sse-int' },
+  { name: 'sse-float' },
+  { name: 'sse-plain' },
+  { name: 'sse-align' },
 ];
 
 for (const libc of LIBCS) {
