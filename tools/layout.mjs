@@ -28,32 +28,35 @@ export const constants = {
 // CPU state fields: [name, type, count]. Offsets are assigned in order,
 // each aligned to its size (vectors to 16).
 export const stateFields = [
+  // --- per task: saved and restored on a task switch (TASK_STATE_END marks the end)
   ['GPR', 'u64', 16], // rax rcx rdx rbx rsp rbp rsi rdi r8..r15
   ['RIP', 'u64', 1],
   ['RFLAGS', 'u64', 1], // materialised on exit from run()
   ['FS_BASE', 'u64', 1],
   ['GS_BASE', 'u64', 1],
-  ['ICOUNT', 'u64', 1], // instructions retired, all time
-  ['EXIT_ADDR', 'u64', 1], // fault address (page fault: the linear address)
-  ['EXIT_REASON', 'u32', 1],
-  ['EXIT_ACCESS', 'u32', 1], // page fault: 1 read, 2 write, 4 exec; bit 8: page was present
-  ['EXIT_OP', 'u32', 1], // #UD: instruction table id, 0 if unknown
-  ['EXIT_LEN', 'u32', 1], // #UD: bytes decoded
-  ['PT_ROOT', 'u32', 1], // wasm address of the current page table root
   ['MXCSR', 'u32', 1],
   ['FPU_CW', 'u32', 1],
   ['FPU_SW', 'u32', 1], // without TOP
   ['FPU_TOP', 'u32', 1],
   ['FPU_TAG', 'u32', 1], // 1 bit per physical register: 1 = empty
+  ['FPU_ST', 'v128', 8], // physical registers R0..R7: u64 significand, u16 sign/exponent
+  ['XMM', 'v128', 32], // ymm0..15: low 128 bits at [2n], high at [2n+1]
+  ['TASK_STATE_END', 'u8', 0],
+  // --- the machine's: not part of a task's state
+  ['ICOUNT', 'u64', 1], // instructions retired, all time
+  ['EXIT_ADDR', 'u64', 1], // fault address (page fault: the linear address)
   ['NEXT_RIP', 'u64', 1], // interpreter: address of the instruction after the current one
   ['LF_RES', 'u64', 1], // lazy flags: result, operands, kind<<2|size (kind 0: RFLAGS holds them)
   ['LF_A', 'u64', 1],
   ['LF_B', 'u64', 1],
+  ['EXIT_REASON', 'u32', 1],
+  ['EXIT_ACCESS', 'u32', 1], // page fault: 1 read, 2 write, 4 exec; bit 8: page was present
+  ['EXIT_OP', 'u32', 1], // #UD: instruction table id, 0 if unknown
+  ['EXIT_LEN', 'u32', 1], // #UD: bytes decoded
+  ['PT_ROOT', 'u32', 1], // wasm address of the current page table root
   ['LF_OP', 'u32', 1],
   ['STOP', 'u32', 1], // interpreter: 1 leave run() (EXIT_REASON set), 2 end the block
   ['BC_NEXT', 'u32', 1], // block cache: next free record address
-  ['FPU_ST', 'v128', 8], // physical registers R0..R7: u64 significand, u16 sign/exponent
-  ['XMM', 'v128', 32], // ymm0..15: low 128 bits at [2n], high at [2n+1]
 ];
 
 // Exit reasons of run(budget).

@@ -22,8 +22,8 @@ export const enum Exit {
   GeneralProtection = 7, FloatingPoint = 8,
 }
 
-// Bytes of CPU state saved per task on a switch (GPRs through the vector registers).
-export const STATE_SAVE_SIZE = L.S_XMM + 32 * 16 - L.STATE;
+// Bytes of CPU state saved per task on a switch (the per-task part of the layout).
+export const STATE_SAVE_SIZE = L.S_TASK_STATE_END - L.STATE;
 
 export class Core {
   readonly memory: WebAssembly.Memory;

@@ -61,14 +61,22 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
     if (e instanceof RangeError) return /too long/.test(e.message) ? -E2BIG : -ENOMEM;
     throw e;
   }
-  // the point of no return
+  // the point of no return: other threads end, shared parts are unshared
+  k.endOtherThreads(t);
   const old = p.mm;
   p.mm = mm;
   k.core.setU32(L.S_PT_ROOT, mm.root);
   k.core.tlbFlush();
-  old.destroy();
+  old.release();
+  if (p.files.users > 1) {
+    const mine = p.files.fork();
+    p.files.release();
+    p.files = mine;
+  }
   p.files.closeOnExec();
-  for (const a of p.sigactions) if (a.handler !== SIG_IGN) { a.handler = SIG_DFL; a.flags = 0; a.mask = 0n; }
+  p.sigactions = p.sigactions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n }));
+  p.vforkRelease?.();
+  p.vforkRelease = undefined;
   p.exe = r.path;
   p.argv = argv;
   p.envp = envp;

@@ -7,6 +7,11 @@ interface Slot { file: FileDescription; cloexec: boolean }
 export class FdTable {
   private slots: (Slot | undefined)[] = [];
   limit = 1024; // RLIMIT_NOFILE
+  users = 1; // processes sharing this table (CLONE_FILES)
+
+  release(): void {
+    if (--this.users === 0) this.closeAll();
+  }
 
   get(fd: number): FileDescription | undefined {
     return fd >= 0 ? this.slots[fd]?.file : undefined;

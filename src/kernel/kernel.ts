@@ -12,12 +12,15 @@ import { Args } from './args.js';
 import { Blocked } from './blocked.js';
 import { NO_RESULT } from './syscall.js';
 import { SYSCALLS, formatCall, formatResult } from './syscall-table.js';
-import { ENOSYS } from './errno.js';
+import { ENOSYS, EINTR } from './errno.js';
+import { SIG_DFL, SIG_IGN, type SigInfo } from './task.js';
+import { futexWake, futexKey, exitRobustList, type FutexWaiter } from './sys-futex.js';
 
 const ERRNO_TEXT: Record<number, string> = { 13: 'Permission denied', 21: 'Is a directory', 20: 'Not a directory', 40: 'Too many levels of symbolic links', 12: 'Out of memory', 7: 'Argument list too long' };
 import {
   deliverSignals, forceSignal, SIGSEGV, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
-  ILL_ILLOPN, FPE_INTDIV, SIGKILL,
+  ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
+  CLD_EXITED, CLD_KILLED, CLD_DUMPED,
 } from './signal.js';
 import { execve, ExecError } from './exec.js';
 import type { FileImage } from '../elf/elf.js';
@@ -45,7 +48,9 @@ export class Kernel {
   lastFaultAccess = 0;
   lastFaultPresent = false;
   lastExecError = '';
-  private current?: Task;
+  current?: Task;
+  init?: Process; // the first process: orphans become its children
+  readonly futexes = new Map<string, FutexWaiter[]>();
   private nextPid = 1;
   private reported = new Set<string>();
   private wake?: () => void;
@@ -103,6 +108,8 @@ export class Kernel {
     p.threads.push(t);
     this.processes.set(pid, p);
     this.tasks.push(t);
+    this.init ??= p;
+    p.startNs = this.host.monotonicNs();
     this.current = t;
     this.core.ptRoot = mm.root;
     if (!image && !path.includes('/')) path = this.searchPath(t, path, env);
@@ -143,24 +150,138 @@ export class Kernel {
     });
   }
 
+  // --- signals ---------------------------------------------------------------------
+  // A signal for a process: taken by a thread that does not block it.
+  signalProcess(p: Process, info: SigInfo): void {
+    if (!p.alive) return;
+    const live = p.threads.filter((x) => x.state.kind !== 'exited');
+    const t = live.find((x) => (x.sigmask & sigbit(info.signo)) === 0n) ?? live[0];
+    if (t) this.signalTask(t, info);
+  }
+  signalTask(t: Task, info: SigInfo): void {
+    if (t.state.kind === 'exited') return;
+    const sig = info.signo;
+    if (sig === SIGKILL) { this.exitProcess(t.proc, SIGKILL); this.kick(); return; }
+    const act = t.proc.sigactions[sig];
+    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && DEFAULT_IGNORED.has(sig))) return;
+    queueSignal(t, info);
+    if (t.state.kind === 'blocked' && (t.sigmask & sigbit(sig)) === 0n) {
+      t.interrupted = true;
+      t.blockedNr = t.state.nr;
+      t.state = { kind: 'runnable' };
+    }
+    this.kick();
+  }
+
+  // A blocked syscall was interrupted by a signal: it fails with EINTR, or is
+  // restarted after the handler (SA_RESTART, for syscalls that allow it).
+  private finishInterrupted(t: Task): void {
+    const c = this.core;
+    t.interrupted = false;
+    t.restart = undefined;
+    const def = SYSCALLS.get(t.blockedNr);
+    const info = t.pending.find((p) => (t.sigmask & sigbit(p.signo)) === 0n);
+    const act = info ? t.proc.sigactions[info.signo] : undefined;
+    const restart = def?.restart !== 'never' && act !== undefined && act.handler > SIG_IGN && (act.flags & SA_RESTART) !== 0;
+    if (!restart) {
+      c.rip = c.rip + 2;
+      c.setReg(0, BigInt(-EINTR));
+      if (this.strace) this.traceLine(t, `${def?.name ?? t.blockedNr}(...) = -1 EINTR`);
+    }
+    if (t.savedMask !== undefined && !info) { t.sigmask = t.savedMask; t.savedMask = undefined; }
+    deliverSignals(this, t);
+  }
+
+  // --- exit ------------------------------------------------------------------------
+  // execve: every thread of the process but `t` ends.
+  endOtherThreads(t: Task): void {
+    for (const x of [...t.proc.threads]) if (x !== t) this.endTask(x);
+  }
+
+  // One thread ends (exit(2)); the process ends with its last thread.
+  exitThread(t: Task, code: number): void {
+    const live = t.proc.threads.filter((x) => x.state.kind !== 'exited');
+    if (live.length <= 1) { this.exitProcess(t.proc, (code & 0xff) << 8); return; }
+    this.endTask(t);
+  }
+
+  private endTask(t: Task): void {
+    if (t.state.kind === 'exited') return;
+    t.state = { kind: 'exited' };
+    const p = t.proc;
+    if (p.mm.users > 0) {
+      exitRobustList(this, t);
+      if (t.clearChildTid) {
+        // CLONE_CHILD_CLEARTID: zero the tid and wake a joiner
+        p.mm.write(t.clearChildTid, new Uint8Array(4));
+        futexWake(this, futexKey(t, t.clearChildTid, false), 1, -1);
+      }
+    }
+    const i = this.tasks.indexOf(t);
+    if (i >= 0) this.tasks.splice(i, 1);
+    const j = p.threads.indexOf(t);
+    if (j >= 0) p.threads.splice(j, 1);
+    if (this.current === t) this.current = undefined;
+  }
+
   // End a process: status is a wait status (exit code << 8, or the signal number | 0x80 for core).
   exitProcess(p: Process, status: number): void {
     if (p.waitStatus !== undefined) return;
+    for (const t of [...p.threads]) this.endTask(t);
     p.waitStatus = status;
-    for (const t of p.threads) {
-      t.state = { kind: 'exited' };
-      const i = this.tasks.indexOf(t);
-      if (i >= 0) this.tasks.splice(i, 1);
+    if (this.current?.proc === p) this.current = undefined;
+    p.files.release();
+    p.mm.release();
+    p.vforkRelease?.();
+    p.vforkRelease = undefined;
+    if (p === this.init) {
+      // as in a container: when its first process ends, everything ends
+      for (const q of [...this.processes.values()]) if (q !== p) this.exitProcess(q, SIGKILL);
+    } else {
+      for (const c of p.children.splice(0)) {
+        c.parent = this.init;
+        this.init?.children.push(c);
+      }
+      if (p.children.length === 0) this.init?.childEvents.notify();
     }
-    p.files.closeAll();
-    if (this.current?.proc === p) { this.current = undefined; }
-    p.mm.destroy();
-    this.processes.delete(p.pid);
+    const parent = p.parent;
+    if (parent && parent.alive) {
+      const act = parent.sigactions[SIGCHLD];
+      if (act.handler === SIG_IGN || act.flags & SA_NOCLDWAIT) this.reap(p);
+      else if (p.exitSignal) {
+        const sig = status & 0x7f;
+        this.signalProcess(parent, {
+          signo: p.exitSignal, code: sig ? (status & 0x80 ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED,
+          pid: p.pid, uid: p.creds.uid, status: sig ? sig : (status >> 8) & 0xff,
+        });
+      }
+      parent.childEvents.notify();
+    } else {
+      this.reap(p);
+    }
     for (const w of this.exitWaiters.get(p) ?? []) w(status);
     this.exitWaiters.delete(p);
   }
+  // Forget an ended process (wait4 collected it).
+  reap(p: Process): void {
+    if (p.parent) {
+      const i = p.parent.children.indexOf(p);
+      if (i >= 0) p.parent.children.splice(i, 1);
+    }
+    this.processes.delete(p.pid);
+  }
   killProcess(p: Process, sigStatus: number): void { this.exitProcess(p, sigStatus); }
   kill(p: Process, sig = SIGKILL): void { this.exitProcess(p, sig); this.kick(); }
+
+  // A new task from clone: runnable from the next scheduling round.
+  addTask(t: Task): void {
+    this.tasks.push(t);
+    this.kick();
+  }
+  // The live CPU state of the current task, into its save area (before copying it).
+  saveCurrent(): void {
+    if (this.current) this.core.saveState(this.current.regs);
+  }
 
   // --- scheduling ----------------------------------------------------------------
   private nowMs(): number { return Number(this.host.monotonicNs() / 1_000_000n); }
@@ -195,6 +316,9 @@ export class Kernel {
         }
         const t = runnable[rr++ % runnable.length];
         this.switchTo(t);
+        if (t.interrupted) this.finishInterrupted(t);
+        else if (t.pending.length) deliverSignals(this, t);
+        if (t.state.kind !== 'runnable' || this.current !== t) continue;
         this.step(t);
         if (this.nowMs() - last > YIELD_MS) {
           await this.host.yield();
@@ -272,8 +396,9 @@ export class Kernel {
     if (r instanceof Blocked) {
       c.rip = c.rip - 2; // run the syscall instruction again when woken
       if (this.strace) this.traceLine(t, `${call} = ? <blocked>`);
-      t.state = { kind: 'blocked', until: r.until };
-      const resume = () => { if (t.state.kind === 'blocked') t.state = { kind: 'runnable' }; this.kick(); };
+      const state = { kind: 'blocked' as const, until: r.until, nr };
+      t.state = state;
+      const resume = () => { if (t.state === state) t.state = { kind: 'runnable' }; this.kick(); };
       r.until.then(resume, resume);
       return;
     }
@@ -283,7 +408,7 @@ export class Kernel {
       return;
     }
     if (this.strace) this.traceLine(t, `${call} = ${formatResult(def, r)}`);
-    if (t.state.kind !== 'exited') c.setReg(0, BigInt(r));
+    if (t.state.kind !== 'exited' && this.current === t) c.setReg(0, BigInt(r));
   }
 
   traceLine(t: Task, s: string): void {

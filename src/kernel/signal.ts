@@ -15,8 +15,10 @@ export const SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_ONSTACK = 0x
   SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000, SA_RESTORER = 0x04000000;
 export const SS_ONSTACK = 1, SS_DISABLE = 2;
 
+export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 const CORE_DUMP = new Set([SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS]);
-const IGNORED = new Set([SIGCHLD, SIGURG, SIGWINCH, SIGCONT]);
+export const DEFAULT_IGNORED = new Set([SIGCHLD, SIGURG, SIGWINCH, SIGCONT]);
+const IGNORED = DEFAULT_IGNORED;
 const STOPPING = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
 
 export const sigbit = (sig: number) => 1n << BigInt(sig - 1);
@@ -130,7 +132,8 @@ function setupFrame(k: Kernel, t: Task, info: SigInfo, handler: number, flags: n
   }
   dv.setBigUint64(MC + 168, t.sigmask & 0xffffffffn, true); // oldmask
   dv.setBigUint64(MC + 184, BigInt(fp), true); // fpstate
-  dv.setBigUint64(UC + 296, t.sigmask, true);
+  dv.setBigUint64(UC + 296, t.savedMask ?? t.sigmask, true);
+  t.savedMask = undefined;
   f.set(siginfoBytes(info), INFO);
   if (!mm.write(fp, fx) || !mm.write(frame, f)) return false;
   void mem;

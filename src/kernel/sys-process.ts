@@ -1,8 +1,9 @@
 // Process and system-information syscalls: exit, ids, arch_prctl, execve, wait4, rlimits, uname, sysinfo, …
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
-import { EINVAL, EFAULT, ECHILD, ENOSYS, EPERM, ESRCH, E2BIG } from './errno.js';
+import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG } from './errno.js';
 import { execve } from './exec.js';
+import { pathFromBytes } from '../fs/vfs.js';
 import type { Task } from './task.js';
 
 const ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004,
@@ -17,7 +18,7 @@ const u64s = (...v: (number | bigint)[]) => {
   return b;
 };
 
-const sysExit: Handler = (t, a, k) => { k.exitProcess(t.proc, (a.i(0) & 0xff) << 8); return NO_RESULT; };
+const sysExit: Handler = (t, a, k) => { k.exitThread(t, a.i(0)); return NO_RESULT; };
 const sysExitGroup: Handler = (t, a, k) => { k.exitProcess(t.proc, (a.i(0) & 0xff) << 8); return NO_RESULT; };
 const sysGetpid: Handler = (t) => t.proc.pid;
 const sysGetppid: Handler = (t) => t.proc.ppid;
@@ -63,7 +64,6 @@ const sysGetresuid: Handler = (t, a) => writeIds(t, [a.u(0), a.u(1), a.u(2)], [t
 const sysGetresgid: Handler = (t, a) => writeIds(t, [a.u(0), a.u(1), a.u(2)], [t.proc.creds.gid, t.proc.creds.egid, t.proc.creds.sgid]);
 
 const sysSetTidAddress: Handler = (t, a) => { t.clearChildTid = a.u(0); return t.tid; };
-const sysSetRobustList: Handler = (t, a) => { if (a.u(1) !== 24) return -EINVAL; t.robustList = a.u(0); return 0; };
 const sysRseq: Handler = () => -ENOSYS;
 
 const sysArchPrctl: Handler = (t, a, k) => {
@@ -100,10 +100,9 @@ const sysExecve: Handler = (t, a, k) => {
   if (typeof argv === 'number') return argv;
   const envp = readPtrArray(t, a.u(2));
   if (typeof envp === 'number') return envp;
-  const r = execve(k, t, new TextDecoder().decode(path), argv, envp);
+  const r = execve(k, t, pathFromBytes(path), argv, envp);
   return r < 0 ? r : NO_RESULT;
 };
-const sysWait4: Handler = (t) => (t.proc.children.length ? -ENOSYS : -ECHILD);
 
 function rlimitOf(t: Task, res: number): [bigint, bigint] {
   const set = t.proc.rlimits.get(res);
@@ -202,7 +201,7 @@ const sysPrctl: Handler = (t, a) => {
 const sysPersonality: Handler = (t, a) => (a.u32(0) === 0xffffffff ? 0 : 0);
 
 export const processSyscalls: SyscallDef[] = [
-  { nr: 60, name: 'exit', handler: sysExit, args: ['int'], status: 'partial', note: 'ends the whole process (threads arrive with the process issue)' },
+  { nr: 60, name: 'exit', handler: sysExit, args: ['int'], status: 'implemented' },
   { nr: 231, name: 'exit_group', handler: sysExitGroup, args: ['int'], status: 'implemented' },
   { nr: 39, name: 'getpid', handler: sysGetpid, args: [], status: 'implemented' },
   { nr: 110, name: 'getppid', handler: sysGetppid, args: [], status: 'implemented' },
@@ -220,11 +219,9 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 109, name: 'setpgid', handler: sysSetpgid, args: ['int', 'int'], status: 'partial', note: 'no session checks' },
   { nr: 112, name: 'setsid', handler: sysSetsid, args: [], status: 'implemented' },
   { nr: 218, name: 'set_tid_address', handler: sysSetTidAddress, args: ['ptr'], status: 'implemented' },
-  { nr: 273, name: 'set_robust_list', handler: sysSetRobustList, args: ['ptr', 'size'], status: 'partial', note: 'recorded; walked on thread exit once threads exist' },
   { nr: 334, name: 'rseq', handler: sysRseq, args: ['ptr', 'uint', 'int', 'hex'], status: 'implemented', note: 'ENOSYS: restartable sequences are not offered (libc falls back)' },
   { nr: 158, name: 'arch_prctl', handler: sysArchPrctl, args: ['hex', 'ptr'], status: 'implemented' },
   { nr: 59, name: 'execve', handler: sysExecve, args: ['path', 'ptr', 'ptr'], status: 'partial', note: 'static executables and #! scripts' },
-  { nr: 61, name: 'wait4', handler: sysWait4, args: ['int', 'ptr', 'hex', 'ptr'], status: 'partial', note: 'ECHILD: child processes arrive with the process issue' },
   { nr: 302, name: 'prlimit64', handler: sysPrlimit64, args: ['int', 'int', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 97, name: 'getrlimit', handler: sysGetrlimit, args: ['int', 'ptr'], status: 'implemented' },
   { nr: 160, name: 'setrlimit', handler: sysSetrlimit, args: ['int', 'ptr'], status: 'implemented' },

@@ -23,4 +23,6 @@ export interface SyscallDef {
   args: ArgKind[];
   status: 'implemented' | 'partial' | 'missing';
   note?: string;
+  // After a signal interrupts it: 'never' → EINTR even with SA_RESTART (poll, nanosleep, sigsuspend…).
+  restart?: 'never';
 }

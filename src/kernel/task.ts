@@ -1,7 +1,10 @@
-// Tasks (threads) and processes (thread groups).
+// Tasks (threads) and processes (thread groups). clone's flags decide which of
+// a process's parts (address space, fd table, fs context, signal handlers) a
+// new task shares and which it copies.
 import type { AddressSpace } from '../mm/address-space.js';
 import type { FdTable } from './fd-table.js';
 import { STATE_SAVE_SIZE } from '../core/core.js';
+import { WaitQueue } from './wait-queue.js';
 
 export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] }
 export interface FsContext { cwd: string; umask: number }
@@ -9,12 +12,16 @@ export interface SigAction { handler: number; flags: number; restorer: number; m
 export const SIG_DFL = 0, SIG_IGN = 1;
 export const NSIG = 64;
 
-export interface SigInfo { signo: number; code: number; errno?: number; addr?: number; pid?: number; uid?: number; status?: number }
+export interface SigInfo { signo: number; code: number; errno?: number; addr?: number; pid?: number; uid?: number; status?: number; value?: bigint }
 
 export type RunState =
   | { kind: 'runnable' }
-  | { kind: 'blocked'; until: Promise<unknown> }
+  | { kind: 'blocked'; until: Promise<unknown>; nr: number }
   | { kind: 'exited' };
+
+export function newSigactions(): SigAction[] {
+  return Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n }));
+}
 
 export class Process {
   readonly threads: Task[] = [];
@@ -22,13 +29,20 @@ export class Process {
   parent?: Process;
   pgid: number;
   sid: number;
-  sigactions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n }));
-  // Wait status once the process has ended (as wait4 reports it).
+  sigactions: SigAction[] = newSigactions();
+  // The signal the parent gets when this process ends (clone's exit signal).
+  exitSignal = 17;
+  // Wait status once the process has ended (as wait4 reports it); a zombie until reaped.
   waitStatus?: number;
+  // Woken when a child changes state (wait4).
+  readonly childEvents = new WaitQueue();
+  // A vfork parent waits for this to settle (exec or exit).
+  vforkRelease?: () => void;
   rlimits = new Map<number, [bigint, bigint]>();
   exe = '';
   argv: Uint8Array[] = [];
   envp: Uint8Array[] = [];
+  startNs = 0n;
 
   constructor(
     readonly pid: number,
@@ -54,6 +68,11 @@ export class Task {
   robustList = 0;
   // State a blocked syscall keeps across its re-runs (a sleep's deadline); cleared when it completes.
   restart?: unknown;
+  // A signal arrived while blocked: the syscall ends with EINTR or restarts.
+  interrupted = false;
+  blockedNr = 0; // the syscall that was interrupted
+  // The mask to restore after a handler runs for rt_sigsuspend/ppoll/pselect.
+  savedMask?: bigint;
   comm = new Uint8Array(0); // prctl(PR_SET_NAME)
 
   constructor(readonly tid: number, readonly proc: Process) {}

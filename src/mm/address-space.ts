@@ -40,6 +40,7 @@ export class CommitAccount {
   constructor(readonly limit: number) {}
 }
 
+let nextId = 1;
 const floor = (a: number) => a - (a % PAGE);
 const ceil = (a: number) => floor(a + PAGE - 1);
 
@@ -49,6 +50,8 @@ export class AddressSpace {
   brkStart = 0;
   brk = 0;
   asLimit = Infinity; // RLIMIT_AS
+  users = 1; // processes sharing this address space (CLONE_VM)
+  readonly id = nextId++; // keys private futexes
   private tables: number[] = [];
   private committed = 0;
   private readonly page = new Uint8Array(PAGE);
@@ -433,6 +436,11 @@ export class AddressSpace {
     });
     this.core.tlbFlush();
     return child;
+  }
+
+  // A process stops using this address space.
+  release(): void {
+    if (--this.users === 0) this.destroy();
   }
 
   destroy(): void {

@@ -1,0 +1,121 @@
+// clone, clone3, fork, vfork: new tasks and processes.
+import type { SyscallDef, Handler } from './syscall.js';
+import type { Kernel } from './kernel.js';
+import { Process, Task, type SigAction } from './task.js';
+import { Blocked } from './blocked.js';
+import { EAGAIN, EFAULT, EINVAL, ENOMEM, E2BIG } from './errno.js';
+import * as L from '../generated/layout.js';
+
+export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
+  CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000,
+  CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000,
+  CLONE_CHILD_CLEARTID = 0x200000, CLONE_DETACHED = 0x400000, CLONE_UNTRACED = 0x800000,
+  CLONE_CHILD_SETTID = 0x1000000, CLONE_NEWCGROUP = 0x2000000, CLONE_NEWUTS = 0x4000000,
+  CLONE_NEWIPC = 0x8000000, CLONE_NEWUSER = 0x10000000, CLONE_NEWPID = 0x20000000, CLONE_NEWNET = 0x40000000,
+  CLONE_IO = 0x80000000;
+const MAX_TASKS = 4096;
+
+interface CloneArgs { flags: number; stack: number; ptid: number; ctid: number; tls: number; exitSignal: number }
+interface VforkWait { child: number; released: boolean; until: Promise<void> }
+
+function u32(v: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v, true);
+  return b;
+}
+
+function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
+  // a vfork parent, woken: the child has exec'd or exited
+  const vw = t.restart as VforkWait | undefined;
+  if (vw) return vw.released ? vw.child : new Blocked(vw.until);
+
+  const f = c.flags;
+  if (f & CLONE_THREAD && !(f & CLONE_SIGHAND)) return -EINVAL;
+  if (f & CLONE_SIGHAND && !(f & CLONE_VM)) return -EINVAL;
+  if (f & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)) return -EINVAL;
+  if (c.exitSignal < 0 || c.exitSignal > 64) return -EINVAL;
+  if (k.tasks.length >= MAX_TASKS) return -EAGAIN;
+  const parent = t.proc;
+  const tid = k.newPid();
+  k.saveCurrent();
+  let proc: Process;
+  if (f & CLONE_THREAD) {
+    proc = parent;
+  } else {
+    let mm;
+    if (f & CLONE_VM) { mm = parent.mm; mm.users++; }
+    else {
+      try { mm = parent.mm.fork(); } catch (e) { if (e instanceof RangeError) return -ENOMEM; throw e; }
+    }
+    let files;
+    if (f & CLONE_FILES) { files = parent.files; files.users++; } else files = parent.files.fork();
+    const fs = f & CLONE_FS ? parent.fs : { ...parent.fs };
+    proc = new Process(tid, mm, files, fs, { ...parent.creds, groups: [...parent.creds.groups] });
+    proc.sigactions = f & CLONE_SIGHAND ? parent.sigactions : parent.sigactions.map((x: SigAction) => ({ ...x }));
+    proc.pgid = parent.pgid;
+    proc.sid = parent.sid;
+    proc.exitSignal = c.exitSignal;
+    proc.rlimits = new Map(parent.rlimits);
+    proc.exe = parent.exe;
+    proc.argv = parent.argv;
+    proc.envp = parent.envp;
+    proc.startNs = k.host.monotonicNs();
+    const up = f & CLONE_PARENT && parent.parent ? parent.parent : parent;
+    proc.parent = up;
+    up.children.push(proc);
+    k.processes.set(tid, proc);
+  }
+  const child = new Task(tid, proc);
+  child.regs.set(t.regs);
+  child.sigmask = t.sigmask;
+  child.comm = t.comm;
+  if (!(f & CLONE_VM) || f & CLONE_VFORK) child.altstack = { ...t.altstack };
+  proc.threads.push(child);
+  // the child's registers: rax = 0, its own stack and TLS
+  const dv = new DataView(child.regs.buffer);
+  const off = (field: number) => field - L.STATE;
+  dv.setBigUint64(off(L.S_GPR), 0n, true);
+  if (c.stack) dv.setBigUint64(off(L.S_GPR + 4 * 8), BigInt(c.stack), true);
+  if (f & CLONE_SETTLS) dv.setBigUint64(off(L.S_FS_BASE), BigInt(c.tls), true);
+  if (f & CLONE_PARENT_SETTID && !parent.mm.write(c.ptid, u32(tid))) return -EFAULT;
+  if (f & CLONE_CHILD_SETTID && !proc.mm.write(c.ctid, u32(tid))) return -EFAULT;
+  if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = c.ctid;
+  k.addTask(child);
+  if (f & CLONE_VFORK) {
+    const st: VforkWait = { child: tid, released: false, until: undefined as unknown as Promise<void> };
+    st.until = new Promise<void>((resolve) => { proc.vforkRelease = () => { st.released = true; resolve(); }; });
+    t.restart = st;
+    return new Blocked(st.until);
+  }
+  return tid;
+}
+
+const SIGCHLD = 17;
+// clone(2): flags, newsp, parent_tid, child_tid, tls
+const sysClone: Handler = (t, a, k) => {
+  const flags = a.u(0);
+  return doClone(t, k, { flags: Number(BigInt(flags) & 0xffffff00n), stack: a.u(1), ptid: a.u(2), ctid: a.u(3), tls: a.u(4), exitSignal: flags & 0xff });
+};
+const sysFork: Handler = (t, a, k) => doClone(t, k, { flags: 0, stack: 0, ptid: 0, ctid: 0, tls: 0, exitSignal: SIGCHLD });
+const sysVfork: Handler = (t, a, k) => doClone(t, k, { flags: CLONE_VM | CLONE_VFORK, stack: 0, ptid: 0, ctid: 0, tls: 0, exitSignal: SIGCHLD });
+// clone3(2): struct clone_args
+const sysClone3: Handler = (t, a, k) => {
+  const size = a.u(1);
+  if (size < 64) return -EINVAL;
+  if (size > 4096) return -E2BIG;
+  const b = t.proc.mm.read(a.u(0), Math.min(size, 88));
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const q = (i: number) => (i * 8 + 8 <= b.length ? Number(dv.getBigUint64(i * 8, true)) : 0);
+  const flags = q(0), stack = q(5), stackSize = q(6);
+  if (q(8) || q(9)) return -EINVAL; // set_tid
+  if (flags & CLONE_PIDFD) return -EINVAL;
+  return doClone(t, k, { flags, stack: stack ? stack + stackSize : 0, ptid: q(3), ctid: q(2), tls: q(7), exitSignal: q(4) });
+};
+
+export const cloneSyscalls: SyscallDef[] = [
+  { nr: 56, name: 'clone', handler: sysClone, args: ['hex', 'ptr', 'ptr', 'ptr', 'ptr'], status: 'partial', note: 'no namespaces, no CLONE_PIDFD' },
+  { nr: 435, name: 'clone3', handler: sysClone3, args: ['ptr', 'size'], status: 'partial', note: 'no set_tid, no CLONE_PIDFD, no cgroups' },
+  { nr: 57, name: 'fork', handler: sysFork, args: [], status: 'implemented' },
+  { nr: 58, name: 'vfork', handler: sysVfork, args: [], status: 'implemented' },
+];

@@ -1,0 +1,199 @@
+// futex(2), the robust-futex list, and the wait queues behind them. Private
+// futexes are keyed by address space and virtual address; shared ones by the
+// physical address, so processes mapping the same page meet.
+import type { SyscallDef, Handler } from './syscall.js';
+import type { Kernel } from './kernel.js';
+import type { Task } from './task.js';
+import { Blocked } from './blocked.js';
+import { EAGAIN, EFAULT, EINVAL, ENOSYS, ETIMEDOUT } from './errno.js';
+
+const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
+  FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
+const FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
+const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
+
+export interface FutexWaiter { task: Task; bitset: number; key: string; wake: () => void }
+interface FutexWait { woken: boolean; deadline?: bigint; realtime: boolean; until: Promise<void>; waiter: FutexWaiter }
+
+export function futexKey(t: Task, addr: number, priv: boolean): string {
+  if (priv) return `p${t.proc.mm.id}:${addr}`;
+  const phys = t.proc.mm.translate(addr, false);
+  return phys < 0 ? `p${t.proc.mm.id}:${addr}` : `s${phys}`;
+}
+
+// Wake up to n waiters on key whose bitset meets `bitset`; returns how many.
+export function futexWake(k: Kernel, key: string, n: number, bitset: number): number {
+  const q = k.futexes.get(key);
+  if (!q) return 0;
+  let woken = 0;
+  for (let i = 0; i < q.length && woken < n;) {
+    if (q[i].bitset & bitset) { const [w] = q.splice(i, 1); w.wake(); woken++; } else i++;
+  }
+  if (q.length === 0) k.futexes.delete(key);
+  return woken;
+}
+function dequeue(k: Kernel, w: FutexWaiter): void {
+  const q = k.futexes.get(w.key);
+  if (!q) return;
+  const i = q.indexOf(w);
+  if (i >= 0) q.splice(i, 1);
+  if (q.length === 0) k.futexes.delete(w.key);
+}
+
+function readU32(t: Task, addr: number): number | null {
+  if (addr % 4) return null;
+  const b = t.proc.mm.read(addr, 4);
+  return b ? new DataView(b.buffer).getUint32(0, true) : null;
+}
+
+function futexWait(t: Task, k: Kernel, addr: number, val: number, timeout: number, bitset: number, priv: boolean, absolute: boolean, realtime: boolean): number | Blocked {
+  const st = t.restart as FutexWait | undefined;
+  if (st) {
+    if (st.woken) return 0;
+    const now = realtime ? k.host.realtimeNs() : k.host.monotonicNs();
+    if (st.deadline !== undefined && now >= st.deadline) { dequeue(k, st.waiter); return -ETIMEDOUT; }
+    return new Blocked(st.until);
+  }
+  if (bitset === 0) return -EINVAL;
+  const cur = readU32(t, addr);
+  if (cur === null) return addr % 4 ? -EINVAL : -EFAULT;
+  if (cur !== (val >>> 0)) return -EAGAIN;
+  let deadline: bigint | undefined;
+  if (timeout) {
+    const b = t.proc.mm.read(timeout, 16);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    const s = dv.getBigInt64(0, true), ns = dv.getBigInt64(8, true);
+    if (s < 0n || ns < 0n || ns >= 1_000_000_000n) return -EINVAL;
+    const d = s * 1_000_000_000n + ns;
+    deadline = absolute ? d : (realtime ? k.host.realtimeNs() : k.host.monotonicNs()) + d;
+  }
+  const key = futexKey(t, addr, priv);
+  let wake!: () => void;
+  const woke = new Promise<void>((resolve) => { wake = resolve; });
+  const state: FutexWait = { woken: false, deadline, realtime, until: woke, waiter: undefined as unknown as FutexWaiter };
+  const waiter: FutexWaiter = { task: t, bitset, key, wake: () => { state.woken = true; wake(); } };
+  state.waiter = waiter;
+  if (deadline !== undefined) {
+    const now = realtime ? k.host.realtimeNs() : k.host.monotonicNs();
+    const ms = Number((deadline > now ? deadline - now : 0n) / 1_000_000n) + 1;
+    state.until = Promise.race([woke, k.host.sleep(ms)]);
+  }
+  const q = k.futexes.get(key) ?? [];
+  q.push(waiter);
+  k.futexes.set(key, q);
+  t.restart = state;
+  return new Blocked(state.until);
+}
+
+function wakeOp(t: Task, k: Kernel, addr: number, n: number, n2: number, addr2: number, op: number, priv: boolean): number {
+  const old = readU32(t, addr2);
+  if (old === null) return -EFAULT;
+  const kind = (op >>> 28) & 7, cmp = (op >>> 24) & 15;
+  let oparg = (op << 8) >> 20;
+  const cmparg = (op << 20) >> 20;
+  if (op & (8 << 28)) oparg = 1 << (oparg & 31);
+  let nv: number;
+  switch (kind) {
+    case 0: nv = oparg; break;
+    case 1: nv = old + oparg; break;
+    case 2: nv = old | oparg; break;
+    case 3: nv = old & ~oparg; break;
+    case 4: nv = old ^ oparg; break;
+    default: return -ENOSYS;
+  }
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, nv >>> 0, true);
+  if (!t.proc.mm.write(addr2, b)) return -EFAULT;
+  let r = futexWake(k, futexKey(t, addr, priv), n, -1);
+  const o = old | 0;
+  const ok = [o === cmparg, o !== cmparg, o < cmparg, o <= cmparg, o > cmparg, o >= cmparg][cmp];
+  if (ok === undefined) return -ENOSYS;
+  if (ok) r += futexWake(k, futexKey(t, addr2, priv), n2, -1);
+  return r;
+}
+
+function requeue(t: Task, k: Kernel, addr: number, n: number, n2: number, addr2: number, priv: boolean): number {
+  const woken = futexWake(k, futexKey(t, addr, priv), n, -1);
+  const from = k.futexes.get(futexKey(t, addr, priv));
+  if (!from) return woken;
+  const toKey = futexKey(t, addr2, priv);
+  const moved = from.splice(0, n2);
+  if (from.length === 0) k.futexes.delete(futexKey(t, addr, priv));
+  if (moved.length) {
+    const q = k.futexes.get(toKey) ?? [];
+    for (const w of moved) { w.key = toKey; q.push(w); }
+    k.futexes.set(toKey, q);
+  }
+  return woken + moved.length;
+}
+
+// futex(2)
+const sysFutex: Handler = (t, a, k) => {
+  const addr = a.u(0), op = a.i(1), val = a.u32(2), timeout = a.u(3), addr2 = a.u(4), val3 = a.u32(5);
+  const priv = (op & FUTEX_PRIVATE_FLAG) !== 0;
+  const realtime = (op & FUTEX_CLOCK_REALTIME) !== 0;
+  const cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+  switch (cmd) {
+    case FUTEX_WAIT: return futexWait(t, k, addr, val, timeout, -1, priv, false, false);
+    case FUTEX_WAIT_BITSET: return futexWait(t, k, addr, val, timeout, val3 | 0, priv, true, realtime);
+    case FUTEX_WAKE: return futexWake(k, futexKey(t, addr, priv), val, -1);
+    case FUTEX_WAKE_BITSET: return val3 === 0 ? -EINVAL : futexWake(k, futexKey(t, addr, priv), val, val3 | 0);
+    case FUTEX_REQUEUE: return requeue(t, k, addr, val, timeout, addr2, priv);
+    case FUTEX_CMP_REQUEUE: {
+      const cur = readU32(t, addr);
+      if (cur === null) return -EFAULT;
+      if (cur !== val3) return -EAGAIN;
+      return requeue(t, k, addr, val, timeout, addr2, priv);
+    }
+    case FUTEX_WAKE_OP: return wakeOp(t, k, addr, val, timeout, addr2, val3, priv);
+    default: return -ENOSYS;
+  }
+};
+
+// On thread exit: mark the futexes it still holds as owner-died and wake a waiter of each.
+export function exitRobustList(k: Kernel, t: Task): void {
+  if (!t.robustList) return;
+  const mm = t.proc.mm;
+  const head = mm.read(t.robustList, 24);
+  if (!head) return;
+  const hv = new DataView(head.buffer);
+  const offset = Number(hv.getBigInt64(8, true));
+  const pending = Number(hv.getBigUint64(16, true));
+  const mark = (entry: number) => {
+    const fa = entry + offset;
+    const w = readU32(t, fa);
+    if (w === null || (w & FUTEX_TID_MASK) !== t.tid) return;
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, ((w & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0, true);
+    mm.write(fa, b);
+    if (w & FUTEX_WAITERS) futexWake(k, futexKey(t, fa, false), 1, -1);
+  };
+  let entry = Number(hv.getBigUint64(0, true));
+  for (let n = 0; entry && entry !== t.robustList && n < 2048; n++) {
+    const nb = mm.read(entry, 8);
+    if (!nb) break;
+    const next = Number(new DataView(nb.buffer).getBigUint64(0, true));
+    if (entry !== pending) mark(entry & ~1);
+    entry = next;
+  }
+  if (pending) mark(pending & ~1);
+}
+
+const sysSetRobustList: Handler = (t, a) => { if (a.u(1) !== 24) return -EINVAL; t.robustList = a.u(0); return 0; };
+const sysGetRobustList: Handler = (t, a, k) => {
+  const pid = a.i(0);
+  const target = pid ? k.tasks.find((x) => x.tid === pid) : t;
+  if (!target) return -3;
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(target.robustList), true);
+  const l = new Uint8Array(8);
+  new DataView(l.buffer).setBigUint64(0, 24n, true);
+  return t.proc.mm.write(a.u(1), b) && t.proc.mm.write(a.u(2), l) ? 0 : -EFAULT;
+};
+
+export const futexSyscalls: SyscallDef[] = [
+  { nr: 202, name: 'futex', handler: sysFutex, args: ['ptr', 'int', 'uint', 'ptr', 'ptr', 'uint'], status: 'partial', note: 'no PI futexes (FUTEX_LOCK_PI…: ENOSYS)' },
+  { nr: 273, name: 'set_robust_list', handler: sysSetRobustList, args: ['ptr', 'size'], status: 'implemented' },
+  { nr: 274, name: 'get_robust_list', handler: sysGetRobustList, args: ['int', 'ptr', 'ptr'], status: 'implemented' },
+];

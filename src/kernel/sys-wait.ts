@@ -1,0 +1,84 @@
+// wait4 and waitid: collecting ended children.
+import type { SyscallDef, Handler } from './syscall.js';
+import type { Kernel } from './kernel.js';
+import type { Process, Task } from './task.js';
+import { Blocked } from './blocked.js';
+import { ECHILD, EFAULT, EINVAL } from './errno.js';
+import { CLD_DUMPED, CLD_EXITED, CLD_KILLED } from './signal.js';
+
+const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
+const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
+const P_ALL = 0, P_PID = 1, P_PGID = 2;
+
+type Match = (c: Process) => boolean;
+
+// Children of the caller's process that `match`; a zombie among them, if any.
+function findChild(t: Task, match: Match): { any: boolean; zombie?: Process } {
+  const kids = t.proc.children.filter(match);
+  return { any: kids.length > 0, zombie: kids.find((c) => c.waitStatus !== undefined) };
+}
+
+function matcher(t: Task, pid: number, options: number): Match {
+  // __WCLONE: only children whose exit signal is not SIGCHLD; __WALL: all
+  const kind = (c: Process) => (options & __WALL ? true : options & __WCLONE ? c.exitSignal !== 17 : c.exitSignal === 17);
+  if (pid > 0) return (c) => c.pid === pid && kind(c);
+  if (pid === 0) return (c) => c.pgid === t.proc.pgid && kind(c);
+  if (pid === -1) return kind;
+  return (c) => c.pgid === -pid && kind(c);
+}
+
+// wait4(2)
+const sysWait4: Handler = (t, a, k) => {
+  const pid = a.i(0), statusAddr = a.u(1), options = a.i(2), rusage = a.u(3);
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
+  const { any, zombie } = findChild(t, matcher(t, pid, options));
+  if (!any) return -ECHILD;
+  if (!zombie) return options & WNOHANG ? 0 : new Blocked(t.proc.childEvents.wait());
+  if (statusAddr) {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setInt32(0, zombie.waitStatus!, true);
+    if (!t.proc.mm.write(statusAddr, b)) return -EFAULT;
+  }
+  if (rusage && !t.proc.mm.write(rusage, new Uint8Array(144))) return -EFAULT;
+  k.reap(zombie);
+  return zombie.pid;
+};
+
+// waitid(2)
+const sysWaitid: Handler = (t, a, k) => {
+  const idtype = a.i(0), id = a.i(1), infop = a.u(2), options = a.i(3);
+  if (!(options & (WEXITED | WUNTRACED | WCONTINUED))) return -EINVAL;
+  let pid: number;
+  if (idtype === P_ALL) pid = -1;
+  else if (idtype === P_PID) { if (id <= 0) return -EINVAL; pid = id; }
+  else if (idtype === P_PGID) pid = id === 0 ? 0 : -id;
+  else return -EINVAL;
+  const { any, zombie } = findChild(t, matcher(t, pid, options));
+  if (!any) return -ECHILD;
+  if (!zombie || !(options & WEXITED)) {
+    if (options & WNOHANG) {
+      if (infop && !t.proc.mm.write(infop, new Uint8Array(128))) return -EFAULT;
+      return 0;
+    }
+    return new Blocked(t.proc.childEvents.wait());
+  }
+  if (infop) {
+    const st = zombie.waitStatus!;
+    const sig = st & 0x7f;
+    const b = new Uint8Array(128);
+    const dv = new DataView(b.buffer);
+    dv.setInt32(0, 17, true);
+    dv.setInt32(8, sig ? (st & 0x80 ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED, true);
+    dv.setInt32(16, zombie.pid, true);
+    dv.setInt32(20, zombie.creds.uid, true);
+    dv.setInt32(24, sig ? sig : (st >> 8) & 0xff, true);
+    if (!t.proc.mm.write(infop, b)) return -EFAULT;
+  }
+  if (!(options & WNOWAIT)) k.reap(zombie);
+  return 0;
+};
+
+export const waitSyscalls: SyscallDef[] = [
+  { nr: 61, name: 'wait4', handler: sysWait4, args: ['int', 'ptr', 'hex', 'ptr'], status: 'partial', note: 'stopped and continued children are not reported yet (no job control); rusage is zero' },
+  { nr: 247, name: 'waitid', handler: sysWaitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], status: 'partial', note: 'exited children only' },
+];
