@@ -3,15 +3,38 @@
 //   const m = await Machine.create({ root: '/srv/rootfs', memory: '1G' });
 //   const r = await m.run(['/bin/busybox', 'echo', 'hi']);
 //   r.exitCode === 0 && r.stdoutText === 'hi\n'
+//
+//   const m = await Machine.create({ image: 'alpine.tar', mounts: ['/srv/data:/data:ro'] });
+//   m.fs.writeFile('/work/in.txt', 'hello');      // the guest's view, as root
+//   await m.run(['/bin/sh', '-c', 'tr a-z A-Z < /work/in.txt > /work/out.txt']);
+//   m.fs.readFile('/work/out.txt', 'utf8');        // 'HELLO'
+//   writeFileSync('layer.tar', m.commitImage());   // what the programs changed, as an OCI layer
 import { Kernel, ExecError } from '../kernel/kernel.js';
 import { createNodeHost, loadCoreModule, captureOutput, bytesInput, fdOutput, processInput } from '../host/node/index.js';
+import { openHostImage } from '../host/node/image-files.js';
 import type { FileImage } from '../elf/elf.js';
-import { concatBytes as concat, envList, mergeEnv, parseSize, type RunResult } from '../host/machine-common.js';
+import type { FsBackend } from '../fs/backend.js';
+import type { GuestFs } from '../fs/guest-fs.js';
+import type { ImageConfig } from '../fs/image.js';
+import { loadImage } from '../fs/image.js';
+import { bytesSource } from '../fs/tar.js';
+import {
+  concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult,
+} from '../host/machine-common.js';
 
-export { parseSize, type RunResult };
+export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
+export { GuestFsError } from '../fs/guest-fs.js';
+export { layerTar } from '../fs/overlay.js';
 
 export interface MachineOptions {
-  root?: string; // host directory that is the guest's / (default: the host's /)
+  root?: string | FsBackend; // host directory that is the guest's / (default: the host's /)
+  // A container image as the guest's /: a tar (rootfs or `docker export`, gzip or not), a `docker save`
+  // archive, an OCI layout directory (a host path), or such a tar's bytes. Read-only, with a writable
+  // overlay on top (in memory, or the host directory `upper`) and a tmpfs on /tmp.
+  image?: string | Uint8Array;
+  upper?: string;
+  // More file systems: 'HOST:GUEST[:ro]' or { host, guest, readOnly } (a host directory), { guest, type: 'tmpfs' }.
+  mounts?: (string | MountSpec)[];
   env?: string[] | Record<string, string>; // base environment of every program
   memory?: number | string; // guest memory limit: bytes or '512M', '2G'
   strace?: boolean;
@@ -26,11 +49,44 @@ export interface RunOptions {
 }
 
 export class Machine {
-  private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module) {}
+  private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
+    private readonly files: MachineFileSystems) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
-    return new Machine(opts, loadCoreModule());
+    const host = createNodeHost({ stdin: bytesInput(new Uint8Array(0)) });
+    let files: MachineFileSystems;
+    if (opts.image !== undefined) {
+      const loaded = typeof opts.image === 'string' ? await openHostImage(opts.image)
+        : await loadImage(bytesSource(opts.image), { gunzip: host.gunzip });
+      files = new MachineFileSystems(host, loaded.fs);
+      files.useImage(loaded, opts.upper !== undefined ? host.hostDirectory!(opts.upper, {}) : undefined);
+    } else {
+      const root = typeof opts.root === 'object' ? opts.root : host.hostDirectory!(opts.root ?? '/', {});
+      files = new MachineFileSystems(host, root);
+    }
+    for (const m of opts.mounts ?? []) {
+      const spec = typeof m === 'string' ? parseMountSpec(m) : m;
+      if (!spec) throw new TypeError(`xos: bad mount ${String(m)} (want HOST:GUEST[:ro])`);
+      if (spec.backend) files.mount(spec.guest, spec.backend);
+      else if (spec.type === 'tmpfs' || spec.host === undefined) files.mount(spec.guest, files.tmpfs());
+      else files.mount(spec.guest, host.hostDirectory!(spec.host, { readOnly: spec.readOnly }));
+    }
+    return new Machine(opts, loadCoreModule(), files);
   }
+
+  // The guest's file system as programs see it (mounts included), for putting files in and taking results out.
+  get fs(): GuestFs { return this.files.fs; }
+  // The image's config (Env, WorkingDir, Entrypoint, Cmd), when the root is an OCI or `docker save` image.
+  get imageConfig(): ImageConfig | undefined { return this.files.imageConfig; }
+  // Mount a tar archive's contents (any image format, gzip or not) at `at`, writable through an
+  // in-memory overlay; at '/' it becomes the root (with a tmpfs on /tmp).
+  mountTarBytes(bytes: Uint8Array, at = '/'): Promise<void> { return this.files.mountTarBytes(bytes, at); }
+  // A host directory at `at`.
+  mountHost(hostPath: string, at: string, opts: { readOnly?: boolean } = {}): void {
+    this.files.mount(at, createNodeHost().hostDirectory!(hostPath, opts));
+  }
+  // What programs changed in the image (the overlay's upper) as an OCI layer tar, with whiteouts.
+  commitImage(): Uint8Array { return this.files.commitImage(); }
 
   async run(argv: string[], opts: RunOptions = {}, image?: FileImage): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('run needs a program');
@@ -44,9 +100,11 @@ export class Machine {
       stderr: inherit ? fdOutput(2) : captureOutput(err),
     });
     const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
-    const root = host.hostDirectory!(this.opts.root ?? '/', {});
-    const kernel = await Kernel.create({ host, coreModule: this.module, root, memory, strace: this.opts.strace, debug: this.opts.debug });
-    const env = mergeEnv(envList(this.opts.env), envList(opts.env));
+    const kernel = await Kernel.create({
+      host, coreModule: this.module, root: this.files.root, memory, strace: this.opts.strace, debug: this.opts.debug,
+    });
+    this.files.apply(kernel.vfs);
+    const env = mergeEnv(this.files.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
     const result = (pid: number, exitCode: number | null, signal: number | null, error?: string): RunResult => {
       const stdout = concat(out), stderr = concat(err);
       const dec = new TextDecoder();
@@ -54,14 +112,22 @@ export class Machine {
     };
     let p;
     try {
-      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? '/', image);
+      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.files.imageConfig?.cwd ?? '/', image);
     } catch (e) {
       if (e instanceof ExecError) return result(0, e.status, null, e.message);
       throw e;
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
+    // Ctrl-C at the host's terminal goes to the guest's foreground process group, not to xos
+    const onInterrupt = () => kernel.signalGroup(p.pgid, 2);
+    const onQuit = () => kernel.signalGroup(p.pgid, 3);
+    if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); }
+    // a guest waiting for a signal holds no host handle: keep the event loop alive until it ends
+    const keepAlive = setInterval(() => {}, 2 ** 30);
     const status = await kernel.waitExit(p);
+    clearInterval(keepAlive);
+    if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
     if (timer) clearTimeout(timer);
     const sig = status & 0x7f;
     const r = sig ? result(p.pid, null, sig) : result(p.pid, (status >> 8) & 0xff, null);

@@ -151,6 +151,11 @@ export class Kernel {
   }
 
   // --- signals ---------------------------------------------------------------------
+  // A signal for every process of a process group (Ctrl-C at the terminal).
+  signalGroup(pgid: number, signo: number): void {
+    for (const p of [...this.processes.values()]) if (p.pgid === pgid) this.signalProcess(p, { signo, code: 0x80 });
+  }
+
   // A signal for a process: taken by a thread that does not block it.
   signalProcess(p: Process, info: SigInfo): void {
     if (!p.alive) return;
@@ -165,7 +170,9 @@ export class Kernel {
     const act = t.proc.sigactions[sig];
     if (act.handler === SIG_IGN || (act.handler === SIG_DFL && DEFAULT_IGNORED.has(sig))) return;
     queueSignal(t, info);
-    if (t.state.kind === 'blocked' && (t.sigmask & sigbit(sig)) === 0n) {
+    if (t.state.kind === 'blocked' && t.sigwait !== undefined && (t.sigwait & sigbit(sig)) !== 0n) {
+      t.state = { kind: 'runnable' }; // rt_sigtimedwait runs again and takes it
+    } else if (t.state.kind === 'blocked' && (t.sigmask & sigbit(sig)) === 0n) {
       t.interrupted = true;
       t.blockedNr = t.state.nr;
       t.state = { kind: 'runnable' };
@@ -179,6 +186,7 @@ export class Kernel {
     const c = this.core;
     t.interrupted = false;
     t.restart = undefined;
+    t.sigwait = undefined;
     const def = SYSCALLS.get(t.blockedNr);
     const info = t.pending.find((p) => (t.sigmask & sigbit(p.signo)) === 0n);
     const act = info ? t.proc.sigactions[info.signo] : undefined;

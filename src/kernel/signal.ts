@@ -72,17 +72,22 @@ const UC = 8, MC = UC + 40, INFO = UC + 304;
 // sigcontext register order (struct sigcontext_64) as core GPR numbers
 const MC_REGS = [8, 9, 10, 11, 12, 13, 14, 15, 7, 6, 5, 3, 2, 0, 1, 4];
 
-function siginfoBytes(info: SigInfo): Uint8Array {
+export function siginfoBytes(info: SigInfo): Uint8Array {
   const b = new Uint8Array(128);
   const dv = new DataView(b.buffer);
   dv.setInt32(0, info.signo, true);
   dv.setInt32(4, info.errno ?? 0, true);
   dv.setInt32(8, info.code, true);
   if (info.addr !== undefined) dv.setBigUint64(16, BigInt(info.addr), true);
-  else {
+  else if (info.timerId !== undefined) {
+    dv.setInt32(16, info.timerId, true); // si_tid
+    dv.setInt32(20, info.overrun ?? 0, true);
+    dv.setBigUint64(24, info.value ?? 0n, true);
+  } else {
     dv.setInt32(16, info.pid ?? 0, true);
     dv.setInt32(20, info.uid ?? 0, true);
     if (info.status !== undefined) dv.setInt32(24, info.status, true);
+    else if (info.value !== undefined) dv.setBigUint64(24, info.value, true);
   }
   return b;
 }

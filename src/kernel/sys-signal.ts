@@ -1,10 +1,11 @@
 // Signal syscalls: rt_sigaction, rt_sigprocmask, rt_sigreturn, sigaltstack, kill, tgkill, tkill, rt_sigpending.
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
-import { EINVAL, EFAULT, ESRCH, EPERM, ENOMEM } from './errno.js';
+import { EINVAL, EFAULT, ESRCH, EPERM, ENOMEM, EINTR, EAGAIN } from './errno.js';
 import { NSIG, Task } from './task.js';
 import type { Kernel } from './kernel.js';
-import { queueSignal, sigreturn, sigbit, SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SIGSEGV, SS_DISABLE, SS_ONSTACK } from './signal.js';
+import { Blocked } from './blocked.js';
+import { siginfoBytes, sigreturn, sigbit, SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SIGSEGV, SS_DISABLE, SS_ONSTACK } from './signal.js';
 
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
@@ -99,7 +100,7 @@ const sysSigaltstack: Handler = (t, a, k) => {
 function signalTask(k: Kernel, sender: Task, target: Task, sig: number, code: number): number {
   if (sig < 0 || sig > NSIG) return -EINVAL;
   if (sig === 0) return 0;
-  queueSignal(target, { signo: sig, code, pid: sender.proc.pid, uid: sender.proc.creds.uid });
+  k.signalTask(target, { signo: sig, code, pid: sender.proc.pid, uid: sender.proc.creds.uid });
   return 0;
 }
 function findProcessTask(k: Kernel, pid: number): Task | undefined {
@@ -152,7 +153,85 @@ const sysRtSigpending: Handler = (t, a) => {
   return t.proc.mm.write(a.u(0), b) ? 0 : -EFAULT;
 };
 
+const never = () => new Promise<never>(() => {});
+function readSigset(t: Task, addr: number): bigint | number {
+  const b = t.proc.mm.read(addr, 8);
+  return b ? new DataView(b.buffer).getBigUint64(0, true) : -EFAULT;
+}
+// rt_sigsuspend(2): wait for a signal with a temporary mask.
+const sysRtSigsuspend: Handler = (t, a) => {
+  if (a.u(1) !== 8) return -EINVAL;
+  const m = readSigset(t, a.u(0));
+  if (typeof m === 'number') return m;
+  t.savedMask = t.sigmask;
+  t.sigmask = m & ~UNBLOCKABLE;
+  // a signal already pending and now unblocked ends the wait at once
+  if (t.pending.some((p) => (t.sigmask & sigbit(p.signo)) === 0n)) return -EINTR;
+  return new Blocked(never());
+};
+// pause(2)
+const sysPause: Handler = () => new Blocked(never());
+
+// rt_sigtimedwait(2)
+const sysRtSigtimedwait: Handler = (t, a, k) => {
+  const setAddr = a.u(0), infoAddr = a.u(1), timeout = a.u(2);
+  if (a.u(3) !== 8) return -EINVAL;
+  const set = readSigset(t, setAddr);
+  if (typeof set === 'number') return set;
+  const i = t.pending.findIndex((p) => (set & sigbit(p.signo)) !== 0n);
+  if (i >= 0) {
+    t.sigwait = undefined;
+    const info = t.pending.splice(i, 1)[0];
+    if (infoAddr && !t.proc.mm.write(infoAddr, siginfoBytes(info))) return -EFAULT;
+    return info.signo;
+  }
+  let deadline = t.restart as bigint | undefined;
+  if (deadline === undefined && timeout) {
+    const b = t.proc.mm.read(timeout, 16);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    deadline = k.host.monotonicNs() + dv.getBigInt64(0, true) * 1_000_000_000n + dv.getBigInt64(8, true);
+  }
+  if (deadline !== undefined) {
+    const now = k.host.monotonicNs();
+    if (now >= deadline) { t.sigwait = undefined; return -EAGAIN; }
+    t.restart = deadline;
+    t.sigwait = set;
+    return new Blocked(k.host.sleep(Number((deadline - now) / 1_000_000n) + 1));
+  }
+  t.sigwait = set;
+  return new Blocked(never());
+};
+
+function queueInfo(t: Task, k: Kernel, target: Task, sig: number, addr: number): number {
+  if (sig < 0 || sig > NSIG) return -EINVAL;
+  const b = t.proc.mm.read(addr, 128);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const code = dv.getInt32(8, true);
+  if ((code >= 0 || code === SI_TKILL) && target.proc !== t.proc) return -EPERM;
+  if (sig === 0) return 0;
+  k.signalTask(target, { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getBigUint64(24, true) });
+  return 0;
+}
+// rt_sigqueueinfo(2)
+const sysRtSigqueueinfo: Handler = (t, a, k) => {
+  const target = findProcessTask(k, a.i(0));
+  return target ? queueInfo(t, k, target, a.i(1), a.u(2)) : -ESRCH;
+};
+// rt_tgsigqueueinfo(2)
+const sysRtTgsigqueueinfo: Handler = (t, a, k) => {
+  const target = findTask(k, a.i(1));
+  if (!target || target.proc.pid !== a.i(0)) return -ESRCH;
+  return queueInfo(t, k, target, a.i(2), a.u(3));
+};
+
 export const signalSyscalls: SyscallDef[] = [
+  { nr: 130, name: 'rt_sigsuspend', handler: sysRtSigsuspend, args: ['ptr', 'size'], status: 'implemented', restart: 'never' },
+  { nr: 34, name: 'pause', handler: sysPause, args: [], status: 'implemented', restart: 'never' },
+  { nr: 128, name: 'rt_sigtimedwait', handler: sysRtSigtimedwait, args: ['ptr', 'ptr', 'ptr', 'size'], status: 'implemented', restart: 'never' },
+  { nr: 129, name: 'rt_sigqueueinfo', handler: sysRtSigqueueinfo, args: ['int', 'signal', 'ptr'], status: 'implemented' },
+  { nr: 297, name: 'rt_tgsigqueueinfo', handler: sysRtTgsigqueueinfo, args: ['int', 'int', 'signal', 'ptr'], status: 'implemented' },
   { nr: 13, name: 'rt_sigaction', handler: sysRtSigaction, args: ['signal', 'ptr', 'ptr', 'size'], status: 'implemented' },
   { nr: 14, name: 'rt_sigprocmask', handler: sysRtSigprocmask, args: ['int', 'ptr', 'ptr', 'size'], status: 'implemented' },
   { nr: 15, name: 'rt_sigreturn', handler: sysRtSigreturn, args: [], status: 'implemented' },

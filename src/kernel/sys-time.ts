@@ -120,8 +120,8 @@ export const timeSyscalls: SyscallDef[] = [
   { nr: 229, name: 'clock_getres', handler: sysClockGetres, args: ['int', 'ptr'], status: 'implemented' },
   { nr: 96, name: 'gettimeofday', handler: sysGettimeofday, args: ['ptr', 'ptr'], status: 'implemented' },
   { nr: 201, name: 'time', handler: sysTime, args: ['ptr'], status: 'implemented' },
-  { nr: 35, name: 'nanosleep', handler: sysNanosleep, args: ['ptr', 'ptr'], status: 'partial', note: 'the remaining time is not written (no signal interrupts yet)' },
-  { nr: 230, name: 'clock_nanosleep', handler: sysClockNanosleep, args: ['int', 'hex', 'ptr', 'ptr'], status: 'implemented' },
+  { nr: 35, name: 'nanosleep', handler: sysNanosleep, args: ['ptr', 'ptr'], status: 'partial', note: 'an interrupted sleep does not write the remaining time', restart: 'never' },
+  { nr: 230, name: 'clock_nanosleep', handler: sysClockNanosleep, args: ['int', 'hex', 'ptr', 'ptr'], status: 'partial', note: 'an interrupted sleep does not write the remaining time', restart: 'never' },
   { nr: 100, name: 'times', handler: sysTimes, args: ['ptr'], status: 'partial', note: 'host CPU time of the whole machine' },
   { nr: 98, name: 'getrusage', handler: sysGetrusage, args: ['int', 'ptr'], status: 'partial', note: 'CPU time and maxrss only' },
 ];

@@ -10,12 +10,15 @@ import { signalSyscalls } from './sys-signal.js';
 import { processSyscalls } from './sys-process.js';
 import { timeSyscalls } from './sys-time.js';
 import { pipeSyscalls } from './sys-pipe.js';
+import { pollSyscalls } from './sys-poll.js';
+import { socketSyscalls } from './sys-socket.js';
 import { cloneSyscalls } from './sys-clone.js';
 import { waitSyscalls } from './sys-wait.js';
 import { futexSyscalls } from './sys-futex.js';
+import { timerSyscalls } from './sys-timer.js';
 
 export const SYSCALLS = new Map<number, SyscallDef>();
-for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls, ...cloneSyscalls, ...waitSyscalls, ...futexSyscalls]) {
+for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls, ...pollSyscalls, ...socketSyscalls, ...cloneSyscalls, ...waitSyscalls, ...futexSyscalls, ...timerSyscalls]) {
   if (SYSCALLS.has(row.nr)) throw new Error(`syscall ${row.nr} (${row.name}) is in the table twice`);
   if (SYSCALL_NAMES[row.nr] !== row.name) throw new Error(`syscall ${row.nr} is ${SYSCALL_NAMES[row.nr]}, not ${row.name}`);
   SYSCALLS.set(row.nr, row);

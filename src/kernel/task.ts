@@ -12,7 +12,10 @@ export interface SigAction { handler: number; flags: number; restorer: number; m
 export const SIG_DFL = 0, SIG_IGN = 1;
 export const NSIG = 64;
 
-export interface SigInfo { signo: number; code: number; errno?: number; addr?: number; pid?: number; uid?: number; status?: number; value?: bigint }
+export interface SigInfo {
+  signo: number; code: number; errno?: number; addr?: number; pid?: number; uid?: number; status?: number; value?: bigint;
+  timerId?: number; overrun?: number;
+}
 
 export type RunState =
   | { kind: 'runnable' }
@@ -43,6 +46,8 @@ export class Process {
   argv: Uint8Array[] = [];
   envp: Uint8Array[] = [];
   startNs = 0n;
+  // ITIMER_REAL (alarm, setitimer) and POSIX timers
+  readonly timers = new Map<number, unknown>();
 
   constructor(
     readonly pid: number,
@@ -71,6 +76,8 @@ export class Task {
   // A signal arrived while blocked: the syscall ends with EINTR or restarts.
   interrupted = false;
   blockedNr = 0; // the syscall that was interrupted
+  // rt_sigtimedwait: the signals the task waits for (blocked ones, so they do not interrupt it).
+  sigwait?: bigint;
   // The mask to restore after a handler runs for rt_sigsuspend/ppoll/pselect.
   savedMask?: bigint;
   comm = new Uint8Array(0); // prctl(PR_SET_NAME)
