@@ -83,6 +83,14 @@ class SegmentFile implements MappedFile {
   }
 }
 
+// Bytes of address space the PT_LOAD segments cover.
+export function elfSpan(info: ElfInfo): number {
+  const loads = info.phdrs.filter((p) => p.type === PT_LOAD);
+  const lo = Math.min(...loads.map((p) => pageFloor(p.vaddr)));
+  const hi = Math.max(...loads.map((p) => pageCeil(p.vaddr + p.memsz)));
+  return hi - lo;
+}
+
 export interface Loaded { entry: number; base: number; phdr: number; end: number }
 
 // Map the PT_LOAD segments; an ET_DYN image is placed at `dynBase`.

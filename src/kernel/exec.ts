@@ -2,7 +2,7 @@
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { AddressSpace } from '../mm/address-space.js';
-import { parseElf, loadElf, ElfError, FileImage } from '../elf/elf.js';
+import { parseElf, loadElf, elfSpan, ElfError, type FileImage, type ElfInfo } from '../elf/elf.js';
 import { buildStack, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_HWCAP2, AT_CLKTCK, AT_SECURE, AT_MINSIGSTKSZ } from '../elf/stack.js';
 import { ENOEXEC, ENOMEM, E2BIG, ELOOP } from './errno.js';
 import { SIG_IGN, SIG_DFL } from './task.js';
@@ -31,9 +31,19 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
     if (e instanceof ElfError) { k.lastExecError = e.message; return -ENOEXEC; }
     throw e;
   }
+  // a dynamic executable: its interpreter (ld.so) is loaded beside it and starts first
+  let interp: { image: FileImage; info: ElfInfo } | undefined;
   if (info.interp) {
-    k.lastExecError = `dynamically linked executables (interpreter ${info.interp}) are not supported yet`;
-    return -ENOEXEC;
+    const ir = k.vfs.openExec(t, info.interp);
+    if (typeof ir === 'number') { k.lastExecError = `${info.interp}: interpreter not found`; return ir; }
+    try {
+      const ii = parseElf(ir.image);
+      if (ii.interp) throw new ElfError(`interpreter ${info.interp} wants an interpreter itself`);
+      interp = { image: ir.image, info: ii };
+    } catch (e) {
+      if (e instanceof ElfError) { k.lastExecError = `${info.interp}: ${e.message}`; return -ENOEXEC; }
+      throw e;
+    }
   }
   const p = t.proc;
   const mm = new AddressSpace(k.core, k.phys, k.account);
@@ -42,19 +52,26 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
   try {
     const loaded = loadElf(mm, image, info, PIE_BASE);
     mm.brkStart = mm.brk = loaded.end;
+    let base = 0;
+    entry = loaded.entry;
+    if (interp) {
+      const span = elfSpan(interp.info);
+      base = mm.findFree(span);
+      if (base < 0) throw new RangeError('ENOMEM');
+      entry = loadElf(mm, interp.image, interp.info, base).entry;
+    }
     const random = new Uint8Array(16);
     k.host.random(random);
     const c = p.creds;
     sp = buildStack(mm, {
       argv, envp, execfn: new TextEncoder().encode(r.path), random,
       auxv: [
-        [AT_PHDR, loaded.phdr], [AT_PHENT, 56], [AT_PHNUM, info.phnum], [AT_PAGESZ, 4096], [AT_BASE, 0],
+        [AT_PHDR, loaded.phdr], [AT_PHENT, 56], [AT_PHNUM, info.phnum], [AT_PAGESZ, 4096], [AT_BASE, base],
         [AT_FLAGS, 0], [AT_ENTRY, loaded.entry], [AT_UID, c.uid], [AT_EUID, c.euid], [AT_GID, c.gid],
         [AT_EGID, c.egid], [AT_HWCAP, HWCAP], [AT_HWCAP2, 0], [AT_CLKTCK, 100], [AT_SECURE, 0],
         [AT_MINSIGSTKSZ, 2048],
       ],
     });
-    entry = loaded.entry;
   } catch (e) {
     mm.destroy();
     if (e instanceof ElfError) { k.lastExecError = e.message; return -ENOEXEC; }
