@@ -13,12 +13,17 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const cache = join(process.env.XOS_TEST_CACHE ?? join(homedir(), '.cache', 'xos-test'), 'bench');
 mkdirSync(cache, { recursive: true });
 
-interface Workload { name: string; repeat: number }
+// A C program of bench/c (built static), or a command of this machine (dynamic start-up).
+interface Workload { name: string; repeat: number; argv?: string[] }
 const only = process.argv.slice(2);
-const workloads: Workload[] = readdirSync(join(root, 'bench', 'c'))
-  .filter((f) => f.endsWith('.c'))
-  .map((f) => ({ name: f.slice(0, -2), repeat: f === 'hello.c' ? 20 : 1 }))
-  .filter((w) => only.length === 0 || only.includes(w.name));
+const workloads: Workload[] = ([
+  ...readdirSync(join(root, 'bench', 'c'))
+    .filter((f) => f.endsWith('.c'))
+    .map((f): Workload => ({ name: f.slice(0, -2), repeat: f === 'hello.c' ? 20 : 1 })),
+  { name: 'dyn-true', repeat: 10, argv: ['/bin/true'] },
+  { name: 'bash-true', repeat: 10, argv: ['/bin/bash', '-c', 'true'] },
+  { name: 'python3-pass', repeat: 3, argv: ['/usr/bin/python3', '-c', 'pass'] },
+] as Workload[]).filter((w) => (only.length === 0 || only.includes(w.name)) && (!w.argv || existsSync(w.argv[0])));
 
 function build(name: string): string {
   const src = join(root, 'bench', 'c', `${name}.c`);
@@ -41,17 +46,18 @@ function timeNative(cmd: string[], repeat: number): { ms: number; out: string } 
 
 const hasQemu = spawnSync('qemu-x86_64', ['--version']).status === 0;
 const machine = await Machine.create({});
-const rows: string[][] = [['workload', 'native ms', 'qemu ms', 'xos ms', 'xos Minsn/s', 'xos/native', 'xos/qemu', 'output']];
+const rows: string[][] = [['workload', 'native ms', 'qemu ms', 'xos ms', 'xos Minsn/s', 'syscalls', 'xos/native', 'xos/qemu', 'output']];
 for (const w of workloads) {
-  const bin = build(w.name);
-  const native = timeNative([bin], w.repeat);
-  const qemu = hasQemu ? timeNative(['qemu-x86_64', bin], w.repeat) : undefined;
-  let xosMs = 0, insns = 0, out = '';
+  const argv = w.argv ?? [build(w.name)];
+  const native = timeNative(argv, w.repeat);
+  const qemu = hasQemu ? timeNative(['qemu-x86_64', ...argv], w.repeat) : undefined;
+  let xosMs = 0, insns = 0, out = '', syscalls = 0;
   for (let i = 0; i < w.repeat; i++) {
     const t0 = process.hrtime.bigint();
-    const r = await machine.run([bin], {});
+    const r = await machine.run(argv, {});
     xosMs += Number(process.hrtime.bigint() - t0) / 1e6;
     insns += r.instructions ?? 0;
+    syscalls = r.syscalls ?? 0;
     out = r.stdoutText;
     if (r.exitCode !== 0) { out = `exit ${r.exitCode} signal ${r.signal} ${r.stderrText.slice(0, 200)}`; break; }
   }
@@ -60,7 +66,7 @@ for (const w of workloads) {
   const same = out === native.out && (!qemu || qemu.out === native.out);
   rows.push([
     w.name, native.ms.toFixed(1), qemu ? qemu.ms.toFixed(1) : '-', xosMs.toFixed(1),
-    (insns / (xosMs / 1000) / 1e6).toFixed(0), (xosMs / native.ms).toFixed(1) + 'x',
+    (insns / (xosMs / 1000) / 1e6).toFixed(0), String(syscalls), (xosMs / native.ms).toFixed(1) + 'x',
     qemu ? (xosMs / qemu.ms).toFixed(1) + 'x' : '-', same ? 'same' : `DIFFERS: ${out.trim().slice(0, 60)}`,
   ]);
   console.error(`${w.name} done`);

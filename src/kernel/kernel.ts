@@ -48,6 +48,7 @@ export class Kernel {
   lastFaultAccess = 0;
   lastFaultPresent = false;
   lastExecError = '';
+  syscallCount = 0;
   current?: Task;
   init?: Process; // the first process: orphans become its children
   readonly futexes = new Map<string, FutexWaiter[]>();
@@ -385,6 +386,7 @@ export class Kernel {
     const c = this.core;
     const nr = c.regNum(0);
     const def = SYSCALLS.get(nr);
+    this.syscallCount++;
     const a = this.args;
     if (!def?.handler) {
       const name = def?.name ?? `syscall_${nr}`;
