@@ -6,6 +6,7 @@ export interface CoreImports {
   // Resolve a page fault (demand paging, copy-on-write, stack growth); 1 = retry.
   pageFault(addr: number, access: number): number;
   random32(): number;
+  monotonicNs(): number; // the host's monotonic clock, for RDTSC
 }
 
 interface CoreExports {
@@ -49,6 +50,7 @@ export class Core {
       env: {
         pageFault: (addr: bigint, access: number) => imports.pageFault(Number(addr), access),
         random32: () => imports.random32(),
+        monotonicNs: () => imports.monotonicNs(),
         abort: () => { throw new Error('core aborted'); },
       },
     });

@@ -1,9 +1,9 @@
 // execve: replace a process's image with a new program.
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
-import { AddressSpace } from '../mm/address-space.js';
+import { AddressSpace, PAGE, PROT_READ, PROT_EXEC, pageCeil } from '../mm/address-space.js';
 import { parseElf, loadElf, elfSpan, ElfError, type FileImage, type ElfInfo } from '../elf/elf.js';
-import { buildStack, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_HWCAP2, AT_CLKTCK, AT_SECURE, AT_MINSIGSTKSZ } from '../elf/stack.js';
+import { buildStack, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_HWCAP2, AT_CLKTCK, AT_SECURE, AT_MINSIGSTKSZ, AT_SYSINFO_EHDR } from '../elf/stack.js';
 import { ENOEXEC, ENOMEM, E2BIG, ELOOP } from './errno.js';
 import { SIG_IGN, SIG_DFL } from './task.js';
 import * as L from '../generated/layout.js';
@@ -60,6 +60,7 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
       if (base < 0) throw new RangeError('ENOMEM');
       entry = loadElf(mm, interp.image, interp.info, base).entry;
     }
+    const vdsoBase = mapVdso(k, mm);
     const random = new Uint8Array(16);
     k.host.random(random);
     const c = p.creds;
@@ -69,7 +70,7 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
         [AT_PHDR, loaded.phdr], [AT_PHENT, 56], [AT_PHNUM, info.phnum], [AT_PAGESZ, 4096], [AT_BASE, base],
         [AT_FLAGS, 0], [AT_ENTRY, loaded.entry], [AT_UID, c.uid], [AT_EUID, c.euid], [AT_GID, c.gid],
         [AT_EGID, c.egid], [AT_HWCAP, HWCAP], [AT_HWCAP2, 0], [AT_CLKTCK, 100], [AT_SECURE, 0],
-        [AT_MINSIGSTKSZ, 2048],
+        [AT_MINSIGSTKSZ, 2048], [AT_SYSINFO_EHDR, vdsoBase],
       ],
     });
   } catch (e) {
@@ -100,6 +101,21 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
   t.altstack = { sp: 0, size: 0, flags: 2 };
   resetRegisters(k, sp, entry);
   return 0;
+}
+
+// [vvar] and [vdso] below the mmap area; returns the vDSO's address.
+function mapVdso(k: Kernel, mm: AddressSpace): number {
+  const { image, vvar } = k.vdso();
+  const size = pageCeil(image.size);
+  const base = mm.findFree(size + PAGE);
+  if (base < 0) throw new RangeError('ENOMEM');
+  const file = (bytes: Uint8Array, name: string) => ({
+    name,
+    readPage(offset: number, into: Uint8Array) { into.fill(0); into.set(bytes.subarray(offset, offset + PAGE)); },
+  });
+  if (!mm.map(base, PAGE, PROT_READ, { file: file(vvar, '[vvar]'), name: '[vvar]' })) throw new RangeError('ENOMEM');
+  if (!mm.map(base + PAGE, size, PROT_READ | PROT_EXEC, { file: file(image.bytes, '[vdso]'), name: '[vdso]' })) throw new RangeError('ENOMEM');
+  return base + PAGE;
 }
 
 function resetRegisters(k: Kernel, sp: number, entry: number): void {

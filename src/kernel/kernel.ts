@@ -24,6 +24,7 @@ import {
 } from './signal.js';
 import { execve, ExecError } from './exec.js';
 import type { FileImage } from '../elf/elf.js';
+import { buildVdso, vvarPage, type VdsoImage } from './vdso.js';
 import { ISA_FORMS } from '../generated/isa.js';
 import * as L from '../generated/layout.js';
 
@@ -72,6 +73,7 @@ export class Kernel {
     const core = await Core.create(opts.coreModule, {
       pageFault: (addr, access) => (k.current?.proc.mm.fault(addr, access & 7) ? 1 : (k.noteFault(access), 0)),
       random32: () => { const b = new Uint8Array(4); opts.host.random(b); return new DataView(b.buffer).getUint32(0, true); },
+      monotonicNs: () => Number(opts.host.monotonicNs()),
     });
     const memory = opts.memory ?? 2 ** 31;
     // page tables live in guest memory too: allow some room beyond the commit limit
@@ -90,6 +92,13 @@ export class Kernel {
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.host.stderr.write(new TextEncoder().encode(`xos: ${message}\n`));
+  }
+
+  private vdsoCache?: { image: VdsoImage; vvar: Uint8Array };
+  // The vDSO image and its [vvar] page (the real-time clock's offset from the monotonic one).
+  vdso(): { image: VdsoImage; vvar: Uint8Array } {
+    this.vdsoCache ??= { image: buildVdso(), vvar: vvarPage(this.host.realtimeNs() - this.host.monotonicNs()) };
+    return this.vdsoCache;
   }
 
   // --- processes -------------------------------------------------------------
