@@ -132,6 +132,7 @@ export class Machine {
     const sig = status & 0x7f;
     const r = sig ? result(p.pid, null, sig) : result(p.pid, (status >> 8) & 0xff, null);
     r.instructions = Number(kernel.core.icount);
+    r.syscalls = kernel.syscallCount;
     return r;
   }
 }

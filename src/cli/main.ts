@@ -1,16 +1,26 @@
 // The `xos` command.
-import { readFileSync } from 'node:fs';
-import { Machine, parseSize } from '../api/index.js';
+import { readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { Machine, parseMountSpec, parseSize, layerTar, type MountSpec } from '../api/index.js';
+import { nodeHostDirectory } from '../host/node/hostfs.js';
 import { SYSCALLS } from '../kernel/syscall-table.js';
 import { ISA_FORMS } from '../generated/isa.js';
 
 const USAGE = `usage: xos run [options] PROGRAM [ARG...]
+       xos image commit --upper DIR [-o FILE]
+                           the changes kept in DIR (an --upper) as an OCI layer tar, with whiteouts
        xos syscalls        the syscall coverage table
        xos isa             the instruction table with each form's status
        xos --help | --version
 
 Run an x86-64 Linux program.
   --root DIR        the guest's / is the host directory DIR (default: the host's /)
+  --image IMAGE     the guest's / is a container image: a tar (rootfs or docker export, gzip or not),
+                    a docker save archive or an OCI layout directory; writable through an overlay in
+                    memory (or --upper DIR), with a tmpfs on /tmp. Without PROGRAM, the image's
+                    Entrypoint and Cmd; the guest's environment is the image's Env plus --env.
+  --upper DIR       keep the overlay's changes in the host directory DIR (see xos image commit)
+  --mount HOST:GUEST[:ro]   mount the host directory HOST at GUEST (repeatable)
+  --tmpfs GUEST     mount an empty tmpfs at GUEST (repeatable)
   --env K=V         set a guest environment variable (repeatable; the guest gets xos's environment plus these)
   --cwd DIR         the guest's working directory (default: the host's, or / with --root)
   --memory SIZE     guest memory limit, e.g. 512M, 2G (default 2G)
@@ -29,6 +39,9 @@ function fail(msg: string, code = 2): never {
 
 async function run(args: string[]): Promise<number> {
   let root: string | undefined;
+  let image: string | undefined;
+  let upper: string | undefined;
+  const mounts: MountSpec[] = [];
   let cwd: string | undefined;
   let memory: number | undefined;
   let strace = false;
@@ -42,6 +55,10 @@ async function run(args: string[]): Promise<number> {
     const value = () => inline ?? args[++i] ?? fail(`${flag} needs a value`);
     switch (flag) {
       case '--root': root = value(); break;
+      case '--image': image = value(); break;
+      case '--upper': upper = value(); break;
+      case '--mount': { const v = value(); const m = parseMountSpec(v); if (!m) fail(`--mount wants HOST:GUEST[:ro], got ${v}`); mounts.push(m); break; }
+      case '--tmpfs': { const v = value(); if (!v.startsWith('/')) fail(`--tmpfs wants a guest path, got ${v}`); mounts.push({ guest: v, type: 'tmpfs' }); break; }
       case '--cwd': cwd = value(); break;
       case '--env': { const v = value(); if (!v.includes('=')) fail(`--env wants K=V, got ${v}`); env.push(v); break; }
       case '--memory': { const v = value(); memory = parseSize(v); if (!memory) fail(`bad --memory size: ${v}`); break; }
@@ -49,11 +66,29 @@ async function run(args: string[]): Promise<number> {
       default: fail(`unknown option ${a}`);
     }
   }
-  const argv = args.slice(i);
-  if (argv.length === 0) fail('run needs a PROGRAM');
-  const hostEnv = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
-  const machine = await Machine.create({ root, memory, strace, debug: !!process.env.XOS_DEBUG });
-  const r = await machine.run(argv, { env: [...hostEnv, ...env], cwd: cwd ?? (root ? '/' : process.cwd()), stdio: 'inherit' });
+  let argv = args.slice(i);
+  if (root !== undefined && image !== undefined) fail('--root and --image exclude each other');
+  if (upper !== undefined && image === undefined) fail('--upper needs --image');
+  if (argv.length === 0 && image === undefined) fail('run needs a PROGRAM');
+  let machine: Machine;
+  try {
+    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG });
+  } catch (e) {
+    return fail(`${image ?? root}: ${e instanceof Error ? e.message : String(e)}`, 1);
+  }
+  const config = machine.imageConfig;
+  if (argv.length === 0) {
+    argv = [...(config?.entrypoint ?? []), ...(config?.cmd ?? [])];
+    if (argv.length === 0) fail('run needs a PROGRAM (the image names none)');
+  }
+  // With an image the guest gets the image's environment (Machine adds it), not the host's.
+  const baseEnv = image !== undefined
+    ? [...(config?.env ? [] : ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root']),
+      ...(process.env.TERM ? [`TERM=${process.env.TERM}`] : [])]
+    : Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+  const r = await machine.run(argv, {
+    env: [...baseEnv, ...env], cwd: cwd ?? (root || image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
+  });
   if (r.error) {
     process.stderr.write(`xos: ${r.error}\n`);
   }
@@ -75,10 +110,35 @@ function isa(): number {
   return 0;
 }
 
+// xos image commit --upper DIR [-o FILE]: an overlay's upper directory as an OCI layer.
+function imageCommand(args: string[]): number {
+  if (args[0] !== 'commit') fail(`unknown image command ${args[0] ?? '(none)'}`);
+  let upper: string | undefined, out: string | undefined;
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--upper') upper = args[++i];
+    else if (a.startsWith('--upper=')) upper = a.slice(8);
+    else if (a === '-o' || a === '--output') out = args[++i];
+    else if (a.startsWith('--output=')) out = a.slice(9);
+    else fail(`unknown option ${a}`);
+  }
+  if (!upper) fail('image commit needs --upper DIR');
+  let tar: Uint8Array;
+  try {
+    tar = layerTar(nodeHostDirectory(upper, { readOnly: true }));
+  } catch (e) {
+    return fail(`${upper}: ${e instanceof Error ? e.message : String(e)}`, 1);
+  }
+  if (out) writeFileSync(out, tar);
+  else for (let o = 0; o < tar.length;) o += writeSync(1, tar, o, tar.length - o);
+  return 0;
+}
+
 async function main(args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
   switch (cmd) {
     case 'run': return run(rest);
+    case 'image': return imageCommand(rest);
     case 'syscalls': return syscalls();
     case 'isa': return isa();
     case '--version': case '-V': process.stdout.write(`xos ${version()}\n`); return 0;

@@ -1,6 +1,7 @@
 // Everything the machine needs from the platform. Only host/ implements it;
 // the layers below get time, entropy, stdio and host files from a Host.
 import type { FsBackend } from '../fs/backend.js';
+import type { ByteSource } from '../fs/tar.js';
 
 export interface HostOutput {
   write(data: Uint8Array): void; // synchronous, in order
@@ -29,4 +30,6 @@ export interface Host {
   // A host directory as a file-system backend (Node only).
   hostDirectory?(path: string, opts: { readOnly?: boolean }): FsBackend;
   terminalSize?(): { rows: number; cols: number } | undefined;
+  // Decompress a gzip stream (image layers) into something readable at any offset.
+  gunzip?(src: ByteSource): Promise<ByteSource>;
 }

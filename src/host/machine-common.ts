@@ -1,6 +1,13 @@
 // What the Node and the browser Machine APIs share: option parsing and the shape
 // of a run's result. Platform-neutral (the browser entry imports it).
-import type { HostInput, HostOutput } from './host.js';
+import type { Host, HostInput, HostOutput } from './host.js';
+import type { FsBackend } from '../fs/backend.js';
+import type { Vfs } from '../fs/vfs.js';
+import { GuestFs, type GuestMount } from '../fs/guest-fs.js';
+import { loadImage, type ImageConfig, type LoadedImage } from '../fs/image.js';
+import { OverlayFs, layerTar } from '../fs/overlay.js';
+import { bytesSource } from '../fs/tar.js';
+import { Tmpfs } from '../fs/tmpfs.js';
 
 export interface RunResult {
   pid: number;
@@ -11,6 +18,7 @@ export interface RunResult {
   stdoutText: string;
   stderrText: string;
   error?: string; // the program could not be started
+  syscalls?: number; // syscalls the guest made
   instructions?: number; // guest instructions the core retired
 }
 
@@ -116,4 +124,91 @@ export function queueInput(isTTY = false): QueueInput {
     },
     end() { ended = true; notify(); },
   };
+}
+
+// --- file systems: the root, mounts, images (both Machines) -----------------------------------
+
+// A mount as given to Machine.create: a host directory (Node only), a tmpfs, or a backend.
+export interface MountSpec {
+  guest: string; // where in the guest
+  host?: string; // a host directory (hostfs)
+  readOnly?: boolean;
+  type?: 'hostfs' | 'tmpfs';
+  backend?: FsBackend;
+}
+
+// 'HOST:GUEST[:ro]' (the CLI's --mount) → a MountSpec.
+export function parseMountSpec(s: string): MountSpec | undefined {
+  const parts = s.split(':');
+  let readOnly = false;
+  if (parts.length > 2 && (parts[parts.length - 1] === 'ro' || parts[parts.length - 1] === 'rw')) {
+    readOnly = parts.pop() === 'ro';
+  }
+  if (parts.length !== 2 || !parts[0] || !parts[1].startsWith('/')) return undefined;
+  return { host: parts[0], guest: parts[1], readOnly };
+}
+
+// The file systems of a Machine: its root and mounts (kept across runs: each run's kernel gets
+// them), the overlay's upper when the root is an image, and `fs`, the guest's view for the embedder.
+export class MachineFileSystems {
+  private list: GuestMount[];
+  upper?: FsBackend; // the writable layer over the image, when the root is one
+  imageConfig?: ImageConfig;
+  readonly fs: GuestFs;
+  constructor(private readonly host: Host, root: FsBackend) {
+    this.list = [{ path: '/', backend: root }];
+    this.fs = new GuestFs(host, () => this.list);
+  }
+  get root(): FsBackend { return this.list[0].backend; }
+
+  mount(path: string, backend: FsBackend): void {
+    const p = '/' + path.split('/').filter((c) => c && c !== '.').join('/');
+    if (p === '/') this.list[0] = { path: '/', backend };
+    else {
+      // The mount point must exist to be reachable. It is made where missing, as container runtimes do,
+      // except in a host directory (the user's own files: make it yourself).
+      if (!this.fs.exists(p)) {
+        if (this.root.type === 'hostfs') throw new Error(`xos: mount point ${p} does not exist in the guest's root`);
+        this.fs.mkdir(p, { recursive: true });
+      }
+      this.list = [...this.list.filter((m) => m.path !== p), { path: p, backend }];
+    }
+    this.fs.invalidate();
+  }
+  // Every mount but the root, in the order made.
+  mounts(): readonly GuestMount[] { return this.list.slice(1); }
+  // Mount everything on a new kernel's VFS.
+  apply(vfs: Vfs): void { for (const m of this.mounts()) vfs.mount(m.path, m.backend); }
+
+  tmpfs(mode = 0o1777): Tmpfs {
+    const t = new Tmpfs({ now: () => this.host.realtimeNs(), mode });
+    return t;
+  }
+
+  // An image (read-only) with a writable layer over it: `upper`, or a new tmpfs.
+  overlay(image: FsBackend, upper?: FsBackend): OverlayFs {
+    return new OverlayFs(image, upper ?? new Tmpfs({ now: () => this.host.realtimeNs(), size: 2 ** 31 }));
+  }
+
+  // Use an image as the root: an overlay over it, and a tmpfs on /tmp.
+  useImage(loaded: LoadedImage, upper?: FsBackend): void {
+    const o = this.overlay(loaded.fs, upper);
+    this.upper = o.upper;
+    this.imageConfig = loaded.config;
+    this.mount('/', o);
+    this.mount('/tmp', this.tmpfs());
+  }
+
+  // The tar bytes (gzip or not; any image format) as a writable overlay at `at` ('/' replaces the root).
+  async mountTarBytes(bytes: Uint8Array, at: string): Promise<void> {
+    const loaded = await loadImage(bytesSource(bytes), { gunzip: this.host.gunzip?.bind(this.host) });
+    if (at === '/' || at === '') this.useImage(loaded);
+    else this.mount(at, this.overlay(loaded.fs));
+  }
+
+  // The overlay's upper as an OCI layer tar (whiteouts included).
+  commitImage(): Uint8Array {
+    if (!this.upper) throw new Error('xos: commitImage needs a machine whose root is an image');
+    return layerTar(this.upper);
+  }
 }

@@ -12,13 +12,20 @@
 // setTimeout), so this also runs in a Worker, and in Node for tests.
 import { Kernel, ExecError } from '../../kernel/kernel.js';
 import { Tmpfs } from '../../fs/tmpfs.js';
+import type { FsBackend } from '../../fs/backend.js';
+import type { GuestFs } from '../../fs/guest-fs.js';
+import { loadImage, type ImageConfig } from '../../fs/image.js';
+import { bytesSource, type ByteSource } from '../../fs/tar.js';
 import type { FileImage } from '../../elf/elf.js';
 import type { Host, HostInput, HostOutput } from '../host.js';
 import {
-  bytesInput, captureOutput, envList, makeResult, mergeEnv, parseSize, queueInput, resultFromStatus, type RunResult,
+  bytesInput, captureOutput, envList, makeResult, mergeEnv, parseSize, queueInput, resultFromStatus, MachineFileSystems,
+  type MountSpec, type RunResult,
 } from '../machine-common.js';
 
 export { Tmpfs } from '../../fs/tmpfs.js';
+export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
+export { layerTar } from '../../fs/overlay.js';
 export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult } from '../machine-common.js';
 export type { Host, HostInput, HostOutput } from '../host.js';
 
@@ -73,9 +80,16 @@ export function createBrowserHost(opts: BrowserHostOptions = {}): Host {
     stderr: opts.stderr ?? discard,
     yield: yieldToEventLoop,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    gunzip: gunzipInMemory,
   };
   if (opts.terminalSize) host.terminalSize = opts.terminalSize;
   return host;
+}
+
+// gzip through DecompressionStream, into memory (a page has no temporary files to spill to).
+async function gunzipInMemory(src: ByteSource): Promise<ByteSource> {
+  const stream = new Blob([src.read(0, src.size) as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return bytesSource(new Uint8Array(await new Response(stream).arrayBuffer()));
 }
 
 // --- the core ------------------------------------------------------------------------------
@@ -104,7 +118,11 @@ export interface MachineOptions {
   memory?: number | string; // guest memory limit: bytes or '512M', '2G' (grown on demand; default as in Node)
   env?: string[] | Record<string, string>; // base environment of every program
   files?: Record<string, FileContents>; // written into the root file system at creation
-  root?: Tmpfs; // the root file system (default: a new tmpfs with the usual directories)
+  root?: FsBackend; // the root file system (default: a new tmpfs with the usual directories)
+  // A container image as the root (tar, `docker save` or OCI layout in a tar; gzip or not), writable
+  // through an in-memory overlay, with a tmpfs on /tmp.
+  image?: Uint8Array;
+  mounts?: MountSpec[]; // more file systems: { guest, type: 'tmpfs' } or { guest, backend }
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
 }
@@ -130,17 +148,35 @@ function isExecutable(b: Uint8Array): boolean {
 
 export class Machine {
   private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
-    readonly fs: Tmpfs) {}
+    private readonly fsys: MachineFileSystems) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
     const core = opts.core;
     const module = core instanceof WebAssembly.Module ? core
       : core ? await WebAssembly.compile(core as ArrayBuffer | Uint8Array<ArrayBuffer>) : await compileCore(opts.coreUrl);
-    const fs = opts.root ?? Machine.newRoot();
-    const m = new Machine(opts, module, fs);
+    const host = createBrowserHost();
+    let fsys: MachineFileSystems;
+    if (opts.image) {
+      const loaded = await loadImage(bytesSource(opts.image), { gunzip: gunzipInMemory });
+      fsys = new MachineFileSystems(host, loaded.fs);
+      fsys.useImage(loaded);
+    } else {
+      fsys = new MachineFileSystems(host, opts.root ?? Machine.newRoot());
+    }
+    for (const spec of opts.mounts ?? []) fsys.mount(spec.guest, spec.backend ?? fsys.tmpfs());
+    const m = new Machine(opts, module, fsys);
     if (opts.files) m.writeFiles(opts.files);
     return m;
   }
+
+  // The guest's file system as programs see it (mounts included), for putting files in and taking results out.
+  get fs(): GuestFs { return this.fsys.fs; }
+  get imageConfig(): ImageConfig | undefined { return this.fsys.imageConfig; }
+  // Mount a tar archive's contents (any image format, gzip or not) at `at`, writable through an
+  // in-memory overlay; at '/' it becomes the root (with a tmpfs on /tmp).
+  mountTarBytes(bytes: Uint8Array, at = '/'): Promise<void> { return this.fsys.mountTarBytes(bytes, at); }
+  // What programs changed in the image (the overlay's upper) as an OCI layer tar, with whiteouts.
+  commitImage(): Uint8Array { return this.fsys.commitImage(); }
 
   // A tmpfs with the directories programs expect.
   static newRoot(): Tmpfs {
@@ -160,8 +196,9 @@ export class Machine {
       const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
       const mode = typeof c === 'object' && !(c instanceof Uint8Array) && c.mode !== undefined ? c.mode
         : isExecutable(bytes) ? 0o755 : 0o644;
-      const r = this.fs.writeFile(path, bytes, mode);
-      if (r < 0) throw new Error(`xos: cannot write ${path} (errno ${-r})`);
+      const dir = path.slice(0, path.lastIndexOf('/'));
+      if (dir) this.fs.mkdir(dir, { recursive: true });
+      this.fs.writeFile(path, bytes, { mode });
     }
   }
 
@@ -178,12 +215,13 @@ export class Machine {
     });
     const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
     const kernel = await Kernel.create({
-      host, coreModule: this.module, root: this.fs, memory, strace: this.opts.strace, debug: this.opts.debug,
+      host, coreModule: this.module, root: this.fsys.root, memory, strace: this.opts.strace, debug: this.opts.debug,
     });
-    const env = mergeEnv(DEFAULT_ENV, envList(this.opts.env), envList(opts.env));
+    this.fsys.apply(kernel.vfs);
+    const env = mergeEnv(DEFAULT_ENV, this.fsys.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
     let p;
     try {
-      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? '/', image);
+      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.fsys.imageConfig?.cwd ?? '/', image);
     } catch (e) {
       if (e instanceof ExecError) return makeResult(0, e.status, null, out, err, e.message);
       throw e;

@@ -5,6 +5,8 @@
 // lutimes, an lstat before chmod), so a host symlink is never followed on the
 // host side and the guest cannot reach a host file outside the directory.
 import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { dirname, join } from 'node:path';
 import { Buffer } from 'node:buffer';
 import type { MappedFile } from '../../mm/address-space.js';
 import type { FsBackend, StatFs } from '../../fs/backend.js';
@@ -12,13 +14,35 @@ import {
   FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
   S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET, dtFromMode, type Dirent, type Stat, type TimeSpec,
 } from '../../fs/file.js';
-import { EINVAL, ELOOP, ENOENT, ENXIO, EPERM, EROFS, EACCES, errnoFromCode } from '../../kernel/errno.js';
+import { EINVAL, ELOOP, ENOENT, ENXIO, EPERM, EROFS, EACCES, EEXIST, errnoFromCode } from '../../kernel/errno.js';
 
 const C = fs.constants;
 const CHUNK = 1 << 20;
 
 function errno(e: unknown): number {
   return -errnoFromCode((e as NodeJS.ErrnoException)?.code);
+}
+
+// A socket inode on the host (for a guest's bind; the guest's socket itself
+// lives in the kernel). Node cannot mknod a socket: bind a throwaway server at
+// a temporary name beside the target, hard-link the target to it, and close the
+// server, which removes the temporary name.
+let socketSeq = 0;
+function makeHostSocket(target: Buffer, mode: number): number {
+  if (fs.lstatSync(target, { throwIfNoEntry: false })) return -EEXIST;
+  const tmp = join(dirname(target.toString('latin1')), `.xos-socket-${process.pid}-${socketSeq++}`);
+  const server = net.createServer();
+  server.on('error', () => {});
+  server.unref();
+  server.listen(tmp);
+  try {
+    if (!fs.lstatSync(tmp, { throwIfNoEntry: false })?.isSocket()) return -EACCES;
+    fs.linkSync(tmp, target);
+  } finally {
+    server.close();
+  }
+  fs.chmodSync(target, mode);
+  return 0;
 }
 
 export function statFromHost(s: fs.BigIntStats): Stat {
@@ -246,6 +270,7 @@ export class HostFs implements FsBackend {
     return this.guard(true, () => { fs.symlinkSync(Buffer.from(target, 'latin1'), this.host(p)); return 0; });
   }
   mknod(p: string, mode: number): number {
+    if ((mode & S_IFMT) === S_IFSOCK) return this.guard(true, () => makeHostSocket(this.host(p), mode & 0o7777));
     if ((mode & S_IFMT) !== S_IFREG && (mode & S_IFMT) !== 0) return -EPERM;
     return this.guard(true, () => {
       const fd = fs.openSync(this.host(p), C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, mode & 0o7777);

@@ -5,6 +5,7 @@ import { webcrypto } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Host, HostInput, HostOutput } from '../host.js';
 import { nodeHostDirectory } from './hostfs.js';
+import { gunzipSource } from './image-files.js';
 
 const startHr = process.hrtime.bigint();
 const startReal = BigInt(Date.now()) * 1_000_000n;
@@ -13,7 +14,8 @@ let coreModule: WebAssembly.Module | undefined;
 // The compiled core (build/core.wasm, made by `npm install`).
 export function loadCoreModule(): WebAssembly.Module {
   if (!coreModule) {
-    const path = fileURLToPath(new URL('../../../../build/core.wasm', import.meta.url));
+    // XOS_CORE_WASM: another build of the core (for comparing builds)
+    const path = process.env.XOS_CORE_WASM ?? fileURLToPath(new URL('../../../../build/core.wasm', import.meta.url));
     coreModule = new WebAssembly.Module(readFileSync(path));
   }
   return coreModule;
@@ -109,6 +111,7 @@ export function createNodeHost(opts: NodeHostOptions = {}): Host {
     yield: () => new Promise((resolve) => setImmediate(resolve)),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     hostDirectory: (path, o) => nodeHostDirectory(path, o),
+    gunzip: gunzipSource,
     terminalSize: () => (isatty(1) && process.stdout.columns ? { rows: process.stdout.rows, cols: process.stdout.columns } : undefined),
   };
 }
