@@ -1,0 +1,24 @@
+// An instruction xos does not decode: the guest gets SIGILL (as it does
+// natively for this instruction, which is invalid in user mode), and xos
+// reports it once on stderr with its bytes and the guest's RIP.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildElf64, cachedExecutable } from './lib/elf-writer.js';
+import { runNative, runXos } from './lib/run.js';
+
+// GETSEC (0f 37) twice: SMX is off in user mode, so the CPU raises #UD.
+const code = new Uint8Array([0x0f, 0x37, 0x0f, 0x37]);
+
+describe('unimplemented instruction', () => {
+  it('raises SIGILL in the guest and is reported once', async () => {
+    const exe = cachedExecutable('getsec', buildElf64({ code }));
+    const native = await runNative([exe]);
+    const xos = await runXos([exe]);
+    assert.equal(native.status, 128 + 4, 'natively the instruction raises SIGILL');
+    assert.equal(xos.status, native.status);
+    const lines = xos.stderr.toString().split('\n').filter((l) => l.startsWith('xos: unimplemented instruction'));
+    assert.equal(lines.length, 1, xos.stderr.toString());
+    assert.match(lines[0], /0f 37/);
+    assert.match(lines[0], /rip 0x[0-9a-f]+/);
+  });
+});
