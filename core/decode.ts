@@ -5,11 +5,21 @@
 //   +7 u8 scale       +8 u8 flags (F_MEM, F_REX, F_ASZ32, F_LOCK, seg<<4, rep<<6)
 //   +9 u8 modrm       +10 u8 second immediate (enter)          +11 u8 opcode byte
 //   +12 i32 displacement                                       +16 u64 immediate
+//   +24 u8 VEX bits: V_VEX (VEX-encoded), V_L (VEX.L: 256 bits), V_W (VEX.W)
+//   +25 u8 VEX.vvvv (the extra source register, 0..15; 0 without VEX)
+//   +26 u8 SIB index register with REX.X/VEX.X, before index 4 means "none" (0xFF: no SIB);
+//          VSIB (gathers) uses it as the vector index register
+//
+// VEX (C4/C5): the map comes from VEX.mmmmm (1 0F, 2 0F 38, 3 0F 3A; others #UD) and
+// the mandatory prefix from VEX.pp; VEX.R/X/B/W act as REX.R/X/B/W (operand size, register
+// extension). A 66/F2/F3/REX/LOCK prefix before VEX is #UD. VEX forms are looked up in
+// their own decoder roots (DECODE_NODES[(4 + map) * 256 + opcode]). EVEX (62) is #UD.
 import { DECODE_NODES } from './generated/isa';
 import { fetchAddr } from './mem';
 import { F_MEM, F_REX, F_ASZ32, F_LOCK } from './cpu';
 
-const K_LEAF: u32 = 0, K_REG: u32 = 1, K_PREFIX: u32 = 2, K_MOD: u32 = 3;
+const K_LEAF: u32 = 0, K_REG: u32 = 1, K_PREFIX: u32 = 2, K_MOD: u32 = 3, K_W: u32 = 4, K_L: u32 = 5;
+export const V_VEX: u32 = 1, V_L: u32 = 2, V_W: u32 = 4;
 const IMM_IB: u32 = 1, IMM_UB: u32 = 2, IMM_IW: u32 = 3, IMM_IZ: u32 = 4, IMM_IV: u32 = 5,
   IMM_IWB: u32 = 6, IMM_JB: u32 = 7, IMM_JZ: u32 = 8, IMM_MOFFS: u32 = 9;
 
@@ -55,7 +65,29 @@ export function decode(addr: u64, d: usize): u32 {
   }
   let map: u32 = 0;
   let op = b;
-  if (b == 0x0f) {
+  let vex: u32 = 0, vvvv: u32 = 0, vpp: u32 = 0;
+  if (b == 0xc4 || b == 0xc5) {
+    if (rex || opsz16 || rep || lock) { store<u16>(d, 0); decEnd = true; return count; }
+    const b1 = fetch();
+    let b2: u32;
+    if (b == 0xc5) {
+      b2 = b1;
+      map = 1;
+      rex = 0x40 | ((~b1 >> 5) & 4); // R
+    } else {
+      b2 = fetch();
+      map = b1 & 31;
+      rex = 0x40 | ((~b1 >> 5) & 7) | ((b2 >> 4) & 8); // R X B, W
+    }
+    if (decFault) return 0;
+    vvvv = (~b2 >> 3) & 15;
+    vpp = b2 & 3;
+    vex = V_VEX | ((b2 & 4) ? V_L : 0) | ((rex & 8) ? V_W : 0);
+    op = fetch();
+    if (decFault) return 0;
+    if (map < 1 || map > 3) { store<u16>(d, 0); decEnd = true; return count; }
+    map += 4;
+  } else if (b == 0x0f) {
     op = fetch();
     map = 1;
     if (op == 0x38) { map = 2; op = fetch(); }
@@ -69,9 +101,18 @@ export function decode(addr: u64, d: usize): u32 {
     const base = node >> 3;
     const kind = node & 7;
     if (kind == K_PREFIX) {
-      slot = rep == 1 ? 2 : rep == 2 ? 3 : opsz16 ? 1 : 0;
-      node = DECODE_NODES[base + slot];
-      if (node == 0) { node = DECODE_NODES[base]; slot = 0; }
+      if (vex) {
+        slot = vpp == 1 ? 1 : vpp == 2 ? 2 : vpp == 3 ? 3 : 0;
+        node = DECODE_NODES[base + slot];
+      } else {
+        slot = rep == 1 ? 2 : rep == 2 ? 3 : opsz16 ? 1 : 0;
+        node = DECODE_NODES[base + slot];
+        if (node == 0) { node = DECODE_NODES[base]; slot = 0; }
+      }
+    } else if (kind == K_W) {
+      node = DECODE_NODES[base + ((vex & V_W) ? 1 : 0)];
+    } else if (kind == K_L) {
+      node = DECODE_NODES[base + ((vex & V_L) ? 1 : 0)];
     } else {
       if (modrm < 0) { modrm = <i32>fetch(); if (decFault) return 0; }
       if (kind == K_REG) node = DECODE_NODES[base + ((<u32>modrm >> 3) & 7)];
@@ -95,7 +136,7 @@ export function decode(addr: u64, d: usize): u32 {
   if (hasModrm && modrm < 0) { modrm = <i32>fetch(); if (decFault) return 0; }
   const osz: u32 = isByte ? 0 : f64 ? 3 : (rex & 8) ? 3 : opsz16 ? 1 : d64 ? 3 : 2;
   let flags: u32 = (rex ? F_REX : 0) | (asz32 ? F_ASZ32 : 0) | (lock ? F_LOCK : 0) | (seg << 4) | (rep << 6);
-  let reg: u32 = 0, rm: u32 = 0xff, index: u32 = 0xff, scale: u32 = 0;
+  let reg: u32 = 0, rm: u32 = 0xff, index: u32 = 0xff, scale: u32 = 0, rawIndex: u32 = 0xff;
   let disp: i32 = 0;
   if (hasModrm) {
     const m = <u32>modrm;
@@ -110,6 +151,7 @@ export function decode(addr: u64, d: usize): u32 {
         const sib = fetch();
         scale = sib >> 6;
         index = ((sib >> 3) & 7) | ((rex & 2) << 2);
+        rawIndex = index;
         if (index == 4) index = 0xff;
         rm = (sib & 7) | ((rex & 1) << 3);
         if ((sib & 7) == 5 && mod == 0) { rm = 0xff; disp = <i32>(fetch() | (fetch() << 8) | (fetch() << 16) | (fetch() << 24)); }
@@ -163,5 +205,8 @@ export function decode(addr: u64, d: usize): u32 {
   store<u8>(d, <u8>op, 11);
   store<i32>(d, disp, 12);
   store<u64>(d, imm, 16);
+  store<u8>(d, <u8>vex, 24);
+  store<u8>(d, <u8>vvvv, 25);
+  store<u8>(d, <u8>rawIndex, 26);
   return count;
 }

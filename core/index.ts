@@ -1,6 +1,6 @@
 // core.wasm: an x86-64 CPU (user mode). Knows x86, not Linux.
 export { run } from './run';
-export { tlbFlush, ptWalk } from './mem';
+export { tlbFlush, tlbInvalidate, ptWalk } from './mem';
 export { flushBlocks, frameChanged } from './blocks';
 import { decode } from './decode';
 import { S_EXIT_LEN } from './generated/layout';

@@ -206,3 +206,13 @@ export function fetchAddr(addr: u64): usize {
 // Wasm addresses for bulk operations inside one page; 0 on fault.
 export function hostR(addr: u64): usize { return hostAddr(addr, ACC_R, TLB_RTAG); }
 export function hostW(addr: u64): usize { return hostAddr(addr, ACC_W, TLB_WTAG); }
+// The kernel changed the mapping of the page holding `addr`.
+export function tlbInvalidate(addr: u64): void {
+  const vpn = addr >> 12;
+  const i = <u32>(vpn & TLB_MASK);
+  if (load<u64>(TLB_RTAG + (i << 3)) == vpn || load<u64>(TLB_WTAG + (i << 3)) == vpn || load<u64>(TLB_XTAG + (i << 3)) == vpn) {
+    store<u64>(TLB_RTAG + (i << 3), <u64>-1);
+    store<u64>(TLB_WTAG + (i << 3), <u64>-1);
+    store<u64>(TLB_XTAG + (i << 3), <u64>-1);
+  }
+}

@@ -27,6 +27,9 @@ const CASES: Case[] = [
   { name: 'sse-float' },
   { name: 'sse-plain' },
   { name: 'sse-align' },
+  { name: 'mmx' },
+  { name: 'x87-arith' },
+  { name: 'x87-asm' },
 ];
 
 for (const libc of LIBCS) {

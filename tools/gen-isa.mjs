@@ -6,11 +6,14 @@ import { rows } from './isa-table.mjs';
 
 const IMM = { ib: 1, ub: 2, iw: 3, iz: 4, iv: 5, iwb: 6, jb: 7, jz: 8, moffs: 9 };
 const PFX = { NP: 0, '66': 1, F3: 2, F2: 3 };
-export const KIND = { LEAF: 0, REG: 1, PREFIX: 2, MOD: 3 };
+export const KIND = { LEAF: 0, REG: 1, PREFIX: 2, MOD: 3, W: 4, L: 5 };
 
 export function parseRow(text) {
   const [opPart, name, handlerPart, ...rest] = text.split('|').map((s) => s.trim());
-  const toks = opPart.split(/\s+/);
+  let toks = opPart.split(/\s+/);
+  // 'VEX 0F 38 17 66 L0 W1 ...': a VEX-encoded form (map from VEX.mmmmm, prefix = VEX.pp)
+  const vex = toks[0] === 'VEX';
+  if (vex) toks = toks.slice(1);
   let map = 0, n = 1;
   if (toks[0] === '0F') {
     if (toks[1] === '38') { map = 2; n = 3; } else if (toks[1] === '3A') { map = 3; n = 3; } else { map = 1; n = 2; }
@@ -19,9 +22,11 @@ export function parseRow(text) {
   let plusR = false;
   if (last.endsWith('+r')) { plusR = true; last = last.slice(0, -2); }
   const opcode = parseInt(last, 16);
-  let reg = -1, pfx = -1, mod = -1;
+  let reg = -1, pfx = -1, mod = -1, vexL = -1, vexW = -1;
   for (const t of toks.slice(n)) {
     if (t.startsWith('/')) reg = +t.slice(1);
+    else if (vex && /^L[01]$/.test(t)) vexL = +t[1];
+    else if (vex && /^W[01]$/.test(t)) vexW = +t[1];
     else if (t in PFX) pfx = PFX[t];
     else if (t === 'mem') mod = 0;
     else if (t === 'reg') mod = 1;
@@ -32,10 +37,11 @@ export function parseRow(text) {
   const undef = (attrs.find((x) => x.startsWith('undef=')) || 'undef=').slice(6);
   const m = /^([-\w]+)(?:\((\d+)\))?$/.exec(handlerPart);
   if (!m) throw new Error(`bad handler in: ${text}`);
+  if (vex && (map === 0 || pfx < 0)) throw new Error(`VEX row needs a 0F map and a prefix (NP/66/F3/F2): ${text}`);
   let imm = 0;
   for (const k of Object.keys(IMM)) if (a.has(k)) imm = IMM[k];
   return {
-    text, map, opcode, plusR, reg, pfx, mod, name, handler: m[1], arg: m[2], imm,
+    text, map: vex ? map + 4 : map, vex, vexL, vexW, opcode, plusR, reg, pfx, mod, name, handler: m[1], arg: m[2], imm,
     modrm: a.has('m') || reg >= 0 || mod >= 0, byte: a.has('b'), d64: a.has('d64'), f64: a.has('f64'),
     end: a.has('end'), undef,
   };
@@ -44,6 +50,7 @@ export function parseRow(text) {
 export function buildIsa() {
   const forms = rows.map(parseRow);
   forms.forEach((f, i) => { f.id = i + 1; });
+  if (forms.length >= 4096) throw new Error('too many forms for the 12-bit table id');
   // group by (map, opcode)
   const slots = new Map();
   for (const f of forms) {
@@ -54,12 +61,13 @@ export function buildIsa() {
       slots.get(key).push(f);
     }
   }
-  const nodes = new Array(4 * 256).fill(0);
+  // roots: legacy maps 0..3 (primary, 0F, 0F 38, 0F 3A), then VEX maps 4+1..4+3
+  const nodes = new Array(8 * 256).fill(0);
   const leaf = (f) =>
     (KIND.LEAF | (f.id << 3) | (+f.modrm << 15) | (f.imm << 16) | (+f.byte << 20) | (+f.d64 << 21) |
       (+f.end << 22) | (+f.plusR << 23) | (+f.f64 << 24) | (+(f.pfx > 0) << 25)) >>> 0;
   const build = (fs, level) => {
-    // level 0: prefix, 1: reg, 2: mod
+    // level 0: prefix, 1: VEX.W, 2: VEX.L, 3: reg, 4: mod
     if (fs.length === 0) return 0;
     if (level === 0 && fs.some((f) => f.pfx >= 0)) {
       const base = nodes.length;
@@ -67,16 +75,28 @@ export function buildIsa() {
       for (let p = 0; p < 4; p++) nodes[base + p] = build(fs.filter((f) => f.pfx === p || (p === 0 && f.pfx < 0)), 1);
       return (KIND.PREFIX | (base << 3)) >>> 0;
     }
-    if (level <= 1 && fs.some((f) => f.reg >= 0)) {
-      const base = nodes.length;
-      for (let i = 0; i < 8; i++) nodes.push(0);
-      for (let g = 0; g < 8; g++) nodes[base + g] = build(fs.filter((f) => f.reg === g || f.reg < 0), 2);
-      return (KIND.REG | (base << 3)) >>> 0;
-    }
-    if (level <= 2 && fs.some((f) => f.mod >= 0)) {
+    if (level <= 1 && fs.some((f) => f.vexW >= 0)) {
       const base = nodes.length;
       nodes.push(0, 0);
-      for (let md = 0; md < 2; md++) nodes[base + md] = build(fs.filter((f) => f.mod === md || f.mod < 0), 3);
+      for (let w = 0; w < 2; w++) nodes[base + w] = build(fs.filter((f) => f.vexW === w || f.vexW < 0), 2);
+      return (KIND.W | (base << 3)) >>> 0;
+    }
+    if (level <= 2 && fs.some((f) => f.vexL >= 0)) {
+      const base = nodes.length;
+      nodes.push(0, 0);
+      for (let l = 0; l < 2; l++) nodes[base + l] = build(fs.filter((f) => f.vexL === l || f.vexL < 0), 3);
+      return (KIND.L | (base << 3)) >>> 0;
+    }
+    if (level <= 3 && fs.some((f) => f.reg >= 0)) {
+      const base = nodes.length;
+      for (let i = 0; i < 8; i++) nodes.push(0);
+      for (let g = 0; g < 8; g++) nodes[base + g] = build(fs.filter((f) => f.reg === g || f.reg < 0), 4);
+      return (KIND.REG | (base << 3)) >>> 0;
+    }
+    if (level <= 4 && fs.some((f) => f.mod >= 0)) {
+      const base = nodes.length;
+      nodes.push(0, 0);
+      for (let md = 0; md < 2; md++) nodes[base + md] = build(fs.filter((f) => f.mod === md || f.mod < 0), 5);
       return (KIND.MOD | (base << 3)) >>> 0;
     }
     if (fs.length > 1) throw new Error(`ambiguous rows:\n  ${fs.map((f) => f.text).join('\n  ')}`);

@@ -1,8 +1,8 @@
 // SSE/SSE2 rows of the instruction table (format: see isa-table.mjs).
 // Handlers: core/ops/sse.ts (moves, logic, shuffles), sse-int.ts, sse-fp.ts.
-// MMX-register forms (NP rows of the integer opcodes) are listed as missing ('-'),
-// and so are the SSE3 forms that share an opcode with an SSE/SSE2 row, so that
-// no prefix falls back to the wrong instruction.
+// MMX-register forms (NP rows of the integer opcodes): core/ops/mmx.ts.
+// The SSE3 forms that share an opcode with an SSE/SSE2 row are here too (handlers in
+// core/ops/simd.ts, kinds K_*), so that no prefix falls back to the wrong instruction.
 export const sseRows = [];
 const r = (s) => sseRows.push(s);
 const hex = (n) => n.toString(16).toUpperCase().padStart(2, '0');
@@ -19,8 +19,8 @@ r('0F 11 F2 | movsd Wsd,Vsd | movss_WV(1) | m');
 r('0F 12 NP mem | movlps Vq,Mq | movlps_VM(0) | m');
 r('0F 12 NP reg | movhlps Vq,Uq | movhlps | m');
 r('0F 12 66 mem | movlpd Vq,Mq | movlps_VM(0) | m');
-r('0F 12 F3 | movsldup Vx,Wx (SSE3) | - | m');
-r('0F 12 F2 | movddup Vx,Wx (SSE3) | - | m');
+r('0F 12 F3 | movsldup Vx,Wx (SSE3) | sx(106) | m');
+r('0F 12 F2 | movddup Vx,Wx (SSE3) | movddup | m');
 r('0F 13 NP mem | movlps Mq,Vq | movlps_MV(0) | m');
 r('0F 13 66 mem | movlpd Mq,Vq | movlps_MV(0) | m');
 r('0F 14 NP | unpcklps Vx,Wx | punpck(2) | m');
@@ -30,7 +30,7 @@ r('0F 15 66 | unpckhpd Vx,Wx | punpck(7) | m');
 r('0F 16 NP mem | movhps Vq,Mq | movlps_VM(1) | m');
 r('0F 16 NP reg | movlhps Vq,Uq | movlhps | m');
 r('0F 16 66 mem | movhpd Vq,Mq | movlps_VM(1) | m');
-r('0F 16 F3 | movshdup Vx,Wx (SSE3) | - | m');
+r('0F 16 F3 | movshdup Vx,Wx (SSE3) | sx(107) | m');
 r('0F 17 NP mem | movhps Mq,Vq | movlps_MV(1) | m');
 r('0F 17 66 mem | movhpd Mq,Vq | movlps_MV(1) | m');
 r('0F 28 NP | movaps Vps,Wps | movups_VW(1) | m');
@@ -41,26 +41,27 @@ r('0F 2B NP mem | movntps Mps,Vps | movups_WV(1) | m');
 r('0F 2B 66 mem | movntpd Mpd,Vpd | movups_WV(1) | m');
 r('0F 50 NP reg | movmskps Gd,Ups | movmsk(0) | m');
 r('0F 50 66 reg | movmskpd Gd,Upd | movmsk(1) | m');
-r('0F 6E NP | movd Pq,Ey (MMX) | - | m');
+r('0F 6E NP | movd Pq,Ey (MMX) | mmx_movd_PE | m');
 r('0F 6E 66 | movd/movq Vx,Ey | movd_VE | m');
-r('0F 6F NP | movq Pq,Qq (MMX) | - | m');
+r('0F 6F NP | movq Pq,Qq (MMX) | mmx_movq_PQ | m');
 r('0F 6F 66 | movdqa Vx,Wx | movups_VW(1) | m');
 r('0F 6F F3 | movdqu Vx,Wx | movups_VW(0) | m');
-r('0F 7E NP | movd Ey,Pq (MMX) | - | m');
+r('0F 7E NP | movd Ey,Pq (MMX) | mmx_movd_EP | m');
 r('0F 7E 66 | movd/movq Ey,Vx | movd_EV | m');
 r('0F 7E F3 | movq Vq,Wq | movq_VW | m');
-r('0F 7F NP | movq Qq,Pq (MMX) | - | m');
+r('0F 7F NP | movq Qq,Pq (MMX) | mmx_movq_QP | m');
 r('0F 7F 66 | movdqa Wx,Vx | movups_WV(1) | m');
 r('0F 7F F3 | movdqu Wx,Vx | movups_WV(0) | m');
 r('0F C3 NP mem | movnti My,Gy | movnti | m');
+r('0F 77 NP | emms (MMX) | emms');
 r('0F D6 66 | movq Wq,Vq | movq_WV | m');
-r('0F D6 F3 reg | movq2dq Vx,Nq (MMX) | - | m');
-r('0F D6 F2 reg | movdq2q Pq,Uq (MMX) | - | m');
-r('0F D7 NP reg | pmovmskb Gd,Nq (MMX) | - | m');
+r('0F D6 F3 reg | movq2dq Vx,Nq (MMX) | mmx_movq2dq | m');
+r('0F D6 F2 reg | movdq2q Pq,Uq (MMX) | mmx_movdq2q | m');
+r('0F D7 NP reg | pmovmskb Gd,Nq (MMX) | mmx_pmovmskb | m');
 r('0F D7 66 reg | pmovmskb Gd,Ux | movmsk(2) | m');
-r('0F E7 NP mem | movntq Mq,Pq (MMX) | - | m');
+r('0F E7 NP mem | movntq Mq,Pq (MMX) | mmx_movq_QP | m');
 r('0F E7 66 mem | movntdq Mx,Vx | movups_WV(1) | m');
-r('0F F7 NP reg | maskmovq Pq,Nq (MMX) | - | m');
+r('0F F7 NP reg | maskmovq Pq,Nq (MMX) | mmx_maskmovq | m');
 r('0F F7 66 reg | maskmovdqu Vdq,Udq | maskmovdqu | m');
 
 // --- floating point arithmetic and logic -----------------------------------------------
@@ -93,25 +94,25 @@ r('0F 2F NP | comiss Vss,Wss | comis(2) | m');
 r('0F 2F 66 | comisd Vsd,Wsd | comis(3) | m');
 r('0F C6 NP | shufps Vps,Wps,Ib | shufps | m ub');
 r('0F C6 66 | shufpd Vpd,Wpd,Ib | shufpd | m ub');
-r('0F 7C 66 | haddpd Vpd,Wpd (SSE3) | - | m');
-r('0F 7C F2 | haddps Vps,Wps (SSE3) | - | m');
-r('0F 7D 66 | hsubpd Vpd,Wpd (SSE3) | - | m');
-r('0F 7D F2 | hsubps Vps,Wps (SSE3) | - | m');
-r('0F D0 66 | addsubpd Vpd,Wpd (SSE3) | - | m');
-r('0F D0 F2 | addsubps Vps,Wps (SSE3) | - | m');
-r('0F F0 F2 mem | lddqu Vx,M (SSE3) | - | m');
+r('0F 7C 66 | haddpd Vpd,Wpd (SSE3) | sx(103) | m');
+r('0F 7C F2 | haddps Vps,Wps (SSE3) | sx(102) | m');
+r('0F 7D 66 | hsubpd Vpd,Wpd (SSE3) | sx(105) | m');
+r('0F 7D F2 | hsubps Vps,Wps (SSE3) | sx(104) | m');
+r('0F D0 66 | addsubpd Vpd,Wpd (SSE3) | sx(101) | m');
+r('0F D0 F2 | addsubps Vps,Wps (SSE3) | sx(100) | m');
+r('0F F0 F2 mem | lddqu Vx,M (SSE3) | movups_VW(0) | m');
 
 // --- conversions ---------------------------------------------------------------------
-r('0F 2A NP | cvtpi2ps Vps,Qpi (MMX) | - | m');
-r('0F 2A 66 | cvtpi2pd Vpd,Qpi (MMX) | - | m');
+r('0F 2A NP | cvtpi2ps Vps,Qpi (MMX) | mmx_cvtpi2ps | m');
+r('0F 2A 66 | cvtpi2pd Vpd,Qpi (MMX) | mmx_cvtpi2pd | m');
 r('0F 2A F3 | cvtsi2ss Vss,Ey | cvtsi2s(0) | m');
 r('0F 2A F2 | cvtsi2sd Vsd,Ey | cvtsi2s(1) | m');
-r('0F 2C NP | cvttps2pi Ppi,Wps (MMX) | - | m');
-r('0F 2C 66 | cvttpd2pi Ppi,Wpd (MMX) | - | m');
+r('0F 2C NP | cvttps2pi Ppi,Wps (MMX) | mmx_cvtps2pi(1) | m');
+r('0F 2C 66 | cvttpd2pi Ppi,Wpd (MMX) | mmx_cvtpd2pi(1) | m');
 r('0F 2C F3 | cvttss2si Gy,Wss | cvts2si(2) | m');
 r('0F 2C F2 | cvttsd2si Gy,Wsd | cvts2si(3) | m');
-r('0F 2D NP | cvtps2pi Ppi,Wps (MMX) | - | m');
-r('0F 2D 66 | cvtpd2pi Ppi,Wpd (MMX) | - | m');
+r('0F 2D NP | cvtps2pi Ppi,Wps (MMX) | mmx_cvtps2pi(0) | m');
+r('0F 2D 66 | cvtpd2pi Ppi,Wpd (MMX) | mmx_cvtpd2pi(0) | m');
 r('0F 2D F3 | cvtss2si Gy,Wss | cvts2si(0) | m');
 r('0F 2D F2 | cvtsd2si Gy,Wsd | cvts2si(1) | m');
 r('0F 5A NP | cvtps2pd Vpd,Wps | cvtps2pd | m');
@@ -125,7 +126,7 @@ r('0F E6 66 | cvttpd2dq Vx,Wpd | cvtpd2dq(1) | m');
 r('0F E6 F3 | cvtdq2pd Vx,Wq | cvtdq2pd | m');
 r('0F E6 F2 | cvtpd2dq Vx,Wpd | cvtpd2dq(0) | m');
 
-// --- integer SIMD (66 = XMM; NP = MMX, not implemented) ----------------------------------
+// --- integer SIMD (66 = XMM; NP = MMX, core/ops/mmx.ts) ----------------------------------
 // [opcode, mnemonic, handler]
 const INT = [
   [0x60, 'punpcklbw', 'punpck(0)'], [0x61, 'punpcklwd', 'punpck(1)'], [0x62, 'punpckldq', 'punpck(2)'],
@@ -151,16 +152,16 @@ const INT = [
   [0xfe, 'paddd', 'pint(2)'],
 ];
 for (const [op, name, h, sse2only] of INT) {
-  if (!sse2only) r(`0F ${hex(op)} NP | ${name} Pq,Qq (MMX) | - | m`);
+  if (!sse2only) r(`0F ${hex(op)} NP | ${name} Pq,Qq (MMX) | mmx_${h} | m`);
   r(`0F ${hex(op)} 66 | ${name} Vx,Wx | ${h} | m`);
 }
-r('0F 70 NP | pshufw Pq,Qq,Ib (MMX) | - | m ub');
+r('0F 70 NP | pshufw Pq,Qq,Ib (MMX) | mmx_pshufw | m ub');
 r('0F 70 66 | pshufd Vx,Wx,Ib | pshufd(0) | m ub');
 r('0F 70 F2 | pshuflw Vx,Wx,Ib | pshufd(1) | m ub');
 r('0F 70 F3 | pshufhw Vx,Wx,Ib | pshufd(2) | m ub');
-r('0F C4 NP | pinsrw Pq,Ry/Mw,Ib (MMX) | - | m ub');
+r('0F C4 NP | pinsrw Pq,Ry/Mw,Ib (MMX) | mmx_pinsrw | m ub');
 r('0F C4 66 | pinsrw Vdq,Ry/Mw,Ib | pinsrw | m ub');
-r('0F C5 NP reg | pextrw Gd,Nq,Ib (MMX) | - | m ub');
+r('0F C5 NP reg | pextrw Gd,Nq,Ib (MMX) | mmx_pextrw | m ub');
 r('0F C5 66 reg | pextrw Gd,Udq,Ib | pextrw | m ub');
 // shift groups by imm8: [opcode, /digit, mnemonic, kind]
 const SHI = [
@@ -169,6 +170,6 @@ const SHI = [
   [0x73, 2, 'psrlq', 2], [0x73, 3, 'psrldq', 8], [0x73, 6, 'psllq', 7], [0x73, 7, 'pslldq', 9],
 ];
 for (const [op, g, name, k] of SHI) {
-  if (k < 8) r(`0F ${hex(op)} /${g} NP reg | ${name} Nq,Ib (MMX) | - | ub`);
+  if (k < 8) r(`0F ${hex(op)} /${g} NP reg | ${name} Nq,Ib (MMX) | mmx_pshift_i(${k}) | ub`);
   r(`0F ${hex(op)} /${g} 66 reg | ${name} Ux,Ib | pshift_i(${k}) | ub`);
 }

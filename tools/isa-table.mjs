@@ -2,7 +2,12 @@
 // into the decoder's tables and the interpreter's dispatch (core/generated/isa.ts)
 // and the names/status list for TypeScript (src/generated/isa.ts).
 //
-// A row: 'OPCODE [/digit] [NP|66|F3|F2] [mem|reg] | mnemonic | handler(arg) | attributes'
+// A row: '[VEX] OPCODE [/digit] [NP|66|F3|F2] [L0|L1] [W0|W1] [mem|reg] | mnemonic | handler(arg) | attributes'
+//   VEX      a VEX-encoded form (C4/C5 prefix): OPCODE names the map ('0F', '0F 38', '0F 3A' = VEX.mmmmm)
+//            and the prefix token is VEX.pp (required; NP = none); VEX forms have their own decoder
+//            roots, so they never collide with legacy rows.
+//   L0|L1 W0|W1  (VEX only) the form exists only for that VEX.L (128/256 bits) / VEX.W; other
+//            values decode as #UD. Without them, the handler reads L and W from the record.
 //   OPCODE   hex bytes: 'C3', '0F AF', '0F 38 F0'; '+r' adds the register to the low 3 bits.
 //   /digit   selects by ModRM.reg; mem/reg selects by ModRM.mod.
 //   NP|66|F3|F2  a mandatory prefix (SSE); a prefix-split opcode falls back to its NP row.
@@ -16,6 +21,8 @@
 //   undef=FLAGS  flags the instruction leaves undefined (for the differential tester)
 
 import { sseRows } from './isa-sse.mjs';
+import { sse4Rows } from './isa-sse4.mjs';
+import { avxRows } from './isa-avx.mjs';
 
 const ALU = ['add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp'];
 const SHIFT = ['rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sal', 'sar'];
@@ -161,8 +168,9 @@ r('0F AE /0 mem | fxsave M | fxsave | m');
 r('0F AE /1 mem | fxrstor M | fxrstor | m');
 r('0F AE /2 mem | ldmxcsr Md | ldmxcsr | m');
 r('0F AE /3 mem | stmxcsr Md | stmxcsr | m');
-r('0F AE /4 mem | xsave M | - | m');
-r('0F AE /5 mem | xrstor M | - | m');
+r('0F AE /4 mem | xsave M | xsave | m');
+r('0F AE /5 mem | xrstor M | xrstor | m');
+r('0F 01 /2 reg | xgetbv | xgetbv | m');
 r('0F AE /5 reg | lfence | nop | m');
 r('0F AE /6 reg | mfence | nop | m');
 r('0F AE /7 reg | sfence | nop | m');
@@ -198,3 +206,7 @@ r('0F 38 F1 F2 | crc32 Gd,Ev | crc32 | m');
 
 // --- SSE and later: tools/isa-sse.mjs ----------------------------------------
 rows.push(...sseRows);
+// --- SSE3, SSSE3, SSE4.1, SSE4.2, AES-NI, PCLMULQDQ, ADX: tools/isa-sse4.mjs ---
+rows.push(...sse4Rows);
+// --- VEX: AVX, AVX2, FMA3, F16C, BMI1, BMI2: tools/isa-avx.mjs ----------------
+rows.push(...avxRows);

@@ -11,3 +11,8 @@ export * from './sse';
 export * from './x87';
 export * from './sse-int';
 export * from './sse-fp';
+export * from './simd';
+export * from './bmi';
+export * from './avx';
+export * from './mmx';
+export * from './fma';

@@ -31,9 +31,11 @@ export function h_hlt(d: usize): void { exitWith(EXIT_HLT, false); }
 export function h_privileged(d: usize): void { exitWith(EXIT_GP, false); }
 
 // CPUID reports what the core implements, no more.
-export const CPUID1_ECX: u32 = (1 << 13) | (1 << 22) | (1 << 23); // CX16 MOVBE POPCNT
-export const CPUID1_EDX: u32 = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 24) | (1 << 25) | (1 << 26); // FPU TSC CX8 CMOV CLFSH FXSR SSE SSE2
-export const CPUID7_EBX: u32 = 0;
+// SSE3 PCLMULQDQ FMA SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT AES XSAVE OSXSAVE AVX F16C
+export const CPUID1_ECX: u32 = (1 << 0) | (1 << 1) | (1 << 9) | (1 << 12) | (1 << 13) | (1 << 19) | (1 << 20) | (1 << 22) | (1 << 23) |
+  (1 << 25) | (1 << 26) | (1 << 27) | (1 << 28) | (1 << 29);
+export const CPUID1_EDX: u32 = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26); // FPU TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2
+export const CPUID7_EBX: u32 = (1 << 3) | (1 << 5) | (1 << 8) | (1 << 19); // BMI1 AVX2 BMI2 ADX
 export const CPUIDX1_ECX: u32 = (1 << 0) | (1 << 5); // LAHF/SAHF in 64-bit mode, LZCNT
 export const CPUIDX1_EDX: u32 = (1 << 11) | (1 << 20) | (1 << 29); // SYSCALL NX LM
 const BRAND = 'xos virtual x86-64 processor';
@@ -51,9 +53,14 @@ function brandWord(leaf: u32, i: u32): u32 {
 export function h_cpuid(d: usize): void {
   const leaf = <u32>reg64(0), sub = <u32>reg64(1);
   let a: u32 = 0, b: u32 = 0, c: u32 = 0, dd: u32 = 0;
-  if (leaf == 0) { a = 7; b = 0x756e6547; dd = 0x49656e69; c = 0x6c65746e; }
+  if (leaf == 0) { a = 0xd; b = 0x756e6547; dd = 0x49656e69; c = 0x6c65746e; }
   else if (leaf == 1) { a = 0x000906ea; b = 0x00010800; c = CPUID1_ECX; dd = CPUID1_EDX; }
   else if (leaf == 7 && sub == 0) { b = CPUID7_EBX; }
+  else if (leaf == 0xd) {
+    // XSAVE state components: x87, SSE, AVX (XCR0 = 7), standard (non-compacted) format only
+    if (sub == 0) { a = 7; b = 832; c = 832; }
+    else if (sub == 2) { a = 256; b = 576; }
+  }
   else if (leaf == 0x80000000) { a = 0x80000008; }
   else if (leaf == 0x80000001) { c = CPUIDX1_ECX; dd = CPUIDX1_EDX; }
   else if (leaf >= 0x80000002 && leaf <= 0x80000004) {
@@ -61,11 +68,13 @@ export function h_cpuid(d: usize): void {
   } else if (leaf == 0x80000008) { a = 0x3030; }
   setReg64(0, a); setReg64(3, b); setReg64(1, c); setReg64(2, dd);
 }
-let tscExtra: u64 = 0;
+// @ts-ignore: decorator
+@external("env", "monotonicNs")
+declare function hostMonotonicNs(): f64;
+// The time-stamp counter ticks at 1 GHz: the host's monotonic clock in
+// nanoseconds (the vDSO's clocks read it without a syscall).
 export function h_rdtsc(d: usize): void {
-  // derived from retired instructions: deterministic, and it always advances
-  tscExtra += 1000;
-  const t = (load<u64>(S_ICOUNT) + tscExtra) * 3;
+  const t = <u64>hostMonotonicNs();
   setReg64(0, t & 0xffffffff);
   setReg64(2, t >> 32);
 }
@@ -152,13 +161,16 @@ export function h_crc32(d: usize): void {
   let src: u64;
   if (dIsMem(d)) { src = rdN(ea(d), osz); if (stopped()) return; }
   else src = osz == 0 ? getReg(dRm(d), 0) : getReg(dRm(d), osz);
-  let crc = <u32>reg64(dReg(d));
+  // the decoder maps reg 4..7 of a byte form without REX to AH..BH (16..19); here reg is a 32-bit GPR
+  let g = dReg(d);
+  if (g >= 16) g -= 12;
+  let crc = <u32>reg64(g);
   const n: u32 = 1 << osz;
   for (let i: u32 = 0; i < n; i++) {
     crc ^= <u32>((src >> (i * 8)) & 0xff);
     for (let k = 0; k < 8; k++) crc = (crc >> 1) ^ (0x82f63b78 & (0 - (crc & 1)));
   }
-  setReg64(dReg(d), <u64>crc);
+  setReg64(g, <u64>crc);
 }
 
 export function h_ldmxcsr(d: usize): void {
@@ -182,6 +194,11 @@ export function h_fxsave(d: usize): void {
   const full = load<u32>(S_FPU_TAG);
   for (let i: u32 = 0; i < 8; i++) if (!((full >> i) & 1)) tag |= 1 << i;
   wr8(a + 4, tag);
+  // reserved byte, FOP, FIP, FDP: not tracked, stored as zeros (as after FNINIT) rather than left unwritten
+  wr8(a + 5, 0);
+  wr16(a + 6, 0);
+  wr64(a + 8, 0);
+  wr64(a + 16, 0);
   wr32(a + 24, load<u32>(S_MXCSR));
   wr32(a + 28, 0xffff);
   for (let i: u32 = 0; i < 8; i++) {

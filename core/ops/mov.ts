@@ -26,10 +26,12 @@ export function h_mov_moffs_A(d: usize): void { const osz = dOsz(d); wrN(dImm(d)
 export function h_mov_E_sreg(d: usize): void {
   // selectors of a 64-bit Linux process: cs 0x33, ss 0x2b, others 0
   const s = dReg(d) & 7;
+  if (s > 5) { h_missing_ud(d); return; } // no segment register 6, 7: #UD
   const v: u64 = s == 1 ? 0x33 : s == 2 ? 0x2b : 0;
   writeE(d, dIsMem(d) ? 1 : dOsz(d), v);
 }
 export function h_lea(d: usize): void {
+  if (!dIsMem(d)) { h_missing_ud(d); return; } // LEA with a register operand is #UD
   // LEA takes the offset only: no segment base
   let a: u64 = <u64><i64>load<i32>(d, 12);
   const base = dRm(d);
@@ -85,10 +87,7 @@ export function h_xchg_EG(d: usize): void {
 export function h_xchg_rA(d: usize): void {
   const osz = dOsz(d);
   const r = dReg(d);
-  if (r == 0) {
-    if (osz == 2) setReg(0, 2, getReg(0, 2)); // xchg eax,eax (90 with no REX.B is nop; 32-bit form zero-extends)
-    return;
-  }
+  if (r == 0) return; // 90 without REX.B is NOP: unlike 87 C0, it does not zero-extend EAX
   const v = getReg(r, osz);
   setReg(r, osz, getReg(0, osz));
   setReg(0, osz, v);

@@ -15,7 +15,10 @@ function shiftOp(d: usize, k: u32, countIn: u64): void {
   const mem = dIsMem(d);
   if (mem) { addr = ea(d); a = rdN(addr, osz); if (stopped()) return; }
   else a = getReg(<u32>load<u8>(d, 5), osz);
-  if (count == 0) return; // flags and operand unchanged (a memory operand is still read)
+  if (count == 0) { // flags and operand unchanged (a memory operand is still read)
+    if (!mem && osz == 2) setReg(<u32>load<u8>(d, 5), 2, a); // but a 32-bit register is zero-extended
+    return;
+  }
   const bits = <u64>8 << osz;
   const m = sizeMask(osz);
   let r: u64 = 0;
@@ -65,7 +68,10 @@ function dshift(d: usize, k: u32, left: bool): void {
   const mem = dIsMem(d);
   if (mem) { addr = ea(d); a = rdN(addr, osz); if (stopped()) return; }
   else a = getReg(<u32>load<u8>(d, 5), osz);
-  if (count == 0) return;
+  if (count == 0) {
+    if (!mem && osz == 2) setReg(<u32>load<u8>(d, 5), 2, a); // a 32-bit register is zero-extended
+    return;
+  }
   const b = getReg(dReg(d), osz);
   const bits = <u64>8 << osz;
   const m = sizeMask(osz);

@@ -337,7 +337,7 @@ export function h_comis(d: usize, k: u32): void {
 // --- conversions -----------------------------------------------------------------
 // f64 value -> integer with rounding `rc` (3 = truncate); out of range or NaN gives the
 // integer indefinite. q: 64-bit result.
-function toInt(x: f64, rc: u32, q: bool): u64 {
+export function toInt(x: f64, rc: u32, q: bool): u64 {
   let r: f64;
   if (rc == 0) r = nearest<f64>(x);
   else if (rc == 1) r = floor<f64>(x);

@@ -22,7 +22,10 @@ export function h_pint(d: usize, k: u32): void {
   const b = readW128(d);
   if (stopped()) return;
   const r = xmm(dReg(d));
-  const a = v128.load(r);
+  v128.store(r, pintV(k, v128.load(r), b));
+}
+// The operation itself (also used by the VEX forms, core/ops/simd.ts).
+export function pintV(k: u32, a: v128, b: v128): v128 {
   let v: v128;
   switch (k) {
     case P_ADDB: v = i8x16.add(a, b); break;
@@ -88,7 +91,7 @@ export function h_pint(d: usize, k: u32): void {
     case P_PACKSSDW: v = i16x8.narrow_i32x4_s(a, b); break;
     default: v = i8x16.narrow_i16x8_u(a, b); break; // PACKUSWB
   }
-  v128.store(r, v);
+  return v;
 }
 
 // PSRLDQ (left = 0) / PSLLDQ (left = 1) by `n` bytes.
@@ -102,7 +105,7 @@ function byteShift(v: v128, n: u32, left: u32): v128 {
 
 // Shift kinds: 0 PSRLW, 1 PSRLD, 2 PSRLQ, 3 PSRAW, 4 PSRAD, 5 PSLLW, 6 PSLLD, 7 PSLLQ,
 // 8 PSRLDQ, 9 PSLLDQ (bytes; immediate form only).
-function shiftV(v: v128, k: u32, n: u64): v128 {
+export function shiftV(v: v128, k: u32, n: u64): v128 {
   switch (k) {
     case 0: return n > 15 ? i32x4.splat(0) : i16x8.shr_u(v, <i32>n);
     case 1: return n > 31 ? i32x4.splat(0) : i32x4.shr_u(v, <i32>n);

@@ -34,7 +34,7 @@ const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
 
 // The features the core implements (keep in step with its CPUID).
-const CPU_FLAGS = 'fpu tsc cx8 cmov clflush fxsr sse sse2 syscall nx lm cx16 movbe popcnt lahf_lm lzcnt';
+const CPU_FLAGS = 'fpu tsc cx8 cmov clflush mmx fxsr sse sse2 syscall nx lm cx16 movbe popcnt lahf_lm lzcnt';
 
 type Entry =
   | { kind: 'dir'; list: () => Dirent[] }

@@ -1,0 +1,390 @@
+// Differential CPU tester: runs single x86-64 instructions on random machine
+// states and prints what they did. Built static; run natively it shows the
+// host CPU's results, run under `xos run` the emulated CPU's, and the two
+// outputs are diffed (test/cpu-diff.test.ts, test/cpu/gen.mjs makes the list).
+//
+// usage: harness LIST [SEED] [-v]
+// LIST: one test a line:  HEX  IGNORE  COUNT  [TOKEN...]
+//   HEX     the instruction's bytes, e.g. 4801d8
+//   IGNORE  hex mask of RFLAGS bits to ignore (undefined flags)
+//   COUNT   how many random states to run it on
+//   tokens: rN=HEX    register N (0=rax..15=r15) gets this value in every state
+//           rN=sxK    division setup: the high half of the dividend (AH, DX, EDX, RDX
+//                     for K = 0..3) is the sign extension of the low half
+//           rN=zxK    ... or zero
+//           popf      the qword at [rsp] is a sane random RFLAGS image
+//           mx        random MXCSR (rounding mode, FTZ, DAZ); otherwise 0x1f80
+//           xmask=HEX ignore these MXCSR bits in the output (e.g. 3f: exception flags)
+// The machine: code page at CODE (the instruction, then an absolute jump back;
+// a taken branch must target next+14, where a second jump reports "taken"),
+// DATA (4 KiB random bytes, right after the code page, so RIP-relative
+// operands can reach it), STACK (4 KiB, RSP = STACK+2048). Memory written by
+// the instruction is reported as offset, length and hash of the changed range.
+// Output per state: "HEX#k" then the registers that changed, fl= (masked
+// RFLAGS), xmm registers that changed, mxcsr if changed, m= if memory changed,
+// tk if the branch was taken; or sig=N if the instruction raised a signal.
+// With AVX, yNh= shows a changed upper half of YMM N; MMX registers mmN= too.
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define CODE 0x10000000UL
+#define DATA (CODE + 0x1000)
+#define STACK (CODE + 0x2000)
+#define REGION_SIZE 0x2000 /* DATA + STACK */
+#define RSP_INIT (STACK + 0x800)
+
+struct state {
+  uint64_t g[16];
+  uint64_t fl;
+  uint64_t mx; /* low 32 bits used */
+  uint8_t x[16][16];
+  uint64_t mm[8]; /* offset 400 */
+  uint8_t yh[16][16]; /* offset 464: upper halves of YMM0..15 (when the CPU has AVX) */
+};
+uint8_t use_avx;
+struct state g_in, g_out;
+uint64_t host_rsp, code_ptr = CODE;
+uint32_t host_mxcsr = 0x1f80;
+uint8_t taken;
+uint8_t pro_stack[256] __attribute__((aligned(16)));
+uint8_t epi_stack[256] __attribute__((aligned(16)));
+void run_code(void);
+void test_ret(void);
+void test_ret_taken(void);
+
+#define XS(n) "movdqu g_in+144+16*" #n "(%rip), %xmm" #n "\n"
+#define XO(n) "movdqu %xmm" #n ", g_out+144+16*" #n "(%rip)\n"
+#define YS(n) "vinsertf128 $1, g_in+464+16*" #n "(%rip), %ymm" #n ", %ymm" #n "\n"
+#define YO(n) "vextractf128 $1, %ymm" #n ", g_out+464+16*" #n "(%rip)\n"
+#define MS(n) "movq g_in+400+8*" #n "(%rip), %mm" #n "\n"
+#define MO(n) "movq %mm" #n ", g_out+400+8*" #n "(%rip)\n"
+__asm__(
+    ".text\n.globl run_code\nrun_code:\n"
+    "push %rbx\npush %rbp\npush %r12\npush %r13\npush %r14\npush %r15\n"
+    "mov %rsp, host_rsp(%rip)\n"
+    "fninit\n"
+    "ldmxcsr g_in+136(%rip)\n"
+    XS(0) XS(1) XS(2) XS(3) XS(4) XS(5) XS(6) XS(7) XS(8) XS(9) XS(10) XS(11) XS(12) XS(13) XS(14) XS(15)
+    "cmpb $0, use_avx(%rip)\nje 1f\n"
+    YS(0) YS(1) YS(2) YS(3) YS(4) YS(5) YS(6) YS(7) YS(8) YS(9) YS(10) YS(11) YS(12) YS(13) YS(14) YS(15)
+    "1:\n"
+    MS(0) MS(1) MS(2) MS(3) MS(4) MS(5) MS(6) MS(7)
+    "lea pro_stack+256(%rip), %rsp\n"
+    "pushq g_in+128(%rip)\n"
+    "popfq\n"
+    "mov g_in+0(%rip), %rax\nmov g_in+8(%rip), %rcx\nmov g_in+16(%rip), %rdx\nmov g_in+24(%rip), %rbx\n"
+    "mov g_in+40(%rip), %rbp\nmov g_in+48(%rip), %rsi\nmov g_in+56(%rip), %rdi\n"
+    "mov g_in+64(%rip), %r8\nmov g_in+72(%rip), %r9\nmov g_in+80(%rip), %r10\nmov g_in+88(%rip), %r11\n"
+    "mov g_in+96(%rip), %r12\nmov g_in+104(%rip), %r13\nmov g_in+112(%rip), %r14\nmov g_in+120(%rip), %r15\n"
+    "mov g_in+32(%rip), %rsp\n"
+    "jmp *code_ptr(%rip)\n"
+    ".globl test_ret_taken\ntest_ret_taken:\n"
+    "movb $1, taken(%rip)\n"
+    ".globl test_ret\ntest_ret:\n"
+    "mov %rax, g_out+0(%rip)\nmov %rcx, g_out+8(%rip)\nmov %rdx, g_out+16(%rip)\nmov %rbx, g_out+24(%rip)\n"
+    "mov %rsp, g_out+32(%rip)\nmov %rbp, g_out+40(%rip)\nmov %rsi, g_out+48(%rip)\nmov %rdi, g_out+56(%rip)\n"
+    "mov %r8, g_out+64(%rip)\nmov %r9, g_out+72(%rip)\nmov %r10, g_out+80(%rip)\nmov %r11, g_out+88(%rip)\n"
+    "mov %r12, g_out+96(%rip)\nmov %r13, g_out+104(%rip)\nmov %r14, g_out+112(%rip)\nmov %r15, g_out+120(%rip)\n"
+    "lea epi_stack+256(%rip), %rsp\n"
+    "pushfq\n"
+    "popq g_out+128(%rip)\n"
+    "cld\n"
+    "stmxcsr g_out+136(%rip)\n"
+    XO(0) XO(1) XO(2) XO(3) XO(4) XO(5) XO(6) XO(7) XO(8) XO(9) XO(10) XO(11) XO(12) XO(13) XO(14) XO(15)
+    "cmpb $0, use_avx(%rip)\nje 1f\n"
+    YO(0) YO(1) YO(2) YO(3) YO(4) YO(5) YO(6) YO(7) YO(8) YO(9) YO(10) YO(11) YO(12) YO(13) YO(14) YO(15)
+    "vzeroupper\n"
+    "1:\n"
+    "fnclex\n" /* an fxrstor may have left unmasked x87 exceptions pending: MMX stores would raise #MF */
+    MO(0) MO(1) MO(2) MO(3) MO(4) MO(5) MO(6) MO(7)
+    "ldmxcsr host_mxcsr(%rip)\n"
+    "emms\nfninit\n"
+    "mov host_rsp(%rip), %rsp\n"
+    "pop %r15\npop %r14\npop %r13\npop %r12\npop %rbp\npop %rbx\n"
+    "ret\n");
+
+// ---- PRNG (splitmix64) ----------------------------------------------------
+static uint64_t rs;
+static uint64_t rnd(void) {
+  uint64_t z = (rs += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+static uint64_t sx(uint64_t v, int bits) { return (uint64_t)((int64_t)(v << (64 - bits)) >> (64 - bits)); }
+
+// A register value: random, small, or a boundary value at some width.
+static uint64_t rval(void) {
+  static const uint64_t B[] = {
+      0, 1, 2, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff,
+      0x100000000ULL, 0x7fffffffffffffffULL, 0x8000000000000000ULL, 0xffffffffffffffffULL,
+      0xfffffffffffffffeULL, 0xffffffff80000000ULL, 0xffffffffffff8000ULL, 0xffffffffffffff80ULL,
+      0x8000000000000001ULL, 0x00000000ffffff80ULL, 0x0000ffff00008000ULL,
+  };
+  uint64_t k = rnd() % 16, r = rnd();
+  switch (k) {
+  case 0: case 1: case 2: case 3: case 4: return r;
+  case 5: return r % 70;                       /* small (shift counts) */
+  case 6: return -(r % 70);                    /* small negative */
+  case 7: return sx(r, 8);
+  case 8: return sx(r, 16);
+  case 9: return sx(r, 32);
+  case 10: return r & 0xffffffff;
+  case 11: return (r & ~0xffULL) | B[(r >> 3) % 16]; /* low byte boundary, random above */
+  default: {
+    uint64_t v = B[r % (sizeof B / sizeof B[0])];
+    if ((r >> 40) & 1) v ^= (r >> 41) & 1 ? 0xffffffff00000000ULL : 0; /* vary the high half */
+    return v;
+  }
+  }
+}
+static uint32_t fval(void) {
+  static const uint32_t F[] = {0, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000,
+                               0xffc00000, 0x7fa00000, 0x00000001, 0x807fffff, 0x7f7fffff, 0x4f000000,
+                               0xcf000000, 0x3f000000, 0x4b000000, 0x3fc00000, 0x40200000};
+  uint64_t r = rnd();
+  switch (r % 4) {
+  case 0: return (uint32_t)(r >> 32);
+  case 1: return F[(r >> 8) % (sizeof F / sizeof F[0])];
+  default: { /* a moderate float: sign, exponent near 0 */
+    uint32_t e = 127 + (int)((r >> 8) % 64) - 32;
+    return (uint32_t)((r >> 63) << 31) | (e << 23) | (uint32_t)((r >> 16) & 0x7fffff);
+  }
+  }
+}
+static uint64_t dval(void) {
+  static const uint64_t D[] = {0, 0x8000000000000000ULL, 0x3ff0000000000000ULL, 0xbff0000000000000ULL,
+                               0x7ff0000000000000ULL, 0xfff0000000000000ULL, 0x7ff8000000000000ULL,
+                               0xfff8000000000000ULL, 0x7ff4000000000000ULL, 1, 0x800fffffffffffffULL,
+                               0x7fefffffffffffffULL, 0x43e0000000000000ULL, 0xc3e0000000000000ULL,
+                               0x41e0000000000000ULL, 0xc1e0000000000000ULL, 0x3fe0000000000000ULL,
+                               0x4330000000000000ULL, 0x3ff8000000000000ULL, 0x4004000000000000ULL};
+  uint64_t r = rnd();
+  switch (r % 4) {
+  case 0: return rnd();
+  case 1: return D[(r >> 8) % (sizeof D / sizeof D[0])];
+  default: {
+    uint64_t e = 1023 + (int)((r >> 8) % 128) - 64;
+    return ((r >> 63) << 63) | (e << 52) | (rnd() & 0xfffffffffffffULL);
+  }
+  }
+}
+static void xval(uint8_t *x) {
+  uint64_t k = rnd() % 4;
+  for (int i = 0; i < 4; i++) {
+    uint32_t v;
+    if (k == 0) v = (uint32_t)rnd();
+    else if (k == 1) v = fval();
+    else if (k == 2) { uint64_t d = dval(); memcpy(x + 8 * (i >> 1), &d, 8); i++; continue; }
+    else v = (uint32_t)rval();
+    memcpy(x + 4 * i, &v, 4);
+  }
+}
+
+// ---- output ---------------------------------------------------------------
+static char obuf[1 << 16];
+static size_t olen;
+static void oflush(void) {
+  size_t o = 0;
+  while (o < olen) {
+    ssize_t n = write(1, obuf + o, olen - o);
+    if (n <= 0) break;
+    o += n;
+  }
+  olen = 0;
+}
+static void os(const char *s) {
+  size_t n = strlen(s);
+  if (olen + n > sizeof obuf) oflush();
+  memcpy(obuf + olen, s, n);
+  olen += n;
+}
+static void ohex(uint64_t v, int digits) {
+  char t[17];
+  for (int i = digits - 1; i >= 0; i--, v >>= 4) t[i] = "0123456789abcdef"[v & 15];
+  t[digits] = 0;
+  os(t);
+}
+static void ohexv(uint64_t v) { /* without leading zeros */
+  int n = 1;
+  while (n < 16 && (v >> (4 * n))) n++;
+  ohex(v, n);
+}
+static void ohexbytes(const uint8_t *p, int n) { /* as a little-endian number */
+  for (int i = n - 1; i >= 0; i--) ohex(p[i], 2);
+}
+static const char *RN[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                             "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"};
+
+// ---- signals ----------------------------------------------------------------
+static sigjmp_buf jb;
+static void on_sig(int sig) { siglongjmp(jb, sig); }
+
+static uint8_t *pristine;
+#define PRISTINE_SIZE (REGION_SIZE * 2)
+
+static int hexval(int c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
+
+int main(int argc, char **argv) {
+  if (argc < 2) { fprintf(stderr, "usage: harness LIST [SEED] [-v]\n"); return 2; }
+  uint64_t seed = argc > 2 && argv[2][0] != '-' ? strtoull(argv[2], 0, 0) : 1;
+  int verbose = argc > 2 && !strcmp(argv[argc - 1], "-v");
+  FILE *f = fopen(argv[1], "r");
+  if (!f) { perror(argv[1]); return 2; }
+  void *m = mmap((void *)CODE, 0x3000, PROT_READ | PROT_WRITE | PROT_EXEC,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  if (m != (void *)CODE) { perror("mmap"); return 2; }
+  static uint8_t altstack[65536];
+  stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+  sigaltstack(&ss, 0);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sig;
+  sa.sa_flags = SA_ONSTACK | SA_NODEFER;
+  int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
+  for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, 0);
+  // AVX state (upper YMM halves) when the CPU has AVX (the host's, or what xos reports),
+  // unless XOS_CPU_NOAVX is set
+  __builtin_cpu_init();
+  use_avx = __builtin_cpu_supports("avx") && !getenv("XOS_CPU_NOAVX");
+  pristine = malloc(PRISTINE_SIZE);
+  rs = seed ^ 0x5eed;
+  for (int i = 0; i < PRISTINE_SIZE; i += 8) { uint64_t v = rval(); memcpy(pristine + i, &v, 8); }
+
+  static char line[4096];
+  uint64_t ret = (uint64_t)test_ret, ret_taken = (uint64_t)test_ret_taken;
+  while (fgets(line, sizeof line, f)) {
+    char *save = 0, *tok = strtok_r(line, " \t\r\n", &save);
+    if (!tok || tok[0] == '#') continue;
+    char hexs[64];
+    snprintf(hexs, sizeof hexs, "%s", tok);
+    uint8_t code[64];
+    int len = 0;
+    for (const char *p = hexs; p[0] && p[1] && len < 40; p += 2) code[len++] = hexval(p[0]) << 4 | hexval(p[1]);
+    tok = strtok_r(0, " \t\r\n", &save);
+    uint64_t ignore = tok ? strtoull(tok, 0, 16) : 0;
+    tok = strtok_r(0, " \t\r\n", &save);
+    int count = tok ? atoi(tok) : 1;
+    struct { int reg; int kind; uint64_t v; } fix[16];
+    int nfix = 0, popf = 0, mx = 0;
+    uint32_t xmask = 0;
+    while ((tok = strtok_r(0, " \t\r\n", &save))) {
+      if (!strcmp(tok, "popf")) popf = 1;
+      else if (!strcmp(tok, "mx")) mx = 1;
+      else if (!strncmp(tok, "xmask=", 6)) xmask = strtoul(tok + 6, 0, 16);
+      else if (tok[0] == 'r' && nfix < 16) {
+        char *eq;
+        fix[nfix].reg = strtol(tok + 1, &eq, 10);
+        if (*eq != '=') continue;
+        eq++;
+        if (!strncmp(eq, "sx", 2)) fix[nfix].kind = 1, fix[nfix].v = atoi(eq + 2);
+        else if (!strncmp(eq, "zx", 2)) fix[nfix].kind = 2, fix[nfix].v = atoi(eq + 2);
+        else fix[nfix].kind = 0, fix[nfix].v = strtoull(eq, 0, 16);
+        nfix++;
+      }
+    }
+    // the code page: instruction, jmp *test_ret, jmp *test_ret_taken
+    uint8_t page[128];
+    memcpy(page, code, len);
+    uint8_t *p = page + len;
+    memcpy(p, "\xff\x25\0\0\0\0", 6); memcpy(p + 6, &ret, 8); p += 14;
+    memcpy(p, "\xff\x25\0\0\0\0", 6); memcpy(p + 6, &ret_taken, 8); p += 14;
+    memcpy((void *)CODE, page, p - page);
+    // per-line seed from the line's text, so a single line reproduces alone
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char *q = hexs; *q; q++) h = (h ^ (uint8_t)*q) * 0x100000001b3ULL;
+    for (int k = 0; k < count; k++) {
+      rs = seed * 0x2545f4914f6cdd1dULL + h + (uint64_t)k * 0x9e3779b97f4a7c15ULL;
+      for (int i = 0; i < 16; i++) g_in.g[i] = rval();
+      g_in.g[4] = RSP_INIT;
+      for (int i = 0; i < nfix; i++) {
+        int r = fix[i].reg & 15, w = (int)fix[i].v;
+        if (fix[i].kind == 0) g_in.g[r] = fix[i].v;
+        else if (w == 0) { /* AH from AL */
+          uint64_t hi = fix[i].kind == 1 ? ((g_in.g[0] >> 7) & 1 ? 0xff : 0) : 0;
+          g_in.g[0] = (g_in.g[0] & ~0xff00ULL) | hi << 8;
+        } else {
+          int bits = 8 << w;
+          g_in.g[r] = fix[i].kind == 1 ? (uint64_t)((int64_t)sx(g_in.g[0], bits) >> 63) : 0;
+        }
+      }
+      const uint64_t arith = 0x8d5, df = 0x400;
+      g_in.fl = 0x202 | (rnd() & (arith | df));
+      if (rnd() % 4 == 0) g_in.fl &= ~df;
+      g_in.mx = 0x1f80;
+      if (mx && rnd() % 2) {
+        uint64_t r = rnd();
+        g_in.mx = 0x1f80 | (r & 0x6000) | ((r >> 8) & 1 ? 0x8000 : 0) | ((r >> 9) & 1 ? 0x40 : 0);
+      }
+      for (int i = 0; i < 16; i++) xval(g_in.x[i]);
+      for (int i = 0; i < 8; i++) g_in.mm[i] = rval();
+      for (int i = 0; i < 16; i++) xval(g_in.yh[i]);
+      size_t off = (rnd() % (PRISTINE_SIZE - REGION_SIZE)) & ~7UL;
+      const uint8_t *src = pristine + off;
+      memcpy((void *)DATA, src, REGION_SIZE);
+      if (popf) {
+        uint64_t v = 0x202 | (rnd() & (arith | df));
+        memcpy((void *)RSP_INIT, &v, 8);
+        src = 0;
+      }
+      uint8_t before[REGION_SIZE];
+      if (!src) { memcpy(before, (void *)DATA, REGION_SIZE); src = before; }
+      if (verbose) {
+        os(hexs); os("#"); ohexv(k); os(" in:");
+        for (int i = 0; i < 16; i++) { os(" "); os(RN[i]); os("="); ohex(g_in.g[i], 16); }
+        os(" fl="); ohex(g_in.fl, 4); os(" mxcsr="); ohex(g_in.mx, 4);
+        for (int i = 0; i < 8; i++) { os(" mm"); ohex(i, 1); os("="); ohex(g_in.mm[i], 16); }
+        for (int i = 0; i < 16; i++) { os(" x"); ohex(i, 1); os("="); ohexbytes(g_in.x[i], 16); }
+        if (use_avx) for (int i = 0; i < 16; i++) { os(" y"); ohex(i, 1); os("h="); ohexbytes(g_in.yh[i], 16); }
+        os("\n");
+      }
+      taken = 0;
+      os(hexs); os("#"); ohexv(k);
+      int sig = sigsetjmp(jb, 1);
+      if (sig == 0) {
+        run_code();
+      } else {
+        __asm__ volatile("cld\nfninit\nldmxcsr host_mxcsr(%%rip)" ::: "memory");
+        os(" sig="); ohex(sig, 2); os("\n");
+        continue;
+      }
+      for (int i = 0; i < 16; i++)
+        if (g_out.g[i] != g_in.g[i]) { os(" "); os(RN[i]); os("="); ohex(g_out.g[i], 16); }
+      os(" fl="); ohex(g_out.fl & ~ignore & 0xfff, 3);
+      for (int i = 0; i < 16; i++)
+        if (memcmp(g_out.x[i], g_in.x[i], 16)) { os(" x"); ohex(i, 1); os("="); ohexbytes(g_out.x[i], 16); }
+      if (use_avx)
+        for (int i = 0; i < 16; i++)
+          if (memcmp(g_out.yh[i], g_in.yh[i], 16)) { os(" y"); ohex(i, 1); os("h="); ohexbytes(g_out.yh[i], 16); }
+      for (int i = 0; i < 8; i++)
+        if (g_out.mm[i] != g_in.mm[i]) { os(" mm"); ohex(i, 1); os("="); ohex(g_out.mm[i], 16); }
+      if (((uint32_t)g_out.mx & ~xmask) != ((uint32_t)g_in.mx & ~xmask)) { os(" mxcsr="); ohex((uint32_t)g_out.mx & ~xmask, 4); }
+      const uint8_t *now = (const uint8_t *)DATA;
+      if (memcmp(now, src, REGION_SIZE)) {
+        int a = 0, b = REGION_SIZE - 1;
+        while (now[a] == src[a]) a++;
+        while (now[b] == src[b]) b--;
+        uint64_t hh = 0xcbf29ce484222325ULL;
+        for (int i = a; i <= b; i++) hh = (hh ^ now[i]) * 0x100000001b3ULL;
+        os(" m="); ohex(a, 4); os("+"); ohexv(b - a + 1); os(":");
+        if (b - a < 16) ohexbytes(now + a, b - a + 1); else ohex(hh, 16);
+        if (verbose) { /* the changed bytes, in memory order */
+          os(" bytes=");
+          for (int i = a; i <= b; i++) ohex(now[i], 2);
+        }
+      }
+      if (taken) os(" tk");
+      os("\n");
+    }
+    oflush();
+  }
+  oflush();
+  return 0;
+}
