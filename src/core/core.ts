@@ -13,6 +13,7 @@ interface CoreExports {
   memory: WebAssembly.Memory;
   run(budget: number): number;
   tlbFlush(): void;
+  tlbInvalidate(addr: bigint): void;
   flushBlocks(): void;
   frameChanged(frame: number): void;
   decodeAt(addr: bigint): number;
@@ -69,6 +70,7 @@ export class Core {
 
   run(budget: number): Exit { return this.x.run(budget) as Exit; }
   tlbFlush(): void { this.x.tlbFlush(); }
+  tlbInvalidate(addr: number): void { this.x.tlbInvalidate(BigInt(addr)); }
   flushBlocks(): void { this.x.flushBlocks(); }
   frameChanged(frame: number): void { this.x.frameChanged(frame); }
   decodeAt(addr: number): { id: number; len: number } {

@@ -147,6 +147,8 @@ export class AddressSpace {
       this.core.view.setUint32(slot, (f | this.pteBits(v, true)) >>> 0, true);
       return true;
     }
+    // the page changes frame: a TLB entry may still name the old one
+    this.core.tlbInvalidate(page);
     if (access & 2 && e & PTE_COW) {
       const frame = (e & ~0xfff) >>> 0;
       let f = frame;
