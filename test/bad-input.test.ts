@@ -1,7 +1,7 @@
 // Inputs xos must refuse cleanly, and programs that end badly.
 //  - bad ELF files: status 126 and one line on stderr starting with "xos:"
 //    (no JavaScript stack trace);
-//  - a program that does not exist: status 127;
+//  - a program that does not exist, or whose interpreter does not: status 127;
 //  - a null-pointer write: killed by SIGSEGV, 139, as natively;
 //  - allocation until malloc fails, under --memory 512M: as natively.
 import { describe, it } from 'node:test';
@@ -29,7 +29,6 @@ const BAD_ELVES: { name: string; bytes: () => Uint8Array }[] = [
   { name: 'truncated program headers', bytes: truncatedPhdrsElf },
   { name: 'i386 (ELFCLASS32, EM_386)', bytes: i386Elf },
   { name: 'aarch64 (EM_AARCH64)', bytes: aarch64Elf },
-  { name: 'dynamic (PT_INTERP)', bytes: dynamicElf },
   { name: 'not an ELF at all', bytes: () => new TextEncoder().encode('just some text, not a program\n') },
 ];
 
@@ -46,6 +45,10 @@ describe('missing program', () => {
   it('exits 127 with a one-line xos: message', async () => {
     const missing = join(cachePath('elf'), 'there-is-no-such-program');
     assertCleanRefusal(await runXos([missing]), 127);
+  });
+  it('a dynamic program whose interpreter is missing: 127, as a shell reports ENOENT', async () => {
+    const file = cachedExecutable('bad-missing-interpreter', dynamicElf('/there/is/no/ld.so'));
+    assertCleanRefusal(await runXos([file]), 127);
   });
 });
 

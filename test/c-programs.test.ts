@@ -8,6 +8,7 @@ import { assertSameRun, runBoth, type RunOptions } from './lib/run.js';
 interface Case {
   name: string;
   args?: string[];
+  cflags?: string[]; // after -O2 -static (e.g. -march=x86-64-v3)
   opts?: RunOptions;
 }
 
@@ -28,15 +29,28 @@ const CASES: Case[] = [
   { name: 'sse-plain' },
   { name: 'sse-align' },
   { name: 'mmx' },
+  { name: 'poll-pipes' },
+  { name: 'poll-epoll' },
+  { name: 'poll-signals' },
+  { name: 'unix-sockets' },
+  { name: 'unix-scm' },
+  { name: 'unix-fork' },
   { name: 'x87-arith' },
   { name: 'x87-asm' },
+  { name: 'isa-sse4', cflags: ['-msse4.2', '-maes', '-mpclmul'] },
+  { name: 'isa-bmi', cflags: ['-mbmi', '-mbmi2', '-madx', '-mlzcnt', '-mpopcnt'] },
+  { name: 'isa-avx', cflags: ['-mavx2', '-mf16c', '-mbmi', '-mbmi2'] },
+  { name: 'isa-fma', cflags: ['-mavx2', '-mfma'] },
+  { name: 'isa-strings' }, // glibc's AVX2 string functions next to unmapped pages
+  { name: 'sse-float', cflags: ['-march=x86-64-v3'] }, // the same checks through VEX encodings
+  { name: 'strings', cflags: ['-march=x86-64-v3'] },
 ];
 
 for (const libc of LIBCS) {
   describe(`C programs, ${libc} static`, { concurrency: 2 }, () => {
     for (const c of CASES) {
-      it(c.name, { skip: skipReason(libc) }, async () => {
-        const exe = await buildC(c.name, libc);
+      it(c.name + (c.cflags ? ` ${c.cflags.join(' ')}` : ''), { skip: skipReason(libc) }, async () => {
+        const exe = await buildC(c.name, libc, c.cflags ?? []);
         const { native, xos } = await runBoth([exe, ...(c.args ?? [])], c.opts);
         assertSameRun(native, xos, `${c.name} (${libc})`);
       });

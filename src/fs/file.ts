@@ -60,10 +60,14 @@ export abstract class FileDescription {
   utimes(atime: TimeSpec, mtime: TimeSpec): number { return this.node ? this.node.backend.utimes(this.node.path, atime, mtime) : -EPERM; }
   // Bytes readable without blocking (FIONREAD), when known.
   available(): number { return 0; }
-  // Readiness for poll: bit 1 POLLIN, 4 POLLOUT.
+  // Readiness for poll: POLLIN 1, POLLOUT 4, POLLERR 8, POLLHUP 0x10, POLLRDHUP 0x2000 (see wait-queue.ts).
   poll(): number { return 5; }
   // Resolves when poll() may have changed (for blocking poll); undefined when it never changes.
   waitReady?(): Promise<unknown>;
+  // Calls cb once when readiness for any of `events` (POLL* bits) may have
+  // changed; returns a canceller. Preferred over waitReady by poll and epoll
+  // (no leftover waiters, and edge-triggered epoll sees which events changed).
+  watch?(events: number, cb: () => void): () => void;
   // Backing for mmap of this file.
   mapping(): MappedFile | number { return -ENODEV; }
   // The last reference is gone.

@@ -4,6 +4,7 @@
 import { FileDescription, O_NONBLOCK, O_RDONLY, O_WRONLY, Stat } from './file.js';
 import { Blocked } from '../kernel/blocked.js';
 import { EAGAIN, EPIPE } from '../kernel/errno.js';
+import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLL_ALL } from './wait-queue.js';
 
 export const PIPE_BUF = 4096;
 const S_IFIFO = 0o010000;
@@ -16,11 +17,11 @@ export class Pipe {
   readers = 0;
   writers = 0;
   readonly ino = nextIno++;
-  private waiters: (() => void)[] = [];
+  readonly queue = new WaitQueue();
 
-  // A promise that settles at the next change of this pipe.
-  changed(): Promise<void> { return new Promise((resolve) => this.waiters.push(resolve)); }
-  notify(): void { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
+  // A promise that settles at the next change of this pipe that names one of `events`.
+  changed(events = POLL_ALL): Promise<void> { return this.queue.wait(events); }
+  notify(events = POLL_ALL): void { this.queue.notify(events); }
 
   take(n: number): Uint8Array {
     const out = new Uint8Array(Math.min(n, this.size));
@@ -49,10 +50,10 @@ export class PipeEnd extends FileDescription {
   override read(n: number): Uint8Array | number | Blocked {
     const p = this.pipe;
     if (n === 0) return new Uint8Array(0);
-    if (p.size > 0) { const out = p.take(n); p.notify(); return out; }
+    if (p.size > 0) { const out = p.take(n); p.notify(POLLOUT); return out; }
     if (p.writers === 0) return new Uint8Array(0);
     if (this.flags & O_NONBLOCK) return -EAGAIN;
-    return new Blocked(p.changed());
+    return new Blocked(p.changed(POLLIN | POLLHUP));
   }
   override write(data: Uint8Array): number | Blocked {
     const p = this.pipe;
@@ -62,11 +63,11 @@ export class PipeEnd extends FileDescription {
     // writes of at most PIPE_BUF bytes are atomic: all or nothing
     if (room <= 0 || (data.length <= PIPE_BUF && room < data.length)) {
       if (this.flags & O_NONBLOCK) return -EAGAIN;
-      return new Blocked(p.changed());
+      return new Blocked(p.changed(POLLOUT | POLLERR));
     }
     const n = Math.min(room, data.length);
     p.put(data.subarray(0, n));
-    p.notify();
+    p.notify(POLLIN);
     return n;
   }
   override poll(): number {
@@ -74,6 +75,8 @@ export class PipeEnd extends FileDescription {
     if ((this.flags & 3) === O_RDONLY) return (p.size > 0 ? 1 : 0) | (p.writers === 0 ? 0x10 : 0);
     return (p.capacity - p.size >= PIPE_BUF ? 4 : 0) | (p.readers === 0 ? 8 : 0);
   }
+  override watch(events: number, cb: () => void): () => void { return this.pipe.queue.watch(events, cb); }
+  override waitReady(): Promise<void> { return this.pipe.changed(); }
   override stat(): Stat {
     const t = this.hostTime();
     return {
@@ -83,7 +86,7 @@ export class PipeEnd extends FileDescription {
   }
   override release(): void {
     if ((this.flags & 3) === O_RDONLY) this.pipe.readers--; else this.pipe.writers--;
-    this.pipe.notify();
+    this.pipe.notify((this.flags & 3) === O_RDONLY ? POLLERR | POLLOUT : POLLHUP | POLLIN);
   }
 }
 

@@ -14,7 +14,7 @@ import {
   S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK,
 } from './file.js';
 import {
-  EACCES, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EPERM,
+  EACCES, EADDRINUSE, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EPERM,
   EROFS, EXDEV,
 } from '../kernel/errno.js';
 import { DevFs } from './devfs.js';
@@ -351,6 +351,23 @@ export class Vfs {
     if (typeof f === 'number') return f;
     f.release();
     return 0;
+  }
+
+  // bind(2) of an AF_UNIX socket to a path: a socket inode, mode & ~umask.
+  // Returns its stat: (dev, ino) is the name connect(2) finds the socket by.
+  bindSocket(t: FsCaller, dirfd: number, path: string, mode: number): Stat | number {
+    const loc = this.resolve(t, dirfd, path, { follow: false });
+    if (typeof loc === 'number') return loc;
+    if (loc.stat) return -EADDRINUSE;
+    if (loc.trailingSlash) return -ENOENT;
+    const w = this.mayWriteParent(t, loc);
+    if (w) return w;
+    const b = loc.mount.backend;
+    if (!b.mknod) return -EPERM;
+    const r = b.mknod(loc.bpath, S_IFSOCK | (mode & ~t.proc.fs.umask & 0o7777));
+    if (r < 0) return r === -EEXIST ? -EADDRINUSE : r;
+    const st = b.lstat(loc.bpath);
+    return typeof st === 'number' ? st : this.statOf({ ...loc, stat: st });
   }
 
   rmdir(t: FsCaller, dirfd: number, path: string): number {

@@ -83,8 +83,8 @@ function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined
   return done;
 }
 
-interface Iov { base: number; len: number }
-function readIovecs(t: Task, addr: number, count: number): Iov[] | number {
+export interface Iov { base: number; len: number }
+export function readIovecs(t: Task, addr: number, count: number): Iov[] | number {
   if (count < 0 || count > IOV_MAX) return -EINVAL;
   if (count === 0) return [];
   const b = t.proc.mm.read(addr, count * 16);
@@ -126,6 +126,7 @@ function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefine
   let total = 0;
   const parts: Uint8Array[] = [];
   for (const v of iovs) {
+    if (v.len === 0) continue; // an empty segment does not end the gather
     const n = Math.min(v.len, MAX_RW - total);
     if (n <= 0) break;
     const d = t.proc.mm.read(v.base, n);

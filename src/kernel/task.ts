@@ -4,7 +4,7 @@
 import type { AddressSpace } from '../mm/address-space.js';
 import type { FdTable } from './fd-table.js';
 import { STATE_SAVE_SIZE } from '../core/core.js';
-import { WaitQueue } from './wait-queue.js';
+import { WaitQueue } from '../fs/wait-queue.js';
 
 export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] }
 export interface FsContext { cwd: string; umask: number }
