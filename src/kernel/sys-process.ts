@@ -198,6 +198,14 @@ const sysPrctl: Handler = (t, a) => {
     default: return -EINVAL;
   }
 };
+// membarrier(2): every task runs on the one CPU of this machine, so each barrier already holds.
+const MEMBARRIER_CMD_QUERY = 0;
+const MEMBARRIER_SUPPORTED = 1 | 8 | 16 | 32 | 64; // GLOBAL, PRIVATE_EXPEDITED (+REGISTER), PRIVATE_EXPEDITED_SYNC_CORE (+REGISTER)
+const sysMembarrier: Handler = (t, a) => {
+  const cmd = a.i(0);
+  if (cmd === MEMBARRIER_CMD_QUERY) return MEMBARRIER_SUPPORTED;
+  return cmd & MEMBARRIER_SUPPORTED && (cmd & (cmd - 1)) === 0 ? 0 : -EINVAL;
+};
 const sysPersonality: Handler = (t, a) => (a.u32(0) === 0xffffffff ? 0 : 0);
 
 export const processSyscalls: SyscallDef[] = [
@@ -233,5 +241,6 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 309, name: 'getcpu', handler: sysGetcpu, args: ['ptr', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 318, name: 'getrandom', handler: sysGetrandom, args: ['ptr', 'size', 'hex'], status: 'implemented' },
   { nr: 157, name: 'prctl', handler: sysPrctl, args: ['int', 'hex', 'hex', 'hex', 'hex'], status: 'partial', note: 'PR_SET_NAME, PR_GET_NAME, dumpable, pdeathsig' },
+  { nr: 324, name: 'membarrier', handler: sysMembarrier, args: ['int', 'hex', 'int'], status: 'implemented' },
   { nr: 135, name: 'personality', handler: sysPersonality, args: ['hex'], status: 'partial', note: 'always PER_LINUX' },
 ];

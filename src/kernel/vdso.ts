@@ -99,19 +99,20 @@ export interface VdsoImage { bytes: Uint8Array; size: number }
 // The vDSO image; [vvar] is the page just below it.
 export function buildVdso(): VdsoImage {
   const funcs = [clockGettime(), gettimeofday(), time(), getcpu()];
-  const names = ['', ...funcs.map((f) => f.name), 'LINUX_2.6'];
+  const names = ['', ...funcs.map((f) => f.name), 'linux-vdso.so.1'];
   const strtab: number[] = [0];
   const nameOff: number[] = [0];
   for (const n of names.slice(1)) { nameOff.push(strtab.length); for (const c of n) strtab.push(c.charCodeAt(0)); strtab.push(0); }
   const nsym = funcs.length + 1;
-  // layout: ehdr 64, 2 phdrs 112, hash, dynsym, dynstr, dynamic, text
-  const PH = 64, HASH = PH + 2 * 56;
+  // layout: ehdr 64, 3 phdrs, hash, dynsym, dynstr, dynamic, eh_frame_hdr + eh_frame, text
+  const PH = 64, NPH = 3, HASH = PH + NPH * 56;
   const hashWords = 2 + 1 + nsym;
   const DYNSYM = (HASH + hashWords * 4 + 7) & ~7;
   const DYNSTR = DYNSYM + nsym * 24;
   const DYNAMIC = (DYNSTR + strtab.length + 7) & ~7;
-  const dynEntries = 6;
-  const TEXT = (DYNAMIC + dynEntries * 16 + 15) & ~15;
+  const dynEntries = 7;
+  const EH = (DYNAMIC + dynEntries * 16 + 7) & ~7; // .eh_frame_hdr (12 bytes) then an empty .eh_frame
+  const TEXT = (EH + 16 + 15) & ~15;
   const offsets: number[] = [];
   let o = TEXT;
   for (const f of funcs) { offsets.push(o); o += (f.code.length + 15) & ~15; }
@@ -127,7 +128,7 @@ export function buildVdso(): VdsoImage {
   dv.setBigUint64(32, BigInt(PH), true);
   dv.setUint16(52, 64, true);
   dv.setUint16(54, 56, true);
-  dv.setUint16(56, 2, true);
+  dv.setUint16(56, NPH, true);
   dv.setUint16(58, 64, true);
   // PT_LOAD (R X) over the whole image; PT_DYNAMIC
   const ph = (i: number, type: number, flags: number, off: number, len: number) => {
@@ -139,6 +140,12 @@ export function buildVdso(): VdsoImage {
   };
   ph(0, 1, 5, 0, size);
   ph(1, 2, 4, DYNAMIC, dynEntries * 16);
+  ph(2, 0x6474e550, 4, EH, 12); // PT_GNU_EH_FRAME
+  // .eh_frame_hdr: version 1, eh_frame_ptr pcrel sdata4, fde_count udata4, table datarel sdata4; no FDEs
+  b.set([1, 0x1b, 0x03, 0x3b], EH);
+  dv.setInt32(EH + 4, (EH + 12) - (EH + 4), true);
+  dv.setUint32(EH + 8, 0, true);
+  // .eh_frame: just the zero terminator (already zero)
   // DT_HASH: one bucket, symbols chained 1 → 2 → …
   dv.setUint32(HASH, 1, true);
   dv.setUint32(HASH + 4, nsym, true);
@@ -154,7 +161,8 @@ export function buildVdso(): VdsoImage {
     dv.setBigUint64(s + 16, BigInt(f.code.length), true);
   });
   b.set(strtab, DYNSTR);
-  const dyn = [[4, HASH], [5, DYNSTR], [6, DYNSYM], [10, strtab.length], [11, 24], [0, 0]];
+  const soname = nameOff[names.length - 1];
+  const dyn = [[14, soname], [4, HASH], [5, DYNSTR], [6, DYNSYM], [10, strtab.length], [11, 24], [0, 0]];
   dyn.forEach(([tag, val], i) => { dv.setBigUint64(DYNAMIC + i * 16, BigInt(tag), true); dv.setBigUint64(DYNAMIC + i * 16 + 8, BigInt(val), true); });
   // code, with [vvar] displacements: vvar is at image offset -4096
   funcs.forEach((f, i) => {
