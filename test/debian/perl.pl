@@ -1,0 +1,18 @@
+my %h = (one => 1, two => 2, three => 3);
+print join(",", map { "$_=$h{$_}" } sort keys %h), "\n";
+my @a = sort { $b <=> $a } (5, 3, 11, 7, 2); print "@a\n";
+my $s = "The year 1999 and 2024"; my @y = $s =~ /(\d{4})/g; print "years: @y\n";
+(my $t = $s) =~ s/(\d+)/<$1>/g; print "$t\n";
+printf "%.3f %e %g %x %o %b %s\n", 3.14159265, 1234.5, 0.0001, 255, 8, 10, "str";
+my $packed = pack("NnC a4", 0xdeadbeef, 0x1234, 65, "xyz"); print unpack("H*", $packed), "\n";
+my @u = unpack("NnC", $packed); print "@u\n";
+print scalar(localtime(0)) =~ /1970|1969/ ? "epoch ok\n" : "epoch bad\n";
+my $sum = 0; $sum += $_ for 1 .. 100000; print "sum $sum\n";
+print join("|", split(/,\s*/, "a, b,c,   d")), "\n";
+my $ref = { list => [1, 2, [3, 4]], name => "nested" }; print "$ref->{name} $ref->{list}[2][1] ", scalar(@{ $ref->{list} }), "\n";
+print "sprintf: ", sprintf("%05d|%-5s|%5s|%.2s", 42, "ab", "cd", "xyz"), "\n";
+print "lc/uc: ", lc("MiXeD"), uc("MiXeD"), ucfirst("word"), "\n";
+print "int: ", int(7 / 2), " ", 7 % 3, " ", -7 % 3, " ", 2**10, " ", 9**0.5, "\n";
+local $/ = undef; open(my $fh, "<", "/etc/debian_version") or die; my $v = <$fh>; print "debian_version lines: ", ($v =~ tr/\n//), "\n";
+my $pid = fork(); if ($pid == 0) { exit 3 } waitpid($pid, 0); print "child status ", $? >> 8, "\n";
+print "time ok\n" if time() > 1600000000;

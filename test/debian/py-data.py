@@ -1,0 +1,25 @@
+import json, re, hashlib, struct, decimal, math, base64, zlib, binascii, collections, itertools, functools, datetime, random
+d = {"name": "xos", "list": [1, 2.5, None, True, "\u00e9"], "nested": {"k": [{}]}}
+s = json.dumps(d, sort_keys=True); print(s); print(json.loads(s) == d)
+print(json.dumps(d, indent=2, ensure_ascii=False).count("\n"))
+print(re.findall(r"(\w+)@(\w+)\.com", "a@b.com, cc@dd.com x@y.org"))
+print(re.sub(r"(?P<n>\d+)", lambda m: str(int(m.group("n")) * 2), "a1 b22 c333"))
+print(re.split(r"[,;]\s*", "a, b;c ;d"), bool(re.match(r"^\d{3}-\d{4}$", "555-1234")))
+for name in ("md5", "sha1", "sha256", "sha512", "blake2b", "sha3_256"):
+    print(name, hashlib.new(name, b"The quick brown fox").hexdigest()[:32])
+print(hashlib.pbkdf2_hmac("sha256", b"pw", b"salt", 1000).hex()[:32])
+p = struct.pack("<iqd4sH", -5, 2**40, 3.5, b"abcd", 65535); print(p.hex(), struct.unpack("<iqd4sH", p), struct.calcsize("@iqd"))
+decimal.getcontext().prec = 50
+print(decimal.Decimal(1) / decimal.Decimal(7), decimal.Decimal("0.1") + decimal.Decimal("0.2"), decimal.Decimal(2).sqrt())
+print(decimal.Decimal("1.005").quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP))
+print(math.pi, math.e, math.sqrt(2), math.factorial(30), math.gcd(2**64, 6**20), math.lgamma(10.5), math.fsum([0.1] * 10))
+print(1e308 * 10, -1e308 * 10, float("nan") != float("nan"), 0.1 + 0.2, 2**100, (-7) // 2, (-7) % 2, divmod(17, -5), round(2.675, 2))
+print(repr(1 / 3), "%.20g" % (2 / 3), format(1234567.891, ",.2f"), float.fromhex("0x1.8p1"), (0.1).hex())
+print(base64.b64encode(b"\x00\xffbinary").decode(), zlib.crc32(b"hello"), binascii.hexlify(zlib.compress(b"aaaa" * 100))[:20])
+print(collections.Counter("mississippi").most_common(2), list(itertools.permutations("abc", 2))[:4])
+print(functools.reduce(lambda a, b: a * b, range(1, 20)), sorted({"b": 1, "a": 2}.items()))
+print(datetime.datetime(2024, 2, 29, 12, 30).isoformat(), datetime.date(2000, 1, 1) + datetime.timedelta(days=1000))
+print(datetime.datetime.fromtimestamp(0, datetime.timezone.utc))
+random.seed(12345); print([random.randint(0, 100) for _ in range(5)], random.random())
+print(int("ff" * 40, 16) % 1000000007, pow(3, 10**6, 10**9 + 7), hash("fixed") is not None)
+print(sorted(set("hello world")), "{:>10}|{:<5}|{:^7}|".format("r", "l", "c"), f"{255:#x} {3.14159:.2e} {42:08b}")

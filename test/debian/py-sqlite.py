@@ -1,0 +1,10 @@
+import sqlite3
+db = sqlite3.connect(":memory:")
+db.execute("create table t (id integer primary key, name text, score real)")
+db.executemany("insert into t (name, score) values (?, ?)", [(f"n{i}", i * 1.5) for i in range(1000)])
+print(db.execute("select count(*), sum(score), avg(id), max(name) from t").fetchone())
+print(db.execute("select name from t where score > 1490 order by id desc").fetchall())
+db.execute("create index ix on t(name)"); print(db.execute("select id from t where name = 'n500'").fetchone())
+print(sqlite3.sqlite_version_info >= (3, 0, 0))
+db2 = sqlite3.connect("/tmp/xos-sqlite/test.db"); db2.execute("create table k (v)"); db2.execute("insert into k values (42)"); db2.commit(); db2.close()
+print(sqlite3.connect("/tmp/xos-sqlite/test.db").execute("select v from k").fetchone())
