@@ -161,10 +161,12 @@ export function h_vcvtp(d: usize, k: u32): void {
   const r = xmm(dReg(d));
   memory.fill(VR, 0, 32);
   const rc = mxcsrRC();
+  const daz = (load<u32>(S_MXCSR) & 0x40) != 0;
   if (k <= 2) {
     const n: u32 = 4 << L;
     for (let i: u32 = 0; i < n; i++) {
-      const x = load<u32>(VB + (i << 2));
+      let x = load<u32>(VB + (i << 2));
+      if (k != 0 && daz && (x & 0x7F800000) == 0) x &= 0x80000000;
       const y = k == 0 ? i64ToF32(<i64><i32>x) : <u32>toInt(<f64>reinterpret<f32>(x), k == 2 ? 3 : rc, false);
       store<u32>(VR + (i << 2), y);
     }
@@ -177,7 +179,8 @@ export function h_vcvtp(d: usize, k: u32): void {
   } else {
     const n: u32 = 2 << L;
     for (let i: u32 = 0; i < n; i++) {
-      const x = load<u64>(VB + (i << 3));
+      let x = load<u64>(VB + (i << 3));
+      if (k != 4 && daz && (x & 0x7FF0000000000000) == 0) x &= 0x8000000000000000;
       store<u32>(VR + (i << 2), k == 4 ? f64ToF32(x) : <u32>toInt(reinterpret<f64>(x), k == 7 ? 3 : rc, false));
     }
   }
@@ -464,10 +467,13 @@ export function h_xrstor(d: usize): void {
   if (bv & ~XCR0) { exitWith(EXIT_GP, false); return; }
   if (rd64(a + 520) != 0) { exitWith(EXIT_GP, false); return; } // compacted form not supported
   if (rfbm & 3) {
-    // components not in XSTATE_BV are set to their initial state by hardware; restoring
-    // what the area holds is what FXRSTOR does (areas are written by XSAVE here)
+    // the legacy area (FXRSTOR); then components not in XSTATE_BV take their initial state
     h_fxrstor(d);
     if (stopped()) return;
+    if ((rfbm & 1) && !(bv & 1)) { // x87 to its initial state
+      store<u32>(S_FPU_CW, 0x37f); store<u32>(S_FPU_SW, 0); store<u32>(S_FPU_TOP, 0); store<u32>(S_FPU_TAG, 0xff);
+    }
+    if ((rfbm & 2) && !(bv & 2)) for (let i: u32 = 0; i < 16; i++) v128.store(S_XMM + (i << 5), ZERO);
   }
   if (rfbm & 4) for (let i: u32 = 0; i < 16; i++) {
     const r = S_XMM + (i << 5) + 16;
