@@ -195,6 +195,7 @@ export class Kernel {
   private finishInterrupted(t: Task): void {
     const c = this.core;
     t.interrupted = false;
+    const saved = t.restart;
     t.restart = undefined;
     t.sigwait = undefined;
     const def = SYSCALLS.get(t.blockedNr);
@@ -202,6 +203,9 @@ export class Kernel {
     const act = info ? t.proc.sigactions[info.signo] : undefined;
     const restart = def?.restart !== 'never' && act !== undefined && act.handler > SIG_IGN && (act.flags & SA_RESTART) !== 0;
     if (!restart) {
+      t.restart = saved;
+      def?.interrupted?.(t, this.args, this);
+      t.restart = undefined;
       c.rip = c.rip + 2;
       c.setReg(0, BigInt(-EINTR));
       if (this.strace) this.traceLine(t, `${def?.name ?? t.blockedNr}(...) = -1 EINTR`);
@@ -325,6 +329,7 @@ export class Kernel {
     this.running = true;
     try {
       let last = this.nowMs();
+      let lastReport = last;
       let rr = 0;
       while (this.tasks.length > 0) {
         const runnable = this.tasks.filter((t) => t.state.kind === 'runnable');
@@ -341,6 +346,10 @@ export class Kernel {
         if (this.nowMs() - last > YIELD_MS) {
           await this.host.yield();
           last = this.nowMs();
+          if (this.debug && last - lastReport > 2000) {
+            lastReport = last;
+            this.host.stderr.write(new TextEncoder().encode(`xos: [${t.tid}] running at rip 0x${this.core.rip.toString(16)}, ${this.core.icount} instructions\n`));
+          }
         }
       }
     } finally {

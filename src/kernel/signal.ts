@@ -67,6 +67,8 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
   }
 }
 
+// The signal frame's FPU state: FXSAVE layout plus the XSAVE header and AVX component, as Linux writes it.
+const XSTATE_SIZE = 832, FP_XSTATE_MAGIC1 = 0x46505853, FP_XSTATE_MAGIC2 = 0x46505845;
 const FRAME_SIZE = 440; // pretcode + struct ucontext (304) + siginfo (128)
 const UC = 8, MC = UC + 40, INFO = UC + 304;
 // sigcontext register order (struct sigcontext_64) as core GPR numbers
@@ -99,13 +101,13 @@ function setupFrame(k: Kernel, t: Task, info: SigInfo, handler: number, flags: n
   let sp = rsp - 128; // the red zone
   const onAlt = t.altstack.flags !== SS_DISABLE && rsp > t.altstack.sp && rsp <= t.altstack.sp + t.altstack.size;
   if (flags & SA_ONSTACK && t.altstack.flags !== SS_DISABLE && !onAlt) sp = t.altstack.sp + t.altstack.size;
-  let fp = sp - 512;
+  let fp = sp - XSTATE_SIZE - 4;
   fp -= fp % 64;
   let frame = fp - FRAME_SIZE;
   frame -= frame % 16;
   frame -= 8;
   // the FXSAVE image of the x87/SSE state
-  const fx = new Uint8Array(512);
+  const fx = new Uint8Array(XSTATE_SIZE + 4);
   const fdv = new DataView(fx.buffer);
   const mem = c.view;
   const top = c.u32(L.S_FPU_TOP);
@@ -118,10 +120,18 @@ function setupFrame(k: Kernel, t: Task, info: SigInfo, handler: number, flags: n
   fdv.setUint32(28, 0xffff, true);
   for (let i = 0; i < 8; i++) fx.set(c.bytes.subarray(L.S_FPU_ST + ((top + i) & 7) * 16, L.S_FPU_ST + ((top + i) & 7) * 16 + 10), 32 + i * 16);
   for (let i = 0; i < 16; i++) fx.set(c.bytes.subarray(L.S_XMM + i * 32, L.S_XMM + i * 32 + 16), 160 + i * 16);
+  // the XSAVE extension: software bytes, header, the upper halves of the ymm registers
+  fdv.setUint32(464, FP_XSTATE_MAGIC1, true);
+  fdv.setUint32(468, XSTATE_SIZE + 4, true); // extended_size
+  fdv.setBigUint64(472, 7n, true); // xfeatures: x87, SSE, AVX
+  fdv.setUint32(480, XSTATE_SIZE, true); // xstate_size
+  fdv.setBigUint64(512, 7n, true); // xstate_bv
+  for (let i = 0; i < 16; i++) fx.set(c.bytes.subarray(L.S_XMM + i * 32 + 16, L.S_XMM + i * 32 + 32), 576 + i * 16);
+  fdv.setUint32(XSTATE_SIZE, FP_XSTATE_MAGIC2, true);
   const f = new Uint8Array(FRAME_SIZE);
   const dv = new DataView(f.buffer);
   dv.setBigUint64(0, BigInt(restorer), true);
-  dv.setBigUint64(UC, 6n, true); // UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS
+  dv.setBigUint64(UC, 7n, true); // UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS
   dv.setBigUint64(UC + 16, BigInt(t.altstack.sp), true);
   dv.setInt32(UC + 24, onAlt ? SS_ONSTACK : t.altstack.flags, true);
   dv.setBigUint64(UC + 32, BigInt(t.altstack.size), true);
@@ -169,7 +179,7 @@ export function sigreturn(k: Kernel, t: Task): boolean {
   t.sigmask = dv.getBigUint64(296, true) & ~UNBLOCKABLE;
   const fp = Number(dv.getBigUint64(mc + 184, true));
   if (fp) {
-    const fx = t.proc.mm.read(fp, 512);
+    const fx = t.proc.mm.read(fp, XSTATE_SIZE + 4);
     if (!fx) return false;
     const fdv = new DataView(fx.buffer);
     const sw = fdv.getUint16(2, true);
@@ -184,6 +194,13 @@ export function sigreturn(k: Kernel, t: Task): boolean {
     const mem = c.bytes;
     for (let i = 0; i < 8; i++) mem.set(fx.subarray(32 + i * 16, 42 + i * 16), L.S_FPU_ST + ((top + i) & 7) * 16);
     for (let i = 0; i < 16; i++) mem.set(fx.subarray(160 + i * 16, 176 + i * 16), L.S_XMM + i * 32);
+    // ymm upper halves: from the XSAVE extension when present and marked in use, else zero (init state)
+    const xsave = fdv.getUint32(464, true) === FP_XSTATE_MAGIC1 && fdv.getUint32(XSTATE_SIZE, true) === FP_XSTATE_MAGIC2;
+    const avx = xsave && (fdv.getBigUint64(512, true) & 4n) !== 0n;
+    for (let i = 0; i < 16; i++) {
+      if (avx) mem.set(fx.subarray(576 + i * 16, 592 + i * 16), L.S_XMM + i * 32 + 16);
+      else mem.fill(0, L.S_XMM + i * 32 + 16, L.S_XMM + i * 32 + 32);
+    }
   }
   return true;
 }
