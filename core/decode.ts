@@ -128,7 +128,7 @@ export function decode(addr: u64, d: usize): u32 {
   const f64 = (node >> 24) & 1;
   const mandatory = (node >> 25) & 1;
   decEnd = ((node >> 22) & 1) != 0;
-  if (id == 0) { store<u16>(d, 0); decEnd = true; return count; }
+  if (id == 0 || (((node >> 26) & 1) != 0 && vvvv != 0)) { store<u16>(d, 0); decEnd = true; return count; }
   if (mandatory) {
     if (slot == 1) opsz16 = false;
     if (slot >= 2) rep = 0;

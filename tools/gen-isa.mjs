@@ -44,6 +44,8 @@ export function parseRow(text) {
     text, map: vex ? map + 4 : map, vex, vexL, vexW, opcode, plusR, reg, pfx, mod, name, handler: m[1], arg: m[2], imm,
     modrm: a.has('m') || reg >= 0 || mod >= 0, byte: a.has('b'), d64: a.has('d64'), f64: a.has('f64'),
     end: a.has('end'), undef,
+    // a VEX form with no H/B operand: VEX.vvvv must be 1111b, else #UD
+    noVvvv: vex && !/(^|[ ,])[HB][a-z]*(,|$)/.test(name.slice(name.indexOf(' ') + 1)),
   };
 }
 
@@ -65,7 +67,7 @@ export function buildIsa() {
   const nodes = new Array(8 * 256).fill(0);
   const leaf = (f) =>
     (KIND.LEAF | (f.id << 3) | (+f.modrm << 15) | (f.imm << 16) | (+f.byte << 20) | (+f.d64 << 21) |
-      (+f.end << 22) | (+f.plusR << 23) | (+f.f64 << 24) | (+(f.pfx > 0) << 25)) >>> 0;
+      (+f.end << 22) | (+f.plusR << 23) | (+f.f64 << 24) | (+(f.pfx > 0) << 25) | (+f.noVvvv << 26)) >>> 0;
   const build = (fs, level) => {
     // level 0: prefix, 1: VEX.W, 2: VEX.L, 3: reg, 4: mod
     if (fs.length === 0) return 0;

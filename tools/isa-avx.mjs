@@ -165,7 +165,7 @@ const SSSE3 = [[0x00, 'pshufb', 110], [0x01, 'phaddw', 111], [0x02, 'phaddd', 11
   [0x28, 'pmuldq', 133], [0x29, 'pcmpeqq', 134], [0x2b, 'packusdw', 135], [0x37, 'pcmpgtq', 136],
   [0x38, 'pminsb', 137], [0x39, 'pminsd', 138], [0x3a, 'pminuw', 139], [0x3b, 'pminud', 140],
   [0x3c, 'pmaxsb', 141], [0x3d, 'pmaxsd', 142], [0x3e, 'pmaxuw', 143], [0x3f, 'pmaxud', 144], [0x40, 'pmulld', 145]];
-for (const [op, name, k] of SSSE3) V('0F 38', op, '66', `v${name} Vx,Hx,Wx`, `sx(${k})`);
+for (const [op, name, k] of SSSE3) V('0F 38', op, '66', `v${name} ${name.startsWith('pabs') ? 'Vx,Wx' : 'Vx,Hx,Wx'}`, `sx(${k})`);
 V('0F 38', 0x41, '66', 'vphminposuw Vdq,Wdq', 'sx(146)', 'm', 'L0');
 V('0F 38', 0x17, '66', 'vptest Vx,Wx', 'ptest(0)');
 V('0F 38', 0x0e, '66', 'vtestps Vx,Wx', 'ptest(1)', 'm', 'W0');

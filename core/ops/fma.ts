@@ -151,6 +151,8 @@ export function fmaBits(a: u64, b: u64, c: u64, negP: bool, negC: bool, dbl: boo
       const neg = sp && scn ? true : (sp != scn ? rc == 1 : false);
       return neg ? <u64>1 << sh : 0;
     }
+    // the result is c itself; a denormal one is flushed under FTZ
+    if (ftz && ec_ == 0) { mxRaise(MX_UE | MX_PE); return scn ? <u64>1 << sh : 0; }
     return (scn ? <u64>1 << sh : 0) | (c & ~(<u64>1 << sh));
   }
   // significands (value = m * 2^e)
