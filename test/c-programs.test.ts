@@ -35,6 +35,13 @@ const CASES: Case[] = [
   { name: 'unix-sockets' },
   { name: 'unix-scm' },
   { name: 'unix-fork' },
+  // processes, threads, signals (issue 3)
+  { name: 'proc-fork' },
+  { name: 'proc-exec' }, // execs itself (/proc/self/exe); #! scripts in a mkdtemp dir under /tmp
+  { name: 'proc-threads' },
+  { name: 'proc-siginfo' },
+  { name: 'proc-sigwait' }, // timers and sleeps: a few seconds
+  { name: 'proc-pgrp' },
   { name: 'x87-arith' },
   { name: 'x87-asm' },
   { name: 'isa-sse4', cflags: ['-msse4.2', '-maes', '-mpclmul'] },

@@ -39,6 +39,7 @@ export interface KernelOptions {
 
 const SLICE = 1_000_000; // instructions per run() call
 const YIELD_MS = 20; // give the event loop a turn at least this often
+const MAX_SYSCALLS_PER_SLICE = 256; // a task making syscalls in a loop lets others run after this many
 
 export class Kernel {
   readonly processes = new Map<number, Process>();
@@ -57,6 +58,7 @@ export class Kernel {
   private reported = new Set<string>();
   private wake?: () => void;
   private running = false;
+  endSlice = false; // sched_yield: the current task gives up the rest of its slice
   private exitWaiters = new Map<Process, ((status: number) => void)[]>();
   private readonly args: Args;
   readonly account: CommitAccount;
@@ -176,13 +178,18 @@ export class Kernel {
   signalTask(t: Task, info: SigInfo): void {
     if (t.state.kind === 'exited') return;
     const sig = info.signo;
-    if (sig === SIGKILL) { this.exitProcess(t.proc, SIGKILL); this.kick(); return; }
     const act = t.proc.sigactions[sig];
-    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && DEFAULT_IGNORED.has(sig))) return;
-    queueSignal(t, info);
-    if (t.state.kind === 'blocked' && t.sigwait !== undefined && (t.sigwait & sigbit(sig)) !== 0n) {
+    if (sig === SIGKILL) {
+      // Not at once: as on Linux, the target dies when it next runs (a kill(2)
+      // returns before the victim is a zombie; shells' wait/SIGCHLD order relies on it).
+      if (!t.pending.some((p) => p.signo === SIGKILL)) t.pending.unshift(info);
+    } else {
+      if (act.handler === SIG_IGN || (act.handler === SIG_DFL && DEFAULT_IGNORED.has(sig))) return;
+      queueSignal(t, info);
+    }
+    if (sig !== SIGKILL && t.state.kind === 'blocked' && t.sigwait !== undefined && (t.sigwait & sigbit(sig)) !== 0n) {
       t.state = { kind: 'runnable' }; // rt_sigtimedwait runs again and takes it
-    } else if (t.state.kind === 'blocked' && (t.sigmask & sigbit(sig)) === 0n) {
+    } else if (t.state.kind === 'blocked' && (t.sigmask & sigbit(sig)) === 0n && (!t.killableOnly || sig === SIGKILL)) {
       t.interrupted = true;
       t.blockedNr = t.state.nr;
       t.state = { kind: 'runnable' };
@@ -195,6 +202,7 @@ export class Kernel {
   private finishInterrupted(t: Task): void {
     const c = this.core;
     t.interrupted = false;
+    t.killableOnly = false;
     const saved = t.restart;
     t.restart = undefined;
     t.sigwait = undefined;
@@ -331,18 +339,30 @@ export class Kernel {
       let last = this.nowMs();
       let lastReport = last;
       let rr = 0;
+      // The task whose slice is not used up: after a syscall that did not block
+      // it goes on running, as on Linux (kill(2) returns before the victim runs).
+      let keep: Task | undefined;
+      let left = 0, calls = 0;
       while (this.tasks.length > 0) {
         const runnable = this.tasks.filter((t) => t.state.kind === 'runnable');
         if (runnable.length === 0) {
+          keep = undefined;
           await new Promise<void>((resolve) => { this.wake = resolve; });
           continue;
         }
-        const t = runnable[rr++ % runnable.length];
+        let t: Task;
+        if (keep && left > 0 && keep.state.kind === 'runnable' && runnable.includes(keep)) t = keep;
+        else { t = runnable[rr++ % runnable.length]; left = SLICE; calls = 0; }
+        keep = undefined;
         this.switchTo(t);
         if (t.interrupted) this.finishInterrupted(t);
-        else if (t.pending.length) deliverSignals(this, t);
+        else if (t.pending.length && !t.killableOnly) deliverSignals(this, t); // a vfork parent: after vfork returns
         if (t.state.kind !== 'runnable' || this.current !== t) continue;
-        this.step(t);
+        const before = this.core.icount;
+        this.endSlice = false;
+        this.step(t, left);
+        left -= Math.max(1, Number(this.core.icount - before));
+        if (++calls < MAX_SYSCALLS_PER_SLICE && !this.endSlice) keep = t;
         if (this.nowMs() - last > YIELD_MS) {
           await this.host.yield();
           last = this.nowMs();
@@ -358,9 +378,9 @@ export class Kernel {
   }
 
   // Run one slice of `t` and handle why it stopped.
-  private step(t: Task): void {
+  private step(t: Task, budget = SLICE): void {
     const c = this.core;
-    const exit = c.run(SLICE);
+    const exit = c.run(budget);
     if (t.state.kind === 'exited') return;
     switch (exit) {
       case Exit.Budget: break;

@@ -27,7 +27,11 @@ function u32(v: number): Uint8Array {
 function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   // a vfork parent, woken: the child has exec'd or exited
   const vw = t.restart as VforkWait | undefined;
-  if (vw) return vw.released ? vw.child : new Blocked(vw.until);
+  if (vw) {
+    if (!vw.released) return new Blocked(vw.until);
+    t.killableOnly = false;
+    return vw.child;
+  }
 
   const f = c.flags;
   if (f & CLONE_THREAD && !(f & CLONE_SIGHAND)) return -EINVAL;
@@ -85,6 +89,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     const st: VforkWait = { child: tid, released: false, until: undefined as unknown as Promise<void> };
     st.until = new Promise<void>((resolve) => { proc.vforkRelease = () => { st.released = true; resolve(); }; });
     t.restart = st;
+    t.killableOnly = true;
     return new Blocked(st.until);
   }
   return tid;

@@ -38,8 +38,9 @@ const sysSetpgid: Handler = (t, a, k) => {
   p.pgid = pgid;
   return 0;
 };
-const sysSetsid: Handler = (t) => {
-  if (t.proc.pgid === t.proc.pid && t.proc.sid !== t.proc.pid) return -EPERM;
+const sysSetsid: Handler = (t, a, k) => {
+  // EPERM for a process group leader (a session leader is one), as Linux: any group with our pid as its id
+  for (const p of k.processes.values()) if (p.pgid === t.proc.pid) return -EPERM;
   t.proc.sid = t.proc.pgid = t.proc.pid;
   return t.proc.pid;
 };
@@ -173,7 +174,7 @@ const sysSchedGetaffinity: Handler = (t, a) => {
   return t.proc.mm.write(a.u(2), u64s(1)) ? 8 : -EFAULT;
 };
 const sysSchedSetaffinity: Handler = () => 0;
-const sysSchedYield: Handler = () => 0;
+const sysSchedYield: Handler = (t, a, k) => { k.endSlice = true; return 0; };
 const sysGetcpu: Handler = (t, a) => {
   const zero = new Uint8Array(4);
   if (a.u(0) && !t.proc.mm.write(a.u(0), zero)) return -EFAULT;

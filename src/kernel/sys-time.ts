@@ -2,6 +2,7 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
+import type { Args } from './args.js';
 import { Blocked } from './blocked.js';
 import { EINVAL, EFAULT } from './errno.js';
 
@@ -92,6 +93,21 @@ const sysClockNanosleep: Handler = (t, a, k) => {
   if (typeof d === 'number') return d;
   return sleepUntil(t, k, clock, flags & TIMER_ABSTIME ? d : clockNs(k, clock)! + d);
 };
+// An interrupted relative sleep: the time left, into `rem` if given.
+function writeRemaining(t: Task, k: Kernel, clock: number, rem: number): void {
+  if (!rem || typeof t.restart !== 'bigint') return;
+  let left = t.restart - clockNs(k, clock)!;
+  if (left < 0n) left = 0n;
+  const b = new Uint8Array(16);
+  const dv = new DataView(b.buffer);
+  dv.setBigInt64(0, left / 1_000_000_000n, true);
+  dv.setBigInt64(8, left % 1_000_000_000n, true);
+  t.proc.mm.write(rem, b);
+}
+const nanosleepInterrupted = (t: Task, a: Args, k: Kernel) => writeRemaining(t, k, CLOCK_MONOTONIC, a.u(1));
+const clockNanosleepInterrupted = (t: Task, a: Args, k: Kernel) => {
+  if (!(a.i(1) & TIMER_ABSTIME)) writeRemaining(t, k, a.i(0), a.u(3));
+};
 const sysTimes: Handler = (t, a, k) => {
   const ticks = k.host.cpuTimeNs() / 10_000_000n;
   if (a.u(0)) {
@@ -120,8 +136,8 @@ export const timeSyscalls: SyscallDef[] = [
   { nr: 229, name: 'clock_getres', handler: sysClockGetres, args: ['int', 'ptr'], status: 'implemented' },
   { nr: 96, name: 'gettimeofday', handler: sysGettimeofday, args: ['ptr', 'ptr'], status: 'implemented' },
   { nr: 201, name: 'time', handler: sysTime, args: ['ptr'], status: 'implemented' },
-  { nr: 35, name: 'nanosleep', handler: sysNanosleep, args: ['ptr', 'ptr'], status: 'partial', note: 'an interrupted sleep does not write the remaining time', restart: 'never' },
-  { nr: 230, name: 'clock_nanosleep', handler: sysClockNanosleep, args: ['int', 'hex', 'ptr', 'ptr'], status: 'partial', note: 'an interrupted sleep does not write the remaining time', restart: 'never' },
+  { nr: 35, name: 'nanosleep', handler: sysNanosleep, args: ['ptr', 'ptr'], status: 'implemented', restart: 'never', interrupted: nanosleepInterrupted },
+  { nr: 230, name: 'clock_nanosleep', handler: sysClockNanosleep, args: ['int', 'hex', 'ptr', 'ptr'], status: 'implemented', restart: 'never', interrupted: clockNanosleepInterrupted },
   { nr: 100, name: 'times', handler: sysTimes, args: ['ptr'], status: 'partial', note: 'host CPU time of the whole machine' },
   { nr: 98, name: 'getrusage', handler: sysGetrusage, args: ['int', 'ptr'], status: 'partial', note: 'CPU time and maxrss only' },
 ];

@@ -25,4 +25,7 @@ export interface SyscallDef {
   note?: string;
   // After a signal interrupts it: 'never' → EINTR even with SA_RESTART (poll, nanosleep, sigsuspend…).
   restart?: 'never';
+  // Runs when a signal ends the blocked call with EINTR, with the call's
+  // arguments and t.restart still set (nanosleep writes the time left).
+  interrupted?: (t: Task, a: Args, k: Kernel) => void;
 }

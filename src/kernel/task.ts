@@ -76,6 +76,9 @@ export class Task {
   // A signal arrived while blocked: the syscall ends with EINTR or restarts.
   interrupted = false;
   blockedNr = 0; // the syscall that was interrupted
+  // A vfork parent waiting for its child's exec or exit: only SIGKILL interrupts
+  // it; other signals stay pending until vfork has returned (Linux: killable wait).
+  killableOnly = false;
   // rt_sigtimedwait: the signals the task waits for (blocked ones, so they do not interrupt it).
   sigwait?: bigint;
   // The mask to restore after a handler runs for rt_sigsuspend/ppoll/pselect.
