@@ -81,8 +81,12 @@ export function setReg(r: u32, osz: u32, v: u64): void {
 @inline export function nextRip(): u64 { return load<u64>(S_NEXT_RIP); }
 // @ts-ignore: decorator
 @inline export function setNextRip(v: u64): void { store<u64>(S_NEXT_RIP, v); }
+// The current instruction faulted or exited (STOP = 1): it must not commit anything more.
+// STOP = 2 (end the block after this instruction: the block cache was flushed, by a
+// write to a code frame, a frame freed during a page fault, or a full cache) is no
+// reason to abandon the instruction.
 // @ts-ignore: decorator
-@inline export function stopped(): bool { return load<u32>(S_STOP) != 0; }
+@inline export function stopped(): bool { return load<u32>(S_STOP) == 1; }
 // Leave run() with an exit reason. `after`: resume after the instruction (syscall,
 // int3) rather than at it (faults).
 export function exitWith(reason: u32, after: bool): void {

@@ -20,7 +20,10 @@ function lookup(rip: u64): usize {
   const phys = <u32>p;
   const slot = bcSlot(phys);
   if (load<u32>(slot) == phys) return load<u32>(slot, 4);
-  if (blocksFull(HDR + MAX_BLOCK_INSNS * INSN_SIZE)) flushBlocks();
+  if (blocksFull(HDR + MAX_BLOCK_INSNS * INSN_SIZE)) {
+    flushBlocks();
+    store<u32>(S_STOP, 0); // no instruction is running: no need to end the (new) block early
+  }
   const blk = <usize>load<u32>(S_BC_NEXT);
   let d = blk + HDR;
   let n: u32 = 0;
