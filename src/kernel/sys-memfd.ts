@@ -1,0 +1,32 @@
+// memfd_create(2): an anonymous file in memory, as a tmpfs file with no name left.
+import type { SyscallDef, Handler } from './syscall.js';
+import type { Kernel } from './kernel.js';
+import { Tmpfs } from '../fs/tmpfs.js';
+import { FileDescription, O_RDWR, O_CREAT, O_EXCL } from '../fs/file.js';
+import { EFAULT, EINVAL } from './errno.js';
+import { release } from './fd-table.js';
+
+const MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_HUGETLB = 4, MFD_NOEXEC_SEAL = 8, MFD_EXEC = 0x10;
+const stores = new WeakMap<Kernel, Tmpfs>();
+let serial = 0;
+
+const sysMemfdCreate: Handler = (t, a, k) => {
+  const flags = a.u32(1);
+  if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC) || flags & MFD_HUGETLB) return -EINVAL;
+  const name = t.proc.mm.readCString(a.u(0), 250);
+  if (!name) return -EFAULT;
+  let fs = stores.get(k);
+  if (!fs) { fs = new Tmpfs({ now: () => k.host.realtimeNs(), mode: 0o1777 }); stores.set(k, fs); }
+  const path = `/memfd-${++serial}`;
+  const label = `/memfd:${String.fromCharCode(...name)} (deleted)`;
+  const f = fs.open(path, O_RDWR | O_CREAT | O_EXCL, 0o777, label);
+  if (typeof f === 'number') return f;
+  fs.unlink(path);
+  const fd = t.proc.files.install(f as FileDescription, (flags & MFD_CLOEXEC) !== 0);
+  if (fd < 0) release(f as FileDescription);
+  return fd;
+};
+
+export const memfdSyscalls: SyscallDef[] = [
+  { nr: 319, name: 'memfd_create', handler: sysMemfdCreate, args: ['str', 'hex'], status: 'partial', note: 'no file seals (F_ADD_SEALS); MAP_SHARED pages reach read(2) only at msync or munmap, as for files' },
+];
