@@ -30,6 +30,7 @@ const CASES: Case[] = [
   { name: 'sse-align' },
   { name: 'mmx' },
   { name: 'proc-creds' }, // runs as root, as CI does
+  { name: 'proc-jobs' },
   { name: 'poll-pipes' },
   { name: 'poll-epoll' },
   { name: 'poll-signals' },

@@ -20,7 +20,7 @@ const ERRNO_TEXT: Record<number, string> = { 13: 'Permission denied', 21: 'Is a 
 import {
   deliverSignals, forceSignal, SIGSEGV, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
   ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
-  CLD_EXITED, CLD_KILLED, CLD_DUMPED,
+  CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP, STOPPING,
 } from './signal.js';
 import { execve, ExecError } from './exec.js';
 import type { FileImage } from '../elf/elf.js';
@@ -179,6 +179,14 @@ export class Kernel {
     if (t.state.kind === 'exited') return;
     const sig = info.signo;
     const act = t.proc.sigactions[sig];
+    // SIGCONT resumes a stopped process whatever its disposition, and cancels pending stops;
+    // a stop signal cancels a pending SIGCONT
+    if (sig === SIGCONT) {
+      for (const x of t.proc.threads) x.pending = x.pending.filter((p) => !STOPPING.has(p.signo));
+      this.continueProcess(t.proc);
+    } else if (STOPPING.has(sig)) {
+      for (const x of t.proc.threads) x.pending = x.pending.filter((p) => p.signo !== SIGCONT);
+    }
     if (sig === SIGKILL) {
       // Not at once: as on Linux, the target dies when it next runs (a kill(2)
       // returns before the victim is a zombie; shells' wait/SIGCHLD order relies on it).
@@ -209,7 +217,10 @@ export class Kernel {
     const def = SYSCALLS.get(t.blockedNr);
     const info = t.pending.find((p) => (t.sigmask & sigbit(p.signo)) === 0n);
     const act = info ? t.proc.sigactions[info.signo] : undefined;
-    const restart = def?.restart !== 'never' && act !== undefined && act.handler > SIG_IGN && (act.flags & SA_RESTART) !== 0;
+    // no handler will run (a stop, a default-ignored signal): the call just goes on;
+    // a handler: EINTR, or a restart under SA_RESTART for calls that allow it
+    const handled = act !== undefined && act.handler > SIG_IGN;
+    const restart = !handled || (def?.restart !== 'never' && (act.flags & SA_RESTART) !== 0);
     if (!restart) {
       t.restart = saved;
       def?.interrupted?.(t, this.args, this);
@@ -220,6 +231,32 @@ export class Kernel {
     }
     if (t.savedMask !== undefined && !info) { t.sigmask = t.savedMask; t.savedMask = undefined; }
     deliverSignals(this, t);
+  }
+
+  // --- job control -----------------------------------------------------------------
+  // A stop signal's default action: every thread of the process stops.
+  stopProcess(p: Process, sig: number): void {
+    if (!p.alive || p.stopped) return;
+    p.stopped = true;
+    p.stopSignal = sig;
+    p.unreportedStop = true;
+    p.unreportedContinue = false;
+    this.notifyParent(p, CLD_STOPPED, sig);
+  }
+  continueProcess(p: Process): void {
+    if (!p.alive || !p.stopped) return;
+    p.stopped = false;
+    p.unreportedStop = false;
+    p.unreportedContinue = true;
+    this.notifyParent(p, CLD_CONTINUED, SIGCONT);
+    this.kick();
+  }
+  private notifyParent(p: Process, code: number, sig: number): void {
+    const parent = p.parent;
+    if (!parent?.alive) return;
+    const act = parent.sigactions[SIGCHLD];
+    if (!(act.flags & SA_NOCLDSTOP)) this.signalProcess(parent, { signo: SIGCHLD, code, pid: p.pid, uid: p.creds.uid, status: sig });
+    parent.childEvents.notify();
   }
 
   // --- exit ------------------------------------------------------------------------
@@ -344,7 +381,7 @@ export class Kernel {
       let keep: Task | undefined;
       let left = 0, calls = 0;
       while (this.tasks.length > 0) {
-        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable');
+        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable' && (!t.proc.stopped || t.pending.some((p) => p.signo === SIGKILL)));
         if (runnable.length === 0) {
           keep = undefined;
           await new Promise<void>((resolve) => { this.wake = resolve; });

@@ -19,7 +19,7 @@ export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CL
 const CORE_DUMP = new Set([SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS]);
 export const DEFAULT_IGNORED = new Set([SIGCHLD, SIGURG, SIGWINCH, SIGCONT]);
 const IGNORED = DEFAULT_IGNORED;
-const STOPPING = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
+export const STOPPING = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
 
 export const sigbit = (sig: number) => 1n << BigInt(sig - 1);
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
@@ -53,7 +53,7 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
       if (IGNORED.has(sig)) continue;
-      if (STOPPING.has(sig)) continue; // job control arrives with the process issue
+      if (STOPPING.has(sig)) { k.stopProcess(t.proc, sig); return true; }
       k.killProcess(t.proc, sig | (CORE_DUMP.has(sig) ? 0x80 : 0));
       return false;
     }

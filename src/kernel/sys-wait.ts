@@ -4,7 +4,7 @@ import type { Kernel } from './kernel.js';
 import type { Process, Task } from './task.js';
 import { Blocked } from './blocked.js';
 import { ECHILD, EFAULT, EINVAL } from './errno.js';
-import { CLD_DUMPED, CLD_EXITED, CLD_KILLED } from './signal.js';
+import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED } from './signal.js';
 
 const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
@@ -12,10 +12,13 @@ const P_ALL = 0, P_PID = 1, P_PGID = 2;
 
 type Match = (c: Process) => boolean;
 
-// Children of the caller's process that `match`; a zombie among them, if any.
-function findChild(t: Task, match: Match): { any: boolean; zombie?: Process } {
+// Children of the caller's process that `match`; one with something to report, if any:
+// it ended, or (when asked for) it stopped or continued since the last report.
+function findChild(t: Task, match: Match, options: number): { any: boolean; zombie?: Process; changed?: Process } {
   const kids = t.proc.children.filter(match);
-  return { any: kids.length > 0, zombie: kids.find((c) => c.waitStatus !== undefined) };
+  const zombie = options & WEXITED ? kids.find((c) => c.waitStatus !== undefined) : undefined;
+  const changed = kids.find((c) => c.alive && ((options & WUNTRACED && c.unreportedStop) || (options & WCONTINUED && c.unreportedContinue)));
+  return { any: kids.length > 0, zombie, changed };
 }
 
 function matcher(t: Task, pid: number, options: number): Match {
@@ -31,8 +34,19 @@ function matcher(t: Task, pid: number, options: number): Match {
 const sysWait4: Handler = (t, a, k) => {
   const pid = a.i(0), statusAddr = a.u(1), options = a.i(2), rusage = a.u(3);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
-  const { any, zombie } = findChild(t, matcher(t, pid, options));
+  const { any, zombie, changed } = findChild(t, matcher(t, pid, options), options | WEXITED) // wait4 always reports ended children;
   if (!any) return -ECHILD;
+  if (!zombie && changed) {
+    // stopped: (signal << 8) | 0x7f; continued: 0xffff
+    const status = changed.unreportedStop ? (changed.stopSignal << 8) | 0x7f : 0xffff;
+    changed.unreportedStop = changed.unreportedContinue = false;
+    if (statusAddr) {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, status, true);
+      if (!t.proc.mm.write(statusAddr, b)) return -EFAULT;
+    }
+    return changed.pid;
+  }
   if (!zombie) return options & WNOHANG ? 0 : new Blocked(t.proc.childEvents.wait());
   if (statusAddr) {
     const b = new Uint8Array(4);
@@ -53,9 +67,24 @@ const sysWaitid: Handler = (t, a, k) => {
   else if (idtype === P_PID) { if (id <= 0) return -EINVAL; pid = id; }
   else if (idtype === P_PGID) pid = id === 0 ? 0 : -id;
   else return -EINVAL;
-  const { any, zombie } = findChild(t, matcher(t, pid, options));
+  const { any, zombie, changed } = findChild(t, matcher(t, pid, options), options);
   if (!any) return -ECHILD;
-  if (!zombie || !(options & WEXITED)) {
+  if (!zombie && changed) {
+    const stop = changed.unreportedStop;
+    if (!(options & WNOWAIT)) changed.unreportedStop = changed.unreportedContinue = false;
+    if (infop) {
+      const b = new Uint8Array(128);
+      const dv = new DataView(b.buffer);
+      dv.setInt32(0, 17, true);
+      dv.setInt32(8, stop ? CLD_STOPPED : CLD_CONTINUED, true);
+      dv.setInt32(16, changed.pid, true);
+      dv.setInt32(20, changed.creds.uid, true);
+      dv.setInt32(24, stop ? changed.stopSignal : 18, true);
+      if (!t.proc.mm.write(infop, b)) return -EFAULT;
+    }
+    return 0;
+  }
+  if (!zombie) {
     if (options & WNOHANG) {
       if (infop && !t.proc.mm.write(infop, new Uint8Array(128))) return -EFAULT;
       return 0;
@@ -79,6 +108,6 @@ const sysWaitid: Handler = (t, a, k) => {
 };
 
 export const waitSyscalls: SyscallDef[] = [
-  { nr: 61, name: 'wait4', handler: sysWait4, args: ['int', 'ptr', 'hex', 'ptr'], status: 'partial', note: 'stopped and continued children are not reported yet (no job control); rusage is zero' },
-  { nr: 247, name: 'waitid', handler: sysWaitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], status: 'partial', note: 'exited children only' },
+  { nr: 61, name: 'wait4', handler: sysWait4, args: ['int', 'ptr', 'hex', 'ptr'], status: 'partial', note: 'rusage is zero' },
+  { nr: 247, name: 'waitid', handler: sysWaitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], status: 'implemented' },
 ];

@@ -39,6 +39,11 @@ export class Process {
   waitStatus?: number;
   // Woken when a child changes state (wait4).
   readonly childEvents = new WaitQueue();
+  // Job control: stopped by SIGSTOP/SIGTSTP/…; a stop or continue not yet reported by wait.
+  stopped = false;
+  stopSignal = 0;
+  unreportedStop = false;
+  unreportedContinue = false;
   // A vfork parent waits for this to settle (exec or exit).
   vforkRelease?: () => void;
   rlimits = new Map<number, [bigint, bigint]>();
