@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { debianSkipReason, getDebianRoot, ROOT_C_PROGRAMS, type DebianRoot } from './lib/debian-root.js';
 import { repoRoot, xosCli, xosTimeoutMs } from './lib/root.js';
 import { assertSameRun, type RunResult } from './lib/run.js';
+import assert from 'node:assert/strict';
 
 const GUEST_ENV: Record<string, string> = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -64,8 +65,8 @@ function runChroot(root: string, argv: string[], stdin?: string): Promise<RunRes
   return collect(`chroot ${argv.join(' ')}`, '/usr/sbin/chroot', [root, ...argv], GUEST_ENV, stdin, NATIVE_TIMEOUT_MS);
 }
 
-function runXosRoot(root: string, argv: string[], stdin?: string): Promise<RunResult> {
-  const args = [xosCli, 'run', '--root', root, '--cwd', '/'];
+function runXosRoot(root: string, argv: string[], stdin?: string, image?: string): Promise<RunResult> {
+  const args = [xosCli, 'run', ...(image ? ['--image', image] : ['--root', root]), '--cwd', '/'];
   for (const [k, v] of Object.entries(GUEST_ENV)) args.push('--env', `${k}=${v}`);
   args.push(...argv);
   // The guest gets xos's environment plus --env: give xos exactly the guest's,
@@ -242,5 +243,36 @@ describe('Debian bookworm root: dpkg -i', { skip }, () => {
     }
     const xos = await runXosRoot(root.dir, check);
     assertSameRun(native, xos, 'hello installed by dpkg -i under xos');
+  });
+});
+
+// The same root exported as a tar and booted with --image (read lazily, an
+// overlay on top) must behave as with --root.
+describe('Debian bookworm root as an image tar', { skip }, () => {
+  let tar = '';
+  before(async () => {
+    root ??= await getDebianRoot();
+    tar = join(root.dir, '..', 'root-image.tar');
+    const r = await collect('tar', 'tar', ['-C', root.dir, '-cf', tar, '--exclude=./usr/share/doc', '--exclude=./usr/share/man',
+      '--exclude=./usr/share/locale', '--exclude=./var/cache/apt', '--exclude=./proc', '.'], process.env as Record<string, string>, undefined, 120_000);
+    if (r.status !== 0) throw new Error(`tar of the root failed: ${r.stderr}`);
+  });
+  const cases: [string, string[]][] = [
+    ['bash script', ['/bin/bash', '-c', 'f() { echo "f $1"; }; for i in 1 2 3; do f $i; done; a=(x y z); echo ${#a[@]} ${a[1]}; echo $(( 6 * 7 ))']],
+    ['coreutils', ['/bin/sh', '-c', 'ls /usr/bin | sort | head -20; sha256sum /etc/debian_version; stat -c "%s %a %F" /etc/passwd /bin; id -u']],
+    ['python3', ['/usr/bin/python3', '-c', 'import json, hashlib; print(json.dumps({"k": [1, 2]}), hashlib.sha256(b"xos").hexdigest())']],
+  ];
+  for (const [name, argv] of cases) {
+    it(name, { skip: skipCase(name) }, async () => {
+      const native = await runChroot(root.dir, argv);
+      const xos = await runXosRoot(root.dir, argv, undefined, tar);
+      assertSameRun(native, xos, `${name} (--image)`);
+    });
+  }
+  it('writes go to the overlay, never to the image', async () => {
+    const before = readFileSync(tar);
+    const xos = await runXosRoot(root.dir, ['/bin/sh', '-c', 'echo changed > /etc/motd && cat /etc/motd && rm /etc/hostname && test ! -e /etc/hostname && echo removed'], undefined, tar);
+    assert.equal(xos.stdout.toString(), 'changed\nremoved\n', xos.stderr.toString());
+    assert.ok(readFileSync(tar).equals(before), 'the image tar is unchanged');
   });
 });
