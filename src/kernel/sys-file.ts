@@ -8,7 +8,7 @@ import { Blocked } from './blocked.js';
 import { release } from './fd-table.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import {
-  EBADF, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
+  EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
 } from './errno.js';
 import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
@@ -21,6 +21,7 @@ import {
 } from '../fs/vfs.js';
 import type { StatFs } from '../fs/backend.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
+import { PipeEnd } from '../fs/pipe.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
 const CHUNK = 1 << 20;
@@ -542,7 +543,8 @@ const sysIoctl: Handler = (t, a) => {
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
   F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36,
   F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025, F_DUPFD_CLOEXEC = 1030,
-  F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+  F_ADD_SEALS = 1033, F_GET_SEALS = 1034, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+const PIPE_MAX_SIZE = 1048576; // /proc/sys/fs/pipe-max-size
 const F_UNLCK = 2, F_RDLCK = 0, F_WRLCK = 1;
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
 
@@ -595,6 +597,19 @@ const sysFcntl: Handler = (t, a) => {
     case F_GETLEASE: return F_UNLCK;
     case F_SETLEASE: return -EINVAL;
     case F_ADD_SEALS: case F_GET_SEALS: return -EINVAL;
+    case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -EBADF;
+    case F_SETPIPE_SZ: {
+      if (!(f instanceof PipeEnd)) return -EBADF;
+      const want = a.u(2);
+      if (want > PIPE_MAX_SIZE && t.proc.creds.euid !== 0) return -EPERM;
+      if (want > 0x80000000) return -EINVAL;
+      let size = 4096;
+      while (size < want) size *= 2; // a power of two pages, as Linux rounds it
+      if (size < f.pipe.size) return -EBUSY;
+      f.pipe.capacity = size;
+      f.pipe.notify();
+      return size;
+    }
   }
   return -EINVAL;
 };

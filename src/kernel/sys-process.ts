@@ -1,7 +1,7 @@
 // Process and system-information syscalls: exit, ids, arch_prctl, execve, wait4, rlimits, uname, sysinfo, …
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
-import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG } from './errno.js';
+import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from './errno.js';
 import { execve } from './exec.js';
 import { pathFromBytes } from '../fs/vfs.js';
 import type { Task } from './task.js';
@@ -94,6 +94,28 @@ function readPtrArray(t: Task, addr: number): Uint8Array[] | number {
     out.push(s);
   }
 }
+// execveat(2): a path relative to dirfd, or (AT_EMPTY_PATH) the file dirfd refers to, by its path.
+const AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW_ = 0x100, AT_FDCWD_ = -100;
+const sysExecveat: Handler = (t, a, k) => {
+  const dirfd = a.i(0), flags = a.i(4);
+  if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW_)) return -EINVAL;
+  const raw = t.proc.mm.readCString(a.u(1));
+  if (!raw) return -EFAULT;
+  let path = pathFromBytes(raw);
+  if (!path.startsWith('/') && dirfd !== AT_FDCWD_) {
+    const f = t.proc.files.get(dirfd);
+    if (!f) return -EBADF;
+    if (path === '') { if (!(flags & AT_EMPTY_PATH)) return -ENOENT; path = f.path; }
+    else path = `${f.path}/${path}`;
+  }
+  if (path === '') return -ENOENT;
+  const argv = readPtrArray(t, a.u(2));
+  if (typeof argv === 'number') return argv;
+  const envp = readPtrArray(t, a.u(3));
+  if (typeof envp === 'number') return envp;
+  const r = execve(k, t, path, argv, envp);
+  return r < 0 ? r : NO_RESULT;
+};
 const sysExecve: Handler = (t, a, k) => {
   const path = t.proc.mm.readCString(a.u(0));
   if (!path) return -EFAULT;
@@ -230,6 +252,7 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 218, name: 'set_tid_address', handler: sysSetTidAddress, args: ['ptr'], status: 'implemented' },
   { nr: 334, name: 'rseq', handler: sysRseq, args: ['ptr', 'uint', 'int', 'hex'], status: 'implemented', note: 'ENOSYS: restartable sequences are not offered (libc falls back)' },
   { nr: 158, name: 'arch_prctl', handler: sysArchPrctl, args: ['hex', 'ptr'], status: 'implemented' },
+  { nr: 322, name: 'execveat', handler: sysExecveat, args: ['dirfd', 'path', 'ptr', 'ptr', 'hex'], status: 'partial', note: 'AT_EMPTY_PATH runs the file by its path (not an unlinked one)' },
   { nr: 59, name: 'execve', handler: sysExecve, args: ['path', 'ptr', 'ptr'], status: 'partial', note: 'static executables and #! scripts' },
   { nr: 302, name: 'prlimit64', handler: sysPrlimit64, args: ['int', 'int', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 97, name: 'getrlimit', handler: sysGetrlimit, args: ['int', 'ptr'], status: 'implemented' },
