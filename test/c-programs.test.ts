@@ -31,6 +31,7 @@ const CASES: Case[] = [
   { name: 'mmx' },
   { name: 'proc-creds' }, // runs as root, as CI does
   { name: 'proc-jobs' },
+  { name: 'proc-execveat' },
   { name: 'poll-pipes' },
   { name: 'poll-epoll' },
   { name: 'poll-signals' },

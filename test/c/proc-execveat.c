@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
   if (argc > 1) { printf("child %s\n", argv[1]); return 0; }
   int d = open("/proc/self", O_RDONLY | O_DIRECTORY);
   pid_t p = fork();
