@@ -253,7 +253,7 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 334, name: 'rseq', handler: sysRseq, args: ['ptr', 'uint', 'int', 'hex'], status: 'implemented', note: 'ENOSYS: restartable sequences are not offered (libc falls back)' },
   { nr: 158, name: 'arch_prctl', handler: sysArchPrctl, args: ['hex', 'ptr'], status: 'implemented' },
   { nr: 322, name: 'execveat', handler: sysExecveat, args: ['dirfd', 'path', 'ptr', 'ptr', 'hex'], status: 'partial', note: 'AT_EMPTY_PATH runs the file by its path (not an unlinked one)' },
-  { nr: 59, name: 'execve', handler: sysExecve, args: ['path', 'ptr', 'ptr'], status: 'partial', note: 'static executables and #! scripts' },
+  { nr: 59, name: 'execve', handler: sysExecve, args: ['path', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 302, name: 'prlimit64', handler: sysPrlimit64, args: ['int', 'int', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 97, name: 'getrlimit', handler: sysGetrlimit, args: ['int', 'ptr'], status: 'implemented' },
   { nr: 160, name: 'setrlimit', handler: sysSetrlimit, args: ['int', 'ptr'], status: 'implemented' },
