@@ -1,4 +1,4 @@
-/* Job control: SIGSTOP/SIGTSTP stop a child, SIGCONT resumes it; the parent
+/* Job control: SIGSTOP stops a child, SIGCONT resumes it; the parent
  * sees both through waitpid (WUNTRACED, WCONTINUED), waitid and SIGCHLD. */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -37,7 +37,7 @@ int main(void) {
   w = waitpid(c, &st, WCONTINUED);
   printf("continued: %d\n", w == c && WIFCONTINUED(st));
   usleep(100000);
-  kill(c, SIGTSTP);
+  kill(c, SIGSTOP); /* (SIGTSTP would be discarded if the runner leaves our group orphaned) */
   siginfo_t si;
   memset(&si, 0, sizeof si);
   waitid(P_PID, c, &si, WSTOPPED);
