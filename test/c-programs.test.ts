@@ -32,6 +32,7 @@ const CASES: Case[] = [
   { name: 'proc-creds' }, // runs as root, as CI does
   { name: 'proc-jobs' },
   { name: 'proc-execveat' },
+  { name: 'proc-sched' },
   { name: 'poll-pipes' },
   { name: 'poll-epoll' },
   { name: 'poll-signals' },
