@@ -13,7 +13,7 @@ import { rd8, rd16, rd32, rd64, wr8, wr16, wr32, wr64, probeR, probeW } from '..
 import { S_MXCSR, EXIT_GP } from '../generated/layout';
 import { xmm, mxRaise, mxcsrRC, MX_IE, MX_PE } from './sse';
 import { pintV } from './sse-int';
-import { op32, op64, F_ADD, F_MUL, F_SUB, F_DIV, F_MIN, F_MAX, F_SQRT, F_RCP } from './sse-fp';
+import { op32, op64, fpsV, fpdV, F_ADD, F_MUL, F_SUB, F_DIV, F_MIN, F_MAX, F_SQRT, F_RCP } from './sse-fp';
 
 // --- record fields of VEX forms (decode.ts) ---------------------------------------
 // @ts-ignore: decorator
@@ -104,62 +104,7 @@ export const K_VPERMILPS: u32 = 170, K_VPERMILPD: u32 = 171, K_VPERMILPSI: u32 =
 let gLane: u32 = 0; // lane being computed (0 low, 1 high): some immediates differ per lane
 let gMask: usize = 0; // BLENDV mask register (XMM0 or VEX is4)
 
-// @ts-ignore: decorator
-@inline function mxPlain(): bool { return (load<u32>(S_MXCSR) & 0xE040) == 0; }
 
-function fpsV(op: u32, a: v128, b: v128): v128 {
-  if (mxPlain() && op < F_RCP) {
-    let v: v128;
-    let ok = true;
-    switch (op) {
-      case F_ADD: v = f32x4.add(a, b); break;
-      case F_MUL: v = f32x4.mul(a, b); break;
-      case F_SUB: v = f32x4.sub(a, b); break;
-      case F_DIV: v = f32x4.div(a, b); ok = !v128.any_true(f32x4.eq(b, f32x4.splat(0))); break;
-      case F_MIN:
-        v = v128.bitselect(a, b, f32x4.lt(a, b));
-        ok = !v128.any_true(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
-        break;
-      case F_MAX:
-        v = v128.bitselect(a, b, f32x4.gt(a, b));
-        ok = !v128.any_true(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
-        break;
-      default: v = f32x4.sqrt(b); break;
-    }
-    if (ok && !v128.any_true(f32x4.ne(v, v))) return v;
-  }
-  v128.store(LA, a);
-  v128.store(LB, b);
-  for (let i: u32 = 0; i < 16; i += 4) store<u32>(LR + i, op32(op, load<u32>(LA + i), load<u32>(LB + i)));
-  return v128.load(LR);
-}
-function fpdV(op: u32, a: v128, b: v128): v128 {
-  if (mxPlain()) {
-    let v: v128;
-    let ok = true;
-    switch (op) {
-      case F_ADD: v = f64x2.add(a, b); break;
-      case F_MUL: v = f64x2.mul(a, b); break;
-      case F_SUB: v = f64x2.sub(a, b); break;
-      case F_DIV: v = f64x2.div(a, b); ok = !v128.any_true(f64x2.eq(b, f64x2.splat(0))); break;
-      case F_MIN:
-        v = v128.bitselect(a, b, f64x2.lt(a, b));
-        ok = !v128.any_true(v128.or(f64x2.ne(a, a), f64x2.ne(b, b)));
-        break;
-      case F_MAX:
-        v = v128.bitselect(a, b, f64x2.gt(a, b));
-        ok = !v128.any_true(v128.or(f64x2.ne(a, a), f64x2.ne(b, b)));
-        break;
-      default: v = f64x2.sqrt(b); break;
-    }
-    if (ok && !v128.any_true(f64x2.ne(v, v))) return v;
-  }
-  v128.store(LA, a);
-  v128.store(LB, b);
-  store<u64>(LR, op64(op, load<u64>(LA), load<u64>(LB)));
-  store<u64>(LR + 8, op64(op, load<u64>(LA + 8), load<u64>(LB + 8)));
-  return v128.load(LR);
-}
 
 // --- compares with the 32 AVX predicates (0..7 are the SSE ones) ---------------------
 // @ts-ignore: decorator

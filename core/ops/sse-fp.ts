@@ -189,61 +189,14 @@ export function h_fp_ps(d: usize, op: u32): void {
   const b = readW128(d);
   if (stopped()) return;
   const r = xmm(dReg(d));
-  const a = v128.load(r);
-  if (mxPlain() && op < F_RCP) {
-    let v: v128;
-    let ok = true;
-    switch (op) {
-      case F_ADD: v = f32x4.add(a, b); break;
-      case F_MUL: v = f32x4.mul(a, b); break;
-      case F_SUB: v = f32x4.sub(a, b); break;
-      case F_DIV: v = f32x4.div(a, b); ok = !v128.any_true(f32x4.eq(b, f32x4.splat(0))); break;
-      case F_MIN:
-        v = v128.bitselect(a, b, f32x4.lt(a, b));
-        ok = !v128.any_true(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
-        break;
-      case F_MAX:
-        v = v128.bitselect(a, b, f32x4.gt(a, b));
-        ok = !v128.any_true(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
-        break;
-      default: v = f32x4.sqrt(b); break;
-    }
-    if (ok && !v128.any_true(f32x4.ne(v, v))) { v128.store(r, v); return; }
-  }
-  v128.store(tmpA, a);
-  v128.store(tmpB, b);
-  for (let i: u32 = 0; i < 16; i += 4) store<u32>(r + i, op32(op, load<u32>(tmpA + i), load<u32>(tmpB + i)));
+  v128.store(r, fpsV(op, v128.load(r), b));
 }
 // ADDPD MULPD SUBPD DIVPD MINPD MAXPD SQRTPD
 export function h_fp_pd(d: usize, op: u32): void {
   const b = readW128(d);
   if (stopped()) return;
   const r = xmm(dReg(d));
-  const a = v128.load(r);
-  if (mxPlain()) {
-    let v: v128;
-    let ok = true;
-    switch (op) {
-      case F_ADD: v = f64x2.add(a, b); break;
-      case F_MUL: v = f64x2.mul(a, b); break;
-      case F_SUB: v = f64x2.sub(a, b); break;
-      case F_DIV: v = f64x2.div(a, b); ok = !v128.any_true(f64x2.eq(b, f64x2.splat(0))); break;
-      case F_MIN:
-        v = v128.bitselect(a, b, f64x2.lt(a, b));
-        ok = !v128.any_true(v128.or(f64x2.ne(a, a), f64x2.ne(b, b)));
-        break;
-      case F_MAX:
-        v = v128.bitselect(a, b, f64x2.gt(a, b));
-        ok = !v128.any_true(v128.or(f64x2.ne(a, a), f64x2.ne(b, b)));
-        break;
-      default: v = f64x2.sqrt(b); break;
-    }
-    if (ok && !v128.any_true(f64x2.ne(v, v))) { v128.store(r, v); return; }
-  }
-  v128.store(tmpA, a);
-  v128.store(tmpB, b);
-  store<u64>(r, op64(op, load<u64>(tmpA), load<u64>(tmpB)));
-  store<u64>(r + 8, op64(op, load<u64>(tmpA + 8), load<u64>(tmpB + 8)));
+  v128.store(r, fpdV(op, v128.load(r), b));
 }
 // ADDSS ... on the low element; the rest of the destination is kept.
 export function h_fp_ss(d: usize, op: u32): void {
@@ -534,4 +487,60 @@ export function h_cvtpd2dq(d: usize, trunc: u32): void {
   store<u32>(r, lo);
   store<u32>(r, hi, 4);
   store<u64>(r, 0, 8);
+}
+
+// Packed single/double arithmetic: wasm SIMD when MXCSR is plain and no lane is NaN, else lane by lane.
+const vTmpA = memory.data(16, 16), vTmpB = memory.data(16, 16), vTmpR = memory.data(16, 16);
+export function fpsV(op: u32, a: v128, b: v128): v128 {
+  if (mxPlain() && op < F_RCP) {
+    let v: v128;
+    let ok = true;
+    switch (op) {
+      case F_ADD: v = f32x4.add(a, b); break;
+      case F_MUL: v = f32x4.mul(a, b); break;
+      case F_SUB: v = f32x4.sub(a, b); break;
+      case F_DIV: v = f32x4.div(a, b); ok = !v128.any_true(f32x4.eq(b, f32x4.splat(0))); break;
+      case F_MIN:
+        v = v128.bitselect(a, b, f32x4.lt(a, b));
+        ok = !v128.any_true(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
+        break;
+      case F_MAX:
+        v = v128.bitselect(a, b, f32x4.gt(a, b));
+        ok = !v128.any_true(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
+        break;
+      default: v = f32x4.sqrt(b); break;
+    }
+    if (ok && !v128.any_true(f32x4.ne(v, v))) return v;
+  }
+  v128.store(vTmpA, a);
+  v128.store(vTmpB, b);
+  for (let i: u32 = 0; i < 16; i += 4) store<u32>(vTmpR + i, op32(op, load<u32>(vTmpA + i), load<u32>(vTmpB + i)));
+  return v128.load(vTmpR);
+}
+export function fpdV(op: u32, a: v128, b: v128): v128 {
+  if (mxPlain()) {
+    let v: v128;
+    let ok = true;
+    switch (op) {
+      case F_ADD: v = f64x2.add(a, b); break;
+      case F_MUL: v = f64x2.mul(a, b); break;
+      case F_SUB: v = f64x2.sub(a, b); break;
+      case F_DIV: v = f64x2.div(a, b); ok = !v128.any_true(f64x2.eq(b, f64x2.splat(0))); break;
+      case F_MIN:
+        v = v128.bitselect(a, b, f64x2.lt(a, b));
+        ok = !v128.any_true(v128.or(f64x2.ne(a, a), f64x2.ne(b, b)));
+        break;
+      case F_MAX:
+        v = v128.bitselect(a, b, f64x2.gt(a, b));
+        ok = !v128.any_true(v128.or(f64x2.ne(a, a), f64x2.ne(b, b)));
+        break;
+      default: v = f64x2.sqrt(b); break;
+    }
+    if (ok && !v128.any_true(f64x2.ne(v, v))) return v;
+  }
+  v128.store(vTmpA, a);
+  v128.store(vTmpB, b);
+  store<u64>(vTmpR, op64(op, load<u64>(vTmpA), load<u64>(vTmpB)));
+  store<u64>(vTmpR + 8, op64(op, load<u64>(vTmpA + 8), load<u64>(vTmpB + 8)));
+  return v128.load(vTmpR);
 }
