@@ -44,9 +44,9 @@ export function alu(k: u32, osz: u32, a: u64, b: u64): u64 {
   }
 }
 
-export function h_alu_EG(d: usize, k: u32): void {
-  const osz = dOsz(d);
-  const b = getReg(dReg(d), osz);
+// op E, b: a read-modify-write of the ModRM operand (CMP only reads).
+// @ts-ignore: decorator
+@inline function aluE(d: usize, k: u32, osz: u32, b: u64): void {
   if (dIsMem(d)) {
     const addr = ea(d);
     const a = rdN(addr, osz);
@@ -58,6 +58,10 @@ export function h_alu_EG(d: usize, k: u32): void {
     const r = alu(k, osz, getReg(rm, osz), b);
     if (k != 7) setReg(rm, osz, r);
   }
+}
+export function h_alu_EG(d: usize, k: u32): void {
+  const osz = dOsz(d);
+  aluE(d, k, osz, getReg(dReg(d), osz));
 }
 export function h_alu_GE(d: usize, k: u32): void {
   const osz = dOsz(d);
@@ -73,18 +77,7 @@ export function h_alu_AI(d: usize, k: u32): void {
 }
 export function h_alu_EI(d: usize, k: u32): void {
   const osz = dOsz(d);
-  const b = dImm(d) & sizeMask(osz);
-  if (dIsMem(d)) {
-    const addr = ea(d);
-    const a = rdN(addr, osz);
-    if (stopped()) return;
-    const r = alu(k, osz, a, b);
-    if (k != 7) wrN(addr, osz, r);
-  } else {
-    const rm = <u32>load<u8>(d, 5);
-    const r = alu(k, osz, getReg(rm, osz), b);
-    if (k != 7) setReg(rm, osz, r);
-  }
+  aluE(d, k, osz, dImm(d) & sizeMask(osz));
 }
 export function h_test_EG(d: usize): void {
   const osz = dOsz(d);
