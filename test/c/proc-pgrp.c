@@ -36,19 +36,26 @@ static void on_pipe(int s) { (void)s; got_pipe++; }
 
 /* A child writes into a pipe whose read end is closed; mode 0 default, 1 ignored, 2 handled. */
 static void sigpipe_case(int mode) {
-    int fd[2];
+    int fd[2], go[2];
     pipe(fd);
+    pipe(go);
     pid_t p = fork();
     if (p == 0) {
         close(fd[0]);
+        close(go[1]);
         if (mode == 1) signal(SIGPIPE, SIG_IGN);
         if (mode == 2) signal(SIGPIPE, on_pipe);
+        char c;
+        read(go[0], &c, 1); /* wait until the parent has closed its read end too */
         errno = 0;
         ssize_t n = write(fd[1], "x", 1);
         _exit(n < 0 && errno == EPIPE ? 10 + got_pipe : 1);
     }
     close(fd[0]);
     close(fd[1]);
+    close(go[0]);
+    write(go[1], "g", 1);
+    close(go[1]);
     int st;
     waitpid(p, &st, 0);
     say("sigpipe %s: status %d", mode == 0 ? "default" : mode == 1 ? "ignored" : "handled", shell_status(st));
