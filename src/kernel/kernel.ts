@@ -393,7 +393,9 @@ export class Kernel {
         keep = undefined;
         this.switchTo(t);
         if (t.interrupted) this.finishInterrupted(t);
-        else if (t.pending.length && !t.killableOnly) deliverSignals(this, t); // a vfork parent: after vfork returns
+        // signals wait while a vfork parent waits, and while a woken task has not yet re-run its
+        // syscall (a handler's own syscalls would otherwise lose the call's state in t.restart)
+        else if (t.pending.length && !t.killableOnly && !t.woken) deliverSignals(this, t);
         if (t.state.kind !== 'runnable' || this.current !== t) continue;
         const before = this.core.icount;
         this.endSlice = false;
@@ -419,6 +421,7 @@ export class Kernel {
     const c = this.core;
     const exit = c.run(budget);
     if (t.state.kind === 'exited') return;
+    if (exit !== Exit.Syscall) t.woken = false; // it did not get to re-run its syscall (a fault): signals go now
     switch (exit) {
       case Exit.Budget: break;
       case Exit.Syscall: this.syscall(t); break;
@@ -441,7 +444,7 @@ export class Kernel {
         break;
       default: forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPN, addr: c.rip });
     }
-    if (t.state.kind === 'runnable' && t.pending.length) deliverSignals(this, t);
+    if (t.state.kind === 'runnable' && t.pending.length && !t.interrupted && !t.woken) deliverSignals(this, t);
   }
 
   private reportUndefined(t: Task): void {
@@ -462,6 +465,7 @@ export class Kernel {
     const nr = c.regNum(0);
     const def = SYSCALLS.get(nr);
     this.syscallCount++;
+    t.woken = false;
     const a = this.args;
     if (!def?.handler) {
       const name = def?.name ?? `syscall_${nr}`;
@@ -483,7 +487,14 @@ export class Kernel {
       if (this.strace) this.traceLine(t, `${call} = ? <blocked>`);
       const state = { kind: 'blocked' as const, until: r.until, nr };
       t.state = state;
-      const resume = () => { if (t.state === state) t.state = { kind: 'runnable' }; this.kick(); };
+      // a signal that came while the task was woken but not yet re-run interrupts it now
+      if (t.pending.some((p) => (t.sigmask & sigbit(p.signo)) === 0n) && !t.killableOnly) {
+        t.interrupted = true;
+        t.blockedNr = nr;
+        t.state = { kind: 'runnable' };
+        return;
+      }
+      const resume = () => { if (t.state === state) { t.state = { kind: 'runnable' }; t.woken = true; } this.kick(); };
       r.until.then(resume, resume);
       return;
     }

@@ -80,6 +80,8 @@ export class Task {
   restart?: unknown;
   // A signal arrived while blocked: the syscall ends with EINTR or restarts.
   interrupted = false;
+  // Woken from a blocking syscall that has not run again yet.
+  woken = false;
   blockedNr = 0; // the syscall that was interrupted
   // A vfork parent waiting for its child's exec or exit: only SIGKILL interrupts
   // it; other signals stay pending until vfork has returned (Linux: killable wait).
