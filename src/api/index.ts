@@ -10,7 +10,7 @@
 //   m.fs.readFile('/work/out.txt', 'utf8');        // 'HELLO'
 //   writeFileSync('layer.tar', m.commitImage());   // what the programs changed, as an OCI layer
 import { Kernel, ExecError } from '../kernel/kernel.js';
-import { createNodeHost, loadCoreModule, captureOutput, bytesInput, fdOutput, processInput } from '../host/node/index.js';
+import { createNodeHost, loadCoreModule, fdOutput, processInput } from '../host/node/index.js';
 import { openHostImage } from '../host/node/image-files.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend } from '../fs/backend.js';
@@ -19,7 +19,7 @@ import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
 import {
-  concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult,
+  bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
 
 export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig };

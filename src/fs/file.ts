@@ -3,7 +3,7 @@
 import type { MappedFile } from '../mm/address-space.js';
 import type { Blocked } from '../kernel/blocked.js';
 import type { FsBackend } from './backend.js';
-import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE } from '../kernel/errno.js';
+import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO } from '../kernel/errno.js';
 
 export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
   O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000,
@@ -15,6 +15,25 @@ export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG
   S_IFBLK = 0o60000, S_IFDIR = 0o40000, S_IFCHR = 0o20000, S_IFIFO = 0o10000;
 export const DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8, DT_LNK = 10, DT_SOCK = 12;
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+
+// lseek's new position for a file of `size` at `pos`; `dataOrHole(at, hole)` finds the next
+// data or hole for SEEK_DATA/SEEK_HOLE (or -errno). -errno when the position would be bad.
+export function seekTo(pos: number, size: number, offset: number, whence: number, dataOrHole: (at: number, hole: boolean) => number): number {
+  let to: number;
+  switch (whence) {
+    case SEEK_SET: to = offset; break;
+    case SEEK_CUR: to = pos + offset; break;
+    case SEEK_END: to = size + offset; break;
+    case SEEK_DATA: case SEEK_HOLE: {
+      if (offset < 0) return -ENXIO;
+      to = dataOrHole(offset, whence === SEEK_HOLE);
+      if (to < 0) return to;
+      break;
+    }
+    default: return -EINVAL;
+  }
+  return to < 0 || !Number.isFinite(to) ? -EINVAL : to;
+}
 
 export const dtFromMode = (mode: number): number => (mode & S_IFMT) >>> 12;
 export const isDir = (mode: number): boolean => (mode & S_IFMT) === S_IFDIR;

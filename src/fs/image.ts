@@ -14,8 +14,8 @@
 import type { MappedFile } from '../mm/address-space.js';
 import type { FsBackend, StatFs } from './backend.js';
 import {
-  FileDescription, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, SEEK_CUR, SEEK_DATA, SEEK_END,
-  SEEK_HOLE, SEEK_SET, dtFromMode, type Dirent, type Stat, type TimeSpec,
+  FileDescription, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, seekTo,
+  dtFromMode, type Dirent, type Stat, type TimeSpec,
 } from './file.js';
 import { EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EROFS } from '../kernel/errno.js';
 import { listTar, normalizeName, readAll, sliceSource, TarError, type ByteSource, type Segment, type TarEntry } from './tar.js';
@@ -259,22 +259,8 @@ class ImageFile extends FileDescription {
   }
   override write(): number { return -EROFS; }
   override seek(offset: number, whence: number): number {
-    let to: number;
-    switch (whence) {
-      case SEEK_SET: to = offset; break;
-      case SEEK_CUR: to = this.pos + offset; break;
-      case SEEK_END: to = this.n.size + offset; break;
-      case SEEK_DATA: case SEEK_HOLE: {
-        if (offset < 0) return -ENXIO;
-        const r = this.fs.seekData(this.n, offset, whence === SEEK_HOLE);
-        if (r < 0) return r;
-        to = r;
-        break;
-      }
-      default: return -EINVAL;
-    }
-    if (to < 0) return -EINVAL;
-    return (this.pos = to);
+    const to = seekTo(this.pos, this.n.size, offset, whence, (at, hole) => this.fs.seekData(this.n, at, hole));
+    return to < 0 ? to : (this.pos = to);
   }
   override stat(): Stat { return this.fs.stat(this.n); }
   override truncate(): number { return -EROFS; }

@@ -1,5 +1,5 @@
 // The Node.js host: clocks, entropy, stdio and host directories from node:*.
-import { readFileSync, writeSync, readSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { webcrypto } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -41,24 +41,6 @@ export function fdOutput(fd: number): HostOutput {
   };
 }
 
-export function captureOutput(chunks: Uint8Array[]): HostOutput {
-  return { isTTY: false, write: (data) => { chunks.push(data.slice()); } };
-}
-
-export function bytesInput(data: Uint8Array): HostInput {
-  let pos = 0;
-  return {
-    isTTY: false,
-    read(max) {
-      if (pos >= data.length) return 'eof';
-      const out = data.subarray(pos, pos + max);
-      pos += out.length;
-      return out;
-    },
-    wait: () => Promise.resolve(),
-  };
-}
-
 // The process's own stdin, read through the event loop so a guest waiting for input does not stall timers.
 export function processInput(): HostInput {
   const queue: Uint8Array[] = [];
@@ -95,7 +77,6 @@ export function processInput(): HostInput {
     },
   };
 }
-void readSync;
 
 export interface NodeHostOptions { stdin?: HostInput; stdout?: HostOutput; stderr?: HostOutput }
 
