@@ -20,6 +20,7 @@ const CASES: Case[] = [
   { name: 'floats' },
   { name: 'setjmp' },
   { name: 'mmap' },
+  { name: 'mmap-shared' }, // makes its own directory under /tmp with mkdtemp; shm_open in /dev/shm
   { name: 'signals' }, // exits with status 3 on purpose
   { name: 'clocks' },
   { name: 'files' }, // makes its own directory under /tmp with mkdtemp

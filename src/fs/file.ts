@@ -93,6 +93,14 @@ export abstract class FileDescription {
   release(): void {}
 }
 
+// A description's stat as the guest sees it: st_dev is the mount's device
+// (hostfs keeps the host's), so that st_dev:st_ino names one file.
+export function guestStat(f: FileDescription): Stat | number {
+  const s = f.stat();
+  if (typeof s === 'number' || !f.node || f.node.backend.type === 'hostfs') return s;
+  return { ...s, dev: f.node.dev };
+}
+
 // What ioctl handlers may touch of the calling task's memory.
 export interface GuestMemory {
   read(addr: number, len: number): Uint8Array | null;

@@ -11,13 +11,14 @@ import type { FsBackend, StatFs } from './backend.js';
 import {
   BufferFile, DirectoryFile, FileDescription, PathFile, isDir, isLink, isReg, type FileNode, type Stat, type TimeSpec,
   O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY,
-  S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK,
+  S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK, guestStat,
 } from './file.js';
 import {
   EACCES, EADDRINUSE, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EPERM,
   EROFS, EXDEV,
 } from '../kernel/errno.js';
 import { DevFs } from './devfs.js';
+import { Tmpfs } from './tmpfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
 import { StdioFile } from './stdio.js';
 
@@ -82,6 +83,7 @@ export class Vfs {
     this.host = opts.host;
     this.mount('/', opts.root);
     this.mount('/dev', new DevFs(opts.host));
+    this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777 }));
     this.mount('/proc', new ProcFs(() => this.caller, opts.proc, this));
   }
 
@@ -293,10 +295,7 @@ export class Vfs {
   fdStat(t: FsCaller, fd: number): Stat | number {
     const f = fd === AT_FDCWD ? undefined : t.proc.files.get(fd);
     if (fd === AT_FDCWD) return this.stat(t, AT_FDCWD, '.', 0);
-    if (!f) return -EBADF;
-    const s = f.stat();
-    if (typeof s === 'number' || !f.node || f.node.backend.type === 'hostfs') return s;
-    return { ...s, dev: f.node.dev };
+    return f ? guestStat(f) : -EBADF;
   }
 
   access(t: FsCaller, dirfd: number, path: string, mode: number, flags = 0): number {

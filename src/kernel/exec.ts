@@ -46,7 +46,7 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
     }
   }
   const p = t.proc;
-  const mm = new AddressSpace(k.core, k.phys, k.account);
+  const mm = new AddressSpace(k.core, k.phys, k.account, k.pageCache);
   mm.asLimit = p.mm.asLimit;
   let sp: number, entry: number;
   try {

@@ -3,6 +3,7 @@
 import { Core, Exit } from '../core/core.js';
 import { PhysMem } from '../mm/phys.js';
 import { AddressSpace, CommitAccount } from '../mm/address-space.js';
+import { PageCache } from '../mm/page-cache.js';
 import type { Host } from '../host/host.js';
 import type { FsBackend } from '../fs/backend.js';
 import { Vfs } from '../fs/vfs.js';
@@ -62,12 +63,14 @@ export class Kernel {
   private exitWaiters = new Map<Process, ((status: number) => void)[]>();
   private readonly args: Args;
   readonly account: CommitAccount;
+  readonly pageCache: PageCache;
 
   private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions) {
     this.strace = !!opts.strace;
     this.debug = !!opts.debug;
     this.args = new Args(core);
     this.account = new CommitAccount(opts.memory ?? 2 ** 31);
+    this.pageCache = new PageCache(core, phys);
   }
 
   static async create(opts: KernelOptions): Promise<Kernel> {
@@ -110,7 +113,7 @@ export class Kernel {
   spawn(path: string, argv: string[], env: string[], cwd: string, image?: FileImage): Process {
     const enc = new TextEncoder();
     const pid = this.newPid();
-    const mm = new AddressSpace(this.core, this.phys, this.account);
+    const mm = new AddressSpace(this.core, this.phys, this.account, this.pageCache);
     const files = new FdTable();
     files.install(this.vfs.stdinFile(), false);
     files.install(this.vfs.stdoutFile(), false);

@@ -14,6 +14,7 @@ import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
   O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
   type TimeSpec,
+  guestStat,
 } from '../fs/file.js';
 import {
   AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, PATH_MAX, pathFromBytes,
@@ -58,13 +59,41 @@ function wrote(t: Task, r: number): number {
 // backend read: a short read is a complete answer (pipes, terminals).
 // `sink` returns how many bytes it could copy out; on a short copy a seekable
 // file's position is moved back to just after them.
-function doRead(f: FileDescription, n: number, pos: number | undefined, sink: (b: Uint8Array) => number): number | Blocked {
-  const r = f.read(clamp(n), pos);
+function doRead(t: Task, f: FileDescription, n: number, pos: number | undefined, sink: (b: Uint8Array) => number): number | Blocked {
+  const r = readCoherent(t, f, clamp(n), pos);
   if (typeof r === 'number' || r instanceof Blocked) return r;
   if (r.length === 0) return 0;
   const copied = sink(r);
   if (copied < r.length && pos === undefined) f.seek(copied - r.length, SEEK_CUR);
   return copied || -EFAULT;
+}
+// read(2) and write(2) see what shared mappings of the file hold: the page
+// cache (mm/page-cache.ts) has the current bytes of every mapped page.
+function cacheKey(t: Task, f: FileDescription): string | undefined {
+  const cache = t.proc.mm.cache;
+  if (cache.empty) return undefined;
+  const st = guestStat(f);
+  if (typeof st === 'number' || !isReg(st.mode)) return undefined;
+  const key = `${st.dev}:${st.ino}`;
+  return cache.has(key) ? key : undefined;
+}
+function readCoherent(t: Task, f: FileDescription, n: number, pos: number | undefined): Uint8Array | number | Blocked {
+  let r = f.read(n, pos);
+  if (typeof r === 'number' || r instanceof Blocked || r.length === 0) return r;
+  const key = cacheKey(t, f);
+  if (key) {
+    r = r.slice(); // the backend's bytes may be its own storage
+    t.proc.mm.cache.patchRead(key, pos ?? f.seek(0, SEEK_CUR) - r.length, r);
+  }
+  return r;
+}
+function writeCoherent(t: Task, f: FileDescription, data: Uint8Array, pos: number | undefined): number | Blocked {
+  const r = f.write(data, pos);
+  if (typeof r === 'number' && r > 0) {
+    const key = cacheKey(t, f);
+    if (key) t.proc.mm.cache.patchWrite(key, pos ?? f.seek(0, SEEK_CUR) - r, data.subarray(0, r));
+  }
+  return r;
 }
 const whole = (t: Task, addr: number) => (d: Uint8Array) => (t.proc.mm.write(addr, d) ? d.length : 0);
 // Write `n` bytes fetched by `source` in chunks.
@@ -75,7 +104,7 @@ function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined
     const len = Math.min(CHUNK, n - done);
     const data = source(done, len);
     if (!data) return done || -EFAULT;
-    const r = f.write(data, pos === undefined ? undefined : pos + done);
+    const r = writeCoherent(t, f, data, pos === undefined ? undefined : pos + done);
     if (r instanceof Blocked) return done || r;
     if (r < 0) return done || wrote(t, r);
     done += r;
@@ -106,7 +135,7 @@ export function readIovecs(t: Task, addr: number, count: number): Iov[] | number
 function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   const total = clamp(iovs.reduce((s, v) => s + v.len, 0));
   if (!f.readable) return -EBADF;
-  return doRead(f, total, pos, (data) => {
+  return doRead(t, f, total, pos, (data) => {
     let off = 0;
     for (const v of iovs) {
       if (off >= data.length) break;
@@ -148,7 +177,7 @@ function seekable(f: FileDescription): boolean { return f.seek(0, SEEK_CUR) >= 0
 const sysRead: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.readable) return -EBADF;
-  return doRead(f, a.u(2), undefined, whole(t, a.u(1)));
+  return doRead(t, f, a.u(2), undefined, whole(t, a.u(1)));
 };
 const sysWrite: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
@@ -162,7 +191,7 @@ const sysPread: Handler = (t, a) => {
   const pos = a.s64(3);
   if (pos < 0) return -EINVAL;
   if (!seekable(f)) return -ESPIPE;
-  return doRead(f, a.u(2), pos, whole(t, a.u(1)));
+  return doRead(t, f, a.u(2), pos, whole(t, a.u(1)));
 };
 const sysPwrite: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
@@ -198,6 +227,7 @@ function openCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: 
   if (typeof path === 'number') return path;
   const f = k.vfs.open(t, dirfd, path, flags, mode);
   if (typeof f === 'number') return f;
+  if (flags & O_TRUNC && f.writable) truncated(t, guestStat(f), 0);
   if (f.refs === 1) f.flags = (flags & KEPT) | (flags & O_PATH ? 0 : O_LARGEFILE);
   const fd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
   if (fd < 0) release(f);
@@ -457,7 +487,15 @@ const sysUtime: Handler = (t, a, k) => {
   return utimesCommon(t, k, AT_FDCWD, a.u(0), times, 0);
 };
 
-const sysTruncate = withPath((t, a, k, p) => k.vfs.truncate(t, p, a.s64(1)));
+// Cached pages of a truncated file read back as zero beyond its new end.
+function truncated(t: Task, st: Stat | number, len: number): void {
+  if (typeof st !== 'number' && !t.proc.mm.cache.empty) t.proc.mm.cache.truncated(`${st.dev}:${st.ino}`, len);
+}
+const sysTruncate = withPath((t, a, k, p) => {
+  const r = k.vfs.truncate(t, p, a.s64(1));
+  if (r === 0) truncated(t, k.vfs.stat(t, AT_FDCWD, p, 0), a.s64(1));
+  return r;
+});
 const sysFtruncate: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
@@ -466,7 +504,9 @@ const sysFtruncate: Handler = (t, a) => {
   if (!f.writable) return -EINVAL;
   const s = f.stat();
   if (typeof s !== 'number' && !isReg(s.mode)) return isDir(s.mode) ? -EISDIR : -EINVAL;
-  return f.truncate(len);
+  const r = f.truncate(len);
+  if (r === 0) truncated(t, guestStat(f), len);
+  return r;
 };
 const sysFsync: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
@@ -712,10 +752,10 @@ function copy(t: Task, from: FileDescription, to: FileDescription, n: number, in
   const srcPos = inPos ?? (seekable(from) ? from.seek(0, SEEK_CUR) : undefined);
   while (done < n) {
     const want = Math.min(CHUNK, n - done);
-    const data = from.read(want, srcPos === undefined ? undefined : srcPos + done);
+    const data = readCoherent(t, from, want, srcPos === undefined ? undefined : srcPos + done);
     if (data instanceof Blocked || typeof data === 'number') return { done, r: data };
     if (data.length === 0) break;
-    const w = to.write(data, outPos === undefined ? undefined : outPos + done);
+    const w = writeCoherent(t, to, data, outPos === undefined ? undefined : outPos + done);
     if (w instanceof Blocked || w < 0) return { done, r: typeof w === 'number' ? wrote(t, w) : w };
     done += w;
     if (w < data.length || data.length < want) break;

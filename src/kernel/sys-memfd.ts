@@ -8,6 +8,7 @@ import { release } from './fd-table.js';
 
 const MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_HUGETLB = 4, MFD_NOEXEC_SEAL = 8, MFD_EXEC = 0x10;
 const stores = new WeakMap<Kernel, Tmpfs>();
+const MEMFD_DEV = 0x0f; // the internal shmem mount: no other file system has this device
 let serial = 0;
 
 const sysMemfdCreate: Handler = (t, a, k) => {
@@ -16,7 +17,7 @@ const sysMemfdCreate: Handler = (t, a, k) => {
   const name = t.proc.mm.readCString(a.u(0), 250);
   if (!name) return -EFAULT;
   let fs = stores.get(k);
-  if (!fs) { fs = new Tmpfs({ now: () => k.host.realtimeNs(), mode: 0o1777 }); stores.set(k, fs); }
+  if (!fs) { fs = new Tmpfs({ now: () => k.host.realtimeNs(), mode: 0o1777, dev: MEMFD_DEV }); stores.set(k, fs); }
   const path = `/memfd-${++serial}`;
   const label = `/memfd:${String.fromCharCode(...name)} (deleted)`;
   const f = fs.open(path, O_RDWR | O_CREAT | O_EXCL, 0o777, label);
@@ -28,5 +29,5 @@ const sysMemfdCreate: Handler = (t, a, k) => {
 };
 
 export const memfdSyscalls: SyscallDef[] = [
-  { nr: 319, name: 'memfd_create', handler: sysMemfdCreate, args: ['str', 'hex'], status: 'partial', note: 'no file seals (F_ADD_SEALS); MAP_SHARED pages reach read(2) only at msync or munmap, as for files' },
+  { nr: 319, name: 'memfd_create', handler: sysMemfdCreate, args: ['str', 'hex'], status: 'partial', note: 'no file seals (F_ADD_SEALS)' },
 ];

@@ -1,12 +1,14 @@
 // Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise, msync, mincore.
 import type { SyscallDef, Handler } from './syscall.js';
 import { EINVAL, ENOMEM, EBADF, EACCES, EEXIST, ENODEV, EFAULT } from './errno.js';
-import { PAGE, pageCeil, pageFloor, PROT_READ, PROT_WRITE, PROT_EXEC, TASK_SIZE } from '../mm/address-space.js';
-import { O_ACCMODE, O_RDONLY, O_WRONLY } from '../fs/file.js';
+import { PAGE, pageCeil, pageFloor, PROT_READ, PROT_WRITE, PROT_EXEC, TASK_SIZE, type MappedFile } from '../mm/address-space.js';
+import { SharedMemory } from '../mm/page-cache.js';
+import { O_ACCMODE, O_RDONLY, O_WRONLY, S_IFMT, S_IFCHR, isReg, guestStat } from '../fs/file.js';
 
 const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_SHARED_VALIDATE = 3, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
   MAP_GROWSDOWN = 0x100, MAP_FIXED_NOREPLACE = 0x100000;
 const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
+const DEV_ZERO = (1 << 8) | 5; // makedev(1, 5)
 const MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9;
 
 // brk(2)
@@ -38,17 +40,23 @@ const sysMmap: Handler = (t, a, k) => {
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
   const size = pageCeil(len);
   if (size > TASK_SIZE || size === 0) return -ENOMEM;
-  let file;
-  if (!(flags & MAP_ANONYMOUS)) {
+  let file: MappedFile | undefined;
+  let anonymous = (flags & MAP_ANONYMOUS) !== 0;
+  if (!anonymous) {
     const f = t.proc.files.get(fd);
     if (!f) return -EBADF;
     const acc = f.flags & O_ACCMODE;
     if (acc === O_WRONLY) return -EACCES;
     if (type !== MAP_PRIVATE && prot & PROT_WRITE && acc === O_RDONLY) return -EACCES;
-    const m = f.mapping();
-    if (typeof m === 'number') return m === -ENODEV ? -ENODEV : m;
-    file = m;
+    const st = guestStat(f);
+    if (typeof st !== 'number' && (st.mode & S_IFMT) === S_IFCHR && st.rdev === DEV_ZERO) anonymous = true;
+    else {
+      const m = f.mapping();
+      if (typeof m === 'number') return m === -ENODEV ? -ENODEV : m;
+      file = typeof st !== 'number' && isReg(st.mode) ? cached(m, `${st.dev}:${st.ino}`) : m;
+    }
   }
+  if (anonymous && type !== MAP_PRIVATE) file = new SharedMemory();
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (addr + size > TASK_SIZE) return -ENOMEM;
     if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED) && !mm.isFree(addr, addr + size)) return -EEXIST;
@@ -66,6 +74,13 @@ const sysMmap: Handler = (t, a, k) => {
   void k;
   return addr;
 };
+
+// A file's mapping with its page-cache key.
+function cached(m: MappedFile, cacheKey: string): MappedFile {
+  const out: MappedFile = { name: m.name, dev: m.dev, ino: m.ino, cacheKey, readPage: (o, into) => m.readPage(o, into) };
+  if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
+  return out;
+}
 
 // munmap(2)
 const sysMunmap: Handler = (t, a) => {
@@ -142,7 +157,7 @@ const sysMincore: Handler = (t, a) => {
 
 export const mmSyscalls: SyscallDef[] = [
   { nr: 12, name: 'brk', handler: sysBrk, args: ['ptr'], status: 'implemented' },
-  { nr: 9, name: 'mmap', handler: sysMmap, args: ['ptr', 'size', 'hex', 'hex', 'fd', 'off'], status: 'partial', note: 'MAP_SHARED file pages reach the file at msync and munmap; read(2) does not see them before' },
+  { nr: 9, name: 'mmap', handler: sysMmap, args: ['ptr', 'size', 'hex', 'hex', 'fd', 'off'], status: 'partial', note: 'MAP_SHARED pages are shared through a page cache with other mappings and read/write(2); they reach the backing file at msync, munmap and exit. No SIGBUS beyond EOF' },
   { nr: 11, name: 'munmap', handler: sysMunmap, args: ['ptr', 'size'], status: 'implemented' },
   { nr: 10, name: 'mprotect', handler: sysMprotect, args: ['ptr', 'size', 'hex'], status: 'implemented' },
   { nr: 25, name: 'mremap', handler: sysMremap, args: ['ptr', 'size', 'size', 'hex', 'ptr'], status: 'partial', note: 'no MREMAP_DONTUNMAP' },

@@ -4,6 +4,7 @@
 // synchronously from its TLB miss path.
 import type { Core } from '../core/core.js';
 import type { PhysMem } from './phys.js';
+import type { PageCache } from './page-cache.js';
 import { PTE_P, PTE_R, PTE_W, PTE_X, PTE_COW, PTE_DIRTY, PAGE_SIZE } from '../generated/layout.js';
 
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
@@ -21,6 +22,11 @@ export interface MappedFile {
   readonly name: string;
   readonly dev?: number;
   readonly ino?: number;
+  // Key in the page cache (st_dev:st_ino as the guest sees them): shared
+  // mappings of one file share frames and private faults copy cached pages.
+  readonly cacheKey?: string;
+  // MAP_SHARED|MAP_ANONYMOUS memory (charged to the commit limit like private memory).
+  readonly anonymous?: boolean;
 }
 
 export interface Vma {
@@ -56,7 +62,8 @@ export class AddressSpace {
   private committed = 0;
   private readonly page = new Uint8Array(PAGE);
 
-  constructor(private readonly core: Core, private readonly phys: PhysMem, private readonly account: CommitAccount) {
+  constructor(private readonly core: Core, private readonly phys: PhysMem, private readonly account: CommitAccount,
+    readonly cache: PageCache) {
     const r = phys.alloc();
     if (!r) throw new Error('out of memory');
     this.root = r;
@@ -138,11 +145,22 @@ export class AddressSpace {
     const e = dv.getUint32(slot, true);
     const page = floor(addr);
     if (!(e & PTE_P)) {
-      const f = this.phys.alloc();
-      if (!f) return false;
-      if (v.file) {
-        v.file.readPage(v.offset + (page - v.start), this.page);
-        this.core.bytes.set(this.page, f);
+      const file = v.file, off = v.offset + (page - v.start);
+      let f: number;
+      if (file?.cacheKey && v.shared) {
+        f = this.cache.acquire(file.cacheKey, off / PAGE, file);
+        if (!f) return false;
+      } else {
+        f = this.phys.alloc();
+        if (!f) return false;
+        if (file) {
+          const cached = file.cacheKey ? this.cache.peek(file.cacheKey, off / PAGE) : 0;
+          if (cached) this.core.bytes.copyWithin(f, cached, cached + PAGE);
+          else {
+            file.readPage(off, this.page);
+            this.core.bytes.set(this.page, f);
+          }
+        }
       }
       this.core.view.setUint32(slot, (f | this.pteBits(v, true)) >>> 0, true);
       return true;
@@ -183,8 +201,12 @@ export class AddressSpace {
   translate(addr: number, write: boolean): number {
     if (addr < 0 || addr >= TASK_SIZE) return -1;
     for (let tries = 0; tries < 2; tries++) {
-      const e = this.pte(addr);
-      if (e & PTE_P && (write ? e & PTE_W : e & PTE_R)) return ((e & ~0xfff) >>> 0) + (addr % PAGE);
+      const slot = this.slot(addr, false);
+      const e = slot ? this.core.view.getUint32(slot, true) : 0;
+      if (e & PTE_P && (write ? e & PTE_W : e & PTE_R)) {
+        if (write && !(e & PTE_DIRTY)) this.core.view.setUint32(slot, (e | PTE_DIRTY) >>> 0, true);
+        return ((e & ~0xfff) >>> 0) + (addr % PAGE);
+      }
       if (!this.fault(addr, write ? 2 : 1)) return -1;
     }
     return -1;
@@ -238,14 +260,14 @@ export class AddressSpace {
 
   // --- mappings -------------------------------------------------------------------
   private charge(bytes: number, v: Pick<Vma, 'prot' | 'shared' | 'file'>): boolean {
-    if (!(v.prot & PROT_WRITE) || (v.shared && v.file)) return true;
+    if (!(v.prot & PROT_WRITE) || (v.shared && v.file && !v.file.anonymous)) return true;
     if (this.account.used + bytes > this.account.limit) return false;
     this.account.used += bytes;
     this.committed += bytes;
     return true;
   }
   private uncharge(bytes: number, v: Vma): void {
-    if (!(v.prot & PROT_WRITE) || (v.shared && v.file)) return;
+    if (!(v.prot & PROT_WRITE) || (v.shared && v.file && !v.file.anonymous)) return;
     this.account.used -= bytes;
     this.committed -= bytes;
   }
@@ -307,11 +329,17 @@ export class AddressSpace {
     let wrote = false;
     this.forEachPte(start, start + len, (slot, e, addr) => {
       const v = this.find(addr);
-      if (!v?.shared || !v.file?.writePage || !(e & PTE_DIRTY)) return;
-      const frame = (e & ~0xfff) >>> 0;
-      v.file.writePage(v.offset + (addr - v.start), this.core.bytes.slice(frame, frame + PAGE));
-      dv.setUint32(slot, (e & ~PTE_DIRTY) >>> 0, true);
-      wrote = true;
+      if (!v?.shared || !v.file?.writePage) return;
+      const off = v.offset + (addr - v.start);
+      if (v.file.cacheKey) this.cache.sync(v.file.cacheKey, off / PAGE, (e & PTE_DIRTY) !== 0);
+      else if (e & PTE_DIRTY) {
+        const frame = (e & ~0xfff) >>> 0;
+        v.file.writePage(off, this.core.bytes.slice(frame, frame + PAGE));
+      }
+      if (e & PTE_DIRTY) {
+        dv.setUint32(slot, (e & ~PTE_DIRTY) >>> 0, true);
+        wrote = true;
+      }
     });
     if (wrote) this.core.tlbFlush(); // the next write marks the page dirty again
   }
@@ -321,11 +349,7 @@ export class AddressSpace {
     this.splitAt(end);
     const dv = this.core.view;
     this.forEachPte(start, end, (slot, e, addr) => {
-      const v = this.find(addr);
-      if (v && v.shared && v.file?.writePage && e & PTE_DIRTY) {
-        v.file.writePage(v.offset + (addr - v.start), this.core.bytes.slice((e & ~0xfff) >>> 0, ((e & ~0xfff) >>> 0) + PAGE));
-      }
-      this.phys.unref((e & ~0xfff) >>> 0);
+      this.dropPage(this.find(addr), e, addr);
       dv.setUint32(slot, 0, true);
     });
     const keep: Vma[] = [];
@@ -414,7 +438,7 @@ export class AddressSpace {
 
   // --- fork ---------------------------------------------------------------------------
   fork(): AddressSpace {
-    const child = new AddressSpace(this.core, this.phys, this.account);
+    const child = new AddressSpace(this.core, this.phys, this.account, this.cache);
     child.brkStart = this.brkStart;
     child.brk = this.brk;
     child.asLimit = this.asLimit;
@@ -445,8 +469,20 @@ export class AddressSpace {
     if (--this.users === 0) this.destroy();
   }
 
+  // A present page leaves the page table: shared file pages go back to the
+  // page cache (written back when no mapping has them), others are unreferenced.
+  private dropPage(v: Vma | undefined, e: number, addr: number): void {
+    const frame = (e & ~0xfff) >>> 0;
+    if (v?.shared && v.file) {
+      const off = v.offset + (addr - v.start);
+      if (v.file.cacheKey) { this.cache.release(v.file.cacheKey, off / PAGE, frame, (e & PTE_DIRTY) !== 0); return; }
+      if (v.file.writePage && e & PTE_DIRTY) v.file.writePage(off, this.core.bytes.slice(frame, frame + PAGE));
+    }
+    this.phys.unref(frame);
+  }
+
   destroy(): void {
-    this.forEachPte(0, TASK_SIZE, (slot, e) => this.phys.unref((e & ~0xfff) >>> 0));
+    this.forEachPte(0, TASK_SIZE, (slot, e, addr) => this.dropPage(this.find(addr), e, addr));
     for (const v of this.vmas) this.uncharge(v.end - v.start, v);
     this.vmas = [];
     for (const t of this.tables) this.phys.unref(t);
