@@ -53,6 +53,49 @@ export function statFromHost(s: fs.BigIntStats): Stat {
   };
 }
 
+// Ownership when xos itself is not root: the host will not chown, so, as a
+// rootless container does, the guest sees the host user's files as root's and
+// its chown is recorded here, over what the host has, for the machine's life.
+// When xos runs as root, chown goes to the host and nothing is recorded.
+class Owners {
+  private readonly hostUid: number;
+  private readonly hostGid: number;
+  readonly recording: boolean;
+  private readonly recorded = new Map<string, { uid: number; gid: number }>();
+  constructor(as?: { uid: number; gid: number }) {
+    this.hostUid = as?.uid ?? process.getuid?.() ?? 0;
+    this.hostGid = as?.gid ?? process.getgid?.() ?? 0;
+    this.recording = this.hostUid !== 0;
+  }
+
+  view(s: Stat): Stat {
+    if (!this.recording) return s;
+    const r = this.recorded.get(`${s.dev}:${s.ino}`);
+    if (r) return { ...s, uid: r.uid, gid: r.gid };
+    return { ...s, uid: s.uid === this.hostUid ? 0 : s.uid, gid: s.gid === this.hostGid ? 0 : s.gid };
+  }
+  // chown of the file whose host stat is `s`; `host` does it on the host.
+  chown(s: fs.BigIntStats, uid: number, gid: number, host: (uid: number, gid: number) => void, clearIds: (mode: number) => void): number {
+    if (!this.recording) {
+      host(uid === -1 ? Number(s.uid) : uid, gid === -1 ? Number(s.gid) : gid);
+      return 0;
+    }
+    const now = this.view(statFromHost(s));
+    this.recorded.set(`${s.dev}:${s.ino}`, { uid: uid === -1 ? now.uid : uid, gid: gid === -1 ? now.gid : gid });
+    // as Linux does for any chown of a non-directory: set-user-ID goes, and set-group-ID with group execute
+    const mode = Number(s.mode);
+    if ((mode & S_IFMT) !== S_IFDIR && (mode & S_IFMT) !== S_IFLNK && mode & 0o6000) {
+      const clear = mode & 0o2010 ? 0o6000 : 0o4000;
+      if (mode & clear) clearIds(mode & 0o7777 & ~clear);
+    }
+    return 0;
+  }
+  // The file is gone from the host (its inode number may be reused).
+  forget(s: fs.BigIntStats | undefined): void {
+    if (this.recording && s && (Number(s.nlink) <= 1 || (Number(s.mode) & S_IFMT) === S_IFDIR)) this.recorded.delete(`${s.dev}:${s.ino}`);
+  }
+}
+
 // Node (libuv) takes seconds as a double and truncates to microseconds: a
 // half-microsecond bias keeps the double's rounding error from losing one.
 const nsToSeconds = (ns: bigint): number => {
@@ -76,7 +119,7 @@ const closer = new FinalizationRegistry<number>((fd) => { try { fs.closeSync(fd)
 
 class HostFile extends FileDescription {
   private pos = 0;
-  constructor(flags: number, path: string, private readonly h: HostHandle) { super(flags, path); }
+  constructor(flags: number, path: string, private readonly h: HostHandle, private readonly owners: Owners) { super(flags, path); }
 
   override read(n: number, pos?: number): Uint8Array | number {
     const at = pos ?? this.pos;
@@ -127,7 +170,7 @@ class HostFile extends FileDescription {
     return (this.pos = to);
   }
   override stat(): Stat | number {
-    try { return statFromHost(fs.fstatSync(this.h.fd, { bigint: true })); } catch (e) { return errno(e); }
+    try { return this.owners.view(statFromHost(fs.fstatSync(this.h.fd, { bigint: true }))); } catch (e) { return errno(e); }
   }
   override truncate(len: number): number {
     try { fs.ftruncateSync(this.h.fd, len); return 0; } catch (e) { return errno(e); }
@@ -145,7 +188,10 @@ class HostFile extends FileDescription {
     try { fs.fchmodSync(this.h.fd, mode & 0o7777); return 0; } catch (e) { return errno(e); }
   }
   override chown(uid: number, gid: number): number {
-    try { fs.fchownSync(this.h.fd, uid, gid); return 0; } catch (e) { return errno(e); }
+    try {
+      const fd = this.h.fd;
+      return this.owners.chown(fs.fstatSync(fd, { bigint: true }), uid, gid, (u, g) => fs.fchownSync(fd, u, g), (m) => fs.fchmodSync(fd, m));
+    } catch (e) { return errno(e); }
   }
   override utimes(atime: TimeSpec, mtime: TimeSpec): number {
     try {
@@ -189,7 +235,9 @@ function hostTime(t: TimeSpec, current: bigint): number {
 export class HostFs implements FsBackend {
   readonly type = 'hostfs';
   private readonly rootBuf: Buffer;
-  constructor(root: string, readonly readOnly = false) {
+  private readonly owners: Owners;
+  constructor(root: string, readonly readOnly = false, hostIds?: { uid: number; gid: number }) {
+    this.owners = new Owners(hostIds);
     this.rootBuf = Buffer.from(fs.realpathSync(root));
     if (!fs.statSync(this.rootBuf).isDirectory()) throw new Error(`${root}: not a directory`);
   }
@@ -215,7 +263,7 @@ export class HostFs implements FsBackend {
   lstat(p: string): Stat | number {
     try {
       const s = this.lst(p);
-      return s ? statFromHost(s) : -ENOENT;
+      return s ? this.owners.view(statFromHost(s)) : -ENOENT;
     } catch (e) { return errno(e); }
   }
   readlink(p: string): string | number {
@@ -252,16 +300,21 @@ export class HostFs implements FsBackend {
       if (acc === 3) hf = C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK; // Linux's "3": ioctl-only access
       const fd = fs.openSync(hp, hf, mode & 0o7777);
       if (flags & O_CREAT) { try { fs.fchmodSync(fd, mode & 0o7777); } catch { /* keep the host's mode */ } }
-      return new HostFile(flags, guestPath, new HostHandle(fd));
+      return new HostFile(flags, guestPath, new HostHandle(fd), this.owners);
     } catch (e) { return errno(e); }
   }
   mkdir(p: string, mode: number): number {
     return this.guard(true, () => { const hp = this.host(p); fs.mkdirSync(hp, { mode: mode & 0o7777 }); fs.chmodSync(hp, mode & 0o7777); return 0; });
   }
-  rmdir(p: string): number { return this.guard(true, () => { fs.rmdirSync(this.host(p)); return 0; }); }
-  unlink(p: string): number { return this.guard(true, () => { fs.unlinkSync(this.host(p)); return 0; }); }
+  rmdir(p: string): number { return this.guard(true, () => { const s = this.lst(p); fs.rmdirSync(this.host(p)); this.owners.forget(s); return 0; }); }
+  unlink(p: string): number { return this.guard(true, () => { const s = this.lst(p); fs.unlinkSync(this.host(p)); this.owners.forget(s); return 0; }); }
   rename(from: string, to: string): number {
-    return this.guard(true, () => { fs.renameSync(this.host(from), this.host(to)); return 0; });
+    return this.guard(true, () => {
+      const target = this.lst(to);
+      fs.renameSync(this.host(from), this.host(to));
+      if (target && this.lst(from) === undefined) this.owners.forget(target);
+      return 0;
+    });
   }
   link(existing: string, p: string): number {
     return this.guard(true, () => { fs.linkSync(this.host(existing), this.host(p)); return 0; });
@@ -291,8 +344,8 @@ export class HostFs implements FsBackend {
     return this.guard(true, () => {
       const s = this.lst(p);
       if (!s) return -ENOENT;
-      fs.lchownSync(this.host(p), uid === -1 ? Number(s.uid) : uid, gid === -1 ? Number(s.gid) : gid);
-      return 0;
+      const hp = this.host(p);
+      return this.owners.chown(s, uid, gid, (u, g) => fs.lchownSync(hp, u, g), (m) => fs.chmodSync(hp, m));
     });
   }
   utimes(p: string, atime: TimeSpec, mtime: TimeSpec): number {
@@ -324,7 +377,9 @@ export class HostFs implements FsBackend {
 }
 
 // The Host's hostDirectory(): a host directory as a backend.
-export function nodeHostDirectory(path: string, opts: { readOnly?: boolean } = {}): FsBackend {
-  return new HostFs(path, !!opts.readOnly);
+// `hostIds`: the host user xos acts as for ownership (default: this process's);
+// when not root, chown is recorded rather than done (see Owners).
+export function nodeHostDirectory(path: string, opts: { readOnly?: boolean; hostIds?: { uid: number; gid: number } } = {}): FsBackend {
+  return new HostFs(path, !!opts.readOnly, opts.hostIds);
 }
 
