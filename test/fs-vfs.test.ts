@@ -59,7 +59,7 @@ function setup(readOnly = false) {
     files: { fds: () => files.fdsList(), get: (fd: number) => files.get(fd) },
     mm: { vmas: [{ start: 0x400000, end: 0x401000, prot: 5, shared: false, offset: 0, file: { name: '/bin/prog', dev: 0x801, ino: 99 } }, { start: 0x7ffff000, end: 0x80000000, prot: 3, shared: false, offset: 0, name: '[stack]' }] },
     creds: { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] },
-    threads: [{ tid: 42 }],
+    threads: [{ tid: 42, comm: enc.encode('prog') }],
   };
   const t: FsCaller = { tid: 42, proc };
   const processes = new Map<number, ProcProcess>([[42, proc]]);

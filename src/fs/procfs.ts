@@ -25,7 +25,7 @@ export interface ProcProcess {
   files: { fds(): number[]; get(fd: number): FileDescription | undefined };
   mm: { vmas: ProcVma[] };
   creds: { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] };
-  readonly threads: readonly { readonly tid: number }[];
+  readonly threads: readonly { readonly tid: number; readonly comm: Uint8Array }[];
 }
 export interface ProcSource { readonly processes: ReadonlyMap<number, ProcProcess> }
 
@@ -190,9 +190,11 @@ function joinZ(list: Uint8Array[]): Uint8Array {
   for (const a of list) { out.set(a, o); o += a.length + 1; }
   return out;
 }
+// The thread group leader's name (execve's file name, or prctl(PR_SET_NAME)).
 function comm(p: ProcProcess): string {
-  const base = p.exe.split('/').pop() || 'init';
-  return base.slice(0, 15);
+  const name = p.threads[0]?.comm;
+  if (name?.length) return String.fromCharCode(...name);
+  return (p.exe.split('/').pop() || 'init').slice(0, 15);
 }
 
 function maps(p: ProcProcess): string {

@@ -18,12 +18,13 @@ const PIE_BASE = 0x5555_5555_4000;
 const HWCAP = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 24) | (1 << 25) | (1 << 26);
 
 // Returns 0 on success (registers set for the new image) or -errno.
-export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0, given?: FileImage): number {
+// `name`: the file name execve was given (the thread's new comm is its last component, as on Linux).
+export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0, given?: FileImage, name = path): number {
   const r = given ? { image: given, path } : k.vfs.openExec(t, path);
   if (typeof r === 'number') return r;
   const image = r.image;
   const head = image.read(0, 256);
-  if (head[0] === 0x23 && head[1] === 0x21) return execScript(k, t, r.path, head, argv, envp, depth);
+  if (head[0] === 0x23 && head[1] === 0x21) return execScript(k, t, r.path, head, argv, envp, depth, name);
   let info;
   try {
     info = parseElf(image);
@@ -98,6 +99,7 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
   p.exe = r.path;
   p.argv = argv;
   p.envp = envp;
+  t.comm = Uint8Array.from((name.split('/').pop() ?? '').slice(0, 15), (c) => c.charCodeAt(0) & 0xff);
   t.altstack = { sp: 0, size: 0, flags: 2 };
   resetRegisters(k, sp, entry);
   return 0;
@@ -135,7 +137,7 @@ function resetRegisters(k: Kernel, sp: number, entry: number): void {
 }
 
 // "#!interpreter [arg]" scripts.
-function execScript(k: Kernel, t: Task, path: string, head: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], depth: number): number {
+function execScript(k: Kernel, t: Task, path: string, head: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], depth: number, name: string): number {
   if (depth >= 4) return -ELOOP;
   let end = head.indexOf(10);
   if (end < 0) end = head.length;
@@ -146,7 +148,7 @@ function execScript(k: Kernel, t: Task, path: string, head: Uint8Array, argv: Ui
   const arg = sp < 0 ? '' : line.slice(sp).trim();
   const enc = new TextEncoder();
   const newArgv = [enc.encode(interp), ...(arg ? [enc.encode(arg)] : []), enc.encode(path), ...argv.slice(1)];
-  return execve(k, t, interp, newArgv, envp, depth + 1);
+  return execve(k, t, interp, newArgv, envp, depth + 1, undefined, name);
 }
 
 export type { FileImage };
