@@ -19,7 +19,7 @@ import { futexWake, futexKey, exitRobustList, type FutexWaiter } from './sys-fut
 
 const ERRNO_TEXT: Record<number, string> = { 13: 'Permission denied', 21: 'Is a directory', 20: 'Not a directory', 40: 'Too many levels of symbolic links', 12: 'Out of memory', 7: 'Argument list too long' };
 import {
-  deliverSignals, forceSignal, SIGSEGV, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
+  deliverSignals, forceSignal, SIGSEGV, SIGBUS, BUS_ADRERR, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
   ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
   CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP, STOPPING,
 } from './signal.js';
@@ -431,8 +431,9 @@ export class Kernel {
       case Exit.PageFault: {
         const addr = c.exitAddr;
         if (this.debug) this.warnOnce(`segv${c.rip}`, `page fault at 0x${addr.toString(16)} (access ${c.exitAccess}), rip 0x${c.rip.toString(16)}`);
-        const v = t.proc.mm.find(addr);
-        forceSignal(this, t, { signo: SIGSEGV, code: v ? SEGV_ACCERR : SEGV_MAPERR, addr });
+        const mm = t.proc.mm;
+        if (mm.busFault) forceSignal(this, t, { signo: SIGBUS, code: BUS_ADRERR, addr });
+        else forceSignal(this, t, { signo: SIGSEGV, code: mm.find(addr) ? SEGV_ACCERR : SEGV_MAPERR, addr });
         break;
       }
       case Exit.Undefined: {

@@ -79,6 +79,7 @@ const sysMmap: Handler = (t, a, k) => {
 function cached(m: MappedFile, cacheKey: string): MappedFile {
   const out: MappedFile = { name: m.name, dev: m.dev, ino: m.ino, cacheKey, readPage: (o, into) => m.readPage(o, into) };
   if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
+  if (m.size) out.size = () => m.size!();
   return out;
 }
 
@@ -157,7 +158,7 @@ const sysMincore: Handler = (t, a) => {
 
 export const mmSyscalls: SyscallDef[] = [
   { nr: 12, name: 'brk', handler: sysBrk, args: ['ptr'], status: 'implemented' },
-  { nr: 9, name: 'mmap', handler: sysMmap, args: ['ptr', 'size', 'hex', 'hex', 'fd', 'off'], status: 'partial', note: 'MAP_SHARED pages are shared through a page cache with other mappings and read/write(2); they reach the backing file at msync, munmap and exit. No SIGBUS beyond EOF' },
+  { nr: 9, name: 'mmap', handler: sysMmap, args: ['ptr', 'size', 'hex', 'hex', 'fd', 'off'], status: 'partial', note: 'MAP_SHARED pages are shared through a page cache with other mappings and read/write(2); they reach the backing file at msync, munmap and exit; a page wholly beyond the end of the file faults with SIGBUS' },
   { nr: 11, name: 'munmap', handler: sysMunmap, args: ['ptr', 'size'], status: 'implemented' },
   { nr: 10, name: 'mprotect', handler: sysMprotect, args: ['ptr', 'size', 'hex'], status: 'implemented' },
   { nr: 25, name: 'mremap', handler: sysMremap, args: ['ptr', 'size', 'size', 'hex', 'ptr'], status: 'partial', note: 'no MREMAP_DONTUNMAP' },

@@ -19,6 +19,8 @@ export interface MappedFile {
   readPage(offset: number, into: Uint8Array): void;
   // Write back a page of a MAP_SHARED mapping (`len` bytes, clipped to the file size by the caller).
   writePage?(offset: number, data: Uint8Array): void;
+  // The file's current size: a page wholly beyond it faults with SIGBUS, as on Linux.
+  size?(): number;
   readonly name: string;
   readonly dev?: number;
   readonly ino?: number;
@@ -57,6 +59,7 @@ export class AddressSpace {
   brk = 0;
   asLimit = Infinity; // RLIMIT_AS
   users = 1; // processes sharing this address space (CLONE_VM)
+  busFault = false; // the last failed fault was a file page beyond the end of the file (SIGBUS)
   readonly id = nextId++; // keys private futexes
   private tables: number[] = [];
   private committed = 0;
@@ -134,6 +137,7 @@ export class AddressSpace {
   // --- faults -------------------------------------------------------------------
   // access: 1 read, 2 write, 4 execute. Returns true when resolved.
   fault(addr: number, access: number): boolean {
+    this.busFault = false;
     let v = this.find(addr);
     if (!v) v = this.growStack(addr);
     if (!v) return false;
@@ -146,6 +150,7 @@ export class AddressSpace {
     const page = floor(addr);
     if (!(e & PTE_P)) {
       const file = v.file, off = v.offset + (page - v.start);
+      if (file?.size && off >= file.size()) { this.busFault = true; return false; }
       let f: number;
       if (file?.cacheKey && v.shared) {
         f = this.cache.acquire(file.cacheKey, off / PAGE, file);

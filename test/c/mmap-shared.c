@@ -12,6 +12,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <unistd.h>
 
 #define PG 4096
@@ -39,6 +41,22 @@ static void wait_child(pid_t p) {
   int st;
   waitpid(p, &st, 0);
   if (!WIFEXITED(st) || WEXITSTATUS(st)) printf("child failed: %#x\n", st);
+}
+
+static sigjmp_buf jump;
+static volatile int bus_code;
+static void *volatile bus_addr;
+static void on_bus(int sig, siginfo_t *si, void *ctx) {
+  (void)sig; (void)ctx;
+  bus_code = si->si_code;
+  bus_addr = si->si_addr;
+  siglongjmp(jump, 1);
+}
+// Touch *p: 0 if it read, else the signal's si_code.
+static int touch(volatile char *p) {
+  bus_code = 0;
+  if (sigsetjmp(jump, 1) == 0) { (void)*p; return 0; }
+  return bus_addr == (void *)p ? bus_code : -1;
 }
 
 int main(void) {
@@ -200,6 +218,22 @@ int main(void) {
   check(ro != MAP_FAILED && memcmp(ro + 1000, "exit-writeback", 14) == 0, "read-only shared mapping");
   close(fd);
 
+  // A page wholly beyond the end of the file: SIGBUS (BUS_ADRERR), until the file grows.
+  struct sigaction sa = {0};
+  sa.sa_sigaction = on_bus;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGBUS, &sa, NULL);
+  fd = make_file("e", 100, 'e');
+  char *e = mmap(NULL, 3 * PG, PROT_READ, MAP_SHARED, fd, 0);
+  check(touch(e + 99) == 0 && e[99] == 'e' && e[100] == 0 && touch(e + PG - 1) == 0, "the last partial page reads, zero beyond EOF");
+  check(touch(e + PG + 8) == BUS_ADRERR, "SIGBUS BUS_ADRERR beyond EOF (shared)");
+  char *ep = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  check(touch(ep + PG) == BUS_ADRERR, "SIGBUS beyond EOF (private)");
+  ftruncate(fd, 2 * PG + 1);
+  check(touch(e + PG + 8) == 0 && touch(e + 2 * PG) == 0 && touch(ep + PG) == 0, "readable after the file grows");
+  close(fd);
+
+  unlink(path("e"));
   unlink(path("a"));
   unlink(path("b"));
   unlink(path("c"));

@@ -222,6 +222,9 @@ class HostFile extends FileDescription {
           if (n > 0) fs.writeSync(h.fd, data, 0, n, offset);
         } catch { /* the guest sees no error for a failed write-back, as with Linux's deferred writeback */ }
       },
+      size(): number {
+        try { return Number(fs.fstatSync(h.fd).size); } catch { return Infinity; }
+      },
     };
   }
   override release(): void { this.h.close(); }
