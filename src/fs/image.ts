@@ -274,7 +274,7 @@ class ImageFile extends FileDescription {
         into.set(fs.readData(n, offset, into.length));
       },
       writePage(): void { /* private mappings only: the image never changes */ },
-      size: () => n.size,
+      beyondEnd: (offset) => offset >= n.size,
     };
   }
 }

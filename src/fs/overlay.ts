@@ -372,7 +372,7 @@ class OverlayFile extends FileDescription {
     if (typeof m === 'number') return m;
     const out: MappedFile = { name: m.name, dev: m.dev, ino: this.ino(m.ino ?? 0), readPage: (o, into) => m.readPage(o, into) };
     if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
-    if (m.size) out.size = () => m.size!();
+    if (m.beyondEnd) out.beyondEnd = (o) => m.beyondEnd!(o);
     return out;
   }
   override release(): void { this.inner.release(); }

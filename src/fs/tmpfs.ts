@@ -611,7 +611,7 @@ class TmpfsFile extends FileDescription {
         const len = Math.min(data.length, n.size - offset);
         if (len > 0) fs.writeData(n, offset, data.subarray(0, len));
       },
-      size: () => n.size,
+      beyondEnd: (offset) => offset >= n.size,
     };
   }
   override release(): void {

@@ -79,7 +79,7 @@ const sysMmap: Handler = (t, a, k) => {
 function cached(m: MappedFile, cacheKey: string): MappedFile {
   const out: MappedFile = { name: m.name, dev: m.dev, ino: m.ino, cacheKey, readPage: (o, into) => m.readPage(o, into) };
   if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
-  if (m.size) out.size = () => m.size!();
+  if (m.beyondEnd) out.beyondEnd = (o) => m.beyondEnd!(o);
   return out;
 }
 

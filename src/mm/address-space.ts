@@ -19,8 +19,8 @@ export interface MappedFile {
   readPage(offset: number, into: Uint8Array): void;
   // Write back a page of a MAP_SHARED mapping (`len` bytes, clipped to the file size by the caller).
   writePage?(offset: number, data: Uint8Array): void;
-  // The file's current size: a page wholly beyond it faults with SIGBUS, as on Linux.
-  size?(): number;
+  // Whether `offset` is at or beyond the end of the file: such a page faults with SIGBUS, as on Linux.
+  beyondEnd?(offset: number): boolean;
   readonly name: string;
   readonly dev?: number;
   readonly ino?: number;
@@ -150,7 +150,7 @@ export class AddressSpace {
     const page = floor(addr);
     if (!(e & PTE_P)) {
       const file = v.file, off = v.offset + (page - v.start);
-      if (file?.size && off >= file.size()) { this.busFault = true; return false; }
+      if (file?.beyondEnd?.(off)) { this.busFault = true; return false; }
       let f: number;
       if (file?.cacheKey && v.shared) {
         f = this.cache.acquire(file.cacheKey, off / PAGE, file);

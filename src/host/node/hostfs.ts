@@ -206,8 +206,8 @@ class HostFile extends FileDescription {
   override mapping(): MappedFile | number {
     const h = this.h;
     h.mapped = true;
-    let dev = 0, ino = 0;
-    try { const s = fs.fstatSync(h.fd); dev = s.dev; ino = s.ino; } catch { /* keep zeros */ }
+    let dev = 0, ino = 0, knownSize = 0;
+    try { const s = fs.fstatSync(h.fd); dev = s.dev; ino = s.ino; knownSize = s.size; } catch { /* keep zeros */ }
     return {
       name: this.path, dev, ino,
       readPage(offset: number, into: Uint8Array): void {
@@ -222,8 +222,11 @@ class HostFile extends FileDescription {
           if (n > 0) fs.writeSync(h.fd, data, 0, n, offset);
         } catch { /* the guest sees no error for a failed write-back, as with Linux's deferred writeback */ }
       },
-      size(): number {
-        try { return Number(fs.fstatSync(h.fd).size); } catch { return Infinity; }
+      // the host is asked only when the last size it gave says so (a fault per page must stay cheap)
+      beyondEnd(offset: number): boolean {
+        if (offset < knownSize) return false;
+        try { knownSize = Number(fs.fstatSync(h.fd).size); } catch { return false; }
+        return offset >= knownSize;
       },
     };
   }
