@@ -3,7 +3,11 @@
 // first write to such a frame through the TLB flushes the cache.
 import { BC_HASH, BC_HASH_SIZE, BLOCKS, BLOCKS_END, CODEMAP, FRAMES, S_BC_NEXT, S_STOP } from './generated/layout';
 
+// Counts flushes: block memory seen before a change of epoch has been reused.
+export let flushEpoch: u32 = 0;
+
 export function flushBlocks(): void {
+  flushEpoch++;
   memory.fill(BC_HASH, 0, BC_HASH_SIZE * 8);
   memory.fill(CODEMAP, 0, BLOCKS - CODEMAP);
   store<u32>(S_BC_NEXT, BLOCKS);

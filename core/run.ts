@@ -6,11 +6,11 @@ import {
 import { dispatch } from './generated/isa';
 import { decode, decFault, decEnd } from './decode';
 import { fetchAddr } from './mem';
-import { bcSlot, markCode, blocksFull, flushBlocks } from './blocks';
+import { bcSlot, markCode, blocksFull, flushBlocks, flushEpoch } from './blocks';
 import { tlbDropWrites } from './mem';
 import { exitWith, materialize } from './cpu';
 
-const HDR: u32 = 16; // block header: u32 count
+const HDR: u32 = 16; // block header: u32 count, u32 linked block, u64 its rip (see run)
 let scratch: usize = 0; // one-instruction block for code that crosses a page
 
 // The block starting at `rip`, decoding it if needed; 0 if the fetch faulted.
@@ -49,6 +49,7 @@ function lookup(rip: u64): usize {
     if (decEnd || crosses || (a & 0xfff) == 0) break;
   }
   store<u32>(blk, n);
+  store<u64>(blk, <u64>-1, 8); // no link yet
   if (!cacheable) {
     // keep it outside the cache; it is run once and decoded again next time
     if (!scratch) scratch = heap.alloc(HDR + INSN_SIZE);
@@ -65,14 +66,19 @@ function lookup(rip: u64): usize {
 }
 
 // Run up to about `budget` instructions. Returns the exit reason.
+// Blocks are chained: a block remembers the block that last followed it when
+// that one starts in the same virtual page (so in the same frame, and just as
+// executable), and the next time goes there without the hash lookup. A link
+// stays valid until the cache is flushed, which rewrites all block memory.
 export function run(budget: i32): u32 {
   store<u32>(S_STOP, 0);
   store<u32>(S_EXIT_REASON, EXIT_BUDGET);
   let done: i64 = 0;
   let rip = load<u64>(S_RIP);
-  while (done < budget) {
-    const blk = lookup(rip);
-    if (!blk) break;
+  let blk = lookup(rip);
+  while (blk && done < budget) {
+    const start = rip;
+    const epoch = flushEpoch;
     const n = load<u32>(blk);
     let d = blk + HDR;
     for (let i: u32 = 0; i < n; i++) {
@@ -100,6 +106,20 @@ export function run(budget: i32): u32 {
       d += INSN_SIZE;
     }
     if (load<u32>(S_STOP)) break;
+    if (epoch != flushEpoch || blk == scratch || ((rip ^ start) >> 12) != 0) {
+      blk = lookup(rip);
+      continue;
+    }
+    if (load<u64>(blk, 8) == rip) {
+      blk = <usize>load<u32>(blk, 4);
+      continue;
+    }
+    const nb = lookup(rip);
+    if (nb && nb != scratch && epoch == flushEpoch) {
+      store<u32>(blk, <u32>nb, 4);
+      store<u64>(blk, rip, 8);
+    }
+    blk = nb;
   }
   // an instruction that leaves run() after completing (syscall) counts as retired
   if (load<u32>(S_EXIT_REASON) == 1) done++;
