@@ -39,6 +39,7 @@ const CASES: Case[] = [
   { name: 'poll-pipes' },
   { name: 'poll-epoll' },
   { name: 'poll-signals' },
+  { name: 'poll-fdevents' }, // timerfd and signalfd
   { name: 'unix-sockets' },
   { name: 'unix-scm' },
   { name: 'unix-fork' },

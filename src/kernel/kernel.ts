@@ -195,7 +195,10 @@ export class Kernel {
       // returns before the victim is a zombie; shells' wait/SIGCHLD order relies on it).
       if (!t.pending.some((p) => p.signo === SIGKILL)) t.pending.unshift(info);
     } else {
-      if (act.handler === SIG_IGN || (act.handler === SIG_DFL && DEFAULT_IGNORED.has(sig))) return;
+      // an ignored signal is dropped, unless blocked: the handler may change before it is unblocked
+      // (and sigwait or a signalfd may take it), as on Linux
+      const ignored = act.handler === SIG_IGN || (act.handler === SIG_DFL && DEFAULT_IGNORED.has(sig));
+      if (ignored && (t.sigmask & sigbit(sig)) === 0n) return;
       queueSignal(t, info);
     }
     if (sig !== SIGKILL && t.state.kind === 'blocked' && t.sigwait !== undefined && (t.sigwait & sigbit(sig)) !== 0n) {

@@ -1,7 +1,8 @@
 // Signal delivery: pending sets, default actions, the rt_sigframe a handler
 // runs on, and rt_sigreturn.
 import type { Kernel } from './kernel.js';
-import { Task, SigInfo, SIG_DFL, SIG_IGN } from './task.js';
+import { Task, SigInfo, SIG_DFL, SIG_IGN, type Process } from './task.js';
+import { WaitQueue, POLLIN } from '../fs/wait-queue.js';
 import * as L from '../generated/layout.js';
 
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8,
@@ -24,11 +25,15 @@ export const STOPPING = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
 export const sigbit = (sig: number) => 1n << BigInt(sig - 1);
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
 
+// Signalfds of a process wait here for a signal to be queued.
+export const signalWaiters = new WeakMap<Process, WaitQueue>();
+
 // Queue a signal for a task.
 export function queueSignal(t: Task, info: SigInfo): void {
   // standard signals do not queue twice
   if (info.signo < 32 && t.pending.some((p) => p.signo === info.signo)) return;
   t.pending.push(info);
+  signalWaiters.get(t.proc)?.notify(POLLIN);
 }
 
 // A synchronous fault: delivered now; blocked or ignored means the default action (death).

@@ -19,10 +19,11 @@ import { timerSyscalls } from './sys-timer.js';
 import { xattrSyscalls } from './sys-xattr.js';
 import { credSyscalls } from './sys-cred.js';
 import { memfdSyscalls } from './sys-memfd.js';
+import { fdEventSyscalls } from './sys-fdevents.js';
 import { schedSyscalls } from './sys-sched.js';
 
 export const SYSCALLS = new Map<number, SyscallDef>();
-for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls, ...pollSyscalls, ...socketSyscalls, ...cloneSyscalls, ...waitSyscalls, ...futexSyscalls, ...timerSyscalls, ...xattrSyscalls, ...credSyscalls, ...memfdSyscalls, ...schedSyscalls]) {
+for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls, ...pollSyscalls, ...socketSyscalls, ...cloneSyscalls, ...waitSyscalls, ...futexSyscalls, ...timerSyscalls, ...xattrSyscalls, ...credSyscalls, ...memfdSyscalls, ...schedSyscalls, ...fdEventSyscalls]) {
   if (SYSCALLS.has(row.nr)) throw new Error(`syscall ${row.nr} (${row.name}) is in the table twice`);
   if (SYSCALL_NAMES[row.nr] !== row.name) throw new Error(`syscall ${row.nr} is ${SYSCALL_NAMES[row.nr]}, not ${row.name}`);
   SYSCALLS.set(row.nr, row);

@@ -1,0 +1,206 @@
+// Events as files: timerfd_create/settime/gettime and signalfd/signalfd4.
+// A timerfd counts expirations of a timer on a clock; read takes the count.
+// A signalfd reads the signals in its mask that are pending for the process
+// (which normally blocks them), as signalfd_siginfo records.
+import type { SyscallDef, Handler } from './syscall.js';
+import type { Kernel } from './kernel.js';
+import type { Process, SigInfo, Task } from './task.js';
+import { FileDescription, O_CLOEXEC, O_NONBLOCK, O_RDWR, type Stat } from '../fs/file.js';
+import { anonStat } from '../fs/eventfd.js';
+import { WaitQueue, POLLIN } from '../fs/wait-queue.js';
+import { Blocked } from './blocked.js';
+import { EAGAIN, EBADF, EFAULT, EINVAL } from './errno.js';
+import { SIGKILL, SIGSTOP, sigbit, signalWaiters } from './signal.js';
+import { release } from './fd-table.js';
+
+const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7, CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9;
+const TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2;
+const NS = 1_000_000_000n;
+
+// --- timerfd --------------------------------------------------------------------------------
+class TimerFd extends FileDescription {
+  private readonly queue = new WaitQueue();
+  private expirations = 0n;
+  private next?: bigint; // absolute expiry on the clock; undefined when disarmed
+  private interval = 0n;
+  private generation = 0;
+  constructor(private readonly k: Kernel, readonly realtime: boolean, flags: number) {
+    super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[timerfd]');
+  }
+  now(): bigint { return this.realtime ? this.k.host.realtimeNs() : this.k.host.monotonicNs(); }
+
+  // [interval, time left] as timerfd_gettime reports them.
+  get(): [bigint, bigint] {
+    if (this.next === undefined) return [this.interval, 0n];
+    const left = this.next - this.now();
+    return [this.interval, left > 0n ? left : 1n];
+  }
+  set(value: bigint, interval: bigint, absolute: boolean): void {
+    this.expirations = 0n;
+    this.interval = interval;
+    this.next = value === 0n ? undefined : absolute ? value : this.now() + value;
+    this.arm();
+  }
+  // Sleep on the host until the expiry; count what has passed by then.
+  private arm(): void {
+    const gen = ++this.generation;
+    if (this.next === undefined) return;
+    const ms = Math.max(0, Number((this.next - this.now()) / 1_000_000n));
+    void this.k.host.sleep(ms).then(() => {
+      if (gen !== this.generation || this.next === undefined) return;
+      const now = this.now();
+      if (now < this.next) { this.arm(); return; }
+      if (this.interval > 0n) {
+        const n = (now - this.next) / this.interval + 1n;
+        this.expirations += n;
+        this.next += n * this.interval;
+        this.arm();
+      } else {
+        this.expirations += 1n;
+        this.next = undefined;
+      }
+      this.queue.notify(POLLIN);
+    });
+  }
+  override read(n: number): Uint8Array | number | Blocked {
+    if (n < 8) return -EINVAL;
+    if (this.expirations === 0n) return this.flags & O_NONBLOCK ? -EAGAIN : new Blocked(this.queue.wait(POLLIN));
+    const out = new Uint8Array(8);
+    new DataView(out.buffer).setBigUint64(0, this.expirations, true);
+    this.expirations = 0n;
+    return out;
+  }
+  override write(): number { return -EINVAL; }
+  override poll(): number { return this.expirations > 0n ? POLLIN : 0; }
+  override watch(events: number, cb: () => void): () => void { return this.queue.watch(events, cb); }
+  override waitReady(): Promise<void> { return this.queue.wait(); }
+  override stat(): Stat { return anonStat(this.k.host.realtimeNs()); }
+  override release(): void { this.generation++; this.next = undefined; }
+}
+
+function readItimerspec(t: Task, addr: number): [bigint, bigint] | number {
+  const b = t.proc.mm.read(addr, 32);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const is = dv.getBigInt64(0, true), ins = dv.getBigInt64(8, true), vs = dv.getBigInt64(16, true), vns = dv.getBigInt64(24, true);
+  if (is < 0n || vs < 0n || ins < 0n || ins >= NS || vns < 0n || vns >= NS) return -EINVAL;
+  return [is * NS + ins, vs * NS + vns];
+}
+function writeItimerspec(t: Task, addr: number, [interval, value]: [bigint, bigint]): boolean {
+  const b = new Uint8Array(32);
+  const dv = new DataView(b.buffer);
+  dv.setBigInt64(0, interval / NS, true); dv.setBigInt64(8, interval % NS, true);
+  dv.setBigInt64(16, value / NS, true); dv.setBigInt64(24, value % NS, true);
+  return t.proc.mm.write(addr, b);
+}
+
+const sysTimerfdCreate: Handler = (t, a, k) => {
+  const clock = a.i(0), flags = a.i(1);
+  if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
+  const realtime = clock === CLOCK_REALTIME || clock === CLOCK_REALTIME_ALARM;
+  if (!realtime && clock !== CLOCK_MONOTONIC && clock !== CLOCK_BOOTTIME && clock !== CLOCK_BOOTTIME_ALARM) return -EINVAL;
+  const f = new TimerFd(k, realtime, flags);
+  const fd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
+  if (fd < 0) release(f);
+  return fd;
+};
+function timerOf(t: Task, fd: number): TimerFd | number {
+  const f = t.proc.files.get(fd);
+  if (!f) return -EBADF;
+  return f instanceof TimerFd ? f : -EINVAL;
+}
+const sysTimerfdSettime: Handler = (t, a) => {
+  const f = timerOf(t, a.i(0));
+  if (typeof f === 'number') return f;
+  const flags = a.i(1);
+  if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) return -EINVAL;
+  const spec = readItimerspec(t, a.u(2));
+  if (typeof spec === 'number') return spec;
+  const old = f.get();
+  f.set(spec[1], spec[0], (flags & TFD_TIMER_ABSTIME) !== 0);
+  if (a.u(3) && !writeItimerspec(t, a.u(3), old)) return -EFAULT;
+  return 0;
+};
+const sysTimerfdGettime: Handler = (t, a) => {
+  const f = timerOf(t, a.i(0));
+  if (typeof f === 'number') return f;
+  return writeItimerspec(t, a.u(1), f.get()) ? 0 : -EFAULT;
+};
+
+// --- signalfd --------------------------------------------------------------------------------
+
+class SignalFd extends FileDescription {
+  constructor(readonly proc: Process, public mask: bigint, flags: number, private readonly now: () => bigint) {
+    super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[signalfd]');
+    if (!signalWaiters.has(proc)) signalWaiters.set(proc, new WaitQueue());
+  }
+  private get events(): WaitQueue { return signalWaiters.get(this.proc)!; }
+  // A pending signal of the process (any of its threads) in the mask.
+  private take(): SigInfo | undefined {
+    for (const t of this.proc.threads) {
+      const i = t.pending.findIndex((s) => (this.mask & sigbit(s.signo)) !== 0n);
+      if (i >= 0) return t.pending.splice(i, 1)[0];
+    }
+    return undefined;
+  }
+  override read(n: number): Uint8Array | number | Blocked {
+    if (n < 128) return -EINVAL;
+    const out: SigInfo[] = [];
+    while (out.length < Math.floor(n / 128)) {
+      const s = this.take();
+      if (!s) break;
+      out.push(s);
+    }
+    if (!out.length) return this.flags & O_NONBLOCK ? -EAGAIN : new Blocked(this.events.wait(POLLIN));
+    const b = new Uint8Array(out.length * 128);
+    const dv = new DataView(b.buffer);
+    out.forEach((s, i) => {
+      const o = i * 128;
+      dv.setUint32(o, s.signo, true);
+      dv.setInt32(o + 4, s.errno ?? 0, true);
+      dv.setInt32(o + 8, s.code, true);
+      dv.setUint32(o + 12, s.pid ?? 0, true);
+      dv.setUint32(o + 16, s.uid ?? 0, true);
+      if (s.timerId !== undefined) { dv.setUint32(o + 24, s.timerId, true); dv.setUint32(o + 32, s.overrun ?? 0, true); }
+      if (s.status !== undefined) dv.setInt32(o + 40, s.status, true);
+      if (s.value !== undefined) { dv.setInt32(o + 44, Number(BigInt.asIntN(32, s.value)), true); dv.setBigUint64(o + 48, s.value, true); }
+      if (s.addr !== undefined) dv.setBigUint64(o + 72, BigInt(s.addr), true);
+    });
+    return b;
+  }
+  override write(): number { return -EINVAL; }
+  override poll(): number {
+    return this.proc.threads.some((t) => t.pending.some((s) => (this.mask & sigbit(s.signo)) !== 0n)) ? POLLIN : 0;
+  }
+  override watch(events: number, cb: () => void): () => void { return this.events.watch(events, cb); }
+  override waitReady(): Promise<void> { return this.events.wait(); }
+  override stat(): Stat { return anonStat(this.now()); }
+}
+
+function signalfd(t: Task, k: Kernel, fd: number, maskAddr: number, size: number, flags: number): number {
+  if (size !== 8 || flags & ~(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
+  const b = t.proc.mm.read(maskAddr, 8);
+  if (!b) return -EFAULT;
+  const mask = new DataView(b.buffer).getBigUint64(0, true) & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+  if (fd !== -1) {
+    const f = t.proc.files.get(fd);
+    if (!f) return -EBADF;
+    if (!(f instanceof SignalFd)) return -EINVAL;
+    f.mask = mask;
+    return fd;
+  }
+  const f = new SignalFd(t.proc, mask, flags, () => k.host.realtimeNs());
+  const nfd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
+  if (nfd < 0) release(f);
+  return nfd;
+}
+const sysSignalfd: Handler = (t, a, k) => signalfd(t, k, a.i(0), a.u(1), a.u(2), 0);
+const sysSignalfd4: Handler = (t, a, k) => signalfd(t, k, a.i(0), a.u(1), a.u(2), a.i(3));
+
+export const fdEventSyscalls: SyscallDef[] = [
+  { nr: 283, name: 'timerfd_create', handler: sysTimerfdCreate, args: ['int', 'flags'], status: 'partial', note: 'the *_ALARM clocks act as their base clocks; TFD_TIMER_CANCEL_ON_SET is accepted and never cancels' },
+  { nr: 286, name: 'timerfd_settime', handler: sysTimerfdSettime, args: ['fd', 'hex', 'ptr', 'ptr'], status: 'implemented' },
+  { nr: 287, name: 'timerfd_gettime', handler: sysTimerfdGettime, args: ['fd', 'ptr'], status: 'implemented' },
+  { nr: 282, name: 'signalfd', handler: sysSignalfd, args: ['fd', 'ptr', 'size'], status: 'partial', note: 'as signalfd4' },
+  { nr: 289, name: 'signalfd4', handler: sysSignalfd4, args: ['fd', 'ptr', 'size', 'flags'], status: 'partial', note: 'reads the pending signals of the process that made it, also after fork' },
+];
