@@ -50,6 +50,7 @@ const CASES: Case[] = [
   { name: 'proc-siginfo' },
   { name: 'proc-sigwait' }, // timers and sleeps: a few seconds
   { name: 'proc-pgrp' },
+  { name: 'proc-pidfd' },
   { name: 'x87-arith' },
   { name: 'x87-asm' },
   { name: 'isa-sse4', cflags: ['-msse4.2', '-maes', '-mpclmul'] },

@@ -3,6 +3,7 @@ import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import { Process, Task, type SigAction } from './task.js';
 import { Blocked } from './blocked.js';
+import { PidFd } from './sys-fdevents.js';
 import { EAGAIN, EFAULT, EINVAL, ENOMEM, E2BIG } from './errno.js';
 import * as L from '../generated/layout.js';
 
@@ -15,7 +16,7 @@ export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGH
   CLONE_IO = 0x80000000;
 const MAX_TASKS = 4096;
 
-interface CloneArgs { flags: number; stack: number; ptid: number; ctid: number; tls: number; exitSignal: number }
+interface CloneArgs { flags: number; stack: number; ptid: number; ctid: number; tls: number; exitSignal: number; pidfd: number }
 interface VforkWait { child: number; released: boolean; until: Promise<void> }
 
 function u32(v: number): Uint8Array {
@@ -35,6 +36,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
 
   const f = c.flags;
   if (f & CLONE_THREAD && !(f & CLONE_SIGHAND)) return -EINVAL;
+  if (f & CLONE_PIDFD && f & CLONE_THREAD) return -EINVAL;
   if (f & CLONE_SIGHAND && !(f & CLONE_VM)) return -EINVAL;
   if (f & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)) return -EINVAL;
   if (c.exitSignal < 0 || c.exitSignal > 64) return -EINVAL;
@@ -85,6 +87,13 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   if (f & CLONE_CHILD_SETTID && !proc.mm.write(c.ctid, u32(tid))) return -EFAULT;
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = c.ctid;
   k.addTask(child);
+  if (f & CLONE_PIDFD) {
+    // in the parent's table only: the child's copy was made before it
+    const pf = new PidFd(proc, k, 0);
+    const fd = parent.files.install(pf, true);
+    if (fd < 0) pf.release();
+    else if (!parent.mm.write(c.pidfd, u32(fd))) return -EFAULT;
+  }
   if (f & CLONE_VFORK) {
     const st: VforkWait = { child: tid, released: false, until: undefined as unknown as Promise<void> };
     st.until = new Promise<void>((resolve) => { proc.vforkRelease = () => { st.released = true; resolve(); }; });
@@ -99,10 +108,12 @@ const SIGCHLD = 17;
 // clone(2): flags, newsp, parent_tid, child_tid, tls
 const sysClone: Handler = (t, a, k) => {
   const flags = a.u(0);
-  return doClone(t, k, { flags: Number(BigInt(flags) & 0xffffff00n), stack: a.u(1), ptid: a.u(2), ctid: a.u(3), tls: a.u(4), exitSignal: flags & 0xff });
+  // CLONE_PIDFD stores the pidfd where CLONE_PARENT_SETTID would store the tid: not both
+  if (flags & CLONE_PIDFD && flags & CLONE_PARENT_SETTID) return -EINVAL;
+  return doClone(t, k, { flags: Number(BigInt(flags) & 0xffffff00n), stack: a.u(1), ptid: a.u(2), ctid: a.u(3), tls: a.u(4), exitSignal: flags & 0xff, pidfd: a.u(2) });
 };
-const sysFork: Handler = (t, a, k) => doClone(t, k, { flags: 0, stack: 0, ptid: 0, ctid: 0, tls: 0, exitSignal: SIGCHLD });
-const sysVfork: Handler = (t, a, k) => doClone(t, k, { flags: CLONE_VM | CLONE_VFORK, stack: 0, ptid: 0, ctid: 0, tls: 0, exitSignal: SIGCHLD });
+const sysFork: Handler = (t, a, k) => doClone(t, k, { flags: 0, stack: 0, ptid: 0, ctid: 0, tls: 0, exitSignal: SIGCHLD, pidfd: 0 });
+const sysVfork: Handler = (t, a, k) => doClone(t, k, { flags: CLONE_VM | CLONE_VFORK, stack: 0, ptid: 0, ctid: 0, tls: 0, exitSignal: SIGCHLD, pidfd: 0 });
 // clone3(2): struct clone_args
 const sysClone3: Handler = (t, a, k) => {
   const size = a.u(1);
@@ -114,13 +125,12 @@ const sysClone3: Handler = (t, a, k) => {
   const q = (i: number) => (i * 8 + 8 <= b.length ? Number(dv.getBigUint64(i * 8, true)) : 0);
   const flags = q(0), stack = q(5), stackSize = q(6);
   if (q(8) || q(9)) return -EINVAL; // set_tid
-  if (flags & CLONE_PIDFD) return -EINVAL;
-  return doClone(t, k, { flags, stack: stack ? stack + stackSize : 0, ptid: q(3), ctid: q(2), tls: q(7), exitSignal: q(4) });
+  return doClone(t, k, { flags, stack: stack ? stack + stackSize : 0, ptid: q(3), ctid: q(2), tls: q(7), exitSignal: q(4), pidfd: q(1) });
 };
 
 export const cloneSyscalls: SyscallDef[] = [
-  { nr: 56, name: 'clone', handler: sysClone, args: ['hex', 'ptr', 'ptr', 'ptr', 'ptr'], status: 'partial', note: 'no namespaces, no CLONE_PIDFD' },
-  { nr: 435, name: 'clone3', handler: sysClone3, args: ['ptr', 'size'], status: 'partial', note: 'no set_tid, no CLONE_PIDFD, no cgroups' },
+  { nr: 56, name: 'clone', handler: sysClone, args: ['hex', 'ptr', 'ptr', 'ptr', 'ptr'], status: 'partial', note: 'no namespaces' },
+  { nr: 435, name: 'clone3', handler: sysClone3, args: ['ptr', 'size'], status: 'partial', note: 'no set_tid, no cgroups' },
   { nr: 57, name: 'fork', handler: sysFork, args: [], status: 'implemented' },
   { nr: 58, name: 'vfork', handler: sysVfork, args: [], status: 'implemented' },
 ];

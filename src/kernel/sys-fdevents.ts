@@ -1,4 +1,4 @@
-// Events as files: timerfd_create/settime/gettime and signalfd/signalfd4.
+// Events as files: timerfd_create/settime/gettime, signalfd/signalfd4 and pidfds.
 // A timerfd counts expirations of a timer on a clock; read takes the count.
 // A signalfd reads the signals in its mask that are pending for the process
 // (which normally blocks them), as signalfd_siginfo records.
@@ -9,7 +9,7 @@ import { FileDescription, O_CLOEXEC, O_NONBLOCK, O_RDWR, type Stat } from '../fs
 import { anonStat } from '../fs/eventfd.js';
 import { WaitQueue, POLLIN } from '../fs/wait-queue.js';
 import { Blocked } from './blocked.js';
-import { EAGAIN, EBADF, EFAULT, EINVAL } from './errno.js';
+import { EAGAIN, EBADF, EFAULT, EINVAL, EPERM, ESRCH } from './errno.js';
 import { SIGKILL, SIGSTOP, sigbit, signalWaiters } from './signal.js';
 import { release } from './fd-table.js';
 
@@ -197,7 +197,82 @@ function signalfd(t: Task, k: Kernel, fd: number, maskAddr: number, size: number
 const sysSignalfd: Handler = (t, a, k) => signalfd(t, k, a.i(0), a.u(1), a.u(2), 0);
 const sysSignalfd4: Handler = (t, a, k) => signalfd(t, k, a.i(0), a.u(1), a.u(2), a.i(3));
 
+// --- pidfd ------------------------------------------------------------------------------------
+// A process as a file: readable (POLLIN) once it has ended; a target for signals and waitid.
+export class PidFd extends FileDescription {
+  constructor(readonly target: Process, private readonly k: Kernel, flags: number) {
+    super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[pidfd]');
+  }
+  override read(): number { return -EINVAL; }
+  override write(): number { return -EINVAL; }
+  override poll(): number { return this.target.waitStatus !== undefined ? POLLIN : 0; }
+  override watch(events: number, cb: () => void): () => void {
+    let live = true;
+    void this.k.waitExit(this.target).then(() => { if (live) cb(); });
+    return () => { live = false; };
+  }
+  override waitReady(): Promise<void> { return this.k.waitExit(this.target).then(() => undefined); }
+  override stat(): Stat { return anonStat(this.k.host.realtimeNs()); }
+}
+
+const sysPidfdOpen: Handler = (t, a, k) => {
+  const pid = a.i(0), flags = a.i(1);
+  if (flags & ~O_NONBLOCK || pid <= 0) return -EINVAL;
+  const p = k.processes.get(pid);
+  if (!p) return k.tasks.some((x) => x.tid === pid) ? -EINVAL : -ESRCH; // a thread that leads no process
+  const f = new PidFd(p, k, flags);
+  const fd = t.proc.files.install(f, true);
+  if (fd < 0) release(f);
+  return fd;
+};
+function pidfdOf(t: Task, fd: number): PidFd | number {
+  const f = t.proc.files.get(fd);
+  return f instanceof PidFd ? f : -EBADF;
+}
+const sysPidfdSendSignal: Handler = (t, a, k) => {
+  const f = pidfdOf(t, a.i(0));
+  if (typeof f === 'number') return f;
+  const sig = a.i(1), infoAddr = a.u(2), flags = a.u32(3);
+  // PIDFD_SIGNAL_THREAD 1, _THREAD_GROUP 2, _PROCESS_GROUP 4 (Linux 6.9): at most one
+  if (flags & ~7 || (flags & (flags - 1)) || sig < 0 || sig > 64) return -EINVAL;
+  if (f.target.waitStatus !== undefined) return -ESRCH;
+  if (sig === 0) return 0;
+  const info: SigInfo = { signo: sig, code: 0, pid: t.proc.pid, uid: t.proc.creds.uid };
+  if (infoAddr) {
+    const b = t.proc.mm.read(infoAddr, 128);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    if (dv.getInt32(0, true) !== sig) return -EINVAL;
+    info.code = dv.getInt32(8, true);
+    // only a process itself may claim a kernel-made code (>= 0 other than SI_USER), as kill(2) rules
+    if (f.target !== t.proc && (info.code >= 0 || info.code === -6 /* SI_TKILL */)) return -EPERM;
+    info.pid = dv.getInt32(16, true);
+    info.uid = dv.getInt32(20, true);
+    info.value = dv.getBigUint64(24, true);
+  }
+  if (flags === 4) {
+    for (const p of [...k.processes.values()]) if (p.pgid === f.target.pgid && p.waitStatus === undefined) k.signalProcess(p, { ...info });
+  } else if (flags === 1 && f.target.threads[0]) k.signalTask(f.target.threads[0], info);
+  else k.signalProcess(f.target, info);
+  return 0;
+};
+const sysPidfdGetfd: Handler = (t, a) => {
+  const f = pidfdOf(t, a.i(0));
+  if (typeof f === 'number') return f;
+  if (a.u32(2) !== 0) return -EINVAL;
+  if (f.target.waitStatus !== undefined) return -ESRCH;
+  const target = f.target.files.get(a.i(1));
+  if (!target) return -EBADF;
+  target.refs++;
+  const fd = t.proc.files.install(target, true);
+  if (fd < 0) release(target);
+  return fd;
+};
+
 export const fdEventSyscalls: SyscallDef[] = [
+  { nr: 434, name: 'pidfd_open', handler: sysPidfdOpen, args: ['int', 'flags'], status: 'implemented' },
+  { nr: 424, name: 'pidfd_send_signal', handler: sysPidfdSendSignal, args: ['fd', 'signal', 'ptr', 'hex'], status: 'implemented' },
+  { nr: 438, name: 'pidfd_getfd', handler: sysPidfdGetfd, args: ['fd', 'int', 'hex'], status: 'implemented' },
   { nr: 283, name: 'timerfd_create', handler: sysTimerfdCreate, args: ['int', 'flags'], status: 'partial', note: 'the *_ALARM clocks act as their base clocks; TFD_TIMER_CANCEL_ON_SET is accepted and never cancels' },
   { nr: 286, name: 'timerfd_settime', handler: sysTimerfdSettime, args: ['fd', 'hex', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 287, name: 'timerfd_gettime', handler: sysTimerfdGettime, args: ['fd', 'ptr'], status: 'implemented' },

@@ -3,12 +3,13 @@ import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Process, Task } from './task.js';
 import { Blocked } from './blocked.js';
-import { ECHILD, EFAULT, EINVAL } from './errno.js';
+import { EBADF, ECHILD, EFAULT, EINVAL } from './errno.js';
+import { PidFd } from './sys-fdevents.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED } from './signal.js';
 
 const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
-const P_ALL = 0, P_PID = 1, P_PGID = 2;
+const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
 
 type Match = (c: Process) => boolean;
 
@@ -66,7 +67,11 @@ const sysWaitid: Handler = (t, a, k) => {
   if (idtype === P_ALL) pid = -1;
   else if (idtype === P_PID) { if (id <= 0) return -EINVAL; pid = id; }
   else if (idtype === P_PGID) pid = id === 0 ? 0 : -id;
-  else return -EINVAL;
+  else if (idtype === P_PIDFD) {
+    const f = t.proc.files.get(id);
+    if (!(f instanceof PidFd)) return -EBADF;
+    pid = f.target.pid;
+  } else return -EINVAL;
   const { any, zombie, changed } = findChild(t, matcher(t, pid, options), options);
   if (!any) return -ECHILD;
   if (!zombie && changed) {
