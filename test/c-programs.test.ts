@@ -46,6 +46,8 @@ const CASES: Case[] = [
   { name: 'proc-siginfo' },
   { name: 'proc-sigwait' }, // timers and sleeps: a few seconds
   { name: 'proc-pgrp' },
+  // pseudo-terminals (issue 4)
+  { name: 'pty-line', cflags: ['-lutil'] },
   { name: 'x87-arith' },
   { name: 'x87-asm' },
   { name: 'isa-sse4', cflags: ['-msse4.2', '-maes', '-mpclmul'] },

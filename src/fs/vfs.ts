@@ -20,6 +20,7 @@ import {
 import { DevFs } from './devfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
 import { StdioFile } from './stdio.js';
+import { DevPts, type TtyJobs } from './pty.js';
 
 export type { ProcSource } from './procfs.js';
 
@@ -78,10 +79,15 @@ export class Vfs {
   caller?: FsCaller;
   private nextDev = 0x30;
 
-  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource }) {
+  // The pseudo-terminals (/dev/ptmx, /dev/pts).
+  readonly pts: DevPts;
+
+  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
     this.host = opts.host;
+    this.pts = new DevPts(opts.host, opts.jobs);
     this.mount('/', opts.root);
-    this.mount('/dev', new DevFs(opts.host));
+    this.mount('/dev', new DevFs(opts.host, this.pts));
+    this.mount('/dev/pts', this.pts);
     this.mount('/proc', new ProcFs(() => this.caller, opts.proc, this));
   }
 

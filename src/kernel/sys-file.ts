@@ -11,7 +11,7 @@ import {
   EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
 } from './errno.js';
 import {
-  FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
+  FileDescription, O_ACCMODE, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
   O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
   type TimeSpec,
 } from '../fs/file.js';
@@ -22,6 +22,7 @@ import {
 import type { StatFs } from '../fs/backend.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
 import { PipeEnd } from '../fs/pipe.js';
+import { PtyMaster, TIOCGPTPEER } from '../fs/pty.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
 const CHUNK = 1 << 20;
@@ -514,7 +515,7 @@ const sysFlock: Handler = (t, a) => {
 };
 
 // --- ioctl, fcntl, dup ------------------------------------------------------------------
-const sysIoctl: Handler = (t, a) => {
+const sysIoctl: Handler = (t, a, k) => {
   const fd = a.i(0), req = a.u32(1), arg = a.u(2);
   const f = fileOf(t, fd);
   if (!f || f.flags & O_PATH) return -EBADF;
@@ -534,8 +535,19 @@ const sysIoctl: Handler = (t, a) => {
       if (typeof s !== 'number' && isDir(s.mode)) return -EINVAL;
       return int(f.available());
     }
-    case TIOCGPGRP: return f instanceof StdioFile && f.isTTY ? int(t.proc.pgid) : -ENOTTY;
-    case TIOCSPGRP: return f instanceof StdioFile && f.isTTY ? (t.proc.mm.read(arg, 4) ? 0 : -EFAULT) : -ENOTTY;
+    case TIOCGPGRP: if (f instanceof StdioFile) return f.isTTY ? int(t.proc.pgid) : -ENOTTY; break;
+    case TIOCSPGRP: if (f instanceof StdioFile) return f.isTTY ? (t.proc.mm.read(arg, 4) ? 0 : -EFAULT) : -ENOTTY; break;
+    case TIOCGPTPEER: {
+      // the slave of a pty master, opened without a path walk by the caller
+      if (!(f instanceof PtyMaster)) break;
+      if (arg & ~(O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) return -EINVAL;
+      const peer = k.vfs.open(t, AT_FDCWD, f.peerPath, arg & ~O_CLOEXEC, 0);
+      if (typeof peer === 'number') return peer;
+      peer.flags = (arg & ~(O_NOCTTY | O_CLOEXEC)) | O_LARGEFILE;
+      const pfd = t.proc.files.install(peer, (arg & O_CLOEXEC) !== 0);
+      if (pfd < 0) release(peer);
+      return pfd;
+    }
   }
   return f.ioctl(req, arg, t.proc.mm);
 };
