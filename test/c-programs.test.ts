@@ -48,6 +48,7 @@ const CASES: Case[] = [
   { name: 'proc-pgrp' },
   // pseudo-terminals (issue 4)
   { name: 'pty-line', cflags: ['-lutil'] },
+  { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP
   { name: 'x87-arith' },
   { name: 'x87-asm' },
   { name: 'isa-sse4', cflags: ['-msse4.2', '-maes', '-mpclmul'] },
