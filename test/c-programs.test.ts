@@ -49,6 +49,7 @@ const CASES: Case[] = [
   // pseudo-terminals (issue 4)
   { name: 'pty-line', cflags: ['-lutil'] },
   { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP
+  { name: 'pty-poll', cflags: ['-lutil'] },
   { name: 'x87-arith' },
   { name: 'x87-asm' },
   { name: 'isa-sse4', cflags: ['-msse4.2', '-maes', '-mpclmul'] },

@@ -278,6 +278,10 @@ export class PtyMaster extends FileDescription {
   get peerPath(): string { return `/dev/pts/${this.pty.index}`; }
 }
 
+class SlaveRead {
+  constructor(readonly deadline: number | undefined, readonly have: number) {}
+}
+
 export class PtySlave extends FileDescription {
   constructor(readonly pty: Pty, flags: number, path: string) {
     super(flags, path);
@@ -287,17 +291,21 @@ export class PtySlave extends FileDescription {
   }
   override read(n: number): Uint8Array | number | Blocked {
     const p = this.pty, ld = p.ldisc;
-    if (p.hungUp) return new Uint8Array(0);
+    const st = this.readState();
+    // a read that was waiting when the master closed fails; later ones see end of file
+    if (p.hungUp) return st ? (this.setReadState(undefined), -EIO) : new Uint8Array(0);
     const j = p.jobCheck(SIGTTIN);
     if (j !== 0) return j;
     if (n === 0) return new Uint8Array(0);
     const nonblock = (this.flags & O_NONBLOCK) !== 0;
-    const wait = (ms?: number) => {
+    const wait = (deadline?: number) => {
       if (nonblock) return -EAGAIN;
+      const now = this.nowMs();
+      this.setReadState({ deadline, have: ld.pending });
       const change = p.slaveQueue.wait(POLLIN | POLLHUP);
-      return new Blocked(ms === undefined ? change : Promise.race([change, p.pts.host.sleep(Math.max(ms, 1))]));
+      return new Blocked(deadline === undefined ? change : Promise.race([change, p.pts.host.sleep(Math.max(deadline - now, 1))]));
     };
-    const got = (data: Uint8Array) => { this.setRestart(undefined); p.masterQueue.notify(POLLOUT); return data; };
+    const got = (data: Uint8Array) => { this.setReadState(undefined); p.masterQueue.notify(POLLOUT); return data; };
     if (ld.canonical) return ld.readable(false) ? got(ld.readLine(n)) : wait();
     const min = ld.termios.cc[VMIN], time = ld.termios.cc[VTIME] * 100;
     const have = ld.pending;
@@ -308,20 +316,21 @@ export class PtySlave extends FileDescription {
     // VTIME: with VMIN 0 a deadline from the start of the read; otherwise an
     // inter-byte timer, restarted when more input arrives
     if (time === 0 || (min > 0 && have === 0)) return wait();
-    const now = Number(p.pts.host.monotonicNs() / 1_000_000n);
-    let st = this.getRestart();
-    if (!st || (min > 0 && st.have !== have)) st = this.setRestart({ have, deadline: now + time });
-    if (now >= st.deadline) return got(ld.readRaw(n));
-    return wait(st.deadline - now);
+    const now = this.nowMs();
+    let deadline = st?.deadline;
+    if (deadline === undefined || (min > 0 && st!.have !== have)) deadline = now + time;
+    if (now >= deadline) return got(ld.readRaw(n));
+    return wait(deadline);
   }
-  private getRestart(): { have: number; deadline: number } | undefined {
-    const r = this.pty.pts.jobs?.caller()?.restart as { ptyRead?: { have: number; deadline: number } } | undefined;
-    return r?.ptyRead;
+  private nowMs(): number { return Number(this.pty.pts.host.monotonicNs() / 1_000_000n); }
+  // What a blocked read keeps across its re-runs (the calling task's restart state).
+  private readState(): SlaveRead | undefined {
+    const r = this.pty.pts.jobs?.caller()?.restart;
+    return r instanceof SlaveRead ? r : undefined;
   }
-  private setRestart<T extends { have: number; deadline: number } | undefined>(v: T): T {
+  private setReadState(v: { deadline?: number; have: number } | undefined): void {
     const c = this.pty.pts.jobs?.caller();
-    if (c && (v !== undefined || c.restart !== undefined)) c.restart = v === undefined ? undefined : { ptyRead: v };
-    return v;
+    if (c && (v !== undefined || c.restart instanceof SlaveRead)) c.restart = v && new SlaveRead(v.deadline, v.have);
   }
   override write(data: Uint8Array): number | Blocked {
     const p = this.pty, ld = p.ldisc;
