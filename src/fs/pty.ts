@@ -423,6 +423,11 @@ export class DevPts implements FsBackend {
     for (const p of this.ptys.values()) if (p.session === sid) return p;
     return undefined;
   }
+  // A session's controlling terminal for /proc/PID/stat: its device number and foreground group.
+  terminalOf(sid: number): { rdev: number; pgrp: number } | undefined {
+    const p = this.cttyOf(sid);
+    return p && { rdev: this.ptyStat(p).rdev, pgrp: p.pgrp };
+  }
   // Both ends are closed: the index can be used again.
   maybeFree(p: Pty): void {
     if (!p.masterOpen && p.slaves === 0 && this.ptys.get(p.index) === p) this.ptys.delete(p.index);

@@ -792,7 +792,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(5, 'fstat', sysFstat, ['fd', 'ptr']),
   ok(6, 'lstat', sysLstat, ['path', 'ptr']),
   ok(8, 'lseek', sysLseek, ['fd', 'off', 'int']),
-  partial(16, 'ioctl', sysIoctl, ['fd', 'hex', 'ptr'], 'TCGETS/TCSETS* (stored, host terminal unchanged), TIOCGWINSZ, FIONREAD, FIOCLEX/FIONCLEX, FIONBIO, TIOCGPGRP; ENOTTY otherwise'),
+  partial(16, 'ioctl', sysIoctl, ['fd', 'hex', 'ptr'], 'ptys (/dev/ptmx, /dev/pts): termios (TCGETS/TCSETS*, TCGETS2/TCSETS*2), TIOCGWINSZ/TIOCSWINSZ, TIOCSCTTY/TIOCNOTTY, TIOCGPGRP/TIOCSPGRP, TIOCGSID, TCFLSH, TCXONC, TIOCOUTQ, TIOCSTI, TIOCGPTN/TIOCSPTLCK/TIOCGPTLCK/TIOCGPTPEER; the host terminal: termios stored (its modes unchanged), TIOCGWINSZ; FIONREAD, FIOCLEX/FIONCLEX, FIONBIO; ENOTTY otherwise (no TIOCPKT)'),
   ok(17, 'pread64', sysPread, ['fd', 'obuf', 'size', 'off']),
   ok(18, 'pwrite64', sysPwrite, ['fd', 'ibuf', 'size', 'off']),
   ok(19, 'readv', vecHandler(false, false, false), ['fd', 'ptr', 'int']),

@@ -77,6 +77,26 @@ static void child(void) {
   report("/dev/tty: %d chr %d", t >= 0, t >= 0 && fstat(t, &st) == 0 && S_ISCHR(st.st_mode));
   if (t >= 0) close(t);
   report("TIOCSCTTY again: %d", ioctl(0, TIOCSCTTY, 0));
+  report("errors: tcsetpgrp -1 %d, to the parent's group %d", tcsetpgrp(0, -1) < 0 ? errno : 0,
+         tcsetpgrp(0, getpgid(getppid())) < 0 ? errno : 0);
+  {
+    int fd[2];
+    pipe(fd);
+    pid_t g = fork();
+    if (g == 0) {
+      // a member of the session, not its leader
+      char st[64];
+      snprintf(st, sizeof st, "%d %d", ioctl(0, TIOCSCTTY, 0) < 0 ? errno : 0, setsid() > 0 && ioctl(0, TIOCGPGRP, &g) < 0 ? errno : 0);
+      write(fd[1], st, strlen(st) + 1);
+      _exit(0);
+    }
+    char st[64] = "";
+    read(fd[0], st, sizeof st);
+    waitpid(g, NULL, 0);
+    report("errors: TIOCSCTTY by a non-leader, TIOCGPGRP after setsid: %s", st);
+    close(fd[0]);
+    close(fd[1]);
+  }
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
@@ -163,6 +183,8 @@ int main(void) {
   printf("  child's ttyname is the forkpty name: %d\n", strcmp(b, name) == 0);
   expect();
   expect();
+  expect(); // errors
+  expect(); // errors
   expect(); // ready
   printf("master: tcgetpgrp is the child: %d\n", tcgetpgrp(m) == pid);
   pid_t sid = 0;

@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
 #include <time.h>
@@ -88,6 +90,33 @@ int main(void) {
          major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143, minor(st.st_rdev) == ptn % 256, (int)st.st_uid);
   int s = open(name, O_RDWR | O_NOCTTY);
   if (s < 0) { perror("open slave"); return 1; }
+  DIR *d = opendir("/dev/pts");
+  int seen_ptmx = 0, seen_slave = 0;
+  for (struct dirent *de; d && (de = readdir(d));) {
+    if (strcmp(de->d_name, "ptmx") == 0) seen_ptmx = de->d_type == DT_CHR;
+    if (strcmp(de->d_name, name + 9) == 0) seen_slave = de->d_type == DT_CHR;
+  }
+  if (d) closedir(d);
+  printf("/dev/pts lists ptmx %d and the slave %d\n", seen_ptmx, seen_slave);
+  // in a child: not a session leader (under xos the first process is one)
+  pid_t kid = fork();
+  if (kid == 0) {
+    printf("errors: TCGETS to a bad address %d, TIOCGPTN on the slave %d, TIOCSCTTY on a non-leader %d\n",
+           ioctl(s, TCGETS, (void *)8) < 0 ? errno : 0, ioctl(s, TIOCGPTN, &ptn) < 0 ? errno : 0,
+           ioctl(s, TIOCSCTTY, 0) < 0 ? errno : 0);
+    printf("errors: tcsetpgrp without a session %d, TIOCNOTTY %d, TCFLSH 7 %d\n",
+           tcsetpgrp(s, getpgrp()) < 0 ? errno : 0, ioctl(s, TIOCNOTTY) < 0 ? errno : 0, ioctl(s, TCFLSH, 7) < 0 ? errno : 0);
+    _exit(0);
+  }
+  waitpid(kid, NULL, 0);
+  {
+    int locked_m = posix_openpt(O_RDWR | O_NOCTTY);
+    char n2[64];
+    ptsname_r(locked_m, n2, sizeof n2);
+    int r = open(n2, O_RDWR | O_NOCTTY);
+    printf("opening a locked slave: %d %d\n", r, r < 0 ? errno : 0);
+    close(locked_m);
+  }
   struct stat fs1, fs2;
   fstat(s, &fs1);
   stat(name, &fs2);
