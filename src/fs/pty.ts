@@ -47,6 +47,8 @@ export interface TtyJobs {
   caller(): TtyCaller | undefined;
   signalGroup(pgid: number, signo: number): void;
   signalProcess(pid: number, signo: number): void;
+  // Whether the process group's stop signals would strand it (no parent outside it in its session).
+  orphaned(pgid: number): boolean;
   // The session of the process group `pgid`, or undefined when there is no such group.
   sessionOfGroup(pgid: number): number | undefined;
 }
@@ -92,6 +94,7 @@ export class Pty {
     const c = jobs?.caller();
     if (!jobs || !c || !this.session || c.sid !== this.session || !this.pgrp || c.pgid === this.pgrp) return 0;
     if (c.ignores(signo)) return signo === SIGTTIN ? -EIO : 0;
+    if (jobs.orphaned(c.pgid)) return -EIO;
     jobs.signalGroup(c.pgid, signo);
     return never();
   }
@@ -253,7 +256,7 @@ export class PtyMaster extends FileDescription {
   override watch(events: number, cb: () => void): () => void { return this.pty.masterQueue.watch(events, cb); }
   override waitReady(): Promise<void> { return this.pty.masterQueue.wait(); }
   override available(): number { return this.pty.out.length; }
-  override ioctl(request: number, arg: number, mem: GuestMemory): number {
+  override ioctl(request: number, arg: number, mem: GuestMemory): number | Blocked {
     const p = this.pty;
     switch (request) {
       case TIOCGPTN: return mem.write(arg, u32(p.index)) ? 0 : -EFAULT;
@@ -265,8 +268,7 @@ export class PtyMaster extends FileDescription {
       }
       case TIOCGPTLCK: return mem.write(arg, u32(p.locked ? 1 : 0)) ? 0 : -EFAULT;
     }
-    const r = p.ioctl(request, arg, mem, true);
-    return r instanceof Blocked ? -EIO : r; // only a slave's job control blocks
+    return p.ioctl(request, arg, mem, true);
   }
   override stat(): Stat | number {
     return this.node ? super.stat() : this.pty.pts.ptmxStat();

@@ -17,6 +17,8 @@ const SIGINT = 2, SIGQUIT = 3, SIGTSTP = 20;
 export const TERMIOS_SIZE = 36, TERMIOS2_SIZE = 44;
 // Linux's N_TTY_BUF_SIZE: at most this many unread input bytes (one is kept for a line end).
 const INPUT_MAX = 4096;
+// Echoes are dropped while this much output is unread.
+const ECHO_MAX = 65536;
 
 export class Termios {
   iflag = 0x500; // ICRNL IXON
@@ -340,8 +342,9 @@ export class LineDiscipline {
     this.output.push(c);
   }
   // Echo: a newline or a character as typed (^X for control characters under ECHOCTL).
-  private echoRaw(c: number): void { this.outChar(c); }
+  private echoRaw(c: number): void { if (this.output.length < ECHO_MAX) this.outChar(c); }
   private echoChar(c: number): void {
+    if (this.output.length >= ECHO_MAX) return;
     if (this.termios.lflag & ECHOCTL && isCntrl(c) && c !== 9) {
       this.outChar(0x5e);
       this.outChar(c ^ 0x40);

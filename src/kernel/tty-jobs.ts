@@ -23,6 +23,14 @@ export function ttyJobs(k: Kernel): TtyJobs {
       const p = k.processes.get(pid);
       if (p) k.signalProcess(p, { signo, code: 0x80 /* SI_KERNEL */ });
     },
+    // POSIX: no member has a parent in another group of the same session
+    orphaned(pgid) {
+      for (const p of k.processes.values()) {
+        const up = p.parent;
+        if (p.alive && p.pgid === pgid && up && up.alive && up.pgid !== pgid && up.sid === p.sid) return false;
+      }
+      return true;
+    },
     sessionOfGroup(pgid) {
       for (const p of k.processes.values()) if (p.alive && p.pgid === pgid) return p.sid;
       return undefined;

@@ -66,6 +66,28 @@ static void background_reader(int ignore_ttin) {
   report("back in the foreground: %d %d", r, tcgetpgrp(0) == getpgrp());
 }
 
+// A background group with no parent outside it in the session: reading gets EIO, not SIGTTIN.
+static void orphan_reader(void) {
+  int go[2];
+  pipe(go);
+  pid_t g = fork();
+  if (g == 0) {
+    if (fork() == 0) {
+      setpgid(0, 0);
+      char c;
+      read(go[0], &c, 1); // its parent has exited: the group is orphaned
+      int r = read(0, &c, 1);
+      report("orphaned reader: %d %s", r, r < 0 ? strerror(errno) : "");
+      _exit(0);
+    }
+    _exit(0);
+  }
+  waitpid(g, NULL, 0);
+  write(go[1], "g", 1);
+  close(go[0]);
+  close(go[1]);
+}
+
 static void child(void) {
   pid_t sid;
   ioctl(0, TIOCGSID, &sid);
@@ -114,6 +136,7 @@ static void child(void) {
     } else if (c == 'b') {
       background_reader(0);
       background_reader(1);
+      orphan_reader();
     } else if (c == 'h') {
       char b[8];
       int r = read(0, b, sizeof b);
@@ -218,6 +241,7 @@ int main(void) {
   expect(); // exited
   expect(); // back
   expect(); // ignored SIGTTIN: EIO
+  expect(); // orphaned: EIO
   show_master(m, "echo of the grandchild's line");
 
   close(m);
