@@ -19,7 +19,7 @@ import { Blocked } from '../kernel/blocked.js';
 import { EAGAIN, EFAULT, EINVAL, EIO, ENOENT, ENOSPC, ENOTDIR, ENOTTY, EPERM, ESRCH } from '../kernel/errno.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLL_ALL } from './wait-queue.js';
 import { ByteQueue, LineDiscipline, TERMIOS2_SIZE, TERMIOS_SIZE, TOSTOP, VMIN, VTIME } from './tty-ldisc.js';
-import { PTS0_RDEV, StdioFile } from './stdio.js';
+import { PTS0_INO, PTS0_RDEV, StdioFile } from './stdio.js';
 
 export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TCSBRK = 0x5409, TCXONC = 0x540a,
   TCFLSH = 0x540b, TIOCEXCL = 0x540c, TIOCNXCL = 0x540d, TIOCSCTTY = 0x540e, TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410,
@@ -468,14 +468,14 @@ export class DevPts implements FsBackend {
     }
     if (path === '/ptmx') return this.chr(2, 0, 0, 0, PTMX_RDEV, 0n);
     const v = this.visible(path.slice(1));
-    if (v === 'host') return this.chr(3, 0o620, 0, 5, PTS0_RDEV, 0n);
+    if (v === 'host') return this.chr(PTS0_INO, 0o620, 0, 5, PTS0_RDEV, 0n);
     return v ? this.ptyStat(v) : -ENOENT;
   }
   readlink(path: string): string | number { return this.lstat(path) === -ENOENT ? -ENOENT : -EINVAL; }
   readdir(path: string): Dirent[] | number {
     if (path !== '/') return this.lstat(path) === -ENOENT ? -ENOENT : -ENOTDIR;
     const out: Dirent[] = [{ ino: 2, type: dtFromMode(S_IFCHR), name: 'ptmx' }];
-    if (this.hostTerminal) out.push({ ino: 3, type: dtFromMode(S_IFCHR), name: '0' });
+    if (this.hostTerminal) out.push({ ino: PTS0_INO, type: dtFromMode(S_IFCHR), name: '0' });
     for (const [i, p] of [...this.ptys].sort((a, b) => a[0] - b[0])) {
       if (p.masterOpen) out.push({ ino: i + 3, type: dtFromMode(S_IFCHR), name: String(i) });
     }
@@ -484,7 +484,7 @@ export class DevPts implements FsBackend {
   open(path: string, flags: number, _mode: number, guestPath: string): FileDescription | number {
     if (path === '/ptmx') return this.openMaster(flags, guestPath);
     const v = this.visible(path.slice(1));
-    if (v === 'host') return new StdioFile(this.host, 'tty');
+    if (v === 'host') return new StdioFile(this.host, 'tty'); // the VFS gives it this node
     return v ? this.openSlave(v, flags, guestPath) : -ENOENT;
   }
   mkdir(): number { return -EPERM; }

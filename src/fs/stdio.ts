@@ -11,7 +11,8 @@ export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x540
   TIOCNOTTY = 0x5422, FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451, TIOCGPTN = 0x80045430;
 
 export const DEVFS_DEV = 5;
-export const PTS0_INO = 200, PTS0_RDEV = (136 << 8) | 0;
+// /dev/pts/0 (devpts numbers its inodes index + 3)
+export const PTS0_INO = 3, PTS0_RDEV = (136 << 8) | 0;
 
 // struct termios (the kernel's, 36 bytes): cooked mode with echo, as a fresh terminal has.
 function defaultTermios(): Uint8Array {

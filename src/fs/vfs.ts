@@ -541,9 +541,16 @@ export class Vfs {
   }
 
   // --- stdio ------------------------------------------------------------------------
-  stdinFile(host: Host = this.host): FileDescription { return new StdioFile(host, 0); }
-  stdoutFile(host: Host = this.host): FileDescription { return new StdioFile(host, 1); }
-  stderrFile(host: Host = this.host): FileDescription { return new StdioFile(host, 2); }
+  stdinFile(host: Host = this.host): FileDescription { return this.stdio(host, 0); }
+  stdoutFile(host: Host = this.host): FileDescription { return this.stdio(host, 1); }
+  stderrFile(host: Host = this.host): FileDescription { return this.stdio(host, 2); }
+  // The machine's terminal is /dev/pts/0: fstat matches stat of that name (ttyname).
+  private stdio(host: Host, which: 0 | 1 | 2): FileDescription {
+    const f = new StdioFile(host, which);
+    const m = this.mounts.find((x) => x.backend === this.pts);
+    if (f.isTTY && host === this.host && m) f.node = { backend: this.pts, path: '/0', dev: m.dev };
+    return f;
+  }
 
   // A read-only file with fixed contents (for the kernel: e.g. /proc files it generates).
   static bufferFile(path: string, data: Uint8Array, st: () => Stat): FileDescription {
