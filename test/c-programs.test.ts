@@ -50,6 +50,7 @@ const CASES: Case[] = [
   { name: 'pty-line', cflags: ['-lutil'] },
   { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP
   { name: 'pty-poll', cflags: ['-lutil'] },
+  { name: 'pty-modes', cflags: ['-lutil'] },
   { name: 'pty-shell', cflags: ['-lutil'] }, // /bin/sh -i: job control as a user at a terminal sees it
   { name: 'x87-arith' },
   { name: 'x87-asm' },

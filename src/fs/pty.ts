@@ -81,7 +81,6 @@ export class Pty {
     this.ctimeNs = pts.host.realtimeNs();
     this.ldisc = new LineDiscipline(this.out, {
       signal: (signo) => { if (this.pgrp) pts.jobs?.signalGroup(this.pgrp, signo); },
-      flushOutput: () => { this.out.clear(); this.slaveQueue.notify(POLLOUT); },
       outputChanged: () => { this.masterQueue.notify(POLLIN); this.slaveQueue.notify(POLLOUT); },
     });
   }
@@ -170,10 +169,12 @@ export class Pty {
         if (arg < 0 || arg > 2) return -EINVAL;
         const j = this.jobCheck(SIGTTOU);
         if (j !== 0 && j !== -EIO) return j;
-        // TCIFLUSH 0 drops what this end has not read, TCOFLUSH 1 what the other end has not
-        const input = arg !== 1, output = arg !== 0;
-        if (master ? output : input) { ld.flushInput(); this.masterQueue.notify(POLLOUT); }
-        if (master ? input : output) { this.out.clear(); this.slaveQueue.notify(POLLOUT); }
+        // TCIFLUSH (0, 2) drops what this end has not read; TCOFLUSH drops nothing
+        // (Linux's pty has no output buffer of its own to flush)
+        if (arg !== 1) {
+          if (master) { this.out.clear(); this.slaveQueue.notify(POLLOUT); }
+          else { ld.flushInput(); this.masterQueue.notify(POLLOUT); }
+        }
         return 0;
       }
       case TCXONC: {

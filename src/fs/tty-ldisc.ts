@@ -87,7 +87,6 @@ export class ByteQueue {
 // What the line discipline asks of its terminal.
 export interface LdiscPort {
   signal(signo: number): void; // an ISIG character: the foreground process group
-  flushOutput(): void; // ISIG without NOFLSH: drop output not yet read
   outputChanged(): void; // bytes were added to the output queue
 }
 
@@ -138,10 +137,7 @@ export class LineDiscipline {
     if (lflag & ISIG) {
       const sig = c === cc[VINTR] ? SIGINT : c === cc[VQUIT] ? SIGQUIT : c === cc[VSUSP] ? SIGTSTP : 0;
       if (sig) {
-        if (!(lflag & NOFLSH)) {
-          this.flushInput();
-          this.port.flushOutput();
-        }
+        if (!(lflag & NOFLSH)) this.flushInput(); // output stays: flushing a pty's output drops nothing
         this.port.signal(sig);
         if (lflag & ECHO) this.echoChar(c);
         this.port.outputChanged();
@@ -253,14 +249,18 @@ export class LineDiscipline {
     this.lnext = false;
   }
 
-  // termios changed: switching to canonical mode makes unread input the line being
-  // edited; switching to non-canonical mode makes all of it readable.
+  // termios changed. Switching modes forgets where lines end (an EOF mark becomes
+  // a NUL byte, as in Linux); switching to canonical mode makes the unread input
+  // one finished line, so a read gets it as it is.
   setTermios(bytes: Uint8Array): void {
     const was = this.canonical;
     this.termios.decode(bytes);
     if (was !== this.canonical) {
-      this.canonHead = this.canonical ? 0 : this.input.length;
+      this.input = this.input.map((v) => (v === EOF_MARK ? 0 : v & 0xff));
+      if (this.canonical && this.input.length) this.input[this.input.length - 1] |= LINE_END;
+      this.canonHead = this.canonical ? this.input.length : 0;
       this.canonColumn = this.column;
+      this.lnext = false;
     }
     if (!(this.termios.iflag & IXON) && this.stopped) { this.stopped = false; this.port.outputChanged(); }
   }
