@@ -19,6 +19,9 @@ export const TERMIOS_SIZE = 36, TERMIOS2_SIZE = 44;
 const INPUT_MAX = 4096;
 // Echoes are dropped while this much output is unread.
 const ECHO_MAX = 65536;
+// Echoes of one batch of input reach the output in blocks of this size (Linux's
+// ECHO_COMMIT_WATERMARK): an ISIG character drops those not yet out.
+const ECHO_BLOCK = 256;
 
 export class Termios {
   iflag = 0x500; // ICRNL IXON
@@ -82,6 +85,8 @@ export class ByteQueue {
     return out;
   }
   clear(): void { this.head = this.tail = 0; }
+  // Keep only the first n bytes.
+  truncate(n: number): void { this.tail = this.head + Math.min(n, this.length); }
 }
 
 // What the line discipline asks of its terminal.
@@ -118,10 +123,17 @@ export class LineDiscipline {
 
   // Bytes arriving from the terminal (the master's writes). Returns how many were taken.
   receive(data: Uint8Array): number {
+    this.echoMark = this.output.length;
+    this.echoMarkColumn = this.column;
     let i = 0;
-    for (; i < data.length && this.inputRoom; i++) this.receiveByte(data[i]);
+    for (; i < data.length && this.inputRoom; i++) {
+      this.receiveByte(data[i]);
+      if (this.output.length - this.echoMark >= ECHO_BLOCK) { this.echoMark = this.output.length; this.echoMarkColumn = this.column; }
+    }
     return i;
   }
+  private echoMark = 0; // output length and column before this batch's echoes
+  private echoMarkColumn = 0;
 
   private receiveByte(c: number): void {
     const t = this.termios, cc = t.cc, lflag = t.lflag;
@@ -137,7 +149,12 @@ export class LineDiscipline {
     if (lflag & ISIG) {
       const sig = c === cc[VINTR] ? SIGINT : c === cc[VQUIT] ? SIGQUIT : c === cc[VSUSP] ? SIGTSTP : 0;
       if (sig) {
-        if (!(lflag & NOFLSH)) this.flushInput(); // output stays: flushing a pty's output drops nothing
+        if (!(lflag & NOFLSH)) {
+          // the input goes, and the echoes not yet out; output stays (flushing a pty's output drops nothing)
+          this.flushInput();
+          this.output.truncate(this.echoMark);
+          this.column = this.echoMarkColumn;
+        }
         this.port.signal(sig);
         if (lflag & ECHO) this.echoChar(c);
         this.port.outputChanged();
