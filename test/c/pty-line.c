@@ -109,6 +109,25 @@ int main(void) {
     _exit(0);
   }
   waitpid(kid, NULL, 0);
+  kid = fork();
+  if (kid == 0) {
+    // the slave belongs to the user who opened the master
+    if (setgid(1000) || setuid(1000)) _exit(1);
+    int um = posix_openpt(O_RDWR | O_NOCTTY);
+    char un[64];
+    struct stat ust;
+    if (um < 0 || ptsname_r(um, un, sizeof un) || stat(un, &ust)) _exit(2);
+    int other = open(name, O_RDWR | O_NOCTTY);
+    int oerr = errno;
+    int ul = unlockpt(um);
+    int own = open(un, O_RDWR | O_NOCTTY);
+    printf("as uid 1000: slave uid %d, unlockpt %d, open %d; root's slave: %d %d\n", (int)ust.st_uid, ul, own >= 0,
+           other, other < 0 ? oerr : 0);
+    _exit(0);
+  }
+  int kst;
+  waitpid(kid, &kst, 0);
+  if (!WIFEXITED(kst) || WEXITSTATUS(kst)) printf("uid 1000 child failed: %#x\n", kst);
   {
     int locked_m = posix_openpt(O_RDWR | O_NOCTTY);
     char n2[64];
