@@ -137,7 +137,8 @@ export class LineDiscipline {
 
   private receiveByte(c: number): void {
     const t = this.termios, cc = t.cc, lflag = t.lflag;
-    if (this.lnext) {
+    // after VLNEXT, and NUL (a control character set to 0 is disabled): an ordinary character
+    if (this.lnext || c === 0) {
       this.lnext = false;
       this.putChar(c);
       return;

@@ -106,6 +106,18 @@ int main(void) {
   ioctl(s, FIONREAD, &n);
   printf("input after ^C: %d\n", n);
 
+  // NUL is never special: VEOL is 0 by default, and 0 disables VINTR
+  write(m, "a\0b\n", 4);
+  echoed("echo NUL");
+  line("line with a NUL");
+  t = orig;
+  t.c_cc[VINTR] = 0;
+  tcsetattr(s, TCSANOW, &t);
+  write(m, "c\0d\n", 4);
+  echoed("echo NUL with VINTR disabled");
+  line("line");
+  tcsetattr(s, TCSANOW, &orig);
+
   // flow control
   put("\x13");
   settle();
