@@ -99,6 +99,18 @@ static void child(void) {
   report("/dev/tty: %d chr %d", t >= 0, t >= 0 && fstat(t, &st) == 0 && S_ISCHR(st.st_mode));
   if (t >= 0) close(t);
   report("TIOCSCTTY again: %d", ioctl(0, TIOCSCTTY, 0));
+  {
+    // /proc/self/stat: tty_nr is the terminal's device number, tpgid its foreground group
+    char sb[512] = "";
+    int fd = open("/proc/self/stat", O_RDONLY);
+    int n = fd >= 0 ? read(fd, sb, sizeof sb - 1) : -1;
+    if (fd >= 0) close(fd);
+    long tty_nr = -1, tpgid = -2;
+    char *p = n > 0 ? strrchr(sb, ')') : NULL;
+    if (p) sscanf(p + 2, "%*c %*d %*d %*d %ld %ld", &tty_nr, &tpgid);
+    fstat(0, &st);
+    report("/proc/self/stat: tty_nr %d tpgid %d", tty_nr == (long)st.st_rdev, tpgid == tcgetpgrp(0));
+  }
   report("errors: tcsetpgrp -1 %d, to the parent's group %d", tcsetpgrp(0, -1) < 0 ? errno : 0,
          tcsetpgrp(0, getpgid(getppid())) < 0 ? errno : 0);
   {
@@ -206,6 +218,7 @@ int main(void) {
   printf("  child's ttyname is the forkpty name: %d\n", strcmp(b, name) == 0);
   expect();
   expect();
+  expect(); // /proc/self/stat
   expect(); // errors
   expect(); // errors
   expect(); // ready
