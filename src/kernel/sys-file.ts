@@ -11,7 +11,7 @@ import {
   EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
 } from './errno.js';
 import {
-  FileDescription, O_ACCMODE, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
+  FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
   O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
   type TimeSpec,
 } from '../fs/file.js';
@@ -540,7 +540,6 @@ const sysIoctl: Handler = (t, a, k) => {
     case TIOCGPTPEER: {
       // the slave of a pty master, opened without a path walk by the caller
       if (!(f instanceof PtyMaster)) break;
-      if (arg & ~(O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) return -EINVAL;
       const peer = k.vfs.open(t, AT_FDCWD, f.peerPath, arg & ~O_CLOEXEC, 0);
       if (typeof peer === 'number') return peer;
       peer.flags = (arg & ~(O_NOCTTY | O_CLOEXEC)) | O_LARGEFILE;
