@@ -51,6 +51,12 @@ const CASES: Case[] = [
   { name: 'proc-sigwait' }, // timers and sleeps: a few seconds
   { name: 'proc-pgrp' },
   { name: 'proc-pidfd' },
+  // pseudo-terminals (issue 4)
+  { name: 'pty-line', cflags: ['-lutil'] },
+  { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP
+  { name: 'pty-poll', cflags: ['-lutil'] },
+  { name: 'pty-modes', cflags: ['-lutil'] },
+  { name: 'pty-shell', cflags: ['-lutil'] }, // /bin/sh -i: job control as a user at a terminal sees it
   { name: 'x87-arith' },
   { name: 'x87-asm' },
   { name: 'isa-sse4', cflags: ['-msse4.2', '-maes', '-mpclmul'] },

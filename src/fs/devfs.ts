@@ -6,7 +6,8 @@ import {
   FileDescription, S_IFCHR, S_IFDIR, S_IFLNK, dtFromMode, type Dirent, type Stat, type TimeSpec,
 } from './file.js';
 import { EEXIST, EINVAL, ENOENT, ENOSPC, ENOTDIR, ENXIO, EPERM } from '../kernel/errno.js';
-import { DEVFS_DEV, PTS0_INO, PTS0_RDEV, StdioFile } from './stdio.js';
+import { DEVFS_DEV, StdioFile } from './stdio.js';
+import type { DevPts } from './pty.js';
 
 const rdev = (major: number, minor: number) => (major << 8) | minor;
 
@@ -31,7 +32,8 @@ export class DevFs implements FsBackend {
   readonly readOnly = false;
   private readonly nodes = new Map<string, DevNode>();
 
-  constructor(host: Host) {
+  // pts: the devpts mounted on /dev/pts, for /dev/ptmx and a pty as /dev/tty.
+  constructor(host: Host, pts?: DevPts) {
     const zeros = (n: number) => new Uint8Array(Math.min(n, 1 << 20));
     const random = (n: number) => { const b = new Uint8Array(Math.min(n, 1 << 20)); host.random(b); return b; };
     const sink = (d: Uint8Array) => d.length;
@@ -47,7 +49,8 @@ export class DevFs implements FsBackend {
     this.nodes.set('/random', chr(6, 1, 8, random, sink));
     this.nodes.set('/urandom', chr(7, 1, 9, random, sink));
     const tty: DevNode = { ino: 8, mode: S_IFCHR | 0o666, rdev: rdev(5, 0) };
-    tty.open = () => (host.stdin.isTTY || host.stdout.isTTY ? new StdioFile(host, 'tty') : -ENXIO);
+    tty.open = (flags, path) => pts?.openControlling(flags, path)
+      ?? (host.stdin.isTTY || host.stdout.isTTY ? new StdioFile(host, 'tty') : -ENXIO);
     this.nodes.set('/tty', tty);
     this.nodes.set('/stdin', { ino: 9, mode: S_IFLNK | 0o777, link: '/proc/self/fd/0' });
     this.nodes.set('/stdout', { ino: 10, mode: S_IFLNK | 0o777, link: '/proc/self/fd/1' });
@@ -55,10 +58,10 @@ export class DevFs implements FsBackend {
     this.nodes.set('/fd', { ino: 12, mode: S_IFLNK | 0o777, link: '/proc/self/fd' });
     this.nodes.set('/shm', { ino: 13, mode: S_IFDIR | 0o1777 });
     this.nodes.set('/pts', { ino: 14, mode: S_IFDIR | 0o755 });
-    if (host.stdin.isTTY || host.stdout.isTTY) {
-      const pts: DevNode = { ino: PTS0_INO, mode: S_IFCHR | 0o620, rdev: PTS0_RDEV };
-      pts.open = () => new StdioFile(host, 'tty');
-      this.nodes.set('/pts/0', pts);
+    if (pts) {
+      const ptmx: DevNode = { ino: 15, mode: S_IFCHR | 0o666, rdev: rdev(5, 2) };
+      ptmx.open = (flags, path) => pts.openMaster(flags, path);
+      this.nodes.set('/ptmx', ptmx);
     }
   }
 
@@ -66,7 +69,7 @@ export class DevFs implements FsBackend {
     const t = 0n;
     return {
       dev: DEVFS_DEV, ino: n.ino, mode: n.mode, nlink: (n.mode & S_IFDIR) === S_IFDIR ? 2 : 1, uid: 0,
-      gid: n.ino === PTS0_INO ? 5 : 0, rdev: n.rdev ?? 0, size: n.link?.length ?? 0, blksize: 4096, blocks: 0,
+      gid: 0, rdev: n.rdev ?? 0, size: n.link?.length ?? 0, blksize: 4096, blocks: 0,
       atimeNs: t, mtimeNs: t, ctimeNs: t,
     };
   }

@@ -70,7 +70,7 @@ export abstract class FileDescription {
   stat(): Stat | number { return this.node ? this.node.backend.lstat(this.node.path) : -EBADF; }
   // Directory entries from the current position; the position advances past those returned.
   readdir(max: number): Dirent[] | number { return -ENOTDIR; }
-  ioctl(request: number, arg: number, mem: GuestMemory): number { return -ENOTTY; }
+  ioctl(request: number, arg: number, mem: GuestMemory): number | Blocked { return -ENOTTY; }
   truncate(len: number): number { return -EINVAL; }
   allocate(offset: number, len: number): number { return -ENODEV; }
   sync(): number { return 0; }

@@ -16,6 +16,7 @@
 // Inode numbers: 2*ino for lower files, 2*ino+1 for upper ones, so the two never
 // collide; a directory present in both (merged) keeps its lower number, and has nlink 1.
 import type { MappedFile } from '../mm/address-space.js';
+import type { Blocked } from '../kernel/blocked.js';
 import type { FsBackend, StatFs } from './backend.js';
 import {
   DT_DIR, FileDescription, O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFIFO, S_IFLNK,
@@ -354,7 +355,7 @@ class OverlayFile extends FileDescription {
     if (!isStat(s)) return s;
     return { ...s, ino: this.ino(s.ino) };
   }
-  override ioctl(request: number, arg: number, mem: GuestMemory): number { return this.inner.ioctl(request, arg, mem); }
+  override ioctl(request: number, arg: number, mem: GuestMemory): number | Blocked { return this.inner.ioctl(request, arg, mem); }
   override truncate(len: number): number { return this.upper ? this.inner.truncate(len) : -EINVAL; }
   override allocate(offset: number, len: number): number { return this.inner.allocate(offset, len); }
   override sync(): number { return this.inner.sync(); }

@@ -95,7 +95,7 @@ export class ProcFs implements FsBackend {
       case 'maps': return { kind: 'file', data: () => latin1(maps(p)) };
       case 'cmdline': return { kind: 'file', data: () => joinZ(p.argv) };
       case 'environ': return { kind: 'file', data: () => joinZ(p.envp) };
-      case 'stat': return { kind: 'file', data: () => latin1(statLine(p)) };
+      case 'stat': return { kind: 'file', data: () => latin1(statLine(p, this.vfs.pts.terminalOf(p.sid))) };
       case 'status': return { kind: 'file', data: () => latin1(status(p)) };
       case 'comm': return { kind: 'file', data: () => latin1(comm(p) + '\n') };
       case 'mounts': return { kind: 'file', data: () => latin1(this.mounts()) };
@@ -208,9 +208,10 @@ function maps(p: ProcProcess): string {
   }).join('');
 }
 
-function statLine(p: ProcProcess): string {
+// tty: the controlling terminal's device number and foreground process group.
+function statLine(p: ProcProcess, tty?: { rdev: number; pgrp: number }): string {
   const vsize = p.mm.vmas.reduce((n, v) => n + v.end - v.start, 0);
-  const f = [p.pid, `(${comm(p)})`, 'R', p.ppid, p.pgid, p.sid, 0, -1, 4194304, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0,
+  const f = [p.pid, `(${comm(p)})`, 'R', p.ppid, p.pgid, p.sid, tty?.rdev ?? 0, tty?.pgrp || -1, 4194304, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0,
     p.threads.length || 1, 0, 0, vsize, Math.ceil(vsize / 4096 / 4), '18446744073709551615', 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   return f.join(' ') + '\n';

@@ -4,6 +4,7 @@
 import type { Host, HostInput, HostOutput } from '../host/host.js';
 import { Blocked } from '../kernel/blocked.js';
 import { EAGAIN, EBADF, EINVAL, EFAULT, ENOTTY } from '../kernel/errno.js';
+import { Termios, TERMIOS_SIZE } from './tty-ldisc.js';
 import { FileDescription, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, S_IFCHR, S_IFIFO, type GuestMemory, type Stat } from './file.js';
 
 export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCSCTTY = 0x540e,
@@ -11,22 +12,11 @@ export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x540
   TIOCNOTTY = 0x5422, FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451, TIOCGPTN = 0x80045430;
 
 export const DEVFS_DEV = 5;
-export const PTS0_INO = 200, PTS0_RDEV = (136 << 8) | 0;
-
-// struct termios (the kernel's, 36 bytes): cooked mode with echo, as a fresh terminal has.
-function defaultTermios(): Uint8Array {
-  const t = new Uint8Array(36);
-  const dv = new DataView(t.buffer);
-  dv.setUint32(0, 0x500, true); // c_iflag: ICRNL IXON
-  dv.setUint32(4, 0x5, true); // c_oflag: OPOST ONLCR
-  dv.setUint32(8, 0xbf, true); // c_cflag: B38400 CS8 CREAD
-  dv.setUint32(12, 0x8a3b, true); // c_lflag: ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
-  t.set([3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0xf, 0x17, 0x16, 0], 17);
-  return t;
-}
+// /dev/pts/0 (devpts numbers its inodes index + 3)
+export const PTS0_INO = 3, PTS0_RDEV = (136 << 8) | 0;
 
 // One termios per machine terminal, shared by every description of it.
-const termiosOf = new WeakMap<Host, Uint8Array>();
+const termiosOf = new WeakMap<Host, Termios>();
 
 export class StdioFile extends FileDescription {
   private readonly input?: HostInput;
@@ -74,13 +64,13 @@ export class StdioFile extends FileDescription {
   override ioctl(request: number, arg: number, mem: GuestMemory): number {
     if (!this.isTTY) return -ENOTTY;
     let termios = termiosOf.get(this.host);
-    if (!termios) termiosOf.set(this.host, (termios = defaultTermios()));
+    if (!termios) termiosOf.set(this.host, (termios = new Termios()));
     switch (request) {
-      case TCGETS: return mem.write(arg, termios) ? 0 : -EFAULT;
+      case TCGETS: return mem.write(arg, termios.encode(TERMIOS_SIZE)) ? 0 : -EFAULT;
       case TCSETS: case TCSETSW: case TCSETSF: {
-        const t = mem.read(arg, 36);
+        const t = mem.read(arg, TERMIOS_SIZE);
         if (!t) return -EFAULT;
-        termios.set(t);
+        termios.decode(t);
         return 0;
       }
       case TIOCGWINSZ: {

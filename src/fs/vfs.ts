@@ -21,6 +21,7 @@ import { DevFs } from './devfs.js';
 import { Tmpfs } from './tmpfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
 import { StdioFile } from './stdio.js';
+import { DevPts, type TtyJobs } from './pty.js';
 
 export type { ProcSource } from './procfs.js';
 
@@ -79,10 +80,15 @@ export class Vfs {
   caller?: FsCaller;
   private nextDev = 0x30;
 
-  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource }) {
+  // The pseudo-terminals (/dev/ptmx, /dev/pts).
+  readonly pts: DevPts;
+
+  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
     this.host = opts.host;
+    this.pts = new DevPts(opts.host, opts.jobs);
     this.mount('/', opts.root);
-    this.mount('/dev', new DevFs(opts.host));
+    this.mount('/dev', new DevFs(opts.host, this.pts));
+    this.mount('/dev/pts', this.pts);
     this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777 }));
     this.mount('/proc', new ProcFs(() => this.caller, opts.proc, this));
   }
@@ -534,9 +540,16 @@ export class Vfs {
   }
 
   // --- stdio ------------------------------------------------------------------------
-  stdinFile(host: Host = this.host): FileDescription { return new StdioFile(host, 0); }
-  stdoutFile(host: Host = this.host): FileDescription { return new StdioFile(host, 1); }
-  stderrFile(host: Host = this.host): FileDescription { return new StdioFile(host, 2); }
+  stdinFile(host: Host = this.host): FileDescription { return this.stdio(host, 0); }
+  stdoutFile(host: Host = this.host): FileDescription { return this.stdio(host, 1); }
+  stderrFile(host: Host = this.host): FileDescription { return this.stdio(host, 2); }
+  // The machine's terminal is /dev/pts/0: fstat matches stat of that name (ttyname).
+  private stdio(host: Host, which: 0 | 1 | 2): FileDescription {
+    const f = new StdioFile(host, which);
+    const m = this.mounts.find((x) => x.backend === this.pts);
+    if (f.isTTY && host === this.host && m) f.node = { backend: this.pts, path: '/0', dev: m.dev };
+    return f;
+  }
 
   // A read-only file with fixed contents (for the kernel: e.g. /proc files it generates).
   static bufferFile(path: string, data: Uint8Array, st: () => Stat): FileDescription {

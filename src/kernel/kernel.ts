@@ -26,6 +26,7 @@ import {
 import { execve, ExecError } from './exec.js';
 import type { FileImage } from '../elf/elf.js';
 import { buildVdso, vvarPage, type VdsoImage } from './vdso.js';
+import { ttyJobs } from './tty-jobs.js';
 import { ISA_FORMS } from '../generated/isa.js';
 import * as L from '../generated/layout.js';
 
@@ -84,7 +85,7 @@ export class Kernel {
     // page tables live in guest memory too: allow some room beyond the commit limit
     const phys = new PhysMem(core, memory + Math.min(memory / 8, 256 * 2 ** 20));
     k = new Kernel(opts.host, core, phys, opts);
-    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k });
+    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k) });
     return k;
   }
 
@@ -305,6 +306,7 @@ export class Kernel {
     if (this.current?.proc === p) this.current = undefined;
     p.files.release();
     p.mm.release();
+    if (p.pid === p.sid) this.vfs.pts.leaderExit(p.sid); // its controlling terminal's foreground group: SIGHUP
     p.vforkRelease?.();
     p.vforkRelease = undefined;
     if (p === this.init) {

@@ -23,6 +23,7 @@ import {
 import type { StatFs } from '../fs/backend.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
 import { PipeEnd } from '../fs/pipe.js';
+import { PtyMaster, TIOCGPTPEER } from '../fs/pty.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
 const CHUNK = 1 << 20;
@@ -554,7 +555,7 @@ const sysFlock: Handler = (t, a) => {
 };
 
 // --- ioctl, fcntl, dup ------------------------------------------------------------------
-const sysIoctl: Handler = (t, a) => {
+const sysIoctl: Handler = (t, a, k) => {
   const fd = a.i(0), req = a.u32(1), arg = a.u(2);
   const f = fileOf(t, fd);
   if (!f || f.flags & O_PATH) return -EBADF;
@@ -574,8 +575,18 @@ const sysIoctl: Handler = (t, a) => {
       if (typeof s !== 'number' && isDir(s.mode)) return -EINVAL;
       return int(f.available());
     }
-    case TIOCGPGRP: return f instanceof StdioFile && f.isTTY ? int(t.proc.pgid) : -ENOTTY;
-    case TIOCSPGRP: return f instanceof StdioFile && f.isTTY ? (t.proc.mm.read(arg, 4) ? 0 : -EFAULT) : -ENOTTY;
+    case TIOCGPGRP: if (f instanceof StdioFile) return f.isTTY ? int(t.proc.pgid) : -ENOTTY; break;
+    case TIOCSPGRP: if (f instanceof StdioFile) return f.isTTY ? (t.proc.mm.read(arg, 4) ? 0 : -EFAULT) : -ENOTTY; break;
+    case TIOCGPTPEER: {
+      // the slave of a pty master, opened without a path walk by the caller
+      if (!(f instanceof PtyMaster)) break;
+      const peer = k.vfs.open(t, AT_FDCWD, f.peerPath, arg & ~O_CLOEXEC, 0);
+      if (typeof peer === 'number') return peer;
+      peer.flags = (arg & ~(O_NOCTTY | O_CLOEXEC)) | O_LARGEFILE;
+      const pfd = t.proc.files.install(peer, (arg & O_CLOEXEC) !== 0);
+      if (pfd < 0) release(peer);
+      return pfd;
+    }
   }
   return f.ioctl(req, arg, t.proc.mm);
 };
@@ -820,7 +831,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(5, 'fstat', sysFstat, ['fd', 'ptr']),
   ok(6, 'lstat', sysLstat, ['path', 'ptr']),
   ok(8, 'lseek', sysLseek, ['fd', 'off', 'int']),
-  partial(16, 'ioctl', sysIoctl, ['fd', 'hex', 'ptr'], 'TCGETS/TCSETS* (stored, host terminal unchanged), TIOCGWINSZ, FIONREAD, FIOCLEX/FIONCLEX, FIONBIO, TIOCGPGRP; ENOTTY otherwise'),
+  partial(16, 'ioctl', sysIoctl, ['fd', 'hex', 'ptr'], 'ptys (/dev/ptmx, /dev/pts): termios (TCGETS/TCSETS*, TCGETS2/TCSETS*2), TIOCGWINSZ/TIOCSWINSZ, TIOCSCTTY/TIOCNOTTY, TIOCGPGRP/TIOCSPGRP, TIOCGSID, TCFLSH, TCXONC, TIOCOUTQ, TIOCSTI, TIOCGPTN/TIOCSPTLCK/TIOCGPTLCK/TIOCGPTPEER; the host terminal: termios stored (its modes unchanged), TIOCGWINSZ; FIONREAD, FIOCLEX/FIONCLEX, FIONBIO; ENOTTY otherwise (no TIOCPKT)'),
   ok(17, 'pread64', sysPread, ['fd', 'obuf', 'size', 'off']),
   ok(18, 'pwrite64', sysPwrite, ['fd', 'ibuf', 'size', 'off']),
   ok(19, 'readv', vecHandler(false, false, false), ['fd', 'ptr', 'int']),
