@@ -12,7 +12,7 @@ import type { MappedFile } from '../../mm/address-space.js';
 import type { FsBackend, StatFs } from '../../fs/backend.js';
 import {
   FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
-  S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET, dtFromMode, type Dirent, type Stat, type TimeSpec,
+  S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_SET, dtFromMode, seekTo, type Dirent, type Stat, type TimeSpec,
 } from '../../fs/file.js';
 import { EINVAL, ELOOP, ENOENT, ENXIO, EPERM, EROFS, EACCES, EEXIST, errnoFromCode } from '../../kernel/errno.js';
 
@@ -100,7 +100,8 @@ class HostFile extends FileDescription {
   override write(data: Uint8Array, pos?: number): number {
     let at = pos ?? this.pos;
     try {
-      if (pos === undefined && this.flags & O_APPEND) at = Number(fs.fstatSync(this.h.fd).size);
+      // O_APPEND: at the end, for pwrite too (Linux ignores its offset then)
+      if (this.flags & O_APPEND) at = Number(fs.fstatSync(this.h.fd).size);
       let done = 0;
       while (done < data.length) done += fs.writeSync(this.h.fd, data, done, data.length - done, at + done);
       if (pos === undefined) this.pos = at + done;
@@ -114,17 +115,9 @@ class HostFile extends FileDescription {
     if (whence !== SEEK_SET && whence !== SEEK_CUR) {
       try { size = Number(fs.fstatSync(this.h.fd).size); } catch (e) { return errno(e); }
     }
-    let to: number;
-    switch (whence) {
-      case SEEK_SET: to = offset; break;
-      case SEEK_CUR: to = this.pos + offset; break;
-      case SEEK_END: to = size + offset; break;
-      case SEEK_DATA: if (offset >= size) return -ENXIO; to = offset; break;
-      case SEEK_HOLE: if (offset >= size) return -ENXIO; to = size; break;
-      default: return -EINVAL;
-    }
-    if (to < 0) return -EINVAL;
-    return (this.pos = to);
+    // node:fs cannot see the host file's holes: all of it is data, with the hole at its end
+    const to = seekTo(this.pos, size, offset, whence, (at, hole) => (at >= size ? -ENXIO : hole ? size : at));
+    return to < 0 ? to : (this.pos = to);
   }
   override stat(): Stat | number {
     try { return statFromHost(fs.fstatSync(this.h.fd, { bigint: true })); } catch (e) { return errno(e); }
@@ -132,9 +125,15 @@ class HostFile extends FileDescription {
   override truncate(len: number): number {
     try { fs.ftruncateSync(this.h.fd, len); return 0; } catch (e) { return errno(e); }
   }
+  // node:fs has no fallocate: zeros are written where the file grows, so that the space is taken
+  // (holes already inside the file stay holes).
   override allocate(offset: number, len: number): number {
     try {
-      if (Number(fs.fstatSync(this.h.fd).size) < offset + len) fs.ftruncateSync(this.h.fd, offset + len);
+      const size = Number(fs.fstatSync(this.h.fd).size);
+      const zeros = new Uint8Array(Math.min(CHUNK, len));
+      for (let at = Math.max(offset, size); at < offset + len;) {
+        at += fs.writeSync(this.h.fd, zeros, 0, Math.min(zeros.length, offset + len - at), at);
+      }
       return 0;
     } catch (e) { return errno(e); }
   }
@@ -256,7 +255,13 @@ export class HostFs implements FsBackend {
     } catch (e) { return errno(e); }
   }
   mkdir(p: string, mode: number): number {
-    return this.guard(true, () => { const hp = this.host(p); fs.mkdirSync(hp, { mode: mode & 0o7777 }); fs.chmodSync(hp, mode & 0o7777); return 0; });
+    return this.guard(true, () => {
+      const hp = this.host(p);
+      fs.mkdirSync(hp, { mode: mode & 0o7777 });
+      // undo the host's umask, keeping the set-group-ID bit a set-group-ID parent passed on
+      fs.chmodSync(hp, (mode & 0o7777) | (fs.lstatSync(hp).mode & 0o2000));
+      return 0;
+    });
   }
   rmdir(p: string): number { return this.guard(true, () => { fs.rmdirSync(this.host(p)); return 0; }); }
   unlink(p: string): number { return this.guard(true, () => { fs.unlinkSync(this.host(p)); return 0; }); }
