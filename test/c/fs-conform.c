@@ -270,6 +270,8 @@ static void links(void) {
     T("link d dlink (a directory)", link("d", "dlink"));
     T("link h2 nodir/x", link("h2", "nodir/x"));
     T("link h2 f/x", link("h2", "f/x"));
+    T("link h2 /dev/xos-conform (another mount)", link("h2", "/dev/xos-conform"));
+    T("rename h2 /proc/xos-conform (another mount)", rename("h2", "/proc/xos-conform"));
     T("link l hl (the symlink itself)", link("l", "hl"));
     mode_line("hl", "hl");
     T("linkat l hlf AT_SYMLINK_FOLLOW", linkat(AT_FDCWD, "l", AT_FDCWD, "hlf", AT_SYMLINK_FOLLOW));
