@@ -120,7 +120,8 @@ export class Vfs {
     const f = t.proc.files.get(dirfd);
     if (!f) return -EBADF;
     const st = f.stat();
-    if (typeof st === 'number' || !isDir(st.mode) || !f.path.startsWith('/')) return -ENOTDIR;
+    if (typeof st === 'number') return st === -ENOENT ? st : -ENOTDIR; // ENOENT: a removed directory
+    if (!isDir(st.mode) || !f.path.startsWith('/')) return -ENOTDIR;
     return splitPath(f.path);
   }
 
@@ -359,7 +360,8 @@ export class Vfs {
     if (loc.stat || loc.comps.length === 0) return -EEXIST;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
-    const r = loc.mount.backend.mkdir(loc.bpath, mode & ~t.proc.fs.umask & 0o7777);
+    // mkdir keeps the sticky bit of `mode`, not set-user-ID or set-group-ID (a set-group-ID parent passes its own on)
+    const r = loc.mount.backend.mkdir(loc.bpath, mode & ~t.proc.fs.umask & 0o1777);
     if (!r) this.own(t, loc);
     return r;
   }
@@ -519,6 +521,9 @@ export class Vfs {
     const st = r.f ? r.f.stat() : r.loc!.stat!;
     if (typeof st === 'number') return st;
     if (!this.owns(t, st)) return -EPERM;
+    const c = t.proc.creds;
+    // set-group-ID only for a member of the file's group
+    if (c.euid !== 0 && st.gid !== c.egid && !c.groups.includes(st.gid)) mode &= ~S_ISGID;
     if (r.f) return r.f.chmod(mode & 0o7777);
     if (isLink(st.mode)) return -EOPNOTSUPP;
     if (r.loc!.mount.backend.readOnly) return -EROFS;

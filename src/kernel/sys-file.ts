@@ -24,6 +24,7 @@ import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile }
 import { PipeEnd } from '../fs/pipe.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
+const S_ISUID = 0o4000, S_ISGID = 0o2000;
 const CHUNK = 1 << 20;
 const IOV_MAX = 1024;
 
@@ -67,9 +68,18 @@ function doRead(f: FileDescription, n: number, pos: number | undefined, sink: (b
   return copied || -EFAULT;
 }
 const whole = (t: Task, addr: number) => (d: Uint8Array) => (t.proc.mm.write(addr, d) ? d.length : 0);
+// A write by anyone but root takes set-user-ID (and set-group-ID with group execute) off a regular file.
+function removePrivs(t: Task, f: FileDescription): void {
+  if (t.proc.creds.euid === 0) return;
+  const s = f.stat();
+  if (typeof s === 'number' || !isReg(s.mode)) return;
+  const kill = S_ISUID | (s.mode & 0o010 ? S_ISGID : 0);
+  if (s.mode & kill) f.chmod(s.mode & 0o7777 & ~kill);
+}
 // Write `n` bytes fetched by `source` in chunks.
 function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined, source: (off: number, len: number) => Uint8Array | null): number | Blocked {
   n = clamp(n);
+  if (n > 0) removePrivs(t, f);
   let done = 0;
   do {
     const len = Math.min(CHUNK, n - done);

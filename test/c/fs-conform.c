@@ -248,6 +248,12 @@ static void stat_fields(void) {
     mode_line("f after lchown of l", "f");
     T("mknod regular", mknod("node", S_IFREG | 0600, 0));
     mode_line("node", "node");
+    T("mkdir mode 07777", mkdir("alldir", 07777));
+    mode_line("alldir", "alldir");
+    rmdir("alldir");
+    topen("O_CREAT mode 07777", "allfile", O_CREAT | O_WRONLY, 07777);
+    mode_line("allfile", "allfile");
+    unlink("allfile");
 }
 
 /* ---- hard links ------------------------------------------------------------------ */
@@ -396,6 +402,14 @@ static void removals(void) {
     T("create in a removed cwd", open("new", O_CREAT | O_WRONLY, 0644));
     fchdir(dot);
     close(dot);
+    /* a directory removed while open lists nothing */
+    mkdir("u/gone", 0755);
+    int g = open("u/gone", O_RDONLY | O_DIRECTORY);
+    T("rmdir an open dir", rmdir("u/gone"));
+    char dbuf[512];
+    T("getdents64 on it", syscall(SYS_getdents64, g, dbuf, sizeof dbuf));
+    T("openat in it", openat(g, "x", O_CREAT | O_WRONLY, 0644));
+    close(g);
     T("rmdir u", rmdir("u"));
 }
 
@@ -852,11 +866,23 @@ static void as_nobody(void) {
     T("utimensat own file explicit", utimensat(AT_FDCWD, "p/mine/f", ts, 0));
     T("rename own file", rename("p/mine/f", "p/mine/g"));
     T("link own file", link("p/mine/g", "p/mine/h"));
+    /* a write by its owner (not root) takes the set-user-ID bit off a file */
+    put("p/mine/suid", "s", 0755);
+    T("chmod own file 04755", chmod("p/mine/suid", 04755));
+    mode_line("p/mine/suid", "p/mine/suid");
+    int fd = open("p/mine/suid", O_WRONLY | O_APPEND);
+    write(fd, "x", 1);
+    close(fd);
+    mode_line("p/mine/suid after a write", "p/mine/suid");
+    unlink("p/mine/suid");
     /* setgid directory: new files take its group, new directories its bit */
     topen("create in sgid", "p/sgid/f", O_CREAT | O_WRONLY, 0644);
     mode_line("p/sgid/f", "p/sgid/f");
     T("mkdir in sgid", mkdir("p/sgid/d", 0755));
     mode_line("p/sgid/d", "p/sgid/d");
+    /* set-group-ID needs membership of the file's group: else chmod drops it */
+    T("chmod 02755 a file of group 1234", chmod("p/sgid/f", 02755));
+    mode_line("p/sgid/f", "p/sgid/f");
     /* sticky directory: only the owner of a file (or of the directory) removes or renames it */
     topen("create in sticky", "p/sticky/mine", O_CREAT | O_WRONLY, 0644);
     T("unlink sticky/rootfile", unlink("p/sticky/rootfile"));
