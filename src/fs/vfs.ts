@@ -13,7 +13,7 @@ import {
   O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY,
   S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK,
 } from './file.js';
-const S_ISGID = 0o2000, S_ISVTX = 0o1000;
+const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000;
 import {
   EACCES, EADDRINUSE, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EPERM,
   EROFS, EXDEV,
@@ -65,6 +65,13 @@ export interface Loc {
 // keepLast: the last component as it is even with a trailing slash (not followed, a non-directory
 // not refused), as Linux looks up the name that mkdir, unlink, rename and the like create or remove.
 interface WalkOpts { follow: boolean; allowMissing?: boolean; keepLast?: boolean }
+
+// The mode bits a change of a regular file's contents by `c` takes off: set-user-ID, and set-group-ID
+// with group execute (a set-group-ID without it marks mandatory locking), unless `c` is root.
+export function killPrivs(c: FsCreds, mode: number): number {
+  if (c.euid === 0 || !isReg(mode)) return 0;
+  return mode & (S_ISUID | (mode & 0o010 ? S_ISGID : 0));
+}
 
 export function permits(st: Stat, c: FsCreds, mask: number, real = false): boolean {
   const uid = real ? c.uid : c.euid;
@@ -550,8 +557,9 @@ export class Vfs {
     if (typeof r === 'number') return r;
     const st = r.f ? r.f.stat() : r.loc!.stat!;
     if (typeof st === 'number') return st;
-    const explicit = (atime !== undefined && atime !== 'now') || (mtime !== undefined && mtime !== 'now');
-    if (!this.owns(t, st) && (explicit || !permits(st, t.proc.creds, W_OK))) return explicit ? -EPERM : -EACCES;
+    // only a touch (both times now) is allowed to a non-owner who may write
+    const touch = atime === 'now' && mtime === 'now';
+    if (!this.owns(t, st) && (!touch || !permits(st, t.proc.creds, W_OK))) return touch ? -EACCES : -EPERM;
     if (r.f) return r.f.utimes(atime, mtime);
     if (r.loc!.mount.backend.readOnly) return -EROFS;
     return r.loc!.mount.backend.utimes(r.loc!.bpath, atime, mtime);
@@ -566,7 +574,10 @@ export class Vfs {
     if (!isReg(loc.stat.mode)) return -EINVAL;
     if (!permits(loc.stat, t.proc.creds, W_OK)) return -EACCES;
     if (loc.mount.backend.readOnly) return -EROFS;
-    return loc.mount.backend.truncate(loc.bpath, len);
+    const r = loc.mount.backend.truncate(loc.bpath, len);
+    const kill = killPrivs(t.proc.creds, loc.stat.mode);
+    if (!r && kill) loc.mount.backend.chmod(loc.bpath, loc.stat.mode & 0o7777 & ~kill);
+    return r;
   }
 
   // chdir(2): the new cwd (a guest path), or -errno.

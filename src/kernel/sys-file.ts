@@ -16,7 +16,7 @@ import {
   type TimeSpec,
 } from '../fs/file.js';
 import {
-  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, PATH_MAX, pathFromBytes,
+  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, PATH_MAX, killPrivs, pathFromBytes,
   pathToBytes,
 } from '../fs/vfs.js';
 import type { StatFs } from '../fs/backend.js';
@@ -24,7 +24,6 @@ import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile }
 import { PipeEnd } from '../fs/pipe.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
-const S_ISUID = 0o4000, S_ISGID = 0o2000;
 const CHUNK = 1 << 20;
 const IOV_MAX = 1024;
 
@@ -68,13 +67,13 @@ function doRead(f: FileDescription, n: number, pos: number | undefined, sink: (b
   return copied || -EFAULT;
 }
 const whole = (t: Task, addr: number) => (d: Uint8Array) => (t.proc.mm.write(addr, d) ? d.length : 0);
-// A write by anyone but root takes set-user-ID (and set-group-ID with group execute) off a regular file.
+// A write or truncate by anyone but root takes set-user-ID (and set-group-ID with group execute) off a regular file.
 function removePrivs(t: Task, f: FileDescription): void {
   if (t.proc.creds.euid === 0) return;
   const s = f.stat();
-  if (typeof s === 'number' || !isReg(s.mode)) return;
-  const kill = S_ISUID | (s.mode & 0o010 ? S_ISGID : 0);
-  if (s.mode & kill) f.chmod(s.mode & 0o7777 & ~kill);
+  if (typeof s === 'number') return;
+  const kill = killPrivs(t.proc.creds, s.mode);
+  if (kill) f.chmod(s.mode & 0o7777 & ~kill);
 }
 // Write `n` bytes fetched by `source` in chunks.
 function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined, source: (off: number, len: number) => Uint8Array | null): number | Blocked {
@@ -476,7 +475,9 @@ const sysFtruncate: Handler = (t, a) => {
   if (!f.writable) return -EINVAL;
   const s = f.stat();
   if (typeof s !== 'number' && !isReg(s.mode)) return isDir(s.mode) ? -EISDIR : -EINVAL;
-  return f.truncate(len);
+  const r = f.truncate(len);
+  if (!r) removePrivs(t, f);
+  return r;
 };
 const sysFsync: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));

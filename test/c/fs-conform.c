@@ -837,6 +837,11 @@ static void as_nobody(void) {
     T("utimensat otherw NULL (not owner, may write)", utimensat(AT_FDCWD, "p/otherw", NULL, 0));
     struct timespec ts[2] = {{1, 0}, {1, 0}};
     T("utimensat otherw explicit (not owner)", utimensat(AT_FDCWD, "p/otherw", ts, 0));
+    struct timespec now_omit[2] = {{0, UTIME_NOW}, {0, UTIME_OMIT}}, now_now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+    T("utimensat otherw NOW,NOW (not owner, may write)", utimensat(AT_FDCWD, "p/otherw", now_now, 0));
+    T("utimensat public NOW,NOW (not owner, no write)", utimensat(AT_FDCWD, "p/public", now_now, 0));
+    T("utimensat otherw NOW,OMIT (not owner, may write)", utimensat(AT_FDCWD, "p/otherw", now_omit, 0));
+    T("utimensat public NOW,OMIT (not owner, no write)", utimensat(AT_FDCWD, "p/public", now_omit, 0));
     T("stat locked/f (no search)", ({ struct stat s; stat("p/locked/f", &s); }));
     topen("opendir locked", "p/locked", O_RDONLY | O_DIRECTORY, 0);
     T("chdir locked", chdir("p/locked"));
@@ -874,6 +879,10 @@ static void as_nobody(void) {
     write(fd, "x", 1);
     close(fd);
     mode_line("p/mine/suid after a write", "p/mine/suid");
+    chmod("p/mine/suid", 06775);
+    mode_line("p/mine/suid", "p/mine/suid");
+    T("truncate own 06775 file", truncate("p/mine/suid", 1));
+    mode_line("p/mine/suid after truncate", "p/mine/suid");
     unlink("p/mine/suid");
     /* setgid directory: new files take its group, new directories its bit */
     topen("create in sgid", "p/sgid/f", O_CREAT | O_WRONLY, 0644);
