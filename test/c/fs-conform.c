@@ -121,14 +121,19 @@ static nlink_t nlink_of(const char *path) {
 
 static int cmpstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* The names in a directory, sorted, on one line. */
+/* The names in a directory, sorted, on one line; d_type marks directories
+ * (/), symlinks (@) and types a file system does not report (?). */
 static void list(const char *label, const char *path) {
     DIR *d = opendir(path);
     if (!d) { printf("%s: %s\n", label, ename(errno)); return; }
     char *names[256];
     int n = 0;
     struct dirent *e;
-    while ((e = readdir(d)) && n < 256) names[n++] = strdup(e->d_name);
+    while ((e = readdir(d)) && n < 256) {
+        const char *mark = e->d_type == DT_DIR ? "/" : e->d_type == DT_LNK ? "@" : e->d_type == DT_REG ? "" : "?";
+        names[n] = malloc(strlen(e->d_name) + 2);
+        sprintf(names[n++], "%s%s", e->d_name, mark);
+    }
     closedir(d);
     qsort(names, n, sizeof *names, cmpstr);
     printf("%s:", label);
@@ -144,6 +149,7 @@ static void seed(void) {
     put("seed/file", "seed data\n", 0644);
     put("seed/moved", "to be renamed\n", 0640);
     put("seed/gone", "to be removed\n", 0644);
+    put("seed/replaced", "to be replaced\n", 0600);
     mkdir("seed/dir", 0755);
     mkdir("seed/dir/sub", 0755);
     put("seed/dir/sub/deep", "deep\n", 0600);
@@ -185,6 +191,13 @@ static void seed_checks(int lower_dir_rename) {
     printf("seed/gone made again: %s", slurp("seed/gone"));
     T("unlink seed/full/x", unlink("seed/full/x"));
     T("rmdir seed/full now", rmdir("seed/full"));
+    T("mkdir seed/full again", mkdir("seed/full", 0700));
+    list("seed/full lists (nothing of the old one)", "seed/full");
+    T("rmdir seed/full again", rmdir("seed/full"));
+    put("newer", "the new one\n", 0644);
+    T("rename newer seed/replaced", rename("newer", "seed/replaced"));
+    printf("seed/replaced: %s", slurp("seed/replaced"));
+    mode_line("seed/replaced", "seed/replaced");
     if (lower_dir_rename) {
         T("rename seed/movedir seed/moveddir", rename("seed/movedir", "seed/moveddir"));
         printf("seed/moveddir/inner: %s", slurp("seed/moveddir/inner"));
