@@ -160,6 +160,12 @@ static void seed(void) {
     put("seed/movedir/inner", "inner\n", 0644);
     symlink("file", "seed/link");
     symlink("dir/sub", "seed/dirlink");
+    /* for the checks as nobody (chown needs root: without it they are skipped) */
+    put("seed/nobodys", "nobody's\n", 0644);
+    chown("seed/nobodys", NOBODY, NOBODY);
+    mkdir("seed/pub", 0777);
+    chmod("seed/pub", 01777);
+    put("seed/pub/rootfile", "root's\n", 0644);
 }
 
 static void seed_checks(int lower_dir_rename) {
@@ -919,6 +925,21 @@ static void as_nobody(void) {
     T("rename open/rootdir to mine", rename("p/open/rootdir", "p/mine/rootdir"));
     T("rename open/rootdir within open", rename("p/open/rootdir", "p/open/rootdir2"));
     T("rmdir open/rootdir2", rmdir("p/open/rootdir2"));
+    /* in the seed (the image's lower layer on that backend) */
+    fd = open("seed/nobodys", O_WRONLY | O_APPEND);
+    T("append to seed/nobodys (own)", fd);
+    write(fd, "more\n", 5);
+    close(fd);
+    mode_line("seed/nobodys", "seed/nobodys");
+    topen("open seed/file O_WRONLY", "seed/file", O_WRONLY, 0);
+    T("unlink seed/nobodys (dir not writable)", unlink("seed/nobodys"));
+    T("unlink seed/pub/rootfile (sticky)", unlink("seed/pub/rootfile"));
+    topen("create seed/pub/mine", "seed/pub/mine", O_CREAT | O_WRONLY, 0644);
+    mode_line("seed/pub/mine", "seed/pub/mine");
+    /* (not its nlink: overlayfs reports 1 for a directory merged from both layers) */
+    printf("seed/pub: mode %06o uid %u gid %u\n", ({ struct stat s; lstat("seed/pub", &s); s.st_mode; }),
+           ({ struct stat s; lstat("seed/pub", &s); s.st_uid; }), ({ struct stat s; lstat("seed/pub", &s); s.st_gid; }));
+    T("unlink seed/pub/mine", unlink("seed/pub/mine"));
     /* the clean-up of what nobody made */
     unlink("p/mine/g"); unlink("p/mine/h"); unlink("p/mine/sl"); rmdir("p/mine/d");
     unlink("p/sgid/f"); rmdir("p/sgid/d");
