@@ -64,7 +64,8 @@ export interface Loc {
 
 // keepLast: the last component as it is even with a trailing slash (not followed, a non-directory
 // not refused), as Linux looks up the name that mkdir, unlink, rename and the like create or remove.
-interface WalkOpts { follow: boolean; allowMissing?: boolean; keepLast?: boolean }
+// creds: whose search permission the walk checks (default: the caller's; access(2) walks as the real user).
+interface WalkOpts { follow: boolean; allowMissing?: boolean; keepLast?: boolean; creds?: FsCreds }
 
 // The mode bits a change of a regular file's contents by `c` takes off: set-user-ID, and set-group-ID
 // with group execute (a set-group-ID without it marks mandatory locking), unless `c` is root.
@@ -145,7 +146,7 @@ export class Vfs {
     let links = 0;
     let st: Stat | undefined;
     let last = '';
-    const creds = t.proc.creds;
+    const creds = opts.creds ?? t.proc.creds;
     // A trailing '.' (like a trailing '/') makes the component before it a directory to enter, not the last one.
     const isLastLeft = () => pending.every((c) => c === '');
     while (pending.length) {
@@ -333,18 +334,21 @@ export class Vfs {
     return { ...s, dev: f.node.dev };
   }
 
+  // access(2) asks as the real user and group, all the way down the path; AT_EACCESS as the effective ones.
   access(t: FsCaller, dirfd: number, path: string, mode: number, flags = 0): number {
     if (mode & ~7) return -EINVAL;
+    const c = t.proc.creds;
+    const creds = flags & AT_EACCESS ? c : { ...c, euid: c.uid, egid: c.gid };
     if (path === '' && flags & AT_EMPTY_PATH) {
       const s = this.fdStat(t, dirfd);
       if (typeof s === 'number') return s;
-      return permits(s, t.proc.creds, mode, !(flags & AT_EACCESS)) ? 0 : -EACCES;
+      return permits(s, creds, mode) ? 0 : -EACCES;
     }
-    const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false });
+    const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false, creds });
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
     if (mode & W_OK && loc.mount.backend.readOnly && !loc.file) return -EROFS;
-    return permits(loc.stat, t.proc.creds, mode, !(flags & AT_EACCESS)) ? 0 : -EACCES;
+    return permits(loc.stat, creds, mode) ? 0 : -EACCES;
   }
 
   readlink(t: FsCaller, dirfd: number, path: string): string | number {

@@ -1000,6 +1000,22 @@ static void permissions(void) {
     int status;
     waitpid(pid, &status, 0);
     printf("nobody's child: exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    /* access(2) asks as the real user; opening, and faccessat with AT_EACCESS, as the effective one */
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        if (setreuid(NOBODY, 0)) { printf("setreuid: %s\n", ename(errno)); _exit(3); }
+        printf("uid %d euid %d\n", getuid(), geteuid());
+        T("access secret R_OK (real nobody)", access("p/secret", R_OK));
+        T("faccessat secret R_OK AT_EACCESS", faccessat(AT_FDCWD, "p/secret", R_OK, AT_EACCESS));
+        topen("open secret (effective root)", "p/secret", O_RDONLY, 0);
+        T("access locked/f F_OK (real nobody, no search)", access("p/locked/f", F_OK));
+        T("access public R_OK", access("p/public", R_OK));
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(pid, &status, 0);
+    printf("real nobody's child: exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     printf("p/public still: %s", slurp("p/public"));
     printf("sticky/rootfile still: %s", slurp("p/sticky/rootfile"));
     printf("open/rootfile removed: %s\n", yesno(access("p/open/rootfile", F_OK) != 0));
