@@ -12,7 +12,7 @@
  *   no-nsec  skip the check that needs nanosecond timestamps
  *   no-perm  skip the checks that need root (setuid to nobody)
  *   no-lower-dir-rename  skip renaming a directory of DIR/seed
- * Everything it makes under DIR is removed again at the end. */
+ * Everything it makes under DIR but DIR/seed is removed again at the end. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
