@@ -270,11 +270,24 @@ export class Tmpfs implements FsBackend {
   }
 
   // fallocate: storage for [at, at+len) (zeros where nothing was written), the size grown to cover it.
+  // On ENOSPC the chunks it made are given back.
   allocateData(n: Inode, at: number, len: number): number {
     const end = at + len;
     if (end > MAX_FILE_SIZE) return -EFBIG;
-    for (let ci = Math.floor(at / CHUNK); ci * CHUNK < end; ci++) {
-      if (!this.chunkFor(n, ci, Math.min(CHUNK, end - ci * CHUNK))) return -ENOSPC;
+    const chunks = n.chunks!;
+    const first = Math.floor(at / CHUNK), last = Math.ceil(end / CHUNK) - 1;
+    // refuse at once what cannot fit (all but the last missing chunk are whole ones)
+    let have = 0;
+    for (let ci = first; ci <= last && ci < chunks.length; ci++) if (chunks[ci]) have++;
+    if (!n.freed && this.usedBytes + (last - first - have) * CHUNK > this.limit) return -ENOSPC;
+    const made: number[] = [];
+    for (let ci = first; ci <= last; ci++) {
+      const had = chunks[ci] !== undefined;
+      if (!this.chunkFor(n, ci, Math.min(CHUNK, end - ci * CHUNK))) {
+        for (const i of made) { if (!n.freed) this.usedBytes -= chunks[i]!.length; chunks[i] = undefined; }
+        return -ENOSPC;
+      }
+      if (!had) made.push(ci);
     }
     if (end > n.size) {
       n.size = end;

@@ -14,7 +14,7 @@ import {
   FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
   S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_SET, dtFromMode, seekTo, type Dirent, type Stat, type TimeSpec,
 } from '../../fs/file.js';
-import { EINVAL, ELOOP, ENOENT, ENXIO, EPERM, EROFS, EACCES, EEXIST, errnoFromCode } from '../../kernel/errno.js';
+import { EINVAL, ELOOP, ENOENT, ENOSPC, ENXIO, EPERM, EROFS, EACCES, EEXIST, errnoFromCode } from '../../kernel/errno.js';
 
 const C = fs.constants;
 const CHUNK = 1 << 20;
@@ -76,7 +76,10 @@ const closer = new FinalizationRegistry<number>((fd) => { try { fs.closeSync(fd)
 
 class HostFile extends FileDescription {
   private pos = 0;
-  constructor(flags: number, path: string, private readonly h: HostHandle) { super(flags, path); }
+  // freeBytes: what the host file system has left (for fallocate)
+  constructor(flags: number, path: string, private readonly h: HostHandle, private readonly freeBytes: () => number) {
+    super(flags, path);
+  }
 
   override read(n: number, pos?: number): Uint8Array | number {
     const at = pos ?? this.pos;
@@ -126,10 +129,11 @@ class HostFile extends FileDescription {
     try { fs.ftruncateSync(this.h.fd, len); return 0; } catch (e) { return errno(e); }
   }
   // node:fs has no fallocate: zeros are written where the file grows, so that the space is taken
-  // (holes already inside the file stay holes).
+  // (holes already inside the file stay holes); more than the file system has left is ENOSPC at once.
   override allocate(offset: number, len: number): number {
     try {
       const size = Number(fs.fstatSync(this.h.fd).size);
+      if (offset + len - Math.max(offset, size) > this.freeBytes()) return -ENOSPC;
       const zeros = new Uint8Array(Math.min(CHUNK, len));
       for (let at = Math.max(offset, size); at < offset + len;) {
         at += fs.writeSync(this.h.fd, zeros, 0, Math.min(zeros.length, offset + len - at), at);
@@ -251,7 +255,7 @@ export class HostFs implements FsBackend {
       if (acc === 3) hf = C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK; // Linux's "3": ioctl-only access
       const fd = fs.openSync(hp, hf, mode & 0o7777);
       if (flags & O_CREAT) { try { fs.fchmodSync(fd, mode & 0o7777); } catch { /* keep the host's mode */ } }
-      return new HostFile(flags, guestPath, new HostHandle(fd));
+      return new HostFile(flags, guestPath, new HostHandle(fd), () => this.freeBytes());
     } catch (e) { return errno(e); }
   }
   mkdir(p: string, mode: number): number {
@@ -314,6 +318,9 @@ export class HostFs implements FsBackend {
       try { fs.ftruncateSync(fd, len); } finally { fs.closeSync(fd); }
       return 0;
     });
+  }
+  private freeBytes(): number {
+    try { const s = fs.statfsSync(this.rootBuf); return s.bavail * s.bsize; } catch { return Infinity; }
   }
   statfs(): StatFs {
     try {
