@@ -4,11 +4,22 @@
 // test/browser/ and the programs; the page runs them on a tmpfs root and the
 // results come back through page.evaluate. The programs are the hand-made ELF
 // (hi, exit 42) and test/c/hello-browser.c built static, compared with its
-// native run. Without Chromium this test fails (CI installs it): it never skips.
+// native run. Then an image: a tar made here with `tar` from a tree this test
+// writes (test/c/image-tree.c and test/c/fs-conform.c built static, a data tree,
+// the conformance suite's seed), served under /images/; the page's Machine
+// fetches it as its root (an overlay in memory on top), image-tree lists and
+// reads the tree and writes a file, fs-conform runs its suite in the image, and
+// both must print what they print natively on the tree the tar was made from.
+// Without Chromium this test fails (CI installs it): it never skips.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync, chownSync, copyFileSync, existsSync, linkSync, lutimesSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync,
+  statSync, symlinkSync, utimesSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,6 +28,7 @@ import { buildC } from './lib/build-c.js';
 import { assertSameRun, runNative, type RunResult } from './lib/run.js';
 import { repoRoot } from './lib/root.js';
 import type { PageCase, PageOutcome } from './browser/page.js';
+import { bytesSource, listTar } from '../src/fs/tar.js';
 
 const CHROMIUM = process.env.XOS_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
@@ -27,8 +39,9 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json', '.ts': 'text/plain; charset=utf-8',
 };
 
-// Serves dist/, build/ and test/browser/ from the repository, and the programs under /programs/.
-function startServer(programs: Map<string, Uint8Array>): Promise<{ server: Server; base: string }> {
+// Serves dist/, build/ and test/browser/ from the repository, the programs under /programs/ and
+// the images under /images/.
+function startServer(programs: Map<string, Uint8Array>, images: Map<string, Uint8Array>): Promise<{ server: Server; base: string }> {
   const roots: Record<string, string> = {
     dist: join(repoRoot, 'dist'), build: join(repoRoot, 'build'), test: join(repoRoot, 'test', 'browser'),
   };
@@ -43,6 +56,11 @@ function startServer(programs: Map<string, Uint8Array>): Promise<{ server: Serve
     if (prog) {
       const bytes = programs.get(prog[1]);
       return bytes ? send(200, bytes, 'application/octet-stream') : send(404, 'no such program');
+    }
+    const image = /^\/images\/([^/]+)$/.exec(path);
+    if (image) {
+      const bytes = images.get(image[1]);
+      return bytes ? send(200, bytes, 'application/x-tar') : send(404, 'no such image');
     }
     const m = /^\/(dist|build|test\/browser)\/(.*)$/.exec(path);
     if (!m) return send(404, 'not found');
@@ -75,6 +93,67 @@ function importGraph(entry: string): string[] {
   visit(entry);
   if (problems.length) throw new Error(`the browser entry reaches non-relative imports:\n${problems.join('\n')}`);
   return [...seen];
+}
+
+// ---- the image -----------------------------------------------------------------------------
+
+// The tree under /data in the image: d directory, f file, l symlink, h hard link to `target`.
+interface TreeEntry { path: string; type: 'd' | 'f' | 'l' | 'h'; mode?: number; uid?: number; data?: string | Uint8Array; target?: string }
+function pseudoRandom(n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = 0x12345678;
+  for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; b[i] = x & 0xff; }
+  return b;
+}
+const TREE: TreeEntry[] = [
+  { path: 'etc', type: 'd' },
+  { path: 'etc/motd', type: 'f', data: 'welcome to the image\n' },
+  { path: 'etc/motd-hard', type: 'h', target: 'etc/motd' },
+  { path: 'etc/secret', type: 'f', mode: 0o600, data: 'only root reads this\n' },
+  { path: 'home', type: 'd' },
+  { path: 'home/user', type: 'd', mode: 0o750, uid: 1000 },
+  { path: 'home/user/notes.txt', type: 'f', uid: 1000, data: 'first\nsecond\n' },
+  { path: 'home/user/.hidden', type: 'f', uid: 1000, data: '' },
+  { path: 'empty', type: 'd', mode: 0o700 },
+  { path: 'blob', type: 'f', data: pseudoRandom(200_000) },
+  { path: 'run.sh', type: 'f', mode: 0o755, data: '#!/bin/sh\necho hi\n' },
+  { path: 'motd-link', type: 'l', target: 'etc/motd' },
+  { path: 'dangling', type: 'l', target: 'nowhere' },
+  { path: 'Zeta', type: 'f', data: 'upper case sorts first\n' },
+];
+const MTIME = 1_600_000_000;
+
+// Writes TREE under dir (times fixed to whole seconds, which a tar keeps).
+function writeTree(dir: string): void {
+  const root = process.getuid?.() === 0;
+  for (const e of TREE) {
+    const p = join(dir, e.path);
+    if (e.type === 'd') mkdirSync(p);
+    else if (e.type === 'f') writeFileSync(p, e.data ?? '');
+    else if (e.type === 'l') symlinkSync(e.target!, p);
+    else linkSync(join(dir, e.target!), p);
+    if (e.type !== 'l') chmodSync(p, e.mode ?? (e.type === 'd' ? 0o755 : 0o644));
+    if (e.uid !== undefined && root) chownSync(p, e.uid, e.uid);
+  }
+  for (const e of [...TREE].reverse()) {
+    if (e.type === 'l') lutimesSync(join(dir, e.path), MTIME, MTIME);
+    else utimesSync(join(dir, e.path), MTIME, MTIME);
+  }
+}
+
+// What image-tree must list for TREE: "TYPE PATH" in its order (names sorted by bytes, depth first).
+function expectedListing(): string[] {
+  const out: string[] = [];
+  const visit = (prefix: string) => {
+    const here = TREE.filter((e) => dirname(e.path) === (prefix || '.'))
+      .sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+    for (const e of here) {
+      out.push(`${e.type === 'h' ? 'f' : e.type} ${e.path}`);
+      if (e.type === 'd') visit(e.path);
+    }
+  };
+  visit('');
+  return out;
 }
 
 describe('browser entry', () => {
@@ -113,13 +192,26 @@ describe('browser (headless Chromium)', { timeout: 15 * 60_000 }, () => {
   let page: Page | undefined;
   const pageLog: string[] = [];
   let helloExe = '';
+  const images = new Map<string, Uint8Array>();
+  let work = '';
+  let treeExe = '', conformExe = '', tree = '';
 
   before(async () => {
     if (!existsSync(join(repoRoot, 'build', 'core.wasm'))) throw new Error('build/core.wasm is missing: run npm run build');
     programs.set('hi42', hiExit42Elf());
     helloExe = await buildC('hello-browser', 'glibc');
     programs.set('hello-browser', readFileSync(helloExe));
-    ({ server, base } = await startServer(programs));
+    // the image: /bin/image-tree, /bin/fs-conform, the tree under /data, the conformance seed in /scratch
+    [treeExe, conformExe] = await Promise.all([buildC('image-tree', 'glibc'), buildC('fs-conform', 'glibc')]);
+    work = mkdtempSync(join(tmpdir(), 'xos-browser-image-'));
+    tree = join(work, 'tree');
+    for (const d of [tree, join(tree, 'bin'), join(tree, 'data'), join(tree, 'scratch')]) { mkdirSync(d, { recursive: true }); chmodSync(d, 0o755); }
+    copyFileSync(treeExe, join(tree, 'bin', 'image-tree'));
+    copyFileSync(conformExe, join(tree, 'bin', 'fs-conform'));
+    writeTree(join(tree, 'data'));
+    execFileSync(conformExe, [join(tree, 'scratch'), 'seed']);
+    images.set('test.tar', execFileSync('tar', ['-C', tree, '--numeric-owner', '-cf', '-', '.'], { maxBuffer: 64 << 20 }));
+    ({ server, base } = await startServer(programs, images));
     try {
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
     } catch (e) {
@@ -142,6 +234,7 @@ describe('browser (headless Chromium)', { timeout: 15 * 60_000 }, () => {
   });
 
   after(async () => {
+    if (work) rmSync(work, { recursive: true, force: true });
     await browser?.close();
     await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
   });
@@ -184,5 +277,42 @@ describe('browser (headless Chromium)', { timeout: 15 * 60_000 }, () => {
       stdin, env, timeout: RUN_TIMEOUT_MS,
     });
     assertSameRun(native, inPage, 'hello-browser in Chromium');
+  });
+
+  it('an image tar fetched from the server is the root: the tree lists and reads as natively, a written file stays', async () => {
+    const native = await runNative([treeExe, join(tree, 'data'), 'written.txt']);
+    assert.equal(native.status, 0, `the native run itself failed:\n${native.stdout}\n${native.stderr}`);
+    // the native listing is the tree this test wrote
+    const listed = native.stdout.toString().split('\n').filter((l) => /^[dfl] \d{4} /.test(l)).map((l) => l.split(' '));
+    const tail = listed.pop();
+    assert.equal(tail?.[5], 'written.txt', 'the last entry is the written file');
+    assert.deepEqual(listed.map((f) => `${f[0]} ${f[5]}`), expectedListing());
+    for (const e of TREE.filter((x) => x.type === 'f')) {
+      const line = listed.find((f) => f[5] === e.path)!;
+      assert.equal(line[line.indexOf('size') + 1], String(typeof e.data === 'string' ? Buffer.byteLength(e.data) : e.data!.length), e.path);
+    }
+    const inPage = await runInPage({ image: '/images/test.tar', argv: ['/bin/image-tree', '/data', 'written.txt'], timeout: RUN_TIMEOUT_MS });
+    assertSameRun(native, inPage, 'image-tree in Chromium on the fetched image');
+    // the written file, as the guest sees it and in the layer of changes; the image itself is unchanged
+    const back = await page!.evaluate(() => window.__xos!.readFile('/images/test.tar', '/data/written.txt'));
+    assert.equal(back.error, undefined);
+    assert.deepEqual(Buffer.from(back.base64!, 'base64'), readFileSync(join(tree, 'data', 'written.txt')));
+    const layer = Buffer.from(await page!.evaluate(() => window.__xos!.commitImage('/images/test.tar')), 'base64');
+    const names = listTar(bytesSource(layer)).map((e) => e.path.replace(/^\.?\//, ''));
+    assert.ok(names.includes('data/written.txt'), `the layer holds the written file: ${names.join(' ')}`);
+    assert.ok(!names.includes('data/etc/motd'), 'nothing else of /data was copied up');
+    assert.ok(!listTar(bytesSource(images.get('test.tar')!)).some((e) => e.path.endsWith('written.txt')), 'the served tar is unchanged');
+  });
+
+  it('the VFS conformance suite in the image gives the same transcript as natively', async () => {
+    // renaming a directory of the image answers EXDEV (see test/fs-conform.test.ts); no-perm when not root natively
+    const flags = ['no-lower-dir-rename', ...(process.getuid?.() === 0 ? [] : ['no-perm'])];
+    const dir = join(work, 'conform-native');
+    mkdirSync(dir);
+    chmodSync(dir, 0o755);
+    const native = await runNative([conformExe, dir, ...flags]);
+    assert.equal(native.status, 0, `the native run itself failed:\n${native.stdout}\n${native.stderr}`);
+    const inPage = await runInPage({ image: '/images/test.tar', argv: ['/bin/fs-conform', '/scratch', ...flags], timeout: RUN_TIMEOUT_MS });
+    assertSameRun(native, inPage, 'fs-conform in Chromium on the fetched image');
   });
 });

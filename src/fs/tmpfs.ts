@@ -254,15 +254,46 @@ export class Tmpfs implements FsBackend {
     return 0;
   }
 
-  // Offset of the next data (SEEK_DATA) or hole (SEEK_HOLE) at or after `at`.
+  // Offset of the next data (SEEK_DATA) or hole (SEEK_HOLE) at or after `at`. A chunk holds data
+  // up to its length; the rest of its span is a hole.
   seekData(n: Inode, at: number, hole: boolean): number {
     if (at >= n.size) return -ENXIO;
     const chunks = n.chunks!;
     for (let ci = Math.floor(at / CHUNK); ci * CHUNK < n.size; ci++) {
-      const isData = chunks[ci] !== undefined;
-      if (isData !== hole) return Math.max(at, ci * CHUNK);
+      const start = ci * CHUNK, dataEnd = start + (chunks[ci]?.length ?? 0);
+      if (hole) {
+        const h = Math.max(at, dataEnd);
+        if (h < start + CHUNK) return Math.min(h, n.size);
+      } else if (Math.max(at, start) < dataEnd) return Math.max(at, start);
     }
     return hole ? n.size : -ENXIO;
+  }
+
+  // fallocate: storage for [at, at+len) (zeros where nothing was written), the size grown to cover it.
+  // On ENOSPC the chunks it made are given back.
+  allocateData(n: Inode, at: number, len: number): number {
+    const end = at + len;
+    if (end > MAX_FILE_SIZE) return -EFBIG;
+    const chunks = n.chunks!;
+    const first = Math.floor(at / CHUNK), last = Math.ceil(end / CHUNK) - 1;
+    // refuse at once what cannot fit (all but the last missing chunk are whole ones)
+    let have = 0;
+    for (let ci = first; ci <= last && ci < chunks.length; ci++) if (chunks[ci]) have++;
+    if (!n.freed && this.usedBytes + (last - first - have) * CHUNK > this.limit) return -ENOSPC;
+    const made: number[] = [];
+    for (let ci = first; ci <= last; ci++) {
+      const had = chunks[ci] !== undefined;
+      if (!this.chunkFor(n, ci, Math.min(CHUNK, end - ci * CHUNK))) {
+        for (const i of made) { if (!n.freed) this.usedBytes -= chunks[i]!.length; chunks[i] = undefined; }
+        return -ENOSPC;
+      }
+      if (!had) made.push(ci);
+    }
+    if (end > n.size) {
+      n.size = end;
+      n.ctimeNs = this.now();
+    }
+    return 0;
   }
 
   // --- FsBackend ---------------------------------------------------------------------------
@@ -571,8 +602,8 @@ class TmpfsFile extends FileDescription {
     return out;
   }
   override write(data: Uint8Array, pos?: number): number {
-    let at = pos ?? this.pos;
-    if (pos === undefined && this.flags & O_APPEND) at = this.n.size;
+    // O_APPEND: at the end, for pwrite too (Linux ignores its offset then)
+    const at = this.flags & O_APPEND ? this.n.size : pos ?? this.pos;
     const r = this.fs.writeData(this.n, at, data);
     if (r < 0) return r;
     if (pos === undefined) this.pos = at + r;
@@ -587,12 +618,7 @@ class TmpfsFile extends FileDescription {
   override truncate(len: number): number { return this.fs.truncateInode(this.n, len); }
   override allocate(offset: number, len: number): number {
     if (offset < 0 || len <= 0) return -EINVAL;
-    if (offset + len > this.n.size) {
-      const r = this.fs.setSize(this.n, offset + len);
-      if (r) return r;
-      this.n.ctimeNs = this.fs.now();
-    }
-    return 0;
+    return this.fs.allocateData(this.n, offset, len);
   }
   override chmod(mode: number): number { return this.fs.chmodInode(this.n, mode); }
   override chown(uid: number, gid: number): number { return this.fs.chownInode(this.n, uid, gid); }

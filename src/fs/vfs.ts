@@ -30,6 +30,7 @@ export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200,
   AT_EACCESS = 0x200, AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000;
 export const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
 export const F_OK = 0, X_OK = 1, W_OK = 2, R_OK = 4;
+const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000;
 
 export const pathFromBytes = (b: Uint8Array): string => {
   let s = '';
@@ -63,7 +64,17 @@ export interface Loc {
   last: string; // the last component as written ('' for '/', '.', '..')
 }
 
-interface WalkOpts { follow: boolean; allowMissing?: boolean }
+// keepLast: the last component as it is even with a trailing slash (not followed, a non-directory
+// not refused), as Linux looks up the name that mkdir, unlink, rename and the like create or remove.
+// creds: whose search permission the walk checks (default: the caller's; access(2) walks as the real user).
+interface WalkOpts { follow: boolean; allowMissing?: boolean; keepLast?: boolean; creds?: FsCreds }
+
+// The mode bits a change of a regular file's contents by `c` takes off: set-user-ID, and set-group-ID
+// with group execute (a set-group-ID without it marks mandatory locking), unless `c` is root.
+export function killPrivs(c: FsCreds, mode: number): number {
+  if (c.euid === 0 || !isReg(mode)) return 0;
+  return mode & (S_ISUID | (mode & 0o010 ? S_ISGID : 0));
+}
 
 export function permits(st: Stat, c: FsCreds, mask: number, real = false): boolean {
   const uid = real ? c.uid : c.euid;
@@ -125,7 +136,8 @@ export class Vfs {
     const f = t.proc.files.get(dirfd);
     if (!f) return -EBADF;
     const st = f.stat();
-    if (typeof st === 'number' || !isDir(st.mode) || !f.path.startsWith('/')) return -ENOTDIR;
+    if (typeof st === 'number') return st === -ENOENT ? st : -ENOTDIR; // ENOENT: a removed directory
+    if (!isDir(st.mode) || !f.path.startsWith('/')) return -ENOTDIR;
     return splitPath(f.path);
   }
 
@@ -138,10 +150,11 @@ export class Vfs {
     let comps = start;
     const pending = path.split('/').reverse();
     const trailingSlash = path.endsWith('/') && path.replace(/\/+$/, '') !== '';
+    const slashFollows = trailingSlash && !opts.keepLast;
     let links = 0;
     let st: Stat | undefined;
     let last = '';
-    const creds = t.proc.creds;
+    const creds = opts.creds ?? t.proc.creds;
     // A trailing '.' (like a trailing '/') makes the component before it a directory to enter, not the last one.
     const isLastLeft = () => pending.every((c) => c === '');
     while (pending.length) {
@@ -164,7 +177,7 @@ export class Vfs {
         }
         return s;
       }
-      if (isLink(s.mode) && (!isLast || opts.follow || trailingSlash)) {
+      if (isLink(s.mode) && (!isLast || opts.follow || slashFollows)) {
         const magic = mount.backend.linkTarget?.(bpath);
         if (magic) {
           if (isLast) {
@@ -184,7 +197,7 @@ export class Vfs {
         st = undefined;
         continue;
       }
-      if (!isDir(s.mode) && (!isLast || trailingSlash)) return -ENOTDIR;
+      if (!isDir(s.mode) && (!isLast || slashFollows)) return -ENOTDIR;
       comps = next;
       st = s;
       last = name;
@@ -211,6 +224,25 @@ export class Vfs {
     if (typeof p === 'number') return p;
     return permits(p, t.proc.creds, W_OK | X_OK) ? 0 : -EACCES;
   }
+  // In a sticky directory only root, the entry's owner and the directory's owner remove or rename it.
+  private sticky(t: FsCaller, loc: Loc): number {
+    const c = t.proc.creds;
+    if (c.euid === 0 || !loc.stat || loc.stat.uid === c.euid) return 0;
+    const p = this.parentOf(loc).stat;
+    return typeof p !== 'number' && p.mode & S_ISVTX && p.uid !== c.euid ? -EPERM : 0;
+  }
+  // A backend makes new files as whoever runs it: hand a new file to the caller (its group: that of a
+  // set-group-ID parent directory, else the caller's). Best effort: a host directory may refuse.
+  private own(t: FsCaller, loc: Loc): void {
+    const c = t.proc.creds;
+    if (c.euid === 0 && c.egid === 0) return;
+    const b = loc.mount.backend;
+    const st = b.lstat(loc.bpath);
+    if (typeof st === 'number') return;
+    const p = this.parentOf(loc).stat;
+    const gid = typeof p !== 'number' && p.mode & S_ISGID ? p.gid : c.egid;
+    if (st.uid !== c.euid || st.gid !== gid) b.chown(loc.bpath, st.uid === c.euid ? -1 : c.euid, st.gid === gid ? -1 : gid);
+  }
   private isMountPoint(loc: Loc): boolean {
     return this.mounts.some((m) => m.comps.length === loc.comps.length && m.comps.every((c, i) => loc.comps[i] === c));
   }
@@ -221,16 +253,19 @@ export class Vfs {
     if ((flags & O_TMPFILE) === O_TMPFILE) return -EOPNOTSUPP;
     const creat = (flags & O_CREAT) !== 0 && !(flags & O_PATH);
     const follow = !(flags & O_NOFOLLOW) && !(creat && flags & O_EXCL);
-    const loc = this.resolve(t, dirfd, path, { follow });
+    const loc = this.resolve(t, dirfd, path, { follow, keepLast: creat });
     if (typeof loc === 'number') return loc;
     const gpath = this.guestPath(loc);
+    if (creat && loc.trailingSlash) return -EISDIR;
     if (!loc.stat) {
       if (!creat) return -ENOENT;
-      if (loc.trailingSlash) return -EISDIR;
       const w = this.mayWriteParent(t, loc);
       if (w) return w;
       const f = loc.mount.backend.open(loc.bpath, flags | O_CREAT | O_EXCL, mode & ~t.proc.fs.umask & 0o7777, gpath);
-      if (typeof f !== 'number') f.node ??= this.node(loc);
+      if (typeof f !== 'number') {
+        f.node ??= this.node(loc);
+        this.own(t, loc);
+      }
       return f;
     }
     if (creat && flags & O_EXCL) return -EEXIST;
@@ -245,8 +280,8 @@ export class Vfs {
       if (flags & O_DIRECTORY && !isDir(st.mode)) return -ENOTDIR;
       return f;
     }
-    if (isLink(st.mode)) return -ELOOP;
     if (flags & O_DIRECTORY && !isDir(st.mode)) return -ENOTDIR;
+    if (isLink(st.mode)) return -ELOOP;
     const acc = flags & O_ACCMODE;
     if (isDir(st.mode)) {
       if (acc !== O_RDONLY || creat || flags & O_TRUNC) return -EISDIR;
@@ -304,18 +339,21 @@ export class Vfs {
     return f ? guestStat(f) : -EBADF;
   }
 
+  // access(2) asks as the real user and group, all the way down the path; AT_EACCESS as the effective ones.
   access(t: FsCaller, dirfd: number, path: string, mode: number, flags = 0): number {
     if (mode & ~7) return -EINVAL;
+    const c = t.proc.creds;
+    const creds = flags & AT_EACCESS ? c : { ...c, euid: c.uid, egid: c.gid };
     if (path === '' && flags & AT_EMPTY_PATH) {
       const s = this.fdStat(t, dirfd);
       if (typeof s === 'number') return s;
-      return permits(s, t.proc.creds, mode, !(flags & AT_EACCESS)) ? 0 : -EACCES;
+      return permits(s, creds, mode) ? 0 : -EACCES;
     }
-    const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false });
+    const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false, creds });
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
     if (mode & W_OK && loc.mount.backend.readOnly && !loc.file) return -EROFS;
-    return permits(loc.stat, t.proc.creds, mode, !(flags & AT_EACCESS)) ? 0 : -EACCES;
+    return permits(loc.stat, creds, mode) ? 0 : -EACCES;
   }
 
   readlink(t: FsCaller, dirfd: number, path: string): string | number {
@@ -333,28 +371,36 @@ export class Vfs {
 
   // --- changes --------------------------------------------------------------------
   mkdir(t: FsCaller, dirfd: number, path: string, mode: number): number {
-    const loc = this.resolve(t, dirfd, path, { follow: false });
+    const loc = this.resolve(t, dirfd, path, { follow: false, keepLast: true });
     if (typeof loc === 'number') return loc;
     if (loc.stat || loc.comps.length === 0) return -EEXIST;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
-    return loc.mount.backend.mkdir(loc.bpath, mode & ~t.proc.fs.umask & 0o7777);
+    // mkdir keeps the sticky bit of `mode`, not set-user-ID or set-group-ID (a set-group-ID parent passes its own on)
+    const r = loc.mount.backend.mkdir(loc.bpath, mode & ~t.proc.fs.umask & 0o1777);
+    if (!r) this.own(t, loc);
+    return r;
   }
 
   mknod(t: FsCaller, dirfd: number, path: string, mode: number): number {
     const type = mode & S_IFMT;
     if (type !== 0 && type !== S_IFREG) return type === S_IFIFO || type === S_IFSOCK ? -EPERM : -EPERM;
-    const loc = this.resolve(t, dirfd, path, { follow: false });
+    const loc = this.resolve(t, dirfd, path, { follow: false, keepLast: true });
     if (typeof loc === 'number') return loc;
     if (loc.stat) return -EEXIST;
     if (loc.trailingSlash) return -ENOENT;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
     const b = loc.mount.backend;
-    if (b.mknod) return b.mknod(loc.bpath, S_IFREG | (mode & ~t.proc.fs.umask & 0o7777));
+    if (b.mknod) {
+      const r = b.mknod(loc.bpath, S_IFREG | (mode & ~t.proc.fs.umask & 0o7777));
+      if (!r) this.own(t, loc);
+      return r;
+    }
     const f = b.open(loc.bpath, O_WRONLY | O_CREAT | O_EXCL, mode & ~t.proc.fs.umask & 0o7777, this.guestPath(loc));
     if (typeof f === 'number') return f;
     f.release();
+    this.own(t, loc);
     return 0;
   }
 
@@ -371,12 +417,13 @@ export class Vfs {
     if (!b.mknod) return -EPERM;
     const r = b.mknod(loc.bpath, S_IFSOCK | (mode & ~t.proc.fs.umask & 0o7777));
     if (r < 0) return r === -EEXIST ? -EADDRINUSE : r;
+    this.own(t, loc);
     const st = b.lstat(loc.bpath);
     return typeof st === 'number' ? st : this.statOf({ ...loc, stat: st });
   }
 
   rmdir(t: FsCaller, dirfd: number, path: string): number {
-    const loc = this.resolve(t, dirfd, path, { follow: false, allowMissing: false });
+    const loc = this.resolve(t, dirfd, path, { follow: false, allowMissing: false, keepLast: true });
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
     if (!isDir(loc.stat.mode)) return -ENOTDIR;
@@ -384,17 +431,18 @@ export class Vfs {
     if (lastWritten === '.') return -EINVAL;
     if (lastWritten === '..') return -ENOTEMPTY;
     if (loc.comps.length === 0 || this.isMountPoint(loc)) return -EBUSY;
-    const w = this.mayWriteParent(t, loc);
+    const w = this.mayWriteParent(t, loc) || this.sticky(t, loc);
     if (w) return w;
     return loc.mount.backend.rmdir(loc.bpath);
   }
 
   unlink(t: FsCaller, dirfd: number, path: string): number {
-    const loc = this.resolve(t, dirfd, path, { follow: false, allowMissing: false });
+    const loc = this.resolve(t, dirfd, path, { follow: false, allowMissing: false, keepLast: true });
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
     if (isDir(loc.stat.mode)) return -EISDIR;
-    const w = this.mayWriteParent(t, loc);
+    if (loc.trailingSlash) return -ENOTDIR;
+    const w = this.mayWriteParent(t, loc) || this.sticky(t, loc);
     if (w) return w;
     return loc.mount.backend.unlink(loc.bpath);
   }
@@ -402,16 +450,16 @@ export class Vfs {
   rename(t: FsCaller, olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags = 0): number {
     if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
     if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) return flags & RENAME_NOREPLACE ? -EINVAL : -EOPNOTSUPP;
-    const from = this.resolve(t, olddirfd, oldpath, { follow: false, allowMissing: false });
+    const from = this.resolve(t, olddirfd, oldpath, { follow: false, allowMissing: false, keepLast: true });
     if (typeof from === 'number') return from;
-    const to = this.resolve(t, newdirfd, newpath, { follow: false });
+    const to = this.resolve(t, newdirfd, newpath, { follow: false, keepLast: true });
     if (typeof to === 'number') return to;
     if (!from.stat) return -ENOENT;
     const lastOf = (p: string) => p.replace(/\/+$/, '').split('/').pop();
     if (['.', '..'].includes(lastOf(oldpath)!) || ['.', '..'].includes(lastOf(newpath)!)) return -EBUSY;
     if (from.comps.length === 0 || to.comps.length === 0 || this.isMountPoint(from) || this.isMountPoint(to)) return -EBUSY;
     if (from.mount !== to.mount) return -EXDEV;
-    if (to.trailingSlash && !isDir(from.stat.mode)) return -ENOTDIR;
+    if ((from.trailingSlash || to.trailingSlash) && !isDir(from.stat.mode)) return -ENOTDIR;
     const same = from.comps.length === to.comps.length && from.comps.every((c, i) => to.comps[i] === c);
     if (to.stat) {
       if (flags & RENAME_NOREPLACE) return -EEXIST;
@@ -423,8 +471,12 @@ export class Vfs {
       return -EINVAL;
     }
     if (to.comps.length < from.comps.length && to.comps.every((c, i) => from.comps[i] === c)) return -ENOTEMPTY;
-    const w = this.mayWriteParent(t, from) || this.mayWriteParent(t, to);
+    const w = this.mayWriteParent(t, from) || this.sticky(t, from) || this.mayWriteParent(t, to) || this.sticky(t, to);
     if (w) return w;
+    // a directory moving to another parent must itself be writable: its '..' changes
+    const fromParent = from.comps.slice(0, -1), toParent = to.comps.slice(0, -1);
+    const moves = fromParent.length !== toParent.length || fromParent.some((c, i) => toParent[i] !== c);
+    if (isDir(from.stat.mode) && moves && !permits(from.stat, t.proc.creds, W_OK)) return -EACCES;
     return from.mount.backend.rename(from.bpath, to.bpath);
   }
 
@@ -442,7 +494,7 @@ export class Vfs {
     if (typeof from === 'number') return from;
     if (!from.stat) return -ENOENT;
     if (isDir(from.stat.mode)) return -EPERM;
-    const to = this.resolve(t, newdirfd, newpath, { follow: false });
+    const to = this.resolve(t, newdirfd, newpath, { follow: false, keepLast: true });
     if (typeof to === 'number') return to;
     if (to.stat) return -EEXIST;
     if (to.trailingSlash) return -ENOENT;
@@ -455,13 +507,15 @@ export class Vfs {
   symlink(t: FsCaller, target: string, newdirfd: number, newpath: string): number {
     if (target.length === 0) return -ENOENT;
     if (target.length >= PATH_MAX) return -ENAMETOOLONG;
-    const loc = this.resolve(t, newdirfd, newpath, { follow: false });
+    const loc = this.resolve(t, newdirfd, newpath, { follow: false, keepLast: true });
     if (typeof loc === 'number') return loc;
     if (loc.stat) return -EEXIST;
     if (loc.trailingSlash) return -ENOENT;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
-    return loc.mount.backend.symlink(target, loc.bpath);
+    const r = loc.mount.backend.symlink(target, loc.bpath);
+    if (!r) this.own(t, loc);
+    return r;
   }
 
   // Resolve for an attribute change: the open file (AT_EMPTY_PATH, or a magic link) or a location.
@@ -483,6 +537,9 @@ export class Vfs {
     const st = r.f ? r.f.stat() : r.loc!.stat!;
     if (typeof st === 'number') return st;
     if (!this.owns(t, st)) return -EPERM;
+    const c = t.proc.creds;
+    // set-group-ID only for a member of the file's group
+    if (c.euid !== 0 && st.gid !== c.egid && !c.groups.includes(st.gid)) mode &= ~S_ISGID;
     if (r.f) return r.f.chmod(mode & 0o7777);
     if (isLink(st.mode)) return -EOPNOTSUPP;
     if (r.loc!.mount.backend.readOnly) return -EROFS;
@@ -509,8 +566,9 @@ export class Vfs {
     if (typeof r === 'number') return r;
     const st = r.f ? r.f.stat() : r.loc!.stat!;
     if (typeof st === 'number') return st;
-    const explicit = (atime !== undefined && atime !== 'now') || (mtime !== undefined && mtime !== 'now');
-    if (!this.owns(t, st) && (explicit || !permits(st, t.proc.creds, W_OK))) return explicit ? -EPERM : -EACCES;
+    // only a touch (both times now) is allowed to a non-owner who may write
+    const touch = atime === 'now' && mtime === 'now';
+    if (!this.owns(t, st) && (!touch || !permits(st, t.proc.creds, W_OK))) return touch ? -EACCES : -EPERM;
     if (r.f) return r.f.utimes(atime, mtime);
     if (r.loc!.mount.backend.readOnly) return -EROFS;
     return r.loc!.mount.backend.utimes(r.loc!.bpath, atime, mtime);
@@ -525,7 +583,10 @@ export class Vfs {
     if (!isReg(loc.stat.mode)) return -EINVAL;
     if (!permits(loc.stat, t.proc.creds, W_OK)) return -EACCES;
     if (loc.mount.backend.readOnly) return -EROFS;
-    return loc.mount.backend.truncate(loc.bpath, len);
+    const r = loc.mount.backend.truncate(loc.bpath, len);
+    const kill = killPrivs(t.proc.creds, loc.stat.mode);
+    if (!r && kill) loc.mount.backend.chmod(loc.bpath, loc.stat.mode & 0o7777 & ~kill);
+    return r;
   }
 
   // chdir(2): the new cwd (a guest path), or -errno.

@@ -17,7 +17,7 @@ import {
   guestStat,
 } from '../fs/file.js';
 import {
-  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, PATH_MAX, pathFromBytes,
+  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, PATH_MAX, killPrivs, pathFromBytes,
   pathToBytes,
 } from '../fs/vfs.js';
 import type { StatFs } from '../fs/backend.js';
@@ -92,14 +92,28 @@ function writeCoherent(t: Task, f: FileDescription, data: Uint8Array, pos: numbe
   const r = f.write(data, pos);
   if (typeof r === 'number' && r > 0) {
     const key = cacheKey(t, f);
-    if (key) t.proc.mm.cache.patchWrite(key, pos ?? f.seek(0, SEEK_CUR) - r, data.subarray(0, r));
+    if (key) {
+      // an O_APPEND write lands at the end, whatever position pwrite named (as on Linux)
+      const st = f.flags & O_APPEND ? guestStat(f) : undefined;
+      const at = st !== undefined ? (typeof st === 'number' ? -1 : st.size - r) : pos ?? f.seek(0, SEEK_CUR) - r;
+      if (at >= 0) t.proc.mm.cache.patchWrite(key, at, data.subarray(0, r));
+    }
   }
   return r;
 }
 const whole = (t: Task, addr: number) => (d: Uint8Array) => (t.proc.mm.write(addr, d) ? d.length : 0);
+// A write or truncate by anyone but root takes set-user-ID (and set-group-ID with group execute) off a regular file.
+function removePrivs(t: Task, f: FileDescription): void {
+  if (t.proc.creds.euid === 0) return;
+  const s = f.stat();
+  if (typeof s === 'number') return;
+  const kill = killPrivs(t.proc.creds, s.mode);
+  if (kill) f.chmod(s.mode & 0o7777 & ~kill);
+}
 // Write `n` bytes fetched by `source` in chunks.
 function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined, source: (off: number, len: number) => Uint8Array | null): number | Blocked {
   n = clamp(n);
+  if (n > 0) removePrivs(t, f);
   let done = 0;
   do {
     const len = Math.min(CHUNK, n - done);
@@ -506,7 +520,10 @@ const sysFtruncate: Handler = (t, a) => {
   const s = f.stat();
   if (typeof s !== 'number' && !isReg(s.mode)) return isDir(s.mode) ? -EISDIR : -EINVAL;
   const r = f.truncate(len);
-  if (r === 0) truncated(t, guestStat(f), len);
+  if (r === 0) {
+    truncated(t, guestStat(f), len);
+    removePrivs(t, f);
+  }
   return r;
 };
 const sysFsync: Handler = (t, a) => {

@@ -1,12 +1,14 @@
 // The browser test's page script (served as dist/test/browser/page.js): makes one
-// Machine from the package's browser entry and exposes window.__xos.run, which
-// the test (test/browser.test.ts) calls through page.evaluate. (`node --test
+// Machine from the package's browser entry (a tmpfs root), and one per image URL
+// it is asked for (the image fetched by Machine.create), and exposes window.__xos,
+// which the test (test/browser.test.ts) calls through page.evaluate. (`node --test
 // dist/test/` loads every file under it, this one too: outside a page it does nothing.)
-import { Machine } from '../../src/host/browser/index.js';
+import { Machine, compileCore } from '../../src/host/browser/index.js';
 
 export interface PageCase {
-  url: string; // where the program's bytes are served
-  path: string; // where it goes in the guest's file system
+  url?: string; // where the program's bytes are served (none: it is in the file system already)
+  path?: string; // where it goes in the guest's file system
+  image?: string; // run in the machine whose root is the image at this URL (made on first use)
   argv: string[];
   stdin?: string;
   env?: Record<string, string>;
@@ -20,7 +22,13 @@ export interface PageOutcome {
   error?: string;
   ms: number;
 }
-interface PageApi { run(c: PageCase): Promise<PageOutcome> }
+interface PageApi {
+  run(c: PageCase): Promise<PageOutcome>;
+  // A file of an image machine as the guest sees it (base64), or the error's code.
+  readFile(image: string, path: string): Promise<{ base64?: string; error?: string }>;
+  // What the programs changed in an image machine, as an OCI layer tar (base64).
+  commitImage(image: string): Promise<string>;
+}
 declare global { interface Window { __xos?: PageApi; __xosLoadError?: string } }
 
 const log = (s: string) => { document.getElementById('log')!.textContent += s + '\n'; };
@@ -32,17 +40,30 @@ function base64(b: Uint8Array): string {
 }
 
 if (typeof document !== 'undefined') {
-  const machine = Machine.create(); // the core from its default URL: build/core.wasm beside dist/
+  const core = compileCore(); // from its default URL: build/core.wasm beside dist/
+  const machine = core.then((m) => Machine.create({ core: m }));
   machine.then(() => log('core compiled'), (e: unknown) => { window.__xosLoadError = String(e); log(`error: ${String(e)}`); });
+  const imageMachines = new Map<string, Promise<Machine>>();
+  const imageMachine = (url: string): Promise<Machine> => {
+    let m = imageMachines.get(url);
+    if (!m) {
+      m = core.then((c) => Machine.create({ core: c, image: url }));
+      imageMachines.set(url, m);
+    }
+    return m;
+  };
 
   window.__xos = {
     async run(c: PageCase): Promise<PageOutcome> {
-      const m = await machine;
-      const res = await fetch(c.url);
-      if (!res.ok) throw new Error(`${c.url}: HTTP ${res.status}`);
-      const bytes = new Uint8Array(await res.arrayBuffer());
+      const m = await (c.image !== undefined ? imageMachine(c.image) : machine);
+      const files: Record<string, Uint8Array> = {};
+      if (c.url !== undefined && c.path !== undefined) {
+        const res = await fetch(c.url);
+        if (!res.ok) throw new Error(`${c.url}: HTTP ${res.status}`);
+        files[c.path] = new Uint8Array(await res.arrayBuffer());
+      }
       const start = performance.now();
-      const r = await m.run(c.argv, { files: { [c.path]: bytes }, stdin: c.stdin, env: c.env, timeout: c.timeout });
+      const r = await m.run(c.argv, { files, stdin: c.stdin, env: c.env, timeout: c.timeout });
       const ms = Math.round(performance.now() - start);
       log(`${c.argv.join(' ')}: exit ${r.exitCode} signal ${r.signal} in ${ms} ms\n${r.stdoutText}`);
       const out: PageOutcome = {
@@ -51,5 +72,14 @@ if (typeof document !== 'undefined') {
       if (r.error !== undefined) out.error = r.error;
       return out;
     },
+    async readFile(image: string, path: string) {
+      const m = await imageMachine(image);
+      try {
+        return { base64: base64(m.fs.readFile(path)) };
+      } catch (e) {
+        return { error: (e as { code?: string }).code ?? String(e) };
+      }
+    },
+    async commitImage(image: string) { return base64((await imageMachine(image)).commitImage()); },
   };
 }

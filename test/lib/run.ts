@@ -16,6 +16,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Extra options for `xos run`, e.g. ['--memory', '512M']. */
   xosArgs?: string[];
+  /** The guest's root for `xos run --root` (default guestRoot); false: none (an --image in xosArgs). */
+  root?: string | false;
 }
 
 export interface RunResult {
@@ -92,7 +94,8 @@ export function runNative(argv: string[], opts: RunOptions = {}): Promise<RunRes
 /** The `node bin/xos.js run ...` command line for argv. */
 export function xosCommand(argv: string[], opts: RunOptions = {}): string[] {
   const env = opts.env ?? { ...DEFAULT_ENV };
-  const args = [xosCli, 'run', '--root', guestRoot];
+  const args = [xosCli, 'run'];
+  if (opts.root !== false) args.push('--root', opts.root ?? guestRoot);
   for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
   if (opts.cwd) args.push('--cwd', opts.cwd);
   args.push(...(opts.xosArgs ?? []));

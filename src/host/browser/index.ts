@@ -5,7 +5,9 @@
 //   const r = await m.run(['/bin/hello'], { files: { '/bin/hello': bytes } });
 //   r.exitCode === 0 && r.stdoutText === 'hello\n'
 //
-// The root file system is a tmpfs that lives as long as the Machine: `files`
+//   const m = await Machine.create({ image: '/images/alpine.tar' }); // fetched; an overlay in memory on top
+//
+// Without an image the root file system is a tmpfs that lives as long as the Machine: `files`
 // of each run are written into it, and what programs write stays for the next
 // run (as a host directory does for the Node Machine). Only web platform APIs
 // are used (performance, Date, crypto, fetch, WebAssembly, MessageChannel,
@@ -108,6 +110,12 @@ export async function compileCore(url: string | URL = DEFAULT_CORE_URL): Promise
   return WebAssembly.compile(await res.arrayBuffer());
 }
 
+async function fetchBytes(url: string | URL, what: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`xos: cannot fetch ${what} from ${String(url)}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 // --- the Machine -----------------------------------------------------------------------------
 
 export type FileContents = Uint8Array | string | { data: Uint8Array | string; mode?: number };
@@ -120,8 +128,8 @@ export interface MachineOptions {
   files?: Record<string, FileContents>; // written into the root file system at creation
   root?: FsBackend; // the root file system (default: a new tmpfs with the usual directories)
   // A container image as the root (tar, `docker save` or OCI layout in a tar; gzip or not), writable
-  // through an in-memory overlay, with a tmpfs on /tmp.
-  image?: Uint8Array;
+  // through an in-memory overlay, with a tmpfs on /tmp: its bytes, or the URL to fetch them from.
+  image?: Uint8Array | string | URL;
   mounts?: MountSpec[]; // more file systems: { guest, type: 'tmpfs' } or { guest, backend }
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
@@ -157,7 +165,8 @@ export class Machine {
     const host = createBrowserHost();
     let fsys: MachineFileSystems;
     if (opts.image) {
-      const loaded = await loadImage(bytesSource(opts.image), { gunzip: gunzipInMemory });
+      const bytes = opts.image instanceof Uint8Array ? opts.image : await fetchBytes(opts.image, 'the image');
+      const loaded = await loadImage(bytesSource(bytes), { gunzip: gunzipInMemory });
       fsys = new MachineFileSystems(host, loaded.fs);
       fsys.useImage(loaded);
     } else {

@@ -12,9 +12,9 @@ import type { MappedFile } from '../../mm/address-space.js';
 import type { FsBackend, StatFs } from '../../fs/backend.js';
 import {
   FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
-  S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET, dtFromMode, type Dirent, type Stat, type TimeSpec,
+  S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_SET, dtFromMode, seekTo, type Dirent, type Stat, type TimeSpec,
 } from '../../fs/file.js';
-import { EINVAL, ELOOP, ENOENT, ENXIO, EPERM, EROFS, EACCES, EEXIST, errnoFromCode } from '../../kernel/errno.js';
+import { EINVAL, ELOOP, ENOENT, ENOSPC, ENXIO, EPERM, EROFS, EACCES, EEXIST, errnoFromCode } from '../../kernel/errno.js';
 
 const C = fs.constants;
 const CHUNK = 1 << 20;
@@ -119,7 +119,10 @@ const closer = new FinalizationRegistry<number>((fd) => { try { fs.closeSync(fd)
 
 class HostFile extends FileDescription {
   private pos = 0;
-  constructor(flags: number, path: string, private readonly h: HostHandle, private readonly owners: Owners) { super(flags, path); }
+  // freeBytes: what the host file system has left (for fallocate)
+  constructor(flags: number, path: string, private readonly h: HostHandle, private readonly owners: Owners, private readonly freeBytes: () => number) {
+    super(flags, path);
+  }
 
   override read(n: number, pos?: number): Uint8Array | number {
     const at = pos ?? this.pos;
@@ -143,7 +146,8 @@ class HostFile extends FileDescription {
   override write(data: Uint8Array, pos?: number): number {
     let at = pos ?? this.pos;
     try {
-      if (pos === undefined && this.flags & O_APPEND) at = Number(fs.fstatSync(this.h.fd).size);
+      // O_APPEND: at the end, for pwrite too (Linux ignores its offset then)
+      if (this.flags & O_APPEND) at = Number(fs.fstatSync(this.h.fd).size);
       let done = 0;
       while (done < data.length) done += fs.writeSync(this.h.fd, data, done, data.length - done, at + done);
       if (pos === undefined) this.pos = at + done;
@@ -157,17 +161,9 @@ class HostFile extends FileDescription {
     if (whence !== SEEK_SET && whence !== SEEK_CUR) {
       try { size = Number(fs.fstatSync(this.h.fd).size); } catch (e) { return errno(e); }
     }
-    let to: number;
-    switch (whence) {
-      case SEEK_SET: to = offset; break;
-      case SEEK_CUR: to = this.pos + offset; break;
-      case SEEK_END: to = size + offset; break;
-      case SEEK_DATA: if (offset >= size) return -ENXIO; to = offset; break;
-      case SEEK_HOLE: if (offset >= size) return -ENXIO; to = size; break;
-      default: return -EINVAL;
-    }
-    if (to < 0) return -EINVAL;
-    return (this.pos = to);
+    // node:fs cannot see the host file's holes: all of it is data, with the hole at its end
+    const to = seekTo(this.pos, size, offset, whence, (at, hole) => (at >= size ? -ENXIO : hole ? size : at));
+    return to < 0 ? to : (this.pos = to);
   }
   override stat(): Stat | number {
     try { return this.owners.view(statFromHost(fs.fstatSync(this.h.fd, { bigint: true }))); } catch (e) { return errno(e); }
@@ -175,9 +171,16 @@ class HostFile extends FileDescription {
   override truncate(len: number): number {
     try { fs.ftruncateSync(this.h.fd, len); return 0; } catch (e) { return errno(e); }
   }
+  // node:fs has no fallocate: zeros are written where the file grows, so that the space is taken
+  // (holes already inside the file stay holes); more than the file system has left is ENOSPC at once.
   override allocate(offset: number, len: number): number {
     try {
-      if (Number(fs.fstatSync(this.h.fd).size) < offset + len) fs.ftruncateSync(this.h.fd, offset + len);
+      const size = Number(fs.fstatSync(this.h.fd).size);
+      if (offset + len - Math.max(offset, size) > this.freeBytes()) return -ENOSPC;
+      const zeros = new Uint8Array(Math.min(CHUNK, len));
+      for (let at = Math.max(offset, size); at < offset + len;) {
+        at += fs.writeSync(this.h.fd, zeros, 0, Math.min(zeros.length, offset + len - at), at);
+      }
       return 0;
     } catch (e) { return errno(e); }
   }
@@ -306,11 +309,17 @@ export class HostFs implements FsBackend {
       if (acc === 3) hf = C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK; // Linux's "3": ioctl-only access
       const fd = fs.openSync(hp, hf, mode & 0o7777);
       if (flags & O_CREAT) { try { fs.fchmodSync(fd, mode & 0o7777); } catch { /* keep the host's mode */ } }
-      return new HostFile(flags, guestPath, new HostHandle(fd), this.owners);
+      return new HostFile(flags, guestPath, new HostHandle(fd), this.owners, () => this.freeBytes());
     } catch (e) { return errno(e); }
   }
   mkdir(p: string, mode: number): number {
-    return this.guard(true, () => { const hp = this.host(p); fs.mkdirSync(hp, { mode: mode & 0o7777 }); fs.chmodSync(hp, mode & 0o7777); return 0; });
+    return this.guard(true, () => {
+      const hp = this.host(p);
+      fs.mkdirSync(hp, { mode: mode & 0o7777 });
+      // undo the host's umask, keeping the set-group-ID bit a set-group-ID parent passed on
+      fs.chmodSync(hp, (mode & 0o7777) | (fs.lstatSync(hp).mode & 0o2000));
+      return 0;
+    });
   }
   rmdir(p: string): number { return this.guard(true, () => { const s = this.lst(p); fs.rmdirSync(this.host(p)); this.owners.forget(s); return 0; }); }
   unlink(p: string): number { return this.guard(true, () => { const s = this.lst(p); fs.unlinkSync(this.host(p)); this.owners.forget(s); return 0; }); }
@@ -368,6 +377,9 @@ export class HostFs implements FsBackend {
       try { fs.ftruncateSync(fd, len); } finally { fs.closeSync(fd); }
       return 0;
     });
+  }
+  private freeBytes(): number {
+    try { const s = fs.statfsSync(this.rootBuf); return s.bavail * s.bsize; } catch { return Infinity; }
   }
   statfs(): StatFs {
     try {
