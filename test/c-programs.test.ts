@@ -51,6 +51,7 @@ const CASES: Case[] = [
   { name: 'proc-sigwait' }, // timers and sleeps: a few seconds
   { name: 'proc-pgrp' },
   { name: 'proc-pidfd' },
+  { name: 'ipc-sysv' }, // System V shared memory, semaphores, message queues
   // pseudo-terminals (issue 4)
   { name: 'pty-line', cflags: ['-lutil'] },
   { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP

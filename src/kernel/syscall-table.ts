@@ -20,10 +20,11 @@ import { xattrSyscalls } from './sys-xattr.js';
 import { credSyscalls } from './sys-cred.js';
 import { memfdSyscalls } from './sys-memfd.js';
 import { fdEventSyscalls } from './sys-fdevents.js';
+import { ipcSyscalls } from './sys-ipc.js';
 import { schedSyscalls } from './sys-sched.js';
 
 export const SYSCALLS = new Map<number, SyscallDef>();
-for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls, ...pollSyscalls, ...socketSyscalls, ...cloneSyscalls, ...waitSyscalls, ...futexSyscalls, ...timerSyscalls, ...xattrSyscalls, ...credSyscalls, ...memfdSyscalls, ...schedSyscalls, ...fdEventSyscalls]) {
+for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls, ...pollSyscalls, ...socketSyscalls, ...cloneSyscalls, ...waitSyscalls, ...futexSyscalls, ...timerSyscalls, ...xattrSyscalls, ...credSyscalls, ...memfdSyscalls, ...schedSyscalls, ...fdEventSyscalls, ...ipcSyscalls]) {
   if (SYSCALLS.has(row.nr)) throw new Error(`syscall ${row.nr} (${row.name}) is in the table twice`);
   if (SYSCALL_NAMES[row.nr] !== row.name) throw new Error(`syscall ${row.nr} is ${SYSCALL_NAMES[row.nr]}, not ${row.name}`);
   SYSCALLS.set(row.nr, row);
@@ -36,7 +37,7 @@ const ERRNAMES: Record<number, string> = {
   1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 9: 'EBADF', 10: 'ECHILD', 11: 'EAGAIN', 12: 'ENOMEM',
   13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 17: 'EEXIST', 18: 'EXDEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL',
   24: 'EMFILE', 25: 'ENOTTY', 28: 'ENOSPC', 29: 'ESPIPE', 30: 'EROFS', 32: 'EPIPE', 34: 'ERANGE', 36: 'ENAMETOOLONG',
-  38: 'ENOSYS', 39: 'ENOTEMPTY', 40: 'ELOOP', 61: 'ENODATA', 75: 'EOVERFLOW', 88: 'ENOTSOCK', 90: 'EMSGSIZE', 91: 'EPROTOTYPE', 92: 'ENOPROTOOPT', 93: 'EPROTONOSUPPORT',
+  38: 'ENOSYS', 39: 'ENOTEMPTY', 40: 'ELOOP', 42: 'ENOMSG', 43: 'EIDRM', 61: 'ENODATA', 75: 'EOVERFLOW', 88: 'ENOTSOCK', 90: 'EMSGSIZE', 91: 'EPROTOTYPE', 92: 'ENOPROTOOPT', 93: 'EPROTONOSUPPORT',
   95: 'EOPNOTSUPP', 97: 'EAFNOSUPPORT', 98: 'EADDRINUSE', 104: 'ECONNRESET', 106: 'EISCONN', 107: 'ENOTCONN', 110: 'ETIMEDOUT',
   111: 'ECONNREFUSED',
 };
