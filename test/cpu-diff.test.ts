@@ -3,10 +3,18 @@
 // xos (the emulated CPU), and the outputs must be identical. The test list comes
 // from the instruction table (test/cpu/gen.mjs) with a fixed seed.
 //
-//   npm test                                  (bounded: ~1 line per form variant)
+// Every implemented form, in every operand size (and register and memory form),
+// runs on --per lines (different registers, addressing modes, immediates) of
+// --count random states each: 200 states per form and size by default. The
+// harness prints one hash per line (-h); the list is split into shards that run
+// under xos concurrently. A line whose hash differs is run again alone with
+// per-state output on both sides to show the first differing state.
+//
+//   npm test                                  (200 states per form variant)
 //   npm run test:cpu -- --count 8 --per 4 --seed 7 --filter 'shld|shrd'
 //     --count N   random states per line      --per N  lines per form/size/reg-or-mem variant
 //     --seed N    generator and harness seed  --filter REGEX  only table rows matching
+//     --jobs N    xos processes at once (default: the host's parallelism)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -15,6 +23,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { cachePath, repoRoot } from './lib/root.js';
 import { hasCommand } from './lib/build-c.js';
 import { runXos } from './lib/run.js';
@@ -25,8 +34,9 @@ function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : process.env[`XOS_CPU_${name.slice(2).toUpperCase()}`] ?? dflt;
 }
-const COUNT = Number(arg('--count', '2'));
-const PER = Number(arg('--per', '1'));
+const COUNT = Number(arg('--count', '100'));
+const PER = Number(arg('--per', '2'));
+const JOBS = Number(arg('--jobs', String(Math.max(1, availableParallelism()))));
 const SEED = Number(arg('--seed', '1'));
 const FILTER = arg('--filter', '');
 
@@ -60,45 +70,73 @@ function disasm(hex: string): string {
   }
 }
 
-test('CPU: single instructions on random states, native vs xos', { skip: !hasCommand('gcc') && 'gcc not found', timeout: 600_000 }, async () => {
+// Runs `harness list seed mode` natively and under xos; returns both outputs' lines.
+async function runBoth(harness: string, list: string, mode: string): Promise<{ a: string[]; b: string[]; status: number; stderr: string }> {
+  const native = await execFileP(harness, [list, String(SEED), mode].filter(Boolean), { maxBuffer: 1 << 30 });
+  const xos = await runXos([harness, list, String(SEED), mode].filter(Boolean), { timeoutMs: 900_000 });
+  return { a: native.stdout.split('\n'), b: xos.stdout.toString().split('\n'), status: xos.status, stderr: xos.stderr.toString() };
+}
+
+// The first state where the two sides differ on one line, with its input.
+async function explain(harness: string, entry: string): Promise<string> {
+  const hex = entry.split(' ')[0];
+  const one = join(cachePath('cpu'), `one-${process.pid}.txt`);
+  writeFileSync(one, entry + '\n');
+  try {
+    const { a, b } = await runBoth(harness, one, '');
+    let i = 0;
+    while (i < Math.max(a.length, b.length) && a[i] === b[i]) i++;
+    const k = (a[i] ?? b[i] ?? '').split(/[# ]/)[1];
+    const inputs = execFileSync(harness, [one, String(SEED), '-v']).toString().split('\n').filter((l) => l.startsWith(`${hex}#${k} in:`));
+    return `${hex}  ${disasm(hex)}\n  list:   ${entry}\n  native: ${a[i] ?? '(missing)'}\n  xos:    ${b[i] ?? '(missing: xos output ends here)'}` +
+      (inputs.length ? `\n  input:  ${inputs[0].replace(/^\S+ in: /, '').replace(/ y[0-9a-f]h=\S+/g, '')}` : '');
+  } finally {
+    rmSync(one, { force: true });
+  }
+}
+
+test('CPU: single instructions on random states, native vs xos', { skip: !hasCommand('gcc') && 'gcc not found', timeout: 900_000 }, async (t) => {
   const gen = await import(pathToFileURL(join(repoRoot, 'test', 'cpu', 'gen.mjs')).href);
   const { lines, stats } = gen.generate({ seed: SEED, per: PER, states: COUNT, filter: FILTER ? new RegExp(FILTER) : null });
   const harness = await buildHarness();
-  const list = join(cachePath('cpu'), `list-${process.pid}.txt`);
-  writeFileSync(list, lines.join('\n') + '\n');
+  // shards of about equal work, interleaved so that slow and fast forms mix
+  const nShards = Math.max(1, Math.min(JOBS * 2, Math.ceil(lines.length / 200)));
+  const shards: string[][] = Array.from({ length: nShards }, () => []);
+  lines.forEach((l: string, i: number) => shards[i % nShards].push(l));
+  const files = shards.map((sh, i) => {
+    const f = join(cachePath('cpu'), `list-${process.pid}-${i}.txt`);
+    writeFileSync(f, sh.join('\n') + '\n');
+    return f;
+  });
   try {
-    const native = await execFileP(harness, [list, String(SEED)], { maxBuffer: 1 << 30 });
-    const xos = await runXos([harness, list, String(SEED)], { timeoutMs: 900_000 });
-    const a = native.stdout.split('\n');
-    const b = xos.stdout.toString().split('\n');
-    const byHex = new Map<string, string>();
-    for (const l of lines) byHex.set(l.split(' ')[0], l);
+    const results: Awaited<ReturnType<typeof runBoth>>[] = new Array(nShards);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(JOBS, nShards) }, async () => {
+      while (next < nShards) { const i = next++; results[i] = await runBoth(harness, files[i], '-h'); }
+    }));
+    const bad: string[] = [];
+    const failures: string[] = [];
+    results.forEach((r, s) => {
+      const { a, b } = r;
+      for (let i = 0; i < a.length - 1; i++) if (a[i] !== b[i]) bad.push(shards[s][i]);
+      if (r.status !== 0 || b.length !== a.length) failures.push(`shard ${s}: exit status ${r.status}, ${b.length - 1} of ${a.length - 1} lines` + (r.stderr ? `\nxos stderr:\n${r.stderr.slice(-2000)}` : ''));
+    });
     const problems: string[] = [];
     const seen = new Set<string>();
-    for (let i = 0; i < Math.max(a.length, b.length) && seen.size < 8; i++) {
-      if (a[i] === b[i]) continue;
-      const hex = (a[i] ?? b[i] ?? '').split('#')[0];
+    for (const entry of bad) {
+      if (problems.length >= 8) break;
+      const hex = entry.split(' ')[0];
       if (seen.has(hex)) continue;
       seen.add(hex);
-      const entry = byHex.get(hex) ?? hex;
-      const one = join(cachePath('cpu'), `one-${process.pid}.txt`);
-      writeFileSync(one, entry + '\n');
-      const k = (a[i] ?? '').split(/[# ]/)[1];
-      const inputs = execFileSync(harness, [one, String(SEED), '-v']).toString().split('\n').filter((l) => l.startsWith(`${hex}#${k} in:`));
-      rmSync(one, { force: true });
-      problems.push(
-        `${hex}  ${disasm(hex)}\n  list:   ${entry}\n  native: ${a[i] ?? '(missing)'}\n  xos:    ${b[i] ?? '(missing: xos output ends here)'}` +
-        (inputs.length ? `\n  input:  ${inputs[0].replace(/^\S+ in: /, '').replace(/ y[0-9a-f]h=\S+/g, '')}` : ''),
-      );
-      if (b[i] === undefined) break;
+      problems.push(await explain(harness, entry));
     }
-    const diffCount = a.reduce((n, l, i) => n + (l !== b[i] ? 1 : 0), 0);
-    const summary = `${stats.tested} of ${stats.implemented} implemented forms, ${lines.length} lines, ${a.length - 1} states`;
-    if (problems.length || xos.status !== 0) {
-      assert.fail(`xos differs from the host CPU (${summary}; ${diffCount} differing states; exit status ${xos.status}):\n\n` +
-        problems.join('\n\n') + (xos.stderr.length ? `\n\nxos stderr:\n${xos.stderr.toString().slice(-2000)}` : ''));
+    const summary = `${stats.tested} of ${stats.implemented} implemented forms, ${lines.length} lines, ${lines.length * COUNT} states`;
+    t.diagnostic(summary);
+    if (problems.length || failures.length) {
+      assert.fail(`xos differs from the host CPU (${summary}; ${bad.length} differing lines):\n\n` +
+        [...problems, ...failures].join('\n\n'));
     }
   } finally {
-    rmSync(list, { force: true });
+    for (const f of files) rmSync(f, { force: true });
   }
 });

@@ -230,12 +230,57 @@ static void on_sig(int sig) { siglongjmp(jb, sig); }
 static uint8_t *pristine;
 #define PRISTINE_SIZE (REGION_SIZE * 2)
 
+#define POOL 16384 /* entries; a state's register file is a random run of them */
+static uint64_t *gpool;
+static uint8_t (*xpool)[16];
+
+// The range [*a, *b] of DATA..STACK that differs from `src`; 0 if none.
+static int changed_range(const uint8_t *src, int *pa, int *pb) {
+  const uint8_t *now = (const uint8_t *)DATA;
+  if (!memcmp(now, src, REGION_SIZE)) return 0;
+  int a = 0, b = REGION_SIZE; /* [a, b) */
+  for (int step = 1024; step >= 1; step /= 8) { /* 1024, 128, 16, 2; then 1 */
+    while (!memcmp(now + a, src + a, step)) a += step;
+    while (!memcmp(now + b - step, src + b - step, step)) b -= step;
+  }
+  while (now[a] == src[a]) a++;
+  while (now[b - 1] == src[b - 1]) b--;
+  b--;
+  *pa = a, *pb = b;
+  return 1;
+}
+
+// -h: what a state's output line would show, folded into the line's hash
+// (each step is a bijection of the hash, so one differing value always shows)
+#define HM(h, v) ((h) = ((h) ^ (uint64_t)(v)) * 0x100000001b3ULL)
+static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask, const uint8_t *src) {
+  HM(h, sig);
+  if (sig) return h;
+  for (int i = 0; i < 16; i++) HM(h, g_out.g[i]);
+  HM(h, g_out.fl & ~ignore & 0xfff);
+  uint64_t q[2];
+  for (int i = 0; i < 16; i++) { memcpy(q, g_out.x[i], 16); HM(h, q[0]); HM(h, q[1]); }
+  if (use_avx)
+    for (int i = 0; i < 16; i++) { memcpy(q, g_out.yh[i], 16); HM(h, q[0]); HM(h, q[1]); }
+  for (int i = 0; i < 8; i++) HM(h, g_out.mm[i]);
+  HM(h, (uint32_t)g_out.mx & ~xmask);
+  int a, b;
+  if (changed_range(src, &a, &b)) {
+    const uint8_t *now = (const uint8_t *)DATA;
+    HM(h, a); HM(h, b);
+    for (int i = a; i <= b; i++) HM(h, now[i]);
+  }
+  HM(h, taken);
+  return h;
+}
+
 static int hexval(int c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
 
 int main(int argc, char **argv) {
   if (argc < 2) { fprintf(stderr, "usage: harness LIST [SEED] [-v]\n"); return 2; }
   uint64_t seed = argc > 2 && argv[2][0] != '-' ? strtoull(argv[2], 0, 0) : 1;
   int verbose = argc > 2 && !strcmp(argv[argc - 1], "-v");
+  int hashed = argc > 2 && !strcmp(argv[argc - 1], "-h");
   FILE *f = fopen(argv[1], "r");
   if (!f) { perror(argv[1]); return 2; }
   void *m = mmap((void *)CODE, 0x3000, PROT_READ | PROT_WRITE | PROT_EXEC,
@@ -257,6 +302,11 @@ int main(int argc, char **argv) {
   pristine = malloc(PRISTINE_SIZE);
   rs = seed ^ 0x5eed;
   for (int i = 0; i < PRISTINE_SIZE; i += 8) { uint64_t v = rval(); memcpy(pristine + i, &v, 8); }
+  // value pools: a state's registers are drawn from them (cheap per state, which
+  // matters under emulation: ~200 states per form)
+  gpool = malloc(POOL * sizeof *gpool);
+  xpool = malloc(POOL * sizeof *xpool);
+  for (int i = 0; i < POOL; i++) { gpool[i] = rval(); xval(xpool[i]); }
 
   static char line[4096];
   uint64_t ret = (uint64_t)test_ret, ret_taken = (uint64_t)test_ret_taken;
@@ -300,9 +350,12 @@ int main(int argc, char **argv) {
     // per-line seed from the line's text, so a single line reproduces alone
     uint64_t h = 0xcbf29ce484222325ULL;
     for (const char *q = hexs; *q; q++) h = (h ^ (uint8_t)*q) * 0x100000001b3ULL;
+    uint64_t lh = 0x84222325cbf29ce4ULL; /* -h: the hash of the line's results */
     for (int k = 0; k < count; k++) {
       rs = seed * 0x2545f4914f6cdd1dULL + h + (uint64_t)k * 0x9e3779b97f4a7c15ULL;
-      for (int i = 0; i < 16; i++) g_in.g[i] = rval();
+      uint64_t pick = rnd();
+#define PICK(i) ((int)((pick >> (14 * (i))) & (POOL - 1)) % (POOL - 16))
+      memcpy(g_in.g, gpool + PICK(0), 16 * 8);
       g_in.g[4] = RSP_INIT;
       for (int i = 0; i < nfix; i++) {
         int r = fix[i].reg & 15, w = (int)fix[i].v;
@@ -323,9 +376,9 @@ int main(int argc, char **argv) {
         uint64_t r = rnd();
         g_in.mx = 0x1f80 | (r & 0x6000) | ((r >> 8) & 1 ? 0x8000 : 0) | ((r >> 9) & 1 ? 0x40 : 0);
       }
-      for (int i = 0; i < 16; i++) xval(g_in.x[i]);
-      for (int i = 0; i < 8; i++) g_in.mm[i] = rval();
-      for (int i = 0; i < 16; i++) xval(g_in.yh[i]);
+      memcpy(g_in.x, xpool + PICK(1), 16 * 16);
+      memcpy(g_in.yh, xpool + PICK(2), 16 * 16);
+      memcpy(g_in.mm, gpool + PICK(3), 8 * 8);
       size_t off = (rnd() % (PRISTINE_SIZE - REGION_SIZE)) & ~7UL;
       const uint8_t *src = pristine + off;
       memcpy((void *)DATA, src, REGION_SIZE);
@@ -346,15 +399,12 @@ int main(int argc, char **argv) {
         os("\n");
       }
       taken = 0;
+      int sig = sigsetjmp(jb, 0); /* SA_NODEFER: the handler leaves the mask alone */
+      if (sig == 0) run_code();
+      else __asm__ volatile("cld\nfninit\nldmxcsr host_mxcsr(%%rip)" ::: "memory");
+      if (hashed) { lh = state_hash(lh, sig, ignore, xmask, src); continue; }
       os(hexs); os("#"); ohexv(k);
-      int sig = sigsetjmp(jb, 1);
-      if (sig == 0) {
-        run_code();
-      } else {
-        __asm__ volatile("cld\nfninit\nldmxcsr host_mxcsr(%%rip)" ::: "memory");
-        os(" sig="); ohex(sig, 2); os("\n");
-        continue;
-      }
+      if (sig) { os(" sig="); ohex(sig, 2); os("\n"); continue; }
       for (int i = 0; i < 16; i++)
         if (g_out.g[i] != g_in.g[i]) { os(" "); os(RN[i]); os("="); ohex(g_out.g[i], 16); }
       os(" fl="); ohex(g_out.fl & ~ignore & 0xfff, 3);
@@ -366,11 +416,9 @@ int main(int argc, char **argv) {
       for (int i = 0; i < 8; i++)
         if (g_out.mm[i] != g_in.mm[i]) { os(" mm"); ohex(i, 1); os("="); ohex(g_out.mm[i], 16); }
       if (((uint32_t)g_out.mx & ~xmask) != ((uint32_t)g_in.mx & ~xmask)) { os(" mxcsr="); ohex((uint32_t)g_out.mx & ~xmask, 4); }
+      int a, b;
       const uint8_t *now = (const uint8_t *)DATA;
-      if (memcmp(now, src, REGION_SIZE)) {
-        int a = 0, b = REGION_SIZE - 1;
-        while (now[a] == src[a]) a++;
-        while (now[b] == src[b]) b--;
+      if (changed_range(src, &a, &b)) {
         uint64_t hh = 0xcbf29ce484222325ULL;
         for (int i = a; i <= b; i++) hh = (hh ^ now[i]) * 0x100000001b3ULL;
         os(" m="); ohex(a, 4); os("+"); ohexv(b - a + 1); os(":");
@@ -383,6 +431,7 @@ int main(int argc, char **argv) {
       if (taken) os(" tk");
       os("\n");
     }
+    if (hashed) { os(hexs); os(" "); ohex(lh, 16); os("\n"); }
     oflush();
   }
   oflush();
