@@ -134,7 +134,8 @@ test('CPU: single instructions on random states, native vs xos', { skip: !hasCom
     t.diagnostic(summary);
     if (problems.length || failures.length) {
       assert.fail(`xos differs from the host CPU (${summary}; ${bad.length} differing lines):\n\n` +
-        [...problems, ...failures].join('\n\n'));
+        [...problems, ...failures].join('\n\n') +
+        (bad.length > problems.length ? `\n\nall differing lines:\n${bad.map((l) => `${l.split(' ')[0]}  ${disasm(l.split(' ')[0])}`).join('\n')}` : ''));
     }
   } finally {
     for (const f of files) rmSync(f, { force: true });

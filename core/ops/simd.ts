@@ -289,9 +289,9 @@ function dppd(a: v128, b: v128, imm: u32): v128 {
   v128.store(LB, b);
   const p0 = (imm & 0x10) ? op64(F_MUL, load<u64>(LA), load<u64>(LB)) : 0;
   const p1 = (imm & 0x20) ? op64(F_MUL, load<u64>(LA, 8), load<u64>(LB, 8)) : 0;
-  const s = op64(F_ADD, p0, p1);
-  store<u64>(LR, (imm & 1) ? s : 0);
-  store<u64>(LR, (imm & 2) ? s : 0, 8);
+  // each destination lane adds its own product first (measured: it decides which NaN propagates)
+  store<u64>(LR, (imm & 1) ? op64(F_ADD, p0, p1) : 0);
+  store<u64>(LR, (imm & 2) ? op64(F_ADD, p1, p0) : 0, 8);
   return v128.load(LR);
 }
 // ADDSUB / HADD / HSUB in scalar steps (exact rounding and flags through op32/op64)

@@ -250,9 +250,19 @@ static int changed_range(const uint8_t *src, int *pa, int *pb) {
   return 1;
 }
 
+#define HM(h, v) ((h) = ((h) ^ (uint64_t)(v)) * 0x100000001b3ULL)
+static uint64_t mem_hash(uint64_t h, const uint8_t *src) {
+  int a, b;
+  if (changed_range(src, &a, &b)) {
+    const uint8_t *now = (const uint8_t *)DATA;
+    HM(h, a); HM(h, b);
+    for (int i = a; i <= b; i++) HM(h, now[i]);
+  }
+  return h;
+}
+
 // -h: what a state's output line would show, folded into the line's hash
 // (each step is a bijection of the hash, so one differing value always shows)
-#define HM(h, v) ((h) = ((h) ^ (uint64_t)(v)) * 0x100000001b3ULL)
 static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask, const uint8_t *src) {
   HM(h, sig);
   if (sig) return h;
@@ -264,14 +274,8 @@ static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask,
     for (int i = 0; i < 16; i++) { memcpy(q, g_out.yh[i], 16); HM(h, q[0]); HM(h, q[1]); }
   for (int i = 0; i < 8; i++) HM(h, g_out.mm[i]);
   HM(h, (uint32_t)g_out.mx & ~xmask);
-  int a, b;
-  if (changed_range(src, &a, &b)) {
-    const uint8_t *now = (const uint8_t *)DATA;
-    HM(h, a); HM(h, b);
-    for (int i = a; i <= b; i++) HM(h, now[i]);
-  }
   HM(h, taken);
-  return h;
+  return src ? mem_hash(h, src) : h;
 }
 
 static int hexval(int c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
@@ -323,10 +327,11 @@ int main(int argc, char **argv) {
     tok = strtok_r(0, " \t\r\n", &save);
     int count = tok ? atoi(tok) : 1;
     struct { int reg; int kind; uint64_t v; } fix[16];
-    int nfix = 0, popf = 0, mx = 0;
+    int nfix = 0, popf = 0, mx = 0, nomem = 0;
     uint32_t xmask = 0;
     while ((tok = strtok_r(0, " \t\r\n", &save))) {
       if (!strcmp(tok, "popf")) popf = 1;
+      else if (!strcmp(tok, "nomem")) nomem = hashed; /* (with -h only: text output checks every state) */
       else if (!strcmp(tok, "mx")) mx = 1;
       else if (!strncmp(tok, "xmask=", 6)) xmask = strtoul(tok + 6, 0, 16);
       else if (tok[0] == 'r' && nfix < 16) {
@@ -351,6 +356,7 @@ int main(int argc, char **argv) {
     uint64_t h = 0xcbf29ce484222325ULL;
     for (const char *q = hexs; *q; q++) h = (h ^ (uint8_t)*q) * 0x100000001b3ULL;
     uint64_t lh = 0x84222325cbf29ce4ULL; /* -h: the hash of the line's results */
+    const uint8_t *line_src = 0;
     for (int k = 0; k < count; k++) {
       rs = seed * 0x2545f4914f6cdd1dULL + h + (uint64_t)k * 0x9e3779b97f4a7c15ULL;
       uint64_t pick = rnd();
@@ -381,7 +387,9 @@ int main(int argc, char **argv) {
       memcpy(g_in.mm, gpool + PICK(3), 8 * 8);
       size_t off = (rnd() % (PRISTINE_SIZE - REGION_SIZE)) & ~7UL;
       const uint8_t *src = pristine + off;
-      memcpy((void *)DATA, src, REGION_SIZE);
+      if (nomem && k > 0) src = line_src; /* memory as the first state left it */
+      else memcpy((void *)DATA, src, REGION_SIZE);
+      line_src = src;
       if (popf) {
         uint64_t v = 0x202 | (rnd() & (arith | df));
         memcpy((void *)RSP_INIT, &v, 8);
@@ -402,7 +410,7 @@ int main(int argc, char **argv) {
       int sig = sigsetjmp(jb, 0); /* SA_NODEFER: the handler leaves the mask alone */
       if (sig == 0) run_code();
       else __asm__ volatile("cld\nfninit\nldmxcsr host_mxcsr(%%rip)" ::: "memory");
-      if (hashed) { lh = state_hash(lh, sig, ignore, xmask, src); continue; }
+      if (hashed) { lh = state_hash(lh, sig, ignore, xmask, nomem ? 0 : src); continue; }
       os(hexs); os("#"); ohexv(k);
       if (sig) { os(" sig="); ohex(sig, 2); os("\n"); continue; }
       for (int i = 0; i < 16; i++)
@@ -431,6 +439,7 @@ int main(int argc, char **argv) {
       if (taken) os(" tk");
       os("\n");
     }
+    if (nomem) lh = mem_hash(lh, line_src);
     if (hashed) { os(hexs); os(" "); ohex(lh, 16); os("\n"); }
     oflush();
   }
