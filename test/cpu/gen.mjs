@@ -121,6 +121,7 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
   let opcode = f.opcode;
   let modrm = '';
   let tail = '';
+  let win = -1; // the memory operand's offset in DATA
   const highBits = (r) => (r >> 3) & 1;
   if (f.plusR) {
     const reg = R.int(wantRex ? 16 : 8);
@@ -141,6 +142,7 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
       if (aligned) off &= ~63;
       else if (R.chance(0.75)) off &= ~15;
       const T = BigInt(DATA + off);
+      win = off;
       const mode = R.int(8);
       const pickBase = () => R.pick(ADDR_REGS);
       if (mode === 0 || mode === 6) { // [base], or [base+disp8] with addr32 and garbage in the high half
@@ -181,6 +183,7 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
         }
       } else if (mode === 5) { // [rsp+disp8]: into the stack area
         const d = aligned ? R.pick([-64, 0]) : R.int(128) - 64;
+        win = RSP_INIT + d - DATA;
         modrm = hex2(0x44 | ((reg & 7) << 3)) + '24' + hex2(d);
       } else { // RIP-relative; disp fixed up once the length is known
         modrm = hex2(0x05 | ((reg & 7) << 3)) + 'RIPREL';
@@ -208,6 +211,9 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
   if (f.handler === 'popf') toks.push('popf');
   // a register form: the harness keeps memory across the line's states and checks it once at the end
   if (f.modrm && !memForm && !IMPLICIT_MEM.test(f.handler)) toks.push('nomem');
+  // a memory form: the harness varies the bytes around the operand per state, and checks
+  // the rest of memory once at the end
+  else if (win >= 0 && !IMPLICIT_MEM.test(f.handler) && !stringOp) toks.push(`win=${win.toString(16)}`);
   // 16-bit shld/shrd with a count above 16: result and flags undefined
   if (['shld', 'shrd'].includes(f.handler) && use66 && f.arg === '1') fix.set(1, BigInt(R.int(17)));
   if (isSse(f) || /cvt|mxcsr|fxrstor|fxsave/.test(f.name)) {

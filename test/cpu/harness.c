@@ -3,7 +3,9 @@
 // host CPU's results, run under `xos run` the emulated CPU's, and the two
 // outputs are diffed (test/cpu-diff.test.ts, test/cpu/gen.mjs makes the list).
 //
-// usage: harness LIST [SEED] [-v]
+// usage: harness LIST [SEED] [-v | -h]
+//   -v  also print each state's input;  -h  print one hash per line instead of
+//       per-state output (fast: what cpu-diff.test.ts compares first)
 // LIST: one test a line:  HEX  IGNORE  COUNT  [TOKEN...]
 //   HEX     the instruction's bytes, e.g. 4801d8
 //   IGNORE  hex mask of RFLAGS bits to ignore (undefined flags)
@@ -15,6 +17,12 @@
 //           popf      the qword at [rsp] is a sane random RFLAGS image
 //           mx        random MXCSR (rounding mode, FTZ, DAZ); otherwise 0x1f80
 //           xmask=HEX ignore these MXCSR bits in the output (e.g. 3f: exception flags)
+//           nomem     (-h) a register form: memory stays as the first state left it and is
+//                     checked once, after the last state
+//           win=HEX   (-h) a memory form with its operand at DATA+HEX: only the bytes
+//                     around it are fresh and checked per state, the rest once at the end
+// A state's registers are a random run of a value pool made at startup (random and
+// boundary values), so that a state costs little under emulation.
 // The machine: code page at CODE (the instruction, then an absolute jump back;
 // a taken branch must target next+14, where a second jump reports "taken"),
 // DATA (4 KiB random bytes, right after the code page, so RIP-relative
@@ -261,6 +269,19 @@ static uint64_t mem_hash(uint64_t h, const uint8_t *src) {
   return h;
 }
 
+// The changes within DATA[w0, w1) (src: what it held before)
+static uint64_t win_hash(uint64_t h, const uint8_t *src, int w0, int w1) {
+  const uint8_t *now = (const uint8_t *)DATA;
+  if (!memcmp(now + w0, src + w0, w1 - w0)) return h;
+  for (int i = w0; i < w1; i += 8) {
+    uint64_t x, y;
+    memcpy(&x, now + i, 8);
+    memcpy(&y, src + i, 8);
+    if (x != y) { HM(h, i); HM(h, x); }
+  }
+  return h;
+}
+
 // -h: what a state's output line would show, folded into the line's hash
 // (each step is a bijection of the hash, so one differing value always shows)
 static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask, const uint8_t *src) {
@@ -327,11 +348,17 @@ int main(int argc, char **argv) {
     tok = strtok_r(0, " \t\r\n", &save);
     int count = tok ? atoi(tok) : 1;
     struct { int reg; int kind; uint64_t v; } fix[16];
-    int nfix = 0, popf = 0, mx = 0, nomem = 0;
+    int nfix = 0, popf = 0, mx = 0, nomem = 0, w0 = 0, w1 = 0;
     uint32_t xmask = 0;
     while ((tok = strtok_r(0, " \t\r\n", &save))) {
       if (!strcmp(tok, "popf")) popf = 1;
       else if (!strcmp(tok, "nomem")) nomem = hashed; /* (with -h only: text output checks every state) */
+      else if (!strncmp(tok, "win=", 4) && hashed) { /* the window: the operand's 64 bytes, 64 before, 128 after */
+        int o = (int)strtol(tok + 4, 0, 16) & ~63;
+        w0 = o < 64 ? 0 : o - 64;
+        w1 = w0 + 256 > REGION_SIZE ? REGION_SIZE : w0 + 256;
+        nomem = 1;
+      }
       else if (!strcmp(tok, "mx")) mx = 1;
       else if (!strncmp(tok, "xmask=", 6)) xmask = strtoul(tok + 6, 0, 16);
       else if (tok[0] == 'r' && nfix < 16) {
@@ -387,9 +414,12 @@ int main(int argc, char **argv) {
       memcpy(g_in.mm, gpool + PICK(3), 8 * 8);
       size_t off = (rnd() % (PRISTINE_SIZE - REGION_SIZE)) & ~7UL;
       const uint8_t *src = pristine + off;
-      if (nomem && k > 0) src = line_src; /* memory as the first state left it */
-      else memcpy((void *)DATA, src, REGION_SIZE);
-      line_src = src;
+      if (nomem && k > 0) { /* memory as the first state left it, but for a fresh window */
+        memcpy((uint8_t *)DATA + w0, src + w0, w1 - w0);
+      } else {
+        memcpy((void *)DATA, src, REGION_SIZE);
+        line_src = src;
+      }
       if (popf) {
         uint64_t v = 0x202 | (rnd() & (arith | df));
         memcpy((void *)RSP_INIT, &v, 8);
@@ -410,7 +440,11 @@ int main(int argc, char **argv) {
       int sig = sigsetjmp(jb, 0); /* SA_NODEFER: the handler leaves the mask alone */
       if (sig == 0) run_code();
       else __asm__ volatile("cld\nfninit\nldmxcsr host_mxcsr(%%rip)" ::: "memory");
-      if (hashed) { lh = state_hash(lh, sig, ignore, xmask, nomem ? 0 : src); continue; }
+      if (hashed) {
+        lh = state_hash(lh, sig, ignore, xmask, nomem ? 0 : src);
+        if (w1) lh = win_hash(lh, src, w0, w1);
+        continue;
+      }
       os(hexs); os("#"); ohexv(k);
       if (sig) { os(" sig="); ohex(sig, 2); os("\n"); continue; }
       for (int i = 0; i < 16; i++)
@@ -439,7 +473,10 @@ int main(int argc, char **argv) {
       if (taken) os(" tk");
       os("\n");
     }
-    if (nomem) lh = mem_hash(lh, line_src);
+    if (nomem) {
+      if (w1) memcpy((uint8_t *)DATA + w0, line_src + w0, w1 - w0);
+      lh = mem_hash(lh, line_src);
+    }
     if (hashed) { os(hexs); os(" "); ohex(lh, 16); os("\n"); }
     oflush();
   }
