@@ -2,6 +2,7 @@
 // dispatch switch of the core (core/generated/isa.ts), and the names and status
 // of every form for TypeScript (src/generated/isa.ts).
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { untested } from '../test/cpu/gen.mjs';
 import { rows } from './isa-table.mjs';
 
 const IMM = { ib: 1, ub: 2, iw: 3, iz: 4, iv: 5, iwb: 6, jb: 7, jz: 8, moffs: 9 };
@@ -136,10 +137,12 @@ export function genIsa(root) {
   mkdirSync(`${root}/core/generated`, { recursive: true });
   writeFileSync(`${root}/core/generated/isa.ts`, as);
   const ts = head +
-    `export interface IsaForm { id: number; opcode: string; name: string; status: 'implemented' | 'missing'; undef: string }\n` +
+    '// status: missing (no handler), implemented, or tested (implemented and in the list of the\n' +
+    '// differential CPU tester, test/cpu/gen.mjs, which runs it natively and under xos)\n' +
+    `export interface IsaForm { id: number; opcode: string; name: string; status: 'tested' | 'implemented' | 'missing'; undef: string }\n` +
     `export const ISA_FORMS: IsaForm[] = ${JSON.stringify(forms.map((f) => ({
       id: f.id, opcode: f.text.split('|')[0].trim(), name: f.name,
-      status: f.handler === '-' ? 'missing' : 'implemented', undef: f.undef,
+      status: f.handler === '-' ? 'missing' : untested(f) ? 'implemented' : 'tested', undef: f.undef,
     })), null, 0)};\n`;
   mkdirSync(`${root}/src/generated`, { recursive: true });
   writeFileSync(`${root}/src/generated/isa.ts`, ts);

@@ -27,6 +27,12 @@ export const SKIP = {
 // Forms whose results are implementation-specific (approximations).
 const SKIP_NAME = /^v?(rcp|rsqrt)/;
 
+/** Why an implemented form is not in the tester's list, or null if it is (also gives `xos isa` its "tested" status). */
+export function untested(f) {
+  return (/gather/.test(f.name) ? 'VSIB addressing not generated' : null) || SKIP[f.handler] ||
+    (SKIP_NAME.test(f.name) ? 'approximation, implementation-specific' : null);
+}
+
 const FLAGBITS = { O: 0x800, S: 0x80, Z: 0x40, A: 0x10, P: 0x4, C: 0x1 };
 
 function prng(seed) {
@@ -275,7 +281,7 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
   let tested = 0;
   for (const f of impl) {
     if (filter && !filter.test(f.text)) continue;
-    const why = (/gather/.test(f.name) ? 'VSIB addressing not generated' : null) || SKIP[f.handler] || (SKIP_NAME.test(f.name) ? 'approximation, implementation-specific' : null);
+    const why = untested(f);
     if (why) { skipped.push({ name: f.name, opcode: f.text.split('|')[0].trim(), why }); continue; }
     tested++;
     const memForms = !f.modrm ? [false] : f.mod === 0 ? [true] : f.mod === 1 ? [false] : [false, true];
