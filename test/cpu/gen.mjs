@@ -20,12 +20,58 @@ export const RSP_INIT = STACK + 0x800;
 // Handlers not tested, with the reason.
 export const SKIP = {
   syscall: 'exits to the kernel', int3: 'trap', int_I: 'trap', hlt: 'privileged', privileged: 'privileged',
-  ud2: 'trap', x87: 'x87 not covered yet', rdtsc: 'nondeterministic', rdrand: 'nondeterministic',
+  ud2: 'trap', rdtsc: 'nondeterministic', rdrand: 'nondeterministic',
   cpuid: 'differs by design (reports what xos implements)', xgetbv: 'differs by design (XCR0 of what xos implements)', ret: 'control transfer to a stack address',
   call_E: 'control transfer to a register/memory target', jmp_E: 'control transfer to a register/memory target',
 };
 // Forms whose results are implementation-specific (approximations).
 const SKIP_NAME = /^v?(rcp|rsqrt)/;
+
+// x87 (the table has one form per escape byte D8..DF; the tester makes every ModRM
+// reg field in memory form and every register-form byte). Per escape and reg
+// field of a memory form: [operand kind, FSW bits to ignore] (null: reserved, #UD;
+// 'skip': not tested). Operand kinds: f m32fp, d m64fp, t m80fp, b m80bcd (the
+// harness writes a boundary-rich value there), '' integers and environments
+// (random memory). C0 C2 C3 (0x4500) are undefined after most instructions,
+// C0..C3 (0x4700) after control instructions (SDM vol. 2, each instruction's
+// "FPU Flags Affected").
+const A = 0x4500, CTL = 0x4700;
+const ARITH_MEM = (k) => [[k, A], [k, A], [k, 0], [k, 0], [k, A], [k, A], [k, A], [k, A]];
+const X87_MEM = [
+  ARITH_MEM('f'),
+  [['f', A], null, ['f', A], ['f', A], ['', 0], ['', CTL], 'skip', ['', CTL]], // FNSTENV: FIP/FDP/FOP are not tracked
+  ARITH_MEM(''),
+  [['', A], ['', A], ['', A], ['', A], null, ['t', A], null, ['t', A]],
+  ARITH_MEM('d'),
+  [['d', A], ['', A], ['d', A], ['d', A], ['', 0], null, 'skip', ['', CTL]], // FNSAVE: as FNSTENV
+  ARITH_MEM(''),
+  [['', A], ['', A], ['', A], ['', A], ['b', A], ['', A], ['b', A], ['', A]],
+];
+// A register-form byte (ModRM C0..FF) of escape e: [FSW bits to ignore, approximate?]
+// (the transcendentals: results compared within a bound, see cpu-diff.test.ts, and C1,
+// which tells whether the result was rounded up, ignored)
+function x87Reg(e, m) {
+  const reg = (m >> 3) & 7;
+  const cmp = [0, 0];
+  switch (e) {
+    case 0: case 4: return reg === 2 || reg === 3 ? cmp : [A, false];
+    case 1:
+      if (reg <= 1 || reg === 3) return [A, false];
+      if (reg === 2) return [m === 0xd0 ? CTL : 0, false];
+      if (reg === 4) return [m <= 0xe1 ? A : 0, false];
+      if (reg === 5) return [A, false];
+      return {
+        0xf0: [CTL, true], 0xf1: [CTL, true], 0xf2: [0x4300, true], 0xf3: [CTL, true], 0xf4: [A, false], 0xf5: cmp,
+        0xf6: [A, false], 0xf7: [A, false], 0xf8: cmp, 0xf9: [CTL, true], 0xfa: [A, false], 0xfb: [0x4300, true],
+        0xfc: [A, false], 0xfd: [A, false], 0xfe: [0x4300, true], 0xff: [0x4300, true],
+      }[m];
+    case 2: return reg <= 3 ? [A, false] : cmp;
+    case 3: return reg <= 3 ? [A, false] : reg === 4 ? [m === 0xe3 ? 0 : CTL, false] : cmp;
+    case 5: return reg === 0 ? [CTL, false] : reg <= 3 ? [A, false] : cmp;
+    case 6: return reg === 2 || reg === 3 ? cmp : [A, false];
+    default: return reg === 0 || (reg === 4 && m === 0xe0) ? [CTL, false] : reg <= 3 ? [A, false] : cmp;
+  }
+}
 
 /** Why an implemented form is not in the tester's list, or null if it is (also gives `xos isa` its "tested" status). */
 export function untested(f) {
@@ -220,6 +266,11 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
   // a memory form: the harness varies the bytes around the operand per state, and checks
   // the rest of memory once at the end
   else if (win >= 0 && !IMPLICIT_MEM.test(f.handler) && !stringOp) toks.push(`win=${win.toString(16)}`);
+  if (f.handler === 'x87') {
+    const [kind, mask] = X87_MEM[+f.arg][f.reg] ?? ['', 0];
+    toks.push('x87', `fswmask=${mask.toString(16)}`);
+    if (kind) toks.push(`xm=${win.toString(16)},${kind}`);
+  }
   // 16-bit shld/shrd with a count above 16: result and flags undefined
   if (['shld', 'shrd'].includes(f.handler) && use66 && f.arg === '1') fix.set(1, BigInt(R.int(17)));
   if (isSse(f) || /cvt|mxcsr|fxrstor|fxsave/.test(f.name)) {
@@ -284,6 +335,20 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
     const why = untested(f);
     if (why) { skipped.push({ name: f.name, opcode: f.text.split('|')[0].trim(), why }); continue; }
     tested++;
+    if (f.handler === 'x87') {
+      const e = +f.arg;
+      for (let reg = 0; reg < 8; reg++) {
+        if (X87_MEM[e][reg] === 'skip') continue;
+        for (let i = 0; i < per; i++) lines.push(line(R, { ...f, reg, mod: 0 }, ['d', false, false], true, states, false, i === 0));
+      }
+      for (let m = 0xc0; m <= 0xff; m++) {
+        const [mask, approx] = x87Reg(e, m);
+        // (F2XM1 and FYL2XP1 are undefined for ST(0) outside their domain: small0 keeps it inside)
+        const small = e === 1 && (m === 0xf0 || m === 0xf9) ? ' small0' : '';
+        lines.push(`${hex2(0xd8 + e)}${hex2(m)} 0 ${states} nomem x87 fswmask=${mask.toString(16)}${approx ? ' approx' : ''}${small}`);
+      }
+      continue;
+    }
     const memForms = !f.modrm ? [false] : f.mod === 0 ? [true] : f.mod === 1 ? [false] : [false, true];
     for (const size of sizes(f, forms)) {
       for (const mem of memForms) {

@@ -56,7 +56,9 @@ struct state {
   uint64_t mm[8]; /* offset 400 */
   uint8_t yh[16][16]; /* offset 464: upper halves of YMM0..15 (when the CPU has AVX) */
 };
-uint8_t use_avx;
+uint8_t use_avx, use_x87;
+/* x87 lines: the x87 state goes in and out through FXRSTOR/FXSAVE images (not the MMX registers) */
+uint8_t fx_in[512] __attribute__((aligned(64))), fx_out[512] __attribute__((aligned(64)));
 struct state g_in, g_out;
 uint64_t host_rsp, code_ptr = CODE;
 uint32_t host_mxcsr = 0x1f80;
@@ -78,12 +80,15 @@ __asm__(
     "push %rbx\npush %rbp\npush %r12\npush %r13\npush %r14\npush %r15\n"
     "mov %rsp, host_rsp(%rip)\n"
     "fninit\n"
+    "cmpb $0, use_x87(%rip)\nje 2f\nfxrstor64 fx_in(%rip)\n2:\n"
     "ldmxcsr g_in+136(%rip)\n"
     XS(0) XS(1) XS(2) XS(3) XS(4) XS(5) XS(6) XS(7) XS(8) XS(9) XS(10) XS(11) XS(12) XS(13) XS(14) XS(15)
     "cmpb $0, use_avx(%rip)\nje 1f\n"
     YS(0) YS(1) YS(2) YS(3) YS(4) YS(5) YS(6) YS(7) YS(8) YS(9) YS(10) YS(11) YS(12) YS(13) YS(14) YS(15)
     "1:\n"
+    "cmpb $0, use_x87(%rip)\njne 2f\n"
     MS(0) MS(1) MS(2) MS(3) MS(4) MS(5) MS(6) MS(7)
+    "2:\n"
     "lea pro_stack+256(%rip), %rsp\n"
     "pushq g_in+128(%rip)\n"
     "popfq\n"
@@ -110,8 +115,11 @@ __asm__(
     YO(0) YO(1) YO(2) YO(3) YO(4) YO(5) YO(6) YO(7) YO(8) YO(9) YO(10) YO(11) YO(12) YO(13) YO(14) YO(15)
     "vzeroupper\n"
     "1:\n"
+    "cmpb $0, use_x87(%rip)\nje 2f\nfxsave64 fx_out(%rip)\n2:\n"
     "fnclex\n" /* an fxrstor may have left unmasked x87 exceptions pending: MMX stores would raise #MF */
+    "cmpb $0, use_x87(%rip)\njne 2f\n"
     MO(0) MO(1) MO(2) MO(3) MO(4) MO(5) MO(6) MO(7)
+    "2:\n"
     "ldmxcsr host_mxcsr(%rip)\n"
     "emms\nfninit\n"
     "mov host_rsp(%rip), %rsp\n"
@@ -196,6 +204,67 @@ static void xval(uint8_t *x) {
   }
 }
 
+// An x87 80-bit value (10 bytes, little-endian): boundary classes (zeros,
+// infinities, NaNs, denormals, pseudo-denormals, unnormals, pseudo-NaNs), moderate
+// and integral values, doubles widened exactly, random bits.
+static void tval(uint8_t *t) {
+  static const struct { uint16_t se; uint64_t m; } T[] = {
+      {0, 0}, {0x8000, 0}, {0x7fff, 1ULL << 63}, {0xffff, 1ULL << 63},             /* zeros, infinities */
+      {0x7fff, 0xc000000000000000ULL}, {0xffff, 0xc000000000000000ULL},            /* QNaN, indefinite */
+      {0x7fff, 0x8000000000000001ULL}, {0xffff, 0xa000000000000000ULL},            /* SNaNs */
+      {0x0000, 0x0000000000000001ULL}, {0x8000, 0x7fffffffffffffffULL},            /* denormals */
+      {0x0000, 0x8000000000000000ULL}, {0x8000, 0xc000000000000001ULL},            /* pseudo-denormals */
+      {0x3fff, 0x4000000000000000ULL}, {0x7fff, 0}, {0x7fff, 0x4000000000000000ULL}, /* unnormal, pseudo-inf/NaN */
+      {0x7ffe, 0xffffffffffffffffULL}, {0x0001, 1ULL << 63}, {0x3fff, 1ULL << 63}, {0xbfff, 1ULL << 63},
+      {0x4000, 1ULL << 63}, {0x3ffe, 1ULL << 63}, {0x4000, 0xc90fdaa22168c235ULL}, {0x3ffe, 0xb17217f7d1cf79acULL},
+      {0x403e, 1ULL << 63}, {0x403d, 0xffffffffffffffffULL}, {0xc03e, 1ULL << 63}, {0x3fff, 0x8000000000000001ULL},
+  };
+  uint64_t r = rnd(), m;
+  uint16_t se;
+  switch (r % 8) {
+  case 0: m = rnd(); se = (uint16_t)(r >> 16); break;
+  case 1: case 2: { int i = (r >> 8) % (sizeof T / sizeof T[0]); se = T[i].se; m = T[i].m; break; }
+  case 3: { /* an integer-valued or half-integral value */
+    int e = (int)((r >> 8) % 66);
+    se = (uint16_t)(0x3fff + e - 1) | (uint16_t)((r >> 20) & 1) << 15;
+    m = (rnd() | 1ULL << 63) & ~((1ULL << (e < 63 ? 63 - e : 0)) - 1);
+    break;
+  }
+  case 4: { /* a double, widened exactly */
+    uint64_t d = dval(), f = d & 0xfffffffffffffULL;
+    int e = (int)((d >> 52) & 0x7ff);
+    se = (uint16_t)((d >> 63) << 15);
+    if (e == 0x7ff) { se |= 0x7fff; m = 1ULL << 63 | f << 11; }
+    else if (e == 0) m = 0; /* (zero; double denormals are left out) */
+    else { se |= (uint16_t)(e - 1023 + 16383); m = 1ULL << 63 | f << 11; }
+    break;
+  }
+  default: /* moderate: exponent near 0 */
+    se = (uint16_t)(0x3fff + (int)((r >> 8) % 128) - 64) | (uint16_t)((r >> 20) & 1) << 15;
+    m = rnd() | 1ULL << 63;
+  }
+  memcpy(t, &m, 8);
+  memcpy(t + 8, &se, 2);
+}
+// A memory operand of an x87 instruction, by kind: f m32fp, d m64fp, t m80fp, b m80bcd
+static void xmem(uint8_t *p, char kind) {
+  if (kind == 'f') { uint32_t v = fval(); memcpy(p, &v, 4); }
+  else if (kind == 'd') { uint64_t v = dval(); memcpy(p, &v, 8); }
+  else if (kind == 't') tval(p);
+  else if (kind == 'b') { /* packed BCD: 18 digits, sign byte; now and then a bad digit */
+    uint64_t r = rnd(), q = rnd();
+    for (int i = 0; i < 9; i++) {
+      int lo = (int)(q % 10), hi = (int)(q / 10 % 10);
+      q /= 100;
+      if ((r & 0xff) == i) lo = 10 + (int)(r >> 8 & 3);
+      p[i] = (uint8_t)(hi << 4 | lo);
+      if (i >= 5 && !q) q = rnd();
+    }
+    if ((r >> 12) % 4 == 0) memset(p + (r >> 16) % 9, 0, 9 - (r >> 16) % 9);
+    p[9] = (r >> 20) & 1 ? 0x80 : 0;
+  }
+}
+
 // ---- output ---------------------------------------------------------------
 static char obuf[1 << 16];
 static size_t olen;
@@ -241,6 +310,7 @@ static uint8_t *pristine;
 #define POOL 16384 /* entries; a state's register file is a random run of them */
 static uint64_t *gpool;
 static uint8_t (*xpool)[16];
+static uint8_t (*tpool)[10];
 
 // The range [*a, *b] of DATA..STACK that differs from `src`; 0 if none.
 static int changed_range(const uint8_t *src, int *pa, int *pb) {
@@ -284,6 +354,8 @@ static uint64_t win_hash(uint64_t h, const uint8_t *src, int w0, int w1) {
 
 // -h: what a state's output line would show, folded into the line's hash
 // (each step is a bijection of the hash, so one differing value always shows)
+static uint32_t fswmask;
+static int approx;
 static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask, const uint8_t *src) {
   HM(h, sig);
   if (sig) return h;
@@ -293,7 +365,13 @@ static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask,
   for (int i = 0; i < 16; i++) { memcpy(q, g_out.x[i], 16); HM(h, q[0]); HM(h, q[1]); }
   if (use_avx)
     for (int i = 0; i < 16; i++) { memcpy(q, g_out.yh[i], 16); HM(h, q[0]); HM(h, q[1]); }
-  for (int i = 0; i < 8; i++) HM(h, g_out.mm[i]);
+  if (!use_x87) for (int i = 0; i < 8; i++) HM(h, g_out.mm[i]);
+  else {
+    HM(h, fx_out[0] | fx_out[1] << 8);
+    HM(h, (fx_out[2] | fx_out[3] << 8) & ~fswmask);
+    HM(h, fx_out[4]);
+    if (!approx) for (int i = 0; i < 8; i++) { uint64_t m; uint16_t se; memcpy(&m, fx_out + 32 + 16 * i, 8); memcpy(&se, fx_out + 40 + 16 * i, 2); HM(h, m); HM(h, se); }
+  }
   HM(h, (uint32_t)g_out.mx & ~xmask);
   HM(h, taken);
   return src ? mem_hash(h, src) : h;
@@ -332,6 +410,8 @@ int main(int argc, char **argv) {
   gpool = malloc(POOL * sizeof *gpool);
   xpool = malloc(POOL * sizeof *xpool);
   for (int i = 0; i < POOL; i++) { gpool[i] = rval(); xval(xpool[i]); }
+  tpool = malloc(POOL * sizeof *tpool);
+  for (int i = 0; i < POOL; i++) tval(tpool[i]);
 
   static char line[4096];
   uint64_t ret = (uint64_t)test_ret, ret_taken = (uint64_t)test_ret_taken;
@@ -348,7 +428,10 @@ int main(int argc, char **argv) {
     tok = strtok_r(0, " \t\r\n", &save);
     int count = tok ? atoi(tok) : 1;
     struct { int reg; int kind; uint64_t v; } fix[16];
-    int nfix = 0, popf = 0, mx = 0, nomem = 0, w0 = 0, w1 = 0;
+    int nfix = 0, popf = 0, mx = 0, nomem = 0, w0 = 0, w1 = 0, xmoff = -1, small0 = 0;
+    char xmkind = 0;
+    fswmask = 0, approx = 0;
+    use_x87 = 0;
     uint32_t xmask = 0;
     while ((tok = strtok_r(0, " \t\r\n", &save))) {
       if (!strcmp(tok, "popf")) popf = 1;
@@ -360,6 +443,11 @@ int main(int argc, char **argv) {
         nomem = 1;
       }
       else if (!strcmp(tok, "mx")) mx = 1;
+      else if (!strcmp(tok, "x87")) use_x87 = 1;
+      else if (!strncmp(tok, "fswmask=", 8)) fswmask = strtoul(tok + 8, 0, 16);
+      else if (!strcmp(tok, "approx")) approx = 1;
+      else if (!strcmp(tok, "small0")) small0 = 1;
+      else if (!strncmp(tok, "xm=", 3)) { char *e; xmoff = (int)strtol(tok + 3, &e, 16); xmkind = e[0] == ',' ? e[1] : 0; }
       else if (!strncmp(tok, "xmask=", 6)) xmask = strtoul(tok + 6, 0, 16);
       else if (tok[0] == 'r' && nfix < 16) {
         char *eq;
@@ -420,6 +508,38 @@ int main(int argc, char **argv) {
         memcpy((void *)DATA, src, REGION_SIZE);
         line_src = src;
       }
+      if (use_x87) {
+        /* control word: all exceptions masked, random precision (not the reserved 01) and rounding */
+        uint64_t r = rnd();
+        uint16_t fcw = 0x037f;
+        if (r & 1) fcw = 0x007f | (uint16_t)((r >> 1) % 3 == 0 ? 0 : (r >> 1) % 3 + 1) << 8 | (uint16_t)((r >> 3) & 3) << 10;
+        /* status word: random condition codes and TOP; sometimes sticky exception flags */
+        uint16_t fsw = (uint16_t)(r >> 8) & 0x4700;
+        fsw |= (uint16_t)((r >> 16) & 7) << 11;
+        if ((r >> 19) % 4 == 0) fsw |= (uint16_t)(r >> 21) & 0x3f;
+        /* abridged tag: each register valid but one in eight; now and then all empty or all valid */
+        uint8_t ftw = 0xff;
+        for (int i = 0; i < 8; i++) if (((r >> (28 + 3 * i)) & 7) == 0) ftw &= ~(1 << i);
+        if ((r >> 52) % 16 == 0) ftw = 0;
+        else if ((r >> 52) % 16 == 1) ftw = 0xff;
+        memset(fx_in, 0, 512);
+        memcpy(fx_in, &fcw, 2);
+        memcpy(fx_in + 2, &fsw, 2);
+        fx_in[4] = ftw;
+        uint32_t mxv = 0x1f80;
+        memcpy(fx_in + 24, &mxv, 4);
+        int j = (int)(rnd() % (POOL - 8));
+        for (int i = 0; i < 8; i++) memcpy(fx_in + 32 + 16 * i, tpool[j + i], 10);
+        if (small0) { /* ST(0) within the domain of F2XM1, FYL2XP1 (|x| < 1/4) if it is a finite normal number */
+          uint16_t se;
+          memcpy(&se, fx_in + 40, 2);
+          if ((se & 0x7fff) >= 0x3ffd && (se & 0x7fff) != 0x7fff && (fx_in[39] & 0x80)) {
+            se = (se & 0x8000) | (uint16_t)(0x3ffc - (int)(r % 64));
+            memcpy(fx_in + 40, &se, 2);
+          }
+        }
+      }
+      if (xmoff >= 0 && xmkind) xmem((uint8_t *)DATA + xmoff, xmkind);
       if (popf) {
         uint64_t v = 0x202 | (rnd() & (arith | df));
         memcpy((void *)RSP_INIT, &v, 8);
@@ -434,12 +554,22 @@ int main(int argc, char **argv) {
         for (int i = 0; i < 8; i++) { os(" mm"); ohex(i, 1); os("="); ohex(g_in.mm[i], 16); }
         for (int i = 0; i < 16; i++) { os(" x"); ohex(i, 1); os("="); ohexbytes(g_in.x[i], 16); }
         if (use_avx) for (int i = 0; i < 16; i++) { os(" y"); ohex(i, 1); os("h="); ohexbytes(g_in.yh[i], 16); }
+        if (use_x87) {
+          os(" fcw="); ohexbytes(fx_in, 2); os(" fsw="); ohexbytes(fx_in + 2, 2); os(" ftw="); ohex(fx_in[4], 2);
+          for (int i = 0; i < 8; i++) { os(" st"); ohex(i, 1); os("="); ohexbytes(fx_in + 32 + 16 * i, 10); }
+        }
+        if (xmoff >= 0) { os(" mem="); ohexbytes((uint8_t *)DATA + xmoff, 10); }
         os("\n");
       }
       taken = 0;
       int sig = sigsetjmp(jb, 0); /* SA_NODEFER: the handler leaves the mask alone */
       if (sig == 0) run_code();
       else __asm__ volatile("cld\nfninit\nldmxcsr host_mxcsr(%%rip)" ::: "memory");
+      if (hashed && approx && !sig) { /* results compared within a bound (cpu-diff.test.ts): printed */
+        os(hexs); os("#"); ohexv(k); os(" ~");
+        for (int i = 0; i < 8; i++) { os(" "); ohexbytes(fx_out + 32 + 16 * i, 10); }
+        os("\n");
+      }
       if (hashed) {
         lh = state_hash(lh, sig, ignore, xmask, nomem ? 0 : src);
         if (w1) lh = win_hash(lh, src, w0, w1);
@@ -455,8 +585,16 @@ int main(int argc, char **argv) {
       if (use_avx)
         for (int i = 0; i < 16; i++)
           if (memcmp(g_out.yh[i], g_in.yh[i], 16)) { os(" y"); ohex(i, 1); os("h="); ohexbytes(g_out.yh[i], 16); }
-      for (int i = 0; i < 8; i++)
-        if (g_out.mm[i] != g_in.mm[i]) { os(" mm"); ohex(i, 1); os("="); ohex(g_out.mm[i], 16); }
+      if (!use_x87) {
+        for (int i = 0; i < 8; i++)
+          if (g_out.mm[i] != g_in.mm[i]) { os(" mm"); ohex(i, 1); os("="); ohex(g_out.mm[i], 16); }
+      } else {
+        if (memcmp(fx_out, fx_in, 2)) { os(" fcw="); ohexbytes(fx_out, 2); }
+        os(" fsw="); ohex((fx_out[2] | fx_out[3] << 8) & ~fswmask, 4);
+        if (fx_out[4] != fx_in[4]) { os(" ftw="); ohex(fx_out[4], 2); }
+        for (int i = 0; i < 8; i++)
+          if (memcmp(fx_out + 32 + 16 * i, fx_in + 32 + 16 * i, 10)) { os(" st"); ohex(i, 1); os("="); ohexbytes(fx_out + 32 + 16 * i, 10); }
+      }
       if (((uint32_t)g_out.mx & ~xmask) != ((uint32_t)g_in.mx & ~xmask)) { os(" mxcsr="); ohex((uint32_t)g_out.mx & ~xmask, 4); }
       int a, b;
       const uint8_t *now = (const uint8_t *)DATA;
