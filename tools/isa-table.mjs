@@ -107,6 +107,7 @@ r('C8 | enter Iw,Ib | enter | iwb d64');
 r('C9 | leave | leave | d64');
 r('CC | int3 | int3 | end');
 r('CD | int Ib | int_I | ub end');
+r('F1 | int1 | int1 | end');
 r('D7 | xlat | xlat');
 for (let i = 0; i < 8; i++) r(`${hex(0xd8 + i)} | x87 ${hex(0xd8 + i)} | x87(${i}) | m`);
 r('E0 | loopne Jb | loop(0) | jb f64 end');

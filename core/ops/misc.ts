@@ -2,7 +2,7 @@
 // RDRAND, CMPXCHG, CMPXCHG8B/16B, XADD, CRC32, MXCSR and FXSAVE state.
 import {
   dOp, dOsz, dReg, dRm, dIsMem, getReg, setReg, reg64, setReg64, stopped, exitWith, nextRip, materialize,
-  setLazy, setSomeFlags, LF_SUB, LF_ADD, ZF, sizeMask,
+  setLazy, setSomeFlags, LF_SUB, LF_ADD, ZF, sizeMask, dImm,
 } from '../cpu';
 import { ea, readE } from '../operand';
 import { rdN, wrN, rd64, wr64, rd32, wr32, rd16, wr16, rd8, wr8, probeW, probeR } from '../mem';
@@ -26,7 +26,13 @@ export function h_syscall(d: usize): void {
   exitWith(EXIT_SYSCALL, true);
 }
 export function h_int3(d: usize): void { exitWith(EXIT_BREAKPOINT, true); }
-export function h_int_I(d: usize): void { exitWith(EXIT_GP, false); }
+// INT n: #GP but for INT 3 (the two-byte form of INT3: a breakpoint trap, SIGTRAP)
+export function h_int_I(d: usize): void {
+  if (<u32>dImm(d) == 3) exitWith(EXIT_BREAKPOINT, true);
+  else exitWith(EXIT_GP, false);
+}
+// INT1 (ICEBP, F1): a debug trap, SIGTRAP
+export function h_int1(d: usize): void { exitWith(EXIT_BREAKPOINT, true); }
 export function h_hlt(d: usize): void { exitWith(EXIT_HLT, false); }
 export function h_privileged(d: usize): void { exitWith(EXIT_GP, false); }
 

@@ -19,10 +19,8 @@ export const RSP_INIT = STACK + 0x800;
 
 // Handlers not tested, with the reason.
 export const SKIP = {
-  syscall: 'exits to the kernel', int3: 'trap', int_I: 'trap', hlt: 'privileged', privileged: 'privileged',
-  ud2: 'trap', rdtsc: 'nondeterministic', rdrand: 'nondeterministic',
-  cpuid: 'differs by design (reports what xos implements)', xgetbv: 'differs by design (XCR0 of what xos implements)', ret: 'control transfer to a stack address',
-  call_E: 'control transfer to a register/memory target', jmp_E: 'control transfer to a register/memory target',
+  syscall: 'exits to the kernel', rdtsc: 'nondeterministic', rdrand: 'nondeterministic',
+  cpuid: 'differs by design (reports what xos implements)', xgetbv: 'differs by design (XCR0 of what xos implements)',
 };
 // Forms whose results are implementation-specific (approximations).
 const SKIP_NAME = /^v?(rcp|rsqrt)/;
@@ -261,6 +259,11 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
   if (f.handler === 'xlat') fix.set(3, BigInt(DATA + 1024 + R.int(1024)));
   if (['leave', 'enter'].includes(f.handler)) fix.set(5, BigInt(RSP_INIT - 256 + 8 * R.int(64)));
   if (f.handler === 'popf') toks.push('popf');
+  if (f.handler === 'ret') toks.push('retaddr');
+  if (['call_E', 'jmp_E'].includes(f.handler)) {
+    if (memForm) toks.push(`brm=${win.toString(16)}`);
+    else toks.push(`br=${parseInt(modrm.slice(0, 2), 16) & 7 | (rex & 1) << 3}`);
+  }
   // a register form: the harness keeps memory across the line's states and checks it once at the end
   if (f.modrm && !memForm && !IMPLICIT_MEM.test(f.handler)) toks.push('nomem');
   // a memory form: the harness varies the bytes around the operand per state, and checks
@@ -290,6 +293,7 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
   switch (f.imm) {
     case 1: case 2: // ib ub
       immHex = le(['shld', 'shrd'].includes(f.handler) && use66 ? R.int(17) : imm(R, 1), 1);
+      if (f.handler === 'int_I' && immHex === '80') immHex = '81'; // (INT 80h: the 32-bit system call)
       break;
     case 3: immHex = le(imm(R, 2), 2); break; // iw
     case 4: immHex = le(imm(R, Math.min(osz, 4)), Math.min(osz, 4)); break; // iz

@@ -15,6 +15,12 @@
 //                     for K = 0..3) is the sign extension of the low half
 //           rN=zxK    ... or zero
 //           popf      the qword at [rsp] is a sane random RFLAGS image
+//           retaddr   the qword at [rsp] is the address after the instruction (RET)
+//           br=N      register N holds the taken-branch target (CALL/JMP Ev), brm=HEX: DATA+HEX does
+//           x87       x87 state in and out through FXRSTOR/FXSAVE images (not the MMX registers);
+//                     fswmask=HEX: FSW bits to ignore; xm=HEX,K: an x87 memory operand of kind K
+//                     (f d t b) at DATA+HEX; small0: ST(0) within F2XM1/FYL2XP1's domain;
+//                     approx: with -h, the stack registers are printed (compared within a bound)
 //           mx        random MXCSR (rounding mode, FTZ, DAZ); otherwise 0x1f80
 //           xmask=HEX ignore these MXCSR bits in the output (e.g. 3f: exception flags)
 //           nomem     (-h) a register form: memory stays as the first state left it and is
@@ -429,6 +435,7 @@ int main(int argc, char **argv) {
     int count = tok ? atoi(tok) : 1;
     struct { int reg; int kind; uint64_t v; } fix[16];
     int nfix = 0, popf = 0, mx = 0, nomem = 0, w0 = 0, w1 = 0, xmoff = -1, small0 = 0;
+    int retaddr = 0, brreg = -1, brmem = -1; /* RET: [rsp] = the next instruction; CALL/JMP Ev: the taken target */
     char xmkind = 0;
     fswmask = 0, approx = 0;
     use_x87 = 0;
@@ -447,6 +454,9 @@ int main(int argc, char **argv) {
       else if (!strncmp(tok, "fswmask=", 8)) fswmask = strtoul(tok + 8, 0, 16);
       else if (!strcmp(tok, "approx")) approx = 1;
       else if (!strcmp(tok, "small0")) small0 = 1;
+      else if (!strcmp(tok, "retaddr")) retaddr = 1;
+      else if (!strncmp(tok, "br=", 3)) brreg = atoi(tok + 3);
+      else if (!strncmp(tok, "brm=", 4)) brmem = (int)strtol(tok + 4, 0, 16);
       else if (!strncmp(tok, "xm=", 3)) { char *e; xmoff = (int)strtol(tok + 3, &e, 16); xmkind = e[0] == ',' ? e[1] : 0; }
       else if (!strncmp(tok, "xmask=", 6)) xmask = strtoul(tok + 6, 0, 16);
       else if (tok[0] == 'r' && nfix < 16) {
@@ -540,6 +550,10 @@ int main(int argc, char **argv) {
         }
       }
       if (xmoff >= 0 && xmkind) xmem((uint8_t *)DATA + xmoff, xmkind);
+      uint64_t next = CODE + len, target = next + 14;
+      if (retaddr) memcpy((void *)RSP_INIT, &next, 8);
+      if (brreg >= 0) g_in.g[brreg & 15] = target;
+      if (brmem >= 0) memcpy((uint8_t *)DATA + brmem, &target, 8);
       if (popf) {
         uint64_t v = 0x202 | (rnd() & (arith | df));
         memcpy((void *)RSP_INIT, &v, 8);
