@@ -10,7 +10,7 @@
 // under xos concurrently. A line whose hash differs is run again alone with
 // per-state output on both sides to show the first differing state.
 //
-//   npm test                                  (200 states per form variant)
+//   npm test                                  (200 states per form variant; LOCK #UD lines: 4)
 //   npm run test:cpu -- --count 8 --per 4 --seed 7 --filter 'shld|shrd'
 //     --count N   random states per line      --per N  lines per form/size/reg-or-mem variant
 //     --seed N    generator and harness seed  --filter REGEX  only table rows matching
@@ -184,7 +184,8 @@ test('CPU: single instructions on random states, native vs xos', { skip: !hasCom
       seen.add(hex);
       problems.push(await explain(harness, entry));
     }
-    const summary = `${stats.tested} of ${stats.implemented} implemented forms, ${lines.length} lines, ${lines.length * COUNT} states`;
+    const states = lines.reduce((n: number, l: string) => n + Number(l.split(' ')[2]), 0);
+    const summary = `${stats.tested} of ${stats.implemented} implemented forms, ${lines.length} lines, ${states} states`;
     t.diagnostic(summary);
     if (problems.length || failures.length) {
       assert.fail(`xos differs from the host CPU (${summary}; ${bad.length} differing lines):\n\n` +

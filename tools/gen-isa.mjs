@@ -44,7 +44,7 @@ export function parseRow(text) {
   return {
     text, map: vex ? map + 4 : map, vex, vexL, vexW, opcode, plusR, reg, pfx, mod, name, handler: m[1], arg: m[2], imm,
     modrm: a.has('m') || reg >= 0 || mod >= 0, byte: a.has('b'), d64: a.has('d64'), f64: a.has('f64'),
-    end: a.has('end'), undef,
+    end: a.has('end'), lock: a.has('lock'), undef,
     // a VEX form with no H/B operand: VEX.vvvv must be 1111b, else #UD
     noVvvv: vex && !/(^|[ ,])[HB][a-z]*(,|$)/.test(name.slice(name.indexOf(' ') + 1)),
   };
@@ -68,7 +68,7 @@ export function buildIsa() {
   const nodes = new Array(8 * 256).fill(0);
   const leaf = (f) =>
     (KIND.LEAF | (f.id << 3) | (+f.modrm << 15) | (f.imm << 16) | (+f.byte << 20) | (+f.d64 << 21) |
-      (+f.end << 22) | (+f.plusR << 23) | (+f.f64 << 24) | (+(f.pfx > 0) << 25) | (+f.noVvvv << 26)) >>> 0;
+      (+f.end << 22) | (+f.plusR << 23) | (+f.f64 << 24) | (+(f.pfx > 0) << 25) | (+f.noVvvv << 26) | (+f.lock << 27)) >>> 0;
   const build = (fs, level) => {
     // level 0: prefix, 1: VEX.W, 2: VEX.L, 3: reg, 4: mod
     if (fs.length === 0) return 0;
@@ -116,6 +116,8 @@ export function genIsa(root) {
   let as = head;
   as += `import { ${handlers.join(', ')} } from '../ops/index';\nimport { h_missing } from '../ops/index';\n\n`;
   as += `export const DECODE_NODES: StaticArray<u32> = [${nodes.join(',')}];\n\n`;
+  // the form the decoder gives an instruction that is #UD by definition (LOCK misused): UD2's
+  as += `export const ID_UD2: u16 = ${forms.find((f) => f.name === 'ud2').id};\n\n`;
   // The dispatch is split in chunks of CHUNK ids: one function with every handler
   // inlined grows past what V8 optimises, and the interpreter then runs at a
   // third of its speed. The table lists the general-purpose forms first, so the

@@ -359,11 +359,12 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
         for (let i = 0; i < per; i++) lines.push(line(R, f, size, mem, states, false, i === 0));
       }
     }
-    // LOCK on read-modify-write memory forms
-    // (not cmp, bt: LOCK on them is #UD, which xos does not check yet)
-    if (/^(alu_E[GI]|incdec|not|neg|xchg_EG|xadd|cmpxchg|bt_E[GI])$/.test(f.handler) && f.modrm &&
-        !(/^(alu_E[GI]|bt_E[GI])$/.test(f.handler) && (f.arg === '7' || (f.handler.startsWith('bt') && f.arg === '0')))) {
-      lines.push(line(R, f, sizes(f, forms)[0], f.mod !== 1, states, true));
+    // LOCK: on the memory form of a lockable instruction (the table's 'lock' rows) it locks;
+    // anywhere else (register forms, other instructions) it is #UD, checked on a few states
+    if (f.lock && f.mod !== 1) lines.push(line(R, f, sizes(f, forms)[0], true, states, true));
+    if (!f.vex) {
+      const mem = f.modrm && !f.lock && f.mod !== 1 && R.chance(0.5);
+      lines.push(line(R, f, sizes(f, forms)[0], f.modrm && f.mod !== 0 ? mem : f.modrm, Math.min(states, 4), true));
     }
   }
   return { lines, stats: { implemented: impl.length, tested, skipped } };
