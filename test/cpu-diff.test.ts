@@ -39,6 +39,7 @@ const PER = Number(arg('--per', '2'));
 const JOBS = Number(arg('--jobs', String(Math.max(1, availableParallelism()))));
 const SEED = Number(arg('--seed', '1'));
 const FILTER = arg('--filter', '');
+const MXCSR_FLAGS = arg('--mxcsr-flags', '1') !== '0'; // compare the MXCSR exception flags
 
 async function buildHarness(): Promise<string> {
   const src = join(repoRoot, 'test', 'cpu', 'harness.c');
@@ -144,7 +145,7 @@ async function explain(harness: string, entry: string): Promise<string> {
 
 test('CPU: single instructions on random states, native vs xos', { skip: !hasCommand('gcc') && 'gcc not found', timeout: 900_000 }, async (t) => {
   const gen = await import(pathToFileURL(join(repoRoot, 'test', 'cpu', 'gen.mjs')).href);
-  const { lines, stats } = gen.generate({ seed: SEED, per: PER, states: COUNT, filter: FILTER ? new RegExp(FILTER) : null });
+  const { lines, stats } = gen.generate({ seed: SEED, per: PER, states: COUNT, filter: FILTER ? new RegExp(FILTER) : null, mxcsrFlagsToo: MXCSR_FLAGS });
   const harness = await buildHarness();
   // shards of about equal work, interleaved so that slow and fast forms mix
   const nShards = Math.max(1, Math.min(JOBS * 2, Math.ceil(lines.length / 200)));

@@ -9,7 +9,7 @@ import {
 import { ea, segBase } from '../operand';
 import { rd32, rd64, wr16, wr32, wr64, wr8, rd16, rd8, probeR, probeW } from '../mem';
 import { S_XMM, S_GPR, S_NEXT_RIP, S_MXCSR, S_FPU_CW, S_FPU_SW, S_FPU_TOP, S_FPU_TAG, S_FPU_ST, EXIT_GP, EXIT_UD } from '../generated/layout';
-import { xmm, mxRaise, mxcsrRC, MX_IE, MX_PE, MX_OE, MX_UE } from './sse';
+import { xmm, mxRaise, mxcsrRC, MX_IE, MX_PE, MX_OE, MX_UE, MX_DE } from './sse';
 import { shiftV } from './sse-int';
 import { op32, op64, f32ToF64, f64ToF32, i64ToF32, i64ToF64, toInt } from './sse-fp';
 import { isVex, vexL, vexW, dVvvv, loadW, storeW, vzu, VA, VB, VR, cmp32p, cmp64p, laneOp } from './simd';
@@ -353,7 +353,10 @@ function h2f(h: u32): u32 {
   const s = (h & 0x8000) << 16;
   const e = (h >> 10) & 31;
   let m = h & 0x3ff;
-  if (e == 31) return s | 0x7f800000 | (m << 13) | (m ? 0x400000 : 0); // quiet NaNs
+  if (e == 31) {
+    if (m && !(m & 0x200)) mxRaise(MX_IE); // a signalling NaN
+    return s | 0x7f800000 | (m << 13) | (m ? 0x400000 : 0); // quiet NaNs
+  }
   if (e == 0) {
     if (m == 0) return s;
     let ee: u32 = 113;
@@ -371,6 +374,7 @@ function f2h(x: u32, rc: u32): u32 {
     return s | 0x7c00;
   }
   if (e == 0 && (m == 0 || (load<u32>(S_MXCSR) & 0x40))) return s; // zero, or a denormal with MXCSR.DAZ
+  if (e == 0) mxRaise(MX_DE);
   // value = sig * 2^(ex) with sig 24 bits (denormals of f32 are tiny for f16: flushed through rounding)
   let sig: u64 = e == 0 ? <u64>m : <u64>(m | 0x800000);
   const ex: i32 = (e == 0 ? 1 : e) - 127 - 23;
@@ -384,7 +388,7 @@ function f2h(x: u32, rc: u32): u32 {
   else { kept = sig >> <u64>sh; rem = sig & ((<u64>1 << <u64>sh) - 1); half = <u64>1 << <u64>(sh - 1); }
   let up = false;
   if (rem) {
-    mxRaise(MX_PE);
+    mxRaise(E < -14 ? MX_PE | MX_UE : MX_PE); // (tiny: below 2^-14 before rounding)
     if (rc == 0) up = rem > half || (rem == half && (kept & 1) != 0);
     else if (rc == 1) up = s != 0;
     else if (rc == 2) up = s == 0;
@@ -392,7 +396,7 @@ function f2h(x: u32, rc: u32): u32 {
   if (up) kept++;
   // kept = significand in units of 2^q
   if (kept == 0) { return s; }
-  if (q == -24 && kept < 0x400) { if (rem) mxRaise(MX_UE); return s | <u32>kept; }
+  if (q == -24 && kept < 0x400) return s | <u32>kept;
   if (kept >= 0x800) { kept >>= 1; q++; }
   if (kept < 0x400) return s | <u32>kept; // became... (subnormal range handled above)
   const he = q + 10 + 15;

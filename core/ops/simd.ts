@@ -11,7 +11,7 @@ import {
 import { ea } from '../operand';
 import { rd8, rd16, rd32, rd64, wr8, wr16, wr32, wr64, probeR, probeW } from '../mem';
 import { S_MXCSR, EXIT_GP } from '../generated/layout';
-import { xmm, mxRaise, mxcsrRC, MX_IE, MX_PE } from './sse';
+import { xmm, mxRaise, mxcsrRC, MX_IE, MX_PE, MX_DE } from './sse';
 import { pintV } from './sse-int';
 import { op32, op64, fpsV, fpdV, F_ADD, F_MUL, F_SUB, F_DIV, F_MIN, F_MAX, F_SQRT, F_RCP } from './sse-fp';
 
@@ -147,6 +147,7 @@ export function cmp64p(p: u32, ab: u64, bb: u64): u64 {
   const a = reinterpret<f64>(ab), b = reinterpret<f64>(bb);
   const un = nan64(ab) || nan64(bb);
   const sn = (nan64(ab) && (ab & 0x0008000000000000) == 0) || (nan64(bb) && (bb & 0x0008000000000000) == 0);
+  if (!un && (((ab & 0x7FF0000000000000) == 0 && (ab << 1) != 0) || ((bb & 0x7FF0000000000000) == 0 && (bb << 1) != 0))) mxRaise(MX_DE);
   return cmpPred(p, a < b, a == b, a > b, un, sn) ? <u64>-1 : 0;
 }
 export function cmp32p(p: u32, ab: u32, bb: u32): u32 {
@@ -154,6 +155,7 @@ export function cmp32p(p: u32, ab: u32, bb: u32): u32 {
   const a = reinterpret<f32>(ab), b = reinterpret<f32>(bb);
   const un = nan32(ab) || nan32(bb);
   const sn = (nan32(ab) && (ab & 0x00400000) == 0) || (nan32(bb) && (bb & 0x00400000) == 0);
+  if (!un && (((ab & 0x7F800000) == 0 && (ab << 1) != 0) || ((bb & 0x7F800000) == 0 && (bb << 1) != 0))) mxRaise(MX_DE);
   return cmpPred(p, a < b, a == b, a > b, un, sn) ? <u32>-1 : 0;
 }
 
@@ -280,9 +282,10 @@ function dpps(a: v128, b: v128, imm: u32): v128 {
   // uses (measured: it decides which NaN propagates)
   for (let i: u32 = 0; i < 4; i++) store<u32>(VR + (i << 2), ((imm >> (4 + i)) & 1) ? op32(F_MUL, load<u32>(LA + (i << 2)), load<u32>(LB + (i << 2))) : 0);
   for (let i: u32 = 0; i < 4; i++) store<u32>(VR + 16 + (i << 2), op32(F_ADD, load<u32>(VR + ((i ^ 1) << 2)), load<u32>(VR + (i << 2))));
+  // (every sum is computed, for its flags, whatever the output mask)
   for (let i: u32 = 0; i < 4; i++) {
-    const s = ((imm >> i) & 1) ? op32(F_ADD, load<u32>(VR + 16 + (i << 2)), load<u32>(VR + 16 + ((i ^ 2) << 2))) : 0;
-    store<u32>(LR + (i << 2), s);
+    const s = op32(F_ADD, load<u32>(VR + 16 + (i << 2)), load<u32>(VR + 16 + ((i ^ 2) << 2)));
+    store<u32>(LR + (i << 2), ((imm >> i) & 1) ? s : 0);
   }
   return v128.load(LR);
 }
@@ -292,8 +295,10 @@ function dppd(a: v128, b: v128, imm: u32): v128 {
   const p0 = (imm & 0x10) ? op64(F_MUL, load<u64>(LA), load<u64>(LB)) : 0;
   const p1 = (imm & 0x20) ? op64(F_MUL, load<u64>(LA, 8), load<u64>(LB, 8)) : 0;
   // each destination lane adds its own product first (measured: it decides which NaN propagates)
-  store<u64>(LR, (imm & 1) ? op64(F_ADD, p0, p1) : 0);
-  store<u64>(LR, (imm & 2) ? op64(F_ADD, p1, p0) : 0, 8);
+  // (both sums are computed, for their flags, whatever the output mask)
+  const s0 = op64(F_ADD, p0, p1), s1 = op64(F_ADD, p1, p0);
+  store<u64>(LR, (imm & 1) ? s0 : 0);
+  store<u64>(LR, (imm & 2) ? s1 : 0, 8);
   return v128.load(LR);
 }
 // --- SHA extensions (SDM vol. 2, SHA1RNDS4 ... SHA256MSG2). Dwords: 0 = bits 31:0 ... 3 = bits 127:96.
