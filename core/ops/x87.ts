@@ -618,7 +618,7 @@ function f2xm1(): void {
   } else {
     setF64Result(0, Math.expm1(toF64(se, m) * Math.LN2));
   }
-  f80_status |= F80_PE;
+  inexact(); // (PE; UE if the result is tiny)
   fin(false);
 }
 // log2 of a finite positive value, in f64 (over the full f80 exponent range).
@@ -689,7 +689,18 @@ function fyl2x(p1: bool): void {
         f80_status |= F80_PE;
       } else {
         let lse: u32, lm: u64;
-        if (expOf(xse, xm) < -60) {
+        if (expOf(xse, xm) < -60 && ky != K_ZERO && ky != K_INF && (yse & 0x7FFF) < 0x7FFD) {
+          // log2(1 + x) ~ x / ln 2: y * x / ln 2, with y / ln 2 first (x / ln 2 may be a denormal,
+          // with fewer bits) and the flags of the last product
+          const s = f80_status;
+          f80_mul(yse, ym, 0x3FFF, 0xB8AA3B295C17F0BC, 3, 0);
+          f80_status = s;
+          f80_mul(f80_rse, f80_rm, xse, xm, pc, rc);
+          inexact();
+          if (okReg()) { setSt(1, f80_rse, f80_rm); pop(); }
+          fin(false);
+          return;
+        } else if (expOf(xse, xm) < -60) {
           // log2(1 + x) ~ x / ln 2
           f80_mul(xse, xm, 0x3FFF, 0xB8AA3B295C17F0BC, 3, 0);
           lse = f80_rse; lm = f80_rm;
