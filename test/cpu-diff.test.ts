@@ -15,6 +15,7 @@
 //     --count N   random states per line      --per N  lines per form/size/reg-or-mem variant
 //     --seed N    generator and harness seed  --filter REGEX  only table rows matching
 //     --jobs N    xos processes at once (default: the host's parallelism)
+//     --mxcsr-flags 0   ignore the MXCSR exception flags (compared by default)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';

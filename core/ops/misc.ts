@@ -36,14 +36,9 @@ export function h_int1(d: usize): void { exitWith(EXIT_BREAKPOINT, true); }
 export function h_hlt(d: usize): void { exitWith(EXIT_HLT, false); }
 export function h_privileged(d: usize): void { exitWith(EXIT_GP, false); }
 
-// CPUID reports what the core implements, no more.
-// SSE3 PCLMULQDQ FMA SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT AES XSAVE OSXSAVE AVX F16C
-export const CPUID1_ECX: u32 = (1 << 0) | (1 << 1) | (1 << 9) | (1 << 12) | (1 << 13) | (1 << 19) | (1 << 20) | (1 << 22) | (1 << 23) |
-  (1 << 25) | (1 << 26) | (1 << 27) | (1 << 28) | (1 << 29);
-export const CPUID1_EDX: u32 = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26); // FPU TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2
-export const CPUID7_EBX: u32 = (1 << 3) | (1 << 5) | (1 << 8) | (1 << 9) | (1 << 19) | (1 << 29); // BMI1 AVX2 BMI2 ERMS ADX SHA
-export const CPUIDX1_ECX: u32 = (1 << 0) | (1 << 5); // LAHF/SAHF in 64-bit mode, LZCNT
-export const CPUIDX1_EDX: u32 = (1 << 11) | (1 << 20) | (1 << 29); // SYSCALL NX LM
+// CPUID reports what the core implements, no more (the feature words: tools/cpuid.mjs).
+export { CPUID1_ECX, CPUID1_EDX, CPUID7_EBX, CPUIDX1_ECX, CPUIDX1_EDX } from '../generated/cpuid';
+import { CPUID1_ECX, CPUID1_EDX, CPUID7_EBX, CPUIDX1_ECX, CPUIDX1_EDX } from '../generated/cpuid';
 const BRAND = 'xos virtual x86-64 processor';
 
 function brandWord(leaf: u32, i: u32): u32 {

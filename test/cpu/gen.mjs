@@ -7,7 +7,7 @@
 //   --per     lines per (form, operand size, register/memory) variant (default 2)
 //   --states  random machine states per line (default 4)
 //   --filter  only forms whose table row matches REGEX
-//   --mxcsr-flags  compare MXCSR exception flags too (masked by default: xos does not raise them)
+//   --no-mxcsr-flags  ignore the MXCSR exception flags (compared by default)
 // The coverage summary goes to stderr.
 import { buildIsa } from '../../tools/gen-isa.mjs';
 
@@ -326,7 +326,7 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
 }
 
 /** Generates the list. Returns { lines, stats: { implemented, tested, skipped: [{name, why}] } } */
-export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = false } = {}) {
+export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = true } = {}) {
   mxcsrFlags = mxcsrFlagsToo;
   const R = prng(seed);
   const { forms } = buildIsa();
@@ -376,7 +376,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const filter = opt('--filter', null);
   const { lines, stats } = generate({
     seed: +opt('--seed', 1), per: +opt('--per', 2), states: +opt('--states', 4), filter: filter ? new RegExp(filter) : null,
-    mxcsrFlagsToo: args.includes('--mxcsr-flags'),
+    mxcsrFlagsToo: !args.includes('--no-mxcsr-flags'),
   });
   process.stdout.write(lines.join('\n') + '\n');
   process.stderr.write(`forms: ${stats.tested} tested of ${stats.implemented} implemented; ${lines.length} lines; skipped: ` +
