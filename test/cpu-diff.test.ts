@@ -93,13 +93,24 @@ export function near(a: string, b: string): boolean {
   const d = x.sign === y.sign ? x.ord - y.ord : x.ord + y.ord; // (across zero: both tiny)
   return (d < 0n ? -d : d) <= ULP_BOUND;
 }
+// RCP and RSQRT approximate: SDM vol. 2 bounds their relative error by 1.5 * 2^-12;
+// xos computes the exact value rounded, so the two may differ by that much (the "~x"
+// lines: 32-bit lanes).
+function nearRcp(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = parseInt(a, 16), y = parseInt(b, 16);
+  if ((x ^ y) >>> 31 || ((x >>> 23) & 0xff) === 0xff || ((y >>> 23) & 0xff) === 0xff) return false; // sign, inf/NaN: exact
+  const f = (u: number) => new Float32Array(new Uint32Array([u]).buffer)[0];
+  const fx = f(x), fy = f(y);
+  return Math.abs(fx - fy) <= (1.5 * 2 ** -12 + 2 ** -22) * Math.abs(fx); // (+ xos's own rounding)
+}
 // One record per list line: the approx lines of its states, then its hash.
 function records(out: string[]): { approx: string[]; hash: string }[] {
   const recs: { approx: string[]; hash: string }[] = [];
   let approx: string[] = [];
   for (const l of out) {
     if (!l) continue;
-    if (l.includes(' ~ ')) { approx.push(l); continue; }
+    if (l.includes(' ~ ') || l.includes(' ~x ')) { approx.push(l); continue; }
     recs.push({ approx, hash: l });
     approx = [];
   }
@@ -108,7 +119,8 @@ function records(out: string[]): { approx: string[]; hash: string }[] {
 function approxDiffers(a: string[], b: string[]): string | null {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const x = (a[i] ?? '').split(' '), y = (b[i] ?? '').split(' ');
-    if (x[0] !== y[0] || x.length !== y.length || x.some((v, j) => j >= 2 && !near(v, y[j]))) {
+    const ok = x[1] === '~x' ? (v: string, w: string) => nearRcp(w, v) : near;
+    if (x[0] !== y[0] || x.length !== y.length || x.some((v, j) => j >= 2 && !ok(v, y[j]))) {
       return `  native: ${a[i] ?? '(missing)'}\n  xos:    ${b[i] ?? '(missing)'}`;
     }
   }

@@ -174,7 +174,8 @@ function op32c(op: u32, ab: u32, bb: u32): u32 {
     return a > b ? ab : bb;
   }
   if (op >= F_SQRT) {
-    if (nan32(bb)) { if (snan32(bb)) mxRaise(MX_IE); return bb | QB32; }
+    // (RCP and RSQRT raise no exceptions: SDM vol. 2)
+    if (nan32(bb)) { if (snan32(bb) && op == F_SQRT) mxRaise(MX_IE); return bb | QB32; }
     const neg = (bb >> 31) != 0;
     const mag = bb & 0x7FFFFFFF;
     if (op == F_RCP) {
@@ -186,7 +187,7 @@ function op32c(op: u32, ab: u32, bb: u32): u32 {
       return r;
     }
     if (mag < 0x00800000 && op == F_RSQRT) return (bb & 0x80000000) | 0x7F800000; // ±0, denormals: ±inf
-    if (neg && mag != 0) { mxRaise(MX_IE); return QNAN32; }
+    if (neg && mag != 0) { if (op == F_SQRT) mxRaise(MX_IE); return QNAN32; }
     if (op == F_RSQRT) return reinterpret<u32>(<f32>(1.0 / sqrt<f64>(<f64>b)));
     const rc = mxcsrRC();
     if (rc != 0 && finite32(bb)) return slow32(F_SQRT, 0, bb, rc);

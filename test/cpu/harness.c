@@ -21,6 +21,8 @@
 //                     fswmask=HEX: FSW bits to ignore; xm=HEX,K: an x87 memory operand of kind K
 //                     (f d t b) at DATA+HEX; small0: ST(0) within F2XM1/FYL2XP1's domain;
 //                     approx: with -h, the stack registers are printed (compared within a bound)
+//           approxx=N (-h) xmm/ymm N holds approximations (RCP, RSQRT): its lanes are printed
+//                     rather than hashed
 //           mx        random MXCSR (rounding mode, FTZ, DAZ); otherwise 0x1f80
 //           xmask=HEX ignore these MXCSR bits in the output (e.g. 3f: exception flags)
 //           nomem     (-h) a register form: memory stays as the first state left it and is
@@ -361,16 +363,16 @@ static uint64_t win_hash(uint64_t h, const uint8_t *src, int w0, int w1) {
 // -h: what a state's output line would show, folded into the line's hash
 // (each step is a bijection of the hash, so one differing value always shows)
 static uint32_t fswmask;
-static int approx;
+static int approx, approxx = -1; /* approxx: this xmm/ymm register holds approximations (RCP, RSQRT) */
 static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask, const uint8_t *src) {
   HM(h, sig);
   if (sig) return h;
   for (int i = 0; i < 16; i++) HM(h, g_out.g[i]);
   HM(h, g_out.fl & ~ignore & 0xfff);
   uint64_t q[2];
-  for (int i = 0; i < 16; i++) { memcpy(q, g_out.x[i], 16); HM(h, q[0]); HM(h, q[1]); }
+  for (int i = 0; i < 16; i++) if (i != approxx) { memcpy(q, g_out.x[i], 16); HM(h, q[0]); HM(h, q[1]); }
   if (use_avx)
-    for (int i = 0; i < 16; i++) { memcpy(q, g_out.yh[i], 16); HM(h, q[0]); HM(h, q[1]); }
+    for (int i = 0; i < 16; i++) if (i != approxx) { memcpy(q, g_out.yh[i], 16); HM(h, q[0]); HM(h, q[1]); }
   if (!use_x87) for (int i = 0; i < 8; i++) HM(h, g_out.mm[i]);
   else {
     HM(h, fx_out[0] | fx_out[1] << 8);
@@ -437,7 +439,7 @@ int main(int argc, char **argv) {
     int nfix = 0, popf = 0, mx = 0, nomem = 0, w0 = 0, w1 = 0, xmoff = -1, small0 = 0;
     int retaddr = 0, brreg = -1, brmem = -1; /* RET: [rsp] = the next instruction; CALL/JMP Ev: the taken target */
     char xmkind = 0;
-    fswmask = 0, approx = 0;
+    fswmask = 0, approx = 0, approxx = -1;
     use_x87 = 0;
     uint32_t xmask = 0;
     while ((tok = strtok_r(0, " \t\r\n", &save))) {
@@ -453,6 +455,7 @@ int main(int argc, char **argv) {
       else if (!strcmp(tok, "x87")) use_x87 = 1;
       else if (!strncmp(tok, "fswmask=", 8)) fswmask = strtoul(tok + 8, 0, 16);
       else if (!strcmp(tok, "approx")) approx = 1;
+      else if (!strncmp(tok, "approxx=", 8)) approxx = atoi(tok + 8);
       else if (!strcmp(tok, "small0")) small0 = 1;
       else if (!strcmp(tok, "retaddr")) retaddr = 1;
       else if (!strncmp(tok, "br=", 3)) brreg = atoi(tok + 3);
@@ -582,6 +585,12 @@ int main(int argc, char **argv) {
       if (hashed && approx && !sig) { /* results compared within a bound (cpu-diff.test.ts): printed */
         os(hexs); os("#"); ohexv(k); os(" ~");
         for (int i = 0; i < 8; i++) { os(" "); ohexbytes(fx_out + 32 + 16 * i, 10); }
+        os("\n");
+      }
+      if (hashed && approxx >= 0 && !sig) { /* the register's 32-bit lanes, compared within a bound */
+        os(hexs); os("#"); ohexv(k); os(" ~x");
+        for (int i = 0; i < 4; i++) { os(" "); ohexbytes(g_out.x[approxx] + 4 * i, 4); }
+        if (use_avx) for (int i = 0; i < 4; i++) { os(" "); ohexbytes(g_out.yh[approxx] + 4 * i, 4); }
         os("\n");
       }
       if (hashed) {
