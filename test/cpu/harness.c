@@ -21,6 +21,7 @@
 //                     fswmask=HEX: FSW bits to ignore; xm=HEX,K: an x87 memory operand of kind K
 //                     (f d t b) at DATA+HEX; small0: ST(0) within F2XM1/FYL2XP1's domain;
 //                     approx: with -h, the stack registers are printed (compared within a bound)
+//           xidx=N,W  xmm/ymm N holds indices 0..63 of W bytes (gathers)
 //           approxx=N (-h) xmm/ymm N holds approximations (RCP, RSQRT): its lanes are printed
 //                     rather than hashed
 //           mx        random MXCSR (rounding mode, FTZ, DAZ); otherwise 0x1f80
@@ -437,6 +438,7 @@ int main(int argc, char **argv) {
     int count = tok ? atoi(tok) : 1;
     struct { int reg; int kind; uint64_t v; } fix[16];
     int nfix = 0, popf = 0, mx = 0, nomem = 0, w0 = 0, w1 = 0, xmoff = -1, small0 = 0;
+    int xidx = -1, xidxw = 4; /* xidx=N,W: xmm/ymm N holds small W-byte indices (gathers) */
     int retaddr = 0, brreg = -1, brmem = -1; /* RET: [rsp] = the next instruction; CALL/JMP Ev: the taken target */
     char xmkind = 0;
     fswmask = 0, approx = 0, approxx = -1;
@@ -456,6 +458,7 @@ int main(int argc, char **argv) {
       else if (!strncmp(tok, "fswmask=", 8)) fswmask = strtoul(tok + 8, 0, 16);
       else if (!strcmp(tok, "approx")) approx = 1;
       else if (!strncmp(tok, "approxx=", 8)) approxx = atoi(tok + 8);
+      else if (!strncmp(tok, "xidx=", 5)) { char *e; xidx = (int)strtol(tok + 5, &e, 10) & 15; xidxw = *e == ',' ? atoi(e + 1) : 4; }
       else if (!strcmp(tok, "small0")) small0 = 1;
       else if (!strcmp(tok, "retaddr")) retaddr = 1;
       else if (!strncmp(tok, "br=", 3)) brreg = atoi(tok + 3);
@@ -555,6 +558,14 @@ int main(int argc, char **argv) {
       if (xmoff >= 0 && xmkind) xmem((uint8_t *)DATA + xmoff, xmkind);
       uint64_t next = CODE + len, target = next + 14;
       if (retaddr) memcpy((void *)RSP_INIT, &next, 8);
+      if (xidx >= 0) {
+        uint64_t r = rnd();
+        for (int i = 0; i < 32 / xidxw; i++, r >>= 6) {
+          uint8_t *p = i * xidxw < 16 ? g_in.x[xidx] + i * xidxw : g_in.yh[xidx] + i * xidxw - 16;
+          uint64_t v = r & 63;
+          memcpy(p, &v, xidxw);
+        }
+      }
       if (brreg >= 0) g_in.g[brreg & 15] = target;
       if (brmem >= 0) memcpy((uint8_t *)DATA + brmem, &target, 8);
       if (popf) {
