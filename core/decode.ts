@@ -14,7 +14,7 @@
 // the mandatory prefix from VEX.pp; VEX.R/X/B/W act as REX.R/X/B/W (operand size, register
 // extension). A 66/F2/F3/REX/LOCK prefix before VEX is #UD. VEX forms are looked up in
 // their own decoder roots (DECODE_NODES[(4 + map) * 256 + opcode]). EVEX (62) is #UD.
-import { DECODE_NODES } from './generated/isa';
+import { DECODE_NODES, ID_UD2 } from './generated/isa';
 import { fetchAddr } from './mem';
 import { F_MEM, F_REX, F_ASZ32, F_LOCK } from './cpu';
 
@@ -134,6 +134,9 @@ export function decode(addr: u64, d: usize): u32 {
     if (slot >= 2) rep = 0;
   }
   if (hasModrm && modrm < 0) { modrm = <i32>fetch(); if (decFault) return 0; }
+  // LOCK: only on the memory form of a lockable instruction, else #UD
+  // (decoded as UD2: a defined #UD, not a gap in xos)
+  if (lock && (((node >> 27) & 1) == 0 || (<u32>modrm >> 6) == 3)) { store<u16>(d, ID_UD2); store<u8>(d, <u8>count, 2); decEnd = true; return count; }
   const osz: u32 = isByte ? 0 : f64 ? 3 : (rex & 8) ? 3 : opsz16 ? 1 : d64 ? 3 : 2;
   let flags: u32 = (rex ? F_REX : 0) | (asz32 ? F_ASZ32 : 0) | (lock ? F_LOCK : 0) | (seg << 4) | (rep << 6);
   let reg: u32 = 0, rm: u32 = 0xff, index: u32 = 0xff, scale: u32 = 0, rawIndex: u32 = 0xff;

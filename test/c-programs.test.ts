@@ -64,6 +64,8 @@ const CASES: Case[] = [
   { name: 'isa-bmi', cflags: ['-mbmi', '-mbmi2', '-madx', '-mlzcnt', '-mpopcnt'] },
   { name: 'isa-avx', cflags: ['-mavx2', '-mf16c', '-mbmi', '-mbmi2'] },
   { name: 'isa-fma', cflags: ['-mavx2', '-mfma'] },
+  { name: 'isa-sha', cflags: ['-msha', '-msse4.1'] },
+  { name: 'isa-lock' }, // LOCK on a register or non-lockable instruction: SIGILL, ILL_ILLOPN
   { name: 'isa-strings' }, // glibc's AVX2 string functions next to unmapped pages
   { name: 'sse-float', cflags: ['-march=x86-64-v3'] }, // the same checks through VEX encodings
   { name: 'strings', cflags: ['-march=x86-64-v3'] },

@@ -229,7 +229,7 @@ test('devfs and procfs', () => {
     assert.equal(readAll(vfs.open(t, AT_FDCWD, '/proc/self/cmdline', O_RDONLY, 0)), 'prog\0-x\0');
     assert.match(readAll(vfs.open(t, AT_FDCWD, '/proc/self/maps', O_RDONLY, 0)), /^00400000-00401000 r-xp 00000000 08:01 99 +\/bin\/prog\n7ffff000-80000000 rw-p 00000000 00:00 0 +\[stack\]\n$/);
     assert.match(readAll(vfs.open(t, AT_FDCWD, '/proc/self/stat', O_RDONLY, 0)), /^42 \(prog\) R 1 42 42 /);
-    assert.match(readAll(vfs.open(t, AT_FDCWD, '/proc/cpuinfo', O_RDONLY, 0)), /flags\t\t: .*\bsse2\b.*\blzcnt\b/);
+    assert.match(readAll(vfs.open(t, AT_FDCWD, '/proc/cpuinfo', O_RDONLY, 0)), /flags\t\t: .*\bsse2\b.*\bavx\b.*\babm\b.*\bavx2\b.*\bsha_ni\b/);
     assert.match(readAll(vfs.open(t, AT_FDCWD, '/proc/mounts', O_RDONLY, 0)), /\/dev\/root \/ hostfs rw/);
     const passwd = vfs.open(t, AT_FDCWD, '/etc/passwd', O_RDONLY, 0) as FileDescription;
     files.fds.set(3, passwd);

@@ -6,12 +6,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { genLayout } from './gen-layout.mjs';
 import { genIsa } from './gen-isa.mjs';
+import { genCpuid } from './cpuid.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 genLayout(root);
 genIsa(root);
+genCpuid(root);
 
 mkdirSync(join(root, 'build'), { recursive: true });
 const wasm = join(root, 'build', 'core.wasm');

@@ -2,6 +2,7 @@
 // dispatch switch of the core (core/generated/isa.ts), and the names and status
 // of every form for TypeScript (src/generated/isa.ts).
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { untested } from '../test/cpu/gen.mjs';
 import { rows } from './isa-table.mjs';
 
 const IMM = { ib: 1, ub: 2, iw: 3, iz: 4, iv: 5, iwb: 6, jb: 7, jz: 8, moffs: 9 };
@@ -43,7 +44,7 @@ export function parseRow(text) {
   return {
     text, map: vex ? map + 4 : map, vex, vexL, vexW, opcode, plusR, reg, pfx, mod, name, handler: m[1], arg: m[2], imm,
     modrm: a.has('m') || reg >= 0 || mod >= 0, byte: a.has('b'), d64: a.has('d64'), f64: a.has('f64'),
-    end: a.has('end'), undef,
+    end: a.has('end'), lock: a.has('lock'), undef,
     // a VEX form with no H/B operand: VEX.vvvv must be 1111b, else #UD
     noVvvv: vex && !/(^|[ ,])[HB][a-z]*(,|$)/.test(name.slice(name.indexOf(' ') + 1)),
   };
@@ -67,7 +68,7 @@ export function buildIsa() {
   const nodes = new Array(8 * 256).fill(0);
   const leaf = (f) =>
     (KIND.LEAF | (f.id << 3) | (+f.modrm << 15) | (f.imm << 16) | (+f.byte << 20) | (+f.d64 << 21) |
-      (+f.end << 22) | (+f.plusR << 23) | (+f.f64 << 24) | (+(f.pfx > 0) << 25) | (+f.noVvvv << 26)) >>> 0;
+      (+f.end << 22) | (+f.plusR << 23) | (+f.f64 << 24) | (+(f.pfx > 0) << 25) | (+f.noVvvv << 26) | (+f.lock << 27)) >>> 0;
   const build = (fs, level) => {
     // level 0: prefix, 1: VEX.W, 2: VEX.L, 3: reg, 4: mod
     if (fs.length === 0) return 0;
@@ -115,6 +116,8 @@ export function genIsa(root) {
   let as = head;
   as += `import { ${handlers.join(', ')} } from '../ops/index';\nimport { h_missing } from '../ops/index';\n\n`;
   as += `export const DECODE_NODES: StaticArray<u32> = [${nodes.join(',')}];\n\n`;
+  // the form the decoder gives an instruction that is #UD by definition (LOCK misused): UD2's
+  as += `export const ID_UD2: u16 = ${forms.find((f) => f.name === 'ud2').id};\n\n`;
   // The dispatch is split in chunks of CHUNK ids: one function with every handler
   // inlined grows past what V8 optimises, and the interpreter then runs at a
   // third of its speed. The table lists the general-purpose forms first, so the
@@ -136,10 +139,12 @@ export function genIsa(root) {
   mkdirSync(`${root}/core/generated`, { recursive: true });
   writeFileSync(`${root}/core/generated/isa.ts`, as);
   const ts = head +
-    `export interface IsaForm { id: number; opcode: string; name: string; status: 'implemented' | 'missing'; undef: string }\n` +
+    '// status: missing (no handler), implemented, or tested (implemented and in the list of the\n' +
+    '// differential CPU tester, test/cpu/gen.mjs, which runs it natively and under xos)\n' +
+    `export interface IsaForm { id: number; opcode: string; name: string; status: 'tested' | 'implemented' | 'missing'; undef: string }\n` +
     `export const ISA_FORMS: IsaForm[] = ${JSON.stringify(forms.map((f) => ({
       id: f.id, opcode: f.text.split('|')[0].trim(), name: f.name,
-      status: f.handler === '-' ? 'missing' : 'implemented', undef: f.undef,
+      status: f.handler === '-' ? 'missing' : untested(f) ? 'implemented' : 'tested', undef: f.undef,
     })), null, 0)};\n`;
   mkdirSync(`${root}/src/generated`, { recursive: true });
   writeFileSync(`${root}/src/generated/isa.ts`, ts);

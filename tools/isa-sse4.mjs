@@ -68,6 +68,14 @@ r('0F 38 DD 66 | aesenclast Vdq,Wdq | sx(157) | m');
 r('0F 38 DE 66 | aesdec Vdq,Wdq | sx(158) | m');
 r('0F 38 DF 66 | aesdeclast Vdq,Wdq | sx(159) | m');
 r('0F 3A DF 66 | aeskeygenassist Vdq,Wdq,Ib | sx(161) | m ub');
+// SHA extensions (SHA256RNDS2: XMM0 implicit)
+r('0F 3A CC NP | sha1rnds4 Vdq,Wdq,Ib | sx(180) | m ub');
+r('0F 38 C8 NP | sha1nexte Vdq,Wdq | sx(181) | m');
+r('0F 38 C9 NP | sha1msg1 Vdq,Wdq | sx(182) | m');
+r('0F 38 CA NP | sha1msg2 Vdq,Wdq | sx(183) | m');
+r('0F 38 CB NP | sha256rnds2 Vdq,Wdq | sx(184) | m');
+r('0F 38 CC NP | sha256msg1 Vdq,Wdq | sx(185) | m');
+r('0F 38 CD NP | sha256msg2 Vdq,Wdq | sx(186) | m');
 // ADX
 r('0F 38 F6 66 | adcx Gy,Ey | adx(0) | m');
 r('0F 38 F6 F3 | adox Gy,Ey | adx(1) | m');

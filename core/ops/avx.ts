@@ -8,13 +8,13 @@ import {
 } from '../cpu';
 import { ea, segBase } from '../operand';
 import { rd32, rd64, wr16, wr32, wr64, wr8, rd16, rd8, probeR, probeW } from '../mem';
-import { S_XMM, S_GPR, S_NEXT_RIP, S_MXCSR, S_FPU_CW, S_FPU_SW, S_FPU_TOP, S_FPU_TAG, EXIT_GP, EXIT_UD } from '../generated/layout';
-import { xmm, mxRaise, mxcsrRC, MX_IE, MX_PE, MX_OE, MX_UE } from './sse';
+import { S_XMM, S_GPR, S_NEXT_RIP, S_MXCSR, S_FPU_CW, S_FPU_SW, S_FPU_TOP, S_FPU_TAG, S_FPU_ST, EXIT_GP, EXIT_UD } from '../generated/layout';
+import { xmm, mxRaise, mxcsrRC, MX_IE, MX_PE, MX_OE, MX_UE, MX_DE } from './sse';
 import { shiftV } from './sse-int';
 import { op32, op64, f32ToF64, f64ToF32, i64ToF32, i64ToF64, toInt } from './sse-fp';
 import { isVex, vexL, vexW, dVvvv, loadW, storeW, vzu, VA, VB, VR, cmp32p, cmp64p, laneOp } from './simd';
 import { h_movd_VE, h_movq_VW, h_movq_WV } from './sse';
-import { h_fxsave, h_fxrstor } from './misc';
+import { saveX87, saveMxcsr, saveXmm, loadX87, loadXmm } from './misc';
 
 const ZERO = i32x4.splat(0);
 
@@ -353,7 +353,10 @@ function h2f(h: u32): u32 {
   const s = (h & 0x8000) << 16;
   const e = (h >> 10) & 31;
   let m = h & 0x3ff;
-  if (e == 31) return s | 0x7f800000 | (m << 13) | (m ? 0x400000 : 0); // quiet NaNs
+  if (e == 31) {
+    if (m && !(m & 0x200)) mxRaise(MX_IE); // a signalling NaN
+    return s | 0x7f800000 | (m << 13) | (m ? 0x400000 : 0); // quiet NaNs
+  }
   if (e == 0) {
     if (m == 0) return s;
     let ee: u32 = 113;
@@ -370,7 +373,8 @@ function f2h(x: u32, rc: u32): u32 {
     if (m) { if (!(m & 0x400000)) mxRaise(MX_IE); return s | 0x7e00 | (m >> 13); }
     return s | 0x7c00;
   }
-  if (e == 0 && m == 0) return s;
+  if (e == 0 && (m == 0 || (load<u32>(S_MXCSR) & 0x40))) return s; // zero, or a denormal with MXCSR.DAZ
+  if (e == 0) mxRaise(MX_DE);
   // value = sig * 2^(ex) with sig 24 bits (denormals of f32 are tiny for f16: flushed through rounding)
   let sig: u64 = e == 0 ? <u64>m : <u64>(m | 0x800000);
   const ex: i32 = (e == 0 ? 1 : e) - 127 - 23;
@@ -384,7 +388,7 @@ function f2h(x: u32, rc: u32): u32 {
   else { kept = sig >> <u64>sh; rem = sig & ((<u64>1 << <u64>sh) - 1); half = <u64>1 << <u64>(sh - 1); }
   let up = false;
   if (rem) {
-    mxRaise(MX_PE);
+    mxRaise(E < -14 ? MX_PE | MX_UE : MX_PE); // (tiny: below 2^-14 before rounding)
     if (rc == 0) up = rem > half || (rem == half && (kept & 1) != 0);
     else if (rc == 1) up = s != 0;
     else if (rc == 2) up = s == 0;
@@ -392,7 +396,7 @@ function f2h(x: u32, rc: u32): u32 {
   if (up) kept++;
   // kept = significand in units of 2^q
   if (kept == 0) { return s; }
-  if (q == -24 && kept < 0x400) { if (rem) mxRaise(MX_UE); return s | <u32>kept; }
+  if (q == -24 && kept < 0x400) return s | <u32>kept;
   if (kept >= 0x800) { kept >>= 1; q++; }
   if (kept < 0x400) return s | <u32>kept; // became... (subnormal range handled above)
   const he = q + 10 + 15;
@@ -433,20 +437,22 @@ export function h_xgetbv(d: usize): void {
   store<u64>(S_GPR + 16, XCR0 >> 32);
 }
 // Standard format: legacy area (FXSAVE layout) at 0, header at 512 (XSTATE_BV), AVX at 576.
+// (SDM vol. 1 13.7, 13.8: the standard form; MXCSR goes with SSE or AVX)
 export function h_xsave(d: usize): void {
   const a = ea(d);
   if (a & 63) { exitWith(EXIT_GP, false); return; }
   if (!probeW(a, 832)) return;
   const rfbm = ((reg64(2) << 32) | (reg64(0) & 0xffffffff)) & XCR0;
   const bv0 = rd64(a + 512);
-  // the legacy area is written through FXSAVE for x87/SSE; keep it simple: write all of it
-  if (rfbm & 3) h_fxsave(d);
-  if (stopped()) return;
+  if (rfbm & 1) saveX87(a);
+  if (rfbm & 6) saveMxcsr(a);
+  if (rfbm & 2) saveXmm(a);
   if (rfbm & 4) for (let i: u32 = 0; i < 16; i++) {
     wr64(a + 576 + (i << 4), load<u64>(S_XMM + (i << 5) + 16));
     wr64(a + 584 + (i << 4), load<u64>(S_XMM + (i << 5) + 24));
   }
-  // XSTATE_BV: components not in their initial state (as hardware's XINUSE tracking)
+  // XSTATE_BV: components not in their initial state (as hardware's XINUSE tracking);
+  // the rest of the header is not written
   let inuse: u64 = 0;
   if (load<u32>(S_FPU_CW) != 0x37f || load<u32>(S_FPU_SW) != 0 || load<u32>(S_FPU_TOP) != 0 || (load<u32>(S_FPU_TAG) & 0xff) != 0xff) inuse |= 1;
   let lo = load<u32>(S_MXCSR) != 0x1f80, hi = false;
@@ -465,15 +471,22 @@ export function h_xrstor(d: usize): void {
   const rfbm = ((reg64(2) << 32) | (reg64(0) & 0xffffffff)) & XCR0;
   const bv = rd64(a + 512);
   if (bv & ~XCR0) { exitWith(EXIT_GP, false); return; }
-  if (rd64(a + 520) != 0) { exitWith(EXIT_GP, false); return; } // compacted form not supported
-  if (rfbm & 3) {
-    // the legacy area (FXRSTOR); then components not in XSTATE_BV take their initial state
-    h_fxrstor(d);
-    if (stopped()) return;
-    if ((rfbm & 1) && !(bv & 1)) { // x87 to its initial state
-      store<u32>(S_FPU_CW, 0x37f); store<u32>(S_FPU_SW, 0); store<u32>(S_FPU_TOP, 0); store<u32>(S_FPU_TAG, 0xff);
-    }
-    if ((rfbm & 2) && !(bv & 2)) for (let i: u32 = 0; i < 16; i++) v128.store(S_XMM + (i << 5), ZERO);
+  // header bytes 8..23 (XCOMP_BV and a reserved qword) must be zero: the compacted form is not supported
+  if (rd64(a + 520) != 0 || rd64(a + 528) != 0) { exitWith(EXIT_GP, false); return; }
+  let mx = load<u32>(S_MXCSR);
+  if (rfbm & 6) {
+    mx = <u32>rd32(a + 24);
+    if (rd32(a + 24) & 0xffff0000) { exitWith(EXIT_GP, false); return; }
+  }
+  if (rfbm & 1) {
+    if (bv & 1) loadX87(a);
+    else { store<u32>(S_FPU_CW, 0x37f); store<u32>(S_FPU_SW, 0); store<u32>(S_FPU_TOP, 0); store<u32>(S_FPU_TAG, 0xff);
+      for (let i: u32 = 0; i < 8; i++) v128.store(S_FPU_ST + (i << 4), ZERO); }
+  }
+  store<u32>(S_MXCSR, mx);
+  if (rfbm & 2) {
+    if (bv & 2) loadXmm(a);
+    else for (let i: u32 = 0; i < 16; i++) v128.store(S_XMM + (i << 5), ZERO);
   }
   if (rfbm & 4) for (let i: u32 = 0; i < 16; i++) {
     const r = S_XMM + (i << 5) + 16;

@@ -129,7 +129,11 @@ export function fmaBits(a: u64, b: u64, c: u64, negP: bool, negC: bool, dbl: boo
     // (inf * 0 + QNaN gives the QNaN without IE, as measured)
     return an ? a | qbit : bn ? b | qbit : c | qbit;
   }
-  if (!daz && ((ea_ == 0 && (a & fmask) != 0) || (eb_ == 0 && (b & fmask) != 0) || (ec_ == 0 && (c & fmask) != 0))) mxRaise(MX_DE);
+  // DE for a denormal operand (without DAZ), unless the operation is invalid (inf * 0, inf - inf: measured)
+  const sgn: u64 = <u64>1 << sh;
+  const invalid = (ea_ == emaskv || eb_ == emaskv) && ((a & ~sgn) == 0 || (b & ~sgn) == 0 ||
+    (ec_ == emaskv && ((((a ^ b) >> sh) & 1) != 0 ? !negP : negP) != ((((c >> sh) & 1) != 0) ? !negC : negC)));
+  if (!daz && !invalid && ((ea_ == 0 && (a & fmask) != 0) || (eb_ == 0 && (b & fmask) != 0) || (ec_ == 0 && (c & fmask) != 0))) mxRaise(MX_DE);
   if (daz) {
     if (ea_ == 0) a &= <u64>1 << sh;
     if (eb_ == 0) b &= <u64>1 << sh;

@@ -2,7 +2,7 @@
 // RDRAND, CMPXCHG, CMPXCHG8B/16B, XADD, CRC32, MXCSR and FXSAVE state.
 import {
   dOp, dOsz, dReg, dRm, dIsMem, getReg, setReg, reg64, setReg64, stopped, exitWith, nextRip, materialize,
-  setLazy, setSomeFlags, LF_SUB, LF_ADD, ZF, sizeMask,
+  setLazy, setSomeFlags, LF_SUB, LF_ADD, ZF, sizeMask, dImm,
 } from '../cpu';
 import { ea, readE } from '../operand';
 import { rdN, wrN, rd64, wr64, rd32, wr32, rd16, wr16, rd8, wr8, probeW, probeR } from '../mem';
@@ -26,18 +26,19 @@ export function h_syscall(d: usize): void {
   exitWith(EXIT_SYSCALL, true);
 }
 export function h_int3(d: usize): void { exitWith(EXIT_BREAKPOINT, true); }
-export function h_int_I(d: usize): void { exitWith(EXIT_GP, false); }
+// INT n: #GP but for INT 3 (the two-byte form of INT3: a breakpoint trap, SIGTRAP)
+export function h_int_I(d: usize): void {
+  if (<u32>dImm(d) == 3) exitWith(EXIT_BREAKPOINT, true);
+  else exitWith(EXIT_GP, false);
+}
+// INT1 (ICEBP, F1): a debug trap, SIGTRAP
+export function h_int1(d: usize): void { exitWith(EXIT_BREAKPOINT, true); }
 export function h_hlt(d: usize): void { exitWith(EXIT_HLT, false); }
 export function h_privileged(d: usize): void { exitWith(EXIT_GP, false); }
 
-// CPUID reports what the core implements, no more.
-// SSE3 PCLMULQDQ FMA SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT AES XSAVE OSXSAVE AVX F16C
-export const CPUID1_ECX: u32 = (1 << 0) | (1 << 1) | (1 << 9) | (1 << 12) | (1 << 13) | (1 << 19) | (1 << 20) | (1 << 22) | (1 << 23) |
-  (1 << 25) | (1 << 26) | (1 << 27) | (1 << 28) | (1 << 29);
-export const CPUID1_EDX: u32 = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26); // FPU TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2
-export const CPUID7_EBX: u32 = (1 << 3) | (1 << 5) | (1 << 8) | (1 << 19); // BMI1 AVX2 BMI2 ADX
-export const CPUIDX1_ECX: u32 = (1 << 0) | (1 << 5); // LAHF/SAHF in 64-bit mode, LZCNT
-export const CPUIDX1_EDX: u32 = (1 << 11) | (1 << 20) | (1 << 29); // SYSCALL NX LM
+// CPUID reports what the core implements, no more (the feature words: tools/cpuid.mjs).
+export { CPUID1_ECX, CPUID1_EDX, CPUID7_EBX, CPUIDX1_ECX, CPUIDX1_EDX } from '../generated/cpuid';
+import { CPUID1_ECX, CPUID1_EDX, CPUID7_EBX, CPUIDX1_ECX, CPUIDX1_EDX } from '../generated/cpuid';
 const BRAND = 'xos virtual x86-64 processor';
 
 function brandWord(leaf: u32, i: u32): u32 {
@@ -182,10 +183,9 @@ export function h_ldmxcsr(d: usize): void {
 export function h_stmxcsr(d: usize): void { wr32(ea(d), load<u32>(S_MXCSR)); }
 
 // FXSAVE/FXRSTOR 512-byte area: x87 environment, ST0..7, MXCSR, XMM0..15.
-export function h_fxsave(d: usize): void {
-  const a = ea(d);
-  if (a & 15) { exitWith(EXIT_GP, false); return; }
-  if (!probeW(a, 512)) return;
+// The legacy area (FXSAVE layout): x87 state in bytes 0..23 and 32..159, MXCSR at
+// 24, XMM0..15 at 160; XSAVE/XRSTOR use the same pieces per state component.
+export function saveX87(a: u64): void {
   const top = load<u32>(S_FPU_TOP);
   wr16(a, load<u32>(S_FPU_CW));
   wr16(a + 2, (load<u32>(S_FPU_SW) & ~0x3800) | (top << 11));
@@ -199,24 +199,23 @@ export function h_fxsave(d: usize): void {
   wr16(a + 6, 0);
   wr64(a + 8, 0);
   wr64(a + 16, 0);
-  wr32(a + 24, load<u32>(S_MXCSR));
-  wr32(a + 28, 0xffff);
   for (let i: u32 = 0; i < 8; i++) {
     const p = S_FPU_ST + (((top + i) & 7) << 4);
     wr64(a + 32 + i * 16, load<u64>(p));
     wr64(a + 40 + i * 16, <u64>load<u16>(p, 8));
   }
+}
+export function saveMxcsr(a: u64): void {
+  wr32(a + 24, load<u32>(S_MXCSR));
+  wr32(a + 28, 0xffff);
+}
+export function saveXmm(a: u64): void {
   for (let i: u32 = 0; i < 16; i++) {
     wr64(a + 160 + i * 16, load<u64>(S_XMM + i * 32));
     wr64(a + 168 + i * 16, load<u64>(S_XMM + i * 32 + 8));
   }
 }
-export function h_fxrstor(d: usize): void {
-  const a = ea(d);
-  if (a & 15) { exitWith(EXIT_GP, false); return; }
-  if (!probeR(a, 512)) return;
-  const mx = <u32>rd32(a + 24);
-  if (mx & 0xffff0000) { exitWith(EXIT_GP, false); return; }
+export function loadX87(a: u64): void {
   store<u32>(S_FPU_CW, <u32>rd16(a));
   const sw = <u32>rd16(a + 2);
   const top = (sw >> 11) & 7;
@@ -226,14 +225,33 @@ export function h_fxrstor(d: usize): void {
   let full: u32 = 0;
   for (let i: u32 = 0; i < 8; i++) if (!((tag >> i) & 1)) full |= 1 << i;
   store<u32>(S_FPU_TAG, full);
-  store<u32>(S_MXCSR, mx);
   for (let i: u32 = 0; i < 8; i++) {
     const p = S_FPU_ST + (((top + i) & 7) << 4);
     store<u64>(p, rd64(a + 32 + i * 16));
     store<u16>(p, <u16>rd16(a + 40 + i * 16), 8);
   }
+}
+export function loadXmm(a: u64): void {
   for (let i: u32 = 0; i < 16; i++) {
     store<u64>(S_XMM + i * 32, rd64(a + 160 + i * 16));
     store<u64>(S_XMM + i * 32 + 8, rd64(a + 168 + i * 16));
   }
+}
+export function h_fxsave(d: usize): void {
+  const a = ea(d);
+  if (a & 15) { exitWith(EXIT_GP, false); return; }
+  if (!probeW(a, 512)) return;
+  saveX87(a);
+  saveMxcsr(a);
+  saveXmm(a);
+}
+export function h_fxrstor(d: usize): void {
+  const a = ea(d);
+  if (a & 15) { exitWith(EXIT_GP, false); return; }
+  if (!probeR(a, 512)) return;
+  const mx = <u32>rd32(a + 24);
+  if (mx & 0xffff0000) { exitWith(EXIT_GP, false); return; }
+  loadX87(a);
+  store<u32>(S_MXCSR, mx);
+  loadXmm(a);
 }

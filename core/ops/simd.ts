@@ -11,7 +11,7 @@ import {
 import { ea } from '../operand';
 import { rd8, rd16, rd32, rd64, wr8, wr16, wr32, wr64, probeR, probeW } from '../mem';
 import { S_MXCSR, EXIT_GP } from '../generated/layout';
-import { xmm, mxRaise, mxcsrRC, MX_IE, MX_PE } from './sse';
+import { xmm, mxRaise, mxcsrRC, MX_IE, MX_PE, MX_DE } from './sse';
 import { pintV } from './sse-int';
 import { op32, op64, fpsV, fpdV, F_ADD, F_MUL, F_SUB, F_DIV, F_MIN, F_MAX, F_SQRT, F_RCP } from './sse-fp';
 
@@ -100,6 +100,8 @@ export const K_PBLENDVB: u32 = 130, K_BLENDVPS: u32 = 131, K_BLENDVPD: u32 = 132
 export const K_VPERMILPS: u32 = 170, K_VPERMILPD: u32 = 171, K_VPERMILPSI: u32 = 172, K_VPERMILPDI: u32 = 173,
   K_PSLLVD: u32 = 174, K_PSLLVQ: u32 = 175, K_PSRLVD: u32 = 176, K_PSRLVQ: u32 = 177, K_PSRAVD: u32 = 178,
   K_PBLENDD: u32 = 179;
+export const K_SHA1RNDS4: u32 = 180, K_SHA1NEXTE: u32 = 181, K_SHA1MSG1: u32 = 182, K_SHA1MSG2: u32 = 183,
+  K_SHA256RNDS2: u32 = 184, K_SHA256MSG1: u32 = 185, K_SHA256MSG2: u32 = 186;
 
 let gLane: u32 = 0; // lane being computed (0 low, 1 high): some immediates differ per lane
 let gMask: usize = 0; // BLENDV mask register (XMM0 or VEX is4)
@@ -145,6 +147,7 @@ export function cmp64p(p: u32, ab: u64, bb: u64): u64 {
   const a = reinterpret<f64>(ab), b = reinterpret<f64>(bb);
   const un = nan64(ab) || nan64(bb);
   const sn = (nan64(ab) && (ab & 0x0008000000000000) == 0) || (nan64(bb) && (bb & 0x0008000000000000) == 0);
+  if (!un && (((ab & 0x7FF0000000000000) == 0 && (ab << 1) != 0) || ((bb & 0x7FF0000000000000) == 0 && (bb << 1) != 0))) mxRaise(MX_DE);
   return cmpPred(p, a < b, a == b, a > b, un, sn) ? <u64>-1 : 0;
 }
 export function cmp32p(p: u32, ab: u32, bb: u32): u32 {
@@ -152,6 +155,7 @@ export function cmp32p(p: u32, ab: u32, bb: u32): u32 {
   const a = reinterpret<f32>(ab), b = reinterpret<f32>(bb);
   const un = nan32(ab) || nan32(bb);
   const sn = (nan32(ab) && (ab & 0x00400000) == 0) || (nan32(bb) && (bb & 0x00400000) == 0);
+  if (!un && (((ab & 0x7F800000) == 0 && (ab << 1) != 0) || ((bb & 0x7F800000) == 0 && (bb << 1) != 0))) mxRaise(MX_DE);
   return cmpPred(p, a < b, a == b, a > b, un, sn) ? <u32>-1 : 0;
 }
 
@@ -278,9 +282,10 @@ function dpps(a: v128, b: v128, imm: u32): v128 {
   // uses (measured: it decides which NaN propagates)
   for (let i: u32 = 0; i < 4; i++) store<u32>(VR + (i << 2), ((imm >> (4 + i)) & 1) ? op32(F_MUL, load<u32>(LA + (i << 2)), load<u32>(LB + (i << 2))) : 0);
   for (let i: u32 = 0; i < 4; i++) store<u32>(VR + 16 + (i << 2), op32(F_ADD, load<u32>(VR + ((i ^ 1) << 2)), load<u32>(VR + (i << 2))));
+  // (every sum is computed, for its flags, whatever the output mask)
   for (let i: u32 = 0; i < 4; i++) {
-    const s = ((imm >> i) & 1) ? op32(F_ADD, load<u32>(VR + 16 + (i << 2)), load<u32>(VR + 16 + ((i ^ 2) << 2))) : 0;
-    store<u32>(LR + (i << 2), s);
+    const s = op32(F_ADD, load<u32>(VR + 16 + (i << 2)), load<u32>(VR + 16 + ((i ^ 2) << 2)));
+    store<u32>(LR + (i << 2), ((imm >> i) & 1) ? s : 0);
   }
   return v128.load(LR);
 }
@@ -289,9 +294,73 @@ function dppd(a: v128, b: v128, imm: u32): v128 {
   v128.store(LB, b);
   const p0 = (imm & 0x10) ? op64(F_MUL, load<u64>(LA), load<u64>(LB)) : 0;
   const p1 = (imm & 0x20) ? op64(F_MUL, load<u64>(LA, 8), load<u64>(LB, 8)) : 0;
-  const s = op64(F_ADD, p0, p1);
-  store<u64>(LR, (imm & 1) ? s : 0);
-  store<u64>(LR, (imm & 2) ? s : 0, 8);
+  // each destination lane adds its own product first (measured: it decides which NaN propagates)
+  // (both sums are computed, for their flags, whatever the output mask)
+  const s0 = op64(F_ADD, p0, p1), s1 = op64(F_ADD, p1, p0);
+  store<u64>(LR, (imm & 1) ? s0 : 0);
+  store<u64>(LR, (imm & 2) ? s1 : 0, 8);
+  return v128.load(LR);
+}
+// --- SHA extensions (SDM vol. 2, SHA1RNDS4 ... SHA256MSG2). Dwords: 0 = bits 31:0 ... 3 = bits 127:96.
+// @ts-ignore: decorator
+@inline function rol(x: u32, n: u32): u32 { return rotl<u32>(x, n); }
+// @ts-ignore: decorator
+@inline function ror(x: u32, n: u32): u32 { return rotr<u32>(x, n); }
+// @ts-ignore: decorator
+@inline function dw(p: usize, i: u32): u32 { return load<u32>(p + (i << 2)); }
+function sha(k: u32, a: v128, b: v128, imm: u32): v128 {
+  v128.store(LA, a);
+  v128.store(LB, b);
+  if (k == K_SHA1RNDS4) {
+    let A = dw(LA, 3), B = dw(LA, 2), C = dw(LA, 1), D = dw(LA, 0), E: u32 = 0;
+    const f = imm & 3;
+    const K: u32 = f == 0 ? 0x5A827999 : f == 1 ? 0x6ED9EBA1 : f == 2 ? 0x8F1BBCDC : 0xCA62C1D6;
+    for (let i: u32 = 0; i < 4; i++) {
+      const fv = f == 0 ? (B & C) ^ (~B & D) : f == 2 ? (B & C) ^ (B & D) ^ (C & D) : B ^ C ^ D;
+      // (the first round's W already holds E: SHA1NEXTE)
+      const t = fv + rol(A, 5) + dw(LB, 3 - i) + E + K;
+      E = D; D = C; C = rol(B, 30); B = A; A = t;
+    }
+    store<u32>(LR, D); store<u32>(LR, C, 4); store<u32>(LR, B, 8); store<u32>(LR, A, 12);
+  } else if (k == K_SHA1NEXTE) {
+    v128.store(LR, b);
+    store<u32>(LR, dw(LB, 3) + rol(dw(LA, 3), 30), 12);
+  } else if (k == K_SHA1MSG1) {
+    // W0..W3 = dwords 3..0 of the first source, W4 W5 = dwords 3, 2 of the second
+    store<u32>(LR, dw(LB, 2) ^ dw(LA, 0), 0); // W5 ^ W3
+    store<u32>(LR, dw(LB, 3) ^ dw(LA, 1), 4); // W4 ^ W2
+    store<u32>(LR, dw(LA, 0) ^ dw(LA, 2), 8); // W3 ^ W1
+    store<u32>(LR, dw(LA, 1) ^ dw(LA, 3), 12); // W2 ^ W0
+  } else if (k == K_SHA1MSG2) {
+    const w16 = rol(dw(LA, 3) ^ dw(LB, 2), 1);
+    const w17 = rol(dw(LA, 2) ^ dw(LB, 1), 1);
+    const w18 = rol(dw(LA, 1) ^ dw(LB, 0), 1);
+    const w19 = rol(dw(LA, 0) ^ w16, 1);
+    store<u32>(LR, w19); store<u32>(LR, w18, 4); store<u32>(LR, w17, 8); store<u32>(LR, w16, 12);
+  } else if (k == K_SHA256RNDS2) {
+    let A = dw(LB, 3), B = dw(LB, 2), C = dw(LA, 3), D = dw(LA, 2);
+    let E = dw(LB, 1), F = dw(LB, 0), G = dw(LA, 1), H = dw(LA, 0);
+    for (let i: u32 = 0; i < 2; i++) {
+      const ch = (E & F) ^ (~E & G), maj = (A & B) ^ (A & C) ^ (B & C);
+      const s0 = ror(A, 2) ^ ror(A, 13) ^ ror(A, 22), s1 = ror(E, 6) ^ ror(E, 11) ^ ror(E, 25);
+      const t = ch + s1 + dw(gMask, i) + H;
+      H = G; G = F; F = E; E = t + D;
+      D = C; C = B; B = A; A = t + maj + s0;
+    }
+    store<u32>(LR, F); store<u32>(LR, E, 4); store<u32>(LR, B, 8); store<u32>(LR, A, 12);
+  } else if (k == K_SHA256MSG1) {
+    for (let i: u32 = 0; i < 4; i++) {
+      const w = i < 3 ? dw(LA, i + 1) : dw(LB, 0);
+      store<u32>(LR + (i << 2), dw(LA, i) + (ror(w, 7) ^ ror(w, 18) ^ (w >> 3)));
+    }
+  } else { // SHA256MSG2
+    let w14 = dw(LB, 2), w15 = dw(LB, 3);
+    const w16 = dw(LA, 0) + (ror(w14, 17) ^ ror(w14, 19) ^ (w14 >> 10));
+    const w17 = dw(LA, 1) + (ror(w15, 17) ^ ror(w15, 19) ^ (w15 >> 10));
+    const w18 = dw(LA, 2) + (ror(w16, 17) ^ ror(w16, 19) ^ (w16 >> 10));
+    const w19 = dw(LA, 3) + (ror(w17, 17) ^ ror(w17, 19) ^ (w17 >> 10));
+    store<u32>(LR, w16); store<u32>(LR, w17, 4); store<u32>(LR, w18, 8); store<u32>(LR, w19, 12);
+  }
   return v128.load(LR);
 }
 // ADDSUB / HADD / HSUB in scalar steps (exact rounding and flags through op32/op64)
@@ -503,6 +572,7 @@ export function laneOp(k: u32, a: v128, b: v128, imm: u32): v128 {
       return v128.load(LR);
     }
   }
+  if (k >= K_SHA1RNDS4 && k <= K_SHA256MSG2) return sha(k, a, b, imm);
   if (k >= K_FPS && k < K_FPS + 9) return fpsV(k - K_FPS, a, b);
   if (k >= K_FPD && k < K_FPD + 7) return fpdV(k - K_FPD, a, b);
   return b;

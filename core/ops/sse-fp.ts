@@ -6,13 +6,16 @@
 // - MXCSR.RC is honoured: wasm rounds to nearest, so directed rounding of finite
 //   operands goes through the exact x87 software arithmetic (f80.ts) — rounding
 //   first to 64 then to 53/24 bits in the same direction equals one rounding;
-// - MXCSR flags: IE, ZE always; PE, OE, UE on conversions and directed rounding.
-// All exceptions are treated as masked. DAZ/FTZ are not implemented.
+// - MXCSR flags: IE, ZE, DE (a denormal operand, without DAZ), and PE, OE, UE of the
+//   result: exactness is checked in f64 (TwoSum for sums, products of f32 are exact
+//   in f64) or, for f64 products, quotients and roots, through the f80 arithmetic;
+//   skipped while PE is already set and the result is a normal number (nothing else
+//   can then be raised). All exceptions are treated as masked.
 import { dReg, dRm, dOsz, dIsMem, dImm, stopped, getReg, setReg, setSomeFlags } from '../cpu';
 import { ea } from '../operand';
 import { rd32, rd64 } from '../mem';
 import { S_MXCSR } from '../generated/layout';
-import { xmm, readW128, readW64, readW32, tmpA, tmpB, mxcsrRC, mxRaise, MX_IE, MX_ZE, MX_OE, MX_UE, MX_PE } from './sse';
+import { xmm, readW128, readW64, readW32, tmpA, tmpB, mxcsrRC, mxRaise, MX_IE, MX_ZE, MX_OE, MX_UE, MX_PE, MX_DE } from './sse';
 import {
   f80_rse, f80_rm, f80_status, f80_add, f80_sub, f80_mul, f80_div, f80_sqrt,
   f80_from_f64, f80_from_f32, f80_from_i64, f80_to_f64, f80_to_f32,
@@ -71,10 +74,62 @@ function slow32(op: u32, ab: u32, bb: u32, rc: u32): u32 {
   return r;
 }
 
+// The flags (PE, UE, OE) of a finite-operand a op b rounded to nearest, through the f80
+// arithmetic (the value is not used: it may round twice).
+function flagsSlow(op: u32, ab: u64, bb: u64, is64: bool): void {
+  f80_status = 0;
+  if (is64) f80_from_f64(ab); else f80_from_f32(<u32>ab);
+  s_ase = f80_rse; s_am = f80_rm;
+  if (is64) f80_from_f64(bb); else f80_from_f32(<u32>bb);
+  f80op(op, f80_rse, f80_rm, 0);
+  if (is64) f80_to_f64(f80_rse, f80_rm, 0); else f80_to_f32(f80_rse, f80_rm, 0);
+  mxRaise(f80_status & (MX_PE | MX_UE | MX_OE));
+}
+// @ts-ignore: decorator
+@inline function den64(x: u64): bool { return (x & 0x7FF0000000000000) == 0 && (x << 1) != 0; }
+// @ts-ignore: decorator
+@inline function den32(x: u32): bool { return (x & 0x7F800000) == 0 && (x << 1) != 0; }
+// PE/UE/OE of a finite result r of finite operands (rounding to nearest).
+function resultFlags64(op: u32, ab: u64, bb: u64, r: f64): void {
+  const ar = abs<f64>(r);
+  const normal = ar >= 2.2250738585072014e-308 && ar <= 1.7976931348623157e308;
+  if (normal && (load<u32>(S_MXCSR) & MX_PE)) return;
+  if (normal && (op == F_ADD || op == F_SUB)) {
+    // TwoSum: the rounding error of a + b, exactly
+    const a = reinterpret<f64>(ab), b = op == F_ADD ? reinterpret<f64>(bb) : -reinterpret<f64>(bb);
+    const bp = r - a, ap = r - bp;
+    if ((a - ap) + (b - bp) != 0) mxRaise(MX_PE);
+    return;
+  }
+  flagsSlow(op, ab, bb, true);
+}
+function resultFlags32(op: u32, ab: u32, bb: u32, r: f32): void {
+  const ar = abs<f32>(r);
+  const normal = ar >= reinterpret<f32>(<u32>0x00800000) && ar <= reinterpret<f32>(<u32>0x7F7FFFFF);
+  if (normal && (load<u32>(S_MXCSR) & MX_PE)) return;
+  if (!normal) { flagsSlow(op, ab, bb, false); return; }
+  const a = <f64>reinterpret<f32>(ab), b = <f64>reinterpret<f32>(bb), x = <f64>r;
+  let exact: bool;
+  if (op == F_MUL) exact = x == a * b; // (24 x 24 bits: exact in f64)
+  else if (op == F_DIV) exact = x * b == a;
+  else if (op == F_SQRT) exact = x * x == b;
+  else {
+    const bb2 = op == F_ADD ? b : -b;
+    const s = a + bb2, bp = s - a, ap = s - bp;
+    exact = (a - ap) + (bb2 - bp) == 0 && x == s;
+  }
+  if (!exact) mxRaise(MX_PE);
+}
+
 // --- scalar operations on bit patterns -----------------------------------------------
 // a op b (b alone for the unary SQRT/RCP/RSQRT).
 function op64c(op: u32, ab: u64, bb: u64): u64 {
   const a = reinterpret<f64>(ab), b = reinterpret<f64>(bb);
+  // DE: a denormal operand (DAZ off: op64 flushes them first otherwise), unless invalid
+  // or a division by zero (measured: ZE takes precedence)
+  if ((op >= F_SQRT || !nan64(ab)) && !nan64(bb) && (den64(bb) || (op < F_SQRT && den64(ab))) && !(op == F_DIV && (bb << 1) == 0)) {
+    if (!(op == F_SQRT && (bb >> 63) != 0)) mxRaise(MX_DE);
+  }
   if (op == F_MIN || op == F_MAX) {
     if (nan64(ab) || nan64(bb)) { mxRaise(MX_IE); return bb; }
     if (op == F_MIN) return a < b ? ab : bb;
@@ -85,7 +140,9 @@ function op64c(op: u32, ab: u64, bb: u64): u64 {
     if ((bb >> 63) != 0 && (bb << 1) != 0) { mxRaise(MX_IE); return QNAN64; }
     const rc = mxcsrRC();
     if (rc != 0 && finite64(bb)) return slow64(F_SQRT, 0, bb, rc);
-    return reinterpret<u64>(sqrt<f64>(b));
+    const r = sqrt<f64>(b);
+    if (finite64(bb)) resultFlags64(F_SQRT, 0, bb, r);
+    return reinterpret<u64>(r);
   }
   if (nan64(ab) || nan64(bb)) {
     if (snan64(ab) || snan64(bb)) mxRaise(MX_IE);
@@ -102,17 +159,23 @@ function op64c(op: u32, ab: u64, bb: u64): u64 {
   if (isNaN<f64>(r)) { mxRaise(MX_IE); return QNAN64; }
   const rc = mxcsrRC();
   if (rc != 0 && finite64(ab) && finite64(bb) && !(op == F_DIV && b == 0)) return slow64(op, ab, bb, rc);
+  if (finite64(ab) && finite64(bb) && !(op == F_DIV && b == 0)) resultFlags64(op, ab, bb, r);
   return reinterpret<u64>(r);
 }
 function op32c(op: u32, ab: u32, bb: u32): u32 {
   const a = reinterpret<f32>(ab), b = reinterpret<f32>(bb);
+  // DE: a denormal operand (DAZ off), unless invalid; RCP and RSQRT raise nothing
+  if (op < F_RCP && (op == F_SQRT || !nan32(ab)) && !nan32(bb) && (den32(bb) || (op < F_SQRT && den32(ab))) && !(op == F_DIV && (bb << 1) == 0)) {
+    if (!(op == F_SQRT && (bb >> 31) != 0)) mxRaise(MX_DE);
+  }
   if (op == F_MIN || op == F_MAX) {
     if (nan32(ab) || nan32(bb)) { mxRaise(MX_IE); return bb; }
     if (op == F_MIN) return a < b ? ab : bb;
     return a > b ? ab : bb;
   }
   if (op >= F_SQRT) {
-    if (nan32(bb)) { if (snan32(bb)) mxRaise(MX_IE); return bb | QB32; }
+    // (RCP and RSQRT raise no exceptions: SDM vol. 2)
+    if (nan32(bb)) { if (snan32(bb) && op == F_SQRT) mxRaise(MX_IE); return bb | QB32; }
     const neg = (bb >> 31) != 0;
     const mag = bb & 0x7FFFFFFF;
     if (op == F_RCP) {
@@ -124,11 +187,13 @@ function op32c(op: u32, ab: u32, bb: u32): u32 {
       return r;
     }
     if (mag < 0x00800000 && op == F_RSQRT) return (bb & 0x80000000) | 0x7F800000; // ±0, denormals: ±inf
-    if (neg && mag != 0) { mxRaise(MX_IE); return QNAN32; }
+    if (neg && mag != 0) { if (op == F_SQRT) mxRaise(MX_IE); return QNAN32; }
     if (op == F_RSQRT) return reinterpret<u32>(<f32>(1.0 / sqrt<f64>(<f64>b)));
     const rc = mxcsrRC();
     if (rc != 0 && finite32(bb)) return slow32(F_SQRT, 0, bb, rc);
-    return reinterpret<u32>(sqrt<f32>(b));
+    const r = sqrt<f32>(b);
+    if (finite32(bb)) resultFlags32(F_SQRT, 0, bb, r);
+    return reinterpret<u32>(r);
   }
   if (nan32(ab) || nan32(bb)) {
     if (snan32(ab) || snan32(bb)) mxRaise(MX_IE);
@@ -145,6 +210,7 @@ function op32c(op: u32, ab: u32, bb: u32): u32 {
   if (isNaN<f32>(r)) { mxRaise(MX_IE); return QNAN32; }
   const rc = mxcsrRC();
   if (rc != 0 && finite32(ab) && finite32(bb) && !(op == F_DIV && b == 0)) return slow32(op, ab, bb, rc);
+  if (finite32(ab) && finite32(bb) && !(op == F_DIV && b == 0)) resultFlags32(op, ab, bb, r);
   return reinterpret<u32>(r);
 }
 
@@ -230,11 +296,13 @@ function cmpResult(p: u32, lt: bool, eq: bool, un: bool, snan: bool): bool {
 function cmp64(p: u32, ab: u64, bb: u64): u64 {
   if (dazOn()) { ab = daz64(ab); bb = daz64(bb); }
   const a = reinterpret<f64>(ab), b = reinterpret<f64>(bb);
+  if (!nan64(ab) && !nan64(bb) && (den64(ab) || den64(bb))) mxRaise(MX_DE);
   return cmpResult(p, a < b, a == b, nan64(ab) || nan64(bb), snan64(ab) || snan64(bb)) ? <u64>-1 : 0;
 }
 function cmp32(p: u32, ab: u32, bb: u32): u32 {
   if (dazOn()) { ab = daz32(ab); bb = daz32(bb); }
   const a = reinterpret<f32>(ab), b = reinterpret<f32>(bb);
+  if (!nan32(ab) && !nan32(bb) && (den32(ab) || den32(bb))) mxRaise(MX_DE);
   return cmpResult(p, a < b, a == b, nan32(ab) || nan32(bb), snan32(ab) || snan32(bb)) ? <u32>-1 : 0;
 }
 // CMPPS (k = 0), CMPPD (1), CMPSS (2), CMPSD (3) xmm, xmm/m, imm8
@@ -274,6 +342,7 @@ export function h_comis(d: usize, k: u32): void {
     if (dazOn()) { ab = daz64(ab); bb = daz64(bb); }
     const a = reinterpret<f64>(ab), b = reinterpret<f64>(bb);
     lt = a < b; eq = a == b; un = nan64(ab) || nan64(bb); sn = snan64(ab) || snan64(bb);
+    if (!un && (den64(ab) || den64(bb))) mxRaise(MX_DE);
   } else {
     let bb = readW32(d);
     if (stopped()) return;
@@ -281,6 +350,7 @@ export function h_comis(d: usize, k: u32): void {
     if (dazOn()) { ab = daz32(ab); bb = daz32(bb); }
     const a = reinterpret<f32>(ab), b = reinterpret<f32>(bb);
     lt = a < b; eq = a == b; un = nan32(ab) || nan32(bb); sn = snan32(ab) || snan32(bb);
+    if (!un && (den32(ab) || den32(bb))) mxRaise(MX_DE);
   }
   if (un && (sn || (k & 2))) mxRaise(MX_IE);
   const f: u64 = un ? 0x45 : lt ? 0x01 : eq ? 0x40 : 0; // ZF PF CF
@@ -339,6 +409,7 @@ export function f32ToF64(xb: u32): u64 {
     if (snan32(xb)) mxRaise(MX_IE);
     return (<u64>(xb >> 31) << 63) | 0x7FF8000000000000 | (<u64>(xb & 0x3FFFFF) << 29);
   }
+  if (den32(xb)) mxRaise(MX_DE);
   return reinterpret<u64>(<f64>reinterpret<f32>(xb));
 }
 export function f64ToF32(xb: u64): u32 {
@@ -356,6 +427,7 @@ function f64ToF32c(xb: u64): u32 {
     if (snan64(xb)) mxRaise(MX_IE);
     return (<u32>(xb >> 63) << 31) | 0x7FC00000 | (<u32>(xb >> 29) & 0x3FFFFF);
   }
+  if (den64(xb)) mxRaise(MX_DE);
   const x = reinterpret<f64>(xb);
   const rc = mxcsrRC();
   if (rc != 0 && finite64(xb)) {
@@ -491,6 +563,30 @@ export function h_cvtpd2dq(d: usize, trunc: u32): void {
 
 // Packed single/double arithmetic: wasm SIMD when MXCSR is plain and no lane is NaN, else lane by lane.
 const vTmpA = memory.data(16, 16), vTmpB = memory.data(16, 16), vTmpR = memory.data(16, 16);
+// The SIMD fast paths hold when no flag can be raised: no denormal operand (DE) and,
+// but for MIN/MAX, PE already set and every result a normal number (no OE, UE).
+function quiet32(op: u32, a: v128, b: v128, v: v128): bool {
+  const E = i32x4.splat(0x7F800000), Z = i32x4.splat(0);
+  const M = i32x4.splat(0x7FFFFFFF);
+  const denA = v128.and(i32x4.eq(v128.and(a, E), Z), i32x4.ne(v128.and(a, M), Z));
+  const denB = v128.and(i32x4.eq(v128.and(b, E), Z), i32x4.ne(v128.and(b, M), Z));
+  if (v128.any_true(v128.or(op == F_SQRT ? Z : denA, denB))) return false;
+  if (op == F_MIN || op == F_MAX) return true;
+  if (!(load<u32>(S_MXCSR) & MX_PE)) return false;
+  const e = v128.and(v, E);
+  return !v128.any_true(v128.or(i32x4.eq(e, Z), i32x4.eq(e, E)));
+}
+function quiet64(op: u32, a: v128, b: v128, v: v128): bool {
+  const E = i64x2.splat(0x7FF0000000000000), Z = i64x2.splat(0);
+  const M = i64x2.splat(0x7FFFFFFFFFFFFFFF);
+  const denA = v128.and(i64x2.eq(v128.and(a, E), Z), i64x2.ne(v128.and(a, M), Z));
+  const denB = v128.and(i64x2.eq(v128.and(b, E), Z), i64x2.ne(v128.and(b, M), Z));
+  if (v128.any_true(v128.or(op == F_SQRT ? Z : denA, denB))) return false;
+  if (op == F_MIN || op == F_MAX) return true;
+  if (!(load<u32>(S_MXCSR) & MX_PE)) return false;
+  const e = v128.and(v, E);
+  return !v128.any_true(v128.or(i64x2.eq(e, Z), i64x2.eq(e, E)));
+}
 export function fpsV(op: u32, a: v128, b: v128): v128 {
   if (mxPlain() && op < F_RCP) {
     let v: v128;
@@ -510,7 +606,7 @@ export function fpsV(op: u32, a: v128, b: v128): v128 {
         break;
       default: v = f32x4.sqrt(b); break;
     }
-    if (ok && !v128.any_true(f32x4.ne(v, v))) return v;
+    if (ok && !v128.any_true(f32x4.ne(v, v)) && quiet32(op, a, b, v)) return v;
   }
   v128.store(vTmpA, a);
   v128.store(vTmpB, b);
@@ -536,7 +632,7 @@ export function fpdV(op: u32, a: v128, b: v128): v128 {
         break;
       default: v = f64x2.sqrt(b); break;
     }
-    if (ok && !v128.any_true(f64x2.ne(v, v))) return v;
+    if (ok && !v128.any_true(f64x2.ne(v, v)) && quiet64(op, a, b, v)) return v;
   }
   v128.store(vTmpA, a);
   v128.store(vTmpB, b);

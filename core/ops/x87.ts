@@ -564,6 +564,7 @@ function ftrig(which: u32): void { // 0 sin, 1 cos, 2 tan, 3 sincos
       const s = f80_status;
       f80_mul(se, m, 0x3FFF, INT_BIT, 3, 0); // normalizes a pseudo-denormal
       f80_status = s | F80_PE;
+      if ((se & 0x7FFF) == 0 && (m & INT_BIT) == 0 && which != 1) f80_status |= F80_UE; // sin x = tan x = x: tiny and inexact
       if (which != 1) setSt(0, f80_rse, f80_rm);
     }
     if (which == 1) setSt(0, 0x3FFF, INT_BIT);
@@ -612,12 +613,12 @@ function f2xm1(): void {
   }
   if (expOf(se, m) < -60) {
     // 2^x - 1 ~ x ln 2
-    f80_mul(se, m, 0x3FFE, 0xB17217F7D1CF79AC, pcOf(), rcOf());
+    f80_mul(se, m, 0x3FFE, 0xB17217F7D1CF79AC, 3, rcOf()); // (precision control does not apply to transcendentals)
     setSt(0, f80_rse, f80_rm);
   } else {
     setF64Result(0, Math.expm1(toF64(se, m) * Math.LN2));
   }
-  f80_status |= F80_PE;
+  inexact(); // (PE; UE if the result is tiny)
   fin(false);
 }
 // log2 of a finite positive value, in f64 (over the full f80 exponent range).
@@ -634,6 +635,11 @@ function log2Of(se: u32, m: u64): f64 {
   const mant = toF64(0x3FFF, m << <u64>clz(m));
   return <f64>e + Math.log2(mant);
 }
+// An approximated (so inexact) result in f80_rse/f80_rm: PE, and UE if it is tiny.
+function inexact(): void {
+  f80_status |= F80_PE;
+  if ((f80_rse & 0x7FFF) == 0 && f80_rm != 0) f80_status |= F80_UE;
+}
 // FYL2X (p1 = false): ST(1) = ST(1) * log2(ST(0)); FYL2XP1: ST(1) * log2(ST(0) + 1). Pops.
 function fyl2x(p1: bool): void {
   if (isEmpty(0) || isEmpty(1)) {
@@ -644,14 +650,14 @@ function fyl2x(p1: bool): void {
   }
   const xse = stSe(0), xm = stM(0), yse = stSe(1), ym = stM(1);
   const kx = kind(xse, xm), ky = kind(yse, ym);
-  const pc = pcOf(), rc = rcOf();
+  const pc: u32 = 3, rc = rcOf(); // (precision control does not apply to transcendentals)
   const xneg = (xse & 0x8000) != 0;
   if (kx == K_UNS || ky == K_UNS || kx == K_QNAN || kx == K_SNAN || ky == K_QNAN || ky == K_SNAN) {
     f80_add(xse, xm, yse, ym, pc, rc); // NaN propagation, or indefinite
   } else {
     if (kx == K_DEN || ky == K_DEN) f80_status |= F80_DE;
     if (!p1) {
-      if (xneg && kx != K_ZERO) { f80_status |= F80_IE; f80_rse = INDEF_SE; f80_rm = INDEF_M; }
+      if (xneg && kx != K_ZERO) { f80_status = (f80_status & ~F80_DE) | F80_IE; f80_rse = INDEF_SE; f80_rm = INDEF_M; } // (invalid: no DE)
       else if (kx == K_ZERO) {
         if (ky == K_ZERO) { f80_status |= F80_IE; f80_rse = INDEF_SE; f80_rm = INDEF_M; }
         else { if (ky != K_INF) f80_status |= F80_ZE; f80_rse = ((yse ^ 0x8000) & 0x8000) | 0x7FFF; f80_rm = INT_BIT; }
@@ -667,7 +673,7 @@ function fyl2x(p1: bool): void {
         f80_from_f64(reinterpret<u64>(l));
         f80_status = s;
         f80_mul(yse, ym, f80_rse, f80_rm, pc, rc);
-        f80_status |= F80_PE;
+        if (ky != K_ZERO && ky != K_INF) inexact(); // (0 or infinity times the logarithm is exact)
       }
     } else {
       // ST(0) in -(1 - sqrt(2)/2) .. (1 - sqrt(2)/2) (larger values are accepted)
@@ -683,7 +689,18 @@ function fyl2x(p1: bool): void {
         f80_status |= F80_PE;
       } else {
         let lse: u32, lm: u64;
-        if (expOf(xse, xm) < -60) {
+        if (expOf(xse, xm) < -60 && ky != K_ZERO && ky != K_INF && (yse & 0x7FFF) < 0x7FFD) {
+          // log2(1 + x) ~ x / ln 2: y * x / ln 2, with y / ln 2 first (x / ln 2 may be a denormal,
+          // with fewer bits) and the flags of the last product
+          const s = f80_status;
+          f80_mul(yse, ym, 0x3FFF, 0xB8AA3B295C17F0BC, 3, 0);
+          f80_status = s;
+          f80_mul(f80_rse, f80_rm, xse, xm, pc, rc);
+          inexact();
+          if (okReg()) { setSt(1, f80_rse, f80_rm); pop(); }
+          fin(false);
+          return;
+        } else if (expOf(xse, xm) < -60) {
           // log2(1 + x) ~ x / ln 2
           f80_mul(xse, xm, 0x3FFF, 0xB8AA3B295C17F0BC, 3, 0);
           lse = f80_rse; lm = f80_rm;
@@ -694,7 +711,7 @@ function fyl2x(p1: bool): void {
           lse = f80_rse; lm = f80_rm;
         }
         if (ky == K_ZERO || ky == K_INF) f80_mul(yse, ym, lse, lm, pc, rc);
-        else { f80_mul(yse, ym, lse, lm, pc, rc); f80_status |= F80_PE; }
+        else { f80_mul(yse, ym, lse, lm, pc, rc); inexact(); }
       }
     }
   }
@@ -723,16 +740,24 @@ function fpatan(): void {
     const ex = kx == K_ZERO || kx == K_INF ? -100000 : expOf(xse, xm);
     const ey = ky == K_ZERO || ky == K_INF ? -100000 : expOf(yse, ym);
     const emax = ex > ey ? ex : ey;
-    const pc = pcOf(), rc = rcOf();
+    const pc: u32 = 3, rc = rcOf(); // (precision control does not apply to transcendentals)
     if (kx != K_ZERO && kx != K_INF && ky != K_ZERO && ky != K_INF && ey - ex < -64) {
-      // |y/x| tiny: y/x, or +-pi + y/x
+      // |y/x| tiny: y/x, or +-pi + y/x (then with the flags of the sum only)
+      const s = f80_status;
       f80_div(yse, ym, xse, xm, pc, rc);
-      if (xse & 0x8000) f80_add((yse & 0x8000) | 0x4000, 0xC90FDAA22168C235, f80_rse, f80_rm, pc, rc);
+      if (xse & 0x8000) {
+        f80_status = s;
+        f80_add((yse & 0x8000) | 0x4000, 0xC90FDAA22168C235, f80_rse, f80_rm, pc, rc);
+        f80_status = s | (f80_status & ~(F80_DE | F80_UE)); // (the tiny addend is not an operand)
+      }
       f80_status |= F80_PE;
     } else if (kx != K_ZERO && kx != K_INF && ky != K_ZERO && ky != K_INF && ey - ex > 64) {
-      // |y/x| huge: +-pi/2 - x/y
+      // |y/x| huge: +-pi/2 - x/y (with the flags of the difference only)
+      const s = f80_status;
       f80_div(xse, xm, yse, ym, pc, rc);
+      f80_status = s;
       f80_sub((yse & 0x8000) | 0x3FFF, 0xC90FDAA22168C235, f80_rse, f80_rm, pc, rc);
+      f80_status = s | (f80_status & ~(F80_DE | F80_UE));
       f80_status |= F80_PE;
     } else {
       if (emax > 1000 || (emax < -1000 && emax > -100000)) sh = emax;
@@ -741,7 +766,8 @@ function fpatan(): void {
       const s = f80_status;
       f80_from_f64(reinterpret<u64>(r));
       f80_status = s;
-      if (!(ky == K_ZERO && (xse & 0x8000) == 0)) f80_status |= F80_PE;
+      // (exact: +-0 for y = 0 or x = +inf with x >= 0 and y finite)
+      if (!((xse & 0x8000) == 0 && (ky == K_ZERO || (kx == K_INF && ky != K_INF)))) f80_status |= F80_PE;
     }
   }
   if (okReg()) {
@@ -813,7 +839,8 @@ function binST01(fn: u32): void {
 function fxtract(): void {
   if (isEmpty(0)) {
     underflow();
-    if (ieMasked()) { setSt(0, INDEF_SE, INDEF_M); push(INDEF_SE, INDEF_M); }
+    // (an underflow: C1 = 0, even when the push finds ST(7) in use; measured)
+    if (ieMasked()) { setSt(0, INDEF_SE, INDEF_M); push(INDEF_SE, INDEF_M); f80_status &= ~F80_C1; }
     fin(false);
     return;
   }
@@ -935,7 +962,9 @@ export function h_x87(d: usize, esc: u32): void {
         }
         case 1: h_x87_fxch(i); return; // FXCH
         case 2: if (i == 0) return; break; // FNOP
-        case 3: stToReg(i, true); return; // FSTP1 alias
+        case 3: // FSTP1, an alias of FSTP ST(i) except that an empty ST(0) is no stack fault: it only pops (measured)
+          if (isEmpty(0)) { pop(); fin(false); return; }
+          stToReg(i, true); return;
         case 4:
           switch (i) {
             case 0: unaryST0(0); return;

@@ -5,6 +5,7 @@ import {
   BufferFile, FileDescription, O_ACCMODE, O_RDONLY, S_IFDIR, S_IFLNK, S_IFREG, type Dirent, type Stat,
 } from './file.js';
 import { EACCES, EINVAL, ENOENT, ENOTDIR, EPERM } from '../kernel/errno.js';
+import { CPU_FLAGS } from '../generated/cpuid.js';
 import type { Vfs, FsCaller } from './vfs.js';
 
 export interface ProcVma {
@@ -33,8 +34,6 @@ const enc = new TextEncoder();
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
 
-// The features the core implements (keep in step with its CPUID).
-const CPU_FLAGS = 'fpu tsc cx8 cmov clflush mmx fxsr sse sse2 syscall nx lm cx16 movbe popcnt lahf_lm lzcnt';
 
 type Entry =
   | { kind: 'dir'; list: () => Dirent[] }

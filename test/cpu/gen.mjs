@@ -7,7 +7,7 @@
 //   --per     lines per (form, operand size, register/memory) variant (default 2)
 //   --states  random machine states per line (default 4)
 //   --filter  only forms whose table row matches REGEX
-//   --mxcsr-flags  compare MXCSR exception flags too (masked by default: xos does not raise them)
+//   --no-mxcsr-flags  ignore the MXCSR exception flags (compared by default)
 // The coverage summary goes to stderr.
 import { buildIsa } from '../../tools/gen-isa.mjs';
 
@@ -19,13 +19,63 @@ export const RSP_INIT = STACK + 0x800;
 
 // Handlers not tested, with the reason.
 export const SKIP = {
-  syscall: 'exits to the kernel', int3: 'trap', int_I: 'trap', hlt: 'privileged', privileged: 'privileged',
-  ud2: 'trap', x87: 'x87 not covered yet', rdtsc: 'nondeterministic', rdrand: 'nondeterministic',
-  cpuid: 'differs by design (reports what xos implements)', xgetbv: 'differs by design (XCR0 of what xos implements)', ret: 'control transfer to a stack address',
-  call_E: 'control transfer to a register/memory target', jmp_E: 'control transfer to a register/memory target',
+  syscall: 'exits to the kernel', rdtsc: 'nondeterministic', rdrand: 'nondeterministic',
+  cpuid: 'differs by design (reports what xos implements)', xgetbv: 'differs by design (XCR0 of what xos implements)',
 };
-// Forms whose results are implementation-specific (approximations).
-const SKIP_NAME = /^v?(rcp|rsqrt)/;
+// Approximations (RCP, RSQRT: implementation-specific results within a documented
+// bound): compared within the bound (cpu-diff.test.ts)
+const APPROX_NAME = /^v?(rcp|rsqrt)/;
+
+// x87 (the table has one form per escape byte D8..DF; the tester makes every ModRM
+// reg field in memory form and every register-form byte). Per escape and reg
+// field of a memory form: [operand kind, FSW bits to ignore] (null: reserved, #UD;
+// 'skip': not tested). Operand kinds: f m32fp, d m64fp, t m80fp, b m80bcd (the
+// harness writes a boundary-rich value there), '' integers and environments
+// (random memory). C0 C2 C3 (0x4500) are undefined after most instructions,
+// C0..C3 (0x4700) after control instructions (SDM vol. 2, each instruction's
+// "FPU Flags Affected").
+const A = 0x4500, CTL = 0x4700;
+const ARITH_MEM = (k) => [[k, A], [k, A], [k, 0], [k, 0], [k, A], [k, A], [k, A], [k, A]];
+const X87_MEM = [
+  ARITH_MEM('f'),
+  [['f', A], null, ['f', A], ['f', A], ['', 0], ['', CTL], 'skip', ['', CTL]], // FNSTENV: FIP/FDP/FOP are not tracked
+  ARITH_MEM(''),
+  [['', A], ['', A], ['', A], ['', A], null, ['t', A], null, ['t', A]],
+  ARITH_MEM('d'),
+  [['d', A], ['', A], ['d', A], ['d', A], ['', 0], null, 'skip', ['', CTL]], // FNSAVE: as FNSTENV
+  ARITH_MEM(''),
+  [['', A], ['', A], ['', A], ['', A], ['b', A], ['', A], ['b', A], ['', A]],
+];
+// A register-form byte (ModRM C0..FF) of escape e: [FSW bits to ignore, approximate?]
+// (the transcendentals: results compared within a bound, see cpu-diff.test.ts, and C1,
+// which tells whether the result was rounded up, ignored)
+function x87Reg(e, m) {
+  const reg = (m >> 3) & 7;
+  const cmp = [0, 0];
+  switch (e) {
+    case 0: case 4: return reg === 2 || reg === 3 ? cmp : [A, false];
+    case 1:
+      if (reg <= 1 || reg === 3) return [A, false];
+      if (reg === 2) return [m === 0xd0 ? CTL : 0, false];
+      if (reg === 4) return [m <= 0xe1 ? A : 0, false];
+      if (reg === 5) return [A, false];
+      return {
+        0xf0: [CTL, true], 0xf1: [CTL, true], 0xf2: [0x4300, true], 0xf3: [CTL, true], 0xf4: [A, false], 0xf5: cmp,
+        0xf6: [A, false], 0xf7: [A, false], 0xf8: cmp, 0xf9: [CTL, true], 0xfa: [A, false], 0xfb: [0x4300, true],
+        0xfc: [A, false], 0xfd: [A, false], 0xfe: [0x4300, true], 0xff: [0x4300, true],
+      }[m];
+    case 2: return reg <= 3 ? [A, false] : cmp;
+    case 3: return reg <= 3 ? [A, false] : reg === 4 ? [m === 0xe3 ? 0 : CTL, false] : cmp;
+    case 5: return reg === 0 ? [CTL, false] : reg <= 3 ? [A, false] : cmp;
+    case 6: return reg === 2 || reg === 3 ? cmp : [A, false];
+    default: return reg === 0 || (reg === 4 && m === 0xe0) ? [CTL, false] : reg <= 3 ? [A, false] : cmp;
+  }
+}
+
+/** Why an implemented form is not in the tester's list, or null if it is (also gives `xos isa` its "tested" status). */
+export function untested(f) {
+  return SKIP[f.handler] || null;
+}
 
 const FLAGBITS = { O: 0x800, S: 0x80, Z: 0x40, A: 0x10, P: 0x4, C: 0x1 };
 
@@ -95,7 +145,10 @@ const enc = (mod, reg, base) =>
   hex2((mod << 6) | ((reg & 7) << 3) | ((base & 7) === 4 ? 4 : base & 7)) + ((base & 7) === 4 ? '24' : '');
 
 let mxcsrFlags = false;
-function line(R, f, size, memForm, states, lock = false) {
+// Handlers of register forms that still touch memory (the stack, [rdi], a save area)
+const IMPLICIT_MEM = /push|pop|call|ret|enter|leave|maskmov|save|rstor/;
+
+function line(R, f, size, memForm, states, lock = false, aligned = false) {
   const [, use66, rexW] = size;
   const fix = new Map(); // register -> value token
   const toks = [];
@@ -118,6 +171,7 @@ function line(R, f, size, memForm, states, lock = false) {
   let opcode = f.opcode;
   let modrm = '';
   let tail = '';
+  let win = -1; // the memory operand's offset in DATA
   const highBits = (r) => (r >> 3) & 1;
   if (f.plusR) {
     const reg = R.int(wantRex ? 16 : 8);
@@ -133,9 +187,12 @@ function line(R, f, size, memForm, states, lock = false) {
       modrm = hex2(0xc0 | ((reg & 7) << 3) | (rm & 7));
     } else {
       // target address: in DATA, 16-aligned most of the time
+      // (the first line of a variant 64-aligned: aligned SSE/AVX forms and save areas do not #GP)
       let off = 256 + R.int(1792);
-      if (R.chance(0.75)) off &= ~15;
+      if (aligned) off &= ~63;
+      else if (R.chance(0.75)) off &= ~15;
       const T = BigInt(DATA + off);
+      win = off;
       const mode = R.int(8);
       const pickBase = () => R.pick(ADDR_REGS);
       if (mode === 0 || mode === 6) { // [base], or [base+disp8] with addr32 and garbage in the high half
@@ -175,7 +232,8 @@ function line(R, f, size, memForm, states, lock = false) {
           modrm = hex2(0x04 | ((reg & 7) << 3)) + hex2((scale << 6) | ((index & 7) << 3) | 5) + le(d, 4);
         }
       } else if (mode === 5) { // [rsp+disp8]: into the stack area
-        const d = R.int(128) - 64;
+        const d = aligned ? R.pick([-64, 0]) : R.int(128) - 64;
+        win = RSP_INIT + d - DATA;
         modrm = hex2(0x44 | ((reg & 7) << 3)) + '24' + hex2(d);
       } else { // RIP-relative; disp fixed up once the length is known
         modrm = hex2(0x05 | ((reg & 7) << 3)) + 'RIPREL';
@@ -196,9 +254,27 @@ function line(R, f, size, memForm, states, lock = false) {
     fix.set(6, si); fix.set(7, di);
     if (pre.includes('f3') || pre.includes('f2')) fix.set(1, BigInt(R.int(9)) | (addr32 ? BigInt.asUintN(32, R.next()) << 32n : 0n));
   }
+  // XSAVE/XRSTOR: components within xos's XCR0 (x87, SSE, AVX); the host has more (its areas are bigger)
+  if (['xsave', 'xrstor'].includes(f.handler)) { fix.set(0, BigInt(R.int(8))); fix.set(2, 0n); }
   if (f.handler === 'xlat') fix.set(3, BigInt(DATA + 1024 + R.int(1024)));
   if (['leave', 'enter'].includes(f.handler)) fix.set(5, BigInt(RSP_INIT - 256 + 8 * R.int(64)));
   if (f.handler === 'popf') toks.push('popf');
+  if (f.handler === 'ret') toks.push('retaddr');
+  if (['call_E', 'jmp_E'].includes(f.handler)) {
+    if (memForm) toks.push(`brm=${win.toString(16)}`);
+    else toks.push(`br=${parseInt(modrm.slice(0, 2), 16) & 7 | (rex & 1) << 3}`);
+  }
+  // a register form: the harness keeps memory across the line's states and checks it once at the end
+  if (f.modrm && !memForm && !IMPLICIT_MEM.test(f.handler)) toks.push('nomem');
+  // a memory form: the harness varies the bytes around the operand per state, and checks
+  // the rest of memory once at the end
+  else if (win >= 0 && !IMPLICIT_MEM.test(f.handler) && !stringOp) toks.push(`win=${win.toString(16)}`);
+  if (APPROX_NAME.test(f.name)) toks.push(`approxx=${parseInt(modrm.slice(0, 2), 16) >> 3 & 7 | (rex & 4) << 1}`);
+  if (f.handler === 'x87') {
+    const [kind, mask] = X87_MEM[+f.arg][f.reg] ?? ['', 0];
+    toks.push('x87', `fswmask=${mask.toString(16)}`);
+    if (kind) toks.push(`xm=${win.toString(16)},${kind}`);
+  }
   // 16-bit shld/shrd with a count above 16: result and flags undefined
   if (['shld', 'shrd'].includes(f.handler) && use66 && f.arg === '1') fix.set(1, BigInt(R.int(17)));
   if (isSse(f) || /cvt|mxcsr|fxrstor|fxsave/.test(f.name)) {
@@ -218,6 +294,7 @@ function line(R, f, size, memForm, states, lock = false) {
   switch (f.imm) {
     case 1: case 2: // ib ub
       immHex = le(['shld', 'shrd'].includes(f.handler) && use66 ? R.int(17) : imm(R, 1), 1);
+      if (f.handler === 'int_I' && immHex === '80') immHex = '81'; // (INT 80h: the 32-bit system call)
       break;
     case 3: immHex = le(imm(R, 2), 2); break; // iw
     case 4: immHex = le(imm(R, Math.min(osz, 4)), Math.min(osz, 4)); break; // iz
@@ -249,8 +326,29 @@ function line(R, f, size, memForm, states, lock = false) {
   return `${bytes} ${undef.toString(16)} ${states} ${toks.join(' ')}`.trim();
 }
 
+// A gather (VSIB): [base + index vector * scale + disp8], the index register's lanes
+// small (the harness's xidx token), the destination, index and mask registers distinct
+// (mostly: otherwise #UD).
+function gatherLine(R, f, size, states) {
+  const [, , w, l] = size;
+  const qi = f.handler === 'vgather' && (+f.arg & 1) === 1; // qword indices
+  const pickDistinct = (n) => { const out = []; while (out.length < n) { const r = R.int(16); if (!out.includes(r)) out.push(r); } return out; };
+  let [dst, idx, msk] = pickDistinct(3);
+  if (R.chance(0.05)) idx = dst; // #UD
+  const base = R.pick(ADDR_REGS);
+  const scale = R.int(4);
+  const d = R.int(256) - 128;
+  const off = 256 + (R.int(1024) & ~7);
+  const T = BigInt(DATA + off);
+  const b1 = ((~((dst >> 3) << 2 | (idx >> 3) << 1 | (base >> 3)) & 7) << 5) | (f.map - 4);
+  const b2 = (w ? 0x80 : 0) | ((~msk & 15) << 3) | (l << 2) | f.pfx;
+  const modrm = hex2(0x44 | ((dst & 7) << 3)) + hex2((scale << 6) | ((idx & 7) << 3) | (base & 7)) + hex2(d);
+  const bytes = 'c4' + hex2(b1) + hex2(b2) + hex2(f.opcode) + modrm;
+  return `${bytes} 0 ${states} win=${off.toString(16)} mx r${base}=${hx(T - BigInt(d))} xidx=${idx},${qi ? 8 : 4}`;
+}
+
 /** Generates the list. Returns { lines, stats: { implemented, tested, skipped: [{name, why}] } } */
-export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = false } = {}) {
+export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = true } = {}) {
   mxcsrFlags = mxcsrFlagsToo;
   const R = prng(seed);
   const { forms } = buildIsa();
@@ -260,20 +358,39 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
   let tested = 0;
   for (const f of impl) {
     if (filter && !filter.test(f.text)) continue;
-    const why = (/gather/.test(f.name) ? 'VSIB addressing not generated' : null) || SKIP[f.handler] || (SKIP_NAME.test(f.name) ? 'approximation, implementation-specific' : null);
+    const why = untested(f);
     if (why) { skipped.push({ name: f.name, opcode: f.text.split('|')[0].trim(), why }); continue; }
     tested++;
+    if (f.handler === 'x87') {
+      const e = +f.arg;
+      for (let reg = 0; reg < 8; reg++) {
+        if (X87_MEM[e][reg] === 'skip') continue;
+        for (let i = 0; i < per; i++) lines.push(line(R, { ...f, reg, mod: 0 }, ['d', false, false], true, states, false, i === 0));
+      }
+      for (let m = 0xc0; m <= 0xff; m++) {
+        const [mask, approx] = x87Reg(e, m);
+        // (F2XM1 and FYL2XP1 are undefined for ST(0) outside their domain: small0 keeps it inside)
+        const small = e === 1 && (m === 0xf0 || m === 0xf9) ? ' small0' : '';
+        lines.push(`${hex2(0xd8 + e)}${hex2(m)} 0 ${states} nomem x87 fswmask=${mask.toString(16)}${approx ? ' approx' : ''}${small}`);
+      }
+      continue;
+    }
+    if (f.handler === 'vgather') {
+      for (const size of sizes(f, forms)) for (let i = 0; i < per; i++) lines.push(gatherLine(R, f, size, states));
+      continue;
+    }
     const memForms = !f.modrm ? [false] : f.mod === 0 ? [true] : f.mod === 1 ? [false] : [false, true];
     for (const size of sizes(f, forms)) {
       for (const mem of memForms) {
-        for (let i = 0; i < per; i++) lines.push(line(R, f, size, mem, states));
+        for (let i = 0; i < per; i++) lines.push(line(R, f, size, mem, states, false, i === 0));
       }
     }
-    // LOCK on read-modify-write memory forms
-    // (not cmp, bt: LOCK on them is #UD, which xos does not check yet)
-    if (/^(alu_E[GI]|incdec|not|neg|xchg_EG|xadd|cmpxchg|bt_E[GI])$/.test(f.handler) && f.modrm &&
-        !(/^(alu_E[GI]|bt_E[GI])$/.test(f.handler) && (f.arg === '7' || (f.handler.startsWith('bt') && f.arg === '0')))) {
-      lines.push(line(R, f, sizes(f, forms)[0], f.mod !== 1, states, true));
+    // LOCK: on the memory form of a lockable instruction (the table's 'lock' rows) it locks;
+    // anywhere else (register forms, other instructions) it is #UD, checked on a few states
+    if (f.lock && f.mod !== 1) lines.push(line(R, f, sizes(f, forms)[0], true, states, true));
+    if (!f.vex) {
+      const mem = f.modrm && !f.lock && f.mod !== 1 && R.chance(0.5);
+      lines.push(line(R, f, sizes(f, forms)[0], f.modrm && f.mod !== 0 ? mem : f.modrm, Math.min(states, 4), true));
     }
   }
   return { lines, stats: { implemented: impl.length, tested, skipped } };
@@ -285,7 +402,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const filter = opt('--filter', null);
   const { lines, stats } = generate({
     seed: +opt('--seed', 1), per: +opt('--per', 2), states: +opt('--states', 4), filter: filter ? new RegExp(filter) : null,
-    mxcsrFlagsToo: args.includes('--mxcsr-flags'),
+    mxcsrFlagsToo: !args.includes('--no-mxcsr-flags'),
   });
   process.stdout.write(lines.join('\n') + '\n');
   process.stderr.write(`forms: ${stats.tested} tested of ${stats.implemented} implemented; ${lines.length} lines; skipped: ` +
