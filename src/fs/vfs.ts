@@ -19,7 +19,9 @@ import {
 } from '../kernel/errno.js';
 import { DevFs } from './devfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
+import { SysFs } from './sysfs.js';
 import { StdioFile } from './stdio.js';
+import { MountTable, joinPath, type Mount } from './mounts.js';
 
 export type { ProcSource } from './procfs.js';
 
@@ -42,13 +44,13 @@ export interface FsCaller {
   readonly tid: number;
   readonly proc: {
     readonly pid: number;
-    fs: { cwd: string; umask: number };
+    fs: { cwd: string; umask: number; root?: string }; // root: chroot(2)'s, a global guest path ('/' when absent)
     creds: FsCreds;
     files: { get(fd: number): FileDescription | undefined };
   };
 }
 
-export interface Mount { path: string; comps: string[]; backend: FsBackend; dev: number }
+export type { Mount } from './mounts.js';
 
 // A resolved path: where it is, and its lstat (absent when the last component does not exist).
 export interface Loc {
@@ -73,36 +75,55 @@ export function permits(st: Stat, c: FsCreds, mask: number, real = false): boole
 
 export class Vfs {
   readonly host: Host;
-  private mounts: Mount[] = [];
+  readonly proc?: ProcSource;
+  readonly mounts = new MountTable();
   // The task making the current call (procfs answers /proc/self from it).
   caller?: FsCaller;
-  private nextDev = 0x30;
 
   constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource }) {
     this.host = opts.host;
+    this.proc = opts.proc;
     this.mount('/', opts.root);
-    this.mount('/dev', new DevFs(opts.host));
-    this.mount('/proc', new ProcFs(() => this.caller, opts.proc, this));
+    this.mount('/dev', this.newFs('devtmpfs')!);
+    this.mount('/proc', this.newFs('proc')!);
+    this.mount('/sys', this.newFs('sysfs')!);
   }
 
-  // Mount `backend` at the guest path `path` (which need not exist in the parent).
-  mount(path: string, backend: FsBackend): void {
-    const comps = path.split('/').filter((c) => c !== '' && c !== '.');
-    this.mounts = this.mounts.filter((m) => m.path !== '/' + comps.join('/'));
-    this.mounts.push({ path: '/' + comps.join('/'), comps, backend, dev: this.nextDev++ });
-    this.mounts.sort((a, b) => b.comps.length - a.comps.length);
-  }
-  mountList(): readonly Mount[] { return [...this.mounts].reverse(); }
-
-  private mountFor(comps: string[]): Mount {
-    for (const m of this.mounts) {
-      if (m.comps.length <= comps.length && m.comps.every((c, i) => comps[i] === c)) return m;
+  // A new file system of a type mount(2) knows (tmpfs is made by the caller: it needs options).
+  newFs(type: string): FsBackend | undefined {
+    switch (type) {
+      case 'devtmpfs': return new DevFs(this.host);
+      case 'proc': return new ProcFs(() => this.caller, this.proc, this);
+      case 'sysfs': return new SysFs(() => this.cpuCount);
     }
-    throw new Error('no root mount');
+    return undefined;
   }
+  // The CPUs the machine reports (sched_getaffinity, /proc/cpuinfo, /sys/devices/system/cpu).
+  readonly cpuCount = 1;
+
+  // Set up a machine: mount `backend` at the guest path `path` (which need not exist in the
+  // parent), replacing what was mounted there.
+  mount(path: string, backend: FsBackend): void {
+    const source = path === '/' || path === '' ? '/dev/root' : backend.type === 'devtmpfs' ? 'udev' : backend.type;
+    this.mounts.replace(this.mounts.make(path, backend, { source }));
+  }
+  mountList(): readonly Mount[] { return this.mounts.list(); }
+
+  private mountFor(comps: string[]): Mount { return this.mounts.mountFor(comps); }
   private place(comps: string[]): { mount: Mount; bpath: string } {
     const mount = this.mountFor(comps);
-    return { mount, bpath: '/' + comps.slice(mount.comps.length).join('/') };
+    return { mount, bpath: joinPath(mount.root, comps.slice(mount.comps.length)) };
+  }
+  isReadOnly(m: Mount): boolean { return this.mounts.isReadOnly(m); }
+
+  // --- chroot -----------------------------------------------------------------------
+  rootComps(t: FsCaller): string[] { return splitPath(t.proc.fs.root ?? '/'); }
+  // A global guest path as the caller sees it (relative to its root), or undefined when outside it.
+  viewPath(t: FsCaller | undefined, global: string): string | undefined {
+    const root = t?.proc.fs.root ?? '/';
+    if (root === '/') return global;
+    if (global === root) return '/';
+    return global.startsWith(root + '/') ? global.slice(root.length) : undefined;
   }
   private lstatAt(comps: string[]): Stat | number {
     const { mount, bpath } = this.place(comps);
@@ -112,7 +133,7 @@ export class Vfs {
   // --- the path walk ------------------------------------------------------------
   // The directory a relative path starts from.
   private start(t: FsCaller, dirfd: number, path: string): string[] | number {
-    if (path.startsWith('/')) return [];
+    if (path.startsWith('/')) return this.rootComps(t);
     if (dirfd === AT_FDCWD) return splitPath(t.proc.fs.cwd);
     const f = t.proc.files.get(dirfd);
     if (!f) return -EBADF;
@@ -131,6 +152,8 @@ export class Vfs {
     const pending = path.split('/').reverse();
     const trailingSlash = path.endsWith('/') && path.replace(/\/+$/, '') !== '';
     let links = 0;
+    const root = this.rootComps(t);
+    const atRoot = (c: string[]) => c.length === root.length && c.every((x, i) => root[i] === x);
     let st: Stat | undefined;
     let last = '';
     const creds = t.proc.creds;
@@ -139,7 +162,7 @@ export class Vfs {
     while (pending.length) {
       const name = pending.pop()!;
       if (name === '' || name === '.') { if (name === '.') last = ''; continue; }
-      if (name === '..') { comps.pop(); st = undefined; last = ''; continue; }
+      if (name === '..') { if (!atRoot(comps)) comps.pop(); st = undefined; last = ''; continue; }
       if (name.length > NAME_MAX) return -ENAMETOOLONG;
       if (creds.euid !== 0) {
         const dst = this.lstatAt(comps);
@@ -171,7 +194,8 @@ export class Vfs {
         const target = magic ? magic.path : mount.backend.readlink(bpath);
         if (typeof target === 'number') return target;
         if (target.length === 0) return -ENOENT;
-        if (target.startsWith('/')) comps = [];
+        // an absolute link starts at the caller's root; a magic link names its file by global path
+        if (target.startsWith('/')) comps = magic ? [] : [...root];
         for (const c of target.split('/').reverse()) pending.push(c);
         st = undefined;
         continue;
@@ -197,14 +221,14 @@ export class Vfs {
     return { stat: this.lstatAt(comps), comps };
   }
   private mayWriteParent(t: FsCaller, loc: Loc): number {
-    if (loc.mount.backend.readOnly) return -EROFS;
+    if (this.isReadOnly(loc.mount)) return -EROFS;
     if (t.proc.creds.euid === 0) return 0;
     const p = this.parentOf(loc).stat;
     if (typeof p === 'number') return p;
     return permits(p, t.proc.creds, W_OK | X_OK) ? 0 : -EACCES;
   }
   private isMountPoint(loc: Loc): boolean {
-    return this.mounts.some((m) => m.comps.length === loc.comps.length && m.comps.every((c, i) => loc.comps[i] === c));
+    return this.mountFor(loc.comps).comps.length === loc.comps.length;
   }
 
   // --- opening ------------------------------------------------------------------
@@ -215,6 +239,10 @@ export class Vfs {
     const follow = !(flags & O_NOFOLLOW) && !(creat && flags & O_EXCL);
     const loc = this.resolve(t, dirfd, path, { follow });
     if (typeof loc === 'number') return loc;
+    return this.openLoc(t, loc, flags, mode);
+  }
+  private openLoc(t: FsCaller, loc: Loc, flags: number, mode = 0): FileDescription | number {
+    const creat = (flags & O_CREAT) !== 0 && !(flags & O_PATH);
     const gpath = this.guestPath(loc);
     if (!loc.stat) {
       if (!creat) return -ENOENT;
@@ -249,7 +277,7 @@ export class Vfs {
     const want = (acc === O_RDONLY ? R_OK : acc === O_WRONLY ? W_OK : acc === O_RDWR ? R_OK | W_OK : 0)
       | (flags & O_TRUNC ? W_OK : 0);
     if (!permits(st, t.proc.creds, want)) return -EACCES;
-    if (want & W_OK && loc.mount.backend.readOnly && isReg(st.mode)) return -EROFS;
+    if (want & W_OK && this.isReadOnly(loc.mount) && isReg(st.mode)) return -EROFS;
     const f = loc.mount.backend.open(loc.bpath, flags & ~(O_CREAT | O_EXCL), 0, gpath);
     if (typeof f !== 'number') f.node ??= this.node(loc);
     return f;
@@ -263,10 +291,10 @@ export class Vfs {
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
     if (!isReg(loc.stat.mode) || !permits(loc.stat, t.proc.creds, X_OK)) return -EACCES;
-    const f = this.open(t, AT_FDCWD, this.guestPath(loc), O_RDONLY, 0);
+    const f = this.openLoc(t, loc, O_RDONLY);
     if (typeof f === 'number') return f;
     const size = loc.stat.size;
-    const name = this.guestPath(loc);
+    const name = this.viewPath(t, this.guestPath(loc)) ?? this.guestPath(loc);
     const image: FileImage = {
       size, name,
       read(offset: number, len: number): Uint8Array {
@@ -309,7 +337,7 @@ export class Vfs {
     const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false });
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
-    if (mode & W_OK && loc.mount.backend.readOnly && !loc.file) return -EROFS;
+    if (mode & W_OK && this.isReadOnly(loc.mount) && !loc.file) return -EROFS;
     return permits(loc.stat, t.proc.creds, mode, !(flags & AT_EACCESS)) ? 0 : -EACCES;
   }
 
@@ -480,7 +508,7 @@ export class Vfs {
     if (!this.owns(t, st)) return -EPERM;
     if (r.f) return r.f.chmod(mode & 0o7777);
     if (isLink(st.mode)) return -EOPNOTSUPP;
-    if (r.loc!.mount.backend.readOnly) return -EROFS;
+    if (this.isReadOnly(r.loc!.mount)) return -EROFS;
     return r.loc!.mount.backend.chmod(r.loc!.bpath, mode & 0o7777);
   }
 
@@ -495,7 +523,7 @@ export class Vfs {
       if (gid !== -1 && (st.uid !== c.euid || (gid !== c.egid && !c.groups.includes(gid)))) return -EPERM;
     }
     if (r.f) return r.f.chown(uid, gid);
-    if (r.loc!.mount.backend.readOnly) return -EROFS;
+    if (this.isReadOnly(r.loc!.mount)) return -EROFS;
     return r.loc!.mount.backend.chown(r.loc!.bpath, uid, gid);
   }
 
@@ -507,7 +535,7 @@ export class Vfs {
     const explicit = (atime !== undefined && atime !== 'now') || (mtime !== undefined && mtime !== 'now');
     if (!this.owns(t, st) && (explicit || !permits(st, t.proc.creds, W_OK))) return explicit ? -EPERM : -EACCES;
     if (r.f) return r.f.utimes(atime, mtime);
-    if (r.loc!.mount.backend.readOnly) return -EROFS;
+    if (this.isReadOnly(r.loc!.mount)) return -EROFS;
     return r.loc!.mount.backend.utimes(r.loc!.bpath, atime, mtime);
   }
 
@@ -519,7 +547,7 @@ export class Vfs {
     if (isDir(loc.stat.mode)) return -EISDIR;
     if (!isReg(loc.stat.mode)) return -EINVAL;
     if (!permits(loc.stat, t.proc.creds, W_OK)) return -EACCES;
-    if (loc.mount.backend.readOnly) return -EROFS;
+    if (this.isReadOnly(loc.mount)) return -EROFS;
     return loc.mount.backend.truncate(loc.bpath, len);
   }
 
@@ -531,6 +559,21 @@ export class Vfs {
     if (!isDir(loc.stat.mode)) return -ENOTDIR;
     if (!permits(loc.stat, t.proc.creds, X_OK)) return -EACCES;
     t.proc.fs.cwd = loc.file ? loc.file.path : this.guestPath(loc);
+    return 0;
+  }
+
+  // chroot(2): the caller's new root. Only root may (CAP_SYS_CHROOT), checked after the lookup as Linux
+  // does. The root is a global guest path: nothing a guest does reaches above the machine's own root.
+  chroot(t: FsCaller, path: string): number {
+    const loc = this.resolve(t, AT_FDCWD, path, { follow: true, allowMissing: false });
+    if (typeof loc === 'number') return loc;
+    if (!loc.stat) return -ENOENT;
+    if (!isDir(loc.stat.mode)) return -ENOTDIR;
+    if (!permits(loc.stat, t.proc.creds, X_OK)) return -EACCES;
+    if (t.proc.creds.euid !== 0) return -EPERM;
+    const target = loc.file ? loc.file.path : this.guestPath(loc);
+    if (!target.startsWith('/')) return -ENOTDIR;
+    t.proc.fs.root = target;
     return 0;
   }
 

@@ -338,8 +338,11 @@ function readlinkCommon(t: Task, k: Kernel, dirfd: number, path: string, buf: nu
 const sysReadlink = withPath((t, a, k, p) => readlinkCommon(t, k, AT_FDCWD, p, a.u(1), a.i(2)));
 const sysReadlinkat = withPath((t, a, k, p) => readlinkCommon(t, k, a.i(0), p, a.u(2), a.i(3)), 1);
 
-const sysGetcwd: Handler = (t, a) => {
-  const cwd = pathToBytes(t.proc.fs.cwd);
+const sysGetcwd: Handler = (t, a, k) => {
+  // relative to the caller's root; a cwd outside it (left there by chroot, or fchdir to a directory
+  // opened before) is "(unreachable)/…", as Linux reports it
+  const view = k.vfs.viewPath(t, t.proc.fs.cwd);
+  const cwd = pathToBytes(view ?? '(unreachable)' + t.proc.fs.cwd);
   const size = a.u(1);
   if (size === 0 && a.u(0) !== 0) return -EINVAL;
   if (cwd.length + 1 > size) return -ERANGE;

@@ -7,7 +7,7 @@ import { STATE_SAVE_SIZE } from '../core/core.js';
 import { WaitQueue } from '../fs/wait-queue.js';
 
 export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] }
-export interface FsContext { cwd: string; umask: number }
+export interface FsContext { cwd: string; umask: number; root: string } // cwd and root (chroot) are global guest paths
 export interface SigAction { handler: number; flags: number; restorer: number; mask: bigint }
 export const SIG_DFL = 0, SIG_IGN = 1;
 export const NSIG = 64;

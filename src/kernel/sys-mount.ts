@@ -1,0 +1,254 @@
+// Mount and root syscalls: mount(2), umount2(2), chroot(2), and unshare(2)
+// for the file-system context. The mount tree is the VFS's (src/fs/mounts.ts);
+// there is one per machine: CLONE_NEWNS is accepted but does not give a
+// process a mount namespace of its own.
+import type { SyscallDef, Handler, ArgKind } from './syscall.js';
+import type { Kernel } from './kernel.js';
+import type { Task } from './task.js';
+import {
+  EBUSY, EFAULT, EINVAL, ELOOP, ENAMETOOLONG, ENODEV, ENOENT, ENOTDIR, EPERM, EAGAIN,
+} from './errno.js';
+import { AT_FDCWD, PATH_MAX, pathFromBytes, splitPath, type Loc } from '../fs/vfs.js';
+import { isDir } from '../fs/file.js';
+import { Tmpfs } from '../fs/tmpfs.js';
+import type { FsBackend } from '../fs/backend.js';
+import {
+  MNT_FLAGS, MS_BIND, MS_MOVE, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT, MS_SHARED, MS_SILENT, MS_SLAVE,
+  MS_UNBINDABLE, type Mount,
+} from '../fs/mounts.js';
+
+const MS_MGC_MSK = 0xffff0000, MS_MGC_VAL = 0xc0ed0000;
+const MS_PROPAGATION = MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
+const MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
+const PAGE = 4096;
+
+function readString(t: Task, addr: number, max: number): string | number {
+  const b = t.proc.mm.readCString(addr, max);
+  if (b) return pathFromBytes(b);
+  return t.proc.mm.read(addr, 1) ? -ENAMETOOLONG : -EFAULT;
+}
+// mount(2)'s data: up to a page, a C string for the file systems here.
+function readData(t: Task, addr: number): string | number {
+  if (!addr) return '';
+  const b = t.proc.mm.readCString(addr, PAGE);
+  if (b) return pathFromBytes(b);
+  // no NUL in the first page: Linux copies the page as it is
+  const page = t.proc.mm.read(addr, 1);
+  return page ? pathFromBytes(t.proc.mm.read(addr, PAGE) ?? page) : -EFAULT;
+}
+
+const isRoot = (t: Task) => t.proc.creds.euid === 0;
+const under = (inner: readonly string[], outer: readonly string[]) =>
+  inner.length >= outer.length && outer.every((c, i) => inner[i] === c);
+// The location is the root of the mount it is in.
+const isMountRoot = (loc: Loc) => loc.mount.comps.length === loc.comps.length && !loc.file;
+
+// A new tmpfs from mount(2)'s options (size=, nr_inodes=, mode=, uid=, gid=; the rest Linux accepts is ignored).
+function newTmpfs(k: Kernel, data: string): { fs: FsBackend; options: string } | number {
+  const opts: { size?: number; inodes?: number; mode?: number; uid?: number; gid?: number } = {};
+  const shown: string[] = [];
+  for (const item of data.split(',')) {
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? item : item.slice(0, eq), val = eq < 0 ? '' : item.slice(eq + 1);
+    const num = (base = 10) => { const n = parseInt(val, base); return Number.isFinite(n) && n >= 0 ? n : undefined; };
+    switch (key) {
+      case 'size': {
+        const m = /^([0-9]+)([kKmMgG%]?)$/.exec(val);
+        if (!m) return -EINVAL;
+        const mult: Record<string, number> = { '': 1, k: 1024, m: 1 << 20, g: 1 << 30 };
+        if (m[2] !== '%') opts.size = Math.max(4096, Number(m[1]) * mult[m[2].toLowerCase()]);
+        shown.push(`size=${Math.ceil((opts.size ?? 0) / 1024)}k`);
+        break;
+      }
+      case 'nr_inodes': { const n = num(); if (n === undefined) return -EINVAL; opts.inodes = n || undefined; break; }
+      case 'mode': { const n = num(8); if (n === undefined || !/^[0-7]+$/.test(val)) return -EINVAL; opts.mode = n & 0o7777; break; }
+      case 'uid': { const n = num(); if (n === undefined) return -EINVAL; opts.uid = n; break; }
+      case 'gid': { const n = num(); if (n === undefined) return -EINVAL; opts.gid = n; break; }
+      case 'huge': case 'mpol': case 'inode32': case 'inode64': case 'noswap': case 'quota': case 'usrquota':
+      case 'grpquota': break;
+      default: return -EINVAL; // tmpfs: Unknown parameter
+    }
+  }
+  const mode = opts.mode ?? 0o1777;
+  if (mode !== 0o1777) shown.push(`mode=${mode.toString(8)}`);
+  if (opts.uid) shown.push(`uid=${opts.uid}`);
+  if (opts.gid) shown.push(`gid=${opts.gid}`);
+  const fs = new Tmpfs({ now: () => k.host.realtimeNs(), size: opts.size, inodes: opts.inodes, mode, uid: opts.uid, gid: opts.gid });
+  return { fs, options: shown.join(',') };
+}
+
+// Something of `m` in use: a mount on it, a process's cwd or root in it, an open file in it.
+function busy(k: Kernel, m: Mount): boolean {
+  const vfs = k.vfs;
+  if (vfs.mounts.list().some((x) => x.parent === m)) return true;
+  const inM = (p: string) => p.startsWith('/') && vfs.mounts.mountFor(splitPath(p)) === m;
+  for (const p of k.processes.values()) {
+    if (!p.alive) continue;
+    if (inM(p.fs.cwd) || inM(p.fs.root)) return true;
+    for (const fd of p.files.fds()) {
+      const f = p.files.get(fd);
+      if (f?.node?.backend === m.backend && inM(f.path)) return true;
+    }
+  }
+  return false;
+}
+
+// mount(2).
+const sysMount: Handler = (t, a, k) => {
+  let flags = a.u(3) >>> 0;
+  if ((flags & MS_MGC_MSK) >>> 0 === MS_MGC_VAL) flags &= ~MS_MGC_MSK;
+  const target = readString(t, a.u(1), PATH_MAX);
+  if (typeof target === 'number') return target;
+  const data = readData(t, a.u(4));
+  if (typeof data === 'number') return data;
+  const vfs = k.vfs;
+  const loc = vfs.resolve(t, AT_FDCWD, target, { follow: true, allowMissing: false });
+  if (typeof loc === 'number') return loc;
+  if (!loc.stat) return -ENOENT;
+  if (!isRoot(t)) return -EPERM;
+  const mnt = loc.mount;
+
+  if (flags & MS_REMOUNT) {
+    if (!isMountRoot(loc)) return -EINVAL;
+    if (!(flags & MS_BIND)) {
+      if (flags & MS_RDONLY) vfs.mounts.roBackends.add(mnt.backend);
+      else vfs.mounts.roBackends.delete(mnt.backend);
+    }
+    mnt.flags = flags & MNT_FLAGS;
+    return 0;
+  }
+
+  if (flags & MS_BIND) {
+    if (!a.u(0)) return -EFAULT;
+    const source = readString(t, a.u(0), PATH_MAX);
+    if (typeof source === 'number') return source;
+    const from = vfs.resolve(t, AT_FDCWD, source, { follow: true, allowMissing: false });
+    if (typeof from === 'number') return from;
+    if (!from.stat) return -ENOENT;
+    if (isDir(from.stat.mode) !== isDir(loc.stat.mode)) return -ENOTDIR;
+    let backend = from.mount.backend, root = from.bpath, fromMount = from.mount, fromComps = from.comps;
+    if (from.file) { // a bind from an open file (/proc/self/fd/N)
+      const node = from.file.node;
+      if (!node || !from.file.path.startsWith('/')) return -EINVAL;
+      backend = node.backend; root = node.path;
+      fromComps = splitPath(from.file.path);
+      fromMount = vfs.mounts.mountFor(fromComps);
+    }
+    const at = vfs.guestPath(loc);
+    const copy = (src: Mount, path: string, r: string, b = src.backend) => vfs.mounts.make(path, b, {
+      root: r, source: src.source, flags: src.flags, options: src.options, dev: vfs.mounts.devOf(b),
+    });
+    const m = copy(fromMount, at, root, backend);
+    vfs.mounts.attach(m);
+    if (flags & MS_REC) {
+      for (const sub of vfs.mounts.descendants(fromMount)) {
+        if (sub === m || !under(sub.comps, fromComps) || sub.comps.length === fromComps.length) continue;
+        vfs.mounts.attach(copy(sub, '/' + [...loc.comps, ...sub.comps.slice(fromComps.length)].join('/'), sub.root));
+      }
+    }
+    return 0;
+  }
+
+  if (flags & MS_PROPAGATION) {
+    if (!isMountRoot(loc)) return -EINVAL;
+    const type = flags & MS_PROPAGATION;
+    if (type & (type - 1) || flags & ~(MS_PROPAGATION | MS_REC | MS_SILENT)) return -EINVAL;
+    return 0; // one mount tree and no peers: every mount is private already
+  }
+
+  if (flags & MS_MOVE) {
+    if (!a.u(0)) return -EFAULT;
+    const source = readString(t, a.u(0), PATH_MAX);
+    if (typeof source === 'number') return source;
+    const from = vfs.resolve(t, AT_FDCWD, source, { follow: true, allowMissing: false });
+    if (typeof from === 'number') return from;
+    if (!from.stat) return -ENOENT;
+    if (!isMountRoot(from) || !from.mount.parent) return -EINVAL;
+    if (isDir(from.stat.mode) !== isDir(loc.stat.mode)) return -ENOTDIR;
+    if (under(loc.comps, from.comps)) return -ELOOP;
+    vfs.mounts.move(from.mount, vfs.guestPath(loc));
+    return 0;
+  }
+
+  if (!a.u(2)) return -EINVAL;
+  const type = readString(t, a.u(2), PAGE);
+  if (typeof type === 'number') return type;
+  let source = 'none';
+  if (a.u(0)) {
+    const s = readString(t, a.u(0), PATH_MAX);
+    if (typeof s === 'number') return s;
+    source = s;
+  }
+  let fs: FsBackend | undefined, options = '';
+  if (type === 'tmpfs') {
+    const r = newTmpfs(k, data);
+    if (typeof r === 'number') return r;
+    ({ fs, options } = r);
+  } else {
+    fs = vfs.newFs(type);
+  }
+  if (!fs) return -ENODEV;
+  if (!isDir(loc.stat.mode)) return -ENOTDIR;
+  if (flags & MS_RDONLY) vfs.mounts.roBackends.add(fs);
+  vfs.mounts.attach(vfs.mounts.make(vfs.guestPath(loc), fs, { source, flags: flags & MNT_FLAGS, options }));
+  return 0;
+};
+
+// umount2(2) (and umount: flags 0).
+const sysUmount2: Handler = (t, a, k) => {
+  const flags = a.i(1);
+  if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW)) return -EINVAL;
+  if (flags & MNT_EXPIRE && flags & (MNT_FORCE | MNT_DETACH)) return -EINVAL;
+  const target = readString(t, a.u(0), PATH_MAX);
+  if (typeof target === 'number') return target;
+  const loc = k.vfs.resolve(t, AT_FDCWD, target, { follow: !(flags & UMOUNT_NOFOLLOW), allowMissing: false });
+  if (typeof loc === 'number') return loc;
+  if (!loc.stat) return -ENOENT;
+  if (!isRoot(t)) return -EPERM;
+  if (!isMountRoot(loc) || !loc.mount.parent) return -EINVAL;
+  const m = loc.mount;
+  if (flags & MNT_EXPIRE) return busy(k, m) ? -EBUSY : -EAGAIN; // the first call only marks it
+  if (!(flags & MNT_DETACH) && busy(k, m)) return -EBUSY;
+  k.vfs.mounts.detach(m);
+  return 0;
+};
+
+// chroot(2).
+const sysChroot: Handler = (t, a, k) => {
+  const p = readString(t, a.u(0), PATH_MAX);
+  return typeof p === 'number' ? p : k.vfs.chroot(t, p);
+};
+
+const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_THREAD = 0x10000,
+  CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000;
+// unshare(2): the file-system context and the fd table; CLONE_NEWNS is accepted without a namespace of
+// its own; the other namespaces are not built in (EINVAL, as a kernel configured without them answers).
+const sysUnshare: Handler = (t, a) => {
+  const flags = a.i(0);
+  const known = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_NEWNS | CLONE_SYSVSEM;
+  if (flags & ~known) return -EINVAL;
+  const alone = t.proc.threads.filter((x) => x.state.kind !== 'exited').length === 1;
+  if (flags & (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD) && !alone) return -EINVAL;
+  if (flags & CLONE_NEWNS && !isRoot(t)) return -EPERM;
+  if (flags & (CLONE_FS | CLONE_NEWNS)) t.proc.fs = { ...t.proc.fs };
+  if (flags & CLONE_FILES && t.proc.files.users > 1) {
+    const old = t.proc.files;
+    t.proc.files = old.fork();
+    old.release();
+  }
+  return 0;
+};
+
+const ok = (nr: number, name: string, handler: Handler, args: ArgKind[], note?: string): SyscallDef =>
+  ({ nr, name, handler, args, status: 'implemented', note });
+const partial = (nr: number, name: string, handler: Handler, args: ArgKind[], note: string): SyscallDef =>
+  ({ nr, name, handler, args, status: 'partial', note });
+
+export const mountSyscalls: SyscallDef[] = [
+  ok(161, 'chroot', sysChroot, ['path']),
+  partial(165, 'mount', sysMount, ['str', 'path', 'str', 'hex', 'ptr'],
+    'tmpfs, proc, sysfs, devtmpfs, bind (MS_REC), MS_MOVE, remount (MS_RDONLY); one mount tree for the machine (no per-process namespaces); propagation flags accepted, no peers'),
+  partial(166, 'umount2', sysUmount2, ['path', 'flags'], 'MNT_FORCE is an ordinary unmount; MNT_EXPIRE answers EAGAIN while idle'),
+  partial(272, 'unshare', sysUnshare, ['hex'], 'CLONE_FS, CLONE_FILES; CLONE_NEWNS accepted without a namespace of its own; other namespaces EINVAL'),
+];
