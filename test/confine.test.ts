@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getBusybox } from './lib/busybox.js';
 import { xosCli } from './lib/root.js';
+import { buildC, skipReason } from './lib/build-c.js';
 
 const SECRET = 'TOP-SECRET-BESIDE-THE-ROOT';
 
@@ -98,5 +99,38 @@ describe('confinement', () => {
     assert.ok(r.stdout.includes('-- '), r.stdout);
     // the attempts did run: the guest's own links exist inside the root, pointing where it said
     assert.equal(lstatSync(join(root, 's1')).isSymbolicLink(), true);
+  });
+});
+
+// chroot(2) inside a --root guest: Linux lets root leave a chroot (a cwd left
+// outside it, a directory fd opened before it, then `..`), and xos does too,
+// but never beyond DIR. test/c/chroot-escape.c tries it all; the host checks.
+describe('confinement of chroot', () => {
+  let outer = '';
+  let root = '';
+  before(async () => {
+    const exe = await buildC('chroot-escape', 'glibc');
+    outer = mkdtempSync(join(tmpdir(), 'xos-confine-chroot-'));
+    root = join(outer, 'root');
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    copyFileSync(exe, join(root, 'bin/escape'));
+    chmodSync(join(root, 'bin/escape'), 0o755);
+    writeFileSync(join(outer, 'secret'), SECRET);
+    writeFileSync(join(root, 'secret-inside'), 'inside\n');
+  });
+  after(() => { if (outer) rmSync(outer, { recursive: true, force: true }); });
+
+  it('keeps a chrooted guest inside --root DIR', { skip: skipReason('glibc') }, () => {
+    const before = snapshot(outer, root);
+    const r = spawnSync(process.execPath, [xosCli, 'run', '--root', root, '/bin/escape'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET), `the secret leaked:\n${r.stdout}`);
+    assert.equal(readFileSync(join(outer, 'secret'), 'utf8'), SECRET);
+    assert.deepEqual(snapshot(outer, root), before, 'something outside the root changed');
+    // the escapes did run: up at DIR itself (its listing shows bin and jail), files made there
+    assert.match(r.stdout, /left cwd: cwd .*\nls \.:.* bin .*jail|left cwd: cwd .*\nls \.:.* jail .*bin/, r.stdout);
+    assert.match(r.stdout, /fchdir: 0/);
+    assert.equal(readFileSync(join(root, 'pwned-up'), 'utf8'), 'pwned\n');
+    assert.ok(!r.stdout.includes('openat outside ../../../secret: 3'), r.stdout);
   });
 });
