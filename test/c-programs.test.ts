@@ -26,6 +26,7 @@ const CASES: Case[] = [
   { name: 'fs-edge' },
   { name: 'fs-chroot' }, // as root; a private mount namespace natively (unshare)
   { name: 'fs-mount' }, // as root, in a private mount namespace natively
+  { name: 'fs-tmpfile' },
   { name: 'sse-int' },
   { name: 'sse-float' },
   { name: 'sse-plain' },

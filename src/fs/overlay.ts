@@ -251,6 +251,23 @@ export class OverlayFs implements FsBackend {
     return typeof f === 'number' ? f : new OverlayFile(this, p, f, true);
   }
 
+  // O_TMPFILE and linking open files: the upper's (the directory is copied up first).
+  tmpfile(dir: string, flags: number, mode: number, guestDir: string): FileDescription | number {
+    if (!this.upper.tmpfile) return -EOPNOTSUPP;
+    const r = this.upperDir(dir);
+    if (r) return r;
+    const f = this.upper.tmpfile(dir, flags, mode, guestDir);
+    return typeof f === 'number' ? f : new OverlayFile(this, dir, f, true);
+  }
+  linkFile(f: FileDescription, p: string): number | undefined {
+    if (!(f instanceof OverlayFile) || !f.isUpperOf(this)) return undefined;
+    const r = this.prepareCreate(p);
+    if (typeof r === 'number') return r;
+    const l = this.upper.linkFile?.(f.innerFile, p);
+    if (l !== 0 && r) this.whiteout(p); // the name stays removed
+    return l;
+  }
+
   mkdir(p: string, mode: number): number {
     const r = this.prepareCreate(p);
     if (typeof r === 'number') return r;
@@ -345,6 +362,8 @@ class OverlayFile extends FileDescription {
     super(inner.flags, inner.path);
   }
   private synced(): FileDescription { this.inner.flags = this.flags; return this.inner; }
+  isUpperOf(fs: OverlayFs): boolean { return this.fs === fs && this.upper; }
+  get innerFile(): FileDescription { return this.inner; }
   private ino(i: number): number { return this.upper ? 2 * i + 1 : 2 * i; }
   override read(n: number, pos?: number) { return this.synced().read(n, pos); }
   override write(data: Uint8Array, pos?: number) { return this.synced().write(data, pos); }

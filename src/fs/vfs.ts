@@ -10,7 +10,7 @@ import type { FileImage } from '../elf/elf.js';
 import type { FsBackend, StatFs } from './backend.js';
 import {
   BufferFile, DirectoryFile, FileDescription, PathFile, isDir, isLink, isReg, type FileNode, type Stat, type TimeSpec,
-  O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY,
+  O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY, __O_TMPFILE,
   S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK,
 } from './file.js';
 import {
@@ -63,7 +63,8 @@ export interface Loc {
   last: string; // the last component as written ('' for '/', '.', '..')
 }
 
-interface WalkOpts { follow: boolean; allowMissing?: boolean }
+// global: an absolute path starts at the machine's root, not the caller's (a description's path).
+interface WalkOpts { follow: boolean; allowMissing?: boolean; global?: boolean }
 
 export function permits(st: Stat, c: FsCreds, mask: number, real = false): boolean {
   const uid = real ? c.uid : c.euid;
@@ -132,8 +133,8 @@ export class Vfs {
 
   // --- the path walk ------------------------------------------------------------
   // The directory a relative path starts from.
-  private start(t: FsCaller, dirfd: number, path: string): string[] | number {
-    if (path.startsWith('/')) return this.rootComps(t);
+  private start(t: FsCaller, dirfd: number, path: string, global = false): string[] | number {
+    if (path.startsWith('/')) return global ? [] : this.rootComps(t);
     if (dirfd === AT_FDCWD) return splitPath(t.proc.fs.cwd);
     const f = t.proc.files.get(dirfd);
     if (!f) return -EBADF;
@@ -146,7 +147,7 @@ export class Vfs {
     this.caller = t;
     if (path.length === 0) return -ENOENT;
     if (path.length >= PATH_MAX) return -ENAMETOOLONG;
-    const start = this.start(t, dirfd, path);
+    const start = this.start(t, dirfd, path, opts.global);
     if (typeof start === 'number') return start;
     let comps = start;
     const pending = path.split('/').reverse();
@@ -234,7 +235,7 @@ export class Vfs {
   // --- opening ------------------------------------------------------------------
   // open(2)/openat(2): a new description (the caller installs it: it holds one reference).
   open(t: FsCaller, dirfd: number, path: string, flags: number, mode: number): FileDescription | number {
-    if ((flags & O_TMPFILE) === O_TMPFILE) return -EOPNOTSUPP;
+    if (flags & __O_TMPFILE) return this.openTmpfile(t, dirfd, path, flags, mode);
     const creat = (flags & O_CREAT) !== 0 && !(flags & O_PATH);
     const follow = !(flags & O_NOFOLLOW) && !(creat && flags & O_EXCL);
     const loc = this.resolve(t, dirfd, path, { follow });
@@ -280,6 +281,24 @@ export class Vfs {
     if (want & W_OK && this.isReadOnly(loc.mount) && isReg(st.mode)) return -EROFS;
     const f = loc.mount.backend.open(loc.bpath, flags & ~(O_CREAT | O_EXCL), 0, gpath);
     if (typeof f !== 'number') f.node ??= this.node(loc);
+    return f;
+  }
+
+  // O_TMPFILE: an unnamed file in the directory at `path`; the errnos in the order Linux checks.
+  private openTmpfile(t: FsCaller, dirfd: number, path: string, flags: number, mode: number): FileDescription | number {
+    const acc = flags & O_ACCMODE;
+    if ((flags & (O_TMPFILE | O_CREAT)) !== O_TMPFILE || (acc !== O_WRONLY && acc !== O_RDWR)) return -EINVAL;
+    const loc = this.resolve(t, dirfd, path, { follow: !(flags & O_NOFOLLOW), allowMissing: false });
+    if (typeof loc === 'number') return loc;
+    if (!loc.stat) return -ENOENT;
+    if (!isDir(loc.stat.mode)) return -ENOTDIR;
+    if (loc.file) return -EOPNOTSUPP;
+    if (this.isReadOnly(loc.mount)) return -EROFS;
+    if (!permits(loc.stat, t.proc.creds, W_OK | X_OK)) return -EACCES;
+    const b = loc.mount.backend;
+    if (!b.tmpfile) return -EOPNOTSUPP;
+    const f = b.tmpfile(loc.bpath, flags, mode & ~t.proc.fs.umask & 0o7777, this.guestPath(loc));
+    if (typeof f !== 'number') f.node ??= { backend: b, path: loc.bpath, dev: loc.mount.dev };
     return f;
   }
 
@@ -453,16 +472,37 @@ export class Vfs {
 
   link(t: FsCaller, olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags = 0): number {
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-    let from: Loc | number;
     if (oldpath === '' && flags & AT_EMPTY_PATH) {
       const f = t.proc.files.get(olddirfd);
       if (!f) return -EBADF;
-      if (!f.node) return -ENOENT;
-      from = this.resolve(t, AT_FDCWD, f.path, { follow: false, allowMissing: false });
-    } else {
-      from = this.resolve(t, olddirfd, oldpath, { follow: (flags & AT_SYMLINK_FOLLOW) !== 0, allowMissing: false });
+      return this.linkOpenFile(t, f, newdirfd, newpath);
     }
+    const from = this.resolve(t, olddirfd, oldpath, { follow: (flags & AT_SYMLINK_FOLLOW) !== 0, allowMissing: false });
     if (typeof from === 'number') return from;
+    if (from.file) return this.linkOpenFile(t, from.file, newdirfd, newpath);
+    return this.linkLoc(t, from, newdirfd, newpath);
+  }
+  // A new name for an open file: the backend links the file itself (an O_TMPFILE file, one whose names
+  // are all gone), or the path it was opened by is linked.
+  private linkOpenFile(t: FsCaller, f: FileDescription, newdirfd: number, newpath: string): number {
+    if (!f.node) return -ENOENT;
+    const st = f.stat();
+    if (typeof st === 'number') return st;
+    if (isDir(st.mode)) return -EPERM;
+    const to = this.resolve(t, newdirfd, newpath, { follow: false });
+    if (typeof to === 'number') return to;
+    if (to.stat) return -EEXIST;
+    if (to.trailingSlash) return -ENOENT;
+    if (f.node.backend !== to.mount.backend) return -EXDEV;
+    const w = this.mayWriteParent(t, to);
+    if (w) return w;
+    const r = to.mount.backend.linkFile?.(f, to.bpath);
+    if (r !== undefined) return r;
+    const from = this.resolve(t, AT_FDCWD, f.path, { follow: false, allowMissing: false, global: true });
+    if (typeof from === 'number') return from;
+    return this.linkLoc(t, from, newdirfd, newpath);
+  }
+  private linkLoc(t: FsCaller, from: Loc, newdirfd: number, newpath: string): number {
     if (!from.stat) return -ENOENT;
     if (isDir(from.stat.mode)) return -EPERM;
     const to = this.resolve(t, newdirfd, newpath, { follow: false });

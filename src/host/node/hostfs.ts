@@ -11,7 +11,7 @@ import { Buffer } from 'node:buffer';
 import type { MappedFile } from '../../mm/address-space.js';
 import type { FsBackend, StatFs } from '../../fs/backend.js';
 import {
-  FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
+  FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
   S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET, dtFromMode, type Dirent, type Stat, type TimeSpec,
 } from '../../fs/file.js';
 import { EINVAL, ELOOP, ENOENT, ENXIO, EPERM, EROFS, EACCES, EEXIST, errnoFromCode } from '../../kernel/errno.js';
@@ -181,6 +181,31 @@ class HostFile extends FileDescription {
   override release(): void { this.h.close(); }
 }
 
+// An O_TMPFILE file. Node has neither O_TMPFILE's linkat(AT_EMPTY_PATH) nor linkat(AT_SYMLINK_FOLLOW),
+// so a linkable one is a real file under a hidden name (TMPFILE_PREFIX…) in its directory until
+// it is linked (the hidden name goes once it has a real one) or closed. Its link count leaves
+// the hidden name out. If xos dies in between, the hidden file stays behind on the host.
+const TMPFILE_PREFIX = '.xos-tmpfile-';
+let tmpfileSeq = 0;
+class HostTmpFile extends HostFile {
+  constructor(flags: number, path: string, h: HostHandle, readonly owner: HostFs, public hidden: Buffer | undefined) {
+    super(flags, path, h);
+  }
+  override stat(): Stat | number {
+    const s = super.stat();
+    return typeof s === 'number' || !this.hidden ? s : { ...s, nlink: Math.max(0, s.nlink - 1) };
+  }
+  dropHidden(): void {
+    if (!this.hidden) return;
+    try { fs.unlinkSync(this.hidden); } catch { /* gone already */ }
+    this.hidden = undefined;
+  }
+  override release(): void {
+    this.dropHidden();
+    super.release();
+  }
+}
+
 function hostTime(t: TimeSpec, current: bigint): number {
   if (t === 'now') return Date.now() / 1000;
   return nsToSeconds(t === undefined ? current : t);
@@ -226,6 +251,7 @@ export class HostFs implements FsBackend {
       const dir = this.host(p);
       const out: Dirent[] = [];
       for (const name of fs.readdirSync(dir, { encoding: 'buffer' })) {
+        if (name.subarray(0, TMPFILE_PREFIX.length).toString('latin1') === TMPFILE_PREFIX) continue;
         const s = fs.lstatSync(Buffer.concat([dir, Buffer.from('/'), name]), { bigint: true, throwIfNoEntry: false });
         if (s) out.push({ ino: Number(s.ino), type: dtFromMode(Number(s.mode)), name: name.toString('latin1') });
       }
@@ -255,6 +281,33 @@ export class HostFs implements FsBackend {
       return new HostFile(flags, guestPath, new HostHandle(fd));
     } catch (e) { return errno(e); }
   }
+  tmpfile(dir: string, flags: number, mode: number, guestDir: string): FileDescription | number {
+    if (this.readOnly) return -EROFS;
+    try {
+      const hidden = Buffer.concat([this.host(dir), Buffer.from(`/${TMPFILE_PREFIX}${process.pid}-${tmpfileSeq++}`)]);
+      const acc = flags & O_ACCMODE;
+      const fd = fs.openSync(hidden, (acc === 1 ? C.O_WRONLY : C.O_RDWR) | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, mode & 0o7777);
+      try { fs.fchmodSync(fd, mode & 0o7777); } catch { /* keep the host's mode */ }
+      const linkable = !(flags & O_EXCL);
+      if (!linkable) fs.unlinkSync(hidden);
+      const ino = Number(fs.fstatSync(fd).ino);
+      const f = new HostTmpFile(flags, `${guestDir === '/' ? '' : guestDir}/#${ino} (deleted)`, new HostHandle(fd), this,
+        linkable ? hidden : undefined);
+      return f;
+    } catch (e) { return errno(e); }
+  }
+  linkFile(f: FileDescription, p: string): number | undefined {
+    if (!(f instanceof HostTmpFile) || f.owner !== this) return undefined;
+    if (!f.hidden) {
+      const s = f.stat();
+      if (typeof s === 'number') return s;
+      if (s.nlink === 0) return -ENOENT; // O_EXCL, or its names are gone again
+      return undefined;
+    }
+    const hidden = f.hidden;
+    return this.guard(true, () => { fs.linkSync(hidden, this.host(p)); f.dropHidden(); return 0; });
+  }
+
   mkdir(p: string, mode: number): number {
     return this.guard(true, () => { const hp = this.host(p); fs.mkdirSync(hp, { mode: mode & 0o7777 }); fs.chmodSync(hp, mode & 0o7777); return 0; });
   }
