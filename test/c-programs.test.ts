@@ -27,6 +27,8 @@ const CASES: Case[] = [
   { name: 'fs-chroot' }, // as root; a private mount namespace natively (unshare)
   { name: 'fs-mount' }, // as root, in a private mount namespace natively
   { name: 'fs-tmpfile' },
+  { name: 'fs-rename' },
+  { name: 'fs-sysfs' },
   { name: 'sse-int' },
   { name: 'sse-float' },
   { name: 'sse-plain' },

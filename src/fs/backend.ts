@@ -31,6 +31,8 @@ export interface FsBackend {
   unlink(path: string): number;
   // Same backend only (the VFS answers EXDEV otherwise); replaces `to` atomically.
   rename(from: string, to: string): number;
+  // renameat2's RENAME_EXCHANGE: `a` and `b` (both existing, neither inside the other) swap names.
+  exchange?(a: string, b: string): number;
   link(existing: string, path: string): number;
   symlink(target: string, path: string): number;
   // Create a FIFO, socket or regular file (character and block devices are refused by the VFS).

@@ -327,6 +327,30 @@ export class OverlayFs implements FsBackend {
     return fromLower ? this.whiteout(from) : 0;
   }
 
+  exchange(a: string, b: string): number {
+    if (reserved(a) || reserved(b)) return -ENOENT;
+    const sa = this.lstat(a), sb = this.lstat(b);
+    if (!isStat(sa)) return sa;
+    if (!isStat(sb)) return sb;
+    // a directory of the lower cannot move (as rename: EXDEV, and the caller copies)
+    if ((isDir(sa.mode) && this.lowerHas(a)) || (isDir(sb.mode) && this.lowerHas(b))) return -EXDEV;
+    if (!this.upper.exchange) return -EINVAL;
+    const c = this.copyUp(a) || this.copyUp(b);
+    if (c) return c;
+    const r = this.upper.exchange(a, b);
+    if (r) return r;
+    // an upper directory now where the lower has a directory must not show the lower's contents
+    for (const p of [a, b]) {
+      const u = this.upper.lstat(p);
+      const l = this.lowerStat(p);
+      if (isStat(u) && isDir(u.mode) && isStat(l) && isDir(l.mode) && !this.has(join(p, OPAQUE))) {
+        const o = this.makeFile(join(p, OPAQUE));
+        if (o) return o;
+      }
+    }
+    return 0;
+  }
+
   link(existing: string, p: string): number {
     if (reserved(existing)) return -ENOENT;
     const c = this.copyUp(existing);

@@ -420,6 +420,28 @@ export class Tmpfs implements FsBackend {
     return 0;
   }
 
+  exchange(a: string, b: string): number {
+    const pa = this.parent(a);
+    if (typeof pa === 'number') return pa === -EEXIST ? -EBUSY : pa;
+    const pb = this.parent(b);
+    if (typeof pb === 'number') return pb === -EEXIST ? -EBUSY : pb;
+    const na = pa.dir.children!.get(pa.name), nb = pb.dir.children!.get(pb.name);
+    if (!na || !nb) return -ENOENT;
+    if (na === nb) return 0;
+    // neither directory may end up below itself
+    for (let d: Inode | undefined = pb.dir; d; d = d.parentDir) if (d === na) return -EINVAL;
+    for (let d: Inode | undefined = pa.dir; d; d = d.parentDir) if (d === nb) return -EINVAL;
+    pa.dir.children!.set(pa.name, nb);
+    pb.dir.children!.set(pb.name, na);
+    if (pa.dir !== pb.dir) {
+      if (na.children) { na.parentDir = pb.dir; pa.dir.nlink--; pb.dir.nlink++; }
+      if (nb.children) { nb.parentDir = pa.dir; pb.dir.nlink--; pa.dir.nlink++; }
+    }
+    for (const n of [pa.dir, pb.dir]) this.touch(n, { m: true, c: true });
+    for (const n of [na, nb]) this.touch(n, { c: true });
+    return 0;
+  }
+
   link(existing: string, p: string): number {
     const n = this.lookup(existing);
     if (typeof n === 'number') return n;

@@ -443,16 +443,18 @@ export class Vfs {
 
   rename(t: FsCaller, olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags = 0): number {
     if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
-    if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) return flags & RENAME_NOREPLACE ? -EINVAL : -EOPNOTSUPP;
+    if (flags & RENAME_EXCHANGE && flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) return -EINVAL;
+    const exchange = (flags & RENAME_EXCHANGE) !== 0;
     const from = this.resolve(t, olddirfd, oldpath, { follow: false, allowMissing: false });
     if (typeof from === 'number') return from;
-    const to = this.resolve(t, newdirfd, newpath, { follow: false });
+    const to = this.resolve(t, newdirfd, newpath, { follow: false, allowMissing: !exchange });
     if (typeof to === 'number') return to;
-    if (!from.stat) return -ENOENT;
+    if (!from.stat || (exchange && !to.stat)) return -ENOENT;
     const lastOf = (p: string) => p.replace(/\/+$/, '').split('/').pop();
     if (['.', '..'].includes(lastOf(oldpath)!) || ['.', '..'].includes(lastOf(newpath)!)) return -EBUSY;
     if (from.comps.length === 0 || to.comps.length === 0 || this.isMountPoint(from) || this.isMountPoint(to)) return -EBUSY;
     if (from.mount !== to.mount) return -EXDEV;
+    if (exchange) return this.exchange(t, from, to);
     if (to.trailingSlash && !isDir(from.stat.mode)) return -ENOTDIR;
     const same = from.comps.length === to.comps.length && from.comps.every((c, i) => to.comps[i] === c);
     if (to.stat) {
@@ -467,7 +469,25 @@ export class Vfs {
     if (to.comps.length < from.comps.length && to.comps.every((c, i) => from.comps[i] === c)) return -ENOTEMPTY;
     const w = this.mayWriteParent(t, from) || this.mayWriteParent(t, to);
     if (w) return w;
+    if (flags & RENAME_WHITEOUT) {
+      // needs CAP_MKNOD; then no backend here stores whiteouts as Linux does: as a file system without them
+      return t.proc.creds.euid !== 0 ? -EPERM : -EINVAL;
+    }
     return from.mount.backend.rename(from.bpath, to.bpath);
+  }
+
+  // renameat2(RENAME_EXCHANGE): both names exist, on one mount.
+  private exchange(t: FsCaller, a: Loc, b: Loc): number {
+    const sa = a.stat!, sb = b.stat!;
+    if ((a.trailingSlash && !isDir(sa.mode)) || (b.trailingSlash && !isDir(sb.mode))) return -ENOTDIR;
+    const same = a.comps.length === b.comps.length && a.comps.every((c, i) => b.comps[i] === c);
+    if (same || (sa.ino === sb.ino && sa.dev === sb.dev)) return 0;
+    const inside = (x: Loc, y: Loc) => y.comps.length > x.comps.length && x.comps.every((c, i) => y.comps[i] === c);
+    if (inside(a, b) || inside(b, a)) return -EINVAL;
+    const w = this.mayWriteParent(t, a) || this.mayWriteParent(t, b);
+    if (w) return w;
+    const backend = a.mount.backend;
+    return backend.exchange ? backend.exchange(a.bpath, b.bpath) : -EINVAL;
   }
 
   link(t: FsCaller, olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags = 0): number {

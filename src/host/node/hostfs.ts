@@ -185,7 +185,14 @@ class HostFile extends FileDescription {
 // so a linkable one is a real file under a hidden name (TMPFILE_PREFIX…) in its directory until
 // it is linked (the hidden name goes once it has a real one) or closed. Its link count leaves
 // the hidden name out. If xos dies in between, the hidden file stays behind on the host.
-const TMPFILE_PREFIX = '.xos-tmpfile-';
+const TMPFILE_PREFIX = '.xos-tmpfile-', EXCHANGE_PREFIX = '.xos-exchange-';
+let exchangeSeq = 0;
+const parentOf = (p: string): string => { const i = p.lastIndexOf('/'); return i <= 0 ? '/' : p.slice(0, i); };
+// Names xos makes for itself in a host directory, never listed to the guest.
+const isPrivateName = (name: Buffer) => {
+  const s = name.subarray(0, 16).toString('latin1');
+  return s.startsWith(TMPFILE_PREFIX) || s.startsWith(EXCHANGE_PREFIX);
+};
 let tmpfileSeq = 0;
 class HostTmpFile extends HostFile {
   constructor(flags: number, path: string, h: HostHandle, readonly owner: HostFs, public hidden: Buffer | undefined) {
@@ -251,7 +258,7 @@ export class HostFs implements FsBackend {
       const dir = this.host(p);
       const out: Dirent[] = [];
       for (const name of fs.readdirSync(dir, { encoding: 'buffer' })) {
-        if (name.subarray(0, TMPFILE_PREFIX.length).toString('latin1') === TMPFILE_PREFIX) continue;
+        if (isPrivateName(name)) continue;
         const s = fs.lstatSync(Buffer.concat([dir, Buffer.from('/'), name]), { bigint: true, throwIfNoEntry: false });
         if (s) out.push({ ino: Number(s.ino), type: dtFromMode(Number(s.mode)), name: name.toString('latin1') });
       }
@@ -315,6 +322,31 @@ export class HostFs implements FsBackend {
   unlink(p: string): number { return this.guard(true, () => { fs.unlinkSync(this.host(p)); return 0; }); }
   rename(from: string, to: string): number {
     return this.guard(true, () => { fs.renameSync(this.host(from), this.host(to)); return 0; });
+  }
+  // Node has no renameat2: three renames through a hidden name in a's directory. Not atomic: in
+  // between, a is missing and then b is (a guest, or another host process, may see that), and a
+  // failure on the way is undone as far as the host allows.
+  exchange(a: string, b: string): number {
+    return this.guard(true, () => {
+      const ha = this.host(a), hb = this.host(b);
+      if (!this.lst(a) || !this.lst(b)) return -ENOENT;
+      const tmp = Buffer.concat([this.host(parentOf(a)), Buffer.from(`/${EXCHANGE_PREFIX}${process.pid}-${exchangeSeq++}`)]);
+      fs.renameSync(ha, tmp);
+      try {
+        fs.renameSync(hb, ha);
+      } catch (e) {
+        fs.renameSync(tmp, ha);
+        throw e;
+      }
+      try {
+        fs.renameSync(tmp, hb);
+      } catch (e) {
+        fs.renameSync(ha, hb);
+        fs.renameSync(tmp, ha);
+        throw e;
+      }
+      return 0;
+    });
   }
   link(existing: string, p: string): number {
     return this.guard(true, () => { fs.linkSync(this.host(existing), this.host(p)); return 0; });
