@@ -246,9 +246,9 @@ const partial = (nr: number, name: string, handler: Handler, args: ArgKind[], no
   ({ nr, name, handler, args, status: 'partial', note });
 
 export const mountSyscalls: SyscallDef[] = [
-  ok(161, 'chroot', sysChroot, ['path']),
+  ok(161, 'chroot', sysChroot, ['path'], 'root leaves it as on Linux (a cwd or fd kept outside, then ..), never past the machine\'s root'),
   partial(165, 'mount', sysMount, ['str', 'path', 'str', 'hex', 'ptr'],
     'tmpfs, proc, sysfs, devtmpfs, bind (MS_REC), MS_MOVE, remount (MS_RDONLY); one mount tree for the machine (no per-process namespaces); propagation flags accepted, no peers'),
-  partial(166, 'umount2', sysUmount2, ['path', 'flags'], 'MNT_FORCE is an ordinary unmount; MNT_EXPIRE answers EAGAIN while idle'),
+  partial(166, 'umount2', sysUmount2, ['path', 'flags'], 'MNT_FORCE is an ordinary unmount; MNT_EXPIRE answers EAGAIN while idle; busy means a mount on it, a cwd, root or open fd in it (not a mapping); after MNT_DETACH open files keep working, a cwd inside sees what is below'),
   partial(272, 'unshare', sysUnshare, ['hex'], 'CLONE_FS, CLONE_FILES; CLONE_NEWNS accepted without a namespace of its own; other namespaces EINVAL'),
 ];
