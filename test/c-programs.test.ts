@@ -29,6 +29,7 @@ const CASES: Case[] = [
   { name: 'fs-tmpfile' },
   { name: 'fs-rename' },
   { name: 'fs-sysfs' },
+  { name: 'fs-pivot' }, // pivots in a child, and back
   { name: 'sse-int' },
   { name: 'sse-float' },
   { name: 'sse-plain' },

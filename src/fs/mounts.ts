@@ -154,6 +154,24 @@ export class MountTable {
     this.reindex();
   }
 
+  // pivot_root: `n` (the top mount at its path) becomes the root mount, and the old root (its whole tree,
+  // what is not on `n`) moves under it to `putOld` (components relative to n's root).
+  pivot(n: Mount, putOld: string[]): void {
+    const base = n.comps;
+    const onN = new Set([n, ...this.descendants(n)]);
+    for (const m of this.all) {
+      m.comps = onN.has(m) ? m.comps.slice(base.length) : [...putOld, ...m.comps];
+      m.path = '/' + m.comps.join('/');
+    }
+    const oldBase = this.all.find((m) => !m.parent)!;
+    n.parent = undefined;
+    this.all = this.all.filter((m) => m !== oldBase);
+    this.reindex();
+    oldBase.parent = this.mountFor(putOld);
+    this.all.push(oldBase);
+    this.reindex();
+  }
+
   isReadOnly(m: Mount): boolean { return m.backend.readOnly || (m.flags & MS_RDONLY) !== 0 || this.roBackends.has(m.backend); }
 
   // /proc/self/mounts and /proc/self/mountinfo for a process whose root is `root` (a global path).

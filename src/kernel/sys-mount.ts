@@ -108,6 +108,10 @@ const sysMount: Handler = (t, a, k) => {
   if (!loc.stat) return -ENOENT;
   if (!isRoot(t)) return -EPERM;
   const mnt = loc.mount;
+  // where the target is (a magic link such as /proc/self/fd/N names its directory by global path)
+  const at = loc.file ? loc.file.path : vfs.guestPath(loc);
+  if (!at.startsWith('/')) return -EINVAL;
+  const atComps = splitPath(at);
 
   if (flags & MS_REMOUNT) {
     if (!isMountRoot(loc)) return -EINVAL;
@@ -135,7 +139,6 @@ const sysMount: Handler = (t, a, k) => {
       fromComps = splitPath(from.file.path);
       fromMount = vfs.mounts.mountFor(fromComps);
     }
-    const at = vfs.guestPath(loc);
     const copy = (src: Mount, path: string, r: string, b = src.backend) => vfs.mounts.make(path, b, {
       root: r, source: src.source, flags: src.flags, options: src.options, dev: vfs.mounts.devOf(b),
     });
@@ -144,7 +147,7 @@ const sysMount: Handler = (t, a, k) => {
     if (flags & MS_REC) {
       for (const sub of vfs.mounts.descendants(fromMount)) {
         if (sub === m || !under(sub.comps, fromComps) || sub.comps.length === fromComps.length) continue;
-        vfs.mounts.attach(copy(sub, '/' + [...loc.comps, ...sub.comps.slice(fromComps.length)].join('/'), sub.root));
+        vfs.mounts.attach(copy(sub, '/' + [...atComps, ...sub.comps.slice(fromComps.length)].join('/'), sub.root));
       }
     }
     return 0;
@@ -166,8 +169,8 @@ const sysMount: Handler = (t, a, k) => {
     if (!from.stat) return -ENOENT;
     if (!isMountRoot(from) || !from.mount.parent) return -EINVAL;
     if (isDir(from.stat.mode) !== isDir(loc.stat.mode)) return -ENOTDIR;
-    if (under(loc.comps, from.comps)) return -ELOOP;
-    vfs.mounts.move(from.mount, vfs.guestPath(loc));
+    if (under(atComps, from.comps)) return -ELOOP;
+    vfs.mounts.move(from.mount, at);
     return 0;
   }
 
@@ -191,7 +194,7 @@ const sysMount: Handler = (t, a, k) => {
   if (!fs) return -ENODEV;
   if (!isDir(loc.stat.mode)) return -ENOTDIR;
   if (flags & MS_RDONLY) vfs.mounts.roBackends.add(fs);
-  vfs.mounts.attach(vfs.mounts.make(vfs.guestPath(loc), fs, { source, flags: flags & MNT_FLAGS, options }));
+  vfs.mounts.attach(vfs.mounts.make(at, fs, { source, flags: flags & MNT_FLAGS, options }));
   return 0;
 };
 
@@ -218,6 +221,43 @@ const sysUmount2: Handler = (t, a, k) => {
 const sysChroot: Handler = (t, a, k) => {
   const p = readString(t, a.u(0), PATH_MAX);
   return typeof p === 'number' ? p : k.vfs.chroot(t, p);
+};
+
+// pivot_root(2): the mount at new_root becomes the root mount; the old root goes to put_old. Every
+// process's root and cwd that were the old root become the new one (one mount tree: all processes);
+// other paths follow their mounts. Not from inside a chroot (EINVAL).
+const sysPivotRoot: Handler = (t, a, k) => {
+  if (!isRoot(t)) return -EPERM;
+  const vfs = k.vfs;
+  const newPath = readString(t, a.u(0), PATH_MAX);
+  if (typeof newPath === 'number') return newPath;
+  const oldPath = readString(t, a.u(1), PATH_MAX);
+  if (typeof oldPath === 'number') return oldPath;
+  const nr = vfs.resolve(t, AT_FDCWD, newPath, { follow: true, allowMissing: false });
+  if (typeof nr === 'number') return nr;
+  if (!nr.stat) return -ENOENT;
+  if (!isDir(nr.stat.mode)) return -ENOTDIR;
+  const po = vfs.resolve(t, AT_FDCWD, oldPath, { follow: true, allowMissing: false });
+  if (typeof po === 'number') return po;
+  if (!po.stat) return -ENOENT;
+  if (!isDir(po.stat.mode)) return -ENOTDIR;
+  if (nr.file || po.file) return -EINVAL;
+  const rootMount = vfs.mounts.mountFor([]);
+  if (nr.mount === rootMount || po.mount === rootMount) return -EBUSY;
+  if (vfs.rootComps(t).length !== 0) return -EINVAL;
+  if (!isMountRoot(nr) || !under(po.comps, nr.comps)) return -EINVAL;
+  const newComps = nr.comps, putOld = po.comps.slice(newComps.length);
+  vfs.mounts.pivot(nr.mount, putOld);
+  const fix = (p: string): string => {
+    if (p === '/') return '/';
+    const c = splitPath(p);
+    return '/' + (under(c, newComps) ? c.slice(newComps.length) : [...putOld, ...c]).join('/');
+  };
+  for (const p of k.processes.values()) {
+    p.fs.cwd = fix(p.fs.cwd);
+    p.fs.root = fix(p.fs.root);
+  }
+  return 0;
 };
 
 const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_THREAD = 0x10000,
@@ -249,6 +289,7 @@ export const mountSyscalls: SyscallDef[] = [
   ok(161, 'chroot', sysChroot, ['path'], 'root leaves it as on Linux (a cwd or fd kept outside, then ..), never past the machine\'s root'),
   partial(165, 'mount', sysMount, ['str', 'path', 'str', 'hex', 'ptr'],
     'tmpfs, proc, sysfs, devtmpfs, bind (MS_REC), MS_MOVE, remount (MS_RDONLY); one mount tree for the machine (no per-process namespaces); propagation flags accepted, no peers'),
+  partial(155, 'pivot_root', sysPivotRoot, ['path', 'path'], 'moves every process (one mount tree); not from inside a chroot (EINVAL); descriptions opened before keep their old paths for *at() lookups'),
   partial(166, 'umount2', sysUmount2, ['path', 'flags'], 'MNT_FORCE is an ordinary unmount; MNT_EXPIRE answers EAGAIN while idle; busy means a mount on it, a cwd, root or open fd in it (not a mapping); after MNT_DETACH open files keep working, a cwd inside sees what is below'),
   partial(272, 'unshare', sysUnshare, ['hex'], 'CLONE_FS, CLONE_FILES; CLONE_NEWNS accepted without a namespace of its own; other namespaces EINVAL'),
 ];
