@@ -21,7 +21,10 @@ import { DevFs } from './devfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
 import { SysFs } from './sysfs.js';
 import { StdioFile } from './stdio.js';
-import { MountTable, joinPath, type Mount } from './mounts.js';
+import {
+  MountTable, joinPath, MS_NOATIME, MS_NODEV, MS_NODIRATIME, MS_NOEXEC, MS_NOSUID, MS_NOSYMFOLLOW, MS_RDONLY,
+  MS_STRICTATIME, type Mount,
+} from './mounts.js';
 
 export type { ProcSource } from './procfs.js';
 
@@ -310,6 +313,7 @@ export class Vfs {
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
     if (!isReg(loc.stat.mode) || !permits(loc.stat, t.proc.creds, X_OK)) return -EACCES;
+    if (loc.mount.flags & MS_NOEXEC) return -EACCES;
     const f = this.openLoc(t, loc, O_RDONLY);
     if (typeof f === 'number') return f;
     const size = loc.stat.size;
@@ -370,7 +374,25 @@ export class Vfs {
   statfs(t: FsCaller, path: string): StatFs | number {
     const loc = this.resolve(t, AT_FDCWD, path, { follow: true, allowMissing: false });
     if (typeof loc === 'number') return loc;
-    return loc.mount.backend.statfs();
+    if (loc.file) return this.statfsFile(loc.file) ?? -ENOENT;
+    return this.withMountFlags(loc.mount.backend.statfs(), loc.mount);
+  }
+  // fstatfs: the file's file system, with the flags of the mount it was opened through.
+  statfsFile(f: FileDescription): StatFs | undefined {
+    const node = f.node;
+    if (!node) return undefined;
+    let m: Mount | undefined = f.path.startsWith('/') ? this.mountFor(splitPath(f.path)) : undefined;
+    if (m?.backend !== node.backend) m = this.mounts.list().find((x) => x.backend === node.backend);
+    const s = node.backend.statfs();
+    return m ? this.withMountFlags(s, m) : s;
+  }
+  // f_flags as Linux reports them: ST_VALID, and the mount's ST_RDONLY, ST_NOSUID, … ST_RELATIME.
+  private withMountFlags(s: StatFs, m: Mount): StatFs {
+    const ST_VALID = 0x20, ST_RELATIME = 0x1000;
+    let flags = ST_VALID | (m.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_NOSYMFOLLOW));
+    if (this.isReadOnly(m)) flags |= MS_RDONLY;
+    if (!(m.flags & (MS_NOATIME | MS_STRICTATIME))) flags |= ST_RELATIME;
+    return { ...s, flags };
   }
 
   // --- changes --------------------------------------------------------------------

@@ -696,10 +696,10 @@ const sysStatfs = withPath((t, a, k, p) => {
   const s = k.vfs.statfs(t, p);
   return typeof s === 'number' ? s : put(t, a.u(1), statfsBytes(s));
 });
-const sysFstatfs: Handler = (t, a) => {
+const sysFstatfs: Handler = (t, a, k) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
-  const s: StatFs = f.node?.backend.statfs() ?? {
+  const s: StatFs = k.vfs.statfsFile(f) ?? {
     type: 0x50495045 /* PIPEFS_MAGIC */, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0,
     namelen: 255, frsize: 4096, flags: 0,
   };

@@ -118,7 +118,7 @@ int main(void) {
     show("new", at("m/new"));
     struct statfs sf;
     statfs(at("m"), &sf);
-    printf("statfs type %lx\n", (unsigned long)sf.f_type);
+    printf("statfs type %lx flags %lx\n", (unsigned long)sf.f_type, (unsigned long)sf.f_flags);
     mounts_line("m", 0);
     mounts_line("m", 1);
     CHECK("rmdir mount point", rmdir(at("m")));
@@ -126,9 +126,25 @@ int main(void) {
     CHECK("link across mounts", link(at("plain"), at("m/plainlink")));
     CHECK("rename across mounts", rename(at("plain"), at("m/plain")));
 
+    /* noexec */
+    {
+        int in = open("/proc/self/exe", O_RDONLY), out = open(at("m/prog"), O_CREAT | O_WRONLY, 0755);
+        char cbuf[65536];
+        long n;
+        while ((n = read(in, cbuf, sizeof cbuf)) > 0) write(out, cbuf, n);
+        close(in);
+        close(out);
+    }
+
     /* read-only remount */
-    CHECK("remount ro", mount(NULL, at("m"), NULL, MS_REMOUNT | MS_RDONLY, NULL));
+    CHECK("remount ro", mount(NULL, at("m"), NULL, MS_REMOUNT | MS_RDONLY | MS_NOEXEC | MS_NOSUID, NULL));
     mounts_line("m", 0);
+    statfs(at("m"), &sf);
+    printf("statfs ro flags %lx\n", (unsigned long)sf.f_flags);
+    int rofd = open(at("m/new"), O_RDONLY);
+    fstatfs(rofd, &sf);
+    close(rofd);
+    printf("fstatfs ro flags %lx\n", (unsigned long)sf.f_flags);
     CHECK("create on ro", open(at("m/x"), O_CREAT | O_WRONLY, 0644));
     CHECK("write-open on ro", open(at("m/new"), O_WRONLY));
     CHECK("read-open on ro", ({ int fd_ = open(at("m/new"), O_RDONLY); if (fd_ >= 0) close(fd_); fd_ >= 0 ? 0 : -1; }));
@@ -136,7 +152,15 @@ int main(void) {
     CHECK("unlink on ro", unlink(at("m/new")));
     CHECK("chmod on ro", chmod(at("m/new"), 0600));
     CHECK("access W_OK on ro", access(at("m/new"), W_OK));
+    pid_t ex = fork();
+    if (ex == 0) {
+        execl(at("m/prog"), "prog", (char *)NULL);
+        printf("exec on noexec: errno %d\n", errno);
+        _exit(0);
+    }
+    waitpid(ex, NULL, 0);
     CHECK("remount rw", mount(NULL, at("m"), NULL, MS_REMOUNT, NULL));
+    unlink(at("m/prog"));
     CHECK("unlink on rw", unlink(at("m/new")));
 
     /* stacking: a second tmpfs over the first, then gone again */
