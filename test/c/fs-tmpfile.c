@@ -75,6 +75,9 @@ static void checks(const char *dir, const char *label) {
     CHECK("link /proc/self/fd/N nofollow", linkat(AT_FDCWD, proc, AT_FDCWD, in(dir, "p0"), 0));
     CHECK("link /proc/self/fd/N follow", linkat(AT_FDCWD, proc, AT_FDCWD, in(dir, "p1"), AT_SYMLINK_FOLLOW));
     show("  p1", in(dir, "p1"));
+    CHECK("link it again, named now", linkat(AT_FDCWD, proc, AT_FDCWD, in(dir, "p2"), AT_SYMLINK_FOLLOW));
+    printf("  nlink %ld\n", nlink_of(fd));
+    unlink(in(dir, "p2"));
     close(fd);
 
     fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL, 0600);

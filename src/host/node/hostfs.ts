@@ -195,6 +195,7 @@ const isPrivateName = (name: Buffer) => {
 };
 let tmpfileSeq = 0;
 class HostTmpFile extends HostFile {
+  named?: string; // the backend path it was linked to first: later links are made from there
   constructor(flags: number, path: string, h: HostHandle, readonly owner: HostFs, public hidden: Buffer | undefined) {
     super(flags, path, h);
   }
@@ -308,11 +309,15 @@ export class HostFs implements FsBackend {
     if (!f.hidden) {
       const s = f.stat();
       if (typeof s === 'number') return s;
-      if (s.nlink === 0) return -ENOENT; // O_EXCL, or its names are gone again
-      return undefined;
+      if (s.nlink === 0 || f.named === undefined) return -ENOENT; // O_EXCL, or its names are gone again
+      // linked before: from that name while it is still this file
+      const named = f.named;
+      const n = this.lstat(named);
+      if (typeof n === 'number' || n.ino !== s.ino || n.dev !== s.dev) return -ENOENT;
+      return this.guard(true, () => { fs.linkSync(this.host(named), this.host(p)); return 0; });
     }
     const hidden = f.hidden;
-    return this.guard(true, () => { fs.linkSync(hidden, this.host(p)); f.dropHidden(); return 0; });
+    return this.guard(true, () => { fs.linkSync(hidden, this.host(p)); f.dropHidden(); f.named = p; return 0; });
   }
 
   mkdir(p: string, mode: number): number {
