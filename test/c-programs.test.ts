@@ -30,6 +30,7 @@ const CASES: Case[] = [
   { name: 'fs-rename' },
   { name: 'fs-sysfs' },
   { name: 'fs-pivot' }, // pivots in a child, and back
+  { name: 'fs-mountns' },
   { name: 'sse-int' },
   { name: 'sse-float' },
   { name: 'sse-plain' },

@@ -2,8 +2,9 @@
 // in. Mounts are kept as Linux keeps them, each attached to a parent mount at
 // a path, so that a mount made over a directory hides what was below it
 // (mounts included) until it is unmounted, mounts stack, and a bind mount
-// shows a backend from one of its directories. One tree per machine (no
-// per-process mount namespaces).
+// shows a backend from one of its directories. A table is a mount namespace:
+// clone() copies it for unshare(CLONE_NEWNS); the copies share the file
+// systems (st_dev numbers, read-only remounts of a file system).
 //
 // Paths here are global guest paths (from the machine's root, not a chrooted
 // process's); /proc/self/mounts translates them for the reader.
@@ -35,20 +36,39 @@ export const splitComps = (p: string): string[] => p.split('/').filter((c) => c 
 export const joinPath = (dir: string, rest: string[]): string =>
   rest.length === 0 ? dir : (dir === '/' ? '' : dir) + '/' + rest.join('/');
 
+// What the namespaces of a machine share: mount ids, and what belongs to a file system, not a mount.
+interface Shared {
+  nextId: number;
+  nextDev: number;
+  devs: Map<FsBackend, number>;
+  ro: Set<FsBackend>;
+}
+
 export class MountTable {
   private all: Mount[] = []; // every attached mount, in the order made
   private index = new Map<string, Mount>(); // `${parent id}:${path}` → the mount attached there
   private paths = new Set<string>(); // paths where some mount is attached
-  private nextId = 21;
-  private nextDev = 0x30;
-  private devs = new Map<FsBackend, number>();
+
+  constructor(private readonly shared: Shared = { nextId: 21, nextDev: 0x30, devs: new Map(), ro: new Set() }) {}
+
   // File systems remounted read-only (MS_REMOUNT without MS_BIND changes the file system, every mount of it).
-  readonly roBackends = new Set<FsBackend>();
+  get roBackends(): Set<FsBackend> { return this.shared.ro; }
 
   devOf(b: FsBackend): number {
-    let d = this.devs.get(b);
-    if (d === undefined) { d = this.nextDev++; this.devs.set(b, d); }
+    let d = this.shared.devs.get(b);
+    if (d === undefined) { d = this.shared.nextDev++; this.shared.devs.set(b, d); }
     return d;
+  }
+
+  // A new namespace with a copy of every mount (new ids, as Linux gives them).
+  clone(): MountTable {
+    const t = new MountTable(this.shared);
+    const copies = new Map<Mount, Mount>();
+    for (const m of this.all) copies.set(m, { ...m, id: this.shared.nextId++, comps: [...m.comps] });
+    for (const [m, c] of copies) c.parent = m.parent && copies.get(m.parent);
+    t.all = [...copies.values()];
+    t.reindex();
+    return t;
   }
 
   private reindex(): void {
@@ -87,7 +107,7 @@ export class MountTable {
   make(path: string, backend: FsBackend, opts: { root?: string; source?: string; flags?: number; options?: string; dev?: number } = {}): Mount {
     const comps = splitComps(path);
     return {
-      id: this.nextId++, path: '/' + comps.join('/'), comps, backend, root: opts.root ?? '/',
+      id: this.shared.nextId++, path: '/' + comps.join('/'), comps, backend, root: opts.root ?? '/',
       dev: opts.dev ?? this.devOf(backend), source: opts.source ?? backend.type, flags: opts.flags ?? 0,
       options: opts.options ?? '',
     };

@@ -6,6 +6,7 @@ import {
 } from './file.js';
 import { EACCES, EINVAL, ENOENT, ENOTDIR, EPERM } from '../kernel/errno.js';
 import type { Vfs, FsCaller } from './vfs.js';
+import type { MountTable } from './mounts.js';
 
 export interface ProcVma {
   start: number; end: number; prot: number; shared: boolean; offset: number;
@@ -22,6 +23,7 @@ export interface ProcProcess {
   argv: Uint8Array[];
   envp: Uint8Array[];
   fs: { cwd: string; umask: number; root?: string };
+  mnt?: MountTable; // its mount namespace
   files: { fds(): number[]; get(fd: number): FileDescription | undefined };
   mm: { vmas: ProcVma[] };
   creds: { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] };
@@ -101,8 +103,8 @@ export class ProcFs implements FsBackend {
       case 'stat': return { kind: 'file', data: () => latin1(statLine(p)) };
       case 'status': return { kind: 'file', data: () => latin1(status(p)) };
       case 'comm': return { kind: 'file', data: () => latin1(comm(p) + '\n') };
-      case 'mounts': return { kind: 'file', data: () => latin1(this.vfs.mounts.describe(p.fs.root ?? '/', false)) };
-      case 'mountinfo': return { kind: 'file', data: () => latin1(this.vfs.mounts.describe(p.fs.root ?? '/', true)) };
+      case 'mounts': return { kind: 'file', data: () => latin1((p.mnt ?? this.vfs.mounts).describe(p.fs.root ?? '/', false)) };
+      case 'mountinfo': return { kind: 'file', data: () => latin1((p.mnt ?? this.vfs.mounts).describe(p.fs.root ?? '/', true)) };
     }
     return undefined;
   }

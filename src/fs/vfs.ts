@@ -50,6 +50,7 @@ export interface FsCaller {
     fs: { cwd: string; umask: number; root?: string }; // root: chroot(2)'s, a global guest path ('/' when absent)
     creds: FsCreds;
     files: { get(fd: number): FileDescription | undefined };
+    mnt?: MountTable; // its mount namespace (the machine's first one when absent)
   };
 }
 
@@ -113,9 +114,11 @@ export class Vfs {
   }
   mountList(): readonly Mount[] { return this.mounts.list(); }
 
-  private mountFor(comps: string[]): Mount { return this.mounts.mountFor(comps); }
-  private place(comps: string[]): { mount: Mount; bpath: string } {
-    const mount = this.mountFor(comps);
+  // The caller's mount namespace.
+  ns(t: FsCaller | undefined): MountTable { return t?.proc.mnt ?? this.mounts; }
+  private mountFor(t: FsCaller, comps: string[]): Mount { return this.ns(t).mountFor(comps); }
+  private place(t: FsCaller, comps: string[]): { mount: Mount; bpath: string } {
+    const mount = this.mountFor(t, comps);
     return { mount, bpath: joinPath(mount.root, comps.slice(mount.comps.length)) };
   }
   isReadOnly(m: Mount): boolean { return this.mounts.isReadOnly(m); }
@@ -129,8 +132,8 @@ export class Vfs {
     if (global === root) return '/';
     return global.startsWith(root + '/') ? global.slice(root.length) : undefined;
   }
-  private lstatAt(comps: string[]): Stat | number {
-    const { mount, bpath } = this.place(comps);
+  private lstatAt(t: FsCaller, comps: string[]): Stat | number {
+    const { mount, bpath } = this.place(t, comps);
     return mount.backend.lstat(bpath);
   }
 
@@ -169,13 +172,13 @@ export class Vfs {
       if (name === '..') { if (!atRoot(comps)) comps.pop(); st = undefined; last = ''; continue; }
       if (name.length > NAME_MAX) return -ENAMETOOLONG;
       if (creds.euid !== 0) {
-        const dst = this.lstatAt(comps);
+        const dst = this.lstatAt(t, comps);
         if (typeof dst === 'number') return dst;
         if (!permits(dst, creds, X_OK)) return -EACCES;
       }
       const next = [...comps, name];
       const isLast = isLastLeft();
-      const { mount, bpath } = this.place(next);
+      const { mount, bpath } = this.place(t, next);
       const s = mount.backend.lstat(bpath);
       if (typeof s === 'number') {
         if (s === -ENOENT && isLast && opts.allowMissing !== false) {
@@ -209,7 +212,7 @@ export class Vfs {
       st = s;
       last = name;
     }
-    const { mount, bpath } = this.place(comps);
+    const { mount, bpath } = this.place(t, comps);
     if (!st) {
       const s = mount.backend.lstat(bpath);
       if (typeof s === 'number') return s;
@@ -220,19 +223,19 @@ export class Vfs {
 
   guestPath(loc: Loc): string { return '/' + loc.comps.join('/'); }
   private node(loc: Loc): FileNode { return { backend: loc.mount.backend, path: loc.bpath, dev: loc.mount.dev }; }
-  private parentOf(loc: Loc): { stat: Stat | number; comps: string[] } {
+  private parentOf(t: FsCaller, loc: Loc): { stat: Stat | number; comps: string[] } {
     const comps = loc.comps.slice(0, -1);
-    return { stat: this.lstatAt(comps), comps };
+    return { stat: this.lstatAt(t, comps), comps };
   }
   private mayWriteParent(t: FsCaller, loc: Loc): number {
     if (this.isReadOnly(loc.mount)) return -EROFS;
     if (t.proc.creds.euid === 0) return 0;
-    const p = this.parentOf(loc).stat;
+    const p = this.parentOf(t, loc).stat;
     if (typeof p === 'number') return p;
     return permits(p, t.proc.creds, W_OK | X_OK) ? 0 : -EACCES;
   }
-  private isMountPoint(loc: Loc): boolean {
-    return this.mountFor(loc.comps).comps.length === loc.comps.length;
+  private isMountPoint(t: FsCaller, loc: Loc): boolean {
+    return this.mountFor(t, loc.comps).comps.length === loc.comps.length;
   }
 
   // --- opening ------------------------------------------------------------------
@@ -275,7 +278,7 @@ export class Vfs {
     if (isDir(st.mode)) {
       if (acc !== O_RDONLY || creat || flags & O_TRUNC) return -EISDIR;
       if (!permits(st, t.proc.creds, R_OK)) return -EACCES;
-      const parent = loc.comps.length ? this.lstatAt(loc.comps.slice(0, -1)) : st;
+      const parent = loc.comps.length ? this.lstatAt(t, loc.comps.slice(0, -1)) : st;
       return new DirectoryFile(flags, gpath, this.node(loc), typeof parent === 'number' ? 0 : parent.ino);
     }
     const want = (acc === O_RDONLY ? R_OK : acc === O_WRONLY ? W_OK : acc === O_RDWR ? R_OK | W_OK : 0)
@@ -374,15 +377,15 @@ export class Vfs {
   statfs(t: FsCaller, path: string): StatFs | number {
     const loc = this.resolve(t, AT_FDCWD, path, { follow: true, allowMissing: false });
     if (typeof loc === 'number') return loc;
-    if (loc.file) return this.statfsFile(loc.file) ?? -ENOENT;
+    if (loc.file) return this.statfsFile(t, loc.file) ?? -ENOENT;
     return this.withMountFlags(loc.mount.backend.statfs(), loc.mount);
   }
   // fstatfs: the file's file system, with the flags of the mount it was opened through.
-  statfsFile(f: FileDescription): StatFs | undefined {
+  statfsFile(t: FsCaller, f: FileDescription): StatFs | undefined {
     const node = f.node;
     if (!node) return undefined;
-    let m: Mount | undefined = f.path.startsWith('/') ? this.mountFor(splitPath(f.path)) : undefined;
-    if (m?.backend !== node.backend) m = this.mounts.list().find((x) => x.backend === node.backend);
+    let m: Mount | undefined = f.path.startsWith('/') ? this.mountFor(t, splitPath(f.path)) : undefined;
+    if (m?.backend !== node.backend) m = this.ns(t).list().find((x) => x.backend === node.backend);
     const s = node.backend.statfs();
     return m ? this.withMountFlags(s, m) : s;
   }
@@ -447,7 +450,7 @@ export class Vfs {
     const lastWritten = path.replace(/\/+$/, '').split('/').pop();
     if (lastWritten === '.') return -EINVAL;
     if (lastWritten === '..') return -ENOTEMPTY;
-    if (loc.comps.length === 0 || this.isMountPoint(loc)) return -EBUSY;
+    if (loc.comps.length === 0 || this.isMountPoint(t, loc)) return -EBUSY;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
     return loc.mount.backend.rmdir(loc.bpath);
@@ -474,7 +477,7 @@ export class Vfs {
     if (!from.stat || (exchange && !to.stat)) return -ENOENT;
     const lastOf = (p: string) => p.replace(/\/+$/, '').split('/').pop();
     if (['.', '..'].includes(lastOf(oldpath)!) || ['.', '..'].includes(lastOf(newpath)!)) return -EBUSY;
-    if (from.comps.length === 0 || to.comps.length === 0 || this.isMountPoint(from) || this.isMountPoint(to)) return -EBUSY;
+    if (from.comps.length === 0 || to.comps.length === 0 || this.isMountPoint(t, from) || this.isMountPoint(t, to)) return -EBUSY;
     if (from.mount !== to.mount) return -EXDEV;
     if (exchange) return this.exchange(t, from, to);
     if (to.trailingSlash && !isDir(from.stat.mode)) return -ENOTDIR;

@@ -699,7 +699,7 @@ const sysStatfs = withPath((t, a, k, p) => {
 const sysFstatfs: Handler = (t, a, k) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
-  const s: StatFs = k.vfs.statfsFile(f) ?? {
+  const s: StatFs = k.vfs.statfsFile(t, f) ?? {
     type: 0x50495045 /* PIPEFS_MAGIC */, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0,
     namelen: 255, frsize: 4096, flags: 0,
   };

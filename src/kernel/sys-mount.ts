@@ -1,7 +1,7 @@
 // Mount and root syscalls: mount(2), umount2(2), chroot(2), and unshare(2)
-// for the file-system context. The mount tree is the VFS's (src/fs/mounts.ts);
-// there is one per machine: CLONE_NEWNS is accepted but does not give a
-// process a mount namespace of its own.
+// for the file-system context. Mount trees are src/fs/mounts.ts's; each
+// process has one (its mount namespace), shared with its parent unless
+// unshare(CLONE_NEWNS) or clone(CLONE_NEWNS) gave it a copy.
 import type { SyscallDef, Handler, ArgKind } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
@@ -14,7 +14,7 @@ import { Tmpfs } from '../fs/tmpfs.js';
 import type { FsBackend } from '../fs/backend.js';
 import {
   MNT_FLAGS, MS_BIND, MS_MOVE, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT, MS_SHARED, MS_SILENT, MS_SLAVE,
-  MS_UNBINDABLE, type Mount,
+  MS_UNBINDABLE, type Mount, type MountTable,
 } from '../fs/mounts.js';
 
 const MS_MGC_MSK = 0xffff0000, MS_MGC_VAL = 0xc0ed0000;
@@ -79,12 +79,11 @@ function newTmpfs(k: Kernel, data: string): { fs: FsBackend; options: string } |
 }
 
 // Something of `m` in use: a mount on it, a process's cwd or root in it, an open file in it.
-function busy(k: Kernel, m: Mount): boolean {
-  const vfs = k.vfs;
-  if (vfs.mounts.list().some((x) => x.parent === m)) return true;
-  const inM = (p: string) => p.startsWith('/') && vfs.mounts.mountFor(splitPath(p)) === m;
+function busy(k: Kernel, ns: MountTable, m: Mount): boolean {
+  if (ns.list().some((x) => x.parent === m)) return true;
+  const inM = (p: string) => p.startsWith('/') && ns.mountFor(splitPath(p)) === m;
   for (const p of k.processes.values()) {
-    if (!p.alive) continue;
+    if (!p.alive || k.vfs.ns({ tid: p.pid, proc: p }) !== ns) continue;
     if (inM(p.fs.cwd) || inM(p.fs.root)) return true;
     for (const fd of p.files.fds()) {
       const f = p.files.get(fd);
@@ -103,6 +102,7 @@ const sysMount: Handler = (t, a, k) => {
   const data = readData(t, a.u(4));
   if (typeof data === 'number') return data;
   const vfs = k.vfs;
+  const ns = vfs.ns(t);
   const loc = vfs.resolve(t, AT_FDCWD, target, { follow: true, allowMissing: false });
   if (typeof loc === 'number') return loc;
   if (!loc.stat) return -ENOENT;
@@ -116,8 +116,8 @@ const sysMount: Handler = (t, a, k) => {
   if (flags & MS_REMOUNT) {
     if (!isMountRoot(loc)) return -EINVAL;
     if (!(flags & MS_BIND)) {
-      if (flags & MS_RDONLY) vfs.mounts.roBackends.add(mnt.backend);
-      else vfs.mounts.roBackends.delete(mnt.backend);
+      if (flags & MS_RDONLY) ns.roBackends.add(mnt.backend);
+      else ns.roBackends.delete(mnt.backend);
     }
     mnt.flags = flags & MNT_FLAGS;
     return 0;
@@ -137,17 +137,17 @@ const sysMount: Handler = (t, a, k) => {
       if (!node || !from.file.path.startsWith('/')) return -EINVAL;
       backend = node.backend; root = node.path;
       fromComps = splitPath(from.file.path);
-      fromMount = vfs.mounts.mountFor(fromComps);
+      fromMount = ns.mountFor(fromComps);
     }
-    const copy = (src: Mount, path: string, r: string, b = src.backend) => vfs.mounts.make(path, b, {
-      root: r, source: src.source, flags: src.flags, options: src.options, dev: vfs.mounts.devOf(b),
+    const copy = (src: Mount, path: string, r: string, b = src.backend) => ns.make(path, b, {
+      root: r, source: src.source, flags: src.flags, options: src.options, dev: ns.devOf(b),
     });
     const m = copy(fromMount, at, root, backend);
-    vfs.mounts.attach(m);
+    ns.attach(m);
     if (flags & MS_REC) {
-      for (const sub of vfs.mounts.descendants(fromMount)) {
+      for (const sub of ns.descendants(fromMount)) {
         if (sub === m || !under(sub.comps, fromComps) || sub.comps.length === fromComps.length) continue;
-        vfs.mounts.attach(copy(sub, '/' + [...atComps, ...sub.comps.slice(fromComps.length)].join('/'), sub.root));
+        ns.attach(copy(sub, '/' + [...atComps, ...sub.comps.slice(fromComps.length)].join('/'), sub.root));
       }
     }
     return 0;
@@ -170,7 +170,7 @@ const sysMount: Handler = (t, a, k) => {
     if (!isMountRoot(from) || !from.mount.parent) return -EINVAL;
     if (isDir(from.stat.mode) !== isDir(loc.stat.mode)) return -ENOTDIR;
     if (under(atComps, from.comps)) return -ELOOP;
-    vfs.mounts.move(from.mount, at);
+    ns.move(from.mount, at);
     return 0;
   }
 
@@ -193,8 +193,8 @@ const sysMount: Handler = (t, a, k) => {
   }
   if (!fs) return -ENODEV;
   if (!isDir(loc.stat.mode)) return -ENOTDIR;
-  if (flags & MS_RDONLY) vfs.mounts.roBackends.add(fs);
-  vfs.mounts.attach(vfs.mounts.make(at, fs, { source, flags: flags & MNT_FLAGS, options }));
+  if (flags & MS_RDONLY) ns.roBackends.add(fs);
+  ns.attach(ns.make(at, fs, { source, flags: flags & MNT_FLAGS, options }));
   return 0;
 };
 
@@ -210,10 +210,10 @@ const sysUmount2: Handler = (t, a, k) => {
   if (!loc.stat) return -ENOENT;
   if (!isRoot(t)) return -EPERM;
   if (!isMountRoot(loc) || !loc.mount.parent) return -EINVAL;
-  const m = loc.mount;
-  if (flags & MNT_EXPIRE) return busy(k, m) ? -EBUSY : -EAGAIN; // the first call only marks it
-  if (!(flags & MNT_DETACH) && busy(k, m)) return -EBUSY;
-  k.vfs.mounts.detach(m);
+  const m = loc.mount, ns = k.vfs.ns(t);
+  if (flags & MNT_EXPIRE) return busy(k, ns, m) ? -EBUSY : -EAGAIN; // the first call only marks it
+  if (!(flags & MNT_DETACH) && busy(k, ns, m)) return -EBUSY;
+  ns.detach(m);
   return 0;
 };
 
@@ -224,8 +224,8 @@ const sysChroot: Handler = (t, a, k) => {
 };
 
 // pivot_root(2): the mount at new_root becomes the root mount; the old root goes to put_old. Every
-// process's root and cwd that were the old root become the new one (one mount tree: all processes);
-// other paths follow their mounts. Not from inside a chroot (EINVAL).
+// process's (in the namespace) root and cwd that were the old root become the new one; other paths
+// follow their mounts. Not from inside a chroot (EINVAL).
 const sysPivotRoot: Handler = (t, a, k) => {
   if (!isRoot(t)) return -EPERM;
   const vfs = k.vfs;
@@ -242,18 +242,20 @@ const sysPivotRoot: Handler = (t, a, k) => {
   if (!po.stat) return -ENOENT;
   if (!isDir(po.stat.mode)) return -ENOTDIR;
   if (nr.file || po.file) return -EINVAL;
-  const rootMount = vfs.mounts.mountFor([]);
+  const ns = vfs.ns(t);
+  const rootMount = ns.mountFor([]);
   if (nr.mount === rootMount || po.mount === rootMount) return -EBUSY;
   if (vfs.rootComps(t).length !== 0) return -EINVAL;
   if (!isMountRoot(nr) || !under(po.comps, nr.comps)) return -EINVAL;
   const newComps = nr.comps, putOld = po.comps.slice(newComps.length);
-  vfs.mounts.pivot(nr.mount, putOld);
+  ns.pivot(nr.mount, putOld);
   const fix = (p: string): string => {
     if (p === '/') return '/';
     const c = splitPath(p);
     return '/' + (under(c, newComps) ? c.slice(newComps.length) : [...putOld, ...c]).join('/');
   };
   for (const p of k.processes.values()) {
+    if (vfs.ns({ tid: p.pid, proc: p }) !== ns) continue;
     p.fs.cwd = fix(p.fs.cwd);
     p.fs.root = fix(p.fs.root);
   }
@@ -262,9 +264,9 @@ const sysPivotRoot: Handler = (t, a, k) => {
 
 const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_THREAD = 0x10000,
   CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000;
-// unshare(2): the file-system context and the fd table; CLONE_NEWNS is accepted without a namespace of
-// its own; the other namespaces are not built in (EINVAL, as a kernel configured without them answers).
-const sysUnshare: Handler = (t, a) => {
+// unshare(2): the file-system context, the fd table, the mount namespace; the other namespaces are not
+// built in (EINVAL, as a kernel configured without them answers).
+const sysUnshare: Handler = (t, a, k) => {
   const flags = a.i(0);
   const known = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_NEWNS | CLONE_SYSVSEM;
   if (flags & ~known) return -EINVAL;
@@ -272,6 +274,7 @@ const sysUnshare: Handler = (t, a) => {
   if (flags & (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD) && !alone) return -EINVAL;
   if (flags & CLONE_NEWNS && !isRoot(t)) return -EPERM;
   if (flags & (CLONE_FS | CLONE_NEWNS)) t.proc.fs = { ...t.proc.fs };
+  if (flags & CLONE_NEWNS) t.proc.mnt = k.vfs.ns(t).clone();
   if (flags & CLONE_FILES && t.proc.files.users > 1) {
     const old = t.proc.files;
     t.proc.files = old.fork();
@@ -288,8 +291,8 @@ const partial = (nr: number, name: string, handler: Handler, args: ArgKind[], no
 export const mountSyscalls: SyscallDef[] = [
   ok(161, 'chroot', sysChroot, ['path'], 'root leaves it as on Linux (a cwd or fd kept outside, then ..), never past the machine\'s root'),
   partial(165, 'mount', sysMount, ['str', 'path', 'str', 'hex', 'ptr'],
-    'tmpfs, proc, sysfs, devtmpfs, bind (MS_REC), MS_MOVE, remount (MS_RDONLY); one mount tree for the machine (no per-process namespaces); propagation flags accepted, no peers'),
-  partial(155, 'pivot_root', sysPivotRoot, ['path', 'path'], 'moves every process (one mount tree); not from inside a chroot (EINVAL); descriptions opened before keep their old paths for *at() lookups'),
+    'tmpfs, proc, sysfs, devtmpfs, bind (MS_REC), MS_MOVE, remount (MS_RDONLY, MS_NOEXEC); propagation flags accepted: every mount is private'),
+  partial(155, 'pivot_root', sysPivotRoot, ['path', 'path'], 'not from inside a chroot (EINVAL); descriptions opened before keep their old paths for *at() lookups'),
   partial(166, 'umount2', sysUmount2, ['path', 'flags'], 'MNT_FORCE is an ordinary unmount; MNT_EXPIRE answers EAGAIN while idle; busy means a mount on it, a cwd, root or open fd in it (not a mapping); after MNT_DETACH open files keep working, a cwd inside sees what is below'),
-  partial(272, 'unshare', sysUnshare, ['hex'], 'CLONE_FS, CLONE_FILES; CLONE_NEWNS accepted without a namespace of its own; other namespaces EINVAL'),
+  partial(272, 'unshare', sysUnshare, ['hex'], 'CLONE_FS, CLONE_FILES, CLONE_NEWNS; other namespaces EINVAL'),
 ];
