@@ -211,13 +211,27 @@ export class MountTable {
       const source = escape(m.source || 'none');
       if (info) {
         const parent = m.parent?.id ?? 1;
-        lines.push(`${m.id} ${parent} 0:${m.dev} ${escape(m.root)} ${escape(where)} ${opts.join(',')} - ${m.backend.type} ${source} ${superOpts}\n`);
+        lines.push(`${m.id} ${parent} ${majorMinor(stDev(m))} ${escape(m.root)} ${escape(where)} ${opts.join(',')} - ${m.backend.type} ${source} ${superOpts}\n`);
       } else {
         lines.push(`${source} ${escape(where)} ${m.backend.type} ${opts.join(',')}${m.options ? ',' + m.options : ''} 0 0\n`);
       }
     }
     return lines.join('');
   }
+}
+
+// The st_dev of files on `m`: the host's for a host directory (stat passes it through), else the mount's.
+function stDev(m: Mount): number {
+  if (m.backend.type !== 'hostfs') return m.dev;
+  const st = m.backend.lstat(m.root);
+  return typeof st === 'number' ? m.dev : st.dev;
+}
+// "MAJOR:MINOR" of a dev_t as glibc's major()/minor() split it.
+function majorMinor(dev: number): string {
+  const hi = Math.floor(dev / 2 ** 32), lo = dev >>> 0;
+  const major = ((lo >>> 8) & 0xfff) | ((hi & ~0xfff) >>> 0);
+  const minor = (lo & 0xff) | ((lo >>> 12) & ~0xff);
+  return `${major >>> 0}:${minor >>> 0}`;
 }
 
 // /proc/self/mounts escapes space, tab, newline and backslash as octal.
