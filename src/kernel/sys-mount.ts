@@ -97,10 +97,15 @@ function busy(k: Kernel, ns: MountTable, m: Mount): boolean {
 const sysMount: Handler = (t, a, k) => {
   let flags = a.u(3) >>> 0;
   if ((flags & MS_MGC_MSK) >>> 0 === MS_MGC_VAL) flags &= ~MS_MGC_MSK;
-  const target = readString(t, a.u(1), PATH_MAX);
-  if (typeof target === 'number') return target;
+  // the strings are copied first (EFAULT before anything else), as Linux does
+  const type = a.u(2) ? readString(t, a.u(2), PAGE) : undefined;
+  if (typeof type === 'number') return type;
+  const source = a.u(0) ? readString(t, a.u(0), PAGE) : undefined;
+  if (typeof source === 'number') return source;
   const data = readData(t, a.u(4));
   if (typeof data === 'number') return data;
+  const target = readString(t, a.u(1), PATH_MAX);
+  if (typeof target === 'number') return target;
   const vfs = k.vfs;
   const ns = vfs.ns(t);
   const loc = vfs.resolve(t, AT_FDCWD, target, { follow: true, allowMissing: false });
@@ -124,9 +129,7 @@ const sysMount: Handler = (t, a, k) => {
   }
 
   if (flags & MS_BIND) {
-    if (!a.u(0)) return -EFAULT;
-    const source = readString(t, a.u(0), PATH_MAX);
-    if (typeof source === 'number') return source;
+    if (source === undefined) return -EFAULT;
     const from = vfs.resolve(t, AT_FDCWD, source, { follow: true, allowMissing: false });
     if (typeof from === 'number') return from;
     if (!from.stat) return -ENOENT;
@@ -161,9 +164,7 @@ const sysMount: Handler = (t, a, k) => {
   }
 
   if (flags & MS_MOVE) {
-    if (!a.u(0)) return -EFAULT;
-    const source = readString(t, a.u(0), PATH_MAX);
-    if (typeof source === 'number') return source;
+    if (source === undefined) return -EFAULT;
     const from = vfs.resolve(t, AT_FDCWD, source, { follow: true, allowMissing: false });
     if (typeof from === 'number') return from;
     if (!from.stat) return -ENOENT;
@@ -174,15 +175,7 @@ const sysMount: Handler = (t, a, k) => {
     return 0;
   }
 
-  if (!a.u(2)) return -EINVAL;
-  const type = readString(t, a.u(2), PAGE);
-  if (typeof type === 'number') return type;
-  let source = 'none';
-  if (a.u(0)) {
-    const s = readString(t, a.u(0), PATH_MAX);
-    if (typeof s === 'number') return s;
-    source = s;
-  }
+  if (type === undefined) return -EINVAL;
   let fs: FsBackend | undefined, options = '';
   if (type === 'tmpfs') {
     const r = newTmpfs(k, data);
@@ -194,7 +187,7 @@ const sysMount: Handler = (t, a, k) => {
   if (!fs) return -ENODEV;
   if (!isDir(loc.stat.mode)) return -ENOTDIR;
   if (flags & MS_RDONLY) ns.roBackends.add(fs);
-  ns.attach(ns.make(at, fs, { source, flags: flags & MNT_FLAGS, options }));
+  ns.attach(ns.make(at, fs, { source: source ?? 'none', flags: flags & MNT_FLAGS, options }));
   return 0;
 };
 

@@ -107,6 +107,17 @@ int main(void) {
     CHECK("umount2 bad flags", umount2(at("m"), 0x100));
     CHECK("umount2 expire+detach", umount2(at("m"), MNT_EXPIRE | MNT_DETACH));
     CHECK("propagation non-mount", mount(NULL, at("m"), NULL, MS_PRIVATE, NULL));
+    CHECK("no type", mount("none", at("m"), NULL, 0, NULL));
+    char *bad = (char *)16;
+    CHECK("bad target pointer", mount("none", bad, "tmpfs", 0, NULL));
+    CHECK("bad type pointer", mount("none", at("m"), bad, 0, NULL));
+    CHECK("bad type pointer, bind", mount(at("src"), at("b"), bad, MS_BIND, NULL));
+    CHECK("bad source pointer", mount(bad, at("m"), "tmpfs", 0, NULL));
+    CHECK("bad data pointer", mount("none", at("m"), "tmpfs", 0, bad));
+    CHECK("bad type, missing target", mount("none", at("nope"), bad, 0, NULL));
+    CHECK("umount bad pointer", umount(bad));
+    CHECK("chroot bad pointer", chroot(bad));
+    CHECK("unshare unknown flags", unshare(0x1));
 
     /* tmpfs */
     CHECK("mount tmpfs", mount("xos-test", at("m"), "tmpfs", 0, "mode=0710,size=1m"));
