@@ -241,7 +241,7 @@ export class Vfs {
   // --- opening ------------------------------------------------------------------
   // open(2)/openat(2): a new description (the caller installs it: it holds one reference).
   open(t: FsCaller, dirfd: number, path: string, flags: number, mode: number): FileDescription | number {
-    if (flags & __O_TMPFILE) return this.openTmpfile(t, dirfd, path, flags, mode);
+    if (flags & __O_TMPFILE && !(flags & O_PATH)) return this.openTmpfile(t, dirfd, path, flags, mode); // O_PATH drops it
     const creat = (flags & O_CREAT) !== 0 && !(flags & O_PATH);
     const follow = !(flags & O_NOFOLLOW) && !(creat && flags & O_EXCL);
     const loc = this.resolve(t, dirfd, path, { follow });

@@ -12,7 +12,7 @@ import {
 } from './errno.js';
 import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
-  O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
+  O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, O_DIRECTORY, O_NOFOLLOW, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
   type TimeSpec,
 } from '../fs/file.js';
 import {
@@ -194,6 +194,8 @@ function vecHandler(write: boolean, positional: boolean, flagsArg: boolean): Han
 // Flags a description keeps (the rest only affect opening).
 const KEPT = ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 function openCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number, mode: number): number {
+  // O_PATH keeps only the flags that mean something for it (the rest, O_TMPFILE included, are dropped)
+  if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
   const path = readPath(t, pathAddr);
   if (typeof path === 'number') return path;
   const f = k.vfs.open(t, dirfd, path, flags, mode);

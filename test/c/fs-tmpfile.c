@@ -55,6 +55,7 @@ static void checks(const char *dir, const char *label) {
     OK("O_TMPFILE", fd);
     struct stat st;
     fstat(fd, &st);
+    printf("  F_GETFL %o\n", fcntl(fd, F_GETFL) & (O_TMPFILE | O_ACCMODE | O_EXCL));
     printf("  mode %o nlink %ld size %ld\n", st.st_mode, (long)st.st_nlink, (long)st.st_size);
     write(fd, "hello", 5);
     list(dir);
@@ -97,6 +98,12 @@ static void checks(const char *dir, const char *label) {
 
     CHECK("O_TMPFILE O_RDONLY", open(dir, O_TMPFILE | O_RDONLY, 0600));
     CHECK("O_TMPFILE|O_CREAT", open(dir, O_TMPFILE | O_CREAT | O_RDWR, 0600));
+    {
+        int pfd = open(dir, O_TMPFILE | O_PATH | O_RDWR, 0600); /* O_PATH drops the rest: the directory */
+        struct stat ps;
+        printf("O_TMPFILE|O_PATH: dir %d F_GETFL %o\n", pfd >= 0 && fstat(pfd, &ps) == 0 && S_ISDIR(ps.st_mode), fcntl(pfd, F_GETFL));
+        close(pfd);
+    }
     CHECK("__O_TMPFILE without O_DIRECTORY", open(dir, (O_TMPFILE & ~O_DIRECTORY) | O_RDWR, 0600));
     CHECK("O_TMPFILE on a file", open(in(dir, "p1"), O_TMPFILE | O_RDWR, 0600));
     CHECK("O_TMPFILE missing dir", open(in(dir, "nope"), O_TMPFILE | O_RDWR, 0600));
