@@ -53,6 +53,11 @@ const ATTEMPTS = [
   'echo pwned > /mnt/planted', 'echo pwned > /mnt/file', 'touch /mnt/../outside-mnt',
   'ln -s /../outside /escape-link; echo pwned > /escape-link',
   'find / -xdev -name secret',
+  // mounts: binds of the root's parent, /proc's links, a pivot_root in a namespace of its own
+  'mkdir -p /tmp/b; mount --bind /.. /tmp/b; cat /tmp/b/../secret /tmp/b/secret; ls /tmp/b; umount /tmp/b',
+  'mkdir -p /tmp/p; mount -t proc proc /tmp/p; cat /tmp/p/self/root/../secret /tmp/p/1/cwd/../../secret; umount /tmp/p',
+  'mkdir -p /tmp/r; mount --rbind / /tmp/r; cat /tmp/r/../secret /tmp/r/host-up/secret; echo pwned > /tmp/r/../pwned-r; umount -l /tmp/r',
+  'unshare -m sh -c "mkdir -p /tmp/n; mount -t tmpfs none /tmp/n; mkdir /tmp/n/old; cd /tmp/n && pivot_root . old && /old/bin/busybox cat old/../secret /old/../../secret /old/host-up/secret; ls /old/..; echo pwned > /old/../pwned-p"',
 ];
 
 describe('confinement', () => {
