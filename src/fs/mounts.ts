@@ -48,6 +48,8 @@ export class MountTable {
   private all: Mount[] = []; // every attached mount, in the order made
   private index = new Map<string, Mount>(); // `${parent id}:${path}` → the mount attached there
   private paths = new Set<string>(); // paths where some mount is attached
+  private maxDepth = 0; // components in the deepest of them
+  private rootTop?: Mount; // the mount at '/'
 
   constructor(private readonly shared: Shared = { nextId: 21, nextDev: 0x30, devs: new Map(), ro: new Set() }) {}
 
@@ -74,10 +76,13 @@ export class MountTable {
   private reindex(): void {
     this.index.clear();
     this.paths.clear();
+    this.maxDepth = 0;
     for (const m of this.all) {
       this.index.set(`${m.parent?.id ?? 0}:${m.path}`, m);
       this.paths.add(m.path);
+      this.maxDepth = Math.max(this.maxDepth, m.comps.length);
     }
+    this.rootTop = this.topAt(undefined, '/');
   }
 
   // The topmost mount stacked on `cur` at `path`.
@@ -91,11 +96,12 @@ export class MountTable {
 
   // The mount a global path (as components) is in.
   mountFor(comps: readonly string[]): Mount {
-    let cur = this.topAt(undefined, '/');
+    let cur = this.rootTop;
     if (!cur) throw new Error('no root mount');
     let p = '';
-    for (const c of comps) {
-      p += '/' + c;
+    const n = Math.min(comps.length, this.maxDepth); // no mount deeper than that
+    for (let i = 0; i < n; i++) {
+      p += '/' + comps[i];
       if (this.paths.has(p)) cur = this.topAt(cur, p)!;
     }
     return cur;
