@@ -181,19 +181,21 @@ class HostFile extends FileDescription {
   override release(): void { this.h.close(); }
 }
 
-// An O_TMPFILE file. Node has neither O_TMPFILE's linkat(AT_EMPTY_PATH) nor linkat(AT_SYMLINK_FOLLOW),
-// so a linkable one is a real file under a hidden name (TMPFILE_PREFIX…) in its directory until
-// it is linked (the hidden name goes once it has a real one) or closed. Its link count leaves
-// the hidden name out. If xos dies in between, the hidden file stays behind on the host.
+// Names xos gives files for a while in a host directory (a linkable O_TMPFILE file, the middle step of
+// RENAME_EXCHANGE), never listed to the guest.
 const TMPFILE_PREFIX = '.xos-tmpfile-', EXCHANGE_PREFIX = '.xos-exchange-';
-let exchangeSeq = 0;
-const parentOf = (p: string): string => { const i = p.lastIndexOf('/'); return i <= 0 ? '/' : p.slice(0, i); };
-// Names xos makes for itself in a host directory, never listed to the guest.
+let tmpfileSeq = 0, exchangeSeq = 0;
 const isPrivateName = (name: Buffer) => {
   const s = name.subarray(0, 16).toString('latin1');
   return s.startsWith(TMPFILE_PREFIX) || s.startsWith(EXCHANGE_PREFIX);
 };
-let tmpfileSeq = 0;
+const parentOf = (p: string): string => { const i = p.lastIndexOf('/'); return i <= 0 ? '/' : p.slice(0, i); };
+
+// An O_TMPFILE file. Node has neither O_TMPFILE's linkat(AT_EMPTY_PATH) nor linkat(AT_SYMLINK_FOLLOW),
+// so a linkable one is a real file under a hidden name (TMPFILE_PREFIX…) in its directory until
+// it is linked (the hidden name goes once it has a real one) or closed. Its link count leaves
+// the hidden name out. If xos dies in between, the hidden file stays behind on the host. With
+// O_EXCL the file is unlinked at once: truly unnamed.
 class HostTmpFile extends HostFile {
   named?: string; // the backend path it was linked to first: later links are made from there
   constructor(flags: number, path: string, h: HostHandle, readonly owner: HostFs, public hidden: Buffer | undefined) {
