@@ -54,6 +54,7 @@ const ATTEMPTS = [
   'ln -s /../outside /escape-link; echo pwned > /escape-link',
   'find / -xdev -name secret',
   // mounts: binds of the root's parent, /proc's links, a pivot_root in a namespace of its own
+  'mount -o remount,rw /mnt; echo pwned > /mnt/file; mkdir -p /tmp/w; mount --bind /mnt /tmp/w; mount -o remount,bind,rw /tmp/w; echo pwned > /tmp/w/file',
   'mkdir -p /tmp/b; mount --bind /.. /tmp/b; cat /tmp/b/../secret /tmp/b/secret; ls /tmp/b; umount /tmp/b',
   'mkdir -p /tmp/p; mount -t proc proc /tmp/p; cat /tmp/p/self/root/../secret /tmp/p/1/cwd/../../secret; umount /tmp/p',
   'mkdir -p /tmp/r; mount --rbind / /tmp/r; cat /tmp/r/../secret /tmp/r/host-up/secret; echo pwned > /tmp/r/../pwned-r; umount -l /tmp/r',

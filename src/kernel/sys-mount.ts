@@ -6,7 +6,7 @@ import type { SyscallDef, Handler, ArgKind } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import {
-  EBUSY, EFAULT, EINVAL, ELOOP, ENAMETOOLONG, ENODEV, ENOENT, ENOTDIR, EPERM, EAGAIN,
+  EACCES, EBUSY, EFAULT, EINVAL, ELOOP, ENAMETOOLONG, ENODEV, ENOENT, ENOTDIR, EPERM, EAGAIN,
 } from './errno.js';
 import { AT_FDCWD, PATH_MAX, pathFromBytes, splitPath, type Loc } from '../fs/vfs.js';
 import { isDir } from '../fs/file.js';
@@ -120,6 +120,8 @@ const sysMount: Handler = (t, a, k) => {
 
   if (flags & MS_REMOUNT) {
     if (!isMountRoot(loc)) return -EINVAL;
+    // a file system that is read-only underneath (a --mount …:ro host directory) stays so
+    if (!(flags & MS_RDONLY) && mnt.backend.readOnly) return -EACCES;
     if (!(flags & MS_BIND)) {
       if (flags & MS_RDONLY) ns.roBackends.add(mnt.backend);
       else ns.roBackends.delete(mnt.backend);
