@@ -27,6 +27,13 @@ const CASES: Case[] = [
   { name: 'clocks' },
   { name: 'files' }, // makes its own directory under /tmp with mkdtemp
   { name: 'fs-edge' },
+  { name: 'fs-chroot' }, // as root; a private mount namespace natively (unshare)
+  { name: 'fs-mount' }, // as root, in a private mount namespace natively
+  { name: 'fs-tmpfile' },
+  { name: 'fs-rename' },
+  { name: 'fs-sysfs' },
+  { name: 'fs-pivot' }, // pivots in a child, and back
+  { name: 'fs-mountns' },
   { name: 'sse-int' },
   { name: 'sse-float' },
   { name: 'sse-plain' },

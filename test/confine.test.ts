@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getBusybox } from './lib/busybox.js';
 import { xosCli } from './lib/root.js';
+import { buildC, skipReason } from './lib/build-c.js';
 
 const SECRET = 'TOP-SECRET-BESIDE-THE-ROOT';
 
@@ -52,6 +53,12 @@ const ATTEMPTS = [
   'echo pwned > /mnt/planted', 'echo pwned > /mnt/file', 'touch /mnt/../outside-mnt',
   'ln -s /../outside /escape-link; echo pwned > /escape-link',
   'find / -xdev -name secret',
+  // mounts: binds of the root's parent, /proc's links, a pivot_root in a namespace of its own
+  'mount -o remount,rw /mnt; echo pwned > /mnt/file; mkdir -p /tmp/w; mount --bind /mnt /tmp/w; mount -o remount,bind,rw /tmp/w; echo pwned > /tmp/w/file',
+  'mkdir -p /tmp/b; mount --bind /.. /tmp/b; cat /tmp/b/../secret /tmp/b/secret; ls /tmp/b; umount /tmp/b',
+  'mkdir -p /tmp/p; mount -t proc proc /tmp/p; cat /tmp/p/self/root/../secret /tmp/p/1/cwd/../../secret; umount /tmp/p',
+  'mkdir -p /tmp/r; mount --rbind / /tmp/r; cat /tmp/r/../secret /tmp/r/host-up/secret; echo pwned > /tmp/r/../pwned-r; umount -l /tmp/r',
+  'unshare -m sh -c "mkdir -p /tmp/n; mount -t tmpfs none /tmp/n; mkdir /tmp/n/old; cd /tmp/n && pivot_root . old && /old/bin/busybox cat old/../secret /old/../../secret /old/host-up/secret; ls /old/..; echo pwned > /old/../pwned-p"',
 ];
 
 describe('confinement', () => {
@@ -98,5 +105,38 @@ describe('confinement', () => {
     assert.ok(r.stdout.includes('-- '), r.stdout);
     // the attempts did run: the guest's own links exist inside the root, pointing where it said
     assert.equal(lstatSync(join(root, 's1')).isSymbolicLink(), true);
+  });
+});
+
+// chroot(2) inside a --root guest: Linux lets root leave a chroot (a cwd left
+// outside it, a directory fd opened before it, then `..`), and xos does too,
+// but never beyond DIR. test/c/chroot-escape.c tries it all; the host checks.
+describe('confinement of chroot', () => {
+  let outer = '';
+  let root = '';
+  before(async () => {
+    const exe = await buildC('chroot-escape', 'glibc');
+    outer = mkdtempSync(join(tmpdir(), 'xos-confine-chroot-'));
+    root = join(outer, 'root');
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    copyFileSync(exe, join(root, 'bin/escape'));
+    chmodSync(join(root, 'bin/escape'), 0o755);
+    writeFileSync(join(outer, 'secret'), SECRET);
+    writeFileSync(join(root, 'secret-inside'), 'inside\n');
+  });
+  after(() => { if (outer) rmSync(outer, { recursive: true, force: true }); });
+
+  it('keeps a chrooted guest inside --root DIR', { skip: skipReason('glibc') }, () => {
+    const before = snapshot(outer, root);
+    const r = spawnSync(process.execPath, [xosCli, 'run', '--root', root, '/bin/escape'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET), `the secret leaked:\n${r.stdout}`);
+    assert.equal(readFileSync(join(outer, 'secret'), 'utf8'), SECRET);
+    assert.deepEqual(snapshot(outer, root), before, 'something outside the root changed');
+    // the escapes did run: up at DIR itself (its listing shows bin and jail), files made there
+    assert.match(r.stdout, /left cwd: cwd .*\nls \.:.* bin .*jail|left cwd: cwd .*\nls \.:.* jail .*bin/, r.stdout);
+    assert.match(r.stdout, /fchdir: 0/);
+    assert.equal(readFileSync(join(root, 'pwned-up'), 'utf8'), 'pwned\n');
+    assert.ok(!r.stdout.includes('openat outside ../../../secret: 3'), r.stdout);
   });
 });

@@ -31,6 +31,8 @@ export interface FsBackend {
   unlink(path: string): number;
   // Same backend only (the VFS answers EXDEV otherwise); replaces `to` atomically.
   rename(from: string, to: string): number;
+  // renameat2's RENAME_EXCHANGE: `a` and `b` (both existing, neither inside the other) swap names.
+  exchange?(a: string, b: string): number;
   link(existing: string, path: string): number;
   symlink(target: string, path: string): number;
   // Create a FIFO, socket or regular file (character and block devices are refused by the VFS).
@@ -40,6 +42,15 @@ export interface FsBackend {
   utimes(path: string, atime: TimeSpec, mtime: TimeSpec): number;
   truncate(path: string, len: number): number;
   statfs(): StatFs;
+  // open(2) with O_TMPFILE: an unnamed regular file on the file system of the directory `dir`
+  // (mode has the umask applied). Without O_EXCL in flags, linkFile can give it a name later.
+  // `guestDir` is the directory's guest path (the description is named after it, as Linux names
+  // it: "DIR/#INO (deleted)").
+  tmpfile?(dir: string, flags: number, mode: number, guestDir: string): FileDescription | number;
+  // linkat(fd, "", …, AT_EMPTY_PATH) and linking /proc/self/fd/N: a new name `path` for the open
+  // file `f`, or undefined when `f` is not a file this backend links by itself (the VFS then links
+  // the path the description was opened by). An unnamed file that may not be linked: -ENOENT.
+  linkFile?(f: FileDescription, path: string): number | undefined;
   // Magic links (/proc/self/fd/N): following the symlink at `path` yields this
   // open description rather than a path walk.
   linkTarget?(path: string): FileDescription | undefined;

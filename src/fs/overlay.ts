@@ -252,6 +252,23 @@ export class OverlayFs implements FsBackend {
     return typeof f === 'number' ? f : new OverlayFile(this, p, f, true);
   }
 
+  // O_TMPFILE and linking open files: the upper's (the directory is copied up first).
+  tmpfile(dir: string, flags: number, mode: number, guestDir: string): FileDescription | number {
+    if (!this.upper.tmpfile) return -EOPNOTSUPP;
+    const r = this.upperDir(dir);
+    if (r) return r;
+    const f = this.upper.tmpfile(dir, flags, mode, guestDir);
+    return typeof f === 'number' ? f : new OverlayFile(this, dir, f, true);
+  }
+  linkFile(f: FileDescription, p: string): number | undefined {
+    if (!(f instanceof OverlayFile) || !f.isUpperOf(this)) return undefined;
+    const r = this.prepareCreate(p);
+    if (typeof r === 'number') return r;
+    const l = this.upper.linkFile?.(f.innerFile, p);
+    if (l !== 0 && r) this.whiteout(p); // the name stays removed
+    return l;
+  }
+
   mkdir(p: string, mode: number): number {
     const r = this.prepareCreate(p);
     if (typeof r === 'number') return r;
@@ -311,6 +328,30 @@ export class OverlayFs implements FsBackend {
     return fromLower ? this.whiteout(from) : 0;
   }
 
+  exchange(a: string, b: string): number {
+    if (reserved(a) || reserved(b)) return -ENOENT;
+    const sa = this.lstat(a), sb = this.lstat(b);
+    if (!isStat(sa)) return sa;
+    if (!isStat(sb)) return sb;
+    // a directory of the lower cannot move (as rename: EXDEV, and the caller copies)
+    if ((isDir(sa.mode) && this.lowerHas(a)) || (isDir(sb.mode) && this.lowerHas(b))) return -EXDEV;
+    if (!this.upper.exchange) return -EINVAL;
+    const c = this.copyUp(a) || this.copyUp(b);
+    if (c) return c;
+    const r = this.upper.exchange(a, b);
+    if (r) return r;
+    // an upper directory now where the lower has a directory must not show the lower's contents
+    for (const p of [a, b]) {
+      const u = this.upper.lstat(p);
+      const l = this.lowerStat(p);
+      if (isStat(u) && isDir(u.mode) && isStat(l) && isDir(l.mode) && !this.has(join(p, OPAQUE))) {
+        const o = this.makeFile(join(p, OPAQUE));
+        if (o) return o;
+      }
+    }
+    return 0;
+  }
+
   link(existing: string, p: string): number {
     if (reserved(existing)) return -ENOENT;
     const c = this.copyUp(existing);
@@ -346,6 +387,8 @@ class OverlayFile extends FileDescription {
     super(inner.flags, inner.path);
   }
   private synced(): FileDescription { this.inner.flags = this.flags; return this.inner; }
+  isUpperOf(fs: OverlayFs): boolean { return this.fs === fs && this.upper; }
+  get innerFile(): FileDescription { return this.inner; }
   private ino(i: number): number { return this.upper ? 2 * i + 1 : 2 * i; }
   override read(n: number, pos?: number) { return this.synced().read(n, pos); }
   override write(data: Uint8Array, pos?: number) { return this.synced().write(data, pos); }

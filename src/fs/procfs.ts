@@ -7,6 +7,7 @@ import {
 import { EACCES, EINVAL, ENOENT, ENOTDIR, EPERM } from '../kernel/errno.js';
 import { CPU_FLAGS } from '../generated/cpuid.js';
 import type { Vfs, FsCaller } from './vfs.js';
+import type { MountTable } from './mounts.js';
 
 export interface ProcVma {
   start: number; end: number; prot: number; shared: boolean; offset: number;
@@ -22,7 +23,8 @@ export interface ProcProcess {
   exe: string;
   argv: Uint8Array[];
   envp: Uint8Array[];
-  fs: { cwd: string; umask: number };
+  fs: { cwd: string; umask: number; root?: string };
+  mnt?: MountTable; // its mount namespace
   files: { fds(): number[]; get(fd: number): FileDescription | undefined };
   mm: { vmas: ProcVma[] };
   creds: { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] };
@@ -50,7 +52,10 @@ export class ProcFs implements FsBackend {
   private get processes(): ReadonlyMap<number, ProcProcess> { return this.source?.processes ?? new Map(); }
 
   private static readonly TOP = ['cpuinfo', 'meminfo', 'uptime', 'version', 'filesystems', 'stat', 'loadavg'];
-  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'maps', 'cmdline', 'environ', 'stat', 'status', 'comm', 'mounts'];
+  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'maps', 'cmdline', 'environ', 'stat', 'status', 'comm', 'mounts', 'mountinfo'];
+
+  // A global guest path as the reading process sees it (inside its chroot); unchanged when outside it.
+  private view(global: string): string { return this.vfs.viewPath(this.caller(), global) ?? global; }
 
   // The entry at a backend path, or undefined.
   private entry(path: string): Entry | undefined {
@@ -84,20 +89,21 @@ export class ProcFs implements FsBackend {
       if (more.length !== 1 || !/^(0|[1-9][0-9]*)$/.test(more[0])) return undefined;
       const f = p.files.get(Number(more[0]));
       if (!f) return undefined;
-      return { kind: 'link', target: () => f.path, file: () => p.files.get(Number(more[0])) };
+      return { kind: 'link', target: () => (f.path.startsWith('/') ? this.view(f.path) : f.path), file: () => p.files.get(Number(more[0])) };
     }
     if (more.length) return undefined;
     switch (what) {
       case 'exe': return { kind: 'link', target: () => p.exe || '/' };
-      case 'cwd': return { kind: 'link', target: () => p.fs.cwd };
-      case 'root': return { kind: 'link', target: () => '/' };
+      case 'cwd': return { kind: 'link', target: () => this.view(p.fs.cwd) };
+      case 'root': return { kind: 'link', target: () => this.view(p.fs.root ?? '/') };
       case 'maps': return { kind: 'file', data: () => latin1(maps(p)) };
       case 'cmdline': return { kind: 'file', data: () => joinZ(p.argv) };
       case 'environ': return { kind: 'file', data: () => joinZ(p.envp) };
       case 'stat': return { kind: 'file', data: () => latin1(statLine(p, this.vfs.pts.terminalOf(p.sid))) };
       case 'status': return { kind: 'file', data: () => latin1(status(p)) };
       case 'comm': return { kind: 'file', data: () => latin1(comm(p) + '\n') };
-      case 'mounts': return { kind: 'file', data: () => latin1(this.mounts()) };
+      case 'mounts': return { kind: 'file', data: () => latin1((p.mnt ?? this.vfs.mounts).describe(p.fs.root ?? '/', false)) };
+      case 'mountinfo': return { kind: 'file', data: () => latin1((p.mnt ?? this.vfs.mounts).describe(p.fs.root ?? '/', true)) };
     }
     return undefined;
   }
@@ -121,13 +127,6 @@ export class ProcFs implements FsBackend {
       case 'loadavg': return enc.encode(`0.00 0.00 0.00 1/${this.processes.size} ${Math.max(1, ...this.processes.keys())}\n`);
     }
     return new Uint8Array(0);
-  }
-
-  private mounts(): string {
-    return this.vfs.mountList().map((m) => {
-      const src = m.path === '/' ? '/dev/root' : m.backend.type === 'proc' ? 'proc' : m.backend.type === 'devtmpfs' ? 'udev' : m.backend.type;
-      return `${src} ${m.path} ${m.backend.type} ${m.backend.readOnly ? 'ro' : 'rw'},relatime 0 0\n`;
-    }).join('');
   }
 
   private statOf(path: string, e: Entry): Stat {

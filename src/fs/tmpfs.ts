@@ -47,6 +47,7 @@ class Inode {
   target?: string; // symlinks
   parentDir?: Inode; // directories: the one directory that holds it
   freed = false; // no name and no opener left: its storage is no longer counted
+  linkable = false; // an O_TMPFILE file without O_EXCL, not linked yet: linkat may give it its first name
   constructor(readonly ino: number, public mode: number, public uid: number, public gid: number, now: bigint) {
     this.atimeNs = this.mtimeNs = this.ctimeNs = this.btimeNs = now;
     if ((mode & S_IFMT) === S_IFDIR) this.children = new Map();
@@ -353,6 +354,29 @@ export class Tmpfs implements FsBackend {
     return new TmpfsFile(flags, guestPath, this, n);
   }
 
+  tmpfile(dir: string, flags: number, mode: number, guestDir: string): FileDescription | number {
+    const d = this.lookup(dir);
+    if (typeof d === 'number') return d;
+    if (!d.children) return -ENOTDIR;
+    const n = this.newInode(S_IFREG | (mode & 0o7777), d);
+    if (!n) return -ENOSPC;
+    n.linkable = !(flags & O_EXCL);
+    return new TmpfsFile(flags, `${guestDir === '/' ? '' : guestDir}/#${n.ino} (deleted)`, this, n);
+  }
+
+  linkFile(f: FileDescription, p: string): number | undefined {
+    if (!(f instanceof TmpfsFile) || f.fs !== this) return undefined;
+    const n = f.inode;
+    if (n.nlink === 0 && !n.linkable) return -ENOENT; // its last name is gone: it stays unnamed
+    const where = this.parent(p);
+    if (typeof where === 'number') return where;
+    if (where.dir.children!.has(where.name)) return -EEXIST;
+    this.attach(where.dir, where.name, n);
+    n.linkable = false;
+    this.touch(n, { c: true });
+    return 0;
+  }
+
   mkdir(p: string, mode: number): number {
     const where = this.parent(p);
     if (typeof where === 'number') return where;
@@ -424,6 +448,28 @@ export class Tmpfs implements FsBackend {
     this.touch(src.dir, { m: true, c: true });
     this.touch(dst.dir, { m: true, c: true });
     this.touch(n, { c: true });
+    return 0;
+  }
+
+  exchange(a: string, b: string): number {
+    const pa = this.parent(a);
+    if (typeof pa === 'number') return pa === -EEXIST ? -EBUSY : pa;
+    const pb = this.parent(b);
+    if (typeof pb === 'number') return pb === -EEXIST ? -EBUSY : pb;
+    const na = pa.dir.children!.get(pa.name), nb = pb.dir.children!.get(pb.name);
+    if (!na || !nb) return -ENOENT;
+    if (na === nb) return 0;
+    // neither directory may end up below itself
+    for (let d: Inode | undefined = pb.dir; d; d = d.parentDir) if (d === na) return -EINVAL;
+    for (let d: Inode | undefined = pa.dir; d; d = d.parentDir) if (d === nb) return -EINVAL;
+    pa.dir.children!.set(pa.name, nb);
+    pb.dir.children!.set(pb.name, na);
+    if (pa.dir !== pb.dir) {
+      if (na.children) { na.parentDir = pb.dir; pa.dir.nlink--; pb.dir.nlink++; }
+      if (nb.children) { nb.parentDir = pa.dir; pb.dir.nlink--; pa.dir.nlink++; }
+    }
+    for (const n of [pa.dir, pb.dir]) this.touch(n, { m: true, c: true });
+    for (const n of [na, nb]) this.touch(n, { c: true });
     return 0;
   }
 
@@ -588,10 +634,11 @@ export class Tmpfs implements FsBackend {
 class TmpfsFile extends FileDescription {
   private pos = 0;
   private released = false;
-  constructor(flags: number, path: string, private readonly fs: Tmpfs, private readonly n: Inode) {
+  constructor(flags: number, path: string, readonly fs: Tmpfs, private readonly n: Inode) {
     super(flags, path);
     n.opens++;
   }
+  get inode(): Inode { return this.n; }
 
   override read(len: number, pos?: number): Uint8Array | number {
     const at = pos ?? this.pos;

@@ -10,7 +10,7 @@ import type { FileImage } from '../elf/elf.js';
 import type { FsBackend, StatFs } from './backend.js';
 import {
   BufferFile, DirectoryFile, FileDescription, PathFile, isDir, isLink, isReg, type FileNode, type Stat, type TimeSpec,
-  O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY,
+  O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY, __O_TMPFILE,
   S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK, guestStat,
 } from './file.js';
 import {
@@ -20,8 +20,13 @@ import {
 import { DevFs } from './devfs.js';
 import { Tmpfs } from './tmpfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
+import { SysFs } from './sysfs.js';
 import { StdioFile } from './stdio.js';
 import { DevPts, type TtyJobs } from './pty.js';
+import {
+  MountTable, joinPath, MS_NOATIME, MS_NODEV, MS_NODIRATIME, MS_NOEXEC, MS_NOSUID, MS_NOSYMFOLLOW, MS_RDONLY,
+  MS_STRICTATIME, type Mount,
+} from './mounts.js';
 
 export type { ProcSource } from './procfs.js';
 
@@ -45,13 +50,14 @@ export interface FsCaller {
   readonly tid: number;
   readonly proc: {
     readonly pid: number;
-    fs: { cwd: string; umask: number };
+    fs: { cwd: string; umask: number; root?: string }; // root: chroot(2)'s, a global guest path ('/' when absent)
     creds: FsCreds;
     files: { get(fd: number): FileDescription | undefined };
+    mnt?: MountTable; // its mount namespace (the machine's first one when absent)
   };
 }
 
-export interface Mount { path: string; comps: string[]; backend: FsBackend; dev: number }
+export type { Mount } from './mounts.js';
 
 // A resolved path: where it is, and its lstat (absent when the last component does not exist).
 export interface Loc {
@@ -67,7 +73,8 @@ export interface Loc {
 // keepLast: the last component as it is even with a trailing slash (not followed, a non-directory
 // not refused), as Linux looks up the name that mkdir, unlink, rename and the like create or remove.
 // creds: whose search permission the walk checks (default: the caller's; access(2) walks as the real user).
-interface WalkOpts { follow: boolean; allowMissing?: boolean; keepLast?: boolean; creds?: FsCreds }
+// global: an absolute path starts at the machine's root, not the caller's (a description's path).
+interface WalkOpts { follow: boolean; allowMissing?: boolean; keepLast?: boolean; creds?: FsCreds; global?: boolean }
 
 // The mode bits a change of a regular file's contents by `c` takes off: set-user-ID, and set-group-ID
 // with group execute (a set-group-ID without it marks mandatory locking), unless `c` is root.
@@ -86,52 +93,74 @@ export function permits(st: Stat, c: FsCreds, mask: number, real = false): boole
 
 export class Vfs {
   readonly host: Host;
-  private mounts: Mount[] = [];
+  readonly proc?: ProcSource;
+  readonly mounts = new MountTable();
   // The task making the current call (procfs answers /proc/self from it).
   caller?: FsCaller;
-  private nextDev = 0x30;
 
   // The pseudo-terminals (/dev/ptmx, /dev/pts).
   readonly pts: DevPts;
 
   constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
     this.host = opts.host;
+    this.proc = opts.proc;
     this.pts = new DevPts(opts.host, opts.jobs);
     this.mount('/', opts.root);
-    this.mount('/dev', new DevFs(opts.host, this.pts));
+    this.mount('/dev', this.newFs('devtmpfs')!);
     this.mount('/dev/pts', this.pts);
     this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777 }));
-    this.mount('/proc', new ProcFs(() => this.caller, opts.proc, this));
+    this.mount('/proc', this.newFs('proc')!);
+    this.mount('/sys', this.newFs('sysfs')!);
   }
 
-  // Mount `backend` at the guest path `path` (which need not exist in the parent).
-  mount(path: string, backend: FsBackend): void {
-    const comps = path.split('/').filter((c) => c !== '' && c !== '.');
-    this.mounts = this.mounts.filter((m) => m.path !== '/' + comps.join('/'));
-    this.mounts.push({ path: '/' + comps.join('/'), comps, backend, dev: this.nextDev++ });
-    this.mounts.sort((a, b) => b.comps.length - a.comps.length);
-  }
-  mountList(): readonly Mount[] { return [...this.mounts].reverse(); }
-
-  private mountFor(comps: string[]): Mount {
-    for (const m of this.mounts) {
-      if (m.comps.length <= comps.length && m.comps.every((c, i) => comps[i] === c)) return m;
+  // A new file system of a type mount(2) knows (tmpfs is made by the caller: it needs options).
+  newFs(type: string): FsBackend | undefined {
+    switch (type) {
+      case 'devtmpfs': return new DevFs(this.host, this.pts);
+      case 'devpts': return this.pts; // the one instance, as with devpts without newinstance
+      case 'proc': return new ProcFs(() => this.caller, this.proc, this);
+      case 'sysfs': return new SysFs(() => this.cpuCount);
     }
-    throw new Error('no root mount');
+    return undefined;
   }
-  private place(comps: string[]): { mount: Mount; bpath: string } {
-    const mount = this.mountFor(comps);
-    return { mount, bpath: '/' + comps.slice(mount.comps.length).join('/') };
+  // The CPUs the machine reports (sched_getaffinity, /proc/cpuinfo, /sys/devices/system/cpu).
+  readonly cpuCount = 1;
+
+  // Set up a machine: mount `backend` at the guest path `path` (which need not exist in the
+  // parent), replacing what was mounted there.
+  mount(path: string, backend: FsBackend): void {
+    const source = path === '/' || path === '' ? '/dev/root' : backend.type === 'devtmpfs' ? 'udev' : backend.type;
+    this.mounts.replace(this.mounts.make(path, backend, { source }));
   }
-  private lstatAt(comps: string[]): Stat | number {
-    const { mount, bpath } = this.place(comps);
+  mountList(): readonly Mount[] { return this.mounts.list(); }
+
+  // The caller's mount namespace.
+  ns(t: FsCaller | undefined): MountTable { return t?.proc.mnt ?? this.mounts; }
+  private mountFor(t: FsCaller, comps: string[]): Mount { return this.ns(t).mountFor(comps); }
+  private place(t: FsCaller, comps: string[]): { mount: Mount; bpath: string } {
+    const mount = this.mountFor(t, comps);
+    return { mount, bpath: joinPath(mount.root, comps.slice(mount.comps.length)) };
+  }
+  isReadOnly(m: Mount): boolean { return this.mounts.isReadOnly(m); }
+
+  // --- chroot -----------------------------------------------------------------------
+  rootComps(t: FsCaller): string[] { return splitPath(t.proc.fs.root ?? '/'); }
+  // A global guest path as the caller sees it (relative to its root), or undefined when outside it.
+  viewPath(t: FsCaller | undefined, global: string): string | undefined {
+    const root = t?.proc.fs.root ?? '/';
+    if (root === '/') return global;
+    if (global === root) return '/';
+    return global.startsWith(root + '/') ? global.slice(root.length) : undefined;
+  }
+  private lstatAt(t: FsCaller, comps: string[]): Stat | number {
+    const { mount, bpath } = this.place(t, comps);
     return mount.backend.lstat(bpath);
   }
 
   // --- the path walk ------------------------------------------------------------
   // The directory a relative path starts from.
-  private start(t: FsCaller, dirfd: number, path: string): string[] | number {
-    if (path.startsWith('/')) return [];
+  private start(t: FsCaller, dirfd: number, path: string, global = false): string[] | number {
+    if (path.startsWith('/')) return global ? [] : this.rootComps(t);
     if (dirfd === AT_FDCWD) return splitPath(t.proc.fs.cwd);
     const f = t.proc.files.get(dirfd);
     if (!f) return -EBADF;
@@ -145,13 +174,15 @@ export class Vfs {
     this.caller = t;
     if (path.length === 0) return -ENOENT;
     if (path.length >= PATH_MAX) return -ENAMETOOLONG;
-    const start = this.start(t, dirfd, path);
+    const start = this.start(t, dirfd, path, opts.global);
     if (typeof start === 'number') return start;
     let comps = start;
     const pending = path.split('/').reverse();
     const trailingSlash = path.endsWith('/') && path.replace(/\/+$/, '') !== '';
     const slashFollows = trailingSlash && !opts.keepLast;
     let links = 0;
+    const root = this.rootComps(t);
+    const atRoot = (c: string[]) => c.length === root.length && c.every((x, i) => root[i] === x);
     let st: Stat | undefined;
     let last = '';
     const creds = opts.creds ?? t.proc.creds;
@@ -160,16 +191,16 @@ export class Vfs {
     while (pending.length) {
       const name = pending.pop()!;
       if (name === '' || name === '.') { if (name === '.') last = ''; continue; }
-      if (name === '..') { comps.pop(); st = undefined; last = ''; continue; }
+      if (name === '..') { if (!atRoot(comps)) comps.pop(); st = undefined; last = ''; continue; }
       if (name.length > NAME_MAX) return -ENAMETOOLONG;
       if (creds.euid !== 0) {
-        const dst = this.lstatAt(comps);
+        const dst = this.lstatAt(t, comps);
         if (typeof dst === 'number') return dst;
         if (!permits(dst, creds, X_OK)) return -EACCES;
       }
       const next = [...comps, name];
       const isLast = isLastLeft();
-      const { mount, bpath } = this.place(next);
+      const { mount, bpath } = this.place(t, next);
       const s = mount.backend.lstat(bpath);
       if (typeof s === 'number') {
         if (s === -ENOENT && isLast && opts.allowMissing !== false) {
@@ -192,7 +223,8 @@ export class Vfs {
         const target = magic ? magic.path : mount.backend.readlink(bpath);
         if (typeof target === 'number') return target;
         if (target.length === 0) return -ENOENT;
-        if (target.startsWith('/')) comps = [];
+        // an absolute link starts at the caller's root; a magic link names its file by global path
+        if (target.startsWith('/')) comps = magic ? [] : [...root];
         for (const c of target.split('/').reverse()) pending.push(c);
         st = undefined;
         continue;
@@ -202,7 +234,7 @@ export class Vfs {
       st = s;
       last = name;
     }
-    const { mount, bpath } = this.place(comps);
+    const { mount, bpath } = this.place(t, comps);
     if (!st) {
       const s = mount.backend.lstat(bpath);
       if (typeof s === 'number') return s;
@@ -213,14 +245,14 @@ export class Vfs {
 
   guestPath(loc: Loc): string { return '/' + loc.comps.join('/'); }
   private node(loc: Loc): FileNode { return { backend: loc.mount.backend, path: loc.bpath, dev: loc.mount.dev }; }
-  private parentOf(loc: Loc): { stat: Stat | number; comps: string[] } {
+  private parentOf(t: FsCaller, loc: Loc): { stat: Stat | number; comps: string[] } {
     const comps = loc.comps.slice(0, -1);
-    return { stat: this.lstatAt(comps), comps };
+    return { stat: this.lstatAt(t, comps), comps };
   }
   private mayWriteParent(t: FsCaller, loc: Loc): number {
-    if (loc.mount.backend.readOnly) return -EROFS;
+    if (this.isReadOnly(loc.mount)) return -EROFS;
     if (t.proc.creds.euid === 0) return 0;
-    const p = this.parentOf(loc).stat;
+    const p = this.parentOf(t, loc).stat;
     if (typeof p === 'number') return p;
     return permits(p, t.proc.creds, W_OK | X_OK) ? 0 : -EACCES;
   }
@@ -228,7 +260,7 @@ export class Vfs {
   private sticky(t: FsCaller, loc: Loc): number {
     const c = t.proc.creds;
     if (c.euid === 0 || !loc.stat || loc.stat.uid === c.euid) return 0;
-    const p = this.parentOf(loc).stat;
+    const p = this.parentOf(t, loc).stat;
     return typeof p !== 'number' && p.mode & S_ISVTX && p.uid !== c.euid ? -EPERM : 0;
   }
   // A backend makes new files as whoever runs it: hand a new file to the caller (its group: that of a
@@ -239,22 +271,26 @@ export class Vfs {
     const b = loc.mount.backend;
     const st = b.lstat(loc.bpath);
     if (typeof st === 'number') return;
-    const p = this.parentOf(loc).stat;
+    const p = this.parentOf(t, loc).stat;
     const gid = typeof p !== 'number' && p.mode & S_ISGID ? p.gid : c.egid;
     if (st.uid !== c.euid || st.gid !== gid) b.chown(loc.bpath, st.uid === c.euid ? -1 : c.euid, st.gid === gid ? -1 : gid);
   }
-  private isMountPoint(loc: Loc): boolean {
-    return this.mounts.some((m) => m.comps.length === loc.comps.length && m.comps.every((c, i) => loc.comps[i] === c));
+  private isMountPoint(t: FsCaller, loc: Loc): boolean {
+    return this.mountFor(t, loc.comps).comps.length === loc.comps.length;
   }
 
   // --- opening ------------------------------------------------------------------
   // open(2)/openat(2): a new description (the caller installs it: it holds one reference).
   open(t: FsCaller, dirfd: number, path: string, flags: number, mode: number): FileDescription | number {
-    if ((flags & O_TMPFILE) === O_TMPFILE) return -EOPNOTSUPP;
+    if (flags & __O_TMPFILE && !(flags & O_PATH)) return this.openTmpfile(t, dirfd, path, flags, mode); // O_PATH drops it
     const creat = (flags & O_CREAT) !== 0 && !(flags & O_PATH);
     const follow = !(flags & O_NOFOLLOW) && !(creat && flags & O_EXCL);
     const loc = this.resolve(t, dirfd, path, { follow, keepLast: creat });
     if (typeof loc === 'number') return loc;
+    return this.openLoc(t, loc, flags, mode);
+  }
+  private openLoc(t: FsCaller, loc: Loc, flags: number, mode = 0): FileDescription | number {
+    const creat = (flags & O_CREAT) !== 0 && !(flags & O_PATH);
     const gpath = this.guestPath(loc);
     if (creat && loc.trailingSlash) return -EISDIR;
     if (!loc.stat) {
@@ -286,15 +322,33 @@ export class Vfs {
     if (isDir(st.mode)) {
       if (acc !== O_RDONLY || creat || flags & O_TRUNC) return -EISDIR;
       if (!permits(st, t.proc.creds, R_OK)) return -EACCES;
-      const parent = loc.comps.length ? this.lstatAt(loc.comps.slice(0, -1)) : st;
+      const parent = loc.comps.length ? this.lstatAt(t, loc.comps.slice(0, -1)) : st;
       return new DirectoryFile(flags, gpath, this.node(loc), typeof parent === 'number' ? 0 : parent.ino);
     }
     const want = (acc === O_RDONLY ? R_OK : acc === O_WRONLY ? W_OK : acc === O_RDWR ? R_OK | W_OK : 0)
       | (flags & O_TRUNC ? W_OK : 0);
     if (!permits(st, t.proc.creds, want)) return -EACCES;
-    if (want & W_OK && loc.mount.backend.readOnly && isReg(st.mode)) return -EROFS;
+    if (want & W_OK && this.isReadOnly(loc.mount) && isReg(st.mode)) return -EROFS;
     const f = loc.mount.backend.open(loc.bpath, flags & ~(O_CREAT | O_EXCL), 0, gpath);
     if (typeof f !== 'number') f.node ??= this.node(loc);
+    return f;
+  }
+
+  // O_TMPFILE: an unnamed file in the directory at `path`; the errnos in the order Linux checks.
+  private openTmpfile(t: FsCaller, dirfd: number, path: string, flags: number, mode: number): FileDescription | number {
+    const acc = flags & O_ACCMODE;
+    if ((flags & (O_TMPFILE | O_CREAT)) !== O_TMPFILE || (acc !== O_WRONLY && acc !== O_RDWR)) return -EINVAL;
+    const loc = this.resolve(t, dirfd, path, { follow: !(flags & O_NOFOLLOW), allowMissing: false });
+    if (typeof loc === 'number') return loc;
+    if (!loc.stat) return -ENOENT;
+    if (!isDir(loc.stat.mode)) return -ENOTDIR;
+    if (loc.file) return -EOPNOTSUPP;
+    if (this.isReadOnly(loc.mount)) return -EROFS;
+    if (!permits(loc.stat, t.proc.creds, W_OK | X_OK)) return -EACCES;
+    const b = loc.mount.backend;
+    if (!b.tmpfile) return -EOPNOTSUPP;
+    const f = b.tmpfile(loc.bpath, flags, mode & ~t.proc.fs.umask & 0o7777, this.guestPath(loc));
+    if (typeof f !== 'number') f.node ??= { backend: b, path: loc.bpath, dev: loc.mount.dev };
     return f;
   }
 
@@ -306,10 +360,11 @@ export class Vfs {
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
     if (!isReg(loc.stat.mode) || !permits(loc.stat, t.proc.creds, X_OK)) return -EACCES;
-    const f = this.open(t, AT_FDCWD, this.guestPath(loc), O_RDONLY, 0);
+    if (loc.mount.flags & MS_NOEXEC) return -EACCES;
+    const f = this.openLoc(t, loc, O_RDONLY);
     if (typeof f === 'number') return f;
     const size = loc.stat.size;
-    const name = this.guestPath(loc);
+    const name = this.viewPath(t, this.guestPath(loc)) ?? this.guestPath(loc);
     const image: FileImage = {
       size, name,
       read(offset: number, len: number): Uint8Array {
@@ -352,7 +407,7 @@ export class Vfs {
     const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false, creds });
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
-    if (mode & W_OK && loc.mount.backend.readOnly && !loc.file) return -EROFS;
+    if (mode & W_OK && this.isReadOnly(loc.mount) && !loc.file) return -EROFS;
     return permits(loc.stat, creds, mode) ? 0 : -EACCES;
   }
 
@@ -366,7 +421,25 @@ export class Vfs {
   statfs(t: FsCaller, path: string): StatFs | number {
     const loc = this.resolve(t, AT_FDCWD, path, { follow: true, allowMissing: false });
     if (typeof loc === 'number') return loc;
-    return loc.mount.backend.statfs();
+    if (loc.file) return this.statfsFile(t, loc.file) ?? -ENOENT;
+    return this.withMountFlags(loc.mount.backend.statfs(), loc.mount);
+  }
+  // fstatfs: the file's file system, with the flags of the mount it was opened through.
+  statfsFile(t: FsCaller, f: FileDescription): StatFs | undefined {
+    const node = f.node;
+    if (!node) return undefined;
+    let m: Mount | undefined = f.path.startsWith('/') ? this.mountFor(t, splitPath(f.path)) : undefined;
+    if (m?.backend !== node.backend) m = this.ns(t).list().find((x) => x.backend === node.backend);
+    const s = node.backend.statfs();
+    return m ? this.withMountFlags(s, m) : s;
+  }
+  // f_flags as Linux reports them: ST_VALID, and the mount's ST_RDONLY, ST_NOSUID, … ST_RELATIME.
+  private withMountFlags(s: StatFs, m: Mount): StatFs {
+    const ST_VALID = 0x20, ST_RELATIME = 0x1000;
+    let flags = ST_VALID | (m.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_NOSYMFOLLOW));
+    if (this.isReadOnly(m)) flags |= MS_RDONLY;
+    if (!(m.flags & (MS_NOATIME | MS_STRICTATIME))) flags |= ST_RELATIME;
+    return { ...s, flags };
   }
 
   // --- changes --------------------------------------------------------------------
@@ -430,7 +503,7 @@ export class Vfs {
     const lastWritten = path.replace(/\/+$/, '').split('/').pop();
     if (lastWritten === '.') return -EINVAL;
     if (lastWritten === '..') return -ENOTEMPTY;
-    if (loc.comps.length === 0 || this.isMountPoint(loc)) return -EBUSY;
+    if (loc.comps.length === 0 || this.isMountPoint(t, loc)) return -EBUSY;
     const w = this.mayWriteParent(t, loc) || this.sticky(t, loc);
     if (w) return w;
     return loc.mount.backend.rmdir(loc.bpath);
@@ -449,16 +522,18 @@ export class Vfs {
 
   rename(t: FsCaller, olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags = 0): number {
     if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
-    if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) return flags & RENAME_NOREPLACE ? -EINVAL : -EOPNOTSUPP;
+    if (flags & RENAME_EXCHANGE && flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) return -EINVAL;
+    const exchange = (flags & RENAME_EXCHANGE) !== 0;
     const from = this.resolve(t, olddirfd, oldpath, { follow: false, allowMissing: false, keepLast: true });
     if (typeof from === 'number') return from;
-    const to = this.resolve(t, newdirfd, newpath, { follow: false, keepLast: true });
+    const to = this.resolve(t, newdirfd, newpath, { follow: false, allowMissing: !exchange, keepLast: true });
     if (typeof to === 'number') return to;
-    if (!from.stat) return -ENOENT;
+    if (!from.stat || (exchange && !to.stat)) return -ENOENT;
     const lastOf = (p: string) => p.replace(/\/+$/, '').split('/').pop();
     if (['.', '..'].includes(lastOf(oldpath)!) || ['.', '..'].includes(lastOf(newpath)!)) return -EBUSY;
-    if (from.comps.length === 0 || to.comps.length === 0 || this.isMountPoint(from) || this.isMountPoint(to)) return -EBUSY;
+    if (from.comps.length === 0 || to.comps.length === 0 || this.isMountPoint(t, from) || this.isMountPoint(t, to)) return -EBUSY;
     if (from.mount !== to.mount) return -EXDEV;
+    if (exchange) return this.exchange(t, from, to);
     if ((from.trailingSlash || to.trailingSlash) && !isDir(from.stat.mode)) return -ENOTDIR;
     const same = from.comps.length === to.comps.length && from.comps.every((c, i) => to.comps[i] === c);
     if (to.stat) {
@@ -477,21 +552,64 @@ export class Vfs {
     const fromParent = from.comps.slice(0, -1), toParent = to.comps.slice(0, -1);
     const moves = fromParent.length !== toParent.length || fromParent.some((c, i) => toParent[i] !== c);
     if (isDir(from.stat.mode) && moves && !permits(from.stat, t.proc.creds, W_OK)) return -EACCES;
+    if (flags & RENAME_WHITEOUT) {
+      // needs CAP_MKNOD; then no backend here stores whiteouts as Linux does: as a file system without them
+      return t.proc.creds.euid !== 0 ? -EPERM : -EINVAL;
+    }
     return from.mount.backend.rename(from.bpath, to.bpath);
+  }
+
+  // renameat2(RENAME_EXCHANGE): both names exist, on one mount.
+  private exchange(t: FsCaller, a: Loc, b: Loc): number {
+    const sa = a.stat!, sb = b.stat!;
+    if ((a.trailingSlash && !isDir(sa.mode)) || (b.trailingSlash && !isDir(sb.mode))) return -ENOTDIR;
+    const same = a.comps.length === b.comps.length && a.comps.every((c, i) => b.comps[i] === c);
+    if (same || (sa.ino === sb.ino && sa.dev === sb.dev)) return 0;
+    const inside = (x: Loc, y: Loc) => y.comps.length > x.comps.length && x.comps.every((c, i) => y.comps[i] === c);
+    if (inside(a, b) || inside(b, a)) return -EINVAL;
+    const w = this.mayWriteParent(t, a) || this.sticky(t, a) || this.mayWriteParent(t, b) || this.sticky(t, b);
+    if (w) return w;
+    // directories that change parent must themselves be writable: their '..' changes
+    const aParent = a.comps.slice(0, -1), bParent = b.comps.slice(0, -1);
+    const moves = aParent.length !== bParent.length || aParent.some((c, i) => bParent[i] !== c);
+    if (moves && ((isDir(sa.mode) && !permits(sa, t.proc.creds, W_OK)) || (isDir(sb.mode) && !permits(sb, t.proc.creds, W_OK)))) return -EACCES;
+    const backend = a.mount.backend;
+    return backend.exchange ? backend.exchange(a.bpath, b.bpath) : -EINVAL;
   }
 
   link(t: FsCaller, olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags = 0): number {
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-    let from: Loc | number;
     if (oldpath === '' && flags & AT_EMPTY_PATH) {
       const f = t.proc.files.get(olddirfd);
       if (!f) return -EBADF;
-      if (!f.node) return -ENOENT;
-      from = this.resolve(t, AT_FDCWD, f.path, { follow: false, allowMissing: false });
-    } else {
-      from = this.resolve(t, olddirfd, oldpath, { follow: (flags & AT_SYMLINK_FOLLOW) !== 0, allowMissing: false });
+      return this.linkOpenFile(t, f, newdirfd, newpath);
     }
+    const from = this.resolve(t, olddirfd, oldpath, { follow: (flags & AT_SYMLINK_FOLLOW) !== 0, allowMissing: false });
     if (typeof from === 'number') return from;
+    if (from.file) return this.linkOpenFile(t, from.file, newdirfd, newpath);
+    return this.linkLoc(t, from, newdirfd, newpath);
+  }
+  // A new name for an open file: the backend links the file itself (an O_TMPFILE file, one whose names
+  // are all gone), or the path it was opened by is linked.
+  private linkOpenFile(t: FsCaller, f: FileDescription, newdirfd: number, newpath: string): number {
+    if (!f.node) return -ENOENT;
+    const st = f.stat();
+    if (typeof st === 'number') return st;
+    if (isDir(st.mode)) return -EPERM;
+    const to = this.resolve(t, newdirfd, newpath, { follow: false });
+    if (typeof to === 'number') return to;
+    if (to.stat) return -EEXIST;
+    if (to.trailingSlash) return -ENOENT;
+    if (f.node.backend !== to.mount.backend) return -EXDEV;
+    const w = this.mayWriteParent(t, to);
+    if (w) return w;
+    const r = to.mount.backend.linkFile?.(f, to.bpath);
+    if (r !== undefined) return r;
+    const from = this.resolve(t, AT_FDCWD, f.path, { follow: false, allowMissing: false, global: true });
+    if (typeof from === 'number') return from;
+    return this.linkLoc(t, from, newdirfd, newpath);
+  }
+  private linkLoc(t: FsCaller, from: Loc, newdirfd: number, newpath: string): number {
     if (!from.stat) return -ENOENT;
     if (isDir(from.stat.mode)) return -EPERM;
     const to = this.resolve(t, newdirfd, newpath, { follow: false, keepLast: true });
@@ -542,7 +660,7 @@ export class Vfs {
     if (c.euid !== 0 && st.gid !== c.egid && !c.groups.includes(st.gid)) mode &= ~S_ISGID;
     if (r.f) return r.f.chmod(mode & 0o7777);
     if (isLink(st.mode)) return -EOPNOTSUPP;
-    if (r.loc!.mount.backend.readOnly) return -EROFS;
+    if (this.isReadOnly(r.loc!.mount)) return -EROFS;
     return r.loc!.mount.backend.chmod(r.loc!.bpath, mode & 0o7777);
   }
 
@@ -557,7 +675,7 @@ export class Vfs {
       if (gid !== -1 && (st.uid !== c.euid || (gid !== c.egid && !c.groups.includes(gid)))) return -EPERM;
     }
     if (r.f) return r.f.chown(uid, gid);
-    if (r.loc!.mount.backend.readOnly) return -EROFS;
+    if (this.isReadOnly(r.loc!.mount)) return -EROFS;
     return r.loc!.mount.backend.chown(r.loc!.bpath, uid, gid);
   }
 
@@ -570,7 +688,7 @@ export class Vfs {
     const touch = atime === 'now' && mtime === 'now';
     if (!this.owns(t, st) && (!touch || !permits(st, t.proc.creds, W_OK))) return touch ? -EACCES : -EPERM;
     if (r.f) return r.f.utimes(atime, mtime);
-    if (r.loc!.mount.backend.readOnly) return -EROFS;
+    if (this.isReadOnly(r.loc!.mount)) return -EROFS;
     return r.loc!.mount.backend.utimes(r.loc!.bpath, atime, mtime);
   }
 
@@ -582,7 +700,7 @@ export class Vfs {
     if (isDir(loc.stat.mode)) return -EISDIR;
     if (!isReg(loc.stat.mode)) return -EINVAL;
     if (!permits(loc.stat, t.proc.creds, W_OK)) return -EACCES;
-    if (loc.mount.backend.readOnly) return -EROFS;
+    if (this.isReadOnly(loc.mount)) return -EROFS;
     const r = loc.mount.backend.truncate(loc.bpath, len);
     const kill = killPrivs(t.proc.creds, loc.stat.mode);
     if (!r && kill) loc.mount.backend.chmod(loc.bpath, loc.stat.mode & 0o7777 & ~kill);
@@ -600,6 +718,21 @@ export class Vfs {
     return 0;
   }
 
+  // chroot(2): the caller's new root. Only root may (CAP_SYS_CHROOT), checked after the lookup as Linux
+  // does. The root is a global guest path: nothing a guest does reaches above the machine's own root.
+  chroot(t: FsCaller, path: string): number {
+    const loc = this.resolve(t, AT_FDCWD, path, { follow: true, allowMissing: false });
+    if (typeof loc === 'number') return loc;
+    if (!loc.stat) return -ENOENT;
+    if (!isDir(loc.stat.mode)) return -ENOTDIR;
+    if (!permits(loc.stat, t.proc.creds, X_OK)) return -EACCES;
+    if (t.proc.creds.euid !== 0) return -EPERM;
+    const target = loc.file ? loc.file.path : this.guestPath(loc);
+    if (!target.startsWith('/')) return -ENOTDIR;
+    t.proc.fs.root = target;
+    return 0;
+  }
+
   // --- stdio ------------------------------------------------------------------------
   stdinFile(host: Host = this.host): FileDescription { return this.stdio(host, 0); }
   stdoutFile(host: Host = this.host): FileDescription { return this.stdio(host, 1); }
@@ -607,8 +740,7 @@ export class Vfs {
   // The machine's terminal is /dev/pts/0: fstat matches stat of that name (ttyname).
   private stdio(host: Host, which: 0 | 1 | 2): FileDescription {
     const f = new StdioFile(host, which);
-    const m = this.mounts.find((x) => x.backend === this.pts);
-    if (f.isTTY && host === this.host && m) f.node = { backend: this.pts, path: '/0', dev: m.dev };
+    if (f.isTTY && host === this.host) f.node = { backend: this.pts, path: '/0', dev: this.mounts.devOf(this.pts) };
     return f;
   }
 

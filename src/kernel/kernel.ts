@@ -119,7 +119,7 @@ export class Kernel {
     files.install(this.vfs.stdinFile(), false);
     files.install(this.vfs.stdoutFile(), false);
     files.install(this.vfs.stderrFile(), false);
-    const p = new Process(pid, mm, files, { cwd, umask: 0o022 }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
+    const p = new Process(pid, mm, files, { cwd, umask: 0o022, root: '/' }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
     const t = new Task(pid, p);
     p.threads.push(t);
     this.processes.set(pid, p);

@@ -4,7 +4,7 @@ import type { Kernel } from './kernel.js';
 import { Process, Task, type SigAction } from './task.js';
 import { Blocked } from './blocked.js';
 import { PidFd } from './sys-fdevents.js';
-import { EAGAIN, EFAULT, EINVAL, ENOMEM, E2BIG } from './errno.js';
+import { EAGAIN, EFAULT, EINVAL, ENOMEM, EPERM, E2BIG } from './errno.js';
 import * as L from '../generated/layout.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
@@ -38,7 +38,9 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   if (f & CLONE_THREAD && !(f & CLONE_SIGHAND)) return -EINVAL;
   if (f & CLONE_PIDFD && f & CLONE_THREAD) return -EINVAL;
   if (f & CLONE_SIGHAND && !(f & CLONE_VM)) return -EINVAL;
-  if (f & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)) return -EINVAL;
+  if (f & (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)) return -EINVAL;
+  if (f & CLONE_NEWNS && f & CLONE_FS) return -EINVAL;
+  if (f & CLONE_NEWNS && t.proc.creds.euid !== 0) return -EPERM;
   if (c.exitSignal < 0 || c.exitSignal > 64) return -EINVAL;
   if (k.tasks.length >= MAX_TASKS) return -EAGAIN;
   const parent = t.proc;
@@ -62,6 +64,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     proc.sid = parent.sid;
     proc.exitSignal = c.exitSignal;
     proc.rlimits = new Map(parent.rlimits);
+    proc.mnt = f & CLONE_NEWNS ? k.vfs.ns(t).clone() : parent.mnt;
     proc.exe = parent.exe;
     proc.argv = parent.argv;
     proc.envp = parent.envp;

@@ -12,7 +12,7 @@ import {
 } from './errno.js';
 import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
-  O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
+  O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, O_DIRECTORY, O_NOFOLLOW, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
   type TimeSpec,
   guestStat,
 } from '../fs/file.js';
@@ -238,6 +238,8 @@ function vecHandler(write: boolean, positional: boolean, flagsArg: boolean): Han
 // Flags a description keeps (the rest only affect opening).
 const KEPT = ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 function openCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number, mode: number): number {
+  // O_PATH keeps only the flags that mean something for it (the rest, O_TMPFILE included, are dropped)
+  if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
   const path = readPath(t, pathAddr);
   if (typeof path === 'number') return path;
   const f = k.vfs.open(t, dirfd, path, flags, mode);
@@ -383,8 +385,11 @@ function readlinkCommon(t: Task, k: Kernel, dirfd: number, path: string, buf: nu
 const sysReadlink = withPath((t, a, k, p) => readlinkCommon(t, k, AT_FDCWD, p, a.u(1), a.i(2)));
 const sysReadlinkat = withPath((t, a, k, p) => readlinkCommon(t, k, a.i(0), p, a.u(2), a.i(3)), 1);
 
-const sysGetcwd: Handler = (t, a) => {
-  const cwd = pathToBytes(t.proc.fs.cwd);
+const sysGetcwd: Handler = (t, a, k) => {
+  // relative to the caller's root; a cwd outside it (left there by chroot, or fchdir to a directory
+  // opened before) is "(unreachable)/…", as Linux reports it
+  const view = k.vfs.viewPath(t, t.proc.fs.cwd);
+  const cwd = pathToBytes(view ?? '(unreachable)' + t.proc.fs.cwd);
   const size = a.u(1);
   if (size === 0 && a.u(0) !== 0) return -EINVAL;
   if (cwd.length + 1 > size) return -ERANGE;
@@ -761,10 +766,10 @@ const sysStatfs = withPath((t, a, k, p) => {
   const s = k.vfs.statfs(t, p);
   return typeof s === 'number' ? s : put(t, a.u(1), statfsBytes(s));
 });
-const sysFstatfs: Handler = (t, a) => {
+const sysFstatfs: Handler = (t, a, k) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
-  const s: StatFs = f.node?.backend.statfs() ?? {
+  const s: StatFs = k.vfs.statfsFile(t, f) ?? {
     type: 0x50495045 /* PIPEFS_MAGIC */, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0,
     namelen: 255, frsize: 4096, flags: 0,
   };
@@ -842,7 +847,7 @@ const partial = (nr: number, name: string, handler: Handler, args: ArgKind[], no
 export const fileSyscalls: SyscallDef[] = [
   ok(0, 'read', sysRead, ['fd', 'obuf', 'size']),
   ok(1, 'write', sysWrite, ['fd', 'ibuf', 'size']),
-  ok(2, 'open', sysOpen, ['path', 'flags', 'mode']),
+  ok(2, 'open', sysOpen, ['path', 'flags', 'mode'], 'O_TMPFILE on tmpfs, host directories (a hidden name until linked or closed) and overlays'),
   ok(3, 'close', sysClose, ['fd']),
   ok(4, 'stat', sysStat, ['path', 'ptr']),
   ok(5, 'fstat', sysFstat, ['fd', 'ptr']),
@@ -864,7 +869,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(76, 'truncate', sysTruncate, ['path', 'off']),
   ok(77, 'ftruncate', sysFtruncate, ['fd', 'off']),
   ok(78, 'getdents', sysGetdents, ['fd', 'ptr', 'size']),
-  ok(79, 'getcwd', sysGetcwd, ['ptr', 'size']),
+  ok(79, 'getcwd', sysGetcwd, ['ptr', 'size'], 'relative to the chroot; "(unreachable)/…" outside it'),
   ok(80, 'chdir', sysChdir, ['path']),
   ok(81, 'fchdir', sysFchdir, ['fd']),
   ok(82, 'rename', sysRename, ['path', 'path']),
@@ -889,7 +894,7 @@ export const fileSyscalls: SyscallDef[] = [
   partial(221, 'fadvise64', sysFadvise, ['fd', 'off', 'size', 'int'], 'advice ignored'),
   partial(235, 'utimes', sysUtimes, ['path', 'ptr'], 'host times have microsecond precision'),
   ok(217, 'getdents64', sysGetdents64, ['fd', 'ptr', 'size']),
-  ok(257, 'openat', sysOpenat, ['dirfd', 'path', 'flags', 'mode']),
+  ok(257, 'openat', sysOpenat, ['dirfd', 'path', 'flags', 'mode'], 'O_TMPFILE as open'),
   ok(258, 'mkdirat', sysMkdirat, ['dirfd', 'path', 'mode']),
   partial(259, 'mknodat', sysMknodat, ['dirfd', 'path', 'mode', 'hex'], 'regular files only; FIFOs, sockets and devices: EPERM'),
   ok(260, 'fchownat', sysFchownat, ['dirfd', 'path', 'int', 'int', 'flags']),
@@ -897,7 +902,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(262, 'newfstatat', sysNewfstatat, ['dirfd', 'path', 'ptr', 'flags']),
   ok(263, 'unlinkat', sysUnlinkat, ['dirfd', 'path', 'flags']),
   ok(264, 'renameat', sysRenameat, ['dirfd', 'path', 'dirfd', 'path']),
-  ok(265, 'linkat', sysLinkat, ['dirfd', 'path', 'dirfd', 'path', 'flags']),
+  ok(265, 'linkat', sysLinkat, ['dirfd', 'path', 'dirfd', 'path', 'flags'], 'AT_EMPTY_PATH and /proc/self/fd/N with AT_SYMLINK_FOLLOW link the open file (O_TMPFILE files included)'),
   ok(266, 'symlinkat', sysSymlinkat, ['path', 'dirfd', 'path']),
   ok(267, 'readlinkat', sysReadlinkat, ['dirfd', 'path', 'ptr', 'size']),
   ok(268, 'fchmodat', sysFchmodat, ['dirfd', 'path', 'mode']),
@@ -908,7 +913,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(295, 'preadv', vecHandler(false, true, false), ['fd', 'ptr', 'int', 'off']),
   ok(296, 'pwritev', vecHandler(true, true, false), ['fd', 'ptr', 'int', 'off']),
   ok(306, 'syncfs', sysSyncfs, ['fd']),
-  partial(316, 'renameat2', sysRenameat2, ['dirfd', 'path', 'dirfd', 'path', 'flags'], 'RENAME_EXCHANGE and RENAME_WHITEOUT: EOPNOTSUPP'),
+  partial(316, 'renameat2', sysRenameat2, ['dirfd', 'path', 'dirfd', 'path', 'flags'], 'RENAME_EXCHANGE on a host directory is three renames (not atomic); RENAME_WHITEOUT: EINVAL, as a file system without whiteouts'),
   ok(326, 'copy_file_range', sysCopyFileRange, ['fd', 'ptr', 'fd', 'ptr', 'size', 'flags']),
   partial(327, 'preadv2', vecHandler(false, true, true), ['fd', 'ptr', 'int', 'off', 'int', 'flags'], 'RWF_* flags ignored'),
   partial(328, 'pwritev2', vecHandler(true, true, true), ['fd', 'ptr', 'int', 'off', 'int', 'flags'], 'RWF_* flags ignored'),

@@ -5,9 +5,10 @@ import type { AddressSpace } from '../mm/address-space.js';
 import type { FdTable } from './fd-table.js';
 import { STATE_SAVE_SIZE } from '../core/core.js';
 import { WaitQueue } from '../fs/wait-queue.js';
+import type { MountTable } from '../fs/mounts.js';
 
 export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] }
-export interface FsContext { cwd: string; umask: number }
+export interface FsContext { cwd: string; umask: number; root: string } // cwd and root (chroot) are global guest paths
 export interface SigAction { handler: number; flags: number; restorer: number; mask: bigint }
 export const SIG_DFL = 0, SIG_IGN = 1;
 export const NSIG = 64;
@@ -53,6 +54,8 @@ export class Process {
   startNs = 0n;
   // ITIMER_REAL (alarm, setitimer) and POSIX timers
   readonly timers = new Map<number, unknown>();
+  // The mount namespace (shared with the parent unless CLONE_NEWNS; the VFS's first when unset).
+  mnt?: MountTable;
 
   constructor(
     readonly pid: number,

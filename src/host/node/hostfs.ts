@@ -11,8 +11,8 @@ import { Buffer } from 'node:buffer';
 import type { MappedFile } from '../../mm/address-space.js';
 import type { FsBackend, StatFs } from '../../fs/backend.js';
 import {
-  FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
-  S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_SET, dtFromMode, seekTo, type Dirent, type Stat, type TimeSpec,
+  FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
+  S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET, dtFromMode, seekTo, type Dirent, type Stat, type TimeSpec,
 } from '../../fs/file.js';
 import { EINVAL, ELOOP, ENOENT, ENOSPC, ENXIO, EPERM, EROFS, EACCES, EEXIST, errnoFromCode } from '../../kernel/errno.js';
 
@@ -236,6 +236,41 @@ class HostFile extends FileDescription {
   override release(): void { this.h.close(); }
 }
 
+// Names xos gives files for a while in a host directory (a linkable O_TMPFILE file, the middle step of
+// RENAME_EXCHANGE), never listed to the guest.
+const TMPFILE_PREFIX = '.xos-tmpfile-', EXCHANGE_PREFIX = '.xos-exchange-';
+let tmpfileSeq = 0, exchangeSeq = 0;
+const isPrivateName = (name: Buffer) => {
+  const s = name.subarray(0, 16).toString('latin1');
+  return s.startsWith(TMPFILE_PREFIX) || s.startsWith(EXCHANGE_PREFIX);
+};
+const parentOf = (p: string): string => { const i = p.lastIndexOf('/'); return i <= 0 ? '/' : p.slice(0, i); };
+
+// An O_TMPFILE file. Node has neither O_TMPFILE's linkat(AT_EMPTY_PATH) nor linkat(AT_SYMLINK_FOLLOW),
+// so a linkable one is a real file under a hidden name (TMPFILE_PREFIX…) in its directory until
+// it is linked (the hidden name goes once it has a real one) or closed. Its link count leaves
+// the hidden name out. If xos dies in between, the hidden file stays behind on the host. With
+// O_EXCL the file is unlinked at once: truly unnamed.
+class HostTmpFile extends HostFile {
+  named?: string; // the backend path it was linked to first: later links are made from there
+  constructor(flags: number, path: string, h: HostHandle, readonly owner: HostFs, public hidden: Buffer | undefined) {
+    super(flags, path, h, owner.owners, () => owner.freeBytes());
+  }
+  override stat(): Stat | number {
+    const s = super.stat();
+    return typeof s === 'number' || !this.hidden ? s : { ...s, nlink: Math.max(0, s.nlink - 1) };
+  }
+  dropHidden(): void {
+    if (!this.hidden) return;
+    try { fs.unlinkSync(this.hidden); } catch { /* gone already */ }
+    this.hidden = undefined;
+  }
+  override release(): void {
+    this.dropHidden();
+    super.release();
+  }
+}
+
 function hostTime(t: TimeSpec, current: bigint): number {
   if (t === 'now') return Date.now() / 1000;
   return nsToSeconds(t === undefined ? current : t);
@@ -244,7 +279,7 @@ function hostTime(t: TimeSpec, current: bigint): number {
 export class HostFs implements FsBackend {
   readonly type = 'hostfs';
   private readonly rootBuf: Buffer;
-  private readonly owners: Owners;
+  readonly owners: Owners;
   constructor(root: string, readonly readOnly = false, hostIds?: { uid: number; gid: number }) {
     this.owners = new Owners(hostIds);
     this.rootBuf = Buffer.from(fs.realpathSync(root));
@@ -283,6 +318,7 @@ export class HostFs implements FsBackend {
       const dir = this.host(p);
       const out: Dirent[] = [];
       for (const name of fs.readdirSync(dir, { encoding: 'buffer' })) {
+        if (isPrivateName(name)) continue;
         const s = fs.lstatSync(Buffer.concat([dir, Buffer.from('/'), name]), { bigint: true, throwIfNoEntry: false });
         if (s) out.push({ ino: Number(s.ino), type: dtFromMode(Number(s.mode)), name: name.toString('latin1') });
       }
@@ -312,6 +348,37 @@ export class HostFs implements FsBackend {
       return new HostFile(flags, guestPath, new HostHandle(fd), this.owners, () => this.freeBytes());
     } catch (e) { return errno(e); }
   }
+  tmpfile(dir: string, flags: number, mode: number, guestDir: string): FileDescription | number {
+    if (this.readOnly) return -EROFS;
+    try {
+      const hidden = Buffer.concat([this.host(dir), Buffer.from(`/${TMPFILE_PREFIX}${process.pid}-${tmpfileSeq++}`)]);
+      const acc = flags & O_ACCMODE;
+      const fd = fs.openSync(hidden, (acc === 1 ? C.O_WRONLY : C.O_RDWR) | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, mode & 0o7777);
+      try { fs.fchmodSync(fd, mode & 0o7777); } catch { /* keep the host's mode */ }
+      const linkable = !(flags & O_EXCL);
+      if (!linkable) fs.unlinkSync(hidden);
+      const ino = Number(fs.fstatSync(fd).ino);
+      const f = new HostTmpFile(flags, `${guestDir === '/' ? '' : guestDir}/#${ino} (deleted)`, new HostHandle(fd), this,
+        linkable ? hidden : undefined);
+      return f;
+    } catch (e) { return errno(e); }
+  }
+  linkFile(f: FileDescription, p: string): number | undefined {
+    if (!(f instanceof HostTmpFile) || f.owner !== this) return undefined;
+    if (!f.hidden) {
+      const s = f.stat();
+      if (typeof s === 'number') return s;
+      if (s.nlink === 0 || f.named === undefined) return -ENOENT; // O_EXCL, or its names are gone again
+      // linked before: from that name while it is still this file
+      const named = f.named;
+      const n = this.lstat(named);
+      if (typeof n === 'number' || n.ino !== s.ino || n.dev !== s.dev) return -ENOENT;
+      return this.guard(true, () => { fs.linkSync(this.host(named), this.host(p)); return 0; });
+    }
+    const hidden = f.hidden;
+    return this.guard(true, () => { fs.linkSync(hidden, this.host(p)); f.dropHidden(); f.named = p; return 0; });
+  }
+
   mkdir(p: string, mode: number): number {
     return this.guard(true, () => {
       const hp = this.host(p);
@@ -328,6 +395,31 @@ export class HostFs implements FsBackend {
       const target = this.lst(to);
       fs.renameSync(this.host(from), this.host(to));
       if (target && this.lst(from) === undefined) this.owners.forget(target);
+      return 0;
+    });
+  }
+  // Node has no renameat2: three renames through a hidden name in a's directory. Not atomic: in
+  // between, a is missing and then b is (a guest, or another host process, may see that), and a
+  // failure on the way is undone as far as the host allows.
+  exchange(a: string, b: string): number {
+    return this.guard(true, () => {
+      const ha = this.host(a), hb = this.host(b);
+      if (!this.lst(a) || !this.lst(b)) return -ENOENT;
+      const tmp = Buffer.concat([this.host(parentOf(a)), Buffer.from(`/${EXCHANGE_PREFIX}${process.pid}-${exchangeSeq++}`)]);
+      fs.renameSync(ha, tmp);
+      try {
+        fs.renameSync(hb, ha);
+      } catch (e) {
+        fs.renameSync(tmp, ha);
+        throw e;
+      }
+      try {
+        fs.renameSync(tmp, hb);
+      } catch (e) {
+        fs.renameSync(ha, hb);
+        fs.renameSync(tmp, ha);
+        throw e;
+      }
       return 0;
     });
   }
@@ -378,7 +470,7 @@ export class HostFs implements FsBackend {
       return 0;
     });
   }
-  private freeBytes(): number {
+  freeBytes(): number {
     try { const s = fs.statfsSync(this.rootBuf); return s.bavail * s.bsize; } catch { return Infinity; }
   }
   statfs(): StatFs {
