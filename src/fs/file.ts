@@ -51,7 +51,9 @@ export interface Dirent { ino: number; type: number; name: string }
 
 // Where a description's file lives, so that f* calls without a backend-specific
 // override (fchmod, fchown, futimens, fstat) can fall back to the backend.
-export interface FileNode { backend: FsBackend; path: string; dev: number }
+export interface FileNode { backend: FsBackend; path: string; dev: number; events?: FileEvents }
+// Who hears about changes made through an open file (inotify: IN_MODIFY, IN_CLOSE_WRITE…).
+export interface FileEvents { fileEvent(f: FileDescription, mask: number): void }
 
 // Times for utimensat: undefined leaves a time unchanged, 'now' sets the current time.
 export type TimeSpec = bigint | 'now' | undefined;

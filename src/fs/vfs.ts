@@ -22,6 +22,10 @@ import { Tmpfs } from './tmpfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
 import { SysFs } from './sysfs.js';
 import { StdioFile } from './stdio.js';
+import {
+  FsNotify, IN_ACCESS, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
+  IN_MOVE_SELF, IN_OPEN,
+} from './inotify.js';
 import { DevPts, type TtyJobs } from './pty.js';
 import {
   MountTable, joinPath, MS_NOATIME, MS_NODEV, MS_NODIRATIME, MS_NOEXEC, MS_NOSUID, MS_NOSYMFOLLOW, MS_RDONLY,
@@ -100,6 +104,8 @@ export class Vfs {
 
   // The pseudo-terminals (/dev/ptmx, /dev/pts).
   readonly pts: DevPts;
+  // inotify watches (see inotify.ts and the "inotify" section below).
+  readonly notify = new FsNotify();
 
   constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
     this.host = opts.host;
@@ -244,7 +250,7 @@ export class Vfs {
   }
 
   guestPath(loc: Loc): string { return '/' + loc.comps.join('/'); }
-  private node(loc: Loc): FileNode { return { backend: loc.mount.backend, path: loc.bpath, dev: loc.mount.dev }; }
+  private node(loc: Loc): FileNode { return { backend: loc.mount.backend, path: loc.bpath, dev: loc.mount.dev, events: this }; }
   private parentOf(t: FsCaller, loc: Loc): { stat: Stat | number; comps: string[] } {
     const comps = loc.comps.slice(0, -1);
     return { stat: this.lstatAt(t, comps), comps };
@@ -301,6 +307,8 @@ export class Vfs {
       if (typeof f !== 'number') {
         f.node ??= this.node(loc);
         this.own(t, loc);
+        this.inDir(t, loc, IN_CREATE, false);
+        this.inDir(t, loc, IN_OPEN, false);
       }
       return f;
     }
@@ -330,7 +338,11 @@ export class Vfs {
     if (!permits(st, t.proc.creds, want)) return -EACCES;
     if (want & W_OK && this.isReadOnly(loc.mount) && isReg(st.mode)) return -EROFS;
     const f = loc.mount.backend.open(loc.bpath, flags & ~(O_CREAT | O_EXCL), 0, gpath);
-    if (typeof f !== 'number') f.node ??= this.node(loc);
+    if (typeof f !== 'number') {
+      f.node ??= this.node(loc);
+      if (flags & O_TRUNC && isReg(st.mode)) this.touched(t, loc, IN_MODIFY);
+      this.touched(t, loc, IN_OPEN);
+    }
     return f;
   }
 
@@ -451,7 +463,7 @@ export class Vfs {
     if (w) return w;
     // mkdir keeps the sticky bit of `mode`, not set-user-ID or set-group-ID (a set-group-ID parent passes its own on)
     const r = loc.mount.backend.mkdir(loc.bpath, mode & ~t.proc.fs.umask & 0o1777);
-    if (!r) this.own(t, loc);
+    if (!r) { this.own(t, loc); this.inDir(t, loc, IN_CREATE, true); }
     return r;
   }
 
@@ -467,13 +479,14 @@ export class Vfs {
     const b = loc.mount.backend;
     if (b.mknod) {
       const r = b.mknod(loc.bpath, S_IFREG | (mode & ~t.proc.fs.umask & 0o7777));
-      if (!r) this.own(t, loc);
+      if (!r) { this.own(t, loc); this.inDir(t, loc, IN_CREATE, false); }
       return r;
     }
     const f = b.open(loc.bpath, O_WRONLY | O_CREAT | O_EXCL, mode & ~t.proc.fs.umask & 0o7777, this.guestPath(loc));
     if (typeof f === 'number') return f;
     f.release();
     this.own(t, loc);
+    this.inDir(t, loc, IN_CREATE, false);
     return 0;
   }
 
@@ -506,7 +519,9 @@ export class Vfs {
     if (loc.comps.length === 0 || this.isMountPoint(t, loc)) return -EBUSY;
     const w = this.mayWriteParent(t, loc) || this.sticky(t, loc);
     if (w) return w;
-    return loc.mount.backend.rmdir(loc.bpath);
+    const r = loc.mount.backend.rmdir(loc.bpath);
+    if (!r) { this.inDir(t, loc, IN_DELETE, true); this.unlinked(loc, loc.stat); }
+    return r;
   }
 
   unlink(t: FsCaller, dirfd: number, path: string): number {
@@ -517,7 +532,9 @@ export class Vfs {
     if (loc.trailingSlash) return -ENOTDIR;
     const w = this.mayWriteParent(t, loc) || this.sticky(t, loc);
     if (w) return w;
-    return loc.mount.backend.unlink(loc.bpath);
+    const r = loc.mount.backend.unlink(loc.bpath);
+    if (!r) { this.unlinked(loc, loc.stat); this.inDir(t, loc, IN_DELETE, false); }
+    return r;
   }
 
   rename(t: FsCaller, olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags = 0): number {
@@ -556,7 +573,15 @@ export class Vfs {
       // needs CAP_MKNOD; then no backend here stores whiteouts as Linux does: as a file system without them
       return t.proc.creds.euid !== 0 ? -EPERM : -EINVAL;
     }
-    return from.mount.backend.rename(from.bpath, to.bpath);
+    const r = from.mount.backend.rename(from.bpath, to.bpath);
+    if (!r && this.notify.active) {
+      const cookie = this.notify.nextCookie(), dir = isDir(from.stat.mode);
+      this.inDir(t, from, IN_MOVED_FROM, dir, cookie);
+      this.inDir(t, to, IN_MOVED_TO, dir, cookie);
+      this.notify.emit(this.keyOf(from), IN_MOVE_SELF | (dir ? IN_ISDIR : 0));
+      if (to.stat) this.unlinked(to, to.stat);
+    }
+    return r;
   }
 
   // renameat2(RENAME_EXCHANGE): both names exist, on one mount.
@@ -619,7 +644,12 @@ export class Vfs {
     if (from.mount !== to.mount || from.file) return -EXDEV;
     const w = this.mayWriteParent(t, to);
     if (w) return w;
-    return to.mount.backend.link(from.bpath, to.bpath);
+    const r = to.mount.backend.link(from.bpath, to.bpath);
+    if (!r && this.notify.active) {
+      this.notify.emit(this.keyOf(from), IN_ATTRIB); // its link count: the inode's own watches only
+      this.inDir(t, to, IN_CREATE, false);
+    }
+    return r;
   }
 
   symlink(t: FsCaller, target: string, newdirfd: number, newpath: string): number {
@@ -632,7 +662,7 @@ export class Vfs {
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
     const r = loc.mount.backend.symlink(target, loc.bpath);
-    if (!r) this.own(t, loc);
+    if (!r) { this.own(t, loc); this.inDir(t, loc, IN_CREATE, false); }
     return r;
   }
 
@@ -647,6 +677,14 @@ export class Vfs {
     if (!loc.stat) return -ENOENT;
     return loc.file ? { f: loc.file } : { loc };
   }
+  // IN_ATTRIB after a successful attribute change (r: its result).
+  private attrib(r: number, f?: FileDescription, t?: FsCaller, loc?: Loc): number {
+    if (r === 0 && this.notify.active) {
+      if (f) this.fileEvent(f, IN_ATTRIB);
+      else if (t && loc) this.touched(t, loc, IN_ATTRIB);
+    }
+    return r;
+  }
   private owns(t: FsCaller, st: Stat): boolean { return t.proc.creds.euid === 0 || t.proc.creds.euid === st.uid; }
 
   chmod(t: FsCaller, dirfd: number, path: string, mode: number, flags = 0): number {
@@ -658,10 +696,10 @@ export class Vfs {
     const c = t.proc.creds;
     // set-group-ID only for a member of the file's group
     if (c.euid !== 0 && st.gid !== c.egid && !c.groups.includes(st.gid)) mode &= ~S_ISGID;
-    if (r.f) return r.f.chmod(mode & 0o7777);
+    if (r.f) return this.attrib(r.f.chmod(mode & 0o7777), r.f);
     if (isLink(st.mode)) return -EOPNOTSUPP;
     if (this.isReadOnly(r.loc!.mount)) return -EROFS;
-    return r.loc!.mount.backend.chmod(r.loc!.bpath, mode & 0o7777);
+    return this.attrib(r.loc!.mount.backend.chmod(r.loc!.bpath, mode & 0o7777), undefined, t, r.loc);
   }
 
   chown(t: FsCaller, dirfd: number, path: string, uid: number, gid: number, flags = 0): number {
@@ -674,9 +712,9 @@ export class Vfs {
       if (uid !== -1 && uid !== st.uid) return -EPERM;
       if (gid !== -1 && (st.uid !== c.euid || (gid !== c.egid && !c.groups.includes(gid)))) return -EPERM;
     }
-    if (r.f) return r.f.chown(uid, gid);
+    if (r.f) return this.attrib(r.f.chown(uid, gid), r.f);
     if (this.isReadOnly(r.loc!.mount)) return -EROFS;
-    return r.loc!.mount.backend.chown(r.loc!.bpath, uid, gid);
+    return this.attrib(r.loc!.mount.backend.chown(r.loc!.bpath, uid, gid), undefined, t, r.loc);
   }
 
   utimes(t: FsCaller, dirfd: number, path: string, atime: TimeSpec, mtime: TimeSpec, flags = 0): number {
@@ -687,9 +725,9 @@ export class Vfs {
     // only a touch (both times now) is allowed to a non-owner who may write
     const touch = atime === 'now' && mtime === 'now';
     if (!this.owns(t, st) && (!touch || !permits(st, t.proc.creds, W_OK))) return touch ? -EACCES : -EPERM;
-    if (r.f) return r.f.utimes(atime, mtime);
+    if (r.f) return this.attrib(r.f.utimes(atime, mtime), r.f);
     if (this.isReadOnly(r.loc!.mount)) return -EROFS;
-    return r.loc!.mount.backend.utimes(r.loc!.bpath, atime, mtime);
+    return this.attrib(r.loc!.mount.backend.utimes(r.loc!.bpath, atime, mtime), undefined, t, r.loc);
   }
 
   truncate(t: FsCaller, path: string, len: number): number {
@@ -704,6 +742,7 @@ export class Vfs {
     const r = loc.mount.backend.truncate(loc.bpath, len);
     const kill = killPrivs(t.proc.creds, loc.stat.mode);
     if (!r && kill) loc.mount.backend.chmod(loc.bpath, loc.stat.mode & 0o7777 & ~kill);
+    if (!r) this.touched(t, loc, IN_MODIFY);
     return r;
   }
 
@@ -731,6 +770,50 @@ export class Vfs {
     if (!target.startsWith('/')) return -ENOTDIR;
     t.proc.fs.root = target;
     return 0;
+  }
+
+  // --- inotify ------------------------------------------------------------------------
+  // The key of an inode as the guest's stat names it (st_dev:st_ino).
+  keyOf(loc: Loc, st = loc.stat): string | undefined {
+    if (!st) return undefined;
+    return `${loc.file || loc.mount.backend.type === 'hostfs' ? st.dev : loc.mount.dev}:${st.ino}`;
+  }
+  private parentKey(t: FsCaller, loc: Loc): string | undefined {
+    if (!loc.comps.length) return undefined;
+    const p = this.parentOf(t, loc).stat;
+    return typeof p === 'number' ? undefined : this.keyOf({ ...loc, file: undefined }, p);
+  }
+  // An event for the entry `loc` in its directory's watches (created, deleted, moved).
+  private inDir(t: FsCaller, loc: Loc, mask: number, dir: boolean, cookie = 0): void {
+    if (this.notify.active) this.notify.emit(this.parentKey(t, loc), mask | (dir ? IN_ISDIR : 0), loc.comps[loc.comps.length - 1], cookie);
+  }
+  // An event for the inode at `loc` itself and, named, for its directory (modify, attrib, open…).
+  private touched(t: FsCaller, loc: Loc, mask: number, st = loc.stat): void {
+    if (!this.notify.active || !st) return;
+    const dir = isDir(st.mode) ? IN_ISDIR : 0;
+    if (!loc.file) this.inDir(t, loc, mask, dir !== 0); // the directory hears first, as on Linux
+    this.notify.emit(this.keyOf(loc, st), mask | dir);
+  }
+  // The same for an open file (FileNode.events): write, truncate, close, read.
+  fileEvent(f: FileDescription, mask: number): void {
+    if (!this.notify.active || !f.node) return;
+    const st = guestStat(f);
+    if (typeof st === 'number') return;
+    const dir = isDir(st.mode) ? IN_ISDIR : 0;
+    const { backend, path, dev } = f.node;
+    if (path !== '/' && st.nlink > 0) {
+      const cut = path.lastIndexOf('/');
+      const pst = backend.lstat(path.slice(0, cut) || '/');
+      if (typeof pst !== 'number') this.notify.emit(`${backend.type === 'hostfs' ? pst.dev : dev}:${pst.ino}`, mask | dir, path.slice(cut + 1));
+    }
+    this.notify.emit(`${st.dev}:${st.ino}`, mask | dir);
+  }
+  // An inode lost a name: its link count changed, or it is gone.
+  private unlinked(loc: Loc, st: Stat): void {
+    if (!this.notify.active) return;
+    const key = this.keyOf(loc, st);
+    if (!isDir(st.mode)) this.notify.emit(key, IN_ATTRIB); // its link count
+    if (isDir(st.mode) || st.nlink <= 1) this.notify.emit(key, IN_DELETE_SELF | (isDir(st.mode) ? IN_ISDIR : 0));
   }
 
   // --- stdio ------------------------------------------------------------------------

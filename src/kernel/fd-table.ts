@@ -55,5 +55,7 @@ export class FdTable {
 }
 
 export function release(file: FileDescription): void {
-  if (--file.refs === 0) file.release();
+  if (--file.refs !== 0) return;
+  file.node?.events?.fileEvent(file, file.writable ? 0x8 /* IN_CLOSE_WRITE */ : 0x10 /* IN_CLOSE_NOWRITE */);
+  file.release();
 }

@@ -1,4 +1,4 @@
-// Events as files: timerfd_create/settime/gettime, signalfd/signalfd4 and pidfds.
+// Events as files: timerfd_create/settime/gettime, signalfd/signalfd4, pidfds and inotify.
 // A timerfd counts expirations of a timer on a clock; read takes the count.
 // A signalfd reads the signals in its mask that are pending for the process
 // (which normally blocks them), as signalfd_siginfo records.
@@ -9,9 +9,12 @@ import { FileDescription, O_CLOEXEC, O_NONBLOCK, O_RDWR, type Stat } from '../fs
 import { anonStat } from '../fs/eventfd.js';
 import { WaitQueue, POLLIN } from '../fs/wait-queue.js';
 import { Blocked } from './blocked.js';
-import { EAGAIN, EBADF, EFAULT, EINVAL, EPERM, ESRCH } from './errno.js';
+import { EACCES, EAGAIN, EBADF, EFAULT, EINVAL, ENOENT, ENOTDIR, EPERM, ESRCH } from './errno.js';
 import { SIGKILL, SIGSTOP, sigbit, signalWaiters } from './signal.js';
 import { release } from './fd-table.js';
+import { InotifyFile, IN_ALL_EVENTS, IN_DONT_FOLLOW, IN_MASK_ADD, IN_MASK_CREATE, IN_ONLYDIR } from '../fs/inotify.js';
+import { AT_FDCWD, R_OK, pathFromBytes, permits } from '../fs/vfs.js';
+import { isDir } from '../fs/file.js';
 
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7, CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9;
 const TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2;
@@ -269,7 +272,42 @@ const sysPidfdGetfd: Handler = (t, a) => {
   return fd;
 };
 
+// --- inotify ------------------------------------------------------------------------------------
+function inotifyInit(t: Task, k: Kernel, flags: number): number {
+  if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
+  const f = new InotifyFile(k.vfs.notify, flags, () => anonStat(k.host.realtimeNs()));
+  const fd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
+  if (fd < 0) release(f);
+  return fd;
+}
+const sysInotifyInit: Handler = (t, a, k) => inotifyInit(t, k, 0);
+const sysInotifyInit1: Handler = (t, a, k) => inotifyInit(t, k, a.i(0));
+const sysInotifyAddWatch: Handler = (t, a, k) => {
+  const f = t.proc.files.get(a.i(0));
+  if (!f) return -EBADF;
+  if (!(f instanceof InotifyFile)) return -EINVAL;
+  const mask = a.u32(2);
+  if (!(mask & IN_ALL_EVENTS) || (mask & IN_MASK_ADD && mask & IN_MASK_CREATE)) return -EINVAL;
+  const b = t.proc.mm.readCString(a.u(1), 4096);
+  if (!b) return -EFAULT;
+  const loc = k.vfs.resolve(t, AT_FDCWD, pathFromBytes(b), { follow: !(mask & IN_DONT_FOLLOW), allowMissing: false });
+  if (typeof loc === 'number') return loc;
+  if (!loc.stat) return -ENOENT;
+  if (mask & IN_ONLYDIR && !isDir(loc.stat.mode)) return -ENOTDIR;
+  if (!permits(loc.stat, t.proc.creds, R_OK)) return -EACCES;
+  return f.addWatch(k.vfs.keyOf(loc)!, mask);
+};
+const sysInotifyRmWatch: Handler = (t, a) => {
+  const f = t.proc.files.get(a.i(0));
+  if (!f) return -EBADF;
+  return f instanceof InotifyFile ? f.rmWatch(a.i(1)) : -EINVAL;
+};
+
 export const fdEventSyscalls: SyscallDef[] = [
+  { nr: 253, name: 'inotify_init', handler: sysInotifyInit, args: [], status: 'partial', note: 'as inotify_init1' },
+  { nr: 294, name: 'inotify_init1', handler: sysInotifyInit1, args: ['flags'], status: 'partial', note: 'sees what guest processes do through xos, not changes made on the host; IN_DELETE_SELF comes with the last name, not the last close; no IN_UNMOUNT' },
+  { nr: 254, name: 'inotify_add_watch', handler: sysInotifyAddWatch, args: ['fd', 'path', 'hex'], status: 'implemented' },
+  { nr: 255, name: 'inotify_rm_watch', handler: sysInotifyRmWatch, args: ['fd', 'int'], status: 'implemented' },
   { nr: 434, name: 'pidfd_open', handler: sysPidfdOpen, args: ['int', 'flags'], status: 'implemented' },
   { nr: 424, name: 'pidfd_send_signal', handler: sysPidfdSendSignal, args: ['fd', 'signal', 'ptr', 'hex'], status: 'implemented' },
   { nr: 438, name: 'pidfd_getfd', handler: sysPidfdGetfd, args: ['fd', 'int', 'hex'], status: 'implemented' },

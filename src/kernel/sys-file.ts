@@ -21,6 +21,7 @@ import {
   pathToBytes,
 } from '../fs/vfs.js';
 import type { StatFs } from '../fs/backend.js';
+import { IN_ACCESS, IN_MODIFY } from '../fs/inotify.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
 import { PipeEnd } from '../fs/pipe.js';
 import { PtyMaster, TIOCGPTPEER } from '../fs/pty.js';
@@ -81,6 +82,7 @@ function cacheKey(t: Task, f: FileDescription): string | undefined {
 function readCoherent(t: Task, f: FileDescription, n: number, pos: number | undefined): Uint8Array | number | Blocked {
   let r = f.read(n, pos);
   if (typeof r === 'number' || r instanceof Blocked || r.length === 0) return r;
+  f.node?.events?.fileEvent(f, IN_ACCESS);
   const key = cacheKey(t, f);
   if (key) {
     r = r.slice(); // the backend's bytes may be its own storage
@@ -91,6 +93,7 @@ function readCoherent(t: Task, f: FileDescription, n: number, pos: number | unde
 function writeCoherent(t: Task, f: FileDescription, data: Uint8Array, pos: number | undefined): number | Blocked {
   const r = f.write(data, pos);
   if (typeof r === 'number' && r > 0) {
+    f.node?.events?.fileEvent(f, IN_MODIFY);
     const key = cacheKey(t, f);
     if (key) {
       // an O_APPEND write lands at the end, whatever position pwrite named (as on Linux)
@@ -528,6 +531,7 @@ const sysFtruncate: Handler = (t, a) => {
   if (r === 0) {
     truncated(t, guestStat(f), len);
     removePrivs(t, f);
+    f.node?.events?.fileEvent(f, IN_MODIFY);
   }
   return r;
 };
