@@ -371,7 +371,8 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
         const [mask, approx] = x87Reg(e, m);
         // (F2XM1 and FYL2XP1 are undefined for ST(0) outside their domain: small0 keeps it inside)
         const small = e === 1 && (m === 0xf0 || m === 0xf9) ? ' small0' : '';
-        lines.push(`${hex2(0xd8 + e)}${hex2(m)} 0 ${states} nomem x87 fswmask=${mask.toString(16)}${approx ? ' approx' : ''}${small}`);
+        // (one line of per * states: its bytes are fixed, and a line's states come from its text)
+        lines.push(`${hex2(0xd8 + e)}${hex2(m)} 0 ${states * per} nomem x87 fswmask=${mask.toString(16)}${approx ? ' approx' : ''}${small}`);
       }
       continue;
     }
