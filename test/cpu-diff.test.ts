@@ -158,7 +158,10 @@ async function explain(harness: string, entry: string): Promise<string> {
 
 test('CPU: single instructions on random states, native vs xos', { skip: !hasCommand('gcc') && 'gcc not found', timeout: 900_000 }, async (t) => {
   const gen = await import(pathToFileURL(join(repoRoot, 'test', 'cpu', 'gen.mjs')).href);
-  const { lines, stats } = gen.generate({ seed: SEED, per: PER, states: COUNT, filter: FILTER ? new RegExp(FILTER) : null, mxcsrFlagsToo: MXCSR_FLAGS });
+  const { lines, stats } = gen.generate({
+    seed: SEED, per: PER, states: COUNT, filter: FILTER ? new RegExp(FILTER) : null, mxcsrFlagsToo: MXCSR_FLAGS,
+    hostFlags: new Set((/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').trim().split(/\s+/)),
+  });
   const harness = await buildHarness();
   // shards of about equal work, interleaved so that slow and fast forms mix
   const nShards = Math.max(1, Math.min(JOBS * 2, Math.ceil(lines.length / 200)));
