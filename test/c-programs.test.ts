@@ -3,6 +3,7 @@
 // natively.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { LIBCS, buildC, skipReason } from './lib/build-c.js';
 import { assertSameRun, runBoth, type RunOptions } from './lib/run.js';
 
@@ -12,7 +13,10 @@ interface Case {
   cflags?: string[]; // after -O2 -static (e.g. -march=x86-64-v3)
   opts?: RunOptions;
   status?: number; // the native run's exit status (default 0): a program that fails natively tests nothing
+  cpu?: string; // a /proc/cpuinfo flag the host needs (for the native run)
 }
+
+const hostFlags = new Set((/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').trim().split(/\s+/));
 
 // nullwrite, alloc and loop are exercised by bad-input.test.ts and api.test.ts.
 const CASES: Case[] = [
@@ -72,7 +76,7 @@ const CASES: Case[] = [
   { name: 'isa-bmi', cflags: ['-mbmi', '-mbmi2', '-madx', '-mlzcnt', '-mpopcnt'] },
   { name: 'isa-avx', cflags: ['-mavx2', '-mf16c', '-mbmi', '-mbmi2'] },
   { name: 'isa-fma', cflags: ['-mavx2', '-mfma'] },
-  { name: 'isa-sha', cflags: ['-msha', '-msse4.1'] },
+  { name: 'isa-sha', cflags: ['-msha', '-msse4.1'], cpu: 'sha_ni' },
   { name: 'isa-lock' }, // LOCK on a register or non-lockable instruction: SIGILL, ILL_ILLOPN
   { name: 'isa-strings' }, // glibc's AVX2 string functions next to unmapped pages
   { name: 'sse-float', cflags: ['-march=x86-64-v3'] }, // the same checks through VEX encodings
@@ -82,7 +86,8 @@ const CASES: Case[] = [
 for (const libc of LIBCS) {
   describe(`C programs, ${libc} static`, { concurrency: 2 }, () => {
     for (const c of CASES) {
-      it(c.name + (c.cflags ? ` ${c.cflags.join(' ')}` : ''), { skip: skipReason(libc) }, async () => {
+      const skip = skipReason(libc) || (c.cpu && !hostFlags.has(c.cpu) ? `the host CPU lacks ${c.cpu}` : false);
+      it(c.name + (c.cflags ? ` ${c.cflags.join(' ')}` : ''), { skip }, async () => {
         const exe = await buildC(c.name, libc, c.cflags ?? []);
         const { native, xos } = await runBoth([exe, ...(c.args ?? [])], c.opts);
         assert.equal(native.status, c.status ?? 0, `${c.name} (${libc}): the native run itself failed:\n${native.stderr}`);

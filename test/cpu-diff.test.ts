@@ -76,9 +76,11 @@ function disasm(hex: string): string {
 // "approx" lines) print their stack registers, compared here within a bound
 // rather than bit for bit. Intel documents an error below 1 ulp of the 64-bit
 // significand for them (SDM vol. 1, 8.3.10 "Transcendental Instruction
-// Accuracy"); xos computes them in double precision (core/ops/x87.ts), so the
-// bound is 2^13 ulps of the 64-bit significand: 4 ulps of a double.
-const ULP_BOUND = 1n << 13n;
+// Accuracy"); xos computes them in double precision (core/ops/x87.ts): the reduced
+// argument and the result are each rounded to a double, and V8's Math functions
+// add their own error, so the bound is 2^15 ulps of the 64-bit significand, 16 ulps
+// of a double (measured differences reach about 7).
+const ULP_BOUND = 1n << 15n;
 function ordinal(t: string): { sign: number; ord: bigint } | null {
   const se = parseInt(t.slice(0, 4), 16), m = BigInt('0x' + t.slice(4));
   const e = se & 0x7fff;
@@ -100,6 +102,8 @@ function nearRcp(a: string, b: string): boolean {
   if (a === b) return true;
   const x = parseInt(a, 16), y = parseInt(b, 16);
   if ((x ^ y) >>> 31 || ((x >>> 23) & 0xff) === 0xff || ((y >>> 23) & 0xff) === 0xff) return false; // sign, inf/NaN: exact
+  // a result near FLT_MIN: the hardware flushes its approximation to 0 when that falls below FLT_MIN
+  if (((x & 0x7fffffff) === 0 && (y >>> 23 & 0xff) === 1) || ((y & 0x7fffffff) === 0 && (x >>> 23 & 0xff) === 1)) return true;
   const f = (u: number) => new Float32Array(new Uint32Array([u]).buffer)[0];
   const fx = f(x), fy = f(y);
   return Math.abs(fx - fy) <= (1.5 * 2 ** -12 + 2 ** -22) * Math.abs(fx); // (+ xos's own rounding)
@@ -158,7 +162,10 @@ async function explain(harness: string, entry: string): Promise<string> {
 
 test('CPU: single instructions on random states, native vs xos', { skip: !hasCommand('gcc') && 'gcc not found', timeout: 900_000 }, async (t) => {
   const gen = await import(pathToFileURL(join(repoRoot, 'test', 'cpu', 'gen.mjs')).href);
-  const { lines, stats } = gen.generate({ seed: SEED, per: PER, states: COUNT, filter: FILTER ? new RegExp(FILTER) : null, mxcsrFlagsToo: MXCSR_FLAGS });
+  const { lines, stats } = gen.generate({
+    seed: SEED, per: PER, states: COUNT, filter: FILTER ? new RegExp(FILTER) : null, mxcsrFlagsToo: MXCSR_FLAGS,
+    hostFlags: new Set((/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').trim().split(/\s+/)),
+  });
   const harness = await buildHarness();
   // shards of about equal work, interleaved so that slow and fast forms mix
   const nShards = Math.max(1, Math.min(JOBS * 2, Math.ceil(lines.length / 200)));

@@ -182,6 +182,7 @@ function op32c(op: u32, ab: u32, bb: u32): u32 {
       // approximation (SDM: |rel. error| <= 1.5 * 2^-12); here exact. Denormal inputs
       // count as zero and tiny results are flushed to zero, as on hardware.
       if (mag < 0x00800000) return (bb & 0x80000000) | 0x7F800000;
+      if (mag > 0x7E800000) return bb & 0x80000000; // |1/b| < 2^-126: flushed (before any rounding up)
       const r = reinterpret<u32>(<f32>1.0 / b);
       if ((r & 0x7FFFFFFF) < 0x00800000) return r & 0x80000000;
       return r;

@@ -660,7 +660,7 @@ function fyl2x(p1: bool): void {
       if (xneg && kx != K_ZERO) { f80_status = (f80_status & ~F80_DE) | F80_IE; f80_rse = INDEF_SE; f80_rm = INDEF_M; } // (invalid: no DE)
       else if (kx == K_ZERO) {
         if (ky == K_ZERO) { f80_status |= F80_IE; f80_rse = INDEF_SE; f80_rm = INDEF_M; }
-        else { if (ky != K_INF) f80_status |= F80_ZE; f80_rse = ((yse ^ 0x8000) & 0x8000) | 0x7FFF; f80_rm = INT_BIT; }
+        else { if (ky != K_INF) f80_status = (f80_status & ~F80_DE) | F80_ZE; f80_rse = ((yse ^ 0x8000) & 0x8000) | 0x7FFF; f80_rm = INT_BIT; } // (ZE: no DE, measured)
       } else if (kx == K_INF) {
         if (ky == K_ZERO) { f80_status |= F80_IE; f80_rse = INDEF_SE; f80_rm = INDEF_M; }
         else { f80_rse = (yse & 0x8000) | 0x7FFF; f80_rm = INT_BIT; }
@@ -701,8 +701,10 @@ function fyl2x(p1: bool): void {
           fin(false);
           return;
         } else if (expOf(xse, xm) < -60) {
-          // log2(1 + x) ~ x / ln 2
+          // log2(1 + x) ~ x / ln 2 (y is 0 or infinite here: the product is exact)
+          const s = f80_status;
           f80_mul(xse, xm, 0x3FFF, 0xB8AA3B295C17F0BC, 3, 0);
+          f80_status = s;
           lse = f80_rse; lm = f80_rm;
         } else {
           const s = f80_status;

@@ -72,6 +72,9 @@ function x87Reg(e, m) {
   }
 }
 
+// Forms that need a CPU feature beyond x86-64-v3: [name pattern, /proc/cpuinfo flag]
+const NEEDS = [[/^sha/, 'sha_ni']];
+
 /** Why an implemented form is not in the tester's list, or null if it is (also gives `xos isa` its "tested" status). */
 export function untested(f) {
   return SKIP[f.handler] || null;
@@ -348,7 +351,8 @@ function gatherLine(R, f, size, states) {
 }
 
 /** Generates the list. Returns { lines, stats: { implemented, tested, skipped: [{name, why}] } } */
-export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = true } = {}) {
+// hostFlags: the host's /proc/cpuinfo flags, if known; forms the host cannot run are left out
+export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = true, hostFlags = null } = {}) {
   mxcsrFlags = mxcsrFlagsToo;
   const R = prng(seed);
   const { forms } = buildIsa();
@@ -358,7 +362,8 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
   let tested = 0;
   for (const f of impl) {
     if (filter && !filter.test(f.text)) continue;
-    const why = untested(f);
+    const need = NEEDS.find(([re]) => re.test(f.name));
+    const why = untested(f) || (need && hostFlags && !hostFlags.has(need[1]) ? `the host CPU lacks ${need[1]}` : null);
     if (why) { skipped.push({ name: f.name, opcode: f.text.split('|')[0].trim(), why }); continue; }
     tested++;
     if (f.handler === 'x87') {
@@ -371,7 +376,8 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
         const [mask, approx] = x87Reg(e, m);
         // (F2XM1 and FYL2XP1 are undefined for ST(0) outside their domain: small0 keeps it inside)
         const small = e === 1 && (m === 0xf0 || m === 0xf9) ? ' small0' : '';
-        lines.push(`${hex2(0xd8 + e)}${hex2(m)} 0 ${states} nomem x87 fswmask=${mask.toString(16)}${approx ? ' approx' : ''}${small}`);
+        // (one line of per * states: its bytes are fixed, and a line's states come from its text)
+        lines.push(`${hex2(0xd8 + e)}${hex2(m)} 0 ${states * per} nomem x87 fswmask=${mask.toString(16)}${approx ? ' approx' : ''}${small}`);
       }
       continue;
     }
