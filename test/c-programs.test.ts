@@ -63,6 +63,7 @@ const CASES: Case[] = [
   { name: 'proc-sigwait' }, // timers and sleeps: a few seconds
   { name: 'proc-pgrp' },
   { name: 'proc-pidfd' },
+  { name: 'proc-files' }, // /proc/self/limits, fdinfo, task, thread-self, /proc/sys
   { name: 'ipc-sysv' }, // System V shared memory, semaphores, message queues
   // pseudo-terminals (issue 4)
   { name: 'pty-line', cflags: ['-lutil'] },

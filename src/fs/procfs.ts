@@ -25,7 +25,8 @@ export interface ProcProcess {
   envp: Uint8Array[];
   fs: { cwd: string; umask: number; root?: string };
   mnt?: MountTable; // its mount namespace
-  files: { fds(): number[]; get(fd: number): FileDescription | undefined };
+  files: { fds(): number[]; get(fd: number): FileDescription | undefined; cloexec?(fd: number): boolean };
+  limit?(res: number): [bigint, bigint];
   mm: { vmas: ProcVma[] };
   creds: { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] };
   readonly threads: readonly { readonly tid: number; readonly comm: Uint8Array }[];
@@ -52,7 +53,8 @@ export class ProcFs implements FsBackend {
   private get processes(): ReadonlyMap<number, ProcProcess> { return this.source?.processes ?? new Map(); }
 
   private static readonly TOP = ['cpuinfo', 'meminfo', 'uptime', 'version', 'filesystems', 'stat', 'loadavg'];
-  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'maps', 'cmdline', 'environ', 'stat', 'status', 'comm', 'mounts', 'mountinfo'];
+  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'fdinfo', 'task', 'maps', 'cmdline', 'environ', 'stat', 'status', 'comm', 'mounts', 'mountinfo', 'limits'];
+  private static readonly DIRS = new Set(['fd', 'fdinfo', 'task']);
 
   // A global guest path as the reading process sees it (inside its chroot); unchanged when outside it.
   private view(global: string): string { return this.vfs.viewPath(this.caller(), global) ?? global; }
@@ -64,7 +66,8 @@ export class ProcFs implements FsBackend {
       return {
         kind: 'dir', list: () => [
           ...[...this.processes.keys()].map((pid) => ({ ino: ino(pid, 0), type: 4, name: String(pid) })),
-          { ino: 2, type: 10, name: 'self' }, { ino: 3, type: 10, name: 'mounts' },
+          { ino: 2, type: 10, name: 'self' }, { ino: 3, type: 10, name: 'mounts' }, { ino: 4, type: 10, name: 'thread-self' },
+          { ino: 5, type: 4, name: 'sys' },
           ...ProcFs.TOP.map((name, i) => ({ ino: 10 + i, type: 8, name })),
         ],
       };
@@ -73,15 +76,37 @@ export class ProcFs implements FsBackend {
     if (rest.length === 0) {
       if (first === 'self') return { kind: 'link', target: () => String(this.self) };
       if (first === 'mounts') return { kind: 'link', target: () => 'self/mounts' };
+      if (first === 'thread-self') return { kind: 'link', target: () => `${this.self}/task/${this.caller()?.tid ?? this.self}` };
       if (ProcFs.TOP.includes(first)) return { kind: 'file', data: () => this.top(first) };
     }
+    if (first === 'sys') return this.sysctl(rest);
     if (!/^[1-9][0-9]*$/.test(first)) return undefined;
     const p = this.processes.get(Number(first));
     if (!p) return undefined;
+    return this.perProcess(p, rest, p.threads[0]);
+  }
+
+  // /proc/PID/… and /proc/PID/task/TID/… (thread: whose comm and tid the files show).
+  private perProcess(p: ProcProcess, rest: string[], thread?: { tid: number; comm: Uint8Array }): Entry | undefined {
     if (rest.length === 0) {
-      return { kind: 'dir', list: () => ProcFs.PER_PID.map((name, i) => ({ ino: ino(p.pid, 1 + i), type: name === 'fd' ? 4 : ['exe', 'cwd', 'root'].includes(name) ? 10 : 8, name })) };
+      return { kind: 'dir', list: () => ProcFs.PER_PID.map((name, i) => ({ ino: ino(p.pid, 1 + i), type: ProcFs.DIRS.has(name) ? 4 : ['exe', 'cwd', 'root'].includes(name) ? 10 : 8, name })) };
     }
     const [what, ...more] = rest;
+    if (what === 'task') {
+      if (more.length === 0) return { kind: 'dir', list: () => p.threads.map((x) => ({ ino: ino(x.tid, 0), type: 4, name: String(x.tid) })) };
+      const th = p.threads.find((x) => String(x.tid) === more[0]);
+      if (!th || more.slice(1)[0] === 'task') return undefined;
+      return this.perProcess(p, more.slice(1), th);
+    }
+    if (what === 'fdinfo') {
+      if (more.length === 0) {
+        return { kind: 'dir', list: () => p.files.fds().map((fd) => ({ ino: ino(p.pid, 600 + fd), type: 8, name: String(fd) })) };
+      }
+      if (more.length !== 1 || !/^(0|[1-9][0-9]*)$/.test(more[0])) return undefined;
+      const fd = Number(more[0]);
+      if (!p.files.get(fd)) return undefined;
+      return { kind: 'file', data: () => latin1(fdinfo(p, fd)) };
+    }
     if (what === 'fd') {
       if (more.length === 0) {
         return { kind: 'dir', list: () => p.files.fds().map((fd) => ({ ino: ino(p.pid, 100 + fd), type: 10, name: String(fd) })) };
@@ -99,9 +124,10 @@ export class ProcFs implements FsBackend {
       case 'maps': return { kind: 'file', data: () => latin1(maps(p)) };
       case 'cmdline': return { kind: 'file', data: () => joinZ(p.argv) };
       case 'environ': return { kind: 'file', data: () => joinZ(p.envp) };
-      case 'stat': return { kind: 'file', data: () => latin1(statLine(p, this.vfs.pts.terminalOf(p.sid))) };
-      case 'status': return { kind: 'file', data: () => latin1(status(p)) };
-      case 'comm': return { kind: 'file', data: () => latin1(comm(p) + '\n') };
+      case 'stat': return { kind: 'file', data: () => latin1(statLine(p, this.vfs.pts.terminalOf(p.sid), thread)) };
+      case 'status': return { kind: 'file', data: () => latin1(status(p, thread)) };
+      case 'comm': return { kind: 'file', data: () => latin1(comm(p, thread) + '\n') };
+      case 'limits': return { kind: 'file', data: () => latin1(limits(p)) };
       case 'mounts': return { kind: 'file', data: () => latin1((p.mnt ?? this.vfs.mounts).describe(p.fs.root ?? '/', false)) };
       case 'mountinfo': return { kind: 'file', data: () => latin1((p.mnt ?? this.vfs.mounts).describe(p.fs.root ?? '/', true)) };
     }
@@ -127,6 +153,39 @@ export class ProcFs implements FsBackend {
       case 'loadavg': return enc.encode(`0.00 0.00 0.00 1/${this.processes.size} ${Math.max(1, ...this.processes.keys())}\n`);
     }
     return new Uint8Array(0);
+  }
+
+  // /proc/sys: the settings programs read (read-only here).
+  private sysctl(parts: string[]): Entry | undefined {
+    const random = () => { const b = new Uint8Array(16); this.vfs.host.random(b); return b; };
+    const uuid = (b: Uint8Array) => {
+      b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+      const h = [...b].map((x) => hex(x, 2)).join('');
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    };
+    const bootId = uuid(random());
+    const tree: Record<string, Record<string, () => string> | undefined> = {
+      kernel: {
+        ostype: () => 'Linux', osrelease: () => '6.1.0-xos', version: () => '#1 SMP PREEMPT_DYNAMIC xos', hostname: () => 'xos',
+        domainname: () => '(none)', pid_max: () => '4194304', 'threads-max': () => '126608', ngroups_max: () => '65536',
+        cap_last_cap: () => '40', overflowuid: () => '65534', overflowgid: () => '65534', randomize_va_space: () => '0',
+        'random/uuid': () => uuid(random()), 'random/boot_id': () => bootId, 'random/entropy_avail': () => '256',
+        'random/poolsize': () => '256', shmmax: () => '18446744073692774399', shmall: () => '18446744073692774399',
+        shmmni: () => '4096', msgmax: () => '8192', msgmnb: () => '16384', msgmni: () => '32000', sem: () => '32000	1024000000	500	32000',
+      },
+      vm: { overcommit_memory: () => '0', max_map_count: () => '65530', swappiness: () => '60' },
+      fs: { 'file-max': () => '9223372036854775807', nr_open: () => '1048576', 'pipe-max-size': () => '1048576', 'inotify/max_user_watches': () => '65536', 'inotify/max_user_instances': () => '128', 'inotify/max_queued_events': () => '16384' },
+    };
+    if (parts.length === 0) return { kind: 'dir', list: () => Object.keys(tree).map((name, i) => ({ ino: 900 + i, type: 4, name })) };
+    const files = tree[parts[0]];
+    if (!files) return undefined;
+    const sub = parts.slice(1).join('/');
+    if (files[sub]) return { kind: 'file', data: () => enc.encode(files[sub]!() + '\n') };
+    // a directory: the names one level below `sub`
+    const prefix = sub ? sub + '/' : '';
+    const names = [...new Set(Object.keys(files).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split('/')[0]))];
+    if (!names.length) return undefined;
+    return { kind: 'dir', list: () => names.map((name) => ({ ino: pathIno(`/sys/${parts[0]}/${prefix}${name}`), type: files[prefix + name] ? 8 : 4, name })) };
   }
 
   private statOf(path: string, e: Entry): Stat {
@@ -189,8 +248,8 @@ function joinZ(list: Uint8Array[]): Uint8Array {
   return out;
 }
 // The thread group leader's name (execve's file name, or prctl(PR_SET_NAME)).
-function comm(p: ProcProcess): string {
-  const name = p.threads[0]?.comm;
+function comm(p: ProcProcess, thread = p.threads[0]): string {
+  const name = thread?.comm;
   if (name?.length) return String.fromCharCode(...name);
   return (p.exe.split('/').pop() || 'init').slice(0, 15);
 }
@@ -207,19 +266,19 @@ function maps(p: ProcProcess): string {
 }
 
 // tty: the controlling terminal's device number and foreground process group.
-function statLine(p: ProcProcess, tty?: { rdev: number; pgrp: number }): string {
+function statLine(p: ProcProcess, tty?: { rdev: number; pgrp: number }, thread = p.threads[0]): string {
   const vsize = p.mm.vmas.reduce((n, v) => n + v.end - v.start, 0);
-  const f = [p.pid, `(${comm(p)})`, 'R', p.ppid, p.pgid, p.sid, tty?.rdev ?? 0, tty?.pgrp || -1, 4194304, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0,
+  const f = [thread?.tid ?? p.pid, `(${comm(p, thread)})`, 'R', p.ppid, p.pgid, p.sid, tty?.rdev ?? 0, tty?.pgrp || -1, 4194304, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0,
     p.threads.length || 1, 0, 0, vsize, Math.ceil(vsize / 4096 / 4), '18446744073709551615', 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   return f.join(' ') + '\n';
 }
 
-function status(p: ProcProcess): string {
+function status(p: ProcProcess, thread = p.threads[0]): string {
   const c = p.creds;
   const vsize = Math.ceil(p.mm.vmas.reduce((n, v) => n + v.end - v.start, 0) / 1024);
-  return `Name:\t${comm(p)}\nUmask:\t${p.fs.umask.toString(8).padStart(4, '0')}\nState:\tR (running)\n` +
-    `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\n` +
+  return `Name:\t${comm(p, thread)}\nUmask:\t${p.fs.umask.toString(8).padStart(4, '0')}\nState:\tR (running)\n` +
+    `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${thread?.tid ?? p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\n` +
     `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.euid}\nGid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.egid}\n` +
     `FDSize:\t64\nGroups:\t${c.groups.join(' ')}\nVmPeak:\t${String(vsize).padStart(8)} kB\nVmSize:\t${String(vsize).padStart(8)} kB\n` +
     `VmRSS:\t${String(Math.ceil(vsize / 4)).padStart(8)} kB\nThreads:\t${p.threads.length || 1}\n` +
@@ -228,6 +287,32 @@ function status(p: ProcProcess): string {
     `CapPrm:\t${c.euid === 0 ? '000001ffffffffff' : '0000000000000000'}\nCapEff:\t${c.euid === 0 ? '000001ffffffffff' : '0000000000000000'}\n` +
     `CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n` +
     `Cpus_allowed:\t1\nCpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n`;
+}
+
+// /proc/PID/fdinfo/FD: position, open flags (octal, O_CLOEXEC included), inode.
+function fdinfo(p: ProcProcess, fd: number): string {
+  const f = p.files.get(fd)!;
+  const pos = f.seek(0, 1 /* SEEK_CUR */);
+  const flags = f.flags | (p.files.cloexec?.(fd) ? 0o2000000 : 0);
+  const st = f.stat();
+  return `pos:\t${pos < 0 ? 0 : pos}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${f.node ? 21 : 15}\n` +
+    `ino:\t${typeof st === 'number' ? 0 : st.ino}\n`;
+}
+
+// /proc/PID/limits, in Linux's table.
+function limits(p: ProcProcess): string {
+  const rows: [string, number, string][] = [
+    ['Max cpu time', 0, 'seconds'], ['Max file size', 1, 'bytes'], ['Max data size', 2, 'bytes'], ['Max stack size', 3, 'bytes'],
+    ['Max core file size', 4, 'bytes'], ['Max resident set', 5, 'bytes'], ['Max processes', 6, 'processes'],
+    ['Max open files', 7, 'files'], ['Max locked memory', 8, 'bytes'], ['Max address space', 9, 'bytes'],
+    ['Max file locks', 10, 'locks'], ['Max pending signals', 11, 'signals'], ['Max msgqueue size', 12, 'bytes'],
+    ['Max nice priority', 13, ''], ['Max realtime priority', 14, ''], ['Max realtime timeout', 15, 'us'],
+  ];
+  const v = (x: bigint) => (x === 0xffffffffffffffffn ? 'unlimited' : String(x));
+  return `${'Limit'.padEnd(26)}${'Soft Limit'.padEnd(21)}${'Hard Limit'.padEnd(21)}${'Units'.padEnd(10)}\n` + rows.map(([name, res, unit]) => {
+    const [soft, hard] = p.limit?.(res) ?? [0xffffffffffffffffn, 0xffffffffffffffffn];
+    return `${name.padEnd(26)}${v(soft).padEnd(21)}${v(hard).padEnd(21)}${unit ? unit.padEnd(10) : ''}\n`;
+  }).join('');
 }
 
 function cpuinfo(): string {

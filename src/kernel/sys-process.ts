@@ -127,21 +127,7 @@ const sysExecve: Handler = (t, a, k) => {
   return r < 0 ? r : NO_RESULT;
 };
 
-function rlimitOf(t: Task, res: number): [bigint, bigint] {
-  const set = t.proc.rlimits.get(res);
-  if (set) return set;
-  switch (res) {
-    case RLIMIT_STACK: return [8n * 1024n * 1024n, RLIM_INFINITY];
-    case RLIMIT_NOFILE: return [1024n, 1048576n];
-    case RLIMIT_CORE: return [0n, RLIM_INFINITY];
-    case RLIMIT_NPROC: return [63304n, 63304n];
-    case 8 /* MEMLOCK */: return [8n * 1024n * 1024n, 8n * 1024n * 1024n];
-    case 13 /* NICE */: case 14 /* RTPRIO */: return [0n, 0n];
-    case 11 /* SIGPENDING */: return [63304n, 63304n];
-    case 12 /* MSGQUEUE */: return [819200n, 819200n];
-    default: return [RLIM_INFINITY, RLIM_INFINITY];
-  }
-}
+function rlimitOf(t: Task, res: number): [bigint, bigint] { return t.proc.limit(res); }
 function prlimit(t: Task, res: number, newAddr: number, oldAddr: number): number {
   if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
   const cur = rlimitOf(t, res);

@@ -48,6 +48,22 @@ export class Process {
   // A vfork parent waits for this to settle (exec or exit).
   vforkRelease?: () => void;
   rlimits = new Map<number, [bigint, bigint]>();
+  // A resource limit [soft, hard]: what setrlimit set, else Linux's defaults for a login shell.
+  limit(res: number): [bigint, bigint] {
+    const set = this.rlimits.get(res);
+    if (set) return set;
+    const INF = 0xffffffffffffffffn;
+    switch (res) {
+      case 3 /* STACK */: return [8n * 1024n * 1024n, INF];
+      case 7 /* NOFILE */: return [1024n, 1048576n];
+      case 4 /* CORE */: return [0n, INF];
+      case 6 /* NPROC */: case 11 /* SIGPENDING */: return [63304n, 63304n];
+      case 8 /* MEMLOCK */: return [8n * 1024n * 1024n, 8n * 1024n * 1024n];
+      case 13 /* NICE */: case 14 /* RTPRIO */: return [0n, 0n];
+      case 12 /* MSGQUEUE */: return [819200n, 819200n];
+      default: return [INF, INF];
+    }
+  }
   exe = '';
   argv: Uint8Array[] = [];
   envp: Uint8Array[] = [];
