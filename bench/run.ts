@@ -27,9 +27,12 @@ const workloads: Workload[] = ([
 
 function build(name: string): string {
   const src = join(root, 'bench', 'c', `${name}.c`);
-  const hash = createHash('sha256').update(readFileSync(src)).digest('hex').slice(0, 12);
+  const text = readFileSync(src, 'utf8');
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
   const out = join(cache, `${name}-${hash}`);
-  if (!existsSync(out)) execFileSync('gcc', ['-O2', '-static', '-o', out, src, '-lm']);
+  // a first line `// cflags: …` replaces -O2 (e.g. -O3 -march=x86-64-v3)
+  const cflags = /^\/\/ cflags: (.*)$/m.exec(text.split('\n')[0])?.[1].split(' ') ?? ['-O2'];
+  if (!existsSync(out)) execFileSync('gcc', [...cflags, '-static', '-o', out, src, '-lm']);
   return out;
 }
 

@@ -235,8 +235,23 @@ function ftz32(x: u32): u32 {
 // @ts-ignore: decorator
 @inline function dazOn(): bool { return (load<u32>(S_MXCSR) & MX_DAZ) != 0; }
 
+// The common case first: +, -, *, / of normal numbers, rounding to nearest, with PE
+// already raised. A normal result then raises nothing more (no DE or IE from normal
+// operands, no ZE, OE or UE), and DAZ/FTZ change neither operands nor result.
+const RC_BITS: u32 = 0x6000;
+// @ts-ignore: decorator
+@inline function normal64(x: u64): bool { return ((x >> 52) & 0x7FF) - 1 < 0x7FE; }
+// @ts-ignore: decorator
+@inline function normal32(x: u32): bool { return ((x >> 23) & 0xFF) - 1 < 0xFE; }
+
 export function op64(op: u32, ab: u64, bb: u64): u64 {
   const mx = load<u32>(S_MXCSR);
+  if (op <= F_DIV && (mx & (MX_PE | RC_BITS)) == MX_PE && normal64(ab) && normal64(bb)) {
+    const a = reinterpret<f64>(ab), b = reinterpret<f64>(bb);
+    const r = op == F_ADD ? a + b : op == F_MUL ? a * b : op == F_SUB ? a - b : a / b;
+    const ar = abs<f64>(r);
+    if (ar >= 2.2250738585072014e-308 && ar <= 1.7976931348623157e308) return reinterpret<u64>(r);
+  }
   if ((mx & (MX_DAZ | MX_FTZ)) == 0) return op64c(op, ab, bb);
   if (mx & MX_DAZ) { ab = daz64(ab); bb = daz64(bb); }
   const r = op64c(op, ab, bb);
@@ -244,6 +259,12 @@ export function op64(op: u32, ab: u64, bb: u64): u64 {
 }
 export function op32(op: u32, ab: u32, bb: u32): u32 {
   const mx = load<u32>(S_MXCSR);
+  if (op <= F_DIV && (mx & (MX_PE | RC_BITS)) == MX_PE && normal32(ab) && normal32(bb)) {
+    const a = reinterpret<f32>(ab), b = reinterpret<f32>(bb);
+    const r: f32 = op == F_ADD ? a + b : op == F_MUL ? a * b : op == F_SUB ? a - b : a / b;
+    const ar = abs<f32>(r);
+    if (ar >= reinterpret<f32>(<u32>0x00800000) && ar <= reinterpret<f32>(<u32>0x7F7FFFFF)) return reinterpret<u32>(r);
+  }
   if ((mx & (MX_DAZ | MX_FTZ)) == 0) return op32c(op, ab, bb);
   if (mx & MX_DAZ) { ab = daz32(ab); bb = daz32(bb); }
   const r = op32c(op, ab, bb);
