@@ -120,6 +120,27 @@ export function fmaBits(a: u64, b: u64, c: u64, negP: bool, negC: bool, dbl: boo
   const qbit: u64 = <u64>1 << <u64>(prec - 2);
   const mx = load<u32>(S_MXCSR);
   const rc = (mx >> 13) & 3;
+  if (!dbl && rc == 0 && ((a >> 23) & 0xFF) - 1 < 0xFE && ((b >> 23) & 0xFF) - 1 < 0xFE && ((c >> 23) & 0xFF) - 1 < 0xFE) {
+    // Single precision, normal operands, to nearest: the product is exact in f64 (24 x 24
+    // bits); the sum is taken in f64 rounded to odd (RN plus its TwoSum error), which then
+    // rounds to f32 correctly (53 >= 24 + 2 bits). A normal result raises only PE.
+    let p = <f64>reinterpret<f32>(<u32>a) * <f64>reinterpret<f32>(<u32>b);
+    if (negP) p = -p;
+    let cc = <f64>reinterpret<f32>(<u32>c);
+    if (negC) cc = -cc;
+    const sum = p + cc;
+    const bp = sum - p, ap = sum - bp;
+    const err = (p - ap) + (cc - bp);
+    let odd = sum;
+    const sb = reinterpret<u64>(sum);
+    if (err != 0 && (sb & 1) == 0) odd = reinterpret<f64>((err > 0) == (sum > 0) ? sb + 1 : sb - 1);
+    const r = <f32>odd;
+    const ar = abs<f32>(r);
+    if (abs<f64>(odd) >= 1.1754943508222875e-38 && ar <= reinterpret<f32>(<u32>0x7F7FFFFF)) {
+      if (err != 0 || <f64>r != odd) mxRaise(MX_PE);
+      return <u64>reinterpret<u32>(r);
+    }
+  }
   const daz = (mx & 0x40) != 0, ftz = (mx & 0x8000) != 0;
   const ea_ = (a >> <u64>(prec - 1)) & emaskv, eb_ = (b >> <u64>(prec - 1)) & emaskv, ec_ = (c >> <u64>(prec - 1)) & emaskv;
   const an = ea_ == emaskv && (a & fmask) != 0, bn = eb_ == emaskv && (b & fmask) != 0, cn = ec_ == emaskv && (c & fmask) != 0;
