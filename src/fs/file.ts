@@ -3,6 +3,7 @@
 import type { MappedFile } from '../mm/address-space.js';
 import type { Blocked } from '../kernel/blocked.js';
 import type { FsBackend } from './backend.js';
+import type { Locks } from './locks.js';
 import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO } from '../kernel/errno.js';
 
 export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
@@ -51,7 +52,7 @@ export interface Dirent { ino: number; type: number; name: string }
 
 // Where a description's file lives, so that f* calls without a backend-specific
 // override (fchmod, fchown, futimens, fstat) can fall back to the backend.
-export interface FileNode { backend: FsBackend; path: string; dev: number; events?: FileEvents }
+export interface FileNode { backend: FsBackend; path: string; dev: number; events?: FileEvents; locks?: Locks }
 // Who hears about changes made through an open file (inotify: IN_MODIFY, IN_CLOSE_WRITE…).
 export interface FileEvents { fileEvent(f: FileDescription, mask: number): void }
 

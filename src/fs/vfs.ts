@@ -22,6 +22,7 @@ import { Tmpfs } from './tmpfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
 import { SysFs } from './sysfs.js';
 import { StdioFile } from './stdio.js';
+import { Locks } from './locks.js';
 import {
   FsNotify, IN_ACCESS, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
   IN_MOVE_SELF, IN_OPEN,
@@ -106,6 +107,8 @@ export class Vfs {
   readonly pts: DevPts;
   // inotify watches (see inotify.ts and the "inotify" section below).
   readonly notify = new FsNotify();
+  // Advisory locks (flock, fcntl record and OFD locks).
+  readonly locks = new Locks();
 
   constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
     this.host = opts.host;
@@ -250,7 +253,7 @@ export class Vfs {
   }
 
   guestPath(loc: Loc): string { return '/' + loc.comps.join('/'); }
-  private node(loc: Loc): FileNode { return { backend: loc.mount.backend, path: loc.bpath, dev: loc.mount.dev, events: this }; }
+  private node(loc: Loc): FileNode { return { backend: loc.mount.backend, path: loc.bpath, dev: loc.mount.dev, events: this, locks: this.locks }; }
   private parentOf(t: FsCaller, loc: Loc): { stat: Stat | number; comps: string[] } {
     const comps = loc.comps.slice(0, -1);
     return { stat: this.lstatAt(t, comps), comps };

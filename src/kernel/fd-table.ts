@@ -1,5 +1,5 @@
 // A process's file descriptor table.
-import { FileDescription } from '../fs/file.js';
+import { FileDescription, guestStat } from '../fs/file.js';
 import { EBADF, EMFILE } from './errno.js';
 
 interface Slot { file: FileDescription; cloexec: boolean }
@@ -8,6 +8,7 @@ export class FdTable {
   private slots: (Slot | undefined)[] = [];
   limit = 1024; // RLIMIT_NOFILE
   users = 1; // processes sharing this table (CLONE_FILES)
+  owner?: object; // the process whose POSIX record locks a close releases
 
   release(): void {
     if (--this.users === 0) this.closeAll();
@@ -38,6 +39,12 @@ export class FdTable {
     const s = fd >= 0 ? this.slots[fd] : undefined;
     if (!s) return -EBADF;
     this.slots[fd] = undefined;
+    // closing any descriptor of a file drops the process's record locks on it (POSIX)
+    const locks = s.file.node?.locks;
+    if (locks?.active && this.owner) {
+      const st = guestStat(s.file);
+      if (typeof st !== 'number') locks.closedBy(this.owner, `${st.dev}:${st.ino}`);
+    }
     release(s.file);
     return 0;
   }
@@ -48,6 +55,7 @@ export class FdTable {
   fork(): FdTable {
     const t = new FdTable();
     t.limit = this.limit;
+    t.owner = this.owner;
     t.slots = this.slots.map((s) => { if (!s) return undefined; s.file.refs++; return { ...s }; });
     return t;
   }
@@ -57,5 +65,6 @@ export class FdTable {
 export function release(file: FileDescription): void {
   if (--file.refs !== 0) return;
   file.node?.events?.fileEvent(file, file.writable ? 0x8 /* IN_CLOSE_WRITE */ : 0x10 /* IN_CLOSE_NOWRITE */);
+  file.node?.locks?.released(file);
   file.release();
 }

@@ -120,6 +120,7 @@ export class Kernel {
     files.install(this.vfs.stdoutFile(), false);
     files.install(this.vfs.stderrFile(), false);
     const p = new Process(pid, mm, files, { cwd, umask: 0o022, root: '/' }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
+    files.owner = p;
     const t = new Task(pid, p);
     p.threads.push(t);
     this.processes.set(pid, p);

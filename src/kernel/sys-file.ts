@@ -8,7 +8,7 @@ import { Blocked } from './blocked.js';
 import { release } from './fd-table.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import {
-  EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
+  EAGAIN, EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
 } from './errno.js';
 import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
@@ -576,9 +576,30 @@ const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
 const sysFlock: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || f.flags & O_PATH) return -EBADF;
+  if (a.i(1) & 32 /* LOCK_MAND: accepted and ignored, as Linux does since 5.15 */) return 0;
   const op = a.i(1) & ~LOCK_NB;
-  return op === LOCK_SH || op === LOCK_EX || op === LOCK_UN ? 0 : -EINVAL;
+  if (op !== LOCK_SH && op !== LOCK_EX && op !== LOCK_UN) return -EINVAL;
+  const locks = f.node?.locks, key = lockKey(f);
+  if (!locks || !key) return 0; // a file outside the VFS (a pipe, a socket): nothing to share it with
+  if (locks.flock(key, f, op === LOCK_UN ? F_UNLCK : op === LOCK_SH ? F_RDLCK : F_WRLCK)) return 0;
+  return a.i(1) & LOCK_NB ? -EAGAIN : new Blocked(locks.changed(key));
 };
+function lockKey(f: FileDescription): string | undefined {
+  const st = guestStat(f);
+  return typeof st === 'number' ? undefined : `${st.dev}:${st.ino}`;
+}
+// The byte range of a struct flock ([start, end), end Infinity for "to the end"), or -errno.
+function lockRange(f: FileDescription, dv: DataView): [number, number] | number {
+  const whence = dv.getInt16(2, true), start = Number(dv.getBigInt64(8, true)), len = Number(dv.getBigInt64(16, true));
+  let base = 0;
+  if (whence === SEEK_CUR) base = f.seek(0, SEEK_CUR);
+  else if (whence === 2 /* SEEK_END */) { const st = f.stat(); base = typeof st === 'number' ? 0 : st.size; }
+  else if (whence !== SEEK_SET) return -EINVAL;
+  if (base < 0) return base;
+  let from = base + start, to = len === 0 ? Infinity : from + len;
+  if (len < 0) { to = from; from += len; }
+  return from < 0 ? -EINVAL : [from, to];
+}
 
 // --- ioctl, fcntl, dup ------------------------------------------------------------------
 const sysIoctl: Handler = (t, a, k) => {
@@ -651,20 +672,40 @@ const sysFcntl: Handler = (t, a) => {
       if (isPath) return -EBADF;
       const b = t.proc.mm.read(a.u(2), 32);
       if (!b) return -EFAULT;
-      const type = new DataView(b.buffer, b.byteOffset).getInt16(0, true);
-      if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
-      b[0] = F_UNLCK; b[1] = 0;
+      const dv = new DataView(b.buffer, b.byteOffset);
+      const type = dv.getInt16(0, true);
+      if (type !== F_RDLCK && type !== F_WRLCK) return -EINVAL;
+      const ofd = cmd === F_OFD_GETLK;
+      if (ofd && dv.getInt32(24, true) !== 0) return -EINVAL;
+      const range = lockRange(f, dv);
+      if (typeof range === 'number') return range;
+      const key = lockKey(f);
+      const c = key ? f.node?.locks?.conflict(key, ofd ? f : t.proc, type, range[0], range[1]) : undefined;
+      if (!c) { dv.setInt16(0, F_UNLCK, true); return put(t, a.u(2), b); }
+      dv.setInt16(0, c.type, true);
+      dv.setInt16(2, SEEK_SET, true);
+      dv.setBigInt64(8, BigInt(c.start), true);
+      dv.setBigInt64(16, c.end === Infinity ? 0n : BigInt(c.end - c.start), true);
+      dv.setInt32(24, c.pid, true);
       return put(t, a.u(2), b);
     }
     case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW: {
       if (isPath) return -EBADF;
       const b = t.proc.mm.read(a.u(2), 32);
       if (!b) return -EFAULT;
-      const type = new DataView(b.buffer, b.byteOffset).getInt16(0, true);
+      const dv = new DataView(b.buffer, b.byteOffset);
+      const type = dv.getInt16(0, true);
       if (type === F_RDLCK && !f.readable) return -EBADF;
       if (type === F_WRLCK && !f.writable) return -EBADF;
       if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
-      return 0;
+      const ofd = cmd === F_OFD_SETLK || cmd === F_OFD_SETLKW;
+      if (ofd && dv.getInt32(24, true) !== 0) return -EINVAL;
+      const range = lockRange(f, dv);
+      if (typeof range === 'number') return range;
+      const locks = f.node?.locks, key = lockKey(f);
+      if (!locks || !key) return 0;
+      if (locks.set(key, ofd ? f : t.proc, ofd ? -1 : t.proc.pid, type, range[0], range[1], ofd ? f : undefined)) return 0;
+      return cmd === F_SETLKW || cmd === F_OFD_SETLKW ? new Blocked(locks.changed(key)) : -EAGAIN;
     }
     case F_GETOWN: return 0;
     case F_SETOWN: case F_SETSIG: return 0;
@@ -866,8 +907,8 @@ export const fileSyscalls: SyscallDef[] = [
   ok(32, 'dup', sysDup, ['fd']),
   ok(33, 'dup2', sysDup2, ['fd', 'fd']),
   ok(40, 'sendfile', sysSendfile, ['fd', 'fd', 'ptr', 'size']),
-  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record locks (F_SETLK, OFD locks) succeed without locking; F_SETOWN/F_SETSIG ignored'),
-  partial(73, 'flock', sysFlock, ['fd', 'int'], 'succeeds without locking'),
+  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks lock among guest processes (no deadlock detection: F_SETLKW waits); F_SETOWN/F_SETSIG ignored'),
+  partial(73, 'flock', sysFlock, ['fd', 'int'], 'locks among guest processes, not against host processes'),
   ok(74, 'fsync', sysFsync, ['fd']),
   ok(75, 'fdatasync', sysFsync, ['fd']),
   ok(76, 'truncate', sysTruncate, ['path', 'off']),
