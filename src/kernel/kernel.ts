@@ -206,9 +206,18 @@ export class Kernel {
     if (sig !== SIGKILL && t.state.kind === 'blocked' && t.sigwait !== undefined && (t.sigwait & sigbit(sig)) !== 0n) {
       t.state = { kind: 'runnable' }; // rt_sigtimedwait runs again and takes it
     } else if (t.state.kind === 'blocked' && (t.sigmask & sigbit(sig)) === 0n && (!t.killableOnly || sig === SIGKILL)) {
-      t.interrupted = true;
-      t.blockedNr = t.state.nr;
-      t.state = { kind: 'runnable' };
+      // A wake-up already on its way (a promise settled by what the sender did before it
+      // signalled: the writer that then exited) goes first: the call runs again before the
+      // signal is taken, as on Linux, where the waiter was already runnable. SIGKILL: at once.
+      const state = t.state;
+      const interrupt = () => {
+        if (t.state !== state) return;
+        t.interrupted = true;
+        t.blockedNr = state.nr;
+        t.state = { kind: 'runnable' };
+        this.kick();
+      };
+      if (sig === SIGKILL) interrupt(); else queueMicrotask(interrupt);
     }
     this.kick();
   }
