@@ -32,7 +32,8 @@ const CASES: Case[] = [
   { name: 'files' }, // makes its own directory under /tmp with mkdtemp
   { name: 'fs-edge' },
   { name: 'fs-inotify' }, // in a mkdtemp directory under /tmp
-  { name: 'fs-locks' }, // fcntl record and OFD locks, flock, between processes
+  { name: 'fs-locks' },
+  { name: 'fs-fifo' }, // named pipes in /tmp (host directory) and /dev/shm (tmpfs) // fcntl record and OFD locks, flock, between processes
   { name: 'fs-chroot' }, // as root; a private mount namespace natively (unshare)
   { name: 'fs-mount' }, // as root, in a private mount namespace natively
   { name: 'fs-tmpfile' },

@@ -18,6 +18,17 @@ export class Pipe {
   writers = 0;
   readonly ino = nextIno++;
   readonly queue = new WaitQueue();
+  // Named pipes: tasks blocked in open(2) waiting for the other side count as
+  // readers or writers while their wait lasts (see Vfs.openFifo).
+  readonly waiting = new Map<object, () => boolean>();
+  opens = [0, 0]; // readers and writers that ever opened it: a waiting open ends when the other side's count moves
+
+  hasReaders(): boolean { return this.readers > 0 || this.someWaiting('r'); }
+  hasWriters(): boolean { return this.writers > 0 || this.someWaiting('w'); }
+  private someWaiting(role: string): boolean {
+    for (const [k, live] of this.waiting) if ((k as { role: string }).role === role && live()) return true;
+    return false;
+  }
 
   // A promise that settles at the next change of this pipe that names one of `events`.
   changed(events = POLL_ALL): Promise<void> { return this.queue.wait(events); }
@@ -43,21 +54,23 @@ export class Pipe {
 }
 
 export class PipeEnd extends FileDescription {
-  constructor(readonly pipe: Pipe, flags: number, private readonly hostTime: () => bigint) {
-    super(flags, `pipe:[${pipe.ino}]`);
-    if ((flags & 3) === O_RDONLY) pipe.readers++; else pipe.writers++;
+  constructor(readonly pipe: Pipe, flags: number, private readonly hostTime: () => bigint, path = `pipe:[${pipe.ino}]`) {
+    super(flags, path);
+    if ((flags & 3) !== O_WRONLY) { pipe.readers++; pipe.opens[0]++; }
+    if ((flags & 3) !== O_RDONLY) { pipe.writers++; pipe.opens[1]++; } // a FIFO opened O_RDWR is both
+    pipe.notify();
   }
   override read(n: number): Uint8Array | number | Blocked {
     const p = this.pipe;
     if (n === 0) return new Uint8Array(0);
     if (p.size > 0) { const out = p.take(n); p.notify(POLLOUT); return out; }
-    if (p.writers === 0) return new Uint8Array(0);
+    if (!p.hasWriters()) return new Uint8Array(0);
     if (this.flags & O_NONBLOCK) return -EAGAIN;
     return new Blocked(p.changed(POLLIN | POLLHUP));
   }
   override write(data: Uint8Array): number | Blocked {
     const p = this.pipe;
-    if (p.readers === 0) return -EPIPE;
+    if (!p.hasReaders()) return -EPIPE;
     if (data.length === 0) return 0;
     const room = p.capacity - p.size;
     // writes of at most PIPE_BUF bytes are atomic: all or nothing
@@ -71,9 +84,11 @@ export class PipeEnd extends FileDescription {
     return n;
   }
   override poll(): number {
-    const p = this.pipe;
-    if ((this.flags & 3) === O_RDONLY) return (p.size > 0 ? 1 : 0) | (p.writers === 0 ? 0x10 : 0);
-    return (p.capacity - p.size >= PIPE_BUF ? 4 : 0) | (p.readers === 0 ? 8 : 0);
+    const p = this.pipe, acc = this.flags & 3;
+    let r = 0;
+    if (acc !== O_WRONLY) r |= (p.size > 0 ? 1 : 0) | (p.writers === 0 ? 0x10 : 0);
+    if (acc !== O_RDONLY) r |= (p.capacity - p.size >= PIPE_BUF ? 4 : 0) | (p.readers === 0 ? 8 : 0);
+    return r;
   }
   override watch(events: number, cb: () => void): () => void { return this.pipe.queue.watch(events, cb); }
   override waitReady(): Promise<void> { return this.pipe.changed(); }
@@ -85,12 +100,23 @@ export class PipeEnd extends FileDescription {
     };
   }
   override release(): void {
-    if ((this.flags & 3) === O_RDONLY) this.pipe.readers--; else this.pipe.writers--;
-    this.pipe.notify((this.flags & 3) === O_RDONLY ? POLLERR | POLLOUT : POLLHUP | POLLIN);
+    const acc = this.flags & 3;
+    if (acc !== O_WRONLY) this.pipe.readers--;
+    if (acc !== O_RDONLY) this.pipe.writers--;
+    this.pipe.notify(acc === O_RDONLY ? POLLERR | POLLOUT : acc === O_WRONLY ? POLLHUP | POLLIN : POLL_ALL);
   }
 }
 
 export function makePipe(flags: number, hostTime: () => bigint): [PipeEnd, PipeEnd] {
   const p = new Pipe();
   return [new PipeEnd(p, O_RDONLY | (flags & O_NONBLOCK), hostTime), new PipeEnd(p, O_WRONLY | (flags & O_NONBLOCK), hostTime)];
+}
+
+// An end of a named pipe (a FIFO inode): the pipe is the inode's, stat is the inode's.
+export class FifoEnd extends PipeEnd {
+  override stat(): Stat {
+    const n = this.node;
+    const st = n ? n.backend.lstat(n.path) : undefined;
+    return st && typeof st !== 'number' ? st : super.stat();
+  }
 }

@@ -10,11 +10,11 @@ import type { FileImage } from '../elf/elf.js';
 import type { FsBackend, StatFs } from './backend.js';
 import {
   BufferFile, DirectoryFile, FileDescription, PathFile, isDir, isLink, isReg, type FileNode, type Stat, type TimeSpec,
-  O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY, __O_TMPFILE,
+  O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY, __O_TMPFILE,
   S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK, guestStat,
 } from './file.js';
 import {
-  EACCES, EADDRINUSE, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EPERM,
+  EACCES, EADDRINUSE, EAGAIN, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
   EROFS, EXDEV,
 } from '../kernel/errno.js';
 import { DevFs } from './devfs.js';
@@ -23,6 +23,8 @@ import { ProcFs, type ProcSource } from './procfs.js';
 import { SysFs } from './sysfs.js';
 import { StdioFile } from './stdio.js';
 import { Locks } from './locks.js';
+import { FifoEnd, Pipe } from './pipe.js';
+import { Blocked } from '../kernel/blocked.js';
 import {
   FsNotify, IN_ACCESS, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
   IN_MOVE_SELF, IN_OPEN,
@@ -290,7 +292,8 @@ export class Vfs {
 
   // --- opening ------------------------------------------------------------------
   // open(2)/openat(2): a new description (the caller installs it: it holds one reference).
-  open(t: FsCaller, dirfd: number, path: string, flags: number, mode: number): FileDescription | number {
+  // Blocked: a named pipe's open waits for the other side (the syscall runs again when woken).
+  openAt(t: FsCaller, dirfd: number, path: string, flags: number, mode: number): FileDescription | number | Blocked {
     if (flags & __O_TMPFILE && !(flags & O_PATH)) return this.openTmpfile(t, dirfd, path, flags, mode); // O_PATH drops it
     const creat = (flags & O_CREAT) !== 0 && !(flags & O_PATH);
     const follow = !(flags & O_NOFOLLOW) && !(creat && flags & O_EXCL);
@@ -298,7 +301,12 @@ export class Vfs {
     if (typeof loc === 'number') return loc;
     return this.openLoc(t, loc, flags, mode);
   }
-  private openLoc(t: FsCaller, loc: Loc, flags: number, mode = 0): FileDescription | number {
+  // The same for callers that cannot wait (the embedding API): a FIFO without a partner is EAGAIN.
+  open(t: FsCaller, dirfd: number, path: string, flags: number, mode: number): FileDescription | number {
+    const f = this.openAt(t, dirfd, path, flags, mode);
+    return f instanceof Blocked ? -EAGAIN : f;
+  }
+  private openLoc(t: FsCaller, loc: Loc, flags: number, mode = 0): FileDescription | number | Blocked {
     const creat = (flags & O_CREAT) !== 0 && !(flags & O_PATH);
     const gpath = this.guestPath(loc);
     if (creat && loc.trailingSlash) return -EISDIR;
@@ -339,6 +347,7 @@ export class Vfs {
     const want = (acc === O_RDONLY ? R_OK : acc === O_WRONLY ? W_OK : acc === O_RDWR ? R_OK | W_OK : 0)
       | (flags & O_TRUNC ? W_OK : 0);
     if (!permits(st, t.proc.creds, want)) return -EACCES;
+    if ((st.mode & S_IFMT) === S_IFIFO) return this.openFifo(t, loc, flags);
     if (want & W_OK && this.isReadOnly(loc.mount) && isReg(st.mode)) return -EROFS;
     const f = loc.mount.backend.open(loc.bpath, flags & ~(O_CREAT | O_EXCL), 0, gpath);
     if (typeof f !== 'number') {
@@ -347,6 +356,43 @@ export class Vfs {
       this.touched(t, loc, IN_OPEN);
     }
     return f;
+  }
+
+  // A named pipe: one pipe per FIFO inode. O_RDONLY waits for a writer, O_WRONLY for a reader
+  // (with O_NONBLOCK a reader opens at once and a writer gets ENXIO); O_RDWR never waits. A task
+  // waiting in open counts as a reader or writer for as long as it waits (its t.restart is the
+  // marker), so two openers find each other, and one that a signal takes away stops counting.
+  private readonly fifos = new Map<string, Pipe>();
+  private openFifo(t: FsCaller, loc: Loc, flags: number): FileDescription | number | Blocked {
+    const key = this.keyOf(loc)!;
+    const task = t as FsCaller & { restart?: unknown; state?: { kind: string } };
+    let p = this.fifos.get(key);
+    for (const [m, live] of p?.waiting ?? []) if (!live()) p!.waiting.delete(m);
+    if (!p || (!p.readers && !p.writers && !p.waiting.size)) {
+      p = new Pipe(); // no one has it open: what was in it is gone, as on Linux
+      this.fifos.set(key, p);
+    }
+    const pipe = p;
+    const acc = flags & O_ACCMODE;
+    const reader = acc === O_RDONLY;
+    const mine = (task.restart as { fifo?: Pipe } | undefined)?.fifo === pipe ? (task.restart as { other: number }) : undefined;
+    // the other side is there, or came (and maybe went) while this open waited
+    const partner = (reader ? pipe.hasWriters() : pipe.hasReaders()) || (mine !== undefined && pipe.opens[reader ? 1 : 0] !== mine.other);
+    if (acc === O_RDWR || (reader && flags & O_NONBLOCK) || partner) {
+      if (mine) pipe.waiting.delete(mine);
+      const f = new FifoEnd(pipe, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY), () => this.host.realtimeNs(), this.guestPath(loc));
+      f.node = this.node(loc);
+      this.touched(t, loc, IN_OPEN);
+      return f;
+    }
+    if (!reader && flags & O_NONBLOCK) return -ENXIO;
+    if (!mine) {
+      const marker = { fifo: pipe, role: reader ? 'r' : 'w', other: pipe.opens[reader ? 1 : 0] };
+      task.restart = marker;
+      pipe.waiting.set(marker, () => task.restart === marker && task.state?.kind !== 'exited');
+      pipe.notify(); // the other side's waiting open looks again
+    }
+    return new Blocked(pipe.changed());
   }
 
   // O_TMPFILE: an unnamed file in the directory at `path`; the errnos in the order Linux checks.
@@ -378,6 +424,7 @@ export class Vfs {
     if (loc.mount.flags & MS_NOEXEC) return -EACCES;
     const f = this.openLoc(t, loc, O_RDONLY);
     if (typeof f === 'number') return f;
+    if (f instanceof Blocked) return -EACCES; // (a regular file: never)
     const size = loc.stat.size;
     const name = this.viewPath(t, this.guestPath(loc)) ?? this.guestPath(loc);
     const image: FileImage = {
@@ -472,7 +519,7 @@ export class Vfs {
 
   mknod(t: FsCaller, dirfd: number, path: string, mode: number): number {
     const type = mode & S_IFMT;
-    if (type !== 0 && type !== S_IFREG) return type === S_IFIFO || type === S_IFSOCK ? -EPERM : -EPERM;
+    if (type !== 0 && type !== S_IFREG && type !== S_IFIFO) return -EPERM; // sockets come from bind(2), devices need CAP_MKNOD
     const loc = this.resolve(t, dirfd, path, { follow: false, keepLast: true });
     if (typeof loc === 'number') return loc;
     if (loc.stat) return -EEXIST;
@@ -481,10 +528,11 @@ export class Vfs {
     if (w) return w;
     const b = loc.mount.backend;
     if (b.mknod) {
-      const r = b.mknod(loc.bpath, S_IFREG | (mode & ~t.proc.fs.umask & 0o7777));
+      const r = b.mknod(loc.bpath, (type || S_IFREG) | (mode & ~t.proc.fs.umask & 0o7777));
       if (!r) { this.own(t, loc); this.inDir(t, loc, IN_CREATE, false); }
       return r;
     }
+    if (type === S_IFIFO) return -EPERM;
     const f = b.open(loc.bpath, O_WRONLY | O_CREAT | O_EXCL, mode & ~t.proc.fs.umask & 0o7777, this.guestPath(loc));
     if (typeof f === 'number') return f;
     f.release();

@@ -240,13 +240,13 @@ function vecHandler(write: boolean, positional: boolean, flagsArg: boolean): Han
 
 // Flags a description keeps (the rest only affect opening).
 const KEPT = ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
-function openCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number, mode: number): number {
+function openCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number, mode: number): number | Blocked {
   // O_PATH keeps only the flags that mean something for it (the rest, O_TMPFILE included, are dropped)
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
   const path = readPath(t, pathAddr);
   if (typeof path === 'number') return path;
-  const f = k.vfs.open(t, dirfd, path, flags, mode);
-  if (typeof f === 'number') return f;
+  const f = k.vfs.openAt(t, dirfd, path, flags, mode);
+  if (typeof f === 'number' || f instanceof Blocked) return f;
   if (flags & O_TRUNC && f.writable) truncated(t, guestStat(f), 0);
   if (f.refs === 1) f.flags = (flags & KEPT) | (flags & O_PATH ? 0 : O_LARGEFILE);
   const fd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
@@ -932,7 +932,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(94, 'lchown', sysLchown, ['path', 'int', 'int']),
   ok(95, 'umask', sysUmask, ['mode']),
   partial(132, 'utime', sysUtime, ['path', 'ptr'], 'host times have microsecond precision'),
-  partial(133, 'mknod', sysMknod, ['path', 'mode', 'hex'], 'regular files only; FIFOs, sockets and devices: EPERM'),
+  partial(133, 'mknod', sysMknod, ['path', 'mode', 'hex'], 'regular files and FIFOs (named pipes; on a host directory the host FIFO is made by mkfifo(1)); sockets (use bind) and devices: EPERM'),
   ok(137, 'statfs', sysStatfs, ['path', 'ptr']),
   ok(138, 'fstatfs', sysFstatfs, ['fd', 'ptr']),
   ok(162, 'sync', sysSync, []),
@@ -941,7 +941,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(217, 'getdents64', sysGetdents64, ['fd', 'ptr', 'size']),
   ok(257, 'openat', sysOpenat, ['dirfd', 'path', 'flags', 'mode'], 'O_TMPFILE as open'),
   ok(258, 'mkdirat', sysMkdirat, ['dirfd', 'path', 'mode']),
-  partial(259, 'mknodat', sysMknodat, ['dirfd', 'path', 'mode', 'hex'], 'regular files only; FIFOs, sockets and devices: EPERM'),
+  partial(259, 'mknodat', sysMknodat, ['dirfd', 'path', 'mode', 'hex'], 'regular files and FIFOs (named pipes; on a host directory the host FIFO is made by mkfifo(1)); sockets (use bind) and devices: EPERM'),
   ok(260, 'fchownat', sysFchownat, ['dirfd', 'path', 'int', 'int', 'flags']),
   partial(261, 'futimesat', sysFutimesat, ['dirfd', 'path', 'ptr'], 'host times have microsecond precision'),
   ok(262, 'newfstatat', sysNewfstatat, ['dirfd', 'path', 'ptr', 'flags']),

@@ -6,6 +6,7 @@
 // host side and the guest cannot reach a host file outside the directory.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { Buffer } from 'node:buffer';
 import type { MappedFile } from '../../mm/address-space.js';
@@ -42,6 +43,15 @@ function makeHostSocket(target: Buffer, mode: number): number {
     server.close();
   }
   fs.chmodSync(target, mode);
+  return 0;
+}
+
+// A FIFO inode on the host (the guest's named pipe; its data flows inside xos, the
+// host FIFO is only the name). Node cannot mknod: the host's mkfifo(1) makes it.
+function makeHostFifo(target: Buffer, mode: number): number {
+  if (fs.lstatSync(target, { throwIfNoEntry: false })) return -EEXIST;
+  const r = spawnSync('mkfifo', ['-m', mode.toString(8), '--', target.toString('latin1')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.error || r.status !== 0) return fs.lstatSync(target, { throwIfNoEntry: false }) ? -EEXIST : -EPERM;
   return 0;
 }
 
@@ -431,6 +441,7 @@ export class HostFs implements FsBackend {
   }
   mknod(p: string, mode: number): number {
     if ((mode & S_IFMT) === S_IFSOCK) return this.guard(true, () => makeHostSocket(this.host(p), mode & 0o7777));
+    if ((mode & S_IFMT) === S_IFIFO) return this.guard(true, () => makeHostFifo(this.host(p), mode & 0o7777));
     if ((mode & S_IFMT) !== S_IFREG && (mode & S_IFMT) !== 0) return -EPERM;
     return this.guard(true, () => {
       const fd = fs.openSync(this.host(p), C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, mode & 0o7777);
