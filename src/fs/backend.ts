@@ -9,6 +9,7 @@
 // credentials are the VFS's; a backend reports only what its storage refuses
 // (EROFS, a host EACCES, …).
 import type { Dirent, FileDescription, Stat, TimeSpec } from './file.js';
+import { EACCES, EPERM } from '../kernel/errno.js';
 
 export interface StatFs {
   type: number; bsize: number; blocks: number; bfree: number; bavail: number;
@@ -60,3 +61,19 @@ export const EMPTY_STATFS: StatFs = {
   type: 0x01021994 /* TMPFS_MAGIC */, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0,
   namelen: 255, frsize: 4096, flags: 0,
 };
+
+// The base of a tree the kernel makes (proc, sys, dev, devpts): the guest cannot make, remove,
+// rename or link names in it (EPERM), nor change its files' attributes or sizes (EPERM, EACCES),
+// unless a subclass says otherwise.
+export abstract class KernelTreeFs {
+  mkdir(_path: string, _mode: number): number { return -EPERM; }
+  rmdir(_path: string): number { return -EPERM; }
+  unlink(_path: string): number { return -EPERM; }
+  rename(_from: string, _to: string): number { return -EPERM; }
+  link(_existing: string, _path: string): number { return -EPERM; }
+  symlink(_target: string, _path: string): number { return -EPERM; }
+  chmod(_path: string, _mode: number): number { return -EPERM; }
+  chown(_path: string, _uid: number, _gid: number): number { return -EPERM; }
+  utimes(_path: string, _atime: TimeSpec, _mtime: TimeSpec): number { return -EPERM; }
+  truncate(_path: string, _len: number): number { return -EACCES; }
+}

@@ -1,7 +1,7 @@
 // devfs: the device nodes programs expect in /dev.
 import type { Host } from '../host/host.js';
 import type { FsBackend, StatFs } from './backend.js';
-import { EMPTY_STATFS } from './backend.js';
+import { EMPTY_STATFS, KernelTreeFs } from './backend.js';
 import {
   FileDescription, S_IFCHR, S_IFDIR, S_IFLNK, dtFromMode, type Dirent, type Stat, type TimeSpec,
 } from './file.js';
@@ -27,13 +27,14 @@ class CharDevice extends FileDescription {
   override utimes(): number { return 0; }
 }
 
-export class DevFs implements FsBackend {
+export class DevFs extends KernelTreeFs implements FsBackend {
   readonly type = 'devtmpfs';
   readonly readOnly = false;
   private readonly nodes = new Map<string, DevNode>();
 
   // pts: the devpts mounted on /dev/pts, for /dev/ptmx and a pty as /dev/tty.
   constructor(host: Host, pts?: DevPts) {
+    super();
     const zeros = (n: number) => new Uint8Array(Math.min(n, 1 << 20));
     const random = (n: number) => { const b = new Uint8Array(Math.min(n, 1 << 20)); host.random(b); return b; };
     const sink = (d: Uint8Array) => d.length;
@@ -99,16 +100,12 @@ export class DevFs implements FsBackend {
     if (!n) return -EPERM; // creating files in /dev is not supported
     return n.open ? n.open(flags, guestPath) : -ENXIO;
   }
-  mkdir(path: string): number { return this.nodes.has(path) ? -EEXIST : -EPERM; }
-  rmdir(): number { return -EPERM; }
-  unlink(): number { return -EPERM; }
-  rename(): number { return -EPERM; }
-  link(): number { return -EPERM; }
-  symlink(): number { return -EPERM; }
-  chmod(): number { return 0; }
-  chown(): number { return 0; }
-  utimes(_p: string, _a: TimeSpec, _m: TimeSpec): number { return 0; }
-  truncate(): number { return 0; }
+  override mkdir(path: string): number { return this.nodes.has(path) ? -EEXIST : -EPERM; }
+  // attribute changes and truncation of device nodes succeed and change nothing
+  override chmod(): number { return 0; }
+  override chown(): number { return 0; }
+  override utimes(_p: string, _a: TimeSpec, _m: TimeSpec): number { return 0; }
+  override truncate(): number { return 0; }
   statfs(): StatFs { return { ...EMPTY_STATFS }; }
 }
 

@@ -15,7 +15,7 @@
 // are broken by copy-up (overlayfs without index=on does the same).
 // Inode numbers: 2*ino for lower files, 2*ino+1 for upper ones, so the two never
 // collide; a directory present in both (merged) keeps its lower number, and has nlink 1.
-import type { MappedFile } from '../mm/address-space.js';
+import { mappedAs, type MappedFile } from '../mm/address-space.js';
 import type { Blocked } from '../kernel/blocked.js';
 import type { FsBackend, StatFs } from './backend.js';
 import {
@@ -414,10 +414,7 @@ class OverlayFile extends FileDescription {
   override mapping(): MappedFile | number {
     const m = this.inner.mapping();
     if (typeof m === 'number') return m;
-    const out: MappedFile = { name: m.name, dev: m.dev, ino: this.ino(m.ino ?? 0), readPage: (o, into) => m.readPage(o, into) };
-    if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
-    if (m.beyondEnd) out.beyondEnd = (o) => m.beyondEnd!(o);
-    return out;
+    return mappedAs(m, { ino: this.ino(m.ino ?? 0) });
   }
   override release(): void { this.inner.release(); }
 }

@@ -1,6 +1,6 @@
 // procfs: a minimal /proc, generated when read from the kernel's processes.
 import type { FsBackend, StatFs } from './backend.js';
-import { EMPTY_STATFS } from './backend.js';
+import { EMPTY_STATFS, KernelTreeFs } from './backend.js';
 import {
   BufferFile, FileDescription, O_ACCMODE, O_RDONLY, S_IFDIR, S_IFLNK, S_IFREG, type Dirent, type Stat,
 } from './file.js';
@@ -43,11 +43,11 @@ type Entry =
   | { kind: 'file'; data: () => Uint8Array }
   | { kind: 'link'; target: () => string; file?: () => FileDescription | undefined };
 
-export class ProcFs implements FsBackend {
+export class ProcFs extends KernelTreeFs implements FsBackend {
   readonly type = 'proc';
   readonly readOnly = false; // refuses changes with Linux's errnos instead of EROFS
   constructor(private readonly caller: () => FsCaller | undefined, private readonly source: ProcSource | undefined,
-    private readonly vfs: Vfs) {}
+    private readonly vfs: Vfs) { super(); }
 
   private get self(): number { return this.caller()?.proc.pid ?? 1; }
   private get processes(): ReadonlyMap<number, ProcProcess> { return this.source?.processes ?? new Map(); }
@@ -222,16 +222,6 @@ export class ProcFs implements FsBackend {
     const st = this.statOf(path, e);
     return new BufferFile(flags, guestPath, e.data(), () => st);
   }
-  mkdir(): number { return -EPERM; }
-  rmdir(): number { return -EPERM; }
-  unlink(): number { return -EPERM; }
-  rename(): number { return -EPERM; }
-  link(): number { return -EPERM; }
-  symlink(): number { return -EPERM; }
-  chmod(): number { return -EPERM; }
-  chown(): number { return -EPERM; }
-  utimes(): number { return -EPERM; }
-  truncate(): number { return -EACCES; }
   statfs(): StatFs { return { ...EMPTY_STATFS, type: 0x9fa0 /* PROC_SUPER_MAGIC */ }; }
 }
 

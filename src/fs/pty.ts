@@ -10,7 +10,7 @@
 // non-leader's TIOCNOTTY, which here leaves the terminal in place).
 import type { Host } from '../host/host.js';
 import type { FsBackend, StatFs } from './backend.js';
-import { EMPTY_STATFS } from './backend.js';
+import { EMPTY_STATFS, KernelTreeFs } from './backend.js';
 import {
   FileDescription, O_ACCMODE, O_NOCTTY, O_NONBLOCK, O_WRONLY, S_IFCHR, S_IFDIR, dtFromMode, type Dirent, type GuestMemory,
   type Stat,
@@ -383,7 +383,7 @@ export class PtySlave extends FileDescription {
 
 // devpts: ptmx and one node per pty whose master is open. When the machine's
 // own terminal is a tty it is /dev/pts/0.
-export class DevPts implements FsBackend {
+export class DevPts extends KernelTreeFs implements FsBackend {
   readonly type = 'devpts';
   readonly readOnly = false;
   private readonly ptys = new Map<number, Pty>();
@@ -392,6 +392,7 @@ export class DevPts implements FsBackend {
   private readonly hostTerminal: boolean;
 
   constructor(readonly host: Host, public jobs?: TtyJobs) {
+    super();
     this.hostTerminal = host.stdin.isTTY || host.stdout.isTTY;
   }
 
@@ -488,18 +489,12 @@ export class DevPts implements FsBackend {
     if (v === 'host') return new StdioFile(this.host, 'tty'); // the VFS gives it this node
     return v ? this.openSlave(v, flags, guestPath) : -ENOENT;
   }
-  mkdir(): number { return -EPERM; }
-  rmdir(): number { return -EPERM; }
-  unlink(): number { return -EPERM; }
-  rename(): number { return -EPERM; }
-  link(): number { return -EPERM; }
-  symlink(): number { return -EPERM; }
-  chmod(path: string, mode: number): number {
+  override chmod(path: string, mode: number): number {
     const v = this.visible(path.slice(1));
     if (v && v !== 'host') v.mode = mode & 0o7777;
     return path === '/' || path === '/ptmx' || v ? 0 : -ENOENT;
   }
-  chown(path: string, uid: number, gid: number): number {
+  override chown(path: string, uid: number, gid: number): number {
     const v = this.visible(path.slice(1));
     if (v && v !== 'host') {
       if (uid !== -1) v.uid = uid;
@@ -507,7 +502,7 @@ export class DevPts implements FsBackend {
     }
     return path === '/' || path === '/ptmx' || v ? 0 : -ENOENT;
   }
-  utimes(): number { return 0; }
-  truncate(): number { return 0; }
+  override utimes(): number { return 0; }
+  override truncate(): number { return 0; }
   statfs(): StatFs { return { ...EMPTY_STATFS, type: DEVPTS_SUPER_MAGIC, bsize: 4096, namelen: 255 }; }
 }

@@ -8,7 +8,7 @@
 // Read-only with Linux's errnos: attribute files refuse writers with EACCES,
 // creating names with EACCES (no create operation), other changes with EPERM.
 import type { FsBackend, StatFs } from './backend.js';
-import { EMPTY_STATFS } from './backend.js';
+import { EMPTY_STATFS, KernelTreeFs } from './backend.js';
 import {
   BufferFile, FileDescription, O_ACCMODE, O_CREAT, O_RDONLY, O_TRUNC, S_IFDIR, S_IFREG, dtFromMode,
   type Dirent, type Stat,
@@ -30,13 +30,13 @@ function cpuMask(bits: number[], n: number): string {
   return w.reverse().map((x, i) => (x >>> 0).toString(16).padStart(i === 0 ? 1 : 8, '0')).join(',');
 }
 
-export class SysFs implements FsBackend {
+export class SysFs extends KernelTreeFs implements FsBackend {
   readonly type = 'sysfs';
   readonly readOnly = false; // refuses changes with sysfs's own errnos, not EROFS
   private tree?: Map<string, Node>;
   private builtFor = 0;
 
-  constructor(private readonly cpus: () => number) {}
+  constructor(private readonly cpus: () => number) { super(); }
 
   private nodes(): Map<string, Node> {
     const n = Math.max(1, this.cpus());
@@ -120,16 +120,7 @@ export class SysFs implements FsBackend {
     const st = this.statOf(path, n);
     return new BufferFile(flags, guestPath, enc.encode(n.data()), () => st);
   }
-  mkdir(path: string): number { return this.nodes().has(path) ? -EEXIST : -EPERM; }
+  override mkdir(path: string): number { return this.nodes().has(path) ? -EEXIST : -EPERM; }
   mknod(path: string): number { return this.nodes().has(path) ? -EEXIST : -EPERM; }
-  rmdir(): number { return -EPERM; }
-  unlink(): number { return -EPERM; }
-  rename(): number { return -EPERM; }
-  link(): number { return -EPERM; }
-  symlink(): number { return -EPERM; }
-  chmod(): number { return -EPERM; }
-  chown(): number { return -EPERM; }
-  utimes(): number { return -EPERM; }
-  truncate(): number { return -EACCES; }
   statfs(): StatFs { return { ...EMPTY_STATFS, type: SYSFS_MAGIC }; }
 }

@@ -1,7 +1,7 @@
 // Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise, msync, mincore.
 import type { SyscallDef, Handler } from './syscall.js';
 import { EINVAL, ENOMEM, EBADF, EACCES, EEXIST, ENODEV, EFAULT } from './errno.js';
-import { PAGE, pageCeil, pageFloor, PROT_READ, PROT_WRITE, PROT_EXEC, TASK_SIZE, type MappedFile } from '../mm/address-space.js';
+import { PAGE, pageCeil, pageFloor, PROT_READ, PROT_WRITE, PROT_EXEC, TASK_SIZE, mappedAs, type MappedFile } from '../mm/address-space.js';
 import { SharedMemory } from '../mm/page-cache.js';
 import { O_ACCMODE, O_RDONLY, O_WRONLY, S_IFMT, S_IFCHR, isReg, guestStat } from '../fs/file.js';
 
@@ -53,7 +53,7 @@ const sysMmap: Handler = (t, a, k) => {
     else {
       const m = f.mapping();
       if (typeof m === 'number') return m === -ENODEV ? -ENODEV : m;
-      file = typeof st !== 'number' && isReg(st.mode) ? cached(m, `${st.dev}:${st.ino}`) : m;
+      file = typeof st !== 'number' && isReg(st.mode) ? mappedAs(m, { cacheKey: `${st.dev}:${st.ino}` }) : m;
     }
   }
   if (anonymous && type !== MAP_PRIVATE) file = new SharedMemory();
@@ -74,14 +74,6 @@ const sysMmap: Handler = (t, a, k) => {
   void k;
   return addr;
 };
-
-// A file's mapping with its page-cache key.
-function cached(m: MappedFile, cacheKey: string): MappedFile {
-  const out: MappedFile = { name: m.name, dev: m.dev, ino: m.ino, cacheKey, readPage: (o, into) => m.readPage(o, into) };
-  if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
-  if (m.beyondEnd) out.beyondEnd = (o) => m.beyondEnd!(o);
-  return out;
-}
 
 // munmap(2)
 const sysMunmap: Handler = (t, a) => {

@@ -4,7 +4,7 @@
 // synchronously from its TLB miss path.
 import type { Core } from '../core/core.js';
 import type { PhysMem } from './phys.js';
-import type { PageCache } from './page-cache.js';
+import type { PageCache, PageSource } from './page-cache.js';
 import { PTE_P, PTE_R, PTE_W, PTE_X, PTE_COW, PTE_DIRTY, PAGE_SIZE } from '../generated/layout.js';
 
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
@@ -14,11 +14,8 @@ export const STACK_TOP = 0x7fff_ffff_f000;
 export const MMAP_BASE = 0x7fff_f7ff_f000;
 export const STACK_MAX = 8 * 1024 * 1024;
 
-export interface MappedFile {
-  // Read the page at file offset `offset` into `into` (4096 bytes, zero beyond EOF).
-  readPage(offset: number, into: Uint8Array): void;
-  // Write back a page of a MAP_SHARED mapping (`len` bytes, clipped to the file size by the caller).
-  writePage?(offset: number, data: Uint8Array): void;
+// A mapped file: its pages (readPage, and writePage for MAP_SHARED write-back: see PageSource).
+export interface MappedFile extends PageSource {
   // Whether `offset` is at or beyond the end of the file: such a page faults with SIGBUS, as on Linux.
   beyondEnd?(offset: number): boolean;
   readonly name: string;
@@ -29,6 +26,14 @@ export interface MappedFile {
   readonly cacheKey?: string;
   // MAP_SHARED|MAP_ANONYMOUS memory (charged to the commit limit like private memory).
   readonly anonymous?: boolean;
+}
+
+// `m` seen with another inode number or page-cache key (the page operations are m's).
+export function mappedAs(m: MappedFile, over: { ino?: number; cacheKey?: string }): MappedFile {
+  const out: MappedFile = { name: m.name, dev: m.dev, ino: over.ino ?? m.ino, cacheKey: over.cacheKey ?? m.cacheKey, readPage: (o, into) => m.readPage(o, into) };
+  if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
+  if (m.beyondEnd) out.beyondEnd = (o) => m.beyondEnd!(o);
+  return out;
 }
 
 export interface Vma {
