@@ -682,7 +682,7 @@ function fyl2x(p1: bool): void {
         else { f80_rse = (xse ^ yse) & 0x8000; f80_rm = 0; }
       } else if (kx == K_INF) {
         if (!xneg && ky != K_ZERO) { f80_rse = (yse & 0x8000) | 0x7FFF; f80_rm = INT_BIT; }
-        else { f80_status |= F80_IE; f80_rse = INDEF_SE; f80_rm = INDEF_M; }
+        else { f80_status = (f80_status & ~F80_DE) | F80_IE; f80_rse = INDEF_SE; f80_rm = INDEF_M; } // (invalid: no DE, as FYL2X)
       } else if (expOf(xse, xm) >= 0) {
         // |x| >= 1, outside the domain: the hardware gives x
         f80_rse = xse; f80_rm = xm;

@@ -75,6 +75,31 @@ function x87Reg(e, m) {
 // Forms that need a CPU feature beyond x86-64-v3: [name pattern, /proc/cpuinfo flag]
 const NEEDS = [[/^sha/, 'sha_ni']];
 
+// xos is an Intel CPU (CPUID: GenuineIntel) and follows Intel's SDM. On an AMD host the
+// forms below behave as AMD's APM (or AMD's hardware) has them; they are compared only where
+// the two vendors agree. On an Intel host (or an unknown one) everything is compared.
+export const AMD_DIFFERENCES = [
+  ['jcc 66', 'a 66-prefixed Jcc: Intel ignores the operand-size prefix of near branches in 64-bit mode ' +
+    '(SDM vol. 2, Jcc: "operand size is fixed at 64 bits"), AMD honours it (APM vol. 1, 3.7.9 Table 3-9: ' +
+    '16-bit override, RIP truncated to 16 bits; rel16 for 0F 8x): not tested'],
+  ['prefetch reg', '0F 0D with a register operand: a NOP on Intel, #UD on AMD (3DNow! Technology Manual, ' +
+    'PREFETCH/PREFETCHW: "use of the register form results in an invalid opcode exception"): memory forms only'],
+  ['mxcsr_mask', 'FXSAVE/XSAVE: MXCSR_MASK includes bit 17 (MM, misaligned SSE mode, AMD only: APM vol. 1, ' +
+    'MXCSR; CPUID misalignsse) where Intel has 0000FFFFh: that bit is cleared on both sides'],
+  ['xstate_bv x87', 'XSAVE: XSTATE_BV[0] for an x87 in its initial configuration (after FNINIT) is 0 on Intel, ' +
+    '1 on AMD; the SDM (vol. 1, 13.6) lets XINUSE[i] be 1 for a component in its initial configuration: ' +
+    'that bit is cleared on both sides'],
+  ['sha misaligned', 'SHA1*/SHA256* with a misaligned m128: #GP on Intel (SDM: Exceptions Type 4), no fault on ' +
+    'AMD: memory operands 16-byte aligned'],
+  ['dpps nan', '(V)DPPS/(V)DPPD: "horizontal propagation of NaNs to the destination and the positioning of those ' +
+    'NaNs ... is implementation dependent" (SDM vol. 2, DPPS): NaN lanes of the destination compared as NaN, ' +
+    'not by payload'],
+  ['x87 transcendental UE', 'F2XM1 FYL2X FYL2XP1 FPTAN FPATAN FSIN FCOS FSINCOS: the last bit of the result is ' +
+    'implementation specific (SDM vol. 1, 8.3.10: within 1 ulp); next to the smallest normal that decides ' +
+    'whether the result is denormal, and so UE: UE ignored on these lines (the values are compared within the bound)'],
+];
+let amd = false;
+
 /** Why an implemented form is not in the tester's list, or null if it is (also gives `xos isa` its "tested" status). */
 export function untested(f) {
   return SKIP[f.handler] || null;
@@ -152,6 +177,8 @@ let mxcsrFlags = false;
 const IMPLICIT_MEM = /push|pop|call|ret|enter|leave|maskmov|save|rstor/;
 
 function line(R, f, size, memForm, states, lock = false, aligned = false) {
+  // (an AMD host: SHA memory operands aligned, see AMD_DIFFERENCES)
+  const align16 = amd && /^sha/.test(f.name);
   const [, use66, rexW] = size;
   const fix = new Map(); // register -> value token
   const toks = [];
@@ -193,7 +220,7 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
       // (the first line of a variant 64-aligned: aligned SSE/AVX forms and save areas do not #GP)
       let off = 256 + R.int(1792);
       if (aligned) off &= ~63;
-      else if (R.chance(0.75)) off &= ~15;
+      else if (R.chance(0.75) || align16) off &= ~15;
       const T = BigInt(DATA + off);
       win = off;
       const mode = R.int(8);
@@ -235,7 +262,7 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
           modrm = hex2(0x04 | ((reg & 7) << 3)) + hex2((scale << 6) | ((index & 7) << 3) | 5) + le(d, 4);
         }
       } else if (mode === 5) { // [rsp+disp8]: into the stack area
-        const d = aligned ? R.pick([-64, 0]) : R.int(128) - 64;
+        const d = aligned ? R.pick([-64, 0]) : align16 ? R.pick([-64, -48, -32, -16, 0, 16, 32, 48]) : R.int(128) - 64;
         win = RSP_INIT + d - DATA;
         modrm = hex2(0x44 | ((reg & 7) << 3)) + '24' + hex2(d);
       } else { // RIP-relative; disp fixed up once the length is known
@@ -272,7 +299,13 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
   // a memory form: the harness varies the bytes around the operand per state, and checks
   // the rest of memory once at the end
   else if (win >= 0 && !IMPLICIT_MEM.test(f.handler) && !stringOp) toks.push(`win=${win.toString(16)}`);
-  if (APPROX_NAME.test(f.name)) toks.push(`approxx=${parseInt(modrm.slice(0, 2), 16) >> 3 & 7 | (rex & 4) << 1}`);
+  const regField = () => parseInt(modrm.slice(0, 2), 16) >> 3 & 7 | (rex & 4) << 1;
+  if (APPROX_NAME.test(f.name)) toks.push(`approxx=${regField()}`);
+  if (amd && /^v?dpp[sd] /.test(f.name)) toks.push(`nanx=${regField()},${f.name.includes('dppd') ? 8 : 4}`);
+  if (amd && memForm && win >= 0 && ['fxsave', 'xsave'].includes(f.handler)) {
+    toks.push(`clr=${(win + 30).toString(16)},2`); // MXCSR_MASK bit 17
+    if (f.handler === 'xsave') toks.push(`clr=${(win + 512).toString(16)},1`); // XSTATE_BV[0]
+  }
   if (f.handler === 'x87') {
     const [kind, mask] = X87_MEM[+f.arg][f.reg] ?? ['', 0];
     toks.push('x87', `fswmask=${mask.toString(16)}`);
@@ -352,8 +385,10 @@ function gatherLine(R, f, size, states) {
 
 /** Generates the list. Returns { lines, stats: { implemented, tested, skipped: [{name, why}] } } */
 // hostFlags: the host's /proc/cpuinfo flags, if known; forms the host cannot run are left out
-export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = true, hostFlags = null } = {}) {
+// vendor: the host's /proc/cpuinfo vendor_id, if known (AuthenticAMD: see AMD_DIFFERENCES)
+export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = true, hostFlags = null, vendor = null } = {}) {
   mxcsrFlags = mxcsrFlagsToo;
+  amd = vendor === 'AuthenticAMD';
   const R = prng(seed);
   const { forms } = buildIsa();
   const impl = forms.filter((f) => f.handler !== '-');
@@ -376,8 +411,9 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
         const [mask, approx] = x87Reg(e, m);
         // (F2XM1 and FYL2XP1 are undefined for ST(0) outside their domain: small0 keeps it inside)
         const small = e === 1 && (m === 0xf0 || m === 0xf9) ? ' small0' : '';
+        const fsw = approx && amd ? mask | 0x10 : mask;
         // (one line of per * states: its bytes are fixed, and a line's states come from its text)
-        lines.push(`${hex2(0xd8 + e)}${hex2(m)} 0 ${states * per} nomem x87 fswmask=${mask.toString(16)}${approx ? ' approx' : ''}${small}`);
+        lines.push(`${hex2(0xd8 + e)}${hex2(m)} 0 ${states * per} nomem x87 fswmask=${fsw.toString(16)}${approx ? ' approx' : ''}${small}`);
       }
       continue;
     }
@@ -385,8 +421,11 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
       for (const size of sizes(f, forms)) for (let i = 0; i < per; i++) lines.push(gatherLine(R, f, size, states));
       continue;
     }
-    const memForms = !f.modrm ? [false] : f.mod === 0 ? [true] : f.mod === 1 ? [false] : [false, true];
-    for (const size of sizes(f, forms)) {
+    let memForms = !f.modrm ? [false] : f.mod === 0 ? [true] : f.mod === 1 ? [false] : [false, true];
+    if (amd && f.map === 1 && f.opcode === 0x0d) memForms = [true];
+    let variants = sizes(f, forms);
+    if (amd && f.handler === 'jcc') variants = variants.filter((v) => !v[1]);
+    for (const size of variants) {
       for (const mem of memForms) {
         for (let i = 0; i < per; i++) lines.push(line(R, f, size, mem, states, false, i === 0));
       }
