@@ -1,8 +1,8 @@
 // Turns the instruction table (isa-table.mjs) into the decoder tables and the
 // dispatch switch of the core (core/generated/isa.ts), and the names and status
 // of every form for TypeScript (src/generated/isa.ts).
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { untested } from '../test/cpu/gen.mjs';
+import { writeGenerated } from './write-generated.mjs';
+import { untested } from './isa-status.mjs';
 import { rows } from './isa-table.mjs';
 
 const IMM = { ib: 1, ub: 2, iw: 3, iz: 4, iv: 5, iwb: 6, jb: 7, jz: 8, moffs: 9 };
@@ -136,8 +136,7 @@ export function genIsa(root) {
   as += `  if (op < ${CHUNK}) { dispatch0(op, d); return; }\n  switch (op / ${CHUNK}) {\n`;
   for (let c = 1; c < chunks; c++) as += `    case ${c}: dispatch${c}(op, d); return;\n`;
   as += '    default: h_missing(d); return;\n  }\n}\n';
-  mkdirSync(`${root}/core/generated`, { recursive: true });
-  writeFileSync(`${root}/core/generated/isa.ts`, as);
+  writeGenerated(`${root}/core/generated/isa.ts`, as);
   const ts = head +
     '// status: missing (no handler), implemented, or tested (implemented and in the list of the\n' +
     '// differential CPU tester, test/cpu/gen.mjs, which runs it natively and under xos)\n' +
@@ -146,6 +145,5 @@ export function genIsa(root) {
       id: f.id, opcode: f.text.split('|')[0].trim(), name: f.name,
       status: f.handler === '-' ? 'missing' : untested(f) ? 'implemented' : 'tested', undef: f.undef,
     })), null, 0)};\n`;
-  mkdirSync(`${root}/src/generated`, { recursive: true });
-  writeFileSync(`${root}/src/generated/isa.ts`, ts);
+  writeGenerated(`${root}/src/generated/isa.ts`, ts);
 }
