@@ -17,7 +17,7 @@ import { TarWriter, bytesSource } from '../src/fs/tar.js';
 import { HostFs } from '../src/host/node/hostfs.js';
 import { createBrowserHost } from '../src/host/browser/index.js';
 import { O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_TMPFILE, O_WRONLY, isDir, type FileDescription } from '../src/fs/file.js';
-import { EINVAL, ENOENT, EXDEV, EOPNOTSUPP } from '../src/kernel/errno.js';
+import { EINVAL, ENOENT, EXDEV, EOPNOTSUPP } from '../src/base/errno.js';
 import type { FsBackend } from '../src/fs/backend.js';
 
 const enc = new TextEncoder(), dec = new TextDecoder();

@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync, readFileSync, existsSync, linkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Host } from '../src/host/host.js';
+import type { Host } from '../src/base/host.js';
 import { Vfs, AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH, type FsCaller } from '../src/fs/vfs.js';
 import { HostFs } from '../src/host/node/hostfs.js';
 import {
   FileDescription, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_WRONLY, O_PATH, isDir, isLink, type Dirent,
 } from '../src/fs/file.js';
-import { EACCES, EEXIST, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, EROFS, EXDEV, EBUSY, EINVAL } from '../src/kernel/errno.js';
+import { EACCES, EEXIST, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, EROFS, EXDEV, EBUSY, EINVAL } from '../src/base/errno.js';
 import type { ProcProcess } from '../src/fs/procfs.js';
 
 const enc = new TextEncoder();

@@ -10,7 +10,7 @@ import { ImageFs } from '../src/fs/image.js';
 import { OverlayFs, layerTar } from '../src/fs/overlay.js';
 import { TarWriter, bytesSource, listTar } from '../src/fs/tar.js';
 import { O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, O_DIRECTORY, isDir, type FileDescription } from '../src/fs/file.js';
-import { EXDEV, ENOENT, ENOTEMPTY, EINVAL, EROFS } from '../src/kernel/errno.js';
+import { EXDEV, ENOENT, ENOTEMPTY, EINVAL, EROFS } from '../src/base/errno.js';
 import { createBrowserHost } from '../src/host/browser/index.js';
 
 const enc = new TextEncoder(), dec = new TextDecoder();

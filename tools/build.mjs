@@ -1,8 +1,13 @@
 // Build: generate the layout and instruction tables, compile the core to
-// build/core.wasm, then compile the TypeScript to dist/.
+// build/core.wasm, then compile the TypeScript projects (tsc -b) to dist/.
+// Only what changed is redone: generators leave unchanged files alone, the
+// core is recompiled only when a hash of its inputs (core/ sources, the
+// compiler's version and flags) differs from the last build's, and tsc -b
+// rebuilds only the projects whose sources changed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { genLayout } from './gen-layout.mjs';
 import { genIsa } from './gen-isa.mjs';
@@ -10,24 +15,39 @@ import { genCpuid } from './cpuid.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+const force = process.argv.includes('--force');
 
 genLayout(root);
 genIsa(root);
 genCpuid(root);
 
+const ASC_ARGS = [
+  'core/index.ts', '-o', 'build/core.wasm', '-O3', '--runtime', 'stub', '--noAssert',
+  '--memoryBase', String(0x2000000), '--initialMemory', String(0x4000000 / 65536), '--maximumMemory', '65536',
+  '--enable', 'simd', '--exportRuntime', '--uncheckedBehavior', 'always',
+];
+
+function coreInputsHash() {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(ASC_ARGS));
+  h.update(readFileSync(join(root, 'node_modules', 'assemblyscript', 'package.json')));
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else { h.update(relative(root, p)); h.update('\0'); h.update(readFileSync(p)); }
+    }
+  };
+  walk(join(root, 'core'));
+  return h.digest('hex');
+}
+
 mkdirSync(join(root, 'build'), { recursive: true });
 const wasm = join(root, 'build', 'core.wasm');
-// Rebuild the core only when a source is newer than the wasm.
-const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
-  const p = join(dir, e.name);
-  return Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-}, 0);
-const coreTime = Math.max(newest(join(root, 'core')), newest(join(root, 'tools')));
-if (!existsSync(wasm) || statSync(wasm).mtimeMs < coreTime || process.argv.includes('--force')) {
-  execFileSync(bin('asc'), [
-    'core/index.ts', '-o', 'build/core.wasm', '-O3', '--runtime', 'stub', '--noAssert',
-    '--memoryBase', String(0x2000000), '--initialMemory', String(0x4000000 / 65536), '--maximumMemory', '65536',
-    '--enable', 'simd', '--exportRuntime', '--uncheckedBehavior', 'always',
-  ], { cwd: root, stdio: 'inherit' });
+const stamp = join(root, 'build', 'core.wasm.inputs');
+const hash = coreInputsHash();
+if (force || !existsSync(wasm) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== hash) {
+  execFileSync(bin('asc'), ASC_ARGS, { cwd: root, stdio: 'inherit' });
+  writeFileSync(stamp, hash);
 }
-execFileSync(bin('tsc'), ['-p', '.'], { cwd: root, stdio: 'inherit' });
+execFileSync(bin('tsc'), ['-b', ...(force ? ['--force'] : [])], { cwd: root, stdio: 'inherit' });

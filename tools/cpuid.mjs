@@ -2,7 +2,7 @@
 // generated core/generated/cpuid.ts) and the flags of /proc/cpuinfo (src/fs/procfs.ts
 // reads src/generated/cpuid.ts) come from this list, so they cannot disagree.
 // Only what the core implements is listed.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeGenerated } from './write-generated.mjs';
 
 // [Linux's /proc/cpuinfo name ('' if Linux shows none), CPUID leaf, register, bit], in Linux's order
 export const FEATURES = [
@@ -29,8 +29,6 @@ export function genCpuid(root) {
     `export const CPUIDX1_ECX: u32 = ${hex(word(0x80000001, 'ecx'))};\n` +
     `export const CPUIDX1_EDX: u32 = ${hex(word(0x80000001, 'edx'))};\n`;
   const src = head + `export const CPU_FLAGS = '${FEATURES.map((f) => f[0]).filter(Boolean).join(' ')}';\n`;
-  mkdirSync(`${root}/core/generated`, { recursive: true });
-  mkdirSync(`${root}/src/generated`, { recursive: true });
-  writeFileSync(`${root}/core/generated/cpuid.ts`, core);
-  writeFileSync(`${root}/src/generated/cpuid.ts`, src);
+  writeGenerated(`${root}/core/generated/cpuid.ts`, core);
+  writeGenerated(`${root}/src/generated/cpuid.ts`, src);
 }

@@ -1,8 +1,9 @@
 // Turns the instruction table (isa-table.mjs) into the decoder tables and the
 // dispatch switch of the core (core/generated/isa.ts), and the names and status
 // of every form for TypeScript (src/generated/isa.ts).
-import { writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { untested } from '../test/cpu/gen.mjs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { writeGenerated } from './write-generated.mjs';
+import { untested } from './isa-status.mjs';
 import { rows } from './isa-table.mjs';
 import { LANES } from './isa-lanes.mjs';
 
@@ -167,9 +168,8 @@ export function genIsa(root) {
   // per form id (0: unknown): the arithmetic flags it reads (rf) and always writes (wf), as RFLAGS bits
   as += `export const FORM_RF: StaticArray<u16> = [0,${forms.map((f) => f.rf).join(',')}];\n`;
   as += `export const FORM_WF: StaticArray<u16> = [0,${forms.map((f) => f.wf).join(',')}];\n`;
-  mkdirSync(`${root}/core/generated`, { recursive: true });
-  writeFileSync(`${root}/core/generated/isa.ts`, as);
-  writeFileSync(`${root}/core/generated/lanes.ts`, head.replace('isa-table', 'isa-lanes') +
+  writeGenerated(`${root}/core/generated/isa.ts`, as);
+  writeGenerated(`${root}/core/generated/lanes.ts`, head.replace('isa-table', 'isa-lanes') +
     LANES.map((n, i) => `export const K_${n}: u32 = ${i};`).join('\n') + '\n');
   // where each handler is defined, for `xos isa`
   const where = new Map();
@@ -191,6 +191,5 @@ export function genIsa(root) {
         file: where.get('h_' + f.handler) ?? '', rf: letters(f.rf), wf: letters(f.wf), undef: f.undef,
       };
     }), null, 0)};\n`;
-  mkdirSync(`${root}/src/generated`, { recursive: true });
-  writeFileSync(`${root}/src/generated/isa.ts`, ts);
+  writeGenerated(`${root}/src/generated/isa.ts`, ts);
 }

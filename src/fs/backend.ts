@@ -9,7 +9,7 @@
 // credentials are the VFS's; a backend reports only what its storage refuses
 // (EROFS, a host EACCES, …).
 import type { Dirent, FileDescription, Stat, TimeSpec } from './file.js';
-import { EACCES, EPERM } from '../kernel/errno.js';
+import { EACCES, EPERM } from '../base/errno.js';
 
 export interface StatFs {
   type: number; bsize: number; blocks: number; bfree: number; bavail: number;

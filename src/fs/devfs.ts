@@ -1,11 +1,11 @@
 // devfs: the device nodes programs expect in /dev.
-import type { Host } from '../host/host.js';
+import type { Host } from '../base/host.js';
 import type { FsBackend, StatFs } from './backend.js';
 import { EMPTY_STATFS, KernelTreeFs } from './backend.js';
 import {
   FileDescription, S_IFCHR, S_IFDIR, S_IFLNK, dtFromMode, type Dirent, type Stat, type TimeSpec,
 } from './file.js';
-import { EEXIST, EINVAL, ENOENT, ENOSPC, ENOTDIR, ENXIO, EPERM } from '../kernel/errno.js';
+import { EEXIST, EINVAL, ENOENT, ENOSPC, ENOTDIR, ENXIO, EPERM } from '../base/errno.js';
 import { DEVFS_DEV, StdioFile } from './stdio.js';
 import type { DevPts } from './pty.js';
 

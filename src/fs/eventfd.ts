@@ -1,8 +1,8 @@
 // eventfd: a 64-bit counter as a file. write adds, read takes the whole count
 // (or 1 with EFD_SEMAPHORE); a read of zero or a write past 2^64-2 waits.
 import { FileDescription, O_NONBLOCK, O_RDWR, type Stat } from './file.js';
-import { Blocked } from '../kernel/blocked.js';
-import { EAGAIN, EINVAL } from '../kernel/errno.js';
+import { Blocked } from '../base/blocked.js';
+import { EAGAIN, EINVAL } from '../base/errno.js';
 import { WaitQueue, POLLERR, POLLIN, POLLOUT } from './wait-queue.js';
 
 export const EFD_SEMAPHORE = 1;

@@ -1,10 +1,10 @@
 // Open file descriptions. Backends extend FileDescription and override what
 // they support; the base answers with the errno Linux gives for the rest.
 import type { MappedFile } from '../mm/address-space.js';
-import type { Blocked } from '../kernel/blocked.js';
+import type { Blocked } from '../base/blocked.js';
 import type { FsBackend } from './backend.js';
 import type { Locks } from './locks.js';
-import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO } from '../kernel/errno.js';
+import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO } from '../base/errno.js';
 
 export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
   O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000,
@@ -177,4 +177,12 @@ export class BufferFile extends FileDescription {
   }
   override stat(): Stat { return this.st(); }
   override available(): number { return Math.max(0, this.data.length - this.pos); }
+}
+
+// A file-descriptor slot lets go of `file`: the last one closes it (inotify's close event, locks released).
+export function release(file: FileDescription): void {
+  if (--file.refs !== 0) return;
+  file.node?.events?.fileEvent(file, file.writable ? 0x8 /* IN_CLOSE_WRITE */ : 0x10 /* IN_CLOSE_NOWRITE */);
+  file.node?.locks?.released(file);
+  file.release();
 }

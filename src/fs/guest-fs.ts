@@ -5,11 +5,11 @@
 // ('ENOENT', …) and `errno`, as node:fs does.
 //
 // Paths and names are Unicode strings here (UTF-8 in the guest).
-import type { Host } from '../host/host.js';
+import type { Host } from '../base/host.js';
 import type { FsBackend } from './backend.js';
 import { Vfs, AT_FDCWD, AT_SYMLINK_NOFOLLOW, type FsCaller } from './vfs.js';
 import { O_CREAT, O_DIRECTORY, O_RDONLY, O_TRUNC, O_WRONLY, isDir, type Stat } from './file.js';
-import * as E from '../kernel/errno.js';
+import * as E from '../base/errno.js';
 
 export interface GuestMount { path: string; backend: FsBackend }
 

@@ -17,7 +17,7 @@ import {
   FileDescription, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, seekTo,
   dtFromMode, type Dirent, type Stat, type TimeSpec,
 } from './file.js';
-import { EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EROFS } from '../kernel/errno.js';
+import { EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EROFS } from '../base/errno.js';
 import { listTar, normalizeName, readAll, sliceSource, TarError, type ByteSource, type Segment, type TarEntry } from './tar.js';
 
 export { TarError, type ByteSource } from './tar.js';

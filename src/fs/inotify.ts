@@ -4,8 +4,8 @@
 // host directory's back are not seen.
 import { FileDescription, O_NONBLOCK, O_RDONLY, type Stat } from './file.js';
 import { WaitQueue, POLLIN } from './wait-queue.js';
-import { Blocked } from '../kernel/blocked.js';
-import { EAGAIN, EINVAL } from '../kernel/errno.js';
+import { Blocked } from '../base/blocked.js';
+import { EAGAIN, EINVAL } from '../base/errno.js';
 
 export const IN_ACCESS = 0x1, IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_CLOSE_WRITE = 0x8, IN_CLOSE_NOWRITE = 0x10,
   IN_OPEN = 0x20, IN_MOVED_FROM = 0x40, IN_MOVED_TO = 0x80, IN_CREATE = 0x100, IN_DELETE = 0x200,

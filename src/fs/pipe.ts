@@ -2,8 +2,8 @@
 // with nothing to read, or a writer with no room, blocks the calling task (not
 // the machine) until the other side acts.
 import { FileDescription, O_NONBLOCK, O_RDONLY, O_WRONLY, Stat } from './file.js';
-import { Blocked } from '../kernel/blocked.js';
-import { EAGAIN, EPIPE } from '../kernel/errno.js';
+import { Blocked } from '../base/blocked.js';
+import { EAGAIN, EPIPE } from '../base/errno.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLL_ALL } from './wait-queue.js';
 
 export const PIPE_BUF = 4096;

@@ -4,7 +4,7 @@ import { EMPTY_STATFS, KernelTreeFs } from './backend.js';
 import {
   BufferFile, FileDescription, O_ACCMODE, O_RDONLY, S_IFDIR, S_IFLNK, S_IFREG, type Dirent, type Stat,
 } from './file.js';
-import { EACCES, EINVAL, ENOENT, ENOTDIR, EPERM } from '../kernel/errno.js';
+import { EACCES, EINVAL, ENOENT, ENOTDIR, EPERM } from '../base/errno.js';
 import { CPU_FLAGS } from '../generated/cpuid.js';
 import type { Vfs, FsCaller } from './vfs.js';
 import type { MountTable } from './mounts.js';

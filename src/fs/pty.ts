@@ -8,15 +8,15 @@
 // A process's controlling terminal is the pty whose session is the process's
 // session (Linux keeps a pointer per process; they differ only for a
 // non-leader's TIOCNOTTY, which here leaves the terminal in place).
-import type { Host } from '../host/host.js';
+import type { Host } from '../base/host.js';
 import type { FsBackend, StatFs } from './backend.js';
 import { EMPTY_STATFS, KernelTreeFs } from './backend.js';
 import {
   FileDescription, O_ACCMODE, O_NOCTTY, O_NONBLOCK, O_WRONLY, S_IFCHR, S_IFDIR, dtFromMode, type Dirent, type GuestMemory,
   type Stat,
 } from './file.js';
-import { Blocked } from '../kernel/blocked.js';
-import { EAGAIN, EFAULT, EINVAL, EIO, ENOENT, ENOSPC, ENOTDIR, ENOTTY, EPERM, ESRCH } from '../kernel/errno.js';
+import { Blocked } from '../base/blocked.js';
+import { EAGAIN, EFAULT, EINVAL, EIO, ENOENT, ENOSPC, ENOTDIR, ENOTTY, EPERM, ESRCH } from '../base/errno.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLL_ALL } from './wait-queue.js';
 import { ByteQueue, LineDiscipline, TERMIOS2_SIZE, TERMIOS_SIZE, TOSTOP, VMIN, VTIME } from './tty-ldisc.js';
 import { PTS0_INO, PTS0_RDEV, StdioFile } from './stdio.js';

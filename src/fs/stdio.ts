@@ -1,9 +1,9 @@
 // The machine's stdin, stdout and stderr as open file descriptions over the
 // Host's streams, and /dev/tty. A terminal answers the termios ioctls from a
 // stored termios (the host terminal's modes are not changed).
-import type { Host, HostInput, HostOutput } from '../host/host.js';
-import { Blocked } from '../kernel/blocked.js';
-import { EAGAIN, EBADF, EINVAL, EFAULT, ENOTTY } from '../kernel/errno.js';
+import type { Host, HostInput, HostOutput } from '../base/host.js';
+import { Blocked } from '../base/blocked.js';
+import { EAGAIN, EBADF, EINVAL, EFAULT, ENOTTY } from '../base/errno.js';
 import { Termios, TERMIOS_SIZE } from './tty-ldisc.js';
 import { FileDescription, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, S_IFCHR, S_IFIFO, type GuestMemory, type Stat } from './file.js';
 

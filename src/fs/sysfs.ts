@@ -13,7 +13,7 @@ import {
   BufferFile, FileDescription, O_ACCMODE, O_CREAT, O_RDONLY, O_TRUNC, S_IFDIR, S_IFREG, dtFromMode,
   type Dirent, type Stat,
 } from './file.js';
-import { EACCES, EEXIST, EINVAL, ENOENT, ENOTDIR, EPERM } from '../kernel/errno.js';
+import { EACCES, EEXIST, EINVAL, ENOENT, ENOTDIR, EPERM } from '../base/errno.js';
 
 const SYSFS_MAGIC = 0x62656572;
 const enc = new TextEncoder();

@@ -17,7 +17,7 @@ import {
 } from './file.js';
 import {
   EBUSY, EEXIST, EFBIG, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, ENXIO, EPERM,
-} from '../kernel/errno.js';
+} from '../base/errno.js';
 
 const TMPFS_MAGIC = 0x01021994;
 const PAGE = 4096;

@@ -5,7 +5,7 @@
 //
 // Paths are byte strings: one char per byte (latin1), so that any name a guest
 // can make survives. Convert with pathFromBytes / pathToBytes.
-import type { Host } from '../host/host.js';
+import type { Host } from '../base/host.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend, StatFs } from './backend.js';
 import {
@@ -16,7 +16,7 @@ import {
 import {
   EACCES, EADDRINUSE, EAGAIN, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
   EROFS, EXDEV,
-} from '../kernel/errno.js';
+} from '../base/errno.js';
 import { DevFs } from './devfs.js';
 import { Tmpfs } from './tmpfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
@@ -24,7 +24,7 @@ import { SysFs } from './sysfs.js';
 import { StdioFile } from './stdio.js';
 import { Locks } from './locks.js';
 import { FifoEnd, Pipe } from './pipe.js';
-import { Blocked } from '../kernel/blocked.js';
+import { Blocked } from '../base/blocked.js';
 import {
   FsNotify, IN_ACCESS, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
   IN_MOVE_SELF, IN_OPEN,

@@ -1,6 +1,7 @@
 // What the Node and the browser Machine APIs share: option parsing and the shape
 // of a run's result. Platform-neutral (the browser entry imports it).
-import type { Host, HostInput, HostOutput } from './host.js';
+import type { HostInput, HostOutput } from '../base/host.js';
+import type { PlatformHost } from './platform.js';
 import type { FsBackend } from '../fs/backend.js';
 import type { Vfs } from '../fs/vfs.js';
 import { GuestFs, type GuestMount } from '../fs/guest-fs.js';
@@ -155,7 +156,7 @@ export class MachineFileSystems {
   upper?: FsBackend; // the writable layer over the image, when the root is one
   imageConfig?: ImageConfig;
   readonly fs: GuestFs;
-  constructor(private readonly host: Host, root: FsBackend) {
+  constructor(private readonly host: PlatformHost, root: FsBackend) {
     this.list = [{ path: '/', backend: root }];
     this.fs = new GuestFs(host, () => this.list);
   }

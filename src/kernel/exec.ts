@@ -4,7 +4,7 @@ import type { Task } from './task.js';
 import { AddressSpace, PAGE, PROT_READ, PROT_EXEC, pageCeil } from '../mm/address-space.js';
 import { parseElf, loadElf, elfSpan, ElfError, type FileImage, type ElfInfo } from '../elf/elf.js';
 import { buildStack, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_HWCAP2, AT_CLKTCK, AT_SECURE, AT_MINSIGSTKSZ, AT_SYSINFO_EHDR } from '../elf/stack.js';
-import { ENOEXEC, ENOMEM, E2BIG, ELOOP } from './errno.js';
+import { ENOEXEC, ENOMEM, E2BIG, ELOOP } from '../base/errno.js';
 import { SIG_IGN, SIG_DFL } from './task.js';
 import * as L from '../generated/layout.js';
 

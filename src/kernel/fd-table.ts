@@ -1,6 +1,6 @@
 // A process's file descriptor table.
-import { FileDescription, guestStat } from '../fs/file.js';
-import { EBADF, EMFILE } from './errno.js';
+import { FileDescription, guestStat, release } from '../fs/file.js';
+import { EBADF, EMFILE } from '../base/errno.js';
 
 interface Slot { file: FileDescription; cloexec: boolean }
 
@@ -62,9 +62,3 @@ export class FdTable {
   fds(): number[] { return this.slots.flatMap((s, fd) => (s ? [fd] : [])); }
 }
 
-export function release(file: FileDescription): void {
-  if (--file.refs !== 0) return;
-  file.node?.events?.fileEvent(file, file.writable ? 0x8 /* IN_CLOSE_WRITE */ : 0x10 /* IN_CLOSE_NOWRITE */);
-  file.node?.locks?.released(file);
-  file.release();
-}

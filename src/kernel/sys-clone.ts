@@ -2,9 +2,9 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import { Process, Task, type SigAction } from './task.js';
-import { Blocked } from './blocked.js';
+import { Blocked } from '../base/blocked.js';
 import { PidFd } from './sys-fdevents.js';
-import { EAGAIN, EFAULT, EINVAL, ENOMEM, EPERM, E2BIG } from './errno.js';
+import { EAGAIN, EFAULT, EINVAL, ENOMEM, EPERM, E2BIG } from '../base/errno.js';
 import * as L from '../generated/layout.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,

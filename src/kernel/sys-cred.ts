@@ -3,7 +3,7 @@
 // others may only switch among their real, effective and saved ids.
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Credentials, Task } from './task.js';
-import { EFAULT, EINVAL, EPERM } from './errno.js';
+import { EFAULT, EINVAL, EPERM } from '../base/errno.js';
 
 const NGROUPS_MAX = 65536;
 const keep = (v: number) => v === -1;

@@ -4,12 +4,12 @@ import type { SyscallDef, Handler, ArgKind } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import type { Args } from './args.js';
-import { Blocked } from './blocked.js';
-import { release } from './fd-table.js';
+import { Blocked } from '../base/blocked.js';
+import { release } from '../fs/file.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import {
   EAGAIN, EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
-} from './errno.js';
+} from '../base/errno.js';
 import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
   O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, O_DIRECTORY, O_NOFOLLOW, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,

@@ -4,8 +4,8 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
-import { Blocked } from './blocked.js';
-import { EAGAIN, EFAULT, EINVAL, ENOSYS, ETIMEDOUT } from './errno.js';
+import { Blocked } from '../base/blocked.js';
+import { EAGAIN, EFAULT, EINVAL, ENOSYS, ETIMEDOUT } from '../base/errno.js';
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
   FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;

@@ -7,8 +7,8 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
-import { Blocked } from './blocked.js';
-import { E2BIG, EACCES, EAGAIN, EEXIST, EFAULT, EFBIG, EIDRM, EINVAL, ENOENT, ENOMEM, ENOMSG, ENOSPC, EPERM, ERANGE } from './errno.js';
+import { Blocked } from '../base/blocked.js';
+import { E2BIG, EACCES, EAGAIN, EEXIST, EFAULT, EFBIG, EIDRM, EINVAL, ENOENT, ENOMEM, ENOMSG, ENOSPC, EPERM, ERANGE } from '../base/errno.js';
 import { SharedMemory } from '../mm/page-cache.js';
 import { PAGE, pageCeil, PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE, type AddressSpace } from '../mm/address-space.js';
 import { WaitQueue } from '../fs/wait-queue.js';

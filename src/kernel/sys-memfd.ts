@@ -3,8 +3,8 @@ import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import { Tmpfs } from '../fs/tmpfs.js';
 import { FileDescription, O_RDWR, O_CREAT, O_EXCL } from '../fs/file.js';
-import { EFAULT, EINVAL } from './errno.js';
-import { release } from './fd-table.js';
+import { EFAULT, EINVAL } from '../base/errno.js';
+import { release } from '../fs/file.js';
 
 const MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_HUGETLB = 4, MFD_NOEXEC_SEAL = 8, MFD_EXEC = 0x10;
 const stores = new WeakMap<Kernel, Tmpfs>();

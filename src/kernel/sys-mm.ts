@@ -1,6 +1,6 @@
 // Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise, msync, mincore.
 import type { SyscallDef, Handler } from './syscall.js';
-import { EINVAL, ENOMEM, EBADF, EACCES, EEXIST, ENODEV, EFAULT } from './errno.js';
+import { EINVAL, ENOMEM, EBADF, EACCES, EEXIST, ENODEV, EFAULT } from '../base/errno.js';
 import { PAGE, pageCeil, pageFloor, PROT_READ, PROT_WRITE, PROT_EXEC, TASK_SIZE, mappedAs, type MappedFile } from '../mm/address-space.js';
 import { SharedMemory } from '../mm/page-cache.js';
 import { O_ACCMODE, O_RDONLY, O_WRONLY, S_IFMT, S_IFCHR, isReg, guestStat } from '../fs/file.js';

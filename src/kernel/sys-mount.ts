@@ -7,7 +7,7 @@ import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import {
   EACCES, EBUSY, EFAULT, EINVAL, ELOOP, ENAMETOOLONG, ENODEV, ENOENT, ENOTDIR, EPERM, EAGAIN,
-} from './errno.js';
+} from '../base/errno.js';
 import { AT_FDCWD, PATH_MAX, pathFromBytes, splitPath, type Loc } from '../fs/vfs.js';
 import { isDir } from '../fs/file.js';
 import { Tmpfs } from '../fs/tmpfs.js';

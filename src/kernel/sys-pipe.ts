@@ -1,9 +1,9 @@
 // pipe(2) and pipe2(2).
 import type { SyscallDef, Handler } from './syscall.js';
-import { EFAULT, EINVAL } from './errno.js';
+import { EFAULT, EINVAL } from '../base/errno.js';
 import { makePipe } from '../fs/pipe.js';
 import { O_CLOEXEC, O_NONBLOCK, O_DIRECT } from '../fs/file.js';
-import { release } from './fd-table.js';
+import { release } from '../fs/file.js';
 
 function pipe2(t: Parameters<Handler>[0], addr: number, flags: number, now: () => bigint): number {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) return -EINVAL;

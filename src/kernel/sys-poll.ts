@@ -5,8 +5,8 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Task } from './task.js';
 import type { Kernel } from './kernel.js';
-import { Blocked } from './blocked.js';
-import { EBADF, EEXIST, EFAULT, EINTR, EINVAL, ELOOP, ENOENT, EPERM } from './errno.js';
+import { Blocked } from '../base/blocked.js';
+import { EBADF, EEXIST, EFAULT, EINTR, EINVAL, ELOOP, ENOENT, EPERM } from '../base/errno.js';
 import { sigbit, SIGKILL, SIGSTOP } from './signal.js';
 import type { FileDescription } from '../fs/file.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../fs/file.js';

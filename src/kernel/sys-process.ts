@@ -1,7 +1,7 @@
 // Process and system-information syscalls: exit, ids, arch_prctl, execve, wait4, rlimits, uname, sysinfo, …
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
-import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from './errno.js';
+import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from '../base/errno.js';
 import { execve } from './exec.js';
 import { pathFromBytes } from '../fs/vfs.js';
 import type { Task } from './task.js';

@@ -3,7 +3,7 @@
 // locked memory is already resident.
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Task } from './task.js';
-import { EFAULT, EINVAL, EPERM, ESRCH } from './errno.js';
+import { EFAULT, EINVAL, EPERM, ESRCH } from '../base/errno.js';
 
 const PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2;
 const SCHED_OTHER = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_IDLE = 5;

@@ -1,10 +1,10 @@
 // Signal syscalls: rt_sigaction, rt_sigprocmask, rt_sigreturn, sigaltstack, kill, tgkill, tkill, rt_sigpending.
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
-import { EINVAL, EFAULT, ESRCH, EPERM, ENOMEM, EINTR, EAGAIN } from './errno.js';
+import { EINVAL, EFAULT, ESRCH, EPERM, ENOMEM, EINTR, EAGAIN } from '../base/errno.js';
 import { NSIG, Task } from './task.js';
 import type { Kernel } from './kernel.js';
-import { Blocked } from './blocked.js';
+import { Blocked } from '../base/blocked.js';
 import { siginfoBytes, sigreturn, sigbit, SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SIGSEGV, SS_DISABLE, SS_ONSTACK } from './signal.js';
 
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;

@@ -5,14 +5,14 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Task } from './task.js';
 import type { Kernel } from './kernel.js';
-import { Blocked } from './blocked.js';
+import { Blocked } from '../base/blocked.js';
 import {
   EADDRINUSE, EAFNOSUPPORT, EBADF, ECONNREFUSED, EFAULT, EINVAL, EISCONN, EMSGSIZE, ENOBUFS, ENOPROTOOPT, ENOTCONN,
   ENOTSOCK, EOPNOTSUPP, EPERM, EPIPE, EPROTONOSUPPORT, EPROTOTYPE,
-} from './errno.js';
+} from '../base/errno.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import { readIovecs, type Iov } from './sys-file.js';
-import { release } from './fd-table.js';
+import { release } from '../fs/file.js';
 import { O_CLOEXEC, O_NONBLOCK, S_IFMT, S_IFSOCK, type FileDescription } from '../fs/file.js';
 import { AT_FDCWD } from '../fs/vfs.js';
 import { POLLERR, POLLHUP, POLLOUT } from '../fs/wait-queue.js';

@@ -3,8 +3,8 @@ import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import type { Args } from './args.js';
-import { Blocked } from './blocked.js';
-import { EINVAL, EFAULT } from './errno.js';
+import { Blocked } from '../base/blocked.js';
+import { EINVAL, EFAULT } from '../base/errno.js';
 
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
   CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7,

@@ -3,7 +3,7 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Process, Task } from './task.js';
-import { EFAULT, EINVAL } from './errno.js';
+import { EFAULT, EINVAL } from '../base/errno.js';
 import { SIGALRM } from './signal.js';
 
 const ITIMER_REAL = 0;

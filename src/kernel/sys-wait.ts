@@ -2,8 +2,8 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Process, Task } from './task.js';
-import { Blocked } from './blocked.js';
-import { EBADF, ECHILD, EFAULT, EINVAL } from './errno.js';
+import { Blocked } from '../base/blocked.js';
+import { EBADF, ECHILD, EFAULT, EINVAL } from '../base/errno.js';
 import { PidFd } from './sys-fdevents.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED } from './signal.js';
 

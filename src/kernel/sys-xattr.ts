@@ -1,7 +1,7 @@
 // Extended attributes: the file systems here keep none, as a file system
 // mounted without xattr support answers.
 import type { SyscallDef, Handler } from './syscall.js';
-import { EOPNOTSUPP } from './errno.js';
+import { EOPNOTSUPP } from '../base/errno.js';
 
 const none: Handler = () => -EOPNOTSUPP;
 const names = ['setxattr', 'lsetxattr', 'fsetxattr', 'getxattr', 'lgetxattr', 'fgetxattr', 'listxattr', 'llistxattr', 'flistxattr', 'removexattr', 'lremovexattr', 'fremovexattr'];

@@ -4,7 +4,7 @@
 import type { Task } from './task.js';
 import type { Args } from './args.js';
 import type { Kernel } from './kernel.js';
-import type { SyscallResult } from './blocked.js';
+import type { SyscallResult } from '../base/blocked.js';
 
 // Argument kinds, for the strace formatter.
 export type ArgKind =

@@ -5,11 +5,11 @@
 // and credentials stay attached to the bytes they were sent with).
 import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type Stat } from '../fs/file.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, POLL_ALL } from '../fs/wait-queue.js';
-import { Blocked } from '../kernel/blocked.js';
+import { Blocked } from '../base/blocked.js';
 import {
   EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN, EMSGSIZE, ENOTCONN, EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
-} from '../kernel/errno.js';
-import { release } from '../kernel/fd-table.js';
+} from '../base/errno.js';
+import { release } from '../fs/file.js';
 
 export const AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
 export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_SEQPACKET = 5;

@@ -10,6 +10,7 @@
 //   --no-mxcsr-flags  ignore the MXCSR exception flags (compared by default)
 // The coverage summary goes to stderr.
 import { buildIsa } from '../../tools/gen-isa.mjs';
+import { untested } from '../../tools/isa-status.mjs';
 
 // Fixed addresses of the harness's machine (see harness.c).
 export const CODE = 0x10000000;
@@ -17,12 +18,6 @@ export const DATA = CODE + 0x1000;
 export const STACK = CODE + 0x2000;
 export const RSP_INIT = STACK + 0x800;
 
-// Handlers not tested, with the reason.
-export const SKIP = {
-  syscall: 'exits to the kernel', rdtsc: 'nondeterministic', rdrand: 'nondeterministic',
-  fnstenv: 'FIP/FDP/FOP are not tracked', fnsave: 'FIP/FDP/FOP are not tracked',
-  cpuid: 'differs by design (reports what xos implements)', xgetbv: 'differs by design (XCR0 of what xos implements)',
-};
 // Approximations (RCP, RSQRT: implementation-specific results within a documented
 // bound): compared within the bound (cpu-diff.test.ts)
 const APPROX_NAME = /^v?(rcp|rsqrt)/;
@@ -60,11 +55,6 @@ export const AMD_DIFFERENCES = [
     'whether the result is denormal, and so UE: UE ignored on these lines (the values are compared within the bound)'],
 ];
 let amd = false;
-
-/** Why an implemented form is not in the tester's list, or null if it is (also gives `xos isa` its "tested" status). */
-export function untested(f) {
-  return SKIP[f.handler] || null;
-}
 
 const FLAGBITS = { O: 0x800, S: 0x80, Z: 0x40, A: 0x10, P: 0x4, C: 0x1 };
 

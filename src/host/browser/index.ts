@@ -19,7 +19,8 @@ import type { GuestFs } from '../../fs/guest-fs.js';
 import { loadImage, type ImageConfig } from '../../fs/image.js';
 import { bytesSource, type ByteSource } from '../../fs/tar.js';
 import type { FileImage } from '../../elf/elf.js';
-import type { Host, HostInput, HostOutput } from '../host.js';
+import type { HostInput, HostOutput } from '../../base/host.js';
+import type { PlatformHost } from '../platform.js';
 import {
   bytesInput, captureOutput, envList, makeResult, mergeEnv, parseSize, queueInput, resultFromStatus, MachineFileSystems,
   type MountSpec, type RunResult,
@@ -29,7 +30,7 @@ export { Tmpfs } from '../../fs/tmpfs.js';
 export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
 export { layerTar } from '../../fs/overlay.js';
 export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult } from '../machine-common.js';
-export type { Host, HostInput, HostOutput } from '../host.js';
+export type { Host, HostInput, HostOutput } from '../../base/host.js';
 
 // --- the host ----------------------------------------------------------------------------
 
@@ -65,12 +66,12 @@ export interface BrowserHostOptions {
   terminalSize?: () => { rows: number; cols: number } | undefined;
 }
 
-export function createBrowserHost(opts: BrowserHostOptions = {}): Host {
+export function createBrowserHost(opts: BrowserHostOptions = {}): PlatformHost {
   const perfNs = (): bigint => BigInt(Math.round(performance.now() * 1e6));
   const startPerf = perfNs();
   const startReal = BigInt(Date.now()) * 1_000_000n;
   const discard: HostOutput = { isTTY: false, write: () => {} };
-  const host: Host = {
+  const host: PlatformHost = {
     // Date gives the wall clock once; performance.now() moves it smoothly (and never backwards) from there.
     realtimeNs: () => startReal + (perfNs() - startPerf),
     monotonicNs: perfNs,

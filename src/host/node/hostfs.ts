@@ -15,7 +15,7 @@ import {
   FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
   S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET, dtFromMode, seekTo, type Dirent, type Stat, type TimeSpec,
 } from '../../fs/file.js';
-import { EINVAL, ELOOP, ENOENT, ENOSPC, ENXIO, EPERM, EROFS, EACCES, EEXIST, errnoFromCode } from '../../kernel/errno.js';
+import { EINVAL, ELOOP, ENOENT, ENOSPC, ENXIO, EPERM, EROFS, EACCES, EEXIST, errnoFromCode } from '../../base/errno.js';
 
 const C = fs.constants;
 const CHUNK = 1 << 20;

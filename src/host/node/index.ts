@@ -3,7 +3,8 @@ import { readFileSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { webcrypto } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { Host, HostInput, HostOutput } from '../host.js';
+import type { HostInput, HostOutput } from '../../base/host.js';
+import type { PlatformHost } from '../platform.js';
 import { nodeHostDirectory } from './hostfs.js';
 import { gunzipSource } from './image-files.js';
 
@@ -80,7 +81,7 @@ export function processInput(): HostInput {
 
 export interface NodeHostOptions { stdin?: HostInput; stdout?: HostOutput; stderr?: HostOutput }
 
-export function createNodeHost(opts: NodeHostOptions = {}): Host {
+export function createNodeHost(opts: NodeHostOptions = {}): PlatformHost {
   return {
     realtimeNs: () => startReal + (process.hrtime.bigint() - startHr),
     monotonicNs: () => process.hrtime.bigint(),

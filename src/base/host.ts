@@ -1,7 +1,6 @@
-// Everything the machine needs from the platform. Only host/ implements it;
-// the layers below get time, entropy, stdio and host files from a Host.
-import type { FsBackend } from '../fs/backend.js';
-import type { ByteSource } from '../fs/tar.js';
+// Everything the kernel needs from the platform. Only host/ implements it; the
+// layers below get time, entropy and stdio from a Host. (What only the machine's
+// set-up needs, host directories and gunzip, is host/platform.ts's PlatformHost.)
 
 export interface HostOutput {
   write(data: Uint8Array): void; // synchronous, in order
@@ -27,9 +26,5 @@ export interface Host {
   // Run fn soon, after pending I/O and timers (yield to the event loop).
   yield(): Promise<void>;
   sleep(ms: number): Promise<void>;
-  // A host directory as a file-system backend (Node only).
-  hostDirectory?(path: string, opts: { readOnly?: boolean }): FsBackend;
   terminalSize?(): { rows: number; cols: number } | undefined;
-  // Decompress a gzip stream (image layers) into something readable at any offset.
-  gunzip?(src: ByteSource): Promise<ByteSource>;
 }

@@ -1,0 +1,13 @@
+// What setting up a machine needs from the platform beyond the kernel's Host:
+// host directories as file systems and gzip for image layers. The kernel never
+// sees these; the Machine APIs (api/, host/browser) use them to build the mounts.
+import type { Host } from '../base/host.js';
+import type { FsBackend } from '../fs/backend.js';
+import type { ByteSource } from '../fs/tar.js';
+
+export interface PlatformHost extends Host {
+  // A host directory as a file-system backend (Node only).
+  hostDirectory?(path: string, opts: { readOnly?: boolean }): FsBackend;
+  // Decompress a gzip stream (image layers) into something readable at any offset.
+  gunzip?(src: ByteSource): Promise<ByteSource>;
+}
