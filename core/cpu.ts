@@ -100,9 +100,30 @@ export const CF: u64 = 1, PF: u64 = 4, AF: u64 = 0x10, ZF: u64 = 0x40, SF: u64 =
 export const TF: u64 = 0x100, DF: u64 = 0x400, OF: u64 = 0x800, ID: u64 = 0x200000, AC: u64 = 0x40000;
 export const ARITH_FLAGS: u64 = CF | PF | AF | ZF | SF | OF;
 
-// Lazy flag kinds (LF_OP = kind << 2 | operand size).
+// Lazy flag kinds (LF_OP = kind << 2 | operand size). INC and DEC keep CF in RFLAGS;
+// the kinds the translator also uses carry CF in the kind instead (INC1 = INC with CF
+// set ...), and keep an operation's operands so that no flag is computed before it
+// is read: ADC and SBB with a carry in of 1 (0: ADD, SUB), IMUL (CF = OF = overflow).
 export const LF_NONE: u32 = 0, LF_ADD: u32 = 1, LF_SUB: u32 = 2, LF_LOGIC: u32 = 3, LF_INC: u32 = 4,
-  LF_DEC: u32 = 5, LF_SHL: u32 = 6, LF_SHR: u32 = 7, LF_SAR: u32 = 8;
+  LF_DEC: u32 = 5, LF_SHL: u32 = 6, LF_SHR: u32 = 7, LF_SAR: u32 = 8, LF_ADC: u32 = 9, LF_SBB: u32 = 10,
+  LF_INC1: u32 = 11, LF_DEC1: u32 = 12, LF_INC0: u32 = 13, LF_DEC0: u32 = 14, LF_IMUL: u32 = 15;
+
+// IMUL's overflow: the signed product of a and b (operands of size osz) does not fit.
+export function imulOverflow(osz: u32, a: u64, b: u64, res: u64): bool {
+  if (osz == 3) return imulhi(a, b) != <u64>(<i64>res >> 63);
+  const p = <u64>(<i64>sext(a, osz) * <i64>sext(b, osz));
+  return sext(p & sizeMask(osz), osz) != p;
+}
+// High 64 bits of the signed 128-bit product.
+export function imulhi(a: u64, b: u64): u64 {
+  const a0 = a & 0xffffffff, a1 = a >> 32, b0 = b & 0xffffffff, b1 = b >> 32;
+  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const mid = (p00 >> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
+  let h = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+  if (<i64>a < 0) h -= b;
+  if (<i64>b < 0) h -= a;
+  return h;
+}
 
 // @ts-ignore: decorator
 @inline export function setLazy(kind: u32, osz: u32, res: u64, a: u64, b: u64): void {
@@ -120,6 +141,11 @@ export function getCF(): bool {
     case LF_NONE: case LF_INC: case LF_DEC: return (load<u64>(S_RFLAGS) & CF) != 0;
     case LF_ADD: return (res & sizeMask(osz)) < (a & sizeMask(osz));
     case LF_SUB: return (a & sizeMask(osz)) < (b & sizeMask(osz));
+    case LF_ADC: return (res & sizeMask(osz)) <= (a & sizeMask(osz));
+    case LF_SBB: return (a & sizeMask(osz)) <= (b & sizeMask(osz));
+    case LF_INC1: case LF_DEC1: return true;
+    case LF_INC0: case LF_DEC0: return false;
+    case LF_IMUL: return imulOverflow(osz, a, b, res);
     case LF_LOGIC: return false;
     case LF_SHL: {
       const bits = <u64>8 << osz;
@@ -151,9 +177,9 @@ export function getAF(): bool {
   const a = load<u64>(S_LF_A), b = load<u64>(S_LF_B), res = load<u64>(S_LF_RES);
   switch (kind) {
     case LF_NONE: return (load<u64>(S_RFLAGS) & AF) != 0;
-    case LF_ADD: case LF_SUB: return ((a ^ b ^ res) & 0x10) != 0;
-    case LF_INC: return (res & 0xf) == 0;
-    case LF_DEC: return (res & 0xf) == 0xf;
+    case LF_ADD: case LF_SUB: case LF_ADC: case LF_SBB: return ((a ^ b ^ res) & 0x10) != 0;
+    case LF_INC: case LF_INC1: case LF_INC0: return (res & 0xf) == 0;
+    case LF_DEC: case LF_DEC1: case LF_DEC0: return (res & 0xf) == 0xf;
   }
   return false;
 }
@@ -164,11 +190,12 @@ export function getOF(): bool {
   const sb = signBit(osz);
   switch (kind) {
     case LF_NONE: return (load<u64>(S_RFLAGS) & OF) != 0;
-    case LF_ADD: return ((a ^ res) & (b ^ res) & sb) != 0;
-    case LF_SUB: return ((a ^ b) & (a ^ res) & sb) != 0;
+    case LF_ADD: case LF_ADC: return ((a ^ res) & (b ^ res) & sb) != 0;
+    case LF_SUB: case LF_SBB: return ((a ^ b) & (a ^ res) & sb) != 0;
     case LF_LOGIC: return false;
-    case LF_INC: return (res & sizeMask(osz)) == sb;
-    case LF_DEC: return (res & sizeMask(osz)) == sb - 1;
+    case LF_INC: case LF_INC1: case LF_INC0: return (res & sizeMask(osz)) == sb;
+    case LF_DEC: case LF_DEC1: case LF_DEC0: return (res & sizeMask(osz)) == sb - 1;
+    case LF_IMUL: return imulOverflow(osz, a, b, res);
     case LF_SHL: return (((res & sb) != 0) != getCF());
     case LF_SHR: return (a & sb) != 0;
     case LF_SAR: return false;

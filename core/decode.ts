@@ -29,9 +29,17 @@ export let decEnd: bool = false; // instruction ends a block
 
 let pc: u64 = 0;
 let count: u32 = 0;
+// The translator decodes from a frame directly, not through the TLB (the page
+// table may be another process's by then): `fetchFrame` holds the frame of
+// virtual page `fetchPage`; an instruction that leaves the page "faults".
+export let fetchFrame: usize = 0;
+let fetchPage: u64 = 0;
+export function decodeFrom(frame: usize, page: u64): void { fetchFrame = frame; fetchPage = page; }
 function fetch(): u32 {
   if (count >= 15) { count++; return 0; } // too long: decodes as #UD below
-  const p = fetchAddr(pc);
+  let p: usize;
+  if (fetchFrame) p = (pc >> 12) == fetchPage ? fetchFrame + <usize>(<u32>pc & 0xfff) : 0;
+  else p = fetchAddr(pc);
   if (!p) { decFault = true; return 0; }
   pc++;
   count++;

@@ -1,8 +1,13 @@
 // core.wasm: an x86-64 CPU (user mode). Knows x86, not Linux.
 export { run } from './run';
 export { tlbFlush, tlbInvalidate, ptWalk } from './mem';
-export { flushBlocks, frameChanged } from './blocks';
+export { flushBlocks, frameChanged, invalidations } from './blocks';
+export { jitCompile, jitFunctions, jitInstall } from './jit/compile';
+export { jitDropModule, jitClear } from './jit/cache';
 import { decode } from './decode';
+import { dispatch } from './generated/isa';
+import { cond } from './cpu';
+import { rdN, wrN, rd64, wr64, probeR, probeW } from './mem';
 import { S_EXIT_LEN } from './generated/layout';
 
 // Decode one instruction at `addr` for diagnostics; returns its table id (0 unknown), EXIT_LEN its length.
@@ -11,4 +16,21 @@ export function decodeAt(addr: u64): u32 {
   const n = decode(addr, probe);
   store<u32>(S_EXIT_LEN, n);
   return load<u16>(probe);
+}
+
+// What translated code calls (core/jit/emit.ts imports them): an instruction's
+// handler, the memory slow paths, a condition from the lazy flags in memory.
+export function jitStep(d: usize): void { dispatch(<u32>load<u16>(d), d); }
+export function jitRd(addr: u64, osz: u32): u64 { return rdN(addr, osz); }
+export function jitWr(addr: u64, v: u64, osz: u32): void { wrN(addr, osz, v); }
+export function jitCond(cc: u32): u32 { return cond(cc) ? 1 : 0; }
+export function jitRd128(addr: u64, dst: usize): void {
+  if (!probeR(addr, 16)) return;
+  store<u64>(dst, rd64(addr));
+  store<u64>(dst, rd64(addr + 8), 8);
+}
+export function jitWr128(addr: u64, src: usize): void {
+  if (!probeW(addr, 16)) return;
+  wr64(addr, load<u64>(src));
+  wr64(addr + 8, load<u64>(src, 8));
 }

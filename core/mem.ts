@@ -3,10 +3,10 @@
 // the caller must not commit anything after it (see stopped()).
 import {
   S_PT_ROOT, S_STOP, S_EXIT_REASON, S_EXIT_ADDR, S_EXIT_ACCESS,
-  TLB_RTAG, TLB_WTAG, TLB_XTAG, TLB_BASE, TLB_SIZE, CODEMAP, FRAMES,
+  TLB_RTAG, TLB_WTAG, TLB_XTAG, TLB_BASE, TLB_SIZE,
   PTE_P, PTE_R, PTE_W, PTE_X, EXIT_PAGEFAULT, PTE_DIRTY, PTE_ACCESSED,
 } from './generated/layout';
-import { flushBlocks } from './blocks';
+import { holdsCode, invalidateFrame } from './blocks';
 
 // The kernel resolves demand paging, copy-on-write and stack growth
 // synchronously; it returns 1 when the access may be retried.
@@ -89,9 +89,11 @@ export function tlbFill(addr: u64, access: u32): u32 {
         if (load<u64>(TLB_XTAG + (i << 3)) != vpn) store<u64>(TLB_XTAG + (i << 3), <u64>-1);
       }
       if (access == ACC_W) {
-        if (load<u8>(CODEMAP + ((frame - FRAMES) >> 12))) {
-          flushBlocks(); // self-modifying or reused code page: decode it afresh
-        }
+        // self-modifying or reused code page: its blocks and translations are stale
+        if (holdsCode(frame)) invalidateFrame(frame);
+        // a write that needed the kernel (copy-on-write) may have given the page a new
+        // frame: the running code, decoded from the old one, ends after this instruction
+        else if (tries > 0 && load<u32>(S_STOP) == 0) store<u32>(S_STOP, 2);
         store<u64>(TLB_WTAG + (i << 3), vpn);
       } else if (access == ACC_R) {
         store<u64>(TLB_RTAG + (i << 3), vpn);

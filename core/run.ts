@@ -1,17 +1,35 @@
-// The interpreter loop: look up (or decode) the block at RIP, run its records.
+// The run loop: look up (or decode) the block at RIP; run its translation when
+// it has one (core/jit), else interpret its records, counting how often it
+// runs so that a hot block asks to be translated.
 import {
-  S_RIP, S_NEXT_RIP, S_STOP, S_ICOUNT, S_EXIT_REASON, S_EXIT_OP, S_EXIT_LEN, S_BC_NEXT,
-  EXIT_BUDGET, EXIT_UD, INSN_SIZE, MAX_BLOCK_INSNS, FRAMES,
+  S_RIP, S_NEXT_RIP, S_GPR, S_STOP, S_ICOUNT, S_EXIT_REASON, S_EXIT_OP, S_EXIT_LEN, S_BC_NEXT,
+  EXIT_BUDGET, EXIT_UD, EXIT_JIT, INSN_SIZE, MAX_BLOCK_INSNS, S_JIT_SYNC,
 } from './generated/layout';
 import { dispatch } from './generated/isa';
 import { decode, decFault, decEnd } from './decode';
 import { fetchAddr } from './mem';
-import { bcSlot, markCode, blocksFull, flushBlocks, flushEpoch } from './blocks';
+import { bcSlot, markCode, blocksFull, flushBlocks, flushEpoch, frameGen } from './blocks';
 import { tlbDropWrites } from './mem';
 import { exitWith, materialize } from './cpu';
+import { jitFind, jitRequest, jitHot, installEpoch } from './jit/cache';
 
-const HDR: u32 = 16; // block header: u32 count, u32 linked block, u64 its rip (see run)
+// Block header, then its records:
+//   +0 u32 count  +4 u32 linked block  +8 u64 its rip (see run)  +16 u32 frame generation
+//   +20 u32 executions (at S_JIT_HOT it asks to be translated)  +24 u32 translation (table index, 0 none)
+//   +28 u16 its entry index  +30 u16 installEpoch when last looked up  +32 u64 the rip it was looked up for
+export const HDR: u32 = 48;
 let scratch: usize = 0; // one-instruction block for code that crosses a page
+
+// Fill in the block's translation, if one is installed for (phys, rip).
+function jitProbe(blk: usize, phys: u32, rip: u64): void {
+  store<u16>(blk, <u16>installEpoch, 30);
+  store<u64>(blk, rip, 32);
+  const e = jitFind(phys, rip);
+  if (e) {
+    store<u32>(blk, load<u32>(e, 8), 24);
+    store<u16>(blk, <u16>load<u32>(e, 12), 28);
+  } else store<u32>(blk, 0, 24);
+}
 
 // The block starting at `rip`, decoding it if needed; 0 if the fetch faulted.
 function lookup(rip: u64): usize {
@@ -19,7 +37,13 @@ function lookup(rip: u64): usize {
   if (!p) return 0;
   const phys = <u32>p;
   const slot = bcSlot(phys);
-  if (load<u32>(slot) == phys) return load<u32>(slot, 4);
+  if (load<u32>(slot) == phys) {
+    const blk = <usize>load<u32>(slot, 4);
+    if (load<u32>(blk, 16) == frameGen(phys & ~0xfff)) {
+      if (load<u64>(blk, 32) != rip || load<u16>(blk, 30) != <u16>installEpoch) jitProbe(blk, phys, rip);
+      return blk;
+    }
+  }
   if (blocksFull(HDR + MAX_BLOCK_INSNS * INSN_SIZE)) {
     flushBlocks();
     store<u32>(S_STOP, 0); // no instruction is running: no need to end the (new) block early
@@ -48,16 +72,22 @@ function lookup(rip: u64): usize {
     d += INSN_SIZE;
     if (decEnd || crosses || (a & 0xfff) == 0) break;
   }
+  const frame = phys & ~0xfff;
   store<u32>(blk, n);
   store<u64>(blk, <u64>-1, 8); // no link yet
+  store<u32>(blk, frameGen(frame), 16);
+  store<u32>(blk, 0, 20);
+  store<u32>(blk, 0, 24);
   if (!cacheable) {
     // keep it outside the cache; it is run once and decoded again next time
     if (!scratch) scratch = heap.alloc(HDR + INSN_SIZE);
     memory.copy(scratch, blk, HDR + INSN_SIZE);
+    store<u64>(scratch, rip, 32);
+    store<u32>(scratch, 0x80000000, 20); // (never hot: it cannot be translated)
     return scratch;
   }
+  jitProbe(blk, phys, rip);
   store<u32>(S_BC_NEXT, <u32>d);
-  const frame = phys & ~0xfff;
   markCode(frame);
   tlbDropWrites(frame);
   store<u32>(slot, phys);
@@ -69,17 +99,39 @@ function lookup(rip: u64): usize {
 // Blocks are chained: a block remembers the block that last followed it when
 // that one starts in the same virtual page (so in the same frame, and just as
 // executable), and the next time goes there without the hash lookup. A link
-// stays valid until the cache is flushed, which rewrites all block memory.
+// stays valid while the frame keeps its generation and the cache is not flushed.
 export function run(budget: i32): u32 {
   store<u32>(S_STOP, 0);
   store<u32>(S_EXIT_REASON, EXIT_BUDGET);
   let done: i64 = 0;
   let rip = load<u64>(S_RIP);
   let blk = lookup(rip);
+  const hot = jitHot();
   while (blk && done < budget) {
+    const fn = load<u32>(blk, 24);
+    if (fn && load<u64>(blk, 32) == rip) {
+      // translated: it runs until it leaves its region, exits or spends the budget
+      done += <i64>call_indirect<i32>(fn, <i32>load<u16>(blk, 28), <i32>(<i64>budget - done));
+      const s = load<u32>(S_STOP);
+      if (s == 1) break;
+      store<u32>(S_STOP, 0);
+      rip = load<u64>(S_RIP);
+      blk = lookup(rip);
+      continue;
+    }
     const start = rip;
     const epoch = flushEpoch;
+    let early = false;
     const n = load<u32>(blk);
+    if (hot) {
+      const h = load<u32>(blk, 20) + 1;
+      store<u32>(blk, h, 20);
+      if (h == hot) {
+        jitRequest(rip, <u32>fetchAddr(rip));
+        // (synchronous translation, for tests: leave before the block, to be translated now)
+        if (load<u32>(S_JIT_SYNC)) { store<u32>(S_EXIT_REASON, EXIT_JIT); break; }
+      }
+    }
     let d = blk + HDR;
     for (let i: u32 = 0; i < n; i++) {
       const op = <u32>load<u16>(d);
@@ -97,6 +149,7 @@ export function run(budget: i32): u32 {
       if (s) {
         if (s == 1) { done--; break; }
         store<u32>(S_STOP, 0);
+        early = true;
         rip = load<u64>(S_NEXT_RIP);
         store<u64>(S_RIP, rip);
         break;
@@ -106,13 +159,18 @@ export function run(budget: i32): u32 {
       d += INSN_SIZE;
     }
     if (load<u32>(S_STOP)) break;
-    if (epoch != flushEpoch || blk == scratch || ((rip ^ start) >> 12) != 0) {
+    // (a block that ended early, STOP = 2, may have changed its own frame: look up again)
+    if (early || epoch != flushEpoch || blk == scratch || ((rip ^ start) >> 12) != 0) {
       blk = lookup(rip);
       continue;
     }
     if (load<u64>(blk, 8) == rip) {
-      blk = <usize>load<u32>(blk, 4);
-      continue;
+      const nb = <usize>load<u32>(blk, 4);
+      if (load<u32>(nb, 16) == load<u32>(blk, 16)) {
+        if (load<u16>(nb, 30) != <u16>installEpoch || load<u64>(nb, 32) != rip) jitProbe(nb, <u32>fetchAddr(rip), rip);
+        blk = nb;
+        continue;
+      }
     }
     const nb = lookup(rip);
     if (nb && nb != scratch && epoch == flushEpoch) {

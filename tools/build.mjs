@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { genLayout } from './gen-layout.mjs';
+import { regions } from './layout.mjs';
 import { genIsa } from './gen-isa.mjs';
 import { genCpuid } from './cpuid.mjs';
 
@@ -23,8 +24,8 @@ genCpuid(root);
 
 const ASC_ARGS = [
   'core/index.ts', '-o', 'build/core.wasm', '-O3', '--runtime', 'stub', '--noAssert',
-  '--memoryBase', String(0x2000000), '--initialMemory', String(0x4000000 / 65536), '--maximumMemory', '65536',
-  '--enable', 'simd', '--exportRuntime', '--uncheckedBehavior', 'always',
+  '--memoryBase', String(regions.AS_DATA), '--initialMemory', String(regions.FRAMES / 65536), '--maximumMemory', '65536',
+  '--enable', 'simd', '--exportRuntime', '--exportTable', '--uncheckedBehavior', 'always',
 ];
 
 function coreInputsHash() {

@@ -9,13 +9,18 @@ export const regions = {
   TLB_WTAG: 0x18000, // i64[TLB_SIZE]: writable
   TLB_XTAG: 0x20000, // i64[TLB_SIZE]: executable
   TLB_BASE: 0x28000, // u32[TLB_SIZE]: wasm address of the frame
+  JIT_REC: 0x2c000, // the decoded record of an instruction a translation hands to its handler
+  JIT_QUEUE: 0x2d000, // translation requests: [JIT_QUEUE_SIZE] of (u64 rip, u32 phys, u32 block)
   BC_HASH: 0x40000, // u32 pairs [BC_HASH_SIZE]: block cache (physical rip, block address)
-  CODEMAP: 0x100000, // u8 per frame: frame holds decoded code
-  BLOCKS: 0x200000, // decoded instruction records
+  JIT_HASH: 0x100000, // [JIT_HASH_SIZE] of 32 bytes: translated entry points (see core/jit/cache.ts)
+  CODEMAP: 0x200000, // u32 per frame: bit 0 the frame holds decoded code, bits 1.. its generation
+  BLOCKS: 0x600000, // decoded instruction records
   BLOCKS_END: 0x1000000,
   SCRATCH: 0x1000000, // 16 MiB scratch for the kernel's bulk copies
   AS_DATA: 0x2000000, // AssemblyScript's own static data and heap
-  FRAMES: 0x4000000, // physical page frames start here
+  JIT_OUT: 0x4000000, // the module being generated (JIT_OUT_SIZE bytes)
+  JIT_WORK: 0x4800000, // the translator's working memory (regions, blocks, labels)
+  FRAMES: 0x5000000, // physical page frames start here
 };
 export const constants = {
   TLB_SIZE: 4096,
@@ -23,6 +28,9 @@ export const constants = {
   PAGE_SIZE: 4096,
   INSN_SIZE: 32, // bytes per decoded instruction record
   MAX_BLOCK_INSNS: 64,
+  JIT_QUEUE_SIZE: 256,
+  JIT_HASH_SIZE: 32768,
+  JIT_OUT_SIZE: 0x800000,
 };
 
 // CPU state fields: [name, type, count]. Offsets are assigned in order,
@@ -57,12 +65,15 @@ export const stateFields = [
   ['LF_OP', 'u32', 1],
   ['STOP', 'u32', 1], // interpreter: 1 leave run() (EXIT_REASON set), 2 end the block
   ['BC_NEXT', 'u32', 1], // block cache: next free record address
+  ['JIT_HOT', 'u32', 1], // executions of a block that make it a translation request; 0: the JIT is off
+  ['JIT_QLEN', 'u32', 1], // translation requests waiting in JIT_QUEUE
+  ['JIT_SYNC', 'u32', 1], // 1: a request leaves run() (EXIT_JIT) so that it is translated at once
 ];
 
 // Exit reasons of run(budget).
 export const exits = {
   EXIT_BUDGET: 0, EXIT_SYSCALL: 1, EXIT_PAGEFAULT: 2, EXIT_UD: 3, EXIT_DE: 4,
-  EXIT_BREAKPOINT: 5, EXIT_HLT: 6, EXIT_GP: 7, EXIT_FPE: 8,
+  EXIT_BREAKPOINT: 5, EXIT_HLT: 6, EXIT_GP: 7, EXIT_FPE: 8, EXIT_JIT: 9,
 };
 
 // Page-table entry bits (u32 entries: frame address | flags).

@@ -1,5 +1,6 @@
 // MUL, IMUL (all forms), DIV, IDIV. Division faults (#DE) leave the core.
-import { dOsz, dReg, dImm, getReg, setReg, sizeMask, sext, stopped, setResultFlags, exitWith, RAX, RDX } from '../cpu';
+import { dOsz, dReg, dImm, getReg, setReg, sizeMask, sext, stopped, setResultFlags, exitWith, RAX, RDX, imulhi } from '../cpu';
+export { imulhi } from '../cpu';
 import { readE } from '../operand';
 import { EXIT_DE } from '../generated/layout';
 
@@ -10,14 +11,6 @@ export function mulhi(a: u64, b: u64): u64 {
   const mid = (p00 >> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
   return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
 }
-// High 64 bits of the signed 128-bit product.
-export function imulhi(a: u64, b: u64): u64 {
-  let h = mulhi(a, b);
-  if (<i64>a < 0) h -= b;
-  if (<i64>b < 0) h -= a;
-  return h;
-}
-
 export function h_mul(d: usize): void {
   const osz = dOsz(d);
   const b = readE(d, osz);

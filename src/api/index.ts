@@ -19,10 +19,10 @@ import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
 import {
-  bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult,
+  bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, formatStats, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
 
-export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
+export { parseSize, parseMountSpec, formatStats, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -39,6 +39,11 @@ export interface MachineOptions {
   memory?: number | string; // guest memory limit: bytes or '512M', '2G'
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
+  // Translate hot code to wasm (default: on, unless the environment has XOS_JIT=0); `hot`:
+  // executions of a block before it is translated, `cacheBytes`: the code cache's bound.
+  // `sync`: translate a hot block before going on (deterministic; tests). XOS_JIT_HOT and
+  // XOS_JIT_SYNC=1 in the environment set these too.
+  jit?: boolean | { hot?: number; cacheBytes?: number; sync?: boolean };
 }
 export interface RunOptions {
   stdin?: Uint8Array | string;
@@ -100,8 +105,15 @@ export class Machine {
       stderr: inherit ? fdOutput(2) : captureOutput(err),
     });
     const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
+    const jit = this.opts.jit ?? process.env.XOS_JIT !== '0';
+    const j = typeof jit === 'object' ? jit : {};
+    const envHot = process.env.XOS_JIT_HOT ? Number(process.env.XOS_JIT_HOT) : undefined;
     const kernel = await Kernel.create({
       host, coreModule: this.module, root: this.files.root, memory, strace: this.opts.strace, debug: this.opts.debug,
+      core: {
+        jit: jit !== false, jitHot: j.hot ?? envHot, jitCacheBytes: j.cacheBytes,
+        jitSync: j.sync ?? process.env.XOS_JIT_SYNC === '1',
+      },
     });
     this.files.apply(kernel.vfs);
     const env = mergeEnv(this.files.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
@@ -133,6 +145,8 @@ export class Machine {
     const r = sig ? result(p.pid, null, sig) : result(p.pid, (status >> 8) & 0xff, null);
     r.instructions = Number(kernel.core.icount);
     r.syscalls = kernel.syscallCount;
+    await kernel.core.jit?.settle();
+    r.jit = kernel.core.jitStats;
     return r;
   }
 }

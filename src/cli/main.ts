@@ -1,6 +1,6 @@
 // The `xos` command.
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { Machine, parseMountSpec, parseSize, layerTar, type MountSpec } from '../api/index.js';
+import { Machine, parseMountSpec, parseSize, layerTar, formatStats, type MountSpec } from '../api/index.js';
 import { nodeHostDirectory } from '../host/node/hostfs.js';
 import { SYSCALLS } from '../kernel/syscall-table.js';
 import { ISA_FORMS } from '../generated/isa.js';
@@ -25,6 +25,8 @@ Run an x86-64 Linux program.
   --cwd DIR         the guest's working directory (default: the host's, or / with --root)
   --memory SIZE     guest memory limit, e.g. 512M, 2G (default 2G)
   --strace          trace syscalls on stderr
+  --jit=on|off      translate hot code to WebAssembly (default on; XOS_JIT=0 turns it off)
+  --stats           print instructions, time and what the JIT did on stderr when the program ends
 `;
 
 function version(): string {
@@ -45,6 +47,8 @@ async function run(args: string[]): Promise<number> {
   let cwd: string | undefined;
   let memory: number | undefined;
   let strace = false;
+  let jit = process.env.XOS_JIT !== '0';
+  let stats = false;
   const env: string[] = [];
   let i = 0;
   for (; i < args.length; i++) {
@@ -63,6 +67,8 @@ async function run(args: string[]): Promise<number> {
       case '--env': { const v = value(); if (!v.includes('=')) fail(`--env wants K=V, got ${v}`); env.push(v); break; }
       case '--memory': { const v = value(); memory = parseSize(v); if (!memory) fail(`bad --memory size: ${v}`); break; }
       case '--strace': strace = true; break;
+      case '--jit': { const v = value(); if (v !== 'on' && v !== 'off') fail(`--jit wants on or off, got ${v}`); jit = v === 'on'; break; }
+      case '--stats': stats = true; break;
       default: fail(`unknown option ${a}`);
     }
   }
@@ -72,7 +78,7 @@ async function run(args: string[]): Promise<number> {
   if (argv.length === 0 && image === undefined) fail('run needs a PROGRAM');
   let machine: Machine;
   try {
-    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG });
+    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG, jit });
   } catch (e) {
     return fail(`${image ?? root}: ${e instanceof Error ? e.message : String(e)}`, 1);
   }
@@ -86,12 +92,14 @@ async function run(args: string[]): Promise<number> {
     ? [...(config?.env ? [] : ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root']),
       ...(process.env.TERM ? [`TERM=${process.env.TERM}`] : [])]
     : Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+  const t0 = performance.now();
   const r = await machine.run(argv, {
     env: [...baseEnv, ...env], cwd: cwd ?? (root || image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
   });
   if (r.error) {
     process.stderr.write(`xos: ${r.error}\n`);
   }
+  if (stats) process.stderr.write(formatStats(r, performance.now() - t0) + '\n');
   return r.signal !== null ? 128 + r.signal : r.exitCode ?? 1;
 }
 

@@ -1,6 +1,7 @@
 // The TypeScript side of core.wasm: instantiation and typed access to the CPU
 // state at the offsets declared in tools/layout.mjs.
 import * as L from '../generated/layout.js';
+import { Jit, type JitExports, type JitStats } from './jit.js';
 
 export interface CoreImports {
   // Resolve a page fault (demand paging, copy-on-write, stack growth); 1 = retry.
@@ -9,7 +10,7 @@ export interface CoreImports {
   monotonicNs(): number; // the host's monotonic clock, for RDTSC
 }
 
-interface CoreExports {
+interface CoreExports extends JitExports {
   memory: WebAssembly.Memory;
   run(budget: number): number;
   tlbFlush(): void;
@@ -17,11 +18,21 @@ interface CoreExports {
   flushBlocks(): void;
   frameChanged(frame: number): void;
   decodeAt(addr: bigint): number;
+  invalidations: WebAssembly.Global;
+}
+
+export interface CoreOptions {
+  // Translate hot code to wasm (default on). `hot`: executions of a block before it asks.
+  jit?: boolean;
+  jitHot?: number;
+  jitCacheBytes?: number;
+  jitSync?: boolean; // translate a hot block before going on (tests: deterministic)
 }
 
 export const enum Exit {
   Budget = 0, Syscall = 1, PageFault = 2, Undefined = 3, DivideError = 4, Breakpoint = 5, Halt = 6,
   GeneralProtection = 7, FloatingPoint = 8,
+  Jit = 9, // (synchronous translation: a block asks to be translated now; Core.run does it)
 }
 
 // Bytes of CPU state saved per task on a switch (the per-task part of the layout).
@@ -33,10 +44,13 @@ export class Core {
   private dv!: DataView;
   private u8!: Uint8Array;
   private buffer!: ArrayBuffer;
+  readonly jit?: Jit;
+  private readonly jitSync: boolean;
 
-  private constructor(instance: WebAssembly.Instance) {
+  private constructor(instance: WebAssembly.Instance, imports: CoreImports, opts: CoreOptions) {
     this.x = instance.exports as unknown as CoreExports;
     this.memory = this.x.memory;
+    if (opts.jit !== false) this.jit = new Jit(this.x, () => imports.monotonicNs(), opts.jitCacheBytes);
     this.refresh();
     this.x.tlbFlush();
     this.x.flushBlocks();
@@ -44,9 +58,12 @@ export class Core {
     this.setU32(L.S_FPU_TAG, 0xff);
     this.setU32(L.S_MXCSR, 0x1f80);
     this.setU64(L.S_RFLAGS, 0x202n);
+    this.setU32(L.S_JIT_HOT, this.jit ? opts.jitHot ?? 100 : 0);
+    this.jitSync = !!(this.jit && opts.jitSync);
+    this.setU32(L.S_JIT_SYNC, this.jitSync ? 1 : 0);
   }
 
-  static async create(module: WebAssembly.Module, imports: CoreImports): Promise<Core> {
+  static async create(module: WebAssembly.Module, imports: CoreImports, opts: CoreOptions = {}): Promise<Core> {
     const instance = await WebAssembly.instantiate(module, {
       env: {
         pageFault: (addr: bigint, access: number) => imports.pageFault(Number(addr), access),
@@ -55,7 +72,7 @@ export class Core {
         abort: () => { throw new Error('core aborted'); },
       },
     });
-    return new Core(instance);
+    return new Core(instance, imports, opts);
   }
 
   // Views must be renewed whenever the memory grows.
@@ -68,7 +85,20 @@ export class Core {
   get bytes(): Uint8Array { this.refresh(); return this.u8; }
   get view(): DataView { this.refresh(); return this.dv; }
 
-  run(budget: number): Exit { return this.x.run(budget) as Exit; }
+  run(budget: number): Exit {
+    let exit = this.x.run(budget) as Exit;
+    if (this.jit) {
+      while (exit === Exit.Jit) {
+        this.jit.compileNow();
+        exit = this.x.run(budget) as Exit;
+      }
+      if (!this.jitSync) this.jit.poll(this.u32(L.S_JIT_QLEN));
+    }
+    return exit;
+  }
+  get jitStats(): JitStats & { invalidations: number } | undefined {
+    return this.jit && { ...this.jit.stats, invalidations: this.x.invalidations.value as number };
+  }
   tlbFlush(): void { this.x.tlbFlush(); }
   tlbInvalidate(addr: number): void { this.x.tlbInvalidate(BigInt(addr)); }
   flushBlocks(): void { this.x.flushBlocks(); }

@@ -21,6 +21,20 @@ export interface RunResult {
   error?: string; // the program could not be started
   syscalls?: number; // syscalls the guest made
   instructions?: number; // guest instructions the core retired
+  jit?: RunJitStats; // what the JIT did (when it was on)
+}
+export interface RunJitStats {
+  modules: number; functions: number; compileMs: number; codegenMs: number; bytes: number; evicted: number;
+  cacheBytes: number; peakCacheBytes: number; invalidations: number;
+}
+// One line for --stats.
+export function formatStats(r: RunResult, ms: number): string {
+  const ips = r.instructions !== undefined && ms > 0 ? (r.instructions / ms / 1000).toFixed(1) : '?';
+  const j = r.jit;
+  return `xos: ${r.instructions ?? '?'} instructions in ${ms.toFixed(0)} ms (${ips} M/s), ${r.syscalls ?? '?'} syscalls; ` +
+    (j ? `jit: ${j.functions} regions in ${j.modules} modules (${(j.bytes / 1024).toFixed(0)} KiB of wasm), ` +
+      `${j.compileMs.toFixed(1)} ms compiling (${j.codegenMs.toFixed(1)} generating), ${j.invalidations} invalidations, ` +
+      `${j.evicted} modules evicted, cache peak ${(j.peakCacheBytes / 1024).toFixed(0)} KiB` : 'jit: off');
 }
 
 // '512M', '2G', '1.5g', 4096 → bytes (0 when unreadable).

@@ -1,6 +1,6 @@
 // The kernel: processes and tasks, the scheduler loop that runs them on the
 // core, syscall dispatch, and turning CPU exits into signals.
-import { Core, Exit } from '../core/core.js';
+import { Core, Exit, type CoreOptions } from '../core/core.js';
 import { PhysMem } from '../mm/phys.js';
 import { AddressSpace, CommitAccount } from '../mm/address-space.js';
 import { PageCache } from '../mm/page-cache.js';
@@ -37,6 +37,7 @@ export interface KernelOptions {
   memory?: number; // bytes of guest memory (default 2 GiB)
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
+  core?: CoreOptions; // the JIT's settings
 }
 
 const SLICE = 1_000_000; // instructions per run() call
@@ -80,7 +81,7 @@ export class Kernel {
       pageFault: (addr, access) => (k.current?.proc.mm.fault(addr, access & 7) ? 1 : (k.noteFault(access), 0)),
       random32: () => { const b = new Uint8Array(4); opts.host.random(b); return new DataView(b.buffer).getUint32(0, true); },
       monotonicNs: () => Number(opts.host.monotonicNs()),
-    });
+    }, opts.core);
     const memory = opts.memory ?? 2 ** 31;
     // page tables live in guest memory too: allow some room beyond the commit limit
     const phys = new PhysMem(core, memory + Math.min(memory / 8, 256 * 2 ** 20));

@@ -303,14 +303,54 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
   const legacy = pre.filter((p) => p !== rexByte);
   const ordered = [...legacy, ...(rexByte ? [rexByte] : [])];
   let bytes = ordered.join('') + opBytes.join('') + hex2(opcode) + modrm + immHex;
+  const nb = jitMode ? neighbours(R, f, fix) : { pre: '', post: false };
   if (bytes.includes('RIPREL')) {
     const len = (bytes.length - 6) / 2 + 4;
-    const disp = BigInt(tail) - BigInt(CODE + len);
+    const disp = BigInt(tail) - BigInt(CODE + nb.pre.length / 2 + len);
     bytes = bytes.replace('RIPREL', le(disp, 4));
   }
+  bytes = nb.pre + bytes;
+  if (nb.post) { bytes += setccChain(bytes.length / 2); toks.push('post'); }
   const undef = UNDEF(f.undef);
   for (const [r, v] of fix) toks.push(`r${r}=${typeof v === 'string' ? v : hx(v)}`);
   return `${bytes} ${undef.toString(16)} ${states} ${toks.join(' ')}`.trim();
+}
+
+// --jit: each form runs translated, inside a block with neighbours that touch the flags:
+// before it (on some lines) an instruction that writes them, so that a flag it reads comes
+// from an instruction translated with it (the other lines read the flags of the popf
+// before the block); after it (when it does not end the block) SETcc of all 16 conditions
+// into DATA + SETCC_AREA, which the harness compares (its "post" token).
+let jitMode = false;
+export const SETCC_AREA = 0xf00;
+// flag writers: [encoding of op ra, rb (64-bit), writes ra]: CMP, TEST (no write), ADD, IMUL, SHL ra,1, INC ra
+const WRITERS = [
+  (a, b) => [`${hex2(0x48 | (b >> 3) << 2 | a >> 3)}39${hex2(0xc0 | (b & 7) << 3 | (a & 7))}`, false],
+  (a, b) => [`${hex2(0x48 | (b >> 3) << 2 | a >> 3)}85${hex2(0xc0 | (b & 7) << 3 | (a & 7))}`, false],
+  (a, b) => [`${hex2(0x48 | (b >> 3) << 2 | a >> 3)}01${hex2(0xc0 | (b & 7) << 3 | (a & 7))}`, true],
+  (a, b) => [`${hex2(0x48 | (a >> 3) << 2 | b >> 3)}0faf${hex2(0xc0 | (a & 7) << 3 | (b & 7))}`, true],
+  (a) => [`${hex2(0x48 | a >> 3)}d1${hex2(0xe0 | (a & 7))}`, true],
+  (a) => [`${hex2(0x48 | a >> 3)}ff${hex2(0xc0 | (a & 7))}`, true],
+];
+function neighbours(R, f, fix) {
+  let pre = '';
+  if (R.chance(f.rf ? 0.5 : 0.2)) {
+    const w = R.pick(WRITERS);
+    const free = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+    let a = R.pick(free), b = R.pick(free);
+    const [enc, writes] = w(a, b);
+    // (a writer must not move a register the line fixes: a memory operand's base, a count)
+    if (!writes || !fix.has(a)) pre = enc;
+  }
+  return { pre, post: !f.end };
+}
+function setccChain(start) {
+  let out = '';
+  for (let i = 0; i < 16; i++) {
+    const at = CODE + start + out.length / 2;
+    out += `0f${hex2(0x90 + i)}05${le(BigInt(DATA + SETCC_AREA + i) - BigInt(at + 7), 4)}`;
+  }
+  return out;
 }
 
 // A gather (VSIB): [base + index vector * scale + disp8], the index register's lanes
@@ -331,14 +371,16 @@ function gatherLine(R, f, size, states) {
   const b2 = (w ? 0x80 : 0) | ((~msk & 15) << 3) | (l << 2) | f.pfx;
   const modrm = hex2(0x44 | ((dst & 7) << 3)) + hex2((scale << 6) | ((idx & 7) << 3) | (base & 7)) + hex2(d);
   const bytes = 'c4' + hex2(b1) + hex2(b2) + hex2(f.opcode) + modrm;
-  return `${bytes} 0 ${states} win=${off.toString(16)} mx r${base}=${hx(T - BigInt(d))} xidx=${idx},${qi ? 8 : 4}`;
+  const post = jitMode ? setccChain(bytes.length / 2) : '';
+  return `${bytes}${post} 0 ${states} win=${off.toString(16)} mx r${base}=${hx(T - BigInt(d))} xidx=${idx},${qi ? 8 : 4}${post ? ' post' : ''}`;
 }
 
 /** Generates the list. Returns { lines, stats: { implemented, tested, skipped: [{name, why}] } } */
 // hostFlags: the host's /proc/cpuinfo flags, if known; forms the host cannot run are left out
 // vendor: the host's /proc/cpuinfo vendor_id, if known (AuthenticAMD: see AMD_DIFFERENCES)
-export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = true, hostFlags = null, vendor = null } = {}) {
+export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = true, hostFlags = null, vendor = null, jit = false } = {}) {
   mxcsrFlags = mxcsrFlagsToo;
+  jitMode = jit;
   amd = vendor === 'AuthenticAMD';
   const R = prng(seed);
   const { forms } = buildIsa();
@@ -358,7 +400,9 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
         if (f.rm >= 0 && i !== f.rm) continue;
         const m = 0xc0 | (f.reg << 3) | i;
         const fsw = parseInt(f.kv.fundef ?? '0', 16) | (f.attrs.has('approx') && amd ? 0x10 : 0);
-        lines.push(`${hex2(f.opcode)}${hex2(m)} 0 ${states * per} nomem x87 fswmask=${fsw.toString(16)}` +
+        const nb = jitMode ? neighbours(R, f, new Map()) : { pre: '', post: false };
+        const code = nb.pre + hex2(f.opcode) + hex2(m);
+        lines.push(`${code}${nb.post ? setccChain(code.length / 2) : ''} 0 ${states * per} nomem x87 fswmask=${fsw.toString(16)}${nb.post ? ' post' : ''}` +
           `${f.attrs.has('approx') ? ' approx' : ''}${f.attrs.has('small0') ? ' small0' : ''}`);
       }
       continue;

@@ -32,6 +32,8 @@
 //                     compared (where the payload is implementation dependent: DPPS, on AMD)
 //           clr=HEX,M after the instruction, clear the bits M of the byte at DATA+HEX (a field
 //                     that differs by vendor: MXCSR_MASK.MM, XSTATE_BV[0], on AMD); up to 4
+//           post      the code ends with SETcc of the 16 conditions into DATA+0xF00.. (the JIT
+//                     run of the tester): those bytes are cleared before and compared per state
 //           win=HEX   (-h) a memory form with its operand at DATA+HEX: only the bytes
 //                     around it are fresh and checked per state, the rest once at the end
 // A state's registers are a random run of a value pool made at startup (random and
@@ -368,6 +370,8 @@ static uint64_t win_hash(uint64_t h, const uint8_t *src, int w0, int w1) {
 // -h: what a state's output line would show, folded into the line's hash
 // (each step is a bijection of the hash, so one differing value always shows)
 static uint32_t fswmask;
+static int post; /* the SETcc results at DATA + POST_AREA are part of each state's output */
+#define POST_AREA 0xf00
 static int approx, approxx = -1; /* approxx: this xmm/ymm register holds approximations (RCP, RSQRT) */
 static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask, const uint8_t *src) {
   HM(h, sig);
@@ -387,6 +391,7 @@ static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask,
   }
   HM(h, (uint32_t)g_out.mx & ~xmask);
   HM(h, taken);
+  if (post) { uint64_t q0, q1; memcpy(&q0, (uint8_t *)DATA + POST_AREA, 8); memcpy(&q1, (uint8_t *)DATA + POST_AREA + 8, 8); HM(h, q0); HM(h, q1); }
   return src ? mem_hash(h, src) : h;
 }
 
@@ -444,11 +449,11 @@ int main(int argc, char **argv) {
   while (fgets(line, sizeof line, f)) {
     char *save = 0, *tok = strtok_r(line, " \t\r\n", &save);
     if (!tok || tok[0] == '#') continue;
-    char hexs[64];
+    char hexs[512];
     snprintf(hexs, sizeof hexs, "%s", tok);
-    uint8_t code[64];
+    uint8_t code[256];
     int len = 0;
-    for (const char *p = hexs; p[0] && p[1] && len < 40; p += 2) code[len++] = hexval(p[0]) << 4 | hexval(p[1]);
+    for (const char *p = hexs; p[0] && p[1] && len < 200; p += 2) code[len++] = hexval(p[0]) << 4 | hexval(p[1]);
     tok = strtok_r(0, " \t\r\n", &save);
     uint64_t ignore = tok ? strtoull(tok, 0, 16) : 0;
     tok = strtok_r(0, " \t\r\n", &save);
@@ -459,6 +464,7 @@ int main(int argc, char **argv) {
     int retaddr = 0, brreg = -1, brmem = -1; /* RET: [rsp] = the next instruction; CALL/JMP Ev: the taken target */
     char xmkind = 0;
     int nanx = -1, nanw = 4, nclr = 0, clroff[4], clrmask[4];
+    post = 0;
     fswmask = 0, approx = 0, approxx = -1;
     use_x87 = 0;
     uint32_t xmask = 0;
@@ -478,6 +484,7 @@ int main(int argc, char **argv) {
       else if (!strncmp(tok, "approxx=", 8)) approxx = atoi(tok + 8);
       else if (!strncmp(tok, "xidx=", 5)) { char *e; xidx = (int)strtol(tok + 5, &e, 10) & 15; xidxw = *e == ',' ? atoi(e + 1) : 4; }
       else if (!strcmp(tok, "small0")) small0 = 1;
+      else if (!strcmp(tok, "post")) post = 1;
       else if (!strncmp(tok, "nanx=", 5)) { char *e; nanx = (int)strtol(tok + 5, &e, 10) & 15; nanw = *e == ',' ? atoi(e + 1) : 4; }
       else if (!strncmp(tok, "clr=", 4) && nclr < 4) { char *e; clroff[nclr] = (int)strtol(tok + 4, &e, 16); clrmask[nclr++] = *e == ',' ? (int)strtol(e + 1, 0, 16) : 0; }
       else if (!strcmp(tok, "retaddr")) retaddr = 1;
@@ -497,7 +504,7 @@ int main(int argc, char **argv) {
       }
     }
     // the code page: instruction, jmp *test_ret, jmp *test_ret_taken
-    uint8_t page[128];
+    uint8_t page[320];
     memcpy(page, code, len);
     uint8_t *p = page + len;
     memcpy(p, "\xff\x25\0\0\0\0", 6); memcpy(p + 6, &ret, 8); p += 14;
@@ -610,6 +617,7 @@ int main(int argc, char **argv) {
         os("\n");
       }
       taken = 0;
+      if (post) memset((uint8_t *)DATA + POST_AREA, 0, 16);
       int sig = sigsetjmp(jb, 0); /* SA_NODEFER: the handler leaves the mask alone */
       if (sig == 0) run_code();
       else __asm__ volatile("cld\nfninit\nldmxcsr host_mxcsr(%%rip)" ::: "memory");
@@ -652,6 +660,7 @@ int main(int argc, char **argv) {
           if (memcmp(fx_out + 32 + 16 * i, fx_in + 32 + 16 * i, 10)) { os(" st"); ohex(i, 1); os("="); ohexbytes(fx_out + 32 + 16 * i, 10); }
       }
       if (((uint32_t)g_out.mx & ~xmask) != ((uint32_t)g_in.mx & ~xmask)) { os(" mxcsr="); ohex((uint32_t)g_out.mx & ~xmask, 4); }
+      if (post) { os(" cc="); ohexbytes((uint8_t *)DATA + POST_AREA, 16); }
       int a, b;
       const uint8_t *now = (const uint8_t *)DATA;
       if (changed_range(src, &a, &b)) {

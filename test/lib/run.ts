@@ -18,6 +18,8 @@ export interface RunOptions {
   xosArgs?: string[];
   /** The guest's root for `xos run --root` (default guestRoot); false: none (an --image in xosArgs). */
   root?: string | false;
+  /** Environment of the xos process itself (the JIT's settings: XOS_JIT_HOT, XOS_JIT_SYNC). */
+  xosEnv?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -106,8 +108,10 @@ export function xosCommand(argv: string[], opts: RunOptions = {}): string[] {
 /** Runs argv under xos: `node bin/xos.js run [--root] [--env K=V]... [--cwd] [xosArgs] PROGRAM ARGS`. */
 export function runXos(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   // node itself needs no particular environment; the guest's comes from --env.
+  // (XOS_JIT=0 in the suite's environment runs every program with the JIT off)
   const hostEnv: Record<string, string> = {};
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS']) if (process.env[k]) hostEnv[k] = process.env[k]!;
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS', 'XOS_JIT', 'XOS_JIT_HOT', 'XOS_JIT_SYNC']) if (process.env[k]) hostEnv[k] = process.env[k]!;
+  Object.assign(hostEnv, opts.xosEnv);
   return spawnAndCollect(`xos ${argv.join(' ')}`, process.execPath, xosCommand(argv, opts), hostEnv, opts, opts.timeoutMs ?? xosTimeoutMs);
 }
 
