@@ -11,6 +11,10 @@
 //   writeFileSync('layer.tar', m.commitImage());   // what the programs changed, as an OCI layer
 import { Kernel, ExecError } from '../kernel/kernel.js';
 import { createNodeHost, loadCoreModule, fdOutput, processInput } from '../host/node/index.js';
+import { openHostTerminal } from '../host/node/terminal.js';
+import { AttachedTerminal, type TerminalInput, type TerminalSize } from '../fs/terminal.js';
+import type { HostOutput } from '../base/host.js';
+import type { SpawnOptions } from '../kernel/kernel.js';
 import { openHostImage } from '../host/node/image-files.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend } from '../fs/backend.js';
@@ -22,7 +26,7 @@ import {
   bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
 
-export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
+export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type TerminalInput, type TerminalSize };
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -46,6 +50,12 @@ export interface RunOptions {
   cwd?: string;
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
   stdio?: 'capture' | 'inherit'; // inherit: the host process's own stdio (the CLI)
+  // A pseudo-terminal for the guest (its session's controlling terminal; xos's own line discipline).
+  // With stdio 'inherit' the host's terminal is used, in raw mode, whenever stdin is a terminal
+  // (false: never; true: even when it is not). With 'capture', `stdin` is typed into it and what it
+  // shows (the guest's stdout and stderr, echoes) is collected as stdout; a size or 24x80.
+  tty?: boolean | TerminalSize;
+  onTerminal?: (t: TerminalInput) => void; // keystrokes, resizes and hang-up while it runs
 }
 
 export class Machine {
@@ -92,18 +102,36 @@ export class Machine {
     if (argv.length === 0) throw new TypeError('run needs a program');
     const out: Uint8Array[] = [], err: Uint8Array[] = [];
     const inherit = opts.stdio === 'inherit';
-    const stdin = opts.stdin === undefined ? (inherit ? processInput() : bytesInput(new Uint8Array(0)))
-      : bytesInput(typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin);
+    const stdinBytes = opts.stdin === undefined ? undefined
+      : typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
+    // A terminal: the host's (inherit), or one whose output is collected (capture).
+    const hostTerm = inherit && opts.tty !== false ? openHostTerminal(opts.tty !== undefined) : undefined;
+    const ttySize = typeof opts.tty === 'object' ? opts.tty : undefined;
+    const withTty = inherit ? hostTerm !== undefined : opts.tty !== undefined && opts.tty !== false;
+    const stdin = withTty || stdinBytes === undefined ? (inherit && !withTty ? processInput() : bytesInput(new Uint8Array(0)))
+      : bytesInput(stdinBytes);
+    // With a terminal, the host's stdout and stderr are its way out, not terminals of their own (devpts's 0 is the machine's terminal)
+    const plain = (o: HostOutput): HostOutput => ({ isTTY: false, write: (d) => o.write(d) });
     const host = createNodeHost({
       stdin,
-      stdout: inherit ? fdOutput(1) : captureOutput(out),
-      stderr: inherit ? fdOutput(2) : captureOutput(err),
+      stdout: inherit ? (withTty ? plain(fdOutput(1)) : fdOutput(1)) : captureOutput(out),
+      stderr: inherit ? (withTty ? plain(fdOutput(2)) : fdOutput(2)) : captureOutput(err),
     });
     const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
     const kernel = await Kernel.create({
       host, coreModule: this.module, root: this.files.root, memory, strace: this.opts.strace, debug: this.opts.debug,
     });
     this.files.apply(kernel.vfs);
+    let terminal: AttachedTerminal | undefined;
+    const spawnOpts: SpawnOptions = {};
+    if (withTty) {
+      const show = hostTerm ? hostTerm.output : (d: Uint8Array) => { out.push(d.slice()); };
+      terminal = new AttachedTerminal(kernel.vfs.pts, hostTerm?.size ?? ttySize ?? { rows: 24, cols: 80 }, show);
+      spawnOpts.terminal = terminal;
+      // a host stdout or stderr that is not a terminal stays what it is (a pipe, a file), as on Linux
+      if (hostTerm && !hostTerm.stdoutIsTerminal) spawnOpts.stdio = [undefined, kernel.vfs.stdoutFile(), undefined];
+      if (hostTerm && !hostTerm.stderrIsTerminal) (spawnOpts.stdio ??= [])[2] = kernel.vfs.stderrFile();
+    }
     const env = mergeEnv(this.files.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
     const result = (pid: number, exitCode: number | null, signal: number | null, error?: string): RunResult => {
       const stdout = concat(out), stderr = concat(err);
@@ -112,16 +140,23 @@ export class Machine {
     };
     let p;
     try {
-      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.files.imageConfig?.cwd ?? '/', image);
+      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.files.imageConfig?.cwd ?? '/', image, spawnOpts);
     } catch (e) {
+      terminal?.hangup();
       if (e instanceof ExecError) return result(0, e.status, null, e.message);
       throw e;
     }
+    if (terminal) {
+      if (hostTerm) hostTerm.attach(terminal);
+      else if (stdinBytes) terminal.write(stdinBytes);
+      opts.onTerminal?.(terminal);
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
-    // Ctrl-C at the host's terminal goes to the guest's foreground process group, not to xos
-    const onInterrupt = () => kernel.signalGroup(p.pgid, 2);
-    const onQuit = () => kernel.signalGroup(p.pgid, 3);
+    // A signal sent to xos goes to the guest's foreground process group (the terminal's, when it has one)
+    const foreground = () => (terminal?.pty.pgrp || p.pgid);
+    const onInterrupt = () => kernel.signalGroup(foreground(), 2);
+    const onQuit = () => kernel.signalGroup(foreground(), 3);
     if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); }
     // a guest waiting for a signal holds no host handle: keep the event loop alive until it ends
     const keepAlive = setInterval(() => {}, 2 ** 30);
@@ -129,6 +164,11 @@ export class Machine {
     clearInterval(keepAlive);
     if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
     if (timer) clearTimeout(timer);
+    if (terminal) {
+      await Promise.resolve(); // the terminal's last output (it goes out a microtask later)
+      hostTerm?.detach();
+      terminal.hangup();
+    }
     const sig = status & 0x7f;
     const r = sig ? result(p.pid, null, sig) : result(p.pid, (status >> 8) & 0xff, null);
     r.instructions = Number(kernel.core.icount);

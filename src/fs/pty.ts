@@ -69,7 +69,7 @@ export class Pty {
   otherClosed = false; // a slave was open and all have closed: the master reads EIO
   session = 0; // the session this is the controlling terminal of
   pgrp = 0; // its foreground process group
-  winsize = new Uint8Array(8);
+  winsize: Uint8Array = new Uint8Array(8);
   mode = 0o620;
   readonly out = new ByteQueue(); // what the master reads
   readonly ldisc: LineDiscipline;
@@ -124,9 +124,7 @@ export class Pty {
       case TIOCSWINSZ: {
         const b = mem.read(arg, 8);
         if (!b) return -EFAULT;
-        if (b.every((v, i) => v === this.winsize[i])) return 0;
-        this.winsize = b.slice();
-        if (this.pgrp) jobs?.signalGroup(this.pgrp, SIGWINCH);
+        this.setWinsize(b);
         return 0;
       }
       case TIOCGPGRP:
@@ -200,6 +198,13 @@ export class Pty {
       }
       default: return -ENOTTY;
     }
+  }
+
+  // A new window size (struct winsize): the foreground group gets SIGWINCH when it changed.
+  setWinsize(b: Uint8Array): void {
+    if (b.every((v, i) => v === this.winsize[i])) return;
+    this.winsize = b.slice(0, 8);
+    if (this.pgrp) this.pts.jobs?.signalGroup(this.pgrp, SIGWINCH);
   }
 
   // The session lets go of this terminal (TIOCNOTTY by its leader, or the leader's
@@ -406,7 +411,7 @@ export class DevPts extends KernelTreeFs implements FsBackend {
     this.ptys.set(i, pty);
     return new PtyMaster(pty, flags, path);
   }
-  private openSlave(pty: Pty, flags: number, path: string): FileDescription | number {
+  openSlave(pty: Pty, flags: number, path: string): FileDescription | number {
     if (pty.hungUp || pty.locked) return -EIO;
     const f = new PtySlave(pty, flags, path);
     // a session leader without a terminal opening one gets it, as on Linux

@@ -30,6 +30,7 @@ import {
   IN_MOVE_SELF, IN_OPEN,
 } from './inotify.js';
 import { DevPts, type TtyJobs } from './pty.js';
+import type { AttachedTerminal } from './terminal.js';
 import {
   MountTable, joinPath, MS_NOATIME, MS_NODEV, MS_NODIRATIME, MS_NOEXEC, MS_NOSUID, MS_NOSYMFOLLOW, MS_RDONLY,
   MS_STRICTATIME, type Mount,
@@ -875,6 +876,13 @@ export class Vfs {
   private stdio(host: Host, which: 0 | 1 | 2): FileDescription {
     const f = new StdioFile(host, which);
     if (f.isTTY && host === this.host) f.node = { backend: this.pts, path: '/0', dev: this.mounts.devOf(this.pts) };
+    return f;
+  }
+
+  // A new description of the machine's terminal, as opening its /dev/pts/N would make it.
+  terminalFile(t: AttachedTerminal): FileDescription {
+    const f = t.openSlave();
+    f.node = { backend: this.pts, path: `/${t.pty.index}`, dev: this.mounts.devOf(this.pts) };
     return f;
   }
 

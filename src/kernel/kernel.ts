@@ -7,6 +7,8 @@ import { PageCache } from '../mm/page-cache.js';
 import type { Host } from '../base/host.js';
 import type { FsBackend } from '../fs/backend.js';
 import { Vfs } from '../fs/vfs.js';
+import type { FileDescription } from '../fs/file.js';
+import type { AttachedTerminal } from '../fs/terminal.js';
 import { FdTable } from './fd-table.js';
 import { Process, Task } from './task.js';
 import { Args } from './args.js';
@@ -29,6 +31,11 @@ import { buildVdso, vvarPage, type VdsoImage } from './vdso.js';
 import { ttyJobs } from './tty-jobs.js';
 import { ISA_FORMS } from '../generated/isa.js';
 import * as L from '../generated/layout.js';
+
+export interface SpawnOptions {
+  terminal?: AttachedTerminal; // the controlling terminal, and the stdio not given in `stdio`
+  stdio?: (FileDescription | undefined)[]; // descriptions for fds 0, 1, 2 (the machine's stdio where missing)
+}
 
 export interface KernelOptions {
   host: Host;
@@ -111,18 +118,28 @@ export class Kernel {
   newPid(): number { return this.nextPid++; }
 
   // Start a program as a new process (a child of no one, like init). Throws ExecError.
-  spawn(path: string, argv: string[], env: string[], cwd: string, image?: FileImage): Process {
+  // With a terminal, the process leads a session whose controlling terminal it is, and its
+  // stdin, stdout and stderr are the terminal except where `stdio` gives another description.
+  spawn(path: string, argv: string[], env: string[], cwd: string, image?: FileImage, opts: SpawnOptions = {}): Process {
     const enc = new TextEncoder();
     const pid = this.newPid();
     const mm = new AddressSpace(this.core, this.phys, this.account, this.pageCache);
     const files = new FdTable();
-    files.install(this.vfs.stdinFile(), false);
-    files.install(this.vfs.stdoutFile(), false);
-    files.install(this.vfs.stderrFile(), false);
+    const std = [() => this.vfs.stdinFile(), () => this.vfs.stdoutFile(), () => this.vfs.stderrFile()];
+    let tty: FileDescription | undefined; // one description for all three, as a login's dup()s make
+    for (let fd = 0; fd < 3; fd++) {
+      let f = opts.stdio?.[fd];
+      if (!f && opts.terminal) {
+        if (tty) tty.refs++; else tty = this.vfs.terminalFile(opts.terminal);
+        f = tty;
+      }
+      files.install(f ?? std[fd](), false);
+    }
     const p = new Process(pid, mm, files, { cwd, umask: 0o022, root: '/' }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
     files.owner = p;
     const t = new Task(pid, p);
     p.threads.push(t);
+    opts.terminal?.control(p.sid, p.pgid);
     this.processes.set(pid, p);
     this.tasks.push(t);
     this.init ??= p;
