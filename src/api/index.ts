@@ -13,6 +13,7 @@ import { Kernel, ExecError } from '../kernel/kernel.js';
 import { createNodeHost, loadCoreModule, fdOutput, processInput } from '../host/node/index.js';
 import { openHostTerminal } from '../host/node/terminal.js';
 import { AttachedTerminal, type TerminalInput, type TerminalSize } from '../fs/terminal.js';
+import type { Running } from '../host/machine-common.js';
 import type { HostOutput } from '../base/host.js';
 import type { SpawnOptions } from '../kernel/kernel.js';
 import { openHostImage } from '../host/node/image-files.js';
@@ -26,7 +27,7 @@ import {
   bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
 
-export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type TerminalInput, type TerminalSize };
+export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type TerminalInput, type TerminalSize, type Running };
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -55,7 +56,7 @@ export interface RunOptions {
   // (false: never; true: even when it is not). With 'capture', `stdin` is typed into it and what it
   // shows (the guest's stdout and stderr, echoes) is collected as stdout; a size or 24x80.
   tty?: boolean | TerminalSize;
-  onTerminal?: (t: TerminalInput) => void; // keystrokes, resizes and hang-up while it runs
+  onStart?: (p: Running) => void; // once the process runs: its terminal (keystrokes, resizes), its instructions
 }
 
 export class Machine {
@@ -149,8 +150,8 @@ export class Machine {
     if (terminal) {
       if (hostTerm) hostTerm.attach(terminal);
       else if (stdinBytes) terminal.write(stdinBytes);
-      opts.onTerminal?.(terminal);
     }
+    opts.onStart?.({ pid: p.pid, terminal, instructions: () => Number(kernel.core.icount) });
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
     // A signal sent to xos goes to the guest's foreground process group (the terminal's, when it has one)

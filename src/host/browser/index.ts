@@ -13,6 +13,7 @@
 // are used (performance, Date, crypto, fetch, WebAssembly, MessageChannel,
 // setTimeout), so this also runs in a Worker, and in Node for tests.
 import { Kernel, ExecError } from '../../kernel/kernel.js';
+import { AttachedTerminal, type TerminalSize } from '../../fs/terminal.js';
 import { Tmpfs } from '../../fs/tmpfs.js';
 import type { FsBackend } from '../../fs/backend.js';
 import type { GuestFs } from '../../fs/guest-fs.js';
@@ -23,13 +24,14 @@ import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
 import {
   bytesInput, captureOutput, envList, makeResult, mergeEnv, parseSize, queueInput, resultFromStatus, MachineFileSystems,
-  type MountSpec, type RunResult,
+  type MountSpec, type RunResult, type Running,
 } from '../machine-common.js';
 
 export { Tmpfs } from '../../fs/tmpfs.js';
 export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
 export { layerTar } from '../../fs/overlay.js';
-export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult } from '../machine-common.js';
+export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult, type Running } from '../machine-common.js';
+export type { TerminalInput, TerminalSize } from '../../fs/terminal.js';
 export type { Host, HostInput, HostOutput } from '../../base/host.js';
 
 // --- the host ----------------------------------------------------------------------------
@@ -131,6 +133,8 @@ export interface MachineOptions {
   // A container image as the root (tar, `docker save` or OCI layout in a tar; gzip or not), writable
   // through an in-memory overlay, with a tmpfs on /tmp: its bytes, or the URL to fetch them from.
   image?: Uint8Array | string | URL;
+  // The image's writable layer (default: a new tmpfs): keep one to keep the guest's changes (see storage.ts).
+  upper?: FsBackend;
   mounts?: MountSpec[]; // more file systems: { guest, type: 'tmpfs' } or { guest, backend }
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
@@ -147,6 +151,11 @@ export interface RunOptions {
   onStdout?: (data: Uint8Array) => void; // output as it comes (it is also collected in the result)
   onStderr?: (data: Uint8Array) => void;
   terminalSize?: () => { rows: number; cols: number } | undefined;
+  // A pseudo-terminal of this size for the guest (its session's controlling terminal): `stdin`
+  // bytes are typed into it, what it shows goes to onStdout and into stdout; onStart gives the
+  // keystroke and resize handle while it runs.
+  tty?: TerminalSize;
+  onStart?: (p: Running) => void;
 }
 
 const DEFAULT_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root'];
@@ -169,7 +178,7 @@ export class Machine {
       const bytes = opts.image instanceof Uint8Array ? opts.image : await fetchBytes(opts.image, 'the image');
       const loaded = await loadImage(bytesSource(bytes), { gunzip: gunzipInMemory });
       fsys = new MachineFileSystems(host, loaded.fs);
-      fsys.useImage(loaded);
+      fsys.useImage(loaded, opts.upper);
     } else {
       fsys = new MachineFileSystems(host, opts.root ?? Machine.newRoot());
     }
@@ -216,9 +225,10 @@ export class Machine {
     if (argv.length === 0) throw new TypeError('run needs a program');
     if (opts.files) this.writeFiles(opts.files);
     const out: Uint8Array[] = [], err: Uint8Array[] = [];
-    const stdin = opts.stdin === undefined ? bytesInput(new Uint8Array(0))
-      : typeof opts.stdin === 'string' ? bytesInput(new TextEncoder().encode(opts.stdin))
-        : opts.stdin instanceof Uint8Array ? bytesInput(opts.stdin) : opts.stdin;
+    const stdinBytes = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin)
+      : opts.stdin instanceof Uint8Array ? opts.stdin : undefined;
+    const stdin = opts.stdin === undefined || opts.tty ? bytesInput(new Uint8Array(0))
+      : stdinBytes ? bytesInput(stdinBytes) : opts.stdin as HostInput;
     const host = createBrowserHost({
       stdin, stdout: captureOutput(out, opts.onStdout), stderr: captureOutput(err, opts.onStderr),
       terminalSize: opts.terminalSize,
@@ -229,17 +239,26 @@ export class Machine {
     });
     this.fsys.apply(kernel.vfs);
     const env = mergeEnv(DEFAULT_ENV, this.fsys.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
+    let terminal: AttachedTerminal | undefined;
+    if (opts.tty) {
+      const collect = captureOutput(out, opts.onStdout);
+      terminal = new AttachedTerminal(kernel.vfs.pts, opts.tty, (d) => collect.write(d));
+    }
     let p;
     try {
-      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.fsys.imageConfig?.cwd ?? '/', image);
+      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.fsys.imageConfig?.cwd ?? '/', image, { terminal });
     } catch (e) {
+      terminal?.hangup();
       if (e instanceof ExecError) return makeResult(0, e.status, null, out, err, e.message);
       throw e;
     }
+    if (terminal && stdinBytes) terminal.write(stdinBytes);
+    opts.onStart?.({ pid: p.pid, terminal, instructions: () => Number(kernel.core.icount) });
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
     const status = await kernel.waitExit(p);
     if (timer !== undefined) clearTimeout(timer);
+    if (terminal) { await Promise.resolve(); terminal.hangup(); }
     const r = resultFromStatus(p.pid, status, out, err);
     r.instructions = Number(kernel.core.icount);
     return r;
