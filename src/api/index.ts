@@ -14,8 +14,10 @@ import { createNodeHost, loadCoreModule, fdOutput, processInput } from '../host/
 import { openHostTerminal } from '../host/node/terminal.js';
 import { AttachedTerminal, type TerminalInput, type TerminalSize } from '../fs/terminal.js';
 import type { Running } from '../host/machine-common.js';
-import type { HostOutput } from '../base/host.js';
+import type { HostInput, HostOutput } from '../base/host.js';
+import { seedHost, type SeedHost } from '../host/seed-host.js';
 import type { SpawnOptions } from '../kernel/kernel.js';
+import { registersOf, type Registers } from '../kernel/registers.js';
 import { openHostImage } from '../host/node/image-files.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend } from '../fs/backend.js';
@@ -27,7 +29,7 @@ import {
   bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
 
-export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type TerminalInput, type TerminalSize, type Running };
+export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type TerminalInput, type TerminalSize, type Running, type Registers };
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -46,7 +48,7 @@ export interface MachineOptions {
   debug?: boolean; // report fatal faults on stderr
 }
 export interface RunOptions {
-  stdin?: Uint8Array | string;
+  stdin?: Uint8Array | string | HostInput; // bytes, or input that arrives as it comes
   env?: string[] | Record<string, string>; // added to (and overriding) the machine's
   cwd?: string;
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
@@ -104,13 +106,15 @@ export class Machine {
     const out: Uint8Array[] = [], err: Uint8Array[] = [];
     const inherit = opts.stdio === 'inherit';
     const stdinBytes = opts.stdin === undefined ? undefined
-      : typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
+      : typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin instanceof Uint8Array ? opts.stdin : undefined;
+    const stdinInput = typeof opts.stdin === 'object' && !(opts.stdin instanceof Uint8Array) ? opts.stdin : undefined;
     // A terminal: the host's (inherit), or one whose output is collected (capture).
     const hostTerm = inherit && opts.tty !== false ? openHostTerminal(opts.tty !== undefined) : undefined;
     const ttySize = typeof opts.tty === 'object' ? opts.tty : undefined;
     const withTty = inherit ? hostTerm !== undefined : opts.tty !== undefined && opts.tty !== false;
-    const stdin = withTty || stdinBytes === undefined ? (inherit && !withTty ? processInput() : bytesInput(new Uint8Array(0)))
-      : bytesInput(stdinBytes);
+    const stdin = stdinInput && !withTty ? stdinInput
+      : withTty || stdinBytes === undefined ? (inherit && !withTty ? processInput() : bytesInput(new Uint8Array(0)))
+        : bytesInput(stdinBytes);
     // With a terminal, the host's stdout and stderr are its way out, not terminals of their own (devpts's 0 is the machine's terminal)
     const plain = (o: HostOutput): HostOutput => ({ isTTY: false, write: (d) => o.write(d) });
     const host = createNodeHost({
@@ -173,6 +177,7 @@ export class Machine {
     const sig = status & 0x7f;
     const r = sig ? result(p.pid, null, sig) : result(p.pid, (status >> 8) & 0xff, null);
     r.instructions = Number(kernel.core.icount);
+    if (p.finalState) r.registers = registersOf(p.finalState);
     r.syscalls = kernel.syscallCount;
     return r;
   }
@@ -192,3 +197,10 @@ export function createKernel(opts: MachineOptions = {}) {
     },
   };
 }
+
+// The seed's API (src/host/seed-host.ts) over a Machine: mountTarBytes, runElf, runShellScript,
+// pushStdin, readRegisters, snapshot, restore.
+export function createHost(opts: MachineOptions = {}): SeedHost {
+  return seedHost(Machine.create(opts));
+}
+export type { SeedHost, SeedOutcome, SeedRunOptions } from '../host/seed-host.js';

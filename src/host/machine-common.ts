@@ -2,6 +2,7 @@
 // of a run's result. Platform-neutral (the browser entry imports it).
 import type { HostInput, HostOutput } from '../base/host.js';
 import type { TerminalInput } from '../fs/terminal.js';
+import type { Registers } from '../kernel/registers.js';
 import type { PlatformHost } from './platform.js';
 import type { FsBackend } from '../fs/backend.js';
 import type { Vfs } from '../fs/vfs.js';
@@ -22,6 +23,7 @@ export interface RunResult {
   error?: string; // the program could not be started
   syscalls?: number; // syscalls the guest made
   instructions?: number; // guest instructions the core retired
+  registers?: Registers; // the registers of the thread that ended the process, when it ended
 }
 
 // A process while it runs (RunOptions.onStart).

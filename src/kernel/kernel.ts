@@ -328,6 +328,11 @@ export class Kernel {
   // End a process: status is a wait status (exit code << 8, or the signal number | 0x80 for core).
   exitProcess(p: Process, status: number): void {
     if (p.waitStatus !== undefined) return;
+    const last = this.current?.proc === p ? this.current : p.threads[0];
+    if (last) {
+      if (last === this.current) this.core.saveState(last.regs);
+      p.finalState = last.regs.slice();
+    }
     for (const t of [...p.threads]) this.endTask(t);
     p.waitStatus = status;
     if (this.current?.proc === p) this.current = undefined;

@@ -14,6 +14,8 @@
 // setTimeout), so this also runs in a Worker, and in Node for tests.
 import { Kernel, ExecError } from '../../kernel/kernel.js';
 import { AttachedTerminal, type TerminalSize } from '../../fs/terminal.js';
+import { registersOf } from '../../kernel/registers.js';
+import { seedHost, type SeedHost } from '../seed-host.js';
 import { Tmpfs } from '../../fs/tmpfs.js';
 import type { FsBackend } from '../../fs/backend.js';
 import type { GuestFs } from '../../fs/guest-fs.js';
@@ -30,8 +32,13 @@ import {
 export { Tmpfs } from '../../fs/tmpfs.js';
 export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
 export { layerTar } from '../../fs/overlay.js';
+export { restoreLayer, TrackedFs } from '../../fs/layer-store.js';
+export { bytesSource } from '../../fs/tar.js';
+export { openBlobStore, type BlobStore } from './storage.js';
+export type { SeedHost, SeedOutcome, SeedRunOptions } from '../seed-host.js';
 export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult, type Running } from '../machine-common.js';
 export type { TerminalInput, TerminalSize } from '../../fs/terminal.js';
+export type { Registers } from '../../kernel/registers.js';
 export type { Host, HostInput, HostOutput } from '../../base/host.js';
 
 // --- the host ----------------------------------------------------------------------------
@@ -261,7 +268,12 @@ export class Machine {
     if (terminal) { await Promise.resolve(); terminal.hangup(); }
     const r = resultFromStatus(p.pid, status, out, err);
     r.instructions = Number(kernel.core.icount);
+    if (p.finalState) r.registers = registersOf(p.finalState);
     return r;
   }
 }
 
+// The seed's API (seed-host.ts) over a browser Machine: createHost({ coreUrl }).
+export function createHost(opts: MachineOptions = {}): SeedHost {
+  return seedHost(Machine.create(opts));
+}
