@@ -147,6 +147,9 @@ export class Kernel {
     this.current = t;
     this.core.ptRoot = mm.root;
     if (!image && !path.includes('/')) path = this.searchPath(t, path, env);
+    // a program given as bytes has no name in the file system: as fexecve of a memfd, /proc/self/exe
+    // is "/memfd:NAME (deleted)" (glibc's static startup wants it absolute)
+    if (image && !path.startsWith('/')) path = `/memfd:${path.slice(path.lastIndexOf('/') + 1)} (deleted)`;
     const r = execve(this, t, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), 0, image);
     if (r < 0) {
       this.tasks.splice(this.tasks.indexOf(t), 1);
