@@ -24,6 +24,7 @@ export interface PageSource {
 interface CachedPage { frame: number; dirty: boolean; source: PageSource }
 
 export class PageCache {
+  nextShared = 1; // the keys of MAP_SHARED|MAP_ANONYMOUS objects (SharedMemory)
   // key -> page index -> page
   private readonly files = new Map<string, Map<number, CachedPage>>();
   private readonly buf = new Uint8Array(PAGE_SIZE);
@@ -134,12 +135,11 @@ export class PageCache {
   }
 }
 
-let anonSerial = 0;
-
 // MAP_SHARED|MAP_ANONYMOUS memory: pages live in the page cache while mapped
 // and here when no mapping has them present.
 export class SharedMemory implements PageSource {
-  readonly cacheKey = `shm:${++anonSerial}`;
+  readonly cacheKey: string;
+  constructor(cache: PageCache) { this.cacheKey = `shm:${cache.nextShared++}`; }
   readonly name = '/dev/zero (deleted)';
   readonly anonymous = true;
   private readonly pages = new Map<number, Uint8Array>();
