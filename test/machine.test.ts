@@ -30,12 +30,12 @@ interface MachineApi {
   spawn(argv: string[], opts?: { tty?: { cols: number; rows: number }; env?: Record<string, string> }): ProcessApi;
   close(): void;
 }
-interface MachineClass { create(opts?: { root?: string; env?: Record<string, string> }): Promise<MachineApi> }
+interface MachineClass { create(opts?: { root?: string; env?: Record<string, string>; memory?: string }): Promise<MachineApi> }
 
 let Machine: MachineClass;
-async function machine(): Promise<MachineApi> {
+async function machine(memory?: string): Promise<MachineApi> {
   Machine ??= ((await import(pathToFileURL(apiModule).href)) as { Machine: MachineClass }).Machine;
-  return Machine.create({ root: guestRoot, env: { ...DEFAULT_ENV } });
+  return Machine.create({ root: guestRoot, env: { ...DEFAULT_ENV }, ...(memory ? { memory } : {}) });
 }
 
 // Everything a stream gives until `done` says it has what it waits for (or the stream ends).
@@ -150,5 +150,24 @@ describe('one long-lived machine', { concurrency: 1 }, () => {
     assert.equal(signal, 9);
     assert.deepEqual(left.filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap' && r !== 'FSReqCallback'), [],
       `still on the event loop after the guests ended: ${left.join(', ')}`);
+  });
+
+  it('free, sysinfo and /proc/meminfo report the machine\'s memory: its size, and what is in use', async () => {
+    const m = await machine('256M');
+    try {
+      const r = await m.run([busybox, 'sh', '-c', 'free; grep -E "^(MemTotal|MemFree):" /proc/meminfo']);
+      assert.equal(r.exitCode, 0);
+      const row = /^Mem:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(r.stdoutText);
+      assert.ok(row, r.stdoutText);
+      const [total, used, free] = row.slice(1).map(Number);
+      assert.equal(total, 256 * 1024, r.stdoutText); // kB, from sysinfo(2)
+      assert.ok(used > 0 && used < total && free > 0, r.stdoutText);
+      assert.equal(used + free, total, r.stdoutText);
+      assert.match(r.stdoutText, /^MemTotal:\s+262144 kB$/m);
+      const memFree = Number(/^MemFree:\s+(\d+) kB$/m.exec(r.stdoutText)?.[1]);
+      assert.ok(memFree > 0 && memFree < total, r.stdoutText);
+    } finally {
+      m.close();
+    }
   });
 });

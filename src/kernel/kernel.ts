@@ -32,6 +32,7 @@ import { execve, ExecError } from './exec.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FileDescription } from '../fs/file.js';
 import type { Pty } from '../fs/pty.js';
+import type { MemoryInfo } from '../fs/procfs.js';
 import { buildVdso, vvarPage, type VdsoImage } from './vdso.js';
 import { ttyJobs } from './tty-jobs.js';
 import { ISA_FORMS } from '../generated/isa.js';
@@ -591,6 +592,12 @@ export class Kernel {
 
   // --- for procfs ----------------------------------------------------------------------
   currentProcess(): Process | undefined { return this.current?.proc; }
+  // The machine's memory: its size and what the frame allocator has given out (page tables and
+  // the page cache included), for /proc/meminfo and sysinfo(2).
+  memoryInfo(): MemoryInfo {
+    const [cached, shared] = this.pageCache.pages();
+    return { total: this.account.limit, used: Math.min(this.account.limit, this.phys.used * 4096), cached: cached * 4096, shmem: shared * 4096 };
+  }
 }
 
 export { ExecError };
