@@ -5,7 +5,7 @@
 // sized like the page's terminal; a new shell when one exits.
 import {
   Machine, Tmpfs, TrackedFs, bytesSource, compileCore, layerTar, openBlobStore, restoreLayer, type BlobStore,
-  type Running, type TerminalSize,
+  type MachineProcess,
 } from '../src/host/browser/index.js';
 import type { FromWorker, Status, ToWorker } from './protocol.js';
 
@@ -18,8 +18,8 @@ const post = (m: FromWorker, transfer?: Transferable[]) => port.postMessage(m, t
 const SAVE_DELAY_MS = 500; // changes are written this long after the last one
 const started = performance.now();
 let machine: Machine | undefined;
-let running: Running | undefined;
-let size: TerminalSize = { rows: 24, cols: 80 };
+let shell: { proc: MachineProcess; stdin: WritableStreamDefaultWriter<Uint8Array> } | undefined;
+let size = { rows: 24, cols: 80 };
 let pendingInput: Uint8Array[] = [];
 let waitingForEnter: (() => void) | undefined;
 const status: Status = { image: '' };
@@ -94,36 +94,42 @@ async function boot(image: string, preferStore?: 'OPFS' | 'IndexedDB'): Promise<
 async function shells(): Promise<void> {
   const m = machine!;
   for (;;) {
-    const shell = m.fs.exists('/bin/bash') ? '/bin/bash' : '/bin/sh';
-    const r = await m.run([shell, '-l'], {
+    const sh = m.fs.exists('/bin/bash') ? '/bin/bash' : '/bin/sh';
+    const proc = m.spawn([sh, '-l'], {
       tty: size,
-      env: ['TERM=xterm-256color', 'HOME=/root', 'LANG=C.UTF-8', 'USER=root', 'SHELL=' + shell],
+      env: ['TERM=xterm-256color', 'HOME=/root', 'LANG=C.UTF-8', 'USER=root', `SHELL=${sh}`],
       cwd: m.fs.exists('/root') ? '/root' : '/',
-      onStdout: (data) => post({ type: 'output', data }),
-      onStart: (p) => {
-        running = p;
-        post({ type: 'started', ms: Math.round(performance.now() - started) });
-        const input = pendingInput;
-        pendingInput = [];
-        for (const d of input) p.terminal?.write(d);
-      },
     });
-    running = undefined;
-    const how = r.error ?? (r.signal !== null ? `was killed by signal ${r.signal}` : `exited with status ${r.exitCode}`);
+    shell = { proc, stdin: proc.stdin.getWriter() };
+    post({ type: 'started', ms: Math.round(performance.now() - started) });
+    const input = pendingInput;
+    pendingInput = [];
+    for (const d of input) void shell.stdin.write(d);
+    const reader = proc.stdout.getReader();
+    const output = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        post({ type: 'output', data: value });
+      }
+    })();
+    const st = await proc.wait();
+    await output;
+    shell = undefined;
+    const how = st.signal !== null ? `was killed by signal ${st.signal}` : `exited with status ${st.exitCode}`;
     post({ type: 'output', data: new TextEncoder().encode(`\r\n[the shell ${how}; press Enter for a new one]\r\n`) });
     await new Promise<void>((resolve) => { waitingForEnter = resolve; });
   }
 }
 
 // --- instructions per second -------------------------------------------------------------------
-let lastCount = 0, lastRun: Running | undefined, lastTime = performance.now();
+let lastCount = 0, lastTime = performance.now();
 setInterval(() => {
-  const t = performance.now();
-  const r = running;
-  const count = r ? r.instructions() : 0;
-  const done = r && r === lastRun ? count - lastCount : count;
-  if (r) sendStatus({ ips: Math.max(0, done) / ((t - lastTime) / 1000) });
-  lastCount = count; lastRun = r; lastTime = t;
+  if (!machine) return;
+  const t = performance.now(), count = machine.instructions;
+  sendStatus({ ips: Math.max(0, count - lastCount) / ((t - lastTime) / 1000) });
+  lastCount = count;
+  lastTime = t;
 }, 1000);
 
 port.onmessage = (e) => {
@@ -135,12 +141,12 @@ port.onmessage = (e) => {
       break;
     case 'input':
       if (waitingForEnter && msg.data.includes(13)) { const w = waitingForEnter; waitingForEnter = undefined; w(); break; }
-      if (running?.terminal) running.terminal.write(msg.data);
+      if (shell) void shell.stdin.write(msg.data);
       else pendingInput.push(msg.data);
       break;
     case 'resize':
       size = { rows: msg.rows, cols: msg.cols };
-      running?.terminal?.resize(size);
+      shell?.proc.resize(size.cols, size.rows);
       break;
     case 'put': {
       const name = msg.name.replace(/[/\0]/g, '_') || 'file';

@@ -1,23 +1,28 @@
-// The Node API: a machine that runs x86-64 Linux programs.
+// The Node API: a machine that runs x86-64 Linux programs. It boots once and
+// lives until close(); run() and spawn() start processes in it, several at once.
 //
 //   const m = await Machine.create({ root: '/srv/rootfs', memory: '1G' });
 //   const r = await m.run(['/bin/busybox', 'echo', 'hi']);
 //   r.exitCode === 0 && r.stdoutText === 'hi\n'
+//
+//   const p = m.spawn(['/bin/sh'], { tty: { cols: 80, rows: 24 } });  // Node streams, as child_process
+//   p.stdout.pipe(process.stdout); p.stdin.write('ls\n'); p.resize(100, 30);
+//   const { exitCode, signal } = await p.wait();
+//   m.close();
 //
 //   const m = await Machine.create({ image: 'alpine.tar', mounts: ['/srv/data:/data:ro'] });
 //   m.fs.writeFile('/work/in.txt', 'hello');      // the guest's view, as root
 //   await m.run(['/bin/sh', '-c', 'tr a-z A-Z < /work/in.txt > /work/out.txt']);
 //   m.fs.readFile('/work/out.txt', 'utf8');        // 'HELLO'
 //   writeFileSync('layer.tar', m.commitImage());   // what the programs changed, as an OCI layer
-import { Kernel, ExecError } from '../kernel/kernel.js';
-import { createNodeHost, loadCoreModule, fdOutput, processInput } from '../host/node/index.js';
-import { openHostTerminal } from '../host/node/terminal.js';
-import { AttachedTerminal, type TerminalInput, type TerminalSize } from '../fs/terminal.js';
-import type { Running } from '../host/machine-common.js';
-import type { HostInput, HostOutput } from '../base/host.js';
-import { seedHost, type SeedHost } from '../host/seed-host.js';
-import type { SpawnOptions } from '../kernel/kernel.js';
+import { Readable, Writable } from 'node:stream';
+import { constants } from 'node:os';
+import { createNodeHost, loadCoreModule } from '../host/node/index.js';
+import { MachineCore, ExecError, type GuestProcess } from '../host/machine.js';
+import { openHostTerminal, type HostTerminal } from '../host/node/terminal.js';
 import { registersOf, type Registers } from '../kernel/registers.js';
+import { seedHost, type SeedHost } from '../host/seed-host.js';
+import type { HostInput } from '../base/host.js';
 import { openHostImage } from '../host/node/image-files.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend } from '../fs/backend.js';
@@ -25,11 +30,9 @@ import type { GuestFs } from '../fs/guest-fs.js';
 import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
-import {
-  bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult,
-} from '../host/machine-common.js';
+import { envList, makeResult, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult } from '../host/machine-common.js';
 
-export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type TerminalInput, type TerminalSize, type Running, type Registers };
+export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type Registers };
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -53,20 +56,61 @@ export interface RunOptions {
   cwd?: string;
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
   stdio?: 'capture' | 'inherit'; // inherit: the host process's own stdio (the CLI)
-  // A pseudo-terminal for the guest (its session's controlling terminal; xos's own line discipline).
-  // With stdio 'inherit' the host's terminal is used, in raw mode, whenever stdin is a terminal
-  // (false: never; true: even when it is not). With 'capture', `stdin` is typed into it and what it
-  // shows (the guest's stdout and stderr, echoes) is collected as stdout; a size or 24x80.
-  tty?: boolean | TerminalSize;
-  onStart?: (p: Running) => void; // once the process runs: its terminal (keystrokes, resizes), its instructions
+  // With stdio 'inherit': whether the guest gets a pseudo-terminal (xos's own line discipline, its
+  // session's controlling terminal) connected to the host's terminal, which is in raw mode meanwhile.
+  // Default: when stdin is a terminal; true: even when it is not; false: never.
+  tty?: boolean;
+}
+export interface SpawnOptions {
+  env?: string[] | Record<string, string>; // added to (and overriding) the machine's
+  cwd?: string;
+  // A pseudo-terminal of this size as stdin, stdout and stderr (stderr then comes on stdout).
+  tty?: { cols: number; rows: number };
+}
+export interface ExitInfo { exitCode: number | null; signal: number | null }
+
+// A process started by Machine.spawn, with Node streams for its stdio.
+export class MachineProcess {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  private readonly g: GuestProcess;
+
+  constructor(start: (onStdout: (d: Uint8Array) => boolean, onStderr: (d: Uint8Array) => boolean) => GuestProcess) {
+    const readable = () => new Readable({ read: () => this.g.resumeOutput() });
+    this.stdout = readable();
+    this.stderr = readable();
+    this.g = start((d) => this.stdout.push(d), (d) => this.stderr.push(d));
+    const g = this.g;
+    this.stdin = new Writable({
+      write(chunk: Uint8Array, _enc, done) { g.write(chunk); done(); },
+      final(done) { g.end(); done(); },
+    });
+    void g.exited.then(() => {
+      // what is still in the pipes is pushed first (their pumps end them), then end-of-stream
+      setImmediate(() => { this.stdout.push(null); this.stderr.push(null); });
+    });
+  }
+  get pid(): number { return this.g.pid; }
+  // A signal by number or name (default SIGTERM).
+  kill(sig: number | NodeJS.Signals = 'SIGTERM'): void {
+    this.g.kill(typeof sig === 'number' ? sig : (constants.signals as Record<string, number>)[sig] ?? 15);
+  }
+  // Resolves when the process has ended: its exit code, or the signal that killed it.
+  async wait(): Promise<ExitInfo> {
+    const { exitCode, signal } = await this.g.exited;
+    return { exitCode, signal };
+  }
+  // The terminal's new size (with `tty`): the foreground process group gets SIGWINCH.
+  resize(cols: number, rows: number): void { this.g.resize(cols, rows); }
 }
 
 export class Machine {
-  private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
+  private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
     private readonly files: MachineFileSystems) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
-    const host = createNodeHost({ stdin: bytesInput(new Uint8Array(0)) });
+    const host = createNodeHost();
     let files: MachineFileSystems;
     if (opts.image !== undefined) {
       const loaded = typeof opts.image === 'string' ? await openHostImage(opts.image)
@@ -84,7 +128,9 @@ export class Machine {
       else if (spec.type === 'tmpfs' || spec.host === undefined) files.mount(spec.guest, files.tmpfs());
       else files.mount(spec.guest, host.hostDirectory!(spec.host, { readOnly: spec.readOnly }));
     }
-    return new Machine(opts, loadCoreModule(), files);
+    const memory = opts.memory !== undefined ? parseSize(opts.memory) : undefined;
+    const core = await MachineCore.create({ host, coreModule: loadCoreModule(), files, memory, strace: opts.strace, debug: opts.debug });
+    return new Machine(opts, core, files);
   }
 
   // The guest's file system as programs see it (mounts included), for putting files in and taking results out.
@@ -101,86 +147,84 @@ export class Machine {
   // What programs changed in the image (the overlay's upper) as an OCI layer tar, with whiteouts.
   commitImage(): Uint8Array { return this.files.commitImage(); }
 
+  private env(extra: string[] | Record<string, string> | undefined): string[] {
+    return mergeEnv(this.files.imageConfig?.env ?? [], envList(this.opts.env), envList(extra));
+  }
+  private cwd(cwd: string | undefined): string { return cwd ?? this.files.imageConfig?.cwd ?? '/'; }
+
+  // Run a program to its end. Its stdout and stderr are collected (or, with stdio 'inherit', are
+  // the host process's own, and Ctrl-C at the host's terminal goes to the guest's foreground group).
   async run(argv: string[], opts: RunOptions = {}, image?: FileImage): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('run needs a program');
-    const out: Uint8Array[] = [], err: Uint8Array[] = [];
     const inherit = opts.stdio === 'inherit';
-    const stdinBytes = opts.stdin === undefined ? undefined
-      : typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin instanceof Uint8Array ? opts.stdin : undefined;
-    const stdinInput = typeof opts.stdin === 'object' && !(opts.stdin instanceof Uint8Array) ? opts.stdin : undefined;
-    // A terminal: the host's (inherit), or one whose output is collected (capture).
-    const hostTerm = inherit && opts.tty !== false ? openHostTerminal(opts.tty !== undefined) : undefined;
-    const ttySize = typeof opts.tty === 'object' ? opts.tty : undefined;
-    const withTty = inherit ? hostTerm !== undefined : opts.tty !== undefined && opts.tty !== false;
-    const stdin = stdinInput && !withTty ? stdinInput
-      : withTty || stdinBytes === undefined ? (inherit && !withTty ? processInput() : bytesInput(new Uint8Array(0)))
-        : bytesInput(stdinBytes);
-    // With a terminal, the host's stdout and stderr are its way out, not terminals of their own (devpts's 0 is the machine's terminal)
-    const plain = (o: HostOutput): HostOutput => ({ isTTY: false, write: (d) => o.write(d) });
-    const host = createNodeHost({
-      stdin,
-      stdout: inherit ? (withTty ? plain(fdOutput(1)) : fdOutput(1)) : captureOutput(out),
-      stderr: inherit ? (withTty ? plain(fdOutput(2)) : fdOutput(2)) : captureOutput(err),
-    });
-    const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
-    const kernel = await Kernel.create({
-      host, coreModule: this.module, root: this.files.root, memory, strace: this.opts.strace, debug: this.opts.debug,
-    });
-    this.files.apply(kernel.vfs);
-    let terminal: AttachedTerminal | undefined;
-    const spawnOpts: SpawnOptions = {};
-    if (withTty) {
-      const show = hostTerm ? hostTerm.output : (d: Uint8Array) => { out.push(d.slice()); };
-      terminal = new AttachedTerminal(kernel.vfs.pts, hostTerm?.size ?? ttySize ?? { rows: 24, cols: 80 }, show);
-      spawnOpts.terminal = terminal;
-      // a host stdout or stderr that is not a terminal stays what it is (a pipe, a file), as on Linux
-      if (hostTerm && !hostTerm.stdoutIsTerminal) spawnOpts.stdio = [undefined, kernel.vfs.stdoutFile(), undefined];
-      if (hostTerm && !hostTerm.stderrIsTerminal) (spawnOpts.stdio ??= [])[2] = kernel.vfs.stderrFile();
-    }
-    const env = mergeEnv(this.files.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
-    const result = (pid: number, exitCode: number | null, signal: number | null, error?: string): RunResult => {
-      const stdout = concat(out), stderr = concat(err);
-      const dec = new TextDecoder();
-      return { pid, exitCode, signal, stdout, stderr, stdoutText: dec.decode(stdout), stderrText: dec.decode(stderr), error };
-    };
-    let p;
+    const stdin = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
+    const k = this.core.kernel;
+    const term = inherit && opts.tty !== false ? openHostTerminal(opts.tty === true) : undefined;
+    if (term) return this.runOnTerminal(argv, opts, term, image);
+    let pgid = 0;
+    const onInterrupt = () => { if (pgid) k.signalGroup(pgid, 2); };
+    const onQuit = () => { if (pgid) k.signalGroup(pgid, 3); };
+    if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); }
     try {
-      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.files.imageConfig?.cwd ?? '/', image, spawnOpts);
+      const run = this.core.run(argv, {
+        env: this.env(opts.env), cwd: this.cwd(opts.cwd), image, stdio: inherit ? 'console' : 'pipe',
+        stdin: inherit ? undefined : stdin ?? new Uint8Array(0), timeout: opts.timeout,
+      });
+      pgid = this.core.processes.at(-1)?.pid ?? 0;
+      return await run;
+    } finally {
+      if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
+    }
+  }
+
+  // run() with the host's terminal: the guest's pseudo-terminal gets the keys (the host terminal is
+  // raw meanwhile) and shows on it; a host stdout or stderr that is not a terminal stays the console.
+  private async runOnTerminal(argv: string[], opts: RunOptions, term: HostTerminal, image?: FileImage): Promise<RunResult> {
+    const k = this.core.kernel;
+    const icount = k.core.icount;
+    const console = [...(term.stdoutIsTerminal ? [] : [1]), ...(term.stderrIsTerminal ? [] : [2])];
+    let g: GuestProcess;
+    try {
+      g = this.core.spawn(argv, {
+        env: this.env(opts.env), cwd: this.cwd(opts.cwd), image, tty: term.size, console, onStdout: (d) => { term.output(d); },
+      });
     } catch (e) {
-      terminal?.hangup();
-      if (e instanceof ExecError) return result(0, e.status, null, e.message);
+      if (e instanceof ExecError) return makeResult(0, e.status, null, [], [], e.message);
       throw e;
     }
-    if (terminal) {
-      if (hostTerm) hostTerm.attach(terminal);
-      else if (stdinBytes) terminal.write(stdinBytes);
+    term.attach({ write: (d) => g.write(d), resize: (s) => g.resize(s.cols, s.rows), hangup: () => g.hangup() });
+    // a signal sent to xos goes to the terminal's foreground process group
+    const foreground = () => k.vfs.pts.cttyOf(g.proc.sid)?.pgrp || g.pid;
+    const onInterrupt = () => k.signalGroup(foreground(), 2);
+    const onQuit = () => k.signalGroup(foreground(), 3);
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGQUIT', onQuit);
+    const timer = opts.timeout !== undefined ? k.timers.after(opts.timeout, () => g.kill(9)) : undefined;
+    try {
+      const st = await g.exited;
+      k.timers.cancel(timer);
+      await this.core.host.yield(); // the terminal's last output
+      const r = makeResult(g.pid, st.exitCode, st.signal, [], []);
+      r.instructions = Number(k.core.icount - icount);
+      if (g.proc.finalState) r.registers = registersOf(g.proc.finalState);
+      return r;
+    } finally {
+      term.detach();
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGQUIT', onQuit);
     }
-    opts.onStart?.({ pid: p.pid, terminal, instructions: () => Number(kernel.core.icount) });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
-    // A signal sent to xos goes to the guest's foreground process group (the terminal's, when it has one)
-    const foreground = () => (terminal?.pty.pgrp || p.pgid);
-    const onInterrupt = () => kernel.signalGroup(foreground(), 2);
-    const onQuit = () => kernel.signalGroup(foreground(), 3);
-    if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); }
-    // a guest waiting for a signal holds no host handle: keep the event loop alive until it ends
-    const keepAlive = setInterval(() => {}, 2 ** 30);
-    const status = await kernel.waitExit(p);
-    clearInterval(keepAlive);
-    if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
-    if (timer) clearTimeout(timer);
-    if (terminal) {
-      await Promise.resolve(); // the terminal's last output (it goes out a microtask later)
-      hostTerm?.detach();
-      terminal.hangup();
-    }
-    const sig = status & 0x7f;
-    const r = sig ? result(p.pid, null, sig) : result(p.pid, (status >> 8) & 0xff, null);
-    r.instructions = Number(kernel.core.icount);
-    if (p.finalState) r.registers = registersOf(p.finalState);
-    r.syscalls = kernel.syscallCount;
-    return r;
   }
+
+  // Start a program and return at once: its stdio as Node streams, kill(), wait(), resize().
+  // Throws when the program cannot be started (the error's `status` is 127 or 126).
+  spawn(argv: string[], opts: SpawnOptions = {}): MachineProcess {
+    return new MachineProcess((onStdout, onStderr) => this.core.spawn(argv, {
+      env: this.env(opts.env), cwd: this.cwd(opts.cwd), tty: opts.tty, onStdout, onStderr,
+    }));
+  }
+
+  // Kill every process; the machine holds nothing on the event loop afterwards.
+  close(): void { this.core.close(); }
 }
 
 // The seed's API: run an ELF image given as bytes.
@@ -193,10 +237,16 @@ export function createKernel(opts: MachineOptions = {}) {
         size: elf.length, name: argv[0],
         read: (offset, len) => elf.subarray(offset, Math.min(elf.length, offset + len)),
       };
-      return m.run(argv, o, image);
+      try {
+        return await m.run(argv, o, image);
+      } finally {
+        m.close();
+      }
     },
   };
 }
+
+export { ExecError } from '../host/machine.js';
 
 // The seed's API (src/host/seed-host.ts) over a Machine: mountTarBytes, runElf, runShellScript,
 // pushStdin, readRegisters, snapshot, restore.

@@ -57,7 +57,7 @@ export function seedHost(machine: Promise<SeedMachine>): SeedHost {
       queue[0] = head.subarray(max);
       return head.subarray(0, max);
     },
-    wait: () => Promise.resolve(),
+    watch: (cb) => { queueMicrotask(cb); return () => {}; }, // never waits: 'eof' when empty
   };
   let registers: Registers | undefined;
   const outcome = (r: RunResult): SeedOutcome => {

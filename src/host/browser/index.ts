@@ -9,12 +9,11 @@
 //
 // Without an image the root file system is a tmpfs that lives as long as the Machine: `files`
 // of each run are written into it, and what programs write stays for the next
-// run (as a host directory does for the Node Machine). Only web platform APIs
+// run (as a host directory does for the Node Machine). The machine boots once and
+// lives until close(); run() and spawn() start processes in it, several at once. Only web platform APIs
 // are used (performance, Date, crypto, fetch, WebAssembly, MessageChannel,
 // setTimeout), so this also runs in a Worker, and in Node for tests.
-import { Kernel, ExecError } from '../../kernel/kernel.js';
-import { AttachedTerminal, type TerminalSize } from '../../fs/terminal.js';
-import { registersOf } from '../../kernel/registers.js';
+import { MachineCore, type GuestProcess } from '../machine.js';
 import { seedHost, type SeedHost } from '../seed-host.js';
 import { Tmpfs } from '../../fs/tmpfs.js';
 import type { FsBackend } from '../../fs/backend.js';
@@ -24,10 +23,7 @@ import { bytesSource, type ByteSource } from '../../fs/tar.js';
 import type { FileImage } from '../../elf/elf.js';
 import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
-import {
-  bytesInput, captureOutput, envList, makeResult, mergeEnv, parseSize, queueInput, resultFromStatus, MachineFileSystems,
-  type MountSpec, type RunResult, type Running,
-} from '../machine-common.js';
+import { bytesInput, envList, mergeEnv, parseSize, MachineFileSystems, type MountSpec, type RunResult } from '../machine-common.js';
 
 export { Tmpfs } from '../../fs/tmpfs.js';
 export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
@@ -35,10 +31,9 @@ export { layerTar } from '../../fs/overlay.js';
 export { restoreLayer, TrackedFs } from '../../fs/layer-store.js';
 export { bytesSource } from '../../fs/tar.js';
 export { openBlobStore, type BlobStore } from './storage.js';
-export type { SeedHost, SeedOutcome, SeedRunOptions } from '../seed-host.js';
-export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult, type Running } from '../machine-common.js';
-export type { TerminalInput, TerminalSize } from '../../fs/terminal.js';
 export type { Registers } from '../../kernel/registers.js';
+export type { SeedHost, SeedOutcome, SeedRunOptions } from '../seed-host.js';
+export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult } from '../machine-common.js';
 export type { Host, HostInput, HostOutput } from '../../base/host.js';
 
 // --- the host ----------------------------------------------------------------------------
@@ -91,11 +86,19 @@ export function createBrowserHost(opts: BrowserHostOptions = {}): PlatformHost {
     stdout: opts.stdout ?? discard,
     stderr: opts.stderr ?? discard,
     yield: yieldToEventLoop,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    setTimer: (ms, cb) => setTimeout(cb, ms),
+    clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     gunzip: gunzipInMemory,
+    compress: (data) => throughStream(data, new CompressionStream('deflate')),
+    decompress: (data) => throughStream(data, new DecompressionStream('deflate')),
   };
   if (opts.terminalSize) host.terminalSize = opts.terminalSize;
   return host;
+}
+
+async function throughStream(data: Uint8Array, t: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(t);
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 // gzip through DecompressionStream, into memory (a page has no temporary files to spill to).
@@ -140,7 +143,8 @@ export interface MachineOptions {
   // A container image as the root (tar, `docker save` or OCI layout in a tar; gzip or not), writable
   // through an in-memory overlay, with a tmpfs on /tmp: its bytes, or the URL to fetch them from.
   image?: Uint8Array | string | URL;
-  // The image's writable layer (default: a new tmpfs): keep one to keep the guest's changes (see storage.ts).
+  // The image's writable layer (default: a new tmpfs): keep one to keep the guest's changes (the page
+  // keeps it in OPFS: layer-store.ts, storage.ts).
   upper?: FsBackend;
   mounts?: MountSpec[]; // more file systems: { guest, type: 'tmpfs' } or { guest, backend }
   strace?: boolean;
@@ -157,12 +161,13 @@ export interface RunOptions {
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
   onStdout?: (data: Uint8Array) => void; // output as it comes (it is also collected in the result)
   onStderr?: (data: Uint8Array) => void;
-  terminalSize?: () => { rows: number; cols: number } | undefined;
-  // A pseudo-terminal of this size for the guest (its session's controlling terminal): `stdin`
-  // bytes are typed into it, what it shows goes to onStdout and into stdout; onStart gives the
-  // keystroke and resize handle while it runs.
-  tty?: TerminalSize;
-  onStart?: (p: Running) => void;
+}
+export interface SpawnOptions {
+  env?: string[] | Record<string, string>;
+  cwd?: string;
+  files?: Record<string, FileContents>;
+  // A pseudo-terminal of this size as stdin, stdout and stderr (stderr then comes on stdout).
+  tty?: { cols: number; rows: number };
 }
 
 const DEFAULT_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root'];
@@ -171,8 +176,38 @@ function isExecutable(b: Uint8Array): boolean {
   return (b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46) || (b[0] === 0x23 && b[1] === 0x21);
 }
 
+// A process started by Machine.spawn, with web streams for its stdio.
+export class MachineProcess {
+  readonly stdin: WritableStream<Uint8Array>;
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  private readonly g: GuestProcess;
+
+  constructor(start: (onStdout: (d: Uint8Array) => boolean, onStderr: (d: Uint8Array) => boolean) => GuestProcess) {
+    let out!: ReadableStreamDefaultController<Uint8Array>, err!: ReadableStreamDefaultController<Uint8Array>;
+    const pull = () => this.g.resumeOutput();
+    this.stdout = new ReadableStream({ start: (c) => { out = c; }, pull }, { highWaterMark: 65536, size: (c) => c.length });
+    this.stderr = new ReadableStream({ start: (c) => { err = c; }, pull }, { highWaterMark: 65536, size: (c) => c.length });
+    const push = (c: ReadableStreamDefaultController<Uint8Array>) => (d: Uint8Array) => {
+      c.enqueue(d.slice());
+      return (c.desiredSize ?? 1) > 0;
+    };
+    this.g = start(push(out), push(err));
+    const g = this.g;
+    this.stdin = new WritableStream({ write(chunk) { g.write(chunk); }, close() { g.end(); } });
+    void g.exited.then(() => setTimeout(() => { out.close(); err.close(); }, 0));
+  }
+  get pid(): number { return this.g.pid; }
+  kill(signo = 15): void { this.g.kill(signo); }
+  async wait(): Promise<{ exitCode: number | null; signal: number | null }> {
+    const { exitCode, signal } = await this.g.exited;
+    return { exitCode, signal };
+  }
+  resize(cols: number, rows: number): void { this.g.resize(cols, rows); }
+}
+
 export class Machine {
-  private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
+  private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
     private readonly fsys: MachineFileSystems) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
@@ -190,7 +225,9 @@ export class Machine {
       fsys = new MachineFileSystems(host, opts.root ?? Machine.newRoot());
     }
     for (const spec of opts.mounts ?? []) fsys.mount(spec.guest, spec.backend ?? fsys.tmpfs());
-    const m = new Machine(opts, module, fsys);
+    const memory = opts.memory !== undefined ? parseSize(opts.memory) : undefined;
+    const mc = await MachineCore.create({ host, coreModule: module, files: fsys, memory, strace: opts.strace, debug: opts.debug });
+    const m = new Machine(opts, mc, fsys);
     if (opts.files) m.writeFiles(opts.files);
     return m;
   }
@@ -228,49 +265,33 @@ export class Machine {
     }
   }
 
+  private env(extra: string[] | Record<string, string> | undefined): string[] {
+    return mergeEnv(DEFAULT_ENV, this.fsys.imageConfig?.env ?? [], envList(this.opts.env), envList(extra));
+  }
+
   async run(argv: string[], opts: RunOptions = {}, image?: FileImage): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('run needs a program');
     if (opts.files) this.writeFiles(opts.files);
-    const out: Uint8Array[] = [], err: Uint8Array[] = [];
-    const stdinBytes = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin)
-      : opts.stdin instanceof Uint8Array ? opts.stdin : undefined;
-    const stdin = opts.stdin === undefined || opts.tty ? bytesInput(new Uint8Array(0))
-      : stdinBytes ? bytesInput(stdinBytes) : opts.stdin as HostInput;
-    const host = createBrowserHost({
-      stdin, stdout: captureOutput(out, opts.onStdout), stderr: captureOutput(err, opts.onStderr),
-      terminalSize: opts.terminalSize,
+    const stdin = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
+    return this.core.run(argv, {
+      env: this.env(opts.env), cwd: opts.cwd ?? this.fsys.imageConfig?.cwd ?? '/', image,
+      stdin: stdin ?? new Uint8Array(0), timeout: opts.timeout,
+      onStdout: opts.onStdout && ((d) => { opts.onStdout!(d); }), onStderr: opts.onStderr && ((d) => { opts.onStderr!(d); }),
     });
-    const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
-    const kernel = await Kernel.create({
-      host, coreModule: this.module, root: this.fsys.root, memory, strace: this.opts.strace, debug: this.opts.debug,
-    });
-    this.fsys.apply(kernel.vfs);
-    const env = mergeEnv(DEFAULT_ENV, this.fsys.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
-    let terminal: AttachedTerminal | undefined;
-    if (opts.tty) {
-      const collect = captureOutput(out, opts.onStdout);
-      terminal = new AttachedTerminal(kernel.vfs.pts, opts.tty, (d) => collect.write(d));
-    }
-    let p;
-    try {
-      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.fsys.imageConfig?.cwd ?? '/', image, { terminal });
-    } catch (e) {
-      terminal?.hangup();
-      if (e instanceof ExecError) return makeResult(0, e.status, null, out, err, e.message);
-      throw e;
-    }
-    if (terminal && stdinBytes) terminal.write(stdinBytes);
-    opts.onStart?.({ pid: p.pid, terminal, instructions: () => Number(kernel.core.icount) });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
-    const status = await kernel.waitExit(p);
-    if (timer !== undefined) clearTimeout(timer);
-    if (terminal) { await Promise.resolve(); terminal.hangup(); }
-    const r = resultFromStatus(p.pid, status, out, err);
-    r.instructions = Number(kernel.core.icount);
-    if (p.finalState) r.registers = registersOf(p.finalState);
-    return r;
   }
+
+  // Start a program and return at once: its stdio as web streams, kill(), wait(), resize().
+  spawn(argv: string[], opts: SpawnOptions = {}): MachineProcess {
+    if (opts.files) this.writeFiles(opts.files);
+    return new MachineProcess((onStdout, onStderr) => this.core.spawn(argv, {
+      env: this.env(opts.env), cwd: opts.cwd ?? this.fsys.imageConfig?.cwd ?? '/', tty: opts.tty, onStdout, onStderr,
+    }));
+  }
+
+  // Kill every process; nothing of the machine stays scheduled.
+  close(): void { this.core.close(); }
+  // Guest instructions the machine has run so far (all its processes).
+  get instructions(): number { return this.core.instructions; }
 }
 
 // The seed's API (seed-host.ts) over a browser Machine: createHost({ coreUrl }).

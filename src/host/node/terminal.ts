@@ -8,7 +8,14 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { isatty, WriteStream } from 'node:tty';
-import type { TerminalInput, TerminalSize } from '../../fs/terminal.js';
+
+export interface TerminalSize { rows: number; cols: number }
+// What the host terminal drives: the guest's terminal (keystrokes, resizes, hang-up).
+export interface TerminalInput {
+  write(data: Uint8Array): void;
+  resize(size: TerminalSize): void;
+  hangup(): void;
+}
 
 export interface HostTerminal {
   readonly size: TerminalSize;
