@@ -18,7 +18,7 @@ import { DECODE_NODES, ID_UD2 } from './generated/isa';
 import { fetchAddr } from './mem';
 import { F_MEM, F_REX, F_ASZ32, F_LOCK } from './cpu';
 
-const K_LEAF: u32 = 0, K_REG: u32 = 1, K_PREFIX: u32 = 2, K_MOD: u32 = 3, K_W: u32 = 4, K_L: u32 = 5;
+const K_LEAF: u32 = 0, K_REG: u32 = 1, K_PREFIX: u32 = 2, K_MOD: u32 = 3, K_W: u32 = 4, K_L: u32 = 5, K_RM: u32 = 6;
 export const V_VEX: u32 = 1, V_L: u32 = 2, V_W: u32 = 4;
 const IMM_IB: u32 = 1, IMM_UB: u32 = 2, IMM_IW: u32 = 3, IMM_IZ: u32 = 4, IMM_IV: u32 = 5,
   IMM_IWB: u32 = 6, IMM_JB: u32 = 7, IMM_JZ: u32 = 8, IMM_MOFFS: u32 = 9;
@@ -110,12 +110,13 @@ export function decode(addr: u64, d: usize): u32 {
         if (node == 0) { node = DECODE_NODES[base]; slot = 0; }
       }
     } else if (kind == K_W) {
-      node = DECODE_NODES[base + ((vex & V_W) ? 1 : 0)];
+      node = DECODE_NODES[base + ((rex & 8) ? 1 : 0)]; // VEX.W, or REX.W for a legacy form (rex holds both)
     } else if (kind == K_L) {
       node = DECODE_NODES[base + ((vex & V_L) ? 1 : 0)];
     } else {
       if (modrm < 0) { modrm = <i32>fetch(); if (decFault) return 0; }
       if (kind == K_REG) node = DECODE_NODES[base + ((<u32>modrm >> 3) & 7)];
+      else if (kind == K_RM) node = DECODE_NODES[base + (<u32>modrm & 7)]; // (x87 register forms: under mod = 3)
       else node = DECODE_NODES[base + ((<u32>modrm >> 6) == 3 ? 1 : 0)];
     }
   }

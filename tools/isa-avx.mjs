@@ -3,18 +3,19 @@
 // shared with the legacy forms), core/ops/avx.ts (AVX-only forms).
 export const avxRows = [];
 const r = (s) => avxRows.push(s);
+import { FP_OPS } from './isa-lanes.mjs';
 const hex = (n) => n.toString(16).toUpperCase().padStart(2, '0');
 
 // --- BMI1, BMI2 (VEX.LZ: L must be 0) -----------------------------------------------
-r('VEX 0F 38 F2 NP L0 | andn Gy,By,Ey | andn | m | undef=AP');
-r('VEX 0F 38 F3 /1 NP L0 | blsr By,Ey | bls(1) | m | undef=AP');
-r('VEX 0F 38 F3 /2 NP L0 | blsmsk By,Ey | bls(2) | m | undef=AP');
-r('VEX 0F 38 F3 /3 NP L0 | blsi By,Ey | bls(3) | m | undef=AP');
-r('VEX 0F 38 F5 NP L0 | bzhi Gy,Ey,By | bzhi | m | undef=AP');
+r('VEX 0F 38 F2 NP L0 | andn Gy,By,Ey | andn | m wf=OSZAPC | undef=AP');
+r('VEX 0F 38 F3 /1 NP L0 | blsr By,Ey | bls(1) | m wf=OSZAPC | undef=AP');
+r('VEX 0F 38 F3 /2 NP L0 | blsmsk By,Ey | bls(2) | m wf=OSZAPC | undef=AP');
+r('VEX 0F 38 F3 /3 NP L0 | blsi By,Ey | bls(3) | m wf=OSZAPC | undef=AP');
+r('VEX 0F 38 F5 NP L0 | bzhi Gy,Ey,By | bzhi | m wf=OSZAPC | undef=AP');
 r('VEX 0F 38 F5 F3 L0 | pext Gy,By,Ey | pdep(1) | m');
 r('VEX 0F 38 F5 F2 L0 | pdep Gy,By,Ey | pdep(0) | m');
 r('VEX 0F 38 F6 F2 L0 | mulx By,Gy,rDX,Ey | mulx | m');
-r('VEX 0F 38 F7 NP L0 | bextr Gy,Ey,By | bextr | m | undef=ASP');
+r('VEX 0F 38 F7 NP L0 | bextr Gy,Ey,By | bextr | m wf=OSZAPC | undef=ASP');
 r('VEX 0F 38 F7 66 L0 | shlx Gy,Ey,By | shx(0) | m');
 r('VEX 0F 38 F7 F2 L0 | shrx Gy,Ey,By | shx(1) | m');
 r('VEX 0F 38 F7 F3 L0 | sarx Gy,Ey,By | shx(2) | m');
@@ -22,50 +23,49 @@ r('VEX 0F 3A F0 F2 L0 | rorx Gy,Ey,Ib | rorx | m ub');
 
 // --- AVX / AVX2 --------------------------------------------------------------------
 // Lane operations (h_sx, kinds of core/ops/simd.ts laneOp) at 128 and 256 bits.
-const K = { AND: 40, ANDN: 41, OR: 42, XOR: 43, UNPCK: 44, FPS: 52, FPD: 61 };
 const V = (map, op, pfx, name, h, attrs = 'm', extra = '') =>
   r(`VEX ${map} ${hex(op)} ${pfx}${extra ? ' ' + extra : ''} | ${name} | ${h} | ${attrs}`);
 
 // floating point
 const FPOPS = [[0x58, 'add', 0], [0x59, 'mul', 1], [0x5c, 'sub', 2], [0x5d, 'min', 4], [0x5e, 'div', 3], [0x5f, 'max', 5]];
 for (const [op, name, k] of FPOPS) {
-  V('0F', op, 'NP', `v${name}ps Vx,Hx,Wx`, `sx(${K.FPS + k})`);
-  V('0F', op, '66', `v${name}pd Vx,Hx,Wx`, `sx(${K.FPD + k})`);
+  V('0F', op, 'NP', `v${name}ps Vx,Hx,Wx`, `sx(${FP_OPS[k]}PS)`);
+  V('0F', op, '66', `v${name}pd Vx,Hx,Wx`, `sx(${FP_OPS[k]}PD)`);
   V('0F', op, 'F3', `v${name}ss Vss,Hss,Wss`, `vss(${k})`);
   V('0F', op, 'F2', `v${name}sd Vsd,Hsd,Wsd`, `vsd(${k})`);
 }
-V('0F', 0x51, 'NP', 'vsqrtps Vx,Wx', `sx(${K.FPS + 6})`);
-V('0F', 0x51, '66', 'vsqrtpd Vx,Wx', `sx(${K.FPD + 6})`);
+V('0F', 0x51, 'NP', 'vsqrtps Vx,Wx', 'sx(SQRTPS)');
+V('0F', 0x51, '66', 'vsqrtpd Vx,Wx', 'sx(SQRTPD)');
 V('0F', 0x51, 'F3', 'vsqrtss Vss,Hss,Wss', 'vss(6)');
 V('0F', 0x51, 'F2', 'vsqrtsd Vsd,Hsd,Wsd', 'vsd(6)');
-V('0F', 0x52, 'NP', 'vrsqrtps Vx,Wx', `sx(${K.FPS + 8})`);
+V('0F', 0x52, 'NP', 'vrsqrtps Vx,Wx', 'sx(RSQRTPS)');
 V('0F', 0x52, 'F3', 'vrsqrtss Vss,Hss,Wss', 'vss(8)');
-V('0F', 0x53, 'NP', 'vrcpps Vx,Wx', `sx(${K.FPS + 7})`);
+V('0F', 0x53, 'NP', 'vrcpps Vx,Wx', 'sx(RCPPS)');
 V('0F', 0x53, 'F3', 'vrcpss Vss,Hss,Wss', 'vss(7)');
 ['and', 'andn', 'or', 'xor'].forEach((n, i) => {
-  V('0F', 0x54 + i, 'NP', `v${n}ps Vx,Hx,Wx`, `sx(${K.AND + i})`);
-  V('0F', 0x54 + i, '66', `v${n}pd Vx,Hx,Wx`, `sx(${K.AND + i})`);
+  V('0F', 0x54 + i, 'NP', `v${n}ps Vx,Hx,Wx`, `sx(${n.toUpperCase()})`);
+  V('0F', 0x54 + i, '66', `v${n}pd Vx,Hx,Wx`, `sx(${n.toUpperCase()})`);
 });
-V('0F', 0x14, 'NP', 'vunpcklps Vx,Hx,Wx', `sx(${K.UNPCK + 2})`);
-V('0F', 0x14, '66', 'vunpcklpd Vx,Hx,Wx', `sx(${K.UNPCK + 3})`);
-V('0F', 0x15, 'NP', 'vunpckhps Vx,Hx,Wx', `sx(${K.UNPCK + 6})`);
-V('0F', 0x15, '66', 'vunpckhpd Vx,Hx,Wx', `sx(${K.UNPCK + 7})`);
-V('0F', 0xc2, 'NP', 'vcmpps Vx,Hx,Wx,Ib', 'sx(68)', 'm ub');
-V('0F', 0xc2, '66', 'vcmppd Vx,Hx,Wx,Ib', 'sx(69)', 'm ub');
+V('0F', 0x14, 'NP', 'vunpcklps Vx,Hx,Wx', 'sx(UNPCKLDQ)');
+V('0F', 0x14, '66', 'vunpcklpd Vx,Hx,Wx', 'sx(UNPCKLQDQ)');
+V('0F', 0x15, 'NP', 'vunpckhps Vx,Hx,Wx', 'sx(UNPCKHDQ)');
+V('0F', 0x15, '66', 'vunpckhpd Vx,Hx,Wx', 'sx(UNPCKHQDQ)');
+V('0F', 0xc2, 'NP', 'vcmpps Vx,Hx,Wx,Ib', 'sx(CMPPS)', 'm ub');
+V('0F', 0xc2, '66', 'vcmppd Vx,Hx,Wx,Ib', 'sx(CMPPD)', 'm ub');
 V('0F', 0xc2, 'F3', 'vcmpss Vss,Hss,Wss,Ib', 'vcmps(0)', 'm ub');
 V('0F', 0xc2, 'F2', 'vcmpsd Vsd,Hsd,Wsd,Ib', 'vcmps(1)', 'm ub');
-V('0F', 0xc6, 'NP', 'vshufps Vx,Hx,Wx,Ib', 'sx(70)', 'm ub');
-V('0F', 0xc6, '66', 'vshufpd Vx,Hx,Wx,Ib', 'sx(71)', 'm ub');
-V('0F', 0x2e, 'NP', 'vucomiss Vss,Wss', 'comis(0)', 'm');
-V('0F', 0x2e, '66', 'vucomisd Vsd,Wsd', 'comis(1)', 'm');
-V('0F', 0x2f, 'NP', 'vcomiss Vss,Wss', 'comis(2)', 'm');
-V('0F', 0x2f, '66', 'vcomisd Vsd,Wsd', 'comis(3)', 'm');
-V('0F', 0x7c, '66', 'vhaddpd Vx,Hx,Wx', 'sx(103)');
-V('0F', 0x7c, 'F2', 'vhaddps Vx,Hx,Wx', 'sx(102)');
-V('0F', 0x7d, '66', 'vhsubpd Vx,Hx,Wx', 'sx(105)');
-V('0F', 0x7d, 'F2', 'vhsubps Vx,Hx,Wx', 'sx(104)');
-V('0F', 0xd0, '66', 'vaddsubpd Vx,Hx,Wx', 'sx(101)');
-V('0F', 0xd0, 'F2', 'vaddsubps Vx,Hx,Wx', 'sx(100)');
+V('0F', 0xc6, 'NP', 'vshufps Vx,Hx,Wx,Ib', 'sx(SHUFPS)', 'm ub');
+V('0F', 0xc6, '66', 'vshufpd Vx,Hx,Wx,Ib', 'sx(SHUFPD)', 'm ub');
+V('0F', 0x2e, 'NP', 'vucomiss Vss,Wss', 'comis(0)', 'm wf=OSZAPC');
+V('0F', 0x2e, '66', 'vucomisd Vsd,Wsd', 'comis(1)', 'm wf=OSZAPC');
+V('0F', 0x2f, 'NP', 'vcomiss Vss,Wss', 'comis(2)', 'm wf=OSZAPC');
+V('0F', 0x2f, '66', 'vcomisd Vsd,Wsd', 'comis(3)', 'm wf=OSZAPC');
+V('0F', 0x7c, '66', 'vhaddpd Vx,Hx,Wx', 'sx(HADDPD)');
+V('0F', 0x7c, 'F2', 'vhaddps Vx,Hx,Wx', 'sx(HADDPS)');
+V('0F', 0x7d, '66', 'vhsubpd Vx,Hx,Wx', 'sx(HSUBPD)');
+V('0F', 0x7d, 'F2', 'vhsubps Vx,Hx,Wx', 'sx(HSUBPS)');
+V('0F', 0xd0, '66', 'vaddsubpd Vx,Hx,Wx', 'sx(ADDSUBPD)');
+V('0F', 0xd0, 'F2', 'vaddsubps Vx,Hx,Wx', 'sx(ADDSUBPS)');
 // conversions
 V('0F', 0x2a, 'F3', 'vcvtsi2ss Vss,Hss,Ey', 'vcvts(2)', 'm');
 V('0F', 0x2a, 'F2', 'vcvtsi2sd Vsd,Hsd,Ey', 'vcvts(3)', 'm');
@@ -115,8 +115,8 @@ V('0F', 0x13, 'NP', 'vmovlps Mq,Vq', 'movlps_MV(0)', 'm', 'L0 mem');
 V('0F', 0x13, '66', 'vmovlpd Mq,Vq', 'movlps_MV(0)', 'm', 'L0 mem');
 V('0F', 0x17, 'NP', 'vmovhps Mq,Vq', 'movlps_MV(1)', 'm', 'L0 mem');
 V('0F', 0x17, '66', 'vmovhpd Mq,Vq', 'movlps_MV(1)', 'm', 'L0 mem');
-V('0F', 0x12, 'F3', 'vmovsldup Vx,Wx', 'sx(106)');
-V('0F', 0x16, 'F3', 'vmovshdup Vx,Wx', 'sx(107)');
+V('0F', 0x12, 'F3', 'vmovsldup Vx,Wx', 'sx(MOVSLDUP)');
+V('0F', 0x16, 'F3', 'vmovshdup Vx,Wx', 'sx(MOVSHDUP)');
 V('0F', 0x12, 'F2', 'vmovddup Vx,Wx', 'movddup');
 V('0F', 0x6e, '66', 'vmovd/q Vx,Ey', 'vmovd(0)', 'm', 'L0');
 V('0F', 0x7e, '66', 'vmovd/q Ey,Vx', 'movd_EV', 'm', 'L0');
@@ -131,65 +131,65 @@ V('0F', 0x77, 'NP', 'vzeroall', 'vzero', '', 'L1');
 
 // integer (AVX2 at 256 bits): [opcode, mnemonic, lane kind]
 const INT = [
-  [0x60, 'punpcklbw', 44], [0x61, 'punpcklwd', 45], [0x62, 'punpckldq', 46], [0x63, 'packsswb', 34],
-  [0x64, 'pcmpgtb', 25], [0x65, 'pcmpgtw', 26], [0x66, 'pcmpgtd', 27], [0x67, 'packuswb', 36],
-  [0x68, 'punpckhbw', 48], [0x69, 'punpckhwd', 49], [0x6a, 'punpckhdq', 50], [0x6b, 'packssdw', 35],
-  [0x6c, 'punpcklqdq', 47], [0x6d, 'punpckhqdq', 51], [0x74, 'pcmpeqb', 22], [0x75, 'pcmpeqw', 23],
-  [0x76, 'pcmpeqd', 24], [0xd4, 'paddq', 3], [0xd5, 'pmullw', 16], [0xd8, 'psubusb', 14],
-  [0xd9, 'psubusw', 15], [0xda, 'pminub', 28], [0xdb, 'pand', 40], [0xdc, 'paddusb', 10],
-  [0xdd, 'paddusw', 11], [0xde, 'pmaxub', 29], [0xdf, 'pandn', 41], [0xe0, 'pavgb', 32],
-  [0xe3, 'pavgw', 33], [0xe4, 'pmulhuw', 18], [0xe5, 'pmulhw', 17], [0xe8, 'psubsb', 12],
-  [0xe9, 'psubsw', 13], [0xea, 'pminsw', 30], [0xeb, 'por', 42], [0xec, 'paddsb', 8],
-  [0xed, 'paddsw', 9], [0xee, 'pmaxsw', 31], [0xef, 'pxor', 43], [0xf4, 'pmuludq', 19],
-  [0xf5, 'pmaddwd', 20], [0xf6, 'psadbw', 21], [0xf8, 'psubb', 4], [0xf9, 'psubw', 5],
-  [0xfa, 'psubd', 6], [0xfb, 'psubq', 7], [0xfc, 'paddb', 0], [0xfd, 'paddw', 1], [0xfe, 'paddd', 2],
+  [0x60, 'punpcklbw', 'UNPCKLBW'], [0x61, 'punpcklwd', 'UNPCKLWD'], [0x62, 'punpckldq', 'UNPCKLDQ'], [0x63, 'packsswb', 'PACKSSWB'],
+  [0x64, 'pcmpgtb', 'PCMPGTB'], [0x65, 'pcmpgtw', 'PCMPGTW'], [0x66, 'pcmpgtd', 'PCMPGTD'], [0x67, 'packuswb', 'PACKUSWB'],
+  [0x68, 'punpckhbw', 'UNPCKHBW'], [0x69, 'punpckhwd', 'UNPCKHWD'], [0x6a, 'punpckhdq', 'UNPCKHDQ'], [0x6b, 'packssdw', 'PACKSSDW'],
+  [0x6c, 'punpcklqdq', 'UNPCKLQDQ'], [0x6d, 'punpckhqdq', 'UNPCKHQDQ'], [0x74, 'pcmpeqb', 'PCMPEQB'], [0x75, 'pcmpeqw', 'PCMPEQW'],
+  [0x76, 'pcmpeqd', 'PCMPEQD'], [0xd4, 'paddq', 'PADDQ'], [0xd5, 'pmullw', 'PMULLW'], [0xd8, 'psubusb', 'PSUBUSB'],
+  [0xd9, 'psubusw', 'PSUBUSW'], [0xda, 'pminub', 'PMINUB'], [0xdb, 'pand', 'AND'], [0xdc, 'paddusb', 'PADDUSB'],
+  [0xdd, 'paddusw', 'PADDUSW'], [0xde, 'pmaxub', 'PMAXUB'], [0xdf, 'pandn', 'ANDN'], [0xe0, 'pavgb', 'PAVGB'],
+  [0xe3, 'pavgw', 'PAVGW'], [0xe4, 'pmulhuw', 'PMULHUW'], [0xe5, 'pmulhw', 'PMULHW'], [0xe8, 'psubsb', 'PSUBSB'],
+  [0xe9, 'psubsw', 'PSUBSW'], [0xea, 'pminsw', 'PMINSW'], [0xeb, 'por', 'OR'], [0xec, 'paddsb', 'PADDSB'],
+  [0xed, 'paddsw', 'PADDSW'], [0xee, 'pmaxsw', 'PMAXSW'], [0xef, 'pxor', 'XOR'], [0xf4, 'pmuludq', 'PMULUDQ'],
+  [0xf5, 'pmaddwd', 'PMADDWD'], [0xf6, 'psadbw', 'PSADBW'], [0xf8, 'psubb', 'PSUBB'], [0xf9, 'psubw', 'PSUBW'],
+  [0xfa, 'psubd', 'PSUBD'], [0xfb, 'psubq', 'PSUBQ'], [0xfc, 'paddb', 'PADDB'], [0xfd, 'paddw', 'PADDW'], [0xfe, 'paddd', 'PADDD'],
 ];
 for (const [op, name, k] of INT) V('0F', op, '66', `v${name} Vx,Hx,Wx`, `sx(${k})`);
-V('0F', 0x70, '66', 'vpshufd Vx,Wx,Ib', 'sx(72)', 'm ub');
-V('0F', 0x70, 'F2', 'vpshuflw Vx,Wx,Ib', 'sx(73)', 'm ub');
-V('0F', 0x70, 'F3', 'vpshufhw Vx,Wx,Ib', 'sx(74)', 'm ub');
+V('0F', 0x70, '66', 'vpshufd Vx,Wx,Ib', 'sx(PSHUFD)', 'm ub');
+V('0F', 0x70, 'F2', 'vpshuflw Vx,Wx,Ib', 'sx(PSHUFLW)', 'm ub');
+V('0F', 0x70, 'F3', 'vpshufhw Vx,Wx,Ib', 'sx(PSHUFHW)', 'm ub');
 V('0F', 0xc4, '66', 'vpinsrw Vdq,Hdq,Ry/Mw,Ib', 'pinsr(1)', 'm ub', 'L0');
 V('0F', 0xc5, '66', 'vpextrw Gd,Udq,Ib', 'vpextrw', 'm ub', 'L0 reg');
-[[0xd1, 'psrlw', 0], [0xd2, 'psrld', 1], [0xd3, 'psrlq', 2], [0xe1, 'psraw', 3], [0xe2, 'psrad', 4],
-  [0xf1, 'psllw', 5], [0xf2, 'pslld', 6], [0xf3, 'psllq', 7]].forEach(([op, name, k]) =>
+[[0xd1, 'psrlw', 'PADDB'], [0xd2, 'psrld', 'PADDW'], [0xd3, 'psrlq', 'PADDD'], [0xe1, 'psraw', 'PADDQ'], [0xe2, 'psrad', 'PSUBB'],
+  [0xf1, 'psllw', 'PSUBW'], [0xf2, 'pslld', 'PSUBD'], [0xf3, 'psllq', 'PSUBQ']].forEach(([op, name, k]) =>
   V('0F', op, '66', `v${name} Vx,Hx,Wdq`, `vshift(${k})`));
 [[0x71, 2, 'psrlw', 0], [0x71, 4, 'psraw', 3], [0x71, 6, 'psllw', 5], [0x72, 2, 'psrld', 1], [0x72, 4, 'psrad', 4],
   [0x72, 6, 'pslld', 6], [0x73, 2, 'psrlq', 2], [0x73, 3, 'psrldq', 8], [0x73, 6, 'psllq', 7], [0x73, 7, 'pslldq', 9]]
   .forEach(([op, g, name, k]) => r(`VEX 0F ${hex(op)} /${g} 66 reg | v${name} Hx,Ux,Ib | vshifti(${k}) | ub`));
 
 // SSSE3 / SSE4.1 / SSE4.2 / AES / PCLMUL forms
-const SSSE3 = [[0x00, 'pshufb', 110], [0x01, 'phaddw', 111], [0x02, 'phaddd', 112], [0x03, 'phaddsw', 113],
-  [0x04, 'pmaddubsw', 114], [0x05, 'phsubw', 115], [0x06, 'phsubd', 116], [0x07, 'phsubsw', 117],
-  [0x08, 'psignb', 118], [0x09, 'psignw', 119], [0x0a, 'psignd', 120], [0x0b, 'pmulhrsw', 121],
-  [0x1c, 'pabsb', 122], [0x1d, 'pabsw', 123], [0x1e, 'pabsd', 124],
-  [0x28, 'pmuldq', 133], [0x29, 'pcmpeqq', 134], [0x2b, 'packusdw', 135], [0x37, 'pcmpgtq', 136],
-  [0x38, 'pminsb', 137], [0x39, 'pminsd', 138], [0x3a, 'pminuw', 139], [0x3b, 'pminud', 140],
-  [0x3c, 'pmaxsb', 141], [0x3d, 'pmaxsd', 142], [0x3e, 'pmaxuw', 143], [0x3f, 'pmaxud', 144], [0x40, 'pmulld', 145]];
+const SSSE3 = [[0x00, 'pshufb', 'PSHUFB'], [0x01, 'phaddw', 'PHADDW'], [0x02, 'phaddd', 'PHADDD'], [0x03, 'phaddsw', 'PHADDSW'],
+  [0x04, 'pmaddubsw', 'PMADDUBSW'], [0x05, 'phsubw', 'PHSUBW'], [0x06, 'phsubd', 'PHSUBD'], [0x07, 'phsubsw', 'PHSUBSW'],
+  [0x08, 'psignb', 'PSIGNB'], [0x09, 'psignw', 'PSIGNW'], [0x0a, 'psignd', 'PSIGND'], [0x0b, 'pmulhrsw', 'PMULHRSW'],
+  [0x1c, 'pabsb', 'PABSB'], [0x1d, 'pabsw', 'PABSW'], [0x1e, 'pabsd', 'PABSD'],
+  [0x28, 'pmuldq', 'PMULDQ'], [0x29, 'pcmpeqq', 'PCMPEQQ'], [0x2b, 'packusdw', 'PACKUSDW'], [0x37, 'pcmpgtq', 'PCMPGTQ'],
+  [0x38, 'pminsb', 'PMINSB'], [0x39, 'pminsd', 'PMINSD'], [0x3a, 'pminuw', 'PMINUW'], [0x3b, 'pminud', 'PMINUD'],
+  [0x3c, 'pmaxsb', 'PMAXSB'], [0x3d, 'pmaxsd', 'PMAXSD'], [0x3e, 'pmaxuw', 'PMAXUW'], [0x3f, 'pmaxud', 'PMAXUD'], [0x40, 'pmulld', 'PMULLD']];
 for (const [op, name, k] of SSSE3) V('0F 38', op, '66', `v${name} ${name.startsWith('pabs') ? 'Vx,Wx' : 'Vx,Hx,Wx'}`, `sx(${k})`);
-V('0F 38', 0x41, '66', 'vphminposuw Vdq,Wdq', 'sx(146)', 'm', 'L0');
-V('0F 38', 0x17, '66', 'vptest Vx,Wx', 'ptest(0)');
-V('0F 38', 0x0e, '66', 'vtestps Vx,Wx', 'ptest(1)', 'm', 'W0');
-V('0F 38', 0x0f, '66', 'vtestpd Vx,Wx', 'ptest(2)', 'm', 'W0');
+V('0F 38', 0x41, '66', 'vphminposuw Vdq,Wdq', 'sx(PHMINPOSUW)', 'm', 'L0');
+V('0F 38', 0x17, '66', 'vptest Vx,Wx', 'ptest(0)', 'm wf=OSZAPC');
+V('0F 38', 0x0e, '66', 'vtestps Vx,Wx', 'ptest(1)', 'm wf=OSZAPC', 'W0');
+V('0F 38', 0x0f, '66', 'vtestpd Vx,Wx', 'ptest(2)', 'm wf=OSZAPC', 'W0');
 ['bw', 'bd', 'bq', 'wd', 'wq', 'dq'].forEach((s, i) => {
   V('0F 38', 0x20 + i, '66', `vpmovsx${s} Vx,Wx`, `pmovx(${i})`);
   V('0F 38', 0x30 + i, '66', `vpmovzx${s} Vx,Wx`, `pmovx(${8 + i})`);
 });
-V('0F 3A', 0x0f, '66', 'vpalignr Vx,Hx,Wx,Ib', 'sx(125)', 'm ub');
-V('0F 3A', 0x08, '66', 'vroundps Vx,Wx,Ib', 'sx(147)', 'm ub');
-V('0F 3A', 0x09, '66', 'vroundpd Vx,Wx,Ib', 'sx(148)', 'm ub');
+V('0F 3A', 0x0f, '66', 'vpalignr Vx,Hx,Wx,Ib', 'sx(PALIGNR)', 'm ub');
+V('0F 3A', 0x08, '66', 'vroundps Vx,Wx,Ib', 'sx(ROUNDPS)', 'm ub');
+V('0F 3A', 0x09, '66', 'vroundpd Vx,Wx,Ib', 'sx(ROUNDPD)', 'm ub');
 V('0F 3A', 0x0a, '66', 'vroundss Vss,Hss,Wss,Ib', 'roundss(0)', 'm ub');
 V('0F 3A', 0x0b, '66', 'vroundsd Vsd,Hsd,Wsd,Ib', 'roundss(1)', 'm ub');
-V('0F 3A', 0x0c, '66', 'vblendps Vx,Hx,Wx,Ib', 'sx(149)', 'm ub');
-V('0F 3A', 0x0d, '66', 'vblendpd Vx,Hx,Wx,Ib', 'sx(150)', 'm ub');
-V('0F 3A', 0x0e, '66', 'vpblendw Vx,Hx,Wx,Ib', 'sx(151)', 'm ub');
-V('0F 3A', 0x02, '66', 'vpblendd Vx,Hx,Wx,Ib', 'sx(179)', 'm ub', 'W0');
-V('0F 3A', 0x4a, '66', 'vblendvps Vx,Hx,Wx,Lx', 'sx(131)', 'm ub', 'W0');
-V('0F 3A', 0x4b, '66', 'vblendvpd Vx,Hx,Wx,Lx', 'sx(132)', 'm ub', 'W0');
-V('0F 3A', 0x4c, '66', 'vpblendvb Vx,Hx,Wx,Lx', 'sx(130)', 'm ub', 'W0');
-V('0F 3A', 0x40, '66', 'vdpps Vx,Hx,Wx,Ib', 'sx(152)', 'm ub');
-V('0F 3A', 0x41, '66', 'vdppd Vdq,Hdq,Wdq,Ib', 'sx(153)', 'm ub', 'L0');
-V('0F 3A', 0x42, '66', 'vmpsadbw Vx,Hx,Wx,Ib', 'sx(154)', 'm ub');
-V('0F 3A', 0x44, '66', 'vpclmulqdq Vdq,Hdq,Wdq,Ib', 'sx(155)', 'm ub', 'L0');
+V('0F 3A', 0x0c, '66', 'vblendps Vx,Hx,Wx,Ib', 'sx(BLENDPS)', 'm ub');
+V('0F 3A', 0x0d, '66', 'vblendpd Vx,Hx,Wx,Ib', 'sx(BLENDPD)', 'm ub');
+V('0F 3A', 0x0e, '66', 'vpblendw Vx,Hx,Wx,Ib', 'sx(PBLENDW)', 'm ub');
+V('0F 3A', 0x02, '66', 'vpblendd Vx,Hx,Wx,Ib', 'sx(PBLENDD)', 'm ub', 'W0');
+V('0F 3A', 0x4a, '66', 'vblendvps Vx,Hx,Wx,Lx', 'sx(BLENDVPS)', 'm ub', 'W0');
+V('0F 3A', 0x4b, '66', 'vblendvpd Vx,Hx,Wx,Lx', 'sx(BLENDVPD)', 'm ub', 'W0');
+V('0F 3A', 0x4c, '66', 'vpblendvb Vx,Hx,Wx,Lx', 'sx(PBLENDVB)', 'm ub', 'W0');
+V('0F 3A', 0x40, '66', 'vdpps Vx,Hx,Wx,Ib', 'sx(DPPS)', 'm ub');
+V('0F 3A', 0x41, '66', 'vdppd Vdq,Hdq,Wdq,Ib', 'sx(DPPD)', 'm ub', 'L0');
+V('0F 3A', 0x42, '66', 'vmpsadbw Vx,Hx,Wx,Ib', 'sx(MPSADBW)', 'm ub');
+V('0F 3A', 0x44, '66', 'vpclmulqdq Vdq,Hdq,Wdq,Ib', 'sx(PCLMUL)', 'm ub', 'L0');
 V('0F 3A', 0x14, '66', 'vpextrb Rd/Mb,Vdq,Ib', 'pextr(0)', 'm ub', 'L0');
 V('0F 3A', 0x15, '66', 'vpextrw Rd/Mw,Vdq,Ib', 'pextr(1)', 'm ub', 'L0');
 V('0F 3A', 0x16, '66', 'vpextrd/q Ey,Vdq,Ib', 'pextr(2)', 'm ub', 'L0');
@@ -197,27 +197,27 @@ V('0F 3A', 0x17, '66', 'vextractps Ed,Vdq,Ib', 'pextr(3)', 'm ub', 'L0');
 V('0F 3A', 0x20, '66', 'vpinsrb Vdq,Hdq,Ry/Mb,Ib', 'pinsr(0)', 'm ub', 'L0');
 V('0F 3A', 0x21, '66', 'vinsertps Vdq,Hdq,Udq/Md,Ib', 'insertps', 'm ub', 'L0');
 V('0F 3A', 0x22, '66', 'vpinsrd/q Vdq,Hdq,Ey,Ib', 'pinsr(2)', 'm ub', 'L0');
-V('0F 3A', 0x60, '66', 'vpcmpestrm Vdq,Wdq,Ib', 'pcmpstr(0)', 'm ub | undef=A', 'L0');
-V('0F 3A', 0x61, '66', 'vpcmpestri Vdq,Wdq,Ib', 'pcmpstr(1)', 'm ub | undef=A', 'L0');
-V('0F 3A', 0x62, '66', 'vpcmpistrm Vdq,Wdq,Ib', 'pcmpstr(2)', 'm ub | undef=A', 'L0');
-V('0F 3A', 0x63, '66', 'vpcmpistri Vdq,Wdq,Ib', 'pcmpstr(3)', 'm ub | undef=A', 'L0');
-V('0F 38', 0xdb, '66', 'vaesimc Vdq,Wdq', 'sx(160)', 'm', 'L0');
-V('0F 38', 0xdc, '66', 'vaesenc Vdq,Hdq,Wdq', 'sx(156)', 'm', 'L0');
-V('0F 38', 0xdd, '66', 'vaesenclast Vdq,Hdq,Wdq', 'sx(157)', 'm', 'L0');
-V('0F 38', 0xde, '66', 'vaesdec Vdq,Hdq,Wdq', 'sx(158)', 'm', 'L0');
-V('0F 38', 0xdf, '66', 'vaesdeclast Vdq,Hdq,Wdq', 'sx(159)', 'm', 'L0');
-V('0F 3A', 0xdf, '66', 'vaeskeygenassist Vdq,Wdq,Ib', 'sx(161)', 'm ub', 'L0');
+V('0F 3A', 0x60, '66', 'vpcmpestrm Vdq,Wdq,Ib', 'pcmpstr(0)', 'm ub wf=OSZAPC | undef=A', 'L0');
+V('0F 3A', 0x61, '66', 'vpcmpestri Vdq,Wdq,Ib', 'pcmpstr(1)', 'm ub wf=OSZAPC | undef=A', 'L0');
+V('0F 3A', 0x62, '66', 'vpcmpistrm Vdq,Wdq,Ib', 'pcmpstr(2)', 'm ub wf=OSZAPC | undef=A', 'L0');
+V('0F 3A', 0x63, '66', 'vpcmpistri Vdq,Wdq,Ib', 'pcmpstr(3)', 'm ub wf=OSZAPC | undef=A', 'L0');
+V('0F 38', 0xdb, '66', 'vaesimc Vdq,Wdq', 'sx(AESIMC)', 'm', 'L0');
+V('0F 38', 0xdc, '66', 'vaesenc Vdq,Hdq,Wdq', 'sx(AESENC)', 'm', 'L0');
+V('0F 38', 0xdd, '66', 'vaesenclast Vdq,Hdq,Wdq', 'sx(AESENCLAST)', 'm', 'L0');
+V('0F 38', 0xde, '66', 'vaesdec Vdq,Hdq,Wdq', 'sx(AESDEC)', 'm', 'L0');
+V('0F 38', 0xdf, '66', 'vaesdeclast Vdq,Hdq,Wdq', 'sx(AESDECLAST)', 'm', 'L0');
+V('0F 3A', 0xdf, '66', 'vaeskeygenassist Vdq,Wdq,Ib', 'sx(AESKEYGEN)', 'm ub', 'L0');
 
 // AVX / AVX2 only
-V('0F 38', 0x0c, '66', 'vpermilps Vx,Hx,Wx', 'sx(170)', 'm', 'W0');
-V('0F 38', 0x0d, '66', 'vpermilpd Vx,Hx,Wx', 'sx(171)', 'm', 'W0');
-V('0F 3A', 0x04, '66', 'vpermilps Vx,Wx,Ib', 'sx(172)', 'm ub', 'W0');
-V('0F 3A', 0x05, '66', 'vpermilpd Vx,Wx,Ib', 'sx(173)', 'm ub', 'W0');
-V('0F 38', 0x45, '66', 'vpsrlvd Vx,Hx,Wx', 'sx(176)', 'm', 'W0');
-V('0F 38', 0x45, '66', 'vpsrlvq Vx,Hx,Wx', 'sx(177)', 'm', 'W1');
-V('0F 38', 0x46, '66', 'vpsravd Vx,Hx,Wx', 'sx(178)', 'm', 'W0');
-V('0F 38', 0x47, '66', 'vpsllvd Vx,Hx,Wx', 'sx(174)', 'm', 'W0');
-V('0F 38', 0x47, '66', 'vpsllvq Vx,Hx,Wx', 'sx(175)', 'm', 'W1');
+V('0F 38', 0x0c, '66', 'vpermilps Vx,Hx,Wx', 'sx(VPERMILPS)', 'm', 'W0');
+V('0F 38', 0x0d, '66', 'vpermilpd Vx,Hx,Wx', 'sx(VPERMILPD)', 'm', 'W0');
+V('0F 3A', 0x04, '66', 'vpermilps Vx,Wx,Ib', 'sx(VPERMILPSI)', 'm ub', 'W0');
+V('0F 3A', 0x05, '66', 'vpermilpd Vx,Wx,Ib', 'sx(VPERMILPDI)', 'm ub', 'W0');
+V('0F 38', 0x45, '66', 'vpsrlvd Vx,Hx,Wx', 'sx(PSRLVD)', 'm', 'W0');
+V('0F 38', 0x45, '66', 'vpsrlvq Vx,Hx,Wx', 'sx(PSRLVQ)', 'm', 'W1');
+V('0F 38', 0x46, '66', 'vpsravd Vx,Hx,Wx', 'sx(PSRAVD)', 'm', 'W0');
+V('0F 38', 0x47, '66', 'vpsllvd Vx,Hx,Wx', 'sx(PSLLVD)', 'm', 'W0');
+V('0F 38', 0x47, '66', 'vpsllvq Vx,Hx,Wx', 'sx(PSLLVQ)', 'm', 'W1');
 V('0F 38', 0x18, '66', 'vbroadcastss Vx,Wd', 'vbroadcast(2)', 'm', 'W0');
 V('0F 38', 0x19, '66', 'vbroadcastsd Vqq,Wq', 'vbroadcast(3)', 'm', 'W0 L1');
 V('0F 38', 0x1a, '66', 'vbroadcastf128 Vqq,Mdq', 'vbroadcast(4)', 'm', 'W0 L1 mem');

@@ -19,7 +19,7 @@ r('0F 11 F2 | movsd Wsd,Vsd | movss_WV(1) | m');
 r('0F 12 NP mem | movlps Vq,Mq | movlps_VM(0) | m');
 r('0F 12 NP reg | movhlps Vq,Uq | movhlps | m');
 r('0F 12 66 mem | movlpd Vq,Mq | movlps_VM(0) | m');
-r('0F 12 F3 | movsldup Vx,Wx (SSE3) | sx(106) | m');
+r('0F 12 F3 | movsldup Vx,Wx (SSE3) | sx(MOVSLDUP) | m');
 r('0F 12 F2 | movddup Vx,Wx (SSE3) | movddup | m');
 r('0F 13 NP mem | movlps Mq,Vq | movlps_MV(0) | m');
 r('0F 13 66 mem | movlpd Mq,Vq | movlps_MV(0) | m');
@@ -30,7 +30,7 @@ r('0F 15 66 | unpckhpd Vx,Wx | punpck(7) | m');
 r('0F 16 NP mem | movhps Vq,Mq | movlps_VM(1) | m');
 r('0F 16 NP reg | movlhps Vq,Uq | movlhps | m');
 r('0F 16 66 mem | movhpd Vq,Mq | movlps_VM(1) | m');
-r('0F 16 F3 | movshdup Vx,Wx (SSE3) | sx(107) | m');
+r('0F 16 F3 | movshdup Vx,Wx (SSE3) | sx(MOVSHDUP) | m');
 r('0F 17 NP mem | movhps Mq,Vq | movlps_MV(1) | m');
 r('0F 17 66 mem | movhpd Mq,Vq | movlps_MV(1) | m');
 r('0F 28 NP | movaps Vps,Wps | movups_VW(1) | m');
@@ -88,18 +88,18 @@ r('0F C2 NP | cmpps Vps,Wps,Ib | cmpp(0) | m ub');
 r('0F C2 66 | cmppd Vpd,Wpd,Ib | cmpp(1) | m ub');
 r('0F C2 F3 | cmpss Vss,Wss,Ib | cmpp(2) | m ub');
 r('0F C2 F2 | cmpsd Vsd,Wsd,Ib | cmpp(3) | m ub');
-r('0F 2E NP | ucomiss Vss,Wss | comis(0) | m');
-r('0F 2E 66 | ucomisd Vsd,Wsd | comis(1) | m');
-r('0F 2F NP | comiss Vss,Wss | comis(2) | m');
-r('0F 2F 66 | comisd Vsd,Wsd | comis(3) | m');
+r('0F 2E NP | ucomiss Vss,Wss | comis(0) | m wf=OSZAPC');
+r('0F 2E 66 | ucomisd Vsd,Wsd | comis(1) | m wf=OSZAPC');
+r('0F 2F NP | comiss Vss,Wss | comis(2) | m wf=OSZAPC');
+r('0F 2F 66 | comisd Vsd,Wsd | comis(3) | m wf=OSZAPC');
 r('0F C6 NP | shufps Vps,Wps,Ib | shufps | m ub');
 r('0F C6 66 | shufpd Vpd,Wpd,Ib | shufpd | m ub');
-r('0F 7C 66 | haddpd Vpd,Wpd (SSE3) | sx(103) | m');
-r('0F 7C F2 | haddps Vps,Wps (SSE3) | sx(102) | m');
-r('0F 7D 66 | hsubpd Vpd,Wpd (SSE3) | sx(105) | m');
-r('0F 7D F2 | hsubps Vps,Wps (SSE3) | sx(104) | m');
-r('0F D0 66 | addsubpd Vpd,Wpd (SSE3) | sx(101) | m');
-r('0F D0 F2 | addsubps Vps,Wps (SSE3) | sx(100) | m');
+r('0F 7C 66 | haddpd Vpd,Wpd (SSE3) | sx(HADDPD) | m');
+r('0F 7C F2 | haddps Vps,Wps (SSE3) | sx(HADDPS) | m');
+r('0F 7D 66 | hsubpd Vpd,Wpd (SSE3) | sx(HSUBPD) | m');
+r('0F 7D F2 | hsubps Vps,Wps (SSE3) | sx(HSUBPS) | m');
+r('0F D0 66 | addsubpd Vpd,Wpd (SSE3) | sx(ADDSUBPD) | m');
+r('0F D0 F2 | addsubps Vps,Wps (SSE3) | sx(ADDSUBPS) | m');
 r('0F F0 F2 mem | lddqu Vx,M (SSE3) | movups_VW(0) | m');
 
 // --- conversions ---------------------------------------------------------------------
@@ -130,26 +130,26 @@ r('0F E6 F2 | cvtpd2dq Vx,Wpd | cvtpd2dq(0) | m');
 // [opcode, mnemonic, handler]
 const INT = [
   [0x60, 'punpcklbw', 'punpck(0)'], [0x61, 'punpcklwd', 'punpck(1)'], [0x62, 'punpckldq', 'punpck(2)'],
-  [0x63, 'packsswb', 'pint(34)'], [0x64, 'pcmpgtb', 'pint(25)'], [0x65, 'pcmpgtw', 'pint(26)'],
-  [0x66, 'pcmpgtd', 'pint(27)'], [0x67, 'packuswb', 'pint(36)'], [0x68, 'punpckhbw', 'punpck(4)'],
-  [0x69, 'punpckhwd', 'punpck(5)'], [0x6a, 'punpckhdq', 'punpck(6)'], [0x6b, 'packssdw', 'pint(35)'],
+  [0x63, 'packsswb', 'pint(PACKSSWB)'], [0x64, 'pcmpgtb', 'pint(PCMPGTB)'], [0x65, 'pcmpgtw', 'pint(PCMPGTW)'],
+  [0x66, 'pcmpgtd', 'pint(PCMPGTD)'], [0x67, 'packuswb', 'pint(PACKUSWB)'], [0x68, 'punpckhbw', 'punpck(4)'],
+  [0x69, 'punpckhwd', 'punpck(5)'], [0x6a, 'punpckhdq', 'punpck(6)'], [0x6b, 'packssdw', 'pint(PACKSSDW)'],
   [0x6c, 'punpcklqdq', 'punpck(3)', true], [0x6d, 'punpckhqdq', 'punpck(7)', true],
-  [0x74, 'pcmpeqb', 'pint(22)'], [0x75, 'pcmpeqw', 'pint(23)'], [0x76, 'pcmpeqd', 'pint(24)'],
+  [0x74, 'pcmpeqb', 'pint(PCMPEQB)'], [0x75, 'pcmpeqw', 'pint(PCMPEQW)'], [0x76, 'pcmpeqd', 'pint(PCMPEQD)'],
   [0xd1, 'psrlw', 'pshift_x(0)'], [0xd2, 'psrld', 'pshift_x(1)'], [0xd3, 'psrlq', 'pshift_x(2)'],
-  [0xd4, 'paddq', 'pint(3)'], [0xd5, 'pmullw', 'pint(16)'],
-  [0xd8, 'psubusb', 'pint(14)'], [0xd9, 'psubusw', 'pint(15)'], [0xda, 'pminub', 'pint(28)'],
-  [0xdb, 'pand', 'plogic(0)'], [0xdc, 'paddusb', 'pint(10)'], [0xdd, 'paddusw', 'pint(11)'],
-  [0xde, 'pmaxub', 'pint(29)'], [0xdf, 'pandn', 'plogic(1)'],
-  [0xe0, 'pavgb', 'pint(32)'], [0xe1, 'psraw', 'pshift_x(3)'], [0xe2, 'psrad', 'pshift_x(4)'],
-  [0xe3, 'pavgw', 'pint(33)'], [0xe4, 'pmulhuw', 'pint(18)'], [0xe5, 'pmulhw', 'pint(17)'],
-  [0xe8, 'psubsb', 'pint(12)'], [0xe9, 'psubsw', 'pint(13)'], [0xea, 'pminsw', 'pint(30)'],
-  [0xeb, 'por', 'plogic(2)'], [0xec, 'paddsb', 'pint(8)'], [0xed, 'paddsw', 'pint(9)'],
-  [0xee, 'pmaxsw', 'pint(31)'], [0xef, 'pxor', 'plogic(3)'],
+  [0xd4, 'paddq', 'pint(PADDQ)'], [0xd5, 'pmullw', 'pint(PMULLW)'],
+  [0xd8, 'psubusb', 'pint(PSUBUSB)'], [0xd9, 'psubusw', 'pint(PSUBUSW)'], [0xda, 'pminub', 'pint(PMINUB)'],
+  [0xdb, 'pand', 'plogic(0)'], [0xdc, 'paddusb', 'pint(PADDUSB)'], [0xdd, 'paddusw', 'pint(PADDUSW)'],
+  [0xde, 'pmaxub', 'pint(PMAXUB)'], [0xdf, 'pandn', 'plogic(1)'],
+  [0xe0, 'pavgb', 'pint(PAVGB)'], [0xe1, 'psraw', 'pshift_x(3)'], [0xe2, 'psrad', 'pshift_x(4)'],
+  [0xe3, 'pavgw', 'pint(PAVGW)'], [0xe4, 'pmulhuw', 'pint(PMULHUW)'], [0xe5, 'pmulhw', 'pint(PMULHW)'],
+  [0xe8, 'psubsb', 'pint(PSUBSB)'], [0xe9, 'psubsw', 'pint(PSUBSW)'], [0xea, 'pminsw', 'pint(PMINSW)'],
+  [0xeb, 'por', 'plogic(2)'], [0xec, 'paddsb', 'pint(PADDSB)'], [0xed, 'paddsw', 'pint(PADDSW)'],
+  [0xee, 'pmaxsw', 'pint(PMAXSW)'], [0xef, 'pxor', 'plogic(3)'],
   [0xf1, 'psllw', 'pshift_x(5)'], [0xf2, 'pslld', 'pshift_x(6)'], [0xf3, 'psllq', 'pshift_x(7)'],
-  [0xf4, 'pmuludq', 'pint(19)'], [0xf5, 'pmaddwd', 'pint(20)'], [0xf6, 'psadbw', 'pint(21)'],
-  [0xf8, 'psubb', 'pint(4)'], [0xf9, 'psubw', 'pint(5)'], [0xfa, 'psubd', 'pint(6)'],
-  [0xfb, 'psubq', 'pint(7)'], [0xfc, 'paddb', 'pint(0)'], [0xfd, 'paddw', 'pint(1)'],
-  [0xfe, 'paddd', 'pint(2)'],
+  [0xf4, 'pmuludq', 'pint(PMULUDQ)'], [0xf5, 'pmaddwd', 'pint(PMADDWD)'], [0xf6, 'psadbw', 'pint(PSADBW)'],
+  [0xf8, 'psubb', 'pint(PSUBB)'], [0xf9, 'psubw', 'pint(PSUBW)'], [0xfa, 'psubd', 'pint(PSUBD)'],
+  [0xfb, 'psubq', 'pint(PSUBQ)'], [0xfc, 'paddb', 'pint(PADDB)'], [0xfd, 'paddw', 'pint(PADDW)'],
+  [0xfe, 'paddd', 'pint(PADDD)'],
 ];
 for (const [op, name, h, sse2only] of INT) {
   if (!sse2only) r(`0F ${hex(op)} NP | ${name} Pq,Qq (MMX) | mmx_${h} | m`);

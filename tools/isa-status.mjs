@@ -5,6 +5,7 @@
 // Handlers not tested, with the reason.
 export const SKIP = {
   syscall: 'exits to the kernel', rdtsc: 'nondeterministic', rdrand: 'nondeterministic',
+  fnstenv: 'FIP/FDP/FOP are not tracked', fnsave: 'FIP/FDP/FOP are not tracked',
   cpuid: 'differs by design (reports what xos implements)', xgetbv: 'differs by design (XCR0 of what xos implements)',
 };
 

@@ -107,32 +107,34 @@ export function h_cmpxchg(d: usize): void {
     else setReg(0, osz, v);
   }
 }
+// CMPXCHG16B m128 (REX.W): compare RDX:RAX with m128 (16-byte aligned, else #GP); equal: store RCX:RBX
+export function h_cmpxchg16b(d: usize): void {
+  const addr = ea(d);
+  if (addr & 15) { exitWith(EXIT_GP, false); return; }
+  if (!probeW(addr, 16)) return;
+  const lo = rd64(addr), hi = rd64(addr + 8);
+  if (lo == reg64(0) && hi == reg64(2)) {
+    wr64(addr, reg64(3)); wr64(addr + 8, reg64(1));
+    setSomeFlags(ZF, ZF);
+  } else {
+    wr64(addr, lo); wr64(addr + 8, hi); // the destination is always written
+    setReg64(0, lo); setReg64(2, hi);
+    setSomeFlags(ZF, 0);
+  }
+}
+// CMPXCHG8B m64: compare EDX:EAX with m64; equal: store ECX:EBX
 export function h_cmpxchg8b(d: usize): void {
   const addr = ea(d);
-  if (dOsz(d) == 3) {
-    if (addr & 15) { exitWith(EXIT_GP, false); return; }
-    if (!probeW(addr, 16)) return;
-    const lo = rd64(addr), hi = rd64(addr + 8);
-    if (lo == reg64(0) && hi == reg64(2)) {
-      wr64(addr, reg64(3)); wr64(addr + 8, reg64(1));
-      setSomeFlags(ZF, ZF);
-    } else {
-      wr64(addr, lo); wr64(addr + 8, hi);
-      setReg64(0, lo); setReg64(2, hi);
-      setSomeFlags(ZF, 0);
-    }
+  if (!probeW(addr, 8)) return;
+  const v = rd64(addr);
+  const cmp = (reg64(2) << 32) | (reg64(0) & 0xffffffff);
+  if (v == cmp) {
+    wr64(addr, (reg64(1) << 32) | (reg64(3) & 0xffffffff));
+    setSomeFlags(ZF, ZF);
   } else {
-    if (!probeW(addr, 8)) return;
-    const v = rd64(addr);
-    const cmp = (reg64(2) << 32) | (reg64(0) & 0xffffffff);
-    if (v == cmp) {
-      wr64(addr, (reg64(1) << 32) | (reg64(3) & 0xffffffff));
-      setSomeFlags(ZF, ZF);
-    } else {
-      wr64(addr, v);
-      setReg(0, 2, v & 0xffffffff); setReg(2, 2, v >> 32);
-      setSomeFlags(ZF, 0);
-    }
+    wr64(addr, v);
+    setReg(0, 2, v & 0xffffffff); setReg(2, 2, v >> 32);
+    setSomeFlags(ZF, 0);
   }
 }
 export function h_xadd(d: usize): void {

@@ -15,7 +15,8 @@ import { ea, readE, writeE, segBase } from '../operand';
 import { rd16, rd32, rd64, wr64, wr8, probeW } from '../mem';
 import { S_FPU_TOP, S_FPU_TAG, S_FPU_ST, S_MXCSR } from '../generated/layout';
 import { xmm, readW128, readW64 } from './sse';
-import { pintV, shiftV, P_PACKSSWB } from './sse-int';
+import { pintV, shiftV } from './sse-int';
+import { K_PACKSSWB } from '../generated/lanes';
 import { toInt, i64ToF32 } from './sse-fp';
 
 // @ts-ignore: decorator
@@ -65,7 +66,7 @@ export function h_mmx_pint(d: usize, k: u32): void {
   const r = dReg(d);
   const a = getMM(r);
   let v: v128;
-  if (k >= P_PACKSSWB) {
+  if (k >= K_PACKSSWB) {
     // packs: saturate dest's elements into the low half, the source's into the high half
     const c = i64x2.replace_lane(vec(a), 1, <i64>b);
     v = pintV(k, c, c);

@@ -13,6 +13,20 @@ import { rd8, rd16, rd32, rd64, wr8, wr16, wr32, wr64, probeR, probeW } from '..
 import { S_MXCSR, EXIT_GP } from '../generated/layout';
 import { xmm, mxRaise, mxcsrRC, MX_IE, MX_PE, MX_DE } from './sse';
 import { pintV } from './sse-int';
+import {
+  K_ADDPD, K_ADDPS, K_ADDSUBPD, K_ADDSUBPS, K_AESDEC, K_AESDECLAST, K_AESENC, K_AESENCLAST, K_AESIMC,
+  K_AESKEYGEN, K_AND, K_ANDN, K_BLENDPD, K_BLENDPS, K_BLENDVPD, K_BLENDVPS, K_CMPPD, K_CMPPS, K_DPPD,
+  K_DPPS, K_HADDPD, K_HADDPS, K_HSUBPD, K_HSUBPS, K_MOV, K_MOVSHDUP, K_MOVSLDUP, K_MPSADBW, K_OR,
+  K_PABSB, K_PABSD, K_PABSW, K_PACKUSDW, K_PACKUSWB, K_PALIGNR, K_PBLENDD, K_PBLENDVB, K_PBLENDW,
+  K_PCLMUL, K_PCMPEQQ, K_PCMPGTQ, K_PHADDD, K_PHADDSW, K_PHADDW, K_PHMINPOSUW, K_PHSUBD, K_PHSUBSW,
+  K_PHSUBW, K_PMADDUBSW, K_PMAXSB, K_PMAXSD, K_PMAXUD, K_PMAXUW, K_PMINSB, K_PMINSD, K_PMINUD,
+  K_PMINUW, K_PMULDQ, K_PMULHRSW, K_PMULLD, K_PSHUFB, K_PSHUFD, K_PSHUFHW, K_PSHUFLW, K_PSIGNB,
+  K_PSIGND, K_PSIGNW, K_PSLLVD, K_PSLLVQ, K_PSRAVD, K_PSRLVD, K_PSRLVQ, K_ROUNDPD, K_ROUNDPS,
+  K_RSQRTPS, K_SHA1MSG1, K_SHA1MSG2, K_SHA1NEXTE, K_SHA1RNDS4, K_SHA256MSG1, K_SHA256MSG2,
+  K_SHA256RNDS2, K_SHUFPD, K_SHUFPS, K_SQRTPD, K_UNPCKHBW, K_UNPCKHDQ, K_UNPCKHQDQ, K_UNPCKHWD,
+  K_UNPCKLBW, K_UNPCKLDQ, K_UNPCKLQDQ, K_UNPCKLWD, K_VPERMILPD, K_VPERMILPDI, K_VPERMILPS,
+  K_VPERMILPSI, K_XOR,
+} from '../generated/lanes';
 import { op32, op64, fpsV, fpdV, F_ADD, F_MUL, F_SUB, F_DIV, F_MIN, F_MAX, F_SQRT, F_RCP } from './sse-fp';
 
 // --- record fields of VEX forms (decode.ts) ---------------------------------------
@@ -76,33 +90,7 @@ export function storeW(d: usize, src: usize, bytes: u32, align: bool): void {
   if (isVex(d) && !vexL(d)) v128.store(xmm(r) + 16, ZERO);
 }
 
-// --- lane operation kinds ----------------------------------------------------------
-// 0..36: SSE2 integer operations (sse-int.ts P_*)
-export const K_AND: u32 = 40, K_ANDN: u32 = 41, K_OR: u32 = 42, K_XOR: u32 = 43;
-export const K_UNPCK: u32 = 44; // + 0..7 (punpck kinds)
-export const K_FPS: u32 = 52; // + F_ADD..F_RSQRT (packed single)
-export const K_FPD: u32 = 61; // + F_ADD..F_SQRT (packed double)
-export const K_CMPPS: u32 = 68, K_CMPPD: u32 = 69, K_SHUFPS: u32 = 70, K_SHUFPD: u32 = 71,
-  K_PSHUFD: u32 = 72, K_PSHUFLW: u32 = 73, K_PSHUFHW: u32 = 74;
-export const K_ADDSUBPS: u32 = 100, K_ADDSUBPD: u32 = 101, K_HADDPS: u32 = 102, K_HADDPD: u32 = 103,
-  K_HSUBPS: u32 = 104, K_HSUBPD: u32 = 105, K_MOVSLDUP: u32 = 106, K_MOVSHDUP: u32 = 107, K_MOV: u32 = 108;
-export const K_PSHUFB: u32 = 110, K_PHADDW: u32 = 111, K_PHADDD: u32 = 112, K_PHADDSW: u32 = 113,
-  K_PMADDUBSW: u32 = 114, K_PHSUBW: u32 = 115, K_PHSUBD: u32 = 116, K_PHSUBSW: u32 = 117,
-  K_PSIGNB: u32 = 118, K_PSIGNW: u32 = 119, K_PSIGND: u32 = 120, K_PMULHRSW: u32 = 121,
-  K_PABSB: u32 = 122, K_PABSW: u32 = 123, K_PABSD: u32 = 124, K_PALIGNR: u32 = 125;
-export const K_PBLENDVB: u32 = 130, K_BLENDVPS: u32 = 131, K_BLENDVPD: u32 = 132, K_PMULDQ: u32 = 133,
-  K_PCMPEQQ: u32 = 134, K_PACKUSDW: u32 = 135, K_PCMPGTQ: u32 = 136, K_PMINSB: u32 = 137, K_PMINSD: u32 = 138,
-  K_PMINUW: u32 = 139, K_PMINUD: u32 = 140, K_PMAXSB: u32 = 141, K_PMAXSD: u32 = 142, K_PMAXUW: u32 = 143,
-  K_PMAXUD: u32 = 144, K_PMULLD: u32 = 145, K_PHMINPOSUW: u32 = 146, K_ROUNDPS: u32 = 147, K_ROUNDPD: u32 = 148,
-  K_BLENDPS: u32 = 149, K_BLENDPD: u32 = 150, K_PBLENDW: u32 = 151, K_DPPS: u32 = 152, K_DPPD: u32 = 153,
-  K_MPSADBW: u32 = 154, K_PCLMUL: u32 = 155, K_AESENC: u32 = 156, K_AESENCLAST: u32 = 157, K_AESDEC: u32 = 158,
-  K_AESDECLAST: u32 = 159, K_AESIMC: u32 = 160, K_AESKEYGEN: u32 = 161;
-export const K_VPERMILPS: u32 = 170, K_VPERMILPD: u32 = 171, K_VPERMILPSI: u32 = 172, K_VPERMILPDI: u32 = 173,
-  K_PSLLVD: u32 = 174, K_PSLLVQ: u32 = 175, K_PSRLVD: u32 = 176, K_PSRLVQ: u32 = 177, K_PSRAVD: u32 = 178,
-  K_PBLENDD: u32 = 179;
-export const K_SHA1RNDS4: u32 = 180, K_SHA1NEXTE: u32 = 181, K_SHA1MSG1: u32 = 182, K_SHA1MSG2: u32 = 183,
-  K_SHA256RNDS2: u32 = 184, K_SHA256MSG1: u32 = 185, K_SHA256MSG2: u32 = 186;
-
+// --- lane operation kinds: K_* (core/generated/lanes.ts, from tools/isa-lanes.mjs) ---------
 let gLane: u32 = 0; // lane being computed (0 low, 1 high): some immediates differ per lane
 let gMask: usize = 0; // BLENDV mask register (XMM0 or VEX is4)
 
@@ -388,20 +376,20 @@ function fp2s(k: u32, a: v128, b: v128): v128 {
 // One 128-bit lane of a vector operation: a = first source (legacy: the destination),
 // b = second source, imm = the immediate byte.
 export function laneOp(k: u32, a: v128, b: v128, imm: u32): v128 {
-  if (k <= 36) return pintV(k, a, b);
+  if (k <= K_PACKUSWB) return pintV(k, a, b);
   switch (k) {
     case K_AND: return v128.and(a, b);
     case K_ANDN: return v128.andnot(b, a);
     case K_OR: return v128.or(a, b);
     case K_XOR: return v128.xor(a, b);
-    case K_UNPCK + 0: return i8x16.shuffle(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    case K_UNPCK + 1: return i8x16.shuffle(a, b, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
-    case K_UNPCK + 2: return i8x16.shuffle(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
-    case K_UNPCK + 3: return i8x16.shuffle(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-    case K_UNPCK + 4: return i8x16.shuffle(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-    case K_UNPCK + 5: return i8x16.shuffle(a, b, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
-    case K_UNPCK + 6: return i8x16.shuffle(a, b, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
-    case K_UNPCK + 7: return i8x16.shuffle(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    case K_UNPCKLBW: return i8x16.shuffle(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    case K_UNPCKLWD: return i8x16.shuffle(a, b, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+    case K_UNPCKLDQ: return i8x16.shuffle(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+    case K_UNPCKLQDQ: return i8x16.shuffle(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+    case K_UNPCKHBW: return i8x16.shuffle(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    case K_UNPCKHWD: return i8x16.shuffle(a, b, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+    case K_UNPCKHDQ: return i8x16.shuffle(a, b, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+    case K_UNPCKHQDQ: return i8x16.shuffle(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
     case K_CMPPS: {
       v128.store(LA, a); v128.store(LB, b);
       for (let i: u32 = 0; i < 16; i += 4) store<u32>(LR + i, cmp32p(imm & 31, load<u32>(LA + i), load<u32>(LB + i)));
@@ -573,8 +561,8 @@ export function laneOp(k: u32, a: v128, b: v128, imm: u32): v128 {
     }
   }
   if (k >= K_SHA1RNDS4 && k <= K_SHA256MSG2) return sha(k, a, b, imm);
-  if (k >= K_FPS && k < K_FPS + 9) return fpsV(k - K_FPS, a, b);
-  if (k >= K_FPD && k < K_FPD + 7) return fpdV(k - K_FPD, a, b);
+  if (k >= K_ADDPS && k <= K_RSQRTPS) return fpsV(k - K_ADDPS, a, b);
+  if (k >= K_ADDPD && k <= K_SQRTPD) return fpdV(k - K_ADDPD, a, b);
   return b;
 }
 

@@ -2,20 +2,16 @@
 // min/max, averages, packs, shifts.
 import { dReg, dRm, dImm, stopped } from '../cpu';
 import { xmm, readW128, tmpA, tmpB } from './sse';
+import {
+  K_PACKSSDW, K_PACKSSWB, K_PACKUSWB, K_PADDB, K_PADDD, K_PADDQ, K_PADDSB, K_PADDSW, K_PADDUSB,
+  K_PADDUSW, K_PADDW, K_PAVGB, K_PAVGW, K_PCMPEQB, K_PCMPEQD, K_PCMPEQW, K_PCMPGTB, K_PCMPGTD,
+  K_PCMPGTW, K_PMADDWD, K_PMAXSW, K_PMAXUB, K_PMINSW, K_PMINUB, K_PMULHUW, K_PMULHW, K_PMULLW,
+  K_PMULUDQ, K_PSADBW, K_PSUBB, K_PSUBD, K_PSUBQ, K_PSUBSB, K_PSUBSW, K_PSUBUSB, K_PSUBUSW, K_PSUBW,
+} from '../generated/lanes';
 
 const shbuf = memory.data(48, 16); // byte-shift window: 16 zero, 16 data, 16 zero
 
-export const P_ADDB: u32 = 0, P_ADDW: u32 = 1, P_ADDD: u32 = 2, P_ADDQ: u32 = 3,
-  P_SUBB: u32 = 4, P_SUBW: u32 = 5, P_SUBD: u32 = 6, P_SUBQ: u32 = 7,
-  P_ADDSB: u32 = 8, P_ADDSW: u32 = 9, P_ADDUSB: u32 = 10, P_ADDUSW: u32 = 11,
-  P_SUBSB: u32 = 12, P_SUBSW: u32 = 13, P_SUBUSB: u32 = 14, P_SUBUSW: u32 = 15,
-  P_MULLW: u32 = 16, P_MULHW: u32 = 17, P_MULHUW: u32 = 18, P_MULUDQ: u32 = 19,
-  P_MADDWD: u32 = 20, P_SADBW: u32 = 21,
-  P_CMPEQB: u32 = 22, P_CMPEQW: u32 = 23, P_CMPEQD: u32 = 24,
-  P_CMPGTB: u32 = 25, P_CMPGTW: u32 = 26, P_CMPGTD: u32 = 27,
-  P_MINUB: u32 = 28, P_MAXUB: u32 = 29, P_MINSW: u32 = 30, P_MAXSW: u32 = 31,
-  P_AVGB: u32 = 32, P_AVGW: u32 = 33,
-  P_PACKSSWB: u32 = 34, P_PACKSSDW: u32 = 35, P_PACKUSWB: u32 = 36;
+// (the kinds: K_PADDB..K_PACKUSWB, core/generated/lanes.ts)
 
 // dest = op(dest, src) for the integer operations above.
 export function h_pint(d: usize, k: u32): void {
@@ -28,41 +24,41 @@ export function h_pint(d: usize, k: u32): void {
 export function pintV(k: u32, a: v128, b: v128): v128 {
   let v: v128;
   switch (k) {
-    case P_ADDB: v = i8x16.add(a, b); break;
-    case P_ADDW: v = i16x8.add(a, b); break;
-    case P_ADDD: v = i32x4.add(a, b); break;
-    case P_ADDQ: v = i64x2.add(a, b); break;
-    case P_SUBB: v = i8x16.sub(a, b); break;
-    case P_SUBW: v = i16x8.sub(a, b); break;
-    case P_SUBD: v = i32x4.sub(a, b); break;
-    case P_SUBQ: v = i64x2.sub(a, b); break;
-    case P_ADDSB: v = i8x16.add_sat_s(a, b); break;
-    case P_ADDSW: v = i16x8.add_sat_s(a, b); break;
-    case P_ADDUSB: v = i8x16.add_sat_u(a, b); break;
-    case P_ADDUSW: v = i16x8.add_sat_u(a, b); break;
-    case P_SUBSB: v = i8x16.sub_sat_s(a, b); break;
-    case P_SUBSW: v = i16x8.sub_sat_s(a, b); break;
-    case P_SUBUSB: v = i8x16.sub_sat_u(a, b); break;
-    case P_SUBUSW: v = i16x8.sub_sat_u(a, b); break;
-    case P_MULLW: v = i16x8.mul(a, b); break;
-    case P_MULHW: {
+    case K_PADDB: v = i8x16.add(a, b); break;
+    case K_PADDW: v = i16x8.add(a, b); break;
+    case K_PADDD: v = i32x4.add(a, b); break;
+    case K_PADDQ: v = i64x2.add(a, b); break;
+    case K_PSUBB: v = i8x16.sub(a, b); break;
+    case K_PSUBW: v = i16x8.sub(a, b); break;
+    case K_PSUBD: v = i32x4.sub(a, b); break;
+    case K_PSUBQ: v = i64x2.sub(a, b); break;
+    case K_PADDSB: v = i8x16.add_sat_s(a, b); break;
+    case K_PADDSW: v = i16x8.add_sat_s(a, b); break;
+    case K_PADDUSB: v = i8x16.add_sat_u(a, b); break;
+    case K_PADDUSW: v = i16x8.add_sat_u(a, b); break;
+    case K_PSUBSB: v = i8x16.sub_sat_s(a, b); break;
+    case K_PSUBSW: v = i16x8.sub_sat_s(a, b); break;
+    case K_PSUBUSB: v = i8x16.sub_sat_u(a, b); break;
+    case K_PSUBUSW: v = i16x8.sub_sat_u(a, b); break;
+    case K_PMULLW: v = i16x8.mul(a, b); break;
+    case K_PMULHW: {
       const lo = i32x4.extmul_low_i16x8_s(a, b), hi = i32x4.extmul_high_i16x8_s(a, b);
       v = i8x16.shuffle(lo, hi, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
       break;
     }
-    case P_MULHUW: {
+    case K_PMULHUW: {
       const lo = i32x4.extmul_low_i16x8_u(a, b), hi = i32x4.extmul_high_i16x8_u(a, b);
       v = i8x16.shuffle(lo, hi, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
       break;
     }
-    case P_MULUDQ: {
+    case K_PMULUDQ: {
       // lanes 0 and 2 (the low dwords of each quadword), unsigned 32x32 -> 64
       const a2 = i32x4.shuffle(a, a, 0, 2, 0, 2), b2 = i32x4.shuffle(b, b, 0, 2, 0, 2);
       v = i64x2.extmul_low_i32x4_u(a2, b2);
       break;
     }
-    case P_MADDWD: v = i32x4.dot_i16x8_s(a, b); break;
-    case P_SADBW: {
+    case K_PMADDWD: v = i32x4.dot_i16x8_s(a, b); break;
+    case K_PSADBW: {
       v128.store(tmpA, a);
       v128.store(tmpB, b);
       let s0: u32 = 0, s1: u32 = 0;
@@ -75,20 +71,20 @@ export function pintV(k: u32, a: v128, b: v128): v128 {
       v = i64x2.replace_lane(i64x2.splat(<i64>s0), 1, <i64>s1);
       break;
     }
-    case P_CMPEQB: v = i8x16.eq(a, b); break;
-    case P_CMPEQW: v = i16x8.eq(a, b); break;
-    case P_CMPEQD: v = i32x4.eq(a, b); break;
-    case P_CMPGTB: v = i8x16.gt_s(a, b); break;
-    case P_CMPGTW: v = i16x8.gt_s(a, b); break;
-    case P_CMPGTD: v = i32x4.gt_s(a, b); break;
-    case P_MINUB: v = i8x16.min_u(a, b); break;
-    case P_MAXUB: v = i8x16.max_u(a, b); break;
-    case P_MINSW: v = i16x8.min_s(a, b); break;
-    case P_MAXSW: v = i16x8.max_s(a, b); break;
-    case P_AVGB: v = i8x16.avgr_u(a, b); break;
-    case P_AVGW: v = i16x8.avgr_u(a, b); break;
-    case P_PACKSSWB: v = i8x16.narrow_i16x8_s(a, b); break;
-    case P_PACKSSDW: v = i16x8.narrow_i32x4_s(a, b); break;
+    case K_PCMPEQB: v = i8x16.eq(a, b); break;
+    case K_PCMPEQW: v = i16x8.eq(a, b); break;
+    case K_PCMPEQD: v = i32x4.eq(a, b); break;
+    case K_PCMPGTB: v = i8x16.gt_s(a, b); break;
+    case K_PCMPGTW: v = i16x8.gt_s(a, b); break;
+    case K_PCMPGTD: v = i32x4.gt_s(a, b); break;
+    case K_PMINUB: v = i8x16.min_u(a, b); break;
+    case K_PMAXUB: v = i8x16.max_u(a, b); break;
+    case K_PMINSW: v = i16x8.min_s(a, b); break;
+    case K_PMAXSW: v = i16x8.max_s(a, b); break;
+    case K_PAVGB: v = i8x16.avgr_u(a, b); break;
+    case K_PAVGW: v = i16x8.avgr_u(a, b); break;
+    case K_PACKSSWB: v = i8x16.narrow_i16x8_s(a, b); break;
+    case K_PACKSSDW: v = i16x8.narrow_i32x4_s(a, b); break;
     default: v = i8x16.narrow_i16x8_u(a, b); break; // PACKUSWB
   }
   return v;

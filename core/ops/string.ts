@@ -41,6 +41,7 @@ export function h_movs(d: usize): void {
     si = (si + st) & am; di = (di + st) & am;
     n--; done++;
   }
+  if (done == 0) return; // a zero count (or a fault at once) changes no register, not even a 32-bit one's upper half
   setReg(RSI, a, si); setReg(RDI, a, di);
   if (rep) {
     setReg(RCX, a, n);
@@ -77,6 +78,7 @@ export function h_stos(d: usize): void {
     di = (di + st) & am;
     n--; done++;
   }
+  if (done == 0) return;
   setReg(RDI, a, di);
   if (rep) {
     setReg(RCX, a, n);
@@ -89,6 +91,7 @@ export function h_lods(d: usize): void {
   const rep = dRep(d) != 0;
   let n: u64 = rep ? getReg(RCX, a) : 1;
   let si = getReg(RSI, a);
+  const n0 = n;
   while (n > 0) {
     const v = rdN((seg + si) & am, osz);
     if (stopped()) break;
@@ -96,6 +99,7 @@ export function h_lods(d: usize): void {
     si = (si + st) & am;
     n--;
   }
+  if (n == n0) return;
   setReg(RSI, a, si);
   if (rep) setReg(RCX, a, n);
 }
@@ -117,6 +121,7 @@ export function h_cmps(d: usize): void {
     if (rep == REP_F3 && x != y) break;
     if (rep == REP_F2 && x == y) break;
   }
+  if (done == 0) return;
   setReg(RSI, a, si); setReg(RDI, a, di);
   if (rep) {
     setReg(RCX, a, n);
@@ -140,6 +145,7 @@ export function h_scas(d: usize): void {
     if (rep == REP_F3 && x != y) break;
     if (rep == REP_F2 && x == y) break;
   }
+  if (done == 0) return;
   setReg(RDI, a, di);
   if (rep) {
     setReg(RCX, a, n);

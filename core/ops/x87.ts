@@ -17,7 +17,6 @@
 //
 // The transcendentals (F2XM1 FYL2X FYL2XP1 FPTAN FPATAN FSIN FCOS FSINCOS) go
 // through f64 Math: they are accurate to double, not extended, precision.
-import { h_missing } from './misc';
 import { dModrm, dIsMem, dOsz, stopped, setReg, setSomeFlags, cond, CF, PF, ZF, OF, SF, AF } from '../cpu';
 import { ea } from '../operand';
 import { rd16, rd32, rd64, wr16, wr32, wr64, probeW, probeR } from '../mem';
@@ -682,7 +681,7 @@ function fyl2x(p1: bool): void {
         else { f80_rse = (xse ^ yse) & 0x8000; f80_rm = 0; }
       } else if (kx == K_INF) {
         if (!xneg && ky != K_ZERO) { f80_rse = (yse & 0x8000) | 0x7FFF; f80_rm = INT_BIT; }
-        else { f80_status |= F80_IE; f80_rse = INDEF_SE; f80_rm = INDEF_M; }
+        else { f80_status = (f80_status & ~F80_DE) | F80_IE; f80_rse = INDEF_SE; f80_rm = INDEF_M; } // (invalid: no DE, as FYL2X)
       } else if (expOf(xse, xm) >= 0) {
         // |x| >= 1, outside the domain: the hardware gives x
         f80_rse = xse; f80_rm = xm;
@@ -860,203 +859,161 @@ function fxtract(): void {
   fin(false);
 }
 
-// --- dispatch ---------------------------------------------------------------------------
-export function h_x87(d: usize, esc: u32): void {
-  const modrm = dModrm(d);
-  const reg = (modrm >> 3) & 7;
-  const i = modrm & 7;
-  f80_status = 0;
-  opDen = false;
-  if (dIsMem(d)) {
-    switch (esc) {
-      case 0: case 2: case 4: case 6: { // arithmetic with m32real, m32int, m64real, m16int
-        if (!loadArithMem(d, esc)) return;
-        if (reg == 2 || reg == 3) fcom(opSe, opM, false, false, reg == 3 ? 1 : 0);
-        else arithTo(0, reg, opSe, opM, false, false);
-        return;
-      }
-      case 1:
-        switch (reg) {
-          case 0: { // FLD m32
-            const v = <u32>rd32(ea(d)); if (stopped()) return;
-            f80_from_f32(v); fldValue(f80_rse, f80_rm); return;
-          }
-          case 2: fstReal(d, false, false); return;
-          case 3: fstReal(d, false, true); return;
-          case 4: fldenv(d); return;
-          case 5: { // FLDCW
-            const v = <u32>rd16(ea(d)); if (stopped()) return;
-            store<u32>(S_FPU_CW, (v & 0x1F7F) | 0x40);
-            updateES();
-            return;
-          }
-          case 6: fnstenv(d); return;
-          case 7: wr16(ea(d), cw()); return; // FNSTCW
-        }
-        break;
-      case 3:
-        switch (reg) {
-          case 0: { const v = <i64><i32>rd32(ea(d)); if (stopped()) return; f80_from_i64(v); fldValue(f80_rse, f80_rm); return; }
-          case 1: fstInt(d, 4, 3, true); return;
-          case 2: fstInt(d, 4, rcOf(), false); return;
-          case 3: fstInt(d, 4, rcOf(), true); return;
-          case 5: fld80(d); return;
-          case 7: fstp80(d); return;
-        }
-        break;
-      case 5:
-        switch (reg) {
-          case 0: { const v = rd64(ea(d)); if (stopped()) return; f80_from_f64(v); fldValue(f80_rse, f80_rm); return; }
-          case 1: fstInt(d, 8, 3, true); return;
-          case 2: fstReal(d, true, false); return;
-          case 3: fstReal(d, true, true); return;
-          case 4: frstor(d); return;
-          case 6: fnsave(d); return;
-          case 7: wr16(ea(d), swFull()); return; // FNSTSW m16
-        }
-        break;
-      case 7:
-        switch (reg) {
-          case 0: { const v = <i64><i16>rd16(ea(d)); if (stopped()) return; f80_from_i64(v); fldValue(f80_rse, f80_rm); return; }
-          case 1: fstInt(d, 2, 3, true); return;
-          case 2: fstInt(d, 2, rcOf(), false); return;
-          case 3: fstInt(d, 2, rcOf(), true); return;
-          case 4: fbld(d); return;
-          case 5: { const v = <i64>rd64(ea(d)); if (stopped()) return; f80_from_i64(v); fldValue(f80_rse, f80_rm); return; }
-          case 6: fbstp(d); return;
-          case 7: fstInt(d, 8, rcOf(), true); return;
-        }
-        break;
-    }
-    h_missing(d);
+// --- handlers: one per instruction (or family), named in tools/isa-x87.mjs ----------------
+// @ts-ignore: decorator
+@inline function begin(): void { f80_status = 0; opDen = false; }
+// @ts-ignore: decorator
+@inline function sti(d: usize): u32 { return dModrm(d) & 7; }
+
+// FADD FMUL FCOM FCOMP FSUB FSUBR FDIV FDIVR (D8 m32fp), FIADD ... FIDIVR (DA m32int),
+// the same with m64fp (DC) and m16int (DE): `esc` 0 2 4 6, the operation in ModRM.reg
+export function h_farith_m(d: usize, esc: u32): void {
+  begin();
+  const reg = (dModrm(d) >> 3) & 7;
+  if (!loadArithMem(d, esc)) return;
+  if (reg == 2 || reg == 3) fcom(opSe, opM, false, false, reg == 3 ? 1 : 0);
+  else arithTo(0, reg, opSe, opM, false, false);
+}
+// FADD FMUL FSUB FSUBR FDIV FDIVR ST(0), ST(i) (D8)
+export function h_farith_st0(d: usize): void {
+  begin();
+  const i = sti(d);
+  arithTo(0, (dModrm(d) >> 3) & 7, stSe(i), stM(i), isEmpty(i), false);
+}
+// FADD FMUL FSUBR FSUB FDIVR FDIV ST(i), ST(0) (DC), and FADDP ... FDIVP (DE, `p` 1)
+export function h_farith_sti(d: usize, p: u32): void {
+  begin();
+  const reg = (dModrm(d) >> 3) & 7;
+  arithTo(sti(d), reg >= 4 ? reg ^ 1 : reg, stSe(0), stM(0), isEmpty(0), p != 0);
+}
+// FCOM FCOMP ST(i) (D8), FCOM2 FCOMP3 (DC) and FCOMP5 (DE) aliases: `pops` 0 or 1
+export function h_fcom_sti(d: usize, pops: u32): void {
+  begin();
+  const i = sti(d);
+  fcom(stSe(i), stM(i), isEmpty(i), false, pops);
+}
+export function h_fcompp(d: usize): void { begin(); fcom(stSe(1), stM(1), isEmpty(1), false, 2); }
+export function h_fucompp(d: usize): void { begin(); fcom(stSe(1), stM(1), isEmpty(1), true, 2); }
+// FUCOM FUCOMP ST(i)
+export function h_fucom(d: usize, pops: u32): void {
+  begin();
+  const i = sti(d);
+  fcom(stSe(i), stM(i), isEmpty(i), true, pops);
+}
+// FCOMI (0) FUCOMI (1) FCOMIP (2) FUCOMIP (3)
+export function h_fcomi(d: usize, k: u32): void { begin(); fcomi(sti(d), (k & 1) != 0, (k & 2) != 0); }
+export function h_ftst(d: usize): void { begin(); fcom(0, 0, false, false, 0); }
+export function h_fxam(d: usize): void { begin(); fxam(); }
+
+// FLD m32fp (k 0), m64fp (1)
+export function h_fld_m(d: usize, k: u32): void {
+  begin();
+  if (k == 0) { const v = <u32>rd32(ea(d)); if (stopped()) return; f80_from_f32(v); }
+  else { const v = rd64(ea(d)); if (stopped()) return; f80_from_f64(v); }
+  fldValue(f80_rse, f80_rm);
+}
+// FST FSTP m32fp (k 0 1), m64fp (2 3)
+export function h_fst_m(d: usize, k: u32): void { begin(); fstReal(d, (k & 2) != 0, (k & 1) != 0); }
+// FILD m16int m32int m64int (`bytes`)
+export function h_fild_m(d: usize, bytes: u32): void {
+  begin();
+  let v: i64;
+  if (bytes == 2) { v = <i64><i16>rd16(ea(d)); }
+  else if (bytes == 4) { v = <i64><i32>rd32(ea(d)); }
+  else { v = <i64>rd64(ea(d)); }
+  if (stopped()) return;
+  f80_from_i64(v);
+  fldValue(f80_rse, f80_rm);
+}
+// FIST FISTP FISTTP: k = bytes (2 4 8) + 16 (pops) + 32 (FISTTP: truncates)
+export function h_fist_m(d: usize, k: u32): void { begin(); fstInt(d, k & 15, (k & 32) ? 3 : rcOf(), (k & 16) != 0); }
+export function h_fld80(d: usize): void { begin(); fld80(d); }
+export function h_fstp80(d: usize): void { begin(); fstp80(d); }
+export function h_fbld(d: usize): void { begin(); fbld(d); }
+export function h_fbstp(d: usize): void { begin(); fbstp(d); }
+export function h_fldenv(d: usize): void { begin(); fldenv(d); }
+export function h_fnstenv(d: usize): void { begin(); fnstenv(d); }
+export function h_frstor(d: usize): void { begin(); frstor(d); }
+export function h_fnsave(d: usize): void { begin(); fnsave(d); }
+export function h_fldcw(d: usize): void {
+  const v = <u32>rd16(ea(d));
+  if (stopped()) return;
+  store<u32>(S_FPU_CW, (v & 0x1F7F) | 0x40);
+  updateES();
+}
+export function h_fnstcw(d: usize): void { wr16(ea(d), cw()); }
+export function h_fnstsw_m(d: usize): void { wr16(ea(d), swFull()); }
+export function h_fnstsw_ax(d: usize): void { setReg(0, 1, swFull()); }
+
+// FLD ST(i)
+export function h_fld_sti(d: usize): void {
+  begin();
+  const i = sti(d);
+  if (isEmpty(i)) { // underflow wins over overflow: C1 = 0
+    underflow();
+    if (ieMasked()) push(INDEF_SE, INDEF_M);
+    f80_status &= ~F80_C1;
+    fin(false);
     return;
   }
-  // register forms
-  switch (esc) {
-    case 0: // D8: ST(0) = ST(0) op ST(i); FCOM/FCOMP ST(i)
-      if (reg == 2 || reg == 3) fcom(stSe(i), stM(i), isEmpty(i), false, reg == 3 ? 1 : 0);
-      else arithTo(0, reg, stSe(i), stM(i), isEmpty(i), false);
-      return;
-    case 4: case 6: // DC: ST(i) = ST(i) op ST(0); DE: and pop
-      if (reg == 2 || reg == 3) { // FCOM2/FCOMP3 (DC), FCOMP5 (DE) aliases; DE D9 FCOMPP
-        if (esc == 6 && reg == 3) {
-          if (i != 1) break;
-          fcom(stSe(1), stM(1), isEmpty(1), false, 2);
-          return;
-        }
-        fcom(stSe(i), stM(i), isEmpty(i), false, esc == 6 || reg == 3 ? 1 : 0);
-        return;
-      }
-      arithTo(i, reg >= 4 ? reg ^ 1 : reg, stSe(0), stM(0), isEmpty(0), esc == 6);
-      return;
-    case 1:
-      switch (reg) {
-        case 0: { // FLD ST(i)
-          if (isEmpty(i)) { // underflow wins over overflow: C1 = 0
-            underflow();
-            if (ieMasked()) push(INDEF_SE, INDEF_M);
-            f80_status &= ~F80_C1;
-            fin(false);
-            return;
-          }
-          fldValue(stSe(i), stM(i));
-          return;
-        }
-        case 1: h_x87_fxch(i); return; // FXCH
-        case 2: if (i == 0) return; break; // FNOP
-        case 3: // FSTP1, an alias of FSTP ST(i) except that an empty ST(0) is no stack fault: it only pops (measured)
-          if (isEmpty(0)) { pop(); fin(false); return; }
-          stToReg(i, true); return;
-        case 4:
-          switch (i) {
-            case 0: unaryST0(0); return;
-            case 1: unaryST0(1); return;
-            case 4: // FTST
-              fcom(0, 0, false, false, 0);
-              return;
-            case 5: fxam(); return;
-          }
-          break;
-        case 5: if (i < 7) { fldConst(i); return; } break;
-        case 6:
-          switch (i) {
-            case 0: f2xm1(); return;
-            case 1: fyl2x(false); return;
-            case 2: ftrig(2); return;
-            case 3: fpatan(); return;
-            case 4: fxtract(); return;
-            case 5: binST01(2); return; // FPREM1
-            case 6: setTop(top() - 1); fin(false); return; // FDECSTP
-            case 7: setTop(top() + 1); fin(false); return; // FINCSTP
-          }
-          break;
-        case 7:
-          switch (i) {
-            case 0: binST01(1); return; // FPREM
-            case 1: fyl2x(true); return;
-            case 2: unaryST0(2); return; // FSQRT
-            case 3: ftrig(3); return;
-            case 4: unaryST0(3); return; // FRNDINT
-            case 5: binST01(0); return; // FSCALE
-            case 6: ftrig(0); return;
-            case 7: ftrig(1); return;
-          }
-          break;
-      }
-      break;
-    case 2: case 3:
-      if (reg < 4) { // FCMOVcc
-        const ccs: u32 = reg == 0 ? 2 : reg == 1 ? 4 : reg == 2 ? 6 : 10;
-        const c = cond(ccs + (esc == 3 ? 1 : 0));
-        if (isEmpty(0) || isEmpty(i)) {
-          underflow();
-          if (ieMasked()) setSt(0, INDEF_SE, INDEF_M);
-        } else if (c) setSt(0, stSe(i), stM(i));
-        finKeepC1();
-        return;
-      }
-      if (esc == 2) {
-        if (reg == 5 && i == 1) { fcom(stSe(1), stM(1), isEmpty(1), true, 2); return; } // FUCOMPP
-        break;
-      }
-      if (reg == 4) {
-        switch (i) {
-          case 0: case 1: case 4: return; // FENI, FDISI, FSETPM: no-ops
-          case 2: // FNCLEX
-            store<u32>(S_FPU_SW, load<u32>(S_FPU_SW) & ~(0x7F | SW_ES | SW_B));
-            return;
-          case 3: fninit(); return;
-        }
-        break;
-      }
-      if (reg == 5) { fcomi(i, true, false); return; } // FUCOMI
-      if (reg == 6) { fcomi(i, false, false); return; } // FCOMI
-      break;
-    case 5:
-      switch (reg) {
-        case 0: freeReg(i); fin(false); return; // FFREE (C1 = 0)
-        case 1: h_x87_fxch(i); return; // FXCH4 alias
-        case 2: stToReg(i, false); return; // FST ST(i)
-        case 3: stToReg(i, true); return; // FSTP ST(i)
-        case 4: fcom(stSe(i), stM(i), isEmpty(i), true, 0); return; // FUCOM
-        case 5: fcom(stSe(i), stM(i), isEmpty(i), true, 1); return; // FUCOMP
-      }
-      break;
-    case 7:
-      switch (reg) {
-        case 0: freeReg(i); pop(); fin(false); return; // FFREEP (C1 = 0)
-        case 1: h_x87_fxch(i); return; // FXCH7 alias
-        case 2: case 3: stToReg(i, true); return; // FSTP8/FSTP9 aliases
-        case 4: if (i == 0) { setReg(0, 1, swFull()); return; } break; // FNSTSW AX
-        case 5: fcomi(i, true, true); return; // FUCOMIP
-        case 6: fcomi(i, false, true); return; // FCOMIP
-      }
-      break;
-  }
-  h_missing(d);
+  fldValue(stSe(i), stM(i));
+}
+// FXCH ST(i), and its FXCH4 (DD) and FXCH7 (DF) aliases
+export function h_fxch(d: usize): void { begin(); fxchWith(sti(d)); }
+// FST FSTP ST(i) (DD), and the FSTP8 FSTP9 (DF) aliases: `p` 1 pops
+export function h_fst_sti(d: usize, p: u32): void { begin(); stToReg(sti(d), p != 0); }
+// FSTP1 (D9 D8+i), an alias of FSTP ST(i) except that an empty ST(0) is no stack fault: it only pops (measured)
+export function h_fstp1(d: usize): void {
+  begin();
+  if (isEmpty(0)) { pop(); fin(false); return; }
+  stToReg(sti(d), true);
+}
+// FFREE ST(i) (C1 = 0), FFREEP (`p` 1: and pop)
+export function h_ffree(d: usize, p: u32): void {
+  begin();
+  freeReg(sti(d));
+  if (p) pop();
+  fin(false);
+}
+// FNOP, and FNENI FNDISI FNSETPM (no-ops)
+export function h_fnop(d: usize): void {}
+export function h_fchs(d: usize): void { begin(); unaryST0(0); }
+export function h_fabs(d: usize): void { begin(); unaryST0(1); }
+export function h_fsqrt(d: usize): void { begin(); unaryST0(2); }
+export function h_frndint(d: usize): void { begin(); unaryST0(3); }
+// FLD1 FLDL2T FLDL2E FLDPI FLDLG2 FLDLN2 FLDZ (k 0..6)
+export function h_fldconst(d: usize, k: u32): void { begin(); fldConst(k); }
+export function h_f2xm1(d: usize): void { begin(); f2xm1(); }
+export function h_fyl2x(d: usize): void { begin(); fyl2x(false); }
+export function h_fyl2xp1(d: usize): void { begin(); fyl2x(true); }
+export function h_fptan(d: usize): void { begin(); ftrig(2); }
+export function h_fpatan(d: usize): void { begin(); fpatan(); }
+export function h_fsin(d: usize): void { begin(); ftrig(0); }
+export function h_fcos(d: usize): void { begin(); ftrig(1); }
+export function h_fsincos(d: usize): void { begin(); ftrig(3); }
+export function h_fxtract(d: usize): void { begin(); fxtract(); }
+export function h_fprem(d: usize): void { begin(); binST01(1); }
+export function h_fprem1(d: usize): void { begin(); binST01(2); }
+export function h_fscale(d: usize): void { begin(); binST01(0); }
+export function h_fdecstp(d: usize): void { begin(); setTop(top() - 1); fin(false); }
+export function h_fincstp(d: usize): void { begin(); setTop(top() + 1); fin(false); }
+export function h_fnclex(d: usize): void { store<u32>(S_FPU_SW, load<u32>(S_FPU_SW) & ~(0x7F | SW_ES | SW_B)); }
+export function h_fninit(d: usize): void { fninit(); }
+// FCMOVB FCMOVE FCMOVBE FCMOVU (k 0..3), FCMOVNB FCMOVNE FCMOVNBE FCMOVNU (4..7)
+export function h_fcmov(d: usize, k: u32): void {
+  begin();
+  const i = sti(d);
+  const r = k & 3;
+  const ccs: u32 = r == 0 ? 2 : r == 1 ? 4 : r == 2 ? 6 : 10;
+  const c = cond(ccs + (k >> 2));
+  if (isEmpty(0) || isEmpty(i)) {
+    underflow();
+    if (ieMasked()) setSt(0, INDEF_SE, INDEF_M);
+  } else if (c) setSt(0, stSe(i), stM(i));
+  finKeepC1();
 }
 
-function h_x87_fxch(i: u32): void {
+function fxchWith(i: u32): void {
   let ase = stSe(0), am = stM(0), bse = stSe(i), bm = stM(i);
   if (isEmpty(0) || isEmpty(i)) {
     underflow();

@@ -16,7 +16,7 @@ const USAGE = `usage: xos COMMAND [ARG...]
   xos image commit --upper DIR [-o FILE]
                                the changes kept in DIR (an --upper) as an OCI layer tar, with whiteouts
   xos syscalls                 the syscall coverage table
-  xos isa                      the instruction table with each form's status
+  xos isa                      the instruction table: each form's status, handler and source file
   xos help [COMMAND]           this, or a command's options (also xos COMMAND --help)
   xos --version
 `;
@@ -34,19 +34,26 @@ function version(): string {
   return pkg.version;
 }
 
+// Long outputs are written synchronously: process.exit() right after an asynchronous
+// write to a pipe would cut them short.
+function writeOut(text: string): void {
+  const b = Buffer.from(text);
+  for (let o = 0; o < b.length;) o += writeSync(1, b, o, b.length - o);
+}
+
 function syscalls(): number {
   const rows = [...SYSCALLS.values()].sort((a, b) => a.nr - b.nr);
   const count = (s: string) => rows.filter((r) => r.status === s).length;
   const lines = rows.map((r) => `${String(r.nr).padStart(3)}  ${r.name.padEnd(24)} ${r.status.padEnd(12)} ${r.note ?? ''}`.trimEnd());
-  process.stdout.write(`${lines.join('\n')}\n\n${count('implemented')} implemented, ${count('partial')} partial, ${count('missing')} missing\n`);
+  writeOut(`${lines.join('\n')}\n\n${count('implemented')} implemented, ${count('partial')} partial, ${count('missing')} missing\n`);
   return 0;
 }
 
 function isa(): number {
-  const lines = ISA_FORMS.map((f) => `${f.opcode.padEnd(18)} ${f.name.padEnd(28)} ${f.status}`);
+  const lines = ISA_FORMS.map((f) => `${f.opcode.padEnd(24)} ${f.name.padEnd(30)} ${f.status.padEnd(11)} ${f.handler.padEnd(24)} ${f.file}`.trimEnd());
   const count = (s: string) => ISA_FORMS.filter((f) => f.status === s).length;
   const tested = count('tested'), impl = tested + count('implemented');
-  process.stdout.write(`${lines.join('\n')}\n\n${impl} of ${ISA_FORMS.length} forms implemented: ${tested} tested ` +
+  writeOut(`${lines.join('\n')}\n\n${impl} of ${ISA_FORMS.length} forms implemented: ${tested} tested ` +
     `(against the host CPU by the differential tester, test/cpu), ${impl - tested} implemented only; ${count('missing')} missing\n`);
   return 0;
 }

@@ -22,55 +22,39 @@ export const RSP_INIT = STACK + 0x800;
 // bound): compared within the bound (cpu-diff.test.ts)
 const APPROX_NAME = /^v?(rcp|rsqrt)/;
 
-// x87 (the table has one form per escape byte D8..DF; the tester makes every ModRM
-// reg field in memory form and every register-form byte). Per escape and reg
-// field of a memory form: [operand kind, FSW bits to ignore] (null: reserved, #UD;
-// 'skip': not tested). Operand kinds: f m32fp, d m64fp, t m80fp, b m80bcd (the
-// harness writes a boundary-rich value there), '' integers and environments
-// (random memory). C0 C2 C3 (0x4500) are undefined after most instructions,
-// C0..C3 (0x4700) after control instructions (SDM vol. 2, each instruction's
-// "FPU Flags Affected").
-const A = 0x4500, CTL = 0x4700;
-const ARITH_MEM = (k) => [[k, A], [k, A], [k, 0], [k, 0], [k, A], [k, A], [k, A], [k, A]];
-const X87_MEM = [
-  ARITH_MEM('f'),
-  [['f', A], null, ['f', A], ['f', A], ['', 0], ['', CTL], 'skip', ['', CTL]], // FNSTENV: FIP/FDP/FOP are not tracked
-  ARITH_MEM(''),
-  [['', A], ['', A], ['', A], ['', A], null, ['t', A], null, ['t', A]],
-  ARITH_MEM('d'),
-  [['d', A], ['', A], ['d', A], ['d', A], ['', 0], null, 'skip', ['', CTL]], // FNSAVE: as FNSTENV
-  ARITH_MEM(''),
-  [['', A], ['', A], ['', A], ['', A], ['b', A], ['', A], ['b', A], ['', A]],
-];
-// A register-form byte (ModRM C0..FF) of escape e: [FSW bits to ignore, approximate?]
-// (the transcendentals: results compared within a bound, see cpu-diff.test.ts, and C1,
-// which tells whether the result was rounded up, ignored)
-function x87Reg(e, m) {
-  const reg = (m >> 3) & 7;
-  const cmp = [0, 0];
-  switch (e) {
-    case 0: case 4: return reg === 2 || reg === 3 ? cmp : [A, false];
-    case 1:
-      if (reg <= 1 || reg === 3) return [A, false];
-      if (reg === 2) return [m === 0xd0 ? CTL : 0, false];
-      if (reg === 4) return [m <= 0xe1 ? A : 0, false];
-      if (reg === 5) return [A, false];
-      return {
-        0xf0: [CTL, true], 0xf1: [CTL, true], 0xf2: [0x4300, true], 0xf3: [CTL, true], 0xf4: [A, false], 0xf5: cmp,
-        0xf6: [A, false], 0xf7: [A, false], 0xf8: cmp, 0xf9: [CTL, true], 0xfa: [A, false], 0xfb: [0x4300, true],
-        0xfc: [A, false], 0xfd: [A, false], 0xfe: [0x4300, true], 0xff: [0x4300, true],
-      }[m];
-    case 2: return reg <= 3 ? [A, false] : cmp;
-    case 3: return reg <= 3 ? [A, false] : reg === 4 ? [m === 0xe3 ? 0 : CTL, false] : cmp;
-    case 5: return reg === 0 ? [CTL, false] : reg <= 3 ? [A, false] : cmp;
-    case 6: return reg === 2 || reg === 3 ? cmp : [A, false];
-    default: return reg === 0 || (reg === 4 && m === 0xe0) ? [CTL, false] : reg <= 3 ? [A, false] : cmp;
-  }
-}
+// x87: the rows (tools/isa-x87.mjs) give the memory operand's kind (x87=K: f m32fp, d m64fp,
+// t m80fp, b m80bcd, where the harness writes a boundary-rich value; else random memory) and the
+// FSW bits left undefined (fundef=HEX); register forms run per ModRM byte on per * states
+// states; the encodings no row covers run too (#UD on both sides).
+const isX87 = (f) => f.map === 0 && f.opcode >= 0xd8 && f.opcode <= 0xdf;
 
 // Forms that need a CPU feature beyond x86-64-v3: [name pattern, /proc/cpuinfo flag]
 const NEEDS = [[/^sha/, 'sha_ni']];
 
+// xos is an Intel CPU (CPUID: GenuineIntel) and follows Intel's SDM. On an AMD host the
+// forms below behave as AMD's APM (or AMD's hardware) has them; they are compared only where
+// the two vendors agree. On an Intel host (or an unknown one) everything is compared.
+export const AMD_DIFFERENCES = [
+  ['jcc 66', 'a 66-prefixed Jcc: Intel ignores the operand-size prefix of near branches in 64-bit mode ' +
+    '(SDM vol. 2, Jcc: "operand size is fixed at 64 bits"), AMD honours it (APM vol. 1, 3.7.9 Table 3-9: ' +
+    '16-bit override, RIP truncated to 16 bits; rel16 for 0F 8x): not tested'],
+  ['prefetch reg', '0F 0D with a register operand: a NOP on Intel, #UD on AMD (3DNow! Technology Manual, ' +
+    'PREFETCH/PREFETCHW: "use of the register form results in an invalid opcode exception"): memory forms only'],
+  ['mxcsr_mask', 'FXSAVE/XSAVE: MXCSR_MASK includes bit 17 (MM, misaligned SSE mode, AMD only: APM vol. 1, ' +
+    'MXCSR; CPUID misalignsse) where Intel has 0000FFFFh: that bit is cleared on both sides'],
+  ['xstate_bv x87', 'XSAVE: XSTATE_BV[0] for an x87 in its initial configuration (after FNINIT) is 0 on Intel, ' +
+    '1 on AMD; the SDM (vol. 1, 13.6) lets XINUSE[i] be 1 for a component in its initial configuration: ' +
+    'that bit is cleared on both sides'],
+  ['sha misaligned', 'SHA1*/SHA256* with a misaligned m128: #GP on Intel (SDM: Exceptions Type 4), no fault on ' +
+    'AMD: memory operands 16-byte aligned'],
+  ['dpps nan', '(V)DPPS/(V)DPPD: "horizontal propagation of NaNs to the destination and the positioning of those ' +
+    'NaNs ... is implementation dependent" (SDM vol. 2, DPPS): NaN lanes of the destination compared as NaN, ' +
+    'not by payload'],
+  ['x87 transcendental UE', 'F2XM1 FYL2X FYL2XP1 FPTAN FPATAN FSIN FCOS FSINCOS: the last bit of the result is ' +
+    'implementation specific (SDM vol. 1, 8.3.10: within 1 ulp); next to the smallest normal that decides ' +
+    'whether the result is denormal, and so UE: UE ignored on these lines (the values are compared within the bound)'],
+];
+let amd = false;
 
 const FLAGBITS = { O: 0x800, S: 0x80, Z: 0x40, A: 0x10, P: 0x4, C: 0x1 };
 
@@ -144,6 +128,8 @@ let mxcsrFlags = false;
 const IMPLICIT_MEM = /push|pop|call|ret|enter|leave|maskmov|save|rstor/;
 
 function line(R, f, size, memForm, states, lock = false, aligned = false) {
+  // (an AMD host: SHA memory operands aligned, see AMD_DIFFERENCES)
+  const align16 = amd && /^sha/.test(f.name);
   const [, use66, rexW] = size;
   const fix = new Map(); // register -> value token
   const toks = [];
@@ -185,7 +171,7 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
       // (the first line of a variant 64-aligned: aligned SSE/AVX forms and save areas do not #GP)
       let off = 256 + R.int(1792);
       if (aligned) off &= ~63;
-      else if (R.chance(0.75)) off &= ~15;
+      else if (R.chance(0.75) || align16) off &= ~15;
       const T = BigInt(DATA + off);
       win = off;
       const mode = R.int(8);
@@ -227,7 +213,7 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
           modrm = hex2(0x04 | ((reg & 7) << 3)) + hex2((scale << 6) | ((index & 7) << 3) | 5) + le(d, 4);
         }
       } else if (mode === 5) { // [rsp+disp8]: into the stack area
-        const d = aligned ? R.pick([-64, 0]) : R.int(128) - 64;
+        const d = aligned ? R.pick([-64, 0]) : align16 ? R.pick([-64, -48, -32, -16, 0, 16, 32, 48]) : R.int(128) - 64;
         win = RSP_INIT + d - DATA;
         modrm = hex2(0x44 | ((reg & 7) << 3)) + '24' + hex2(d);
       } else { // RIP-relative; disp fixed up once the length is known
@@ -264,9 +250,15 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
   // a memory form: the harness varies the bytes around the operand per state, and checks
   // the rest of memory once at the end
   else if (win >= 0 && !IMPLICIT_MEM.test(f.handler) && !stringOp) toks.push(`win=${win.toString(16)}`);
-  if (APPROX_NAME.test(f.name)) toks.push(`approxx=${parseInt(modrm.slice(0, 2), 16) >> 3 & 7 | (rex & 4) << 1}`);
-  if (f.handler === 'x87') {
-    const [kind, mask] = X87_MEM[+f.arg][f.reg] ?? ['', 0];
+  const regField = () => parseInt(modrm.slice(0, 2), 16) >> 3 & 7 | (rex & 4) << 1;
+  if (APPROX_NAME.test(f.name)) toks.push(`approxx=${regField()}`);
+  if (amd && /^v?dpp[sd] /.test(f.name)) toks.push(`nanx=${regField()},${f.name.includes('dppd') ? 8 : 4}`);
+  if (amd && memForm && win >= 0 && ['fxsave', 'xsave'].includes(f.handler)) {
+    toks.push(`clr=${(win + 30).toString(16)},2`); // MXCSR_MASK bit 17
+    if (f.handler === 'xsave') toks.push(`clr=${(win + 512).toString(16)},1`); // XSTATE_BV[0]
+  }
+  if (isX87(f)) {
+    const kind = f.kv.x87 ?? '', mask = parseInt(f.kv.fundef ?? '0', 16);
     toks.push('x87', `fswmask=${mask.toString(16)}`);
     if (kind) toks.push(`xm=${win.toString(16)},${kind}`);
   }
@@ -344,8 +336,10 @@ function gatherLine(R, f, size, states) {
 
 /** Generates the list. Returns { lines, stats: { implemented, tested, skipped: [{name, why}] } } */
 // hostFlags: the host's /proc/cpuinfo flags, if known; forms the host cannot run are left out
-export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = true, hostFlags = null } = {}) {
+// vendor: the host's /proc/cpuinfo vendor_id, if known (AuthenticAMD: see AMD_DIFFERENCES)
+export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFlagsToo = true, hostFlags = null, vendor = null } = {}) {
   mxcsrFlags = mxcsrFlagsToo;
+  amd = vendor === 'AuthenticAMD';
   const R = prng(seed);
   const { forms } = buildIsa();
   const impl = forms.filter((f) => f.handler !== '-');
@@ -358,18 +352,14 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
     const why = untested(f) || (need && hostFlags && !hostFlags.has(need[1]) ? `the host CPU lacks ${need[1]}` : null);
     if (why) { skipped.push({ name: f.name, opcode: f.text.split('|')[0].trim(), why }); continue; }
     tested++;
-    if (f.handler === 'x87') {
-      const e = +f.arg;
-      for (let reg = 0; reg < 8; reg++) {
-        if (X87_MEM[e][reg] === 'skip') continue;
-        for (let i = 0; i < per; i++) lines.push(line(R, { ...f, reg, mod: 0 }, ['d', false, false], true, states, false, i === 0));
-      }
-      for (let m = 0xc0; m <= 0xff; m++) {
-        const [mask, approx] = x87Reg(e, m);
-        // (F2XM1 and FYL2XP1 are undefined for ST(0) outside their domain: small0 keeps it inside)
-        const small = e === 1 && (m === 0xf0 || m === 0xf9) ? ' small0' : '';
-        // (one line of per * states: its bytes are fixed, and a line's states come from its text)
-        lines.push(`${hex2(0xd8 + e)}${hex2(m)} 0 ${states * per} nomem x87 fswmask=${mask.toString(16)}${approx ? ' approx' : ''}${small}`);
+    if (isX87(f) && f.mod === 1) {
+      // (one line of per * states per ModRM byte: its bytes are fixed, and a line's states come from its text)
+      for (let i = 0; i < 8; i++) {
+        if (f.rm >= 0 && i !== f.rm) continue;
+        const m = 0xc0 | (f.reg << 3) | i;
+        const fsw = parseInt(f.kv.fundef ?? '0', 16) | (f.attrs.has('approx') && amd ? 0x10 : 0);
+        lines.push(`${hex2(f.opcode)}${hex2(m)} 0 ${states * per} nomem x87 fswmask=${fsw.toString(16)}` +
+          `${f.attrs.has('approx') ? ' approx' : ''}${f.attrs.has('small0') ? ' small0' : ''}`);
       }
       continue;
     }
@@ -377,8 +367,15 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
       for (const size of sizes(f, forms)) for (let i = 0; i < per; i++) lines.push(gatherLine(R, f, size, states));
       continue;
     }
-    const memForms = !f.modrm ? [false] : f.mod === 0 ? [true] : f.mod === 1 ? [false] : [false, true];
-    for (const size of sizes(f, forms)) {
+    let memForms = !f.modrm ? [false] : f.mod === 0 ? [true] : f.mod === 1 ? [false] : [false, true];
+    if (amd && f.map === 1 && f.opcode === 0x0d) memForms = [true];
+    let variants = sizes(f, forms);
+    if (amd && f.handler === 'jcc') variants = variants.filter((v) => !v[1]);
+    if (isX87(f)) { // (the operand size matters only to FLDENV/FNSTENV/FRSTOR/FNSAVE)
+      for (let i = 0; i < per; i++) lines.push(line(R, f, ['d', false, false], true, states, false, i === 0));
+      continue;
+    }
+    for (const size of variants) {
       for (const mem of memForms) {
         for (let i = 0; i < per; i++) lines.push(line(R, f, size, mem, states, false, i === 0));
       }
@@ -389,6 +386,20 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
     if (!f.vex) {
       const mem = f.modrm && !f.lock && f.mod !== 1 && R.chance(0.5);
       lines.push(line(R, f, sizes(f, forms)[0], f.modrm && f.mod !== 0 ? mem : f.modrm, Math.min(states, 4), true));
+    }
+  }
+  // x87 encodings no row covers: #UD on both sides
+  if (!filter || filter.test('x87 reserved')) {
+    const covered = new Set();
+    for (const f of forms.filter(isX87)) {
+      for (let m = 0; m < 256; m++) {
+        const mod = (m >> 6) === 3 ? 1 : 0;
+        if ((f.reg < 0 || ((m >> 3) & 7) === f.reg) && (f.mod < 0 || f.mod === mod) && (f.rm < 0 || (m & 7) === f.rm)) covered.add(f.opcode * 256 + m);
+      }
+    }
+    for (let e = 0xd8; e <= 0xdf; e++) {
+      for (let reg = 0; reg < 8; reg++) if (!covered.has(e * 256 + (reg << 3))) lines.push(`${hex2(e)}${hex2(reg << 3 | 0x04)}25${le(DATA + 256, 4)} 0 ${states} x87`);
+      for (let m = 0xc0; m < 0x100; m++) if (!covered.has(e * 256 + m)) lines.push(`${hex2(e)}${hex2(m)} 0 ${states} nomem x87`);
     }
   }
   return { lines, stats: { implemented: impl.length, tested, skipped } };

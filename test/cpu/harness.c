@@ -28,6 +28,10 @@
 //           xmask=HEX ignore these MXCSR bits in the output (e.g. 3f: exception flags)
 //           nomem     (-h) a register form: memory stays as the first state left it and is
 //                     checked once, after the last state
+//           nanx=N,W  NaN lanes (W bytes) of xmm/ymm N are made the default NaN before they are
+//                     compared (where the payload is implementation dependent: DPPS, on AMD)
+//           clr=HEX,M after the instruction, clear the bits M of the byte at DATA+HEX (a field
+//                     that differs by vendor: MXCSR_MASK.MM, XSTATE_BV[0], on AMD); up to 4
 //           win=HEX   (-h) a memory form with its operand at DATA+HEX: only the bytes
 //                     around it are fresh and checked per state, the rest once at the end
 // A state's registers are a random run of a value pool made at startup (random and
@@ -388,6 +392,19 @@ static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask,
 
 static int hexval(int c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
 
+/* nanx: every NaN lane of w bytes in v (16 bytes) becomes the default QNaN */
+static void nan_canon(uint8_t *v, int w) {
+  for (int i = 0; i < 16; i += w) {
+    if (w == 4) {
+      uint32_t x; memcpy(&x, v + i, 4);
+      if ((x & 0x7f800000) == 0x7f800000 && (x & 0x7fffff)) { x = 0x7fc00000; memcpy(v + i, &x, 4); }
+    } else {
+      uint64_t x; memcpy(&x, v + i, 8);
+      if ((x & 0x7ff0000000000000ULL) == 0x7ff0000000000000ULL && (x & 0xfffffffffffffULL)) { x = 0x7ff8000000000000ULL; memcpy(v + i, &x, 8); }
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) { fprintf(stderr, "usage: harness LIST [SEED] [-v]\n"); return 2; }
   uint64_t seed = argc > 2 && argv[2][0] != '-' ? strtoull(argv[2], 0, 0) : 1;
@@ -441,6 +458,7 @@ int main(int argc, char **argv) {
     int xidx = -1, xidxw = 4; /* xidx=N,W: xmm/ymm N holds small W-byte indices (gathers) */
     int retaddr = 0, brreg = -1, brmem = -1; /* RET: [rsp] = the next instruction; CALL/JMP Ev: the taken target */
     char xmkind = 0;
+    int nanx = -1, nanw = 4, nclr = 0, clroff[4], clrmask[4];
     fswmask = 0, approx = 0, approxx = -1;
     use_x87 = 0;
     uint32_t xmask = 0;
@@ -460,6 +478,8 @@ int main(int argc, char **argv) {
       else if (!strncmp(tok, "approxx=", 8)) approxx = atoi(tok + 8);
       else if (!strncmp(tok, "xidx=", 5)) { char *e; xidx = (int)strtol(tok + 5, &e, 10) & 15; xidxw = *e == ',' ? atoi(e + 1) : 4; }
       else if (!strcmp(tok, "small0")) small0 = 1;
+      else if (!strncmp(tok, "nanx=", 5)) { char *e; nanx = (int)strtol(tok + 5, &e, 10) & 15; nanw = *e == ',' ? atoi(e + 1) : 4; }
+      else if (!strncmp(tok, "clr=", 4) && nclr < 4) { char *e; clroff[nclr] = (int)strtol(tok + 4, &e, 16); clrmask[nclr++] = *e == ',' ? (int)strtol(e + 1, 0, 16) : 0; }
       else if (!strcmp(tok, "retaddr")) retaddr = 1;
       else if (!strncmp(tok, "br=", 3)) brreg = atoi(tok + 3);
       else if (!strncmp(tok, "brm=", 4)) brmem = (int)strtol(tok + 4, 0, 16);
@@ -593,6 +613,8 @@ int main(int argc, char **argv) {
       int sig = sigsetjmp(jb, 0); /* SA_NODEFER: the handler leaves the mask alone */
       if (sig == 0) run_code();
       else __asm__ volatile("cld\nfninit\nldmxcsr host_mxcsr(%%rip)" ::: "memory");
+      if (!sig && nanx >= 0) { nan_canon(g_out.x[nanx], nanw); nan_canon(g_out.yh[nanx], nanw); }
+      if (!sig) for (int i = 0; i < nclr; i++) if (clroff[i] >= 0 && clroff[i] < REGION_SIZE) ((uint8_t *)DATA)[clroff[i]] &= ~clrmask[i];
       if (hashed && approx && !sig) { /* results compared within a bound (cpu-diff.test.ts): printed */
         os(hexs); os("#"); ohexv(k); os(" ~");
         for (int i = 0; i < 8; i++) { os(" "); ohexbytes(fx_out + 32 + 16 * i, 10); }
