@@ -13,13 +13,21 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const cache = join(process.env.XOS_TEST_CACHE ?? join(homedir(), '.cache', 'xos-test'), 'bench');
 mkdirSync(cache, { recursive: true });
 
-// A C program of bench/c (built static), or a command of this machine (dynamic start-up).
-interface Workload { name: string; repeat: number; argv?: string[] }
+// A C program of bench/c (built static; `c` names it when it is not the workload's name, `args` follow
+// it), or a command of this machine (dynamic start-up).
+interface Workload { name: string; repeat: number; c?: string; args?: string[]; argv?: string[] }
 const only = process.argv.slice(2);
+// Programs that need arguments: the path walk on a tmpfs (/dev/shm is one natively and under xos) and
+// on a directory of the host's disk (/tmp: a host directory under xos).
+const withArgs: Workload[] = [
+  { name: 'pathwalk-tmpfs', c: 'pathwalk', args: ['/dev/shm'], repeat: 1 },
+  { name: 'pathwalk-host', c: 'pathwalk', args: ['/tmp'], repeat: 1 },
+];
 const workloads: Workload[] = ([
   ...readdirSync(join(root, 'bench', 'c'))
-    .filter((f) => f.endsWith('.c'))
+    .filter((f) => f.endsWith('.c') && !withArgs.some((w) => w.c === f.slice(0, -2)))
     .map((f): Workload => ({ name: f.slice(0, -2), repeat: f === 'hello.c' ? 20 : 1 })),
+  ...withArgs,
   { name: 'dyn-true', repeat: 10, argv: ['/bin/true'] },
   { name: 'bash-true', repeat: 10, argv: ['/bin/bash', '-c', 'true'] },
   { name: 'python3-pass', repeat: 3, argv: ['/usr/bin/python3', '-c', 'pass'] },
@@ -51,7 +59,7 @@ const hasQemu = spawnSync('qemu-x86_64', ['--version']).status === 0;
 const machine = await Machine.create({});
 const rows: string[][] = [['workload', 'native ms', 'qemu ms', 'xos ms', 'xos Minsn/s', 'syscalls', 'xos/native', 'xos/qemu', 'output']];
 for (const w of workloads) {
-  const argv = w.argv ?? [build(w.name)];
+  const argv = w.argv ?? [build(w.c ?? w.name), ...(w.args ?? [])];
   const native = timeNative(argv, w.repeat);
   const qemu = hasQemu ? timeNative(['qemu-x86_64', ...argv], w.repeat) : undefined;
   let xosMs = 0, insns = 0, out = '', syscalls = 0;
