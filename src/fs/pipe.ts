@@ -116,7 +116,7 @@ export function makePipe(flags: number, hostTime: () => bigint): [PipeEnd, PipeE
 export class FifoEnd extends PipeEnd {
   override stat(): Stat {
     const n = this.node;
-    const st = n ? n.backend.lstat(n.path) : undefined;
+    const st = n ? n.backend.getattr(n.inode) : undefined;
     return st && typeof st !== 'number' ? st : super.stat();
   }
 }

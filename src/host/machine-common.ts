@@ -169,7 +169,7 @@ export class MachineFileSystems {
       // The mount point must exist to be reachable. It is made where missing, as container runtimes do,
       // except in a host directory (the user's own files: make it yourself).
       if (!this.fs.exists(p)) {
-        if (this.root.type === 'hostfs') throw new Error(`xos: mount point ${p} does not exist in the guest's root`);
+        if (this.root.userFiles) throw new Error(`xos: mount point ${p} does not exist in the guest's root`);
         this.fs.mkdir(p, { recursive: true });
       }
       this.list = [...this.list.filter((m) => m.path !== p), { path: p, backend }];

@@ -53,7 +53,7 @@ const sysMmap: Handler = (t, a, k) => {
     else {
       const m = f.mapping();
       if (typeof m === 'number') return m === -ENODEV ? -ENODEV : m;
-      file = typeof st !== 'number' && isReg(st.mode) ? mappedAs(m, { cacheKey: `${st.dev}:${st.ino}` }) : m;
+      file = typeof st !== 'number' && isReg(st.mode) ? mappedAs(m, { cacheKey: f.node?.inode ?? f }) : m;
     }
   }
   if (anonymous && type !== MAP_PRIVATE) file = new SharedMemory();
