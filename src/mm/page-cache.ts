@@ -31,6 +31,12 @@ export class PageCache {
   constructor(private readonly core: Core, private readonly phys: PhysMem) {}
 
   get empty(): boolean { return this.files.size === 0; }
+  // Pages held: [all, those of shared memory (MAP_SHARED|MAP_ANONYMOUS, SysV shm)], for /proc/meminfo.
+  pages(): [number, number] {
+    let all = 0, shared = 0;
+    for (const [key, m] of this.files) { all += m.size; if (key instanceof SharedMemory) shared += m.size; }
+    return [all, shared];
+  }
   has(key: object): boolean { return this.files.has(key); }
 
   // The frame of page `index` of `key`, read from `source` if not cached, with
