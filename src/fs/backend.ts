@@ -84,6 +84,9 @@ export interface FsBackend {
   linkFile?(f: FileDescription, dir: FsNode, name: string): number | undefined;
   // Magic links (/proc/self/fd/N): following the symlink `n` leads here rather than to its text.
   linkTarget?(n: FsNode): MagicTarget | undefined;
+  // The directory `n` becomes a working directory or an open directory: a backend that reaches its
+  // files through host descriptors takes one now, while the name it was found by still leads to it.
+  hold?(n: FsNode): void;
 }
 
 export const EMPTY_STATFS: StatFs = {

@@ -382,9 +382,14 @@ export class Vfs {
   private fileNode(mount: Mount, inode: FsNode, dir?: FsNode, name?: string): FileNode {
     return { backend: mount.backend, inode, dev: mount.dev, mount, dir, name, events: this, locks: this.locks };
   }
+  // (a non-directory is named by the directory and name it was opened by; a directory by its own place)
   private nodeOf(loc: Loc): FileNode {
     const p = loc.place!;
-    return this.fileNode(p.mount, p.node, loc.parent?.node, loc.parent ? loc.name : undefined);
+    const named = loc.parent && loc.stat && !isDir(loc.stat.mode);
+    return this.fileNode(p.mount, p.node, named ? loc.parent!.node : undefined, named ? loc.name : undefined);
+  }
+  private hold(p: Place): void {
+    if (!(p.node instanceof Phantom)) p.mount.backend.hold?.(p.node);
   }
   private mayWriteParent(t: FsCaller, loc: Loc): number {
     const parent = loc.parent!;
@@ -498,6 +503,7 @@ export class Vfs {
     const st = loc.stat, place = loc.place!;
     if (flags & O_PATH) {
       if (flags & O_DIRECTORY && !isDir(st.mode)) return -ENOTDIR;
+      if (isDir(st.mode)) this.hold(place);
       const f = new PathFile(flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | 0o2000000), this.pathOfLoc(loc));
       f.node = this.nodeOf(loc);
       return f;
@@ -509,6 +515,7 @@ export class Vfs {
       if (acc !== O_RDONLY || creat || flags & O_TRUNC) return -EISDIR;
       if (!permits(st, t.proc.creds, R_OK)) return -EACCES;
       const ns = this.ns(t);
+      this.hold(place);
       const up = this.getattr(this.dotdot(ns, place, this.rootOf(t)));
       return new DirectoryFile(flags, this.pathOfLoc(loc), this.nodeOf(loc), typeof up === 'number' ? 0 : up.ino,
         () => this.listing(ns, place));
@@ -1056,6 +1063,7 @@ export class Vfs {
     if (!permits(loc.stat, t.proc.creds, X_OK)) return -EACCES;
     const place = loc.place ?? (loc.file && this.placeOfFile(loc.file));
     if (!place) return -ENOTDIR;
+    this.hold(place);
     // a caller that names its working directory by path (an embedder's) gets one back
     t.proc.fs.cwd = typeof t.proc.fs.cwd === 'string' ? this.mounts.pathOf(place).path : place;
     return 0;
@@ -1068,6 +1076,7 @@ export class Vfs {
     const place = this.placeOfFile(f);
     if (!isDir(s.mode) || !place) return -ENOTDIR;
     if (!permits(s, t.proc.creds, X_OK)) return -EACCES;
+    this.hold(place);
     t.proc.fs.cwd = place;
     return 0;
   }
@@ -1083,6 +1092,7 @@ export class Vfs {
     if (t.proc.creds.euid !== 0) return -EPERM;
     const place = loc.place ?? (loc.file && this.placeOfFile(loc.file));
     if (!place) return -ENOTDIR;
+    this.hold(place);
     t.proc.fs.root = typeof t.proc.fs.root === 'string' ? this.mounts.pathOf(place).path : place;
     return 0;
   }

@@ -444,6 +444,10 @@ export class HostFs extends NodeFs {
     const h = n as HostNode;
     return h.parent ? { dir: h.parent, name: h.name } : undefined;
   }
+  hold(n: FsNode): void {
+    const h = n as HostNode;
+    if (this.viaProc && h.type === S_IFDIR) this.run(() => { this.fdOf(h); return 0; });
+  }
   getattr(n: FsNode): Stat | number {
     const h = n as HostNode;
     return this.run(() => {
