@@ -497,10 +497,22 @@ export class Vfs {
     }
     if (creat && flags & O_EXCL) return -EEXIST;
     if (loc.file) {
-      loc.file.refs++;
-      return loc.file;
+      // /proc/self/fd/N: asking for the access the description has gives the description itself (its
+      // offset shared: Linux would make a new one); asking for more opens a named file again, checked
+      // as any open (permissions, EROFS), and anything else (a pipe, a socket, an unnamed or removed
+      // file) is the same description
+      const f = loc.file, n = f.node;
+      const same = !(f.flags & O_PATH) && (f.flags & O_ACCMODE) === (flags & O_ACCMODE) && !(flags & (O_TRUNC | O_PATH));
+      if (same || !n?.mount || loc.stat.nlink === 0 || (!n.name && !isDir(loc.stat.mode))) {
+        f.refs++;
+        return f;
+      }
+      loc = {
+        place: { mount: n.mount, node: n.inode }, parent: n.name ? { mount: n.mount, node: n.dir! } : undefined,
+        name: n.name ?? '', stat: loc.stat, trailingSlash: loc.trailingSlash,
+      };
     }
-    const st = loc.stat, place = loc.place!;
+    const st = loc.stat!, place = loc.place!;
     if (flags & O_PATH) {
       if (flags & O_DIRECTORY && !isDir(st.mode)) return -ENOTDIR;
       if (isDir(st.mode)) this.hold(place);
