@@ -3,6 +3,9 @@
  * (getcwd, /proc/self/cwd, /proc/self/fd/N and listings follow it; openat with
  * O_CREAT creates in it), a directory moved with its subtree moves the cwd
  * inside it too, and a removed cwd reads as "(deleted)" with getcwd ENOENT.
+ * What belongs to a file belongs to it under every name: a lock taken through
+ * one hard link holds against the other, an inotify watch on one name hears a
+ * write through the other, a shared mapping of one sees a write to the other.
  * Run in a fresh directory under /tmp (the host's disk) and under /dev/shm (a
  * tmpfs); paths are printed relative to that directory. */
 #define _GNU_SOURCE
@@ -13,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -129,6 +135,27 @@ static void run(const char *where) {
     pread(f, buf, 4, 0);
     printf("read after unlink: %s\n", buf);
     close(f);
+
+    /* one file under two names */
+    f = open(AT(p, "one"), O_CREAT | O_RDWR, 0644);
+    ftruncate(f, 4096);
+    CHECK("link a second name", link(p, AT(q, "two")));
+    int g = open(q, O_RDWR);
+    CHECK("flock one", flock(f, LOCK_EX | LOCK_NB));
+    CHECK("flock two", flock(g, LOCK_EX | LOCK_NB));
+    int in = inotify_init1(IN_NONBLOCK);
+    CHECK("watch one", inotify_add_watch(in, p, IN_MODIFY));
+    char *map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, f, 0);
+    pwrite(g, "via two", 7, 0);
+    char ev[256];
+    printf("inotify heard the write through two: %d\n", read(in, ev, sizeof ev) > 0);
+    printf("the mapping of one sees it: %.7s\n", map == MAP_FAILED ? "(no map)" : map);
+    munmap(map, 4096);
+    close(in);
+    close(g);
+    close(f);
+    unlink(AT(p, "one"));
+    unlink(AT(p, "two"));
 
     /* a removed working directory */
     mkdir(AT(p, "g"), 0755);
