@@ -35,7 +35,7 @@ function machine(root: FsBackend) {
     mm: { vmas: [] },
   };
   const vfs = new Vfs({ root, host: createBrowserHost(), proc: { processes: new Map([[7, proc]]) } });
-  proc.fs.cwd = proc.fs.root = vfs.mounts.rootPlace();
+  proc.fs.cwd = proc.fs.root = vfs.rootPlace();
   const t: FsCaller = { tid: 7, proc };
   const names = (p: string) => {
     const f = vfs.open(t, AT_FDCWD, p, O_RDONLY | O_DIRECTORY, 0) as FileDescription;
@@ -101,6 +101,19 @@ describe('places', () => {
     const mounts = m.read('/proc/self/mounts');
     assert.match(mounts, /^inner \/b\/point tmpfs /m);
     assert.doesNotMatch(mounts, / \/a\/point /);
+  });
+
+  it('mounts added to a running machine go over what is there, and places already held stay good', () => {
+    const m = machine(new Tmpfs());
+    m.vfs.mkdir(m.t, AT_FDCWD, '/work', 0o755);
+    m.vfs.mkdir(m.t, AT_FDCWD, '/guest', 0o755);
+    m.vfs.mounts.attach(m.vfs.mounts.make('/guest', new Tmpfs(), { source: 'made-by-the-guest' }));
+    assert.equal(m.vfs.chdir(m.t, AT_FDCWD, '/work'), 0);
+    m.vfs.mount('/data', new Tmpfs()); // (a name the root does not have)
+    m.write('/data/f', 'data');
+    assert.equal(m.vfs.getcwd(m.t), '/work');
+    assert.equal(m.read('../data/f'), 'data');
+    assert.match(m.read('/proc/self/mounts'), /^made-by-the-guest \/guest /m);
   });
 
   it('lists the names only mounts make in a host directory, nowhere else', () => {

@@ -121,7 +121,8 @@ export class MountTable {
     if (!r) throw new Error('no root mount');
     return r;
   }
-  rootPlace(): Place { const m = this.root(); return { mount: m, node: m.root }; }
+  // (on top of any mount stacked over the root: what a new process's '/' is)
+  rootPlace(): Place { const m = this.root(); return this.cross({ mount: m, node: m.root }); }
 
   // The mount attached on `node` of `m`, if any.
   covering(m: Mount, node: FsNode): Mount | undefined { return this.on.get(m)?.get(node); }

@@ -111,8 +111,10 @@ export class Vfs {
   readonly proc?: ProcSource;
   // The machine's first mount namespace (processes that unshare get copies).
   mounts = new MountTable();
-  // How the machine was set up: file systems by path, mounted again in order whenever one is added.
-  private readonly setup: { path: string; backend: FsBackend }[] = [];
+  // How the machine was set up: file systems by path, mounted again in order whenever one is added
+  // until a process has a place in the tree (live); after that, a new one is attached over what is there.
+  private readonly setup: { path: string; backend: FsBackend; source: string }[] = [];
+  private live = false;
   // The task making the current call (procfs answers /proc/self from it).
   caller?: FsCaller;
 
@@ -130,7 +132,7 @@ export class Vfs {
     this.proc = opts.proc;
     this.pts = new DevPts(opts.host, opts.jobs);
     this.mount('/', opts.root);
-    this.mount('/dev', this.newFs('devtmpfs')!);
+    this.mount('/dev', this.newFs('devtmpfs')!, 'udev');
     this.mount('/dev/pts', this.pts);
     this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777 }));
     this.mount('/proc', this.newFs('proc')!);
@@ -156,20 +158,29 @@ export class Vfs {
   // Set up a machine: mount `backend` at the guest path `path`, replacing what was mounted there. The
   // path need not exist: a name only the mount makes shows in its parent (a host directory as the
   // root need not have /proc).
-  mount(path: string, backend: FsBackend): void {
+  // `source`: mount(2)'s source shown in /proc/self/mounts (default: the file system's type).
+  mount(path: string, backend: FsBackend, source?: string): void {
     const p = '/' + splitComps(path).join('/');
+    if (this.live) {
+      this.mounts.attach(this.mounts.make(p, backend, { source: source ?? (p === '/' ? '/dev/root' : backend.type) }));
+      return;
+    }
     const i = this.setup.findIndex((s) => s.path === p);
     if (i >= 0) this.setup.splice(i, 1);
-    this.setup.push({ path: p, backend });
+    this.setup.push({ path: p, backend, source: source ?? (p === '/' ? '/dev/root' : backend.type) });
     const table = this.mounts.fresh();
     const depth = (s: string) => splitComps(s).length;
     for (const s of [...this.setup].sort((a, b) => depth(a.path) - depth(b.path))) {
-      const source = s.path === '/' ? '/dev/root' : s.backend.type === 'devtmpfs' ? 'udev' : s.backend.type;
-      table.attach(table.make(s.path, s.backend, { source }));
+      table.attach(table.make(s.path, s.backend, { source: s.source }));
     }
     this.mounts = table;
   }
   mountList(): readonly Mount[] { return this.mounts.list(); }
+  // The root of the machine's first namespace, for a new process (the tree is live from then on).
+  rootPlace(): Place {
+    this.live = true;
+    return this.mounts.rootPlace();
+  }
 
   // The caller's mount namespace.
   ns(t: FsCaller | undefined): MountTable { return t?.proc.mnt ?? this.mounts; }
@@ -259,7 +270,7 @@ export class Vfs {
     for (;;) {
       if (samePlace(p, root)) return p;
       if (p.node !== p.mount.root) break;
-      if (!p.mount.parent || p.mount.detached) return p;
+      if (!p.mount.parent || p.mount.detached) return ns.cross(p);
       p = { mount: p.mount.parent, node: p.mount.at! };
     }
     const up = p.node instanceof Phantom ? p.node : p.mount.backend.parent(p.node);

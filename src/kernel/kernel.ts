@@ -149,7 +149,7 @@ export class Kernel {
     const files = new FdTable();
     const stdio = o.stdio ?? [this.vfs.stdinFile(), this.vfs.stdoutFile(), this.vfs.stderrFile()];
     for (const f of stdio) files.install(f, false);
-    const root = this.vfs.mounts.rootPlace();
+    const root = this.vfs.rootPlace();
     const p = new Process(pid, mm, files, { cwd: root, umask: 0o022, root }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
     files.owner = p;
     const t = new Task(pid, p);
