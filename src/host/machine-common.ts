@@ -204,6 +204,11 @@ export class MachineFileSystems {
     this.imageConfig = loaded.config;
     this.mount('/', o);
     this.mount('/tmp', this.tmpfs());
+    // the working directory the image names is made where missing, as container runtimes do
+    const cwd = loaded.config?.cwd;
+    if (cwd && cwd !== '/' && !this.fs.exists(cwd)) {
+      try { this.fs.mkdir(cwd, { recursive: true }); } catch { /* (a file there: the run says so) */ }
+    }
   }
 
   // The tar bytes (gzip or not; any image format) as a writable overlay at `at` ('/' replaces the root).
