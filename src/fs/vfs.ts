@@ -1,16 +1,11 @@
-// The VFS: a mount tree over backends, and the path walk that Linux does
-// (namei): component by component from a place (the caller's root, working
-// directory or a directory descriptor: a mount and a node, never a path
-// string), one backend lookup per component, symlinks resolved here (never by
-// a backend), absolute links and `..` confined to the guest's root, 40 links at
-// most, trailing slashes, permissions against the caller's credentials.
-// Because places hold nodes, a working directory or directory descriptor whose
-// directory is renamed keeps working, and one whose directory is removed reads
-// as "(deleted)", as on Linux. What belongs to a file (locks, named pipes,
-// inotify watches) is kept by its node.
-//
-// Paths are byte strings: one char per byte (latin1), so that any name a guest
-// can make survives. Convert with pathFromBytes / pathToBytes.
+// The VFS: a mount tree over backends, and what the file syscalls do with the
+// places the path walk (namei.ts) finds: open, stat, create, remove, rename,
+// link, change attributes, with permissions against the caller's credentials
+// and Linux's errnos in Linux's order. Places hold nodes, not path strings, so
+// a working directory or directory descriptor whose directory is renamed keeps
+// working, and one whose directory is removed reads as "(deleted)", as on
+// Linux. What belongs to a file (locks, named pipes, inotify watches) is kept
+// by its node.
 import type { Host } from '../base/host.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend, FsNode, StatFs } from './backend.js';
@@ -18,7 +13,7 @@ import {
   BufferFile, DirectoryFile, FileDescription, PathFile, guestStat, isDir, isLink, isReg, type Dirent, type FileNode,
   type Stat, type TimeSpec,
   DT_DIR, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC,
-  O_WRONLY, __O_TMPFILE, S_IFDIR, S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK,
+  O_WRONLY, __O_TMPFILE, S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK,
 } from './file.js';
 import {
   EACCES, EADDRINUSE, EAGAIN, EBADF, EBUSY, ECONNREFUSED, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO,
@@ -31,92 +26,38 @@ import { SysFs } from './sysfs.js';
 import { StdioFile } from './stdio.js';
 import { Locks } from './locks.js';
 import { FifoEnd, Pipe } from './pipe.js';
-import { Blocked, resumed, POLLIN, POLLOUT, type Resumable } from '../base/wait.js';
+import { Blocked, resumed, POLLIN, POLLOUT } from '../base/wait.js';
 import {
   FsNotify, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
   IN_MOVE_SELF, IN_OPEN,
 } from './inotify.js';
 import { DevPts, type TtyJobs } from './pty.js';
 import {
-  MountTable, Phantom, samePlace, splitComps, MS_NOATIME, MS_NODEV, MS_NODIRATIME, MS_NOEXEC, MS_NOSUID, MS_NOSYMFOLLOW,
+  Namei, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, AT_EACCESS, PATH_MAX, RENAME_EXCHANGE,
+  RENAME_NOREPLACE, RENAME_WHITEOUT, R_OK, W_OK, X_OK, killPrivs, pathFromBytes, permits, type FsCaller, type Loc,
+} from './namei.js';
+import {
+  MountTable, Phantom, splitComps, MS_NOATIME, MS_NODEV, MS_NODIRATIME, MS_NOEXEC, MS_NOSUID, MS_NOSYMFOLLOW,
   MS_RDONLY, MS_STRICTATIME, type Mount, type Place,
 } from './mounts.js';
 
 export type { ProcSource } from './procfs.js';
 export type { Mount, Place } from './mounts.js';
+export {
+  PATH_MAX, NAME_MAX, MAXSYMLINKS, AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_EACCESS,
+  AT_NO_AUTOMOUNT, AT_EMPTY_PATH, RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT, F_OK, X_OK, W_OK, R_OK,
+  pathFromBytes, pathToBytes, killPrivs, permits, splitPath, type FsCreds, type FsCaller, type Loc,
+} from './namei.js';
 
-export const PATH_MAX = 4096, NAME_MAX = 255, MAXSYMLINKS = 40;
-export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400,
-  AT_EACCESS = 0x200, AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000;
-export const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
-export const F_OK = 0, X_OK = 1, W_OK = 2, R_OK = 4;
-const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000;
+const S_ISGID = 0o2000, S_ISVTX = 0o1000;
 
-export const pathFromBytes = (b: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return s;
-};
-export const pathToBytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-
-// What the VFS needs of the calling task (the kernel's Task fits). A working directory or root given
-// as a string (an embedding application's caller, a test) is a path from the machine's root.
-export interface FsCreds { uid: number; gid: number; euid: number; egid: number; groups: number[] }
-export interface FsCaller extends Resumable {
-  readonly tid: number;
-  readonly proc: {
-    readonly pid: number;
-    fs: { cwd: Place | string; umask: number; root?: Place | string };
-    creds: FsCreds;
-    files: { get(fd: number): FileDescription | undefined };
-    mnt?: MountTable; // its mount namespace (the machine's first one when absent)
-  };
-}
-
-// A resolved path: where it is (absent when the last component does not exist), the directory that
-// holds the last component and its name there (absent for '/', '.' and '..'), and its lstat.
-export interface Loc {
-  place?: Place;
-  parent?: Place;
-  name: string;
-  stat?: Stat;
-  file?: FileDescription; // a magic link's open file (/proc/self/fd/N)
-  trailingSlash: boolean;
-}
-
-// keepLast: the last component as it is even with a trailing slash (not followed, a non-directory
-// not refused), as Linux looks up the name that mkdir, unlink, rename and the like create or remove.
-// creds: whose search permission the walk checks (default: the caller's; access(2) walks as the real user).
-interface WalkOpts { follow: boolean; allowMissing?: boolean; keepLast?: boolean; creds?: FsCreds }
-
-// The mode bits a change of a regular file's contents by `c` takes off: set-user-ID, and set-group-ID
-// with group execute (a set-group-ID without it marks mandatory locking), unless `c` is root.
-export function killPrivs(c: FsCreds, mode: number): number {
-  if (c.euid === 0 || !isReg(mode)) return 0;
-  return mode & (S_ISUID | (mode & 0o010 ? S_ISGID : 0));
-}
-
-export function permits(st: Stat, c: FsCreds, mask: number, real = false): boolean {
-  const uid = real ? c.uid : c.euid;
-  const gid = real ? c.gid : c.egid;
-  if (uid === 0) return !(mask & X_OK) || isDir(st.mode) || (st.mode & 0o111) !== 0;
-  const bits = st.uid === uid ? st.mode >> 6 : st.gid === gid || c.groups.includes(st.gid) ? st.mode >> 3 : st.mode;
-  return (bits & mask & 7) === (mask & 7);
-}
-
-const join = (dir: string, name: string) => (dir === '/' ? '' : dir) + '/' + name;
-
-export class Vfs {
+export class Vfs extends Namei {
   readonly host: Host;
   readonly proc?: ProcSource;
-  // The machine's first mount namespace (processes that unshare get copies).
-  mounts = new MountTable();
   // How the machine was set up: file systems by path, mounted again in order whenever one is added
   // until a process has a place in the tree (live); after that, a new one is attached over what is there.
   private readonly setup: { path: string; backend: FsBackend; source: string }[] = [];
   private live = false;
-  // The task making the current call (procfs answers /proc/self from it).
-  caller?: FsCaller;
 
   // The pseudo-terminals (/dev/ptmx, /dev/pts).
   readonly pts: DevPts;
@@ -128,6 +69,7 @@ export class Vfs {
   private readonly fifos = new WeakMap<FsNode, Pipe>();
 
   constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
+    super();
     this.host = opts.host;
     this.proc = opts.proc;
     this.pts = new DevPts(opts.host, opts.jobs);
@@ -182,214 +124,7 @@ export class Vfs {
     return this.mounts.rootPlace();
   }
 
-  // The caller's mount namespace.
-  ns(t: FsCaller | undefined): MountTable { return t?.proc.mnt ?? this.mounts; }
-  isReadOnly(m: Mount): boolean { return this.mounts.isReadOnly(m); }
 
-  // --- places -----------------------------------------------------------------------
-  // The caller's root and working directory.
-  rootOf(t: FsCaller): Place {
-    const r = t.proc.fs.root;
-    if (r === undefined || typeof r !== 'string') return r ?? this.ns(t).rootPlace();
-    return this.placeOfPath(t, r) ?? this.ns(t).rootPlace();
-  }
-  cwdOf(t: FsCaller): Place | number {
-    const c = t.proc.fs.cwd;
-    if (typeof c !== 'string') return c;
-    return this.placeOfPath(t, c) ?? -ENOENT;
-  }
-  private placeOfPath(t: FsCaller, path: string): Place | undefined {
-    const ns = this.ns(t), root = ns.rootPlace();
-    const loc = this.walk(t, ns, root, root, path, { follow: true, allowMissing: false });
-    return typeof loc === 'number' ? undefined : loc.place;
-  }
-  // A description's place: where it was opened (a directory, or a non-directory's own node).
-  placeOfFile(f: FileDescription): Place | undefined {
-    const n = f.node;
-    return n?.mount ? { mount: n.mount, node: n.inode } : undefined;
-  }
-  // The path of a place as `t` sees it (from its root): the namespace's path when outside t's root.
-  pathOf(t: FsCaller | undefined, p: Place): { path: string; reachable: boolean } {
-    const ns = this.ns(t);
-    return ns.pathOf(p, t ? this.rootOf(t) : undefined);
-  }
-  // The path of a place or of an open file, as /proc shows it: " (deleted)" after a removed one.
-  describe(t: FsCaller | undefined, what: Place | string | FileDescription): string {
-    if (typeof what === 'string') {
-      const p = t && this.placeOfPath(t, what);
-      return p ? this.describe(t, p) : what;
-    }
-    if (what instanceof FileDescription) {
-      const n = what.node;
-      if (!n?.mount || (n.dir !== undefined && !n.name)) return what.path; // (an unnamed O_TMPFILE file: as it was made)
-      const path = n.name ? join(this.pathOf(t, { mount: n.mount, node: n.dir! }).path, n.name)
-        : this.pathOf(t, { mount: n.mount, node: n.inode }).path;
-      const st = what.stat();
-      return typeof st === 'number' || st.nlink === 0 ? `${path} (deleted)` : path;
-    }
-    const path = this.pathOf(t, what).path;
-    const st = this.getattr(what);
-    return (typeof st === 'number' || (st.nlink === 0 && isDir(st.mode))) ? `${path} (deleted)` : path;
-  }
-  // getcwd(2): the working directory from the caller's root, "(unreachable)/…" when outside it,
-  // ENOENT when it has been removed.
-  getcwd(t: FsCaller): string | number {
-    const cwd = this.cwdOf(t);
-    if (typeof cwd === 'number') return cwd;
-    const st = this.getattr(cwd);
-    if (typeof st === 'number' || st.nlink === 0) return -ENOENT;
-    const p = this.pathOf(t, cwd);
-    return p.reachable ? p.path : '(unreachable)' + p.path;
-  }
-
-  getattr(p: Place): Stat | number {
-    if (!(p.node instanceof Phantom)) return p.mount.backend.getattr(p.node);
-    return {
-      dev: p.mount.dev, ino: 2, mode: S_IFDIR | 0o755, nlink: 2, uid: 0, gid: 0, rdev: 0, size: 0, blksize: 4096, blocks: 0,
-      atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n,
-    };
-  }
-  // The entry `name` of the directory at `dir` (the mount on it, when there is one).
-  private lookupIn(ns: MountTable, dir: Place, name: string): { place: Place; stat: Stat } | number {
-    let node: FsNode | undefined = ns.phantom(dir.mount, dir.node, name);
-    let stat: Stat | number | undefined;
-    if (!node) {
-      if (dir.node instanceof Phantom) return -ENOENT;
-      const r = dir.mount.backend.lookup(dir.node, name);
-      if (typeof r === 'number') return r;
-      node = r.node;
-      stat = r.stat;
-    }
-    const at: Place = { mount: dir.mount, node };
-    const place = ns.cross(at);
-    if (place !== at || stat === undefined) stat = this.getattr(place);
-    return typeof stat === 'number' ? stat : { place, stat };
-  }
-  // '..' of `p`: stays at the caller's root and at the namespace's, leaves a mount to where it stands.
-  private dotdot(ns: MountTable, p: Place, root: Place): Place {
-    for (;;) {
-      if (samePlace(p, root)) return p;
-      if (p.node !== p.mount.root) break;
-      if (!p.mount.parent || p.mount.detached) return ns.cross(p);
-      p = { mount: p.mount.parent, node: p.mount.at! };
-    }
-    const up = p.node instanceof Phantom ? p.node : p.mount.backend.parent(p.node);
-    return up ? ns.cross({ mount: p.mount, node: up.dir }) : p;
-  }
-  // The directory a relative path starts from.
-  private startOf(t: FsCaller, dirfd: number): Place | number {
-    if (dirfd === AT_FDCWD) return this.cwdOf(t);
-    const f = t.proc.files.get(dirfd);
-    if (!f) return -EBADF;
-    const st = f.stat();
-    if (typeof st === 'number') return st === -ENOENT ? st : -ENOTDIR;
-    const p = this.placeOfFile(f);
-    if (!isDir(st.mode) || !p) return -ENOTDIR;
-    return p;
-  }
-
-  // --- the path walk ------------------------------------------------------------
-  resolve(t: FsCaller, dirfd: number, path: string, opts: WalkOpts): Loc | number {
-    this.caller = t;
-    if (path.length === 0) return -ENOENT;
-    if (path.length >= PATH_MAX) return -ENAMETOOLONG;
-    const ns = this.ns(t);
-    const root = this.rootOf(t);
-    const start = path.charCodeAt(0) === 47 /* '/' */ ? root : this.startOf(t, dirfd);
-    if (typeof start === 'number') return start;
-    return this.walk(t, ns, start, root, path, opts);
-  }
-
-  private walk(t: FsCaller, ns: MountTable, start: Place, root: Place, path: string, opts: WalkOpts): Loc | number {
-    const trailingSlash = path.endsWith('/') && /[^/]/.test(path);
-    const slashFollows = trailingSlash && !opts.keepLast;
-    const creds = opts.creds ?? t.proc.creds;
-    const pending = path.split('/').reverse(); // pop() gives the next component
-    let rest = 0; // components left (a trailing '.' makes the one before it a directory to enter, not the last)
-    for (const c of pending) if (c !== '') rest++;
-    let cur = start;
-    let curStat: Stat | undefined;
-    let parent: Place | undefined;
-    let name = '';
-    let links = 0;
-    while (pending.length) {
-      const c = pending.pop()!;
-      if (c === '') continue;
-      rest--;
-      if (c === '.') { parent = undefined; name = ''; continue; }
-      if (c === '..') { cur = this.dotdot(ns, cur, root); curStat = undefined; parent = undefined; name = ''; continue; }
-      if (c.length > NAME_MAX) return -ENAMETOOLONG;
-      if (creds.euid !== 0) {
-        const ds = curStat ?? this.getattr(cur);
-        if (typeof ds === 'number') return ds;
-        if (!permits(ds, creds, X_OK)) return -EACCES;
-        curStat = ds;
-      }
-      const isLast = rest === 0;
-      const found = this.lookupIn(ns, cur, c);
-      if (typeof found === 'number') {
-        if (found === -ENOENT && isLast && opts.allowMissing !== false) return { parent: cur, name: c, trailingSlash };
-        return found;
-      }
-      const s = found.stat;
-      if (isLink(s.mode) && (!isLast || opts.follow || slashFollows)) {
-        if (++links > MAXSYMLINKS) return -ELOOP;
-        const { mount, node } = found.place;
-        const magic = node instanceof Phantom ? undefined : mount.backend.linkTarget?.(node);
-        if (magic?.file && (isLast || !magic.place)) {
-          if (!isLast) return -ENOTDIR;
-          const ms = magic.file.stat();
-          if (typeof ms === 'number') return ms;
-          if (trailingSlash && !isDir(ms.mode)) return -ENOTDIR;
-          return { place: magic.place, parent: cur, name: c, stat: ms, file: magic.file, trailingSlash };
-        }
-        if (magic?.place) { // a directory named by a place (/proc/PID/cwd, a directory's /proc/self/fd/N)
-          const ms = this.getattr(magic.place);
-          if (typeof ms === 'number') return ms;
-          if (!isDir(ms.mode) && (!isLast || slashFollows)) return -ENOTDIR;
-          cur = magic.place;
-          curStat = ms;
-          parent = undefined;
-          name = '';
-          continue;
-        }
-        const target = mount.backend.getlink(node);
-        if (typeof target === 'number') return target;
-        if (target.length === 0) return -ENOENT;
-        if (target.charCodeAt(0) === 47) { cur = root; curStat = undefined; } // absolute: from the caller's root
-        const parts = target.split('/');
-        for (let i = parts.length - 1; i >= 0; i--) { pending.push(parts[i]); if (parts[i] !== '') rest++; }
-        parent = undefined;
-        name = '';
-        continue;
-      }
-      if (!isDir(s.mode) && (!isLast || slashFollows)) return -ENOTDIR;
-      parent = cur;
-      name = c;
-      cur = found.place;
-      curStat = s;
-    }
-    if (!curStat) {
-      const s = this.getattr(cur);
-      if (typeof s === 'number') return s;
-      curStat = s;
-    }
-    return { place: cur, parent, name, stat: curStat, trailingSlash };
-  }
-
-  // The global path of a location (to name a description).
-  private pathOfLoc(loc: Loc): string {
-    if (loc.parent) return join(this.mounts.pathOf(loc.parent).path, loc.name);
-    return loc.place ? this.mounts.pathOf(loc.place).path : '/';
-  }
-  // The same as the caller sees it (from its root).
-  private viewOfLoc(t: FsCaller, loc: Loc): string {
-    const root = this.rootOf(t);
-    const ns = this.ns(t);
-    const p = loc.parent ? ns.pathOf(loc.parent, root) : ns.pathOf(loc.place!, root);
-    const path = loc.parent ? join(p.path, loc.name) : p.path;
-    return p.reachable ? path : this.pathOfLoc(loc);
-  }
   private fileNode(mount: Mount, inode: FsNode, dir?: FsNode, name?: string): FileNode {
     return { backend: mount.backend, inode, dev: mount.dev, mount, dir, name, events: this, locks: this.locks };
   }
@@ -441,34 +176,6 @@ export class Vfs {
   private isMountPoint(loc: Loc): boolean {
     return loc.place !== undefined && loc.parent !== undefined && loc.place.mount !== loc.parent.mount;
   }
-  // `a` is `b` or one of its directories (both on one mount).
-  encloses(a: Place, b: Place): boolean {
-    const backend = b.mount.backend;
-    let n: FsNode | undefined = b.node;
-    for (let i = 0; n && i < PATH_MAX; i++) {
-      if (n === a.node) return true;
-      if (n === b.mount.root) return false;
-      n = n instanceof Phantom ? n.dir : backend.parent(n)?.dir;
-    }
-    return false;
-  }
-  // `inner` is `outer` or somewhere below it (across mounts).
-  beneath(inner: Place, outer: Place): boolean {
-    let p = inner;
-    for (let i = 0; i < PATH_MAX; i++) {
-      if (samePlace(p, outer)) return true;
-      if (p.node === p.mount.root) {
-        if (!p.mount.parent) return false;
-        p = { mount: p.mount.parent, node: p.mount.at! };
-        continue;
-      }
-      const up = p.node instanceof Phantom ? p.node : p.mount.backend.parent(p.node);
-      if (!up) return false;
-      p = { mount: p.mount, node: up.dir };
-    }
-    return false;
-  }
-
   // --- opening ------------------------------------------------------------------
   // open(2)/openat(2): a new description (the caller installs it: it holds one reference).
   // Blocked: a named pipe's open waits for the other side (the syscall runs again when woken).
@@ -1167,8 +874,4 @@ export class Vfs {
   static bufferFile(path: string, data: Uint8Array, st: () => Stat): FileDescription {
     return new BufferFile(O_RDONLY, path, data, st);
   }
-}
-
-export function splitPath(p: string): string[] {
-  return p.split('/').filter((c) => c !== '' && c !== '.');
 }
