@@ -62,6 +62,7 @@ export interface FileNode {
   mount?: Mount;
   dir?: FsNode;
   name?: string;
+  unlinked?: boolean; // the name it was opened by was removed (its path shows "(deleted)")
   events?: FileEvents;
   locks?: Locks;
 }

@@ -125,7 +125,7 @@ export class Namei {
       const path = n.name ? join(this.pathOf(t, { mount: n.mount, node: n.dir! }).path, n.name)
         : this.pathOf(t, { mount: n.mount, node: n.inode }).path;
       const st = what.stat();
-      return typeof st === 'number' || st.nlink === 0 ? `${path} (deleted)` : path;
+      return typeof st === 'number' || st.nlink === 0 || n.unlinked ? `${path} (deleted)` : path;
     }
     const path = this.pathOf(t, what).path;
     const st = this.getattr(what);

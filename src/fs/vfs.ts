@@ -67,6 +67,11 @@ export class Vfs extends Namei {
   readonly locks = new Locks();
   // Named pipes: one pipe per FIFO node.
   private readonly fifos = new WeakMap<FsNode, Pipe>();
+  // Open non-directories by the directory and name they were opened by: a rename moves their names
+  // along, an unlink marks them deleted (for /proc/self/fd), as Linux's dentries do.
+  private readonly named = new Map<FsNode, Map<string, Set<WeakRef<FileNode>>>>();
+  private readonly unnamed = new FinalizationRegistry<{ dir: FsNode; name: string; ref: WeakRef<FileNode> }>(
+    ({ dir, name, ref }) => this.dropName(dir, name, ref));
 
   constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
     super();
@@ -126,7 +131,50 @@ export class Vfs extends Namei {
 
 
   private fileNode(mount: Mount, inode: FsNode, dir?: FsNode, name?: string): FileNode {
-    return { backend: mount.backend, inode, dev: mount.dev, mount, dir, name, events: this, locks: this.locks };
+    const n: FileNode = { backend: mount.backend, inode, dev: mount.dev, mount, dir, name, events: this, locks: this.locks };
+    if (dir !== undefined && name) this.addName(dir, name, new WeakRef(n));
+    return n;
+  }
+  private addName(dir: FsNode, name: string, ref: WeakRef<FileNode>): void {
+    let names = this.named.get(dir);
+    if (!names) this.named.set(dir, (names = new Map()));
+    let refs = names.get(name);
+    if (!refs) names.set(name, (refs = new Set()));
+    refs.add(ref);
+    const n = ref.deref();
+    if (n) this.unnamed.register(n, { dir, name, ref }, ref);
+  }
+  private dropName(dir: FsNode, name: string, ref: WeakRef<FileNode>): void {
+    const names = this.named.get(dir), refs = names?.get(name);
+    if (!refs?.delete(ref)) return;
+    if (!refs.size) names!.delete(name);
+    if (!names!.size) this.named.delete(dir);
+  }
+  // A rename moved `name` of `dir` to `toName` of `toDir` (what was there lost its name).
+  private renamed(dir: FsNode, name: string, toDir: FsNode, toName: string): void {
+    this.removed(toDir, toName);
+    const refs = this.named.get(dir)?.get(name);
+    if (!refs) return;
+    for (const ref of [...refs]) {
+      this.dropName(dir, name, ref);
+      this.unnamed.unregister(ref);
+      const n = ref.deref();
+      if (!n) continue;
+      n.dir = toDir;
+      n.name = toName;
+      this.addName(toDir, toName, ref);
+    }
+  }
+  // The name `name` of `dir` is gone: what was opened by it reads as deleted.
+  private removed(dir: FsNode, name: string): void {
+    const refs = this.named.get(dir)?.get(name);
+    if (!refs) return;
+    for (const ref of [...refs]) {
+      this.dropName(dir, name, ref);
+      this.unnamed.unregister(ref);
+      const n = ref.deref();
+      if (n) n.unlinked = true;
+    }
   }
   // (a non-directory is named by the directory and name it was opened by; a directory by its own place)
   private nodeOf(loc: Loc): FileNode {
@@ -554,6 +602,7 @@ export class Vfs extends Namei {
     const w = this.mayWriteParent(t, loc) || this.sticky(t, loc);
     if (w) return w;
     const r = loc.parent.mount.backend.unlinkAt(loc.parent.node, loc.name);
+    if (!r) this.removed(loc.parent.node, loc.name);
     if (!r) { this.unlinked(loc.place!.node, loc.stat); this.inDir(loc.parent.node, loc.name, IN_DELETE, false); }
     return r;
   }
@@ -592,6 +641,7 @@ export class Vfs extends Namei {
       return t.proc.creds.euid !== 0 ? -EPERM : -EINVAL;
     }
     const r = from.parent.mount.backend.renameAt(from.parent.node, from.name, to.parent.node, to.name);
+    if (!r) this.renamed(from.parent.node, from.name, to.parent.node, to.name);
     if (!r && this.notify.active) {
       const cookie = this.notify.nextCookie(), dir = isDir(from.stat.mode);
       this.inDir(from.parent.node, from.name, IN_MOVED_FROM, dir, cookie);
@@ -615,7 +665,14 @@ export class Vfs extends Namei {
     const moves = a.parent!.node !== b.parent!.node;
     if (moves && ((isDir(sa.mode) && !permits(sa, t.proc.creds, W_OK)) || (isDir(sb.mode) && !permits(sb, t.proc.creds, W_OK)))) return -EACCES;
     const backend = a.parent!.mount.backend;
-    return backend.exchangeAt ? backend.exchangeAt(a.parent!.node, a.name, b.parent!.node, b.name) : -EINVAL;
+    const r = backend.exchangeAt ? backend.exchangeAt(a.parent!.node, a.name, b.parent!.node, b.name) : -EINVAL;
+    if (!r) { // the names change places: through a middle one, so that neither set is lost
+      const middle = {};
+      this.renamed(a.parent!.node, a.name, middle, '');
+      this.renamed(b.parent!.node, b.name, a.parent!.node, a.name);
+      this.renamed(middle, '', b.parent!.node, b.name);
+    }
+    return r;
   }
 
   link(t: FsCaller, olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags = 0): number {

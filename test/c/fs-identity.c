@@ -136,6 +136,16 @@ static void run(const char *where) {
     printf("read after unlink: %s\n", buf);
     close(f);
 
+    /* an open file renamed, and one whose name (not its other one) is removed */
+    f = open(AT(p, "named"), O_CREAT | O_RDWR, 0644);
+    CHECK("rename the open file", rename(p, AT(q, "renamed")));
+    fd_link("/proc/self/fd of the renamed file", f);
+    CHECK("link it a second name", link(q, AT(p, "second")));
+    CHECK("unlink the name it has now", unlink(q));
+    fd_link("/proc/self/fd after its name went", f);
+    close(f);
+    unlink(AT(p, "second"));
+
     /* one file under two names */
     f = open(AT(p, "one"), O_CREAT | O_RDWR, 0644);
     ftruncate(f, 4096);
