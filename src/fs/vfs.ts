@@ -150,31 +150,29 @@ export class Vfs extends Namei {
     if (!refs.size) names!.delete(name);
     if (!names!.size) this.named.delete(dir);
   }
-  // A rename moved `name` of `dir` to `toName` of `toDir` (what was there lost its name).
-  private renamed(dir: FsNode, name: string, toDir: FsNode, toName: string): void {
-    this.removed(toDir, toName);
-    const refs = this.named.get(dir)?.get(name);
-    if (!refs) return;
-    for (const ref of [...refs]) {
+  // The open files known by `name` of `dir`, taken off that name.
+  private takeNames(dir: FsNode, name: string): FileNode[] {
+    const out: FileNode[] = [];
+    for (const ref of [...this.named.get(dir)?.get(name) ?? []]) {
       this.dropName(dir, name, ref);
       this.unnamed.unregister(ref);
       const n = ref.deref();
-      if (!n) continue;
+      if (n) out.push(n);
+    }
+    return out;
+  }
+  // A rename moved `name` of `dir` to `toName` of `toDir` (what was there lost its name).
+  private renamed(dir: FsNode, name: string, toDir: FsNode, toName: string): void {
+    this.removed(toDir, toName);
+    for (const n of this.takeNames(dir, name)) {
       n.dir = toDir;
       n.name = toName;
-      this.addName(toDir, toName, ref);
+      this.addName(toDir, toName, new WeakRef(n));
     }
   }
   // The name `name` of `dir` is gone: what was opened by it reads as deleted.
   private removed(dir: FsNode, name: string): void {
-    const refs = this.named.get(dir)?.get(name);
-    if (!refs) return;
-    for (const ref of [...refs]) {
-      this.dropName(dir, name, ref);
-      this.unnamed.unregister(ref);
-      const n = ref.deref();
-      if (n) n.unlinked = true;
-    }
+    for (const n of this.takeNames(dir, name)) n.unlinked = true;
   }
   // (a non-directory is named by the directory and name it was opened by; a directory by its own place)
   private nodeOf(loc: Loc): FileNode {
