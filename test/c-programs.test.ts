@@ -36,6 +36,7 @@ const CASES: Case[] = [
   { name: 'fs-mount' }, // as root, in a private mount namespace natively
   { name: 'fs-tmpfile' },
   { name: 'fs-rename' },
+  { name: 'fs-identity' }, // a renamed or removed cwd and dirfd, in mkdtemp directories under /tmp and /dev/shm
   { name: 'fs-sysfs' },
   { name: 'fs-pivot' }, // pivots in a child, and back
   { name: 'fs-mountns' },

@@ -12,10 +12,10 @@
 // `seed` run), so the program's changes to them go through copy-up and
 // whiteouts.
 //
-// Left out of the transcript, as xos differs today: a working directory or
-// directory descriptor whose directory is renamed or removed (the VFS holds
-// them as paths), a file's inode number across copy-up (overlayfs keeps the
-// lower one through an xattr), O_TMPFILE and RENAME_EXCHANGE (not there yet).
+// Left out of the transcript: a file's inode number across copy-up (overlayfs
+// keeps the lower one through an xattr), O_TMPFILE and RENAME_EXCHANGE (their
+// own tests: fs-tmpfile, fs-rename), a working directory or directory
+// descriptor whose directory is renamed (fs-identity).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

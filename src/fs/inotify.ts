@@ -1,4 +1,4 @@
-// inotify: watches on inodes (named st_dev:st_ino as the guest sees them) and
+// inotify: watches on inodes (the files' nodes) and
 // the event queues of inotify instances. The VFS and the file syscalls report
 // what guest processes do (FsNotify.emit); changes made on the host behind a
 // host directory's back are not seen.
@@ -15,12 +15,12 @@ export const IN_ACCESS = 0x1, IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_CLOSE_WRITE =
 export const IN_ALL_EVENTS = 0xfff;
 const MAX_QUEUED = 16384;
 
-interface Watch { wd: number; key: string; mask: number; owner: InotifyFile }
+interface Watch { wd: number; key: object; mask: number; owner: InotifyFile }
 interface Event { wd: number; mask: number; cookie: number; name: string }
 
 // The machine's watches, by inode.
 export class FsNotify {
-  private readonly byKey = new Map<string, Set<Watch>>();
+  private readonly byKey = new Map<object, Set<Watch>>();
   private cookie = 0;
   get active(): boolean { return this.byKey.size > 0; }
   nextCookie(): number { return ++this.cookie >>> 0; }
@@ -37,7 +37,7 @@ export class FsNotify {
     if (!s.size) this.byKey.delete(w.key);
   }
   // Something happened to the inode `key` (name: to the entry `name` in that directory).
-  emit(key: string | undefined, mask: number, name = '', cookie = 0): void {
+  emit(key: object | undefined, mask: number, name = '', cookie = 0): void {
     if (!key) return;
     const s = this.byKey.get(key);
     if (!s) return;
@@ -67,7 +67,7 @@ export class InotifyFile extends FileDescription {
   }
 
   // inotify_add_watch on the inode `key`; returns the watch descriptor or -errno.
-  addWatch(key: string, mask: number): number {
+  addWatch(key: object, mask: number): number {
     const old = [...this.watches.values()].find((w) => w.key === key);
     if (old) {
       if (mask & IN_MASK_CREATE) return -17; // EEXIST

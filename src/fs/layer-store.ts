@@ -3,12 +3,12 @@
 // layerTar() (whiteouts are plain `.wh.` files there, so they come back as
 // such), and TrackedFs wraps the layer so that every change made through it,
 // by a name operation or through an open file, is reported (the page then saves).
-import type { FsBackend, StatFs } from './backend.js';
-import { O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, S_IFIFO, type Dirent, type FileDescription, type Stat, type TimeSpec } from './file.js';
+import type { FsBackend, FsNode, Found, MagicTarget, NodeFs, SetAttr, StatFs } from './backend.js';
+import { O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, S_IFIFO, type Dirent, type FileDescription, type Stat } from './file.js';
 import { listTar, type ByteSource } from './tar.js';
 
 // The entries of a layer tar into `fs` (an empty writable backend). Returns how many were taken.
-export function restoreLayer(src: ByteSource, fs: FsBackend): number {
+export function restoreLayer(src: ByteSource, fs: NodeFs): number {
   const entries = listTar(src);
   const dirs: { path: string; mtimeNs: bigint }[] = [];
   let n = 0;
@@ -33,7 +33,7 @@ export function restoreLayer(src: ByteSource, fs: FsBackend): number {
       }
       case 'symlink': r = fs.symlink(e.linkname, p); break;
       case 'hardlink': r = fs.link(`/${e.linkname}`, p); break;
-      case 'fifo': r = fs.mknod ? fs.mknod(p, S_IFIFO | e.mode) : -1; break;
+      case 'fifo': r = fs.mknod(p, S_IFIFO | e.mode); break;
       default: continue; // devices are not kept in a layer
     }
     if (r < 0) continue;
@@ -47,47 +47,73 @@ export function restoreLayer(src: ByteSource, fs: FsBackend): number {
   return n;
 }
 
-// Wraps a backend; `changed` is called after anything that may have changed it.
+// Wraps a backend (its nodes are the inner one's); `changed` is called after anything that may have changed it.
 export class TrackedFs implements FsBackend {
   readonly type: string;
   readonly readOnly: boolean;
+  readonly keepsDev?: boolean;
+  readonly userFiles?: boolean;
+  readonly root: FsNode;
   constructor(readonly inner: FsBackend, private readonly changed: () => void) {
     this.type = inner.type;
     this.readOnly = inner.readOnly;
+    this.keepsDev = inner.keepsDev;
+    this.userFiles = inner.userFiles;
+    this.root = inner.root;
   }
   private after<T>(r: T): T { this.changed(); return r; }
 
-  lstat(path: string): Stat | number { return this.inner.lstat(path); }
-  readlink(path: string): string | number { return this.inner.readlink(path); }
-  readdir(path: string): Dirent[] | number { return this.inner.readdir(path); }
+  lookup(dir: FsNode, name: string): Found | number { return this.inner.lookup(dir, name); }
+  parent(n: FsNode): { dir: FsNode; name: string } | undefined { return this.inner.parent(n); }
+  getattr(n: FsNode): Stat | number { return this.inner.getattr(n); }
+  getlink(n: FsNode): string | number { return this.inner.getlink(n); }
+  entries(dir: FsNode): Dirent[] | number { return this.inner.entries(dir); }
   statfs(): StatFs { return this.inner.statfs(); }
-  mkdir(path: string, mode: number): number { return this.after(this.inner.mkdir(path, mode)); }
-  rmdir(path: string): number { return this.after(this.inner.rmdir(path)); }
-  unlink(path: string): number { return this.after(this.inner.unlink(path)); }
-  rename(from: string, to: string): number { return this.after(this.inner.rename(from, to)); }
-  link(existing: string, path: string): number { return this.after(this.inner.link(existing, path)); }
-  symlink(target: string, path: string): number { return this.after(this.inner.symlink(target, path)); }
-  chmod(path: string, mode: number): number { return this.after(this.inner.chmod(path, mode)); }
-  chown(path: string, uid: number, gid: number): number { return this.after(this.inner.chown(path, uid, gid)); }
-  utimes(path: string, atime: TimeSpec, mtime: TimeSpec): number { return this.after(this.inner.utimes(path, atime, mtime)); }
-  truncate(path: string, len: number): number { return this.after(this.inner.truncate(path, len)); }
-  get exchange(): FsBackend['exchange'] {
-    const ex = this.inner.exchange?.bind(this.inner);
-    return ex && ((a: string, b: string) => this.after(ex(a, b)));
+  mkdirAt(dir: FsNode, name: string, mode: number): number { return this.after(this.inner.mkdirAt(dir, name, mode)); }
+  rmdirAt(dir: FsNode, name: string): number { return this.after(this.inner.rmdirAt(dir, name)); }
+  unlinkAt(dir: FsNode, name: string): number { return this.after(this.inner.unlinkAt(dir, name)); }
+  renameAt(fd: FsNode, fn: string, td: FsNode, tn: string): number { return this.after(this.inner.renameAt(fd, fn, td, tn)); }
+  linkAt(n: FsNode, dir: FsNode, name: string): number { return this.after(this.inner.linkAt(n, dir, name)); }
+  symlinkAt(target: string, dir: FsNode, name: string): number { return this.after(this.inner.symlinkAt(target, dir, name)); }
+  setattr(n: FsNode, attr: SetAttr): number { return this.after(this.inner.setattr(n, attr)); }
+  get exchangeAt(): FsBackend['exchangeAt'] {
+    const ex = this.inner.exchangeAt?.bind(this.inner);
+    return ex && ((ad: FsNode, an: string, bd: FsNode, bn: string) => this.after(ex(ad, an, bd, bn)));
   }
-  get mknod(): FsBackend['mknod'] {
-    const mk = this.inner.mknod?.bind(this.inner);
-    return mk && ((p: string, mode: number) => this.after(mk(p, mode)));
+  get mknodAt(): FsBackend['mknodAt'] {
+    const mk = this.inner.mknodAt?.bind(this.inner);
+    return mk && ((d: FsNode, name: string, mode: number) => this.after(mk(d, name, mode)));
   }
+  get tmpfileAt(): FsBackend['tmpfileAt'] {
+    const tf = this.inner.tmpfileAt?.bind(this.inner);
+    return tf && ((d: FsNode, flags: number, mode: number, guestDir: string) => {
+      const r = tf(d, flags, mode, guestDir);
+      if (typeof r !== 'number') this.watch(r.file);
+      return r;
+    });
+  }
+  get linkFile(): FsBackend['linkFile'] {
+    const lf = this.inner.linkFile?.bind(this.inner);
+    return lf && ((f: FileDescription, d: FsNode, name: string) => this.after(lf(f, d, name)));
+  }
+  get linkTarget(): ((n: FsNode) => MagicTarget | undefined) | undefined { return this.inner.linkTarget?.bind(this.inner); }
+  get hold(): FsBackend['hold'] { return this.inner.hold?.bind(this.inner); }
 
-  open(path: string, flags: number, mode: number, guestPath: string): FileDescription | number {
-    const f = this.inner.open(path, flags, mode, guestPath);
+  openNode(n: FsNode, flags: number, guestPath: string): FileDescription | number {
+    const f = this.inner.openNode(n, flags, guestPath);
     if (typeof f === 'number') return f;
     if ((flags & O_ACCMODE) !== O_RDONLY || flags & (O_CREAT | O_TRUNC)) {
       this.changed();
       this.watch(f);
     }
     return f;
+  }
+  create(dir: FsNode, name: string, flags: number, mode: number, guestPath: string): { file: FileDescription; node: FsNode } | number {
+    const r = this.inner.create(dir, name, flags, mode, guestPath);
+    if (typeof r === 'number') return r;
+    this.changed();
+    this.watch(r.file);
+    return r;
   }
 
   // Changes through an open file: writes, size and attribute changes, shared mappings.

@@ -118,7 +118,7 @@ export class FifoEnd extends PipeEnd {
   protected override get kind(): string { return 'fifo'; }
   override stat(): Stat {
     const n = this.node;
-    const st = n ? n.backend.lstat(n.path) : undefined;
+    const st = n ? n.backend.getattr(n.inode) : undefined;
     return st && typeof st !== 'number' ? st : super.stat();
   }
 }

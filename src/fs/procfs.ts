@@ -1,5 +1,5 @@
 // procfs: a minimal /proc, generated when read from the kernel's processes.
-import type { FsBackend, StatFs } from './backend.js';
+import type { FsBackend, MagicTarget, StatFs } from './backend.js';
 import { EMPTY_STATFS, KernelTreeFs } from './backend.js';
 import {
   BufferFile, FileDescription, O_ACCMODE, O_RDONLY, S_IFDIR, S_IFLNK, S_IFREG, type Dirent, type Stat,
@@ -7,7 +7,7 @@ import {
 import { EACCES, EINVAL, ENOENT, ENOTDIR, EPERM } from '../base/errno.js';
 import { CPU_FLAGS } from '../generated/cpuid.js';
 import type { Vfs, FsCaller } from './vfs.js';
-import type { MountTable } from './mounts.js';
+import type { MountTable, Place } from './mounts.js';
 
 export interface ProcVma {
   start: number; end: number; prot: number; shared: boolean; offset: number;
@@ -23,7 +23,7 @@ export interface ProcProcess {
   exe: string;
   argv: Uint8Array[];
   envp: Uint8Array[];
-  fs: { cwd: string; umask: number; root?: string };
+  fs: { cwd: Place | string; umask: number; root?: Place | string };
   mnt?: MountTable; // its mount namespace
   files: { fds(): number[]; get(fd: number): FileDescription | undefined; cloexec?(fd: number): boolean };
   limit?(res: number): [bigint, bigint];
@@ -44,7 +44,7 @@ const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
 type Entry =
   | { kind: 'dir'; list: () => Dirent[] }
   | { kind: 'file'; data: () => Uint8Array }
-  | { kind: 'link'; target: () => string; file?: () => FileDescription | undefined };
+  | { kind: 'link'; target: () => string; magic?: () => MagicTarget | undefined };
 
 export class ProcFs extends KernelTreeFs implements FsBackend {
   readonly type = 'proc';
@@ -59,8 +59,9 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
   private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'fdinfo', 'task', 'maps', 'cmdline', 'environ', 'stat', 'status', 'comm', 'mounts', 'mountinfo', 'limits'];
   private static readonly DIRS = new Set(['fd', 'fdinfo', 'task']);
 
-  // A global guest path as the reading process sees it (inside its chroot); unchanged when outside it.
-  private view(global: string): string { return this.vfs.viewPath(this.caller(), global) ?? global; }
+  // A place or an open file as the reading process sees it (from its root).
+  private view(what: Place | string | FileDescription): string { return this.vfs.describe(this.caller(), what); }
+  private asCaller(p: ProcProcess): FsCaller { return { tid: p.pid, proc: p }; }
 
   // The entry at a backend path, or undefined.
   private entry(path: string): Entry | undefined {
@@ -117,13 +118,16 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
       if (more.length !== 1 || !/^(0|[1-9][0-9]*)$/.test(more[0])) return undefined;
       const f = p.files.get(Number(more[0]));
       if (!f) return undefined;
-      return { kind: 'link', target: () => (f.path.startsWith('/') ? this.view(f.path) : f.path), file: () => p.files.get(Number(more[0])) };
+      return {
+        kind: 'link', target: () => this.view(f),
+        magic: () => { const g = p.files.get(Number(more[0])); return g && { file: g, place: this.vfs.placeOfFile(g) }; },
+      };
     }
     if (more.length) return undefined;
     switch (what) {
       case 'exe': return { kind: 'link', target: () => p.exe || '/' };
-      case 'cwd': return { kind: 'link', target: () => this.view(p.fs.cwd) };
-      case 'root': return { kind: 'link', target: () => this.view(p.fs.root ?? '/') };
+      case 'cwd': return { kind: 'link', target: () => this.view(p.fs.cwd), magic: () => place(this.vfs.cwdOf(this.asCaller(p))) };
+      case 'root': return { kind: 'link', target: () => this.view(p.fs.root ?? '/'), magic: () => place(this.vfs.rootOf(this.asCaller(p))) };
       case 'maps': return { kind: 'file', data: () => latin1(maps(p)) };
       case 'cmdline': return { kind: 'file', data: () => joinZ(p.argv) };
       case 'environ': return { kind: 'file', data: () => joinZ(p.envp) };
@@ -131,8 +135,8 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
       case 'status': return { kind: 'file', data: () => latin1(status(p, thread)) };
       case 'comm': return { kind: 'file', data: () => latin1(comm(p, thread) + '\n') };
       case 'limits': return { kind: 'file', data: () => latin1(limits(p)) };
-      case 'mounts': return { kind: 'file', data: () => latin1((p.mnt ?? this.vfs.mounts).describe(p.fs.root ?? '/', false)) };
-      case 'mountinfo': return { kind: 'file', data: () => latin1((p.mnt ?? this.vfs.mounts).describe(p.fs.root ?? '/', true)) };
+      case 'mounts': return { kind: 'file', data: () => latin1(this.vfs.ns(this.asCaller(p)).describe(this.vfs.rootOf(this.asCaller(p)), false)) };
+      case 'mountinfo': return { kind: 'file', data: () => latin1(this.vfs.ns(this.asCaller(p)).describe(this.vfs.rootOf(this.asCaller(p)), true)) };
     }
     return undefined;
   }
@@ -210,9 +214,9 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
     if (!e) return -ENOENT;
     return e.kind === 'link' ? e.target() : -EINVAL;
   }
-  linkTarget(path: string): FileDescription | undefined {
+  override linkTargetAt(path: string): MagicTarget | undefined {
     const e = this.entry(path);
-    return e?.kind === 'link' && e.file ? e.file() : undefined;
+    return e?.kind === 'link' && e.magic ? e.magic() : undefined;
   }
   readdir(path: string): Dirent[] | number {
     const e = this.entry(path);
@@ -230,6 +234,7 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
   statfs(): StatFs { return { ...EMPTY_STATFS, type: 0x9fa0 /* PROC_SUPER_MAGIC */ }; }
 }
 
+const place = (p: Place | number): MagicTarget | undefined => (typeof p === 'number' ? undefined : { place: p });
 function ino(pid: number, n: number): number { return 0x10000 + pid * 1024 + n; }
 function pathIno(path: string): number {
   let h = 2166136261;

@@ -413,7 +413,7 @@ export class DevPts extends KernelTreeFs implements FsBackend {
     const pty = (master as PtyMaster).pty;
     pty.locked = false;
     const slave = new PtySlave(pty, O_RDWR, `/dev/pts/${pty.index}`);
-    slave.node = { backend: this, path: `/${pty.index}`, dev };
+    slave.node = { backend: this, inode: this.node(`/${pty.index}`), dev };
     return { master: master as PtyMaster, slave };
   }
   private openSlave(pty: Pty, flags: number, path: string): FileDescription | number {

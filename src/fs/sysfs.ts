@@ -121,6 +121,6 @@ export class SysFs extends KernelTreeFs implements FsBackend {
     return new BufferFile(flags, guestPath, enc.encode(n.data()), () => st);
   }
   override mkdir(path: string): number { return this.nodes().has(path) ? -EEXIST : -EPERM; }
-  mknod(path: string): number { return this.nodes().has(path) ? -EEXIST : -EPERM; }
+  override mknod(path: string): number { return this.nodes().has(path) ? -EEXIST : -EPERM; }
   statfs(): StatFs { return { ...EMPTY_STATFS, type: SYSFS_MAGIC }; }
 }

@@ -173,7 +173,7 @@ export class MachineFileSystems {
       // The mount point must exist to be reachable. It is made where missing, as container runtimes do,
       // except in a host directory (the user's own files: make it yourself).
       if (!this.fs.exists(p)) {
-        if (this.root.type === 'hostfs') throw new Error(`xos: mount point ${p} does not exist in the guest's root`);
+        if (this.root.userFiles) throw new Error(`xos: mount point ${p} does not exist in the guest's root`);
         this.fs.mkdir(p, { recursive: true });
       }
       this.list = [...this.list.filter((m) => m.path !== p), { path: p, backend }];
@@ -206,6 +206,11 @@ export class MachineFileSystems {
     this.imageConfig = loaded.config;
     this.mount('/', o);
     this.mount('/tmp', this.tmpfs());
+    // the working directory the image names is made where missing, as container runtimes do
+    const cwd = loaded.config?.cwd;
+    if (cwd && cwd !== '/' && !this.fs.exists(cwd)) {
+      try { this.fs.mkdir(cwd, { recursive: true }); } catch { /* (a file there: the run says so) */ }
+    }
   }
 
   // The tar bytes (gzip or not; any image format) as a writable overlay at `at` ('/' replaces the root).

@@ -20,8 +20,11 @@ const HWCAP = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 24)
 
 // Returns 0 on success (registers set for the new image) or -errno.
 // `name`: the file name execve was given (the thread's new comm is its last component, as on Linux).
-export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0, given?: FileImage, name = path): number {
-  const r = given ? { image: given, path } : k.vfs.openExec(t, path);
+// `at`: execveat's directory descriptor and flags (AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW).
+export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0, given?: FileImage, name = path,
+  at?: { dirfd: number; flags: number }): number {
+  const r = given ? { image: given, path } : k.vfs.openExec(t, path, at?.dirfd, at?.flags);
+  if (typeof r !== 'number' && name === '') name = r.path;
   if (typeof r === 'number') return r;
   const image = r.image;
   const head = image.read(0, 256);

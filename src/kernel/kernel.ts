@@ -22,7 +22,7 @@ import { ENOSYS, EINTR } from '../base/errno.js';
 import { SIG_DFL, SIG_IGN, type SigInfo } from './task.js';
 import { futexWake, futexKey, exitRobustList, type FutexWaiter } from './sys-futex.js';
 
-const ERRNO_TEXT: Record<number, string> = { 13: 'Permission denied', 21: 'Is a directory', 20: 'Not a directory', 40: 'Too many levels of symbolic links', 12: 'Out of memory', 7: 'Argument list too long' };
+const ERRNO_TEXT: Record<number, string> = { 2: 'No such file or directory', 13: 'Permission denied', 21: 'Is a directory', 20: 'Not a directory', 40: 'Too many levels of symbolic links', 12: 'Out of memory', 7: 'Argument list too long' };
 import {
   deliverSignals, forceSignal, SIGSEGV, SIGBUS, BUS_ADRERR, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
   ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
@@ -149,7 +149,8 @@ export class Kernel {
     const files = new FdTable();
     const stdio = o.stdio ?? [this.vfs.stdinFile(), this.vfs.stdoutFile(), this.vfs.stderrFile()];
     for (const f of stdio) files.install(f, false);
-    const p = new Process(pid, mm, files, { cwd, umask: 0o022, root: '/' }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
+    const root = this.vfs.rootPlace();
+    const p = new Process(pid, mm, files, { cwd: root, umask: 0o022, root }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
     files.owner = p;
     const t = new Task(pid, p);
     p.threads.push(t);
@@ -162,11 +163,12 @@ export class Kernel {
     if (this.current && this.current.state.kind !== 'exited') this.core.saveState(this.current.regs);
     this.current = t;
     this.core.ptRoot = mm.root;
-    if (!image && !path.includes('/')) path = this.searchPath(t, path, env);
+    const c = this.vfs.chdir(t, -100 /* AT_FDCWD */, cwd);
+    if (!image && !path.includes('/') && !c) path = this.searchPath(t, path, env);
     // a program given as bytes has no name in the file system: as fexecve of a memfd, /proc/self/exe
     // is "/memfd:NAME (deleted)" (glibc's static startup wants it absolute)
     if (image && !path.startsWith('/')) path = `/memfd:${path.slice(path.lastIndexOf('/') + 1)} (deleted)`;
-    const r = execve(this, t, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), 0, image);
+    const r = c || execve(this, t, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), 0, image);
     if (r < 0) {
       this.tasks.splice(this.tasks.indexOf(t), 1);
       this.processes.delete(pid);
@@ -175,6 +177,7 @@ export class Kernel {
       files.closeAll();
       mm.destroy();
       this.current = undefined;
+      if (c) throw new ExecError(`cannot change to the working directory ${cwd}: ${ERRNO_TEXT[-c] ?? `errno ${-c}`}`, 126);
       if (r === -2) throw new ExecError(`${path}: No such file or directory`, 127);
       if (r === -8) throw new ExecError(`${path}: ${this.lastExecError || 'exec format error'}`, 126);
       throw new ExecError(`${path}: cannot execute: ${ERRNO_TEXT[-r] ?? `errno ${-r}`}`, 126);

@@ -65,6 +65,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     proc.exitSignal = c.exitSignal;
     proc.rlimits = new Map(parent.rlimits);
     proc.mnt = f & CLONE_NEWNS ? k.vfs.ns(t).clone() : parent.mnt;
+    if (f & CLONE_NEWNS) { fs.cwd = proc.mnt!.translate(fs.cwd); fs.root = proc.mnt!.translate(fs.root); }
     proc.exe = parent.exe;
     proc.argv = parent.argv;
     proc.envp = parent.envp;

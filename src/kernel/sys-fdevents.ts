@@ -292,7 +292,8 @@ const sysInotifyAddWatch: Handler = (t, a, k) => {
   if (!loc.stat) return -ENOENT;
   if (mask & IN_ONLYDIR && !isDir(loc.stat.mode)) return -ENOTDIR;
   if (!permits(loc.stat, t.proc.creds, R_OK)) return -EACCES;
-  return f.addWatch(k.vfs.keyOf(loc)!, mask);
+  const key = loc.file ? loc.file.node?.inode ?? loc.file : loc.place?.node;
+  return key ? f.addWatch(key, mask) : -2 /* ENOENT */;
 };
 const sysInotifyRmWatch: Handler = (t, a) => {
   const f = t.proc.files.get(a.i(0));

@@ -8,7 +8,7 @@ import { Blocked } from '../base/wait.js';
 import { release } from '../fs/file.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import {
-  EAGAIN, EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
+  EAGAIN, EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, EROFS, ESPIPE,
 } from '../base/errno.js';
 import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
@@ -71,12 +71,12 @@ function doRead(t: Task, f: FileDescription, n: number, pos: number | undefined,
 }
 // read(2) and write(2) see what shared mappings of the file hold: the page
 // cache (mm/page-cache.ts) has the current bytes of every mapped page.
-function cacheKey(t: Task, f: FileDescription): string | undefined {
+function cacheKey(t: Task, f: FileDescription): object | undefined {
   const cache = t.proc.mm.cache;
   if (cache.empty) return undefined;
-  const st = guestStat(f);
+  const st = f.stat();
   if (typeof st === 'number' || !isReg(st.mode)) return undefined;
-  const key = `${st.dev}:${st.ino}`;
+  const key = f.node?.inode ?? f;
   return cache.has(key) ? key : undefined;
 }
 function readCoherent(t: Task, f: FileDescription, n: number, pos: number | undefined): Uint8Array | number | Blocked {
@@ -247,7 +247,7 @@ function openCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: 
   if (typeof path === 'number') return path;
   const f = k.vfs.openAt(t, dirfd, path, flags, mode);
   if (typeof f === 'number' || f instanceof Blocked) return f;
-  if (flags & O_TRUNC && f.writable) truncated(t, guestStat(f), 0);
+  if (flags & O_TRUNC && f.writable) truncated(t, f.node?.inode ?? f, 0);
   if (f.refs === 1) f.flags = (flags & KEPT) | (flags & O_PATH ? 0 : O_LARGEFILE);
   const fd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
   if (fd < 0) release(f);
@@ -390,9 +390,10 @@ const sysReadlinkat = withPath((t, a, k, p) => readlinkCommon(t, k, a.i(0), p, a
 
 const sysGetcwd: Handler = (t, a, k) => {
   // relative to the caller's root; a cwd outside it (left there by chroot, or fchdir to a directory
-  // opened before) is "(unreachable)/…", as Linux reports it
-  const view = k.vfs.viewPath(t, t.proc.fs.cwd);
-  const cwd = pathToBytes(view ?? '(unreachable)' + t.proc.fs.cwd);
+  // opened before) is "(unreachable)/…", as Linux reports it; a removed one is ENOENT
+  const path = k.vfs.getcwd(t);
+  if (typeof path === 'number') return path;
+  const cwd = pathToBytes(path);
   const size = a.u(1);
   if (size === 0 && a.u(0) !== 0) return -EINVAL;
   if (cwd.length + 1 > size) return -ERANGE;
@@ -401,15 +402,7 @@ const sysGetcwd: Handler = (t, a, k) => {
   return put(t, a.u(0), out) || out.length;
 };
 const sysChdir = withPath((t, _a, k, p) => k.vfs.chdir(t, AT_FDCWD, p));
-const sysFchdir: Handler = (t, a) => {
-  const f = fileOf(t, a.i(0));
-  if (!f) return -EBADF;
-  const s = f.stat();
-  if (typeof s === 'number') return s;
-  if (!isDir(s.mode) || !f.path.startsWith('/')) return -ENOTDIR;
-  t.proc.fs.cwd = f.path;
-  return 0;
-};
+const sysFchdir: Handler = (t, a, k) => k.vfs.fchdir(t, a.i(0));
 const sysMkdir = withPath((t, a, k, p) => k.vfs.mkdir(t, AT_FDCWD, p, a.u32(1)));
 const sysMkdirat = withPath((t, a, k, p) => k.vfs.mkdir(t, a.i(0), p, a.u32(2)), 1);
 const sysRmdir = withPath((t, _a, k, p) => k.vfs.rmdir(t, AT_FDCWD, p));
@@ -511,15 +504,15 @@ const sysUtime: Handler = (t, a, k) => {
 };
 
 // Cached pages of a truncated file read back as zero beyond its new end.
-function truncated(t: Task, st: Stat | number, len: number): void {
-  if (typeof st !== 'number' && !t.proc.mm.cache.empty) t.proc.mm.cache.truncated(`${st.dev}:${st.ino}`, len);
+function truncated(t: Task, key: object | undefined, len: number): void {
+  if (key && !t.proc.mm.cache.empty) t.proc.mm.cache.truncated(key, len);
 }
 const sysTruncate = withPath((t, a, k, p) => {
   const r = k.vfs.truncate(t, p, a.s64(1));
-  if (r === 0) truncated(t, k.vfs.stat(t, AT_FDCWD, p, 0), a.s64(1));
+  if (r === 0) truncated(t, k.vfs.nodeAt(t, p), a.s64(1));
   return r;
 });
-const sysFtruncate: Handler = (t, a) => {
+const sysFtruncate: Handler = (t, a, k) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
   const len = a.s64(1);
@@ -527,9 +520,10 @@ const sysFtruncate: Handler = (t, a) => {
   if (!f.writable) return -EINVAL;
   const s = f.stat();
   if (typeof s !== 'number' && !isReg(s.mode)) return isDir(s.mode) ? -EISDIR : -EINVAL;
+  if (k.vfs.readOnlyFile(t, f)) return -EROFS;
   const r = f.truncate(len);
   if (r === 0) {
-    truncated(t, guestStat(f), len);
+    truncated(t, f.node?.inode ?? f, len);
     removePrivs(t, f);
     f.node?.events?.fileEvent(f, IN_MODIFY);
   }
@@ -584,10 +578,7 @@ const sysFlock: Handler = (t, a) => {
   if (locks.flock(key, f, op === LOCK_UN ? F_UNLCK : op === LOCK_SH ? F_RDLCK : F_WRLCK)) return 0;
   return a.i(1) & LOCK_NB ? -EAGAIN : new Blocked({ kind: 'lock' }, [locks.changed(key)]);
 };
-function lockKey(f: FileDescription): string | undefined {
-  const st = guestStat(f);
-  return typeof st === 'number' ? undefined : `${st.dev}:${st.ino}`;
-}
+function lockKey(f: FileDescription): object | undefined { return f.node?.inode; }
 // The byte range of a struct flock ([start, end), end Infinity for "to the end"), or -errno.
 function lockRange(f: FileDescription, dv: DataView): [number, number] | number {
   const whence = dv.getInt16(2, true), start = Number(dv.getBigInt64(8, true)), len = Number(dv.getBigInt64(16, true));

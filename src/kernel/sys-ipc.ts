@@ -151,7 +151,7 @@ const sysShmget: Handler = (t, a, k) => {
     if (size < 1 || size > SHMMAX) return -EINVAL;
     if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'shm').length >= SHMMNI) return -ENOSPC;
     const now = k.host.realtimeNs();
-    return { kind: 'shm', perm: newPerm(t, key, flags), size, mem: new SharedMemory(k.pageCache), atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
+    return { kind: 'shm', perm: newPerm(t, key, flags), size, mem: new SharedMemory(), atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
   });
 };
 

@@ -53,10 +53,10 @@ const sysMmap: Handler = (t, a, k) => {
     else {
       const m = f.mapping();
       if (typeof m === 'number') return m === -ENODEV ? -ENODEV : m;
-      file = typeof st !== 'number' && isReg(st.mode) ? mappedAs(m, { cacheKey: `${st.dev}:${st.ino}` }) : m;
+      file = typeof st !== 'number' && isReg(st.mode) ? mappedAs(m, { cacheKey: f.node?.inode ?? f }) : m;
     }
   }
-  if (anonymous && type !== MAP_PRIVATE) file = new SharedMemory(k.pageCache);
+  if (anonymous && type !== MAP_PRIVATE) file = new SharedMemory();
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (addr + size > TASK_SIZE) return -ENOMEM;
     if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED) && !mm.isFree(addr, addr + size)) return -EEXIST;

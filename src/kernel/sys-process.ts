@@ -1,7 +1,7 @@
 // Process and system-information syscalls: exit, ids, arch_prctl, execve, wait4, rlimits, uname, sysinfo, …
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
-import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from '../base/errno.js';
+import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, ENOENT } from '../base/errno.js';
 import { execve } from './exec.js';
 import { pathFromBytes } from '../fs/vfs.js';
 import type { Task } from './task.js';
@@ -94,26 +94,20 @@ function readPtrArray(t: Task, addr: number): Uint8Array[] | number {
     out.push(s);
   }
 }
-// execveat(2): a path relative to dirfd, or (AT_EMPTY_PATH) the file dirfd refers to, by its path.
-const AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW_ = 0x100, AT_FDCWD_ = -100;
+// execveat(2): a path relative to dirfd, or (AT_EMPTY_PATH) the file dirfd refers to.
+const AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW_ = 0x100;
 const sysExecveat: Handler = (t, a, k) => {
   const dirfd = a.i(0), flags = a.i(4);
   if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW_)) return -EINVAL;
   const raw = t.proc.mm.readCString(a.u(1));
   if (!raw) return -EFAULT;
-  let path = pathFromBytes(raw);
-  if (!path.startsWith('/') && dirfd !== AT_FDCWD_) {
-    const f = t.proc.files.get(dirfd);
-    if (!f) return -EBADF;
-    if (path === '') { if (!(flags & AT_EMPTY_PATH)) return -ENOENT; path = f.path; }
-    else path = `${f.path}/${path}`;
-  }
-  if (path === '') return -ENOENT;
+  const path = pathFromBytes(raw);
+  if (path === '' && !(flags & AT_EMPTY_PATH)) return -ENOENT;
   const argv = readPtrArray(t, a.u(2));
   if (typeof argv === 'number') return argv;
   const envp = readPtrArray(t, a.u(3));
   if (typeof envp === 'number') return envp;
-  const r = execve(k, t, path, argv, envp);
+  const r = execve(k, t, path, argv, envp, 0, undefined, path, { dirfd, flags });
   return r < 0 ? r : NO_RESULT;
 };
 const sysExecve: Handler = (t, a, k) => {

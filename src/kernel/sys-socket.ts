@@ -13,7 +13,7 @@ import {
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import { readIovecs, type Iov } from './sys-file.js';
 import { release } from '../fs/file.js';
-import { O_CLOEXEC, O_NONBLOCK, S_IFMT, S_IFSOCK, type FileDescription } from '../fs/file.js';
+import { O_CLOEXEC, O_NONBLOCK, type FileDescription } from '../fs/file.js';
 import { AT_FDCWD } from '../fs/vfs.js';
 import { POLLERR, POLLHUP, POLLOUT } from '../fs/wait-queue.js';
 import {
@@ -88,12 +88,9 @@ function lookup(t: Task, k: Kernel, b: Uint8Array, type: number): UnixSocket | n
     const s = namesOf(k).abstract.get(n.abstract);
     return s && s.type === type ? s : -ECONNREFUSED;
   }
-  const st = k.vfs.stat(t, AT_FDCWD, n.path, 0);
-  if (typeof st === 'number') return st;
-  const acc = k.vfs.access(t, AT_FDCWD, n.path, 2);
-  if (acc < 0) return acc;
-  if ((st.mode & S_IFMT) !== S_IFSOCK) return -ECONNREFUSED;
-  const s = namesOf(k).inodes.get(`${st.dev}:${st.ino}`);
+  const node = k.vfs.socketAt(t, n.path);
+  if (typeof node === 'number') return node;
+  const s = namesOf(k).inodes.get(node);
   return !s ? -ECONNREFUSED : s.type === type ? s : -EPROTOTYPE;
 }
 
@@ -153,12 +150,12 @@ const sysBind: Handler = (t, a, k) => {
     s.setName(b.slice(), ns.abstract, n.abstract);
     return 0;
   }
-  const st = k.vfs.bindSocket(t, AT_FDCWD, n.path, 0o777);
-  if (typeof st === 'number') return st;
+  const node = k.vfs.bindSocket(t, AT_FDCWD, n.path, 0o777);
+  if (typeof node === 'number') return node;
   const addr = new Uint8Array(2 + n.path.length + 1);
   addr[0] = AF_UNIX;
   for (let i = 0; i < n.path.length; i++) addr[2 + i] = n.path.charCodeAt(i);
-  s.setName(addr, ns.inodes, `${st.dev}:${st.ino}`);
+  s.setName(addr, ns.inodes, node);
   return 0;
 };
 const sysListen: Handler = (t, a) => {

@@ -5,10 +5,12 @@ import type { AddressSpace, FaultOutcome } from '../mm/address-space.js';
 import type { FdTable } from './fd-table.js';
 import { STATE_SAVE_SIZE } from '../core/core.js';
 import { WaitQueue, type Blocked } from '../base/wait.js';
-import type { MountTable } from '../fs/mounts.js';
+import type { MountTable, Place } from '../fs/mounts.js';
 
 export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] }
-export interface FsContext { cwd: string; umask: number; root: string } // cwd and root (chroot) are global guest paths
+// The working directory and the root (chroot's) are places: a mount and a directory's node, so they follow the
+// directory through renames, as on Linux.
+export interface FsContext { cwd: Place; umask: number; root: Place }
 export interface SigAction { handler: number; flags: number; restorer: number; mask: bigint }
 export const SIG_DFL = 0, SIG_IGN = 1;
 export const NSIG = 64;

@@ -21,15 +21,15 @@ export interface MappedFile extends PageSource {
   readonly name: string;
   readonly dev?: number;
   readonly ino?: number;
-  // Key in the page cache (st_dev:st_ino as the guest sees them): shared
-  // mappings of one file share frames and private faults copy cached pages.
-  readonly cacheKey?: string;
+  // Key in the page cache (the file's inode): shared mappings of one file
+  // share frames and private faults copy cached pages.
+  readonly cacheKey?: object;
   // MAP_SHARED|MAP_ANONYMOUS memory (charged to the commit limit like private memory).
   readonly anonymous?: boolean;
 }
 
 // `m` seen with another inode number or page-cache key (the page operations are m's).
-export function mappedAs(m: MappedFile, over: { ino?: number; cacheKey?: string }): MappedFile {
+export function mappedAs(m: MappedFile, over: { ino?: number; cacheKey?: object }): MappedFile {
   const out: MappedFile = { name: m.name, dev: m.dev, ino: over.ino ?? m.ino, cacheKey: over.cacheKey ?? m.cacheKey, readPage: (o, into) => m.readPage(o, into) };
   if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
   if (m.beyondEnd) out.beyondEnd = (o) => m.beyondEnd!(o);

@@ -6,9 +6,9 @@
 // Linux. Dirty pages reach the file at msync, at munmap and at exit (when the
 // last mapping of the page goes away).
 //
-// A file is keyed by what stat(2) shows the guest (st_dev:st_ino), so two
+// A file is keyed by its inode (the file system's node object), so two
 // descriptions of one file share pages. MAP_SHARED|MAP_ANONYMOUS memory is a
-// SharedMemory object with its own key, so that a child that first touches a
+// SharedMemory object keyed by itself, so that a child that first touches a
 // page after fork still shares it with its parent.
 import type { Core } from '../core/core.js';
 import type { PhysMem } from './phys.js';
@@ -24,9 +24,8 @@ export interface PageSource {
 interface CachedPage { frame: number; dirty: boolean; source: PageSource }
 
 export class PageCache {
-  nextShared = 1; // the keys of MAP_SHARED|MAP_ANONYMOUS objects (SharedMemory)
   // key -> page index -> page
-  private readonly files = new Map<string, Map<number, CachedPage>>();
+  private readonly files = new Map<object, Map<number, CachedPage>>();
   private readonly buf = new Uint8Array(PAGE_SIZE);
 
   constructor(private readonly core: Core, private readonly phys: PhysMem) {}
@@ -35,14 +34,14 @@ export class PageCache {
   // Pages held: [all, those of shared memory (MAP_SHARED|MAP_ANONYMOUS, SysV shm)], for /proc/meminfo.
   pages(): [number, number] {
     let all = 0, shared = 0;
-    for (const [key, m] of this.files) { all += m.size; if (key.startsWith('shm:')) shared += m.size; }
+    for (const [key, m] of this.files) { all += m.size; if (key instanceof SharedMemory) shared += m.size; }
     return [all, shared];
   }
-  has(key: string): boolean { return this.files.has(key); }
+  has(key: object): boolean { return this.files.has(key); }
 
   // The frame of page `index` of `key`, read from `source` if not cached, with
   // one more reference for the caller's page-table entry. 0 when memory is out.
-  acquire(key: string, index: number, source: PageSource): number {
+  acquire(key: object, index: number, source: PageSource): number {
     let pages = this.files.get(key);
     const hit = pages?.get(index);
     if (hit) {
@@ -60,13 +59,13 @@ export class PageCache {
   }
 
   // The cached frame of a page, or 0 (for private faults, which copy it).
-  peek(key: string, index: number): number {
+  peek(key: object, index: number): number {
     return this.files.get(key)?.get(index)?.frame ?? 0;
   }
 
   // A page-table entry for a cached page goes away; `dirty` if it was written
   // through it. The page is written back and dropped when no mapping is left.
-  release(key: string, index: number, frame: number, dirty: boolean): void {
+  release(key: object, index: number, frame: number, dirty: boolean): void {
     const pages = this.files.get(key);
     const p = pages?.get(index);
     if (!pages || !p || p.frame !== frame) { this.phys.unref(frame); return; }
@@ -80,7 +79,7 @@ export class PageCache {
   }
 
   // msync: mark a page dirty (from a page-table entry) and write it back.
-  sync(key: string, index: number, dirty: boolean): void {
+  sync(key: object, index: number, dirty: boolean): void {
     const p = this.files.get(key)?.get(index);
     if (!p) return;
     p.dirty ||= dirty;
@@ -94,14 +93,14 @@ export class PageCache {
   }
 
   // Bytes just read by read(2) at `pos`: cached pages hold the current contents.
-  patchRead(key: string, pos: number, data: Uint8Array): void {
+  patchRead(key: object, pos: number, data: Uint8Array): void {
     this.forRange(key, pos, data.length, (frame, fileOff, len, dataOff) => {
       data.set(this.core.bytes.subarray(frame + fileOff, frame + fileOff + len), dataOff);
     });
   }
 
   // Bytes just written by write(2) at `pos`: mappings see them at once.
-  patchWrite(key: string, pos: number, data: Uint8Array): void {
+  patchWrite(key: object, pos: number, data: Uint8Array): void {
     this.forRange(key, pos, data.length, (frame, fileOff, len, dataOff) => {
       this.core.bytes.set(data.subarray(dataOff, dataOff + len), frame + fileOff);
       this.core.frameChanged(frame);
@@ -109,7 +108,7 @@ export class PageCache {
   }
 
   // The file was truncated to `size`: cached bytes beyond it read back as zero.
-  truncated(key: string, size: number): void {
+  truncated(key: object, size: number): void {
     const pages = this.files.get(key);
     if (!pages) return;
     for (const [index, p] of pages) {
@@ -121,7 +120,7 @@ export class PageCache {
     }
   }
 
-  private forRange(key: string, pos: number, len: number, fn: (frame: number, pageOff: number, len: number, dataOff: number) => void): void {
+  private forRange(key: object, pos: number, len: number, fn: (frame: number, pageOff: number, len: number, dataOff: number) => void): void {
     const pages = this.files.get(key);
     if (!pages || len <= 0) return;
     const first = Math.floor(pos / PAGE_SIZE), last = Math.floor((pos + len - 1) / PAGE_SIZE);
@@ -144,8 +143,7 @@ export class PageCache {
 // MAP_SHARED|MAP_ANONYMOUS memory: pages live in the page cache while mapped
 // and here when no mapping has them present.
 export class SharedMemory implements PageSource {
-  readonly cacheKey: string;
-  constructor(cache: PageCache) { this.cacheKey = `shm:${cache.nextShared++}`; }
+  readonly cacheKey: object = this;
   readonly name = '/dev/zero (deleted)';
   readonly anonymous = true;
   private readonly pages = new Map<number, Uint8Array>();

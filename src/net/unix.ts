@@ -45,7 +45,7 @@ export interface Received {
 // The names sockets are bound to, per machine.
 export class UnixNames {
   readonly abstract = new Map<string, UnixSocket>(); // the name bytes after the NUL, latin1
-  readonly inodes = new Map<string, UnixSocket>(); // `${dev}:${ino}` of the socket inode
+  readonly inodes = new Map<object, UnixSocket>(); // by the socket inode's node
   private autobind = 1;
   nextAutobind(): string {
     for (;;) {
@@ -61,7 +61,7 @@ export interface SockContext { now(): bigint; nextIno(): number }
 export class UnixSocket extends FileDescription {
   state: 'unconnected' | 'listening' | 'connected' = 'unconnected';
   addr?: Uint8Array; // sockaddr_un as bound (family + name), for getsockname
-  private binding?: { map: Map<string, UnixSocket>; key: string };
+  private binding?: { map: Map<unknown, UnixSocket>; key: unknown };
   peer?: UnixSocket;
   peerCred?: Ucred;
   private queue: Packet[] = [];
@@ -97,9 +97,9 @@ export class UnixSocket extends FileDescription {
   }
 
   // --- names ----------------------------------------------------------------------------
-  setName(addr: Uint8Array, map: Map<string, UnixSocket>, key: string): void {
+  setName<K>(addr: Uint8Array, map: Map<K, UnixSocket>, key: K): void {
     this.addr = addr;
-    this.binding = { map, key };
+    this.binding = { map: map as Map<unknown, UnixSocket>, key };
     map.set(key, this);
   }
   // The address getsockname reports: family only when unbound.
