@@ -66,7 +66,9 @@ const CASES: Case[] = [
   { name: 'proc-pgrp' },
   { name: 'proc-pidfd' },
   { name: 'proc-files' }, // /proc/self/limits, fdinfo, task, thread-self, /proc/sys
-  { name: 'ipc-sysv' }, // System V shared memory, semaphores, message queues
+  { name: 'ipc-sysv' },
+  // Linux's fine print (issue 16)
+  { name: 'proc-state' }, // S/T/Z in /proc, CPU time in times/getrusage/clocks/itimers, smaps, pagemap // System V shared memory, semaphores, message queues
   // pseudo-terminals (issue 4)
   { name: 'pty-line', cflags: ['-lutil'] },
   { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP

@@ -14,6 +14,15 @@ export interface ProcVma {
   file?: { readonly name: string; readonly dev?: number; readonly ino?: number };
   name?: string;
 }
+// What /proc shows of one task's scheduling state: its state letter (R, S, D, T, t, Z), where it
+// sleeps (wchan, '0' when it does not), CPU times in ns (its own and its waited-for children's),
+// start time (monotonic ns), priority and policy, tracer, signal masks, context switches.
+export interface ProcTaskInfo {
+  state: string; wchan: string; utime: number; stime: number; cutime: number; cstime: number;
+  startNs: bigint; nice: number; policy: number; rtPriority: number; tracerPid: number;
+  sigPending: bigint; sharedPending: bigint; sigBlocked: bigint; sigIgnored: bigint; sigCaught: bigint;
+  voluntary: number; involuntary: number;
+}
 // What /proc shows of a process (the kernel's Process fits).
 export interface ProcProcess {
   readonly pid: number;
@@ -27,14 +36,18 @@ export interface ProcProcess {
   mnt?: MountTable; // its mount namespace
   files: { fds(): number[]; get(fd: number): FileDescription | undefined; cloexec?(fd: number): boolean };
   limit?(res: number): [bigint, bigint];
-  mm: { vmas: ProcVma[] };
+  mm: { vmas: ProcVma[]; resident?(start: number, end: number): number; pte?(addr: number): number; brkStart?: number };
   creds: { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] };
   readonly threads: readonly { readonly tid: number; readonly comm: Uint8Array }[];
+  // The process (its whole CPU time) or one of its threads.
+  taskInfo?(tid?: number): ProcTaskInfo;
 }
 // The machine's memory, in bytes: its size (--memory), what the allocator has handed out, the page
 // cache's share of that and shared memory's (for /proc/meminfo).
 export interface MemoryInfo { total: number; used: number; cached: number; shmem: number }
-export interface ProcSource { readonly processes: ReadonlyMap<number, ProcProcess>; memoryInfo?(): MemoryInfo }
+// The machine's CPU time in ns, its boot time (real-time ns), processes started, and tasks running and blocked.
+export interface SystemInfo { user: number; system: number; bootRealtimeNs: bigint; forks: number; running: number; blocked: number }
+export interface ProcSource { readonly processes: ReadonlyMap<number, ProcProcess>; memoryInfo?(): MemoryInfo; systemInfo?(): SystemInfo }
 
 const enc = new TextEncoder();
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
@@ -43,7 +56,7 @@ const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
 
 type Entry =
   | { kind: 'dir'; list: () => Dirent[] }
-  | { kind: 'file'; data: () => Uint8Array }
+  | { kind: 'file'; data: () => Uint8Array; open?: (flags: number, path: string, st: () => Stat) => FileDescription }
   | { kind: 'link'; target: () => string; file?: () => FileDescription | undefined };
 
 export class ProcFs extends KernelTreeFs implements FsBackend {
@@ -56,7 +69,7 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
   private get processes(): ReadonlyMap<number, ProcProcess> { return this.source?.processes ?? new Map(); }
 
   private static readonly TOP = ['cpuinfo', 'meminfo', 'uptime', 'version', 'filesystems', 'stat', 'loadavg'];
-  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'fdinfo', 'task', 'maps', 'cmdline', 'environ', 'stat', 'status', 'comm', 'mounts', 'mountinfo', 'limits'];
+  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'fdinfo', 'task', 'maps', 'smaps', 'smaps_rollup', 'pagemap', 'cmdline', 'environ', 'stat', 'statm', 'status', 'wchan', 'comm', 'mounts', 'mountinfo', 'limits'];
   private static readonly DIRS = new Set(['fd', 'fdinfo', 'task']);
 
   // A global guest path as the reading process sees it (inside its chroot); unchanged when outside it.
@@ -127,8 +140,13 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
       case 'maps': return { kind: 'file', data: () => latin1(maps(p)) };
       case 'cmdline': return { kind: 'file', data: () => joinZ(p.argv) };
       case 'environ': return { kind: 'file', data: () => joinZ(p.envp) };
-      case 'stat': return { kind: 'file', data: () => latin1(statLine(p, this.vfs.pts.terminalOf(p.sid), thread)) };
-      case 'status': return { kind: 'file', data: () => latin1(status(p, thread)) };
+      case 'stat': return { kind: 'file', data: () => latin1(statLine(p, this.vfs.pts.terminalOf(p.sid), thread, infoOf(p, thread))) };
+      case 'statm': return { kind: 'file', data: () => latin1(statm(p)) };
+      case 'status': return { kind: 'file', data: () => latin1(status(p, thread, infoOf(p, thread))) };
+      case 'wchan': return { kind: 'file', data: () => latin1(infoOf(p, thread).wchan) };
+      case 'smaps': return { kind: 'file', data: () => latin1(smaps(p, false)) };
+      case 'smaps_rollup': return { kind: 'file', data: () => latin1(smaps(p, true)) };
+      case 'pagemap': return { kind: 'file', data: () => new Uint8Array(0), open: (flags, path, st) => new PagemapFile(flags, path, p, st) };
       case 'comm': return { kind: 'file', data: () => latin1(comm(p, thread) + '\n') };
       case 'limits': return { kind: 'file', data: () => latin1(limits(p)) };
       case 'mounts': return { kind: 'file', data: () => latin1((p.mnt ?? this.vfs.mounts).describe(p.fs.root ?? '/', false)) };
@@ -154,7 +172,14 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
       }
       case 'version': return enc.encode('Linux version 6.1.0-xos (xos@xos) (gcc (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC\n');
       case 'filesystems': return enc.encode('nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tdevpts\n\text4\nnodev\thostfs\n');
-      case 'stat': return enc.encode('cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\nintr 0\nctxt 0\nbtime 0\nprocesses 1\nprocs_running 1\nprocs_blocked 0\n');
+      case 'stat': {
+        const si = this.source?.systemInfo?.() ?? { user: 0, system: 0, bootRealtimeNs: 0n, forks: 1, running: 1, blocked: 0 };
+        const t = (ns: number) => Math.floor(ns / 10_000_000);
+        const idle = Math.max(0, Number(this.vfs.host.monotonicNs() / 10_000_000n) - t(si.user) - t(si.system));
+        const cpu = `${t(si.user)} 0 ${t(si.system)} ${idle} 0 0 0 0 0 0`;
+        return enc.encode(`cpu  ${cpu}\ncpu0 ${cpu}\nintr 0\nctxt 0\nbtime ${si.bootRealtimeNs / 1_000_000_000n}\n` +
+          `processes ${si.forks}\nprocs_running ${si.running}\nprocs_blocked ${si.blocked}\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n`);
+      }
       case 'loadavg': return enc.encode(`0.00 0.00 0.00 1/${this.processes.size} ${Math.max(1, ...this.processes.keys())}\n`);
     }
     return new Uint8Array(0);
@@ -225,7 +250,7 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
     if (e.kind !== 'file') return -EINVAL;
     if ((flags & O_ACCMODE) !== O_RDONLY) return -EACCES;
     const st = this.statOf(path, e);
-    return new BufferFile(flags, guestPath, e.data(), () => st);
+    return e.open ? e.open(flags, guestPath, () => st) : new BufferFile(flags, guestPath, e.data(), () => st);
   }
   statfs(): StatFs { return { ...EMPTY_STATFS, type: 0x9fa0 /* PROC_SUPER_MAGIC */ }; }
 }
@@ -260,28 +285,138 @@ function maps(p: ProcProcess): string {
   }).join('');
 }
 
+const NO_INFO: ProcTaskInfo = {
+  state: 'R', wchan: '0', utime: 0, stime: 0, cutime: 0, cstime: 0, startNs: 0n, nice: 0, policy: 0, rtPriority: 0, tracerPid: 0,
+  sigPending: 0n, sharedPending: 0n, sigBlocked: 0n, sigIgnored: 0n, sigCaught: 0n, voluntary: 0, involuntary: 0,
+};
+// /proc/PID/… shows the process (the leader's state, every thread's time); /proc/PID/task/TID/… one thread.
+function infoOf(p: ProcProcess, thread?: { tid: number }): ProcTaskInfo {
+  return p.taskInfo?.(thread && thread !== p.threads[0] ? thread.tid : undefined) ?? NO_INFO;
+}
+const ticks = (ns: number | bigint) => Math.floor(Number(ns) / 10_000_000); // USER_HZ = 100
+const vmSize = (p: ProcProcess) => p.mm.vmas.reduce((n, v) => n + v.end - v.start, 0);
+const rssPages = (p: ProcProcess, v?: ProcVma) => p.mm.resident?.(v?.start ?? 0, v?.end ?? 2 ** 47) ?? 0;
+const STATE_NAMES: Record<string, string> = { R: 'running', S: 'sleeping', D: 'disk sleep', T: 'stopped', t: 'tracing stop', Z: 'zombie', X: 'dead' };
+
 // tty: the controlling terminal's device number and foreground process group.
-function statLine(p: ProcProcess, tty?: { rdev: number; pgrp: number }, thread = p.threads[0]): string {
-  const vsize = p.mm.vmas.reduce((n, v) => n + v.end - v.start, 0);
-  const f = [thread?.tid ?? p.pid, `(${comm(p, thread)})`, 'R', p.ppid, p.pgid, p.sid, tty?.rdev ?? 0, tty?.pgrp || -1, 4194304, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0,
-    p.threads.length || 1, 0, 0, vsize, Math.ceil(vsize / 4096 / 4), '18446744073709551615', 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+function statLine(p: ProcProcess, tty: { rdev: number; pgrp: number } | undefined, thread: { tid: number } | undefined, i: ProcTaskInfo): string {
+  const vsize = vmSize(p);
+  const stack = p.mm.vmas.find((v) => v.name === '[stack]');
+  const rt = i.policy === 1 || i.policy === 2;
+  const prio = i.policy === 6 ? -101 : rt ? -1 - i.rtPriority : 20 + i.nice;
+  const sig = (b: bigint) => String(b & 0x7fffffffn);
+  const f = [thread?.tid ?? p.pid, `(${comm(p, p.threads.find((x) => x.tid === thread?.tid))})`, i.state, p.ppid, p.pgid, p.sid,
+    tty?.rdev ?? 0, tty?.pgrp || -1, 4194560, 0, 0, 0, 0, ticks(i.utime), ticks(i.stime), ticks(i.cutime), ticks(i.cstime),
+    prio, i.nice, p.threads.length || 1, 0, ticks(i.startNs), vsize, rssPages(p), '18446744073709551615',
+    vsize ? 1 : 0, vsize ? 1 : 0, stack ? stack.end - 8 : 0, 0, 0,
+    sig(i.sigPending | i.sharedPending), sig(i.sigBlocked), sig(i.sigIgnored), sig(i.sigCaught), i.wchan === '0' ? 0 : 1, 0, 0,
+    17, 0, i.rtPriority, i.policy, 0, 0, 0, 0, 0, p.mm.brkStart ?? 0, 0, 0, 0, 0, 0];
   return f.join(' ') + '\n';
 }
 
-function status(p: ProcProcess, thread = p.threads[0]): string {
+// /proc/PID/statm: sizes in pages (total, resident, shared, text, lib, data, dirty).
+function statm(p: ProcProcess): string {
+  const size = vmSize(p) / 4096;
+  const shared = p.mm.vmas.filter((v) => v.file).reduce((n, v) => n + rssPages(p, v), 0);
+  const text = p.mm.vmas.filter((v) => v.file && v.prot & 4).reduce((n, v) => n + (v.end - v.start) / 4096, 0);
+  const data = p.mm.vmas.filter((v) => !v.file && !v.shared && v.prot & 2).reduce((n, v) => n + (v.end - v.start) / 4096, 0);
+  return `${size} ${rssPages(p)} ${shared} ${text} 0 ${data} 0\n`;
+}
+
+function status(p: ProcProcess, thread: { tid: number } | undefined, i: ProcTaskInfo): string {
   const c = p.creds;
-  const vsize = Math.ceil(p.mm.vmas.reduce((n, v) => n + v.end - v.start, 0) / 1024);
-  return `Name:\t${comm(p, thread)}\nUmask:\t${p.fs.umask.toString(8).padStart(4, '0')}\nState:\tR (running)\n` +
-    `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${thread?.tid ?? p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\n` +
+  const kb = (bytes: number) => `${String(Math.ceil(bytes / 1024)).padStart(8)} kB`;
+  const sum = (f: (v: ProcVma) => boolean) => p.mm.vmas.filter(f).reduce((n, v) => n + v.end - v.start, 0);
+  const rssOf = (f: (v: ProcVma) => boolean) => p.mm.vmas.filter(f).reduce((n, v) => n + rssPages(p, v), 0) * 4096;
+  const sig = (b: bigint) => hex(Number(b >> 32n), 8) + hex(Number(b & 0xffffffffn), 8);
+  const vm = i.state === 'Z' ? '' :
+    `VmPeak:\t${kb(vmSize(p))}\nVmSize:\t${kb(vmSize(p))}\nVmLck:\t${kb(0)}\nVmPin:\t${kb(0)}\n` +
+    `VmHWM:\t${kb(rssPages(p) * 4096)}\nVmRSS:\t${kb(rssPages(p) * 4096)}\n` +
+    `RssAnon:\t${kb(rssOf((v) => !v.file && !v.shared))}\nRssFile:\t${kb(rssOf((v) => !!v.file && !v.file.name.startsWith('/dev/shm/') && !v.shared))}\n` +
+    `RssShmem:\t${kb(rssOf((v) => v.shared))}\nVmData:\t${kb(sum((v) => !v.file && !v.shared && v.name !== '[stack]' && (v.prot & 2) !== 0))}\n` +
+    `VmStk:\t${kb(sum((v) => v.name === '[stack]'))}\nVmExe:\t${kb(sum((v) => !!v.file && v.file.name === p.exe && (v.prot & 4) !== 0))}\n` +
+    `VmLib:\t${kb(sum((v) => !!v.file && v.file.name !== p.exe && (v.prot & 4) !== 0))}\nVmPTE:\t${kb(4096)}\nVmSwap:\t${kb(0)}\n` +
+    `HugetlbPages:\t${kb(0)}\nCoreDumping:\t0\nTHP_enabled:\t1\n`;
+  return `Name:\t${comm(p, p.threads.find((x) => x.tid === thread?.tid))}\nUmask:\t${p.fs.umask.toString(8).padStart(4, '0')}\n` +
+    `State:\t${i.state} (${STATE_NAMES[i.state]})\n` +
+    `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${thread?.tid ?? p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t${i.tracerPid}\n` +
     `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.euid}\nGid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.egid}\n` +
-    `FDSize:\t64\nGroups:\t${c.groups.join(' ')}\nVmPeak:\t${String(vsize).padStart(8)} kB\nVmSize:\t${String(vsize).padStart(8)} kB\n` +
-    `VmRSS:\t${String(Math.ceil(vsize / 4)).padStart(8)} kB\nThreads:\t${p.threads.length || 1}\n` +
-    `SigQ:\t0/63459\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\nSigBlk:\t0000000000000000\n` +
-    `SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\nCapInh:\t0000000000000000\n` +
+    `FDSize:\t64\nGroups:\t${c.groups.join(' ')} \nNStgid:\t${p.pid}\nNSpid:\t${thread?.tid ?? p.pid}\nNSpgid:\t${p.pgid}\nNSsid:\t${p.sid}\n` +
+    vm + `Threads:\t${p.threads.length || 1}\n` +
+    `SigQ:\t0/63459\nSigPnd:\t${sig(i.sigPending)}\nShdPnd:\t${sig(i.sharedPending)}\nSigBlk:\t${sig(i.sigBlocked)}\n` +
+    `SigIgn:\t${sig(i.sigIgnored)}\nSigCgt:\t${sig(i.sigCaught)}\nCapInh:\t0000000000000000\n` +
     `CapPrm:\t${c.euid === 0 ? '000001ffffffffff' : '0000000000000000'}\nCapEff:\t${c.euid === 0 ? '000001ffffffffff' : '0000000000000000'}\n` +
-    `CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n` +
-    `Cpus_allowed:\t1\nCpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n`;
+    `CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n` +
+    `Cpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\nMems_allowed_list:\t0\n` +
+    `voluntary_ctxt_switches:\t${i.voluntary}\nnonvoluntary_ctxt_switches:\t${i.involuntary}\n`;
+}
+
+// /proc/PID/smaps (each mapping, as maps shows it, with its memory) and smaps_rollup (the sum).
+function smaps(p: ProcProcess, rollup: boolean): string {
+  const row = (name: string, v: number | string) => `${name}:`.padEnd(16) + String(v).padStart(8) + (typeof v === 'number' ? ' kB' : '') + '\n';
+  const body = (size: number | undefined, rss: number, anon: boolean, shared: boolean) => {
+    const r = rss * 4;
+    return (size === undefined ? '' : row('Size', size / 1024) + row('KernelPageSize', 4) + row('MMUPageSize', 4)) +
+      row('Rss', r) + row('Pss', r) + row('Pss_Dirty', anon ? r : 0) +
+      (size === undefined ? row('Pss_Anon', anon ? r : 0) + row('Pss_File', anon ? 0 : r) + row('Pss_Shmem', 0) : '') +
+      row('Shared_Clean', 0) + row('Shared_Dirty', shared ? r : 0) + row('Private_Clean', anon || shared ? 0 : r) +
+      row('Private_Dirty', anon && !shared ? r : 0) + row('Referenced', r) + row('Anonymous', anon ? r : 0) + row('KSM', 0) +
+      row('LazyFree', 0) + row('AnonHugePages', 0) + row('ShmemPmdMapped', 0) + row('FilePmdMapped', 0) + row('Shared_Hugetlb', 0) +
+      row('Private_Hugetlb', 0) + row('Swap', 0) + row('SwapPss', 0) + row('Locked', 0);
+  };
+  const lines = maps(p).split('\n');
+  if (rollup) {
+    const vs = p.mm.vmas;
+    if (!vs.length) return '';
+    let anonR = 0, fileR = 0;
+    for (const v of vs) { if (v.file) fileR += rssPages(p, v); else anonR += rssPages(p, v); }
+    const head = `${hex(vs[0].start, 8)}-${hex(vs[vs.length - 1].end, 8)} ---p 00000000 00:00 0`.padEnd(73) + '[rollup]\n';
+    // the rollup's sums, by kind: anonymous pages are private dirty, file pages private clean
+    const r = (n: number) => n * 4;
+    return head + row('Rss', r(anonR + fileR)) + row('Pss', r(anonR + fileR)) + row('Pss_Dirty', r(anonR)) + row('Pss_Anon', r(anonR)) +
+      row('Pss_File', r(fileR)) + row('Pss_Shmem', 0) + row('Shared_Clean', 0) + row('Shared_Dirty', 0) + row('Private_Clean', r(fileR)) +
+      row('Private_Dirty', r(anonR)) + row('Referenced', r(anonR + fileR)) + row('Anonymous', r(anonR)) + row('KSM', 0) + row('LazyFree', 0) +
+      row('AnonHugePages', 0) + row('ShmemPmdMapped', 0) + row('FilePmdMapped', 0) + row('Shared_Hugetlb', 0) + row('Private_Hugetlb', 0) +
+      row('Swap', 0) + row('SwapPss', 0) + row('Locked', 0);
+  }
+  return p.mm.vmas.map((v, n) => {
+    const flags = [v.prot & 1 ? 'rd' : '', v.prot & 2 ? 'wr' : '', v.prot & 4 ? 'ex' : '', v.shared ? 'sh' : '', 'mr', 'mw', 'me',
+      v.shared ? 'ms' : '', v.name === '[stack]' ? 'gd' : '', v.file ? '' : 'ac'].filter(Boolean).join(' ');
+    return lines[n] + '\n' + body(v.end - v.start, rssPages(p, v), !v.file, v.shared) + `THPeligible:    0\nVmFlags: ${flags} \n`;
+  }).join('');
+}
+
+// /proc/PID/pagemap: one 64-bit entry per virtual page, read at offset page * 8: bit 63 present,
+// bit 61 a file or shared page, bit 56 mapped only here, bits 0-54 the frame. The file spans the
+// whole address space, so entries are made for the range a read asks for.
+class PagemapFile extends FileDescription {
+  private pos = 0;
+  constructor(flags: number, path: string, private readonly p: ProcProcess, private readonly st: () => Stat) { super(flags, path); }
+  override read(n: number, pos?: number): Uint8Array | number {
+    const at = pos ?? this.pos;
+    if (at % 8 || n % 8) return -EINVAL;
+    const count = Math.min(n, 1 << 20) / 8, first = at / 8;
+    const out = new Uint8Array(count * 8);
+    const dv = new DataView(out.buffer);
+    for (let i = 0; i < count; i++) {
+      const addr = (first + i) * 4096;
+      if (addr >= 2 ** 47) return out.subarray(0, i * 8);
+      const e = this.p.mm.pte?.(addr) ?? 0;
+      if (!(e & 1)) continue;
+      const v = this.p.mm.vmas.find((x) => addr >= x.start && addr < x.end);
+      const hi = 0x8000_0000 | (v?.file || v?.shared ? 0x2000_0000 : 0x0100_0000);
+      dv.setUint32(i * 8, Math.floor(e / 4096), true);
+      dv.setUint32(i * 8 + 4, hi, true);
+    }
+    if (pos === undefined) this.pos += out.length;
+    return out;
+  }
+  override seek(offset: number, whence: number): number {
+    const base = whence === 0 ? 0 : whence === 1 ? this.pos : NaN;
+    if (Number.isNaN(base) || base + offset < 0) return -EINVAL;
+    return (this.pos = base + offset);
+  }
+  override stat(): Stat { return this.st(); }
 }
 
 // /proc/PID/fdinfo/FD: position, open flags (octal, O_CLOEXEC included), inode.

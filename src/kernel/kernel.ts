@@ -8,7 +8,7 @@ import type { Host } from '../base/host.js';
 import type { FsBackend } from '../fs/backend.js';
 import { Vfs } from '../fs/vfs.js';
 import { FdTable } from './fd-table.js';
-import { Process, Task, releaseVfork } from './task.js';
+import { Process, Task, releaseVfork, type CpuTimes } from './task.js';
 import { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
 import { TimerQueue } from './timers.js';
@@ -26,13 +26,13 @@ const ERRNO_TEXT: Record<number, string> = { 13: 'Permission denied', 21: 'Is a 
 import {
   deliverSignals, forceSignal, SIGSEGV, SIGBUS, BUS_ADRERR, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
   ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
-  CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP, STOPPING,
+  CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP, STOPPING, SIGVTALRM, SIGPROF,
 } from './signal.js';
 import { execve, ExecError } from './exec.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FileDescription } from '../fs/file.js';
 import type { Pty } from '../fs/pty.js';
-import type { MemoryInfo } from '../fs/procfs.js';
+import type { MemoryInfo, SystemInfo } from '../fs/procfs.js';
 import { buildVdso, vvarPage, type VdsoImage } from './vdso.js';
 import { ttyJobs } from './tty-jobs.js';
 import { ISA_FORMS } from '../generated/isa.js';
@@ -67,6 +67,10 @@ export class Kernel {
   debug: boolean;
   lastExecError = '';
   syscallCount = 0;
+  // CPU time of every task since the machine started (/proc/stat), and processes created.
+  readonly cpuTotal: CpuTimes = { user: 0, system: 0 };
+  forks = 0;
+  readonly bootRealtimeNs: bigint;
   current?: Task;
   init?: Process; // the first process: orphans become its children
   readonly futexes = new Map<string, FutexWaiter[]>();
@@ -92,6 +96,7 @@ export class Kernel {
     this.pageCache = new PageCache(core, phys);
     this.timers = new TimerQueue(host);
     this.memfds = new MemfdStore(() => host.realtimeNs());
+    this.bootRealtimeNs = host.realtimeNs() - host.monotonicNs();
   }
 
   static async create(opts: KernelOptions): Promise<Kernel> {
@@ -134,7 +139,7 @@ export class Kernel {
   }
 
   // --- processes -------------------------------------------------------------
-  newPid(): number { return this.nextPid++; }
+  newPid(): number { this.forks++; return this.nextPid++; }
 
   // Start a program as a new process, the leader of a new session, a child of no one (as a
   // container's first process, or one that `docker exec` starts). The first process of a machine
@@ -254,6 +259,7 @@ export class Kernel {
   // Park `t` on `wait` (syscall nr): watch its sources and arm its deadline.
   private park(t: Task, wait: Blocked, nr: number): void {
     t.state = { kind: 'blocked', wait, nr };
+    t.voluntarySwitches++;
     let armed = false, early = false;
     const wake = () => { if (armed) this.wakeTask(t, wait); else early = true; };
     const cancels = wait.sources.map((s) => s.on.watch(s.events, wake));
@@ -356,6 +362,8 @@ export class Kernel {
     if (t.state.kind === 'exited') return;
     if (t.state.kind === 'blocked') t.state.wait.disarm?.();
     t.state = { kind: 'exited' };
+    t.proc.endedTimes.user += t.cpu.user;
+    t.proc.endedTimes.system += t.cpu.system;
     t.resumed = t.interrupted = undefined;
     const p = t.proc;
     if (p.mm.users > 0) {
@@ -379,6 +387,7 @@ export class Kernel {
     for (const t of [...p.threads]) this.endTask(t);
     p.waitStatus = status;
     if (this.current?.proc === p) this.current = undefined;
+    if (p.mm.users > 0) p.maxRssKb = Math.max(p.maxRssKb, p.mm.resident() * 4);
     p.files.release();
     p.mm.release();
     if (p.pid === p.sid) this.vfs.pts.leaderExit(p.sid); // its controlling terminal's foreground group: SIGHUP
@@ -504,11 +513,40 @@ export class Kernel {
   // Run one slice of `t` and handle why it stopped.
   private step(t: Task, budget = SLICE): void {
     const c = this.core;
+    const start = this.host.monotonicNs();
     const exit = c.run(budget);
+    const ran = this.host.monotonicNs();
+    this.charge(t, Number(ran - start), 0);
     if (t.state.kind === 'exited') return;
+    try { this.handleExit(t, exit); } finally { this.charge(t, 0, Number(this.host.monotonicNs() - ran)); }
+  }
+
+  // CPU time for `t` (ns of user and system time): its counters, the machine's, and the CPU-time
+  // interval timers of its process (ITIMER_VIRTUAL counts user time, ITIMER_PROF both).
+  private charge(t: Task, user: number, system: number): void {
+    const into = t.state.kind === 'exited' ? t.proc.endedTimes : t.cpu;
+    into.user += user;
+    into.system += system;
+    this.cpuTotal.user += user;
+    this.cpuTotal.system += system;
+    const p = t.proc;
+    if (p.itimerVirtual && user > 0) this.runItimer(p, 'itimerVirtual', user, SIGVTALRM);
+    if (p.itimerProf) this.runItimer(p, 'itimerProf', user + system, SIGPROF);
+  }
+  private runItimer(p: Process, which: 'itimerVirtual' | 'itimerProf', ns: number, signo: number): void {
+    const tm = p[which]!;
+    tm.left -= ns;
+    if (tm.left > 0) return;
+    if (tm.interval > 0) tm.left = Math.max(tm.left + tm.interval, 1);
+    else p[which] = undefined;
+    this.signalProcess(p, { signo, code: SI_KERNEL });
+  }
+
+  private handleExit(t: Task, exit: number): void {
+    const c = this.core;
     if (exit !== Exit.Syscall) t.resumed = undefined; // it did not get to re-run its syscall (a fault): signals go now
     switch (exit) {
-      case Exit.Budget: break;
+      case Exit.Budget: t.involuntarySwitches++; break;
       case Exit.Syscall: this.syscall(t); break;
       case Exit.PageFault: {
         const addr = c.exitAddr;
@@ -592,6 +630,15 @@ export class Kernel {
 
   // --- for procfs ----------------------------------------------------------------------
   currentProcess(): Process | undefined { return this.current?.proc; }
+  // CPU time, boot time and task counts for /proc/stat.
+  systemInfo(): SystemInfo {
+    let running = 0, blocked = 0;
+    for (const t of this.tasks) {
+      if (t.state.kind === 'runnable' && !t.proc.stopped && !t.ptraceStop) running++;
+      else if (t.state.kind === 'blocked' && t.state.wait.killable) blocked++;
+    }
+    return { ...this.cpuTotal, bootRealtimeNs: this.bootRealtimeNs, forks: this.forks, running, blocked };
+  }
   // The machine's memory: its size and what the frame allocator has given out (page tables and
   // the page cache included), for /proc/meminfo and sysinfo(2).
   memoryInfo(): MemoryInfo {

@@ -1,7 +1,8 @@
 // wait4 and waitid: collecting ended children.
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
-import type { Process, Task } from './task.js';
+import type { CpuTimes, Process, Task } from './task.js';
+import { rusageBytes } from './sys-time.js';
 import { Blocked, POLL_ALL } from '../base/wait.js';
 import { EBADF, ECHILD, EFAULT, EINVAL } from '../base/errno.js';
 import { PidFd } from './sys-fdevents.js';
@@ -54,7 +55,8 @@ const sysWait4: Handler = (t, a, k) => {
     new DataView(b.buffer).setInt32(0, zombie.waitStatus!, true);
     if (!t.proc.mm.write(statusAddr, b)) return -EFAULT;
   }
-  if (rusage && !t.proc.mm.write(rusage, new Uint8Array(144))) return -EFAULT;
+  if (rusage && !t.proc.mm.write(rusage, rusageBytes(totalTimes(zombie), zombie.maxRssKb))) return -EFAULT;
+  collect(t.proc, zombie);
   k.reap(zombie);
   return zombie.pid;
 };
@@ -108,11 +110,25 @@ const sysWaitid: Handler = (t, a, k) => {
     dv.setInt32(24, sig ? sig : (st >> 8) & 0xff, true);
     if (!t.proc.mm.write(infop, b)) return -EFAULT;
   }
-  if (!(options & WNOWAIT)) k.reap(zombie);
+  if (a.u(4) && !t.proc.mm.write(a.u(4), rusageBytes(totalTimes(zombie), zombie.maxRssKb))) return -EFAULT;
+  if (!(options & WNOWAIT)) { collect(t.proc, zombie); k.reap(zombie); }
   return 0;
 };
 
+// A child's own CPU time and that of the children it collected (what its parent's rusage gets).
+function totalTimes(c: Process): CpuTimes {
+  const own = c.cpuTime();
+  return { user: own.user + c.childTimes.user, system: own.system + c.childTimes.system };
+}
+// The parent collects an ended child: its times count as the parent's children's (times(2), RUSAGE_CHILDREN).
+function collect(parent: Process, c: Process): void {
+  const all = totalTimes(c);
+  parent.childTimes.user += all.user;
+  parent.childTimes.system += all.system;
+  parent.childMaxRssKb = Math.max(parent.childMaxRssKb, c.maxRssKb, c.childMaxRssKb);
+}
+
 export const waitSyscalls: SyscallDef[] = [
-  { nr: 61, name: 'wait4', handler: sysWait4, args: ['int', 'ptr', 'hex', 'ptr'], status: 'partial', note: 'rusage is zero' },
+  { nr: 61, name: 'wait4', handler: sysWait4, args: ['int', 'ptr', 'hex', 'ptr'], status: 'implemented' },
   { nr: 247, name: 'waitid', handler: sysWaitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], status: 'implemented' },
 ];

@@ -6,6 +6,7 @@ import type { FdTable } from './fd-table.js';
 import { STATE_SAVE_SIZE } from '../core/core.js';
 import { WaitQueue, type Blocked } from '../base/wait.js';
 import type { MountTable } from '../fs/mounts.js';
+import type { ProcTaskInfo } from '../fs/procfs.js';
 
 export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] }
 export interface FsContext { cwd: string; umask: number; root: string } // cwd and root (chroot) are global guest paths
@@ -23,6 +24,13 @@ export type RunState =
   | { kind: 'runnable' }
   | { kind: 'blocked'; wait: Blocked; nr: number }
   | { kind: 'exited' };
+
+// CPU time in nanoseconds, user and system (in a syscall), as the scheduler measured it.
+export interface CpuTimes { user: number; system: number }
+
+// An interval timer that counts CPU time (ITIMER_VIRTUAL: user time, ITIMER_PROF: user and system):
+// `left` ns until it fires, then it reloads with `interval` (0: disarmed after firing).
+export interface CpuItimer { left: number; interval: number }
 
 export function newSigactions(): SigAction[] {
   return Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n }));
@@ -70,6 +78,19 @@ export class Process {
     }
   }
   nice = 0; // setpriority(2)
+  // sched_setscheduler/sched_setattr: the policy and its parameters, recorded (one CPU runs tasks by turns).
+  sched = { policy: 0, priority: 0, runtime: 0n, deadline: 0n, period: 0n, flags: 0 };
+  // CPU time of threads that have ended, and of children collected by wait (cutime, cstime).
+  readonly endedTimes: CpuTimes = { user: 0, system: 0 };
+  readonly childTimes: CpuTimes = { user: 0, system: 0 };
+  // Peak resident set in KiB (ru_maxrss): this process's when it ended, and its collected children's.
+  maxRssKb = 0;
+  childMaxRssKb = 0;
+  // The process that traces this one (ptrace), if any.
+  tracer?: Process;
+  // ITIMER_VIRTUAL and ITIMER_PROF, while armed.
+  itimerVirtual?: CpuItimer;
+  itimerProf?: CpuItimer;
   exe = '';
   argv: Uint8Array[] = [];
   envp: Uint8Array[] = [];
@@ -91,6 +112,35 @@ export class Process {
   }
   get ppid(): number { return this.parent?.pid ?? 0; }
   get alive(): boolean { return this.waitStatus === undefined; }
+  // /proc's view of the process (tid undefined: the leader's state with the whole process's times)
+  // or of one thread.
+  taskInfo(tid?: number): ProcTaskInfo {
+    const t = tid === undefined ? this.threads[0] : this.threads.find((x) => x.tid === tid);
+    const times = tid === undefined || !t ? this.cpuTime() : t.cpu;
+    let ignored = 0n, caught = 0n;
+    for (let sig = 1; sig <= NSIG; sig++) {
+      const h = this.sigactions[sig].handler;
+      if (h === SIG_IGN) ignored |= 1n << BigInt(sig - 1);
+      else if (h !== SIG_DFL) caught |= 1n << BigInt(sig - 1);
+    }
+    const pendingOf = (x: Task) => x.pending.reduce((m, i) => m | (1n << BigInt(i.signo - 1)), 0n);
+    const threads = tid === undefined ? this.threads : t ? [t] : [];
+    return {
+      state: stateLetter(this, t), wchan: t ? wchan(t) : '0',
+      utime: times.user, stime: times.system, cutime: this.childTimes.user, cstime: this.childTimes.system,
+      startNs: this.startNs, nice: this.nice, policy: this.sched.policy, rtPriority: this.sched.priority,
+      tracerPid: this.tracer?.pid ?? 0,
+      sigPending: t ? pendingOf(t) : 0n, sharedPending: 0n, sigBlocked: t?.sigmask ?? 0n, sigIgnored: ignored, sigCaught: caught,
+      voluntary: threads.reduce((n, x) => n + x.voluntarySwitches, 0), involuntary: threads.reduce((n, x) => n + x.involuntarySwitches, 0),
+    };
+  }
+  // The CPU time of the whole process: its live threads and those that ended (RLIMIT_CPU,
+  // CLOCK_PROCESS_CPUTIME_ID, times(2), /proc/PID/stat).
+  cpuTime(): CpuTimes {
+    let user = this.endedTimes.user, system = this.endedTimes.system;
+    for (const t of this.threads) { user += t.cpu.user; system += t.cpu.system; }
+    return { user, system };
+  }
 }
 
 export class Task {
@@ -109,10 +159,56 @@ export class Task {
   // The mask to restore after a handler runs for rt_sigsuspend/ppoll/pselect.
   savedMask?: bigint;
   comm = new Uint8Array(0); // prctl(PR_SET_NAME)
+  // CPU time this thread used, counted by the scheduler around each slice and syscall.
+  readonly cpu: CpuTimes = { user: 0, system: 0 };
+  // Context switches: waits (voluntary) and slices taken away (involuntary).
+  voluntarySwitches = 0;
+  // Stopped for its tracer (a ptrace stop): the signal or event it reports.
+  ptraceStop?: { signo: number; event: number };
+  involuntarySwitches = 0;
   // The last page fault the kernel could not resolve (a signal's sigcontext reports it).
   fault?: { addr: number; access: number; present: boolean; outcome: FaultOutcome };
 
   constructor(readonly tid: number, readonly proc: Process) {}
+}
+
+// ps's letter for a task: running (R), sleeping (S), in an uninterruptible wait (D: only SIGKILL
+// ends it), stopped by a signal (T) or for its tracer (t), or ended and not yet collected (Z).
+export function stateLetter(p: Process, t?: Task): string {
+  if (!p.alive || !t || t.state.kind === 'exited') return 'Z';
+  if (t.ptraceStop) return 't';
+  if (p.stopped) return 'T';
+  const st = t.state;
+  if (st.kind !== 'blocked') return 'R';
+  if (st.wait.on.kind === 'stop') return 'T';
+  return st.wait.killable ? 'D' : 'S';
+}
+
+// The kernel function a blocked task would sleep in on Linux, for /proc/PID/wchan.
+export function wchan(t: Task): string {
+  const st = t.state;
+  if (st.kind !== 'blocked') return '0';
+  const on = st.wait.on;
+  switch (on.kind) {
+    case 'io':
+      if (on.object === 'pipe' || on.object === 'fifo') return [1, 18, 20, 296, 328, 275, 276].includes(st.nr) ? 'pipe_write' : 'pipe_read';
+      if (on.object === 'socket') return [43, 288].includes(st.nr) ? 'inet_csk_accept' : 'wait_woken';
+      if (on.object === 'tty' || on.object === 'pty' || on.object === 'stdin') return 'n_tty_read';
+      return 'wait_woken';
+    case 'tty-read': return 'n_tty_read';
+    case 'fifo-open': return 'wait_for_partner';
+    case 'poll': return [232, 281, 441].includes(st.nr) ? 'ep_poll' : [23, 270].includes(st.nr) ? 'do_select' : 'do_sys_poll';
+    case 'futex': return 'futex_wait_queue';
+    case 'child': return 'do_wait';
+    case 'vfork': return 'kernel_clone';
+    case 'sleep': return 'hrtimer_nanosleep';
+    case 'signal': return st.nr === 130 ? 'sigsuspend' : st.nr === 34 ? 'sys_pause' : 'do_sigtimedwait';
+    case 'stop': return 'do_signal_stop';
+    case 'lock': return st.nr === 73 ? 'flock_lock_inode_wait' : 'fcntl_setlk';
+    case 'semaphore': return 'do_semtimedop';
+    case 'msgqueue': return st.nr === 69 ? 'do_msgsnd' : 'do_msgrcv';
+  }
+  return '0';
 }
 
 // A vfork child has exec'd or exited: its parent goes on.

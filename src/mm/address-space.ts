@@ -124,6 +124,13 @@ export class AddressSpace {
     if (end > start) walk(this.root, 3, 0);
   }
 
+  // Pages of [start, end) present in memory (RSS, /proc/PID/smaps).
+  resident(start = 0, end = TASK_SIZE): number {
+    let n = 0;
+    this.forEachPte(start, end, () => { n++; });
+    return n;
+  }
+
   find(addr: number): Vma | undefined {
     let lo = 0, hi = this.vmas.length - 1;
     while (lo <= hi) {
