@@ -68,7 +68,8 @@ const CASES: Case[] = [
   { name: 'proc-files' }, // /proc/self/limits, fdinfo, task, thread-self, /proc/sys
   { name: 'ipc-sysv' },
   // Linux's fine print (issue 16)
-  { name: 'proc-state' }, // S/T/Z in /proc, CPU time in times/getrusage/clocks/itimers, smaps, pagemap // System V shared memory, semaphores, message queues
+  { name: 'proc-state' },
+  { name: 'proc-fdinfo' }, // eventfd, signalfd, timerfd, inotify and epoll lines of /proc/self/fdinfo // S/T/Z in /proc, CPU time in times/getrusage/clocks/itimers, smaps, pagemap // System V shared memory, semaphores, message queues
   // pseudo-terminals (issue 4)
   { name: 'pty-line', cflags: ['-lutil'] },
   { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP

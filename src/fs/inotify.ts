@@ -79,6 +79,14 @@ export class InotifyFile extends FileDescription {
     this.registry.add(w);
     return w.wd;
   }
+  // One line a watch, newest first, as Linux prints them: the inode and device in hex (the kernel's dev_t).
+  override fdinfo(): string {
+    return [...this.watches.values()].reverse().map((w) => {
+      const [dev, ino] = w.key.split(':').map(Number);
+      const sdev = ((dev >>> 8) & 0xfff) * 0x100000 + ((dev & 0xff) | ((dev >>> 12) & 0xfff00));
+      return `inotify wd:${w.wd} ino:${ino.toString(16)} sdev:${sdev.toString(16)} mask:${w.mask.toString(16)} ignored_mask:0\n`;
+    }).join('');
+  }
   rmWatch(wd: number): number {
     const w = this.watches.get(wd);
     if (!w) return -EINVAL;

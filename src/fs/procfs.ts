@@ -426,7 +426,7 @@ function fdinfo(p: ProcProcess, fd: number): string {
   const flags = f.flags | (p.files.cloexec?.(fd) ? 0o2000000 : 0);
   const st = f.stat();
   return `pos:\t${pos < 0 ? 0 : pos}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${f.node ? 21 : 15}\n` +
-    `ino:\t${typeof st === 'number' ? 0 : st.ino}\n`;
+    `ino:\t${typeof st === 'number' ? 0 : st.ino}\n` + (f.fdinfo?.() ?? '');
 }
 
 // /proc/PID/limits, in Linux's table.

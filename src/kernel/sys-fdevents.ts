@@ -32,6 +32,11 @@ class TimerFd extends FileDescription {
     super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[timerfd]');
   }
   now(): bigint { return this.realtime ? this.k.host.realtimeNs() : this.k.host.monotonicNs(); }
+  override fdinfo(): string {
+    const [interval, value] = this.get();
+    const ts = (ns: bigint) => `(${ns / 1_000_000_000n}, ${ns % 1_000_000_000n})`;
+    return `clockid: ${this.realtime ? 0 : 1}\nticks: ${this.expirations}\nsettime flags: 00\nit_value: ${ts(value)}\nit_interval: ${ts(interval)}\n`;
+  }
 
   // [interval, time left] as timerfd_gettime reports them.
   get(): [bigint, bigint] {
@@ -139,6 +144,7 @@ class SignalFd extends FileDescription {
     super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[signalfd]');
   }
   private get events(): WaitQueue { return this.proc.signalEvents; }
+  override fdinfo(): string { return `sigmask:\t${this.mask.toString(16).padStart(16, '0')}\n`; }
   // A pending signal of the process (any of its threads) in the mask.
   private take(): SigInfo | undefined {
     for (const t of this.proc.threads) {
