@@ -47,7 +47,17 @@ export interface ProcProcess {
 export interface MemoryInfo { total: number; used: number; cached: number; shmem: number }
 // The machine's CPU time in ns, its boot time (real-time ns), processes started, and tasks running and blocked.
 export interface SystemInfo { user: number; system: number; bootRealtimeNs: bigint; forks: number; running: number; blocked: number }
-export interface ProcSource { readonly processes: ReadonlyMap<number, ProcProcess>; memoryInfo?(): MemoryInfo; systemInfo?(): SystemInfo }
+// /proc/sys: knob names ('kernel/hostname'), their text, and root's writes (0 or -errno); `p` is the caller's process.
+export interface SysctlSource {
+  names(): string[];
+  writable(name: string): boolean;
+  read(name: string, p?: ProcProcess): string | undefined;
+  write(name: string, text: string, p?: ProcProcess): number;
+}
+export interface ProcSource {
+  readonly processes: ReadonlyMap<number, ProcProcess>; memoryInfo?(): MemoryInfo; systemInfo?(): SystemInfo;
+  readonly sysctl?: SysctlSource;
+}
 
 const enc = new TextEncoder();
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
@@ -56,7 +66,7 @@ const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
 
 type Entry =
   | { kind: 'dir'; list: () => Dirent[] }
-  | { kind: 'file'; data: () => Uint8Array; open?: (flags: number, path: string, st: () => Stat) => FileDescription }
+  | { kind: 'file'; data: () => Uint8Array; open?: (flags: number, path: string, st: () => Stat) => FileDescription; writable?: boolean }
   | { kind: 'link'; target: () => string; file?: () => FileDescription | undefined };
 
 export class ProcFs extends KernelTreeFs implements FsBackend {
@@ -185,42 +195,29 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
     return new Uint8Array(0);
   }
 
-  // /proc/sys: the settings programs read (read-only here).
+  // /proc/sys: the kernel's knobs (kernel/sysctl.ts), files below directories of their names' parts.
   private sysctl(parts: string[]): Entry | undefined {
-    const random = () => { const b = new Uint8Array(16); this.vfs.host.random(b); return b; };
-    const uuid = (b: Uint8Array) => {
-      b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-      const h = [...b].map((x) => hex(x, 2)).join('');
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-    };
-    const bootId = uuid(random());
-    const tree: Record<string, Record<string, () => string> | undefined> = {
-      kernel: {
-        ostype: () => 'Linux', osrelease: () => '6.1.0-xos', version: () => '#1 SMP PREEMPT_DYNAMIC xos', hostname: () => 'xos',
-        domainname: () => '(none)', pid_max: () => '4194304', 'threads-max': () => '126608', ngroups_max: () => '65536',
-        cap_last_cap: () => '40', overflowuid: () => '65534', overflowgid: () => '65534', randomize_va_space: () => '0',
-        'random/uuid': () => uuid(random()), 'random/boot_id': () => bootId, 'random/entropy_avail': () => '256',
-        'random/poolsize': () => '256', shmmax: () => '18446744073692774399', shmall: () => '18446744073692774399',
-        shmmni: () => '4096', msgmax: () => '8192', msgmnb: () => '16384', msgmni: () => '32000', sem: () => '32000	1024000000	500	32000',
-      },
-      vm: { overcommit_memory: () => '0', max_map_count: () => '65530', swappiness: () => '60' },
-      fs: { 'file-max': () => '9223372036854775807', nr_open: () => '1048576', 'pipe-max-size': () => '1048576', 'inotify/max_user_watches': () => '65536', 'inotify/max_user_instances': () => '128', 'inotify/max_queued_events': () => '16384' },
-    };
-    if (parts.length === 0) return { kind: 'dir', list: () => Object.keys(tree).map((name, i) => ({ ino: 900 + i, type: 4, name })) };
-    const files = tree[parts[0]];
-    if (!files) return undefined;
-    const sub = parts.slice(1).join('/');
-    if (files[sub]) return { kind: 'file', data: () => enc.encode(files[sub]!() + '\n') };
+    const table = this.source?.sysctl;
+    if (!table) return undefined;
+    const sub = parts.join('/');
+    const caller = () => this.processes.get(this.self);
+    const value = table.read(sub, caller());
+    if (value !== undefined) {
+      return {
+        kind: 'file', data: () => latin1(table.read(sub, caller()) ?? ''), writable: table.writable(sub),
+        open: (flags, path, st) => new SysctlFile(flags, path, st, () => table.read(sub, caller()) ?? '', (text) => table.write(sub, text, caller())),
+      };
+    }
     // a directory: the names one level below `sub`
     const prefix = sub ? sub + '/' : '';
-    const names = [...new Set(Object.keys(files).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split('/')[0]))];
+    const names = [...new Set(table.names().filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split('/')[0]))];
     if (!names.length) return undefined;
-    return { kind: 'dir', list: () => names.map((name) => ({ ino: pathIno(`/sys/${parts[0]}/${prefix}${name}`), type: files[prefix + name] ? 8 : 4, name })) };
+    return { kind: 'dir', list: () => names.map((name) => ({ ino: pathIno(`/sys/${prefix}${name}`), type: table.names().includes(prefix + name) ? 8 : 4, name })) };
   }
 
   private statOf(path: string, e: Entry): Stat {
     const t = 0n;
-    const mode = e.kind === 'dir' ? S_IFDIR | 0o555 : e.kind === 'link' ? S_IFLNK | 0o777 : S_IFREG | 0o444;
+    const mode = e.kind === 'dir' ? S_IFDIR | 0o555 : e.kind === 'link' ? S_IFLNK | 0o777 : S_IFREG | (e.writable ? 0o644 : 0o444);
     return {
       dev: 4, ino: pathIno(path), mode, nlink: e.kind === 'dir' ? 2 : 1, uid: 0, gid: 0, rdev: 0, size: 0,
       blksize: 1024, blocks: 0, atimeNs: t, mtimeNs: t, ctimeNs: t,
@@ -248,7 +245,8 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
     const e = this.entry(path);
     if (!e) return -ENOENT;
     if (e.kind !== 'file') return -EINVAL;
-    if ((flags & O_ACCMODE) !== O_RDONLY) return -EACCES;
+    // writable knobs are root's (mode 0644): the caller's permission decides
+    if ((flags & O_ACCMODE) !== O_RDONLY && (!e.writable || (this.caller()?.proc.creds.euid ?? 0) !== 0)) return -EACCES;
     const st = this.statOf(path, e);
     return e.open ? e.open(flags, guestPath, () => st) : new BufferFile(flags, guestPath, e.data(), () => st);
   }
@@ -389,6 +387,33 @@ function smaps(p: ProcProcess, rollup: boolean): string {
 // /proc/PID/pagemap: one 64-bit entry per virtual page, read at offset page * 8: bit 63 present,
 // bit 61 a file or shared page, bit 56 mapped only here, bits 0-54 the frame. The file spans the
 // whole address space, so entries are made for the range a read asks for.
+// A /proc/sys file: reads give the knob's value now; each write sets it (the text as written).
+class SysctlFile extends FileDescription {
+  private pos = 0;
+  constructor(flags: number, path: string, private readonly st: () => Stat, private readonly get: () => string,
+    private readonly set: (text: string) => number) { super(flags, path); }
+  override read(n: number, pos?: number): Uint8Array | number {
+    const at = pos ?? this.pos;
+    const out = latin1(this.get()).slice(at, at + n);
+    if (pos === undefined) this.pos += out.length;
+    return out;
+  }
+  override write(data: Uint8Array, pos?: number): number {
+    if ((pos ?? this.pos) > 0) return data.length; // Linux ignores writes past the start of a number
+    const r = this.set(String.fromCharCode(...data.subarray(0, 4096)));
+    if (r < 0) return r;
+    if (pos === undefined) this.pos += data.length;
+    return data.length;
+  }
+  override seek(offset: number, whence: number): number {
+    const base = whence === 0 ? 0 : whence === 1 ? this.pos : NaN;
+    if (Number.isNaN(base) || base + offset < 0) return -EINVAL;
+    return (this.pos = base + offset);
+  }
+  override truncate(): number { return 0; }
+  override stat(): Stat { return this.st(); }
+}
+
 class PagemapFile extends FileDescription {
   private pos = 0;
   constructor(flags: number, path: string, private readonly p: ProcProcess, private readonly st: () => Stat) { super(flags, path); }

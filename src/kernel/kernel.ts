@@ -8,7 +8,8 @@ import type { Host } from '../base/host.js';
 import type { FsBackend } from '../fs/backend.js';
 import { Vfs } from '../fs/vfs.js';
 import { FdTable } from './fd-table.js';
-import { Process, Task, releaseVfork, type CpuTimes } from './task.js';
+import { Process, Task, releaseVfork, type CpuTimes, type Uts } from './task.js';
+import { Sysctl } from './sysctl.js';
 import { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
 import { TimerQueue } from './timers.js';
@@ -87,6 +88,9 @@ export class Kernel {
   readonly ipc = new Ipc(); // System V IPC
   readonly unixNames = new UnixNames(); // AF_UNIX's abstract names and bound sockets
   readonly memfds: MemfdStore;
+  readonly sysctl: Sysctl;
+  // The first UTS namespace: host and domain name (sethostname, uname, /proc/sys/kernel/hostname).
+  readonly uts: Uts = { hostname: 'xos', domainname: '(none)' };
 
   private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions) {
     this.strace = !!opts.strace;
@@ -97,6 +101,7 @@ export class Kernel {
     this.timers = new TimerQueue(host);
     this.memfds = new MemfdStore(() => host.realtimeNs());
     this.bootRealtimeNs = host.realtimeNs() - host.monotonicNs();
+    this.sysctl = new Sysctl(this);
   }
 
   static async create(opts: KernelOptions): Promise<Kernel> {
@@ -139,7 +144,29 @@ export class Kernel {
   }
 
   // --- processes -------------------------------------------------------------
-  newPid(): number { this.forks++; return this.nextPid++; }
+  // pids count up to kernel.pid_max and wrap to 300, skipping those in use (as process, group or session ids).
+  newPid(): number {
+    this.forks++;
+    for (;;) {
+      if (this.nextPid >= this.sysctl.values.pidMax) this.nextPid = 300;
+      const pid = this.nextPid++;
+      if (!this.pidInUse(pid)) return pid;
+    }
+  }
+  private pidInUse(pid: number): boolean {
+    if (this.processes.has(pid) || this.tasks.some((t) => t.tid === pid)) return true;
+    for (const p of this.processes.values()) if (p.pgid === pid || p.sid === pid) return true;
+    return false;
+  }
+  // kernel.ns_last_pid: the last pid handed out; setting it chooses the next.
+  get lastPid(): number { return this.nextPid - 1; }
+  set lastPid(pid: number) { this.nextPid = pid + 1; }
+  // Descriptions open in every process (fs.file-nr), counted once per fd.
+  openFiles(): number {
+    let n = 0;
+    for (const p of this.processes.values()) n += p.files.fds().length;
+    return n;
+  }
 
   // Start a program as a new process, the leader of a new session, a child of no one (as a
   // container's first process, or one that `docker exec` starts). The first process of a machine
@@ -156,6 +183,7 @@ export class Kernel {
     for (const f of stdio) files.install(f, false);
     const p = new Process(pid, mm, files, { cwd, umask: 0o022, root: '/' }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
     files.owner = p;
+    p.uts = this.uts;
     const t = new Task(pid, p);
     p.threads.push(t);
     this.processes.set(pid, p);

@@ -36,7 +36,8 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   if (f & CLONE_THREAD && !(f & CLONE_SIGHAND)) return -EINVAL;
   if (f & CLONE_PIDFD && f & CLONE_THREAD) return -EINVAL;
   if (f & CLONE_SIGHAND && !(f & CLONE_VM)) return -EINVAL;
-  if (f & (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)) return -EINVAL;
+  if (f & (CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)) return -EINVAL;
+  if (f & CLONE_NEWUTS && t.proc.creds.euid !== 0) return -EPERM;
   if (f & CLONE_NEWNS && f & CLONE_FS) return -EINVAL;
   if (f & CLONE_NEWNS && t.proc.creds.euid !== 0) return -EPERM;
   if (c.exitSignal < 0 || c.exitSignal > 64) return -EINVAL;
@@ -65,6 +66,8 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     proc.exitSignal = c.exitSignal;
     proc.rlimits = new Map(parent.rlimits);
     proc.mnt = f & CLONE_NEWNS ? k.vfs.ns(t).clone() : parent.mnt;
+    const uts = parent.uts ?? k.uts;
+    proc.uts = f & CLONE_NEWUTS ? { ...uts } : uts;
     proc.exe = parent.exe;
     proc.argv = parent.argv;
     proc.envp = parent.envp;

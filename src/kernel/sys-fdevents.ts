@@ -10,7 +10,7 @@ import { anonStat } from '../fs/eventfd.js';
 import { WaitQueue, POLLIN } from '../fs/wait-queue.js';
 import { blockOn, type Blocked } from '../base/wait.js';
 import type { Timer } from './timers.js';
-import { EACCES, EAGAIN, EBADF, EFAULT, EINVAL, ENOENT, ENOTDIR, EPERM, ESRCH } from '../base/errno.js';
+import { EACCES, EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOENT, ENOTDIR, EPERM, ESRCH } from '../base/errno.js';
 import { SIGKILL, SIGSTOP, sigbit } from './signal.js';
 import { release } from '../fs/file.js';
 import { InotifyFile, IN_ALL_EVENTS, IN_DONT_FOLLOW, IN_MASK_ADD, IN_MASK_CREATE, IN_ONLYDIR } from '../fs/inotify.js';
@@ -278,6 +278,7 @@ const sysPidfdGetfd: Handler = (t, a) => {
 // --- inotify ------------------------------------------------------------------------------------
 function inotifyInit(t: Task, k: Kernel, flags: number): number {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
+  if (k.vfs.notify.instances >= k.vfs.notify.limits.instances) return -EMFILE; // fs.inotify.max_user_instances
   const f = new InotifyFile(k.vfs.notify, flags, () => anonStat(k.host.realtimeNs()));
   const fd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
   if (fd < 0) release(f);

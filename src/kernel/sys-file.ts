@@ -24,6 +24,7 @@ import type { StatFs } from '../fs/backend.js';
 import { IN_ACCESS, IN_MODIFY } from '../fs/inotify.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
 import { PipeEnd } from '../fs/pipe.js';
+import { roundPipe } from './sysctl.js';
 import { PtyMaster, TIOCGPTPEER } from '../fs/pty.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
@@ -642,7 +643,6 @@ const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK =
   F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36,
   F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025, F_DUPFD_CLOEXEC = 1030,
   F_ADD_SEALS = 1033, F_GET_SEALS = 1034, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
-const PIPE_MAX_SIZE = 1048576; // /proc/sys/fs/pipe-max-size
 const F_UNLCK = 2, F_RDLCK = 0, F_WRLCK = 1;
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
 
@@ -653,7 +653,7 @@ function dupTo(t: Task, f: FileDescription, min: number, cloexec: boolean): numb
   if (fd < 0) f.refs--;
   return fd;
 }
-const sysFcntl: Handler = (t, a) => {
+const sysFcntl: Handler = (t, a, k) => {
   const fd = a.i(0), cmd = a.i(1);
   const f = fileOf(t, fd);
   if (!f) return -EBADF;
@@ -719,10 +719,9 @@ const sysFcntl: Handler = (t, a) => {
     case F_SETPIPE_SZ: {
       if (!(f instanceof PipeEnd)) return -EBADF;
       const want = a.u(2);
-      if (want > PIPE_MAX_SIZE && t.proc.creds.euid !== 0) return -EPERM;
+      if (want > k.sysctl.values.pipeMaxSize && t.proc.creds.euid !== 0) return -EPERM;
       if (want > 0x80000000) return -EINVAL;
-      let size = 4096;
-      while (size < want) size *= 2; // a power of two pages, as Linux rounds it
+      const size = roundPipe(want);
       if (size < f.pipe.size) return -EBUSY;
       f.pipe.capacity = size;
       f.pipe.notify();

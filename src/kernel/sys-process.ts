@@ -5,6 +5,7 @@ import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from '../b
 import { execve } from './exec.js';
 import { pathFromBytes } from '../fs/vfs.js';
 import type { Task } from './task.js';
+import type { Kernel } from './kernel.js';
 
 const ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004,
   ARCH_GET_CPUID = 0x1011, ARCH_SET_CPUID = 0x1012;
@@ -128,7 +129,7 @@ const sysExecve: Handler = (t, a, k) => {
 };
 
 function rlimitOf(t: Task, res: number): [bigint, bigint] { return t.proc.limit(res); }
-function prlimit(t: Task, res: number, newAddr: number, oldAddr: number): number {
+function prlimit(k: Kernel, t: Task, res: number, newAddr: number, oldAddr: number): number {
   if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
   const cur = rlimitOf(t, res);
   let next: [bigint, bigint] | undefined;
@@ -139,6 +140,7 @@ function prlimit(t: Task, res: number, newAddr: number, oldAddr: number): number
     next = [dv.getBigUint64(0, true), dv.getBigUint64(8, true)];
     if (next[0] > next[1]) return -EINVAL;
     if (next[1] > cur[1] && t.proc.creds.euid !== 0) return -EPERM;
+    if (res === RLIMIT_NOFILE && next[1] > BigInt(k.sysctl.values.nrOpen)) return -EPERM; // fs.nr_open
   }
   if (oldAddr && !t.proc.mm.write(oldAddr, u64s(cur[0], cur[1]))) return -EFAULT;
   if (next) {
@@ -152,18 +154,32 @@ const sysPrlimit64: Handler = (t, a, k) => {
   const pid = a.i(0);
   const target = pid === 0 ? t : k.processes.get(pid)?.threads[0];
   if (!target) return -ESRCH;
-  return prlimit(target, a.i(1), a.u(2), a.u(3));
+  return prlimit(k, target, a.i(1), a.u(2), a.u(3));
 };
-const sysGetrlimit: Handler = (t, a) => prlimit(t, a.i(0), 0, a.u(1));
-const sysSetrlimit: Handler = (t, a) => prlimit(t, a.i(0), a.u(1), 0);
+const sysGetrlimit: Handler = (t, a, k) => prlimit(k, t, a.i(0), 0, a.u(1));
+const sysSetrlimit: Handler = (t, a, k) => prlimit(k, t, a.i(0), a.u(1), 0);
 
-const sysUname: Handler = (t, a) => {
-  const fields = ['Linux', 'xos', '6.1.0-xos', '#1 SMP PREEMPT_DYNAMIC xos', 'x86_64', '(none)'];
+const sysUname: Handler = (t, a, k) => {
+  const uts = t.proc.uts ?? k.uts;
+  const fields = ['Linux', uts.hostname, '6.1.0-xos', '#1 SMP PREEMPT_DYNAMIC xos', 'x86_64', uts.domainname];
   const b = new Uint8Array(65 * 6);
   const enc = new TextEncoder();
   fields.forEach((f, i) => b.set(enc.encode(f).subarray(0, 64), i * 65));
   return t.proc.mm.write(a.u(0), b) ? 0 : -EFAULT;
 };
+// sethostname(2), setdomainname(2): the names of the caller's UTS namespace (root only; at most 64 bytes).
+function setUtsName(which: 'hostname' | 'domainname'): Handler {
+  return (t, a, k) => {
+    const len = a.i(1);
+    if (len < 0 || len > 64) return -EINVAL;
+    if (t.proc.creds.euid !== 0) return -EPERM;
+    const b = t.proc.mm.read(a.u(0), len);
+    if (!b) return -EFAULT;
+    const uts = t.proc.uts ?? k.uts;
+    uts[which] = String.fromCharCode(...b.subarray(0, b.indexOf(0) >= 0 ? b.indexOf(0) : len));
+    return 0;
+  };
+}
 const sysSysinfo: Handler = (t, a, k) => {
   const b = new Uint8Array(112);
   const dv = new DataView(b.buffer);
@@ -244,6 +260,8 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 97, name: 'getrlimit', handler: sysGetrlimit, args: ['int', 'ptr'], status: 'implemented' },
   { nr: 160, name: 'setrlimit', handler: sysSetrlimit, args: ['int', 'ptr'], status: 'implemented' },
   { nr: 63, name: 'uname', handler: sysUname, args: ['ptr'], status: 'implemented' },
+  { nr: 170, name: 'sethostname', handler: setUtsName('hostname'), args: ['ibuf', 'size'], status: 'implemented' },
+  { nr: 171, name: 'setdomainname', handler: setUtsName('domainname'), args: ['ibuf', 'size'], status: 'implemented' },
   { nr: 99, name: 'sysinfo', handler: sysSysinfo, args: ['ptr'], status: 'implemented' },
   { nr: 204, name: 'sched_getaffinity', handler: sysSchedGetaffinity, args: ['int', 'size', 'ptr'], status: 'implemented' },
   { nr: 203, name: 'sched_setaffinity', handler: sysSchedSetaffinity, args: ['int', 'size', 'ptr'], status: 'partial', note: 'one CPU; accepted' },

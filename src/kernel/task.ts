@@ -32,6 +32,9 @@ export interface CpuTimes { user: number; system: number }
 // `left` ns until it fires, then it reloads with `interval` (0: disarmed after firing).
 export interface CpuItimer { left: number; interval: number }
 
+// A UTS namespace's names (shared by the processes in it; CLONE_NEWUTS copies them).
+export interface Uts { hostname: string; domainname: string }
+
 export function newSigactions(): SigAction[] {
   return Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n }));
 }
@@ -86,6 +89,8 @@ export class Process {
   // Peak resident set in KiB (ru_maxrss): this process's when it ended, and its collected children's.
   maxRssKb = 0;
   childMaxRssKb = 0;
+  // Its UTS namespace (the machine's first unless set).
+  uts?: Uts;
   // The process that traces this one (ptrace), if any.
   tracer?: Process;
   // ITIMER_VIRTUAL and ITIMER_PROF, while armed.

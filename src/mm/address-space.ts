@@ -51,6 +51,8 @@ export interface Vma {
 export class CommitAccount {
   used = 0;
   nextSpaceId = 1; // address spaces' ids (they key private futexes)
+  maxMapCount = 65530; // vm.max_map_count: mappings one address space may have
+  overcommit = 0; // vm.overcommit_memory (recorded)
   constructor(readonly limit: number) {}
 }
 
@@ -323,6 +325,7 @@ export class AddressSpace {
       growsDown: !!opts.growsDown, name: opts.name,
     };
     if (this.mappedBytes() + len > this.asLimit) return false;
+    if (this.vmas.length >= this.account.maxMapCount && !this.vmas.some((x) => x.start <= start && x.end >= start + len)) return false;
     if (!this.charge(len, v)) return false;
     this.unmap(start, len);
     let i = this.vmas.findIndex((x) => x.start > start);
