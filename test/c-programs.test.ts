@@ -70,7 +70,8 @@ const CASES: Case[] = [
   // Linux's fine print (issue 16)
   { name: 'proc-state' },
   { name: 'proc-fdinfo' },
-  { name: 'proc-sysctl' }, // as root; in IPC and UTS namespaces of its own natively // eventfd, signalfd, timerfd, inotify and epoll lines of /proc/self/fdinfo // S/T/Z in /proc, CPU time in times/getrusage/clocks/itimers, smaps, pagemap // System V shared memory, semaphores, message queues
+  { name: 'proc-sysctl' },
+  { name: 'proc-policy' }, // as root: scheduling policies, sched_setattr, nice across users, affinity // as root; in IPC and UTS namespaces of its own natively // eventfd, signalfd, timerfd, inotify and epoll lines of /proc/self/fdinfo // S/T/Z in /proc, CPU time in times/getrusage/clocks/itimers, smaps, pagemap // System V shared memory, semaphores, message queues
   // pseudo-terminals (issue 4)
   { name: 'pty-line', cflags: ['-lutil'] },
   { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP

@@ -65,6 +65,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     proc.sid = parent.sid;
     proc.exitSignal = c.exitSignal;
     proc.rlimits = new Map(parent.rlimits);
+    proc.nice = parent.nice;
     proc.mnt = f & CLONE_NEWNS ? k.vfs.ns(t).clone() : parent.mnt;
     const uts = parent.uts ?? k.uts;
     proc.uts = f & CLONE_NEWUTS ? { ...uts } : uts;
@@ -81,6 +82,10 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   child.regs.set(t.regs);
   child.sigmask = t.sigmask;
   child.comm = t.comm;
+  child.affinity = t.affinity;
+  // the policy is inherited, unless SCHED_RESET_ON_FORK: then SCHED_OTHER (a negative nice back to 0)
+  child.sched = t.sched.resetOnFork ? { ...t.sched, policy: t.sched.policy >= 3 && t.sched.policy !== 6 ? t.sched.policy : 0, priority: 0, resetOnFork: false } : { ...t.sched };
+  if (t.sched.resetOnFork && !(f & CLONE_THREAD) && proc.nice < 0) proc.nice = 0;
   if (!(f & CLONE_VM) || f & CLONE_VFORK) child.altstack = { ...t.altstack };
   proc.threads.push(child);
   // the child's registers: rax = 0, its own stack and TLS

@@ -192,12 +192,6 @@ const sysSysinfo: Handler = (t, a, k) => {
   dv.setUint32(104, 1, true);
   return t.proc.mm.write(a.u(0), b) ? 0 : -EFAULT;
 };
-const sysSchedGetaffinity: Handler = (t, a) => {
-  const len = a.u(1);
-  if (len < 8 || len % 8) return -EINVAL;
-  return t.proc.mm.write(a.u(2), u64s(1)) ? 8 : -EFAULT;
-};
-const sysSchedSetaffinity: Handler = () => 0;
 const sysSchedYield: Handler = (t, a, k) => { k.endSlice = true; return 0; };
 const sysGetcpu: Handler = (t, a) => {
   const zero = new Uint8Array(4);
@@ -263,8 +257,6 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 170, name: 'sethostname', handler: setUtsName('hostname'), args: ['ibuf', 'size'], status: 'implemented' },
   { nr: 171, name: 'setdomainname', handler: setUtsName('domainname'), args: ['ibuf', 'size'], status: 'implemented' },
   { nr: 99, name: 'sysinfo', handler: sysSysinfo, args: ['ptr'], status: 'implemented' },
-  { nr: 204, name: 'sched_getaffinity', handler: sysSchedGetaffinity, args: ['int', 'size', 'ptr'], status: 'implemented' },
-  { nr: 203, name: 'sched_setaffinity', handler: sysSchedSetaffinity, args: ['int', 'size', 'ptr'], status: 'partial', note: 'one CPU; accepted' },
   { nr: 24, name: 'sched_yield', handler: sysSchedYield, args: [], status: 'implemented' },
   { nr: 309, name: 'getcpu', handler: sysGetcpu, args: ['ptr', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 318, name: 'getrandom', handler: sysGetrandom, args: ['ptr', 'size', 'hex'], status: 'implemented' },

@@ -32,6 +32,12 @@ export interface CpuTimes { user: number; system: number }
 // `left` ns until it fires, then it reloads with `interval` (0: disarmed after firing).
 export interface CpuItimer { left: number; interval: number }
 
+// A thread's scheduling policy (SCHED_OTHER 0, FIFO 1, RR 2, BATCH 3, IDLE 5, DEADLINE 6) and parameters.
+export interface SchedAttr {
+  policy: number; priority: number; resetOnFork: boolean; runtime: bigint; deadline: bigint; period: bigint;
+  utilMin: number; utilMax: number;
+}
+
 // A UTS namespace's names (shared by the processes in it; CLONE_NEWUTS copies them).
 export interface Uts { hostname: string; domainname: string }
 
@@ -81,8 +87,6 @@ export class Process {
     }
   }
   nice = 0; // setpriority(2)
-  // sched_setscheduler/sched_setattr: the policy and its parameters, recorded (one CPU runs tasks by turns).
-  sched = { policy: 0, priority: 0, runtime: 0n, deadline: 0n, period: 0n, flags: 0 };
   // CPU time of threads that have ended, and of children collected by wait (cutime, cstime).
   readonly endedTimes: CpuTimes = { user: 0, system: 0 };
   readonly childTimes: CpuTimes = { user: 0, system: 0 };
@@ -133,7 +137,7 @@ export class Process {
     return {
       state: stateLetter(this, t), wchan: t ? wchan(t) : '0',
       utime: times.user, stime: times.system, cutime: this.childTimes.user, cstime: this.childTimes.system,
-      startNs: this.startNs, nice: this.nice, policy: this.sched.policy, rtPriority: this.sched.priority,
+      startNs: this.startNs, nice: this.nice, policy: t?.sched.policy ?? 0, rtPriority: t?.sched.priority ?? 0,
       tracerPid: this.tracer?.pid ?? 0,
       sigPending: t ? pendingOf(t) : 0n, sharedPending: 0n, sigBlocked: t?.sigmask ?? 0n, sigIgnored: ignored, sigCaught: caught,
       voluntary: threads.reduce((n, x) => n + x.voluntarySwitches, 0), involuntary: threads.reduce((n, x) => n + x.involuntarySwitches, 0),
@@ -164,6 +168,10 @@ export class Task {
   // The mask to restore after a handler runs for rt_sigsuspend/ppoll/pselect.
   savedMask?: bigint;
   comm = new Uint8Array(0); // prctl(PR_SET_NAME)
+  // sched_setscheduler/sched_setattr: the policy and its parameters, recorded (one CPU runs tasks by turns).
+  sched: SchedAttr = { policy: 0, priority: 0, resetOnFork: false, runtime: 0n, deadline: 0n, period: 0n, utilMin: 0, utilMax: 1024 };
+  // sched_setaffinity: the CPUs it may run on (this machine has CPU 0).
+  affinity = 1n;
   // CPU time this thread used, counted by the scheduler around each slice and syscall.
   readonly cpu: CpuTimes = { user: 0, system: 0 };
   // Context switches: waits (voluntary) and slices taken away (involuntary).
