@@ -24,6 +24,10 @@ export interface EpollEvent { events: number; data: bigint }
 export class Epoll extends FileDescription {
   // in report order: a level-triggered entry moves to the end once reported
   private entries = new Map<string, Entry>();
+  // The file registered as `fd`, the nth such registration (kcmp's KCMP_EPOLL_TFD).
+  target(fd: number, nth: number): FileDescription | undefined {
+    return [...this.entries.values()].filter((e) => e.fd === fd)[nth]?.file;
+  }
   // Each watched descriptor: its fd, events (EPOLLERR and EPOLLHUP always watched) and data, and its file's inode and device.
   override fdinfo(): string {
     return [...this.entries.values()].map((e) => {

@@ -71,6 +71,9 @@ export class Kernel {
   // CPU time of every task since the machine started (/proc/stat), and processes created.
   readonly cpuTotal: CpuTimes = { user: 0, system: 0 };
   forks = 0;
+  // kcmp(2)'s order of kernel objects: the order the machine first compared them in.
+  readonly objectIds = new WeakMap<object, number>();
+  objectCount = 0;
   readonly bootRealtimeNs: bigint;
   current?: Task;
   init?: Process; // the first process: orphans become its children

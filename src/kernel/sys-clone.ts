@@ -83,6 +83,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   child.sigmask = t.sigmask;
   child.comm = t.comm;
   child.affinity = t.affinity;
+  child.ioprio = t.ioprio;
   // the policy is inherited, unless SCHED_RESET_ON_FORK: then SCHED_OTHER (a negative nice back to 0)
   child.sched = t.sched.resetOnFork ? { ...t.sched, policy: t.sched.policy >= 3 && t.sched.policy !== 6 ? t.sched.policy : 0, priority: 0, resetOnFork: false } : { ...t.sched };
   if (t.sched.resetOnFork && !(f & CLONE_THREAD) && proc.nice < 0) proc.nice = 0;

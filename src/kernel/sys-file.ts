@@ -14,7 +14,7 @@ import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
   O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, O_DIRECTORY, O_NOFOLLOW, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
   type TimeSpec,
-  guestStat,
+  guestStat, S_IFMT, S_IFREG, S_IFDIR, S_IFBLK, S_IFLNK,
 } from '../fs/file.js';
 import {
   AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, PATH_MAX, killPrivs, pathFromBytes,
@@ -38,12 +38,12 @@ function readPath(t: Task, addr: number): string | number {
   return t.proc.mm.read(addr, 1) ? -ENAMETOOLONG : -EFAULT;
 }
 const put = (t: Task, addr: number, data: Uint8Array): number => (t.proc.mm.write(addr, data) ? 0 : -EFAULT);
-function i64(v: number | bigint): Uint8Array {
+export function i64(v: number | bigint): Uint8Array {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigInt64(0, BigInt(v), true);
   return b;
 }
-function readI64(t: Task, addr: number): bigint | undefined {
+export function readI64(t: Task, addr: number): bigint | undefined {
   const b = t.proc.mm.read(addr, 8);
   return b ? new DataView(b.buffer, b.byteOffset).getBigInt64(0, true) : undefined;
 }
@@ -151,7 +151,7 @@ export function readIovecs(t: Task, addr: number, count: number): Iov[] | number
   return out;
 }
 
-function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
+export function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   const total = clamp(iovs.reduce((s, v) => s + v.len, 0));
   if (!f.readable) return -EBADF;
   return doRead(t, f, total, pos, (data) => {
@@ -170,7 +170,7 @@ function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined
     return off;
   });
 }
-function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
+export function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   if (!f.writable) return -EBADF;
   let total = 0;
   const parts: Uint8Array[] = [];
@@ -190,7 +190,7 @@ function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefine
 }
 
 // A positional call needs a seekable file.
-function seekable(f: FileDescription): boolean { return f.seek(0, SEEK_CUR) >= 0; }
+export function seekable(f: FileDescription): boolean { return f.seek(0, SEEK_CUR) >= 0; }
 
 // --- handlers ---------------------------------------------------------------------
 const sysRead: Handler = (t, a) => {
@@ -437,13 +437,18 @@ const sysLinkat = twoPaths((t, a, k, p1, p2) => k.vfs.link(t, a.i(0), p1, a.i(2)
 const sysSymlink = twoPaths((t, _a, k, target, p) => k.vfs.symlink(t, target, AT_FDCWD, p), 0, 1);
 const sysSymlinkat = twoPaths((t, a, k, target, p) => k.vfs.symlink(t, target, a.i(1), p), 0, 2);
 
-const S_IFMT = 0o170000;
 const sysMknod = withPath((t, a, k, p) => k.vfs.mknod(t, AT_FDCWD, p, a.u32(1) & (S_IFMT | 0o7777)));
 const sysMknodat = withPath((t, a, k, p) => k.vfs.mknod(t, a.i(0), p, a.u32(2) & (S_IFMT | 0o7777)), 1);
 
 // --- attributes ---------------------------------------------------------------------
 const sysChmod = withPath((t, a, k, p) => k.vfs.chmod(t, AT_FDCWD, p, a.u32(1)));
 const sysFchmodat = withPath((t, a, k, p) => k.vfs.chmod(t, a.i(0), p, a.u32(2)), 1);
+// fchmodat2(2): fchmodat with flags; a symbolic link's own mode cannot change (EOPNOTSUPP).
+const sysFchmodat2 = withPath((t, a, k, p) => {
+  const flags = a.i(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  return k.vfs.chmod(t, a.i(0), p, a.u32(2), flags);
+}, 1);
 const sysFchmod: Handler = (t, a, k) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
@@ -539,6 +544,20 @@ const sysFtruncate: Handler = (t, a) => {
 const sysFsync: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   return f ? f.sync() : -EBADF;
+};
+// sync_file_range(2): the range reaches the file as fsync would take it there (flags choose when on Linux).
+const SYNC_FILE_RANGE_ALL = 1 | 2 | 4;
+const sysSyncFileRange: Handler = (t, a) => {
+  const off = a.s64(1), n = a.s64(2), flags = a.u32(3);
+  if (flags & ~SYNC_FILE_RANGE_ALL) return -EINVAL;
+  if (off < 0 || n < 0 || off + n < off) return -EINVAL;
+  const f = fileOf(t, a.i(0));
+  if (!f) return -EBADF;
+  const st = f.stat();
+  if (typeof st === 'number') return st;
+  const type = st.mode & S_IFMT;
+  if (type !== S_IFREG && type !== S_IFDIR && type !== S_IFBLK && type !== S_IFLNK) return -ESPIPE;
+  return flags & 2 /* SYNC_FILE_RANGE_WRITE */ ? f.sync() : 0;
 };
 const sysSync: Handler = () => 0;
 const sysSyncfs: Handler = (t, a) => (fileOf(t, a.i(0)) ? 0 : -EBADF);
@@ -822,7 +841,7 @@ const sysFstatfs: Handler = (t, a, k) => {
 
 // --- sendfile, copy_file_range -------------------------------------------------------
 // Copy up to n bytes from `from` (at *inPos when given) to `to` (at outPos when given).
-function copy(t: Task, from: FileDescription, to: FileDescription, n: number, inPos: number | undefined, outPos: number | undefined): { done: number; r?: number | Blocked } {
+export function copy(t: Task, from: FileDescription, to: FileDescription, n: number, inPos: number | undefined, outPos: number | undefined): { done: number; r?: number | Blocked } {
   n = clamp(n);
   let done = 0;
   // A seekable source is read at explicit positions and its offset moved only by what was written.
@@ -950,6 +969,8 @@ export const fileSyscalls: SyscallDef[] = [
   ok(266, 'symlinkat', sysSymlinkat, ['path', 'dirfd', 'path']),
   ok(267, 'readlinkat', sysReadlinkat, ['dirfd', 'path', 'ptr', 'size']),
   ok(268, 'fchmodat', sysFchmodat, ['dirfd', 'path', 'mode']),
+  ok(452, 'fchmodat2', sysFchmodat2, ['dirfd', 'path', 'mode', 'flags']),
+  ok(277, 'sync_file_range', sysSyncFileRange, ['fd', 'off', 'off', 'hex']),
   ok(269, 'faccessat', sysFaccessat, ['dirfd', 'path', 'mode']),
   partial(280, 'utimensat', sysUtimensat, ['dirfd', 'path', 'ptr', 'flags'], 'host times have microsecond precision'),
   partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (writes zeros); others EOPNOTSUPP'),

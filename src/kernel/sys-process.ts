@@ -4,7 +4,8 @@ import { NO_RESULT } from './syscall.js';
 import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from '../base/errno.js';
 import { execve } from './exec.js';
 import { pathFromBytes } from '../fs/vfs.js';
-import type { Task } from './task.js';
+import type { Process, Task } from './task.js';
+import { Epoll } from '../fs/epoll.js';
 import type { Kernel } from './kernel.js';
 
 const ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004,
@@ -217,6 +218,51 @@ const sysPrctl: Handler = (t, a) => {
     default: return -EINVAL;
   }
 };
+// kcmp(2): do two processes share a resource? 0 when they do; 1 or 2 order two different ones
+// (consistently, by when the kernel first compared them), as Linux orders its pointers.
+const KCMP_FILE = 0, KCMP_VM = 1, KCMP_FILES = 2, KCMP_FS = 3, KCMP_SIGHAND = 4, KCMP_IO = 5, KCMP_SYSVSEM = 6, KCMP_EPOLL_TFD = 7;
+const sysKcmp: Handler = (t, a, k) => {
+  const type = a.i(2);
+  const t1 = k.tasks.find((x) => x.tid === a.i(0)) ?? k.processes.get(a.i(0))?.threads[0];
+  const t2 = k.tasks.find((x) => x.tid === a.i(1)) ?? k.processes.get(a.i(1))?.threads[0];
+  if (!t1 || !t2) return -ESRCH;
+  if (!mayInspect(t.proc, t1.proc) || !mayInspect(t.proc, t2.proc)) return -EPERM;
+  let o1: object | undefined, o2: object | undefined;
+  switch (type) {
+    case KCMP_FILE:
+      o1 = t1.proc.files.get(a.i(3)); o2 = t2.proc.files.get(a.i(4));
+      if (!o1 || !o2) return -EBADF;
+      break;
+    case KCMP_VM: o1 = t1.proc.mm; o2 = t2.proc.mm; break;
+    case KCMP_FILES: o1 = t1.proc.files; o2 = t2.proc.files; break;
+    case KCMP_FS: o1 = t1.proc.fs; o2 = t2.proc.fs; break;
+    case KCMP_SIGHAND: o1 = t1.proc.sigactions; o2 = t2.proc.sigactions; break;
+    case KCMP_IO: case KCMP_SYSVSEM: o1 = t1.proc; o2 = t2.proc; break;
+    case KCMP_EPOLL_TFD: {
+      o1 = t1.proc.files.get(a.i(3));
+      const slot = t.proc.mm.read(a.u(4), 12);
+      if (!slot) return -EFAULT;
+      const dv = new DataView(slot.buffer);
+      const ep = t2.proc.files.get(dv.getInt32(0, true));
+      if (!o1 || !ep) return -EBADF;
+      if (!(ep instanceof Epoll)) return -EINVAL;
+      o2 = ep.target(dv.getInt32(4, true), dv.getUint32(8, true));
+      if (!o2) return -ENOENT;
+      break;
+    }
+    default: return -EINVAL;
+  }
+  if (o1 === o2) return 0;
+  const id = (o: object) => { let n = k.objectIds.get(o); if (n === undefined) k.objectIds.set(o, (n = ++k.objectCount)); return n; };
+  return id(o1!) < id(o2!) ? 1 : 2;
+};
+// PTRACE_MODE_READ with real credentials: root, or a caller whose real uid and gid are the target's.
+export function mayInspect(caller: Process, target: Process): boolean {
+  const c = caller.creds, x = target.creds;
+  if (c.euid === 0 || caller === target) return true;
+  return [x.uid, x.euid, x.suid].every((u) => u === c.uid) && [x.gid, x.egid, x.sgid].every((g) => g === c.gid);
+}
+
 // membarrier(2): every task runs on the one CPU of this machine, so each barrier already holds.
 const MEMBARRIER_CMD_QUERY = 0;
 const MEMBARRIER_SUPPORTED = 1 | 8 | 16 | 32 | 64; // GLOBAL, PRIVATE_EXPEDITED (+REGISTER), PRIVATE_EXPEDITED_SYNC_CORE (+REGISTER)
@@ -261,6 +307,7 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 309, name: 'getcpu', handler: sysGetcpu, args: ['ptr', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 318, name: 'getrandom', handler: sysGetrandom, args: ['ptr', 'size', 'hex'], status: 'implemented' },
   { nr: 157, name: 'prctl', handler: sysPrctl, args: ['int', 'hex', 'hex', 'hex', 'hex'], status: 'partial', note: 'PR_SET_NAME, PR_GET_NAME, dumpable, pdeathsig' },
+  { nr: 312, name: 'kcmp', handler: sysKcmp, args: ['int', 'int', 'int', 'hex', 'hex'], status: 'implemented' },
   { nr: 324, name: 'membarrier', handler: sysMembarrier, args: ['int', 'hex', 'int'], status: 'implemented' },
   { nr: 135, name: 'personality', handler: sysPersonality, args: ['hex'], status: 'partial', note: 'always PER_LINUX' },
 ];

@@ -186,6 +186,49 @@ const sysSchedGetattr: Handler = (t, a, k) => {
   return t.proc.mm.write(addr, b) ? 0 : -EFAULT;
 };
 
+// ioprio_get(2), ioprio_set(2): recorded per thread (there is no I/O scheduler to weigh them).
+const IOPRIO_WHO_PROCESS = 1, IOPRIO_WHO_PGRP = 2, IOPRIO_WHO_USER = 3;
+const IOPRIO_CLASS_NONE = 0, IOPRIO_CLASS_RT = 1, IOPRIO_CLASS_BE = 2, IOPRIO_CLASS_IDLE = 3;
+const IOPRIO_BE_NORM = (IOPRIO_CLASS_BE << 13) | 4;
+function ioTargets(t: Task, k: Kernel, which: number, who: number): Task[] | undefined {
+  if (which === IOPRIO_WHO_PROCESS) {
+    const x = who === 0 ? t : k.tasks.find((y) => y.tid === who);
+    return x ? [x] : [];
+  }
+  if (which === IOPRIO_WHO_PGRP) {
+    const pgid = who || t.proc.pgid;
+    return [...k.processes.values()].filter((p) => p.alive && p.pgid === pgid).flatMap((p) => p.threads);
+  }
+  if (which === IOPRIO_WHO_USER) {
+    const uid = who || t.proc.creds.uid;
+    return [...k.processes.values()].filter((p) => p.alive && p.creds.uid === uid).flatMap((p) => p.threads);
+  }
+  return undefined;
+}
+const sysIoprioSet: Handler = (t, a, k) => {
+  const prio = a.i(2), cls = (prio >>> 13) & 7, level = prio & 0x1fff;
+  if (prio >>> 16) return -EINVAL;
+  if (cls === IOPRIO_CLASS_RT && t.proc.creds.euid !== 0) return -EPERM;
+  if (cls === IOPRIO_CLASS_NONE ? level !== 0 : cls > IOPRIO_CLASS_IDLE || level >= 8) return -EINVAL;
+  const ts = ioTargets(t, k, a.i(0), a.i(1));
+  if (!ts) return -EINVAL;
+  if (!ts.length) return -ESRCH;
+  for (const x of ts) {
+    if (!mayChange(t, x.proc)) return -EPERM;
+    x.ioprio = prio;
+  }
+  return 0;
+};
+const sysIoprioGet: Handler = (t, a, k) => {
+  const which = a.i(0);
+  const ts = ioTargets(t, k, which, a.i(1));
+  if (!ts) return -EINVAL;
+  if (!ts.length) return -ESRCH;
+  if (which === IOPRIO_WHO_PROCESS) return ts[0].ioprio;
+  // the best of several: a lower class, then a lower level; none set counts as best-effort 4
+  return ts.map((x) => x.ioprio || IOPRIO_BE_NORM).reduce((best, p) => (p < best ? p : best));
+};
+
 const sysPriorityMax: Handler = (t, a) => (isRt(a.i(0)) ? 99 : validPolicy(a.i(0)) ? 0 : -EINVAL);
 const sysPriorityMin: Handler = (t, a) => (isRt(a.i(0)) ? 1 : validPolicy(a.i(0)) ? 0 : -EINVAL);
 // sched_rr_get_interval(2): SCHED_RR's quantum (100 ms), 0 for FIFO (no time slice), CFS's slice for the others.
@@ -234,6 +277,8 @@ export const schedSyscalls: SyscallDef[] = [
   { nr: 142, name: 'sched_setparam', handler: sysSchedSetparam, args: ['int', 'ptr'], status: 'partial', note: 'checked and recorded; tasks still run by turns' },
   { nr: 314, name: 'sched_setattr', handler: sysSchedSetattr, args: ['int', 'ptr', 'hex'], status: 'partial', note: 'checked and recorded (deadline parameters too); tasks still run by turns' },
   { nr: 315, name: 'sched_getattr', handler: sysSchedGetattr, args: ['int', 'ptr', 'uint', 'hex'], status: 'implemented' },
+  { nr: 251, name: 'ioprio_set', handler: sysIoprioSet, args: ['int', 'int', 'hex'], status: 'partial', note: 'recorded; no I/O scheduler weighs it' },
+  { nr: 252, name: 'ioprio_get', handler: sysIoprioGet, args: ['int', 'int'], status: 'implemented' },
   { nr: 146, name: 'sched_get_priority_max', handler: sysPriorityMax, args: ['int'], status: 'implemented' },
   { nr: 147, name: 'sched_get_priority_min', handler: sysPriorityMin, args: ['int'], status: 'implemented' },
   { nr: 148, name: 'sched_rr_get_interval', handler: sysRrInterval, args: ['int', 'ptr'], status: 'implemented' },

@@ -170,6 +170,8 @@ export class Task {
   comm = new Uint8Array(0); // prctl(PR_SET_NAME)
   // sched_setscheduler/sched_setattr: the policy and its parameters, recorded (one CPU runs tasks by turns).
   sched: SchedAttr = { policy: 0, priority: 0, resetOnFork: false, runtime: 0n, deadline: 0n, period: 0n, utilMin: 0, utilMax: 1024 };
+  // ioprio_set: class << 13 | level (0: none set, which the I/O scheduler takes as best-effort 4).
+  ioprio = 0;
   // sched_setaffinity: the CPUs it may run on (this machine has CPU 0).
   affinity = 1n;
   // CPU time this thread used, counted by the scheduler around each slice and syscall.

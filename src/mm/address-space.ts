@@ -45,6 +45,13 @@ export interface Vma {
   offset: number; // file offset of `start`
   growsDown: boolean;
   name?: string; // [heap], [stack], …
+  // madvise(MADV_WIPEONFORK): a fork's child gets zero pages here; MADV_DONTFORK: no mapping at all.
+  wipeOnFork?: boolean;
+  dontFork?: boolean;
+  // mseal(2): no unmap, remap or protection change.
+  sealed?: boolean;
+  // A shared mapping of a file opened read-only: PROT_WRITE can never be added (mprotect: EACCES).
+  noWrite?: boolean;
 }
 
 // Shared between all address spaces of a machine: committed private memory.
@@ -124,6 +131,31 @@ export class AddressSpace {
       }
     };
     if (end > start) walk(this.root, 3, 0);
+  }
+
+  // Set a per-mapping attribute on every mapping of [start, end) (split at the edges); false when a
+  // page of it is not mapped.
+  setAttr(start: number, end: number, attr: (v: Vma) => void): boolean {
+    if (!this.covered(start, end)) return false;
+    this.splitAt(start);
+    this.splitAt(end);
+    for (const v of this.vmas) if (v.start >= start && v.end <= end) attr(v);
+    this.merge();
+    return true;
+  }
+  // Is every page of [start, end) mapped?
+  covered(start: number, end: number): boolean {
+    let a = start;
+    for (const v of this.vmas) {
+      if (v.end <= a || v.start >= end) continue;
+      if (v.start > a) return false;
+      a = v.end;
+    }
+    return a >= end;
+  }
+  // Does a sealed mapping (mseal) meet [start, end)?
+  sealedIn(start: number, end: number): boolean {
+    return this.vmas.some((v) => v.sealed && v.start < end && v.end > start);
   }
 
   // Pages of [start, end) present in memory (RSS, /proc/PID/smaps).
@@ -340,7 +372,8 @@ export class AddressSpace {
     for (const v of this.vmas) {
       const p = out[out.length - 1];
       if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && p.growsDown === v.growsDown &&
-          p.name === v.name && p.file === v.file && (!v.file || p.offset + (p.end - p.start) === v.offset)) {
+          p.name === v.name && p.file === v.file && (!v.file || p.offset + (p.end - p.start) === v.offset) &&
+          !p.wipeOnFork === !v.wipeOnFork && !p.dontFork === !v.dontFork && !p.sealed === !v.sealed && !p.noWrite === !v.noWrite) {
         p.end = v.end;
       } else out.push(v);
     }
@@ -462,6 +495,7 @@ export class AddressSpace {
     child.brk = this.brk;
     child.asLimit = this.asLimit;
     for (const v of this.vmas) {
+      if (v.dontFork) continue;
       if (!child.charge(v.end - v.start, v)) { child.destroy(); return undefined; }
       child.vmas.push({ ...v });
     }
@@ -469,6 +503,7 @@ export class AddressSpace {
     this.forEachPte(0, TASK_SIZE, (slot, e, addr) => {
       if (!ok) return;
       const v = this.find(addr);
+      if (v?.dontFork || v?.wipeOnFork) return; // the child faults in zero pages
       const frame = (e & ~0xfff) >>> 0;
       let ne = e;
       if (v && !v.shared && v.prot & PROT_WRITE) {
