@@ -214,6 +214,7 @@ export function wchan(t: Task): string {
     case 'fifo-open': return 'wait_for_partner';
     case 'poll': return [232, 281, 441].includes(st.nr) ? 'ep_poll' : [23, 270].includes(st.nr) ? 'do_select' : 'do_sys_poll';
     case 'futex': return 'futex_wait_queue';
+    case 'futexv': return 'futex_wait_multiple';
     case 'child': return 'do_wait';
     case 'vfork': return 'kernel_clone';
     case 'sleep': return 'hrtimer_nanosleep';
