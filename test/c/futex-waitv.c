@@ -4,7 +4,6 @@
  * FUTEX_WAKE finds nobody to wake). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -14,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
 #ifndef FUTEX2_SIZE_U32
 #define FUTEX2_SIZE_U32 2
 #define FUTEX2_PRIVATE 128
