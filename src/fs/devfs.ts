@@ -60,6 +60,7 @@ export class DevFs extends KernelTreeFs implements FsBackend {
     this.nodes.set('/fd', { ino: 12, mode: S_IFLNK | 0o777, link: '/proc/self/fd' });
     this.nodes.set('/shm', { ino: 13, mode: S_IFDIR | 0o1777 });
     this.nodes.set('/pts', { ino: 14, mode: S_IFDIR | 0o755 });
+    this.nodes.set('/mqueue', { ino: 16, mode: S_IFDIR | 0o1777 });
     if (pts) {
       const ptmx: DevNode = { ino: 15, mode: S_IFCHR | 0o666, rdev: rdev(5, 2) };
       ptmx.open = (flags, path) => pts.openMaster(flags, path);

@@ -5,6 +5,7 @@
 //
 // Paths are byte strings: one char per byte (latin1), so that any name a guest
 // can make survives. Convert with pathFromBytes / pathToBytes.
+import { MqueueFs, MqueueRegistry } from './mqueue.js';
 import type { Host } from '../base/host.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend, StatFs } from './backend.js';
@@ -111,6 +112,8 @@ export class Vfs {
   readonly notify = new FsNotify();
   // Advisory locks (flock, fcntl record and OFD locks).
   readonly locks = new Locks();
+  // POSIX message queues (mq_open), shown by every mqueue mount.
+  readonly mqueues = new MqueueRegistry();
 
   constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
     this.host = opts.host;
@@ -120,6 +123,7 @@ export class Vfs {
     this.mount('/dev', this.newFs('devtmpfs')!);
     this.mount('/dev/pts', this.pts);
     this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777 }));
+    this.mount('/dev/mqueue', this.newFs('mqueue')!);
     this.mount('/proc', this.newFs('proc')!);
     this.mount('/sys', this.newFs('sysfs')!);
   }
@@ -131,6 +135,7 @@ export class Vfs {
       case 'devpts': return this.pts; // the one instance, as with devpts without newinstance
       case 'proc': return new ProcFs(() => this.caller, this.proc, this);
       case 'sysfs': return new SysFs(() => this.cpuCount);
+      case 'mqueue': return new MqueueFs(this.mqueues, () => this.host.realtimeNs());
     }
     return undefined;
   }

@@ -45,6 +45,7 @@ export class FdTable {
       const st = guestStat(s.file);
       if (typeof st !== 'number') locks.closedBy(this.owner, `${st.dev}:${st.ino}`);
     }
+    if (this.owner) s.file.flush?.(this.owner);
     release(s.file);
     return 0;
   }
