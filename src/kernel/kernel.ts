@@ -628,7 +628,8 @@ export class Kernel {
     if (!def?.handler) {
       t.resumed = undefined;
       const name = def?.name ?? `syscall_${nr}`;
-      this.warnOnce(`sys:${nr}`, `unimplemented syscall ${name} (${nr})`);
+      // a number no Linux has (syscall(-1)) is just ENOSYS; a known one xos lacks is reported
+      if (def) this.warnOnce(`sys:${nr}`, `unimplemented syscall ${name} (${nr})`);
       if (this.strace) this.traceLine(t, `${name}(...) = -1 ENOSYS`);
       c.setReg(0, BigInt(-ENOSYS));
       return;

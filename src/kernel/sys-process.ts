@@ -115,9 +115,11 @@ const sysExecveat: Handler = (t, a, k) => {
   if (typeof argv === 'number') return argv;
   const envp = readPtrArray(t, a.u(3));
   if (typeof envp === 'number') return envp;
-  const r = execve(k, t, path, argv, envp);
+  const r = execve(k, t, path, atLeastOne(argv), envp);
   return r < 0 ? r : NO_RESULT;
 };
+// An empty argv becomes one empty argument, as Linux 6.x does (programs assume argv[0]).
+function atLeastOne(argv: Uint8Array[]): Uint8Array[] { return argv.length ? argv : [new Uint8Array(0)]; }
 const sysExecve: Handler = (t, a, k) => {
   const path = t.proc.mm.readCString(a.u(0));
   if (!path) return -EFAULT;
@@ -125,7 +127,7 @@ const sysExecve: Handler = (t, a, k) => {
   if (typeof argv === 'number') return argv;
   const envp = readPtrArray(t, a.u(2));
   if (typeof envp === 'number') return envp;
-  const r = execve(k, t, pathFromBytes(path), argv, envp);
+  const r = execve(k, t, pathFromBytes(path), atLeastOne(argv), envp);
   return r < 0 ? r : NO_RESULT;
 };
 
@@ -211,7 +213,14 @@ const PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_PDEATHSIG = 1, PR_GET_DUMPABLE 
 const sysPrctl: Handler = (t, a) => {
   const op = a.i(0);
   switch (op) {
-    case PR_SET_NAME: { const s = t.proc.mm.readCString(a.u(1), 16); if (!s) return -EFAULT; t.comm = s.slice(0, 15); return 0; }
+    case PR_SET_NAME: {
+      // 16 bytes are copied, the name is cut to 15 (TASK_COMM_LEN)
+      const b = t.proc.mm.read(a.u(1), 16) ?? t.proc.mm.readCString(a.u(1), 16);
+      if (!b) return -EFAULT;
+      const end = b.indexOf(0);
+      t.comm = b.slice(0, Math.min(end < 0 ? 15 : end, 15));
+      return 0;
+    }
     case PR_GET_NAME: { const b = new Uint8Array(16); b.set(t.comm.subarray(0, 15)); return t.proc.mm.write(a.u(1), b) ? 0 : -EFAULT; }
     case PR_SET_PDEATHSIG: case PR_SET_DUMPABLE: return 0;
     case PR_GET_DUMPABLE: return 1;
