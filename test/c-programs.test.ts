@@ -76,7 +76,8 @@ const CASES: Case[] = [
   { name: 'mm-checks' },
   { name: 'futex-waitv', cflags: ['-pthread'] },
   { name: 'ipc-mqueue' },
-  { name: 'proc-signals-fine', cflags: ['-pthread'] }, // sigwaitinfo of an unblocked signal, PR_SET_NAME, empty argv, syscall(-1) // POSIX message queues and /dev/mqueue (as root: mounts it natively if absent) // futex_waitv; an interrupted FUTEX_WAIT leaves no waiter // madvise, MAP_SHARED_VALIDATE, mprotect/mremap/mmap/mincore rules, mseal, remap_file_pages, pkeys // as root: scheduling policies, sched_setattr, nice across users, affinity // as root; in IPC and UTS namespaces of its own natively // eventfd, signalfd, timerfd, inotify and epoll lines of /proc/self/fdinfo // S/T/Z in /proc, CPU time in times/getrusage/clocks/itimers, smaps, pagemap // System V shared memory, semaphores, message queues
+  { name: 'proc-signals-fine', cflags: ['-pthread'] },
+  { name: 'fs-fcntl' }, // EDEADLK, F_SETOWN(_EX)/F_SETSIG with O_ASYNC, leases; in a mkdtemp directory under /tmp // sigwaitinfo of an unblocked signal, PR_SET_NAME, empty argv, syscall(-1) // POSIX message queues and /dev/mqueue (as root: mounts it natively if absent) // futex_waitv; an interrupted FUTEX_WAIT leaves no waiter // madvise, MAP_SHARED_VALIDATE, mprotect/mremap/mmap/mincore rules, mseal, remap_file_pages, pkeys // as root: scheduling policies, sched_setattr, nice across users, affinity // as root; in IPC and UTS namespaces of its own natively // eventfd, signalfd, timerfd, inotify and epoll lines of /proc/self/fdinfo // S/T/Z in /proc, CPU time in times/getrusage/clocks/itimers, smaps, pagemap // System V shared memory, semaphores, message queues
   // pseudo-terminals (issue 4)
   { name: 'pty-line', cflags: ['-lutil'] },
   { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP

@@ -10,6 +10,7 @@ import { Vfs } from '../fs/vfs.js';
 import { FdTable } from './fd-table.js';
 import { Process, Task, releaseVfork, type CpuTimes, type Uts } from './task.js';
 import { Sysctl } from './sysctl.js';
+import { AsyncIo } from './async-io.js';
 import { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
 import { TimerQueue } from './timers.js';
@@ -92,6 +93,7 @@ export class Kernel {
   readonly unixNames = new UnixNames(); // AF_UNIX's abstract names and bound sockets
   readonly memfds: MemfdStore;
   readonly sysctl: Sysctl;
+  readonly asyncIo = new AsyncIo(); // O_ASYNC owners and signals (F_SETOWN, F_SETSIG), leases
   // The first UTS namespace: host and domain name (sethostname, uname, /proc/sys/kernel/hostname).
   readonly uts: Uts = { hostname: 'xos', domainname: '(none)' };
 

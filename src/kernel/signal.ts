@@ -83,7 +83,10 @@ export function siginfoBytes(info: SigInfo): Uint8Array {
   dv.setInt32(4, info.errno ?? 0, true);
   dv.setInt32(8, info.code, true);
   if (info.addr !== undefined) dv.setBigUint64(16, BigInt(info.addr), true);
-  else if (info.timerId !== undefined) {
+  else if (info.band !== undefined) {
+    dv.setBigInt64(16, BigInt(info.band), true); // si_band
+    dv.setInt32(24, info.fd ?? 0, true); // si_fd
+  } else if (info.timerId !== undefined) {
     dv.setInt32(16, info.timerId, true); // si_tid
     dv.setInt32(20, info.overrun ?? 0, true);
     dv.setBigUint64(24, info.value ?? 0n, true);

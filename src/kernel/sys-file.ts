@@ -8,7 +8,7 @@ import { Blocked } from '../base/wait.js';
 import { release } from '../fs/file.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import {
-  EAGAIN, EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
+  EAGAIN, EBADF, EBUSY, EDEADLK, EACCES, ESRCH, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
 } from '../base/errno.js';
 import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
@@ -25,6 +25,7 @@ import { IN_ACCESS, IN_MODIFY } from '../fs/inotify.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
 import { PipeEnd } from '../fs/pipe.js';
 import { roundPipe } from './sysctl.js';
+import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID } from './async-io.js';
 import { PtyMaster, TIOCGPTPEER } from '../fs/pty.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
@@ -686,6 +687,7 @@ const sysFcntl: Handler = (t, a, k) => {
     case F_SETFL:
       if (isPath) return -EBADF;
       f.flags = (f.flags & ~SETFL_MASK) | (a.i(2) & SETFL_MASK);
+      k.asyncIo.update(k, f, fd);
       return 0;
     case F_GETLK: case F_OFD_GETLK: {
       if (isPath) return -EBADF;
@@ -723,16 +725,55 @@ const sysFcntl: Handler = (t, a, k) => {
       if (typeof range === 'number') return range;
       const locks = f.node?.locks, key = lockKey(f);
       if (!locks || !key) return 0;
-      if (locks.set(key, ofd ? f : t.proc, ofd ? -1 : t.proc.pid, type, range[0], range[1], ofd ? f : undefined)) return 0;
-      return cmd === F_SETLKW || cmd === F_OFD_SETLKW ? new Blocked({ kind: 'lock' }, [locks.changed(key)]) : -EAGAIN;
+      const owner = ofd ? f : t.proc;
+      if (locks.set(key, owner, ofd ? -1 : t.proc.pid, type, range[0], range[1], ofd ? f : undefined)) return 0;
+      if (cmd !== F_SETLKW && cmd !== F_OFD_SETLKW) return -EAGAIN;
+      // a process waiting, directly or through others, for a lock it holds itself: EDEADLK (POSIX locks)
+      if (!ofd && locks.wouldDeadlock(key, owner, type, range[0], range[1])) return -EDEADLK;
+      return new Blocked({ kind: 'lock' }, [locks.waitFor(key, owner, type, range[0], range[1])]);
     }
-    case F_GETOWN: return 0;
-    case F_SETOWN: case F_SETSIG: return 0;
-    case F_GETSIG: return 0;
-    case F_GETOWN_EX: return put(t, a.u(2), new Uint8Array(8));
-    case F_SETOWN_EX: return t.proc.mm.read(a.u(2), 8) ? 0 : -EFAULT;
-    case F_GETLEASE: return F_UNLCK;
-    case F_SETLEASE: return -EINVAL;
+    case F_GETOWN: { const s = k.asyncIo.peek(f); return !s || s.type === F_OWNER_TID ? s?.id ?? 0 : s.type === F_OWNER_PGRP ? -s.id : s.id; }
+    case F_SETOWN: {
+      const who = a.i(2);
+      const s = k.asyncIo.get(f);
+      if (who < 0 ? ![...k.processes.values()].some((p) => p.pgid === -who) : who > 0 && !k.processes.has(who)) return -ESRCH;
+      s.type = who < 0 ? F_OWNER_PGRP : F_OWNER_PID;
+      s.id = Math.abs(who);
+      k.asyncIo.update(k, f, fd);
+      return 0;
+    }
+    case F_GETOWN_EX: {
+      const s = k.asyncIo.peek(f);
+      const b = new Uint8Array(8);
+      const dv = new DataView(b.buffer);
+      dv.setInt32(0, s?.type ?? F_OWNER_PID, true);
+      dv.setInt32(4, s?.id ?? 0, true);
+      return put(t, a.u(2), b);
+    }
+    case F_SETOWN_EX: {
+      const b = t.proc.mm.read(a.u(2), 8);
+      if (!b) return -EFAULT;
+      const dv = new DataView(b.buffer);
+      const type = dv.getInt32(0, true), id = dv.getInt32(4, true);
+      if (type !== F_OWNER_TID && type !== F_OWNER_PID && type !== F_OWNER_PGRP) return -EINVAL;
+      if (id < 0) return -EINVAL;
+      const exists = type === F_OWNER_TID ? k.tasks.some((x) => x.tid === id) : type === F_OWNER_PID ? k.processes.has(id) : [...k.processes.values()].some((p) => p.pgid === id);
+      if (id && !exists) return -ESRCH;
+      const s = k.asyncIo.get(f);
+      s.type = type;
+      s.id = id;
+      k.asyncIo.update(k, f, fd);
+      return 0;
+    }
+    case F_SETSIG: {
+      const sig = a.i(2);
+      if (sig < 0 || sig > 64) return -EINVAL;
+      k.asyncIo.get(f).sig = sig;
+      return 0;
+    }
+    case F_GETSIG: return k.asyncIo.peek(f)?.sig ?? 0;
+    case F_GETLEASE: return k.asyncIo.peek(f)?.lease ?? F_UNLCK;
+    case F_SETLEASE: return setLease(t, k, f, a.i(2));
     case F_ADD_SEALS: case F_GET_SEALS: return -EINVAL;
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -EBADF;
     case F_SETPIPE_SZ: {
@@ -749,6 +790,31 @@ const sysFcntl: Handler = (t, a, k) => {
   }
   return -EINVAL;
 };
+// F_SETLEASE: a read lease needs a read-only description of a file no one has open for writing; a
+// write lease one that is the file's only description. The owner (or root) only; regular files only.
+function setLease(t: Task, k: Kernel, f: FileDescription, type: number): number {
+  if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
+  const st = f.stat();
+  if (typeof st === 'number') return st;
+  if (!isReg(st.mode)) return -EINVAL;
+  if (t.proc.creds.euid !== 0 && t.proc.creds.euid !== st.uid) return -EACCES;
+  const s = k.asyncIo.get(f);
+  if (type === F_UNLCK) { s.lease = undefined; return 0; }
+  // the other descriptions of the same file, in every process
+  const others = new Set<FileDescription>();
+  for (const p of k.processes.values()) {
+    for (const fd of p.files.fds()) {
+      const g = p.files.get(fd)!;
+      if (g === f) continue;
+      const gs = g.stat();
+      if (typeof gs !== 'number' && gs.ino === st.ino && gs.dev === st.dev) others.add(g);
+    }
+  }
+  if (type === F_RDLCK && (f.writable || [...others].some((g) => g.writable))) return -EAGAIN;
+  if (type === F_WRLCK && others.size) return -EAGAIN;
+  s.lease = type;
+  return 0;
+}
 const sysDup: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   return f ? dupTo(t, f, 0, false) : -EBADF;
@@ -925,7 +991,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(32, 'dup', sysDup, ['fd']),
   ok(33, 'dup2', sysDup2, ['fd', 'fd']),
   ok(40, 'sendfile', sysSendfile, ['fd', 'fd', 'ptr', 'size']),
-  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks lock among guest processes (no deadlock detection: F_SETLKW waits); F_SETOWN/F_SETSIG ignored'),
+  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks among guest processes (EDEADLK for POSIX lock cycles); F_SETOWN(_EX)/F_SETSIG with O_ASYNC signal readiness; leases are taken and read back but an open does not break them; no F_NOTIFY (EINVAL, as without CONFIG_DNOTIFY)'),
   partial(73, 'flock', sysFlock, ['fd', 'int'], 'locks among guest processes, not against host processes'),
   ok(74, 'fsync', sysFsync, ['fd']),
   ok(75, 'fdatasync', sysFsync, ['fd']),

@@ -17,6 +17,7 @@ export const NSIG = 64;
 export interface SigInfo {
   signo: number; code: number; errno?: number; addr?: number; pid?: number; uid?: number; status?: number; value?: bigint;
   timerId?: number; overrun?: number;
+  band?: number; fd?: number; // SIGIO with F_SETSIG: the poll events and the descriptor
 }
 
 // A task runs, waits in a syscall (nr) on a wait record, or has exited.
