@@ -11,6 +11,7 @@ import { FdTable } from './fd-table.js';
 import { Process, Task, releaseVfork, type CpuTimes, type Uts } from './task.js';
 import { Sysctl } from './sysctl.js';
 import { AsyncIo } from './async-io.js';
+import { processExited, syscallDone, syscallEntry } from './ptrace.js';
 import { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
 import { TimerQueue } from './timers.js';
@@ -272,8 +273,9 @@ export class Kernel {
     } else {
       // an ignored signal is dropped, unless blocked: the handler may change before it is unblocked
       // (and sigwait or a signalfd may take it), as on Linux
+      // (a traced task stops even for an ignored signal: its tracer may want it)
       const ignored = act.handler === SIG_IGN || (act.handler === SIG_DFL && DEFAULT_IGNORED.has(sig));
-      if (ignored && (t.sigmask & sigbit(sig)) === 0n) return;
+      if (ignored && (t.sigmask & sigbit(sig)) === 0n && !t.ptrace) return;
       queueSignal(t, info);
     }
     const st = t.state;
@@ -417,7 +419,8 @@ export class Kernel {
   // End a process: status is a wait status (exit code << 8, or the signal number | 0x80 for core).
   exitProcess(p: Process, status: number): void {
     if (p.waitStatus !== undefined) return;
-    for (const t of [...p.threads]) this.endTask(t);
+    const threads = [...p.threads];
+    for (const t of threads) this.endTask(t);
     p.waitStatus = status;
     if (this.current?.proc === p) this.current = undefined;
     if (p.mm.users > 0) p.maxRssKb = Math.max(p.maxRssKb, p.mm.resident() * 4);
@@ -452,6 +455,7 @@ export class Kernel {
     } else {
       this.reap(p);
     }
+    processExited(this, p, status, threads);
     p.exitEvents.notify();
     for (const w of this.exitWaiters.get(p) ?? []) w(status);
     this.exitWaiters.delete(p);
@@ -508,14 +512,14 @@ export class Kernel {
       let keep: Task | undefined;
       let left = 0, calls = 0;
       while (this.tasks.length > 0) {
-        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable' && (!t.proc.stopped || t.pending.some((p) => p.signo === SIGKILL)));
+        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable' && ((!t.proc.stopped && !t.ptraceStop) || t.pending.some((p) => p.signo === SIGKILL)));
         if (runnable.length === 0) {
           keep = undefined;
           await new Promise<void>((resolve) => { this.wake = resolve; });
           continue;
         }
         let t: Task;
-        if (keep && left > 0 && keep.state.kind === 'runnable' && runnable.includes(keep)) t = keep;
+        if (keep && left > 0 && keep.state.kind === 'runnable' && !keep.ptraceStop && runnable.includes(keep)) t = keep;
         else { t = runnable[rr++ % runnable.length]; left = SLICE; calls = 0; }
         keep = undefined;
         this.switchTo(t);
@@ -523,7 +527,7 @@ export class Kernel {
         // signals wait while a woken task has not yet re-run its syscall (a handler's own
         // syscalls would otherwise lose what the call kept in its wait)
         else if (t.pending.length && !t.resumed) deliverSignals(this, t);
-        if (t.state.kind !== 'runnable' || this.current !== t) continue;
+        if (t.state.kind !== 'runnable' || this.current !== t || t.ptraceStop) continue;
         const before = this.core.icount;
         this.endSlice = false;
         this.step(t, left);
@@ -547,12 +551,21 @@ export class Kernel {
   private step(t: Task, budget = SLICE): void {
     const c = this.core;
     const start = this.host.monotonicNs();
-    const exit = c.run(budget);
+    const stepping = t.ptrace?.step === true;
+    const exit = stepping ? c.runOne() : c.run(budget);
     const ran = this.host.monotonicNs();
     this.charge(t, Number(ran - start), 0);
     if (t.state.kind === 'exited') return;
     try { this.handleExit(t, exit); } finally { this.charge(t, 0, Number(this.host.monotonicNs() - ran)); }
+    // PTRACE_SINGLESTEP: one instruction (or syscall) done, a SIGTRAP (TRAP_TRACE) stops it
+    if (stepping && t.ptrace && t.state.kind === 'runnable' && !t.ptraceStop && (exit === Exit.Budget || exit === Exit.Syscall)) {
+      t.ptrace.step = false;
+      t.pending.unshift({ signo: SIGTRAP, code: 2, addr: c.rip });
+      if (!t.resumed && !t.interrupted) deliverSignals(this, t);
+    }
   }
+  // A tracee the tracer resumed (or let go): it may run again.
+  wakeTracee(_t: Task): void { this.kick(); }
 
   // CPU time for `t` (ns of user and system time): its counters, the machine's, and the CPU-time
   // interval timers of its process (ITIMER_VIRTUAL counts user time, ITIMER_PROF both).
@@ -636,6 +649,7 @@ export class Kernel {
       c.setReg(0, BigInt(-ENOSYS));
       return;
     }
+    if (t.ptrace && syscallEntry(this, t)) { t.resumed = undefined; return; }
     const call = this.strace ? formatCall(def, a, t) : '';
     const r = def.handler(t, a, this);
     t.resumed = undefined;
@@ -652,10 +666,12 @@ export class Kernel {
     }
     if (r === NO_RESULT) {
       if (this.strace) this.traceLine(t, `${call} = ?`);
+      if (t.ptrace && t.state.kind !== 'exited' && this.current === t) syscallDone(this, t);
       return;
     }
     if (this.strace) this.traceLine(t, `${call} = ${formatResult(def, r)}`);
     if (t.state.kind !== 'exited' && this.current === t) c.setReg(0, BigInt(r));
+    if (t.ptrace && t.state.kind !== 'exited' && this.current === t) syscallDone(this, t);
   }
 
   traceLine(t: Task, s: string): void {

@@ -1,4 +1,5 @@
 // clone, clone3, fork, vfork: new tasks and processes.
+import { traceChild } from './ptrace.js';
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import { Process, Task, type SigAction } from './task.js';
@@ -99,6 +100,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   if (f & CLONE_CHILD_SETTID && !proc.mm.write(c.ctid, u32(tid))) return -EFAULT;
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = c.ctid;
   k.addTask(child);
+  traceChild(k, t, child, (f & CLONE_VFORK) !== 0, (f & CLONE_THREAD) !== 0, c.exitSignal);
   if (f & CLONE_PIDFD) {
     // in the parent's table only: the child's copy was made before it
     const pf = new PidFd(proc, k, 0);

@@ -1,4 +1,5 @@
 // Process and system-information syscalls: exit, ids, arch_prctl, execve, wait4, rlimits, uname, sysinfo, …
+import { execDone } from './ptrace.js';
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
 import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from '../base/errno.js';
@@ -116,6 +117,7 @@ const sysExecveat: Handler = (t, a, k) => {
   const envp = readPtrArray(t, a.u(3));
   if (typeof envp === 'number') return envp;
   const r = execve(k, t, path, atLeastOne(argv), envp);
+  if (r >= 0) execDone(k, t, t.tid);
   return r < 0 ? r : NO_RESULT;
 };
 // An empty argv becomes one empty argument, as Linux 6.x does (programs assume argv[0]).
@@ -128,6 +130,7 @@ const sysExecve: Handler = (t, a, k) => {
   const envp = readPtrArray(t, a.u(2));
   if (typeof envp === 'number') return envp;
   const r = execve(k, t, pathFromBytes(path), atLeastOne(argv), envp);
+  if (r >= 0) execDone(k, t, t.tid);
   return r < 0 ? r : NO_RESULT;
 };
 

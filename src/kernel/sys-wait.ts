@@ -1,4 +1,5 @@
 // wait4 and waitid: collecting ended children.
+import { stopStatus } from './ptrace.js';
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { CpuTimes, Process, Task } from './task.js';
@@ -36,7 +37,19 @@ function matcher(t: Task, pid: number, options: number): Match {
 const sysWait4: Handler = (t, a, k) => {
   const pid = a.i(0), statusAddr = a.u(1), options = a.i(2), rusage = a.u(3);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
-  const { any, zombie, changed } = findChild(t, matcher(t, pid, options), options | WEXITED) // wait4 always reports ended children;
+  // a tracer's tracees: their ptrace stops and (when not its children) their ends come first
+  const traced = tracedReport(t, k, pid);
+  if (traced) {
+    if (statusAddr) {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, traced.status, true);
+      if (!t.proc.mm.write(statusAddr, b)) return -EFAULT;
+    }
+    traced.take();
+    return traced.pid;
+  }
+  const { any: anyChild, zombie, changed } = findChild(t, matcher(t, pid, options), options | WEXITED) // wait4 always reports ended children;
+  const any = anyChild || k.tasks.some((x) => x.ptrace?.tracer === t.proc);
   if (!any) return -ECHILD;
   if (!zombie && changed) {
     // stopped: (signal << 8) | 0x7f; continued: 0xffff
@@ -114,6 +127,20 @@ const sysWaitid: Handler = (t, a, k) => {
   if (!(options & WNOWAIT)) { collect(t.proc, zombie); k.reap(zombie); }
   return 0;
 };
+
+// A tracee's stop or end that the tracer's wait has not reported: pid, wait status, and how to mark it seen.
+function tracedReport(t: Task, k: Kernel, pid: number): { pid: number; status: number; take: () => void } | undefined {
+  const want = (x: { tid: number; proc: Process }) => pid === -1 || (pid > 0 ? x.tid === pid : x.proc.pgid === (pid === 0 ? t.proc.pgid : -pid));
+  for (const x of k.tasks) {
+    if (x.ptrace?.tracer !== t.proc || !x.ptraceStop || x.ptraceStop.reported || !want(x)) continue;
+    const s = x.ptraceStop;
+    return { pid: x.tid, status: stopStatus(x), take: () => { s.reported = true; } };
+  }
+  const exits = t.proc.ptraceExits;
+  const i = exits.findIndex((e) => pid === -1 || e.pid === pid || pid <= 0);
+  if (i < 0) return undefined;
+  return { pid: exits[i].pid, status: exits[i].status, take: () => { exits.splice(i, 1); } };
+}
 
 // A child's own CPU time and that of the children it collected (what its parent's rusage gets).
 function totalTimes(c: Process): CpuTimes {

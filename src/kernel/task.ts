@@ -18,7 +18,26 @@ export interface SigInfo {
   signo: number; code: number; errno?: number; addr?: number; pid?: number; uid?: number; status?: number; value?: bigint;
   timerId?: number; overrun?: number;
   band?: number; fd?: number; // SIGIO with F_SETSIG: the poll events and the descriptor
+  traced?: boolean; // passed through the tracer's signal-delivery stop: delivered now
 }
+
+// A traced task's ptrace state.
+export interface PtraceState {
+  tracer: Process;
+  options: number; // PTRACE_O_*
+  seized: boolean;
+  step: boolean; // resumed with PTRACE_SINGLESTEP: stop after one instruction
+  syscalls: boolean; // resumed with PTRACE_SYSCALL: stop at syscall entry and exit
+  inSyscall: boolean; // past its syscall-entry stop until the call ends
+  exitStop: boolean; // the call in progress ends in a syscall-exit stop
+  origRax: bigint; // orig_rax: the syscall number at the entry stop
+  eventMsg: number; // PTRACE_GETEVENTMSG
+  pendingEvent?: number; // an event stop due when the current syscall returns (fork, clone, exec)
+  exitAfterEvent?: boolean; // that event stop is followed by the syscall-exit stop
+}
+// Why a tracee stopped: a signal about to be delivered, a syscall entry or exit, or an event
+// (PTRACE_EVENT_*, with signo SIGTRAP, or SIGSTOP for PTRACE_EVENT_STOP).
+export interface PtraceStop { kind: 'signal' | 'syscall' | 'event'; signo: number; event: number; info?: SigInfo; reported: boolean }
 
 // A task runs, waits in a syscall (nr) on a wait record, or has exited.
 export type RunState =
@@ -96,8 +115,8 @@ export class Process {
   childMaxRssKb = 0;
   // Its UTS namespace (the machine's first unless set).
   uts?: Uts;
-  // The process that traces this one (ptrace), if any.
-  tracer?: Process;
+  // Traced processes that ended and are not this process's children: their wait statuses, for its wait4.
+  ptraceExits: { pid: number; status: number }[] = [];
   // ITIMER_VIRTUAL and ITIMER_PROF, while armed.
   itimerVirtual?: CpuItimer;
   itimerProf?: CpuItimer;
@@ -139,7 +158,7 @@ export class Process {
       state: stateLetter(this, t), wchan: t ? wchan(t) : '0',
       utime: times.user, stime: times.system, cutime: this.childTimes.user, cstime: this.childTimes.system,
       startNs: this.startNs, nice: this.nice, policy: t?.sched.policy ?? 0, rtPriority: t?.sched.priority ?? 0,
-      tracerPid: this.tracer?.pid ?? 0,
+      tracerPid: t?.ptrace?.tracer.pid ?? 0,
       sigPending: t ? pendingOf(t) : 0n, sharedPending: 0n, sigBlocked: t?.sigmask ?? 0n, sigIgnored: ignored, sigCaught: caught,
       voluntary: threads.reduce((n, x) => n + x.voluntarySwitches, 0), involuntary: threads.reduce((n, x) => n + x.involuntarySwitches, 0),
     };
@@ -179,8 +198,10 @@ export class Task {
   readonly cpu: CpuTimes = { user: 0, system: 0 };
   // Context switches: waits (voluntary) and slices taken away (involuntary).
   voluntarySwitches = 0;
-  // Stopped for its tracer (a ptrace stop): the signal or event it reports.
-  ptraceStop?: { signo: number; event: number };
+  // Traced (ptrace): by whom, how, and where it is in the syscall it stopped in.
+  ptrace?: PtraceState;
+  // Stopped for its tracer (a ptrace stop): why, and whether the tracer's wait has seen it.
+  ptraceStop?: PtraceStop;
   involuntarySwitches = 0;
   // The last page fault the kernel could not resolve (a signal's sigcontext reports it).
   fault?: { addr: number; access: number; present: boolean; outcome: FaultOutcome };
