@@ -4,7 +4,7 @@ import { EMPTY_STATFS, KernelTreeFs } from './backend.js';
 import {
   BufferFile, FileDescription, O_ACCMODE, O_RDONLY, S_IFDIR, S_IFLNK, S_IFREG, type Dirent, type Stat,
 } from './file.js';
-import { EACCES, EINVAL, ENOENT, ENOTDIR, EPERM } from '../base/errno.js';
+import { EACCES, EINVAL, EIO, ENOENT, ENOTDIR, EPERM } from '../base/errno.js';
 import { CPU_FLAGS } from '../generated/cpuid.js';
 import type { Vfs, FsCaller } from './vfs.js';
 import type { MountTable } from './mounts.js';
@@ -36,7 +36,11 @@ export interface ProcProcess {
   mnt?: MountTable; // its mount namespace
   files: { fds(): number[]; get(fd: number): FileDescription | undefined; cloexec?(fd: number): boolean };
   limit?(res: number): [bigint, bigint];
-  mm: { vmas: ProcVma[]; resident?(start: number, end: number): number; pte?(addr: number): number; brkStart?: number };
+  mm: {
+    vmas: ProcVma[]; resident?(start: number, end: number): number; pte?(addr: number): number; brkStart?: number;
+    read?(addr: number, len: number): Uint8Array | null; poke?(addr: number, data: Uint8Array): boolean;
+  };
+  auxv?: Uint8Array;
   creds: { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] };
   readonly threads: readonly { readonly tid: number; readonly comm: Uint8Array }[];
   // The process (its whole CPU time) or one of its threads.
@@ -79,7 +83,7 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
   private get processes(): ReadonlyMap<number, ProcProcess> { return this.source?.processes ?? new Map(); }
 
   private static readonly TOP = ['cpuinfo', 'meminfo', 'uptime', 'version', 'filesystems', 'stat', 'loadavg'];
-  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'fdinfo', 'task', 'maps', 'smaps', 'smaps_rollup', 'pagemap', 'cmdline', 'environ', 'stat', 'statm', 'status', 'wchan', 'comm', 'mounts', 'mountinfo', 'limits'];
+  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'fdinfo', 'task', 'maps', 'smaps', 'smaps_rollup', 'pagemap', 'mem', 'auxv', 'cmdline', 'environ', 'stat', 'statm', 'status', 'wchan', 'comm', 'mounts', 'mountinfo', 'limits'];
   private static readonly DIRS = new Set(['fd', 'fdinfo', 'task']);
 
   // A global guest path as the reading process sees it (inside its chroot); unchanged when outside it.
@@ -156,6 +160,8 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
       case 'wchan': return { kind: 'file', data: () => latin1(infoOf(p, thread).wchan) };
       case 'smaps': return { kind: 'file', data: () => latin1(smaps(p, false)) };
       case 'smaps_rollup': return { kind: 'file', data: () => latin1(smaps(p, true)) };
+      case 'auxv': return { kind: 'file', data: () => p.auxv ?? new Uint8Array(0) };
+      case 'mem': return { kind: 'file', data: () => new Uint8Array(0), writable: true, open: (flags, path, st) => new MemFile(flags, path, p, st) };
       case 'pagemap': return { kind: 'file', data: () => new Uint8Array(0), open: (flags, path, st) => new PagemapFile(flags, path, p, st) };
       case 'comm': return { kind: 'file', data: () => latin1(comm(p, thread) + '\n') };
       case 'limits': return { kind: 'file', data: () => latin1(limits(p)) };
@@ -411,6 +417,43 @@ class SysctlFile extends FileDescription {
     return (this.pos = base + offset);
   }
   override truncate(): number { return 0; }
+  override stat(): Stat { return this.st(); }
+}
+
+// /proc/PID/mem: the process's memory at file offset = address (a debugger reads and writes it,
+// read-only pages included); unmapped addresses give EIO.
+class MemFile extends FileDescription {
+  private pos = 0;
+  constructor(flags: number, path: string, private readonly p: ProcProcess, private readonly st: () => Stat) { super(flags, path); }
+  override read(n: number, pos?: number): Uint8Array | number {
+    const at = pos ?? this.pos;
+    const out: Uint8Array[] = [];
+    let done = 0;
+    for (n = Math.min(n, 1 << 20); done < n;) {
+      const len = Math.min(n - done, 4096 - ((at + done) % 4096));
+      const b = this.p.mm.read?.(at + done, len);
+      if (!b) break;
+      out.push(b);
+      done += len;
+    }
+    if (!done && n) return -EIO;
+    const r = new Uint8Array(done);
+    let o = 0;
+    for (const b of out) { r.set(b, o); o += b.length; }
+    if (pos === undefined) this.pos += done;
+    return r;
+  }
+  override write(data: Uint8Array, pos?: number): number {
+    const at = pos ?? this.pos;
+    if (!this.p.mm.poke?.(at, data)) return -EIO;
+    if (pos === undefined) this.pos += data.length;
+    return data.length;
+  }
+  override seek(offset: number, whence: number): number {
+    const base = whence === 0 ? 0 : whence === 1 ? this.pos : NaN;
+    if (Number.isNaN(base)) return -EINVAL;
+    return (this.pos = base + offset);
+  }
   override stat(): Stat { return this.st(); }
 }
 

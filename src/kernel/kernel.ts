@@ -11,7 +11,7 @@ import { FdTable } from './fd-table.js';
 import { Process, Task, releaseVfork, type CpuTimes, type Uts } from './task.js';
 import { Sysctl } from './sysctl.js';
 import { AsyncIo } from './async-io.js';
-import { processExited, syscallDone, syscallEntry } from './ptrace.js';
+import { processExited, syscallDone, syscallEntry, syscallInterrupted } from './ptrace.js';
 import { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
 import { TimerQueue } from './timers.js';
@@ -351,7 +351,9 @@ export class Kernel {
       if (this.strace) this.traceLine(t, `${def?.name ?? nr}(...) = -1 EINTR`);
     }
     if (t.savedMask !== undefined && !info) { t.sigmask = t.savedMask; t.savedMask = undefined; }
-    deliverSignals(this, t);
+    // a traced call ends in its exit stop first (to be restarted: -ERESTARTSYS, as Linux shows it)
+    if (t.ptrace?.inSyscall) syscallInterrupted(this, t, restart && progress === 0);
+    if (!t.ptraceStop) deliverSignals(this, t);
   }
 
   // --- job control -----------------------------------------------------------------
@@ -526,7 +528,8 @@ export class Kernel {
         if (t.interrupted) this.finishInterrupted(t);
         // signals wait while a woken task has not yet re-run its syscall (a handler's own
         // syscalls would otherwise lose what the call kept in its wait)
-        else if (t.pending.length && !t.resumed) deliverSignals(this, t);
+        // (nor between a traced syscall's entry stop and the call: signals come at its exit)
+        else if (t.pending.length && !t.resumed && !t.ptrace?.inSyscall) deliverSignals(this, t);
         if (t.state.kind !== 'runnable' || this.current !== t || t.ptraceStop) continue;
         const before = this.core.icount;
         this.endSlice = false;
@@ -618,7 +621,7 @@ export class Kernel {
         break;
       default: forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPN, addr: c.rip });
     }
-    if (t.state.kind === 'runnable' && t.pending.length && !t.interrupted && !t.resumed) deliverSignals(this, t);
+    if (t.state.kind === 'runnable' && t.pending.length && !t.interrupted && !t.resumed && !t.ptraceStop && !t.ptrace?.inSyscall) deliverSignals(this, t);
   }
 
   private reportUndefined(t: Task): void {

@@ -65,7 +65,7 @@ export function syscallEntry(k: Kernel, t: Task): boolean {
 // A traced task's syscall ended (it did not block): an event it caused, then the exit stop.
 export function syscallDone(k: Kernel, t: Task): void {
   const p = t.ptrace;
-  if (!p) return;
+  if (!p || t.ptraceStop) return; // (an exit event stopped it inside the call)
   const wanted = p.inSyscall && p.exitStop;
   p.inSyscall = false;
   p.exitStop = false;
@@ -79,11 +79,41 @@ export function syscallDone(k: Kernel, t: Task): void {
   if (wanted && !t.ptraceStop) stop(k, t, { kind: 'syscall', signo: SIGTRAP, event: SYSCALL_EXIT });
 }
 
+// A signal ended a traced task's blocked syscall: its exit stop, with -ERESTARTSYS in rax when
+// the call is to run again (rax gets the number back when the tracer resumes it).
+const ERESTARTSYS = 512;
+export function syscallInterrupted(k: Kernel, t: Task, restart: boolean): void {
+  const p = t.ptrace!;
+  const wanted = p.exitStop;
+  p.inSyscall = false;
+  p.exitStop = false;
+  if (!wanted) return;
+  if (restart) { p.restoreRax = true; k.core.setReg(0, BigInt(-ERESTARTSYS)); }
+  stop(k, t, { kind: 'syscall', signo: SIGTRAP, event: SYSCALL_EXIT });
+}
+
+// exit or exit_group of a task traced with PTRACE_O_TRACEEXIT: true when it stopped for the
+// PTRACE_EVENT_EXIT (the exit goes on when the tracer resumes it).
+export function exitEvent(k: Kernel, t: Task, status: number): boolean {
+  const p = t.ptrace;
+  if (!p || !(p.options & PTRACE_O_TRACEEXIT) || p.exitReported) return false;
+  p.exitReported = true;
+  p.eventMsg = status;
+  k.core.rip = k.core.rip - 2; // the exit syscall runs again when resumed
+  stop(k, t, { kind: 'event', signo: SIGTRAP, event: PTRACE_EVENT_EXIT });
+  return true;
+}
+
 // Resume a stopped tracee (PTRACE_CONT, SYSCALL, SINGLESTEP, DETACH): `sig` is delivered (0: none).
 export function resume(k: Kernel, t: Task, how: 'cont' | 'syscall' | 'step' | 'detach', sig: number): void {
   const s = t.ptraceStop;
   const p = t.ptrace!;
   t.ptraceStop = undefined;
+  if (s?.kind === 'syscall' && s.event === SYSCALL_EXIT && p.restoreRax) {
+    // an interrupted call to be restarted: the number back in rax for its instruction to run again
+    p.restoreRax = false;
+    savedView(t).setBigUint64(regOff(L.S_GPR), BigInt.asUintN(64, p.origRax), true);
+  }
   if (s?.kind === 'syscall' && s.event === SYSCALL_ENTRY) {
     // leaving a syscall-entry stop: the syscall instruction runs again, with the number the
     // tracer left in orig_rax, and is not stopped at again
@@ -120,7 +150,7 @@ export function traceChild(k: Kernel, parent: Task, child: Task, vfork: boolean,
   const option = event === PTRACE_EVENT_VFORK ? PTRACE_O_TRACEVFORK : event === PTRACE_EVENT_FORK ? PTRACE_O_TRACEFORK : PTRACE_O_TRACECLONE;
   if (!(p.options & option)) return;
   child.ptrace = { tracer: p.tracer, options: p.options, seized: p.seized, step: false, syscalls: false, inSyscall: false, exitStop: false, origRax: 0n, eventMsg: 0 };
-  if (p.seized) child.ptraceStop = { kind: 'event', signo: SIGSTOP, event: PTRACE_EVENT_STOP, reported: false };
+  if (p.seized) child.ptraceStop = { kind: 'event', signo: SIGTRAP, event: PTRACE_EVENT_STOP, reported: false }; // (a trap stop, not a group stop)
   else child.pending.unshift({ signo: SIGSTOP, code: 0 });
   p.eventMsg = child.tid;
   p.pendingEvent = event;

@@ -67,6 +67,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     proc.exitSignal = c.exitSignal;
     proc.rlimits = new Map(parent.rlimits);
     proc.nice = parent.nice;
+    proc.personality = parent.personality;
     proc.mnt = f & CLONE_NEWNS ? k.vfs.ns(t).clone() : parent.mnt;
     const uts = parent.uts ?? k.uts;
     proc.uts = f & CLONE_NEWUTS ? { ...uts } : uts;

@@ -1,5 +1,5 @@
 // Process and system-information syscalls: exit, ids, arch_prctl, execve, wait4, rlimits, uname, sysinfo, …
-import { execDone } from './ptrace.js';
+import { execDone, exitEvent } from './ptrace.js';
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
 import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from '../base/errno.js';
@@ -21,8 +21,16 @@ const u64s = (...v: (number | bigint)[]) => {
   return b;
 };
 
-const sysExit: Handler = (t, a, k) => { k.exitThread(t, a.i(0)); return NO_RESULT; };
-const sysExitGroup: Handler = (t, a, k) => { k.exitProcess(t.proc, (a.i(0) & 0xff) << 8); return NO_RESULT; };
+const sysExit: Handler = (t, a, k) => {
+  if (exitEvent(k, t, (a.i(0) & 0xff) << 8)) return NO_RESULT;
+  k.exitThread(t, a.i(0));
+  return NO_RESULT;
+};
+const sysExitGroup: Handler = (t, a, k) => {
+  if (exitEvent(k, t, (a.i(0) & 0xff) << 8)) return NO_RESULT;
+  k.exitProcess(t.proc, (a.i(0) & 0xff) << 8);
+  return NO_RESULT;
+};
 const sysGetpid: Handler = (t) => t.proc.pid;
 const sysGetppid: Handler = (t) => t.proc.ppid;
 const sysGettid: Handler = (t) => t.tid;
@@ -283,7 +291,15 @@ const sysMembarrier: Handler = (t, a) => {
   if (cmd === MEMBARRIER_CMD_QUERY) return MEMBARRIER_SUPPORTED;
   return cmd & MEMBARRIER_SUPPORTED && (cmd & (cmd - 1)) === 0 ? 0 : -EINVAL;
 };
-const sysPersonality: Handler = (t, a) => (a.u32(0) === 0xffffffff ? 0 : 0);
+// personality(2): PER_LINUX with the flags a program sets (gdb's ADDR_NO_RANDOMIZE reads back;
+// this machine does not randomize anyway); 0xffffffff only asks. Other execution domains: EINVAL.
+const sysPersonality: Handler = (t, a) => {
+  const old = t.proc.personality, want = a.u32(0);
+  if (want === 0xffffffff) return old;
+  if ((want & 0xff) !== 0) return -EINVAL;
+  t.proc.personality = want;
+  return old;
+};
 
 export const processSyscalls: SyscallDef[] = [
   { nr: 60, name: 'exit', handler: sysExit, args: ['int'], status: 'implemented' },
@@ -321,5 +337,5 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 157, name: 'prctl', handler: sysPrctl, args: ['int', 'hex', 'hex', 'hex', 'hex'], status: 'partial', note: 'PR_SET_NAME, PR_GET_NAME, dumpable, pdeathsig' },
   { nr: 312, name: 'kcmp', handler: sysKcmp, args: ['int', 'int', 'int', 'hex', 'hex'], status: 'implemented' },
   { nr: 324, name: 'membarrier', handler: sysMembarrier, args: ['int', 'hex', 'int'], status: 'implemented' },
-  { nr: 135, name: 'personality', handler: sysPersonality, args: ['hex'], status: 'partial', note: 'always PER_LINUX' },
+  { nr: 135, name: 'personality', handler: sysPersonality, args: ['hex'], status: 'partial', note: 'PER_LINUX only; its flags are kept and read back, without effect' },
 ];

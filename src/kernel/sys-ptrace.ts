@@ -44,7 +44,7 @@ function setReg(t: Task, i: number, v: bigint): void {
     case 'orig_rax': if (t.ptrace) t.ptrace.origRax = v; return;
     case 'rip': dv.setBigUint64(regOff(L.S_RIP), v, true); return;
     // the flags a user may change (CF PF AF ZF SF TF DF OF, AC), IF and bit 1 set
-    case 'eflags': dv.setBigUint64(regOff(L.S_RFLAGS), (v & 0x44dd5n) | 0x202n, true); dv.setUint32(regOff(L.S_LF_OP), 0, true); return;
+    case 'eflags': dv.setBigUint64(regOff(L.S_RFLAGS), (v & 0x44dd5n) | 0x202n, true); return; // (loadState drops lazy flags)
     case 'fs_base': dv.setBigUint64(regOff(L.S_FS_BASE), v, true); return;
     case 'gs_base': dv.setBigUint64(regOff(L.S_GS_BASE), v, true); return;
   }
@@ -140,9 +140,7 @@ const sysPtrace: Handler = (t, a, k) => {
     }
     case PTRACE_POKETEXT: case PTRACE_POKEDATA: {
       // a breakpoint in read-only text: written through, as Linux does for its tracer
-      const mm = target.proc.mm;
-      if (mm.write(addr, word(BigInt(data)))) return 0;
-      return mm.find(addr) && mm.find(addr + 7) && pokeReadOnly(k, target, addr, word(BigInt(data))) ? 0 : -EIO;
+      return target.proc.mm.poke(addr, word(BigInt(data))) ? 0 : -EIO;
     }
     case PTRACE_PEEKUSER: {
       if (addr % 8 || addr >= USER_SIZE) return -EIO;
@@ -218,18 +216,6 @@ function newState(tracer: Task['proc'], options: number, seized: boolean): NonNu
 // PTRACE_INTERRUPT: the tracee stops (PTRACE_EVENT_STOP) as soon as the kernel has it in hand.
 function stopLater(k: Kernel, t: Task): void {
   stop(k, t, { kind: 'event', signo: SIGTRAP, event: PTRACE_EVENT_STOP });
-}
-// POKETEXT into a read-only page (a breakpoint in code): made writable for the write, then restored.
-function pokeReadOnly(k: Kernel, t: Task, addr: number, bytes: Uint8Array): boolean {
-  const mm = t.proc.mm;
-  const page = addr - (addr % 4096), end = addr + bytes.length;
-  const last = end - 1 - ((end - 1) % 4096) + 4096;
-  const prots = mm.vmas.filter((v) => v.start < last && v.end > page).map((v) => ({ start: Math.max(v.start, page), end: Math.min(v.end, last), prot: v.prot }));
-  for (const r of prots) mm.protect(r.start, r.end - r.start, r.prot | 2);
-  const ok = mm.write(addr, bytes);
-  for (const r of prots) mm.protect(r.start, r.end - r.start, r.prot);
-  void k;
-  return ok;
 }
 
 // Copy between the caller's iovecs and another process's: bytes moved up to the first fault

@@ -130,16 +130,17 @@ const sysWaitid: Handler = (t, a, k) => {
 
 // A tracee's stop or end that the tracer's wait has not reported: pid, wait status, and how to mark it seen.
 function tracedReport(t: Task, k: Kernel, pid: number): { pid: number; status: number; take: () => void } | undefined {
+  // ends first: they happened before the stops they caused (a parent's SIGCHLD)
+  const exits = t.proc.ptraceExits;
+  const i = exits.findIndex((e) => pid === -1 || e.pid === pid || pid <= 0);
+  if (i >= 0) return { pid: exits[i].pid, status: exits[i].status, take: () => { exits.splice(i, 1); } };
   const want = (x: { tid: number; proc: Process }) => pid === -1 || (pid > 0 ? x.tid === pid : x.proc.pgid === (pid === 0 ? t.proc.pgid : -pid));
   for (const x of k.tasks) {
     if (x.ptrace?.tracer !== t.proc || !x.ptraceStop || x.ptraceStop.reported || !want(x)) continue;
     const s = x.ptraceStop;
     return { pid: x.tid, status: stopStatus(x), take: () => { s.reported = true; } };
   }
-  const exits = t.proc.ptraceExits;
-  const i = exits.findIndex((e) => pid === -1 || e.pid === pid || pid <= 0);
-  if (i < 0) return undefined;
-  return { pid: exits[i].pid, status: exits[i].status, take: () => { exits.splice(i, 1); } };
+  return undefined;
 }
 
 // A child's own CPU time and that of the children it collected (what its parent's rusage gets).

@@ -34,6 +34,8 @@ export interface PtraceState {
   eventMsg: number; // PTRACE_GETEVENTMSG
   pendingEvent?: number; // an event stop due when the current syscall returns (fork, clone, exec)
   exitAfterEvent?: boolean; // that event stop is followed by the syscall-exit stop
+  restoreRax?: boolean; // stopped at the exit of an interrupted call that restarts: rax gets orig_rax back
+  exitReported?: boolean; // the PTRACE_EVENT_EXIT stop happened
 }
 // Why a tracee stopped: a signal about to be delivered, a syscall entry or exit, or an event
 // (PTRACE_EVENT_*, with signo SIGTRAP, or SIGSTOP for PTRACE_EVENT_STOP).
@@ -107,6 +109,7 @@ export class Process {
     }
   }
   nice = 0; // setpriority(2)
+  personality = 0; // personality(2): PER_LINUX and its flags
   // CPU time of threads that have ended, and of children collected by wait (cutime, cstime).
   readonly endedTimes: CpuTimes = { user: 0, system: 0 };
   readonly childTimes: CpuTimes = { user: 0, system: 0 };
@@ -123,6 +126,7 @@ export class Process {
   exe = '';
   argv: Uint8Array[] = [];
   envp: Uint8Array[] = [];
+  auxv: Uint8Array = new Uint8Array(0); // the auxiliary vector exec gave it (/proc/PID/auxv)
   startNs = 0n;
   // ITIMER_REAL (alarm, setitimer) and POSIX timers
   readonly timers = new Map<number, unknown>();

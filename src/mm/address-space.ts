@@ -289,6 +289,19 @@ export class AddressSpace {
     }
     return true;
   }
+  // A debugger's write (ptrace POKETEXT, /proc/PID/mem): read-only pages of a mapping too, as
+  // Linux's forced access does (a private page gets its copy first). False where nothing is mapped.
+  poke(addr: number, data: Uint8Array): boolean {
+    if (this.write(addr, data)) return true;
+    const end = addr + data.length;
+    const first = floor(addr), last = ceil(end);
+    if (!this.covered(first, last)) return false;
+    const prots = this.vmas.filter((v) => v.start < last && v.end > first).map((v) => ({ start: Math.max(v.start, first), end: Math.min(v.end, last), prot: v.prot }));
+    for (const r of prots) this.protect(r.start, r.end - r.start, r.prot | PROT_WRITE);
+    const ok = this.write(addr, data);
+    for (const r of prots) this.protect(r.start, r.end - r.start, r.prot);
+    return ok;
+  }
   readCString(addr: number, max = 4096): Uint8Array | null {
     const chunks: Uint8Array[] = [];
     let total = 0;
