@@ -148,6 +148,7 @@ const CASES: Case[] = [
   { name: 'busybox (dynamic)', argv: ['/bin/sh', `${S}/busybox.sh`] },
   { name: 'xz', sh: inWorkDir('xz', 'sh', 'xz.sh') },
   { name: 'ps top pgrep', argv: ['/bin/sh', `${S}/procps.sh`], proc: true },
+  { name: 'strace -f and gdb -batch', argv: ['/bin/sh', `${S}/strace-gdb.sh`], proc: true },
   { name: 'gcc compiles and runs', sh: `${fresh('gcc')} && cd /tmp/xos-gcc && printf '#include <stdio.h>\\nint main(void){printf("compiled %d\\\\n", 6*7);return 2;}\\n' > t.c && gcc -O1 -o t t.c && ./t`, status: 2 },
 ];
 
@@ -189,6 +190,7 @@ printf 'x' > sub/inner
 touch -h -d '2001-02-03 04:05:06 UTC' link
 touch -d '2021-06-07 08:09:10.123456789 UTC' a.txt b.txt data.bin exec.sh sub/inner
 touch -d '2022-12-31 23:59:59 UTC' sub .
+mkdir -p /opt/xos/gdb && gcc -g -O0 -o /opt/xos/gdb/t /opt/xos/scripts/gdb.c
 `;
   return runChroot(root, ['/bin/sh', '-c', setup]);
 }
