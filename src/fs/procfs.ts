@@ -41,7 +41,10 @@ export interface ProcProcess {
     read?(addr: number, len: number): Uint8Array | null; poke?(addr: number, data: Uint8Array): boolean;
   };
   auxv?: Uint8Array;
-  creds: { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] };
+  creds: {
+    uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[];
+    fsuid?: number; fsgid?: number; caps?: { eff: bigint; prm: bigint; inh: bigint; bnd: bigint; amb: bigint };
+  };
   readonly threads: readonly { readonly tid: number; readonly comm: Uint8Array }[];
   // The process (its whole CPU time) or one of its threads.
   taskInfo?(tid?: number): ProcTaskInfo;
@@ -333,6 +336,8 @@ function status(p: ProcProcess, thread: { tid: number } | undefined, i: ProcTask
   const sum = (f: (v: ProcVma) => boolean) => p.mm.vmas.filter(f).reduce((n, v) => n + v.end - v.start, 0);
   const rssOf = (f: (v: ProcVma) => boolean) => p.mm.vmas.filter(f).reduce((n, v) => n + rssPages(p, v), 0) * 4096;
   const sig = (b: bigint) => hex(Number(b >> 32n), 8) + hex(Number(b & 0xffffffffn), 8);
+  const all = 0x1ffffffffffn; // capabilities 0..40
+  const caps = c.caps ?? { eff: c.euid === 0 ? all : 0n, prm: c.euid === 0 ? all : 0n, inh: 0n, bnd: all, amb: 0n };
   const vm = i.state === 'Z' ? '' :
     `VmPeak:\t${kb(vmSize(p))}\nVmSize:\t${kb(vmSize(p))}\nVmLck:\t${kb(0)}\nVmPin:\t${kb(0)}\n` +
     `VmHWM:\t${kb(rssPages(p) * 4096)}\nVmRSS:\t${kb(rssPages(p) * 4096)}\n` +
@@ -344,13 +349,13 @@ function status(p: ProcProcess, thread: { tid: number } | undefined, i: ProcTask
   return `Name:\t${comm(p, p.threads.find((x) => x.tid === thread?.tid))}\nUmask:\t${p.fs.umask.toString(8).padStart(4, '0')}\n` +
     `State:\t${i.state} (${STATE_NAMES[i.state]})\n` +
     `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${thread?.tid ?? p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t${i.tracerPid}\n` +
-    `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.euid}\nGid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.egid}\n` +
+    `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.fsuid ?? c.euid}\nGid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.fsgid ?? c.egid}\n` +
     `FDSize:\t64\nGroups:\t${c.groups.join(' ')} \nNStgid:\t${p.pid}\nNSpid:\t${thread?.tid ?? p.pid}\nNSpgid:\t${p.pgid}\nNSsid:\t${p.sid}\n` +
     vm + `Threads:\t${p.threads.length || 1}\n` +
     `SigQ:\t0/63459\nSigPnd:\t${sig(i.sigPending)}\nShdPnd:\t${sig(i.sharedPending)}\nSigBlk:\t${sig(i.sigBlocked)}\n` +
-    `SigIgn:\t${sig(i.sigIgnored)}\nSigCgt:\t${sig(i.sigCaught)}\nCapInh:\t0000000000000000\n` +
-    `CapPrm:\t${c.euid === 0 ? '000001ffffffffff' : '0000000000000000'}\nCapEff:\t${c.euid === 0 ? '000001ffffffffff' : '0000000000000000'}\n` +
-    `CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n` +
+    `SigIgn:\t${sig(i.sigIgnored)}\nSigCgt:\t${sig(i.sigCaught)}\nCapInh:\t${sig(caps.inh)}\n` +
+    `CapPrm:\t${sig(caps.prm)}\nCapEff:\t${sig(caps.eff)}\n` +
+    `CapBnd:\t${sig(caps.bnd)}\nCapAmb:\t${sig(caps.amb)}\nNoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n` +
     `Cpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\nMems_allowed_list:\t0\n` +
     `voluntary_ctxt_switches:\t${i.voluntary}\nnonvoluntary_ctxt_switches:\t${i.involuntary}\n`;
 }

@@ -59,7 +59,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     let files;
     if (f & CLONE_FILES) { files = parent.files; files.users++; } else files = parent.files.fork();
     const fs = f & CLONE_FS ? parent.fs : { ...parent.fs };
-    proc = new Process(tid, mm, files, fs, { ...parent.creds, groups: [...parent.creds.groups] });
+    proc = new Process(tid, mm, files, fs, { ...parent.creds, groups: [...parent.creds.groups], caps: parent.creds.caps && { ...parent.creds.caps } });
     if (!(f & CLONE_FILES)) files.owner = proc;
     proc.sigactions = f & CLONE_SIGHAND ? parent.sigactions : parent.sigactions.map((x: SigAction) => ({ ...x }));
     proc.pgid = parent.pgid;

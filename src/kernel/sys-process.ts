@@ -1,5 +1,6 @@
 // Process and system-information syscalls: exit, ids, arch_prctl, execve, wait4, rlimits, uname, sysinfo, …
 import { execDone, exitEvent } from './ptrace.js';
+import { capPrctl, capsAfterExec } from './sys-cred.js';
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
 import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from '../base/errno.js';
@@ -125,7 +126,7 @@ const sysExecveat: Handler = (t, a, k) => {
   const envp = readPtrArray(t, a.u(3));
   if (typeof envp === 'number') return envp;
   const r = execve(k, t, path, atLeastOne(argv), envp);
-  if (r >= 0) execDone(k, t, t.tid);
+  if (r >= 0) { capsAfterExec(t.proc.creds); execDone(k, t, t.tid); }
   return r < 0 ? r : NO_RESULT;
 };
 // An empty argv becomes one empty argument, as Linux 6.x does (programs assume argv[0]).
@@ -138,7 +139,7 @@ const sysExecve: Handler = (t, a, k) => {
   const envp = readPtrArray(t, a.u(2));
   if (typeof envp === 'number') return envp;
   const r = execve(k, t, pathFromBytes(path), atLeastOne(argv), envp);
-  if (r >= 0) execDone(k, t, t.tid);
+  if (r >= 0) { capsAfterExec(t.proc.creds); execDone(k, t, t.tid); }
   return r < 0 ? r : NO_RESULT;
 };
 
@@ -235,7 +236,7 @@ const sysPrctl: Handler = (t, a) => {
     case PR_GET_NAME: { const b = new Uint8Array(16); b.set(t.comm.subarray(0, 15)); return t.proc.mm.write(a.u(1), b) ? 0 : -EFAULT; }
     case PR_SET_PDEATHSIG: case PR_SET_DUMPABLE: return 0;
     case PR_GET_DUMPABLE: return 1;
-    default: return -EINVAL;
+    default: return capPrctl(t, op, a.i(1), a.i(2), a.i(3), a.i(4)) ?? -EINVAL;
   }
 };
 // kcmp(2): do two processes share a resource? 0 when they do; 1 or 2 order two different ones

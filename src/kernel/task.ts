@@ -8,7 +8,19 @@ import { WaitQueue, type Blocked } from '../base/wait.js';
 import type { MountTable } from '../fs/mounts.js';
 import type { ProcTaskInfo } from '../fs/procfs.js';
 
-export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] }
+export interface Credentials {
+  uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[];
+  fsuid?: number; fsgid?: number; // setfsuid/setfsgid (the effective ids until set)
+  caps?: CapSets; // capabilities once a program changed them (else: every one for euid 0, none for others)
+  keepCaps?: boolean; // PR_SET_KEEPCAPS
+}
+// Capability sets, bit N for capability N (0..CAP_LAST_CAP).
+export interface CapSets { eff: bigint; prm: bigint; inh: bigint; bnd: bigint; amb: bigint }
+export const CAP_LAST_CAP = 40;
+export const ALL_CAPS = (1n << BigInt(CAP_LAST_CAP + 1)) - 1n;
+export function capsOf(c: Credentials): CapSets {
+  return c.caps ?? { eff: c.euid === 0 ? ALL_CAPS : 0n, prm: c.euid === 0 ? ALL_CAPS : 0n, inh: 0n, bnd: ALL_CAPS, amb: 0n };
+}
 export interface FsContext { cwd: string; umask: number; root: string } // cwd and root (chroot) are global guest paths
 export interface SigAction { handler: number; flags: number; restorer: number; mask: bigint }
 export const SIG_DFL = 0, SIG_IGN = 1;
