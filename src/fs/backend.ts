@@ -37,7 +37,8 @@ export interface FsBackend {
   link(existing: string, path: string): number;
   symlink(target: string, path: string): number;
   // Create a FIFO, socket or regular file (character and block devices are refused by the VFS).
-  mknod?(path: string, mode: number): number;
+  // Character and block devices too, when the backend keeps their device numbers (rdev).
+  mknod?(path: string, mode: number, rdev?: number): number;
   chmod(path: string, mode: number): number;
   chown(path: string, uid: number, gid: number): number; // -1 leaves one unchanged
   utimes(path: string, atime: TimeSpec, mtime: TimeSpec): number;

@@ -97,6 +97,13 @@ export class DevFs extends KernelTreeFs implements FsBackend {
     }
     return out;
   }
+  // A device node elsewhere (mknod on tmpfs) opens the device with that number, when this machine has it.
+  openDevice(rdev: number, flags: number, guestPath: string): FileDescription | number {
+    for (const n of this.nodes.values()) {
+      if (n.rdev === rdev && (n.mode & 0o170000) === 0o020000 && n.open) return n.open(flags, guestPath);
+    }
+    return -ENXIO;
+  }
   open(path: string, flags: number, mode: number, guestPath: string): FileDescription | number {
     const n = this.nodes.get(path);
     if (!n) return -EPERM; // creating files in /dev is not supported

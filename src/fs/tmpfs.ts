@@ -12,7 +12,7 @@ import type { MappedFile } from '../mm/address-space.js';
 import type { FsBackend, StatFs } from './backend.js';
 import {
   FileDescription, O_APPEND, O_CREAT, O_EXCL, O_TRUNC, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
-  S_IFREG, S_IFSOCK, seekTo, dtFromMode, type Dirent, type Stat,
+  S_IFREG, S_IFSOCK, S_IFCHR, S_IFBLK, seekTo, dtFromMode, type Dirent, type Stat,
   type TimeSpec,
 } from './file.js';
 import {
@@ -45,6 +45,7 @@ class Inode {
   children?: Map<string, Inode>; // directories
   chunks?: (Uint8Array | undefined)[]; // regular files: CHUNK-sized pieces, undefined = hole
   target?: string; // symlinks
+  rdev = 0; // device nodes
   parentDir?: Inode; // directories: the one directory that holds it
   freed = false; // no name and no opener left: its storage is no longer counted
   linkable = false; // an O_TMPFILE file without O_EXCL, not linked yet: linkat may give it its first name
@@ -179,7 +180,7 @@ export class Tmpfs implements FsBackend {
     }
     const size = n.children ? (n.children.size + 2) * BOGO_DIRENT_SIZE : n.size;
     return {
-      dev: this.dev, ino: n.ino, mode: n.mode, nlink: n.nlink, uid: n.uid, gid: n.gid, rdev: 0, size,
+      dev: this.dev, ino: n.ino, mode: n.mode, nlink: n.nlink, uid: n.uid, gid: n.gid, rdev: n.rdev, size,
       blksize: PAGE, blocks, atimeNs: n.atimeNs, mtimeNs: n.mtimeNs, ctimeNs: n.ctimeNs, btimeNs: n.btimeNs,
     };
   }
@@ -497,14 +498,15 @@ export class Tmpfs implements FsBackend {
     return 0;
   }
 
-  mknod(p: string, mode: number): number {
+  mknod(p: string, mode: number, rdev = 0): number {
     const type = mode & S_IFMT || S_IFREG;
-    if (type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK) return -EPERM;
+    if (type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK && type !== S_IFCHR && type !== S_IFBLK) return -EPERM;
     const where = this.parent(p);
     if (typeof where === 'number') return where;
     if (where.dir.children!.has(where.name)) return -EEXIST;
     const n = this.newInode(type | (mode & 0o7777), where.dir);
     if (!n) return -ENOSPC;
+    if (type === S_IFCHR || type === S_IFBLK) n.rdev = rdev;
     this.attach(where.dir, where.name, n);
     return 0;
   }

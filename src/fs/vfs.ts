@@ -12,7 +12,7 @@ import type { FsBackend, StatFs } from './backend.js';
 import {
   BufferFile, DirectoryFile, FileDescription, PathFile, isDir, isLink, isReg, type FileNode, type Stat, type TimeSpec,
   O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY, __O_TMPFILE,
-  S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK, guestStat,
+  S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK, guestStat,
 } from './file.js';
 import {
   EACCES, EADDRINUSE, EAGAIN, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
@@ -112,6 +112,8 @@ export class Vfs {
   readonly notify = new FsNotify();
   // Advisory locks (flock, fcntl record and OFD locks).
   readonly locks = new Locks();
+  // The machine's devices (what a device node made by mknod opens).
+  private devfs?: DevFs;
   // POSIX message queues (mq_open), shown by every mqueue mount.
   readonly mqueues = new MqueueRegistry();
 
@@ -131,7 +133,7 @@ export class Vfs {
   // A new file system of a type mount(2) knows (tmpfs is made by the caller: it needs options).
   newFs(type: string): FsBackend | undefined {
     switch (type) {
-      case 'devtmpfs': return new DevFs(this.host, this.pts);
+      case 'devtmpfs': { const d = new DevFs(this.host, this.pts); this.devfs ??= d; return d; }
       case 'devpts': return this.pts; // the one instance, as with devpts without newinstance
       case 'proc': return new ProcFs(() => this.caller, this.proc, this);
       case 'sysfs': return new SysFs(() => this.cpuCount);
@@ -161,6 +163,7 @@ export class Vfs {
     return { mount, bpath: joinPath(mount.root, comps.slice(mount.comps.length)) };
   }
   isReadOnly(m: Mount): boolean { return this.mounts.isReadOnly(m); }
+  private isNoDev(m: Mount): boolean { return (m.flags & MS_NODEV) !== 0; }
 
   // --- chroot -----------------------------------------------------------------------
   rootComps(t: FsCaller): string[] { return splitPath(t.proc.fs.root ?? '/'); }
@@ -356,6 +359,13 @@ export class Vfs {
       | (flags & O_TRUNC ? W_OK : 0);
     if (!permits(st, t.proc.creds, want)) return -EACCES;
     if ((st.mode & S_IFMT) === S_IFIFO) return this.openFifo(t, loc, flags);
+    // a device node outside /dev: the machine's device of that number, else ENXIO
+    if (((st.mode & S_IFMT) === S_IFCHR || (st.mode & S_IFMT) === S_IFBLK) && !(loc.mount.backend instanceof DevFs)) {
+      if (this.isNoDev(loc.mount)) return -EACCES;
+      const dev = (st.mode & S_IFMT) === S_IFCHR && this.devfs ? this.devfs.openDevice(st.rdev, flags, gpath) : -ENXIO;
+      if (typeof dev !== 'number') { dev.node ??= this.node(loc); this.touched(t, loc, IN_OPEN); }
+      return dev;
+    }
     if (want & W_OK && this.isReadOnly(loc.mount) && isReg(st.mode)) return -EROFS;
     const f = loc.mount.backend.open(loc.bpath, flags & ~(O_CREAT | O_EXCL), 0, gpath);
     if (typeof f !== 'number') {
@@ -523,18 +533,22 @@ export class Vfs {
     return r;
   }
 
-  mknod(t: FsCaller, dirfd: number, path: string, mode: number): number {
+  mknod(t: FsCaller, dirfd: number, path: string, mode: number, rdev = 0): number {
     const type = mode & S_IFMT;
-    if (type !== 0 && type !== S_IFREG && type !== S_IFIFO) return -EPERM; // sockets come from bind(2), devices need CAP_MKNOD
+    const device = type === S_IFCHR || type === S_IFBLK;
+    if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && !device) return -EPERM; // sockets come from bind(2)
     const loc = this.resolve(t, dirfd, path, { follow: false, keepLast: true });
     if (typeof loc === 'number') return loc;
     if (loc.stat) return -EEXIST;
     if (loc.trailingSlash) return -ENOENT;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
+    // devices need CAP_MKNOD (root), checked after the file system's own refusal (EROFS)
+    if (device && t.proc.creds.euid !== 0) return -EPERM;
     const b = loc.mount.backend;
+    if (device && (!b.mknod || b.type === 'hostfs' || b.type === 'overlay')) return -EPERM;
     if (b.mknod) {
-      const r = b.mknod(loc.bpath, (type || S_IFREG) | (mode & ~t.proc.fs.umask & 0o7777));
+      const r = b.mknod(loc.bpath, (type || S_IFREG) | (mode & ~t.proc.fs.umask & 0o7777), rdev);
       if (!r) { this.own(t, loc); this.inDir(t, loc, IN_CREATE, false); }
       return r;
     }
