@@ -18,10 +18,10 @@
 // The transcendentals (F2XM1 FYL2X FYL2XP1 FPTAN FPATAN FSIN FCOS FSINCOS) go
 // through f64 Math: they are accurate to double, not extended, precision.
 import { h_missing } from './misc';
-import { dModrm, dIsMem, dOsz, stopped, setReg, setSomeFlags, cond, CF, PF, ZF, OF, SF, AF } from '../cpu';
+import { dModrm, dIsMem, dOsz, stopped, setReg, setSomeFlags, cond, CF, PF, ZF, OF, SF, AF, exitWith } from '../cpu';
 import { ea } from '../operand';
 import { rd16, rd32, rd64, wr16, wr32, wr64, probeW, probeR } from '../mem';
-import { S_FPU_CW, S_FPU_SW, S_FPU_TOP, S_FPU_TAG, S_FPU_ST } from '../generated/layout';
+import { S_FPU_CW, S_FPU_SW, S_FPU_TOP, S_FPU_TAG, S_FPU_ST, EXIT_FPE } from '../generated/layout';
 import {
   f80_add, f80_sub, f80_mul, f80_div, f80_sqrt, f80_cmp, f80_from_f64, f80_from_f32, f80_from_i64,
   f80_to_f64, f80_to_f32, f80_to_int, f80_round_int, f80_scale, f80_xtract, f80_prem,
@@ -67,9 +67,12 @@ function kind(se: u32, m: u64): u32 {
 // ES and B follow the unmasked exception flags.
 function updateES(): void {
   let sw = load<u32>(S_FPU_SW);
+  const was = sw & SW_ES;
   if (sw & 0x3F & ~cw()) sw |= SW_ES | SW_B;
   else sw &= ~(SW_ES | SW_B);
   store<u32>(S_FPU_SW, sw);
+  // a newly unmasked exception: #MF, which the CPU raises at the next x87 instruction (SIGFPE there)
+  if (!was && (sw & SW_ES)) exitWith(EXIT_FPE, true);
 }
 // Commit f80_status: sticky exception flags and SF; C1 always; C0 C2 C3 when `cc`.
 function fin(cc: bool): void {

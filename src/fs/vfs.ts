@@ -359,8 +359,8 @@ export class Vfs {
       | (flags & O_TRUNC ? W_OK : 0);
     if (!permits(st, t.proc.creds, want)) return -EACCES;
     if ((st.mode & S_IFMT) === S_IFIFO) return this.openFifo(t, loc, flags);
-    // a device node outside /dev: the machine's device of that number, else ENXIO
-    if (((st.mode & S_IFMT) === S_IFCHR || (st.mode & S_IFMT) === S_IFBLK) && !(loc.mount.backend instanceof DevFs)) {
+    // a device node mknod made on a tmpfs: the machine's device of that number, else ENXIO
+    if (((st.mode & S_IFMT) === S_IFCHR || (st.mode & S_IFMT) === S_IFBLK) && loc.mount.backend.type === 'tmpfs') {
       if (this.isNoDev(loc.mount)) return -EACCES;
       const dev = (st.mode & S_IFMT) === S_IFCHR && this.devfs ? this.devfs.openDevice(st.rdev, flags, gpath) : -ENXIO;
       if (typeof dev !== 'number') { dev.node ??= this.node(loc); this.touched(t, loc, IN_OPEN); }

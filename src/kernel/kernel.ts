@@ -623,6 +623,7 @@ export class Kernel {
         break;
       }
       case Exit.DivideError: forceSignal(this, t, { signo: SIGFPE, code: FPE_INTDIV, addr: c.rip }); break;
+      case Exit.FloatingPoint: forceSignal(this, t, { signo: SIGFPE, code: fpeCode(c), addr: c.rip }); break;
       case Exit.Breakpoint: forceSignal(this, t, { signo: SIGTRAP, code: SI_KERNEL }); break;
       case Exit.Halt: case Exit.GeneralProtection:
         forceSignal(this, t, { signo: SIGSEGV, code: SI_KERNEL, addr: 0 });
@@ -706,6 +707,16 @@ export class Kernel {
     const [cached, shared] = this.pageCache.pages();
     return { total: this.account.limit, used: Math.min(this.account.limit, this.phys.used * 4096), cached: cached * 4096, shmem: shared * 4096 };
   }
+}
+
+// The si_code of an unmasked floating-point exception, as Linux derives it: the x87's (status
+// flags the control word does not mask) first, else SSE's (MXCSR flags its mask bits let through).
+const FPE_FLTDIV = 3, FPE_FLTOVF = 4, FPE_FLTUND = 5, FPE_FLTRES = 6, FPE_FLTINV = 7;
+function fpeCode(c: Core): number {
+  const x87 = c.u32(L.S_FPU_SW) & ~c.u32(L.S_FPU_CW) & 0x3f;
+  const mx = c.u32(L.S_MXCSR);
+  const err = x87 || (mx & ~(mx >> 7) & 0x3f);
+  return err & 1 ? FPE_FLTINV : err & 4 ? FPE_FLTDIV : err & 8 ? FPE_FLTOVF : err & 0x12 ? FPE_FLTUND : err & 0x20 ? FPE_FLTRES : 0x80;
 }
 
 export { ExecError };
