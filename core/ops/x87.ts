@@ -67,12 +67,9 @@ function kind(se: u32, m: u64): u32 {
 // ES and B follow the unmasked exception flags.
 function updateES(): void {
   let sw = load<u32>(S_FPU_SW);
-  const was = sw & SW_ES;
   if (sw & 0x3F & ~cw()) sw |= SW_ES | SW_B;
   else sw &= ~(SW_ES | SW_B);
   store<u32>(S_FPU_SW, sw);
-  // a newly unmasked exception: #MF, which the CPU raises at the next x87 instruction (SIGFPE there)
-  if (!was && (sw & SW_ES)) exitWith(EXIT_FPE, true);
 }
 // Commit f80_status: sticky exception flags and SF; C1 always; C0 C2 C3 when `cc`.
 function fin(cc: bool): void {
@@ -82,10 +79,14 @@ function fin(cc: bool): void {
     if ((f80_status & SW_SF) == 0) f80_status &= ~F80_C1;
   }
   let sw = load<u32>(S_FPU_SW);
+  const was = sw & SW_ES;
   sw = (sw & ~F80_C1) | (f80_status & (0x7F | F80_C1));
   if (cc) sw = (sw & ~CC_023) | (f80_status & CC_023);
   store<u32>(S_FPU_SW, sw);
   updateES();
+  // an operation raised an exception the control word does not mask: #MF, which the CPU takes at
+  // the next x87 instruction (SIGFPE there); loading a control word or environment traps nothing
+  if (!was && (load<u32>(S_FPU_SW) & SW_ES)) exitWith(EXIT_FPE, true);
 }
 // fin() for instructions that leave C1 alone unless there is a stack fault.
 function finKeepC1(): void {
