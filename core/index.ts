@@ -1,5 +1,5 @@
 // core.wasm: an x86-64 CPU (user mode). Knows x86, not Linux.
-export { run } from './run';
+export { run, runOne } from './run';
 export { tlbFlush, tlbInvalidate, ptWalk } from './mem';
 export { flushBlocks, frameChanged } from './blocks';
 import { decode } from './decode';

@@ -65,7 +65,22 @@ const CASES: Case[] = [
   { name: 'proc-pgrp' },
   { name: 'proc-pidfd' },
   { name: 'proc-files' }, // /proc/self/limits, fdinfo, task, thread-self, /proc/sys
-  { name: 'ipc-sysv' }, // System V shared memory, semaphores, message queues
+  { name: 'ipc-sysv' },
+  // Linux's fine print (issue 16)
+  { name: 'proc-state' },
+  { name: 'proc-fdinfo' },
+  { name: 'proc-sysctl' },
+  { name: 'proc-policy' },
+  { name: 'pipe-splice' }, // splice, tee, vmsplice, sync_file_range; in a mkdtemp directory under /tmp
+  { name: 'mm-checks' },
+  { name: 'futex-waitv', cflags: ['-pthread'] },
+  { name: 'ipc-mqueue' },
+  { name: 'proc-signals-fine', cflags: ['-pthread'] },
+  { name: 'fs-fcntl' },
+  { name: 'proc-ptrace' },
+  { name: 'proc-caps' },
+  { name: 'fs-devnodes' },
+  { name: 'fp-traps' }, // SIGFPE with the right si_code for unmasked SSE and x87 exceptions // as root, in a private mount namespace: EROFS on a read-only tmpfs, mknod of devices // as root: capget/capset, bounding and ambient sets, setuid with and without KEEPCAPS, setfsuid // TRACEME, syscall stops, PEEK/POKE, regs, single-step, int3, fork events, ATTACH/SEIZE/INTERRUPT // EDEADLK, F_SETOWN(_EX)/F_SETSIG with O_ASYNC, leases; in a mkdtemp directory under /tmp // sigwaitinfo of an unblocked signal, PR_SET_NAME, empty argv, syscall(-1) // POSIX message queues and /dev/mqueue (as root: mounts it natively if absent) // futex_waitv; an interrupted FUTEX_WAIT leaves no waiter // madvise, MAP_SHARED_VALIDATE, mprotect/mremap/mmap/mincore rules, mseal, remap_file_pages, pkeys // as root: scheduling policies, sched_setattr, nice across users, affinity // as root; in IPC and UTS namespaces of its own natively // eventfd, signalfd, timerfd, inotify and epoll lines of /proc/self/fdinfo // S/T/Z in /proc, CPU time in times/getrusage/clocks/itimers, smaps, pagemap // System V shared memory, semaphores, message queues
   // pseudo-terminals (issue 4)
   { name: 'pty-line', cflags: ['-lutil'] },
   { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP

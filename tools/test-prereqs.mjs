@@ -1,7 +1,7 @@
 // What the tests need from the system, checked before `npm test` runs them:
 // compilers for the differential C programs (gcc, glibc's static libc, musl-gcc),
 // Chromium for the browser tests, debootstrap for the Debian root, tmux for the
-// terminal tests, apt-get and dpkg-deb for Debian's busybox-static. As root
+// terminal tests, Debian's Go for the Go programs, apt-get and dpkg-deb for Debian's busybox-static. As root
 // (CI, a fresh container) the missing ones are installed with apt-get; otherwise
 // the suite stops at once and names the one command that installs them.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -18,6 +18,7 @@ const NEEDS = [
   ['chromium', () => existsSync(process.env.XOS_CHROMIUM || '/usr/bin/chromium')],
   ['debootstrap', () => has('debootstrap')],
   ['tmux', () => has('tmux')],
+  ['golang-go', () => has('go') || existsSync('/usr/lib/go/bin/go')], // Go programs of test/runtimes.test.ts
 ];
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {

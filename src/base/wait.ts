@@ -49,6 +49,7 @@ export type WaitOn =
   | { kind: 'fifo-open'; reader: boolean; other: number } // opening a FIFO until the other side opens
   | { kind: 'poll'; masked: boolean } // poll, select, epoll_wait (masked: ppoll's temporary mask is in force)
   | { kind: 'futex'; key: string; bitset: number; woken: boolean }
+  | { kind: 'futexv'; keys: string[]; woken: number } // futex_waitv: woken is the index of the futex that woke it (-1: none yet)
   | { kind: 'child' } // wait4, waitid
   | { kind: 'vfork'; child: number } // a vfork parent until its child execs or exits
   | { kind: 'sleep'; clock: number; until: bigint } // nanosleep, clock_nanosleep (until: on that clock)

@@ -12,6 +12,7 @@ export interface CoreImports {
 interface CoreExports {
   memory: WebAssembly.Memory;
   run(budget: number): number;
+  runOne(): number;
   tlbFlush(): void;
   tlbInvalidate(addr: bigint): void;
   flushBlocks(): void;
@@ -69,6 +70,8 @@ export class Core {
   get view(): DataView { this.refresh(); return this.dv; }
 
   run(budget: number): Exit { return this.x.run(budget) as Exit; }
+  // One instruction (a single-step).
+  runOne(): Exit { return this.x.runOne() as Exit; }
   tlbFlush(): void { this.x.tlbFlush(); }
   tlbInvalidate(addr: number): void { this.x.tlbInvalidate(BigInt(addr)); }
   flushBlocks(): void { this.x.flushBlocks(); }

@@ -46,6 +46,9 @@ export interface FsBackend {
   readonly keepsDev?: boolean;
   // The user's own files (a host directory): a machine makes nothing in it on its own.
   readonly userFiles?: boolean;
+  // Character and block device nodes made by mknod keep their device numbers here (tmpfs); opening
+  // one opens the machine's device of that number.
+  readonly deviceNodes?: boolean;
   readonly root: FsNode;
 
   // The entry `name` of the directory `dir`: ENOENT, ENOTDIR.
@@ -70,8 +73,8 @@ export interface FsBackend {
   exchangeAt?(aDir: FsNode, aName: string, bDir: FsNode, bName: string): number;
   linkAt(n: FsNode, dir: FsNode, name: string): number;
   symlinkAt(target: string, dir: FsNode, name: string): number;
-  // A FIFO, socket or regular file (character and block devices are refused by the VFS).
-  mknodAt?(dir: FsNode, name: string, mode: number): number;
+  // A FIFO, socket or regular file; character and block devices (rdev) where deviceNodes is set.
+  mknodAt?(dir: FsNode, name: string, mode: number, rdev?: number): number;
   setattr(n: FsNode, attr: SetAttr): number;
   statfs(): StatFs;
   // open(2) with O_TMPFILE: an unnamed regular file in the file system of `dir` (mode has the umask

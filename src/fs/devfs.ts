@@ -60,6 +60,7 @@ export class DevFs extends KernelTreeFs implements FsBackend {
     this.nodes.set('/fd', { ino: 12, mode: S_IFLNK | 0o777, link: '/proc/self/fd' });
     this.nodes.set('/shm', { ino: 13, mode: S_IFDIR | 0o1777 });
     this.nodes.set('/pts', { ino: 14, mode: S_IFDIR | 0o755 });
+    this.nodes.set('/mqueue', { ino: 16, mode: S_IFDIR | 0o1777 });
     if (pts) {
       const ptmx: DevNode = { ino: 15, mode: S_IFCHR | 0o666, rdev: rdev(5, 2) };
       ptmx.open = (flags, path) => pts.openMaster(flags, path);
@@ -95,6 +96,13 @@ export class DevFs extends KernelTreeFs implements FsBackend {
       }
     }
     return out;
+  }
+  // A device node elsewhere (mknod on tmpfs) opens the device with that number, when this machine has it.
+  openDevice(rdev: number, flags: number, guestPath: string): FileDescription | number {
+    for (const n of this.nodes.values()) {
+      if (n.rdev === rdev && (n.mode & 0o170000) === 0o020000 && n.open) return n.open(flags, guestPath);
+    }
+    return -ENXIO;
   }
   open(path: string, flags: number, mode: number, guestPath: string): FileDescription | number {
     const n = this.nodes.get(path);

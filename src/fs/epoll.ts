@@ -24,6 +24,18 @@ export interface EpollEvent { events: number; data: bigint }
 export class Epoll extends FileDescription {
   // in report order: a level-triggered entry moves to the end once reported
   private entries = new Map<string, Entry>();
+  // The file registered as `fd`, the nth such registration (kcmp's KCMP_EPOLL_TFD).
+  target(fd: number, nth: number): FileDescription | undefined {
+    return [...this.entries.values()].filter((e) => e.fd === fd)[nth]?.file;
+  }
+  // Each watched descriptor: its fd, events (EPOLLERR and EPOLLHUP always watched) and data, and its file's inode and device.
+  override fdinfo(): string {
+    return [...this.entries.values()].map((e) => {
+      const st = e.file.stat();
+      const ino = typeof st === 'number' ? 0 : st.ino, dev = typeof st === 'number' ? 0 : st.dev;
+      return `tfd: ${String(e.fd).padStart(8)} events: ${((e.events | 0x18) >>> 0).toString(16).padStart(8)} data: ${BigInt.asUintN(64, BigInt(e.data)).toString(16).padStart(16)}  pos:0 ino:${ino.toString(16)} sdev:${dev.toString(16)}\n`;
+    }).join('');
+  }
   private readonly queue = new WaitQueue();
 
   constructor(private readonly now: () => bigint) { super(O_RDWR, 'anon_inode:[eventpoll]'); }

@@ -21,6 +21,7 @@ export class EventFd extends FileDescription {
   constructor(private count: bigint, flags: number, readonly semaphore: boolean, private readonly now: () => bigint) {
     super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[eventfd]');
   }
+  override fdinfo(): string { return `eventfd-count: ${this.count.toString(16).padStart(16)}\n`; }
   override read(n: number): Uint8Array | number | Blocked {
     if (n < 8) return -EINVAL;
     if (this.count === 0n) return this.flags & O_NONBLOCK ? -EAGAIN : blockOn('eventfd', this.queue, POLLIN);

@@ -105,6 +105,10 @@ export abstract class FileDescription {
   watch?(events: number, cb: () => void): () => void;
   // Backing for mmap of this file.
   mapping(): MappedFile | number { return -ENODEV; }
+  // A descriptor of it is closed by the process `owner` (Linux's flush: each close, not only the last).
+  flush?(owner: object): void;
+  // What /proc/PID/fdinfo/FD adds after pos, flags, mnt_id and ino for this kind of file.
+  fdinfo?(): string;
   // The last reference is gone.
   release(): void {}
 }

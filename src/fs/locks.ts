@@ -74,6 +74,33 @@ export class Locks {
   // What a task waiting for a lock of `key` watches: any release.
   changed(key: object): WaitSource { return { on: this.at(key).queue, events: POLL_ALL }; }
 
+  // POSIX lock owners waiting for a range, while their wait is armed (deadlock detection).
+  private readonly waiting = new Map<object, { key: object; type: number; start: number; end: number }>();
+  // What an F_SETLKW waiter watches: a release of `key`; it counts as waiting for the range meanwhile.
+  waitFor(key: object, owner: object, type: number, start: number, end: number): WaitSource {
+    const q = this.at(key).queue;
+    return {
+      on: { watch: (events, cb) => {
+        this.waiting.set(owner, { key, type, start, end });
+        const cancel = q.watch(events, cb);
+        return () => { this.waiting.delete(owner); cancel(); };
+      } },
+      events: POLL_ALL,
+    };
+  }
+  // Would `owner` waiting for this range close a cycle: the holder in its way waits, directly or
+  // through others, for a lock `owner` holds?
+  wouldDeadlock(key: object, owner: object, type: number, start: number, end: number): boolean {
+    let c = this.conflict(key, owner, type, start, end);
+    for (let n = 0; c && n < 64; n++) {
+      if (c.owner === owner) return true;
+      const w = this.waiting.get(c.owner);
+      if (!w) return false;
+      c = this.conflict(w.key, c.owner, w.type, w.start, w.end);
+    }
+    return false;
+  }
+
   // A process closed a descriptor of `key`: its POSIX locks on the file go.
   closedBy(owner: object, key: object): void {
     const l = this.files.get(key);

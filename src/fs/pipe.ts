@@ -48,6 +48,18 @@ export class Pipe {
     this.size -= out.length;
     return out;
   }
+  // The first n bytes, left in the pipe (tee).
+  peek(n: number): Uint8Array {
+    const out = new Uint8Array(Math.min(n, this.size));
+    let o = 0;
+    for (const c of this.chunks) {
+      if (o >= out.length) break;
+      const k = Math.min(c.length, out.length - o);
+      out.set(c.subarray(0, k), o);
+      o += k;
+    }
+    return out;
+  }
   put(data: Uint8Array): void {
     this.chunks.push(data.slice());
     this.size += data.length;

@@ -13,7 +13,7 @@ import type { MappedFile } from '../mm/address-space.js';
 import { NodeFs, type Found, type FsNode, type SetAttr, type StatFs } from './backend.js';
 import {
   FileDescription, O_APPEND, O_CREAT, O_EXCL, O_TRUNC, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
-  S_IFREG, S_IFSOCK, seekTo, dtFromMode, type Dirent, type Stat,
+  S_IFREG, S_IFSOCK, S_IFCHR, S_IFBLK, seekTo, dtFromMode, type Dirent, type Stat,
   type TimeSpec,
 } from './file.js';
 import {
@@ -46,6 +46,7 @@ class Inode {
   children?: Map<string, Inode>; // directories
   chunks?: (Uint8Array | undefined)[]; // regular files: CHUNK-sized pieces, undefined = hole
   target?: string; // symlinks
+  rdev = 0; // device nodes
   parentDir?: Inode; // directories: the one directory that holds it (the last one, once removed)
   name = ''; // directories: their name in parentDir
   freed = false; // no name and no opener left: its storage is no longer counted
@@ -82,6 +83,7 @@ function components(p: string): string[] {
 export class Tmpfs extends NodeFs {
   readonly type = 'tmpfs';
   readonly readOnly = false;
+  readonly deviceNodes = true;
   readonly dev: number;
   readonly root: Inode;
   readonly now: () => bigint;
@@ -156,7 +158,7 @@ export class Tmpfs extends NodeFs {
     }
     const size = n.children ? (n.children.size + 2) * BOGO_DIRENT_SIZE : n.size;
     return {
-      dev: this.dev, ino: n.ino, mode: n.mode, nlink: n.nlink, uid: n.uid, gid: n.gid, rdev: 0, size,
+      dev: this.dev, ino: n.ino, mode: n.mode, nlink: n.nlink, uid: n.uid, gid: n.gid, rdev: n.rdev, size,
       blksize: PAGE, blocks, atimeNs: n.atimeNs, mtimeNs: n.mtimeNs, ctimeNs: n.ctimeNs, btimeNs: n.btimeNs,
     };
   }
@@ -488,9 +490,9 @@ export class Tmpfs extends NodeFs {
     return 0;
   }
 
-  override mknodAt(d: FsNode, name: string, mode: number): number {
+  override mknodAt(d: FsNode, name: string, mode: number, rdev = 0): number {
     const type = mode & S_IFMT || S_IFREG;
-    if (type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK) return -EPERM;
+    if (type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK && type !== S_IFCHR && type !== S_IFBLK) return -EPERM;
     const dir = this.dirOf(d);
     if (typeof dir === 'number') return dir;
     const bad = this.check(name);
@@ -498,6 +500,7 @@ export class Tmpfs extends NodeFs {
     if (dir.children!.has(name)) return -EEXIST;
     const n = this.newInode(type | (mode & 0o7777), dir);
     if (!n) return -ENOSPC;
+    if (type === S_IFCHR || type === S_IFBLK) n.rdev = rdev;
     this.attach(dir, name, n);
     return 0;
   }

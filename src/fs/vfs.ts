@@ -6,6 +6,7 @@
 // working, and one whose directory is removed reads as "(deleted)", as on
 // Linux. What belongs to a file (locks, named pipes, inotify watches) is kept
 // by its node.
+import { MqueueFs, MqueueRegistry } from './mqueue.js';
 import type { Host } from '../base/host.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend, FsNode, StatFs } from './backend.js';
@@ -13,7 +14,7 @@ import {
   BufferFile, DirectoryFile, FileDescription, PathFile, guestStat, isDir, isLink, isReg, type Dirent, type FileNode,
   type Stat, type TimeSpec,
   DT_DIR, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC,
-  O_WRONLY, __O_TMPFILE, S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK,
+  O_WRONLY, __O_TMPFILE, S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK,
 } from './file.js';
 import {
   EACCES, EADDRINUSE, EAGAIN, EBADF, EBUSY, ECONNREFUSED, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO,
@@ -72,6 +73,10 @@ export class Vfs extends Namei {
   private readonly named = new Map<FsNode, Map<string, Set<WeakRef<FileNode>>>>();
   private readonly unnamed = new FinalizationRegistry<{ dir: FsNode; name: string; ref: WeakRef<FileNode> }>(
     ({ dir, name, ref }) => this.dropName(dir, name, ref));
+  // The machine's devices (what a device node made by mknod opens).
+  private devfs?: DevFs;
+  // POSIX message queues (mq_open), shown by every mqueue mount.
+  readonly mqueues = new MqueueRegistry();
 
   constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
     super();
@@ -82,6 +87,7 @@ export class Vfs extends Namei {
     this.mount('/dev', this.newFs('devtmpfs')!, 'udev');
     this.mount('/dev/pts', this.pts);
     this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777 }));
+    this.mount('/dev/mqueue', this.newFs('mqueue')!);
     this.mount('/proc', this.newFs('proc')!);
     this.mount('/sys', this.newFs('sysfs')!);
   }
@@ -89,10 +95,11 @@ export class Vfs extends Namei {
   // A new file system of a type mount(2) knows (tmpfs is made by the caller: it needs options).
   newFs(type: string): FsBackend | undefined {
     switch (type) {
-      case 'devtmpfs': return new DevFs(this.host, this.pts);
+      case 'devtmpfs': { const d = new DevFs(this.host, this.pts); this.devfs ??= d; return d; }
       case 'devpts': return this.pts; // the one instance, as with devpts without newinstance
       case 'proc': return new ProcFs(() => this.caller, this.proc, this);
       case 'sysfs': return new SysFs(() => this.cpuCount);
+      case 'mqueue': return new MqueueFs(this.mqueues, () => this.host.realtimeNs());
     }
     return undefined;
   }
@@ -128,7 +135,7 @@ export class Vfs extends Namei {
     this.live = true;
     return this.mounts.rootPlace();
   }
-
+  private isNoDev(m: Mount): boolean { return (m.flags & MS_NODEV) !== 0; }
 
   private fileNode(mount: Mount, inode: FsNode, dir?: FsNode, name?: string): FileNode {
     const n: FileNode = { backend: mount.backend, inode, dev: mount.dev, mount, dir, name, events: this, locks: this.locks };
@@ -300,6 +307,13 @@ export class Vfs extends Namei {
       | (flags & O_TRUNC ? W_OK : 0);
     if (!permits(st, t.proc.creds, want)) return -EACCES;
     if ((st.mode & S_IFMT) === S_IFIFO) return this.openFifo(t, loc, flags);
+    // a device node mknod made on a file system that keeps them: the machine's device of that number, else ENXIO
+    if (((st.mode & S_IFMT) === S_IFCHR || (st.mode & S_IFMT) === S_IFBLK) && place.mount.backend.deviceNodes) {
+      if (this.isNoDev(place.mount)) return -EACCES;
+      const dev = (st.mode & S_IFMT) === S_IFCHR && this.devfs ? this.devfs.openDevice(st.rdev, flags, this.pathOfLoc(loc)) : -ENXIO;
+      if (typeof dev !== 'number') { dev.node ??= this.nodeOf(loc); this.touched(loc, IN_OPEN); }
+      return dev;
+    }
     if (want & W_OK && this.isReadOnly(place.mount) && isReg(st.mode)) return -EROFS;
     const f = place.mount.backend.openNode(place.node, flags & ~(O_CREAT | O_EXCL), this.pathOfLoc(loc));
     if (typeof f !== 'number') {
@@ -522,18 +536,22 @@ export class Vfs extends Namei {
     return r;
   }
 
-  mknod(t: FsCaller, dirfd: number, path: string, mode: number): number {
+  mknod(t: FsCaller, dirfd: number, path: string, mode: number, rdev = 0): number {
     const type = mode & S_IFMT;
-    if (type !== 0 && type !== S_IFREG && type !== S_IFIFO) return -EPERM; // sockets come from bind(2), devices need CAP_MKNOD
+    const device = type === S_IFCHR || type === S_IFBLK;
+    if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && !device) return -EPERM; // sockets come from bind(2)
     const loc = this.resolve(t, dirfd, path, { follow: false, keepLast: true });
     if (typeof loc === 'number') return loc;
     if (loc.stat || !loc.parent) return -EEXIST;
     if (loc.trailingSlash) return -ENOENT;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
+    // devices need CAP_MKNOD (root), checked after the file system's own refusal (EROFS)
+    if (device && t.proc.creds.euid !== 0) return -EPERM;
     const p = loc.parent, b = p.mount.backend;
+    if (device && !b.deviceNodes) return -EPERM;
     if (b.mknodAt) {
-      const r = b.mknodAt(p.node, loc.name, (type || S_IFREG) | (mode & ~t.proc.fs.umask & 0o7777));
+      const r = b.mknodAt(p.node, loc.name, (type || S_IFREG) | (mode & ~t.proc.fs.umask & 0o7777), rdev);
       if (!r) { this.own(t, p, loc.name); this.inDir(p.node, loc.name, IN_CREATE, false); }
       return r;
     }

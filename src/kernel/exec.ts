@@ -104,10 +104,22 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
   p.exe = r.path;
   p.argv = argv;
   p.envp = envp;
+  p.auxv = readAuxv(mm, sp);
   t.comm = Uint8Array.from((name.split('/').pop() ?? '').slice(0, 15), (c) => c.charCodeAt(0) & 0xff);
   t.altstack = { sp: 0, size: 0, flags: 2 };
   resetRegisters(k, sp, entry);
   return 0;
+}
+
+// The auxiliary vector a new stack holds (for /proc/PID/auxv): past argc, argv and envp, up to AT_NULL.
+function readAuxv(mm: AddressSpace, sp: number): Uint8Array {
+  const word = (a: number) => { const b = mm.read(a, 8); return b ? Number(new DataView(b.buffer).getBigUint64(0, true)) : 0; };
+  let a = sp + 8 + (word(sp) + 1) * 8; // past argc and argv's NULL
+  while (word(a)) a += 8;
+  a += 8;
+  const start = a;
+  while (word(a)) a += 16;
+  return mm.read(start, a + 16 - start) ?? new Uint8Array(0);
 }
 
 // [vvar] and [vdso] below the mmap area; returns the vDSO's address, or -ENOMEM.

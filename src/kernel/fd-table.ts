@@ -42,6 +42,7 @@ export class FdTable {
     // closing any descriptor of a file drops the process's record locks on it (POSIX)
     const node = s.file.node;
     if (node?.locks?.active && this.owner) node.locks.closedBy(this.owner, node.inode);
+    if (this.owner) s.file.flush?.(this.owner);
     release(s.file);
     return 0;
   }

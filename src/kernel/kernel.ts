@@ -8,7 +8,10 @@ import type { Host } from '../base/host.js';
 import type { FsBackend } from '../fs/backend.js';
 import { Vfs } from '../fs/vfs.js';
 import { FdTable } from './fd-table.js';
-import { Process, Task, releaseVfork } from './task.js';
+import { Process, Task, releaseVfork, type CpuTimes, type Uts } from './task.js';
+import { Sysctl } from './sysctl.js';
+import { AsyncIo } from './async-io.js';
+import { processExited, syscallDone, syscallEntry, syscallInterrupted } from './ptrace.js';
 import { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
 import { TimerQueue } from './timers.js';
@@ -26,13 +29,13 @@ const ERRNO_TEXT: Record<number, string> = { 2: 'No such file or directory', 13:
 import {
   deliverSignals, forceSignal, SIGSEGV, SIGBUS, BUS_ADRERR, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
   ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
-  CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP, STOPPING,
+  CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP, STOPPING, SIGVTALRM, SIGPROF,
 } from './signal.js';
 import { execve, ExecError } from './exec.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FileDescription } from '../fs/file.js';
 import type { Pty } from '../fs/pty.js';
-import type { MemoryInfo } from '../fs/procfs.js';
+import type { MemoryInfo, SystemInfo } from '../fs/procfs.js';
 import { buildVdso, vvarPage, type VdsoImage } from './vdso.js';
 import { ttyJobs } from './tty-jobs.js';
 import { ISA_FORMS } from '../generated/isa.js';
@@ -67,6 +70,13 @@ export class Kernel {
   debug: boolean;
   lastExecError = '';
   syscallCount = 0;
+  // CPU time of every task since the machine started (/proc/stat), and processes created.
+  readonly cpuTotal: CpuTimes = { user: 0, system: 0 };
+  forks = 0;
+  // kcmp(2)'s order of kernel objects: the order the machine first compared them in.
+  readonly objectIds = new WeakMap<object, number>();
+  objectCount = 0;
+  readonly bootRealtimeNs: bigint;
   current?: Task;
   init?: Process; // the first process: orphans become its children
   readonly futexes = new Map<string, FutexWaiter[]>();
@@ -83,6 +93,10 @@ export class Kernel {
   readonly ipc = new Ipc(); // System V IPC
   readonly unixNames = new UnixNames(); // AF_UNIX's abstract names and bound sockets
   readonly memfds: MemfdStore;
+  readonly sysctl: Sysctl;
+  readonly asyncIo = new AsyncIo(); // O_ASYNC owners and signals (F_SETOWN, F_SETSIG), leases
+  // The first UTS namespace: host and domain name (sethostname, uname, /proc/sys/kernel/hostname).
+  readonly uts: Uts = { hostname: 'xos', domainname: '(none)' };
 
   private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions) {
     this.strace = !!opts.strace;
@@ -92,6 +106,8 @@ export class Kernel {
     this.pageCache = new PageCache(core, phys);
     this.timers = new TimerQueue(host);
     this.memfds = new MemfdStore(() => host.realtimeNs());
+    this.bootRealtimeNs = host.realtimeNs() - host.monotonicNs();
+    this.sysctl = new Sysctl(this);
   }
 
   static async create(opts: KernelOptions): Promise<Kernel> {
@@ -134,7 +150,29 @@ export class Kernel {
   }
 
   // --- processes -------------------------------------------------------------
-  newPid(): number { return this.nextPid++; }
+  // pids count up to kernel.pid_max and wrap to 300, skipping those in use (as process, group or session ids).
+  newPid(): number {
+    this.forks++;
+    for (;;) {
+      if (this.nextPid >= this.sysctl.values.pidMax) this.nextPid = 300;
+      const pid = this.nextPid++;
+      if (!this.pidInUse(pid)) return pid;
+    }
+  }
+  private pidInUse(pid: number): boolean {
+    if (this.processes.has(pid) || this.tasks.some((t) => t.tid === pid)) return true;
+    for (const p of this.processes.values()) if (p.pgid === pid || p.sid === pid) return true;
+    return false;
+  }
+  // kernel.ns_last_pid: the last pid handed out; setting it chooses the next.
+  get lastPid(): number { return this.nextPid - 1; }
+  set lastPid(pid: number) { this.nextPid = pid + 1; }
+  // Descriptions open in every process (fs.file-nr), counted once per fd.
+  openFiles(): number {
+    let n = 0;
+    for (const p of this.processes.values()) n += p.files.fds().length;
+    return n;
+  }
 
   // Start a program as a new process, the leader of a new session, a child of no one (as a
   // container's first process, or one that `docker exec` starts). The first process of a machine
@@ -152,6 +190,7 @@ export class Kernel {
     const root = this.vfs.rootPlace();
     const p = new Process(pid, mm, files, { cwd: root, umask: 0o022, root }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
     files.owner = p;
+    p.uts = this.uts;
     const t = new Task(pid, p);
     p.threads.push(t);
     this.processes.set(pid, p);
@@ -240,8 +279,9 @@ export class Kernel {
     } else {
       // an ignored signal is dropped, unless blocked: the handler may change before it is unblocked
       // (and sigwait or a signalfd may take it), as on Linux
+      // (a traced task stops even for an ignored signal: its tracer may want it)
       const ignored = act.handler === SIG_IGN || (act.handler === SIG_DFL && DEFAULT_IGNORED.has(sig));
-      if (ignored && (t.sigmask & sigbit(sig)) === 0n) return;
+      if (ignored && (t.sigmask & sigbit(sig)) === 0n && !t.ptrace) return;
       queueSignal(t, info);
     }
     const st = t.state;
@@ -260,6 +300,7 @@ export class Kernel {
   // Park `t` on `wait` (syscall nr): watch its sources and arm its deadline.
   private park(t: Task, wait: Blocked, nr: number): void {
     t.state = { kind: 'blocked', wait, nr };
+    t.voluntarySwitches++;
     let armed = false, early = false;
     const wake = () => { if (armed) this.wakeTask(t, wait); else early = true; };
     const cancels = wait.sources.map((s) => s.on.watch(s.events, wake));
@@ -316,7 +357,9 @@ export class Kernel {
       if (this.strace) this.traceLine(t, `${def?.name ?? nr}(...) = -1 EINTR`);
     }
     if (t.savedMask !== undefined && !info) { t.sigmask = t.savedMask; t.savedMask = undefined; }
-    deliverSignals(this, t);
+    // a traced call ends in its exit stop first (to be restarted: -ERESTARTSYS, as Linux shows it)
+    if (t.ptrace?.inSyscall) syscallInterrupted(this, t, restart && progress === 0);
+    if (!t.ptraceStop) deliverSignals(this, t);
   }
 
   // --- job control -----------------------------------------------------------------
@@ -362,6 +405,8 @@ export class Kernel {
     if (t.state.kind === 'exited') return;
     if (t.state.kind === 'blocked') t.state.wait.disarm?.();
     t.state = { kind: 'exited' };
+    t.proc.endedTimes.user += t.cpu.user;
+    t.proc.endedTimes.system += t.cpu.system;
     t.resumed = t.interrupted = undefined;
     const p = t.proc;
     if (p.mm.users > 0) {
@@ -387,9 +432,11 @@ export class Kernel {
       if (last === this.current) this.core.saveState(last.regs);
       p.finalState = last.regs.slice();
     }
-    for (const t of [...p.threads]) this.endTask(t);
+    const threads = [...p.threads];
+    for (const t of threads) this.endTask(t);
     p.waitStatus = status;
     if (this.current?.proc === p) this.current = undefined;
+    if (p.mm.users > 0) p.maxRssKb = Math.max(p.maxRssKb, p.mm.resident() * 4);
     p.files.release();
     p.mm.release();
     if (p.pid === p.sid) this.vfs.pts.leaderExit(p.sid); // its controlling terminal's foreground group: SIGHUP
@@ -421,6 +468,7 @@ export class Kernel {
     } else {
       this.reap(p);
     }
+    processExited(this, p, status, threads);
     p.exitEvents.notify();
     for (const w of this.exitWaiters.get(p) ?? []) w(status);
     this.exitWaiters.delete(p);
@@ -477,22 +525,23 @@ export class Kernel {
       let keep: Task | undefined;
       let left = 0, calls = 0;
       while (this.tasks.length > 0) {
-        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable' && (!t.proc.stopped || t.pending.some((p) => p.signo === SIGKILL)));
+        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable' && ((!t.proc.stopped && !t.ptraceStop) || t.pending.some((p) => p.signo === SIGKILL)));
         if (runnable.length === 0) {
           keep = undefined;
           await new Promise<void>((resolve) => { this.wake = resolve; });
           continue;
         }
         let t: Task;
-        if (keep && left > 0 && keep.state.kind === 'runnable' && runnable.includes(keep)) t = keep;
+        if (keep && left > 0 && keep.state.kind === 'runnable' && !keep.ptraceStop && runnable.includes(keep)) t = keep;
         else { t = runnable[rr++ % runnable.length]; left = SLICE; calls = 0; }
         keep = undefined;
         this.switchTo(t);
         if (t.interrupted) this.finishInterrupted(t);
         // signals wait while a woken task has not yet re-run its syscall (a handler's own
         // syscalls would otherwise lose what the call kept in its wait)
-        else if (t.pending.length && !t.resumed) deliverSignals(this, t);
-        if (t.state.kind !== 'runnable' || this.current !== t) continue;
+        // (nor between a traced syscall's entry stop and the call: signals come at its exit)
+        else if (t.pending.length && !t.resumed && !t.ptrace?.inSyscall) deliverSignals(this, t);
+        if (t.state.kind !== 'runnable' || this.current !== t || t.ptraceStop) continue;
         const before = this.core.icount;
         this.endSlice = false;
         this.step(t, left);
@@ -515,11 +564,49 @@ export class Kernel {
   // Run one slice of `t` and handle why it stopped.
   private step(t: Task, budget = SLICE): void {
     const c = this.core;
-    const exit = c.run(budget);
+    const start = this.host.monotonicNs();
+    const stepping = t.ptrace?.step === true;
+    const exit = stepping ? c.runOne() : c.run(budget);
+    const ran = this.host.monotonicNs();
+    this.charge(t, Number(ran - start), 0);
     if (t.state.kind === 'exited') return;
+    try { this.handleExit(t, exit); } finally { this.charge(t, 0, Number(this.host.monotonicNs() - ran)); }
+    // PTRACE_SINGLESTEP: one instruction (or syscall) done, a SIGTRAP (TRAP_TRACE) stops it
+    if (stepping && t.ptrace && t.state.kind === 'runnable' && !t.ptraceStop && (exit === Exit.Budget || exit === Exit.Syscall)) {
+      t.ptrace.step = false;
+      t.pending.unshift({ signo: SIGTRAP, code: 2, addr: c.rip });
+      if (!t.resumed && !t.interrupted) deliverSignals(this, t);
+    }
+  }
+  // A tracee the tracer resumed (or let go): it may run again.
+  wakeTracee(_t: Task): void { this.kick(); }
+
+  // CPU time for `t` (ns of user and system time): its counters, the machine's, and the CPU-time
+  // interval timers of its process (ITIMER_VIRTUAL counts user time, ITIMER_PROF both).
+  private charge(t: Task, user: number, system: number): void {
+    const into = t.state.kind === 'exited' ? t.proc.endedTimes : t.cpu;
+    into.user += user;
+    into.system += system;
+    this.cpuTotal.user += user;
+    this.cpuTotal.system += system;
+    const p = t.proc;
+    if (p.itimerVirtual && user > 0) this.runItimer(p, 'itimerVirtual', user, SIGVTALRM);
+    if (p.itimerProf) this.runItimer(p, 'itimerProf', user + system, SIGPROF);
+  }
+  private runItimer(p: Process, which: 'itimerVirtual' | 'itimerProf', ns: number, signo: number): void {
+    const tm = p[which]!;
+    tm.left -= ns;
+    if (tm.left > 0) return;
+    if (tm.interval > 0) tm.left = Math.max(tm.left + tm.interval, 1);
+    else p[which] = undefined;
+    this.signalProcess(p, { signo, code: SI_KERNEL });
+  }
+
+  private handleExit(t: Task, exit: number): void {
+    const c = this.core;
     if (exit !== Exit.Syscall) t.resumed = undefined; // it did not get to re-run its syscall (a fault): signals go now
     switch (exit) {
-      case Exit.Budget: break;
+      case Exit.Budget: t.involuntarySwitches++; break;
       case Exit.Syscall: this.syscall(t); break;
       case Exit.PageFault: {
         const addr = c.exitAddr;
@@ -539,13 +626,14 @@ export class Kernel {
         break;
       }
       case Exit.DivideError: forceSignal(this, t, { signo: SIGFPE, code: FPE_INTDIV, addr: c.rip }); break;
+      case Exit.FloatingPoint: forceSignal(this, t, { signo: SIGFPE, code: fpeCode(c), addr: c.rip }); break;
       case Exit.Breakpoint: forceSignal(this, t, { signo: SIGTRAP, code: SI_KERNEL }); break;
       case Exit.Halt: case Exit.GeneralProtection:
         forceSignal(this, t, { signo: SIGSEGV, code: SI_KERNEL, addr: 0 });
         break;
       default: forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPN, addr: c.rip });
     }
-    if (t.state.kind === 'runnable' && t.pending.length && !t.interrupted && !t.resumed) deliverSignals(this, t);
+    if (t.state.kind === 'runnable' && t.pending.length && !t.interrupted && !t.resumed && !t.ptraceStop && !t.ptrace?.inSyscall) deliverSignals(this, t);
   }
 
   private reportUndefined(t: Task): void {
@@ -570,11 +658,13 @@ export class Kernel {
     if (!def?.handler) {
       t.resumed = undefined;
       const name = def?.name ?? `syscall_${nr}`;
-      this.warnOnce(`sys:${nr}`, `unimplemented syscall ${name} (${nr})`);
+      // a number no Linux has (syscall(-1)) is just ENOSYS; a known one xos lacks is reported
+      if (def) this.warnOnce(`sys:${nr}`, `unimplemented syscall ${name} (${nr})`);
       if (this.strace) this.traceLine(t, `${name}(...) = -1 ENOSYS`);
       c.setReg(0, BigInt(-ENOSYS));
       return;
     }
+    if (t.ptrace && syscallEntry(this, t)) { t.resumed = undefined; return; }
     const call = this.strace ? formatCall(def, a, t) : '';
     const r = def.handler(t, a, this);
     t.resumed = undefined;
@@ -591,10 +681,12 @@ export class Kernel {
     }
     if (r === NO_RESULT) {
       if (this.strace) this.traceLine(t, `${call} = ?`);
+      if (t.ptrace && t.state.kind !== 'exited' && this.current === t) syscallDone(this, t);
       return;
     }
     if (this.strace) this.traceLine(t, `${call} = ${formatResult(def, r)}`);
     if (t.state.kind !== 'exited' && this.current === t) c.setReg(0, BigInt(r));
+    if (t.ptrace && t.state.kind !== 'exited' && this.current === t) syscallDone(this, t);
   }
 
   traceLine(t: Task, s: string): void {
@@ -603,12 +695,31 @@ export class Kernel {
 
   // --- for procfs ----------------------------------------------------------------------
   currentProcess(): Process | undefined { return this.current?.proc; }
+  // CPU time, boot time and task counts for /proc/stat.
+  systemInfo(): SystemInfo {
+    let running = 0, blocked = 0;
+    for (const t of this.tasks) {
+      if (t.state.kind === 'runnable' && !t.proc.stopped && !t.ptraceStop) running++;
+      else if (t.state.kind === 'blocked' && t.state.wait.killable) blocked++;
+    }
+    return { ...this.cpuTotal, bootRealtimeNs: this.bootRealtimeNs, forks: this.forks, running, blocked };
+  }
   // The machine's memory: its size and what the frame allocator has given out (page tables and
   // the page cache included), for /proc/meminfo and sysinfo(2).
   memoryInfo(): MemoryInfo {
     const [cached, shared] = this.pageCache.pages();
     return { total: this.account.limit, used: Math.min(this.account.limit, this.phys.used * 4096), cached: cached * 4096, shmem: shared * 4096 };
   }
+}
+
+// The si_code of an unmasked floating-point exception, as Linux derives it: the x87's (status
+// flags the control word does not mask) first, else SSE's (MXCSR flags its mask bits let through).
+const FPE_FLTDIV = 3, FPE_FLTOVF = 4, FPE_FLTUND = 5, FPE_FLTRES = 6, FPE_FLTINV = 7;
+function fpeCode(c: Core): number {
+  const x87 = c.u32(L.S_FPU_SW) & ~c.u32(L.S_FPU_CW) & 0x3f;
+  const mx = c.u32(L.S_MXCSR);
+  const err = x87 || (mx & ~(mx >> 7) & 0x3f);
+  return err & 1 ? FPE_FLTINV : err & 4 ? FPE_FLTDIV : err & 8 ? FPE_FLTOVF : err & 0x12 ? FPE_FLTUND : err & 0x20 ? FPE_FLTRES : 0x80;
 }
 
 export { ExecError };

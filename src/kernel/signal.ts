@@ -1,5 +1,6 @@
 // Signal delivery: pending sets, default actions, the rt_sigframe a handler
 // runs on, and rt_sigreturn.
+import { signalStop } from './ptrace.js';
 import type { Kernel } from './kernel.js';
 import { Task, SigInfo, SIG_DFL, SIG_IGN, type Process } from './task.js';
 import { WaitQueue, POLLIN } from '../fs/wait-queue.js';
@@ -51,6 +52,9 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
     if (i < 0) return true;
     const info = t.pending.splice(i, 1)[0];
     const sig = info.signo;
+    // a traced task stops first; its tracer says which signal, if any, goes on
+    if (sig !== SIGKILL && signalStop(k, t, info)) return true;
+    if (sig === SIGKILL) t.ptraceStop = undefined;
     const act = t.proc.sigactions[sig];
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
@@ -83,7 +87,10 @@ export function siginfoBytes(info: SigInfo): Uint8Array {
   dv.setInt32(4, info.errno ?? 0, true);
   dv.setInt32(8, info.code, true);
   if (info.addr !== undefined) dv.setBigUint64(16, BigInt(info.addr), true);
-  else if (info.timerId !== undefined) {
+  else if (info.band !== undefined) {
+    dv.setBigInt64(16, BigInt(info.band), true); // si_band
+    dv.setInt32(24, info.fd ?? 0, true); // si_fd
+  } else if (info.timerId !== undefined) {
     dv.setInt32(16, info.timerId, true); // si_tid
     dv.setInt32(20, info.overrun ?? 0, true);
     dv.setBigUint64(24, info.value ?? 0n, true);

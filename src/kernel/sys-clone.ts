@@ -1,4 +1,5 @@
 // clone, clone3, fork, vfork: new tasks and processes.
+import { traceChild } from './ptrace.js';
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import { Process, Task, type SigAction } from './task.js';
@@ -36,7 +37,8 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   if (f & CLONE_THREAD && !(f & CLONE_SIGHAND)) return -EINVAL;
   if (f & CLONE_PIDFD && f & CLONE_THREAD) return -EINVAL;
   if (f & CLONE_SIGHAND && !(f & CLONE_VM)) return -EINVAL;
-  if (f & (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)) return -EINVAL;
+  if (f & (CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)) return -EINVAL;
+  if (f & CLONE_NEWUTS && t.proc.creds.euid !== 0) return -EPERM;
   if (f & CLONE_NEWNS && f & CLONE_FS) return -EINVAL;
   if (f & CLONE_NEWNS && t.proc.creds.euid !== 0) return -EPERM;
   if (c.exitSignal < 0 || c.exitSignal > 64) return -EINVAL;
@@ -57,15 +59,19 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     let files;
     if (f & CLONE_FILES) { files = parent.files; files.users++; } else files = parent.files.fork();
     const fs = f & CLONE_FS ? parent.fs : { ...parent.fs };
-    proc = new Process(tid, mm, files, fs, { ...parent.creds, groups: [...parent.creds.groups] });
+    proc = new Process(tid, mm, files, fs, { ...parent.creds, groups: [...parent.creds.groups], caps: parent.creds.caps && { ...parent.creds.caps } });
     if (!(f & CLONE_FILES)) files.owner = proc;
     proc.sigactions = f & CLONE_SIGHAND ? parent.sigactions : parent.sigactions.map((x: SigAction) => ({ ...x }));
     proc.pgid = parent.pgid;
     proc.sid = parent.sid;
     proc.exitSignal = c.exitSignal;
     proc.rlimits = new Map(parent.rlimits);
+    proc.nice = parent.nice;
+    proc.personality = parent.personality;
     proc.mnt = f & CLONE_NEWNS ? k.vfs.ns(t).clone() : parent.mnt;
     if (f & CLONE_NEWNS) { fs.cwd = proc.mnt!.translate(fs.cwd); fs.root = proc.mnt!.translate(fs.root); }
+    const uts = parent.uts ?? k.uts;
+    proc.uts = f & CLONE_NEWUTS ? { ...uts } : uts;
     proc.exe = parent.exe;
     proc.argv = parent.argv;
     proc.envp = parent.envp;
@@ -79,6 +85,11 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   child.regs.set(t.regs);
   child.sigmask = t.sigmask;
   child.comm = t.comm;
+  child.affinity = t.affinity;
+  child.ioprio = t.ioprio;
+  // the policy is inherited, unless SCHED_RESET_ON_FORK: then SCHED_OTHER (a negative nice back to 0)
+  child.sched = t.sched.resetOnFork ? { ...t.sched, policy: t.sched.policy >= 3 && t.sched.policy !== 6 ? t.sched.policy : 0, priority: 0, resetOnFork: false } : { ...t.sched };
+  if (t.sched.resetOnFork && !(f & CLONE_THREAD) && proc.nice < 0) proc.nice = 0;
   if (!(f & CLONE_VM) || f & CLONE_VFORK) child.altstack = { ...t.altstack };
   proc.threads.push(child);
   // the child's registers: rax = 0, its own stack and TLS
@@ -91,6 +102,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   if (f & CLONE_CHILD_SETTID && !proc.mm.write(c.ctid, u32(tid))) return -EFAULT;
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = c.ctid;
   k.addTask(child);
+  traceChild(k, t, child, (f & CLONE_VFORK) !== 0, (f & CLONE_THREAD) !== 0, c.exitSignal);
   if (f & CLONE_PIDFD) {
     // in the parent's table only: the child's copy was made before it
     const pf = new PidFd(proc, k, 0);

@@ -10,7 +10,7 @@ import { anonStat } from '../fs/eventfd.js';
 import { WaitQueue, POLLIN } from '../fs/wait-queue.js';
 import { blockOn, type Blocked } from '../base/wait.js';
 import type { Timer } from './timers.js';
-import { EACCES, EAGAIN, EBADF, EFAULT, EINVAL, ENOENT, ENOTDIR, EPERM, ESRCH } from '../base/errno.js';
+import { EACCES, EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOENT, ENOTDIR, EPERM, ESRCH } from '../base/errno.js';
 import { SIGKILL, SIGSTOP, sigbit } from './signal.js';
 import { release } from '../fs/file.js';
 import { InotifyFile, IN_ALL_EVENTS, IN_DONT_FOLLOW, IN_MASK_ADD, IN_MASK_CREATE, IN_ONLYDIR } from '../fs/inotify.js';
@@ -32,6 +32,11 @@ class TimerFd extends FileDescription {
     super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[timerfd]');
   }
   now(): bigint { return this.realtime ? this.k.host.realtimeNs() : this.k.host.monotonicNs(); }
+  override fdinfo(): string {
+    const [interval, value] = this.get();
+    const ts = (ns: bigint) => `(${ns / 1_000_000_000n}, ${ns % 1_000_000_000n})`;
+    return `clockid: ${this.realtime ? 0 : 1}\nticks: ${this.expirations}\nsettime flags: 00\nit_value: ${ts(value)}\nit_interval: ${ts(interval)}\n`;
+  }
 
   // [interval, time left] as timerfd_gettime reports them.
   get(): [bigint, bigint] {
@@ -139,6 +144,7 @@ class SignalFd extends FileDescription {
     super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[signalfd]');
   }
   private get events(): WaitQueue { return this.proc.signalEvents; }
+  override fdinfo(): string { return `sigmask:\t${this.mask.toString(16).padStart(16, '0')}\n`; }
   // A pending signal of the process (any of its threads) in the mask.
   private take(): SigInfo | undefined {
     for (const t of this.proc.threads) {
@@ -272,6 +278,7 @@ const sysPidfdGetfd: Handler = (t, a) => {
 // --- inotify ------------------------------------------------------------------------------------
 function inotifyInit(t: Task, k: Kernel, flags: number): number {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
+  if (k.vfs.notify.instances >= k.vfs.notify.limits.instances) return -EMFILE; // fs.inotify.max_user_instances
   const f = new InotifyFile(k.vfs.notify, flags, () => anonStat(k.host.realtimeNs()));
   const fd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
   if (fd < 0) release(f);
@@ -293,7 +300,7 @@ const sysInotifyAddWatch: Handler = (t, a, k) => {
   if (mask & IN_ONLYDIR && !isDir(loc.stat.mode)) return -ENOTDIR;
   if (!permits(loc.stat, t.proc.creds, R_OK)) return -EACCES;
   const key = loc.file ? loc.file.node?.inode ?? loc.file : loc.place?.node;
-  return key ? f.addWatch(key, mask) : -2 /* ENOENT */;
+  return key ? f.addWatch(key, mask, { dev: loc.stat.dev, ino: loc.stat.ino }) : -2 /* ENOENT */;
 };
 const sysInotifyRmWatch: Handler = (t, a) => {
   const f = t.proc.files.get(a.i(0));

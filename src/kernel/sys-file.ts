@@ -8,13 +8,13 @@ import { Blocked } from '../base/wait.js';
 import { release } from '../fs/file.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import {
-  EAGAIN, EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, EROFS, ESPIPE,
+  EAGAIN, EBADF, EBUSY, EDEADLK, EACCES, ESRCH, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, EROFS, ESPIPE,
 } from '../base/errno.js';
 import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
   O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, O_DIRECTORY, O_NOFOLLOW, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
   type TimeSpec,
-  guestStat,
+  guestStat, S_IFMT, S_IFREG, S_IFDIR, S_IFBLK, S_IFLNK,
 } from '../fs/file.js';
 import {
   AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, PATH_MAX, killPrivs, pathFromBytes,
@@ -24,6 +24,8 @@ import type { StatFs } from '../fs/backend.js';
 import { IN_ACCESS, IN_MODIFY } from '../fs/inotify.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
 import { PipeEnd } from '../fs/pipe.js';
+import { roundPipe } from './sysctl.js';
+import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID } from './async-io.js';
 import { PtyMaster, TIOCGPTPEER } from '../fs/pty.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
@@ -37,12 +39,12 @@ function readPath(t: Task, addr: number): string | number {
   return t.proc.mm.read(addr, 1) ? -ENAMETOOLONG : -EFAULT;
 }
 const put = (t: Task, addr: number, data: Uint8Array): number => (t.proc.mm.write(addr, data) ? 0 : -EFAULT);
-function i64(v: number | bigint): Uint8Array {
+export function i64(v: number | bigint): Uint8Array {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigInt64(0, BigInt(v), true);
   return b;
 }
-function readI64(t: Task, addr: number): bigint | undefined {
+export function readI64(t: Task, addr: number): bigint | undefined {
   const b = t.proc.mm.read(addr, 8);
   return b ? new DataView(b.buffer, b.byteOffset).getBigInt64(0, true) : undefined;
 }
@@ -150,7 +152,7 @@ export function readIovecs(t: Task, addr: number, count: number): Iov[] | number
   return out;
 }
 
-function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
+export function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   const total = clamp(iovs.reduce((s, v) => s + v.len, 0));
   if (!f.readable) return -EBADF;
   return doRead(t, f, total, pos, (data) => {
@@ -169,7 +171,7 @@ function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined
     return off;
   });
 }
-function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
+export function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   if (!f.writable) return -EBADF;
   let total = 0;
   const parts: Uint8Array[] = [];
@@ -189,7 +191,7 @@ function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefine
 }
 
 // A positional call needs a seekable file.
-function seekable(f: FileDescription): boolean { return f.seek(0, SEEK_CUR) >= 0; }
+export function seekable(f: FileDescription): boolean { return f.seek(0, SEEK_CUR) >= 0; }
 
 // --- handlers ---------------------------------------------------------------------
 const sysRead: Handler = (t, a) => {
@@ -429,13 +431,20 @@ const sysLinkat = twoPaths((t, a, k, p1, p2) => k.vfs.link(t, a.i(0), p1, a.i(2)
 const sysSymlink = twoPaths((t, _a, k, target, p) => k.vfs.symlink(t, target, AT_FDCWD, p), 0, 1);
 const sysSymlinkat = twoPaths((t, a, k, target, p) => k.vfs.symlink(t, target, a.i(1), p), 0, 2);
 
-const S_IFMT = 0o170000;
-const sysMknod = withPath((t, a, k, p) => k.vfs.mknod(t, AT_FDCWD, p, a.u32(1) & (S_IFMT | 0o7777)));
-const sysMknodat = withPath((t, a, k, p) => k.vfs.mknod(t, a.i(0), p, a.u32(2) & (S_IFMT | 0o7777)), 1);
+// The device number as the guest gives it (new_encode_dev), as stat reports it.
+const devArg = (v: number) => v >>> 0;
+const sysMknod = withPath((t, a, k, p) => k.vfs.mknod(t, AT_FDCWD, p, a.u32(1) & (S_IFMT | 0o7777), devArg(a.u(2))));
+const sysMknodat = withPath((t, a, k, p) => k.vfs.mknod(t, a.i(0), p, a.u32(2) & (S_IFMT | 0o7777), devArg(a.u(3))), 1);
 
 // --- attributes ---------------------------------------------------------------------
 const sysChmod = withPath((t, a, k, p) => k.vfs.chmod(t, AT_FDCWD, p, a.u32(1)));
 const sysFchmodat = withPath((t, a, k, p) => k.vfs.chmod(t, a.i(0), p, a.u32(2)), 1);
+// fchmodat2(2): fchmodat with flags; a symbolic link's own mode cannot change (EOPNOTSUPP).
+const sysFchmodat2 = withPath((t, a, k, p) => {
+  const flags = a.i(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  return k.vfs.chmod(t, a.i(0), p, a.u32(2), flags);
+}, 1);
 const sysFchmod: Handler = (t, a, k) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
@@ -532,6 +541,20 @@ const sysFtruncate: Handler = (t, a, k) => {
 const sysFsync: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   return f ? f.sync() : -EBADF;
+};
+// sync_file_range(2): the range reaches the file as fsync would take it there (flags choose when on Linux).
+const SYNC_FILE_RANGE_ALL = 1 | 2 | 4;
+const sysSyncFileRange: Handler = (t, a) => {
+  const off = a.s64(1), n = a.s64(2), flags = a.u32(3);
+  if (flags & ~SYNC_FILE_RANGE_ALL) return -EINVAL;
+  if (off < 0 || n < 0 || off + n < off) return -EINVAL;
+  const f = fileOf(t, a.i(0));
+  if (!f) return -EBADF;
+  const st = f.stat();
+  if (typeof st === 'number') return st;
+  const type = st.mode & S_IFMT;
+  if (type !== S_IFREG && type !== S_IFDIR && type !== S_IFBLK && type !== S_IFLNK) return -ESPIPE;
+  return flags & 2 /* SYNC_FILE_RANGE_WRITE */ ? f.sync() : 0;
 };
 const sysSync: Handler = () => 0;
 const sysSyncfs: Handler = (t, a) => (fileOf(t, a.i(0)) ? 0 : -EBADF);
@@ -633,7 +656,6 @@ const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK =
   F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36,
   F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025, F_DUPFD_CLOEXEC = 1030,
   F_ADD_SEALS = 1033, F_GET_SEALS = 1034, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
-const PIPE_MAX_SIZE = 1048576; // /proc/sys/fs/pipe-max-size
 const F_UNLCK = 2, F_RDLCK = 0, F_WRLCK = 1;
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
 
@@ -644,7 +666,7 @@ function dupTo(t: Task, f: FileDescription, min: number, cloexec: boolean): numb
   if (fd < 0) f.refs--;
   return fd;
 }
-const sysFcntl: Handler = (t, a) => {
+const sysFcntl: Handler = (t, a, k) => {
   const fd = a.i(0), cmd = a.i(1);
   const f = fileOf(t, fd);
   if (!f) return -EBADF;
@@ -658,6 +680,7 @@ const sysFcntl: Handler = (t, a) => {
     case F_SETFL:
       if (isPath) return -EBADF;
       f.flags = (f.flags & ~SETFL_MASK) | (a.i(2) & SETFL_MASK);
+      k.asyncIo.update(k, f, fd);
       return 0;
     case F_GETLK: case F_OFD_GETLK: {
       if (isPath) return -EBADF;
@@ -695,25 +718,63 @@ const sysFcntl: Handler = (t, a) => {
       if (typeof range === 'number') return range;
       const locks = f.node?.locks, key = lockKey(f);
       if (!locks || !key) return 0;
-      if (locks.set(key, ofd ? f : t.proc, ofd ? -1 : t.proc.pid, type, range[0], range[1], ofd ? f : undefined)) return 0;
-      return cmd === F_SETLKW || cmd === F_OFD_SETLKW ? new Blocked({ kind: 'lock' }, [locks.changed(key)]) : -EAGAIN;
+      const owner = ofd ? f : t.proc;
+      if (locks.set(key, owner, ofd ? -1 : t.proc.pid, type, range[0], range[1], ofd ? f : undefined)) return 0;
+      if (cmd !== F_SETLKW && cmd !== F_OFD_SETLKW) return -EAGAIN;
+      // a process waiting, directly or through others, for a lock it holds itself: EDEADLK (POSIX locks)
+      if (!ofd && locks.wouldDeadlock(key, owner, type, range[0], range[1])) return -EDEADLK;
+      return new Blocked({ kind: 'lock' }, [locks.waitFor(key, owner, type, range[0], range[1])]);
     }
-    case F_GETOWN: return 0;
-    case F_SETOWN: case F_SETSIG: return 0;
-    case F_GETSIG: return 0;
-    case F_GETOWN_EX: return put(t, a.u(2), new Uint8Array(8));
-    case F_SETOWN_EX: return t.proc.mm.read(a.u(2), 8) ? 0 : -EFAULT;
-    case F_GETLEASE: return F_UNLCK;
-    case F_SETLEASE: return -EINVAL;
+    case F_GETOWN: { const s = k.asyncIo.peek(f); return !s || s.type === F_OWNER_TID ? s?.id ?? 0 : s.type === F_OWNER_PGRP ? -s.id : s.id; }
+    case F_SETOWN: {
+      const who = a.i(2);
+      const s = k.asyncIo.get(f);
+      if (who < 0 ? ![...k.processes.values()].some((p) => p.pgid === -who) : who > 0 && !k.processes.has(who)) return -ESRCH;
+      s.type = who < 0 ? F_OWNER_PGRP : F_OWNER_PID;
+      s.id = Math.abs(who);
+      k.asyncIo.update(k, f, fd);
+      return 0;
+    }
+    case F_GETOWN_EX: {
+      const s = k.asyncIo.peek(f);
+      const b = new Uint8Array(8);
+      const dv = new DataView(b.buffer);
+      dv.setInt32(0, s?.type ?? F_OWNER_PID, true);
+      dv.setInt32(4, s?.id ?? 0, true);
+      return put(t, a.u(2), b);
+    }
+    case F_SETOWN_EX: {
+      const b = t.proc.mm.read(a.u(2), 8);
+      if (!b) return -EFAULT;
+      const dv = new DataView(b.buffer);
+      const type = dv.getInt32(0, true), id = dv.getInt32(4, true);
+      if (type !== F_OWNER_TID && type !== F_OWNER_PID && type !== F_OWNER_PGRP) return -EINVAL;
+      if (id < 0) return -EINVAL;
+      const exists = type === F_OWNER_TID ? k.tasks.some((x) => x.tid === id) : type === F_OWNER_PID ? k.processes.has(id) : [...k.processes.values()].some((p) => p.pgid === id);
+      if (id && !exists) return -ESRCH;
+      const s = k.asyncIo.get(f);
+      s.type = type;
+      s.id = id;
+      k.asyncIo.update(k, f, fd);
+      return 0;
+    }
+    case F_SETSIG: {
+      const sig = a.i(2);
+      if (sig < 0 || sig > 64) return -EINVAL;
+      k.asyncIo.get(f).sig = sig;
+      return 0;
+    }
+    case F_GETSIG: return k.asyncIo.peek(f)?.sig ?? 0;
+    case F_GETLEASE: return k.asyncIo.peek(f)?.lease ?? F_UNLCK;
+    case F_SETLEASE: return setLease(t, k, f, a.i(2));
     case F_ADD_SEALS: case F_GET_SEALS: return -EINVAL;
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -EBADF;
     case F_SETPIPE_SZ: {
       if (!(f instanceof PipeEnd)) return -EBADF;
       const want = a.u(2);
-      if (want > PIPE_MAX_SIZE && t.proc.creds.euid !== 0) return -EPERM;
+      if (want > k.sysctl.values.pipeMaxSize && t.proc.creds.euid !== 0) return -EPERM;
       if (want > 0x80000000) return -EINVAL;
-      let size = 4096;
-      while (size < want) size *= 2; // a power of two pages, as Linux rounds it
+      const size = roundPipe(want);
       if (size < f.pipe.size) return -EBUSY;
       f.pipe.capacity = size;
       f.pipe.notify();
@@ -722,6 +783,31 @@ const sysFcntl: Handler = (t, a) => {
   }
   return -EINVAL;
 };
+// F_SETLEASE: a read lease needs a read-only description of a file no one has open for writing; a
+// write lease one that is the file's only description. The owner (or root) only; regular files only.
+function setLease(t: Task, k: Kernel, f: FileDescription, type: number): number {
+  if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
+  const st = f.stat();
+  if (typeof st === 'number') return st;
+  if (!isReg(st.mode)) return -EINVAL;
+  if (t.proc.creds.euid !== 0 && t.proc.creds.euid !== st.uid) return -EACCES;
+  const s = k.asyncIo.get(f);
+  if (type === F_UNLCK) { s.lease = undefined; return 0; }
+  // the other descriptions of the same file, in every process
+  const others = new Set<FileDescription>();
+  for (const p of k.processes.values()) {
+    for (const fd of p.files.fds()) {
+      const g = p.files.get(fd)!;
+      if (g === f) continue;
+      const gs = g.stat();
+      if (typeof gs !== 'number' && gs.ino === st.ino && gs.dev === st.dev) others.add(g);
+    }
+  }
+  if (type === F_RDLCK && (f.writable || [...others].some((g) => g.writable))) return -EAGAIN;
+  if (type === F_WRLCK && others.size) return -EAGAIN;
+  s.lease = type;
+  return 0;
+}
 const sysDup: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   return f ? dupTo(t, f, 0, false) : -EBADF;
@@ -814,7 +900,7 @@ const sysFstatfs: Handler = (t, a, k) => {
 
 // --- sendfile, copy_file_range -------------------------------------------------------
 // Copy up to n bytes from `from` (at *inPos when given) to `to` (at outPos when given).
-function copy(t: Task, from: FileDescription, to: FileDescription, n: number, inPos: number | undefined, outPos: number | undefined): { done: number; r?: number | Blocked } {
+export function copy(t: Task, from: FileDescription, to: FileDescription, n: number, inPos: number | undefined, outPos: number | undefined): { done: number; r?: number | Blocked } {
   n = clamp(n);
   let done = 0;
   // A seekable source is read at explicit positions and its offset moved only by what was written.
@@ -898,7 +984,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(32, 'dup', sysDup, ['fd']),
   ok(33, 'dup2', sysDup2, ['fd', 'fd']),
   ok(40, 'sendfile', sysSendfile, ['fd', 'fd', 'ptr', 'size']),
-  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks lock among guest processes (no deadlock detection: F_SETLKW waits); F_SETOWN/F_SETSIG ignored'),
+  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks among guest processes (EDEADLK for POSIX lock cycles); F_SETOWN(_EX)/F_SETSIG with O_ASYNC signal readiness; leases are taken and read back but an open does not break them; no F_NOTIFY (EINVAL, as without CONFIG_DNOTIFY)'),
   partial(73, 'flock', sysFlock, ['fd', 'int'], 'locks among guest processes, not against host processes'),
   ok(74, 'fsync', sysFsync, ['fd']),
   ok(75, 'fdatasync', sysFsync, ['fd']),
@@ -942,6 +1028,8 @@ export const fileSyscalls: SyscallDef[] = [
   ok(266, 'symlinkat', sysSymlinkat, ['path', 'dirfd', 'path']),
   ok(267, 'readlinkat', sysReadlinkat, ['dirfd', 'path', 'ptr', 'size']),
   ok(268, 'fchmodat', sysFchmodat, ['dirfd', 'path', 'mode']),
+  ok(452, 'fchmodat2', sysFchmodat2, ['dirfd', 'path', 'mode', 'flags']),
+  ok(277, 'sync_file_range', sysSyncFileRange, ['fd', 'off', 'off', 'hex']),
   ok(269, 'faccessat', sysFaccessat, ['dirfd', 'path', 'mode']),
   partial(280, 'utimensat', sysUtimensat, ['dirfd', 'path', 'ptr', 'flags'], 'host times have microsecond precision'),
   partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (writes zeros); others EOPNOTSUPP'),

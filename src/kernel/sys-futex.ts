@@ -156,6 +156,66 @@ const sysFutex: Handler = (t, a, k) => {
   }
 };
 
+// futex_waitv(2): wait on up to 128 futex words at once; the result is the index of the one woken.
+// struct futex_waitv { u64 val; u64 uaddr; u32 flags; u32 __reserved }; flags: FUTEX2_SIZE_U32 (2),
+// optionally FUTEX2_PRIVATE (128). The timeout is absolute, on CLOCK_MONOTONIC or CLOCK_REALTIME.
+const FUTEX2_SIZE_U32 = 2, FUTEX2_PRIVATE = 128, FUTEX_WAITV_MAX = 128;
+type FutexvOn = Extract<WaitOn, { kind: 'futexv' }>;
+function futexvBlock(k: Kernel, on: FutexvOn, deadline?: Deadline): Blocked {
+  const sources = on.keys.map((key, i) => ({
+    on: {
+      watch(_events: number, cb: () => void) {
+        const w: FutexWaiter = { bitset: -1, key, wake: () => { if (on.woken < 0) on.woken = i; cb(); } };
+        enqueue(k, w);
+        return () => dequeue(k, w);
+      },
+    } satisfies Waitable,
+    events: POLL_ALL,
+  }));
+  return new Blocked(on, sources, deadline);
+}
+const sysFutexWaitv: Handler = (t, a, k) => {
+  const prev = resumed(t, 'futexv');
+  if (prev) {
+    if (prev.woken >= 0) return prev.woken;
+    const d = t.resumed!.deadline;
+    if (d && (d.realtime ? k.host.realtimeNs() : k.host.monotonicNs()) >= d.ns) return -ETIMEDOUT;
+    return futexvBlock(k, prev, d);
+  }
+  const addr = a.u(0), n = a.u32(1), flags = a.u32(2), timeout = a.u(3), clock = a.i(4);
+  if (flags !== 0 || n === 0 || n > FUTEX_WAITV_MAX || !addr) return -EINVAL;
+  let deadline: Deadline | undefined;
+  if (timeout) {
+    if (clock !== 0 && clock !== 1) return -EINVAL;
+    const b = t.proc.mm.read(timeout, 16);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    const s = dv.getBigInt64(0, true), ns = dv.getBigInt64(8, true);
+    if (s < 0n || ns < 0n || ns >= 1_000_000_000n) return -EINVAL;
+    deadline = { ns: s * 1_000_000_000n + ns, realtime: clock === 0 };
+    if (!deadline.realtime) deadline = { ns: deadline.ns };
+  }
+  const b = t.proc.mm.read(addr, n * 24);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const keys: string[] = [];
+  const words: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const val = dv.getBigUint64(i * 24, true), uaddr = Number(dv.getBigUint64(i * 24 + 8, true));
+    const f = dv.getUint32(i * 24 + 16, true), reserved = dv.getUint32(i * 24 + 20, true);
+    if (reserved || (f & ~FUTEX2_PRIVATE) !== FUTEX2_SIZE_U32 || uaddr % 4 || val > 0xffffffffn) return -EINVAL;
+    keys.push(futexKey(t, uaddr, (f & FUTEX2_PRIVATE) !== 0));
+    words.push([uaddr, Number(val)]);
+  }
+  for (const [uaddr, val] of words) {
+    const cur = readU32(t, uaddr);
+    if (cur === null) return -EFAULT;
+    if (cur !== val) return -EAGAIN;
+  }
+  if (deadline && (deadline.realtime ? k.host.realtimeNs() : k.host.monotonicNs()) >= deadline.ns) return -ETIMEDOUT;
+  return futexvBlock(k, { kind: 'futexv', keys, woken: -1 }, deadline);
+};
+
 // On thread exit: mark the futexes it still holds as owner-died and wake a waiter of each.
 export function exitRobustList(k: Kernel, t: Task): void {
   if (!t.robustList) return;
@@ -199,6 +259,7 @@ const sysGetRobustList: Handler = (t, a, k) => {
 
 export const futexSyscalls: SyscallDef[] = [
   { nr: 202, name: 'futex', handler: sysFutex, args: ['ptr', 'int', 'uint', 'ptr', 'ptr', 'uint'], status: 'partial', note: 'no PI futexes (FUTEX_LOCK_PI…: ENOSYS)' },
+  { nr: 449, name: 'futex_waitv', handler: sysFutexWaitv, args: ['ptr', 'uint', 'hex', 'ptr', 'int'], status: 'implemented' },
   { nr: 273, name: 'set_robust_list', handler: sysSetRobustList, args: ['ptr', 'size'], status: 'implemented' },
   { nr: 274, name: 'get_robust_list', handler: sysGetRobustList, args: ['int', 'ptr', 'ptr'], status: 'implemented' },
 ];

@@ -20,9 +20,13 @@ const SHM_LOCK = 11, SHM_UNLOCK = 12, SHM_STAT = 13, SHM_INFO = 14, SHM_STAT_ANY
 const GETPID = 11, GETVAL = 12, GETALL = 13, GETNCNT = 14, GETZCNT = 15, SETVAL = 16, SETALL = 17, SEM_STAT = 18, SEM_INFO = 19, SEM_STAT_ANY = 20;
 const MSG_STAT = 11, MSG_INFO = 12, MSG_STAT_ANY = 13, MSG_NOERROR = 0o10000, MSG_EXCEPT = 0o20000, MSG_COPY = 0o40000;
 const IPC_64 = 0x100;
-const SHMMAX = 0x7fff_ffff_ffff_f000, SHMALL = 0x7fff_ffff_ffff_f000 / PAGE, SHMMNI = 4096;
-const SEMMSL = 32000, SEMMNI = 32000, SEMOPM = 500, SEMVMX = 32767;
-const MSGMAX = 8192, MSGMNB = 16384, MSGMNI = 32000;
+const SEMVMX = 32767;
+// The limits /proc/sys/kernel sets (shmmax, shmall, shmmni, sem, msgmax, msgmnb, msgmni).
+export class IpcLimits {
+  shmmax = 18446744073692774399n; shmall = 18446744073692774399n; shmmni = 4096;
+  semmsl = 32000; semmns = 1024000000; semopm = 500; semmni = 32000;
+  msgmax = 8192; msgmnb = 16384; msgmni = 32000;
+}
 
 interface Perm { key: number; uid: number; gid: number; cuid: number; cgid: number; mode: number; seq: number }
 interface Segment { kind: 'shm'; perm: Perm; size: number; mem: SharedMemory; atime: bigint; dtime: bigint; ctime: bigint; cpid: number; lpid: number; removed: boolean; locked: boolean }
@@ -36,6 +40,9 @@ export class Ipc {
   readonly objs = new Map<number, Obj>();
   private readonly gone = new Set<number>(); // removed ids: their waiters and late callers get EIDRM
   private seq = 0;
+  readonly limits = new IpcLimits();
+  // kernel.{msg,sem,shm}_next_id: the id the next get of that kind takes (-1: chosen as usual).
+  readonly nextId = { shm: -1, sem: -1, msg: -1 };
   remove(id: number): void {
     const o = this.objs.get(id);
     if (!o) return;
@@ -46,6 +53,13 @@ export class Ipc {
   // -EIDRM for an id that was removed, else -EINVAL.
   missing(id: number): number { return this.gone.has(id) ? -EIDRM : -EINVAL; }
   add(o: Obj): number {
+    const want = this.nextId[o.kind];
+    if (want >= 0 && !this.objs.has(want)) {
+      this.nextId[o.kind] = -1;
+      o.perm.seq = want >> 15;
+      this.objs.set(want, o);
+      return want;
+    }
     // ids as Linux makes them: slot + 32768 * sequence
     let slot = 0;
     const used = new Set([...this.objs.keys()].map((id) => id % 32768));
@@ -70,6 +84,7 @@ export class Ipc {
   }
 }
 const ipcOf = (k: Kernel): Ipc => k.ipc;
+const lim = (k: Kernel): IpcLimits => k.ipc.limits;
 
 // Permission to read (4) or alter (2): owner, group, other bits; root may do anything.
 function allowed(t: Task, p: Perm, want: number): boolean {
@@ -148,8 +163,8 @@ const sysShmget: Handler = (t, a, k) => {
   reapSegments(k); // attachments that exits dropped
   const key = a.i(0), size = a.u(1), flags = a.i(2);
   return getCommon(t, k, 'shm', key, flags, (o) => ((o as Segment).size < size ? -EINVAL : 0), () => {
-    if (size < 1 || size > SHMMAX) return -EINVAL;
-    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'shm').length >= SHMMNI) return -ENOSPC;
+    if (size < 1 || BigInt(size) > lim(k).shmmax) return -EINVAL;
+    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'shm').length >= lim(k).shmmni) return -ENOSPC;
     const now = k.host.realtimeNs();
     return { kind: 'shm', perm: newPerm(t, key, flags), size, mem: new SharedMemory(), atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
   });
@@ -225,8 +240,8 @@ const sysShmctl: Handler = (t, a, k) => {
       const segs = [...ipc.objs.values()].filter((o): o is Segment => o.kind === 'shm');
       if (cmd === IPC_INFO) {
         // struct shminfo64: shmmax, shmmin, shmmni, shmseg, shmall
-        dv.setBigUint64(0, BigInt(SHMMAX), true); dv.setBigUint64(8, 1n, true); dv.setBigUint64(16, BigInt(SHMMNI), true);
-        dv.setBigUint64(24, BigInt(SHMMNI), true); dv.setBigUint64(32, BigInt(SHMALL), true);
+        dv.setBigUint64(0, BigInt(lim(k).shmmax), true); dv.setBigUint64(8, 1n, true); dv.setBigUint64(16, BigInt(lim(k).shmmni), true);
+        dv.setBigUint64(24, BigInt(lim(k).shmmni), true); dv.setBigUint64(32, BigInt(lim(k).shmall), true);
       } else {
         // struct shm_info: used_ids, shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes
         dv.setInt32(0, segs.length, true);
@@ -273,8 +288,8 @@ const sysShmctl: Handler = (t, a, k) => {
 const sysSemget: Handler = (t, a, k) => {
   const key = a.i(0), nsems = a.i(1), flags = a.i(2);
   return getCommon(t, k, 'sem', key, flags, (o) => ((o as SemSet).vals.length < nsems ? -EINVAL : 0), () => {
-    if (nsems <= 0 || nsems > SEMMSL) return -EINVAL;
-    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'sem').length >= SEMMNI) return -ENOSPC;
+    if (nsems <= 0 || nsems > lim(k).semmsl) return -EINVAL;
+    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'sem').length >= lim(k).semmni) return -ENOSPC;
     return {
       kind: 'sem', perm: newPerm(t, key, flags), vals: new Int32Array(nsems), pids: new Int32Array(nsems), otime: 0n,
       ctime: k.host.realtimeNs(), queue: new WaitQueue(), removed: false, ncnt: new Uint32Array(nsems), zcnt: new Uint32Array(nsems),
@@ -288,7 +303,7 @@ function semop(t: Task, k: Kernel, id: number, sopsAddr: number, nsops: number, 
   let deadline = t.resumed?.on.kind === 'semaphore' ? t.resumed.deadline : undefined;
   if (!set) return ipcOf(k).missing(id);
   if (nsops < 1) return -EINVAL;
-  if (nsops > SEMOPM) return -E2BIG;
+  if (nsops > lim(k).semopm) return -E2BIG;
   const b = t.proc.mm.read(sopsAddr, nsops * 6);
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
@@ -344,7 +359,8 @@ const sysSemctl: Handler = (t, a, k) => {
     const b = new Uint8Array(40);
     const dv = new DataView(b.buffer);
     const sets = [...ipc.objs.values()].filter((o): o is SemSet => o.kind === 'sem');
-    [SEMMNI, SEMMNI, SEMMNI * SEMMSL, cmd === SEM_INFO ? sets.length : SEMMNI * SEMMSL, SEMMSL, SEMOPM, SEMOPM,
+    const L = ipc.limits;
+    [L.semmni, L.semmni, L.semmns, cmd === SEM_INFO ? sets.length : L.semmni * L.semmsl, L.semmsl, L.semopm, L.semopm,
       cmd === SEM_INFO ? sets.reduce((n, s) => n + s.vals.length, 0) : 20, SEMVMX, 16384].forEach((v, i) => dv.setInt32(i * 4, v, true));
     if (!t.proc.mm.write(arg, b)) return -EFAULT;
     return Math.max(0, ...[...ipc.objs.keys()].filter((i) => ipc.objs.get(i)!.kind === 'sem').map((i) => i % 32768));
@@ -419,9 +435,9 @@ const sysSemctl: Handler = (t, a, k) => {
 const sysMsgget: Handler = (t, a, k) => {
   const key = a.i(0), flags = a.i(1);
   return getCommon(t, k, 'msg', key, flags, () => 0, () => {
-    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'msg').length >= MSGMNI) return -ENOSPC;
+    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'msg').length >= lim(k).msgmni) return -ENOSPC;
     return {
-      kind: 'msg', perm: newPerm(t, key, flags), msgs: [], bytes: 0, qbytes: MSGMNB, stime: 0n, rtime: 0n,
+      kind: 'msg', perm: newPerm(t, key, flags), msgs: [], bytes: 0, qbytes: lim(k).msgmnb, stime: 0n, rtime: 0n,
       ctime: k.host.realtimeNs(), lspid: 0, lrpid: 0, queue: new WaitQueue(), removed: false,
     };
   });
@@ -431,7 +447,7 @@ const sysMsgsnd: Handler = (t, a, k) => {
   const id = a.i(0), addr = a.u(1), size = a.u(2), flags = a.i(3);
   const q = ipcOf(k).get('msg', id);
   if (!q) return ipcOf(k).missing(id);
-  if (size > MSGMAX) return -EINVAL;
+  if (size > lim(k).msgmax) return -EINVAL;
   const hdr = t.proc.mm.read(addr, 8);
   if (!hdr) return -EFAULT;
   const type = new DataView(hdr.buffer).getBigInt64(0, true);
@@ -498,9 +514,10 @@ const sysMsgctl: Handler = (t, a, k) => {
     const b = new Uint8Array(32);
     const dv = new DataView(b.buffer);
     const qs = [...ipc.objs.values()].filter((o): o is MsgQueue => o.kind === 'msg');
+    const L = ipc.limits;
     const info = cmd === MSG_INFO
-      ? [qs.length, qs.reduce((n, q) => n + q.msgs.length, 0), MSGMAX, MSGMNB, MSGMNI, 16, qs.reduce((n, q) => n + q.bytes, 0)]
-      : [MSGMNI * MSGMNB / 1024, MSGMNI * MSGMNB / 16, MSGMAX, MSGMNB, MSGMNI, 16, MSGMNI * MSGMNB / 16];
+      ? [qs.length, qs.reduce((n, q) => n + q.msgs.length, 0), L.msgmax, L.msgmnb, L.msgmni, 16, qs.reduce((n, q) => n + q.bytes, 0)]
+      : [L.msgmni * L.msgmnb / 1024, L.msgmni * L.msgmnb / 16, L.msgmax, L.msgmnb, L.msgmni, 16, L.msgmni * L.msgmnb / 16];
     info.forEach((v, i) => dv.setInt32(i * 4, v, true));
     dv.setUint16(28, 0xffff, true);
     if (!t.proc.mm.write(buf, b)) return -EFAULT;
@@ -535,7 +552,7 @@ const sysMsgctl: Handler = (t, a, k) => {
       const b = t.proc.mm.read(buf, 120);
       if (!b) return -EFAULT;
       const qbytes = Number(new DataView(b.buffer).getBigUint64(88, true));
-      if (qbytes > MSGMNB && t.proc.creds.euid !== 0) return -EPERM;
+      if (qbytes > lim(k).msgmnb && t.proc.creds.euid !== 0) return -EPERM;
       const r = setPerm(t, q.perm, buf, k);
       if (r) return r;
       q.qbytes = qbytes;

@@ -254,16 +254,17 @@ const sysPivotRoot: Handler = (t, a, k) => {
 };
 
 const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_THREAD = 0x10000,
-  CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000;
+  CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000, CLONE_NEWUTS = 0x4000000;
 // unshare(2): the file-system context, the fd table, the mount namespace; the other namespaces are not
 // built in (EINVAL, as a kernel configured without them answers).
 const sysUnshare: Handler = (t, a, k) => {
   const flags = a.i(0);
-  const known = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_NEWNS | CLONE_SYSVSEM;
+  const known = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_NEWNS | CLONE_SYSVSEM | CLONE_NEWUTS;
   if (flags & ~known) return -EINVAL;
   const alone = t.proc.threads.filter((x) => x.state.kind !== 'exited').length === 1;
   if (flags & (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD) && !alone) return -EINVAL;
-  if (flags & CLONE_NEWNS && !isRoot(t)) return -EPERM;
+  if (flags & (CLONE_NEWNS | CLONE_NEWUTS) && !isRoot(t)) return -EPERM;
+  if (flags & CLONE_NEWUTS) t.proc.uts = { ...(t.proc.uts ?? k.uts) };
   if (flags & (CLONE_FS | CLONE_NEWNS)) t.proc.fs = { ...t.proc.fs };
   if (flags & CLONE_NEWNS) {
     const ns = k.vfs.ns(t).clone();
@@ -290,5 +291,5 @@ export const mountSyscalls: SyscallDef[] = [
     'tmpfs, proc, sysfs, devtmpfs, bind (MS_REC), MS_MOVE, remount (MS_RDONLY, MS_NOEXEC); propagation flags accepted: every mount is private'),
   partial(155, 'pivot_root', sysPivotRoot, ['path', 'path'], 'not from inside a chroot (EINVAL)'),
   partial(166, 'umount2', sysUmount2, ['path', 'flags'], 'MNT_FORCE is an ordinary unmount; MNT_EXPIRE answers EAGAIN while idle; busy means a mount on it, a cwd, root or open fd in it (not a mapping); after MNT_DETACH open files keep working, a cwd inside sees what is below'),
-  partial(272, 'unshare', sysUnshare, ['hex'], 'CLONE_FS, CLONE_FILES, CLONE_NEWNS; other namespaces EINVAL'),
+  partial(272, 'unshare', sysUnshare, ['hex'], 'CLONE_FS, CLONE_FILES, CLONE_NEWNS, CLONE_NEWUTS; other namespaces EINVAL'),
 ];

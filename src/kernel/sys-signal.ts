@@ -2,10 +2,10 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
 import { EINVAL, EFAULT, ESRCH, EPERM, ENOMEM, EINTR, EAGAIN } from '../base/errno.js';
-import { NSIG, Task } from './task.js';
+import { NSIG, Task, type Process } from './task.js';
 import type { Kernel } from './kernel.js';
 import { Blocked, resumed } from '../base/wait.js';
-import { siginfoBytes, sigreturn, sigbit, SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SIGSEGV, SS_DISABLE, SS_ONSTACK } from './signal.js';
+import { siginfoBytes, sigreturn, sigbit, SIGCONT, SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SIGSEGV, SS_DISABLE, SS_ONSTACK } from './signal.js';
 
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
@@ -107,23 +107,37 @@ function findProcessTask(k: Kernel, pid: number): Task | undefined {
   return k.processes.get(pid)?.threads[0];
 }
 
-// kill(2)
+// May `sender` signal `target`? Root may; others when their real or effective uid is the target's
+// real or saved uid; SIGCONT within a session always.
+export function maySignal(sender: Process, target: Process, sig: number): boolean {
+  const s = sender.creds, c = target.creds;
+  if (s.euid === 0 || sender === target) return true;
+  if (sig === SIGCONT && sender.sid === target.sid) return true;
+  return s.euid === c.uid || s.euid === c.suid || s.uid === c.uid || s.uid === c.suid;
+}
+
+// kill(2): a zombie (ended, not yet collected) exists still and takes the signal without effect.
 const sysKill: Handler = (t, a, k) => {
   const pid = a.i(0), sig = a.i(1);
   if (sig < 0 || sig > NSIG) return -EINVAL;
   if (pid > 0) {
-    const target = findProcessTask(k, pid);
-    return target ? signalTask(k, t, target, sig, SI_USER) : -ESRCH;
+    const p = k.processes.get(pid);
+    if (!p) return -ESRCH;
+    if (!maySignal(t.proc, p, sig)) return -EPERM;
+    const target = p.threads[0];
+    return target ? signalTask(k, t, target, sig, SI_USER) : 0;
   }
   // process groups: every process of the group (0: the caller's, -1: all it may signal)
   const pgid = pid === 0 ? t.proc.pgid : -pid;
-  let n = 0;
+  let n = 0, denied = 0;
   for (const p of [...k.processes.values()]) {
     if (pid !== -1 && p.pgid !== pgid) continue;
-    if (pid === -1 && p === t.proc) continue;
-    if (p.threads[0]) { signalTask(k, t, p.threads[0], sig, SI_USER); n++; }
+    if (pid === -1 && (p === t.proc || p === k.init)) continue;
+    if (!maySignal(t.proc, p, sig)) { denied++; continue; }
+    if (p.threads[0]) signalTask(k, t, p.threads[0], sig, SI_USER);
+    n++;
   }
-  return n ? 0 : -ESRCH;
+  return n ? 0 : denied ? -EPERM : -ESRCH;
 };
 
 function findTask(k: Kernel, tid: number): Task | undefined {
@@ -135,6 +149,7 @@ const sysTgkill: Handler = (t, a, k) => {
   if (tgid <= 0 || tid <= 0) return -EINVAL;
   const target = findTask(k, tid);
   if (!target || target.proc.pid !== tgid) return -ESRCH;
+  if (!maySignal(t.proc, target.proc, sig)) return -EPERM;
   return signalTask(k, t, target, sig, SI_TKILL);
 };
 // tkill(2)
@@ -142,7 +157,8 @@ const sysTkill: Handler = (t, a, k) => {
   const tid = a.i(0), sig = a.i(1);
   if (tid <= 0) return -EINVAL;
   const target = findTask(k, tid);
-  return target ? signalTask(k, t, target, sig, SI_TKILL) : -ESRCH;
+  if (!target) return -ESRCH;
+  return maySignal(t.proc, target.proc, sig) ? signalTask(k, t, target, sig, SI_TKILL) : -EPERM;
 };
 // rt_sigpending(2)
 const sysRtSigpending: Handler = (t, a) => {

@@ -1,4 +1,5 @@
-// Timers that send signals: alarm, setitimer/getitimer (ITIMER_REAL), and
+// Timers that send signals: alarm, setitimer/getitimer (ITIMER_REAL here; the scheduler runs
+// ITIMER_VIRTUAL and ITIMER_PROF down as it charges CPU time), and
 // POSIX timers (timer_create…) on CLOCK_REALTIME and CLOCK_MONOTONIC.
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
@@ -7,7 +8,8 @@ import { EFAULT, EINVAL } from '../base/errno.js';
 import { SIGALRM } from './signal.js';
 import type { Timer as MachineTimer } from './timers.js';
 
-const ITIMER_REAL = 0;
+const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1;
+const cpuItimer = (p: Process, which: number) => (which === ITIMER_VIRTUAL ? p.itimerVirtual : p.itimerProf);
 const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD_ID = 4;
 const TIMER_ABSTIME = 1, SI_TIMER = -2;
 const REAL_ID = -1; // the key of ITIMER_REAL in Process.timers
@@ -84,8 +86,12 @@ function writeItimerval(t: Task, addr: number, interval: bigint, value: bigint):
 const sysGetitimer: Handler = (t, a, k) => {
   const which = a.i(0);
   if (which < 0 || which > 2) return -EINVAL;
-  const tm = which === ITIMER_REAL ? realTimer(t.proc) : undefined;
-  return writeItimerval(t, a.u(1), tm?.interval ?? 0n, remaining(k, tm)) ? 0 : -EFAULT;
+  if (which !== ITIMER_REAL) {
+    const c = cpuItimer(t.proc, which);
+    return writeItimerval(t, a.u(1), BigInt(c?.interval ?? 0), BigInt(Math.ceil(c?.left ?? 0))) ? 0 : -EFAULT;
+  }
+  const tm = realTimer(t.proc);
+  return writeItimerval(t, a.u(1), tm.interval, remaining(k, tm)) ? 0 : -EFAULT;
 };
 // setitimer(2)
 const sysSetitimer: Handler = (t, a, k) => {
@@ -101,8 +107,12 @@ const sysSetitimer: Handler = (t, a, k) => {
     interval = us(0); value = us(16);
   }
   if (which !== ITIMER_REAL) {
-    // ITIMER_VIRTUAL and ITIMER_PROF count CPU time, which the machine does not meter per process
-    return a.u(2) && !writeItimerval(t, a.u(2), 0n, 0n) ? -EFAULT : 0;
+    // ITIMER_VIRTUAL and ITIMER_PROF count the process's CPU time: the scheduler runs them down
+    const c = cpuItimer(t.proc, which);
+    if (a.u(2) && !writeItimerval(t, a.u(2), BigInt(c?.interval ?? 0), BigInt(Math.ceil(c?.left ?? 0)))) return -EFAULT;
+    const next = value ? { left: Number(value), interval: Number(interval) } : undefined;
+    if (which === ITIMER_VIRTUAL) t.proc.itimerVirtual = next; else t.proc.itimerProf = next;
+    return 0;
   }
   const tm = realTimer(t.proc);
   if (a.u(2) && !writeItimerval(t, a.u(2), tm.interval, remaining(k, tm))) return -EFAULT;
@@ -182,8 +192,8 @@ const sysTimerDelete: Handler = (t, a, k) => {
 
 export const timerSyscalls: SyscallDef[] = [
   { nr: 37, name: 'alarm', handler: sysAlarm, args: ['uint'], status: 'implemented' },
-  { nr: 36, name: 'getitimer', handler: sysGetitimer, args: ['int', 'ptr'], status: 'partial', note: 'ITIMER_REAL; VIRTUAL and PROF read as disarmed' },
-  { nr: 38, name: 'setitimer', handler: sysSetitimer, args: ['int', 'ptr', 'ptr'], status: 'partial', note: 'ITIMER_REAL; VIRTUAL and PROF are accepted and never fire' },
+  { nr: 36, name: 'getitimer', handler: sysGetitimer, args: ['int', 'ptr'], status: 'implemented' },
+  { nr: 38, name: 'setitimer', handler: sysSetitimer, args: ['int', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 222, name: 'timer_create', handler: sysTimerCreate, args: ['int', 'ptr', 'ptr'], status: 'partial', note: 'CLOCK_REALTIME, MONOTONIC, BOOTTIME; SIGEV_SIGNAL, NONE, THREAD_ID' },
   { nr: 223, name: 'timer_settime', handler: sysTimerSettime, args: ['int', 'hex', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 224, name: 'timer_gettime', handler: sysTimerGettime, args: ['int', 'ptr'], status: 'implemented' },

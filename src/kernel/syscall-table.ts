@@ -23,9 +23,12 @@ import { fdEventSyscalls } from './sys-fdevents.js';
 import { ipcSyscalls } from './sys-ipc.js';
 import { schedSyscalls } from './sys-sched.js';
 import { mountSyscalls } from './sys-mount.js';
+import { spliceSyscalls } from './sys-splice.js';
+import { ptraceSyscalls } from './sys-ptrace.js';
+import { mqueueSyscalls } from './sys-mqueue.js';
 
 export const SYSCALLS = new Map<number, SyscallDef>();
-for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls, ...pollSyscalls, ...socketSyscalls, ...cloneSyscalls, ...waitSyscalls, ...futexSyscalls, ...timerSyscalls, ...xattrSyscalls, ...credSyscalls, ...memfdSyscalls, ...schedSyscalls, ...fdEventSyscalls, ...ipcSyscalls, ...mountSyscalls]) {
+for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls, ...pollSyscalls, ...socketSyscalls, ...cloneSyscalls, ...waitSyscalls, ...futexSyscalls, ...timerSyscalls, ...xattrSyscalls, ...credSyscalls, ...memfdSyscalls, ...schedSyscalls, ...fdEventSyscalls, ...ipcSyscalls, ...mountSyscalls, ...spliceSyscalls, ...ptraceSyscalls, ...mqueueSyscalls]) {
   if (SYSCALLS.has(row.nr)) throw new Error(`syscall ${row.nr} (${row.name}) is in the table twice`);
   if (SYSCALL_NAMES[row.nr] !== row.name) throw new Error(`syscall ${row.nr} is ${SYSCALL_NAMES[row.nr]}, not ${row.name}`);
   SYSCALLS.set(row.nr, row);

@@ -45,12 +45,21 @@ export interface Vma {
   offset: number; // file offset of `start`
   growsDown: boolean;
   name?: string; // [heap], [stack], …
+  // madvise(MADV_WIPEONFORK): a fork's child gets zero pages here; MADV_DONTFORK: no mapping at all.
+  wipeOnFork?: boolean;
+  dontFork?: boolean;
+  // mseal(2): no unmap, remap or protection change.
+  sealed?: boolean;
+  // A shared mapping of a file opened read-only: PROT_WRITE can never be added (mprotect: EACCES).
+  noWrite?: boolean;
 }
 
 // Shared between all address spaces of a machine: committed private memory.
 export class CommitAccount {
   used = 0;
   nextSpaceId = 1; // address spaces' ids (they key private futexes)
+  maxMapCount = 65530; // vm.max_map_count: mappings one address space may have
+  overcommit = 0; // vm.overcommit_memory (recorded)
   constructor(readonly limit: number) {}
 }
 
@@ -122,6 +131,38 @@ export class AddressSpace {
       }
     };
     if (end > start) walk(this.root, 3, 0);
+  }
+
+  // Set a per-mapping attribute on every mapping of [start, end) (split at the edges); false when a
+  // page of it is not mapped.
+  setAttr(start: number, end: number, attr: (v: Vma) => void): boolean {
+    if (!this.covered(start, end)) return false;
+    this.splitAt(start);
+    this.splitAt(end);
+    for (const v of this.vmas) if (v.start >= start && v.end <= end) attr(v);
+    this.merge();
+    return true;
+  }
+  // Is every page of [start, end) mapped?
+  covered(start: number, end: number): boolean {
+    let a = start;
+    for (const v of this.vmas) {
+      if (v.end <= a || v.start >= end) continue;
+      if (v.start > a) return false;
+      a = v.end;
+    }
+    return a >= end;
+  }
+  // Does a sealed mapping (mseal) meet [start, end)?
+  sealedIn(start: number, end: number): boolean {
+    return this.vmas.some((v) => v.sealed && v.start < end && v.end > start);
+  }
+
+  // Pages of [start, end) present in memory (RSS, /proc/PID/smaps).
+  resident(start = 0, end = TASK_SIZE): number {
+    let n = 0;
+    this.forEachPte(start, end, () => { n++; });
+    return n;
   }
 
   find(addr: number): Vma | undefined {
@@ -248,6 +289,19 @@ export class AddressSpace {
     }
     return true;
   }
+  // A debugger's write (ptrace POKETEXT, /proc/PID/mem): read-only pages of a mapping too, as
+  // Linux's forced access does (a private page gets its copy first). False where nothing is mapped.
+  poke(addr: number, data: Uint8Array): boolean {
+    if (this.write(addr, data)) return true;
+    const end = addr + data.length;
+    const first = floor(addr), last = ceil(end);
+    if (!this.covered(first, last)) return false;
+    const prots = this.vmas.filter((v) => v.start < last && v.end > first).map((v) => ({ start: Math.max(v.start, first), end: Math.min(v.end, last), prot: v.prot }));
+    for (const r of prots) this.protect(r.start, r.end - r.start, r.prot | PROT_WRITE);
+    const ok = this.write(addr, data);
+    for (const r of prots) this.protect(r.start, r.end - r.start, r.prot);
+    return ok;
+  }
   readCString(addr: number, max = 4096): Uint8Array | null {
     const chunks: Uint8Array[] = [];
     let total = 0;
@@ -316,6 +370,7 @@ export class AddressSpace {
       growsDown: !!opts.growsDown, name: opts.name,
     };
     if (this.mappedBytes() + len > this.asLimit) return false;
+    if (this.vmas.length >= this.account.maxMapCount && !this.vmas.some((x) => x.start <= start && x.end >= start + len)) return false;
     if (!this.charge(len, v)) return false;
     this.unmap(start, len);
     let i = this.vmas.findIndex((x) => x.start > start);
@@ -330,7 +385,8 @@ export class AddressSpace {
     for (const v of this.vmas) {
       const p = out[out.length - 1];
       if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && p.growsDown === v.growsDown &&
-          p.name === v.name && p.file === v.file && (!v.file || p.offset + (p.end - p.start) === v.offset)) {
+          p.name === v.name && p.file === v.file && (!v.file || p.offset + (p.end - p.start) === v.offset) &&
+          !p.wipeOnFork === !v.wipeOnFork && !p.dontFork === !v.dontFork && !p.sealed === !v.sealed && !p.noWrite === !v.noWrite) {
         p.end = v.end;
       } else out.push(v);
     }
@@ -452,6 +508,7 @@ export class AddressSpace {
     child.brk = this.brk;
     child.asLimit = this.asLimit;
     for (const v of this.vmas) {
+      if (v.dontFork) continue;
       if (!child.charge(v.end - v.start, v)) { child.destroy(); return undefined; }
       child.vmas.push({ ...v });
     }
@@ -459,6 +516,7 @@ export class AddressSpace {
     this.forEachPte(0, TASK_SIZE, (slot, e, addr) => {
       if (!ok) return;
       const v = this.find(addr);
+      if (v?.dontFork || v?.wipeOnFork) return; // the child faults in zero pages
       const frame = (e & ~0xfff) >>> 0;
       let ne = e;
       if (v && !v.shared && v.prot & PROT_WRITE) {
