@@ -45,6 +45,9 @@ export interface MachineOptions {
   memory?: number | string; // guest memory limit: bytes or '512M', '2G'
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
+  // Testing xos itself: places that throw as a bug would ('uname': that syscall's handler;
+  // 'fault:0xADDR': the page-fault handler for that page). The CLI takes them from $XOS_INJECT_BUG.
+  injectBugs?: readonly string[];
 }
 export interface RunOptions {
   stdin?: Uint8Array | string;
@@ -121,7 +124,7 @@ export class Machine {
       else files.mount(spec.guest, host.hostDirectory!(spec.host, { readOnly: spec.readOnly }));
     }
     const memory = opts.memory !== undefined ? parseSize(opts.memory) : undefined;
-    const core = await MachineCore.create({ host, coreModule: loadCoreModule(), files, memory, strace: opts.strace, debug: opts.debug });
+    const core = await MachineCore.create({ host, coreModule: loadCoreModule(), files, memory, strace: opts.strace, debug: opts.debug, injectBugs: opts.injectBugs });
     return new Machine(opts, core, files);
   }
 

@@ -3,7 +3,9 @@
 // set-up needs, host directories and gunzip, is host/platform.ts's PlatformHost.)
 
 export interface HostOutput {
-  write(data: Uint8Array): void; // synchronous, in order
+  // Synchronous, in order. A number: how many bytes the host took before it refused the rest, or
+  // -errno when it took none (ENOSPC on a full disk, EBADF on a descriptor not open for writing).
+  write(data: Uint8Array): void | number;
   readonly isTTY: boolean;
 }
 

@@ -72,7 +72,8 @@ async function run(args: string[]): Promise<number> {
   if (argv.length === 0 && image === undefined) fail('run needs a PROGRAM');
   let machine: Machine;
   try {
-    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG });
+    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG,
+      injectBugs: process.env.XOS_INJECT_BUG?.split(',').filter(Boolean) });
   } catch (e) {
     return fail(`${image ?? root}: ${e instanceof Error ? e.message : String(e)}`, 1);
   }

@@ -51,8 +51,8 @@ export class StdioFile extends FileDescription {
   }
   override write(data: Uint8Array): number {
     if (!this.output) return -EBADF;
-    this.output.write(data);
-    return data.length;
+    const r = this.output.write(data);
+    return typeof r === 'number' ? r : data.length;
   }
   override stat(): Stat {
     const t = 0n;

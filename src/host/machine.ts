@@ -24,6 +24,7 @@ export interface MachineCoreOptions {
   memory?: number; // bytes
   strace?: boolean;
   debug?: boolean;
+  injectBugs?: readonly string[]; // testing xos itself (KernelOptions.injectBugs)
 }
 
 export interface ProcessSpec {
@@ -180,6 +181,7 @@ export class MachineCore {
   static async create(o: MachineCoreOptions): Promise<MachineCore> {
     const kernel = await Kernel.create({
       host: o.host, coreModule: o.coreModule, root: o.files.root, memory: o.memory, strace: o.strace, debug: o.debug,
+      injectBugs: o.injectBugs,
     });
     o.files.attach(kernel.vfs);
     return new MachineCore(o.host, kernel, o.files);

@@ -20,6 +20,7 @@ import { NO_RESULT } from './syscall.js';
 import { SYSCALLS, formatCall, formatResult } from './syscall-table.js';
 import { ENOSYS, EINTR } from '../base/errno.js';
 import { SIG_DFL, SIG_IGN, type SigInfo } from './task.js';
+import { Reporter, describeError } from './report.js';
 import { futexWake, futexKey, exitRobustList, type FutexWaiter } from './sys-futex.js';
 
 const ERRNO_TEXT: Record<number, string> = { 13: 'Permission denied', 21: 'Is a directory', 20: 'Not a directory', 40: 'Too many levels of symbolic links', 12: 'Out of memory', 7: 'Argument list too long' };
@@ -53,6 +54,9 @@ export interface KernelOptions {
   memory?: number; // bytes of guest memory (default 2 GiB)
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
+  // Testing xos itself: these places throw as a bug of xos would (a syscall's name: its handler;
+  // 'fault:0xADDR': the page-fault handler, for the page at ADDR).
+  injectBugs?: readonly string[];
 }
 
 const SLICE = 1_000_000; // instructions per run() call
@@ -71,7 +75,10 @@ export class Kernel {
   init?: Process; // the first process: orphans become its children
   readonly futexes = new Map<string, FutexWaiter[]>();
   private nextPid = 1;
-  private reported = new Set<string>();
+  readonly reports: Reporter;
+  // A bug met inside the core's page-fault call: reported when the core has returned.
+  private faultError?: unknown;
+  private readonly injected: ReadonlySet<string>;
   private wake?: () => void;
   private running = false;
   endSlice = false; // sched_yield: the current task gives up the rest of its slice
@@ -87,10 +94,12 @@ export class Kernel {
   private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions) {
     this.strace = !!opts.strace;
     this.debug = !!opts.debug;
+    this.injected = new Set(opts.injectBugs ?? []);
     this.args = new Args(core);
     this.account = new CommitAccount(opts.memory ?? 2 ** 31);
     this.pageCache = new PageCache(core, phys);
-    this.timers = new TimerQueue(host);
+    this.reports = new Reporter(host.stderr);
+    this.timers = new TimerQueue(host, (e) => this.oops(undefined, 'a timer', e));
     this.memfds = new MemfdStore(() => host.realtimeNs());
   }
 
@@ -114,16 +123,46 @@ export class Kernel {
   private pageFault(addr: number, access: number): number {
     const t = this.current;
     if (!t) return 0;
-    const outcome = t.proc.mm.fault(addr, access & 7);
+    let outcome;
+    try {
+      if (this.injected.size && this.injected.has(`fault:0x${(addr - (addr % 4096)).toString(16)}`)) throw new Error('a bug injected for testing');
+      outcome = t.proc.mm.fault(addr, access & 7);
+    } catch (e) {
+      // not thrown through the core's frames: it returns with the fault unresolved, step() reports it
+      this.faultError = e;
+      return 0;
+    }
     if (outcome === 'ok') return 1;
     t.fault = { addr, access: access & 7, present: (access & 0x100) !== 0, outcome };
     return 0;
   }
 
-  warnOnce(key: string, message: string): void {
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.host.stderr.write(new TextEncoder().encode(`xos: ${message}\n`));
+  warnOnce(key: string, message: string): void { this.reports.once(key, message); }
+
+  // A bug of xos met while serving task `t` (a syscall handler, a page fault or signal delivery
+  // threw): as a Linux oops, the process dies — of SIGSEGV, as an oops kills a task — and the
+  // machine goes on. One line says what is needed to report it; XOS_DEBUG=1 adds the stack.
+  oops(t: Task | undefined, where: string, e: unknown): void {
+    const { summary, stack } = describeError(e);
+    const who = t ? ` (process ${t.proc.pid} ${new TextDecoder().decode(t.comm) || t.proc.exe}, rip 0x${this.core.rip.toString(16)}): the process is killed` : '';
+    this.reports.line(`internal error in ${where}: ${summary}${who}; please report this, with the output of XOS_DEBUG=1`);
+    if (this.debug) this.reports.raw(stack);
+    if (!t) return;
+    const p = t.proc;
+    try {
+      this.exitProcess(p, SIGSEGV);
+    } catch (again) {
+      // the clean-up failed too: take its tasks off the run queue so the machine goes on
+      if (this.debug) this.reports.raw(describeError(again).stack);
+      for (const x of p.threads) { x.state = { kind: 'exited' }; const i = this.tasks.indexOf(x); if (i >= 0) this.tasks.splice(i, 1); }
+      p.waitStatus ??= SIGSEGV;
+      for (const w of this.exitWaiters.get(p) ?? []) w(p.waitStatus);
+      this.exitWaiters.delete(p);
+    }
+    if (this.current?.proc === p) this.current = undefined;
+    // the core may have been left mid-instruction: forget what it cached
+    this.core.tlbFlush();
+    this.kick();
   }
 
   private vdsoCache?: { image: VdsoImage; vvar: Uint8Array };
@@ -476,15 +515,20 @@ export class Kernel {
         if (keep && left > 0 && keep.state.kind === 'runnable' && runnable.includes(keep)) t = keep;
         else { t = runnable[rr++ % runnable.length]; left = SLICE; calls = 0; }
         keep = undefined;
-        this.switchTo(t);
-        if (t.interrupted) this.finishInterrupted(t);
-        // signals wait while a woken task has not yet re-run its syscall (a handler's own
-        // syscalls would otherwise lose what the call kept in its wait)
-        else if (t.pending.length && !t.resumed) deliverSignals(this, t);
-        if (t.state.kind !== 'runnable' || this.current !== t) continue;
         const before = this.core.icount;
-        this.endSlice = false;
-        this.step(t, left);
+        try {
+          this.switchTo(t);
+          if (t.interrupted) this.finishInterrupted(t);
+          // signals wait while a woken task has not yet re-run its syscall (a handler's own
+          // syscalls would otherwise lose what the call kept in its wait)
+          else if (t.pending.length && !t.resumed) deliverSignals(this, t);
+          if (t.state.kind !== 'runnable' || this.current !== t) continue;
+          this.endSlice = false;
+          this.step(t, left);
+        } catch (e) {
+          this.oops(t, 'the scheduler', e);
+          continue;
+        }
         left -= Math.max(1, Number(this.core.icount - before));
         if (++calls < MAX_SYSCALLS_PER_SLICE && !this.endSlice) keep = t;
         if (this.nowMs() - last > YIELD_MS) {
@@ -492,7 +536,7 @@ export class Kernel {
           last = this.nowMs();
           if (this.debug && last - lastReport > 2000) {
             lastReport = last;
-            this.host.stderr.write(new TextEncoder().encode(`xos: [${t.tid}] running at rip 0x${this.core.rip.toString(16)}, ${this.core.icount} instructions\n`));
+            this.reports.raw(`xos: [${t.tid}] running at rip 0x${this.core.rip.toString(16)}, ${this.core.icount} instructions`);
           }
         }
       }
@@ -504,7 +548,20 @@ export class Kernel {
   // Run one slice of `t` and handle why it stopped.
   private step(t: Task, budget = SLICE): void {
     const c = this.core;
-    const exit = c.run(budget);
+    let exit: Exit;
+    try {
+      exit = c.run(budget);
+    } catch (e) {
+      this.faultError = undefined;
+      this.oops(t, 'the CPU core', e);
+      return;
+    }
+    if (this.faultError !== undefined) {
+      const e = this.faultError;
+      this.faultError = undefined;
+      this.oops(t, 'a page fault', e);
+      return;
+    }
     if (t.state.kind === 'exited') return;
     if (exit !== Exit.Syscall) t.resumed = undefined; // it did not get to re-run its syscall (a fault): signals go now
     switch (exit) {
@@ -565,7 +622,15 @@ export class Kernel {
       return;
     }
     const call = this.strace ? formatCall(def, a, t) : '';
-    const r = def.handler(t, a, this);
+    let r;
+    try {
+      if (this.injected.size && this.injected.has(def.name)) throw new Error('a bug injected for testing');
+      r = def.handler(t, a, this);
+    } catch (e) {
+      t.resumed = undefined;
+      this.oops(t, def.name, e);
+      return;
+    }
     t.resumed = undefined;
     if (r instanceof Blocked) {
       c.rip = c.rip - 2; // run the syscall instruction again when woken
@@ -586,9 +651,7 @@ export class Kernel {
     if (t.state.kind !== 'exited' && this.current === t) c.setReg(0, BigInt(r));
   }
 
-  traceLine(t: Task, s: string): void {
-    this.host.stderr.write(new TextEncoder().encode(`[${t.tid}] ${s}\n`));
-  }
+  traceLine(t: Task, s: string): void { this.reports.raw(`[${t.tid}] ${s}`); }
 
   // --- for procfs ----------------------------------------------------------------------
   currentProcess(): Process | undefined { return this.current?.proc; }

@@ -137,15 +137,25 @@ const sysMsync: Handler = (t, a) => {
 
 // mincore(2)
 const sysMincore: Handler = (t, a) => {
-  const addr = a.u(0), len = pageCeil(a.u(1)), vec = a.u(2);
+  const addr = a.u(0), len = a.u(1), vec = a.u(2);
   if (addr % PAGE) return -EINVAL;
+  if (len > TASK_SIZE || addr + len > TASK_SIZE) return -ENOMEM;
   const mm = t.proc.mm;
-  const out = new Uint8Array(len / PAGE);
-  for (let i = 0; i < out.length; i++) {
-    if (!mm.find(addr + i * PAGE)) return -ENOMEM;
-    out[i] = mm.pte(addr + i * PAGE) & 1;
+  const end = pageCeil(addr + len);
+  // every page of the range must be mapped (checked first: the range may be huge)
+  for (let at = addr; at < end;) {
+    const v = mm.find(at);
+    if (!v) return -ENOMEM;
+    at = v.end;
   }
-  return mm.write(vec, out) ? 0 : -EFAULT;
+  // the vector goes out in pieces: its size is the guest's to choose
+  const PIECE = 1 << 16;
+  for (let p = addr; p < end; p += PIECE * PAGE) {
+    const out = new Uint8Array(Math.min(PIECE, (end - p) / PAGE));
+    mm.resident(p, out);
+    if (!mm.write(vec + (p - addr) / PAGE, out)) return -EFAULT;
+  }
+  return 0;
 };
 
 export const mmSyscalls: SyscallDef[] = [

@@ -124,6 +124,12 @@ export class AddressSpace {
     if (end > start) walk(this.root, 3, 0);
   }
 
+  // mincore: 1 in out[i] for each page of [start, start + out.length pages) present in memory.
+  resident(start: number, out: Uint8Array): void {
+    out.fill(0);
+    this.forEachPte(start, start + out.length * PAGE, (_slot, _e, addr) => { out[(addr - start) / PAGE] = 1; });
+  }
+
   find(addr: number): Vma | undefined {
     let lo = 0, hi = this.vmas.length - 1;
     while (lo <= hi) {
