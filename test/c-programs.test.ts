@@ -31,6 +31,7 @@ const CASES: Case[] = [
   { name: 'clocks' },
   { name: 'files' }, // makes its own directory under /tmp with mkdtemp
   { name: 'fs-edge' },
+  { name: 'bad-args' }, // huge lengths and offsets (mincore, pread/pwrite/lseek beyond 2^53, tmpfs hole punching)
   { name: 'fs-inotify' }, // in a mkdtemp directory under /tmp
   { name: 'fs-locks' },
   { name: 'fs-fifo' }, // named pipes in /tmp (host directory) and /dev/shm (tmpfs) // fcntl record and OFD locks, flock, between processes

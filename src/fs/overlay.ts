@@ -401,6 +401,7 @@ class OverlayFile extends FileDescription {
   override ioctl(request: number, arg: number, mem: GuestMemory): number | Blocked { return this.inner.ioctl(request, arg, mem); }
   override truncate(len: number): number { return this.upper ? this.inner.truncate(len) : -EINVAL; }
   override allocate(offset: number, len: number): number { return this.inner.allocate(offset, len); }
+  override punchHole(offset: number, len: number): number { return this.inner.punchHole(offset, len); }
   override sync(): number { return this.inner.sync(); }
   override chmod(mode: number): number { return this.upper ? this.inner.chmod(mode) : this.fs.chmod(this.bpath, mode); }
   override chown(uid: number, gid: number): number {

@@ -297,6 +297,24 @@ export class Tmpfs implements FsBackend {
     return 0;
   }
 
+  // fallocate(PUNCH_HOLE): chunks wholly inside [at, at+len) are given back, the rest zeroed; the size stays.
+  punchData(n: Inode, at: number, len: number): number {
+    const chunks = n.chunks!;
+    const end = Math.min(at + len, n.size);
+    for (let ci = Math.floor(at / CHUNK); ci * CHUNK < end && ci < chunks.length; ci++) {
+      const c = chunks[ci];
+      if (!c) continue;
+      const start = ci * CHUNK;
+      const from = Math.max(at, start) - start, to = Math.min(end, start + CHUNK) - start;
+      if (from === 0 && (to === CHUNK || start + to >= n.size)) {
+        if (!n.freed) this.usedBytes -= c.length;
+        chunks[ci] = undefined;
+      } else if (from < c.length) c.fill(0, from, Math.min(to, c.length));
+    }
+    n.ctimeNs = n.mtimeNs = this.now();
+    return 0;
+  }
+
   // --- FsBackend ---------------------------------------------------------------------------
   lstat(p: string): Stat | number {
     const n = this.lookup(p);
@@ -667,6 +685,7 @@ class TmpfsFile extends FileDescription {
     if (offset < 0 || len <= 0) return -EINVAL;
     return this.fs.allocateData(this.n, offset, len);
   }
+  override punchHole(offset: number, len: number): number { return this.fs.punchData(this.n, offset, len); }
   override chmod(mode: number): number { return this.fs.chmodInode(this.n, mode); }
   override chown(uid: number, gid: number): number { return this.fs.chownInode(this.n, uid, gid); }
   override utimes(atime: TimeSpec, mtime: TimeSpec): number { return this.fs.utimesInode(this.n, atime, mtime); }

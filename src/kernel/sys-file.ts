@@ -8,7 +8,7 @@ import { Blocked } from '../base/wait.js';
 import { release } from '../fs/file.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import {
-  EAGAIN, EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
+  EAGAIN, EBADF, EBUSY, EFBIG, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
 } from '../base/errno.js';
 import {
   FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
@@ -21,12 +21,16 @@ import {
   pathToBytes,
 } from '../fs/vfs.js';
 import type { StatFs } from '../fs/backend.js';
+import { TASK_SIZE } from '../mm/address-space.js';
 import { IN_ACCESS, IN_MODIFY } from '../fs/inotify.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
 import { PipeEnd } from '../fs/pipe.js';
 import { PtyMaster, TIOCGPTPEER } from '../fs/pty.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
+// The largest file offset xos can carry (a JS number is exact to 2^53): as a file system's
+// s_maxbytes, writes beyond it fail with EFBIG, reads there find the end of the file.
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 const CHUNK = 1 << 20;
 const IOV_MAX = 1024;
 
@@ -47,6 +51,8 @@ function readI64(t: Task, addr: number): bigint | undefined {
   return b ? new DataView(b.buffer, b.byteOffset).getBigInt64(0, true) : undefined;
 }
 const clamp = (n: number) => Math.min(n, MAX_RW);
+// access_ok: a buffer must lie below the top of user space, whatever the file (read(2) checks first)
+const userRange = (addr: number, len: number) => addr + len <= TASK_SIZE;
 
 function fileOf(t: Task, fd: number): FileDescription | undefined { return t.proc.files.get(fd); }
 
@@ -62,6 +68,7 @@ function wrote(t: Task, r: number): number {
 // `sink` returns how many bytes it could copy out; on a short copy a seekable
 // file's position is moved back to just after them.
 function doRead(t: Task, f: FileDescription, n: number, pos: number | undefined, sink: (b: Uint8Array) => number): number | Blocked {
+  if (pos !== undefined && pos >= MAX_OFFSET) return 0;
   const r = readCoherent(t, f, clamp(n), pos);
   if (typeof r === 'number' || r instanceof Blocked) return r;
   if (r.length === 0) return 0;
@@ -116,6 +123,11 @@ function removePrivs(t: Task, f: FileDescription): void {
 // Write `n` bytes fetched by `source` in chunks.
 function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined, source: (off: number, len: number) => Uint8Array | null): number | Blocked {
   n = clamp(n);
+  if (n > 0) {
+    const at = pos ?? f.seek(0, SEEK_CUR);
+    if (at >= MAX_OFFSET) return -EFBIG;
+    if (at >= 0) n = Math.min(n, MAX_OFFSET - at);
+  }
   if (n > 0) removePrivs(t, f);
   let done = 0;
   do {
@@ -195,17 +207,20 @@ function seekable(f: FileDescription): boolean { return f.seek(0, SEEK_CUR) >= 0
 const sysRead: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.readable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   return doRead(t, f, a.u(2), undefined, whole(t, a.u(1)));
 };
 const sysWrite: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.writable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   const buf = a.u(1);
   return doWrite(t, f, a.u(2), undefined, (off, len) => t.proc.mm.read(buf + off, len));
 };
 const sysPread: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.readable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   const pos = a.s64(3);
   if (pos < 0) return -EINVAL;
   if (!seekable(f)) return -ESPIPE;
@@ -214,6 +229,7 @@ const sysPread: Handler = (t, a) => {
 const sysPwrite: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.writable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   const pos = a.s64(3);
   if (pos < 0) return -EINVAL;
   if (!seekable(f)) return -ESPIPE;
@@ -282,7 +298,8 @@ const sysCloseRange: Handler = (t, a) => {
 const sysLseek: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
-  return f.seek(a.s64(1), a.i(2));
+  const r = f.seek(a.s64(1), a.i(2));
+  return r > MAX_OFFSET ? -EINVAL : r;
 };
 
 // --- stat -------------------------------------------------------------------------
@@ -524,6 +541,7 @@ const sysFtruncate: Handler = (t, a) => {
   if (!f) return -EBADF;
   const len = a.s64(1);
   if (len < 0) return -EINVAL;
+  if (len > MAX_OFFSET) return -EFBIG;
   if (!f.writable) return -EINVAL;
   const s = f.stat();
   if (typeof s !== 'number' && !isReg(s.mode)) return isDir(s.mode) ? -EISDIR : -EINVAL;
@@ -547,19 +565,19 @@ const sysFallocate: Handler = (t, a) => {
   if (!f) return -EBADF;
   const mode = a.i(1), off = a.s64(2), len = a.s64(3);
   if (off < 0 || len <= 0) return -EINVAL;
+  if (off + len > MAX_OFFSET) return -EFBIG;
   if (!f.writable) return -EBADF;
   const s = f.stat();
   if (typeof s !== 'number' && isDir(s.mode)) return -EISDIR;
   if (!seekable(f)) return -ESPIPE;
   if (mode === FALLOC_FL_KEEP_SIZE) return 0;
+  // a real hole (the space given back), or EOPNOTSUPP where the backend cannot make one: never
+  // zeros written over the range, which would take the space instead
   if (mode === (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) {
-    // the hole reads back as zeros (the space is not given back)
-    if (typeof s === 'number') return s;
-    for (let at = off; at < Math.min(off + len, s.size); at += CHUNK) {
-      const r = f.write(new Uint8Array(Math.min(CHUNK, s.size - at, off + len - at)), at);
-      if (typeof r === 'number' && r < 0) return r;
-    }
-    return 0;
+    const r = f.punchHole(off, len);
+    const key = r === 0 ? cacheKey(t, f) : undefined;
+    if (key) t.proc.mm.cache.zeroRange(key, off, len);
+    return r;
   }
   if (mode !== 0) return -EOPNOTSUPP;
   return f.allocate(off, len);
@@ -953,7 +971,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(268, 'fchmodat', sysFchmodat, ['dirfd', 'path', 'mode']),
   ok(269, 'faccessat', sysFaccessat, ['dirfd', 'path', 'mode']),
   partial(280, 'utimensat', sysUtimensat, ['dirfd', 'path', 'ptr', 'flags'], 'host times have microsecond precision'),
-  partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (writes zeros); others EOPNOTSUPP'),
+  partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (tmpfs; EOPNOTSUPP on host files); others EOPNOTSUPP'),
   ok(292, 'dup3', sysDup3, ['fd', 'fd', 'flags']),
   ok(295, 'preadv', vecHandler(false, true, false), ['fd', 'ptr', 'int', 'off']),
   ok(296, 'pwritev', vecHandler(true, true, false), ['fd', 'ptr', 'int', 'off']),

@@ -108,6 +108,14 @@ export class PageCache {
     });
   }
 
+  // A hole was punched in [pos, pos+len): cached bytes there read back as zero.
+  zeroRange(key: string, pos: number, len: number): void {
+    this.forRange(key, pos, len, (frame, fileOff, n) => {
+      this.core.bytes.fill(0, frame + fileOff, frame + fileOff + n);
+      this.core.frameChanged(frame);
+    });
+  }
+
   // The file was truncated to `size`: cached bytes beyond it read back as zero.
   truncated(key: string, size: number): void {
     const pages = this.files.get(key);

@@ -1,0 +1,90 @@
+/* Syscalls with hostile arguments, each printed with its result and errno:
+ * huge lengths and offsets that a JavaScript number or allocation cannot
+ * take. Natively and under xos the answers must be the same. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const char *errname(int e) {
+  switch (e) {
+  case ENOMEM: return "ENOMEM"; case EFBIG: return "EFBIG"; case EINVAL: return "EINVAL";
+  case EFAULT: return "EFAULT"; case EOPNOTSUPP: return "EOPNOTSUPP"; case EIO: return "EIO";
+  default: { static char b[16]; snprintf(b, sizeof b, "errno %d", e); return b; }
+  }
+}
+
+static void show(const char *what, long r) {
+  if (r < 0) printf("%s = -1 %s\n", what, errname(errno));
+  else printf("%s = %ld\n", what, r);
+}
+
+int main(void) {
+  unsigned char vec[16];
+  char *page = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  page[0] = 1;
+  show("mincore 2^46", mincore(page, 1UL << 46, vec));
+  show("mincore ~0", mincore(page, ~0UL - 8192, vec));
+  show("mincore 2^47 beyond", mincore((void *)(1UL << 46), 1UL << 46, vec));
+  show("mincore one page", mincore(page, 4096, vec));
+  printf("resident %d\n", vec[0] & 1);
+
+  char dir[] = "/tmp/xos-bad-args-XXXXXX";
+  if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+  char path[64];
+  snprintf(path, sizeof path, "%s/f", dir);
+  int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+  const long offs[] = { (1L << 53) + 1, 1L << 60, 0x7ffffffffffffff0L, -1 };
+  for (int i = 0; i < 4; i++) {
+    char what[64], buf[4];
+    snprintf(what, sizeof what, "pwrite at %#lx", offs[i]);
+    show(what, pwrite(fd, "abc", 3, offs[i]));
+    snprintf(what, sizeof what, "pread at %#lx", offs[i]);
+    show(what, pread(fd, buf, 3, offs[i]));
+    snprintf(what, sizeof what, "lseek to %#lx", offs[i]);
+    show(what, lseek(fd, offs[i], SEEK_SET));
+  }
+  show("ftruncate 2^62", ftruncate(fd, 1L << 62));
+  struct stat st;
+  fstat(fd, &st);
+  printf("size after all that: %ld\n", (long)st.st_size);
+  /* a read far larger than the file, into a buffer far larger than needed (never touched) */
+  char *big = mmap(0, 1UL << 30, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  show("write 3", pwrite(fd, "xyz", 3, 0));
+  show("read 1 GiB", pread(fd, big, 1UL << 30, 0));
+  size_t huge = ~0UL;
+  __asm__("" : "+r"(huge)); /* not a constant for the compiler's object-size warning */
+  show("read ~0", read(fd, big, huge));
+  show("write from unmapped", write(fd, (void *)0x1000, 1 << 20));
+  close(fd);
+  unlink(path);
+  rmdir(dir);
+
+  /* tmpfs (/dev/shm) punches real holes: the space comes back, the bytes read as zeros */
+  char shm[] = "/dev/shm/xos-bad-args-XXXXXX";
+  int s = mkstemp(shm);
+  char block[65536];
+  memset(block, 'x', sizeof block);
+  for (int i = 0; i < 8; i++) write(s, block, sizeof block);
+  fstat(s, &st);
+  long before = st.st_blocks;
+  show("punch 128K..384K", fallocate(s, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 131072, 262144));
+  show("punch mid-page", fallocate(s, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10, 20));
+  fstat(s, &st);
+  printf("size %ld, blocks given back: %s\n", (long)st.st_size, st.st_blocks < before ? "yes" : "no");
+  char c[3];
+  pread(s, c, 1, 200000);
+  pread(s, c + 1, 1, 15);
+  pread(s, c + 2, 1, 9);
+  printf("bytes: %d %d %c\n", c[0], c[1], c[2]);
+  show("punch without KEEP_SIZE", fallocate(s, FALLOC_FL_PUNCH_HOLE, 0, 10));
+  close(s);
+  unlink(shm);
+  return 0;
+}
