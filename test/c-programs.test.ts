@@ -66,6 +66,9 @@ const CASES: Case[] = [
   { name: 'proc-sigwait' }, // timers and sleeps: a few seconds
   { name: 'proc-pgrp' },
   { name: 'proc-pidfd' },
+  { name: 'proc-txtbsy' }, // ETXTBSY; a copy of itself in a mkdtemp dir under /tmp
+  { name: 'proc-init' },
+  { name: 'proc-rlimit-cpu' }, // SIGXCPU then SIGKILL: about 2 s of CPU // init's signal rules; natively pid 1 of a new pid namespace (as root)
   { name: 'proc-files' }, // /proc/self/limits, fdinfo, task, thread-self, /proc/sys
   { name: 'ipc-sysv' }, // System V shared memory, semaphores, message queues
   // pseudo-terminals (issue 4)

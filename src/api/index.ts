@@ -26,9 +26,9 @@ import type { GuestFs } from '../fs/guest-fs.js';
 import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
-import { envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult } from '../host/machine-common.js';
+import { envList, mergeEnv, parseMountSpec, parseSize, memorySize, MachineFileSystems, type MountSpec, type RunResult } from '../host/machine-common.js';
 
-export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
+export { parseSize, memorySize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -43,6 +43,7 @@ export interface MachineOptions {
   mounts?: (string | MountSpec)[];
   env?: string[] | Record<string, string>; // base environment of every program
   memory?: number | string; // guest memory limit: bytes or '512M', '2G'
+  pidsMax?: number; // the most processes and threads at once (docker's --pids-limit); default from memory, as Linux's threads-max
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
   // Testing xos itself: places that throw as a bug would ('uname': that syscall's handler;
@@ -123,8 +124,8 @@ export class Machine {
       else if (spec.type === 'tmpfs' || spec.host === undefined) files.mount(spec.guest, files.tmpfs());
       else files.mount(spec.guest, host.hostDirectory!(spec.host, { readOnly: spec.readOnly }));
     }
-    const memory = opts.memory !== undefined ? parseSize(opts.memory) : undefined;
-    const core = await MachineCore.create({ host, coreModule: loadCoreModule(), files, memory, strace: opts.strace, debug: opts.debug, injectBugs: opts.injectBugs });
+    const memory = opts.memory !== undefined ? memorySize(opts.memory) : undefined;
+    const core = await MachineCore.create({ host, coreModule: loadCoreModule(), files, memory, pidsMax: opts.pidsMax, strace: opts.strace, debug: opts.debug, injectBugs: opts.injectBugs });
     return new Machine(opts, core, files);
   }
 
@@ -155,8 +156,8 @@ export class Machine {
     const stdin = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
     const k = this.core.kernel;
     let pgid = 0;
-    const onInterrupt = () => { if (pgid) k.signalGroup(pgid, 2); };
-    const onQuit = () => { if (pgid) k.signalGroup(pgid, 3); };
+    const onInterrupt = () => { if (pgid) k.signalGroup(pgid, 2, true); };
+    const onQuit = () => { if (pgid) k.signalGroup(pgid, 3, true); };
     if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); }
     try {
       const run = this.core.run(argv, {

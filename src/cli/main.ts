@@ -1,6 +1,6 @@
 // The `xos` command.
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { Machine, parseMountSpec, parseSize, layerTar, type MountSpec } from '../api/index.js';
+import { Machine, parseMountSpec, memorySize, layerTar, type MountSpec } from '../api/index.js';
 import { nodeHostDirectory } from '../host/node/hostfs.js';
 import { SYSCALLS } from '../kernel/syscall-table.js';
 import { ISA_FORMS } from '../generated/isa.js';
@@ -23,7 +23,11 @@ Run an x86-64 Linux program.
   --tmpfs GUEST     mount an empty tmpfs at GUEST (repeatable)
   --env K=V         set a guest environment variable (repeatable; the guest gets xos's environment plus these)
   --cwd DIR         the guest's working directory (default: the host's, or / with --root)
-  --memory SIZE     guest memory limit, e.g. 512M, 2G (default 2G)
+  --memory SIZE     the machine's memory, e.g. 512M, 2G (default 2G; 6M to 4G): guest memory, tmpfs,
+                    pipes and the page cache all count against it
+  --pids-max N      the most processes and threads at once (as docker's --pids-limit)
+  --timeout TIME    kill the guest after TIME (seconds, or with a unit: 500ms, 10s, 5m, 1h) and exit
+                    with status 124, as timeout(1) does
   --strace          trace syscalls on stderr
 `;
 
@@ -44,6 +48,8 @@ async function run(args: string[]): Promise<number> {
   const mounts: MountSpec[] = [];
   let cwd: string | undefined;
   let memory: number | undefined;
+  let pidsMax: number | undefined;
+  let timeout: number | undefined;
   let strace = false;
   const env: string[] = [];
   let i = 0;
@@ -61,7 +67,23 @@ async function run(args: string[]): Promise<number> {
       case '--tmpfs': { const v = value(); if (!v.startsWith('/')) fail(`--tmpfs wants a guest path, got ${v}`); mounts.push({ guest: v, type: 'tmpfs' }); break; }
       case '--cwd': cwd = value(); break;
       case '--env': { const v = value(); if (!v.includes('=')) fail(`--env wants K=V, got ${v}`); env.push(v); break; }
-      case '--memory': { const v = value(); memory = parseSize(v); if (!memory) fail(`bad --memory size: ${v}`); break; }
+      case '--memory': {
+        const v = value();
+        try { memory = memorySize(v); } catch (e) { fail(`--memory ${v}: ${(e as Error).message.replace(/^xos: /, '')}`); }
+        break;
+      }
+      case '--pids-max': {
+        const v = value();
+        pidsMax = Number(v);
+        if (!/^[0-9]+$/.test(v) || pidsMax < 1) fail(`--pids-max wants a positive number, got ${v}`);
+        break;
+      }
+      case '--timeout': {
+        const v = value();
+        timeout = duration(v);
+        if (timeout === undefined) fail(`--timeout wants a duration (10, 10s, 500ms, 5m, 1h), got ${v}`);
+        break;
+      }
       case '--strace': strace = true; break;
       default: fail(`unknown option ${a}`);
     }
@@ -72,7 +94,7 @@ async function run(args: string[]): Promise<number> {
   if (argv.length === 0 && image === undefined) fail('run needs a PROGRAM');
   let machine: Machine;
   try {
-    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG,
+    machine = await Machine.create({ root, image, upper, mounts, memory, pidsMax, strace, debug: !!process.env.XOS_DEBUG,
       injectBugs: process.env.XOS_INJECT_BUG?.split(',').filter(Boolean) });
   } catch (e) {
     return fail(`${image ?? root}: ${e instanceof Error ? e.message : String(e)}`, 1);
@@ -88,12 +110,24 @@ async function run(args: string[]): Promise<number> {
       ...(process.env.TERM ? [`TERM=${process.env.TERM}`] : [])]
     : Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
   const r = await machine.run(argv, {
-    env: [...baseEnv, ...env], cwd: cwd ?? (root || image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
+    env: [...baseEnv, ...env], cwd: cwd ?? (root || image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit', timeout,
   });
   if (r.error) {
     process.stderr.write(`xos: ${r.error}\n`);
   }
+  if (r.timedOut) {
+    process.stderr.write(`xos: ${argv[0]}: killed after the --timeout of ${timeout! / 1000} s\n`);
+    return 124;
+  }
   return r.signal !== null ? 128 + r.signal : r.exitCode ?? 1;
+}
+
+// '10' (seconds), '500ms', '10s', '5m', '1h', '1d' → milliseconds (undefined when unreadable).
+function duration(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(s.trim());
+  if (!m) return undefined;
+  const ms = parseFloat(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return ms > 0 && Number.isFinite(ms) ? ms : undefined;
 }
 
 function syscalls(): number {

@@ -10,6 +10,7 @@
 // seeding (writeFile, mkdirp, symlinkp) also accept unnormalized Unicode paths.
 import type { MappedFile } from '../mm/address-space.js';
 import type { FsBackend, StatFs } from './backend.js';
+import { INODE_COST, type MemoryBudget } from '../base/budget.js';
 import {
   FileDescription, O_APPEND, O_CREAT, O_EXCL, O_TRUNC, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
   S_IFREG, S_IFSOCK, seekTo, dtFromMode, type Dirent, type Stat,
@@ -30,8 +31,12 @@ export interface TmpfsOptions {
   // CLOCK_REALTIME in ns for timestamps (fs/ has no clock of its own; the host passes one).
   now?: () => bigint;
   dev?: number; // st_dev
-  size?: number; // bytes of data it may hold (statfs, ENOSPC); default 1 GiB
-  inodes?: number; // inodes it may hold; default 1M
+  // Bytes of data it may hold (statfs, ENOSPC); default: half the machine's memory, as Linux (1 GiB
+  // without a budget); Infinity: only the machine's memory bounds it.
+  size?: number;
+  inodes?: number; // inodes it may hold; default: half the machine's pages, as Linux (1M without a budget)
+  // The machine's memory, which data and inodes are charged to: when it is used up, ENOSPC.
+  budget?: MemoryBudget;
   mode?: number; // permissions of the root directory; default 0o755 (/tmp: 0o1777)
   uid?: number; // owner of the root and of new files (the backend does not see the caller)
   gid?: number;
@@ -83,8 +88,9 @@ export class Tmpfs implements FsBackend {
   readonly dev: number;
   private readonly root: Inode;
   readonly now: () => bigint;
-  private readonly limit: number;
-  private readonly maxInodes: number;
+  private readonly size?: number;
+  private readonly inodeLimit?: number;
+  private readonly budget?: MemoryBudget;
   private readonly uid: number;
   private readonly gid: number;
   private nextIno = 1;
@@ -94,17 +100,28 @@ export class Tmpfs implements FsBackend {
   constructor(opts: TmpfsOptions = {}) {
     this.now = opts.now ?? (() => 0n);
     this.dev = opts.dev ?? 0x2a;
-    this.limit = opts.size ?? 2 ** 30;
-    this.maxInodes = opts.inodes ?? 1 << 20;
+    this.size = opts.size;
+    this.inodeLimit = opts.inodes;
+    this.budget = opts.budget;
     this.uid = opts.uid ?? 0;
     this.gid = opts.gid ?? 0;
     this.root = this.newInode(S_IFDIR | ((opts.mode ?? 0o755) & 0o7777))!;
     this.root.nlink = 2;
   }
 
+  // The machine's memory is known once the machine is made (a tmpfs may be made before it).
+  private get limit(): number {
+    const machine = this.budget?.limit ?? Infinity;
+    return Math.min(this.size ?? (this.budget ? Math.floor(machine / 2) : 2 ** 30), machine);
+  }
+  private get maxInodes(): number {
+    return this.inodeLimit ?? (this.budget && Number.isFinite(this.budget.limit) ? Math.floor(this.budget.limit / 8192) : 1 << 20);
+  }
+
   // --- inodes and lookup ---------------------------------------------------------------
   private newInode(mode: number, parent?: Inode): Inode | undefined {
     if (this.inodes >= this.maxInodes) return undefined;
+    if (this.budget && !this.budget.charge(INODE_COST)) return undefined;
     this.inodes++;
     let gid = this.gid;
     if (parent && parent.mode & S_ISGID) {
@@ -166,7 +183,10 @@ export class Tmpfs implements FsBackend {
     if (n.nlink > 0 || n.opens > 0 || n.freed) return;
     n.freed = true;
     this.inodes--;
-    for (const c of n.chunks ?? []) if (c) this.usedBytes -= c.length;
+    let bytes = 0;
+    for (const c of n.chunks ?? []) if (c) bytes += c.length;
+    this.usedBytes -= bytes;
+    this.budget?.uncharge(bytes + INODE_COST);
   }
 
   stat(n: Inode): Stat {
@@ -232,11 +252,17 @@ export class Tmpfs implements FsBackend {
     cap = Math.min(cap, CHUNK);
     const grow = cap - (c ? c.length : 0);
     if (!n.freed && this.usedBytes + grow > this.limit) return undefined;
+    if (!n.freed && this.budget && !this.budget.charge(grow)) return undefined;
     const next = new Uint8Array(cap);
     if (c) next.set(c);
     if (!n.freed) this.usedBytes += grow;
     chunks[ci] = next;
     return next;
+  }
+
+  private giveBack(bytes: number): void {
+    this.usedBytes -= bytes;
+    this.budget?.uncharge(bytes);
   }
 
   // Truncate or extend (with a hole) to `len`.
@@ -245,7 +271,7 @@ export class Tmpfs implements FsBackend {
     const chunks = n.chunks!;
     if (len < n.size) {
       const keep = Math.ceil(len / CHUNK);
-      if (!n.freed) for (let i = keep; i < chunks.length; i++) if (chunks[i]) this.usedBytes -= chunks[i]!.length;
+      if (!n.freed) for (let i = keep; i < chunks.length; i++) if (chunks[i]) this.giveBack(chunks[i]!.length);
       chunks.length = Math.min(chunks.length, keep);
       const tail = len % CHUNK;
       const last = keep > 0 ? chunks[keep - 1] : undefined;
@@ -280,12 +306,13 @@ export class Tmpfs implements FsBackend {
     // refuse at once what cannot fit (all but the last missing chunk are whole ones)
     let have = 0;
     for (let ci = first; ci <= last && ci < chunks.length; ci++) if (chunks[ci]) have++;
-    if (!n.freed && this.usedBytes + (last - first - have) * CHUNK > this.limit) return -ENOSPC;
+    const need = (last - first - have) * CHUNK;
+    if (!n.freed && (this.usedBytes + need > this.limit || (this.budget && need > this.budget.available))) return -ENOSPC;
     const made: number[] = [];
     for (let ci = first; ci <= last; ci++) {
       const had = chunks[ci] !== undefined;
       if (!this.chunkFor(n, ci, Math.min(CHUNK, end - ci * CHUNK))) {
-        for (const i of made) { if (!n.freed) this.usedBytes -= chunks[i]!.length; chunks[i] = undefined; }
+        for (const i of made) { if (!n.freed) this.giveBack(chunks[i]!.length); chunks[i] = undefined; }
         return -ENOSPC;
       }
       if (!had) made.push(ci);
@@ -307,7 +334,7 @@ export class Tmpfs implements FsBackend {
       const start = ci * CHUNK;
       const from = Math.max(at, start) - start, to = Math.min(end, start + CHUNK) - start;
       if (from === 0 && (to === CHUNK || start + to >= n.size)) {
-        if (!n.freed) this.usedBytes -= c.length;
+        if (!n.freed) this.giveBack(c.length);
         chunks[ci] = undefined;
       } else if (from < c.length) c.fill(0, from, Math.min(to, c.length));
     }
@@ -581,7 +608,8 @@ export class Tmpfs implements FsBackend {
   }
 
   statfs(): StatFs {
-    const blocks = Math.floor(this.limit / PAGE);
+    const limit = this.limit;
+    const blocks = Math.floor((Number.isFinite(limit) ? limit : 2 ** 50) / PAGE);
     const used = Math.ceil(this.usedBytes / PAGE);
     return {
       type: TMPFS_MAGIC, bsize: PAGE, blocks, bfree: Math.max(0, blocks - used), bavail: Math.max(0, blocks - used),

@@ -5,6 +5,7 @@
 //
 // Paths are byte strings: one char per byte (latin1), so that any name a guest
 // can make survives. Convert with pathFromBytes / pathToBytes.
+import { MemoryBudget } from '../base/budget.js';
 import type { Host } from '../base/host.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend, StatFs } from './backend.js';
@@ -112,14 +113,18 @@ export class Vfs {
   // Advisory locks (flock, fcntl record and OFD locks).
   readonly locks = new Locks();
 
-  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
+  // The machine's memory: tmpfs data, pipe buffers (base/budget.ts).
+  readonly budget: MemoryBudget;
+
+  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs; budget?: MemoryBudget }) {
     this.host = opts.host;
+    this.budget = opts.budget ?? new MemoryBudget();
     this.proc = opts.proc;
     this.pts = new DevPts(opts.host, opts.jobs);
     this.mount('/', opts.root);
     this.mount('/dev', this.newFs('devtmpfs')!);
     this.mount('/dev/pts', this.pts);
-    this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777 }));
+    this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777, budget: this.budget }));
     this.mount('/proc', this.newFs('proc')!);
     this.mount('/sys', this.newFs('sysfs')!);
   }
@@ -370,7 +375,7 @@ export class Vfs {
     const key = this.keyOf(loc)!;
     let p = this.fifos.get(key);
     if (!p || (!p.readers && !p.writers && !p.waiting.size)) {
-      p = new Pipe(this.anonIno()); // no one has it open: what was in it is gone, as on Linux
+      p = new Pipe(this.anonIno(), this.budget); // no one has it open: what was in it is gone, as on Linux
       this.fifos.set(key, p);
     }
     const pipe = p;

@@ -5,6 +5,7 @@ import { PhysMem } from '../mm/phys.js';
 import { AddressSpace, CommitAccount } from '../mm/address-space.js';
 import { PageCache } from '../mm/page-cache.js';
 import type { Host } from '../base/host.js';
+import { MemoryBudget, TASK_COST } from '../base/budget.js';
 import type { FsBackend } from '../fs/backend.js';
 import { Vfs } from '../fs/vfs.js';
 import { FdTable } from './fd-table.js';
@@ -26,10 +27,10 @@ import { futexWake, futexKey, exitRobustList, type FutexWaiter } from './sys-fut
 const ERRNO_TEXT: Record<number, string> = { 13: 'Permission denied', 21: 'Is a directory', 20: 'Not a directory', 40: 'Too many levels of symbolic links', 12: 'Out of memory', 7: 'Argument list too long' };
 import {
   deliverSignals, forceSignal, SIGSEGV, SIGBUS, BUS_ADRERR, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
-  ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
+  ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SIGXCPU, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
   CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP, STOPPING,
 } from './signal.js';
-import { execve, ExecError } from './exec.js';
+import { execve, ExecError, dropText } from './exec.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FileDescription } from '../fs/file.js';
 import type { Pty } from '../fs/pty.js';
@@ -52,6 +53,12 @@ export interface KernelOptions {
   coreModule: WebAssembly.Module;
   root: FsBackend;
   memory?: number; // bytes of guest memory (default 2 GiB)
+  // The machine's memory account (its limit becomes `memory`): made earlier when file systems
+  // made before the kernel charge it too.
+  budget?: MemoryBudget;
+  // The most tasks (threads, and zombies until reaped) the machine may hold, as docker's
+  // --pids-limit; default: Linux's threads-max for the memory size.
+  pidsMax?: number;
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
   // Testing xos itself: these places throw as a bug of xos would (a syscall's name: its handler;
@@ -60,6 +67,7 @@ export interface KernelOptions {
 }
 
 const SLICE = 1_000_000; // instructions per run() call
+const RLIMIT_CPU = 0, RLIM_INFINITY = 0xffffffffffffffffn;
 const YIELD_MS = 20; // give the event loop a turn at least this often
 const MAX_SYSCALLS_PER_SLICE = 256; // a task making syscalls in a loop lets others run after this many
 
@@ -74,6 +82,7 @@ export class Kernel {
   current?: Task;
   init?: Process; // the first process: orphans become its children
   readonly futexes = new Map<string, FutexWaiter[]>();
+  readonly textBusy = new Map<string, number>(); // files running programs were exec'd from (exec.ts)
   private nextPid = 1;
   readonly reports: Reporter;
   // A bug met inside the core's page-fault call: reported when the core has returned.
@@ -90,17 +99,23 @@ export class Kernel {
   readonly ipc = new Ipc(); // System V IPC
   readonly unixNames = new UnixNames(); // AF_UNIX's abstract names and bound sockets
   readonly memfds: MemfdStore;
+  readonly budget: MemoryBudget;
+  readonly pidsMax: number;
+  private zombies = 0; // ended processes not yet reaped: they hold their pid
 
-  private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions) {
+  private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions, budget: MemoryBudget) {
+    this.budget = budget;
+    // Linux: threads-max = memory / (8 * THREAD_SIZE), at least 20
+    this.pidsMax = opts.pidsMax ?? Math.max(20, Math.floor(budget.limit / (8 * 16384)));
     this.strace = !!opts.strace;
     this.debug = !!opts.debug;
     this.injected = new Set(opts.injectBugs ?? []);
     this.args = new Args(core);
-    this.account = new CommitAccount(opts.memory ?? 2 ** 31);
+    this.account = new CommitAccount(budget.limit);
     this.pageCache = new PageCache(core, phys);
     this.reports = new Reporter(host.stderr);
     this.timers = new TimerQueue(host, (e) => this.oops(undefined, 'a timer', e));
-    this.memfds = new MemfdStore(() => host.realtimeNs());
+    this.memfds = new MemfdStore(() => host.realtimeNs(), budget);
   }
 
   static async create(opts: KernelOptions): Promise<Kernel> {
@@ -110,11 +125,13 @@ export class Kernel {
       random32: () => { const b = new Uint8Array(4); opts.host.random(b); return new DataView(b.buffer).getUint32(0, true); },
       monotonicNs: () => Number(opts.host.monotonicNs()),
     });
-    const memory = opts.memory ?? 2 ** 31;
-    // page tables live in guest memory too: allow some room beyond the commit limit
-    const phys = new PhysMem(core, memory + Math.min(memory / 8, 256 * 2 ** 20));
-    k = new Kernel(opts.host, core, phys, opts);
-    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k) });
+    // WebAssembly's 4 GiB, less the core's own tables below the frames
+    const memory = Math.min(opts.memory ?? 2 ** 31, 2 ** 32 - L.FRAMES);
+    const budget = opts.budget ?? new MemoryBudget();
+    budget.limit = memory;
+    const phys = new PhysMem(core, memory, budget);
+    k = new Kernel(opts.host, core, phys, opts, budget);
+    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k), budget });
     return k;
   }
 
@@ -155,7 +172,7 @@ export class Kernel {
       // the clean-up failed too: take its tasks off the run queue so the machine goes on
       if (this.debug) this.reports.raw(describeError(again).stack);
       for (const x of p.threads) { x.state = { kind: 'exited' }; const i = this.tasks.indexOf(x); if (i >= 0) this.tasks.splice(i, 1); }
-      p.waitStatus ??= SIGSEGV;
+      if (p.waitStatus === undefined) { p.waitStatus = SIGSEGV; this.zombies++; }
       for (const w of this.exitWaiters.get(p) ?? []) w(p.waitStatus);
       this.exitWaiters.delete(p);
     }
@@ -174,6 +191,12 @@ export class Kernel {
 
   // --- processes -------------------------------------------------------------
   newPid(): number { return this.nextPid++; }
+  // Room for one more task (clone, spawn): under the pids limit, and its cost charged to the
+  // machine's memory; false: EAGAIN, as a full pids cgroup or threads-max gives.
+  takeTask(): boolean {
+    if (this.tasks.length + this.zombies >= this.pidsMax) return false;
+    return this.budget.charge(TASK_COST);
+  }
 
   // Start a program as a new process, the leader of a new session, a child of no one (as a
   // container's first process, or one that `docker exec` starts). The first process of a machine
@@ -183,6 +206,7 @@ export class Kernel {
   spawn(path: string, argv: string[], o: SpawnOptions): Process {
     const enc = new TextEncoder();
     const { env, cwd, image } = o;
+    if (!this.takeTask()) throw new ExecError(`${path}: cannot start: the machine's process limit or memory is used up`, 126);
     const pid = this.newPid();
     const mm = new AddressSpace(this.core, this.phys, this.account, this.pageCache);
     const files = new FdTable();
@@ -204,6 +228,7 @@ export class Kernel {
     if (!image && !path.includes('/')) path = this.searchPath(t, path, env);
     const r = execve(this, t, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), 0, image);
     if (r < 0) {
+      this.budget.uncharge(TASK_COST);
       this.tasks.splice(this.tasks.indexOf(t), 1);
       this.processes.delete(pid);
       if (this.init === p) this.init = undefined;
@@ -242,9 +267,10 @@ export class Kernel {
   }
 
   // --- signals ---------------------------------------------------------------------
-  // A signal for every process of a process group (Ctrl-C at the terminal).
-  signalGroup(pgid: number, signo: number): void {
-    for (const p of [...this.processes.values()]) if (p.pgid === pgid) this.signalProcess(p, { signo, code: 0x80 });
+  // A signal for every process of a process group (Ctrl-C at the terminal; force: from outside
+  // the machine, which init does not refuse).
+  signalGroup(pgid: number, signo: number, force = false): void {
+    for (const p of [...this.processes.values()]) if (p.pgid === pgid) this.signalProcess(p, { signo, code: 0x80, force });
   }
 
   // A signal for a process: taken by a thread that does not block it.
@@ -266,6 +292,10 @@ export class Kernel {
     } else if (STOPPING.has(sig)) {
       for (const x of t.proc.threads) x.pending = x.pending.filter((p) => p.signo !== SIGCONT);
     }
+    // init refuses signals it has no handler for, SIGKILL and SIGSTOP included, unless they come
+    // from outside the machine (Linux: from an ancestor pid namespace); a blocked one waits, as
+    // its handler may change before it is unblocked
+    if (t.proc === this.init && act.handler === SIG_DFL && !info.force && (t.sigmask & sigbit(sig)) === 0n) return;
     if (sig === SIGKILL) {
       // Not at once: as on Linux, the target dies when it next runs (a kill(2)
       // returns before the victim is a zombie; shells' wait/SIGCHLD order relies on it).
@@ -406,7 +436,7 @@ export class Kernel {
       }
     }
     const i = this.tasks.indexOf(t);
-    if (i >= 0) this.tasks.splice(i, 1);
+    if (i >= 0) { this.tasks.splice(i, 1); this.budget.uncharge(TASK_COST); }
     const j = p.threads.indexOf(t);
     if (j >= 0) p.threads.splice(j, 1);
     if (this.current === t) this.current = undefined;
@@ -417,7 +447,9 @@ export class Kernel {
     if (p.waitStatus !== undefined) return;
     for (const t of [...p.threads]) this.endTask(t);
     p.waitStatus = status;
+    this.zombies++;
     if (this.current?.proc === p) this.current = undefined;
+    dropText(this, p);
     p.files.release();
     p.mm.release();
     if (p.pid === p.sid) this.vfs.pts.leaderExit(p.sid); // its controlling terminal's foreground group: SIGHUP
@@ -430,6 +462,7 @@ export class Kernel {
     } else {
       for (const c of p.children.splice(0)) {
         c.parent = this.init;
+        c.exitSignal = SIGCHLD; // an orphan cannot slay init with its exit signal
         this.init?.children.push(c);
       }
       if (p.children.length === 0) this.init?.childEvents.notify();
@@ -455,6 +488,7 @@ export class Kernel {
   }
   // Forget an ended process (wait4 collected it).
   reap(p: Process): void {
+    if (this.processes.get(p.pid) === p && p.waitStatus !== undefined) this.zombies--;
     if (p.parent) {
       const i = p.parent.children.indexOf(p);
       if (i >= 0) p.parent.children.splice(i, 1);
@@ -516,6 +550,7 @@ export class Kernel {
         else { t = runnable[rr++ % runnable.length]; left = SLICE; calls = 0; }
         keep = undefined;
         const before = this.core.icount;
+        const startNs = this.host.monotonicNs();
         try {
           this.switchTo(t);
           if (t.interrupted) this.finishInterrupted(t);
@@ -531,6 +566,7 @@ export class Kernel {
         }
         left -= Math.max(1, Number(this.core.icount - before));
         if (++calls < MAX_SYSCALLS_PER_SLICE && !this.endSlice) keep = t;
+        this.chargeCpu(t.proc, Number(this.host.monotonicNs() - startNs));
         if (this.nowMs() - last > YIELD_MS) {
           await this.host.yield();
           last = this.nowMs();
@@ -542,6 +578,20 @@ export class Kernel {
       }
     } finally {
       this.running = false;
+    }
+  }
+
+  // RLIMIT_CPU: past the soft limit SIGXCPU, again each second; at the hard limit SIGKILL.
+  private chargeCpu(p: Process, ns: number): void {
+    p.cpuNs += ns;
+    if (!p.alive || !p.rlimits.has(RLIMIT_CPU)) return;
+    const [soft, hard] = p.limit(RLIMIT_CPU);
+    const s = p.cpuNs / 1e9;
+    if (hard !== RLIM_INFINITY && s >= Number(hard)) {
+      this.signalProcess(p, { signo: SIGKILL, code: SI_KERNEL, force: true });
+    } else if (soft !== RLIM_INFINITY && s >= Number(soft) && p.cpuNs >= p.nextXcpuNs) {
+      p.nextXcpuNs = p.cpuNs + 1e9;
+      this.signalProcess(p, { signo: SIGXCPU, code: SI_KERNEL });
     }
   }
 

@@ -41,7 +41,7 @@ export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
     act.handler = SIG_DFL;
     t.sigmask &= ~sigbit(info.signo);
   }
-  t.pending.unshift(info);
+  t.pending.unshift({ ...info, force: true });
 }
 
 // Deliver one pending, unblocked signal. Returns false when the task's process died.
@@ -54,6 +54,8 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
     const act = t.proc.sigactions[sig];
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
+      // init gets no signal it has no handler for (Linux's SIGNAL_UNKILLABLE), unless forced
+      if (t.proc === k.init && !info.force) continue;
       if (IGNORED.has(sig)) continue;
       if (STOPPING.has(sig)) { k.stopProcess(t.proc, sig); return true; }
       k.killProcess(t.proc, sig | (CORE_DUMP.has(sig) ? 0x80 : 0));

@@ -6,6 +6,7 @@ import { Blocked, POLL_ALL, WaitQueue, resumed } from '../base/wait.js';
 import { PidFd } from './sys-fdevents.js';
 import { EAGAIN, EFAULT, EINVAL, ENOMEM, EPERM, E2BIG } from '../base/errno.js';
 import * as L from '../generated/layout.js';
+import { TASK_COST } from '../base/budget.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
   CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000,
@@ -14,7 +15,6 @@ export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGH
   CLONE_CHILD_SETTID = 0x1000000, CLONE_NEWCGROUP = 0x2000000, CLONE_NEWUTS = 0x4000000,
   CLONE_NEWIPC = 0x8000000, CLONE_NEWUSER = 0x10000000, CLONE_NEWPID = 0x20000000, CLONE_NEWNET = 0x40000000,
   CLONE_IO = 0x80000000;
-const MAX_TASKS = 4096;
 
 interface CloneArgs { flags: number; stack: number; ptid: number; ctid: number; tls: number; exitSignal: number; pidfd: number }
 
@@ -40,20 +40,22 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   if (f & CLONE_NEWNS && f & CLONE_FS) return -EINVAL;
   if (f & CLONE_NEWNS && t.proc.creds.euid !== 0) return -EPERM;
   if (c.exitSignal < 0 || c.exitSignal > 64) return -EINVAL;
-  if (k.tasks.length >= MAX_TASKS) return -EAGAIN;
+  if (!k.takeTask()) return -EAGAIN;
   const parent = t.proc;
-  const tid = k.newPid();
   k.saveCurrent();
   let proc: Process;
+  let tid: number;
   if (f & CLONE_THREAD) {
     proc = parent;
+    tid = k.newPid();
   } else {
     let mm;
     if (f & CLONE_VM) { mm = parent.mm; mm.users++; }
     else {
       mm = parent.mm.fork();
-      if (!mm) return -ENOMEM;
+      if (!mm) { k.budget.uncharge(TASK_COST); return -ENOMEM; }
     }
+    tid = k.newPid();
     let files;
     if (f & CLONE_FILES) { files = parent.files; files.users++; } else files = parent.files.fork();
     const fs = f & CLONE_FS ? parent.fs : { ...parent.fs };

@@ -8,10 +8,10 @@ import { Blocked } from '../base/wait.js';
 import { release } from '../fs/file.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import {
-  EAGAIN, EBADF, EBUSY, EFBIG, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
+  EAGAIN, EBADF, EBUSY, EFBIG, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE, ETXTBSY,
 } from '../base/errno.js';
 import {
-  FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
+  FileDescription, O_ACCMODE, O_RDONLY, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
   O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, O_DIRECTORY, O_NOFOLLOW, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
   type TimeSpec,
   guestStat,
@@ -26,6 +26,7 @@ import { IN_ACCESS, IN_MODIFY } from '../fs/inotify.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
 import { PipeEnd } from '../fs/pipe.js';
 import { PtyMaster, TIOCGPTPEER } from '../fs/pty.js';
+import { textBusy } from './exec.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
 // The largest file offset xos can carry (a JS number is exact to 2^53): as a file system's
@@ -261,6 +262,7 @@ function openCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: 
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
   const path = readPath(t, pathAddr);
   if (typeof path === 'number') return path;
+  if (!(flags & O_PATH) && ((flags & O_ACCMODE) !== O_RDONLY || flags & O_TRUNC) && textBusy(k, t, dirfd, path, !(flags & O_NOFOLLOW))) return -ETXTBSY;
   const f = k.vfs.openAt(t, dirfd, path, flags, mode);
   if (typeof f === 'number' || f instanceof Blocked) return f;
   if (flags & O_TRUNC && f.writable) truncated(t, guestStat(f), 0);
@@ -532,6 +534,7 @@ function truncated(t: Task, st: Stat | number, len: number): void {
   if (typeof st !== 'number' && !t.proc.mm.cache.empty) t.proc.mm.cache.truncated(`${st.dev}:${st.ino}`, len);
 }
 const sysTruncate = withPath((t, a, k, p) => {
+  if (textBusy(k, t, AT_FDCWD, p, true)) return -ETXTBSY;
   const r = k.vfs.truncate(t, p, a.s64(1));
   if (r === 0) truncated(t, k.vfs.stat(t, AT_FDCWD, p, 0), a.s64(1));
   return r;
@@ -736,7 +739,9 @@ const sysFcntl: Handler = (t, a) => {
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -EBADF;
     case F_SETPIPE_SZ: {
       if (!(f instanceof PipeEnd)) return -EBADF;
-      const want = a.u(2);
+      const want = a.u32(2); // an unsigned int, as Linux reads it
+      // beyond pipe-max-size only with CAP_SYS_RESOURCE (root), as on Linux; what a pipe holds is
+      // charged to the machine's memory either way
       if (want > PIPE_MAX_SIZE && t.proc.creds.euid !== 0) return -EPERM;
       if (want > 0x80000000) return -EINVAL;
       let size = 4096;

@@ -115,12 +115,13 @@ const sysKill: Handler = (t, a, k) => {
     const target = findProcessTask(k, pid);
     return target ? signalTask(k, t, target, sig, SI_USER) : -ESRCH;
   }
-  // process groups: every process of the group (0: the caller's, -1: all it may signal)
+  // process groups: every process of the group (0: the caller's, -1: all it may signal but
+  // itself and init)
   const pgid = pid === 0 ? t.proc.pgid : -pid;
   let n = 0;
   for (const p of [...k.processes.values()]) {
     if (pid !== -1 && p.pgid !== pgid) continue;
-    if (pid === -1 && p === t.proc) continue;
+    if (pid === -1 && (p === t.proc || p === k.init)) continue;
     if (p.threads[0]) { signalTask(k, t, p.threads[0], sig, SI_USER); n++; }
   }
   return n ? 0 : -ESRCH;

@@ -16,6 +16,9 @@ export const NSIG = 64;
 export interface SigInfo {
   signo: number; code: number; errno?: number; addr?: number; pid?: number; uid?: number; status?: number; value?: bigint;
   timerId?: number; overrun?: number;
+  // Not to be refused by init: a synchronous fault, or a signal from outside the machine (the
+  // embedder's kill(), Ctrl-C at the terminal running xos), which means it.
+  force?: boolean;
 }
 
 // A task runs, waits in a syscall (nr) on a wait record, or has exited.
@@ -71,9 +74,14 @@ export class Process {
   }
   nice = 0; // setpriority(2)
   exe = '';
+  exeKey?: string; // the running program's file (dev:ino), while it cannot be written (ETXTBSY)
   argv: Uint8Array[] = [];
   envp: Uint8Array[] = [];
   startNs = 0n;
+  // CPU time its threads have had (the time their slices and syscalls took), for RLIMIT_CPU;
+  // nextXcpuNs: when SIGXCPU is due again past the soft limit.
+  cpuNs = 0;
+  nextXcpuNs = 0;
   // ITIMER_REAL (alarm, setitimer) and POSIX timers
   readonly timers = new Map<number, unknown>();
   // The mount namespace (shared with the parent unless CLONE_NEWNS; the VFS's first when unset).
