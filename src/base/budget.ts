@@ -24,6 +24,12 @@ export class MemoryBudget {
     if (this.used > this.peak) this.peak = this.used;
     return true;
   }
+  // Take `bytes` even past the limit (what cannot be refused, a write-back); later charges fail
+  // until enough is given back.
+  force(bytes: number): void {
+    this.used += Math.max(0, bytes);
+    if (this.used > this.peak) this.peak = this.used;
+  }
   uncharge(bytes: number): void {
     if (bytes > 0) this.used = Math.max(0, this.used - bytes);
   }

@@ -720,9 +720,11 @@ class TmpfsFile extends FileDescription {
   override available(): number { return Math.max(0, this.n.size - this.pos); }
   override mapping(): MappedFile {
     const { fs, n } = this;
-    n.opens++; // a mapping keeps the data, as an open file does
     return {
       name: this.path, dev: fs.dev, ino: n.ino,
+      // a mapping keeps the data, as an open file does
+      hold: () => { n.opens++; },
+      drop: () => { n.opens--; fs.maybeFree(n); },
       readPage(offset: number, into: Uint8Array): void {
         into.fill(0);
         into.set(fs.readData(n, offset, into.length));

@@ -112,7 +112,7 @@ export class Kernel {
     this.injected = new Set(opts.injectBugs ?? []);
     this.args = new Args(core);
     this.account = new CommitAccount(budget.limit);
-    this.pageCache = new PageCache(core, phys);
+    this.pageCache = new PageCache(core, phys, budget);
     this.reports = new Reporter(host.stderr);
     this.timers = new TimerQueue(host, (e) => this.oops(undefined, 'a timer', e));
     this.memfds = new MemfdStore(() => host.realtimeNs(), budget);
@@ -709,7 +709,10 @@ export class Kernel {
   // the page cache included), for /proc/meminfo and sysinfo(2).
   memoryInfo(): MemoryInfo {
     const [cached, shared] = this.pageCache.pages();
-    return { total: this.account.limit, used: Math.min(this.account.limit, this.phys.used * 4096), cached: cached * 4096, shmem: shared * 4096 };
+    // frames in use, and what else the budget holds (tmpfs data, pipe buffers, tasks…): frames freed
+    // but kept by the wasm memory count as free, since guest memory can use them again
+    const other = Math.max(0, this.budget.used - this.phys.touched * 4096);
+    return { total: this.account.limit, used: Math.min(this.account.limit, this.phys.used * 4096 + other), cached: cached * 4096, shmem: shared * 4096 };
   }
 }
 

@@ -64,18 +64,33 @@ function wrote(t: Task, r: number): number {
 }
 
 // --- the I/O core: partial I/O rule: bytes already moved beat an error ------------
-// Read up to n bytes and hand each piece to `sink` (which copies it out). One
-// backend read: a short read is a complete answer (pipes, terminals).
-// `sink` returns how many bytes it could copy out; on a short copy a seekable
-// file's position is moved back to just after them.
-function doRead(t: Task, f: FileDescription, n: number, pos: number | undefined, sink: (b: Uint8Array) => number): number | Blocked {
+// Read up to n bytes and hand each piece to `sink` (which copies it out to where the piece's
+// offset in the whole read goes). One backend read, a short read being a complete answer (pipes,
+// terminals) — but a large read of a regular file goes in pieces of CHUNK bytes, so that one
+// 1 GiB read does not ask the host for 1 GiB at once. `sink` returns how many bytes it could copy
+// out; on a short copy a seekable file's position is moved back to just after them.
+function doRead(t: Task, f: FileDescription, n: number, pos: number | undefined, sink: (b: Uint8Array, off: number) => number): number | Blocked {
   if (pos !== undefined && pos >= MAX_OFFSET) return 0;
-  const r = readCoherent(t, f, clamp(n), pos);
-  if (typeof r === 'number' || r instanceof Blocked) return r;
-  if (r.length === 0) return 0;
-  const copied = sink(r);
-  if (copied < r.length && pos === undefined) f.seek(copied - r.length, SEEK_CUR);
-  return copied || -EFAULT;
+  n = clamp(n);
+  const pieces = n > CHUNK && isRegular(f);
+  let done = 0;
+  for (;;) {
+    const want = pieces ? Math.min(CHUNK, n - done) : n;
+    const r = readCoherent(t, f, want, pos === undefined ? undefined : pos + done);
+    if (typeof r === 'number' || r instanceof Blocked) return done || r;
+    if (r.length === 0) return done;
+    const copied = sink(r, done);
+    if (copied < r.length) {
+      if (pos === undefined) f.seek(copied - r.length, SEEK_CUR);
+      return done + copied || -EFAULT;
+    }
+    done += copied;
+    if (!pieces || done >= n || r.length < want) return done;
+  }
+}
+function isRegular(f: FileDescription): boolean {
+  const st = guestStat(f);
+  return typeof st !== 'number' && isReg(st.mode);
 }
 // read(2) and write(2) see what shared mappings of the file hold: the page
 // cache (mm/page-cache.ts) has the current bytes of every mapped page.
@@ -112,7 +127,7 @@ function writeCoherent(t: Task, f: FileDescription, data: Uint8Array, pos: numbe
   }
   return r;
 }
-const whole = (t: Task, addr: number) => (d: Uint8Array) => (t.proc.mm.write(addr, d) ? d.length : 0);
+const whole = (t: Task, addr: number) => (d: Uint8Array, off: number) => (t.proc.mm.write(addr + off, d) ? d.length : 0);
 // A write or truncate by anyone but root takes set-user-ID (and set-group-ID with group execute) off a regular file.
 function removePrivs(t: Task, f: FileDescription): void {
   if (t.proc.creds.euid === 0) return;
@@ -166,39 +181,51 @@ export function readIovecs(t: Task, addr: number, count: number): Iov[] | number
 function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   const total = clamp(iovs.reduce((s, v) => s + v.len, 0));
   if (!f.readable) return -EBADF;
-  return doRead(t, f, total, pos, (data) => {
-    let off = 0;
+  return doRead(t, f, total, pos, (data, at) => {
+    // `data` goes at offset `at` of the whole read: into the segments that span it
+    let off = 0, seg = 0;
     for (const v of iovs) {
       if (off >= data.length) break;
-      const n = Math.min(v.len, data.length - off);
-      if (!t.proc.mm.write(v.base, data.subarray(off, off + n))) {
+      if (seg + v.len <= at + off) { seg += v.len; continue; }
+      const into = at + off - seg;
+      const n = Math.min(v.len - into, data.length - off);
+      if (!t.proc.mm.write(v.base + into, data.subarray(off, off + n))) {
         // copy what fits of this segment page by page, as Linux does
         for (let i = 0; i < n; i++) {
-          if (!t.proc.mm.write(v.base + i, data.subarray(off + i, off + i + 1))) return off + i;
+          if (!t.proc.mm.write(v.base + into + i, data.subarray(off + i, off + i + 1))) return off + i;
         }
       }
       off += n;
+      seg += v.len;
     }
     return off;
   });
 }
 function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   if (!f.writable) return -EBADF;
-  let total = 0;
-  const parts: Uint8Array[] = [];
-  for (const v of iovs) {
-    if (v.len === 0) continue; // an empty segment does not end the gather
-    const n = Math.min(v.len, MAX_RW - total);
-    if (n <= 0) break;
-    const d = t.proc.mm.read(v.base, n);
-    if (!d) { if (total === 0) return -EFAULT; break; }
-    parts.push(d);
-    total += n;
-  }
-  const all = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) { all.set(p, o); o += p.length; }
-  return doWrite(t, f, total, pos, (off, len) => all.subarray(off, off + len));
+  const total = clamp(iovs.reduce((s, v) => s + v.len, 0));
+  // gathered a piece at a time (doWrite asks for CHUNK bytes at most); a segment that cannot be
+  // read ends the gather there
+  return doWrite(t, f, total, pos, (off, len) => {
+    const parts: Uint8Array[] = [];
+    let got = 0, seg = 0;
+    for (const v of iovs) {
+      if (got >= len) break;
+      if (seg + v.len <= off + got) { seg += v.len; continue; }
+      const from = off + got - seg, n = Math.min(v.len - from, len - got);
+      const d = t.proc.mm.read(v.base + from, n);
+      if (!d) break;
+      parts.push(d);
+      got += n;
+      seg += v.len;
+    }
+    if (got === 0) return null;
+    if (parts.length === 1) return parts[0];
+    const all = new Uint8Array(got);
+    let o = 0;
+    for (const p of parts) { all.set(p, o); o += p.length; }
+    return all;
+  });
 }
 
 // A positional call needs a seekable file.

@@ -23,6 +23,7 @@ const IPC_64 = 0x100;
 const SHMMAX = 0x7fff_ffff_ffff_f000, SHMALL = 0x7fff_ffff_ffff_f000 / PAGE, SHMMNI = 4096;
 const SEMMSL = 32000, SEMMNI = 32000, SEMOPM = 500, SEMVMX = 32767;
 const MSGMAX = 8192, MSGMNB = 16384, MSGMNI = 32000;
+const MSG_COST = 64; // what one message costs the machine's memory beyond its bytes (struct msg_msg)
 
 interface Perm { key: number; uid: number; gid: number; cuid: number; cgid: number; mode: number; seq: number }
 interface Segment { kind: 'shm'; perm: Perm; size: number; mem: SharedMemory; atime: bigint; dtime: bigint; ctime: bigint; cpid: number; lpid: number; removed: boolean; locked: boolean }
@@ -141,7 +142,9 @@ function nattch(k: Kernel, seg: Segment): number {
 // A segment marked for removal goes once nothing has it attached.
 function reapSegments(k: Kernel): void {
   const ipc = ipcOf(k);
-  for (const [id, o] of [...ipc.objs]) if (o.kind === 'shm' && o.perm.mode & SHM_DEST && nattch(k, o) === 0) ipc.remove(id);
+  for (const [id, o] of [...ipc.objs]) {
+    if (o.kind === 'shm' && o.perm.mode & SHM_DEST && nattch(k, o) === 0) { ipc.remove(id); o.mem.drop(); }
+  }
 }
 
 const sysShmget: Handler = (t, a, k) => {
@@ -151,7 +154,9 @@ const sysShmget: Handler = (t, a, k) => {
     if (size < 1 || size > SHMMAX) return -EINVAL;
     if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'shm').length >= SHMMNI) return -ENOSPC;
     const now = k.host.realtimeNs();
-    return { kind: 'shm', perm: newPerm(t, key, flags), size, mem: new SharedMemory(k.pageCache), atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
+    const mem = new SharedMemory(k.pageCache);
+    mem.hold(); // the segment keeps its pages until it is removed
+    return { kind: 'shm', perm: newPerm(t, key, flags), size, mem, atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
   });
 };
 
@@ -443,6 +448,7 @@ const sysMsgsnd: Handler = (t, a, k) => {
     if (flags & IPC_NOWAIT) return -EAGAIN;
     return new Blocked({ kind: 'msgqueue', msqid: id }, [{ on: q.queue, events: POLL_ALL }]);
   }
+  if (!k.budget.charge(size + MSG_COST)) return -ENOMEM;
   q.msgs.push({ type, data });
   q.bytes += size;
   q.lspid = t.proc.pid;
@@ -482,6 +488,7 @@ const sysMsgrcv: Handler = (t, a, k) => {
   if (!(flags & MSG_COPY)) {
     q.msgs.splice(i, 1);
     q.bytes -= m.data.length;
+    k.budget.uncharge(m.data.length + MSG_COST);
     q.lrpid = t.proc.pid;
     q.rtime = k.host.realtimeNs();
     q.queue.notify();
@@ -546,6 +553,7 @@ const sysMsgctl: Handler = (t, a, k) => {
     case IPC_RMID:
       if (!isOwner(t, q.perm)) return -EPERM;
       ipc.remove(id);
+      k.budget.uncharge(q.bytes + q.msgs.length * MSG_COST);
       q.queue.notify();
       return 0;
   }

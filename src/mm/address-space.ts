@@ -26,6 +26,10 @@ export interface MappedFile extends PageSource {
   readonly cacheKey?: string;
   // MAP_SHARED|MAP_ANONYMOUS memory (charged to the commit limit like private memory).
   readonly anonymous?: boolean;
+  // A VMA of it is made (hold) or goes away (drop): a file's data outlives its last name while
+  // mapped, and shared memory lives while mapped.
+  hold?(): void;
+  drop?(): void;
 }
 
 // `m` seen with another inode number or page-cache key (the page operations are m's).
@@ -33,6 +37,8 @@ export function mappedAs(m: MappedFile, over: { ino?: number; cacheKey?: string 
   const out: MappedFile = { name: m.name, dev: m.dev, ino: over.ino ?? m.ino, cacheKey: over.cacheKey ?? m.cacheKey, readPage: (o, into) => m.readPage(o, into) };
   if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
   if (m.beyondEnd) out.beyondEnd = (o) => m.beyondEnd!(o);
+  if (m.hold) out.hold = () => m.hold!();
+  if (m.drop) out.drop = () => m.drop!();
   return out;
 }
 
@@ -231,6 +237,8 @@ export class AddressSpace {
     return -1;
   }
   read(addr: number, len: number): Uint8Array | null {
+    // every page first: a bad range fails before anything its length asks for is allocated
+    for (let a = addr - (addr % PAGE); a < addr + len; a += PAGE) if (this.translate(Math.max(a, addr), false) < 0) return null;
     const out = new Uint8Array(len);
     let done = 0;
     while (done < len) {
@@ -298,6 +306,7 @@ export class AddressSpace {
     if (!v || v.start === addr) return;
     const tail: Vma = { ...v, start: addr, offset: v.offset + (addr - v.start) };
     v.end = addr;
+    tail.file?.hold?.();
     this.vmas.splice(this.vmas.indexOf(v) + 1, 0, tail);
   }
   isFree(start: number, end: number): boolean {
@@ -323,6 +332,7 @@ export class AddressSpace {
     };
     if (this.mappedBytes() + len > this.asLimit) return false;
     if (!this.charge(len, v)) return false;
+    v.file?.hold?.(); // before the unmap: it may drop the last other hold of the same file
     this.unmap(start, len);
     let i = this.vmas.findIndex((x) => x.start > start);
     if (i < 0) i = this.vmas.length;
@@ -338,6 +348,7 @@ export class AddressSpace {
       if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && p.growsDown === v.growsDown &&
           p.name === v.name && p.file === v.file && (!v.file || p.offset + (p.end - p.start) === v.offset)) {
         p.end = v.end;
+        v.file?.drop?.();
       } else out.push(v);
     }
     this.vmas = out;
@@ -370,12 +381,13 @@ export class AddressSpace {
       this.core.view.setUint32(slot, 0, true);
     });
     const keep: Vma[] = [];
+    const gone: Vma[] = [];
     for (const v of this.vmas) {
-      if (v.start >= start && v.end <= end) this.uncharge(v.end - v.start, v);
-      else keep.push(v);
+      if (v.start >= start && v.end <= end) { this.uncharge(v.end - v.start, v); gone.push(v); } else keep.push(v);
     }
     this.vmas = keep;
     this.core.tlbFlush();
+    for (const v of gone) v.file?.drop?.();
   }
   protect(start: number, len: number, prot: number): boolean {
     const end = start + len;
@@ -443,6 +455,7 @@ export class AddressSpace {
     this.unmap(newStart, newLen);
     this.movePages(oldStart, newStart, Math.min(oldLen, newLen));
     // the old range's pages have moved; drop its VMA
+    copy.file?.hold?.();
     this.unmap(oldStart, oldLen);
     let i = this.vmas.findIndex((x) => x.start > newStart);
     if (i < 0) i = this.vmas.length;
@@ -459,6 +472,7 @@ export class AddressSpace {
     child.asLimit = this.asLimit;
     for (const v of this.vmas) {
       if (!child.charge(v.end - v.start, v)) { child.destroy(); return undefined; }
+      v.file?.hold?.();
       child.vmas.push({ ...v });
     }
     let ok = true;
@@ -501,9 +515,11 @@ export class AddressSpace {
   destroy(): void {
     this.forEachPte(0, TASK_SIZE, (slot, e, addr) => this.dropPage(this.find(addr), e, addr));
     for (const v of this.vmas) this.uncharge(v.end - v.start, v);
+    const gone = this.vmas;
     this.vmas = [];
     for (const t of this.tables) this.phys.unref(t);
     this.tables = [];
+    for (const v of gone) v.file?.drop?.();
   }
 }
 export { floor as pageFloor, ceil as pageCeil };

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static const char *errname(int e) {
@@ -62,6 +63,18 @@ int main(void) {
   __asm__("" : "+r"(huge)); /* not a constant for the compiler's object-size warning */
   show("read ~0", read(fd, big, huge));
   show("write from unmapped", write(fd, (void *)0x1000, 1 << 20));
+  /* vectored I/O larger than xos's 1 MiB pieces, segments straddling the piece boundaries */
+  size_t N = (3 << 20) + 123;
+  char *b = malloc(N), *c = calloc(1, N);
+  for (size_t i = 0; i < N; i++) b[i] = (char)(i * 7 + i / 4099);
+  struct iovec w[3] = { { b, 1000 }, { b + 1000, 2 << 20 }, { b + 1000 + (2 << 20), N - 1000 - (2 << 20) } };
+  show("pwritev 3 MiB", pwritev(fd, w, 3, 0));
+  struct iovec v[4] = { { c, 5 }, { c + 5, (1 << 20) + 7 }, { c + 5 + (1 << 20) + 7, 1 << 21 }, { c + 5 + (1 << 20) + 7 + (1 << 21), N } };
+  show("preadv 3 MiB", preadv(fd, v, 4, 0));
+  printf("preadv bytes intact: %s\n", memcmp(b, c, N) ? "no" : "yes");
+  memset(c, 0, N);
+  show("pread 3 MiB", pread(fd, c, N, 0));
+  printf("pread bytes intact: %s\n", memcmp(b, c, N) ? "no" : "yes");
   close(fd);
   unlink(path);
   rmdir(dir);
@@ -78,11 +91,11 @@ int main(void) {
   show("punch mid-page", fallocate(s, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10, 20));
   fstat(s, &st);
   printf("size %ld, blocks given back: %s\n", (long)st.st_size, st.st_blocks < before ? "yes" : "no");
-  char c[3];
-  pread(s, c, 1, 200000);
-  pread(s, c + 1, 1, 15);
-  pread(s, c + 2, 1, 9);
-  printf("bytes: %d %d %c\n", c[0], c[1], c[2]);
+  char k[3];
+  pread(s, k, 1, 200000);
+  pread(s, k + 1, 1, 15);
+  pread(s, k + 2, 1, 9);
+  printf("bytes: %d %d %c\n", k[0], k[1], k[2]);
   show("punch without KEEP_SIZE", fallocate(s, FALLOC_FL_PUNCH_HOLE, 0, 10));
   close(s);
   unlink(shm);
