@@ -14,12 +14,15 @@ export class MemoryBudget {
   peak = 0;
   constructor(public limit = Infinity) {}
 
-  get available(): number { return Math.max(0, this.limit - this.used); }
+  // What data may still take.
+  get available(): number { return Math.max(0, this.limit - this.limit / 16 - this.used); }
 
-  // Take `bytes`; false (and nothing taken) when they do not fit.
-  charge(bytes: number): boolean {
+  // Take `bytes`; false (and nothing taken) when they do not fit. Data kept for the guest (tmpfs,
+  // buffers: `data`) leaves the last sixteenth of the machine to its processes' memory, so that
+  // a full tmpfs is ENOSPC for the writer rather than an out-of-memory death for whoever faults next.
+  charge(bytes: number, data = true): boolean {
     if (bytes <= 0) return true;
-    if (this.used + bytes > this.limit) return false;
+    if (this.used + bytes > (data ? this.limit - this.limit / 16 : this.limit)) return false;
     this.used += bytes;
     if (this.used > this.peak) this.peak = this.used;
     return true;

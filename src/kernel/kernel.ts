@@ -195,7 +195,7 @@ export class Kernel {
   // machine's memory; false: EAGAIN, as a full pids cgroup or threads-max gives.
   takeTask(): boolean {
     if (this.tasks.length + this.zombies >= this.pidsMax) return false;
-    return this.budget.charge(TASK_COST);
+    return this.budget.charge(TASK_COST, false);
   }
 
   // Start a program as a new process, the leader of a new session, a child of no one (as a

@@ -6,7 +6,7 @@ import { SharedMemory } from '../mm/page-cache.js';
 import { O_ACCMODE, O_RDONLY, O_WRONLY, S_IFMT, S_IFCHR, isReg, guestStat } from '../fs/file.js';
 
 const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_SHARED_VALIDATE = 3, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
-  MAP_GROWSDOWN = 0x100, MAP_FIXED_NOREPLACE = 0x100000;
+  MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000, MAP_FIXED_NOREPLACE = 0x100000;
 const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
 const DEV_ZERO = (1 << 8) | 5; // makedev(1, 5)
 const MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9;
@@ -68,7 +68,7 @@ const sysMmap: Handler = (t, a, k) => {
     }
   }
   const ok = mm.map(addr, size, prot & 7, {
-    shared: type !== MAP_PRIVATE, file, offset: off, growsDown: !!(flags & MAP_GROWSDOWN),
+    shared: type !== MAP_PRIVATE, file, offset: off, growsDown: !!(flags & MAP_GROWSDOWN), noreserve: !!(flags & MAP_NORESERVE),
   });
   if (!ok) return -ENOMEM;
   void k;

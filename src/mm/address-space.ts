@@ -50,6 +50,7 @@ export interface Vma {
   file?: MappedFile;
   offset: number; // file offset of `start`
   growsDown: boolean;
+  noreserve?: boolean; // MAP_NORESERVE: not charged to the commit limit (as Linux's heuristic overcommit)
   name?: string; // [heap], [stack], …
 }
 
@@ -286,15 +287,15 @@ export class AddressSpace {
   }
 
   // --- mappings -------------------------------------------------------------------
-  private charge(bytes: number, v: Pick<Vma, 'prot' | 'shared' | 'file'>): boolean {
-    if (!(v.prot & PROT_WRITE) || (v.shared && v.file && !v.file.anonymous)) return true;
+  private charge(bytes: number, v: Pick<Vma, 'prot' | 'shared' | 'file' | 'noreserve'>): boolean {
+    if (!(v.prot & PROT_WRITE) || v.noreserve || (v.shared && v.file && !v.file.anonymous)) return true;
     if (this.account.used + bytes > this.account.limit) return false;
     this.account.used += bytes;
     this.committed += bytes;
     return true;
   }
   private uncharge(bytes: number, v: Vma): void {
-    if (!(v.prot & PROT_WRITE) || (v.shared && v.file && !v.file.anonymous)) return;
+    if (!(v.prot & PROT_WRITE) || v.noreserve || (v.shared && v.file && !v.file.anonymous)) return;
     this.account.used -= bytes;
     this.committed -= bytes;
   }
@@ -325,11 +326,12 @@ export class AddressSpace {
   }
 
   // Map [start, start+len) (page-aligned), replacing what was there. Returns false if over the commit limit.
-  map(start: number, len: number, prot: number, opts: { shared?: boolean; file?: MappedFile; offset?: number; growsDown?: boolean; name?: string } = {}): boolean {
+  map(start: number, len: number, prot: number, opts: { shared?: boolean; file?: MappedFile; offset?: number; growsDown?: boolean; noreserve?: boolean; name?: string } = {}): boolean {
     const v: Vma = {
       start, end: start + len, prot, shared: !!opts.shared, file: opts.file, offset: opts.offset ?? 0,
       growsDown: !!opts.growsDown, name: opts.name,
     };
+    if (opts.noreserve) v.noreserve = true;
     if (this.mappedBytes() + len > this.asLimit) return false;
     if (!this.charge(len, v)) return false;
     v.file?.hold?.(); // before the unmap: it may drop the last other hold of the same file
@@ -345,7 +347,7 @@ export class AddressSpace {
     const out: Vma[] = [];
     for (const v of this.vmas) {
       const p = out[out.length - 1];
-      if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && p.growsDown === v.growsDown &&
+      if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && p.growsDown === v.growsDown && p.noreserve === v.noreserve &&
           p.name === v.name && p.file === v.file && (!v.file || p.offset + (p.end - p.start) === v.offset)) {
         p.end = v.end;
         v.file?.drop?.();

@@ -30,7 +30,7 @@ export class PhysMem {
     let f = this.free.pop();
     if (f === undefined) {
       if (this.index(this.top) >= this.maxFrames) return 0;
-      if (!this.budget.charge(PAGE_SIZE)) return 0;
+      if (!this.budget.charge(PAGE_SIZE, false)) return 0;
       const needEnd = this.top + PAGE_SIZE;
       const mem = this.core.memory;
       if (needEnd > mem.buffer.byteLength) {
