@@ -156,9 +156,13 @@ export class Machine {
     const stdin = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
     const k = this.core.kernel;
     let pgid = 0;
-    const onInterrupt = () => { if (pgid) k.signalGroup(pgid, 2, true); };
-    const onQuit = () => { if (pgid) k.signalGroup(pgid, 3, true); };
-    if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); }
+    // what guests wrote to shared mappings of files is written back first: whatever the guest does
+    // with the signal, what it wrote is not lost if xos is stopped harder next
+    const onInterrupt = () => { this.core.sync(); if (pgid) k.signalGroup(pgid, 2, true); };
+    const onQuit = () => { this.core.sync(); if (pgid) k.signalGroup(pgid, 3, true); };
+    // SIGTERM and SIGHUP go to the guest's first process, as docker stop sends them
+    const onTerm = (sig: NodeJS.Signals) => { this.core.sync(); const p = k.processes.get(pgid); if (p) k.signalProcess(p, { signo: sig === 'SIGHUP' ? 1 : 15, code: 0, force: true }); };
+    if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); process.on('SIGTERM', onTerm); process.on('SIGHUP', onTerm); }
     try {
       const run = this.core.run(argv, {
         env: this.env(opts.env), cwd: this.cwd(opts.cwd), image, stdio: inherit ? 'console' : 'pipe',
@@ -167,7 +171,7 @@ export class Machine {
       pgid = this.core.processes.at(-1)?.pid ?? 0;
       return await run;
     } finally {
-      if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
+      if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); process.off('SIGTERM', onTerm); process.off('SIGHUP', onTerm); }
     }
   }
 
@@ -178,6 +182,9 @@ export class Machine {
       env: this.env(opts.env), cwd: this.cwd(opts.cwd), tty: opts.tty, onStdout, onStderr,
     }));
   }
+
+  // Write back what guests wrote to shared mappings of host files (done every few seconds anyway).
+  sync(): void { this.core.sync(); }
 
   // Kill every process; the machine holds nothing on the event loop afterwards.
   close(): void { this.core.close(); }

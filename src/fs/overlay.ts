@@ -22,10 +22,13 @@ import {
   DT_DIR, FileDescription, O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFIFO, S_IFLNK,
   S_IFMT, S_IFREG, S_IFSOCK, isDir, type Dirent, type GuestMemory, type Stat, type TimeSpec,
 } from './file.js';
-import { EINVAL, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EXDEV } from '../base/errno.js';
+import { EINVAL, EIO, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EXDEV } from '../base/errno.js';
 import { TarWriter, type TarType } from './tar.js';
 
 const WH = '.wh.', OPAQUE = '.wh..wh..opq';
+// A file being copied up is written under this name in its directory, then renamed over its own:
+// xos killed halfway leaves this (hidden, as every .wh. name is) and the lower file still whole.
+const COPYUP = '.wh..wh..copyup';
 const COPY_CHUNK = 1 << 20;
 
 const parentOf = (p: string): string => { const i = p.lastIndexOf('/'); return i <= 0 ? '/' : p.slice(0, i); };
@@ -162,24 +165,14 @@ export class OverlayFs implements FsBackend {
         return 0;
       }
       case S_IFREG: {
-        const src = this.lower.open(p, O_RDONLY, 0, p);
-        if (typeof src === 'number') return src;
-        const dst = up.open(p, O_WRONLY | O_CREAT | O_EXCL, l.mode & 0o7777, p);
-        if (typeof dst === 'number') { src.release(); return dst; }
-        try {
-          for (let off = 0; off < l.size; off += COPY_CHUNK) {
-            const d = src.read(Math.min(COPY_CHUNK, l.size - off), off);
-            if (!(d instanceof Uint8Array)) return typeof d === 'number' ? d : -EINVAL;
-            if (d.some((b) => b !== 0)) { const w = dst.write(d, off); if (typeof w === 'number' && w < 0) return w; }
-            if (d.length < Math.min(COPY_CHUNK, l.size - off)) break;
-          }
-          const t = dst.truncate(l.size); // the tail (and holes) the loop skipped
-          if (t) return t;
-        } finally {
-          src.release();
-          dst.release();
-        }
-        break;
+        const tmp = join(parentOf(p), COPYUP);
+        up.unlink(tmp); // left by a copy-up that was killed
+        const r = this.copyData(p, tmp, l);
+        if (r) { up.unlink(tmp); return r; }
+        this.copyMeta(tmp, l);
+        const m = up.rename(tmp, p);
+        if (m) { up.unlink(tmp); return m; }
+        return 0;
       }
       case S_IFIFO: case S_IFSOCK: {
         const m = up.mknod ? up.mknod(p, l.mode) : -EOPNOTSUPP;
@@ -190,6 +183,27 @@ export class OverlayFs implements FsBackend {
     }
     this.copyMeta(p, l);
     return 0;
+  }
+
+  // The lower's file `p` (of stat `l`) into the upper's new file `to`; a short read is EIO.
+  private copyData(p: string, to: string, l: Stat): number {
+    const src = this.lower.open(p, O_RDONLY, 0, p);
+    if (typeof src === 'number') return src;
+    const dst = this.upper.open(to, O_WRONLY | O_CREAT | O_EXCL, l.mode & 0o7777, to);
+    if (typeof dst === 'number') { src.release(); return dst; }
+    try {
+      for (let off = 0; off < l.size; off += COPY_CHUNK) {
+        const want = Math.min(COPY_CHUNK, l.size - off);
+        const d = src.read(want, off);
+        if (!(d instanceof Uint8Array)) return typeof d === 'number' ? d : -EINVAL;
+        if (d.length < want) return -EIO; // the lower file is shorter than it says: never a silently short copy
+        if (d.some((b) => b !== 0)) { const w = dst.write(d, off); if (typeof w === 'number' && w < 0) return w; }
+      }
+      return dst.truncate(l.size); // the tail (and holes) the loop skipped
+    } finally {
+      src.release();
+      dst.release();
+    }
   }
 
   private makeFile(p: string): number {
@@ -434,6 +448,7 @@ export function layerTar(fs: FsBackend): Uint8Array {
     if (typeof list === 'number') return;
     list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of list) {
+      if (e.name === COPYUP) continue; // a copy-up that never finished
       const p = join(dir, e.name);
       const st = fs.lstat(p);
       if (!isStat(st)) continue;

@@ -277,6 +277,9 @@ export class MachineCore {
     return r;
   }
 
+  // Write back what guests wrote to shared mappings of files (xos is about to be stopped).
+  sync(): void { this.kernel.writeback(); }
+
   // The processes spawned here that have not ended.
   get processes(): readonly GuestProcess[] { return [...this.live]; }
 

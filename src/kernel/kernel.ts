@@ -12,7 +12,7 @@ import { FdTable } from './fd-table.js';
 import { Process, Task, releaseVfork } from './task.js';
 import { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
-import { TimerQueue } from './timers.js';
+import { TimerQueue, type Timer } from './timers.js';
 import { cancelTimers } from './sys-timer.js';
 import { Ipc } from './sys-ipc.js';
 import { MemfdStore } from './sys-memfd.js';
@@ -68,6 +68,7 @@ export interface KernelOptions {
 
 const SLICE = 1_000_000; // instructions per run() call
 const RLIMIT_CPU = 0, RLIM_INFINITY = 0xffffffffffffffffn;
+const WRITEBACK_MS = 5000;
 const YIELD_MS = 20; // give the event loop a turn at least this often
 const MAX_SYSCALLS_PER_SLICE = 256; // a task making syscalls in a loop lets others run after this many
 
@@ -702,6 +703,26 @@ export class Kernel {
   }
 
   traceLine(t: Task, s: string): void { this.reports.raw(`[${t.tid}] ${s}`); }
+
+  // --- write-back -------------------------------------------------------------------------
+  // Dirty pages of shared file mappings reach their files within WRITEBACK_MS (as Linux's flusher
+  // threads write back), and at writeback(): xos killed later loses nothing older than that.
+  private writebackTimer?: Timer;
+  armWriteback(): void {
+    this.writebackTimer ??= this.timers.after(WRITEBACK_MS, () => {
+      this.writebackTimer = undefined;
+      this.writeback();
+      if ([...this.processes.values()].some((p) => p.alive && p.mm.writesFiles)) this.armWriteback();
+    });
+  }
+  writeback(): void {
+    const seen = new Set<AddressSpace>();
+    for (const p of this.processes.values()) {
+      if (!p.alive || p.mm.users === 0 || seen.has(p.mm)) continue;
+      seen.add(p.mm);
+      p.mm.syncFiles();
+    }
+  }
 
   // --- for procfs ----------------------------------------------------------------------
   currentProcess(): Process | undefined { return this.current?.proc; }

@@ -71,7 +71,7 @@ const sysMmap: Handler = (t, a, k) => {
     shared: type !== MAP_PRIVATE, file, offset: off, growsDown: !!(flags & MAP_GROWSDOWN), noreserve: !!(flags & MAP_NORESERVE),
   });
   if (!ok) return -ENOMEM;
-  void k;
+  if (file && type !== MAP_PRIVATE && !anonymous) k.armWriteback();
   return addr;
 };
 
@@ -84,10 +84,11 @@ const sysMunmap: Handler = (t, a) => {
 };
 
 // mprotect(2)
-const sysMprotect: Handler = (t, a) => {
+const sysMprotect: Handler = (t, a, k) => {
   const addr = a.u(0), len = a.u(1), prot = a.i(2);
   if (addr % PAGE || prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   if (len === 0) return 0;
+  if (prot & PROT_WRITE) k.armWriteback(); // a shared file mapping made writable
   return t.proc.mm.protect(addr, pageCeil(len), prot & 7) ? 0 : -ENOMEM;
 };
 

@@ -374,6 +374,14 @@ export class AddressSpace {
     });
     if (wrote) this.core.tlbFlush(); // the next write marks the page dirty again
   }
+  // Whether it maps a file shared and writable (whose dirty pages the kernel writes back).
+  get writesFiles(): boolean {
+    return this.vmas.some((v) => v.shared && v.prot & PROT_WRITE && v.file?.writePage && !v.file.anonymous);
+  }
+  // Write back the dirty pages of every shared file mapping (the periodic write-back, sync(2)).
+  syncFiles(): void {
+    for (const v of [...this.vmas]) if (v.shared && v.file?.writePage && !v.file.anonymous) this.sync(v.start, v.end - v.start);
+  }
   unmap(start: number, len: number): void {
     const end = start + len;
     this.splitAt(start);
