@@ -163,7 +163,7 @@ export class Kernel {
   oops(t: Task | undefined, where: string, e: unknown): void {
     const { summary, stack } = describeError(e);
     const who = t ? ` (process ${t.proc.pid} ${new TextDecoder().decode(t.comm) || t.proc.exe}, rip 0x${this.core.rip.toString(16)}): the process is killed` : '';
-    this.reports.line(`internal error in ${where}: ${summary}${who}; please report this, with the output of XOS_DEBUG=1`);
+    this.reports.line(`internal error in ${where}: ${summary}${who}; please report this, with the output of XOS_DEBUG=1`, 'bug');
     if (this.debug) this.reports.raw(stack);
     if (!t) return;
     const p = t.proc;

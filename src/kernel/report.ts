@@ -9,8 +9,10 @@ export const MAX_REPORTS = 50;
 
 export class Reporter {
   private readonly seen = new Set<string>();
-  private lines = 0;
-  private suppressed = false;
+  // lines said and whether the cap was announced, for gaps and for xos's own bugs apart (a bug is
+  // never hidden behind a flood of gaps)
+  private readonly said = { gap: 0, bug: 0 };
+  private readonly capped = { gap: false, bug: false };
 
   constructor(private readonly out: HostOutput) {}
 
@@ -21,16 +23,16 @@ export class Reporter {
     this.line(message);
   }
 
-  // One line, counted against the cap.
-  line(message: string): void {
-    if (this.lines >= MAX_REPORTS) {
-      if (!this.suppressed) {
-        this.suppressed = true;
-        this.write(`xos: more than ${MAX_REPORTS} reports: the rest are not shown`);
+  // One line, counted against the cap of its kind.
+  line(message: string, kind: 'gap' | 'bug' = 'gap'): void {
+    if (this.said[kind] >= MAX_REPORTS) {
+      if (!this.capped[kind]) {
+        this.capped[kind] = true;
+        this.write(`xos: more than ${MAX_REPORTS} reports${kind === 'bug' ? ' of internal errors' : ''}: the rest are not shown`);
       }
       return;
     }
-    this.lines++;
+    this.said[kind]++;
     this.write(`xos: ${message}`);
   }
 

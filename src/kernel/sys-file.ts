@@ -6,7 +6,7 @@ import type { Task } from './task.js';
 import type { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
 import { release } from '../fs/file.js';
-import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
+import { queueSignal, SIGPIPE, SIGXFSZ, SI_USER } from './signal.js';
 import {
   EAGAIN, EBADF, EBUSY, EFBIG, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE, ETXTBSY,
 } from '../base/errno.js';
@@ -136,6 +136,19 @@ function removePrivs(t: Task, f: FileDescription): void {
   const kill = killPrivs(t.proc.creds, s.mode);
   if (kill) f.chmod(s.mode & 0o7777 & ~kill);
 }
+// RLIMIT_FSIZE: how far a regular file may grow, when the process set a limit (else MAX_OFFSET).
+const RLIMIT_FSIZE = 1;
+function fileSizeLimit(t: Task): number {
+  if (!t.proc.rlimits.has(RLIMIT_FSIZE)) return MAX_OFFSET;
+  return Math.min(MAX_OFFSET, Number(t.proc.limit(RLIMIT_FSIZE)[0]));
+}
+// Growing a file to `end` past RLIMIT_FSIZE: SIGXFSZ and EFBIG, as Linux; 0 when allowed.
+function beyondFsize(t: Task, end: number): number {
+  if (end <= fileSizeLimit(t)) return 0;
+  queueSignal(t, { signo: SIGXFSZ, code: SI_USER, pid: t.proc.pid });
+  return -EFBIG;
+}
+
 // Write `n` bytes fetched by `source` in chunks.
 function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined, source: (off: number, len: number) => Uint8Array | null): number | Blocked {
   n = clamp(n);
@@ -143,6 +156,12 @@ function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined
     const at = pos ?? f.seek(0, SEEK_CUR);
     if (at >= MAX_OFFSET) return -EFBIG;
     if (at >= 0) n = Math.min(n, MAX_OFFSET - at);
+    const limit = fileSizeLimit(t);
+    if (at >= 0 && at + n > limit && isRegular(f)) {
+      // RLIMIT_FSIZE: what fits is written; at the limit, SIGXFSZ and EFBIG
+      if (at >= limit) return beyondFsize(t, at + 1);
+      n = limit - at;
+    }
   }
   if (n > 0) removePrivs(t, f);
   let done = 0;
@@ -561,6 +580,8 @@ function truncated(t: Task, st: Stat | number, len: number): void {
   if (typeof st !== 'number' && !t.proc.mm.cache.empty) t.proc.mm.cache.truncated(`${st.dev}:${st.ino}`, len);
 }
 const sysTruncate = withPath((t, a, k, p) => {
+  const grows = k.vfs.stat(t, AT_FDCWD, p, 0);
+  if (typeof grows !== 'number' && a.s64(1) > grows.size && beyondFsize(t, a.s64(1))) return -EFBIG;
   if (textBusy(k, t, AT_FDCWD, p, true)) return -ETXTBSY;
   const r = k.vfs.truncate(t, p, a.s64(1));
   if (r === 0) truncated(t, k.vfs.stat(t, AT_FDCWD, p, 0), a.s64(1));
@@ -575,6 +596,7 @@ const sysFtruncate: Handler = (t, a) => {
   if (!f.writable) return -EINVAL;
   const s = f.stat();
   if (typeof s !== 'number' && !isReg(s.mode)) return isDir(s.mode) ? -EISDIR : -EINVAL;
+  if (typeof s !== 'number' && len > s.size && beyondFsize(t, len)) return -EFBIG; // growing past RLIMIT_FSIZE
   const r = f.truncate(len);
   if (r === 0) {
     truncated(t, guestStat(f), len);
@@ -610,7 +632,7 @@ const sysFallocate: Handler = (t, a) => {
     return r;
   }
   if (mode !== 0) return -EOPNOTSUPP;
-  return f.allocate(off, len);
+  return beyondFsize(t, off + len) || f.allocate(off, len);
 };
 const sysFadvise: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));

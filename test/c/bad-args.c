@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/resource.h>
+#include <signal.h>
 #include <unistd.h>
 
 static const char *errname(int e) {
@@ -75,6 +77,19 @@ int main(void) {
   memset(c, 0, N);
   show("pread 3 MiB", pread(fd, c, N, 0));
   printf("pread bytes intact: %s\n", memcmp(b, c, N) ? "no" : "yes");
+  /* RLIMIT_FSIZE: what fits is written, then EFBIG (SIGXFSZ ignored here) */
+  signal(SIGXFSZ, SIG_IGN);
+  struct rlimit old;
+  getrlimit(RLIMIT_FSIZE, &old);
+  struct rlimit rl = { 8192, old.rlim_max }; /* the hard limit kept: raising it back needs CAP_SYS_RESOURCE */
+  setrlimit(RLIMIT_FSIZE, &rl);
+  ftruncate(fd, 0);
+  show("write 16K under a limit of 8K", pwrite(fd, b, 16384, 0));
+  show("write at the limit", pwrite(fd, b, 10, 8192));
+  show("ftruncate past the limit", ftruncate(fd, 100000));
+  show("ftruncate within it", ftruncate(fd, 4096));
+  show("fallocate past the limit", fallocate(fd, 0, 0, 65536));
+  setrlimit(RLIMIT_FSIZE, &old);
   close(fd);
   unlink(path);
   rmdir(dir);
