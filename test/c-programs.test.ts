@@ -67,6 +67,7 @@ const CASES: Case[] = [
   { name: 'proc-pgrp' },
   { name: 'proc-pidfd' },
   { name: 'proc-txtbsy' }, // ETXTBSY; a copy of itself in a mkdtemp dir under /tmp
+  { name: 'proc-argmax' }, // 10,000 and 100,000 arguments; E2BIG beyond ARG_MAX and MAX_ARG_STRLEN
   { name: 'proc-init' },
   { name: 'proc-rlimit-cpu' }, // SIGXCPU then SIGKILL: about 2 s of CPU // init's signal rules; natively pid 1 of a new pid namespace (as root)
   { name: 'proc-files' }, // /proc/self/limits, fdinfo, task, thread-self, /proc/sys
