@@ -23,8 +23,7 @@ const HWCAP = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 24)
 // Returns 0 on success (registers set for the new image) or -errno.
 // `name`: the file name execve was given (the thread's new comm is its last component, as on Linux).
 export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0, given?: FileImage, name = path): number {
-  // a program given as bytes has no file: /proc/self/exe still shows an absolute path, as glibc expects
-  const r = given ? { image: given, path: path.startsWith('/') ? path : `/${path}` } : k.vfs.openExec(t, path);
+  const r = given ? { image: given, path } : k.vfs.openExec(t, path);
   if (typeof r === 'number') return r;
   const image = r.image;
   const head = image.read(0, 256);

@@ -39,7 +39,7 @@ export function fdOutput(fd: number): HostOutput {
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           if (code === 'EAGAIN') continue;
-          if (code === 'EPIPE') return;
+          if (code === 'EPIPE') return off > 0 ? off : false;
           if (off > 0) return off;
           return -((constants.errno as Record<string, number>)[code ?? ''] ?? constants.errno.EIO);
         }
