@@ -740,7 +740,7 @@ export class Kernel {
     const [cached, shared] = this.pageCache.pages();
     // frames in use, and what else the budget holds (tmpfs data, pipe buffers, tasks…): frames freed
     // but kept by the wasm memory count as free, since guest memory can use them again
-    const other = Math.max(0, this.budget.used - this.phys.touched * 4096);
+    const other = Math.ceil(Math.max(0, this.budget.used - this.phys.touched * 4096) / 4096) * 4096;
     return { total: this.account.limit, used: Math.min(this.account.limit, this.phys.used * 4096 + other), cached: cached * 4096, shmem: shared * 4096 };
   }
 }
