@@ -67,7 +67,7 @@ export interface KernelOptions {
 }
 
 const SLICE = 1_000_000; // instructions per run() call
-const RLIMIT_CPU = 0, RLIM_INFINITY = 0xffffffffffffffffn;
+const RLIMIT_CPU = 0, RLIMIT_SIGPENDING = 11, RLIM_INFINITY = 0xffffffffffffffffn;
 const WRITEBACK_MS = 5000;
 const YIELD_MS = 20; // give the event loop a turn at least this often
 const MAX_SYSCALLS_PER_SLICE = 256; // a task making syscalls in a loop lets others run after this many
@@ -284,9 +284,12 @@ export class Kernel {
     const t = live.find((x) => (x.sigmask & sigbit(info.signo)) === 0n) ?? live[0];
     if (t) this.signalTask(t, info);
   }
-  signalTask(t: Task, info: SigInfo): void {
-    if (t.state.kind === 'exited') return;
+  // False when a real-time signal could not be queued: its user has RLIMIT_SIGPENDING signals
+  // pending already (sigqueue answers EAGAIN; the queue stays bounded).
+  signalTask(t: Task, info: SigInfo): boolean {
+    if (t.state.kind === 'exited') return true;
     const sig = info.signo;
+    if (sig >= 32 && this.pendingOf(t.proc.creds.uid) >= Number(t.proc.limit(RLIMIT_SIGPENDING)[0])) return false;
     const act = t.proc.sigactions[sig];
     // SIGCONT resumes a stopped process whatever its disposition, and cancels pending stops;
     // a stop signal cancels a pending SIGCONT
@@ -299,7 +302,7 @@ export class Kernel {
     // init refuses signals it has no handler for, SIGKILL and SIGSTOP included, unless they come
     // from outside the machine (Linux: from an ancestor pid namespace); a blocked one waits, as
     // its handler may change before it is unblocked
-    if (t.proc === this.init && act.handler === SIG_DFL && !info.force && (t.sigmask & sigbit(sig)) === 0n) return;
+    if (t.proc === this.init && act.handler === SIG_DFL && !info.force && (t.sigmask & sigbit(sig)) === 0n) return true;
     if (sig === SIGKILL) {
       // Not at once: as on Linux, the target dies when it next runs (a kill(2)
       // returns before the victim is a zombie; shells' wait/SIGCHLD order relies on it).
@@ -308,7 +311,7 @@ export class Kernel {
       // an ignored signal is dropped, unless blocked: the handler may change before it is unblocked
       // (and sigwait or a signalfd may take it), as on Linux
       const ignored = act.handler === SIG_IGN || (act.handler === SIG_DFL && DEFAULT_IGNORED.has(sig));
-      if (ignored && (t.sigmask & sigbit(sig)) === 0n) return;
+      if (ignored && (t.sigmask & sigbit(sig)) === 0n) return true;
       queueSignal(t, info);
     }
     const st = t.state;
@@ -321,6 +324,12 @@ export class Kernel {
       }
     }
     this.kick();
+    return true;
+  }
+  private pendingOf(uid: number): number {
+    let n = 0;
+    for (const x of this.tasks) if (x.proc.creds.uid === uid) n += x.pending.length;
+    return n;
   }
 
   // --- waits ---------------------------------------------------------------------------

@@ -47,7 +47,11 @@ export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
 // Deliver one pending, unblocked signal. Returns false when the task's process died.
 export function deliverSignals(k: Kernel, t: Task): boolean {
   for (;;) {
-    const i = t.pending.findIndex((p) => (t.sigmask & sigbit(p.signo) & ~UNBLOCKABLE) === 0n);
+    // the mask as numbers once: thousands of queued real-time signals are scanned each time
+    const mask = t.sigmask & ~UNBLOCKABLE;
+    const blocked = (sig: number) => sig >= 1 && sig <= 64 && Number((mask >> BigInt(sig - 1)) & 1n) === 1;
+    const open = Array.from({ length: 65 }, (_, sig) => !blocked(sig));
+    const i = t.pending.findIndex((p) => open[p.signo]);
     if (i < 0) return true;
     const info = t.pending.splice(i, 1)[0];
     const sig = info.signo;

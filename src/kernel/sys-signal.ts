@@ -204,8 +204,7 @@ function queueInfo(t: Task, k: Kernel, target: Task, sig: number, addr: number):
   const code = dv.getInt32(8, true);
   if ((code >= 0 || code === SI_TKILL) && target.proc !== t.proc) return -EPERM;
   if (sig === 0) return 0;
-  k.signalTask(target, { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getBigUint64(24, true) });
-  return 0;
+  return k.signalTask(target, { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getBigUint64(24, true) }) ? 0 : -EAGAIN;
 }
 // rt_sigqueueinfo(2)
 const sysRtSigqueueinfo: Handler = (t, a, k) => {
