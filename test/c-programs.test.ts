@@ -29,6 +29,7 @@ const CASES: Case[] = [
   { name: 'clocks' },
   { name: 'files' }, // makes its own directory under /tmp with mkdtemp
   { name: 'fs-edge' },
+  { name: 'bad-args' }, // huge lengths and offsets (mincore, pread/pwrite/lseek beyond 2^53, tmpfs hole punching)
   { name: 'fs-inotify' }, // in a mkdtemp directory under /tmp
   { name: 'fs-locks' },
   { name: 'fs-fifo' }, // named pipes in /tmp (host directory) and /dev/shm (tmpfs) // fcntl record and OFD locks, flock, between processes
@@ -64,6 +65,10 @@ const CASES: Case[] = [
   { name: 'proc-sigwait' }, // timers and sleeps: a few seconds
   { name: 'proc-pgrp' },
   { name: 'proc-pidfd' },
+  { name: 'proc-txtbsy' }, // ETXTBSY; a copy of itself in a mkdtemp dir under /tmp
+  { name: 'proc-argmax' }, // 10,000 and 100,000 arguments; E2BIG beyond ARG_MAX and MAX_ARG_STRLEN
+  { name: 'proc-init' },
+  { name: 'proc-rlimit-cpu' }, // SIGXCPU then SIGKILL: about 2 s of CPU // init's signal rules; natively pid 1 of a new pid namespace (as root)
   { name: 'proc-files' }, // /proc/self/limits, fdinfo, task, thread-self, /proc/sys
   { name: 'ipc-sysv' },
   // Linux's fine print (issue 16)

@@ -30,9 +30,9 @@ import type { GuestFs } from '../fs/guest-fs.js';
 import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
-import { envList, makeResult, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult } from '../host/machine-common.js';
+import { envList, makeResult, mergeEnv, parseMountSpec, parseSize, memorySize, MachineFileSystems, type MountSpec, type RunResult } from '../host/machine-common.js';
 
-export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type Registers };
+export { parseSize, memorySize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type Registers };
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -47,8 +47,12 @@ export interface MachineOptions {
   mounts?: (string | MountSpec)[];
   env?: string[] | Record<string, string>; // base environment of every program
   memory?: number | string; // guest memory limit: bytes or '512M', '2G'
+  pidsMax?: number; // the most processes and threads at once (docker's --pids-limit); default from memory, as Linux's threads-max
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
+  // Testing xos itself: places that throw as a bug would ('uname': that syscall's handler;
+  // 'fault:0xADDR': the page-fault handler for that page). The CLI takes them from $XOS_INJECT_BUG.
+  injectBugs?: readonly string[];
 }
 export interface RunOptions {
   stdin?: Uint8Array | string | HostInput; // bytes, or input that arrives as it comes
@@ -128,8 +132,8 @@ export class Machine {
       else if (spec.type === 'tmpfs' || spec.host === undefined) files.mount(spec.guest, files.tmpfs());
       else files.mount(spec.guest, host.hostDirectory!(spec.host, { readOnly: spec.readOnly }));
     }
-    const memory = opts.memory !== undefined ? parseSize(opts.memory) : undefined;
-    const core = await MachineCore.create({ host, coreModule: loadCoreModule(), files, memory, strace: opts.strace, debug: opts.debug });
+    const memory = opts.memory !== undefined ? memorySize(opts.memory) : undefined;
+    const core = await MachineCore.create({ host, coreModule: loadCoreModule(), files, memory, pidsMax: opts.pidsMax, strace: opts.strace, debug: opts.debug, injectBugs: opts.injectBugs });
     return new Machine(opts, core, files);
   }
 
@@ -162,9 +166,13 @@ export class Machine {
     const term = inherit && opts.tty !== false ? openHostTerminal(opts.tty === true) : undefined;
     if (term) return this.runOnTerminal(argv, opts, term, image);
     let pgid = 0;
-    const onInterrupt = () => { if (pgid) k.signalGroup(pgid, 2); };
-    const onQuit = () => { if (pgid) k.signalGroup(pgid, 3); };
-    if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); }
+    // what guests wrote to shared mappings of files is written back first: whatever the guest does
+    // with the signal, what it wrote is not lost if xos is stopped harder next
+    const onInterrupt = () => { this.core.sync(); if (pgid) k.signalGroup(pgid, 2, true); };
+    const onQuit = () => { this.core.sync(); if (pgid) k.signalGroup(pgid, 3, true); };
+    // SIGTERM and SIGHUP go to the guest's first process, as docker stop sends them
+    const onTerm = (sig: NodeJS.Signals) => { this.core.sync(); const p = k.processes.get(pgid); if (p) k.signalProcess(p, { signo: sig === 'SIGHUP' ? 1 : 15, code: 0, force: true }); };
+    if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); process.on('SIGTERM', onTerm); process.on('SIGHUP', onTerm); }
     try {
       const run = this.core.run(argv, {
         env: this.env(opts.env), cwd: this.cwd(opts.cwd), image, stdio: inherit ? 'console' : 'pipe',
@@ -173,7 +181,7 @@ export class Machine {
       pgid = this.core.processes.at(-1)?.pid ?? 0;
       return await run;
     } finally {
-      if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
+      if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); process.off('SIGTERM', onTerm); process.off('SIGHUP', onTerm); }
     }
   }
 
@@ -193,18 +201,24 @@ export class Machine {
       throw e;
     }
     term.attach({ write: (d) => g.write(d), resize: (s) => g.resize(s.cols, s.rows), hangup: () => g.hangup() });
-    // a signal sent to xos goes to the terminal's foreground process group
+    // a signal sent to xos goes to the terminal's foreground process group (from outside the
+    // machine: init does not refuse it); what guests wrote to shared mappings is written back first
     const foreground = () => k.vfs.pts.cttyOf(g.proc.sid)?.pgrp || g.pid;
-    const onInterrupt = () => k.signalGroup(foreground(), 2);
-    const onQuit = () => k.signalGroup(foreground(), 3);
+    const onInterrupt = () => { this.core.sync(); k.signalGroup(foreground(), 2, true); };
+    const onQuit = () => { this.core.sync(); k.signalGroup(foreground(), 3, true); };
+    const onTerm = () => this.core.sync(); // the terminal hangs the session up
     process.on('SIGINT', onInterrupt);
     process.on('SIGQUIT', onQuit);
-    const timer = opts.timeout !== undefined ? k.timers.after(opts.timeout, () => g.kill(9)) : undefined;
+    process.prependListener('SIGTERM', onTerm);
+    process.prependListener('SIGHUP', onTerm);
+    let timedOut = false;
+    const timer = opts.timeout !== undefined ? k.timers.after(opts.timeout, () => { timedOut = true; g.kill(9); }) : undefined;
     try {
       const st = await g.exited;
       k.timers.cancel(timer);
       await this.core.host.yield(); // the terminal's last output
       const r = makeResult(g.pid, st.exitCode, st.signal, [], []);
+      if (timedOut) r.timedOut = true;
       r.instructions = Number(k.core.icount - icount);
       if (g.proc.finalState) r.registers = registersOf(g.proc.finalState);
       return r;
@@ -212,6 +226,8 @@ export class Machine {
       term.detach();
       process.off('SIGINT', onInterrupt);
       process.off('SIGQUIT', onQuit);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onTerm);
     }
   }
 
@@ -222,6 +238,9 @@ export class Machine {
       env: this.env(opts.env), cwd: this.cwd(opts.cwd), tty: opts.tty, onStdout, onStderr,
     }));
   }
+
+  // Write back what guests wrote to shared mappings of host files (done every few seconds anyway).
+  sync(): void { this.core.sync(); }
 
   // Kill every process; the machine holds nothing on the event loop afterwards.
   close(): void { this.core.close(); }

@@ -3,8 +3,10 @@
 // set-up needs, host directories and gunzip, is host/platform.ts's PlatformHost.)
 
 export interface HostOutput {
-  // Synchronous, in order. false: nobody reads any more (a host pipe's reader is gone: EPIPE).
-  write(data: Uint8Array): boolean | void;
+  // Synchronous, in order. false: nobody reads any more (a host pipe's reader is gone: EPIPE). A
+  // number: how many bytes the host took before it refused the rest, or -errno when it took none
+  // (ENOSPC on a full disk, EBADF on a descriptor not open for writing).
+  write(data: Uint8Array): boolean | number | void;
   readonly isTTY: boolean;
 }
 

@@ -1,6 +1,6 @@
 // `xos run` and `xos sh`: options (docker's short spellings too), the machine, the program.
 import { resolve } from 'node:path';
-import { Machine, parseMountSpec, parseSize, type MountSpec } from '../api/index.js';
+import { Machine, parseMountSpec, memorySize, type MountSpec } from '../api/index.js';
 import { busyboxRootImage } from './busybox-root.js';
 
 export const RUN_HELP = `usage: xos run [OPTIONS] PROGRAM [ARG...]
@@ -20,7 +20,11 @@ Run an x86-64 Linux program. PROGRAM is a path in the guest, or a name looked up
   -e, --env K=V          set a guest environment variable (repeatable; the guest gets xos's
                          environment plus these, or the image's)
   -w, --cwd DIR          the guest's working directory (default: the host's, or / with --root)
-  -m, --memory SIZE      guest memory limit, e.g. 512M, 2G (default 2G)
+  -m, --memory SIZE      the machine's memory, e.g. 512M, 2G (default 2G; 6M to 4G): guest memory,
+                         tmpfs, pipes and the page cache all count against it
+  --pids-max N           the most processes and threads at once (docker's --pids-limit)
+  --timeout TIME         kill the guest after TIME (seconds, or 500ms, 10s, 5m, 1h) and exit with
+                         status 124, as timeout(1) does
   -t, --tty              give the guest a terminal even when stdin is not one
   -i, --interactive      keep stdin open (it always is; accepted for docker's -it)
   -T, --no-tty           no terminal even when stdin is one: stdin, stdout and stderr stay as they are
@@ -45,7 +49,7 @@ export class UsageError extends Error {}
 
 interface Parsed {
   root?: string; image?: string; upper?: string; mounts: MountSpec[]; cwd?: string; memory?: number;
-  strace: boolean; env: string[]; tty?: boolean; argv: string[];
+  pidsMax?: number; timeout?: number; strace: boolean; env: string[]; tty?: boolean; argv: string[];
 }
 
 // Options up to the first argument that is not one (or --).
@@ -97,8 +101,19 @@ export function parseRunArgs(args: string[], passUnknown = false): Parsed {
       }
       case '-m': case '--memory': {
         const v = value();
-        o.memory = parseSize(v);
-        if (!o.memory) throw new UsageError(`bad --memory size: ${v}`);
+        try { o.memory = memorySize(v); } catch (e) { throw new UsageError(`--memory ${v}: ${(e as Error).message.replace(/^xos: /, '')}`); }
+        break;
+      }
+      case '--pids-max': case '--pids-limit': {
+        const v = value();
+        o.pidsMax = Number(v);
+        if (!/^[0-9]+$/.test(v) || o.pidsMax < 1) throw new UsageError(`${flag} wants a positive number, got ${v}`);
+        break;
+      }
+      case '--timeout': {
+        const v = value();
+        o.timeout = duration(v);
+        if (o.timeout === undefined) throw new UsageError(`--timeout wants a duration (10, 10s, 500ms, 5m, 1h), got ${v}`);
         break;
       }
       case '-t': case '--tty': o.tty = true; break;
@@ -114,7 +129,15 @@ export function parseRunArgs(args: string[], passUnknown = false): Parsed {
   return o;
 }
 
-const KNOWN = /^(--(root|image|upper|mount|volume|tmpfs|cwd|workdir|env|memory|tty|no-tty|interactive|rm|strace)(=.*)?|-[vwemtTi]|-[itT]+|--)$/;
+const KNOWN = /^(--(root|image|upper|mount|volume|tmpfs|cwd|workdir|env|memory|pids-max|pids-limit|timeout|tty|no-tty|interactive|rm|strace)(=.*)?|-[vwemtTi]|-[itT]+|--)$/;
+
+// '10' (seconds), '500ms', '10s', '5m', '1h', '1d' → milliseconds (undefined when unreadable).
+function duration(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(s.trim());
+  if (!m) return undefined;
+  const ms = parseFloat(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return ms > 0 && Number.isFinite(ms) ? ms : undefined;
+}
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -122,8 +145,8 @@ async function runParsed(o: Parsed, shell: boolean): Promise<number> {
   let machine: Machine;
   try {
     machine = await Machine.create({
-      root: o.root, image: o.image, upper: o.upper, mounts: o.mounts, memory: o.memory, strace: o.strace,
-      debug: !!process.env.XOS_DEBUG,
+      root: o.root, image: o.image, upper: o.upper, mounts: o.mounts, memory: o.memory, pidsMax: o.pidsMax, strace: o.strace,
+      debug: !!process.env.XOS_DEBUG, injectBugs: process.env.XOS_INJECT_BUG?.split(',').filter(Boolean),
     });
   } catch (e) {
     process.stderr.write(`xos: ${o.image ?? o.root}: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -148,9 +171,13 @@ async function runParsed(o: Parsed, shell: boolean): Promise<number> {
     : Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
   const r = await machine.run(argv, {
     env: [...baseEnv, ...o.env], cwd: cwd ?? (o.root || o.image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
-    tty: o.tty,
+    tty: o.tty, timeout: o.timeout,
   });
   if (r.error) process.stderr.write(`xos: ${r.error}\n`);
+  if (r.timedOut) {
+    process.stderr.write(`xos: ${argv[0]}: killed after the --timeout of ${o.timeout! / 1000} s\n`);
+    return 124;
+  }
   return r.signal !== null ? 128 + r.signal : r.exitCode ?? 1;
 }
 

@@ -8,11 +8,12 @@ export const AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6
   AT_MINSIGSTKSZ = 51;
 
 export const INITIAL_STACK = 132 * 1024;
-// Linux's limits on what execve copies: all strings together at most a quarter of the stack
-// limit (at least 32 pages), each string at most 32 pages (MAX_ARG_STRLEN).
+// Linux's limits on what execve copies: all strings with their pointers at most a quarter of the
+// stack limit, and at most three quarters of _STK_LIM (6 MiB) however large the stack limit (at
+// least 32 pages); each string at most 32 pages (MAX_ARG_STRLEN).
 export const MAX_ARG_STRLEN = 32 * 4096;
 export function argMax(stackLimit: bigint): number {
-  return Math.max(32 * 4096, Number((stackLimit > 1n << 40n ? 1n << 40n : stackLimit) / 4n));
+  return Math.max(32 * 4096, Math.min(6 * 2 ** 20, Number((stackLimit > 1n << 40n ? 1n << 40n : stackLimit) / 4n)));
 }
 
 export interface StackSpec {

@@ -5,7 +5,7 @@ import type { Blocked } from '../base/wait.js';
 import type { FsBackend, FsNode } from './backend.js';
 import type { Mount } from './mounts.js';
 import type { Locks } from './locks.js';
-import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO } from '../base/errno.js';
+import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO, EOPNOTSUPP } from '../base/errno.js';
 
 export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
   O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000,
@@ -34,7 +34,8 @@ export function seekTo(pos: number, size: number, offset: number, whence: number
     }
     default: return -EINVAL;
   }
-  return to < 0 || !Number.isFinite(to) ? -EINVAL : to;
+  // beyond what a JS number holds exactly: as past a file system's s_maxbytes
+  return to < 0 || to > Number.MAX_SAFE_INTEGER ? -EINVAL : to;
 }
 
 export const dtFromMode = (mode: number): number => (mode & S_IFMT) >>> 12;
@@ -89,6 +90,8 @@ export abstract class FileDescription {
   ioctl(request: number, arg: number, mem: GuestMemory): number | Blocked { return -ENOTTY; }
   truncate(len: number): number { return -EINVAL; }
   allocate(offset: number, len: number): number { return -ENODEV; }
+  // fallocate(PUNCH_HOLE|KEEP_SIZE): [offset, offset+len) reads as zeros and its space is given back.
+  punchHole(offset: number, len: number): number { return -EOPNOTSUPP; }
   sync(): number { return 0; }
   chmod(mode: number): number { return this.node ? this.node.backend.setattr(this.node.inode, { mode }) : -EPERM; }
   chown(uid: number, gid: number): number {

@@ -17,7 +17,7 @@ import {
   FileDescription, O_TRUNC, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, seekTo,
   dtFromMode, type Dirent, type Stat,
 } from './file.js';
-import { EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EROFS } from '../base/errno.js';
+import { EINVAL, EIO, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EROFS } from '../base/errno.js';
 import { listTar, normalizeName, readAll, sliceSource, TarError, type ByteSource, type Segment, type TarEntry } from './tar.js';
 
 export { TarError, type ByteSource } from './tar.js';
@@ -177,16 +177,24 @@ export class ImageFs extends NodeFs {
     };
   }
 
-  // `len` bytes of a regular file at `at` (holes of a sparse file as zeros).
-  readData(n: ImageNode, at: number, len: number): Uint8Array {
+  // `len` bytes of a regular file at `at` (holes of a sparse file as zeros); -EIO when the image
+  // holds fewer bytes than its headers promised (changed or cut after it was opened).
+  readData(n: ImageNode, at: number, len: number): Uint8Array | number {
     const end = Math.min(n.size, at + len);
     if (end <= at || !n.src) return new Uint8Array(0);
-    if (!n.sparse) return n.src.read(n.offset + at, end - at);
+    if (!n.sparse) {
+      const d = n.src.read(n.offset + at, end - at);
+      return d.length < end - at ? -EIO : d;
+    }
     const out = new Uint8Array(end - at);
     let stored = 0;
     for (const s of n.sparse) {
       const lo = Math.max(at, s.offset), hi = Math.min(end, s.offset + s.size);
-      if (lo < hi) out.set(n.src.read(n.offset + stored + (lo - s.offset), hi - lo), lo - at);
+      if (lo < hi) {
+        const d = n.src.read(n.offset + stored + (lo - s.offset), hi - lo);
+        if (d.length < hi - lo) return -EIO;
+        out.set(d, lo - at);
+      }
       stored += s.size;
     }
     return out;
@@ -256,7 +264,7 @@ class ImageFile extends FileDescription {
   constructor(flags: number, path: string, private readonly fs: ImageFs, private readonly n: ImageNode) { super(flags, path); }
   override read(len: number, pos?: number): Uint8Array | number {
     const out = this.fs.readData(this.n, pos ?? this.pos, len);
-    if (pos === undefined) this.pos += out.length;
+    if (typeof out !== 'number' && pos === undefined) this.pos += out.length;
     return out;
   }
   override write(): number { return -EROFS; }
@@ -273,7 +281,8 @@ class ImageFile extends FileDescription {
       name: this.path, dev: fs.dev, ino: n.ino,
       readPage(offset: number, into: Uint8Array): void {
         into.fill(0);
-        into.set(fs.readData(n, offset, into.length));
+        const d = fs.readData(n, offset, into.length);
+        if (typeof d !== 'number') into.set(d);
       },
       writePage(): void { /* private mappings only: the image never changes */ },
       beyondEnd: (offset) => offset >= n.size,
@@ -365,7 +374,12 @@ async function ociLayout(dir: ImageDirectory, opts: LoadImageOptions): Promise<{
   if (!Array.isArray(doc.layers)) throw new TarError('manifest: no layers');
   const config = doc.config?.digest ? configOf(json(blob(doc.config.digest), 'config')) : undefined;
   const layers: ByteSource[] = [];
-  for (const l of doc.layers) layers.push(await plain(blob(l.digest), opts, `layer ${l.digest}`));
+  for (const l of doc.layers) {
+    const b = blob(l.digest);
+    // a blob cut short (or swapped) is refused here, not read short later
+    if (typeof l.size === 'number' && b.size !== l.size) throw new TarError(`layer ${l.digest}: ${b.size} bytes, the manifest says ${l.size}`);
+    layers.push(await plain(b, opts, `layer ${l.digest}`));
+  }
   return { layers, config };
 }
 

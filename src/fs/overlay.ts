@@ -22,10 +22,13 @@ import {
   DT_DIR, FileDescription, O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFIFO, S_IFLNK,
   S_IFMT, S_IFREG, S_IFSOCK, isDir, type Dirent, type GuestMemory, type Stat, type TimeSpec,
 } from './file.js';
-import { EINVAL, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EXDEV } from '../base/errno.js';
+import { EINVAL, EIO, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EXDEV } from '../base/errno.js';
 import { TarWriter, type TarType } from './tar.js';
 
 const WH = '.wh.', OPAQUE = '.wh..wh..opq';
+// A file being copied up is written under this name in its directory, then renamed over its own:
+// xos killed halfway leaves this (hidden, as every .wh. name is) and the lower file still whole.
+const COPYUP = '.wh..wh..copyup';
 const COPY_CHUNK = 1 << 20;
 
 const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
@@ -208,24 +211,12 @@ export class OverlayFs extends NodeFs {
         return 0;
       }
       case S_IFREG: {
-        const src = this.lower.openNode(n.lower, O_RDONLY, n.name);
-        if (typeof src === 'number') return src;
-        const made = up.create(p, n.name, O_WRONLY | O_CREAT | O_EXCL, l.mode & 0o7777, n.name);
-        if (typeof made === 'number') { src.release(); return made; }
-        const dst = made.file;
-        try {
-          for (let off = 0; off < l.size; off += COPY_CHUNK) {
-            const d = src.read(Math.min(COPY_CHUNK, l.size - off), off);
-            if (!(d instanceof Uint8Array)) return typeof d === 'number' ? d : -EINVAL;
-            if (d.some((b) => b !== 0)) { const w = dst.write(d, off); if (typeof w === 'number' && w < 0) return w; }
-            if (d.length < Math.min(COPY_CHUNK, l.size - off)) break;
-          }
-          const t = dst.truncate(l.size); // the tail (and holes) the loop skipped
-          if (t) return t;
-        } finally {
-          src.release();
-          dst.release();
-        }
+        // into a hidden temporary renamed over at the end: xos killed halfway leaves no short file
+        up.unlinkAt(p, COPYUP); // left by a copy-up that was killed
+        const r = this.copyData(n.lower, p, l);
+        if (r) { up.unlinkAt(p, COPYUP); return r; }
+        const m = up.renameAt(p, COPYUP, p, n.name);
+        if (m) { up.unlinkAt(p, COPYUP); return m; }
         break;
       }
       case S_IFIFO: case S_IFSOCK: {
@@ -240,6 +231,28 @@ export class OverlayFs extends NodeFs {
     n.upper = u;
     this.copyMeta(u, l);
     return 0;
+  }
+
+  // The lower's file `from` (of stat `l`) into the upper's new file COPYUP in `dir`; a short read is EIO.
+  private copyData(from: FsNode, dir: FsNode, l: Stat): number {
+    const src = this.lower.openNode(from, O_RDONLY, COPYUP);
+    if (typeof src === 'number') return src;
+    const made = this.upper.create(dir, COPYUP, O_WRONLY | O_CREAT | O_EXCL, l.mode & 0o7777, COPYUP);
+    if (typeof made === 'number') { src.release(); return made; }
+    const dst = made.file;
+    try {
+      for (let off = 0; off < l.size; off += COPY_CHUNK) {
+        const want = Math.min(COPY_CHUNK, l.size - off);
+        const d = src.read(want, off);
+        if (!(d instanceof Uint8Array)) return typeof d === 'number' ? d : -EINVAL;
+        if (d.length < want) return -EIO; // the lower file is shorter than it says: never a silently short copy
+        if (d.some((b) => b !== 0)) { const w = dst.write(d, off); if (typeof w === 'number' && w < 0) return w; }
+      }
+      return dst.truncate(l.size); // the tail (and holes) the loop skipped
+    } finally {
+      src.release();
+      dst.release();
+    }
   }
 
   private makeFile(dir: FsNode, name: string): number {
@@ -494,6 +507,7 @@ class OverlayFile extends FileDescription {
   override ioctl(request: number, arg: number, mem: GuestMemory): number | Blocked { return this.inner.ioctl(request, arg, mem); }
   override truncate(len: number): number { return this.upper ? this.inner.truncate(len) : -EINVAL; }
   override allocate(offset: number, len: number): number { return this.inner.allocate(offset, len); }
+  override punchHole(offset: number, len: number): number { return this.inner.punchHole(offset, len); }
   override sync(): number { return this.inner.sync(); }
   override chmod(mode: number): number { return this.upper ? this.inner.chmod(mode) : this.fs.setattr(this.n, { mode }); }
   override chown(uid: number, gid: number): number {
@@ -526,6 +540,7 @@ export function layerTar(fs: FsBackend): Uint8Array {
     if (typeof list === 'number') return;
     list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of list) {
+      if (e.name === COPYUP) continue; // a copy-up that never finished
       const p = join(path, e.name);
       const found = fs.lookup(dir, e.name);
       if (typeof found === 'number') continue;

@@ -3,14 +3,16 @@
 // the machine) until the other side acts.
 import { FileDescription, O_NONBLOCK, O_RDONLY, O_WRONLY, Stat } from './file.js';
 import { blockOn, type Blocked } from '../base/wait.js';
-import { EAGAIN, EPIPE } from '../base/errno.js';
+import { EAGAIN, ENOMEM, EPIPE } from '../base/errno.js';
+import { MemoryBudget } from '../base/budget.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLL_ALL } from './wait-queue.js';
 
 export const PIPE_BUF = 4096;
 const S_IFIFO = 0o010000;
 
 export class Pipe {
-  constructor(readonly ino: number) {}
+  // budget: the machine's memory, which the bytes in the pipe are charged to
+  constructor(readonly ino: number, private readonly budget = new MemoryBudget()) {}
   private chunks: Uint8Array[] = [];
   size = 0;
   capacity = 65536;
@@ -46,6 +48,7 @@ export class Pipe {
       if (k === c.length) this.chunks.shift(); else this.chunks[0] = c.subarray(k);
     }
     this.size -= out.length;
+    this.budget.uncharge(out.length);
     return out;
   }
   // The first n bytes, left in the pipe (tee).
@@ -60,9 +63,18 @@ export class Pipe {
     }
     return out;
   }
-  put(data: Uint8Array): void {
+  // False when the machine has no memory left for the bytes.
+  put(data: Uint8Array): boolean {
+    if (!this.budget.charge(data.length)) return false;
     this.chunks.push(data.slice());
     this.size += data.length;
+    return true;
+  }
+  // The last opener is gone: what is in the pipe goes with it, as on Linux.
+  drop(): void {
+    this.budget.uncharge(this.size);
+    this.chunks = [];
+    this.size = 0;
   }
 }
 
@@ -93,7 +105,7 @@ export class PipeEnd extends FileDescription {
       return blockOn(this.kind, p.queue, POLLOUT | POLLERR);
     }
     const n = Math.min(room, data.length);
-    p.put(data.subarray(0, n));
+    if (!p.put(data.subarray(0, n))) return -ENOMEM;
     p.notify(POLLIN);
     return n;
   }
@@ -116,12 +128,13 @@ export class PipeEnd extends FileDescription {
     const acc = this.flags & 3;
     if (acc !== O_WRONLY) this.pipe.readers--;
     if (acc !== O_RDONLY) this.pipe.writers--;
+    if (!this.pipe.readers && !this.pipe.writers && !this.pipe.waiting.size) this.pipe.drop();
     this.pipe.notify(acc === O_RDONLY ? POLLERR | POLLOUT : acc === O_WRONLY ? POLLHUP | POLLIN : POLL_ALL);
   }
 }
 
-export function makePipe(flags: number, hostTime: () => bigint, ino: number): [PipeEnd, PipeEnd] {
-  const p = new Pipe(ino);
+export function makePipe(flags: number, hostTime: () => bigint, ino: number, budget?: MemoryBudget): [PipeEnd, PipeEnd] {
+  const p = new Pipe(ino, budget);
   return [new PipeEnd(p, O_RDONLY | (flags & O_NONBLOCK), hostTime), new PipeEnd(p, O_WRONLY | (flags & O_NONBLOCK), hostTime)];
 }
 

@@ -51,8 +51,9 @@ export class StdioFile extends FileDescription {
   }
   override write(data: Uint8Array): number {
     if (!this.output) return -EBADF;
-    if (this.output.write(data) === false) return -EPIPE;
-    return data.length;
+    const r = this.output.write(data);
+    if (r === false) return -EPIPE;
+    return typeof r === 'number' ? r : data.length;
   }
   override stat(): Stat {
     const t = 0n;

@@ -11,6 +11,7 @@
 // mkdirp, symlinkp) also accept unnormalized Unicode paths.
 import type { MappedFile } from '../mm/address-space.js';
 import { NodeFs, type Found, type FsNode, type SetAttr, type StatFs } from './backend.js';
+import { INODE_COST, type MemoryBudget } from '../base/budget.js';
 import {
   FileDescription, O_APPEND, O_CREAT, O_EXCL, O_TRUNC, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
   S_IFREG, S_IFSOCK, S_IFCHR, S_IFBLK, seekTo, dtFromMode, type Dirent, type Stat,
@@ -31,8 +32,12 @@ export interface TmpfsOptions {
   // CLOCK_REALTIME in ns for timestamps (fs/ has no clock of its own; the host passes one).
   now?: () => bigint;
   dev?: number; // st_dev
-  size?: number; // bytes of data it may hold (statfs, ENOSPC); default 1 GiB
-  inodes?: number; // inodes it may hold; default 1M
+  // Bytes of data it may hold (statfs, ENOSPC); default: half the machine's memory, as Linux (1 GiB
+  // without a budget); Infinity: only the machine's memory bounds it.
+  size?: number;
+  inodes?: number; // inodes it may hold; default: half the machine's pages, as Linux (1M without a budget)
+  // The machine's memory, which data and inodes are charged to: when it is used up, ENOSPC.
+  budget?: MemoryBudget;
   mode?: number; // permissions of the root directory; default 0o755 (/tmp: 0o1777)
   uid?: number; // owner of the root and of new files (the backend does not see the caller)
   gid?: number;
@@ -87,8 +92,9 @@ export class Tmpfs extends NodeFs {
   readonly dev: number;
   readonly root: Inode;
   readonly now: () => bigint;
-  private readonly limit: number;
-  private readonly maxInodes: number;
+  private readonly size?: number;
+  private readonly inodeLimit?: number;
+  private readonly budget?: MemoryBudget;
   private readonly uid: number;
   private readonly gid: number;
   private nextIno = 1;
@@ -99,17 +105,28 @@ export class Tmpfs extends NodeFs {
     super();
     this.now = opts.now ?? (() => 0n);
     this.dev = opts.dev ?? 0x2a;
-    this.limit = opts.size ?? 2 ** 30;
-    this.maxInodes = opts.inodes ?? 1 << 20;
+    this.size = opts.size;
+    this.inodeLimit = opts.inodes;
+    this.budget = opts.budget;
     this.uid = opts.uid ?? 0;
     this.gid = opts.gid ?? 0;
     this.root = this.newInode(S_IFDIR | ((opts.mode ?? 0o755) & 0o7777))!;
     this.root.nlink = 2;
   }
 
+  // The machine's memory is known once the machine is made (a tmpfs may be made before it).
+  private get limit(): number {
+    const machine = this.budget?.limit ?? Infinity;
+    return Math.min(this.size ?? (this.budget ? Math.floor(machine / 2) : 2 ** 30), machine);
+  }
+  private get maxInodes(): number {
+    return this.inodeLimit ?? (this.budget && Number.isFinite(this.budget.limit) ? Math.floor(this.budget.limit / 8192) : 1 << 20);
+  }
+
   // --- inodes and lookup ---------------------------------------------------------------
   private newInode(mode: number, parent?: Inode): Inode | undefined {
     if (this.inodes >= this.maxInodes) return undefined;
+    if (this.budget && !this.budget.charge(INODE_COST)) return undefined;
     this.inodes++;
     let gid = this.gid;
     if (parent && parent.mode & S_ISGID) {
@@ -145,7 +162,10 @@ export class Tmpfs extends NodeFs {
     if (n.nlink > 0 || n.opens > 0 || n.freed) return;
     n.freed = true;
     this.inodes--;
-    for (const c of n.chunks ?? []) if (c) this.usedBytes -= c.length;
+    let bytes = 0;
+    for (const c of n.chunks ?? []) if (c) bytes += c.length;
+    this.usedBytes -= bytes;
+    this.budget?.uncharge(bytes + INODE_COST);
   }
 
   stat(n: Inode): Stat {
@@ -211,11 +231,17 @@ export class Tmpfs extends NodeFs {
     cap = Math.min(cap, CHUNK);
     const grow = cap - (c ? c.length : 0);
     if (!n.freed && this.usedBytes + grow > this.limit) return undefined;
+    if (!n.freed && this.budget && !this.budget.charge(grow)) return undefined;
     const next = new Uint8Array(cap);
     if (c) next.set(c);
     if (!n.freed) this.usedBytes += grow;
     chunks[ci] = next;
     return next;
+  }
+
+  private giveBack(bytes: number): void {
+    this.usedBytes -= bytes;
+    this.budget?.uncharge(bytes);
   }
 
   // Truncate or extend (with a hole) to `len`.
@@ -224,7 +250,7 @@ export class Tmpfs extends NodeFs {
     const chunks = n.chunks!;
     if (len < n.size) {
       const keep = Math.ceil(len / CHUNK);
-      if (!n.freed) for (let i = keep; i < chunks.length; i++) if (chunks[i]) this.usedBytes -= chunks[i]!.length;
+      if (!n.freed) for (let i = keep; i < chunks.length; i++) if (chunks[i]) this.giveBack(chunks[i]!.length);
       chunks.length = Math.min(chunks.length, keep);
       const tail = len % CHUNK;
       const last = keep > 0 ? chunks[keep - 1] : undefined;
@@ -259,12 +285,13 @@ export class Tmpfs extends NodeFs {
     // refuse at once what cannot fit (all but the last missing chunk are whole ones)
     let have = 0;
     for (let ci = first; ci <= last && ci < chunks.length; ci++) if (chunks[ci]) have++;
-    if (!n.freed && this.usedBytes + (last - first - have) * CHUNK > this.limit) return -ENOSPC;
+    const need = (last - first - have) * CHUNK;
+    if (!n.freed && (this.usedBytes + need > this.limit || (this.budget && need > this.budget.available))) return -ENOSPC;
     const made: number[] = [];
     for (let ci = first; ci <= last; ci++) {
       const had = chunks[ci] !== undefined;
       if (!this.chunkFor(n, ci, Math.min(CHUNK, end - ci * CHUNK))) {
-        for (const i of made) { if (!n.freed) this.usedBytes -= chunks[i]!.length; chunks[i] = undefined; }
+        for (const i of made) { if (!n.freed) this.giveBack(chunks[i]!.length); chunks[i] = undefined; }
         return -ENOSPC;
       }
       if (!had) made.push(ci);
@@ -273,6 +300,24 @@ export class Tmpfs extends NodeFs {
       n.size = end;
       n.ctimeNs = this.now();
     }
+    return 0;
+  }
+
+  // fallocate(PUNCH_HOLE): chunks wholly inside [at, at+len) are given back, the rest zeroed; the size stays.
+  punchData(n: Inode, at: number, len: number): number {
+    const chunks = n.chunks!;
+    const end = Math.min(at + len, n.size);
+    for (let ci = Math.floor(at / CHUNK); ci * CHUNK < end && ci < chunks.length; ci++) {
+      const c = chunks[ci];
+      if (!c) continue;
+      const start = ci * CHUNK;
+      const from = Math.max(at, start) - start, to = Math.min(end, start + CHUNK) - start;
+      if (from === 0 && (to === CHUNK || start + to >= n.size)) {
+        if (!n.freed) this.giveBack(c.length);
+        chunks[ci] = undefined;
+      } else if (from < c.length) c.fill(0, from, Math.min(to, c.length));
+    }
+    n.ctimeNs = n.mtimeNs = this.now();
     return 0;
   }
 
@@ -551,7 +596,8 @@ export class Tmpfs extends NodeFs {
   }
 
   statfs(): StatFs {
-    const blocks = Math.floor(this.limit / PAGE);
+    const limit = this.limit;
+    const blocks = Math.floor((Number.isFinite(limit) ? limit : 2 ** 50) / PAGE);
     const used = Math.ceil(this.usedBytes / PAGE);
     return {
       type: TMPFS_MAGIC, bsize: PAGE, blocks, bfree: Math.max(0, blocks - used), bavail: Math.max(0, blocks - used),
@@ -655,15 +701,18 @@ class TmpfsFile extends FileDescription {
     if (offset < 0 || len <= 0) return -EINVAL;
     return this.fs.allocateData(this.n, offset, len);
   }
+  override punchHole(offset: number, len: number): number { return this.fs.punchData(this.n, offset, len); }
   override chmod(mode: number): number { return this.fs.chmodInode(this.n, mode); }
   override chown(uid: number, gid: number): number { return this.fs.chownInode(this.n, uid, gid); }
   override utimes(atime: TimeSpec, mtime: TimeSpec): number { return this.fs.utimesInode(this.n, atime, mtime); }
   override available(): number { return Math.max(0, this.n.size - this.pos); }
   override mapping(): MappedFile {
     const { fs, n } = this;
-    n.opens++; // a mapping keeps the data, as an open file does
     return {
       name: this.path, dev: fs.dev, ino: n.ino,
+      // a mapping keeps the data, as an open file does
+      hold: () => { n.opens++; },
+      drop: () => { n.opens--; fs.maybeFree(n); },
       readPage(offset: number, into: Uint8Array): void {
         into.fill(0);
         into.set(fs.readData(n, offset, into.length));

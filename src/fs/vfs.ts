@@ -7,6 +7,7 @@
 // Linux. What belongs to a file (locks, named pipes, inotify watches) is kept
 // by its node.
 import { MqueueFs, MqueueRegistry } from './mqueue.js';
+import { MemoryBudget } from '../base/budget.js';
 import type { Host } from '../base/host.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend, FsNode, StatFs } from './backend.js';
@@ -78,15 +79,19 @@ export class Vfs extends Namei {
   // POSIX message queues (mq_open), shown by every mqueue mount.
   readonly mqueues = new MqueueRegistry();
 
-  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
+  // The machine's memory: tmpfs data, pipe buffers (base/budget.ts).
+  readonly budget: MemoryBudget;
+
+  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs; budget?: MemoryBudget }) {
     super();
     this.host = opts.host;
+    this.budget = opts.budget ?? new MemoryBudget();
     this.proc = opts.proc;
     this.pts = new DevPts(opts.host, opts.jobs);
     this.mount('/', opts.root);
     this.mount('/dev', this.newFs('devtmpfs')!, 'udev');
     this.mount('/dev/pts', this.pts);
-    this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777 }));
+    this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777, budget: this.budget }));
     this.mount('/dev/mqueue', this.newFs('mqueue')!);
     this.mount('/proc', this.newFs('proc')!);
     this.mount('/sys', this.newFs('sysfs')!);
@@ -351,7 +356,7 @@ export class Vfs extends Namei {
     const key = loc.place!.node;
     let p = this.fifos.get(key);
     if (!p || (!p.readers && !p.writers && !p.waiting.size)) {
-      p = new Pipe(this.anonIno()); // no one has it open: what was in it is gone, as on Linux
+      p = new Pipe(this.anonIno(), this.budget); // no one has it open: what was in it is gone, as on Linux
       this.fifos.set(key, p);
     }
     const pipe = p;

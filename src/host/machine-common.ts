@@ -10,6 +10,7 @@ import { loadImage, type ImageConfig, type LoadedImage } from '../fs/image.js';
 import { OverlayFs, layerTar } from '../fs/overlay.js';
 import { bytesSource } from '../fs/tar.js';
 import { Tmpfs } from '../fs/tmpfs.js';
+import { MemoryBudget } from '../base/budget.js';
 
 export interface RunResult {
   pid: number;
@@ -20,6 +21,7 @@ export interface RunResult {
   stdoutText: string;
   stderrText: string;
   error?: string; // the program could not be started
+  timedOut?: boolean; // killed because it outlived the run's timeout
   syscalls?: number; // syscalls the guest made
   instructions?: number; // guest instructions the core retired
   registers?: Registers; // the registers of the thread that ended the process, when it ended
@@ -32,6 +34,17 @@ export function parseSize(s: string | number): number {
   if (!m) return 0;
   const mult = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
   return Math.floor(parseFloat(m[1]) * mult);
+}
+
+// The machine's memory (--memory, MachineOptions.memory): at least docker's minimum, at most
+// WebAssembly's 4 GiB (of which xos keeps 64 MiB for the CPU's own tables). Throws RangeError.
+export const MIN_MEMORY = 6 * 2 ** 20, MAX_MEMORY = 4 * 2 ** 30;
+export function memorySize(v: string | number): number {
+  const bytes = parseSize(v);
+  if (!bytes) throw new RangeError(`xos: bad memory size ${String(v)} (want e.g. 512M, 2G)`);
+  if (bytes < MIN_MEMORY) throw new RangeError(`xos: memory ${String(v)} is too small: at least 6M`);
+  if (bytes > MAX_MEMORY) throw new RangeError(`xos: memory ${String(v)} is too large: at most 4G`);
+  return bytes;
 }
 
 export function envList(e: string[] | Record<string, string> | undefined): string[] {
@@ -156,6 +169,9 @@ export function parseMountSpec(s: string): MountSpec | undefined {
 // them), the overlay's upper when the root is an image, and `fs`, the guest's view for the embedder.
 export class MachineFileSystems {
   private list: GuestMount[];
+  // The machine's memory account: its tmpfs and in-memory overlays charge it from the start; the
+  // kernel, made later, sets its limit (--memory).
+  readonly budget = new MemoryBudget();
   private vfs?: Vfs; // the running machine's, once attached
   upper?: FsBackend; // the writable layer over the image, when the root is one
   imageConfig?: ImageConfig;
@@ -190,13 +206,13 @@ export class MachineFileSystems {
   }
 
   tmpfs(mode = 0o1777): Tmpfs {
-    const t = new Tmpfs({ now: () => this.host.realtimeNs(), mode });
-    return t;
+    return new Tmpfs({ now: () => this.host.realtimeNs(), mode, budget: this.budget });
   }
 
   // An image (read-only) with a writable layer over it: `upper`, or a new tmpfs.
   overlay(image: FsBackend, upper?: FsBackend): OverlayFs {
-    return new OverlayFs(image, upper ?? new Tmpfs({ now: () => this.host.realtimeNs(), size: 2 ** 31 }));
+    // in memory, the changes may take all of the machine's memory (as a disk-backed upper would take the disk)
+    return new OverlayFs(image, upper ?? new Tmpfs({ now: () => this.host.realtimeNs(), size: Infinity, inodes: Infinity, budget: this.budget }));
   }
 
   // Use an image as the root: an overlay over it, and a tmpfs on /tmp.

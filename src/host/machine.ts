@@ -23,8 +23,10 @@ export interface MachineCoreOptions {
   coreModule: WebAssembly.Module;
   files: MachineFileSystems;
   memory?: number; // bytes
+  pidsMax?: number; // KernelOptions.pidsMax
   strace?: boolean;
   debug?: boolean;
+  injectBugs?: readonly string[]; // testing xos itself (KernelOptions.injectBugs)
 }
 
 export interface ProcessSpec {
@@ -148,7 +150,7 @@ export class GuestProcess {
   // Send a signal (default SIGTERM).
   kill(signo = SIGTERM): void {
     if (!this.proc.alive) return;
-    this.machine.kernel.signalProcess(this.proc, { signo, code: SI_USER, pid: 0, uid: 0 });
+    this.machine.kernel.signalProcess(this.proc, { signo, code: SI_USER, pid: 0, uid: 0, force: true });
   }
   // A new terminal size: the foreground process group gets SIGWINCH.
   resize(cols: number, rows: number): void { this.master?.pty.resize(rows, cols); }
@@ -191,7 +193,8 @@ export class MachineCore {
 
   static async create(o: MachineCoreOptions): Promise<MachineCore> {
     const kernel = await Kernel.create({
-      host: o.host, coreModule: o.coreModule, root: o.files.root, memory: o.memory, strace: o.strace, debug: o.debug,
+      host: o.host, coreModule: o.coreModule, root: o.files.root, memory: o.memory, budget: o.files.budget, pidsMax: o.pidsMax, strace: o.strace, debug: o.debug,
+      injectBugs: o.injectBugs,
     });
     o.files.attach(kernel.vfs);
     return new MachineCore(o.host, kernel, o.files);
@@ -220,9 +223,9 @@ export class MachineCore {
       o.terminal = master.pty;
     } else if (spec.stdio !== 'console') {
       const now = () => this.host.realtimeNs();
-      const [r0, w0] = makePipe(0, now, k.vfs.anonIno());
-      const [r1, w1] = makePipe(0, now, k.vfs.anonIno());
-      const [r2, w2] = makePipe(0, now, k.vfs.anonIno());
+      const [r0, w0] = makePipe(0, now, k.vfs.anonIno(), k.budget);
+      const [r1, w1] = makePipe(0, now, k.vfs.anonIno(), k.budget);
+      const [r2, w2] = makePipe(0, now, k.vfs.anonIno(), k.budget);
       for (const f of [w0, r1, r2]) f.flags |= O_NONBLOCK;
       o.stdio = [r0, w1, w2];
       inp = w0; out = r1; err = r2;
@@ -276,17 +279,22 @@ export class MachineCore {
     }
     const stdin = spec.stdin;
     if (stdin instanceof Uint8Array) { g.write(stdin); g.end(); } else if (stdin) feedFrom(stdin, g); else g.end();
-    const timer = spec.timeout !== undefined ? k.timers.after(spec.timeout, () => g.kill(SIGKILL)) : undefined;
+    let timedOut = false;
+    const timer = spec.timeout !== undefined ? k.timers.after(spec.timeout, () => { timedOut = true; g.kill(SIGKILL); }) : undefined;
     const st = await g.exited;
     k.timers.cancel(timer);
     // output still in the pipes (a child that outlived it may hold them open: what is there now)
     await this.host.yield();
     const r = makeResult(g.pid, st.exitCode, st.signal, out, err);
+    if (timedOut) r.timedOut = true;
     r.instructions = Number(k.core.icount - icount);
     r.syscalls = k.syscallCount - syscalls;
     if (g.proc.finalState) r.registers = registersOf(g.proc.finalState);
     return r;
   }
+
+  // Write back what guests wrote to shared mappings of files (xos is about to be stopped).
+  sync(): void { this.kernel.writeback(); }
 
   // The processes spawned here that have not ended.
   get processes(): readonly GuestProcess[] { return [...this.live]; }

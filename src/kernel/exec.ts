@@ -5,6 +5,8 @@ import { AddressSpace, PAGE, PROT_READ, PROT_EXEC, pageCeil } from '../mm/addres
 import { parseElf, loadElf, elfSpan, ElfError, type FileImage, type ElfInfo } from '../elf/elf.js';
 import { buildStack, argMax, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_HWCAP2, AT_CLKTCK, AT_SECURE, AT_MINSIGSTKSZ, AT_SYSINFO_EHDR } from '../elf/stack.js';
 import { ENOEXEC, ENOMEM, E2BIG, ELOOP } from '../base/errno.js';
+import { AT_FDCWD } from '../fs/vfs.js';
+import type { Process } from './task.js';
 import { SIG_IGN, SIG_DFL, releaseVfork } from './task.js';
 import { dropPosixTimers } from './sys-timer.js';
 import * as L from '../generated/layout.js';
@@ -101,6 +103,7 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
   p.sigactions = p.sigactions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n }));
   releaseVfork(p);
   dropPosixTimers(k, p);
+  setText(k, p, given ? undefined : r.path);
   p.exe = r.path;
   p.argv = argv;
   p.envp = envp;
@@ -120,6 +123,29 @@ function readAuxv(mm: AddressSpace, sp: number): Uint8Array {
   const start = a;
   while (word(a)) a += 16;
   return mm.read(start, a + 16 - start) ?? new Uint8Array(0);
+}
+
+// A running program's file cannot be written (ETXTBSY): the files processes were exec'd from,
+// by what stat(2) shows the guest, count their processes.
+function setText(k: Kernel, p: Process, path: string | undefined): void {
+  dropText(k, p);
+  const st = path === undefined ? undefined : k.vfs.stat(p.threads[0] ?? { proc: p }, AT_FDCWD, path, 0);
+  if (!st || typeof st === 'number') return;
+  p.exeKey = `${st.dev}:${st.ino}`;
+  k.textBusy.set(p.exeKey, (k.textBusy.get(p.exeKey) ?? 0) + 1);
+}
+export function dropText(k: Kernel, p: Process): void {
+  const key = p.exeKey;
+  if (key === undefined) return;
+  p.exeKey = undefined;
+  const n = (k.textBusy.get(key) ?? 1) - 1;
+  if (n > 0) k.textBusy.set(key, n); else k.textBusy.delete(key);
+}
+// ETXTBSY for opening `path` to write (or truncating it), when a process runs that file.
+export function textBusy(k: Kernel, t: Task, dirfd: number, path: string, follow: boolean): boolean {
+  if (k.textBusy.size === 0) return false;
+  const st = k.vfs.stat(t, dirfd, path, follow ? 0 : 0x100 /* AT_SYMLINK_NOFOLLOW */);
+  return typeof st !== 'number' && k.textBusy.has(`${st.dev}:${st.ino}`);
 }
 
 // [vvar] and [vdso] below the mmap area; returns the vDSO's address, or -ENOMEM.

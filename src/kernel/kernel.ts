@@ -5,6 +5,7 @@ import { PhysMem } from '../mm/phys.js';
 import { AddressSpace, CommitAccount } from '../mm/address-space.js';
 import { PageCache } from '../mm/page-cache.js';
 import type { Host } from '../base/host.js';
+import { MemoryBudget, TASK_COST } from '../base/budget.js';
 import type { FsBackend } from '../fs/backend.js';
 import { Vfs } from '../fs/vfs.js';
 import { FdTable } from './fd-table.js';
@@ -14,7 +15,7 @@ import { AsyncIo } from './async-io.js';
 import { processExited, syscallDone, syscallEntry, syscallInterrupted } from './ptrace.js';
 import { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
-import { TimerQueue } from './timers.js';
+import { TimerQueue, type Timer } from './timers.js';
 import { cancelTimers } from './sys-timer.js';
 import { Ipc } from './sys-ipc.js';
 import { MemfdStore } from './sys-memfd.js';
@@ -23,15 +24,16 @@ import { NO_RESULT } from './syscall.js';
 import { SYSCALLS, formatCall, formatResult } from './syscall-table.js';
 import { ENOSYS, EINTR } from '../base/errno.js';
 import { SIG_DFL, SIG_IGN, type SigInfo } from './task.js';
+import { Reporter, describeError } from './report.js';
 import { futexWake, futexKey, exitRobustList, type FutexWaiter } from './sys-futex.js';
 
 const ERRNO_TEXT: Record<number, string> = { 2: 'No such file or directory', 13: 'Permission denied', 21: 'Is a directory', 20: 'Not a directory', 40: 'Too many levels of symbolic links', 12: 'Out of memory', 7: 'Argument list too long' };
 import {
   deliverSignals, forceSignal, SIGSEGV, SIGBUS, BUS_ADRERR, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
-  ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
+  ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SIGXCPU, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
   CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP, STOPPING, SIGVTALRM, SIGPROF,
 } from './signal.js';
-import { execve, ExecError } from './exec.js';
+import { execve, ExecError, dropText } from './exec.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FileDescription } from '../fs/file.js';
 import type { Pty } from '../fs/pty.js';
@@ -54,11 +56,22 @@ export interface KernelOptions {
   coreModule: WebAssembly.Module;
   root: FsBackend;
   memory?: number; // bytes of guest memory (default 2 GiB)
+  // The machine's memory account (its limit becomes `memory`): made earlier when file systems
+  // made before the kernel charge it too.
+  budget?: MemoryBudget;
+  // The most tasks (threads, and zombies until reaped) the machine may hold, as docker's
+  // --pids-limit; default: Linux's threads-max for the memory size.
+  pidsMax?: number;
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
+  // Testing xos itself: these places throw as a bug of xos would (a syscall's name: its handler;
+  // 'fault:0xADDR': the page-fault handler, for the page at ADDR).
+  injectBugs?: readonly string[];
 }
 
 const SLICE = 1_000_000; // instructions per run() call
+const RLIMIT_CPU = 0, RLIMIT_SIGPENDING = 11, RLIM_INFINITY = 0xffffffffffffffffn;
+const WRITEBACK_MS = 5000;
 const YIELD_MS = 20; // give the event loop a turn at least this often
 const MAX_SYSCALLS_PER_SLICE = 256; // a task making syscalls in a loop lets others run after this many
 
@@ -80,8 +93,12 @@ export class Kernel {
   current?: Task;
   init?: Process; // the first process: orphans become its children
   readonly futexes = new Map<string, FutexWaiter[]>();
+  readonly textBusy = new Map<string, number>(); // files running programs were exec'd from (exec.ts)
   private nextPid = 1;
-  private reported = new Set<string>();
+  readonly reports: Reporter;
+  // A bug met inside the core's page-fault call: reported when the core has returned.
+  private faultError?: unknown;
+  private readonly injected: ReadonlySet<string>;
   private wake?: () => void;
   private running = false;
   endSlice = false; // sched_yield: the current task gives up the rest of its slice
@@ -97,15 +114,23 @@ export class Kernel {
   readonly asyncIo = new AsyncIo(); // O_ASYNC owners and signals (F_SETOWN, F_SETSIG), leases
   // The first UTS namespace: host and domain name (sethostname, uname, /proc/sys/kernel/hostname).
   readonly uts: Uts = { hostname: 'xos', domainname: '(none)' };
+  readonly budget: MemoryBudget;
+  readonly pidsMax: number;
+  private zombies = 0; // ended processes not yet reaped: they hold their pid
 
-  private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions) {
+  private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions, budget: MemoryBudget) {
+    this.budget = budget;
+    // Linux: threads-max = memory / (8 * THREAD_SIZE), at least 20
+    this.pidsMax = opts.pidsMax ?? Math.max(20, Math.floor(budget.limit / (8 * 16384)));
     this.strace = !!opts.strace;
     this.debug = !!opts.debug;
+    this.injected = new Set(opts.injectBugs ?? []);
     this.args = new Args(core);
-    this.account = new CommitAccount(opts.memory ?? 2 ** 31);
-    this.pageCache = new PageCache(core, phys);
-    this.timers = new TimerQueue(host);
-    this.memfds = new MemfdStore(() => host.realtimeNs());
+    this.account = new CommitAccount(budget.limit);
+    this.pageCache = new PageCache(core, phys, budget);
+    this.reports = new Reporter(host.stderr);
+    this.timers = new TimerQueue(host, (e) => this.oops(undefined, 'a timer', e));
+    this.memfds = new MemfdStore(() => host.realtimeNs(), budget);
     this.bootRealtimeNs = host.realtimeNs() - host.monotonicNs();
     this.sysctl = new Sysctl(this);
   }
@@ -117,11 +142,13 @@ export class Kernel {
       random32: () => { const b = new Uint8Array(4); opts.host.random(b); return new DataView(b.buffer).getUint32(0, true); },
       monotonicNs: () => Number(opts.host.monotonicNs()),
     });
-    const memory = opts.memory ?? 2 ** 31;
-    // page tables live in guest memory too: allow some room beyond the commit limit
-    const phys = new PhysMem(core, memory + Math.min(memory / 8, 256 * 2 ** 20));
-    k = new Kernel(opts.host, core, phys, opts);
-    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k) });
+    // WebAssembly's 4 GiB, less the core's own tables below the frames
+    const memory = Math.min(opts.memory ?? 2 ** 31, 2 ** 32 - L.FRAMES);
+    const budget = opts.budget ?? new MemoryBudget();
+    budget.limit = memory;
+    const phys = new PhysMem(core, memory, budget);
+    k = new Kernel(opts.host, core, phys, opts, budget);
+    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k), budget });
     return k;
   }
 
@@ -130,16 +157,46 @@ export class Kernel {
   private pageFault(addr: number, access: number): number {
     const t = this.current;
     if (!t) return 0;
-    const outcome = t.proc.mm.fault(addr, access & 7);
+    let outcome;
+    try {
+      if (this.injected.size && this.injected.has(`fault:0x${(addr - (addr % 4096)).toString(16)}`)) throw new Error('a bug injected for testing');
+      outcome = t.proc.mm.fault(addr, access & 7);
+    } catch (e) {
+      // not thrown through the core's frames: it returns with the fault unresolved, step() reports it
+      this.faultError = e;
+      return 0;
+    }
     if (outcome === 'ok') return 1;
     t.fault = { addr, access: access & 7, present: (access & 0x100) !== 0, outcome };
     return 0;
   }
 
-  warnOnce(key: string, message: string): void {
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.host.stderr.write(new TextEncoder().encode(`xos: ${message}\n`));
+  warnOnce(key: string, message: string): void { this.reports.once(key, message); }
+
+  // A bug of xos met while serving task `t` (a syscall handler, a page fault or signal delivery
+  // threw): as a Linux oops, the process dies — of SIGSEGV, as an oops kills a task — and the
+  // machine goes on. One line says what is needed to report it; XOS_DEBUG=1 adds the stack.
+  oops(t: Task | undefined, where: string, e: unknown): void {
+    const { summary, stack } = describeError(e);
+    const who = t ? ` (process ${t.proc.pid} ${new TextDecoder().decode(t.comm) || t.proc.exe}, rip 0x${this.core.rip.toString(16)}): the process is killed` : '';
+    this.reports.line(`internal error in ${where}: ${summary}${who}; please report this, with the output of XOS_DEBUG=1`, 'bug');
+    if (this.debug) this.reports.raw(stack);
+    if (!t) return;
+    const p = t.proc;
+    try {
+      this.exitProcess(p, SIGSEGV);
+    } catch (again) {
+      // the clean-up failed too: take its tasks off the run queue so the machine goes on
+      if (this.debug) this.reports.raw(describeError(again).stack);
+      for (const x of p.threads) { x.state = { kind: 'exited' }; const i = this.tasks.indexOf(x); if (i >= 0) this.tasks.splice(i, 1); }
+      if (p.waitStatus === undefined) { p.waitStatus = SIGSEGV; this.zombies++; }
+      for (const w of this.exitWaiters.get(p) ?? []) w(p.waitStatus);
+      this.exitWaiters.delete(p);
+    }
+    if (this.current?.proc === p) this.current = undefined;
+    // the core may have been left mid-instruction: forget what it cached
+    this.core.tlbFlush();
+    this.kick();
   }
 
   private vdsoCache?: { image: VdsoImage; vvar: Uint8Array };
@@ -173,6 +230,12 @@ export class Kernel {
     for (const p of this.processes.values()) n += p.files.fds().length;
     return n;
   }
+  // Room for one more task (clone, spawn): under the pids limit, and its cost charged to the
+  // machine's memory; false: EAGAIN, as a full pids cgroup or threads-max gives.
+  takeTask(): boolean {
+    if (this.tasks.length + this.zombies >= this.pidsMax) return false;
+    return this.budget.charge(TASK_COST, false);
+  }
 
   // Start a program as a new process, the leader of a new session, a child of no one (as a
   // container's first process, or one that `docker exec` starts). The first process of a machine
@@ -182,6 +245,7 @@ export class Kernel {
   spawn(path: string, argv: string[], o: SpawnOptions): Process {
     const enc = new TextEncoder();
     const { env, cwd, image } = o;
+    if (!this.takeTask()) throw new ExecError(`${path}: cannot start: the machine's process limit or memory is used up`, 126);
     const pid = this.newPid();
     const mm = new AddressSpace(this.core, this.phys, this.account, this.pageCache);
     const files = new FdTable();
@@ -209,6 +273,7 @@ export class Kernel {
     if (image && !path.startsWith('/')) path = `/memfd:${path.slice(path.lastIndexOf('/') + 1)} (deleted)`;
     const r = c || execve(this, t, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), 0, image);
     if (r < 0) {
+      this.budget.uncharge(TASK_COST);
       this.tasks.splice(this.tasks.indexOf(t), 1);
       this.processes.delete(pid);
       if (this.init === p) this.init = undefined;
@@ -248,9 +313,10 @@ export class Kernel {
   }
 
   // --- signals ---------------------------------------------------------------------
-  // A signal for every process of a process group (Ctrl-C at the terminal).
-  signalGroup(pgid: number, signo: number): void {
-    for (const p of [...this.processes.values()]) if (p.pgid === pgid) this.signalProcess(p, { signo, code: 0x80 });
+  // A signal for every process of a process group (Ctrl-C at the terminal; force: from outside
+  // the machine, which init does not refuse).
+  signalGroup(pgid: number, signo: number, force = false): void {
+    for (const p of [...this.processes.values()]) if (p.pgid === pgid) this.signalProcess(p, { signo, code: 0x80, force });
   }
 
   // A signal for a process: taken by a thread that does not block it.
@@ -260,9 +326,12 @@ export class Kernel {
     const t = live.find((x) => (x.sigmask & sigbit(info.signo)) === 0n) ?? live[0];
     if (t) this.signalTask(t, info);
   }
-  signalTask(t: Task, info: SigInfo): void {
-    if (t.state.kind === 'exited') return;
+  // False when a real-time signal could not be queued: its user has RLIMIT_SIGPENDING signals
+  // pending already (sigqueue answers EAGAIN; the queue stays bounded).
+  signalTask(t: Task, info: SigInfo): boolean {
+    if (t.state.kind === 'exited') return true;
     const sig = info.signo;
+    if (sig >= 32 && this.pendingOf(t.proc.creds.uid) >= Number(t.proc.limit(RLIMIT_SIGPENDING)[0])) return false;
     const act = t.proc.sigactions[sig];
     // SIGCONT resumes a stopped process whatever its disposition, and cancels pending stops;
     // a stop signal cancels a pending SIGCONT
@@ -272,6 +341,10 @@ export class Kernel {
     } else if (STOPPING.has(sig)) {
       for (const x of t.proc.threads) x.pending = x.pending.filter((p) => p.signo !== SIGCONT);
     }
+    // init refuses signals it has no handler for, SIGKILL and SIGSTOP included, unless they come
+    // from outside the machine (Linux: from an ancestor pid namespace); a blocked one waits, as
+    // its handler may change before it is unblocked
+    if (t.proc === this.init && act.handler === SIG_DFL && !info.force && (t.sigmask & sigbit(sig)) === 0n) return true;
     if (sig === SIGKILL) {
       // Not at once: as on Linux, the target dies when it next runs (a kill(2)
       // returns before the victim is a zombie; shells' wait/SIGCHLD order relies on it).
@@ -281,7 +354,7 @@ export class Kernel {
       // (and sigwait or a signalfd may take it), as on Linux
       // (a traced task stops even for an ignored signal: its tracer may want it)
       const ignored = act.handler === SIG_IGN || (act.handler === SIG_DFL && DEFAULT_IGNORED.has(sig));
-      if (ignored && (t.sigmask & sigbit(sig)) === 0n && !t.ptrace) return;
+      if (ignored && (t.sigmask & sigbit(sig)) === 0n && !t.ptrace) return true;
       queueSignal(t, info);
     }
     const st = t.state;
@@ -294,6 +367,12 @@ export class Kernel {
       }
     }
     this.kick();
+    return true;
+  }
+  private pendingOf(uid: number): number {
+    let n = 0;
+    for (const x of this.tasks) if (x.proc.creds.uid === uid) n += x.pending.length;
+    return n;
   }
 
   // --- waits ---------------------------------------------------------------------------
@@ -418,7 +497,7 @@ export class Kernel {
       }
     }
     const i = this.tasks.indexOf(t);
-    if (i >= 0) this.tasks.splice(i, 1);
+    if (i >= 0) { this.tasks.splice(i, 1); this.budget.uncharge(TASK_COST); }
     const j = p.threads.indexOf(t);
     if (j >= 0) p.threads.splice(j, 1);
     if (this.current === t) this.current = undefined;
@@ -435,8 +514,10 @@ export class Kernel {
     const threads = [...p.threads];
     for (const t of threads) this.endTask(t);
     p.waitStatus = status;
+    this.zombies++;
     if (this.current?.proc === p) this.current = undefined;
     if (p.mm.users > 0) p.maxRssKb = Math.max(p.maxRssKb, p.mm.resident() * 4);
+    dropText(this, p);
     p.files.release();
     p.mm.release();
     if (p.pid === p.sid) this.vfs.pts.leaderExit(p.sid); // its controlling terminal's foreground group: SIGHUP
@@ -449,6 +530,7 @@ export class Kernel {
     } else {
       for (const c of p.children.splice(0)) {
         c.parent = this.init;
+        c.exitSignal = SIGCHLD; // an orphan cannot slay init with its exit signal
         this.init?.children.push(c);
       }
       if (p.children.length === 0) this.init?.childEvents.notify();
@@ -475,6 +557,7 @@ export class Kernel {
   }
   // Forget an ended process (wait4 collected it).
   reap(p: Process): void {
+    if (this.processes.get(p.pid) === p && p.waitStatus !== undefined) this.zombies--;
     if (p.parent) {
       const i = p.parent.children.indexOf(p);
       if (i >= 0) p.parent.children.splice(i, 1);
@@ -535,16 +618,21 @@ export class Kernel {
         if (keep && left > 0 && keep.state.kind === 'runnable' && !keep.ptraceStop && runnable.includes(keep)) t = keep;
         else { t = runnable[rr++ % runnable.length]; left = SLICE; calls = 0; }
         keep = undefined;
-        this.switchTo(t);
-        if (t.interrupted) this.finishInterrupted(t);
-        // signals wait while a woken task has not yet re-run its syscall (a handler's own
-        // syscalls would otherwise lose what the call kept in its wait)
-        // (nor between a traced syscall's entry stop and the call: signals come at its exit)
-        else if (t.pending.length && !t.resumed && !t.ptrace?.inSyscall) deliverSignals(this, t);
-        if (t.state.kind !== 'runnable' || this.current !== t || t.ptraceStop) continue;
         const before = this.core.icount;
-        this.endSlice = false;
-        this.step(t, left);
+        try {
+          this.switchTo(t);
+          if (t.interrupted) this.finishInterrupted(t);
+          // signals wait while a woken task has not yet re-run its syscall (a handler's own
+          // syscalls would otherwise lose what the call kept in its wait)
+          // (nor between a traced syscall's entry stop and the call: signals come at its exit)
+          else if (t.pending.length && !t.resumed && !t.ptrace?.inSyscall) deliverSignals(this, t);
+          if (t.state.kind !== 'runnable' || this.current !== t || t.ptraceStop) continue;
+          this.endSlice = false;
+          this.step(t, left);
+        } catch (e) {
+          this.oops(t, 'the scheduler', e);
+          continue;
+        }
         left -= Math.max(1, Number(this.core.icount - before));
         if (++calls < MAX_SYSCALLS_PER_SLICE && !this.endSlice) keep = t;
         if (this.nowMs() - last > YIELD_MS) {
@@ -552,7 +640,7 @@ export class Kernel {
           last = this.nowMs();
           if (this.debug && last - lastReport > 2000) {
             lastReport = last;
-            this.host.stderr.write(new TextEncoder().encode(`xos: [${t.tid}] running at rip 0x${this.core.rip.toString(16)}, ${this.core.icount} instructions\n`));
+            this.reports.raw(`xos: [${t.tid}] running at rip 0x${this.core.rip.toString(16)}, ${this.core.icount} instructions`);
           }
         }
       }
@@ -561,14 +649,40 @@ export class Kernel {
     }
   }
 
+  // RLIMIT_CPU: past the soft limit SIGXCPU, again each second; at the hard limit SIGKILL.
+  private checkCpuLimit(p: Process): void {
+    if (!p.alive || !p.rlimits.has(RLIMIT_CPU)) return;
+    const [soft, hard] = p.limit(RLIMIT_CPU);
+    const c = p.cpuTime(), ns = c.user + c.system, s = ns / 1e9;
+    if (hard !== RLIM_INFINITY && s >= Number(hard)) {
+      this.signalProcess(p, { signo: SIGKILL, code: SI_KERNEL, force: true });
+    } else if (soft !== RLIM_INFINITY && s >= Number(soft) && ns >= p.nextXcpuNs) {
+      p.nextXcpuNs = ns + 1e9;
+      this.signalProcess(p, { signo: SIGXCPU, code: SI_KERNEL });
+    }
+  }
+
   // Run one slice of `t` and handle why it stopped.
   private step(t: Task, budget = SLICE): void {
     const c = this.core;
     const start = this.host.monotonicNs();
     const stepping = t.ptrace?.step === true;
-    const exit = stepping ? c.runOne() : c.run(budget);
+    let exit: Exit;
+    try {
+      exit = stepping ? c.runOne() : c.run(budget);
+    } catch (e) {
+      this.faultError = undefined;
+      this.oops(t, 'the CPU core', e);
+      return;
+    }
     const ran = this.host.monotonicNs();
     this.charge(t, Number(ran - start), 0);
+    if (this.faultError !== undefined) {
+      const e = this.faultError;
+      this.faultError = undefined;
+      this.oops(t, 'a page fault', e);
+      return;
+    }
     if (t.state.kind === 'exited') return;
     try { this.handleExit(t, exit); } finally { this.charge(t, 0, Number(this.host.monotonicNs() - ran)); }
     // PTRACE_SINGLESTEP: one instruction (or syscall) done, a SIGTRAP (TRAP_TRACE) stops it
@@ -592,6 +706,7 @@ export class Kernel {
     const p = t.proc;
     if (p.itimerVirtual && user > 0) this.runItimer(p, 'itimerVirtual', user, SIGVTALRM);
     if (p.itimerProf) this.runItimer(p, 'itimerProf', user + system, SIGPROF);
+    this.checkCpuLimit(p);
   }
   private runItimer(p: Process, which: 'itimerVirtual' | 'itimerProf', ns: number, signo: number): void {
     const tm = p[which]!;
@@ -666,7 +781,15 @@ export class Kernel {
     }
     if (t.ptrace && syscallEntry(this, t)) { t.resumed = undefined; return; }
     const call = this.strace ? formatCall(def, a, t) : '';
-    const r = def.handler(t, a, this);
+    let r;
+    try {
+      if (this.injected.size && this.injected.has(def.name)) throw new Error('a bug injected for testing');
+      r = def.handler(t, a, this);
+    } catch (e) {
+      t.resumed = undefined;
+      this.oops(t, def.name, e);
+      return;
+    }
     t.resumed = undefined;
     if (r instanceof Blocked) {
       c.rip = c.rip - 2; // run the syscall instruction again when woken
@@ -689,8 +812,26 @@ export class Kernel {
     if (t.ptrace && t.state.kind !== 'exited' && this.current === t) syscallDone(this, t);
   }
 
-  traceLine(t: Task, s: string): void {
-    this.host.stderr.write(new TextEncoder().encode(`[${t.tid}] ${s}\n`));
+  traceLine(t: Task, s: string): void { this.reports.raw(`[${t.tid}] ${s}`); }
+
+  // --- write-back -------------------------------------------------------------------------
+  // Dirty pages of shared file mappings reach their files within WRITEBACK_MS (as Linux's flusher
+  // threads write back), and at writeback(): xos killed later loses nothing older than that.
+  private writebackTimer?: Timer;
+  armWriteback(): void {
+    this.writebackTimer ??= this.timers.after(WRITEBACK_MS, () => {
+      this.writebackTimer = undefined;
+      this.writeback();
+      if ([...this.processes.values()].some((p) => p.alive && p.mm.writesFiles)) this.armWriteback();
+    });
+  }
+  writeback(): void {
+    const seen = new Set<AddressSpace>();
+    for (const p of this.processes.values()) {
+      if (!p.alive || p.mm.users === 0 || seen.has(p.mm)) continue;
+      seen.add(p.mm);
+      p.mm.syncFiles();
+    }
   }
 
   // --- for procfs ----------------------------------------------------------------------
@@ -708,7 +849,10 @@ export class Kernel {
   // the page cache included), for /proc/meminfo and sysinfo(2).
   memoryInfo(): MemoryInfo {
     const [cached, shared] = this.pageCache.pages();
-    return { total: this.account.limit, used: Math.min(this.account.limit, this.phys.used * 4096), cached: cached * 4096, shmem: shared * 4096 };
+    // frames in use, and what else the budget holds (tmpfs data, pipe buffers, tasks…): frames freed
+    // but kept by the wasm memory count as free, since guest memory can use them again
+    const other = Math.ceil(Math.max(0, this.budget.used - this.phys.touched * 4096) / 4096) * 4096;
+    return { total: this.account.limit, used: Math.min(this.account.limit, this.phys.used * 4096 + other), cached: cached * 4096, shmem: shared * 4096 };
   }
 }
 

@@ -42,13 +42,17 @@ export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
     act.handler = SIG_DFL;
     t.sigmask &= ~sigbit(info.signo);
   }
-  t.pending.unshift(info);
+  t.pending.unshift({ ...info, force: true });
 }
 
 // Deliver one pending, unblocked signal. Returns false when the task's process died.
 export function deliverSignals(k: Kernel, t: Task): boolean {
   for (;;) {
-    const i = t.pending.findIndex((p) => (t.sigmask & sigbit(p.signo) & ~UNBLOCKABLE) === 0n);
+    // the mask as numbers once: thousands of queued real-time signals are scanned each time
+    const mask = t.sigmask & ~UNBLOCKABLE;
+    const blocked = (sig: number) => sig >= 1 && sig <= 64 && Number((mask >> BigInt(sig - 1)) & 1n) === 1;
+    const open = Array.from({ length: 65 }, (_, sig) => !blocked(sig));
+    const i = t.pending.findIndex((p) => open[p.signo]);
     if (i < 0) return true;
     const info = t.pending.splice(i, 1)[0];
     const sig = info.signo;
@@ -58,6 +62,8 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
     const act = t.proc.sigactions[sig];
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
+      // init gets no signal it has no handler for (Linux's SIGNAL_UNKILLABLE), unless forced
+      if (t.proc === k.init && !info.force) continue;
       if (IGNORED.has(sig)) continue;
       if (STOPPING.has(sig)) { k.stopProcess(t.proc, sig); return true; }
       k.killProcess(t.proc, sig | (CORE_DUMP.has(sig) ? 0x80 : 0));

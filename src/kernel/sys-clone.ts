@@ -7,6 +7,7 @@ import { Blocked, POLL_ALL, WaitQueue, resumed } from '../base/wait.js';
 import { PidFd } from './sys-fdevents.js';
 import { EAGAIN, EFAULT, EINVAL, ENOMEM, EPERM, E2BIG } from '../base/errno.js';
 import * as L from '../generated/layout.js';
+import { TASK_COST } from '../base/budget.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
   CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000,
@@ -15,7 +16,6 @@ export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGH
   CLONE_CHILD_SETTID = 0x1000000, CLONE_NEWCGROUP = 0x2000000, CLONE_NEWUTS = 0x4000000,
   CLONE_NEWIPC = 0x8000000, CLONE_NEWUSER = 0x10000000, CLONE_NEWPID = 0x20000000, CLONE_NEWNET = 0x40000000,
   CLONE_IO = 0x80000000;
-const MAX_TASKS = 4096;
 
 interface CloneArgs { flags: number; stack: number; ptid: number; ctid: number; tls: number; exitSignal: number; pidfd: number }
 
@@ -42,20 +42,24 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   if (f & CLONE_NEWNS && f & CLONE_FS) return -EINVAL;
   if (f & CLONE_NEWNS && t.proc.creds.euid !== 0) return -EPERM;
   if (c.exitSignal < 0 || c.exitSignal > 64) return -EINVAL;
-  if (k.tasks.length >= MAX_TASKS) return -EAGAIN;
+  // the pidfd's slot must be writable: a clone that cannot report its pidfd fails before the child exists
+  if (f & CLONE_PIDFD && !t.proc.mm.write(c.pidfd, u32(0))) return -EFAULT;
+  if (!k.takeTask()) return -EAGAIN;
   const parent = t.proc;
-  const tid = k.newPid();
   k.saveCurrent();
   let proc: Process;
+  let tid: number;
   if (f & CLONE_THREAD) {
     proc = parent;
+    tid = k.newPid();
   } else {
     let mm;
     if (f & CLONE_VM) { mm = parent.mm; mm.users++; }
     else {
       mm = parent.mm.fork();
-      if (!mm) return -ENOMEM;
+      if (!mm) { k.budget.uncharge(TASK_COST); return -ENOMEM; }
     }
+    tid = k.newPid();
     let files;
     if (f & CLONE_FILES) { files = parent.files; files.users++; } else files = parent.files.fork();
     const fs = f & CLONE_FS ? parent.fs : { ...parent.fs };
@@ -98,8 +102,10 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   dv.setBigUint64(off(L.S_GPR), 0n, true);
   if (c.stack) dv.setBigUint64(off(L.S_GPR + 4 * 8), BigInt(c.stack), true);
   if (f & CLONE_SETTLS) dv.setBigUint64(off(L.S_FS_BASE), BigInt(c.tls), true);
-  if (f & CLONE_PARENT_SETTID && !parent.mm.write(c.ptid, u32(tid))) return -EFAULT;
-  if (f & CLONE_CHILD_SETTID && !proc.mm.write(c.ctid, u32(tid))) return -EFAULT;
+  // the tids go where asked when they can; a bad address is ignored, as Linux ignores it (the child
+  // exists by now and must run)
+  if (f & CLONE_PARENT_SETTID) parent.mm.write(c.ptid, u32(tid));
+  if (f & CLONE_CHILD_SETTID) proc.mm.write(c.ctid, u32(tid));
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = c.ctid;
   k.addTask(child);
   traceChild(k, t, child, (f & CLONE_VFORK) !== 0, (f & CLONE_THREAD) !== 0, c.exitSignal);
@@ -108,7 +114,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     const pf = new PidFd(proc, k, 0);
     const fd = parent.files.install(pf, true);
     if (fd < 0) pf.release();
-    else if (!parent.mm.write(c.pidfd, u32(fd))) return -EFAULT;
+    else parent.mm.write(c.pidfd, u32(fd)); // writable: checked before the child was made
   }
   if (f & CLONE_VFORK) {
     proc.vfork = { done: false, queue: new WaitQueue() };
@@ -127,10 +133,10 @@ function vforkWait(child: Process): Blocked {
 const SIGCHLD = 17;
 // clone(2): flags, newsp, parent_tid, child_tid, tls
 const sysClone: Handler = (t, a, k) => {
-  const flags = a.u(0);
+  const flags = a.u32(0); // clone(2) takes the low 32 bits (clone3 the whole 64)
   // CLONE_PIDFD stores the pidfd where CLONE_PARENT_SETTID would store the tid: not both
   if (flags & CLONE_PIDFD && flags & CLONE_PARENT_SETTID) return -EINVAL;
-  return doClone(t, k, { flags: Number(BigInt(flags) & 0xffffff00n), stack: a.u(1), ptid: a.u(2), ctid: a.u(3), tls: a.u(4), exitSignal: flags & 0xff, pidfd: a.u(2) });
+  return doClone(t, k, { flags: (flags & ~0xff) >>> 0, stack: a.u(1), ptid: a.u(2), ctid: a.u(3), tls: a.u(4), exitSignal: flags & 0xff, pidfd: a.u(2) });
 };
 const sysFork: Handler = (t, a, k) => doClone(t, k, { flags: 0, stack: 0, ptid: 0, ctid: 0, tls: 0, exitSignal: SIGCHLD, pidfd: 0 });
 const sysVfork: Handler = (t, a, k) => doClone(t, k, { flags: CLONE_VM | CLONE_VFORK, stack: 0, ptid: 0, ctid: 0, tls: 0, exitSignal: SIGCHLD, pidfd: 0 });
@@ -143,7 +149,12 @@ const sysClone3: Handler = (t, a, k) => {
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
   const q = (i: number) => (i * 8 + 8 <= b.length ? Number(dv.getBigUint64(i * 8, true)) : 0);
-  const flags = q(0), stack = q(5), stackSize = q(6);
+  const flags64 = dv.getBigUint64(0, true), signal64 = dv.getBigUint64(32, true);
+  // beyond the 32 legacy flags, CLONE_CLEAR_SIGHAND and CLONE_INTO_CGROUP exist (xos has neither);
+  // an exit signal must fit CSIGNAL
+  if (flags64 >> 32n || signal64 > 0xffn) return -EINVAL;
+  const flags = Number(flags64), stack = q(5), stackSize = q(6);
+  if (flags & 0xff) return -EINVAL; // CSIGNAL bits: the exit signal has its own field
   if (q(8) || q(9)) return -EINVAL; // set_tid
   return doClone(t, k, { flags, stack: stack ? stack + stackSize : 0, ptid: q(3), ctid: q(2), tls: q(7), exitSignal: q(4), pidfd: q(1) });
 };

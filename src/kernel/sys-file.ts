@@ -6,12 +6,12 @@ import type { Task } from './task.js';
 import type { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
 import { release } from '../fs/file.js';
-import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
+import { queueSignal, SIGPIPE, SIGXFSZ, SI_USER } from './signal.js';
 import {
-  EAGAIN, EBADF, EBUSY, EDEADLK, EACCES, ESRCH, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, EROFS, ESPIPE,
+  EAGAIN, EBADF, EBUSY, EDEADLK, EACCES, ESRCH, EFBIG, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, EROFS, ESPIPE, ETXTBSY,
 } from '../base/errno.js';
 import {
-  FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
+  FileDescription, O_ACCMODE, O_RDONLY, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
   O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, O_DIRECTORY, O_NOFOLLOW, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
   type TimeSpec,
   guestStat, S_IFMT, S_IFREG, S_IFDIR, S_IFBLK, S_IFLNK,
@@ -21,14 +21,19 @@ import {
   pathToBytes,
 } from '../fs/vfs.js';
 import type { StatFs } from '../fs/backend.js';
+import { TASK_SIZE } from '../mm/address-space.js';
 import { IN_ACCESS, IN_MODIFY } from '../fs/inotify.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
 import { PipeEnd } from '../fs/pipe.js';
 import { roundPipe } from './sysctl.js';
 import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID } from './async-io.js';
 import { PtyMaster, TIOCGPTPEER } from '../fs/pty.js';
+import { textBusy } from './exec.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
+// The largest file offset xos can carry (a JS number is exact to 2^53): as a file system's
+// s_maxbytes, writes beyond it fail with EFBIG, reads there find the end of the file.
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 const CHUNK = 1 << 20;
 const IOV_MAX = 1024;
 
@@ -49,6 +54,8 @@ export function readI64(t: Task, addr: number): bigint | undefined {
   return b ? new DataView(b.buffer, b.byteOffset).getBigInt64(0, true) : undefined;
 }
 const clamp = (n: number) => Math.min(n, MAX_RW);
+// access_ok: a buffer must lie below the top of user space, whatever the file (read(2) checks first)
+const userRange = (addr: number, len: number) => addr + len <= TASK_SIZE;
 
 function fileOf(t: Task, fd: number): FileDescription | undefined { return t.proc.files.get(fd); }
 
@@ -59,17 +66,33 @@ function wrote(t: Task, r: number): number {
 }
 
 // --- the I/O core: partial I/O rule: bytes already moved beat an error ------------
-// Read up to n bytes and hand each piece to `sink` (which copies it out). One
-// backend read: a short read is a complete answer (pipes, terminals).
-// `sink` returns how many bytes it could copy out; on a short copy a seekable
-// file's position is moved back to just after them.
-function doRead(t: Task, f: FileDescription, n: number, pos: number | undefined, sink: (b: Uint8Array) => number): number | Blocked {
-  const r = readCoherent(t, f, clamp(n), pos);
-  if (typeof r === 'number' || r instanceof Blocked) return r;
-  if (r.length === 0) return 0;
-  const copied = sink(r);
-  if (copied < r.length && pos === undefined) f.seek(copied - r.length, SEEK_CUR);
-  return copied || -EFAULT;
+// Read up to n bytes and hand each piece to `sink` (which copies it out to where the piece's
+// offset in the whole read goes). One backend read, a short read being a complete answer (pipes,
+// terminals) — but a large read of a regular file goes in pieces of CHUNK bytes, so that one
+// 1 GiB read does not ask the host for 1 GiB at once. `sink` returns how many bytes it could copy
+// out; on a short copy a seekable file's position is moved back to just after them.
+function doRead(t: Task, f: FileDescription, n: number, pos: number | undefined, sink: (b: Uint8Array, off: number) => number): number | Blocked {
+  if (pos !== undefined && pos >= MAX_OFFSET) return 0;
+  n = clamp(n);
+  const pieces = n > CHUNK && isRegular(f);
+  let done = 0;
+  for (;;) {
+    const want = pieces ? Math.min(CHUNK, n - done) : n;
+    const r = readCoherent(t, f, want, pos === undefined ? undefined : pos + done);
+    if (typeof r === 'number' || r instanceof Blocked) return done || r;
+    if (r.length === 0) return done;
+    const copied = sink(r, done);
+    if (copied < r.length) {
+      if (pos === undefined) f.seek(copied - r.length, SEEK_CUR);
+      return done + copied || -EFAULT;
+    }
+    done += copied;
+    if (!pieces || done >= n || r.length < want) return done;
+  }
+}
+function isRegular(f: FileDescription): boolean {
+  const st = guestStat(f);
+  return typeof st !== 'number' && isReg(st.mode);
 }
 // read(2) and write(2) see what shared mappings of the file hold: the page
 // cache (mm/page-cache.ts) has the current bytes of every mapped page.
@@ -106,7 +129,7 @@ function writeCoherent(t: Task, f: FileDescription, data: Uint8Array, pos: numbe
   }
   return r;
 }
-const whole = (t: Task, addr: number) => (d: Uint8Array) => (t.proc.mm.write(addr, d) ? d.length : 0);
+const whole = (t: Task, addr: number) => (d: Uint8Array, off: number) => (t.proc.mm.write(addr + off, d) ? d.length : 0);
 // A write or truncate by anyone but root takes set-user-ID (and set-group-ID with group execute) off a regular file.
 function removePrivs(t: Task, f: FileDescription): void {
   if (t.proc.creds.euid === 0) return;
@@ -115,9 +138,33 @@ function removePrivs(t: Task, f: FileDescription): void {
   const kill = killPrivs(t.proc.creds, s.mode);
   if (kill) f.chmod(s.mode & 0o7777 & ~kill);
 }
+// RLIMIT_FSIZE: how far a regular file may grow, when the process set a limit (else MAX_OFFSET).
+const RLIMIT_FSIZE = 1;
+function fileSizeLimit(t: Task): number {
+  if (!t.proc.rlimits.has(RLIMIT_FSIZE)) return MAX_OFFSET;
+  return Math.min(MAX_OFFSET, Number(t.proc.limit(RLIMIT_FSIZE)[0]));
+}
+// Growing a file to `end` past RLIMIT_FSIZE: SIGXFSZ and EFBIG, as Linux; 0 when allowed.
+function beyondFsize(t: Task, end: number): number {
+  if (end <= fileSizeLimit(t)) return 0;
+  queueSignal(t, { signo: SIGXFSZ, code: SI_USER, pid: t.proc.pid });
+  return -EFBIG;
+}
+
 // Write `n` bytes fetched by `source` in chunks.
 function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined, source: (off: number, len: number) => Uint8Array | null): number | Blocked {
   n = clamp(n);
+  if (n > 0) {
+    const at = pos ?? f.seek(0, SEEK_CUR);
+    if (at >= MAX_OFFSET) return -EFBIG;
+    if (at >= 0) n = Math.min(n, MAX_OFFSET - at);
+    const limit = fileSizeLimit(t);
+    if (at >= 0 && at + n > limit && isRegular(f)) {
+      // RLIMIT_FSIZE: what fits is written; at the limit, SIGXFSZ and EFBIG
+      if (at >= limit) return beyondFsize(t, at + 1);
+      n = limit - at;
+    }
+  }
   if (n > 0) removePrivs(t, f);
   let done = 0;
   do {
@@ -155,39 +202,51 @@ export function readIovecs(t: Task, addr: number, count: number): Iov[] | number
 export function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   const total = clamp(iovs.reduce((s, v) => s + v.len, 0));
   if (!f.readable) return -EBADF;
-  return doRead(t, f, total, pos, (data) => {
-    let off = 0;
+  return doRead(t, f, total, pos, (data, at) => {
+    // `data` goes at offset `at` of the whole read: into the segments that span it
+    let off = 0, seg = 0;
     for (const v of iovs) {
       if (off >= data.length) break;
-      const n = Math.min(v.len, data.length - off);
-      if (!t.proc.mm.write(v.base, data.subarray(off, off + n))) {
+      if (seg + v.len <= at + off) { seg += v.len; continue; }
+      const into = at + off - seg;
+      const n = Math.min(v.len - into, data.length - off);
+      if (!t.proc.mm.write(v.base + into, data.subarray(off, off + n))) {
         // copy what fits of this segment page by page, as Linux does
         for (let i = 0; i < n; i++) {
-          if (!t.proc.mm.write(v.base + i, data.subarray(off + i, off + i + 1))) return off + i;
+          if (!t.proc.mm.write(v.base + into + i, data.subarray(off + i, off + i + 1))) return off + i;
         }
       }
       off += n;
+      seg += v.len;
     }
     return off;
   });
 }
 export function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   if (!f.writable) return -EBADF;
-  let total = 0;
-  const parts: Uint8Array[] = [];
-  for (const v of iovs) {
-    if (v.len === 0) continue; // an empty segment does not end the gather
-    const n = Math.min(v.len, MAX_RW - total);
-    if (n <= 0) break;
-    const d = t.proc.mm.read(v.base, n);
-    if (!d) { if (total === 0) return -EFAULT; break; }
-    parts.push(d);
-    total += n;
-  }
-  const all = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) { all.set(p, o); o += p.length; }
-  return doWrite(t, f, total, pos, (off, len) => all.subarray(off, off + len));
+  const total = clamp(iovs.reduce((s, v) => s + v.len, 0));
+  // gathered a piece at a time (doWrite asks for CHUNK bytes at most); a segment that cannot be
+  // read ends the gather there
+  return doWrite(t, f, total, pos, (off, len) => {
+    const parts: Uint8Array[] = [];
+    let got = 0, seg = 0;
+    for (const v of iovs) {
+      if (got >= len) break;
+      if (seg + v.len <= off + got) { seg += v.len; continue; }
+      const from = off + got - seg, n = Math.min(v.len - from, len - got);
+      const d = t.proc.mm.read(v.base + from, n);
+      if (!d) break;
+      parts.push(d);
+      got += n;
+      seg += v.len;
+    }
+    if (got === 0) return null;
+    if (parts.length === 1) return parts[0];
+    const all = new Uint8Array(got);
+    let o = 0;
+    for (const p of parts) { all.set(p, o); o += p.length; }
+    return all;
+  });
 }
 
 // A positional call needs a seekable file.
@@ -197,17 +256,20 @@ export function seekable(f: FileDescription): boolean { return f.seek(0, SEEK_CU
 const sysRead: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.readable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   return doRead(t, f, a.u(2), undefined, whole(t, a.u(1)));
 };
 const sysWrite: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.writable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   const buf = a.u(1);
   return doWrite(t, f, a.u(2), undefined, (off, len) => t.proc.mm.read(buf + off, len));
 };
 const sysPread: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.readable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   const pos = a.s64(3);
   if (pos < 0) return -EINVAL;
   if (!seekable(f)) return -ESPIPE;
@@ -216,6 +278,7 @@ const sysPread: Handler = (t, a) => {
 const sysPwrite: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.writable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   const pos = a.s64(3);
   if (pos < 0) return -EINVAL;
   if (!seekable(f)) return -ESPIPE;
@@ -247,6 +310,7 @@ function openCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: 
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
   const path = readPath(t, pathAddr);
   if (typeof path === 'number') return path;
+  if (!(flags & O_PATH) && ((flags & O_ACCMODE) !== O_RDONLY || flags & O_TRUNC) && textBusy(k, t, dirfd, path, !(flags & O_NOFOLLOW))) return -ETXTBSY;
   const f = k.vfs.openAt(t, dirfd, path, flags, mode);
   if (typeof f === 'number' || f instanceof Blocked) return f;
   if (flags & O_TRUNC && f.writable) truncated(t, f.node?.inode ?? f, 0);
@@ -284,7 +348,8 @@ const sysCloseRange: Handler = (t, a) => {
 const sysLseek: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
-  return f.seek(a.s64(1), a.i(2));
+  const r = f.seek(a.s64(1), a.i(2));
+  return r > MAX_OFFSET ? -EINVAL : r;
 };
 
 // --- stat -------------------------------------------------------------------------
@@ -517,6 +582,9 @@ function truncated(t: Task, key: object | undefined, len: number): void {
   if (key && !t.proc.mm.cache.empty) t.proc.mm.cache.truncated(key, len);
 }
 const sysTruncate = withPath((t, a, k, p) => {
+  const grows = k.vfs.stat(t, AT_FDCWD, p, 0);
+  if (typeof grows !== 'number' && a.s64(1) > grows.size && beyondFsize(t, a.s64(1))) return -EFBIG;
+  if (textBusy(k, t, AT_FDCWD, p, true)) return -ETXTBSY;
   const r = k.vfs.truncate(t, p, a.s64(1));
   if (r === 0) truncated(t, k.vfs.nodeAt(t, p), a.s64(1));
   return r;
@@ -526,10 +594,12 @@ const sysFtruncate: Handler = (t, a, k) => {
   if (!f) return -EBADF;
   const len = a.s64(1);
   if (len < 0) return -EINVAL;
+  if (len > MAX_OFFSET) return -EFBIG;
   if (!f.writable) return -EINVAL;
   const s = f.stat();
   if (typeof s !== 'number' && !isReg(s.mode)) return isDir(s.mode) ? -EISDIR : -EINVAL;
   if (k.vfs.readOnlyFile(t, f)) return -EROFS;
+  if (typeof s !== 'number' && len > s.size && beyondFsize(t, len)) return -EFBIG; // growing past RLIMIT_FSIZE
   const r = f.truncate(len);
   if (r === 0) {
     truncated(t, f.node?.inode ?? f, len);
@@ -556,7 +626,7 @@ const sysSyncFileRange: Handler = (t, a) => {
   if (type !== S_IFREG && type !== S_IFDIR && type !== S_IFBLK && type !== S_IFLNK) return -ESPIPE;
   return flags & 2 /* SYNC_FILE_RANGE_WRITE */ ? f.sync() : 0;
 };
-const sysSync: Handler = () => 0;
+const sysSync: Handler = (t, a, k) => { k.writeback(); return 0; }; // what host files hold is the host's to flush
 const sysSyncfs: Handler = (t, a) => (fileOf(t, a.i(0)) ? 0 : -EBADF);
 const FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
 const sysFallocate: Handler = (t, a) => {
@@ -564,22 +634,22 @@ const sysFallocate: Handler = (t, a) => {
   if (!f) return -EBADF;
   const mode = a.i(1), off = a.s64(2), len = a.s64(3);
   if (off < 0 || len <= 0) return -EINVAL;
+  if (off + len > MAX_OFFSET) return -EFBIG;
   if (!f.writable) return -EBADF;
   const s = f.stat();
   if (typeof s !== 'number' && isDir(s.mode)) return -EISDIR;
   if (!seekable(f)) return -ESPIPE;
   if (mode === FALLOC_FL_KEEP_SIZE) return 0;
+  // a real hole (the space given back), or EOPNOTSUPP where the backend cannot make one: never
+  // zeros written over the range, which would take the space instead
   if (mode === (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) {
-    // the hole reads back as zeros (the space is not given back)
-    if (typeof s === 'number') return s;
-    for (let at = off; at < Math.min(off + len, s.size); at += CHUNK) {
-      const r = f.write(new Uint8Array(Math.min(CHUNK, s.size - at, off + len - at)), at);
-      if (typeof r === 'number' && r < 0) return r;
-    }
-    return 0;
+    const r = f.punchHole(off, len);
+    const key = r === 0 ? cacheKey(t, f) : undefined;
+    if (key) t.proc.mm.cache.zeroRange(key, off, len);
+    return r;
   }
   if (mode !== 0) return -EOPNOTSUPP;
-  return f.allocate(off, len);
+  return beyondFsize(t, off + len) || f.allocate(off, len);
 };
 const sysFadvise: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
@@ -771,7 +841,9 @@ const sysFcntl: Handler = (t, a, k) => {
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -EBADF;
     case F_SETPIPE_SZ: {
       if (!(f instanceof PipeEnd)) return -EBADF;
-      const want = a.u(2);
+      const want = a.u32(2); // an unsigned int, as Linux reads it
+      // beyond pipe-max-size only with CAP_SYS_RESOURCE (root), as on Linux; what a pipe holds is
+      // charged to the machine's memory either way
       if (want > k.sysctl.values.pipeMaxSize && t.proc.creds.euid !== 0) return -EPERM;
       if (want > 0x80000000) return -EINVAL;
       const size = roundPipe(want);
@@ -1032,7 +1104,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(277, 'sync_file_range', sysSyncFileRange, ['fd', 'off', 'off', 'hex']),
   ok(269, 'faccessat', sysFaccessat, ['dirfd', 'path', 'mode']),
   partial(280, 'utimensat', sysUtimensat, ['dirfd', 'path', 'ptr', 'flags'], 'host times have microsecond precision'),
-  partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (writes zeros); others EOPNOTSUPP'),
+  partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (tmpfs; EOPNOTSUPP on host files); others EOPNOTSUPP'),
   ok(292, 'dup3', sysDup3, ['fd', 'fd', 'flags']),
   ok(295, 'preadv', vecHandler(false, true, false), ['fd', 'ptr', 'int', 'off']),
   ok(296, 'pwritev', vecHandler(true, true, false), ['fd', 'ptr', 'int', 'off']),

@@ -27,6 +27,7 @@ export class IpcLimits {
   semmsl = 32000; semmns = 1024000000; semopm = 500; semmni = 32000;
   msgmax = 8192; msgmnb = 16384; msgmni = 32000;
 }
+const MSG_COST = 64; // what one message costs the machine's memory beyond its bytes (struct msg_msg)
 
 interface Perm { key: number; uid: number; gid: number; cuid: number; cgid: number; mode: number; seq: number }
 interface Segment { kind: 'shm'; perm: Perm; size: number; mem: SharedMemory; atime: bigint; dtime: bigint; ctime: bigint; cpid: number; lpid: number; removed: boolean; locked: boolean }
@@ -156,7 +157,9 @@ function nattch(k: Kernel, seg: Segment): number {
 // A segment marked for removal goes once nothing has it attached.
 function reapSegments(k: Kernel): void {
   const ipc = ipcOf(k);
-  for (const [id, o] of [...ipc.objs]) if (o.kind === 'shm' && o.perm.mode & SHM_DEST && nattch(k, o) === 0) ipc.remove(id);
+  for (const [id, o] of [...ipc.objs]) {
+    if (o.kind === 'shm' && o.perm.mode & SHM_DEST && nattch(k, o) === 0) { ipc.remove(id); o.mem.drop(); }
+  }
 }
 
 const sysShmget: Handler = (t, a, k) => {
@@ -166,7 +169,9 @@ const sysShmget: Handler = (t, a, k) => {
     if (size < 1 || BigInt(size) > lim(k).shmmax) return -EINVAL;
     if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'shm').length >= lim(k).shmmni) return -ENOSPC;
     const now = k.host.realtimeNs();
-    return { kind: 'shm', perm: newPerm(t, key, flags), size, mem: new SharedMemory(), atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
+    const mem = new SharedMemory(k.pageCache);
+    mem.hold(); // the segment keeps its pages until it is removed
+    return { kind: 'shm', perm: newPerm(t, key, flags), size, mem, atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
   });
 };
 
@@ -459,6 +464,7 @@ const sysMsgsnd: Handler = (t, a, k) => {
     if (flags & IPC_NOWAIT) return -EAGAIN;
     return new Blocked({ kind: 'msgqueue', msqid: id }, [{ on: q.queue, events: POLL_ALL }]);
   }
+  if (!k.budget.charge(size + MSG_COST)) return -ENOMEM;
   q.msgs.push({ type, data });
   q.bytes += size;
   q.lspid = t.proc.pid;
@@ -498,6 +504,7 @@ const sysMsgrcv: Handler = (t, a, k) => {
   if (!(flags & MSG_COPY)) {
     q.msgs.splice(i, 1);
     q.bytes -= m.data.length;
+    k.budget.uncharge(m.data.length + MSG_COST);
     q.lrpid = t.proc.pid;
     q.rtime = k.host.realtimeNs();
     q.queue.notify();
@@ -563,6 +570,7 @@ const sysMsgctl: Handler = (t, a, k) => {
     case IPC_RMID:
       if (!isOwner(t, q.perm)) return -EPERM;
       ipc.remove(id);
+      k.budget.uncharge(q.bytes + q.msgs.length * MSG_COST);
       q.queue.notify();
       return 0;
   }

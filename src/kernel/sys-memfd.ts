@@ -4,6 +4,7 @@ import { Tmpfs } from '../fs/tmpfs.js';
 import { FileDescription, O_RDWR, O_CREAT, O_EXCL } from '../fs/file.js';
 import { EFAULT, EINVAL } from '../base/errno.js';
 import { release } from '../fs/file.js';
+import type { MemoryBudget } from '../base/budget.js';
 
 const MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_HUGETLB = 4, MFD_NOEXEC_SEAL = 8, MFD_EXEC = 0x10;
 const MEMFD_DEV = 0x0f; // the internal shmem mount: no other file system has this device
@@ -12,9 +13,10 @@ const MEMFD_DEV = 0x0f; // the internal shmem mount: no other file system has th
 export class MemfdStore {
   private fs?: Tmpfs;
   private serial = 0;
-  constructor(private readonly now: () => bigint) {}
+  constructor(private readonly now: () => bigint, private readonly budget?: MemoryBudget) {}
   create(label: string): FileDescription | number {
-    this.fs ??= new Tmpfs({ now: this.now, mode: 0o1777, dev: MEMFD_DEV });
+    // as Linux's internal shmem mount: no size of its own, only the machine's memory bounds it
+    this.fs ??= new Tmpfs({ now: this.now, mode: 0o1777, dev: MEMFD_DEV, budget: this.budget, size: Infinity, inodes: Infinity });
     const path = `/memfd-${++this.serial}`;
     const f = this.fs.open(path, O_RDWR | O_CREAT | O_EXCL, 0o777, label);
     if (typeof f !== 'number') this.fs.unlink(path);

@@ -1,5 +1,6 @@
 // Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise, msync, mincore.
 import type { SyscallDef, Handler } from './syscall.js';
+import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { EINVAL, ENOMEM, EBADF, EACCES, EEXIST, ENODEV, EFAULT, EOPNOTSUPP, EOVERFLOW, EPERM } from '../base/errno.js';
 import { PAGE, pageCeil, pageFloor, PROT_READ, PROT_WRITE, PROT_EXEC, TASK_SIZE, mappedAs, type MappedFile, type Vma } from '../mm/address-space.js';
@@ -7,7 +8,7 @@ import { SharedMemory } from '../mm/page-cache.js';
 import { O_ACCMODE, O_RDWR, O_WRONLY, S_IFMT, S_IFCHR, isReg, guestStat } from '../fs/file.js';
 
 const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_SHARED_VALIDATE = 3, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
-  MAP_GROWSDOWN = 0x100, MAP_FIXED_NOREPLACE = 0x100000;
+  MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000, MAP_FIXED_NOREPLACE = 0x100000;
 const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
 const DEV_ZERO = (1 << 8) | 5; // makedev(1, 5)
 const MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9;
@@ -72,7 +73,7 @@ const sysMmap: Handler = (t, a, k) => {
       file = typeof st !== 'number' && isReg(st.mode) ? mappedAs(m, { cacheKey: f.node?.inode ?? f }) : m;
     }
   } else if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
-  if (anonymous && type !== MAP_PRIVATE) file = new SharedMemory();
+  if (anonymous && type !== MAP_PRIVATE) file = new SharedMemory(k.pageCache);
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (addr + size > TASK_SIZE) return -ENOMEM;
     if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED) && !mm.isFree(addr, addr + size)) return -EEXIST;
@@ -85,10 +86,11 @@ const sysMmap: Handler = (t, a, k) => {
     }
   }
   const ok = mm.map(addr, size, prot & 7, {
-    shared: type !== MAP_PRIVATE, file, offset: off, growsDown: !!(flags & MAP_GROWSDOWN),
+    shared: type !== MAP_PRIVATE, file, offset: off, growsDown: !!(flags & MAP_GROWSDOWN), noreserve: !!(flags & MAP_NORESERVE),
   });
   if (!ok) return -ENOMEM;
   if (noWrite && file) mm.setAttr(addr, addr + size, (v) => { v.noWrite = true; });
+  if (file && type !== MAP_PRIVATE && !anonymous) k.armWriteback();
   return addr;
 };
 
@@ -103,7 +105,7 @@ const sysMunmap: Handler = (t, a) => {
 
 // mprotect(2); pkey_mprotect(2) with no key (-1): this CPU has no protection keys
 const PROT_GROWSDOWN = 0x01000000, PROT_GROWSUP = 0x02000000;
-function mprotect(t: Task, addr: number, len: number, prot: number): number {
+function mprotect(t: Task, k: Kernel, addr: number, len: number, prot: number): number {
   if (addr % PAGE || prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)) return -EINVAL;
   if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP)) return -EINVAL;
   if (len === 0) return 0;
@@ -113,13 +115,14 @@ function mprotect(t: Task, addr: number, len: number, prot: number): number {
   if (!mm.covered(addr, end)) return -ENOMEM;
   if (mm.sealedIn(addr, end)) return -EPERM;
   if (prot & PROT_WRITE && mm.vmas.some((v) => v.noWrite && v.start < end && v.end > addr)) return -EACCES;
+  if (prot & PROT_WRITE) k.armWriteback(); // a shared file mapping made writable
   return mm.protect(addr, end - addr, prot & 7) ? 0 : -ENOMEM;
 }
-const sysMprotect: Handler = (t, a) => mprotect(t, a.u(0), a.u(1), a.i(2));
-const sysPkeyMprotect: Handler = (t, a) => {
+const sysMprotect: Handler = (t, a, k) => mprotect(t, k, a.u(0), a.u(1), a.i(2));
+const sysPkeyMprotect: Handler = (t, a, k) => {
   const pkey = a.i(3);
   if (pkey !== -1) return -EINVAL;
-  return mprotect(t, a.u(0), a.u(1), a.i(2));
+  return mprotect(t, k, a.u(0), a.u(1), a.i(2));
 };
 // pkey_alloc(2), pkey_free(2): this CPU has no protection keys (CPUID shows no PKU or OSPKE), so, as
 // Linux on such a CPU, no key is allocated, not even the default key 0 (EINVAL for each).
@@ -251,16 +254,25 @@ const sysMsync: Handler = (t, a) => {
 
 // mincore(2)
 const sysMincore: Handler = (t, a) => {
-  const addr = a.u(0), len = pageCeil(a.u(1)), vec = a.u(2);
+  const addr = a.u(0), len = a.u(1), vec = a.u(2);
   if (addr % PAGE) return -EINVAL;
-  if (addr + len > TASK_SIZE || (a.u(1) > 0 && len === 0)) return -ENOMEM;
+  if (len > TASK_SIZE || addr + len > TASK_SIZE) return -ENOMEM;
   const mm = t.proc.mm;
-  const out = new Uint8Array(len / PAGE);
-  for (let i = 0; i < out.length; i++) {
-    if (!mm.find(addr + i * PAGE)) return -ENOMEM;
-    out[i] = mm.pte(addr + i * PAGE) & 1;
+  const end = pageCeil(addr + len);
+  // every page of the range must be mapped (checked first: the range may be huge)
+  for (let at = addr; at < end;) {
+    const v = mm.find(at);
+    if (!v) return -ENOMEM;
+    at = v.end;
   }
-  return mm.write(vec, out) ? 0 : -EFAULT;
+  // the vector goes out in pieces: its size is the guest's to choose
+  const PIECE = 1 << 16;
+  for (let p = addr; p < end; p += PIECE * PAGE) {
+    const out = new Uint8Array(Math.min(PIECE, (end - p) / PAGE));
+    mm.residentInto(p, out);
+    if (!mm.write(vec + (p - addr) / PAGE, out)) return -EFAULT;
+  }
+  return 0;
 };
 
 export const mmSyscalls: SyscallDef[] = [

@@ -62,7 +62,9 @@ function newTmpfs(k: Kernel, data: string): { fs: FsBackend; options: string } |
         const m = /^([0-9]+)([kKmMgG%]?)$/.exec(val);
         if (!m) return -EINVAL;
         const mult: Record<string, number> = { '': 1, k: 1024, m: 1 << 20, g: 1 << 30 };
-        if (m[2] !== '%') opts.size = Math.max(4096, Number(m[1]) * mult[m[2].toLowerCase()]);
+        // size=N% of the machine's memory; any size is accepted (Linux too lets a tmpfs promise more than
+        // it has): what it holds is charged to the machine's memory, so it cannot outgrow the machine
+        opts.size = Math.max(4096, m[2] === '%' ? Math.floor(k.budget.limit * Number(m[1]) / 100) : Number(m[1]) * mult[m[2].toLowerCase()]);
         shown.push(`size=${Math.ceil((opts.size ?? 0) / 1024)}k`);
         break;
       }
@@ -79,7 +81,7 @@ function newTmpfs(k: Kernel, data: string): { fs: FsBackend; options: string } |
   if (mode !== 0o1777) shown.push(`mode=${mode.toString(8)}`);
   if (opts.uid) shown.push(`uid=${opts.uid}`);
   if (opts.gid) shown.push(`gid=${opts.gid}`);
-  const fs = new Tmpfs({ now: () => k.host.realtimeNs(), size: opts.size, inodes: opts.inodes, mode, uid: opts.uid, gid: opts.gid });
+  const fs = new Tmpfs({ now: () => k.host.realtimeNs(), size: opts.size, inodes: opts.inodes, mode, uid: opts.uid, gid: opts.gid, budget: k.budget });
   return { fs, options: shown.join(',') };
 }
 

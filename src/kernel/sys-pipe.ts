@@ -7,7 +7,7 @@ import { release } from '../fs/file.js';
 
 function pipe2(t: Parameters<Handler>[0], k: Parameters<Handler>[2], addr: number, flags: number): number {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) return -EINVAL;
-  const [r, w] = makePipe(flags, () => k.host.realtimeNs(), k.vfs.anonIno());
+  const [r, w] = makePipe(flags, () => k.host.realtimeNs(), k.vfs.anonIno(), k.budget);
   const files = t.proc.files;
   const fr = files.install(r, !!(flags & O_CLOEXEC));
   if (fr < 0) { release(r); release(w); return fr; }

@@ -4,6 +4,7 @@ import { capPrctl, capsAfterExec } from './sys-cred.js';
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
 import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from '../base/errno.js';
+import { argMax, MAX_ARG_STRLEN } from '../elf/stack.js';
 import { execve } from './exec.js';
 import { pathFromBytes } from '../fs/vfs.js';
 import type { Process, Task } from './task.js';
@@ -92,20 +93,25 @@ const sysArchPrctl: Handler = (t, a, k) => {
   }
 };
 
-function readPtrArray(t: Task, addr: number): Uint8Array[] | number {
+// argv or envp, counted against `room` (ARG_MAX: the strings and their pointers) as they are read:
+// more is E2BIG before the host copies it.
+function readPtrArray(t: Task, addr: number, room: { bytes: number }): Uint8Array[] | number {
   const out: Uint8Array[] = [];
   if (!addr) return out;
   for (let i = 0; ; i++) {
-    if (i > 0x20000) return -E2BIG;
     const b = t.proc.mm.read(addr + i * 8, 8);
     if (!b) return -EFAULT;
     const p = Number(new DataView(b.buffer).getBigUint64(0, true));
     if (!p) return out;
-    const s = t.proc.mm.readCString(p, 131072);
-    if (!s) return -EFAULT;
+    const s = t.proc.mm.readCString(p, MAX_ARG_STRLEN);
+    // no NUL in MAX_ARG_STRLEN readable bytes: too long; else unreadable
+    if (!s) return t.proc.mm.read(p, MAX_ARG_STRLEN) ? -E2BIG : -EFAULT;
+    room.bytes -= s.length + 1 + 8;
+    if (room.bytes < 0) return -E2BIG;
     out.push(s);
   }
 }
+const argRoom = (t: Task) => ({ bytes: argMax(t.proc.limit(3 /* RLIMIT_STACK */)[0]) });
 // execveat(2): a path relative to dirfd, or (AT_EMPTY_PATH) the file dirfd refers to.
 const AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW_ = 0x100;
 const sysExecveat: Handler = (t, a, k) => {
@@ -115,9 +121,10 @@ const sysExecveat: Handler = (t, a, k) => {
   if (!raw) return -EFAULT;
   const path = pathFromBytes(raw);
   if (path === '' && !(flags & AT_EMPTY_PATH)) return -ENOENT;
-  const argv = readPtrArray(t, a.u(2));
+  const room = argRoom(t);
+  const argv = readPtrArray(t, a.u(2), room);
   if (typeof argv === 'number') return argv;
-  const envp = readPtrArray(t, a.u(3));
+  const envp = readPtrArray(t, a.u(3), room);
   if (typeof envp === 'number') return envp;
   const r = execve(k, t, path, atLeastOne(argv), envp, 0, undefined, path, { dirfd, flags });
   if (r >= 0) { capsAfterExec(t.proc.creds); execDone(k, t, t.tid); }
@@ -128,9 +135,10 @@ function atLeastOne(argv: Uint8Array[]): Uint8Array[] { return argv.length ? arg
 const sysExecve: Handler = (t, a, k) => {
   const path = t.proc.mm.readCString(a.u(0));
   if (!path) return -EFAULT;
-  const argv = readPtrArray(t, a.u(1));
+  const room = argRoom(t);
+  const argv = readPtrArray(t, a.u(1), room);
   if (typeof argv === 'number') return argv;
-  const envp = readPtrArray(t, a.u(2));
+  const envp = readPtrArray(t, a.u(2), room);
   if (typeof envp === 'number') return envp;
   const r = execve(k, t, pathFromBytes(path), atLeastOne(argv), envp);
   if (r >= 0) { capsAfterExec(t.proc.creds); execDone(k, t, t.tid); }

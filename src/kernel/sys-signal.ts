@@ -127,15 +127,15 @@ const sysKill: Handler = (t, a, k) => {
     const target = p.threads[0];
     return target ? signalTask(k, t, target, sig, SI_USER) : 0;
   }
-  // process groups: every process of the group (0: the caller's, -1: all it may signal)
+  // process groups: every process of the group (0: the caller's, -1: all it may signal but
+  // itself and init)
   const pgid = pid === 0 ? t.proc.pgid : -pid;
   let n = 0, denied = 0;
   for (const p of [...k.processes.values()]) {
     if (pid !== -1 && p.pgid !== pgid) continue;
     if (pid === -1 && (p === t.proc || p === k.init)) continue;
     if (!maySignal(t.proc, p, sig)) { denied++; continue; }
-    if (p.threads[0]) signalTask(k, t, p.threads[0], sig, SI_USER);
-    n++;
+    if (p.threads[0]) { signalTask(k, t, p.threads[0], sig, SI_USER); n++; }
   }
   return n ? 0 : denied ? -EPERM : -ESRCH;
 };
@@ -219,8 +219,7 @@ function queueInfo(t: Task, k: Kernel, target: Task, sig: number, addr: number):
   const code = dv.getInt32(8, true);
   if ((code >= 0 || code === SI_TKILL) && target.proc !== t.proc) return -EPERM;
   if (sig === 0) return 0;
-  k.signalTask(target, { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getBigUint64(24, true) });
-  return 0;
+  return k.signalTask(target, { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getBigUint64(24, true) }) ? 0 : -EAGAIN;
 }
 // rt_sigqueueinfo(2)
 const sysRtSigqueueinfo: Handler = (t, a, k) => {

@@ -33,6 +33,9 @@ export interface SigInfo {
   timerId?: number; overrun?: number;
   band?: number; fd?: number; // SIGIO with F_SETSIG: the poll events and the descriptor
   traced?: boolean; // passed through the tracer's signal-delivery stop: delivered now
+  // Not to be refused by init: a synchronous fault, or a signal from outside the machine (the
+  // embedder's kill(), Ctrl-C at the terminal running xos), which means it.
+  force?: boolean;
 }
 
 // A traced task's ptrace state.
@@ -140,10 +143,13 @@ export class Process {
   itimerVirtual?: CpuItimer;
   itimerProf?: CpuItimer;
   exe = '';
+  exeKey?: string; // the running program's file (dev:ino), while it cannot be written (ETXTBSY)
   argv: Uint8Array[] = [];
   envp: Uint8Array[] = [];
   auxv: Uint8Array = new Uint8Array(0); // the auxiliary vector exec gave it (/proc/PID/auxv)
   startNs = 0n;
+  // RLIMIT_CPU: the process CPU time (cpuTime()) at which SIGXCPU is due again past the soft limit.
+  nextXcpuNs = 0;
   // ITIMER_REAL (alarm, setitimer) and POSIX timers
   readonly timers = new Map<number, unknown>();
   // The mount namespace (shared with the parent unless CLONE_NEWNS; the VFS's first when unset).

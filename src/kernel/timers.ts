@@ -16,7 +16,8 @@ export class TimerQueue {
   private handle?: unknown;
   private seq = 0;
 
-  constructor(private readonly host: Host) {}
+  // onError: a callback threw (a bug of xos): reported, and the other timers still fire.
+  constructor(private readonly host: Host, private readonly onError: (e: unknown) => void = (e) => { throw e; }) {}
 
   // Call `cb` once the monotonic clock reaches `at` (ns).
   add(at: bigint, cb: () => void): Timer {
@@ -62,6 +63,8 @@ export class TimerQueue {
     const due: Timer[] = [];
     while (this.entries.length && this.entries[0].at <= now) due.push(this.entries.shift()!);
     this.arm();
-    for (const t of due) t.cb();
+    for (const t of due) {
+      try { t.cb(); } catch (e) { this.onError(e); }
+    }
   }
 }

@@ -26,6 +26,10 @@ export interface MappedFile extends PageSource {
   readonly cacheKey?: object;
   // MAP_SHARED|MAP_ANONYMOUS memory (charged to the commit limit like private memory).
   readonly anonymous?: boolean;
+  // A VMA of it is made (hold) or goes away (drop): a file's data outlives its last name while
+  // mapped, and shared memory lives while mapped.
+  hold?(): void;
+  drop?(): void;
 }
 
 // `m` seen with another inode number or page-cache key (the page operations are m's).
@@ -33,6 +37,8 @@ export function mappedAs(m: MappedFile, over: { ino?: number; cacheKey?: object 
   const out: MappedFile = { name: m.name, dev: m.dev, ino: over.ino ?? m.ino, cacheKey: over.cacheKey ?? m.cacheKey, readPage: (o, into) => m.readPage(o, into) };
   if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
   if (m.beyondEnd) out.beyondEnd = (o) => m.beyondEnd!(o);
+  if (m.hold) out.hold = () => m.hold!();
+  if (m.drop) out.drop = () => m.drop!();
   return out;
 }
 
@@ -44,6 +50,7 @@ export interface Vma {
   file?: MappedFile;
   offset: number; // file offset of `start`
   growsDown: boolean;
+  noreserve?: boolean; // MAP_NORESERVE: not charged to the commit limit (as Linux's heuristic overcommit)
   name?: string; // [heap], [stack], …
   // madvise(MADV_WIPEONFORK): a fork's child gets zero pages here; MADV_DONTFORK: no mapping at all.
   wipeOnFork?: boolean;
@@ -164,6 +171,11 @@ export class AddressSpace {
     this.forEachPte(start, end, () => { n++; });
     return n;
   }
+  // mincore: 1 in out[i] for each page of [start, start + out.length pages) present in memory.
+  residentInto(start: number, out: Uint8Array): void {
+    out.fill(0);
+    this.forEachPte(start, start + out.length * PAGE, (_slot, _e, addr) => { out[(addr - start) / PAGE] = 1; });
+  }
 
   find(addr: number): Vma | undefined {
     let lo = 0, hi = this.vmas.length - 1;
@@ -266,6 +278,8 @@ export class AddressSpace {
     return -1;
   }
   read(addr: number, len: number): Uint8Array | null {
+    // every page first: a bad range fails before anything its length asks for is allocated
+    for (let a = addr - (addr % PAGE); a < addr + len; a += PAGE) if (this.translate(Math.max(a, addr), false) < 0) return null;
     const out = new Uint8Array(len);
     let done = 0;
     while (done < len) {
@@ -326,15 +340,15 @@ export class AddressSpace {
   }
 
   // --- mappings -------------------------------------------------------------------
-  private charge(bytes: number, v: Pick<Vma, 'prot' | 'shared' | 'file'>): boolean {
-    if (!(v.prot & PROT_WRITE) || (v.shared && v.file && !v.file.anonymous)) return true;
+  private charge(bytes: number, v: Pick<Vma, 'prot' | 'shared' | 'file' | 'noreserve'>): boolean {
+    if (!(v.prot & PROT_WRITE) || v.noreserve || (v.shared && v.file && !v.file.anonymous)) return true;
     if (this.account.used + bytes > this.account.limit) return false;
     this.account.used += bytes;
     this.committed += bytes;
     return true;
   }
   private uncharge(bytes: number, v: Vma): void {
-    if (!(v.prot & PROT_WRITE) || (v.shared && v.file && !v.file.anonymous)) return;
+    if (!(v.prot & PROT_WRITE) || v.noreserve || (v.shared && v.file && !v.file.anonymous)) return;
     this.account.used -= bytes;
     this.committed -= bytes;
   }
@@ -346,6 +360,7 @@ export class AddressSpace {
     if (!v || v.start === addr) return;
     const tail: Vma = { ...v, start: addr, offset: v.offset + (addr - v.start) };
     v.end = addr;
+    tail.file?.hold?.();
     this.vmas.splice(this.vmas.indexOf(v) + 1, 0, tail);
   }
   isFree(start: number, end: number): boolean {
@@ -364,14 +379,16 @@ export class AddressSpace {
   }
 
   // Map [start, start+len) (page-aligned), replacing what was there. Returns false if over the commit limit.
-  map(start: number, len: number, prot: number, opts: { shared?: boolean; file?: MappedFile; offset?: number; growsDown?: boolean; name?: string } = {}): boolean {
+  map(start: number, len: number, prot: number, opts: { shared?: boolean; file?: MappedFile; offset?: number; growsDown?: boolean; noreserve?: boolean; name?: string } = {}): boolean {
     const v: Vma = {
       start, end: start + len, prot, shared: !!opts.shared, file: opts.file, offset: opts.offset ?? 0,
       growsDown: !!opts.growsDown, name: opts.name,
     };
+    if (opts.noreserve) v.noreserve = true;
     if (this.mappedBytes() + len > this.asLimit) return false;
     if (this.vmas.length >= this.account.maxMapCount && !this.vmas.some((x) => x.start <= start && x.end >= start + len)) return false;
     if (!this.charge(len, v)) return false;
+    v.file?.hold?.(); // before the unmap: it may drop the last other hold of the same file
     this.unmap(start, len);
     let i = this.vmas.findIndex((x) => x.start > start);
     if (i < 0) i = this.vmas.length;
@@ -386,8 +403,9 @@ export class AddressSpace {
       const p = out[out.length - 1];
       if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && p.growsDown === v.growsDown &&
           p.name === v.name && p.file === v.file && (!v.file || p.offset + (p.end - p.start) === v.offset) &&
-          !p.wipeOnFork === !v.wipeOnFork && !p.dontFork === !v.dontFork && !p.sealed === !v.sealed && !p.noWrite === !v.noWrite) {
+          !p.wipeOnFork === !v.wipeOnFork && !p.dontFork === !v.dontFork && !p.sealed === !v.sealed && !p.noWrite === !v.noWrite && p.noreserve === v.noreserve) {
         p.end = v.end;
+        v.file?.drop?.();
       } else out.push(v);
     }
     this.vmas = out;
@@ -411,6 +429,14 @@ export class AddressSpace {
     });
     if (wrote) this.core.tlbFlush(); // the next write marks the page dirty again
   }
+  // Whether it maps a file shared and writable (whose dirty pages the kernel writes back).
+  get writesFiles(): boolean {
+    return this.vmas.some((v) => v.shared && v.prot & PROT_WRITE && v.file?.writePage && !v.file.anonymous);
+  }
+  // Write back the dirty pages of every shared file mapping (the periodic write-back, sync(2)).
+  syncFiles(): void {
+    for (const v of [...this.vmas]) if (v.shared && v.file?.writePage && !v.file.anonymous) this.sync(v.start, v.end - v.start);
+  }
   unmap(start: number, len: number): void {
     const end = start + len;
     this.splitAt(start);
@@ -420,12 +446,13 @@ export class AddressSpace {
       this.core.view.setUint32(slot, 0, true);
     });
     const keep: Vma[] = [];
+    const gone: Vma[] = [];
     for (const v of this.vmas) {
-      if (v.start >= start && v.end <= end) this.uncharge(v.end - v.start, v);
-      else keep.push(v);
+      if (v.start >= start && v.end <= end) { this.uncharge(v.end - v.start, v); gone.push(v); } else keep.push(v);
     }
     this.vmas = keep;
     this.core.tlbFlush();
+    for (const v of gone) v.file?.drop?.();
   }
   protect(start: number, len: number, prot: number): boolean {
     const end = start + len;
@@ -493,6 +520,7 @@ export class AddressSpace {
     this.unmap(newStart, newLen);
     this.movePages(oldStart, newStart, Math.min(oldLen, newLen));
     // the old range's pages have moved; drop its VMA
+    copy.file?.hold?.();
     this.unmap(oldStart, oldLen);
     let i = this.vmas.findIndex((x) => x.start > newStart);
     if (i < 0) i = this.vmas.length;
@@ -510,6 +538,7 @@ export class AddressSpace {
     for (const v of this.vmas) {
       if (v.dontFork) continue;
       if (!child.charge(v.end - v.start, v)) { child.destroy(); return undefined; }
+      v.file?.hold?.();
       child.vmas.push({ ...v });
     }
     let ok = true;
@@ -553,9 +582,11 @@ export class AddressSpace {
   destroy(): void {
     this.forEachPte(0, TASK_SIZE, (slot, e, addr) => this.dropPage(this.find(addr), e, addr));
     for (const v of this.vmas) this.uncharge(v.end - v.start, v);
+    const gone = this.vmas;
     this.vmas = [];
     for (const t of this.tables) this.phys.unref(t);
     this.tables = [];
+    for (const v of gone) v.file?.drop?.();
   }
 }
 export { floor as pageFloor, ceil as pageCeil };

@@ -12,6 +12,7 @@
 // page after fork still shares it with its parent.
 import type { Core } from '../core/core.js';
 import type { PhysMem } from './phys.js';
+import { MemoryBudget } from '../base/budget.js';
 import { PAGE_SIZE } from '../generated/layout.js';
 
 export interface PageSource {
@@ -28,7 +29,7 @@ export class PageCache {
   private readonly files = new Map<object, Map<number, CachedPage>>();
   private readonly buf = new Uint8Array(PAGE_SIZE);
 
-  constructor(private readonly core: Core, private readonly phys: PhysMem) {}
+  constructor(private readonly core: Core, private readonly phys: PhysMem, readonly budget = new MemoryBudget()) {}
 
   get empty(): boolean { return this.files.size === 0; }
   // Pages held: [all, those of shared memory (MAP_SHARED|MAP_ANONYMOUS, SysV shm)], for /proc/meminfo.
@@ -107,6 +108,14 @@ export class PageCache {
     });
   }
 
+  // A hole was punched in [pos, pos+len): cached bytes there read back as zero.
+  zeroRange(key: object, pos: number, len: number): void {
+    this.forRange(key, pos, len, (frame, fileOff, n) => {
+      this.core.bytes.fill(0, frame + fileOff, frame + fileOff + n);
+      this.core.frameChanged(frame);
+    });
+  }
+
   // The file was truncated to `size`: cached bytes beyond it read back as zero.
   truncated(key: object, size: number): void {
     const pages = this.files.get(key);
@@ -140,17 +149,33 @@ export class PageCache {
   }
 }
 
-// MAP_SHARED|MAP_ANONYMOUS memory: pages live in the page cache while mapped
-// and here when no mapping has them present.
+// MAP_SHARED|MAP_ANONYMOUS memory and System V segments: pages live in the
+// page cache while mapped and here when no mapping has them present, charged
+// to the machine's memory; all of it goes when nothing holds the object (no
+// VMA maps it, no segment keeps it).
 export class SharedMemory implements PageSource {
   readonly cacheKey: object = this;
+  private readonly budget: MemoryBudget;
+  private holds = 0;
+  constructor(cache: PageCache) { this.budget = cache.budget; }
   readonly name = '/dev/zero (deleted)';
   readonly anonymous = true;
-  private readonly pages = new Map<number, Uint8Array>();
+  private pages = new Map<number, Uint8Array>();
   readPage(offset: number, into: Uint8Array): void {
     const p = this.pages.get(offset);
     if (p) into.set(p);
     else into.fill(0);
   }
-  writePage(offset: number, data: Uint8Array): void { this.pages.set(offset, data.slice()); }
+  writePage(offset: number, data: Uint8Array): void {
+    // a write-back cannot fail (the bytes would be lost): charged even past the limit, which the
+    // next allocations then find used up
+    if (!this.pages.has(offset)) this.budget.force(PAGE_SIZE);
+    this.pages.set(offset, data.slice());
+  }
+  hold(): void { this.holds++; }
+  drop(): void {
+    if (--this.holds > 0) return;
+    this.budget.uncharge(this.pages.size * PAGE_SIZE);
+    this.pages = new Map();
+  }
 }

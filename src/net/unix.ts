@@ -7,8 +7,9 @@ import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type Stat } from '../fs/
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, POLL_ALL } from '../fs/wait-queue.js';
 import { Blocked, blockOn } from '../base/wait.js';
 import {
-  EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN, EMSGSIZE, ENOTCONN, EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
+  EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN, EMSGSIZE, ENOBUFS, ENOTCONN, EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
 } from '../base/errno.js';
+import type { MemoryBudget } from '../base/budget.js';
 import { release } from '../fs/file.js';
 
 export const AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
@@ -55,8 +56,9 @@ export class UnixNames {
   }
 }
 
-// What a socket needs of its machine: the time (for stat) and inode numbers (sockfs's).
-export interface SockContext { now(): bigint; nextIno(): number }
+// What a socket needs of its machine: the time (for stat), inode numbers (sockfs's), and its
+// memory, which the bytes in flight are charged to.
+export interface SockContext { now(): bigint; nextIno(): number; budget?: MemoryBudget }
 
 export class UnixSocket extends FileDescription {
   state: 'unconnected' | 'listening' | 'connected' = 'unconnected';
@@ -189,6 +191,7 @@ export class UnixSocket extends FileDescription {
     }
     const n = this.type === SOCK_STREAM ? Math.min(data.length, room) : data.length;
     if (n === 0 && this.type === SOCK_STREAM) return 0;
+    if (this.ctx.budget && !this.ctx.budget.charge(n)) return -ENOBUFS;
     other.queue.push({ data: data.slice(0, n), files: files?.length ? files : undefined, cred, from: this });
     this.inflight += n;
     other.notify(POLLIN);
@@ -216,6 +219,7 @@ export class UnixSocket extends FileDescription {
 
   private consumed(p: Packet, n: number): void {
     p.from.inflight -= n;
+    p.from.ctx.budget?.uncharge(n);
     p.from.notify(POLLOUT);
   }
   private takePacket(max: number, peek: boolean): Received {
@@ -330,6 +334,7 @@ export class UnixSocket extends FileDescription {
     for (const p of this.queue) {
       p.files?.forEach(release);
       p.from.inflight -= p.data.length;
+      p.from.ctx.budget?.uncharge(p.data.length);
       p.from.notify(POLLOUT);
     }
     this.queue = [];

@@ -18,6 +18,8 @@ export interface RunOptions {
   xosArgs?: string[];
   /** The guest's root for `xos run --root` (default guestRoot); false: none (an --image in xosArgs). */
   root?: string | false;
+  /** More environment for the xos process itself (XOS_DEBUG, XOS_INJECT_BUG). */
+  hostEnv?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -108,6 +110,7 @@ export function runXos(argv: string[], opts: RunOptions = {}): Promise<RunResult
   // node itself needs no particular environment; the guest's comes from --env.
   const hostEnv: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS']) if (process.env[k]) hostEnv[k] = process.env[k]!;
+  Object.assign(hostEnv, opts.hostEnv);
   return spawnAndCollect(`xos ${argv.join(' ')}`, process.execPath, xosCommand(argv, opts), hostEnv, opts, opts.timeoutMs ?? xosTimeoutMs);
 }
 

@@ -23,7 +23,7 @@ import { bytesSource, type ByteSource } from '../../fs/tar.js';
 import type { FileImage } from '../../elf/elf.js';
 import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
-import { bytesInput, envList, mergeEnv, parseSize, MachineFileSystems, type MountSpec, type RunResult } from '../machine-common.js';
+import { bytesInput, envList, mergeEnv, memorySize, MachineFileSystems, type MountSpec, type RunResult } from '../machine-common.js';
 
 export { Tmpfs } from '../../fs/tmpfs.js';
 export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
@@ -225,7 +225,7 @@ export class Machine {
       fsys = new MachineFileSystems(host, opts.root ?? Machine.newRoot());
     }
     for (const spec of opts.mounts ?? []) fsys.mount(spec.guest, spec.backend ?? fsys.tmpfs());
-    const memory = opts.memory !== undefined ? parseSize(opts.memory) : undefined;
+    const memory = opts.memory !== undefined ? memorySize(opts.memory) : undefined;
     const mc = await MachineCore.create({ host, coreModule: module, files: fsys, memory, strace: opts.strace, debug: opts.debug });
     const m = new Machine(opts, mc, fsys);
     if (opts.files) m.writeFiles(opts.files);

@@ -1,5 +1,6 @@
 // The Node.js host: clocks, entropy, stdio and host directories from node:*.
 import { readFileSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 import { webcrypto } from 'node:crypto';
 import { deflate, inflate } from 'node:zlib';
@@ -25,7 +26,8 @@ export function loadCoreModule(): WebAssembly.Module {
   return coreModule;
 }
 
-// Output to a host file descriptor, synchronously (retrying while a pipe is full).
+// Output to a host file descriptor, synchronously (retrying while a pipe is full). The host's
+// errors become the guest's: what was written, or -errno (ENOSPC, EBADF, EIO, EFBIG…).
 export function fdOutput(fd: number): HostOutput {
   return {
     isTTY: isatty(fd),
@@ -37,10 +39,12 @@ export function fdOutput(fd: number): HostOutput {
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           if (code === 'EAGAIN') continue;
-          if (code === 'EPIPE') return false;
-          throw e;
+          if (code === 'EPIPE') return off > 0 ? off : false;
+          if (off > 0) return off;
+          return -((constants.errno as Record<string, number>)[code ?? ''] ?? constants.errno.EIO);
         }
       }
+      return off;
     },
   };
 }
