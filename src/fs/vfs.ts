@@ -21,6 +21,7 @@ import { DevFs } from './devfs.js';
 import { Tmpfs } from './tmpfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
 import { SysFs } from './sysfs.js';
+import type { NetView } from './net-view.js';
 import { StdioFile } from './stdio.js';
 import { Locks } from './locks.js';
 import { FifoEnd, Pipe } from './pipe.js';
@@ -112,9 +113,13 @@ export class Vfs {
   // Advisory locks (flock, fcntl record and OFD locks).
   readonly locks = new Locks();
 
-  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
+  // The machine's network as /proc/net and /sys/class/net show it.
+  readonly net?: NetView;
+
+  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs; net?: NetView }) {
     this.host = opts.host;
     this.proc = opts.proc;
+    this.net = opts.net;
     this.pts = new DevPts(opts.host, opts.jobs);
     this.mount('/', opts.root);
     this.mount('/dev', this.newFs('devtmpfs')!);
@@ -130,7 +135,7 @@ export class Vfs {
       case 'devtmpfs': return new DevFs(this.host, this.pts);
       case 'devpts': return this.pts; // the one instance, as with devpts without newinstance
       case 'proc': return new ProcFs(() => this.caller, this.proc, this);
-      case 'sysfs': return new SysFs(() => this.cpuCount);
+      case 'sysfs': return new SysFs(() => this.cpuCount, this.net);
     }
     return undefined;
   }

@@ -5,6 +5,9 @@ import { PhysMem } from '../mm/phys.js';
 import { AddressSpace, CommitAccount } from '../mm/address-space.js';
 import { PageCache } from '../mm/page-cache.js';
 import type { Host } from '../base/host.js';
+import type { NetConfig, NetStack } from '../net/stack.js';
+import { createNetStack } from '../net/network.js';
+import { netView } from '../net/proc-net.js';
 import type { FsBackend } from '../fs/backend.js';
 import { Vfs } from '../fs/vfs.js';
 import { FdTable } from './fd-table.js';
@@ -37,6 +40,7 @@ export interface KernelOptions {
   memory?: number; // bytes of guest memory (default 2 GiB)
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
+  net?: NetConfig; // the machine's network (default: loopback only)
 }
 
 const SLICE = 1_000_000; // instructions per run() call
@@ -65,6 +69,7 @@ export class Kernel {
   private readonly args: Args;
   readonly account: CommitAccount;
   readonly pageCache: PageCache;
+  readonly net: NetStack;
 
   private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions) {
     this.strace = !!opts.strace;
@@ -72,6 +77,7 @@ export class Kernel {
     this.args = new Args(core);
     this.account = new CommitAccount(opts.memory ?? 2 ** 31);
     this.pageCache = new PageCache(core, phys);
+    this.net = createNetStack(opts.net ?? {}, (b) => host.random(b));
   }
 
   static async create(opts: KernelOptions): Promise<Kernel> {
@@ -85,7 +91,7 @@ export class Kernel {
     // page tables live in guest memory too: allow some room beyond the commit limit
     const phys = new PhysMem(core, memory + Math.min(memory / 8, 256 * 2 ** 20));
     k = new Kernel(opts.host, core, phys, opts);
-    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k) });
+    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k), net: netView(k.net) });
     return k;
   }
 
