@@ -19,10 +19,15 @@ import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
 import {
-  bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult,
+  bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, mountNetworkFiles, parseAddHost, parseMountSpec, parsePublish,
+  parseSize, MachineFileSystems, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
+import { nodeHostNet } from '../host/node/net.js';
+import { publishPorts } from '../net/network.js';
+import type { NetConfig, NetMode, PublishSpec } from '../net/stack.js';
 
-export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
+export { parseSize, parseMountSpec, parsePublish, parseAddHost, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
+export type { NetMode, PublishSpec };
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -39,6 +44,12 @@ export interface MachineOptions {
   memory?: number | string; // guest memory limit: bytes or '512M', '2G'
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
+  // The network, as docker's: 'bridge' (the default: the machine's own loopback and address, the host's
+  // network behind it, the host's loopback as host.xos.internal), 'host' (guest sockets are the host's),
+  // 'none' (loopback only).
+  net?: NetMode;
+  publish?: (string | PublishSpec)[]; // '8080:80', '127.0.0.1:8080:80/udp': the host listens, a guest listener answers
+  addHosts?: (string | { name: string; address: string })[]; // 'NAME:IP' for /etc/hosts and the machine's DNS
 }
 export interface RunOptions {
   stdin?: Uint8Array | string;
@@ -50,7 +61,7 @@ export interface RunOptions {
 
 export class Machine {
   private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
-    private readonly files: MachineFileSystems) {}
+    private readonly files: MachineFileSystems, private readonly net: Omit<NetConfig, 'host'>) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
     const host = createNodeHost({ stdin: bytesInput(new Uint8Array(0)) });
@@ -71,7 +82,7 @@ export class Machine {
       else if (spec.type === 'tmpfs' || spec.host === undefined) files.mount(spec.guest, files.tmpfs());
       else files.mount(spec.guest, host.hostDirectory!(spec.host, { readOnly: spec.readOnly }));
     }
-    return new Machine(opts, loadCoreModule(), files);
+    return new Machine(opts, loadCoreModule(), files, networkOptions(opts));
   }
 
   // The guest's file system as programs see it (mounts included), for putting files in and taking results out.
@@ -102,18 +113,27 @@ export class Machine {
     const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
     const kernel = await Kernel.create({
       host, coreModule: this.module, root: this.files.root, memory, strace: this.opts.strace, debug: this.opts.debug,
+      net: { ...this.net, host: this.net.mode === 'none' ? undefined : nodeHostNet() },
     });
     this.files.apply(kernel.vfs);
+    mountNetworkFiles(kernel.vfs, kernel.net, this.files, host.realtimeNs());
     const env = mergeEnv(this.files.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
     const result = (pid: number, exitCode: number | null, signal: number | null, error?: string): RunResult => {
       const stdout = concat(out), stderr = concat(err);
       const dec = new TextDecoder();
       return { pid, exitCode, signal, stdout, stderr, stdoutText: dec.decode(stdout), stderrText: dec.decode(stderr), error };
     };
+    try {
+      await publishPorts(kernel.net);
+    } catch (e) {
+      kernel.net.close();
+      return result(0, 125, null, e instanceof Error ? e.message : String(e));
+    }
     let p;
     try {
       p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.files.imageConfig?.cwd ?? '/', image);
     } catch (e) {
+      kernel.net.close();
       if (e instanceof ExecError) return result(0, e.status, null, e.message);
       throw e;
     }
@@ -126,6 +146,7 @@ export class Machine {
     // a guest waiting for a signal holds no host handle: keep the event loop alive until it ends
     const keepAlive = setInterval(() => {}, 2 ** 30);
     const status = await kernel.waitExit(p);
+    kernel.net.close();
     clearInterval(keepAlive);
     if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
     if (timer) clearTimeout(timer);
@@ -135,6 +156,24 @@ export class Machine {
     r.syscalls = kernel.syscallCount;
     return r;
   }
+}
+
+// The network options checked and parsed (TypeError on a bad one).
+function networkOptions(opts: MachineOptions): Omit<NetConfig, 'host'> {
+  const mode = opts.net ?? 'bridge';
+  if (mode !== 'bridge' && mode !== 'host' && mode !== 'none') throw new TypeError(`xos: bad net mode ${String(mode)} (want bridge, host or none)`);
+  const publish = (opts.publish ?? []).map((p) => {
+    const spec = typeof p === 'string' ? parsePublish(p) : p;
+    if (!spec) throw new TypeError(`xos: bad port to publish ${String(p)} (want [IP:]HOSTPORT:GUESTPORT[/udp])`);
+    return spec;
+  });
+  if (publish.length && mode !== 'bridge') throw new TypeError(`xos: publishing ports needs the bridge network (not --net ${mode})`);
+  const hosts = (opts.addHosts ?? []).map((h) => {
+    const e = typeof h === 'string' ? parseAddHost(h) : h;
+    if (!e) throw new TypeError(`xos: bad host entry ${String(h)} (want NAME:IP)`);
+    return e;
+  });
+  return { mode, publish, hosts };
 }
 
 // The seed's API: run an ELF image given as bytes.

@@ -56,6 +56,9 @@ export type DnsRecords =
 // NXDOMAIN: the name does not exist; NODATA: it does, without records of the type; SERVFAIL: no answer.
 export type DnsResult = DnsRecords | 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'NOTIMP';
 
+// One of the host's network interfaces (what --net host shows the guest).
+export interface HostInterface { name: string; mac: string; internal: boolean; addresses: { address: string; cidr: string }[] }
+
 export interface HostNet {
   // A TCP connection (family 4 or 6), from `local` when given (a guest bind with --net host).
   connect(to: HostAddr, opts: { family: 4 | 6; local?: HostAddr }, ev: HostStreamEvents): HostStream;
@@ -67,6 +70,9 @@ export interface HostNet {
   resolve?(name: string, type: string): Promise<DnsResult>;
   // Or: a DNS query message answered whole (a relay's resolver). undefined: no answer.
   query?(message: Uint8Array): Promise<Uint8Array | undefined>;
+  // The host's interfaces, and its /etc/resolv.conf (for --net host).
+  interfaces?(): HostInterface[];
+  resolvConf?(): string | undefined;
   // Stop everything this host network made (the machine is done).
   close?(): void;
 }

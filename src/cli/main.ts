@@ -1,6 +1,6 @@
 // The `xos` command.
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { Machine, parseMountSpec, parseSize, layerTar, type MountSpec } from '../api/index.js';
+import { Machine, parseAddHost, parseMountSpec, parsePublish, parseSize, layerTar, type MountSpec, type NetMode, type PublishSpec } from '../api/index.js';
 import { nodeHostDirectory } from '../host/node/hostfs.js';
 import { SYSCALLS } from '../kernel/syscall-table.js';
 import { ISA_FORMS } from '../generated/isa.js';
@@ -24,6 +24,10 @@ Run an x86-64 Linux program.
   --env K=V         set a guest environment variable (repeatable; the guest gets xos's environment plus these)
   --cwd DIR         the guest's working directory (default: the host's, or / with --root)
   --memory SIZE     guest memory limit, e.g. 512M, 2G (default 2G)
+  --net MODE        bridge (default): the machine's own network, the host's behind it, the host's
+                    loopback as host.xos.internal; host: guest sockets are the host's; none: loopback only
+  -p, --publish [IP:]HOSTPORT:GUESTPORT[/udp]   the host listens on HOSTPORT for a guest listener (repeatable)
+  --add-host NAME:IP   a line of the guest's /etc/hosts, also answered by its DNS (repeatable)
   --strace          trace syscalls on stderr
 `;
 
@@ -46,6 +50,9 @@ async function run(args: string[]): Promise<number> {
   let memory: number | undefined;
   let strace = false;
   const env: string[] = [];
+  let net: NetMode | undefined;
+  const publish: PublishSpec[] = [];
+  const addHosts: { name: string; address: string }[] = [];
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
@@ -63,6 +70,14 @@ async function run(args: string[]): Promise<number> {
       case '--env': { const v = value(); if (!v.includes('=')) fail(`--env wants K=V, got ${v}`); env.push(v); break; }
       case '--memory': { const v = value(); memory = parseSize(v); if (!memory) fail(`bad --memory size: ${v}`); break; }
       case '--strace': strace = true; break;
+      case '--net': case '--network': {
+        const v = value();
+        if (v !== 'bridge' && v !== 'host' && v !== 'none') fail(`--net wants bridge, host or none, got ${v}`);
+        net = v;
+        break;
+      }
+      case '-p': case '--publish': { const v = value(); const p = parsePublish(v); if (!p) fail(`--publish wants [IP:]HOSTPORT:GUESTPORT[/udp], got ${v}`); publish.push(p); break; }
+      case '--add-host': { const v = value(); const h = parseAddHost(v); if (!h) fail(`--add-host wants NAME:IP, got ${v}`); addHosts.push(h); break; }
       default: fail(`unknown option ${a}`);
     }
   }
@@ -72,7 +87,7 @@ async function run(args: string[]): Promise<number> {
   if (argv.length === 0 && image === undefined) fail('run needs a PROGRAM');
   let machine: Machine;
   try {
-    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG });
+    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG, net, publish, addHosts });
   } catch (e) {
     return fail(`${image ?? root}: ${e instanceof Error ? e.message : String(e)}`, 1);
   }

@@ -4,8 +4,8 @@
 // resolver (Node's dns module) or, in the browser, whole by the relay.
 import type { DnsResult, HostNet } from '../base/host-net.js';
 import { RCODE, buildReply, parseQuery, ptrAddress, type Question } from './dns-message.js';
-import { ipText, isMapped, parseIp, ipEqual } from './inet-addr.js';
-import type { NetStack } from './stack.js';
+import { ipText, isLoopback, isMapped, parseIp, ipEqual } from './inet-addr.js';
+import { GATEWAY_IP, type NetStack } from './stack.js';
 import type { TcpSocket } from './tcp.js';
 import { RCV_SHUTDOWN, SHUT_WR } from './socket.js';
 
@@ -37,7 +37,15 @@ export class DnsService {
   async answer(raw: Uint8Array): Promise<Uint8Array | undefined> {
     const q = parseQuery(raw);
     if (q?.question && this.host?.query && !this.known(q.question)) return this.host.query(raw);
-    const resolve = this.host?.resolve?.bind(this.host);
+    const host = this.host;
+    const resolve: Resolve | undefined = host?.resolve && (async (name, type) => {
+      const r = await host.resolve!(name, type);
+      // the host's own loopback is the gateway from inside the machine (its loopback is its own)
+      if (this.stack.mode !== 'bridge' || typeof r === 'string' || (r.type !== 'A' && r.type !== 'AAAA')) return r;
+      const mapped = r.addresses.map((a) => parseIp(a)).filter((ip): ip is Uint8Array => !!ip)
+        .filter((ip) => isMapped(ip) || !isLoopback(ip)).map((ip) => ipText(isLoopback(ip) ? GATEWAY_IP : ip));
+      return mapped.length ? { type: r.type, addresses: [...new Set(mapped)] } : 'NODATA';
+    });
     return answerQuery(raw, resolve, (qu) => this.known(qu));
   }
 

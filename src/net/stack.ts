@@ -12,8 +12,8 @@ import {
   EACCES, EADDRINUSE, EADDRNOTAVAIL, EHOSTUNREACH, ENETUNREACH,
 } from '../base/errno.js';
 import {
-  IP_ANY4, IP_LOOPBACK4, IP_LOOPBACK6, inPrefix, ipEqual, ipText, isAny, isLoopback, isMapped, isMulticast, parseIp, v4,
-  type Ip,
+  IP_ANY4, IP_LOOPBACK4, IP_LOOPBACK6, inPrefix, ipEqual, ipText, isAny, isLoopback, isMapped, isMulticast, parseCidr, parseIp,
+  v4, type Ip,
 } from './inet-addr.js';
 import type { DnsService } from './dns-service.js';
 
@@ -114,10 +114,30 @@ function overlap(a: Ip, a6only: boolean, b: Ip, b6only: boolean): boolean {
 }
 export function receivesFor(s: PortUser, ip: Ip): boolean { return covers(s.local.ip, s.v6only, ip); }
 
+// --net host: the host's interfaces as the guest sees them (the loopback first).
+function hostInterfaces(host: HostNet, zero: () => IfStats): NetInterface[] {
+  const list = host.interfaces?.() ?? [];
+  list.sort((a, b) => Number(b.internal) - Number(a.internal));
+  return list.map((h, i) => {
+    const addrs: IfAddr[] = [];
+    for (const a of h.addresses) {
+      const c = parseCidr(a.cidr);
+      if (!c) continue;
+      const scope = isLoopback(c.ip) ? RT_SCOPE_HOST : !isMapped(c.ip) && c.ip[0] === 0xfe && (c.ip[1] & 0xc0) === 0x80 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+      addrs.push({ ip: c.ip, bits: c.bits, scope });
+    }
+    const mac = Uint8Array.from(h.mac.split(':').map((x) => parseInt(x, 16) || 0));
+    return {
+      index: i + 1, name: h.name, mtu: h.internal ? 65536 : 1500, type: h.internal ? ARPHRD_LOOPBACK : ARPHRD_ETHER, mac, addrs,
+      flags: IFF_UP | IFF_RUNNING | IFF_LOWER_UP | (h.internal ? IFF_LOOPBACK : IFF_BROADCAST | IFF_MULTICAST), stats: zero(),
+    };
+  });
+}
+
 export class NetStack {
   readonly mode: NetMode;
   readonly host?: HostNet;
-  readonly interfaces: NetInterface[] = [];
+  readonly interfaces: NetInterface[];
   readonly tcp = new PortTable();
   readonly udp = new PortTable();
   // Every socket of the families, for /proc/net (in creation order).
@@ -141,12 +161,13 @@ export class NetStack {
     this.hostname = cfg.hostname ?? 'xos';
     this.publish = cfg.publish ?? [];
     const zero = (): IfStats => ({ rxBytes: 0, rxPackets: 0, txBytes: 0, txPackets: 0 });
-    this.interfaces.push({
+    this.interfaces = [{
       index: 1, name: 'lo', mtu: 65536, flags: IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP, type: ARPHRD_LOOPBACK,
       mac: new Uint8Array(6), stats: zero(),
       addrs: [{ ip: IP_LOOPBACK4, bits: 96 + 8, scope: RT_SCOPE_HOST }, { ip: IP_LOOPBACK6, bits: 128, scope: RT_SCOPE_HOST }],
-    });
-    if (this.mode === 'bridge') {
+    }];
+    if (this.mode === 'host') this.interfaces = hostInterfaces(this.host!, zero);
+    else if (this.mode === 'bridge') {
       this.interfaces.push({
         index: 2, name: 'eth0', mtu: 1500, flags: IFF_UP | IFF_BROADCAST | IFF_RUNNING | IFF_MULTICAST | IFF_LOWER_UP,
         type: ARPHRD_ETHER, mac: GUEST_MAC, stats: zero(),
