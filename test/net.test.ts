@@ -15,6 +15,10 @@ import { debianSkipReason, getDebianNetRoot, type DebianRoot } from './lib/debia
 import { freePort, gitHttpServer, pythonHttpServer, staticServer, type Running } from './lib/net-servers.js';
 import { assertSameRun, runXos, xosCommand, type RunResult } from './lib/run.js';
 import { getBusybox } from './lib/busybox.js';
+import { xosCli } from './lib/root.js';
+import { connectWebSocket } from '../src/host/node/websocket.js';
+import { WispClient, wispHostNet } from '../src/net/wisp.js';
+import type { ChildProcess } from 'node:child_process';
 
 const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', HOME: '/root' };
 const skip = debianSkipReason();
@@ -98,6 +102,60 @@ describe('network: busybox', { concurrency: 2 }, () => {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('network: a Wisp relay (xos relay)', { concurrency: 2 }, () => {
+  let busybox = '';
+  let web: Running;
+  let relay: ChildProcess;
+  let url = '';
+  const relayLog: string[] = [];
+  const page = 'through the relay\n';
+  before(async () => {
+    busybox = await getBusybox();
+    web = await staticServer(new Map([['/page.txt', page]]));
+    relay = spawn(process.execPath, [xosCli, 'relay', '--port', '0', '--allow', '127.0.0.1/32', '--allow', 'localhost'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    relay.stderr!.on('data', (b: Buffer) => relayLog.push(b.toString()));
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      relay.stdout!.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /listening on (ws:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      relay.once('exit', (code) => reject(new Error(`xos relay exited (${code}): ${out}`)));
+    });
+  });
+  after(async () => {
+    relay?.kill('SIGTERM');
+    await web?.stop();
+  });
+
+  it('a guest fetches from the host through the relay', async () => {
+    const r = await runXos([busybox, 'wget', '-q', '-O', '-', `http://host.xos.internal:${web.port}/page.txt`], { xosArgs: ['--relay', url] });
+    assert.equal(ok(r, 'wget through the relay'), page);
+  });
+
+  it('a destination outside the allow-list is refused, and says so', async () => {
+    const r = await runXos([busybox, 'wget', '-q', '-O', '-', 'http://192.0.2.1:8000/'], { xosArgs: ['--relay', url] });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr.toString(), /xos: the relay refused 192\.0\.2\.1:8000 \(not in its allow-list\)/);
+    assert.match(r.stderr.toString(), /Connection refused/);
+    assert.match(relayLog.join(''), /refused 192\.0\.2\.1:8000/);
+  });
+
+  it("the relay answers DNS queries with its host's resolver", async () => {
+    const client = new WispClient(await connectWebSocket(url));
+    const net = wispHostNet(client);
+    // a query for localhost, type A: the relay's loopback comes back as the gateway
+    const q = Uint8Array.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 9, ...Buffer.from('localhost'), 0, 0, 1, 0, 1]);
+    const reply = await net.query!(q);
+    client.close();
+    assert.ok(reply, 'no reply');
+    assert.equal(reply[0], 0x12);
+    assert.equal(reply[3] & 0xf, 0, 'rcode NOERROR');
+    assert.deepEqual([...reply.subarray(reply.length - 4)], [10, 0, 2, 2]);
   });
 });
 

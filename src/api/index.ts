@@ -23,6 +23,9 @@ import {
   parseSize, MachineFileSystems, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
 import { nodeHostNet } from '../host/node/net.js';
+import { connectWebSocket } from '../host/node/websocket.js';
+import { WispClient, wispHostNet } from '../net/wisp.js';
+import type { HostNet } from '../base/host-net.js';
 import { publishPorts } from '../net/network.js';
 import type { NetConfig, NetMode, PublishSpec } from '../net/stack.js';
 
@@ -50,6 +53,7 @@ export interface MachineOptions {
   net?: NetMode;
   publish?: (string | PublishSpec)[]; // '8080:80', '127.0.0.1:8080:80/udp': the host listens, a guest listener answers
   addHosts?: (string | { name: string; address: string })[]; // 'NAME:IP' for /etc/hosts and the machine's DNS
+  relay?: string; // reach the outside through this Wisp relay (ws://HOST:PORT/, `xos relay`), not the host's own network
 }
 export interface RunOptions {
   stdin?: Uint8Array | string;
@@ -62,6 +66,16 @@ export interface RunOptions {
 export class Machine {
   private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
     private readonly files: MachineFileSystems, private readonly net: Omit<NetConfig, 'host'>) {}
+  private wisp?: Promise<WispClient>;
+
+  // The network outside the machine for one run: the host's, or the relay's.
+  private async hostNet(stderr: { write(b: Uint8Array): void }): Promise<HostNet | undefined> {
+    if (this.net.mode === 'none') return undefined;
+    if (!this.opts.relay) return nodeHostNet();
+    this.wisp ??= connectWebSocket(this.opts.relay).then((ws) => new WispClient(ws,
+      (msg) => stderr.write(new TextEncoder().encode(`xos: ${msg}\n`))));
+    return wispHostNet(await this.wisp);
+  }
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
     const host = createNodeHost({ stdin: bytesInput(new Uint8Array(0)) });
@@ -113,7 +127,7 @@ export class Machine {
     const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
     const kernel = await Kernel.create({
       host, coreModule: this.module, root: this.files.root, memory, strace: this.opts.strace, debug: this.opts.debug,
-      net: { ...this.net, host: this.net.mode === 'none' ? undefined : nodeHostNet() },
+      net: { ...this.net, host: await this.hostNet(host.stderr) },
     });
     this.files.apply(kernel.vfs);
     mountNetworkFiles(kernel.vfs, kernel.net, this.files, host.realtimeNs());
@@ -168,6 +182,8 @@ function networkOptions(opts: MachineOptions): Omit<NetConfig, 'host'> {
     return spec;
   });
   if (publish.length && mode !== 'bridge') throw new TypeError(`xos: publishing ports needs the bridge network (not --net ${mode})`);
+  if (opts.relay !== undefined && mode === 'host') throw new TypeError('xos: --relay and --net host exclude each other');
+  if (opts.relay !== undefined && publish.length) throw new TypeError('xos: a relay cannot publish ports (it only connects out)');
   const hosts = (opts.addHosts ?? []).map((h) => {
     const e = typeof h === 'string' ? parseAddHost(h) : h;
     if (!e) throw new TypeError(`xos: bad host entry ${String(h)} (want NAME:IP)`);

@@ -2,12 +2,16 @@
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { Machine, parseAddHost, parseMountSpec, parsePublish, parseSize, layerTar, type MountSpec, type NetMode, type PublishSpec } from '../api/index.js';
 import { nodeHostDirectory } from '../host/node/hostfs.js';
+import { startRelay } from '../host/node/relay.js';
 import { SYSCALLS } from '../kernel/syscall-table.js';
 import { ISA_FORMS } from '../generated/isa.js';
 
 const USAGE = `usage: xos run [options] PROGRAM [ARG...]
        xos image commit --upper DIR [-o FILE]
                            the changes kept in DIR (an --upper) as an OCI layer tar, with whiteouts
+       xos relay [--port N] [--host ADDR] [--allow HOST|CIDR]...
+                           a Wisp relay for machines in browsers (ws://127.0.0.1:8080/ by default);
+                           with --allow, destinations outside the list are refused
        xos syscalls        the syscall coverage table
        xos isa             the instruction table with each form's status
        xos --help | --version
@@ -28,6 +32,7 @@ Run an x86-64 Linux program.
                     loopback as host.xos.internal; host: guest sockets are the host's; none: loopback only
   -p, --publish [IP:]HOSTPORT:GUESTPORT[/udp]   the host listens on HOSTPORT for a guest listener (repeatable)
   --add-host NAME:IP   a line of the guest's /etc/hosts, also answered by its DNS (repeatable)
+  --relay URL       reach the outside through a Wisp relay (ws://HOST:PORT/) instead of the host's network
   --strace          trace syscalls on stderr
 `;
 
@@ -53,6 +58,7 @@ async function run(args: string[]): Promise<number> {
   let net: NetMode | undefined;
   const publish: PublishSpec[] = [];
   const addHosts: { name: string; address: string }[] = [];
+  let relay: string | undefined;
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
@@ -77,6 +83,7 @@ async function run(args: string[]): Promise<number> {
         break;
       }
       case '-p': case '--publish': { const v = value(); const p = parsePublish(v); if (!p) fail(`--publish wants [IP:]HOSTPORT:GUESTPORT[/udp], got ${v}`); publish.push(p); break; }
+      case '--relay': relay = value(); break;
       case '--add-host': { const v = value(); const h = parseAddHost(v); if (!h) fail(`--add-host wants NAME:IP, got ${v}`); addHosts.push(h); break; }
       default: fail(`unknown option ${a}`);
     }
@@ -87,7 +94,7 @@ async function run(args: string[]): Promise<number> {
   if (argv.length === 0 && image === undefined) fail('run needs a PROGRAM');
   let machine: Machine;
   try {
-    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG, net, publish, addHosts });
+    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG, net, publish, addHosts, relay });
   } catch (e) {
     return fail(`${image ?? root}: ${e instanceof Error ? e.message : String(e)}`, 1);
   }
@@ -151,11 +158,42 @@ function imageCommand(args: string[]): number {
   return 0;
 }
 
+// xos relay [--port N] [--host ADDR] [--allow HOST|CIDR]...: runs until killed.
+async function relayCommand(args: string[]): Promise<number> {
+  let port = 8080, host = '127.0.0.1';
+  const allow: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => inline ?? args[++i] ?? fail(`${flag} needs a value`);
+    switch (flag) {
+      case '--port': { const v = value(); port = Number(v); if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad --port ${v}`); break; }
+      case '--host': host = value(); break;
+      case '--allow': allow.push(value()); break;
+      default: fail(`unknown relay option ${a}`);
+    }
+  }
+  let relay;
+  try {
+    relay = await startRelay({ port, host, allow, log: (line) => process.stderr.write(`xos relay: ${line}\n`) });
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e), 1);
+  }
+  process.stdout.write(`xos relay: listening on ${relay.url}${allow.length ? ` (allowing ${allow.join(', ')})` : ''}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await relay.close();
+  return 0;
+}
+
 async function main(args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
   switch (cmd) {
     case 'run': return run(rest);
     case 'image': return imageCommand(rest);
+    case 'relay': return relayCommand(rest);
     case 'syscalls': return syscalls();
     case 'isa': return isa();
     case '--version': case '-V': process.stdout.write(`xos ${version()}\n`); return 0;

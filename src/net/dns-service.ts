@@ -30,21 +30,28 @@ export async function answerQuery(raw: Uint8Array, resolve: Resolve | undefined,
   return buildReply(raw, q, r);
 }
 
+// The host's own loopback addresses in an answer, as the machine reaches them: the gateway (the
+// machine's loopback is its own).
+export function hostLoopbackAsGateway(r: DnsResult): DnsResult {
+  if (typeof r === 'string' || (r.type !== 'A' && r.type !== 'AAAA')) return r;
+  const mapped = r.addresses.map((a) => parseIp(a)).filter((ip): ip is Uint8Array => !!ip)
+    .filter((ip) => isMapped(ip) || !isLoopback(ip)).map((ip) => ipText(isLoopback(ip) ? GATEWAY_IP : ip));
+  return mapped.length ? { type: r.type, addresses: [...new Set(mapped)] } : 'NODATA';
+}
+
 export class DnsService {
   constructor(private readonly stack: NetStack, private readonly host?: HostNet) {}
 
   // The reply to a query from a guest.
   async answer(raw: Uint8Array): Promise<Uint8Array | undefined> {
     const q = parseQuery(raw);
-    if (q?.question && this.host?.query && !this.known(q.question)) return this.host.query(raw);
+    if (q?.question && this.host?.query && !this.known(q.question)) {
+      return (await this.host.query(raw)) ?? buildReply(raw, q, RCODE.SERVFAIL);
+    }
     const host = this.host;
     const resolve: Resolve | undefined = host?.resolve && (async (name, type) => {
       const r = await host.resolve!(name, type);
-      // the host's own loopback is the gateway from inside the machine (its loopback is its own)
-      if (this.stack.mode !== 'bridge' || typeof r === 'string' || (r.type !== 'A' && r.type !== 'AAAA')) return r;
-      const mapped = r.addresses.map((a) => parseIp(a)).filter((ip): ip is Uint8Array => !!ip)
-        .filter((ip) => isMapped(ip) || !isLoopback(ip)).map((ip) => ipText(isLoopback(ip) ? GATEWAY_IP : ip));
-      return mapped.length ? { type: r.type, addresses: [...new Set(mapped)] } : 'NODATA';
+      return this.stack.mode === 'bridge' ? hostLoopbackAsGateway(r) : r;
     });
     return answerQuery(raw, resolve, (qu) => this.known(qu));
   }

@@ -22,9 +22,10 @@ import type { FileImage } from '../../elf/elf.js';
 import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
 import {
-  bytesInput, captureOutput, envList, makeResult, mergeEnv, parseSize, queueInput, resultFromStatus, MachineFileSystems,
-  type MountSpec, type RunResult,
+  bytesInput, captureOutput, envList, makeResult, mergeEnv, mountNetworkFiles, parseAddHost, parseSize, queueInput, resultFromStatus,
+  MachineFileSystems, type MountSpec, type RunResult,
 } from '../machine-common.js';
+import { WispClient, wispHostNet, type WispTransport } from '../../net/wisp.js';
 
 export { Tmpfs } from '../../fs/tmpfs.js';
 export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
@@ -132,6 +133,10 @@ export interface MachineOptions {
   // through an in-memory overlay, with a tmpfs on /tmp: its bytes, or the URL to fetch them from.
   image?: Uint8Array | string | URL;
   mounts?: MountSpec[]; // more file systems: { guest, type: 'tmpfs' } or { guest, backend }
+  // A Wisp relay (`xos relay`, or any Wisp server: ws[s]://HOST:PORT/) through which the machine reaches
+  // the outside. Without one it has its loopback only: connecting outside fails with ENETUNREACH.
+  relay?: string | URL;
+  addHosts?: (string | { name: string; address: string })[]; // 'NAME:IP' for /etc/hosts and the machine's DNS
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
 }
@@ -155,9 +160,24 @@ function isExecutable(b: Uint8Array): boolean {
   return (b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46) || (b[0] === 0x23 && b[1] === 0x21);
 }
 
+// A WebSocket as Wisp's transport (binary messages).
+export function webSocketTransport(url: string | URL): Promise<WispTransport> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    const t: WispTransport = { send: (b) => ws.send(b), close: () => ws.close() };
+    ws.onmessage = (e: MessageEvent) => { if (e.data instanceof ArrayBuffer) t.onmessage?.(new Uint8Array(e.data)); };
+    ws.onopen = () => resolve(t);
+    ws.onerror = () => reject(new Error(`xos: cannot reach the relay at ${String(url)}`));
+    ws.onclose = () => t.onclose?.();
+  });
+}
+
 export class Machine {
   private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
     private readonly fsys: MachineFileSystems) {}
+  private wisp?: Promise<WispClient>;
+  private stderrSink?: (msg: string) => void;
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
     const core = opts.core;
@@ -224,10 +244,22 @@ export class Machine {
       terminalSize: opts.terminalSize,
     });
     const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
+    // the relay's notices (a refused destination) go to the stderr of the run that caused them
+    this.stderrSink = (msg) => host.stderr.write(new TextEncoder().encode(`xos: ${msg}\n`));
+    if (this.opts.relay !== undefined) {
+      this.wisp ??= webSocketTransport(this.opts.relay).then((t) => new WispClient(t, (msg) => this.stderrSink?.(msg)));
+    }
+    const hosts = (this.opts.addHosts ?? []).map((h) => {
+      const e = typeof h === 'string' ? parseAddHost(h) : h;
+      if (!e) throw new TypeError(`xos: bad host entry ${String(h)} (want NAME:IP)`);
+      return e;
+    });
     const kernel = await Kernel.create({
       host, coreModule: this.module, root: this.fsys.root, memory, strace: this.opts.strace, debug: this.opts.debug,
+      net: this.wisp ? { mode: 'bridge', host: wispHostNet(await this.wisp), hosts } : { mode: 'none', hosts },
     });
     this.fsys.apply(kernel.vfs);
+    mountNetworkFiles(kernel.vfs, kernel.net, this.fsys, host.realtimeNs());
     const env = mergeEnv(DEFAULT_ENV, this.fsys.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
     let p;
     try {
@@ -239,6 +271,7 @@ export class Machine {
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
     const status = await kernel.waitExit(p);
+    kernel.net.close();
     if (timer !== undefined) clearTimeout(timer);
     const r = resultFromStatus(p.pid, status, out, err);
     r.instructions = Number(kernel.core.icount);
