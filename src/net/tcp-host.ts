@@ -12,6 +12,10 @@ import { AF_INET6, IP_ANY4, IP_ANY6, ipText, isAny, isMapped, parseIp, type Sock
 import { GATEWAY_IP, GUEST_IP, NetStack, receivesFor, type PublishSpec, type Route } from './stack.js';
 import type { TcpSocket } from './tcp.js';
 
+// What the guest's receive queue may hold before the host stream pauses: as Linux's autotuning
+// grows a busy connection's window far beyond the initial SO_RCVBUF.
+const window = (s: TcpSocket) => Math.max(s.rcvbuf, 4 << 20);
+
 export class HostLink implements HostStreamEvents {
   stream?: HostStream;
   private paused = false;
@@ -31,7 +35,7 @@ export class HostLink implements HostStreamEvents {
     if (this.closedHere) { this.stream?.close(true); return; } // data for a closed socket: reset
     const s = this.sock;
     s.deliver(bytes);
-    if (!this.paused && s.rxBytes >= s.rcvbuf) { this.paused = true; this.stream?.pause(); }
+    if (!this.paused && s.rxBytes >= window(s)) { this.paused = true; this.stream?.pause(); }
   }
   end(): void {
     if (this.closedHere) { this.stream?.close(false); return; }
@@ -55,7 +59,7 @@ export class HostLink implements HostStreamEvents {
   }
   writable(s: TcpSocket): boolean { return !this.stream || this.stream.pending < s.sndbuf; }
   consumed(s: TcpSocket): void {
-    if (this.paused && s.rxBytes < s.rcvbuf / 2) { this.paused = false; this.stream?.resume(); }
+    if (this.paused && s.rxBytes < window(s) / 2) { this.paused = false; this.stream?.resume(); }
   }
   setNoDelay(_on: boolean): void {}
   fin(): void { this.stream?.end(); }
