@@ -15,6 +15,8 @@ import { debianSkipReason, getDebianNetRoot, type DebianRoot } from './lib/debia
 import { freePort, gitHttpServer, pythonHttpServer, staticServer, type Running } from './lib/net-servers.js';
 import { assertSameRun, runXos, xosCommand, type RunResult } from './lib/run.js';
 import { getBusybox } from './lib/busybox.js';
+import { LIBCS, buildC, skipReason } from './lib/build-c.js';
+import { createSocket as udpSocket } from 'node:dgram';
 import { xosCli } from './lib/root.js';
 import { connectWebSocket } from '../src/host/node/websocket.js';
 import { WispClient, wispHostNet } from '../src/net/wisp.js';
@@ -77,6 +79,49 @@ describe('network: busybox', { concurrency: 2 }, () => {
     assert.match(out, /^nameserver 10\.0\.2\.3$/m);
     assert.match(out, /Name:\s+db\.example\s+Address:\s+192\.0\.2\.44/);
     assert.match(out, /Name:\s+host\.xos\.internal\s+Address:\s+10\.0\.2\.2/);
+  });
+
+  for (const libc of LIBCS) {
+    it(`getifaddrs, if_nameindex and if_nametoindex (${libc}) see lo and eth0`, { skip: skipReason(libc) }, async () => {
+      const exe = await buildC('net-ifaddrs', libc);
+      const out = ok(await runXos([exe]), 'net-ifaddrs').trim().split('\n').sort();
+      assert.deepEqual(out, [
+        'ifaddr eth0 inet 10.0.2.15 255.255.255.0 up=1 loopback=0', 'ifaddr eth0 packet 02:42:0a:00:02:0f - up=1 loopback=0',
+        'ifaddr lo inet 127.0.0.1 255.0.0.0 up=1 loopback=1', 'ifaddr lo inet6 ::1 - up=1 loopback=1',
+        'ifaddr lo packet 00:00:00:00:00:00 - up=1 loopback=1', 'index 1 lo', 'index 2 eth0', 'indextoname 2 eth0',
+        'nametoindex eth0 2 lo 1 nope 0',
+      ]);
+    });
+  }
+
+  it('busybox ifconfig (ioctls and /proc/net/dev); changes are refused as in a container', async () => {
+    const r = await runXos([busybox, 'sh', '-c', 'ifconfig eth0; ifconfig eth0 mtu 1400; echo "status $?"']);
+    const out = r.stdout.toString();
+    assert.match(out, /HWaddr 02:42:0A:00:02:0F/);
+    assert.match(out, /inet addr:10\.0\.2\.15\s+Bcast:10\.0\.2\.255\s+Mask:255\.255\.255\.0/);
+    assert.match(out, /status 1/);
+    assert.match(r.stderr.toString(), /SIOCSIFMTU: Operation not permitted/);
+  });
+
+  it('with --net host a guest server binds on the host itself', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync('/tmp/xos-hostnet-');
+    writeFileSync(join(dir, 'index.html'), `bound on the host ${port}\n`);
+    const [node, ...args] = [process.execPath, ...xosCommand([busybox, 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', dir], { xosArgs: ['--net', 'host'] })];
+    const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let got: { status: number; body: string } | undefined;
+      const deadline = Date.now() + 120_000;
+      while (!got && Date.now() < deadline) {
+        got = await httpGet(`http://127.0.0.1:${port}/index.html`).catch(() => undefined);
+        if (!got) await new Promise((r) => setTimeout(r, 300));
+      }
+      assert.ok(got, 'the guest server never answered');
+      assert.equal(got.body, `bound on the host ${port}\n`);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a guest server published with -p answers the host', async () => {
@@ -204,6 +249,50 @@ describe('network: the Debian root', { skip, concurrency: 2 }, () => {
   it('busybox wget from python http.server', async () => {
     const r = await inRoot('busybox', 'wget', '-q', '-O', '-', `http://host.xos.internal:${py.port}/page.txt`);
     assert.equal(ok(r, 'busybox wget'), page);
+  });
+
+  it('UDP: a guest asks a host server as host.xos.internal, and answers the host on a published port', async () => {
+    // a host echo server
+    const echo = udpSocket('udp4');
+    echo.on('message', (m, r) => echo.send(Buffer.concat([Buffer.from('echo: '), m]), r.port, r.address));
+    await new Promise<void>((ok) => echo.bind(0, '127.0.0.1', () => ok()));
+    const echoPort = echo.address().port;
+    try {
+      const r = await inRoot('python3', '-c', `
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(20)
+s.sendto(b'from the guest', ('host.xos.internal', ${echoPort}))
+data, addr = s.recvfrom(100)
+print(data.decode(), addr[0])`);
+      assert.equal(ok(r, 'udp to the host'), 'echo: from the guest 10.0.2.2\n');
+    } finally {
+      echo.close();
+    }
+    // a guest echo server published with -p HOSTPORT:9000/udp
+    const hostPort = await freePort();
+    const [node, ...args] = [process.execPath, ...xosCommand(['python3', '-c', `
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('0.0.0.0', 9000))
+for _ in range(100):
+    data, addr = s.recvfrom(100)
+    s.sendto(b'guest got ' + data + b' from ' + addr[0].encode(), addr)
+`], { root: root.dir, env: ENV, xosArgs: ['-p', `127.0.0.1:${hostPort}:9000/udp`] })];
+    const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const client = udpSocket('udp4');
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no reply from the published UDP port')), 120_000);
+        client.on('message', (m) => { clearTimeout(timer); clearInterval(again); resolve(m.toString()); });
+        // until the guest has bound its socket, datagrams are dropped: send again now and then
+        const again = setInterval(() => client.send('hello', hostPort, '127.0.0.1'), 500);
+      });
+      assert.equal(reply, 'guest got hello from 10.0.2.2');
+    } finally {
+      client.close();
+      child.kill('SIGKILL');
+    }
   });
 
   it('getent hosts finds a name given with --add-host', async () => {

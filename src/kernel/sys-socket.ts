@@ -111,7 +111,9 @@ const sysSocket: Handler = (t, a, k) => {
   }
   const base = checkType(a.i(0), type, a.i(2));
   if (base < 0) return base;
-  return install(t, new UnixSocket(base, type, peerCred(t), now(k)), !!(type & O_CLOEXEC));
+  const s = new UnixSocket(base, type, peerCred(t), now(k));
+  s.ifaces = k.net;
+  return install(t, s, !!(type & O_CLOEXEC));
 };
 const sysSocketpair: Handler = (t, a, k) => {
   const type = a.i(1);
@@ -119,6 +121,7 @@ const sysSocketpair: Handler = (t, a, k) => {
   const base = checkType(a.i(0), type, a.i(2));
   if (base < 0) return base;
   const [x, y] = UnixSocket.pair(base, type, peerCred(t), now(k));
+  x.ifaces = y.ifaces = k.net;
   const fx = install(t, x, !!(type & O_CLOEXEC));
   if (fx < 0) { release(y); return fx; }
   const fy = install(t, y, !!(type & O_CLOEXEC));

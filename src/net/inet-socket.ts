@@ -1,6 +1,8 @@
 // What TCP and UDP sockets share: the local address and port (bind, the port
 // tables, ephemeral ports), the peer's address, and the IP and IPv6 options.
-import { EINVAL, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP } from '../base/errno.js';
+import { EFAULT, EINVAL, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP } from '../base/errno.js';
+import type { GuestMemory } from '../fs/file.js';
+import { interfaceIoctl } from './if-ioctl.js';
 import {
   AF_INET, AF_INET6, IP_ANY4, IP_ANY6, formatSockaddr, isAny, isMapped, parseSockaddr, type Ip, type SockAddr,
 } from './inet-addr.js';
@@ -19,6 +21,7 @@ export const IPV6_ADDRFORM = 1, IPV6_UNICAST_HOPS = 16, IPV6_MULTICAST_IF = 17, 
   IPV6_HOPLIMIT = 52, IPV6_RECVTCLASS = 66, IPV6_TCLASS = 67, IPV6_ADDR_PREFERENCES = 72, IPV6_FREEBIND = 78;
 
 export const UNKNOWN_LEVEL = -0x10000;
+const TIOCOUTQ = 0x5411;
 
 // Integer options kept and read back (IP and IPv6 levels), with their defaults.
 const IP_INTS: Record<number, number> = {
@@ -161,6 +164,13 @@ export abstract class InetSocket extends NetSocket implements PortUser {
     const r = this.remote && this.stack.route(this.remote.ip);
     return r && typeof r !== 'number' ? r.iface.mtu : 1500;
   }
+
+  // Interface ioctls (SIOCGIFCONF, SIOCGIFINDEX…) and TIOCOUTQ (bytes not yet sent).
+  override ioctl(request: number, arg: number, mem: GuestMemory): number {
+    if (request === TIOCOUTQ) return mem.write(arg, i32(this.unsentBytes)) ? 0 : -EFAULT;
+    return interfaceIoctl(this.stack, request, arg, mem);
+  }
+  protected get unsentBytes(): number { return 0; }
 
   override release(): void {
     this.unbind();

@@ -92,6 +92,7 @@ export class TcpSocket extends InetSocket {
   }
   get queued(): number { return this.state === 'listen' ? this.backlog.length : this.rxBytes; }
   get unsent(): number { return this.link?.stream?.pending ?? 0; }
+  protected override get unsentBytes(): number { return this.unsent; }
 
   // --- bind, listen, accept ---------------------------------------------------------------------
   bind(addr: Uint8Array, who: Caller): number | Blocked {

@@ -3,11 +3,13 @@
 // abstract names). A socket's receive queue holds packets: a datagram, a
 // seqpacket record, or one send of a stream (so that SCM_RIGHTS descriptors
 // and credentials stay attached to the bytes they were sent with).
-import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type Stat } from '../fs/file.js';
+import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type GuestMemory, type Stat } from '../fs/file.js';
+import { interfaceIoctl } from './if-ioctl.js';
+import type { NetStack } from './stack.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, POLL_ALL } from '../fs/wait-queue.js';
 import { Blocked } from '../base/blocked.js';
 import {
-  EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN, EMSGSIZE, ENOTCONN, EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
+  EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN, EMSGSIZE, ENOTCONN, ENOTTY, EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
 } from '../base/errno.js';
 import { release } from '../fs/file.js';
 
@@ -75,6 +77,8 @@ export class UnixSocket extends FileDescription {
   private inflight = 0; // bytes this socket sent that the receiver has not read yet
   private dead = false;
   readonly waiters = new WaitQueue();
+  // The machine's network, for the interface ioctls every socket answers (glibc asks an AF_UNIX one).
+  ifaces?: NetStack;
   readonly ino: number;
 
   constructor(readonly type: number, flags: number, public cred: Ucred, private readonly now: () => bigint) {
@@ -125,6 +129,7 @@ export class UnixSocket extends FileDescription {
     if (l.state !== 'listening' || l.dead) return -ECONNREFUSED;
     if (l.backlog.length > l.maxBacklog) return this.nonblocking ? -EAGAIN : new Blocked(l.waiters.wait(POLLOUT | POLLHUP));
     const s = new UnixSocket(this.type, 0, l.cred, l.now);
+    s.ifaces = l.ifaces;
     s.addr = l.addr;
     s.state = this.state = 'connected';
     s.peer = this; this.peer = s;
@@ -316,6 +321,9 @@ export class UnixSocket extends FileDescription {
     return this.waiters.watch(events, cb);
   }
   override waitReady(): Promise<void> { return new Promise((resolve) => { this.watch(POLL_ALL, resolve); }); }
+  override ioctl(request: number, arg: number, mem: GuestMemory): number {
+    return this.ifaces ? interfaceIoctl(this.ifaces, request, arg, mem) : -ENOTTY;
+  }
   override stat(): Stat {
     const t = this.now();
     return {
