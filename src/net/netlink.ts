@@ -6,7 +6,7 @@
 // messages, as the kernel's dump skbs are.
 import { Blocked } from '../base/blocked.js';
 import {
-  EAGAIN, ECONNREFUSED, EINVAL, ENODEV, ENOPROTOOPT, EOPNOTSUPP, EPERM,
+  EAGAIN, ECONNREFUSED, EINVAL, ENOBUFS, ENODEV, ENOPROTOOPT, EOPNOTSUPP, EPERM,
 } from '../base/errno.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../fs/wait-queue.js';
 import { ipEqual, isMapped, parseIp, v4, type Ip } from './inet-addr.js';
@@ -63,6 +63,7 @@ export class NetlinkSocket extends NetSocket {
   portid = 0;
   private groups = 0;
   private queue: Uint8Array[] = [];
+  private queueBytes = 0;
   private opts = new Map<number, number>();
 
   constructor(private readonly stack: NetStack, type: number, flags: number, now: () => bigint) {
@@ -124,13 +125,19 @@ export class NetlinkSocket extends NetSocket {
       if (this.error) return -this.takeError();
       return this.nb(flags) ? -EAGAIN : new Blocked(this.waiters.wait(POLLIN | POLLERR | POLLHUP));
     }
-    if (!(flags & MSG_PEEK)) this.queue.shift();
+    if (!(flags & MSG_PEEK)) { this.queue.shift(); this.queueBytes -= d.length; }
     return { data: d.length > max ? d.slice(0, max) : d, length: d.length, truncated: d.length > max, from: NetlinkSocket.addr(0, 0) };
+  }
+  // A reply datagram; past SO_RCVBUF it is dropped and the next recv says ENOBUFS, as on Linux.
+  private enqueue(d: Uint8Array): void {
+    if (this.queueBytes + d.length > this.rcvbuf) { this.error = ENOBUFS; return; }
+    this.queue.push(d);
+    this.queueBytes += d.length;
   }
   override poll(): number { return POLLOUT | POLLWRNORM | (this.queue.length ? POLLIN | POLLRDNORM : 0) | (this.error ? POLLERR : 0); }
   override available(): number { return this.queue[0]?.length ?? 0; }
   override get pipeSignals(): boolean { return false; }
-  override release(): void { this.stack.netlinkRelease(this.portid); this.queue = []; }
+  override release(): void { this.stack.netlinkRelease(this.portid); this.queue = []; this.queueBytes = 0; }
 
   protected override getOption(level: number, opt: number): Uint8Array | number {
     if (level !== SOL_NETLINK || !NETLINK_OPTS.has(opt)) return -ENOPROTOOPT;
@@ -161,7 +168,7 @@ export class NetlinkSocket extends NetSocket {
     }
     if (typeof msgs === 'number') { this.ack(r, msgs); return; }
     if (!dump) {
-      for (const m of msgs) this.queue.push(m);
+      for (const m of msgs) this.enqueue(m);
       if (r.flags & NLM_F_ACK) this.ack(r, 0);
       return;
     }
@@ -173,7 +180,7 @@ export class NetlinkSocket extends NetSocket {
       const out = new Uint8Array(size);
       let o = 0;
       for (const c of chunk) { out.set(c, o); o += c.length; }
-      this.queue.push(out);
+      this.enqueue(out);
       chunk = []; size = 0;
     };
     for (const m of msgs) {
@@ -187,7 +194,7 @@ export class NetlinkSocket extends NetSocket {
   private ack(r: Request, err: number): void {
     const body = new Writer().u32(err >>> 0).bytes(err ? r.raw : r.raw.subarray(0, 16)).done();
     new DataView(body.buffer).setUint32(4, err ? r.raw.length : 16, true);
-    this.queue.push(message(NLMSG_ERROR, err ? 0 : NLM_F_CAPPED, r.seq, this.portid, body));
+    this.enqueue(message(NLMSG_ERROR, err ? 0 : NLM_F_CAPPED, r.seq, this.portid, body));
   }
 
   private linkMsg(i: NetInterface, r: Request, flags: number): Uint8Array {

@@ -5,7 +5,7 @@
 import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type Stat } from '../fs/file.js';
 import { WaitQueue, POLL_ALL } from '../fs/wait-queue.js';
 import type { Blocked } from '../base/blocked.js';
-import { EINVAL, ENOPROTOOPT, EOPNOTSUPP } from '../base/errno.js';
+import { EINVAL, ENOPROTOOPT, EOPNOTSUPP, EPERM } from '../base/errno.js';
 
 export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_SEQPACKET = 5;
 export const MSG_OOB = 1, MSG_PEEK = 2, MSG_DONTROUTE = 4, MSG_CTRUNC = 8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40,
@@ -142,6 +142,7 @@ export abstract class NetSocket extends FileDescription {
     if (val.length < 4) return -EINVAL;
     const v = readI32(val);
     switch (opt) {
+      case SO_SNDBUFFORCE: case SO_RCVBUFFORCE: return -EPERM; // CAP_NET_ADMIN, which a container's root lacks
       case SO_SNDBUF: case SO_SNDBUFFORCE:
         this.sndbuf = Math.max(Math.min(v >>> 0, opt === SO_SNDBUF ? SOCK_BUF_MAX : 0x3fffffff) * 2, SOCK_MIN_SNDBUF);
         this.buffersChanged();

@@ -143,6 +143,7 @@ export class NetStack {
   // Every socket of the families, for /proc/net (in creation order).
   readonly sockets = new Set<{ readonly ino: number }>();
   readonly hosts: { name: string; ip: Ip }[] = [];
+  tcpQueued = 0; // bytes in all TCP receive queues
   readonly hostname: string;
   readonly publish: PublishSpec[];
   dns?: DnsService;

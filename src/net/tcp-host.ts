@@ -12,9 +12,8 @@ import { AF_INET6, IP_ANY4, IP_ANY6, ipText, isAny, isMapped, parseIp, type Sock
 import { GATEWAY_IP, GUEST_IP, NetStack, receivesFor, type PublishSpec, type Route } from './stack.js';
 import type { TcpSocket } from './tcp.js';
 
-// What the guest's receive queue may hold before the host stream pauses: as Linux's autotuning
-// grows a busy connection's window far beyond the initial SO_RCVBUF.
-const window = (s: TcpSocket) => Math.max(s.rcvbuf, 4 << 20);
+// What the guest's receive queue may hold before the host stream pauses.
+const window = (s: TcpSocket) => s.window;
 
 export class HostLink implements HostStreamEvents {
   stream?: HostStream;

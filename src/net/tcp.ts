@@ -30,8 +30,9 @@ export const TCP_NODELAY = 1, TCP_MAXSEG = 2, TCP_CORK = 3, TCP_KEEPIDLE = 4, TC
 export const TCP_RCVBUF = 131072, TCP_SNDBUF = 16384;
 const TCP_MSS_DEFAULT = 536;
 // Linux grows a loopback connection's window far past the initial buffers; the queue between two
-// sockets of the machine may hold this much beyond the receiver's SO_RCVBUF.
-const WINDOW_EXTRA = 4 << 20;
+// sockets of the machine may hold this much beyond the receiver's SO_RCVBUF, while all the machine's
+// TCP queues together hold less than QUEUE_LIMIT (as tcp_mem bounds Linux's).
+const WINDOW_EXTRA = 4 << 20, QUEUE_LIMIT = 256 << 20;
 
 // Options kept as set (with Linux's defaults and the range it accepts).
 const INT_MIN = -0x80000000, INT_MAX = 0x7fffffff;
@@ -91,6 +92,8 @@ export class TcpSocket extends InetSocket {
     return TCP_CLOSE;
   }
   get queued(): number { return this.state === 'listen' ? this.backlog.length : this.rxBytes; }
+  // What this socket's receive queue may hold.
+  get window(): number { return this.rcvbuf + (this.stack.tcpQueued < QUEUE_LIMIT ? WINDOW_EXTRA : 0); }
   get unsent(): number { return this.link?.stream?.pending ?? 0; }
   protected override get unsentBytes(): number { return this.unsent; }
 
@@ -298,7 +301,7 @@ export class TcpSocket extends InetSocket {
       this.abort(this.done ? EPIPE : ECONNRESET, true);
       return data.length;
     }
-    const room = p.rcvbuf + WINDOW_EXTRA - p.rxBytes;
+    const room = p.window - p.rxBytes;
     if (room <= 0) return this.nb(flags) ? -EAGAIN : new Blocked(this.waiters.wait(POLLOUT | POLLERR | POLLHUP));
     const n = Math.min(room, data.length);
     if (n) p.deliver(n === data.length ? data : data.slice(0, n));
@@ -309,6 +312,7 @@ export class TcpSocket extends InetSocket {
     if (!data.length) return;
     this.rx.push(data);
     this.rxBytes += data.length;
+    this.stack.tcpQueued += data.length;
     const st = (this.link ? this.stack.eth0 ?? this.stack.lo : this.stack.lo).stats;
     st.rxBytes += data.length; st.rxPackets++; st.txBytes += data.length; st.txPackets++;
     this.notify(POLLIN | POLLRDNORM);
@@ -353,6 +357,7 @@ export class TcpSocket extends InetSocket {
       else { this.rx[0] = c.subarray(left); left = 0; }
     }
     this.rxBytes -= n;
+    this.stack.tcpQueued -= n;
     this.peer?.notify(POLLOUT | POLLWRNORM);
     this.link?.consumed(this);
     return out;
@@ -430,7 +435,7 @@ export class TcpSocket extends InetSocket {
   private hasRoom(): boolean {
     if (this.link) return this.link.writable(this);
     const p = this.peer;
-    return !p || p.rcvbuf + WINDOW_EXTRA - p.rxBytes >= Math.min(this.sndbuf, p.rcvbuf) / 2;
+    return !p || p.window - p.rxBytes >= Math.min(this.sndbuf, p.rcvbuf) / 2;
   }
 
   override release(): void {
@@ -448,6 +453,7 @@ export class TcpSocket extends InetSocket {
       this.link?.release();
     }
     this.rx = [];
+    this.stack.tcpQueued -= this.rxBytes;
     this.rxBytes = 0;
     super.release();
   }

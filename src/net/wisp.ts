@@ -18,6 +18,9 @@ export const CLOSE_UNKNOWN = 1, CLOSE_VOLUNTARY = 2, CLOSE_NETWORK = 3, CLOSE_IN
 // The name whose UDP port 53 is the relay's own resolver.
 export const DNS_HOST = 'dns.xos.internal';
 const MAX_DATA = 65536; // bytes per DATA message
+// Wisp has no flow control towards the client: what a paused stream (a guest that does not read) may
+// still receive before it is dropped, so that a page's memory stays bounded.
+const PAUSED_LIMIT = 64 << 20;
 
 export function packet(type: number, stream: number, payload: Uint8Array | number[] = []): Uint8Array {
   const b = new Uint8Array(5 + payload.length);
@@ -165,10 +168,18 @@ export function wispHostNet(client: WispClient): HostNet {
   return {
     connect(to: HostAddr, _opts, ev: HostStreamEvents): HostStream {
       let queue: Uint8Array[] = [];
-      let pending = 0, connected = false, done = false;
+      let pending = 0, connected = false, done = false, paused = false, held = 0;
       const id = client.open(STREAM_TCP, to, {
         onData(b) {
+          if (done) return;
           if (!connected) { connected = true; ev.connected({ address: '0.0.0.0', port: 0 }, to); }
+          if (paused && (held += b.length) > PAUSED_LIMIT) {
+            done = true;
+            mine.delete(id);
+            client.closeStream(id, CLOSE_CLIENT_ERROR);
+            ev.error(ECONNRESET);
+            return;
+          }
           ev.data(b.slice());
         },
         onContinue() {
@@ -196,8 +207,8 @@ export function wispHostNet(client: WispClient): HostNet {
         get pending() { return pending; },
         end() { /* Wisp has no half-close: the stream stays open for the reply */ },
         close() { done = true; queue = []; mine.delete(id); client.closeStream(id); },
-        pause() { /* flow from the relay is bounded by the WebSocket itself */ },
-        resume() {},
+        pause() { paused = true; },
+        resume() { paused = false; held = 0; },
       };
     },
 

@@ -11,7 +11,8 @@ import { promises as dns } from 'node:dns';
 import type { AddressInfo } from 'node:net';
 import { acceptUpgrade, type WebSocketLike } from './websocket.js';
 import {
-  CLOSE, CLOSE_BLOCKED, CLOSE_INVALID, CLOSE_NETWORK, CLOSE_REFUSED, CLOSE_TIMEOUT, CLOSE_UNREACHABLE, CLOSE_VOLUNTARY,
+  CLOSE, CLOSE_BLOCKED, CLOSE_INVALID, CLOSE_NETWORK, CLOSE_REFUSED, CLOSE_THROTTLED, CLOSE_TIMEOUT, CLOSE_UNREACHABLE,
+  CLOSE_VOLUNTARY,
   CONNECT, CONTINUE, DATA, DNS_HOST, STREAM_TCP, STREAM_UDP, packet, parsePacket, u32le,
 } from '../../net/wisp.js';
 import { answerQuery, hostLoopbackAsGateway } from '../../net/dns-service.js';
@@ -29,6 +30,8 @@ export interface Relay { url: string; port: number; close(): Promise<void> }
 const BUFFER = 128; // DATA messages a TCP stream may have in flight (the CONTINUE credit)
 const WS_HIGH = 4 << 20; // pause the TCP sockets while the WebSocket has this much unsent
 const MAX_DATA = 65536;
+const MAX_STREAMS = 4096; // streams one client may have open
+const MAX_DNS_PENDING = 64; // unanswered queries on one DNS stream
 
 type Rule = { cidr: { ip: Ip; bits: number } } | { name: string };
 function parseRules(allow: string[]): Rule[] {
@@ -100,9 +103,13 @@ function serve(ws: WebSocketLike, rules: Rule[], log: (s: string) => void): void
   const open = (id: number, kind: number, port: number, host: string) => {
     // DNS queries to the relay's own resolver
     if (kind === STREAM_UDP && host === DNS_HOST && port === 53) {
+      let unanswered = 0;
       streams.set(id, {
         write: (q) => {
+          if (unanswered >= MAX_DNS_PENDING) return; // dropped, as a busy resolver drops UDP
+          unanswered++;
           void answerQuery(q.slice(), async (name, type) => hostLoopbackAsGateway(await resolveName(name, type))).then((reply) => {
+            unanswered--;
             if (reply && streams.has(id)) send(packet(DATA, id, reply));
           });
         },
@@ -130,15 +137,18 @@ function serve(ws: WebSocketLike, rules: Rule[], log: (s: string) => void): void
       const address = addrs[0];
       if (kind === STREAM_TCP) {
         const sock = net.connect({ host: address, port, noDelay: true });
-        let received = 0;
+        let received = 0, unacknowledged = 0;
         target = {
           write: (b) => {
+            // a client that sends past its credit (what it had left when a CONTINUE went, and the
+            // CONTINUE's) is not playing by the protocol: its stream ends
+            if (++unacknowledged > 2 * BUFFER) { sock.destroy(); closeStream(id, CLOSE_THROTTLED); return; }
             const flushed = sock.write(b);
             // a CONTINUE per half buffer of messages, once the socket takes them
             if (++received >= BUFFER / 2) {
               received = 0;
-              if (flushed) send(packet(CONTINUE, id, u32le(BUFFER)));
-              else sock.once('drain', () => { if (streams.has(id)) send(packet(CONTINUE, id, u32le(BUFFER))); });
+              const credit = () => { unacknowledged = 0; if (streams.has(id)) send(packet(CONTINUE, id, u32le(BUFFER))); };
+              if (flushed) credit(); else sock.once('drain', credit);
             }
           },
           close: () => sock.destroy(),
@@ -171,6 +181,7 @@ function serve(ws: WebSocketLike, rules: Rule[], log: (s: string) => void): void
     if (!p) return;
     if (p.type === CONNECT) {
       if (p.stream === 0 || streams.has(p.stream)) return;
+      if (streams.size >= MAX_STREAMS) { send(packet(CLOSE, p.stream, [CLOSE_THROTTLED])); return; }
       const kind = p.payload[0], port = p.payload.length >= 3 ? p.payload[1] | (p.payload[2] << 8) : 0;
       const host = new TextDecoder().decode(p.payload.subarray(3));
       if ((kind !== STREAM_TCP && kind !== STREAM_UDP) || port === 0 || !host || host.length > 253) {
