@@ -1,16 +1,24 @@
-// The Node API: a machine that runs x86-64 Linux programs.
+// The Node API: a machine that runs x86-64 Linux programs. It boots once and
+// lives until close(); run() and spawn() start processes in it, several at once.
 //
 //   const m = await Machine.create({ root: '/srv/rootfs', memory: '1G' });
 //   const r = await m.run(['/bin/busybox', 'echo', 'hi']);
 //   r.exitCode === 0 && r.stdoutText === 'hi\n'
+//
+//   const p = m.spawn(['/bin/sh'], { tty: { cols: 80, rows: 24 } });  // Node streams, as child_process
+//   p.stdout.pipe(process.stdout); p.stdin.write('ls\n'); p.resize(100, 30);
+//   const { exitCode, signal } = await p.wait();
+//   m.close();
 //
 //   const m = await Machine.create({ image: 'alpine.tar', mounts: ['/srv/data:/data:ro'] });
 //   m.fs.writeFile('/work/in.txt', 'hello');      // the guest's view, as root
 //   await m.run(['/bin/sh', '-c', 'tr a-z A-Z < /work/in.txt > /work/out.txt']);
 //   m.fs.readFile('/work/out.txt', 'utf8');        // 'HELLO'
 //   writeFileSync('layer.tar', m.commitImage());   // what the programs changed, as an OCI layer
-import { Kernel, ExecError } from '../kernel/kernel.js';
-import { createNodeHost, loadCoreModule, fdOutput, processInput } from '../host/node/index.js';
+import { Readable, Writable } from 'node:stream';
+import { constants } from 'node:os';
+import { createNodeHost, loadCoreModule } from '../host/node/index.js';
+import { MachineCore, type GuestProcess } from '../host/machine.js';
 import { openHostImage } from '../host/node/image-files.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend } from '../fs/backend.js';
@@ -19,14 +27,11 @@ import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
 import {
-  bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, mountNetworkFiles, parseAddHost, parseMountSpec, parsePublish,
-  parseSize, MachineFileSystems, type MountSpec, type RunResult,
+  envList, mergeEnv, parseAddHost, parseMountSpec, parsePublish, parseSize, MachineFileSystems, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
 import { nodeHostNet } from '../host/node/net.js';
 import { connectWebSocket } from '../host/node/websocket.js';
 import { WispClient, wispHostNet } from '../net/wisp.js';
-import type { HostNet } from '../base/host-net.js';
-import { publishPorts } from '../net/network.js';
 import type { NetConfig, NetMode, PublishSpec } from '../net/stack.js';
 
 export { parseSize, parseMountSpec, parsePublish, parseAddHost, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
@@ -62,23 +67,56 @@ export interface RunOptions {
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
   stdio?: 'capture' | 'inherit'; // inherit: the host process's own stdio (the CLI)
 }
+export interface SpawnOptions {
+  env?: string[] | Record<string, string>; // added to (and overriding) the machine's
+  cwd?: string;
+  // A pseudo-terminal of this size as stdin, stdout and stderr (stderr then comes on stdout).
+  tty?: { cols: number; rows: number };
+}
+export interface ExitInfo { exitCode: number | null; signal: number | null }
+
+// A process started by Machine.spawn, with Node streams for its stdio.
+export class MachineProcess {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  private readonly g: GuestProcess;
+
+  constructor(start: (onStdout: (d: Uint8Array) => boolean, onStderr: (d: Uint8Array) => boolean) => GuestProcess) {
+    const readable = () => new Readable({ read: () => this.g.resumeOutput() });
+    this.stdout = readable();
+    this.stderr = readable();
+    this.g = start((d) => this.stdout.push(d), (d) => this.stderr.push(d));
+    const g = this.g;
+    this.stdin = new Writable({
+      write(chunk: Uint8Array, _enc, done) { g.write(chunk); done(); },
+      final(done) { g.end(); done(); },
+    });
+    void g.exited.then(() => {
+      // what is still in the pipes is pushed first (their pumps end them), then end-of-stream
+      setImmediate(() => { this.stdout.push(null); this.stderr.push(null); });
+    });
+  }
+  get pid(): number { return this.g.pid; }
+  // A signal by number or name (default SIGTERM).
+  kill(sig: number | NodeJS.Signals = 'SIGTERM'): void {
+    this.g.kill(typeof sig === 'number' ? sig : (constants.signals as Record<string, number>)[sig] ?? 15);
+  }
+  // Resolves when the process has ended: its exit code, or the signal that killed it.
+  async wait(): Promise<ExitInfo> {
+    const { exitCode, signal } = await this.g.exited;
+    return { exitCode, signal };
+  }
+  // The terminal's new size (with `tty`): the foreground process group gets SIGWINCH.
+  resize(cols: number, rows: number): void { this.g.resize(cols, rows); }
+}
 
 export class Machine {
-  private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
-    private readonly files: MachineFileSystems, private readonly net: Omit<NetConfig, 'host'>) {}
-  private wisp?: Promise<WispClient>;
-
-  // The network outside the machine for one run: the host's, or the relay's.
-  private async hostNet(stderr: { write(b: Uint8Array): void }): Promise<HostNet | undefined> {
-    if (this.net.mode === 'none') return undefined;
-    if (!this.opts.relay) return nodeHostNet();
-    this.wisp ??= connectWebSocket(this.opts.relay).then((ws) => new WispClient(ws,
-      (msg) => stderr.write(new TextEncoder().encode(`xos: ${msg}\n`))));
-    return wispHostNet(await this.wisp);
-  }
+  private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
+    private readonly files: MachineFileSystems, private readonly wisp?: WispClient) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
-    const host = createNodeHost({ stdin: bytesInput(new Uint8Array(0)) });
+    const host = createNodeHost();
     let files: MachineFileSystems;
     if (opts.image !== undefined) {
       const loaded = typeof opts.image === 'string' ? await openHostImage(opts.image)
@@ -96,7 +134,18 @@ export class Machine {
       else if (spec.type === 'tmpfs' || spec.host === undefined) files.mount(spec.guest, files.tmpfs());
       else files.mount(spec.guest, host.hostDirectory!(spec.host, { readOnly: spec.readOnly }));
     }
-    return new Machine(opts, loadCoreModule(), files, networkOptions(opts));
+    const memory = opts.memory !== undefined ? parseSize(opts.memory) : undefined;
+    const net: NetConfig = networkOptions(opts);
+    const wisp = opts.relay !== undefined ? new WispClient(await connectWebSocket(opts.relay)) : undefined;
+    if (net.mode !== 'none') net.host = wisp ? wispHostNet(wisp) : nodeHostNet();
+    let core;
+    try {
+      core = await MachineCore.create({ host, coreModule: loadCoreModule(), files, memory, strace: opts.strace, debug: opts.debug, net });
+    } catch (e) {
+      wisp?.close();
+      throw e;
+    }
+    return new Machine(opts, core, files, wisp);
   }
 
   // The guest's file system as programs see it (mounts included), for putting files in and taking results out.
@@ -113,67 +162,51 @@ export class Machine {
   // What programs changed in the image (the overlay's upper) as an OCI layer tar, with whiteouts.
   commitImage(): Uint8Array { return this.files.commitImage(); }
 
+  private env(extra: string[] | Record<string, string> | undefined): string[] {
+    return mergeEnv(this.files.imageConfig?.env ?? [], envList(this.opts.env), envList(extra));
+  }
+  private cwd(cwd: string | undefined): string { return cwd ?? this.files.imageConfig?.cwd ?? '/'; }
+
+  // Run a program to its end. Its stdout and stderr are collected (or, with stdio 'inherit', are
+  // the host process's own, and Ctrl-C at the host's terminal goes to the guest's foreground group).
   async run(argv: string[], opts: RunOptions = {}, image?: FileImage): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('run needs a program');
-    const out: Uint8Array[] = [], err: Uint8Array[] = [];
     const inherit = opts.stdio === 'inherit';
-    const stdin = opts.stdin === undefined ? (inherit ? processInput() : bytesInput(new Uint8Array(0)))
-      : bytesInput(typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin);
-    const host = createNodeHost({
-      stdin,
-      stdout: inherit ? fdOutput(1) : captureOutput(out),
-      stderr: inherit ? fdOutput(2) : captureOutput(err),
-    });
-    const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
-    const kernel = await Kernel.create({
-      host, coreModule: this.module, root: this.files.root, memory, strace: this.opts.strace, debug: this.opts.debug,
-      net: { ...this.net, host: await this.hostNet(host.stderr) },
-    });
-    this.files.apply(kernel.vfs);
-    mountNetworkFiles(kernel.vfs, kernel.net, this.files, host.realtimeNs());
-    const env = mergeEnv(this.files.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
-    const result = (pid: number, exitCode: number | null, signal: number | null, error?: string): RunResult => {
-      const stdout = concat(out), stderr = concat(err);
-      const dec = new TextDecoder();
-      return { pid, exitCode, signal, stdout, stderr, stdoutText: dec.decode(stdout), stderrText: dec.decode(stderr), error };
-    };
-    try {
-      await publishPorts(kernel.net);
-    } catch (e) {
-      kernel.net.close();
-      return result(0, 125, null, e instanceof Error ? e.message : String(e));
-    }
-    let p;
-    try {
-      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.files.imageConfig?.cwd ?? '/', image);
-    } catch (e) {
-      kernel.net.close();
-      if (e instanceof ExecError) return result(0, e.status, null, e.message);
-      throw e;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
-    // Ctrl-C at the host's terminal goes to the guest's foreground process group, not to xos
-    const onInterrupt = () => kernel.signalGroup(p.pgid, 2);
-    const onQuit = () => kernel.signalGroup(p.pgid, 3);
+    const stdin = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
+    const k = this.core.kernel;
+    let pgid = 0;
+    const onInterrupt = () => { if (pgid) k.signalGroup(pgid, 2); };
+    const onQuit = () => { if (pgid) k.signalGroup(pgid, 3); };
     if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); }
-    // a guest waiting for a signal holds no host handle: keep the event loop alive until it ends
-    const keepAlive = setInterval(() => {}, 2 ** 30);
-    const status = await kernel.waitExit(p);
-    kernel.net.close();
-    clearInterval(keepAlive);
-    if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
-    if (timer) clearTimeout(timer);
-    const sig = status & 0x7f;
-    const r = sig ? result(p.pid, null, sig) : result(p.pid, (status >> 8) & 0xff, null);
-    r.instructions = Number(kernel.core.icount);
-    r.syscalls = kernel.syscallCount;
-    return r;
+    try {
+      const run = this.core.run(argv, {
+        env: this.env(opts.env), cwd: this.cwd(opts.cwd), image, stdio: inherit ? 'console' : 'pipe',
+        stdin: inherit ? undefined : stdin ?? new Uint8Array(0), timeout: opts.timeout,
+      });
+      pgid = this.core.processes.at(-1)?.pid ?? 0;
+      return await run;
+    } finally {
+      if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
+    }
+  }
+
+  // Start a program and return at once: its stdio as Node streams, kill(), wait(), resize().
+  // Throws when the program cannot be started (the error's `status` is 127 or 126).
+  spawn(argv: string[], opts: SpawnOptions = {}): MachineProcess {
+    return new MachineProcess((onStdout, onStderr) => this.core.spawn(argv, {
+      env: this.env(opts.env), cwd: this.cwd(opts.cwd), tty: opts.tty, onStdout, onStderr,
+    }));
+  }
+
+  // Kill every process; the machine holds nothing on the event loop afterwards.
+  close(): void {
+    this.core.close();
+    this.wisp?.close();
   }
 }
 
 // The network options checked and parsed (TypeError on a bad one).
-function networkOptions(opts: MachineOptions): Omit<NetConfig, 'host'> {
+function networkOptions(opts: MachineOptions): NetConfig {
   const mode = opts.net ?? 'bridge';
   if (mode !== 'bridge' && mode !== 'host' && mode !== 'none') throw new TypeError(`xos: bad net mode ${String(mode)} (want bridge, host or none)`);
   const publish = (opts.publish ?? []).map((p) => {
@@ -202,7 +235,13 @@ export function createKernel(opts: MachineOptions = {}) {
         size: elf.length, name: argv[0],
         read: (offset, len) => elf.subarray(offset, Math.min(elf.length, offset + len)),
       };
-      return m.run(argv, o, image);
+      try {
+        return await m.run(argv, o, image);
+      } finally {
+        m.close();
+      }
     },
   };
 }
+
+export { ExecError } from '../host/machine.js';

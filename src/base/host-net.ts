@@ -10,7 +10,7 @@ export interface HostStreamEvents {
   connected(local: HostAddr, remote: HostAddr): void;
   data(bytes: Uint8Array): void;
   end(): void; // the far side sends no more (FIN)
-  error(errno: number): void; // ECONNREFUSED, ECONNRESET, ETIMEDOUT, EHOSTUNREACH…: the stream is gone
+  error(errno: number, why?: string): void; // ECONNREFUSED, ECONNRESET, ETIMEDOUT, EHOSTUNREACH…: the stream is gone
   drained(): void; // the bytes written have gone out: pending is small again
 }
 

@@ -10,8 +10,9 @@ export interface HostOutput {
 export interface HostInput {
   // Bytes available now, null when none yet, 'eof' at the end.
   read(max: number): Uint8Array | null | 'eof';
-  // Resolves when read() may return something new.
-  wait(): Promise<void>;
+  // Call cb once when read() may return something new; returns a canceller. The
+  // input is read from the host only while someone watches it.
+  watch(cb: () => void): () => void;
   readonly isTTY: boolean;
 }
 
@@ -23,8 +24,11 @@ export interface Host {
   stdin: HostInput;
   stdout: HostOutput;
   stderr: HostOutput;
-  // Run fn soon, after pending I/O and timers (yield to the event loop).
+  // Resolves soon, after pending I/O and timers (yield to the event loop).
   yield(): Promise<void>;
-  sleep(ms: number): Promise<void>;
+  // A one-shot timer (at most 2^31 - 1 ms); clearTimer cancels it. The kernel keeps
+  // one armed at a time, for the machine's nearest deadline (kernel/timers.ts).
+  setTimer(ms: number, cb: () => void): unknown;
+  clearTimer(handle: unknown): void;
   terminalSize?(): { rows: number; cols: number } | undefined;
 }

@@ -96,7 +96,12 @@ async function run(args: string[]): Promise<number> {
   try {
     machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG, net, publish, addHosts, relay });
   } catch (e) {
-    return fail(`${image ?? root}: ${e instanceof Error ? e.message : String(e)}`, 1);
+    const msg = e instanceof Error ? e.message : String(e);
+    // the network's errors (a port the host will not publish, an unreachable relay) say what they are about
+    if (publish.length || relay !== undefined) {
+      if (/publish|relay/.test(msg)) return fail(msg.replace(/^xos: /, ''), 125);
+    }
+    return fail(`${image ?? root ?? '/'}: ${msg}`, 1);
   }
   const config = machine.imageConfig;
   if (argv.length === 0) {

@@ -7,6 +7,7 @@ import {
 } from './file.js';
 import { EEXIST, EINVAL, ENOENT, ENOSPC, ENOTDIR, ENXIO, EPERM } from '../base/errno.js';
 import { DEVFS_DEV, StdioFile } from './stdio.js';
+import { Termios } from './tty-ldisc.js';
 import type { DevPts } from './pty.js';
 
 const rdev = (major: number, minor: number) => (major << 8) | minor;
@@ -51,7 +52,7 @@ export class DevFs extends KernelTreeFs implements FsBackend {
     this.nodes.set('/urandom', chr(7, 1, 9, random, sink));
     const tty: DevNode = { ino: 8, mode: S_IFCHR | 0o666, rdev: rdev(5, 0) };
     tty.open = (flags, path) => pts?.openControlling(flags, path)
-      ?? (host.stdin.isTTY || host.stdout.isTTY ? new StdioFile(host, 'tty') : -ENXIO);
+      ?? (host.stdin.isTTY || host.stdout.isTTY ? new StdioFile(host, 'tty', pts?.hostTermios ?? new Termios()) : -ENXIO);
     this.nodes.set('/tty', tty);
     this.nodes.set('/stdin', { ino: 9, mode: S_IFLNK | 0o777, link: '/proc/self/fd/0' });
     this.nodes.set('/stdout', { ino: 10, mode: S_IFLNK | 0o777, link: '/proc/self/fd/1' });

@@ -28,7 +28,14 @@ export class Epoll extends FileDescription {
 
   constructor(private readonly now: () => bigint) { super(O_RDWR, 'anon_inode:[eventpoll]'); }
 
-  private key(fd: number, file: FileDescription): string { return `${fd}:${ids.get(file) ?? ids.set(file, nextId++).get(file)}`; }
+  // Descriptions have no identity number of their own; the interest list's keys need one.
+  private readonly ids = new WeakMap<FileDescription, number>();
+  private nextId = 1;
+  private key(fd: number, file: FileDescription): string {
+    let id = this.ids.get(file);
+    if (id === undefined) this.ids.set(file, (id = this.nextId++));
+    return `${fd}:${id}`;
+  }
 
   // epoll_ctl; the caller has checked fd, file and op.
   add(fd: number, file: FileDescription, events: number, data: bigint): boolean {
@@ -91,7 +98,6 @@ export class Epoll extends FileDescription {
         e.armed = false;
         const rearm = () => { e.unwatch = undefined; e.armed = true; this.queue.notify(POLLIN); };
         if (e.file.watch) e.unwatch = e.file.watch((e.events & ~PRIVATE) | POLLERR | POLLHUP, rearm);
-        else void e.file.waitReady?.().then(rearm);
       } else again.push(e);
     }
     // level-triggered entries go to the back, so that a small maxevents sees every entry in turn
@@ -112,7 +118,6 @@ export class Epoll extends FileDescription {
     const others = watchAll(this.live().filter((e) => !e.disabled && e.armed).map((e) => [e.file, e.events & ~PRIVATE]), () => { own(); cb(); });
     return () => { own(); others(); };
   }
-  override waitReady(): Promise<void> { return new Promise((resolve) => { this.watch(POLLIN, resolve); }); }
   override stat(): Stat { return anonStat(this.now()); }
   override release(): void {
     for (const e of this.entries.values()) e.unwatch?.();
@@ -120,6 +125,3 @@ export class Epoll extends FileDescription {
   }
 }
 
-// Descriptions have no identity number of their own; epoll keys need one.
-const ids = new WeakMap<FileDescription, number>();
-let nextId = 1;

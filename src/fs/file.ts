@@ -1,7 +1,7 @@
 // Open file descriptions. Backends extend FileDescription and override what
 // they support; the base answers with the errno Linux gives for the rest.
 import type { MappedFile } from '../mm/address-space.js';
-import type { Blocked } from '../base/blocked.js';
+import type { Blocked } from '../base/wait.js';
 import type { FsBackend } from './backend.js';
 import type { Locks } from './locks.js';
 import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO } from '../base/errno.js';
@@ -84,11 +84,9 @@ export abstract class FileDescription {
   available(): number { return 0; }
   // Readiness for poll: POLLIN 1, POLLOUT 4, POLLERR 8, POLLHUP 0x10, POLLRDHUP 0x2000 (see wait-queue.ts).
   poll(): number { return 5; }
-  // Resolves when poll() may have changed (for blocking poll); undefined when it never changes.
-  waitReady?(): Promise<unknown>;
   // Calls cb once when readiness for any of `events` (POLL* bits) may have
-  // changed; returns a canceller. Preferred over waitReady by poll and epoll
-  // (no leftover waiters, and edge-triggered epoll sees which events changed).
+  // changed; returns a canceller. Absent: readiness never changes (poll and
+  // epoll take such a description as always ready, epoll_ctl refuses it).
   watch?(events: number, cb: () => void): () => void;
   // Backing for mmap of this file.
   mapping(): MappedFile | number { return -ENODEV; }

@@ -4,7 +4,7 @@
 // host directory's back are not seen.
 import { FileDescription, O_NONBLOCK, O_RDONLY, type Stat } from './file.js';
 import { WaitQueue, POLLIN } from './wait-queue.js';
-import { Blocked } from '../base/blocked.js';
+import { blockOn, type Blocked } from '../base/wait.js';
 import { EAGAIN, EINVAL } from '../base/errno.js';
 
 export const IN_ACCESS = 0x1, IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_CLOSE_WRITE = 0x8, IN_CLOSE_NOWRITE = 0x10,
@@ -99,7 +99,7 @@ export class InotifyFile extends FileDescription {
   private static size(e: Event): number { return 16 + (e.name ? (e.name.length + 16) & ~15 : 0); }
 
   override read(n: number): Uint8Array | number | Blocked {
-    if (!this.events.length) return this.flags & O_NONBLOCK ? -EAGAIN : new Blocked(this.queue.wait(POLLIN));
+    if (!this.events.length) return this.flags & O_NONBLOCK ? -EAGAIN : blockOn('inotify', this.queue, POLLIN);
     if (InotifyFile.size(this.events[0]) > n) return -EINVAL;
     let total = 0, count = 0;
     while (count < this.events.length && total + InotifyFile.size(this.events[count]) <= n) total += InotifyFile.size(this.events[count++]);
@@ -121,7 +121,6 @@ export class InotifyFile extends FileDescription {
   override poll(): number { return this.events.length ? POLLIN : 0; }
   override available(): number { return this.events.reduce((s, e) => s + InotifyFile.size(e), 0); }
   override watch(events: number, cb: () => void): () => void { return this.queue.watch(events, cb); }
-  override waitReady(): Promise<void> { return this.queue.wait(); }
   override stat(): Stat { return this.st(); }
   override release(): void {
     for (const w of [...this.watches.values()]) this.registry.remove(w);

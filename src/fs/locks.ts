@@ -4,7 +4,7 @@
 // owned by the description) and flock locks (whole-file, per description, a
 // namespace of their own as on Linux's local file systems).
 import type { FileDescription } from './file.js';
-import { WaitQueue } from './wait-queue.js';
+import { WaitQueue, POLL_ALL, type WaitSource } from '../base/wait.js';
 
 export const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
 
@@ -71,8 +71,8 @@ export class Locks {
     return true;
   }
 
-  // Resolves when a lock of `key` may have been released.
-  changed(key: string): Promise<void> { return this.at(key).queue.wait(); }
+  // What a task waiting for a lock of `key` watches: any release.
+  changed(key: string): WaitSource { return { on: this.at(key).queue, events: POLL_ALL }; }
 
   // A process closed a descriptor of `key`: its POSIX locks on the file go.
   closedBy(owner: object, key: string): void {

@@ -16,7 +16,7 @@
 // Inode numbers: 2*ino for lower files, 2*ino+1 for upper ones, so the two never
 // collide; a directory present in both (merged) keeps its lower number, and has nlink 1.
 import { mappedAs, type MappedFile } from '../mm/address-space.js';
-import type { Blocked } from '../base/blocked.js';
+import type { Blocked } from '../base/wait.js';
 import type { FsBackend, StatFs } from './backend.js';
 import {
   DT_DIR, FileDescription, O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFIFO, S_IFLNK,

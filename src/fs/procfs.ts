@@ -31,7 +31,10 @@ export interface ProcProcess {
   creds: { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] };
   readonly threads: readonly { readonly tid: number; readonly comm: Uint8Array }[];
 }
-export interface ProcSource { readonly processes: ReadonlyMap<number, ProcProcess> }
+// The machine's memory, in bytes: its size (--memory), what the allocator has handed out, the page
+// cache's share of that and shared memory's (for /proc/meminfo).
+export interface MemoryInfo { total: number; used: number; cached: number; shmem: number }
+export interface ProcSource { readonly processes: ReadonlyMap<number, ProcProcess>; memoryInfo?(): MemoryInfo }
 
 const enc = new TextEncoder();
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
@@ -147,10 +150,12 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
     switch (name) {
       case 'cpuinfo': return enc.encode(cpuinfo());
       case 'meminfo': {
-        const kb = (n: number) => String(n).padStart(8) + ' kB';
-        return enc.encode(`MemTotal:       ${kb(2097152)}\nMemFree:        ${kb(1048576)}\nMemAvailable:   ${kb(1572864)}\n` +
-          `Buffers:        ${kb(0)}\nCached:         ${kb(262144)}\nSwapCached:     ${kb(0)}\nSwapTotal:      ${kb(0)}\nSwapFree:       ${kb(0)}\n` +
-          `Shmem:          ${kb(0)}\nHugePages_Total:       0\nHugepagesize:       2048 kB\n`);
+        const m = this.source?.memoryInfo?.() ?? { total: 0, used: 0, cached: 0, shmem: 0 };
+        const kb = (bytes: number) => String(Math.floor(bytes / 1024)).padStart(8) + ' kB';
+        const free = Math.max(0, m.total - m.used);
+        return enc.encode(`MemTotal:       ${kb(m.total)}\nMemFree:        ${kb(free)}\nMemAvailable:   ${kb(Math.min(m.total, free + m.cached - m.shmem))}\n` +
+          `Buffers:        ${kb(0)}\nCached:         ${kb(m.cached)}\nSwapCached:     ${kb(0)}\nSwapTotal:      ${kb(0)}\nSwapFree:       ${kb(0)}\n` +
+          `Shmem:          ${kb(m.shmem)}\nHugePages_Total:       0\nHugepagesize:       2048 kB\n`);
       }
       case 'uptime': {
         const up = Number(this.vfs.host.monotonicNs() / 10_000_000n) / 100;

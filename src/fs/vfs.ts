@@ -25,7 +25,7 @@ import type { NetView } from './net-view.js';
 import { StdioFile } from './stdio.js';
 import { Locks } from './locks.js';
 import { FifoEnd, Pipe } from './pipe.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, resumed, POLLIN, POLLOUT, type Resumable } from '../base/wait.js';
 import {
   FsNotify, IN_ACCESS, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
   IN_MOVE_SELF, IN_OPEN,
@@ -54,7 +54,7 @@ export const pathToBytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => 
 
 // What the VFS needs of the calling task (the kernel's Task fits).
 export interface FsCreds { uid: number; gid: number; euid: number; egid: number; groups: number[] }
-export interface FsCaller {
+export interface FsCaller extends Resumable {
   readonly tid: number;
   readonly proc: {
     readonly pid: number;
@@ -139,6 +139,9 @@ export class Vfs {
     }
     return undefined;
   }
+  // Inode numbers of the machine's pipes, sockets and other objects outside any file system.
+  private nextAnonIno = 10000;
+  anonIno(): number { return this.nextAnonIno++; }
   // The CPUs the machine reports (sched_getaffinity, /proc/cpuinfo, /sys/devices/system/cpu).
   readonly cpuCount = 1;
 
@@ -365,39 +368,37 @@ export class Vfs {
 
   // A named pipe: one pipe per FIFO inode. O_RDONLY waits for a writer, O_WRONLY for a reader
   // (with O_NONBLOCK a reader opens at once and a writer gets ENXIO); O_RDWR never waits. A task
-  // waiting in open counts as a reader or writer for as long as it waits (its t.restart is the
-  // marker), so two openers find each other, and one that a signal takes away stops counting.
+  // waiting in open counts as a reader or writer for as long as its wait is armed, so two openers
+  // find each other, and one that a signal takes away stops counting.
   private readonly fifos = new Map<string, Pipe>();
   private openFifo(t: FsCaller, loc: Loc, flags: number): FileDescription | number | Blocked {
     const key = this.keyOf(loc)!;
-    const task = t as FsCaller & { restart?: unknown; state?: { kind: string } };
     let p = this.fifos.get(key);
-    for (const [m, live] of p?.waiting ?? []) if (!live()) p!.waiting.delete(m);
     if (!p || (!p.readers && !p.writers && !p.waiting.size)) {
-      p = new Pipe(); // no one has it open: what was in it is gone, as on Linux
+      p = new Pipe(this.anonIno()); // no one has it open: what was in it is gone, as on Linux
       this.fifos.set(key, p);
     }
     const pipe = p;
     const acc = flags & O_ACCMODE;
     const reader = acc === O_RDONLY;
-    const mine = (task.restart as { fifo?: Pipe } | undefined)?.fifo === pipe ? (task.restart as { other: number }) : undefined;
+    const prev = resumed(t, 'fifo-open');
+    const mine = prev && prev.reader === reader ? prev : undefined;
+    if (t.resumed) pipe.waiting.delete(t.resumed);
     // the other side is there, or came (and maybe went) while this open waited
     const partner = (reader ? pipe.hasWriters() : pipe.hasReaders()) || (mine !== undefined && pipe.opens[reader ? 1 : 0] !== mine.other);
     if (acc === O_RDWR || (reader && flags & O_NONBLOCK) || partner) {
-      if (mine) pipe.waiting.delete(mine);
       const f = new FifoEnd(pipe, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY), () => this.host.realtimeNs(), this.guestPath(loc));
       f.node = this.node(loc);
       this.touched(t, loc, IN_OPEN);
       return f;
     }
     if (!reader && flags & O_NONBLOCK) return -ENXIO;
-    if (!mine) {
-      const marker = { fifo: pipe, role: reader ? 'r' : 'w', other: pipe.opens[reader ? 1 : 0] };
-      task.restart = marker;
-      pipe.waiting.set(marker, () => task.restart === marker && task.state?.kind !== 'exited');
-      pipe.notify(); // the other side's waiting open looks again
-    }
-    return new Blocked(pipe.changed());
+    const on = { kind: 'fifo-open' as const, reader, other: mine?.other ?? pipe.opens[reader ? 1 : 0] };
+    const wait = new Blocked(on, [{ on: pipe.queue, events: reader ? POLLIN : POLLOUT }]);
+    // counted while it waits, and once woken until its open runs again
+    pipe.waiting.set(wait, { role: reader ? 'r' : 'w', live: () => wait.disarm !== undefined || t.resumed === wait });
+    if (!mine) pipe.notify(reader ? POLLOUT : POLLIN); // the other side's waiting open looks again
+    return wait;
   }
 
   // O_TMPFILE: an unnamed file in the directory at `path`; the errnos in the order Linux checks.
@@ -878,7 +879,7 @@ export class Vfs {
   stderrFile(host: Host = this.host): FileDescription { return this.stdio(host, 2); }
   // The machine's terminal is /dev/pts/0: fstat matches stat of that name (ttyname).
   private stdio(host: Host, which: 0 | 1 | 2): FileDescription {
-    const f = new StdioFile(host, which);
+    const f = new StdioFile(host, which, this.pts.hostTermios);
     if (f.isTTY && host === this.host) f.node = { backend: this.pts, path: '/0', dev: this.mounts.devOf(this.pts) };
     return f;
   }

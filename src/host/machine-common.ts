@@ -91,7 +91,7 @@ export function bytesInput(data: Uint8Array): HostInput {
       pos += out.length;
       return out;
     },
-    wait: () => Promise.resolve(),
+    watch: (cb) => { queueMicrotask(cb); return () => {}; },
   };
 }
 
@@ -103,8 +103,8 @@ export interface QueueInput extends HostInput {
 export function queueInput(isTTY = false): QueueInput {
   const queue: Uint8Array[] = [];
   let ended = false;
-  let waiters: (() => void)[] = [];
-  const notify = () => { const w = waiters; waiters = []; for (const f of w) f(); };
+  const watchers = new Set<() => void>();
+  const notify = () => { const w = [...watchers]; watchers.clear(); for (const f of w) f(); };
   return {
     isTTY,
     read(max) {
@@ -116,9 +116,10 @@ export function queueInput(isTTY = false): QueueInput {
       }
       return ended ? 'eof' : null;
     },
-    wait() {
-      if (queue.length || ended) return Promise.resolve();
-      return new Promise((resolve) => waiters.push(resolve));
+    watch(cb) {
+      if (queue.length || ended) { queueMicrotask(cb); return () => {}; }
+      watchers.add(cb);
+      return () => { watchers.delete(cb); };
     },
     push(data) {
       const b = typeof data === 'string' ? new TextEncoder().encode(data) : data.slice();
@@ -155,6 +156,7 @@ export function parseMountSpec(s: string): MountSpec | undefined {
 // them), the overlay's upper when the root is an image, and `fs`, the guest's view for the embedder.
 export class MachineFileSystems {
   private list: GuestMount[];
+  private vfs?: Vfs; // the running machine's, once attached
   upper?: FsBackend; // the writable layer over the image, when the root is one
   imageConfig?: ImageConfig;
   readonly fs: GuestFs;
@@ -177,11 +179,15 @@ export class MachineFileSystems {
       this.list = [...this.list.filter((m) => m.path !== p), { path: p, backend }];
     }
     this.fs.invalidate();
+    this.vfs?.mount(p, backend);
   }
   // Every mount but the root, in the order made.
   mounts(): readonly GuestMount[] { return this.list.slice(1); }
-  // Mount everything on a new kernel's VFS.
-  apply(vfs: Vfs): void { for (const m of this.mounts()) vfs.mount(m.path, m.backend); }
+  // The machine's VFS: everything mounted so far goes on it, and what is mounted later too.
+  attach(vfs: Vfs): void {
+    this.vfs = vfs;
+    for (const m of this.mounts()) vfs.mount(m.path, m.backend);
+  }
 
   tmpfs(mode = 0o1777): Tmpfs {
     const t = new Tmpfs({ now: () => this.host.realtimeNs(), mode });

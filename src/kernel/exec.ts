@@ -3,9 +3,10 @@ import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { AddressSpace, PAGE, PROT_READ, PROT_EXEC, pageCeil } from '../mm/address-space.js';
 import { parseElf, loadElf, elfSpan, ElfError, type FileImage, type ElfInfo } from '../elf/elf.js';
-import { buildStack, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_HWCAP2, AT_CLKTCK, AT_SECURE, AT_MINSIGSTKSZ, AT_SYSINFO_EHDR } from '../elf/stack.js';
+import { buildStack, argMax, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_HWCAP2, AT_CLKTCK, AT_SECURE, AT_MINSIGSTKSZ, AT_SYSINFO_EHDR } from '../elf/stack.js';
 import { ENOEXEC, ENOMEM, E2BIG, ELOOP } from '../base/errno.js';
-import { SIG_IGN, SIG_DFL } from './task.js';
+import { SIG_IGN, SIG_DFL, releaseVfork } from './task.js';
+import { dropPosixTimers } from './sys-timer.js';
 import * as L from '../generated/layout.js';
 
 // A failure to start the first program, with the exit status a shell would give.
@@ -58,10 +59,11 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
     if (interp) {
       const span = elfSpan(interp.info);
       base = mm.findFree(span);
-      if (base < 0) throw new RangeError('ENOMEM');
+      if (base < 0) { mm.destroy(); return -ENOMEM; }
       entry = loadElf(mm, interp.image, interp.info, base).entry;
     }
     const vdsoBase = mapVdso(k, mm);
+    if (vdsoBase < 0) { mm.destroy(); return vdsoBase; }
     const random = new Uint8Array(16);
     k.host.random(random);
     const c = p.creds;
@@ -73,13 +75,13 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
         [AT_EGID, c.egid], [AT_HWCAP, HWCAP], [AT_HWCAP2, 0], [AT_CLKTCK, 100], [AT_SECURE, 0],
         [AT_MINSIGSTKSZ, 2048], [AT_SYSINFO_EHDR, vdsoBase],
       ],
-    });
+    }, argMax(p.limit(3 /* RLIMIT_STACK */)[0]));
   } catch (e) {
     mm.destroy();
     if (e instanceof ElfError) { k.lastExecError = e.message; return -ENOEXEC; }
-    if (e instanceof RangeError) return /too long/.test(e.message) ? -E2BIG : -ENOMEM;
     throw e;
   }
+  if (sp < 0) { mm.destroy(); return sp; }
   // the point of no return: other threads end, shared parts are unshared
   k.endOtherThreads(t);
   const old = p.mm;
@@ -94,8 +96,8 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
   }
   p.files.closeOnExec();
   p.sigactions = p.sigactions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n }));
-  p.vforkRelease?.();
-  p.vforkRelease = undefined;
+  releaseVfork(p);
+  dropPosixTimers(k, p);
   p.exe = r.path;
   p.argv = argv;
   p.envp = envp;
@@ -105,18 +107,18 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
   return 0;
 }
 
-// [vvar] and [vdso] below the mmap area; returns the vDSO's address.
+// [vvar] and [vdso] below the mmap area; returns the vDSO's address, or -ENOMEM.
 function mapVdso(k: Kernel, mm: AddressSpace): number {
   const { image, vvar } = k.vdso();
   const size = pageCeil(image.size);
   const base = mm.findFree(size + PAGE);
-  if (base < 0) throw new RangeError('ENOMEM');
+  if (base < 0) return -ENOMEM;
   const file = (bytes: Uint8Array, name: string) => ({
     name,
     readPage(offset: number, into: Uint8Array) { into.fill(0); into.set(bytes.subarray(offset, offset + PAGE)); },
   });
-  if (!mm.map(base, PAGE, PROT_READ, { file: file(vvar, '[vvar]'), name: '[vvar]' })) throw new RangeError('ENOMEM');
-  if (!mm.map(base + PAGE, size, PROT_READ | PROT_EXEC, { file: file(image.bytes, '[vdso]'), name: '[vdso]' })) throw new RangeError('ENOMEM');
+  if (!mm.map(base, PAGE, PROT_READ, { file: file(vvar, '[vvar]'), name: '[vvar]' })) return -ENOMEM;
+  if (!mm.map(base + PAGE, size, PROT_READ | PROT_EXEC, { file: file(image.bytes, '[vdso]'), name: '[vdso]' })) return -ENOMEM;
   return base + PAGE;
 }
 

@@ -11,9 +11,14 @@ import { netView } from '../net/proc-net.js';
 import type { FsBackend } from '../fs/backend.js';
 import { Vfs } from '../fs/vfs.js';
 import { FdTable } from './fd-table.js';
-import { Process, Task } from './task.js';
+import { Process, Task, releaseVfork } from './task.js';
 import { Args } from './args.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked } from '../base/wait.js';
+import { TimerQueue } from './timers.js';
+import { cancelTimers } from './sys-timer.js';
+import { Ipc } from './sys-ipc.js';
+import { MemfdStore } from './sys-memfd.js';
+import { UnixNames } from '../net/unix.js';
 import { NO_RESULT } from './syscall.js';
 import { SYSCALLS, formatCall, formatResult } from './syscall-table.js';
 import { ENOSYS, EINTR } from '../base/errno.js';
@@ -28,10 +33,21 @@ import {
 } from './signal.js';
 import { execve, ExecError } from './exec.js';
 import type { FileImage } from '../elf/elf.js';
+import type { FileDescription } from '../fs/file.js';
+import type { Pty } from '../fs/pty.js';
+import type { MemoryInfo } from '../fs/procfs.js';
 import { buildVdso, vvarPage, type VdsoImage } from './vdso.js';
 import { ttyJobs } from './tty-jobs.js';
 import { ISA_FORMS } from '../generated/isa.js';
 import * as L from '../generated/layout.js';
+
+export interface SpawnOptions {
+  env: string[];
+  cwd: string;
+  image?: FileImage; // the program's bytes, instead of the file at its path
+  stdio?: [FileDescription, FileDescription, FileDescription];
+  terminal?: Pty;
+}
 
 export interface KernelOptions {
   host: Host;
@@ -53,8 +69,6 @@ export class Kernel {
   vfs!: Vfs;
   strace: boolean;
   debug: boolean;
-  lastFaultAccess = 0;
-  lastFaultPresent = false;
   lastExecError = '';
   syscallCount = 0;
   current?: Task;
@@ -69,7 +83,11 @@ export class Kernel {
   private readonly args: Args;
   readonly account: CommitAccount;
   readonly pageCache: PageCache;
-  readonly net: NetStack;
+  readonly timers: TimerQueue;
+  readonly ipc = new Ipc(); // System V IPC
+  readonly unixNames = new UnixNames(); // AF_UNIX's abstract names and bound sockets
+  readonly memfds: MemfdStore;
+  readonly net: NetStack; // the machine's network: AF_INET/AF_INET6/AF_NETLINK sockets, interfaces, DNS
 
   private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions) {
     this.strace = !!opts.strace;
@@ -77,13 +95,15 @@ export class Kernel {
     this.args = new Args(core);
     this.account = new CommitAccount(opts.memory ?? 2 ** 31);
     this.pageCache = new PageCache(core, phys);
-    this.net = createNetStack(opts.net ?? {}, (b) => host.random(b));
+    this.timers = new TimerQueue(host);
+    this.memfds = new MemfdStore(() => host.realtimeNs());
+    this.net = createNetStack(opts.net ?? {}, (b) => host.random(b), () => this.vfs.anonIno());
   }
 
   static async create(opts: KernelOptions): Promise<Kernel> {
     let k!: Kernel;
     const core = await Core.create(opts.coreModule, {
-      pageFault: (addr, access) => (k.current?.proc.mm.fault(addr, access & 7) ? 1 : (k.noteFault(access), 0)),
+      pageFault: (addr, access) => k.pageFault(addr, access),
       random32: () => { const b = new Uint8Array(4); opts.host.random(b); return new DataView(b.buffer).getUint32(0, true); },
       monotonicNs: () => Number(opts.host.monotonicNs()),
     });
@@ -95,9 +115,15 @@ export class Kernel {
     return k;
   }
 
-  private noteFault(access: number): void {
-    this.lastFaultAccess = access & 7;
-    this.lastFaultPresent = (access & 0x100) !== 0;
+  // The core's page fault: resolved (1), or recorded on the task as its last fault (0; the core
+  // then exits with Exit.PageFault and step() raises the signal the record names).
+  private pageFault(addr: number, access: number): number {
+    const t = this.current;
+    if (!t) return 0;
+    const outcome = t.proc.mm.fault(addr, access & 7);
+    if (outcome === 'ok') return 1;
+    t.fault = { addr, access: access & 7, present: (access & 0x100) !== 0, outcome };
+    return 0;
   }
 
   warnOnce(key: string, message: string): void {
@@ -116,23 +142,30 @@ export class Kernel {
   // --- processes -------------------------------------------------------------
   newPid(): number { return this.nextPid++; }
 
-  // Start a program as a new process (a child of no one, like init). Throws ExecError.
-  spawn(path: string, argv: string[], env: string[], cwd: string, image?: FileImage): Process {
+  // Start a program as a new process, the leader of a new session, a child of no one (as a
+  // container's first process, or one that `docker exec` starts). The first process of a machine
+  // with none alive is its init. `stdio` are its descriptors 0, 1 and 2 (it takes over one
+  // reference of each; default: the machine's console), `terminal` its controlling terminal.
+  // Throws ExecError.
+  spawn(path: string, argv: string[], o: SpawnOptions): Process {
     const enc = new TextEncoder();
+    const { env, cwd, image } = o;
     const pid = this.newPid();
     const mm = new AddressSpace(this.core, this.phys, this.account, this.pageCache);
     const files = new FdTable();
-    files.install(this.vfs.stdinFile(), false);
-    files.install(this.vfs.stdoutFile(), false);
-    files.install(this.vfs.stderrFile(), false);
+    const stdio = o.stdio ?? [this.vfs.stdinFile(), this.vfs.stdoutFile(), this.vfs.stderrFile()];
+    for (const f of stdio) files.install(f, false);
     const p = new Process(pid, mm, files, { cwd, umask: 0o022, root: '/' }, { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [0] });
     files.owner = p;
     const t = new Task(pid, p);
     p.threads.push(t);
     this.processes.set(pid, p);
     this.tasks.push(t);
-    this.init ??= p;
+    if (!this.init?.alive) this.init = p;
+    if (o.terminal) { o.terminal.session = pid; o.terminal.pgrp = pid; }
     p.startNs = this.host.monotonicNs();
+    // the task the core holds keeps its registers: exec below loads the new program's
+    if (this.current && this.current.state.kind !== 'exited') this.core.saveState(this.current.regs);
     this.current = t;
     this.core.ptRoot = mm.root;
     if (!image && !path.includes('/')) path = this.searchPath(t, path, env);
@@ -140,6 +173,8 @@ export class Kernel {
     if (r < 0) {
       this.tasks.splice(this.tasks.indexOf(t), 1);
       this.processes.delete(pid);
+      if (this.init === p) this.init = undefined;
+      if (o.terminal) o.terminal.session = o.terminal.pgrp = 0;
       files.closeAll();
       mm.destroy();
       this.current = undefined;
@@ -209,22 +244,47 @@ export class Kernel {
       if (ignored && (t.sigmask & sigbit(sig)) === 0n) return;
       queueSignal(t, info);
     }
-    if (sig !== SIGKILL && t.state.kind === 'blocked' && t.sigwait !== undefined && (t.sigwait & sigbit(sig)) !== 0n) {
-      t.state = { kind: 'runnable' }; // rt_sigtimedwait runs again and takes it
-    } else if (t.state.kind === 'blocked' && (t.sigmask & sigbit(sig)) === 0n && (!t.killableOnly || sig === SIGKILL)) {
-      // A wake-up already on its way (a promise settled by what the sender did before it
-      // signalled: the writer that then exited) goes first: the call runs again before the
-      // signal is taken, as on Linux, where the waiter was already runnable. SIGKILL: at once.
-      const state = t.state;
-      const interrupt = () => {
-        if (t.state !== state) return;
-        t.interrupted = true;
-        t.blockedNr = state.nr;
-        t.state = { kind: 'runnable' };
-        this.kick();
-      };
-      if (sig === SIGKILL) interrupt(); else queueMicrotask(interrupt);
+    const st = t.state;
+    if (st.kind === 'blocked') {
+      const on = st.wait.on;
+      if (sig !== SIGKILL && on.kind === 'signal' && on.set !== 0n && (on.set & sigbit(sig)) !== 0n) {
+        this.wakeTask(t, st.wait); // rt_sigtimedwait runs again and takes it
+      } else if ((t.sigmask & sigbit(sig)) === 0n && (!st.wait.killable || sig === SIGKILL)) {
+        this.interruptTask(t);
+      }
     }
+    this.kick();
+  }
+
+  // --- waits ---------------------------------------------------------------------------
+  // Park `t` on `wait` (syscall nr): watch its sources and arm its deadline.
+  private park(t: Task, wait: Blocked, nr: number): void {
+    t.state = { kind: 'blocked', wait, nr };
+    let armed = false, early = false;
+    const wake = () => { if (armed) this.wakeTask(t, wait); else early = true; };
+    const cancels = wait.sources.map((s) => s.on.watch(s.events, wake));
+    const d = wait.deadline;
+    const timer = d && this.timers.add(d.realtime ? d.ns - this.host.realtimeNs() + this.host.monotonicNs() : d.ns, wake);
+    wait.disarm = () => { wait.disarm = undefined; for (const c of cancels) c(); this.timers.cancel(timer); };
+    armed = true;
+    if (early) this.wakeTask(t, wait);
+  }
+  // The wait is over: the task runs its syscall again.
+  wakeTask(t: Task, wait?: Blocked): void {
+    const st = t.state;
+    if (st.kind !== 'blocked' || (wait && st.wait !== wait)) return;
+    st.wait.disarm?.();
+    t.state = { kind: 'runnable' };
+    t.resumed = st.wait;
+    this.kick();
+  }
+  // A signal ends the wait: EINTR or a restart, decided when the task runs (finishInterrupted).
+  private interruptTask(t: Task): void {
+    const st = t.state;
+    if (st.kind !== 'blocked') return;
+    st.wait.disarm?.();
+    t.interrupted = { wait: st.wait, nr: st.nr };
+    t.state = { kind: 'runnable' };
     this.kick();
   }
 
@@ -232,25 +292,28 @@ export class Kernel {
   // restarted after the handler (SA_RESTART, for syscalls that allow it).
   private finishInterrupted(t: Task): void {
     const c = this.core;
-    t.interrupted = false;
-    t.killableOnly = false;
-    const saved = t.restart;
-    t.restart = undefined;
-    t.sigwait = undefined;
-    const def = SYSCALLS.get(t.blockedNr);
+    const { wait, nr } = t.interrupted!;
+    t.interrupted = undefined;
+    const def = SYSCALLS.get(nr);
     const info = t.pending.find((p) => (t.sigmask & sigbit(p.signo)) === 0n);
     const act = info ? t.proc.sigactions[info.signo] : undefined;
     // no handler will run (a stop, a default-ignored signal): the call just goes on;
     // a handler: EINTR, or a restart under SA_RESTART for calls that allow it
     const handled = act !== undefined && act.handler > SIG_IGN;
     const restart = !handled || (def?.restart !== 'never' && (act.flags & SA_RESTART) !== 0);
-    if (!restart) {
-      t.restart = saved;
+    const progress = wait.on.kind === 'io' ? wait.on.progress ?? 0 : 0;
+    if (progress > 0) {
+      // bytes already moved beat EINTR (and a restart would move them twice)
+      c.rip = c.rip + 2;
+      c.setReg(0, BigInt(progress));
+      if (this.strace) this.traceLine(t, `${def?.name ?? nr}(...) = ${progress}`);
+    } else if (!restart) {
+      t.resumed = wait;
       def?.interrupted?.(t, this.args, this);
-      t.restart = undefined;
+      t.resumed = undefined;
       c.rip = c.rip + 2;
       c.setReg(0, BigInt(-EINTR));
-      if (this.strace) this.traceLine(t, `${def?.name ?? t.blockedNr}(...) = -1 EINTR`);
+      if (this.strace) this.traceLine(t, `${def?.name ?? nr}(...) = -1 EINTR`);
     }
     if (t.savedMask !== undefined && !info) { t.sigmask = t.savedMask; t.savedMask = undefined; }
     deliverSignals(this, t);
@@ -297,7 +360,9 @@ export class Kernel {
 
   private endTask(t: Task): void {
     if (t.state.kind === 'exited') return;
+    if (t.state.kind === 'blocked') t.state.wait.disarm?.();
     t.state = { kind: 'exited' };
+    t.resumed = t.interrupted = undefined;
     const p = t.proc;
     if (p.mm.users > 0) {
       exitRobustList(this, t);
@@ -323,11 +388,12 @@ export class Kernel {
     p.files.release();
     p.mm.release();
     if (p.pid === p.sid) this.vfs.pts.leaderExit(p.sid); // its controlling terminal's foreground group: SIGHUP
-    p.vforkRelease?.();
-    p.vforkRelease = undefined;
+    releaseVfork(p);
+    cancelTimers(this, p);
     if (p === this.init) {
       // as in a container: when its first process ends, everything ends
       for (const q of [...this.processes.values()]) if (q !== p) this.exitProcess(q, SIGKILL);
+      this.init = undefined;
     } else {
       for (const c of p.children.splice(0)) {
         c.parent = this.init;
@@ -350,6 +416,7 @@ export class Kernel {
     } else {
       this.reap(p);
     }
+    p.exitEvents.notify();
     for (const w of this.exitWaiters.get(p) ?? []) w(status);
     this.exitWaiters.delete(p);
   }
@@ -417,9 +484,9 @@ export class Kernel {
         keep = undefined;
         this.switchTo(t);
         if (t.interrupted) this.finishInterrupted(t);
-        // signals wait while a vfork parent waits, and while a woken task has not yet re-run its
-        // syscall (a handler's own syscalls would otherwise lose the call's state in t.restart)
-        else if (t.pending.length && !t.killableOnly && !t.woken) deliverSignals(this, t);
+        // signals wait while a woken task has not yet re-run its syscall (a handler's own
+        // syscalls would otherwise lose what the call kept in its wait)
+        else if (t.pending.length && !t.resumed) deliverSignals(this, t);
         if (t.state.kind !== 'runnable' || this.current !== t) continue;
         const before = this.core.icount;
         this.endSlice = false;
@@ -445,16 +512,20 @@ export class Kernel {
     const c = this.core;
     const exit = c.run(budget);
     if (t.state.kind === 'exited') return;
-    if (exit !== Exit.Syscall) t.woken = false; // it did not get to re-run its syscall (a fault): signals go now
+    if (exit !== Exit.Syscall) t.resumed = undefined; // it did not get to re-run its syscall (a fault): signals go now
     switch (exit) {
       case Exit.Budget: break;
       case Exit.Syscall: this.syscall(t); break;
       case Exit.PageFault: {
         const addr = c.exitAddr;
         if (this.debug) this.warnOnce(`segv${c.rip}`, `page fault at 0x${addr.toString(16)} (access ${c.exitAccess}), rip 0x${c.rip.toString(16)}`);
-        const mm = t.proc.mm;
-        if (mm.busFault) forceSignal(this, t, { signo: SIGBUS, code: BUS_ADRERR, addr });
-        else forceSignal(this, t, { signo: SIGSEGV, code: mm.find(addr) ? SEGV_ACCERR : SEGV_MAPERR, addr });
+        // the core exits without asking the kernel for addresses no mapping can have (non-canonical)
+        const f = t.fault?.addr === addr ? t.fault : undefined;
+        if (f?.outcome === 'bus') forceSignal(this, t, { signo: SIGBUS, code: BUS_ADRERR, addr });
+        else if (f?.outcome === 'nomem') {
+          this.warnOnce('oom', `out of memory: the machine's ${Math.round(this.phys.maxFrames / 256)} MiB are used up; process ${t.proc.pid} killed`);
+          this.exitProcess(t.proc, SIGKILL);
+        } else forceSignal(this, t, { signo: SIGSEGV, code: f?.outcome === 'accerr' || (!f && t.proc.mm.find(addr)) ? SEGV_ACCERR : SEGV_MAPERR, addr });
         break;
       }
       case Exit.Undefined: {
@@ -469,7 +540,7 @@ export class Kernel {
         break;
       default: forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPN, addr: c.rip });
     }
-    if (t.state.kind === 'runnable' && t.pending.length && !t.interrupted && !t.woken) deliverSignals(this, t);
+    if (t.state.kind === 'runnable' && t.pending.length && !t.interrupted && !t.resumed) deliverSignals(this, t);
   }
 
   private reportUndefined(t: Task): void {
@@ -490,9 +561,9 @@ export class Kernel {
     const nr = c.regNum(0);
     const def = SYSCALLS.get(nr);
     this.syscallCount++;
-    t.woken = false;
     const a = this.args;
     if (!def?.handler) {
+      t.resumed = undefined;
       const name = def?.name ?? `syscall_${nr}`;
       this.warnOnce(`sys:${nr}`, `unimplemented syscall ${name} (${nr})`);
       if (this.strace) this.traceLine(t, `${name}(...) = -1 ENOSYS`);
@@ -500,30 +571,19 @@ export class Kernel {
       return;
     }
     const call = this.strace ? formatCall(def, a, t) : '';
-    let r;
-    try {
-      r = def.handler(t, a, this);
-    } catch (e) {
-      if (e instanceof RangeError && /ENOMEM/.test(e.message)) r = -12;
-      else throw e;
-    }
+    const r = def.handler(t, a, this);
+    t.resumed = undefined;
     if (r instanceof Blocked) {
       c.rip = c.rip - 2; // run the syscall instruction again when woken
       if (this.strace) this.traceLine(t, `${call} = ? <blocked>`);
-      const state = { kind: 'blocked' as const, until: r.until, nr };
-      t.state = state;
       // a signal that came while the task was woken but not yet re-run interrupts it now
-      if (t.pending.some((p) => (t.sigmask & sigbit(p.signo)) === 0n) && !t.killableOnly) {
-        t.interrupted = true;
-        t.blockedNr = nr;
-        t.state = { kind: 'runnable' };
+      if (t.pending.some((p) => (t.sigmask & sigbit(p.signo)) === 0n) && !r.killable) {
+        t.interrupted = { wait: r, nr };
         return;
       }
-      const resume = () => { if (t.state === state) { t.state = { kind: 'runnable' }; t.woken = true; } this.kick(); };
-      r.until.then(resume, resume);
+      this.park(t, r, nr);
       return;
     }
-    t.restart = undefined;
     if (r === NO_RESULT) {
       if (this.strace) this.traceLine(t, `${call} = ?`);
       return;
@@ -538,6 +598,12 @@ export class Kernel {
 
   // --- for procfs ----------------------------------------------------------------------
   currentProcess(): Process | undefined { return this.current?.proc; }
+  // The machine's memory: its size and what the frame allocator has given out (page tables and
+  // the page cache included), for /proc/meminfo and sysinfo(2).
+  memoryInfo(): MemoryInfo {
+    const [cached, shared] = this.pageCache.pages();
+    return { total: this.account.limit, used: Math.min(this.account.limit, this.phys.used * 4096), cached: cached * 4096, shmem: shared * 4096 };
+  }
 }
 
 export { ExecError };

@@ -17,23 +17,20 @@ export const SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_ONSTACK = 0x
 export const SS_ONSTACK = 1, SS_DISABLE = 2;
 
 export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5, CLD_CONTINUED = 6;
-const CORE_DUMP = new Set([SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS]);
-export const DEFAULT_IGNORED = new Set([SIGCHLD, SIGURG, SIGWINCH, SIGCONT]);
+const CORE_DUMP: ReadonlySet<number> = new Set([SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS]);
+export const DEFAULT_IGNORED: ReadonlySet<number> = new Set([SIGCHLD, SIGURG, SIGWINCH, SIGCONT]);
 const IGNORED = DEFAULT_IGNORED;
-export const STOPPING = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
+export const STOPPING: ReadonlySet<number> = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
 
 export const sigbit = (sig: number) => 1n << BigInt(sig - 1);
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
-
-// Signalfds of a process wait here for a signal to be queued.
-export const signalWaiters = new WeakMap<Process, WaitQueue>();
 
 // Queue a signal for a task.
 export function queueSignal(t: Task, info: SigInfo): void {
   // standard signals do not queue twice
   if (info.signo < 32 && t.pending.some((p) => p.signo === info.signo)) return;
   t.pending.push(info);
-  signalWaiters.get(t.proc)?.notify(POLLIN);
+  t.proc.signalEvents.notify(POLLIN); // signalfds
 }
 
 // A synchronous fault: delivered now; blocked or ignored means the default action (death).
@@ -147,7 +144,8 @@ function setupFrame(k: Kernel, t: Task, info: SigInfo, handler: number, flags: n
   dv.setUint16(MC + 150, 0x2b, true); // ss
   if (info.signo === SIGSEGV && info.addr !== undefined && info.code !== SI_KERNEL) {
     dv.setBigUint64(MC + 160, 14n, true); // trapno: page fault
-    dv.setBigUint64(MC + 152, BigInt(4 | (k.lastFaultAccess & 2 ? 2 : 0) | (k.lastFaultPresent ? 1 : 0)), true);
+    const f = t.fault; // the page fault's error code: user mode, write, protection
+    dv.setBigUint64(MC + 152, BigInt(4 | (f && f.access & 2 ? 2 : 0) | (f?.present ? 1 : 0)), true);
     dv.setBigUint64(MC + 176, BigInt(info.addr), true); // cr2
   }
   dv.setBigUint64(MC + 168, t.sigmask & 0xffffffffn, true); // oldmask

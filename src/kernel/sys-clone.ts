@@ -2,7 +2,7 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import { Process, Task, type SigAction } from './task.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, POLL_ALL, WaitQueue, resumed } from '../base/wait.js';
 import { PidFd } from './sys-fdevents.js';
 import { EAGAIN, EFAULT, EINVAL, ENOMEM, EPERM, E2BIG } from '../base/errno.js';
 import * as L from '../generated/layout.js';
@@ -17,7 +17,6 @@ export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGH
 const MAX_TASKS = 4096;
 
 interface CloneArgs { flags: number; stack: number; ptid: number; ctid: number; tls: number; exitSignal: number; pidfd: number }
-interface VforkWait { child: number; released: boolean; until: Promise<void> }
 
 function u32(v: number): Uint8Array {
   const b = new Uint8Array(4);
@@ -27,11 +26,10 @@ function u32(v: number): Uint8Array {
 
 function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
   // a vfork parent, woken: the child has exec'd or exited
-  const vw = t.restart as VforkWait | undefined;
+  const vw = resumed(t, 'vfork');
   if (vw) {
-    if (!vw.released) return new Blocked(vw.until);
-    t.killableOnly = false;
-    return vw.child;
+    const child = k.processes.get(vw.child);
+    return child?.vfork && !child.vfork.done ? vforkWait(child) : vw.child;
   }
 
   const f = c.flags;
@@ -53,7 +51,8 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     let mm;
     if (f & CLONE_VM) { mm = parent.mm; mm.users++; }
     else {
-      try { mm = parent.mm.fork(); } catch (e) { if (e instanceof RangeError) return -ENOMEM; throw e; }
+      mm = parent.mm.fork();
+      if (!mm) return -ENOMEM;
     }
     let files;
     if (f & CLONE_FILES) { files = parent.files; files.users++; } else files = parent.files.fork();
@@ -99,13 +98,17 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     else if (!parent.mm.write(c.pidfd, u32(fd))) return -EFAULT;
   }
   if (f & CLONE_VFORK) {
-    const st: VforkWait = { child: tid, released: false, until: undefined as unknown as Promise<void> };
-    st.until = new Promise<void>((resolve) => { proc.vforkRelease = () => { st.released = true; resolve(); }; });
-    t.restart = st;
-    t.killableOnly = true;
-    return new Blocked(st.until);
+    proc.vfork = { done: false, queue: new WaitQueue() };
+    return vforkWait(proc);
   }
   return tid;
+}
+
+// The vfork parent waits, killable only, until the child execs or exits.
+function vforkWait(child: Process): Blocked {
+  const b = new Blocked({ kind: 'vfork', child: child.pid }, [{ on: child.vfork!.queue, events: POLL_ALL }]);
+  b.killable = true;
+  return b;
 }
 
 const SIGCHLD = 17;

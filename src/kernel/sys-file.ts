@@ -4,7 +4,7 @@ import type { SyscallDef, Handler, ArgKind } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import type { Args } from './args.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked } from '../base/wait.js';
 import { release } from '../fs/file.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import {
@@ -582,7 +582,7 @@ const sysFlock: Handler = (t, a) => {
   const locks = f.node?.locks, key = lockKey(f);
   if (!locks || !key) return 0; // a file outside the VFS (a pipe, a socket): nothing to share it with
   if (locks.flock(key, f, op === LOCK_UN ? F_UNLCK : op === LOCK_SH ? F_RDLCK : F_WRLCK)) return 0;
-  return a.i(1) & LOCK_NB ? -EAGAIN : new Blocked(locks.changed(key));
+  return a.i(1) & LOCK_NB ? -EAGAIN : new Blocked({ kind: 'lock' }, [locks.changed(key)]);
 };
 function lockKey(f: FileDescription): string | undefined {
   const st = guestStat(f);
@@ -705,7 +705,7 @@ const sysFcntl: Handler = (t, a) => {
       const locks = f.node?.locks, key = lockKey(f);
       if (!locks || !key) return 0;
       if (locks.set(key, ofd ? f : t.proc, ofd ? -1 : t.proc.pid, type, range[0], range[1], ofd ? f : undefined)) return 0;
-      return cmd === F_SETLKW || cmd === F_OFD_SETLKW ? new Blocked(locks.changed(key)) : -EAGAIN;
+      return cmd === F_SETLKW || cmd === F_OFD_SETLKW ? new Blocked({ kind: 'lock' }, [locks.changed(key)]) : -EAGAIN;
     }
     case F_GETOWN: return 0;
     case F_SETOWN: case F_SETSIG: return 0;

@@ -4,7 +4,7 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, POLL_ALL, resumed, type Deadline, type Waitable, type WaitOn } from '../base/wait.js';
 import { EAGAIN, EFAULT, EINVAL, ENOSYS, ETIMEDOUT } from '../base/errno.js';
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
@@ -12,8 +12,9 @@ const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, 
 const FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
 const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
 
-export interface FutexWaiter { task: Task; bitset: number; key: string; wake: () => void }
-interface FutexWait { woken: boolean; deadline?: bigint; realtime: boolean; until: Promise<void>; waiter: FutexWaiter }
+// A task waiting on a futex word: queued under its key while its wait is armed.
+export interface FutexWaiter { bitset: number; key: string; wake: () => void }
+type FutexOn = Extract<WaitOn, { kind: 'futex' }>;
 
 export function futexKey(t: Task, addr: number, priv: boolean): string {
   if (priv) return `p${t.proc.mm.id}:${addr}`;
@@ -46,19 +47,38 @@ function readU32(t: Task, addr: number): number | null {
   return b ? new DataView(b.buffer).getUint32(0, true) : null;
 }
 
+function enqueue(k: Kernel, w: FutexWaiter): void {
+  const q = k.futexes.get(w.key) ?? [];
+  q.push(w);
+  k.futexes.set(w.key, q);
+}
+
+// The wait of FUTEX_WAIT: the task is queued under the word's key while the wait is armed, so a
+// signal or a timeout that ends it leaves no waiter behind; a FUTEX_WAKE marks it woken.
+function futexBlock(k: Kernel, on: FutexOn, deadline?: Deadline): Blocked {
+  const word: Waitable = {
+    watch(_events, cb) {
+      const w: FutexWaiter = { bitset: on.bitset, key: on.key, wake: () => { on.woken = true; cb(); } };
+      enqueue(k, w);
+      return () => dequeue(k, w);
+    },
+  };
+  return new Blocked(on, [{ on: word, events: POLL_ALL }], deadline);
+}
+
 function futexWait(t: Task, k: Kernel, addr: number, val: number, timeout: number, bitset: number, priv: boolean, absolute: boolean, realtime: boolean): number | Blocked {
-  const st = t.restart as FutexWait | undefined;
-  if (st) {
-    if (st.woken) return 0;
-    const now = realtime ? k.host.realtimeNs() : k.host.monotonicNs();
-    if (st.deadline !== undefined && now >= st.deadline) { dequeue(k, st.waiter); return -ETIMEDOUT; }
-    return new Blocked(st.until);
+  const prev = resumed(t, 'futex');
+  if (prev) {
+    if (prev.woken) return 0;
+    const d = t.resumed!.deadline;
+    if (d && (d.realtime ? k.host.realtimeNs() : k.host.monotonicNs()) >= d.ns) return -ETIMEDOUT;
+    return futexBlock(k, prev, d);
   }
   if (bitset === 0) return -EINVAL;
   const cur = readU32(t, addr);
   if (cur === null) return addr % 4 ? -EINVAL : -EFAULT;
   if (cur !== (val >>> 0)) return -EAGAIN;
-  let deadline: bigint | undefined;
+  let deadline: Deadline | undefined;
   if (timeout) {
     const b = t.proc.mm.read(timeout, 16);
     if (!b) return -EFAULT;
@@ -66,24 +86,9 @@ function futexWait(t: Task, k: Kernel, addr: number, val: number, timeout: numbe
     const s = dv.getBigInt64(0, true), ns = dv.getBigInt64(8, true);
     if (s < 0n || ns < 0n || ns >= 1_000_000_000n) return -EINVAL;
     const d = s * 1_000_000_000n + ns;
-    deadline = absolute ? d : (realtime ? k.host.realtimeNs() : k.host.monotonicNs()) + d;
+    deadline = { ns: absolute ? d : (realtime ? k.host.realtimeNs() : k.host.monotonicNs()) + d, realtime };
   }
-  const key = futexKey(t, addr, priv);
-  let wake!: () => void;
-  const woke = new Promise<void>((resolve) => { wake = resolve; });
-  const state: FutexWait = { woken: false, deadline, realtime, until: woke, waiter: undefined as unknown as FutexWaiter };
-  const waiter: FutexWaiter = { task: t, bitset, key, wake: () => { state.woken = true; wake(); } };
-  state.waiter = waiter;
-  if (deadline !== undefined) {
-    const now = realtime ? k.host.realtimeNs() : k.host.monotonicNs();
-    const ms = Number((deadline > now ? deadline - now : 0n) / 1_000_000n) + 1;
-    state.until = Promise.race([woke, k.host.sleep(ms)]);
-  }
-  const q = k.futexes.get(key) ?? [];
-  q.push(waiter);
-  k.futexes.set(key, q);
-  t.restart = state;
-  return new Blocked(state.until);
+  return futexBlock(k, { kind: 'futex', key: futexKey(t, addr, priv), bitset, woken: false }, deadline);
 }
 
 function wakeOp(t: Task, k: Kernel, addr: number, n: number, n2: number, addr2: number, op: number, priv: boolean): number {

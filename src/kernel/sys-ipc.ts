@@ -7,7 +7,7 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, POLL_ALL, type Waitable } from '../base/wait.js';
 import { E2BIG, EACCES, EAGAIN, EEXIST, EFAULT, EFBIG, EIDRM, EINVAL, ENOENT, ENOMEM, ENOMSG, ENOSPC, EPERM, ERANGE } from '../base/errno.js';
 import { SharedMemory } from '../mm/page-cache.js';
 import { PAGE, pageCeil, PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE, type AddressSpace } from '../mm/address-space.js';
@@ -31,7 +31,8 @@ interface Message { type: bigint; data: Uint8Array }
 interface MsgQueue { kind: 'msg'; perm: Perm; msgs: Message[]; bytes: number; qbytes: number; stime: bigint; rtime: bigint; ctime: bigint; lspid: number; lrpid: number; queue: WaitQueue; removed: boolean }
 type Obj = Segment | SemSet | MsgQueue;
 
-class Ipc {
+// A machine's System V IPC objects (Kernel.ipc).
+export class Ipc {
   readonly objs = new Map<number, Obj>();
   private readonly gone = new Set<number>(); // removed ids: their waiters and late callers get EIDRM
   private seq = 0;
@@ -68,8 +69,7 @@ class Ipc {
     return undefined;
   }
 }
-const spaces = new WeakMap<Kernel, Ipc>();
-const ipcOf = (k: Kernel): Ipc => { let s = spaces.get(k); if (!s) spaces.set(k, (s = new Ipc())); return s; };
+const ipcOf = (k: Kernel): Ipc => k.ipc;
 
 // Permission to read (4) or alter (2): owner, group, other bits; root may do anything.
 function allowed(t: Task, p: Perm, want: number): boolean {
@@ -151,7 +151,7 @@ const sysShmget: Handler = (t, a, k) => {
     if (size < 1 || size > SHMMAX) return -EINVAL;
     if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'shm').length >= SHMMNI) return -ENOSPC;
     const now = k.host.realtimeNs();
-    return { kind: 'shm', perm: newPerm(t, key, flags), size, mem: new SharedMemory(), atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
+    return { kind: 'shm', perm: newPerm(t, key, flags), size, mem: new SharedMemory(k.pageCache), atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
   });
 };
 
@@ -282,16 +282,11 @@ const sysSemget: Handler = (t, a, k) => {
   });
 };
 
-interface SemWait { deadline?: bigint; counted?: { n: number; zero: boolean } }
 
 function semop(t: Task, k: Kernel, id: number, sopsAddr: number, nsops: number, timeoutAddr: number): number | Blocked {
   const set = ipcOf(k).get('sem', id);
-  const st = (t.restart as SemWait | undefined) ?? {};
-  const uncount = () => {
-    if (st.counted && set) (st.counted.zero ? set.zcnt : set.ncnt)[st.counted.n]--;
-    st.counted = undefined;
-  };
-  if (!set) { t.restart = undefined; return ipcOf(k).missing(id); }
+  let deadline = t.resumed?.on.kind === 'semaphore' ? t.resumed.deadline : undefined;
+  if (!set) return ipcOf(k).missing(id);
   if (nsops < 1) return -EINVAL;
   if (nsops > SEMOPM) return -E2BIG;
   const b = t.proc.mm.read(sopsAddr, nsops * 6);
@@ -301,13 +296,13 @@ function semop(t: Task, k: Kernel, id: number, sopsAddr: number, nsops: number, 
   if (ops.some((o) => o.num >= set.vals.length)) return -EFBIG;
   const alters = ops.some((o) => o.op !== 0);
   if (!allowed(t, set.perm, alters ? 2 : 4)) return -EACCES;
-  if (st.deadline === undefined && timeoutAddr) {
+  if (deadline === undefined && timeoutAddr) {
     const tb = t.proc.mm.read(timeoutAddr, 16);
     if (!tb) return -EFAULT;
     const tv = new DataView(tb.buffer);
     const s = tv.getBigInt64(0, true), ns = tv.getBigInt64(8, true);
     if (s < 0n || ns < 0n || ns >= 1_000_000_000n) return -EINVAL;
-    st.deadline = k.host.monotonicNs() + s * 1_000_000_000n + ns;
+    deadline = { ns: k.host.monotonicNs() + s * 1_000_000_000n + ns };
   }
   // all or nothing: try them on a copy
   const vals = Int32Array.from(set.vals);
@@ -315,30 +310,27 @@ function semop(t: Task, k: Kernel, id: number, sopsAddr: number, nsops: number, 
     const v = vals[o.num];
     const blockedOn = o.op < 0 ? (v + o.op < 0 ? { n: o.num, zero: false } : undefined) : o.op === 0 && v !== 0 ? { n: o.num, zero: true } : undefined;
     if (blockedOn) {
-      uncount();
       if (o.flg & IPC_NOWAIT) return -EAGAIN;
-      if (st.deadline !== undefined && k.host.monotonicNs() >= st.deadline) { t.restart = undefined; return -EAGAIN; }
-      (blockedOn.zero ? set.zcnt : set.ncnt)[blockedOn.n]++;
-      st.counted = blockedOn;
-      t.restart = st;
-      const wake = set.queue.wait();
-      return new Blocked(st.deadline === undefined ? wake : Promise.race([wake, k.host.sleep(Number((st.deadline - k.host.monotonicNs()) / 1_000_000n) + 1)]));
+      if (deadline !== undefined && k.host.monotonicNs() >= deadline.ns) return -EAGAIN;
+      // counted in semncnt/semzcnt for as long as the wait is armed
+      const counts = blockedOn.zero ? set.zcnt : set.ncnt;
+      const sem: Waitable = {
+        watch(events, cb) {
+          counts[blockedOn.n]++;
+          const cancel = set.queue.watch(events, cb);
+          return () => { counts[blockedOn.n]--; cancel(); };
+        },
+      };
+      return new Blocked({ kind: 'semaphore', semid: id }, [{ on: sem, events: POLL_ALL }], deadline);
     }
-    if (v + o.op > SEMVMX) { uncount(); return -ERANGE; }
+    if (v + o.op > SEMVMX) return -ERANGE;
     vals[o.num] = v + o.op;
   }
-  uncount();
   set.vals.set(vals);
   for (const o of ops) set.pids[o.num] = t.proc.pid;
   set.otime = k.host.realtimeNs();
   if (alters) set.queue.notify();
   return 0;
-}
-// A semop that a signal ended: it no longer waits.
-function semInterrupted(t: Task, a: { i(n: number): number }, k: Kernel): void {
-  const st = t.restart as SemWait | undefined;
-  const set = ipcOf(k).get('sem', a.i(0));
-  if (st?.counted && set) (st.counted.zero ? set.zcnt : set.ncnt)[st.counted.n]--;
 }
 const sysSemop: Handler = (t, a, k) => semop(t, k, a.i(0), a.u(1), a.u(2), 0);
 const sysSemtimedop: Handler = (t, a, k) => semop(t, k, a.i(0), a.u(1), a.u(2), a.u(3));
@@ -449,7 +441,7 @@ const sysMsgsnd: Handler = (t, a, k) => {
   if (!data) return -EFAULT;
   if (q.bytes + size > q.qbytes || q.msgs.length >= q.qbytes) {
     if (flags & IPC_NOWAIT) return -EAGAIN;
-    return new Blocked(q.queue.wait());
+    return new Blocked({ kind: 'msgqueue', msqid: id }, [{ on: q.queue, events: POLL_ALL }]);
   }
   q.msgs.push({ type, data });
   q.bytes += size;
@@ -478,7 +470,7 @@ const sysMsgrcv: Handler = (t, a, k) => {
   }
   if (i < 0) {
     if (flags & IPC_NOWAIT) return -ENOMSG;
-    return new Blocked(q.queue.wait());
+    return new Blocked({ kind: 'msgqueue', msqid: id }, [{ on: q.queue, events: POLL_ALL }]);
   }
   const m = q.msgs[i];
   if (m.data.length > size && !(flags & MSG_NOERROR)) return -E2BIG;
@@ -566,8 +558,8 @@ export const ipcSyscalls: SyscallDef[] = [
   { nr: 67, name: 'shmdt', handler: sysShmdt, args: ['ptr'], status: 'implemented' },
   { nr: 31, name: 'shmctl', handler: sysShmctl, args: ['int', 'int', 'ptr'], status: 'partial', note: 'SHM_LOCK only records the flag' },
   { nr: 64, name: 'semget', handler: sysSemget, args: ['hex', 'int', 'hex'], status: 'implemented' },
-  { nr: 65, name: 'semop', handler: sysSemop, args: ['int', 'ptr', 'uint'], status: 'partial', note: 'SEM_UNDO is accepted and not undone at exit', restart: 'never', interrupted: semInterrupted },
-  { nr: 220, name: 'semtimedop', handler: sysSemtimedop, args: ['int', 'ptr', 'uint', 'ptr'], status: 'partial', note: 'as semop', restart: 'never', interrupted: semInterrupted },
+  { nr: 65, name: 'semop', handler: sysSemop, args: ['int', 'ptr', 'uint'], status: 'partial', note: 'SEM_UNDO is accepted and not undone at exit', restart: 'never' },
+  { nr: 220, name: 'semtimedop', handler: sysSemtimedop, args: ['int', 'ptr', 'uint', 'ptr'], status: 'partial', note: 'as semop', restart: 'never' },
   { nr: 66, name: 'semctl', handler: sysSemctl, args: ['int', 'int', 'int', 'hex'], status: 'implemented' },
   { nr: 68, name: 'msgget', handler: sysMsgget, args: ['hex', 'hex'], status: 'implemented' },
   { nr: 69, name: 'msgsnd', handler: sysMsgsnd, args: ['int', 'ptr', 'size', 'hex'], status: 'implemented', restart: 'never' },

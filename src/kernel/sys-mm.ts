@@ -56,7 +56,7 @@ const sysMmap: Handler = (t, a, k) => {
       file = typeof st !== 'number' && isReg(st.mode) ? mappedAs(m, { cacheKey: `${st.dev}:${st.ino}` }) : m;
     }
   }
-  if (anonymous && type !== MAP_PRIVATE) file = new SharedMemory();
+  if (anonymous && type !== MAP_PRIVATE) file = new SharedMemory(k.pageCache);
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (addr + size > TASK_SIZE) return -ENOMEM;
     if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED) && !mm.isFree(addr, addr + size)) return -EEXIST;

@@ -1,75 +1,67 @@
 // The socket calls on sockets of the net layer (AF_INET, AF_INET6, AF_NETLINK):
 // guest memory in and out, the blocking rules (a blocking stream send goes on
 // until every byte is queued, MSG_WAITALL until the buffer is full), the
-// SO_RCVTIMEO/SO_SNDTIMEO deadlines, and SIGPIPE. The per-call progress of a
-// blocked call lives in t.restart as a SockWait.
+// SO_RCVTIMEO/SO_SNDTIMEO deadlines, and SIGPIPE. A blocked call's progress
+// (bytes already moved) and deadline are its wait record's, found again in
+// t.resumed when it runs again.
 import type { Task } from './task.js';
 import type { Kernel } from './kernel.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, blockOn, resumed } from '../base/wait.js';
 import { EAGAIN, EFAULT, EINPROGRESS, EINVAL, ENOBUFS, EOPNOTSUPP, EPIPE } from '../base/errno.js';
 import { O_CLOEXEC, O_NONBLOCK, release } from '../fs/file.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP } from '../fs/wait-queue.js';
 import {
-  MSG_CMSG_CLOEXEC, MSG_CTRUNC, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, SOCK_STREAM, SOL_SOCKET,
+  MSG_CMSG_CLOEXEC, MSG_CTRUNC, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, SOCK_STREAM, SOL_SOCKET, SO_ERROR,
   type Caller, type NetSocket, type Received,
 } from '../net/socket.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
 import { readIovecs, type Iov } from './sys-file.js';
 import { gather, i32, layoutCmsgs, readAddr, readMsghdr, scatter, writeAddr } from './socket-mem.js';
 
-interface SockWait { op: 'connect' | 'send' | 'recv' | 'accept' | 'bind' | 'listen'; done: number; deadline?: bigint }
-
 const who = (t: Task): Caller => ({ pid: t.proc.pid, uid: t.proc.creds.euid });
-function progress(t: Task, op: SockWait['op']): SockWait | undefined {
-  const r = t.restart as SockWait | undefined;
-  return r && typeof r === 'object' && r.op === op ? r : undefined;
-}
-// Block until `until` (or the socket's timeout, when it has one: then `onTimeout`).
-function block(t: Task, k: Kernel, st: SockWait, until: Promise<unknown>, timeoutNs: bigint, onTimeout: () => number): number | Blocked {
+// Bytes this call moved before it last blocked.
+const progress = (t: Task): number => resumed(t, 'io')?.progress ?? 0;
+// Wait on what `w` waits on, recording `done` bytes of progress and the socket's timeout (when it has
+// one: the deadline is set on the first wait and kept; once passed, `onTimeout`).
+function block(t: Task, k: Kernel, w: Blocked, done: number, timeoutNs: bigint, onTimeout: () => number): number | Blocked {
+  let deadline = t.resumed?.deadline?.ns;
   if (timeoutNs > 0n) {
     const now = k.host.monotonicNs();
-    st.deadline ??= now + timeoutNs;
-    if (now >= st.deadline) { t.restart = undefined; return onTimeout(); }
-    const ms = Number((st.deadline - now + 999_999n) / 1_000_000n);
-    t.restart = st;
-    return new Blocked(Promise.race([until, k.host.sleep(ms)]));
-  }
-  t.restart = st;
-  return new Blocked(until);
+    deadline ??= now + timeoutNs;
+    if (now >= deadline) return onTimeout();
+  } else deadline = undefined;
+  return new Blocked(done ? { kind: 'io', object: 'socket', progress: done } : { kind: 'io', object: 'socket' }, w.sources,
+    deadline === undefined ? undefined : { ns: deadline });
 }
 
 export function netBind(t: Task, s: NetSocket, addr: number, len: number): number | Blocked {
   const b = readAddr(t, addr, len);
   if (typeof b === 'number') return b;
-  const r = s.bind(b, who(t));
-  if (r instanceof Blocked) { t.restart = { op: 'bind', done: 0 }; return r; }
-  return r;
+  return s.bind(b, who(t));
 }
 export function netListen(t: Task, s: NetSocket, backlog: number): number | Blocked {
-  const r = s.listen(backlog);
-  if (r instanceof Blocked) { t.restart = { op: 'listen', done: 0 }; return r; }
-  return r;
+  return s.listen(backlog);
 }
 
 export function netConnect(t: Task, k: Kernel, s: NetSocket, addr: number, len: number): number | Blocked {
-  const st = progress(t, 'connect');
+  const again = resumed(t, 'io') !== undefined;
   let b: Uint8Array = new Uint8Array(0);
-  if (!st) {
+  if (!again) {
     const r = readAddr(t, addr, len);
     if (typeof r === 'number') return r;
     if (r.length < 2) return -EINVAL;
     b = r;
   }
-  const r = s.connect(b, who(t), st !== undefined);
-  if (!(r instanceof Blocked)) return r;
-  return block(t, k, st ?? { op: 'connect', done: 0 }, r.until, s.sndtimeoNs, () => -EINPROGRESS);
+  const r = s.connect(b, who(t), again);
+  if (!(r instanceof Blocked)) return noticed(t, s, r);
+  return block(t, k, r, 0, s.sndtimeoNs, () => -EINPROGRESS);
 }
 
 export function netAccept(t: Task, k: Kernel, s: NetSocket, addr: number, lenAddr: number, flags: number): number | Blocked {
   if (flags & ~(O_NONBLOCK | O_CLOEXEC)) return -EINVAL;
   if (s.type !== SOCK_STREAM) return -EOPNOTSUPP;
   const r = s.accept();
-  if (r instanceof Blocked) return block(t, k, progress(t, 'accept') ?? { op: 'accept', done: 0 }, r.until, s.rcvtimeoNs, () => -EAGAIN);
+  if (r instanceof Blocked) return block(t, k, r, 0, s.rcvtimeoNs, () => -EAGAIN);
   if (typeof r === 'number') return r;
   if (flags & O_NONBLOCK) r.sock.flags |= O_NONBLOCK;
   const fd = t.proc.files.install(r.sock, !!(flags & O_CLOEXEC));
@@ -79,27 +71,32 @@ export function netAccept(t: Task, k: Kernel, s: NetSocket, addr: number, lenAdd
   return fd;
 }
 
+// A message from outside the machine about why a socket failed (a relay refused the destination):
+// onto the calling process's stderr when the failure reaches it, so that the user sees why.
+function noticed(t: Task, s: NetSocket, r: number): number {
+  if (r < 0 && s.notice) {
+    t.proc.files.get(2)?.write(new TextEncoder().encode(`xos: ${s.notice}\n`));
+    s.notice = undefined;
+  }
+  return r;
+}
+
 // --- sending -------------------------------------------------------------------------------------
 // Send `data`: a blocking stream send waits until all of it is queued.
 export function netSend(t: Task, k: Kernel, s: NetSocket, data: Uint8Array, to: Uint8Array | undefined, flags: number): number | Blocked {
-  const st = progress(t, 'send');
-  const sent = st?.done ?? 0;
+  const sent = progress(t);
   const nonblock = (flags & MSG_DONTWAIT) !== 0 || s.nonblocking;
   const r = s.send(sent ? data.subarray(sent) : data, to, flags | (nonblock ? MSG_DONTWAIT : 0), who(t));
-  if (r instanceof Blocked) return block(t, k, st ?? { op: 'send', done: sent }, r.until, s.sndtimeoNs, () => sent || -EAGAIN);
+  if (r instanceof Blocked) return block(t, k, r, sent, s.sndtimeoNs, () => sent || -EAGAIN);
   if (r < 0) {
-    t.restart = undefined;
     if (sent) return sent;
     if (r === -EPIPE && s.pipeSignals && !(flags & MSG_NOSIGNAL)) queueSignal(t, { signo: SIGPIPE, code: SI_USER, pid: t.proc.pid });
-    return r;
+    return noticed(t, s, r);
   }
   const total = sent + r;
   if (s.type === SOCK_STREAM && total < data.length && !nonblock) {
-    const next = st ?? { op: 'send', done: 0 };
-    next.done = total;
-    return block(t, k, next, s.waiters.wait(POLLOUT | POLLERR | POLLHUP), s.sndtimeoNs, () => total);
+    return block(t, k, blockOn('socket', s.waiters, POLLOUT | POLLERR | POLLHUP), total, s.sndtimeoNs, () => total);
   }
-  t.restart = undefined;
   return total;
 }
 
@@ -155,28 +152,21 @@ export function netSendmsg(t: Task, k: Kernel, s: NetSocket, msgAddr: number, fl
 // stream waits until `max` bytes came (or the end, an error, a signal).
 function netReceive(t: Task, k: Kernel, s: NetSocket, max: number, flags: number,
   put: (data: Uint8Array, at: number) => boolean): { r: Received; total: number } | number | Blocked {
-  const st = progress(t, 'recv');
-  const got = st?.done ?? 0;
+  const got = progress(t);
   const nonblock = (flags & MSG_DONTWAIT) !== 0 || s.nonblocking;
   const waitAll = (flags & MSG_WAITALL) !== 0 && s.type === SOCK_STREAM && !(flags & MSG_PEEK) && !nonblock;
   const r = s.recv(max - got, flags | (nonblock ? MSG_DONTWAIT : 0));
-  if (r instanceof Blocked) {
-    return block(t, k, st ?? { op: 'recv', done: got }, r.until, s.rcvtimeoNs, () => got || -EAGAIN);
-  }
+  if (r instanceof Blocked) return block(t, k, r, got, s.rcvtimeoNs, () => got || -EAGAIN);
   if (typeof r === 'number') {
-    t.restart = undefined;
-    if (!got) return r;
+    if (!got) return noticed(t, s, r);
     if (r !== -EAGAIN) s.error ||= -r; // bytes already moved go first; the error is for the next call
     return { r: { data: new Uint8Array(0), length: got, truncated: false }, total: got };
   }
-  if (r.data.length && !put(r.data, got)) { t.restart = undefined; return got || -EFAULT; }
+  if (r.data.length && !put(r.data, got)) return got || -EFAULT;
   const total = got + r.data.length;
   if (waitAll && total < max && r.data.length > 0) {
-    const next = st ?? { op: 'recv', done: 0 };
-    next.done = total;
-    return block(t, k, next, s.waiters.wait(POLLIN | POLLERR | POLLHUP | POLLRDHUP), s.rcvtimeoNs, () => total);
+    return block(t, k, blockOn('socket', s.waiters, POLLIN | POLLERR | POLLHUP | POLLRDHUP), total, s.rcvtimeoNs, () => total);
   }
-  t.restart = undefined;
   return { r, total };
 }
 // What recv returns: the bytes, or with MSG_TRUNC a datagram's whole length.
@@ -250,6 +240,7 @@ export function netGetsockopt(t: Task, s: NetSocket, level: number, opt: number,
   if (room < 0) return -EINVAL;
   const v = s.getsockopt(level, opt);
   if (typeof v === 'number') return v;
+  if (level === SOL_SOCKET && opt === SO_ERROR && v[0]) noticed(t, s, -1);
   const n = Math.min(room, v.length);
   if (n && !t.proc.mm.write(valAddr, v.subarray(0, n))) return -EFAULT;
   return t.proc.mm.write(lenAddr, i32(n)) ? 0 : -EFAULT;

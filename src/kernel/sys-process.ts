@@ -167,12 +167,12 @@ const sysUname: Handler = (t, a) => {
 const sysSysinfo: Handler = (t, a, k) => {
   const b = new Uint8Array(112);
   const dv = new DataView(b.buffer);
-  const total = BigInt(k.phys.maxFrames) * 4096n;
-  const free = total - BigInt(k.phys.used) * 4096n;
+  const m = k.memoryInfo();
   dv.setBigUint64(0, k.host.monotonicNs() / 1_000_000_000n, true);
-  dv.setBigUint64(32, total, true);
-  dv.setBigUint64(40, free > 0n ? free : 0n, true);
-  dv.setUint16(80, k.processes.size, true);
+  dv.setBigUint64(32, BigInt(m.total), true);
+  dv.setBigUint64(40, BigInt(Math.max(0, m.total - m.used)), true);
+  dv.setBigUint64(48, BigInt(m.shmem), true);
+  dv.setUint16(80, k.tasks.length, true);
   dv.setUint32(104, 1, true);
   return t.proc.mm.write(a.u(0), b) ? 0 : -EFAULT;
 };

@@ -7,7 +7,6 @@ import { EFAULT, EINVAL, EPERM, ESRCH } from '../base/errno.js';
 
 const PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2;
 const SCHED_OTHER = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_IDLE = 5;
-const nice = new WeakMap<object, number>();
 
 function targets(t: Task, k: Parameters<Handler>[2], which: number, who: number) {
   const all = [...k.processes.values()].filter((p) => p.alive);
@@ -21,7 +20,7 @@ const sysGetpriority: Handler = (t, a, k) => {
   const ps = targets(t, k, a.i(0), a.i(1));
   if (!ps) return -EINVAL;
   if (ps.length === 0) return -ESRCH;
-  return 20 - Math.min(...ps.map((p) => nice.get(p) ?? 0));
+  return 20 - Math.min(...ps.map((p) => p.nice));
 };
 const sysSetpriority: Handler = (t, a, k) => {
   const ps = targets(t, k, a.i(0), a.i(1));
@@ -29,8 +28,8 @@ const sysSetpriority: Handler = (t, a, k) => {
   if (ps.length === 0) return -ESRCH;
   const v = Math.max(-20, Math.min(19, a.i(2)));
   for (const p of ps) {
-    if (v < (nice.get(p) ?? 0) && t.proc.creds.euid !== 0) return -EPERM;
-    nice.set(p, v);
+    if (v < p.nice && t.proc.creds.euid !== 0) return -EPERM;
+    p.nice = v;
   }
   return 0;
 };

@@ -4,7 +4,7 @@ import { NO_RESULT } from './syscall.js';
 import { EINVAL, EFAULT, ESRCH, EPERM, ENOMEM, EINTR, EAGAIN } from '../base/errno.js';
 import { NSIG, Task } from './task.js';
 import type { Kernel } from './kernel.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, resumed } from '../base/wait.js';
 import { siginfoBytes, sigreturn, sigbit, SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SIGSEGV, SS_DISABLE, SS_ONSTACK } from './signal.js';
 
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
@@ -153,7 +153,6 @@ const sysRtSigpending: Handler = (t, a) => {
   return t.proc.mm.write(a.u(0), b) ? 0 : -EFAULT;
 };
 
-const never = () => new Promise<never>(() => {});
 function readSigset(t: Task, addr: number): bigint | number {
   const b = t.proc.mm.read(addr, 8);
   return b ? new DataView(b.buffer).getBigUint64(0, true) : -EFAULT;
@@ -167,10 +166,10 @@ const sysRtSigsuspend: Handler = (t, a) => {
   t.sigmask = m & ~UNBLOCKABLE;
   // a signal already pending and now unblocked ends the wait at once
   if (t.pending.some((p) => (t.sigmask & sigbit(p.signo)) === 0n)) return -EINTR;
-  return new Blocked(never());
+  return new Blocked({ kind: 'signal', set: 0n });
 };
 // pause(2)
-const sysPause: Handler = () => new Blocked(never());
+const sysPause: Handler = () => new Blocked({ kind: 'signal', set: 0n });
 
 // rt_sigtimedwait(2)
 const sysRtSigtimedwait: Handler = (t, a, k) => {
@@ -180,27 +179,20 @@ const sysRtSigtimedwait: Handler = (t, a, k) => {
   if (typeof set === 'number') return set;
   const i = t.pending.findIndex((p) => (set & sigbit(p.signo)) !== 0n);
   if (i >= 0) {
-    t.sigwait = undefined;
     const info = t.pending.splice(i, 1)[0];
     if (infoAddr && !t.proc.mm.write(infoAddr, siginfoBytes(info))) return -EFAULT;
     return info.signo;
   }
-  let deadline = t.restart as bigint | undefined;
-  if (deadline === undefined && timeout) {
+  let until = resumed(t, 'signal')?.until;
+  if (until === undefined && timeout) {
     const b = t.proc.mm.read(timeout, 16);
     if (!b) return -EFAULT;
     const dv = new DataView(b.buffer);
-    deadline = k.host.monotonicNs() + dv.getBigInt64(0, true) * 1_000_000_000n + dv.getBigInt64(8, true);
+    until = k.host.monotonicNs() + dv.getBigInt64(0, true) * 1_000_000_000n + dv.getBigInt64(8, true);
   }
-  if (deadline !== undefined) {
-    const now = k.host.monotonicNs();
-    if (now >= deadline) { t.sigwait = undefined; return -EAGAIN; }
-    t.restart = deadline;
-    t.sigwait = set;
-    return new Blocked(k.host.sleep(Number((deadline - now) / 1_000_000n) + 1));
-  }
-  t.sigwait = set;
-  return new Blocked(never());
+  if (until !== undefined && k.host.monotonicNs() >= until) return -EAGAIN;
+  // the signals in `set` wake the task (they are blocked, so they do not interrupt it)
+  return new Blocked({ kind: 'signal', set, until }, [], until === undefined ? undefined : { ns: until });
 };
 
 function queueInfo(t: Task, k: Kernel, target: Task, sig: number, addr: number): number {

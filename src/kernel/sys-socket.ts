@@ -5,7 +5,7 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Task } from './task.js';
 import type { Kernel } from './kernel.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, blockOn, resumed } from '../base/wait.js';
 import {
   EADDRINUSE, EAFNOSUPPORT, EBADF, ECONNREFUSED, EFAULT, EINVAL, EISCONN, EMSGSIZE, ENOBUFS, ENOPROTOOPT, ENOTCONN,
   ENOTSOCK, EOPNOTSUPP, EPERM, EPIPE, EPROTONOSUPPORT, EPROTOTYPE,
@@ -24,7 +24,7 @@ import { O_CLOEXEC, O_NONBLOCK, S_IFMT, S_IFSOCK, type FileDescription } from '.
 import { AT_FDCWD } from '../fs/vfs.js';
 import { POLLERR, POLLHUP, POLLOUT } from '../fs/wait-queue.js';
 import {
-  UnixNames, UnixSocket, AF_UNIX, AF_UNSPEC, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM, MSG_CMSG_CLOEXEC,
+  UnixNames, UnixSocket, type SockContext, AF_UNIX, AF_UNSPEC, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM, MSG_CMSG_CLOEXEC,
   MSG_CTRUNC, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, NO_CRED, SOCK_BUF_MAX,
   SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, type Received, type Ucred,
 } from '../net/unix.js';
@@ -37,12 +37,8 @@ const SO_DEBUG = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_DONTROUTE = 
   SO_ACCEPTCONN = 30, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33, SO_PROTOCOL = 38, SO_DOMAIN = 39;
 const SOCKADDR_UN_SIZE = 110;
 
-const names = new WeakMap<Kernel, UnixNames>();
-function namesOf(k: Kernel): UnixNames {
-  let n = names.get(k);
-  if (!n) names.set(k, (n = new UnixNames()));
-  return n;
-}
+const namesOf = (k: Kernel): UnixNames => k.unixNames;
+const ctx = (k: Kernel): SockContext => ({ now: () => k.host.realtimeNs(), nextIno: () => k.vfs.anonIno(), net: k.net });
 const now = (k: Kernel) => () => k.host.realtimeNs();
 // Credentials a message carries (real ids) and SO_PEERCRED reports (effective ids).
 const scmCred = (t: Task): Ucred => ({ pid: t.proc.pid, uid: t.proc.creds.uid, gid: t.proc.creds.gid });
@@ -111,17 +107,14 @@ const sysSocket: Handler = (t, a, k) => {
   }
   const base = checkType(a.i(0), type, a.i(2));
   if (base < 0) return base;
-  const s = new UnixSocket(base, type, peerCred(t), now(k));
-  s.ifaces = k.net;
-  return install(t, s, !!(type & O_CLOEXEC));
+  return install(t, new UnixSocket(base, type, peerCred(t), ctx(k)), !!(type & O_CLOEXEC));
 };
 const sysSocketpair: Handler = (t, a, k) => {
   const type = a.i(1);
   if (netFamily(a.i(0))) return type & ~(SOCK_TYPE_MASK | O_NONBLOCK | O_CLOEXEC) ? -EINVAL : -EOPNOTSUPP;
   const base = checkType(a.i(0), type, a.i(2));
   if (base < 0) return base;
-  const [x, y] = UnixSocket.pair(base, type, peerCred(t), now(k));
-  x.ifaces = y.ifaces = k.net;
+  const [x, y] = UnixSocket.pair(base, type, peerCred(t), ctx(k));
   const fx = install(t, x, !!(type & O_CLOEXEC));
   if (fx < 0) { release(y); return fx; }
   const fy = install(t, y, !!(type & O_CLOEXEC));
@@ -249,7 +242,7 @@ function parseControl(t: Task, addr: number, len: number, out: Outgoing): number
 }
 
 // Send one message; a blocking stream send waits until every byte is queued
-// (the count so far is kept in t.restart across re-runs).
+// (the count so far is the wait's progress, across re-runs).
 function send(t: Task, k: Kernel, fd: number, msg: Outgoing, flags: number, dest?: Uint8Array): number | Blocked {
   const s = sockOf(t, fd);
   if (typeof s === 'number') { msg.files?.forEach(release); return s; }
@@ -263,10 +256,10 @@ function send(t: Task, k: Kernel, fd: number, msg: Outgoing, flags: number, dest
   } else if (dest && dest.length && s.type === SOCK_STREAM) {
     return fail(s.state === 'connected' ? -EISCONN : -EOPNOTSUPP);
   }
-  const sent = typeof t.restart === 'number' ? t.restart : 0;
+  const sent = resumed(t, 'io')?.progress ?? 0;
   const data = sent ? msg.data.subarray(sent) : msg.data;
   const r = s.send(data, msg.files, msg.cred ?? scmCred(t), (flags & MSG_DONTWAIT) !== 0, to);
-  if (r instanceof Blocked) return r;
+  if (r instanceof Blocked) return sent ? new Blocked({ kind: 'io', object: 'socket', progress: sent }, r.sources) : r;
   if (r < 0) {
     if (sent) return sent;
     if (r === -EPIPE && !(flags & MSG_NOSIGNAL)) queueSignal(t, { signo: SIGPIPE, code: SI_USER, pid: t.proc.pid });
@@ -274,9 +267,8 @@ function send(t: Task, k: Kernel, fd: number, msg: Outgoing, flags: number, dest
   }
   const total = sent + r;
   if (s.type === SOCK_STREAM && total < msg.data.length && !(flags & MSG_DONTWAIT) && !s.nonblocking) {
-    t.restart = total;
     msg.files = undefined;
-    return new Blocked(s.waiters.wait(POLLOUT | POLLERR | POLLHUP));
+    return blockOn('socket', s.waiters, POLLOUT | POLLERR | POLLHUP, total);
   }
   return total;
 }
@@ -306,7 +298,7 @@ function sendmsg(t: Task, k: Kernel, fd: number, addr: number, flags: number): n
   const data = gather(t, iovs);
   if (typeof data === 'number') return data;
   const msg: Outgoing = { data };
-  if (typeof t.restart !== 'number') { // descriptors go with the first part only
+  if (!resumed(t, 'io')?.progress) { // descriptors go with the first part only
     const c = parseControl(t, h.control, h.controllen, msg);
     if (c < 0) return c;
   }
@@ -481,7 +473,7 @@ const sysGetpeername: Handler = (t, a) => {
 };
 
 // --- options ----------------------------------------------------------------------------------
-const STORED = new Set([SO_DEBUG, SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_PRIORITY,
+const STORED: ReadonlySet<number> = new Set([SO_DEBUG, SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_PRIORITY,
   SO_LINGER, SO_REUSEPORT, SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO, SO_SNDTIMEO]);
 const STRUCT_SIZE: Record<number, number> = { [SO_LINGER]: 8, [SO_RCVTIMEO]: 16, [SO_SNDTIMEO]: 16 };
 

@@ -3,7 +3,7 @@ import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import type { Args } from './args.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, resumed } from '../base/wait.js';
 import { EINVAL, EFAULT } from '../base/errno.js';
 
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
@@ -70,33 +70,33 @@ const sysTime: Handler = (t, a, k) => {
   return Number(s);
 };
 
-// Sleep until the monotonic (or given) clock reaches `deadline`; the deadline
-// survives the syscall's re-runs in t.restart.
-function sleepUntil(t: Task, k: Kernel, clock: number, deadline: bigint): number | Blocked {
+// Sleep until `clock` reaches `until`; the deadline is kept in the wait, across the call's re-runs.
+function sleepUntil(k: Kernel, clock: number, until: bigint): number | Blocked {
   const now = clockNs(k, clock)!;
-  if (now >= deadline) return 0;
-  t.restart = deadline;
-  const ms = Number((deadline - now + 999_999n) / 1_000_000n);
-  return new Blocked(k.host.sleep(ms));
+  if (now >= until) return 0;
+  return new Blocked({ kind: 'sleep', clock, until }, [], { ns: k.host.monotonicNs() + (until - now) });
 }
 const sysNanosleep: Handler = (t, a, k) => {
-  if (typeof t.restart === 'bigint') return sleepUntil(t, k, CLOCK_MONOTONIC, t.restart);
+  const prev = resumed(t, 'sleep');
+  if (prev) return sleepUntil(k, prev.clock, prev.until);
   const d = readTimespec(t, a.u(0));
   if (typeof d === 'number') return d;
-  return sleepUntil(t, k, CLOCK_MONOTONIC, k.host.monotonicNs() + d);
+  return sleepUntil(k, CLOCK_MONOTONIC, k.host.monotonicNs() + d);
 };
 const sysClockNanosleep: Handler = (t, a, k) => {
   const clock = a.i(0), flags = a.i(1);
   if (clockNs(k, clock) === undefined || clock === CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
-  if (typeof t.restart === 'bigint') return sleepUntil(t, k, clock, t.restart);
+  const prev = resumed(t, 'sleep');
+  if (prev) return sleepUntil(k, prev.clock, prev.until);
   const d = readTimespec(t, a.u(2));
   if (typeof d === 'number') return d;
-  return sleepUntil(t, k, clock, flags & TIMER_ABSTIME ? d : clockNs(k, clock)! + d);
+  return sleepUntil(k, clock, flags & TIMER_ABSTIME ? d : clockNs(k, clock)! + d);
 };
 // An interrupted relative sleep: the time left, into `rem` if given.
 function writeRemaining(t: Task, k: Kernel, clock: number, rem: number): void {
-  if (!rem || typeof t.restart !== 'bigint') return;
-  let left = t.restart - clockNs(k, clock)!;
+  const prev = resumed(t, 'sleep');
+  if (!rem || !prev) return;
+  let left = prev.until - clockNs(k, clock)!;
   if (left < 0n) left = 0n;
   const b = new Uint8Array(16);
   const dv = new DataView(b.buffer);

@@ -2,7 +2,7 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Process, Task } from './task.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, POLL_ALL } from '../base/wait.js';
 import { EBADF, ECHILD, EFAULT, EINVAL } from '../base/errno.js';
 import { PidFd } from './sys-fdevents.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED } from './signal.js';
@@ -48,7 +48,7 @@ const sysWait4: Handler = (t, a, k) => {
     }
     return changed.pid;
   }
-  if (!zombie) return options & WNOHANG ? 0 : new Blocked(t.proc.childEvents.wait());
+  if (!zombie) return options & WNOHANG ? 0 : new Blocked({ kind: 'child' }, [{ on: t.proc.childEvents, events: POLL_ALL }]);
   if (statusAddr) {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setInt32(0, zombie.waitStatus!, true);
@@ -94,7 +94,7 @@ const sysWaitid: Handler = (t, a, k) => {
       if (infop && !t.proc.mm.write(infop, new Uint8Array(128))) return -EFAULT;
       return 0;
     }
-    return new Blocked(t.proc.childEvents.wait());
+    return new Blocked({ kind: 'child' }, [{ on: t.proc.childEvents, events: POLL_ALL }]);
   }
   if (infop) {
     const st = zombie.waitStatus!;

@@ -1,10 +1,10 @@
 // Tasks (threads) and processes (thread groups). clone's flags decide which of
 // a process's parts (address space, fd table, fs context, signal handlers) a
 // new task shares and which it copies.
-import type { AddressSpace } from '../mm/address-space.js';
+import type { AddressSpace, FaultOutcome } from '../mm/address-space.js';
 import type { FdTable } from './fd-table.js';
 import { STATE_SAVE_SIZE } from '../core/core.js';
-import { WaitQueue } from '../fs/wait-queue.js';
+import { WaitQueue, type Blocked } from '../base/wait.js';
 import type { MountTable } from '../fs/mounts.js';
 
 export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] }
@@ -18,9 +18,10 @@ export interface SigInfo {
   timerId?: number; overrun?: number;
 }
 
+// A task runs, waits in a syscall (nr) on a wait record, or has exited.
 export type RunState =
   | { kind: 'runnable' }
-  | { kind: 'blocked'; until: Promise<unknown>; nr: number }
+  | { kind: 'blocked'; wait: Blocked; nr: number }
   | { kind: 'exited' };
 
 export function newSigactions(): SigAction[] {
@@ -40,13 +41,17 @@ export class Process {
   waitStatus?: number;
   // Woken when a child changes state (wait4).
   readonly childEvents = new WaitQueue();
+  // Woken when this process ends (pidfds).
+  readonly exitEvents = new WaitQueue();
+  // Woken by signals sent to this process (signalfd readers).
+  readonly signalEvents = new WaitQueue();
   // Job control: stopped by SIGSTOP/SIGTSTP/…; a stop or continue not yet reported by wait.
   stopped = false;
   stopSignal = 0;
   unreportedStop = false;
   unreportedContinue = false;
-  // A vfork parent waits for this to settle (exec or exit).
-  vforkRelease?: () => void;
+  // A vfork child: its parent waits until it execs or exits (done).
+  vfork?: { done: boolean; queue: WaitQueue };
   rlimits = new Map<number, [bigint, bigint]>();
   // A resource limit [soft, hard]: what setrlimit set, else Linux's defaults for a login shell.
   limit(res: number): [bigint, bigint] {
@@ -64,6 +69,7 @@ export class Process {
       default: return [INF, INF];
     }
   }
+  nice = 0; // setpriority(2)
   exe = '';
   argv: Uint8Array[] = [];
   envp: Uint8Array[] = [];
@@ -95,21 +101,23 @@ export class Task {
   altstack = { sp: 0, size: 0, flags: 2 /* SS_DISABLE */ };
   clearChildTid = 0;
   robustList = 0;
-  // State a blocked syscall keeps across its re-runs (a sleep's deadline); cleared when it completes.
-  restart?: unknown;
-  // A signal arrived while blocked: the syscall ends with EINTR or restarts.
-  interrupted = false;
-  // Woken from a blocking syscall that has not run again yet.
-  woken = false;
-  blockedNr = 0; // the syscall that was interrupted
-  // A vfork parent waiting for its child's exec or exit: only SIGKILL interrupts
-  // it; other signals stay pending until vfork has returned (Linux: killable wait).
-  killableOnly = false;
-  // rt_sigtimedwait: the signals the task waits for (blocked ones, so they do not interrupt it).
-  sigwait?: bigint;
+  // The wait this task was woken from: its syscall runs again and finds there what it kept
+  // (a deadline, progress); signals wait until that re-run is over. Cleared when the call ends.
+  resumed?: Blocked;
+  // A signal ended the wait of syscall nr: the call fails with EINTR or restarts (SA_RESTART).
+  interrupted?: { wait: Blocked; nr: number };
   // The mask to restore after a handler runs for rt_sigsuspend/ppoll/pselect.
   savedMask?: bigint;
   comm = new Uint8Array(0); // prctl(PR_SET_NAME)
+  // The last page fault the kernel could not resolve (a signal's sigcontext reports it).
+  fault?: { addr: number; access: number; present: boolean; outcome: FaultOutcome };
 
   constructor(readonly tid: number, readonly proc: Process) {}
+}
+
+// A vfork child has exec'd or exited: its parent goes on.
+export function releaseVfork(p: Process): void {
+  if (!p.vfork || p.vfork.done) return;
+  p.vfork.done = true;
+  p.vfork.queue.notify();
 }

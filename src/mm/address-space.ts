@@ -50,12 +50,16 @@ export interface Vma {
 // Shared between all address spaces of a machine: committed private memory.
 export class CommitAccount {
   used = 0;
+  nextSpaceId = 1; // address spaces' ids (they key private futexes)
   constructor(readonly limit: number) {}
 }
 
-let nextId = 1;
 const floor = (a: number) => a - (a % PAGE);
 const ceil = (a: number) => floor(a + PAGE - 1);
+
+// Why a page fault could not be resolved: no mapping (SEGV_MAPERR), not allowed (SEGV_ACCERR), a
+// file page wholly past the end of its file (SIGBUS), or no memory left in the machine.
+export type FaultOutcome = 'ok' | 'maperr' | 'accerr' | 'bus' | 'nomem';
 
 export class AddressSpace {
   vmas: Vma[] = []; // sorted, non-overlapping
@@ -64,14 +68,14 @@ export class AddressSpace {
   brk = 0;
   asLimit = Infinity; // RLIMIT_AS
   users = 1; // processes sharing this address space (CLONE_VM)
-  busFault = false; // the last failed fault was a file page beyond the end of the file (SIGBUS)
-  readonly id = nextId++; // keys private futexes
+  readonly id: number; // keys private futexes
   private tables: number[] = [];
   private committed = 0;
   private readonly page = new Uint8Array(PAGE);
 
   constructor(private readonly core: Core, private readonly phys: PhysMem, private readonly account: CommitAccount,
     readonly cache: PageCache) {
+    this.id = account.nextSpaceId++;
     const r = phys.alloc();
     if (!r) throw new Error('out of memory');
     this.root = r;
@@ -79,12 +83,13 @@ export class AddressSpace {
   }
 
   // --- page table -------------------------------------------------------------
+  // (Page tables are in the core's memory, which grows when frames are allocated: every access
+  // takes this.core.view afresh, never a view kept across an allocation.)
   private slot(addr: number, create: boolean): number {
-    const dv = this.core.view;
     let t = this.root;
     for (const shift of [39, 30, 21]) {
       const idx = Math.floor(addr / 2 ** shift) & 511;
-      let e = dv.getUint32(t + idx * 4, true);
+      let e = this.core.view.getUint32(t + idx * 4, true);
       if (!(e & PTE_P)) {
         if (!create) return 0;
         const f = this.phys.alloc();
@@ -103,13 +108,13 @@ export class AddressSpace {
   }
   // Visit the present leaf entries of [start, end).
   private forEachPte(start: number, end: number, fn: (slot: number, e: number, addr: number) => void): void {
-    const dv = this.core.view;
     const walk = (t: number, level: number, base: number) => {
       const span = 2 ** (12 + 9 * level);
       const first = Math.max(0, Math.floor((start - base) / span));
       const last = Math.min(511, Math.floor((end - 1 - base) / span));
       for (let i = first; i <= last; i++) {
-        const e = dv.getUint32(t + i * 4, true);
+        // fn may allocate (memory grows, the old view is detached): a fresh view for each entry
+        const e = this.core.view.getUint32(t + i * 4, true);
         if (!(e & PTE_P)) continue;
         const a = base + i * span;
         if (level === 0) fn(t + i * 4, e, a);
@@ -140,29 +145,27 @@ export class AddressSpace {
   }
 
   // --- faults -------------------------------------------------------------------
-  // access: 1 read, 2 write, 4 execute. Returns true when resolved.
-  fault(addr: number, access: number): boolean {
-    this.busFault = false;
+  // access: 1 read, 2 write, 4 execute. 'ok' when resolved, else why not.
+  fault(addr: number, access: number): FaultOutcome {
     let v = this.find(addr);
     if (!v) v = this.growStack(addr);
-    if (!v) return false;
+    if (!v) return 'maperr';
     const need = access & 2 ? PROT_WRITE : access & 4 ? PROT_EXEC : PROT_READ | PROT_WRITE | PROT_EXEC;
-    if (!(v.prot & need)) return false;
+    if (!(v.prot & need)) return 'accerr';
     const slot = this.slot(addr, true);
-    if (!slot) return false;
-    const dv = this.core.view;
-    const e = dv.getUint32(slot, true);
+    if (!slot) return 'nomem';
+    const e = this.core.view.getUint32(slot, true);
     const page = floor(addr);
     if (!(e & PTE_P)) {
       const file = v.file, off = v.offset + (page - v.start);
-      if (file?.beyondEnd?.(off)) { this.busFault = true; return false; }
+      if (file?.beyondEnd?.(off)) return 'bus';
       let f: number;
       if (file?.cacheKey && v.shared) {
         f = this.cache.acquire(file.cacheKey, off / PAGE, file);
-        if (!f) return false;
+        if (!f) return 'nomem';
       } else {
         f = this.phys.alloc();
-        if (!f) return false;
+        if (!f) return 'nomem';
         if (file) {
           const cached = file.cacheKey ? this.cache.peek(file.cacheKey, off / PAGE) : 0;
           if (cached) this.core.bytes.copyWithin(f, cached, cached + PAGE);
@@ -173,7 +176,7 @@ export class AddressSpace {
         }
       }
       this.core.view.setUint32(slot, (f | this.pteBits(v, true)) >>> 0, true);
-      return true;
+      return 'ok';
     }
     // the page changes frame: a TLB entry may still name the old one
     this.core.tlbInvalidate(page);
@@ -182,15 +185,15 @@ export class AddressSpace {
       let f = frame;
       if (this.phys.refcount(frame) > 1) {
         f = this.phys.alloc();
-        if (!f) return false;
+        if (!f) return 'nomem';
         const mem = this.core.bytes;
         mem.copyWithin(f, frame, frame + PAGE);
         this.phys.unref(frame);
       }
       this.core.view.setUint32(slot, (f | (e & 0xfff & ~PTE_COW) | PTE_W) >>> 0, true);
-      return true;
+      return 'ok';
     }
-    return false;
+    return 'accerr';
   }
 
   private growStack(addr: number): Vma | undefined {
@@ -217,7 +220,7 @@ export class AddressSpace {
         if (write && !(e & PTE_DIRTY)) this.core.view.setUint32(slot, (e | PTE_DIRTY) >>> 0, true);
         return ((e & ~0xfff) >>> 0) + (addr % PAGE);
       }
-      if (!this.fault(addr, write ? 2 : 1)) return -1;
+      if (this.fault(addr, write ? 2 : 1) !== 'ok') return -1;
     }
     return -1;
   }
@@ -335,7 +338,6 @@ export class AddressSpace {
   }
   // Write dirty pages of shared file mappings in [start, end) back to their files (msync).
   sync(start: number, len: number): void {
-    const dv = this.core.view;
     let wrote = false;
     this.forEachPte(start, start + len, (slot, e, addr) => {
       const v = this.find(addr);
@@ -347,7 +349,7 @@ export class AddressSpace {
         v.file.writePage(off, this.core.bytes.slice(frame, frame + PAGE));
       }
       if (e & PTE_DIRTY) {
-        dv.setUint32(slot, (e & ~PTE_DIRTY) >>> 0, true);
+        this.core.view.setUint32(slot, (e & ~PTE_DIRTY) >>> 0, true);
         wrote = true;
       }
     });
@@ -357,10 +359,9 @@ export class AddressSpace {
     const end = start + len;
     this.splitAt(start);
     this.splitAt(end);
-    const dv = this.core.view;
     this.forEachPte(start, end, (slot, e, addr) => {
       this.dropPage(this.find(addr), e, addr);
-      dv.setUint32(slot, 0, true);
+      this.core.view.setUint32(slot, 0, true);
     });
     const keep: Vma[] = [];
     for (const v of this.vmas) {
@@ -391,24 +392,22 @@ export class AddressSpace {
       v.prot = prot;
     }
     this.merge();
-    const dv = this.core.view;
     this.forEachPte(start, end, (slot, e, addr) => {
       const v = this.find(addr)!;
       const frame = (e & ~0xfff) >>> 0;
       const alone = v.shared || this.phys.refcount(frame) === 1;
-      dv.setUint32(slot, (frame | (e & 0x60) | this.pteBits(v, alone)) >>> 0, true);
+      this.core.view.setUint32(slot, (frame | (e & 0x60) | this.pteBits(v, alone)) >>> 0, true);
     });
     this.core.tlbFlush();
     return true;
   }
   // Drop pages (MADV_DONTNEED): private pages read back as zero or file contents.
   discard(start: number, len: number): void {
-    const dv = this.core.view;
     this.forEachPte(start, start + len, (slot, e, addr) => {
       const v = this.find(addr);
       if (v?.shared) return;
       this.phys.unref((e & ~0xfff) >>> 0);
-      dv.setUint32(slot, 0, true);
+      this.core.view.setUint32(slot, 0, true);
     });
     this.core.tlbFlush();
   }
@@ -416,8 +415,7 @@ export class AddressSpace {
   movePages(from: number, to: number, len: number): boolean {
     const moves: [number, number][] = [];
     this.forEachPte(from, from + len, (slot, e, addr) => moves.push([addr, e]));
-    const dv = this.core.view;
-    for (const [addr] of moves) dv.setUint32(this.slot(addr, false), 0, true);
+    for (const [addr] of moves) this.core.view.setUint32(this.slot(addr, false), 0, true);
     for (const [addr, e] of moves) {
       const s = this.slot(to + (addr - from), true);
       if (!s) return false;
@@ -447,30 +445,33 @@ export class AddressSpace {
   }
 
   // --- fork ---------------------------------------------------------------------------
-  fork(): AddressSpace {
+  // A copy-on-write copy; undefined when the machine's memory cannot hold it (ENOMEM).
+  fork(): AddressSpace | undefined {
     const child = new AddressSpace(this.core, this.phys, this.account, this.cache);
     child.brkStart = this.brkStart;
     child.brk = this.brk;
     child.asLimit = this.asLimit;
     for (const v of this.vmas) {
-      if (!child.charge(v.end - v.start, v)) { child.destroy(); throw new RangeError('ENOMEM'); }
+      if (!child.charge(v.end - v.start, v)) { child.destroy(); return undefined; }
       child.vmas.push({ ...v });
     }
-    const dv = this.core.view;
+    let ok = true;
     this.forEachPte(0, TASK_SIZE, (slot, e, addr) => {
+      if (!ok) return;
       const v = this.find(addr);
       const frame = (e & ~0xfff) >>> 0;
       let ne = e;
       if (v && !v.shared && v.prot & PROT_WRITE) {
         ne = ((e & ~PTE_W) | PTE_COW) >>> 0;
-        dv.setUint32(slot, ne, true);
+        this.core.view.setUint32(slot, ne, true);
       }
       const cs = child.slot(addr, true);
-      if (!cs) throw new RangeError('ENOMEM');
+      if (!cs) { ok = false; return; }
       this.phys.ref(frame);
       this.core.view.setUint32(cs, ne, true);
     });
     this.core.tlbFlush();
+    if (!ok) { child.destroy(); return undefined; }
     return child;
   }
 

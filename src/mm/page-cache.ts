@@ -24,6 +24,7 @@ export interface PageSource {
 interface CachedPage { frame: number; dirty: boolean; source: PageSource }
 
 export class PageCache {
+  nextShared = 1; // the keys of MAP_SHARED|MAP_ANONYMOUS objects (SharedMemory)
   // key -> page index -> page
   private readonly files = new Map<string, Map<number, CachedPage>>();
   private readonly buf = new Uint8Array(PAGE_SIZE);
@@ -31,6 +32,12 @@ export class PageCache {
   constructor(private readonly core: Core, private readonly phys: PhysMem) {}
 
   get empty(): boolean { return this.files.size === 0; }
+  // Pages held: [all, those of shared memory (MAP_SHARED|MAP_ANONYMOUS, SysV shm)], for /proc/meminfo.
+  pages(): [number, number] {
+    let all = 0, shared = 0;
+    for (const [key, m] of this.files) { all += m.size; if (key.startsWith('shm:')) shared += m.size; }
+    return [all, shared];
+  }
   has(key: string): boolean { return this.files.has(key); }
 
   // The frame of page `index` of `key`, read from `source` if not cached, with
@@ -134,12 +141,11 @@ export class PageCache {
   }
 }
 
-let anonSerial = 0;
-
 // MAP_SHARED|MAP_ANONYMOUS memory: pages live in the page cache while mapped
 // and here when no mapping has them present.
 export class SharedMemory implements PageSource {
-  readonly cacheKey = `shm:${++anonSerial}`;
+  readonly cacheKey: string;
+  constructor(cache: PageCache) { this.cacheKey = `shm:${cache.nextShared++}`; }
   readonly name = '/dev/zero (deleted)';
   readonly anonymous = true;
   private readonly pages = new Map<number, Uint8Array>();

@@ -56,4 +56,39 @@ export class PhysMem {
       this.used--;
     }
   }
+
+  // --- snapshots -------------------------------------------------------------------
+  // The contents of the frames in use, zero pages left out: [frame indexes, their pages].
+  dumpFrames(): { frames: Uint32Array; pages: Uint8Array } {
+    const mem = this.core.bytes;
+    const n = this.index(this.top);
+    const keep: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!this.refs[i]) continue;
+      const at = FRAMES + i * PAGE_SIZE;
+      const words = new Uint32Array(mem.buffer, at, PAGE_SIZE / 4);
+      if (words.some((w) => w !== 0)) keep.push(i);
+    }
+    const pages = new Uint8Array(keep.length * PAGE_SIZE);
+    keep.forEach((i, j) => pages.set(mem.subarray(FRAMES + i * PAGE_SIZE, FRAMES + (i + 1) * PAGE_SIZE), j * PAGE_SIZE));
+    return { frames: Uint32Array.from(keep), pages };
+  }
+  // Put a dump back: memory grows to hold every frame this allocator has handed out. False when
+  // the host will not give that much memory, or the dump does not fit this machine.
+  loadFrames(d: { frames: Uint32Array; pages: Uint8Array }): boolean {
+    const mem = this.core.memory;
+    if (d.pages.length !== d.frames.length * PAGE_SIZE || this.index(this.top) > this.maxFrames) return false;
+    if (this.top > mem.buffer.byteLength) {
+      try { mem.grow(Math.ceil((this.top - mem.buffer.byteLength) / 65536)); } catch { return false; }
+      this.core.refresh();
+    }
+    const bytes = this.core.bytes;
+    bytes.fill(0, FRAMES, this.top);
+    for (let j = 0; j < d.frames.length; j++) {
+      const i = d.frames[j];
+      if (i >= this.index(this.top)) return false;
+      bytes.set(d.pages.subarray(j * PAGE_SIZE, (j + 1) * PAGE_SIZE), FRAMES + i * PAGE_SIZE);
+    }
+    return true;
+  }
 }

@@ -4,7 +4,7 @@
 // the machine's interfaces. Changes (RTM_NEWADDR…) are refused with EPERM, as
 // in a container without CAP_NET_ADMIN. Each reply is a datagram of several
 // messages, as the kernel's dump skbs are.
-import { Blocked } from '../base/blocked.js';
+import { Blocked, blockOn } from '../base/wait.js';
 import {
   EAGAIN, ECONNREFUSED, EINVAL, ENOBUFS, ENODEV, ENOPROTOOPT, EOPNOTSUPP, EPERM,
 } from '../base/errno.js';
@@ -123,7 +123,7 @@ export class NetlinkSocket extends NetSocket {
     const d = this.queue[0];
     if (!d) {
       if (this.error) return -this.takeError();
-      return this.nb(flags) ? -EAGAIN : new Blocked(this.waiters.wait(POLLIN | POLLERR | POLLHUP));
+      return this.nb(flags) ? -EAGAIN : blockOn('socket', this.waiters, POLLIN | POLLERR | POLLHUP);
     }
     if (!(flags & MSG_PEEK)) { this.queue.shift(); this.queueBytes -= d.length; }
     return { data: d.length > max ? d.slice(0, max) : d, length: d.length, truncated: d.length > max, from: NetlinkSocket.addr(0, 0) };

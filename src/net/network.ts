@@ -16,8 +16,8 @@ import { UdpSocket, deliverLocal } from './udp.js';
 
 const ESOCKTNOSUPPORT = 94, SOCK_MAX = 11, IPPROTO_ICMP = 1, IPPROTO_ICMPV6 = 58, IPPROTO_MAX = 256, MAX_LINKS = 32;
 
-export function createNetStack(cfg: NetConfig, random: (into: Uint8Array) => void): NetStack {
-  const stack = new NetStack(cfg, random);
+export function createNetStack(cfg: NetConfig, random: (into: Uint8Array) => void, ino: () => number): NetStack {
+  const stack = new NetStack(cfg, random, ino);
   stack.dns = new DnsService(stack, cfg.host);
   return stack;
 }

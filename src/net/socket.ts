@@ -4,7 +4,7 @@
 // memory. SOL_SOCKET options common to every family are answered here.
 import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type Stat } from '../fs/file.js';
 import { WaitQueue, POLL_ALL } from '../fs/wait-queue.js';
-import type { Blocked } from '../base/blocked.js';
+import type { Blocked } from '../base/wait.js';
 import { EINVAL, ENOPROTOOPT, EOPNOTSUPP, EPERM } from '../base/errno.js';
 
 export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_SEQPACKET = 5;
@@ -51,6 +51,7 @@ export const readI32 = (b: Uint8Array): number => new DataView(b.buffer, b.byteO
 export abstract class NetSocket extends FileDescription {
   readonly waiters = new WaitQueue();
   error = 0; // sk_err: reported once by SO_ERROR or the next call
+  notice?: string; // why, when the outside says (a relay's refusal): shown with the error
   sndbuf: number;
   rcvbuf: number;
   rcvtimeoNs = 0n; // SO_RCVTIMEO, SO_SNDTIMEO (0: none)
@@ -175,7 +176,6 @@ export abstract class NetSocket extends FileDescription {
   }
   override write(data: Uint8Array): number | Blocked { return this.send(data, undefined, 0, { pid: 0, uid: 0 }); }
   override watch(events: number, cb: () => void): () => void { return this.waiters.watch(events, cb); }
-  override waitReady(): Promise<void> { return this.waiters.wait(); }
   override stat(): Stat {
     const t = this.now();
     return {

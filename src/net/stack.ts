@@ -152,10 +152,10 @@ export class NetStack {
   private netlinkPorts = new Set<number>();
   private netlinkRover = -4096;
   private listeners: HostListener[] = [];
-  private nextIno = 40000;
   private nextPort: number;
 
-  constructor(cfg: NetConfig, private readonly random: (into: Uint8Array) => void) {
+  // random: entropy for the first ephemeral port; ino: sockfs inode numbers (the machine's).
+  constructor(cfg: NetConfig, private readonly random: (into: Uint8Array) => void, private readonly ino: () => number) {
     this.host = cfg.host;
     const mode = cfg.mode ?? (cfg.host ? 'bridge' : 'none');
     this.mode = this.host ? mode : 'none';
@@ -186,7 +186,7 @@ export class NetStack {
 
   get lo(): NetInterface { return this.interfaces[0]; }
   get eth0(): NetInterface | undefined { return this.interfaces[1]; }
-  newIno(): number { return this.nextIno++; }
+  newIno(): number { return this.ino(); }
 
   // Whether `ip` is one of the machine's own addresses (or the wildcard).
   isLocal(ip: Ip): boolean {

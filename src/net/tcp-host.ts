@@ -4,7 +4,7 @@
 // socket's state; the socket's buffers give the stream its flow control (the
 // host stream pauses while the guest's receive queue is full, and a send waits
 // while the host has more than SO_SNDBUF bytes still to send).
-import { Blocked } from '../base/blocked.js';
+import { Blocked, blockOn } from '../base/wait.js';
 import type { HostAddr, HostIncoming, HostListener, HostStream, HostStreamEvents } from '../base/host-net.js';
 import { EADDRINUSE, EAGAIN, EINVAL, ENETUNREACH } from '../base/errno.js';
 import { POLLERR, POLLHUP, POLLOUT, POLL_ALL } from '../fs/wait-queue.js';
@@ -40,8 +40,10 @@ export class HostLink implements HostStreamEvents {
     if (this.closedHere) { this.stream?.close(false); return; }
     this.sock.finReceived();
   }
-  error(errno: number): void {
-    if (!this.closedHere) this.sock.hostError(errno);
+  error(errno: number, why?: string): void {
+    if (this.closedHere) return;
+    if (why) this.sock.notice = why;
+    this.sock.hostError(errno);
   }
   drained(): void { this.sock.wake(POLLOUT); }
 
@@ -49,7 +51,7 @@ export class HostLink implements HostStreamEvents {
   send(s: TcpSocket, data: Uint8Array, nonblock: boolean): number | Blocked {
     const st = this.stream;
     if (!st) return -EAGAIN;
-    if (st.pending >= s.sndbuf) return nonblock ? -EAGAIN : new Blocked(s.waiters.wait(POLLOUT | POLLERR | POLLHUP));
+    if (st.pending >= s.sndbuf) return nonblock ? -EAGAIN : blockOn('socket', s.waiters, POLLOUT | POLLERR | POLLHUP);
     st.write(data);
     const stats = (s.stack.eth0 ?? s.stack.lo).stats;
     stats.txBytes += data.length;
@@ -129,11 +131,11 @@ export function hostBind(s: TcpSocket, a: SockAddr, uid: number): number | Block
     const host = s.stack.host!;
     if (!host.listen) return -EADDRINUSE;
     const at = { address: isAny(a.ip) ? (s.domain === AF_INET6 && !s.v6only ? '::' : isMapped(a.ip) ? '0.0.0.0' : '::') : ipText(a.ip), port: a.port };
-    const binding: { pending: Promise<unknown>; result?: HostListener | number } = { pending: Promise.resolve() };
-    binding.pending = host.listen(at, family(a.ip), 511, (c) => incoming(s, c)).then((r) => { binding.result = r; s.wake(POLL_ALL); });
+    const binding: { result?: HostListener | number } = {};
+    void host.listen(at, family(a.ip), 511, (c) => incoming(s, c)).then((r) => { binding.result = r; s.wake(POLL_ALL); });
     s.hostBinding = binding;
   }
-  return new Blocked(s.hostBinding.pending);
+  return blockOn('socket', s.waiters, POLL_ALL);
 }
 // listen(2) with --net host on a socket not bound yet: bind it to any port first.
 export function hostListenUnbound(s: TcpSocket, uid: number): number | Blocked {

@@ -6,7 +6,7 @@
 // the accept queue and its backlog, FIN (shutdown, close) and RST (close with
 // unread data, SO_LINGER 0, closing a listener with unaccepted connections),
 // and the errors each shows (ECONNREFUSED, ECONNRESET, EPIPE).
-import { Blocked } from '../base/blocked.js';
+import { Blocked, blockOn } from '../base/wait.js';
 import {
   EAGAIN, EALREADY, ECONNABORTED, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, EISCONN, ENOPROTOOPT, ENOTCONN,
   EOPNOTSUPP, EPIPE,
@@ -75,7 +75,7 @@ export class TcpSocket extends InetSocket {
   onData?: () => void;
   // --net host: the host listener that holds this socket's port, and a bind waiting for it.
   hostListener?: HostListener;
-  hostBinding?: { pending: Promise<unknown>; result?: HostListener | number };
+  hostBinding?: { result?: HostListener | number };
 
   constructor(stack: NetStack, domain: number, flags: number, now: () => bigint, readonly clock: () => bigint) {
     super(stack, domain, 1, IPPROTO_TCP, flags, now, { snd: TCP_SNDBUF, rcv: TCP_RCVBUF });
@@ -131,7 +131,7 @@ export class TcpSocket extends InetSocket {
     const s = this.backlog.shift();
     if (!s) {
       if (this.error) return -this.takeError();
-      return this.nonblocking ? -EAGAIN : new Blocked(this.waiters.wait(POLLIN | POLLERR | POLLHUP));
+      return this.nonblocking ? -EAGAIN : blockOn('socket', this.waiters, POLLIN | POLLERR | POLLHUP);
     }
     this.admitWaiting();
     return { sock: s, peer: this.format(s.remote!) };
@@ -178,7 +178,7 @@ export class TcpSocket extends InetSocket {
       case 'connecting': {
         if (this.state === 'syn-sent') {
           if (this.nonblocking) return -EALREADY;
-          return new Blocked(this.waiters.wait(POLLOUT | POLLERR | POLLHUP));
+          return blockOn('socket', this.waiters, POLLOUT | POLLERR | POLLHUP);
         }
         if (this.state === 'established') { this.sockState = 'connected'; return 0; }
         this.sockState = 'unconnected';
@@ -289,7 +289,7 @@ export class TcpSocket extends InetSocket {
     if (flags & MSG_OOB) return -EOPNOTSUPP;
     if (this.state !== 'established') {
       if (this.error) return -this.takeError();
-      if (this.state === 'syn-sent') return this.nb(flags) ? -EAGAIN : new Blocked(this.waiters.wait(POLLOUT | POLLERR | POLLHUP));
+      if (this.state === 'syn-sent') return this.nb(flags) ? -EAGAIN : blockOn('socket', this.waiters, POLLOUT | POLLERR | POLLHUP);
       return -EPIPE;
     }
     if (this.error) return -this.takeError();
@@ -302,7 +302,7 @@ export class TcpSocket extends InetSocket {
       return data.length;
     }
     const room = p.window - p.rxBytes;
-    if (room <= 0) return this.nb(flags) ? -EAGAIN : new Blocked(this.waiters.wait(POLLOUT | POLLERR | POLLHUP));
+    if (room <= 0) return this.nb(flags) ? -EAGAIN : blockOn('socket', this.waiters, POLLOUT | POLLERR | POLLHUP);
     const n = Math.min(room, data.length);
     if (n) p.deliver(n === data.length ? data : data.slice(0, n));
     return n;
@@ -332,7 +332,7 @@ export class TcpSocket extends InetSocket {
     if (this.shut & RCV_SHUTDOWN) return { data: new Uint8Array(0), length: 0, truncated: false };
     if (this.state === 'closed') return -ENOTCONN;
     if (this.nb(flags)) return -EAGAIN;
-    return new Blocked(this.waiters.wait(POLLIN | POLLERR | POLLHUP | POLLRDHUP));
+    return blockOn('socket', this.waiters, POLLIN | POLLERR | POLLHUP | POLLRDHUP);
   }
   private take(max: number, peek: boolean): Uint8Array {
     const n = Math.min(max, this.rxBytes);

@@ -3,7 +3,7 @@
 // and ECONNREFUSED for a connected sender when nobody is bound, as the ICMP
 // port-unreachable does on Linux); one to the DNS server's address is answered
 // by the machine; others go out through a host UDP socket made on first use.
-import { Blocked } from '../base/blocked.js';
+import { Blocked, blockOn } from '../base/wait.js';
 import type { HostAddr, HostDatagram } from '../base/host-net.js';
 import {
   EAFNOSUPPORT, EAGAIN, ECONNREFUSED, EDESTADDRREQ, EINVAL, EMSGSIZE, ENETUNREACH, ENOPROTOOPT, ENOTCONN, EPIPE,
@@ -76,10 +76,9 @@ export class UdpSocket extends InetSocket {
       const binding: { result?: HostDatagram | number } = {};
       this.hostBinding = binding;
       const at = { address: isAny(ip) ? (this.domain === AF_INET6 && !isMapped(ip) ? '::' : '0.0.0.0') : ipText(ip), port };
-      const p = host.datagram(isMapped(ip) && this.domain === AF_INET ? 4 : this.domain === AF_INET ? 4 : 6, at, this.hostEvents());
-      return new Blocked(p.then((r) => { binding.result = r; this.notify(POLL_ALL); }));
+      void host.datagram(this.domain === AF_INET ? 4 : 6, at, this.hostEvents()).then((r) => { binding.result = r; this.notify(POLL_ALL); });
     }
-    return new Blocked(this.waiters.wait(POLL_ALL));
+    return blockOn('socket', this.waiters, POLL_ALL);
   }
   private hostEvents() {
     return {
@@ -238,7 +237,7 @@ export class UdpSocket extends InetSocket {
       if (this.error) return -this.takeError();
       if (this.nb(flags)) return -EAGAIN;
       if (this.shut & RCV_SHUTDOWN) return { data: new Uint8Array(0), length: 0, truncated: false };
-      return new Blocked(this.waiters.wait(POLLIN | POLLERR | POLLHUP | POLLRDHUP));
+      return blockOn('socket', this.waiters, POLLIN | POLLERR | POLLHUP | POLLRDHUP);
     }
     if (!(flags & MSG_PEEK)) {
       this.queue.shift();

@@ -7,7 +7,7 @@ import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type GuestMemory, type S
 import { interfaceIoctl } from './if-ioctl.js';
 import type { NetStack } from './stack.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, POLL_ALL } from '../fs/wait-queue.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, blockOn } from '../base/wait.js';
 import {
   EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN, EMSGSIZE, ENOTCONN, ENOTTY, EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
 } from '../base/errno.js';
@@ -57,7 +57,9 @@ export class UnixNames {
   }
 }
 
-let nextIno = 10000;
+// What a socket needs of its machine: the time (for stat), inode numbers (sockfs's), and the
+// network's interfaces (the interface ioctls every socket answers: glibc asks an AF_UNIX one).
+export interface SockContext { now(): bigint; nextIno(): number; net?: NetStack }
 
 export class UnixSocket extends FileDescription {
   state: 'unconnected' | 'listening' | 'connected' = 'unconnected';
@@ -77,13 +79,11 @@ export class UnixSocket extends FileDescription {
   private inflight = 0; // bytes this socket sent that the receiver has not read yet
   private dead = false;
   readonly waiters = new WaitQueue();
-  // The machine's network, for the interface ioctls every socket answers (glibc asks an AF_UNIX one).
-  ifaces?: NetStack;
   readonly ino: number;
 
-  constructor(readonly type: number, flags: number, public cred: Ucred, private readonly now: () => bigint) {
-    super(O_RDWR | (flags & O_NONBLOCK), `socket:[${nextIno}]`);
-    this.ino = nextIno++;
+  constructor(readonly type: number, flags: number, public cred: Ucred, private readonly ctx: SockContext, ino = ctx.nextIno()) {
+    super(O_RDWR | (flags & O_NONBLOCK), `socket:[${ino}]`);
+    this.ino = ino;
   }
 
   get connectionOriented(): boolean { return this.type !== SOCK_DGRAM; }
@@ -91,8 +91,8 @@ export class UnixSocket extends FileDescription {
   private notify(events: number): void { this.waiters.notify(events); }
 
   // A socketpair.
-  static pair(type: number, flags: number, cred: Ucred, now: () => bigint): [UnixSocket, UnixSocket] {
-    const a = new UnixSocket(type, flags, cred, now), b = new UnixSocket(type, flags, cred, now);
+  static pair(type: number, flags: number, cred: Ucred, ctx: SockContext): [UnixSocket, UnixSocket] {
+    const a = new UnixSocket(type, flags, cred, ctx), b = new UnixSocket(type, flags, cred, ctx);
     a.peer = b; b.peer = a;
     a.state = b.state = 'connected';
     a.peerCred = b.peerCred = cred;
@@ -127,9 +127,8 @@ export class UnixSocket extends FileDescription {
     if (this.state === 'listening') return -EINVAL;
     if (l.type !== this.type) return -EPROTOTYPE;
     if (l.state !== 'listening' || l.dead) return -ECONNREFUSED;
-    if (l.backlog.length > l.maxBacklog) return this.nonblocking ? -EAGAIN : new Blocked(l.waiters.wait(POLLOUT | POLLHUP));
-    const s = new UnixSocket(this.type, 0, l.cred, l.now);
-    s.ifaces = l.ifaces;
+    if (l.backlog.length > l.maxBacklog) return this.nonblocking ? -EAGAIN : blockOn('socket', l.waiters, POLLOUT | POLLHUP);
+    const s = new UnixSocket(this.type, 0, l.cred, l.ctx);
     s.addr = l.addr;
     s.state = this.state = 'connected';
     s.peer = this; this.peer = s;
@@ -144,7 +143,7 @@ export class UnixSocket extends FileDescription {
   accept(): UnixSocket | number | Blocked {
     if (this.state !== 'listening') return -EINVAL;
     const s = this.backlog.shift();
-    if (!s) return this.nonblocking ? -EAGAIN : new Blocked(this.waiters.wait(POLLIN | POLLHUP));
+    if (!s) return this.nonblocking ? -EAGAIN : blockOn('socket', this.waiters, POLLIN | POLLHUP);
     this.notify(POLLOUT); // room in the backlog for a blocked connect
     return s;
   }
@@ -189,7 +188,7 @@ export class UnixSocket extends FileDescription {
     const room = this.sndbuf - this.inflight;
     if (queueFull || room <= 0 || (this.type !== SOCK_STREAM && room < data.length)) {
       if (nonblock) return -EAGAIN;
-      return new Blocked(queueFull ? other.waiters.wait(POLLOUT | POLLHUP | POLLERR) : this.waiters.wait(POLLOUT | POLLHUP | POLLERR));
+      return blockOn('socket', queueFull ? other.waiters : this.waiters, POLLOUT | POLLHUP | POLLERR);
     }
     const n = this.type === SOCK_STREAM ? Math.min(data.length, room) : data.length;
     if (n === 0 && this.type === SOCK_STREAM) return 0;
@@ -208,11 +207,11 @@ export class UnixSocket extends FileDescription {
       if (this.error) { const e = this.error; this.error = 0; return -e; }
       if (this.shutdownBits & RCV_SHUTDOWN) return { data: new Uint8Array(0), length: 0, files: [], truncated: false };
       if (nonblock) return -EAGAIN;
-      return new Blocked(this.waiters.wait(POLLIN | POLLHUP | POLLRDHUP | POLLERR));
+      return blockOn('socket', this.waiters, POLLIN | POLLHUP | POLLRDHUP | POLLERR);
     }
     if (this.type !== SOCK_STREAM) return this.takePacket(max, peek);
     if (waitAll && !nonblock && !peek && this.queuedBytes() < max && !(this.shutdownBits & RCV_SHUTDOWN) && !this.queue.some((p) => p.files)) {
-      return new Blocked(this.waiters.wait(POLLIN | POLLHUP | POLLRDHUP | POLLERR));
+      return blockOn('socket', this.waiters, POLLIN | POLLHUP | POLLRDHUP | POLLERR);
     }
     return this.takeStream(max, peek);
   }
@@ -320,12 +319,11 @@ export class UnixSocket extends FileDescription {
     }
     return this.waiters.watch(events, cb);
   }
-  override waitReady(): Promise<void> { return new Promise((resolve) => { this.watch(POLL_ALL, resolve); }); }
   override ioctl(request: number, arg: number, mem: GuestMemory): number {
-    return this.ifaces ? interfaceIoctl(this.ifaces, request, arg, mem) : -ENOTTY;
+    return this.ctx.net ? interfaceIoctl(this.ctx.net, request, arg, mem) : -ENOTTY;
   }
   override stat(): Stat {
-    const t = this.now();
+    const t = this.ctx.now();
     return {
       dev: 0x8, ino: this.ino, mode: S_IFSOCK | 0o777, nlink: 1, uid: this.cred.uid, gid: this.cred.gid, rdev: 0,
       size: 0, blksize: 4096, blocks: 0, atimeNs: t, mtimeNs: t, ctimeNs: t,

@@ -79,8 +79,7 @@ export class WispClient {
   private queue: Uint8Array[] = []; // messages before the relay's first CONTINUE
   private dead = false;
 
-  // notice: a message for the user (a destination the relay refused).
-  constructor(private readonly transport: WispTransport, private readonly notice: (msg: string) => void = () => {}) {
+  constructor(private readonly transport: WispTransport) {
     transport.onmessage = (m) => this.receive(m);
     transport.onclose = () => this.lost();
   }
@@ -118,7 +117,6 @@ export class WispClient {
         const reason = p.payload[0] ?? CLOSE_UNKNOWN;
         this.streams.delete(p.stream);
         this.credit.delete(p.stream);
-        if (reason === CLOSE_BLOCKED) this.notice(`the relay refused ${s.to.address}:${s.to.port} (not in its allow-list)`);
         s.onClose(reason);
         break;
       }
@@ -194,7 +192,8 @@ export function wispHostNet(client: WispClient): HostNet {
           if (done) return;
           done = true;
           if (connected && (reason === CLOSE_VOLUNTARY || reason === CLOSE_UNKNOWN)) ev.end();
-          else ev.error(connected ? (reason === CLOSE_VOLUNTARY ? ECONNRESET : closeErrno(reason)) : closeErrno(reason));
+          else ev.error(connected ? (reason === CLOSE_VOLUNTARY ? ECONNRESET : closeErrno(reason)) : closeErrno(reason),
+            reason === CLOSE_BLOCKED ? `the relay refused ${to.address}:${to.port} (not in its allow-list)` : undefined);
         },
       });
       mine.add(id);
