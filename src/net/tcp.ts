@@ -413,7 +413,8 @@ export class TcpSocket extends InetSocket {
     this.abort(errno, true);
   }
   private closeListener(): void {
-    for (const s of this.backlog) { s.orphan = true; s.abort(0, false); s.unbind(); }
+    // connections nobody accepted are reset, and gone
+    for (const s of this.backlog) { s.abort(0, false); s.release(); }
     this.backlog = [];
     for (const c of this.synWait) { c.waitingOn = undefined; c.abort(ECONNREFUSED, true); }
     this.synWait = [];

@@ -234,6 +234,16 @@ static void tcp_errors(void) {
   sigtimedwait(&set, NULL, &zero);
   sigprocmask(SIG_UNBLOCK, &set, NULL);
   close(s); close(c);
+  // a listener closed with a connection nobody accepted: that connection is reset
+  {
+    int l2 = listener(AF_INET, 4);
+    int pending = connect_to(AF_INET, port_of(l2));
+    send(pending, "early", 5, 0);
+    close(l2);
+    sleep_ms(50);
+    T("recv on a connection its listener dropped", recv(pending, buf, sizeof buf, 0));
+    close(pending);
+  }
   // unconnected sockets
   c = socket(AF_INET, SOCK_STREAM, 0);
   T("recv unconnected", recv(c, buf, sizeof buf, 0));
