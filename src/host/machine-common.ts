@@ -251,9 +251,17 @@ export function mountNetworkFiles(vfs: Vfs, net: NetStack, files: MachineFileSys
   const hostResolv = net.mode === 'host' ? net.host?.resolvConf?.() : undefined;
   const resolv = net.etcResolvConf(hostResolv);
   const hosts = net.etcHosts();
-  if (!files.fs.exists('/etc')) {
-    if (files.root.type === 'hostfs') vfs.mount('/etc', files.tmpfs(0o755));
-    else files.fs.mkdir('/etc', { recursive: true });
+  const names = ['hosts', 'resolv.conf'];
+  if (files.root.type === 'tmpfs' && !files.upper) {
+    // a root in memory: the names are made (empty) under the mounts, so that ls /etc shows them
+    files.fs.mkdir('/etc', { recursive: true });
+    for (const n of names) if (!files.fs.exists(`/etc/${n}`)) files.fs.writeFile(`/etc/${n}`, '');
+  } else if (!files.fs.exists('/etc')) {
+    // the user's own directory or an image (whose changes are committed), without /etc: one in
+    // memory, never made in their files
+    const etc = files.tmpfs(0o755);
+    for (const n of names) etc.writeFile(`/${n}`, '');
+    vfs.mount('/etc', etc);
   }
   vfs.mount('/etc/hosts', new StaticFileFs(enc.encode(hosts), now, 2));
   vfs.mount('/etc/resolv.conf', new StaticFileFs(enc.encode(resolv), now, 3));
