@@ -40,6 +40,17 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
+// A guest server needs a moment to listen: until then connections fail. The answer, or undefined after two minutes.
+async function httpGetSoon(url: string): Promise<{ status: number; body: string } | undefined> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const got = await httpGet(url).catch(() => undefined);
+    if (got) return got;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return undefined;
+}
+
 describe('network: busybox', { concurrency: 2 }, () => {
   let busybox = '';
   let web: Running;
@@ -110,12 +121,7 @@ describe('network: busybox', { concurrency: 2 }, () => {
     const [node, ...args] = [process.execPath, ...xosCommand([busybox, 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', dir], { xosArgs: ['--net', 'host'] })];
     const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      let got: { status: number; body: string } | undefined;
-      const deadline = Date.now() + 120_000;
-      while (!got && Date.now() < deadline) {
-        got = await httpGet(`http://127.0.0.1:${port}/index.html`).catch(() => undefined);
-        if (!got) await new Promise((r) => setTimeout(r, 300));
-      }
+      const got = await httpGetSoon(`http://127.0.0.1:${port}/index.html`);
       assert.ok(got, 'the guest server never answered');
       assert.equal(got.body, `bound on the host ${port}\n`);
     } finally {
@@ -133,13 +139,7 @@ describe('network: busybox', { concurrency: 2 }, () => {
     let err = '';
     child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
     try {
-      // the guest's httpd needs a moment to listen: until then the host's connections are reset
-      let got: { status: number; body: string } | undefined;
-      const deadline = Date.now() + 120_000;
-      while (!got && Date.now() < deadline) {
-        got = await httpGet(`http://127.0.0.1:${hostPort}/index.html`).catch(() => undefined);
-        if (!got) await new Promise((r) => setTimeout(r, 300));
-      }
+      const got = await httpGetSoon(`http://127.0.0.1:${hostPort}/index.html`);
       assert.ok(got, `the published port never answered; xos said: ${err}`);
       assert.equal(got.status, 200);
       assert.equal(got.body, `guest page ${hostPort}\n`);
