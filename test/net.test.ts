@@ -223,7 +223,7 @@ describe('network: the Debian root', { skip, concurrency: 2 }, () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('python3 socket, selectors and asyncio: the same natively and under xos', async () => {
+  it('python3 socket, selectors and asyncio: the same natively and under xos (bridge and --net host)', async () => {
     mkdirSync(join(root.dir, 'opt/xos/scripts'), { recursive: true });
     writeFileSync(join(root.dir, 'opt/xos/scripts/py-net.py'), readFileSync(new URL('../../test/debian/py-net.py', import.meta.url)));
     const argv = ['/usr/bin/python3', '/opt/xos/scripts/py-net.py'];
@@ -237,6 +237,9 @@ describe('network: the Debian root', { skip, concurrency: 2 }, () => {
     assert.equal(native.status, 0, native.stderr.toString());
     const xos = await inRoot(...argv);
     assertSameRun(native, xos, 'py-net.py');
+    // and with --net host, every socket the host's own
+    const host = await runXos(argv, { root: root.dir, env: ENV, cwd: '/', xosArgs: ['--net', 'host'] });
+    assertSameRun(native, host, 'py-net.py --net host');
   });
 
   it('curl fetches from the host as host.xos.internal, and at 127.0.0.1 with --net host', async () => {

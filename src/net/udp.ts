@@ -38,6 +38,7 @@ export class UdpSocket extends InetSocket {
   private hostPending?: { data: Uint8Array; to: HostAddr }[];
   private hostBinding?: { result?: HostDatagram | number };
   private udpOpts = new Map<number, number>();
+  private connecting?: Uint8Array; // the address of a connect waiting for its host socket
   drops = 0;
 
   constructor(stack: NetStack, domain: number, flags: number, now: () => bigint, private readonly clock: () => bigint) {
@@ -96,7 +97,10 @@ export class UdpSocket extends InetSocket {
     };
   }
 
-  connect(addr: Uint8Array): number | Blocked {
+  connect(addr: Uint8Array, _who: Caller, again: boolean): number | Blocked {
+    // a connect that waited for its host socket (--net host) goes on with the address it was given
+    if (again && this.connecting) addr = this.connecting;
+    this.connecting = undefined;
     if (addr.length >= 2 && sockaddrFamily(addr) === AF_UNSPEC) {
       this.remote = undefined;
       if (!this.addrLocked && this.stack.mode !== 'host') this.local = { ...this.local, ip: this.domain === AF_INET ? IP_ANY4 : IP_ANY6 };
@@ -109,6 +113,7 @@ export class UdpSocket extends InetSocket {
     if (this.stack.mode === 'host') {
       if (!this.hostSock) {
         const r = this.hostBind({ ip: this.domain === AF_INET ? IP_ANY4 : IP_ANY6, port: 0 }, { pid: 0, uid: this.uid });
+        if (typeof r !== 'number') this.connecting = addr.slice();
         if (typeof r !== 'number' || r < 0) return r;
       }
       this.remote = { ip: isAny(a.ip) ? (isMapped(a.ip) ? v4(127, 0, 0, 1) : parseIp('::1')!) : a.ip, port: a.port };
