@@ -63,9 +63,11 @@ export interface HostNet {
   // A TCP connection (family 4 or 6), from `local` when given (a guest bind with --net host).
   connect(to: HostAddr, opts: { family: 4 | 6; local?: HostAddr }, ev: HostStreamEvents): HostStream;
   // Listen for TCP connections on the host (-p, --net host): the listener, or -errno (EADDRINUSE, EACCES…).
-  listen?(at: HostAddr, family: 4 | 6, backlog: number, onConnection: (c: HostIncoming) => void): Promise<HostListener | number>;
+  // v6only: an IPv6 wildcard listener takes no IPv4 connections.
+  listen?(at: HostAddr, opts: { family: 4 | 6; backlog: number; v6only?: boolean }, onConnection: (c: HostIncoming) => void): Promise<HostListener | number>;
   // A UDP socket, bound to `at` (port 0: any) or to any address and port.
-  datagram?(family: 4 | 6, at: HostAddr | undefined, ev: HostDatagramEvents): Promise<HostDatagram | number>;
+  // reuseAddr: the port may be shared with other sockets that ask for it too (SO_REUSEADDR).
+  datagram?(opts: { family: 4 | 6; reuseAddr?: boolean }, at: HostAddr | undefined, ev: HostDatagramEvents): Promise<HostDatagram | number>;
   // Resolve a name through the host's resolver (records of one DNS type: 'A', 'AAAA', 'MX', …).
   resolve?(name: string, type: string): Promise<DnsResult>;
   // Or: a DNS query message answered whole (a relay's resolver). undefined: no answer.

@@ -72,7 +72,7 @@ export async function publishPorts(stack: NetStack): Promise<void> {
     if (!host?.datagram) throw new Error('this host cannot publish UDP ports');
     const address = p.hostIp ?? '0.0.0.0';
     let published: HostDatagram | undefined;
-    const sock = await host.datagram(address.includes(':') ? 6 : 4, { address, port: p.hostPort }, {
+    const sock = await host.datagram({ family: address.includes(':') ? 6 : 4 }, { address, port: p.hostPort }, {
       message: (bytes, from) => {
         const ip = parseIp(from.address);
         if (!ip) return;

@@ -132,7 +132,8 @@ export function hostBind(s: TcpSocket, a: SockAddr, uid: number): number | Block
     if (!host.listen) return -EADDRINUSE;
     const at = { address: isAny(a.ip) ? (s.domain === AF_INET6 && !s.v6only ? '::' : isMapped(a.ip) ? '0.0.0.0' : '::') : ipText(a.ip), port: a.port };
     const binding: { result?: HostListener | number } = {};
-    void host.listen(at, family(a.ip), 511, (c) => incoming(s, c)).then((r) => { binding.result = r; s.wake(POLL_ALL); });
+    void host.listen(at, { family: family(a.ip), backlog: 511, v6only: s.v6only }, (c) => incoming(s, c))
+      .then((r) => { binding.result = r; s.wake(POLL_ALL); });
     s.hostBinding = binding;
   }
   return blockOn('socket', s.waiters, POLL_ALL);
@@ -170,7 +171,7 @@ export async function publishTcp(stack: NetStack, p: PublishSpec, find: (port: n
   const host = stack.host;
   if (!host?.listen) throw new Error('this host cannot publish ports');
   const address = p.hostIp ?? '0.0.0.0';
-  const r = await host.listen({ address, port: p.hostPort }, address.includes(':') ? 6 : 4, 511, (c) => {
+  const r = await host.listen({ address, port: p.hostPort }, { family: address.includes(':') ? 6 : 4, backlog: 511 }, (c) => {
     const l = find(p.guestPort);
     if (!l || l.acceptQueueFull || !receivesFor(l, GUEST_IP)) { c.refuse(); return; }
     accepted(l, c, { ip: GUEST_IP, port: p.guestPort },

@@ -77,7 +77,8 @@ export class UdpSocket extends InetSocket {
       const binding: { result?: HostDatagram | number } = {};
       this.hostBinding = binding;
       const at = { address: isAny(ip) ? (this.domain === AF_INET6 && !isMapped(ip) ? '::' : '0.0.0.0') : ipText(ip), port };
-      void host.datagram(this.domain === AF_INET ? 4 : 6, at, this.hostEvents()).then((r) => { binding.result = r; this.notify(POLL_ALL); });
+      void host.datagram({ family: this.domain === AF_INET ? 4 : 6, reuseAddr: this.reuseaddr }, at, this.hostEvents())
+        .then((r) => { binding.result = r; this.notify(POLL_ALL); });
     }
     return blockOn('socket', this.waiters, POLL_ALL);
   }
@@ -211,7 +212,7 @@ export class UdpSocket extends InetSocket {
     if (!host?.datagram) return -ENETUNREACH;
     if (!this.hostPending) {
       this.hostPending = [];
-      void host.datagram(4, undefined, this.hostEvents()).then((r) => {
+      void host.datagram({ family: 4 }, undefined, this.hostEvents()).then((r) => {
         const pending = this.hostPending ?? [];
         this.hostPending = undefined;
         if (typeof r === 'number') return;

@@ -211,7 +211,7 @@ export function wispHostNet(client: WispClient): HostNet {
       };
     },
 
-    datagram(_family, _at, ev: HostDatagramEvents): Promise<HostDatagram> {
+    datagram(_opts, _at, ev: HostDatagramEvents): Promise<HostDatagram> {
       // one UDP stream per destination
       const byDest = new Map<string, number>();
       return Promise.resolve({

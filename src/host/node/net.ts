@@ -47,7 +47,7 @@ export function nodeHostNet(): HostNet {
       return stream(sock, ev, opened);
     },
 
-    listen(at, family, backlog, onConnection) {
+    listen(at, { family, backlog, v6only }, onConnection) {
       const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (sock) => {
         const incoming: HostIncoming = {
           local: { address: sock.localAddress ?? '', port: sock.localPort ?? 0 },
@@ -59,7 +59,7 @@ export function nodeHostNet(): HostNet {
       });
       return new Promise<HostListener | number>((resolve) => {
         server.once('error', (e) => resolve(-errnoFromCode(code(e))));
-        server.listen({ host: at.address, port: at.port, backlog, ipv6Only: family === 6 && at.address !== '::' }, () => {
+        server.listen({ host: at.address, port: at.port, backlog, ipv6Only: family === 6 && !!v6only }, () => {
           const a = server.address() as net.AddressInfo;
           const handle = { close: () => server.close() };
           opened.add(handle);
@@ -68,8 +68,8 @@ export function nodeHostNet(): HostNet {
       });
     },
 
-    datagram(family, at, ev) {
-      const sock = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+    datagram({ family, reuseAddr }, at, ev) {
+      const sock = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: !!reuseAddr });
       return new Promise<HostDatagram | number>((resolve) => {
         let bound = false;
         sock.on('error', (e) => {
@@ -77,7 +77,7 @@ export function nodeHostNet(): HostNet {
           else ev.error?.(errnoFromCode(code(e)));
         });
         sock.on('message', (msg, rinfo) => ev.message(u8(msg), { address: rinfo.address, port: rinfo.port }));
-        sock.bind({ port: at?.port ?? 0, address: at?.address, exclusive: true }, () => {
+        sock.bind({ port: at?.port ?? 0, address: at?.address, exclusive: !reuseAddr }, () => {
           bound = true;
           const a = sock.address();
           const handle = { close: () => sock.close() };
