@@ -105,6 +105,18 @@ describe('network: busybox', { concurrency: 2 }, () => {
     });
   }
 
+  it('bad destinations: port 0, nobody on the machine\'s network, IPv6 outside (bridge and none)', async () => {
+    const exe = await buildC('net-edges', 'glibc');
+    const bridge = ok(await runXos([exe]), 'net-edges');
+    assert.equal(bridge, 'gateway port 0: Connection refused\ngateway port 0 udp: Invalid argument\n' +
+      'nobody on the machine\'s network: No route to host\nnobody on the machine\'s network udp: No route to host\n' +
+      'IPv6 outside: Network is unreachable\nIPv6 outside udp: Network is unreachable\n');
+    const none = ok(await runXos([exe], { xosArgs: ['--net', 'none'] }), 'net-edges --net none');
+    assert.equal(none, 'gateway port 0: Network is unreachable\ngateway port 0 udp: Invalid argument\n' +
+      'nobody on the machine\'s network: Network is unreachable\nnobody on the machine\'s network udp: Network is unreachable\n' +
+      'IPv6 outside: Network is unreachable\nIPv6 outside udp: Network is unreachable\n');
+  });
+
   it('busybox ifconfig (ioctls and /proc/net/dev); changes are refused as in a container', async () => {
     const r = await runXos([busybox, 'sh', '-c', 'ifconfig eth0; ifconfig eth0 mtu 1400; echo "status $?"']);
     const out = r.stdout.toString();

@@ -139,6 +139,7 @@ export class UdpSocket extends InetSocket {
       if (d) dest = d;
     }
     if (!dest) return -EDESTADDRREQ;
+    if (dest.port === 0) return -EINVAL; // as Linux's udp_sendmsg: no datagrams to port 0
     if (this.error) return -this.takeError();
     if (this.shut & SEND_SHUTDOWN) return -EPIPE;
     if (data.length > (isMapped(dest.ip) ? MAX_V4 : MAX_V6)) return -EMSGSIZE;

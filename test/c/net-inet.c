@@ -608,7 +608,12 @@ static void bad_input(void) {
   a.sa.sa_family = AF_INET6;
   T("udp sendto v6 family on v4", sendto(u, "x", 1, 0, &a.sa, sizeof a.in));
   T("udp sendto no address", send(u, "x", 1, 0));
+  loopback(&a, AF_INET, 0);
+  T("udp sendto port 0", sendto(u, "x", 1, 0, &a.sa, sizeof a.in));
   close(u);
+  s = socket(AF_INET, SOCK_STREAM, 0);
+  T("connect port 0", connect(s, &a.sa, sizeof a.in));
+  close(s);
 }
 
 int main(void) {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type {
   DnsResult, HostAddr, HostDatagram, HostIncoming, HostListener, HostNet, HostStream, HostStreamEvents, HostInterface,
 } from '../../base/host-net.js';
-import { errnoFromCode } from '../../base/errno.js';
+import { ECONNREFUSED, errnoFromCode } from '../../base/errno.js';
 
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
@@ -34,14 +34,27 @@ function stream(sock: net.Socket, ev: HostStreamEvents, opened: Set<{ close(): v
   };
 }
 
+// A stream that failed before it began (Node refused its arguments): the error comes as an event.
+function failed(ev: HostStreamEvents, errno: number): HostStream {
+  queueMicrotask(() => ev.error(errno));
+  return { write() {}, pending: 0, end() {}, close() {}, pause() {}, resume() {} };
+}
+
 export function nodeHostNet(): HostNet {
   const opened = new Set<{ close(): void }>();
   return {
     connect(to, opts, ev) {
-      const sock = net.connect({
+      // port 0 is nobody's: refused, as the host's stack answers (Node would throw)
+      if (to.port <= 0 || to.port > 65535) return failed(ev, ECONNREFUSED);
+      let sock: net.Socket;
+      try {
+        sock = net.connect({
         host: to.address, port: to.port, family: opts.family, allowHalfOpen: true, noDelay: true,
         localAddress: opts.local?.address, localPort: opts.local?.port || undefined,
-      });
+        });
+      } catch (e) {
+        return failed(ev, errnoFromCode(code(e)));
+      }
       sock.once('connect', () => ev.connected(
         { address: sock.localAddress ?? '', port: sock.localPort ?? 0 }, { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0 }));
       return stream(sock, ev, opened);
@@ -84,7 +97,10 @@ export function nodeHostNet(): HostNet {
           opened.add(handle);
           resolve({
             local: { address: a.address, port: a.port },
-            send: (b: Uint8Array, to: HostAddr) => sock.send(b, to.port, to.address, () => {}),
+            send: (b: Uint8Array, to: HostAddr) => {
+              if (to.port <= 0 || to.port > 65535) return; // dropped, as a datagram to port 0 is
+              try { sock.send(b, to.port, to.address, () => {}); } catch { /* closed meanwhile: dropped */ }
+            },
             close: () => { opened.delete(handle); try { sock.close(); } catch { /* closed already */ } },
           });
         });
