@@ -168,10 +168,15 @@ function serve(ws: WebSocketLike, rules: Rule[], log: (s: string) => void): void
       } else {
         const ip = parseIp(address);
         const sock = dgram.createSocket(ip && !isMapped(ip) ? 'udp6' : 'udp4');
-        target = { write: (b) => sock.send(b), close: () => { try { sock.close(); } catch { /* closed */ } } };
         sock.on('error', (e: NodeJS.ErrnoException) => closeStream(id, closeReason(e.code)));
         sock.on('message', (m) => { if (streams.has(id)) send(packet(DATA, id, m)); });
-        sock.connect(port, address, () => { for (const b of early) target!.write(b); early.length = 0; });
+        // datagrams wait in `early` until the socket is connected (sending before that throws)
+        sock.connect(port, address, () => {
+          if (!streams.has(id)) { sock.close(); return; }
+          target = { write: (b) => { try { sock.send(b); } catch { /* closed: dropped */ } }, close: () => { try { sock.close(); } catch { /* closed */ } } };
+          for (const b of early) target.write(b);
+          early.length = 0;
+        });
       }
     });
   };
