@@ -11,7 +11,8 @@ import {
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../fs/wait-queue.js';
 import { ipEqual, isMapped, parseIp, v4, type Ip } from './inet-addr.js';
 import {
-  ARPHRD_LOOPBACK, GATEWAY_IP, GUEST_IP, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, type NetInterface, type NetStack,
+  ARPHRD_LOOPBACK, GATEWAY_IP, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN_LOCAL, RTN_UNICAST, type NetInterface,
+  type NetStack, type RouteEntry,
 } from './stack.js';
 import { MSG_PEEK, NetSocket, SOCK_BUF_MAX, i32, readI32, type Caller, type Received } from './socket.js';
 
@@ -27,8 +28,6 @@ const IFLA_ADDRESS = 1, IFLA_BROADCAST = 2, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_
 const IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_CACHEINFO = 6, IFA_FLAGS = 8;
 const IFA_F_PERMANENT = 0x80;
 const RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_PREFSRC = 7, RTA_TABLE = 15;
-const RT_TABLE_MAIN = 254, RT_TABLE_LOCAL = 255, RTPROT_KERNEL = 2, RTPROT_BOOT = 3;
-const RTN_UNICAST = 1, RTN_LOCAL = 2, RTN_BROADCAST = 3;
 const AF_INET = 2, AF_INET6 = 10;
 const DUMP_CHUNK = 3800; // bytes of messages per reply datagram (under a page, as glibc's buffer is)
 const NETLINK_OPTS = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]); // ADD_MEMBERSHIP … GET_STRICT_CHK
@@ -266,7 +265,7 @@ export class NetlinkSocket extends NetSocket {
   }
   private routes(r: Request): Uint8Array[] {
     const want = r.body.length ? r.body[0] : 0;
-    return routeTable(this.stack).filter((rt) => !want || want === (isMapped(rt.dst) ? AF_INET : AF_INET6))
+    return this.stack.routes().filter((rt) => !want || want === (isMapped(rt.dst) ? AF_INET : AF_INET6))
       .map((rt) => this.routeMsg(r, NLM_F_MULTI, rt));
   }
   // `ip route get ADDR`: the route a packet to ADDR takes.
@@ -283,31 +282,10 @@ export class NetlinkSocket extends NetSocket {
     return [this.routeMsg(r, 0, {
       dst: ip, bits: isMapped(ip) ? 32 : 128, table: local ? RT_TABLE_LOCAL : RT_TABLE_MAIN, proto: 0,
       scope: RT_SCOPE_UNIVERSE, type: local ? RTN_LOCAL : RTN_UNICAST, oif: route.iface.index,
-      src: route.src, gateway: route.kind === 'host' || route.kind === 'dns' ? (ipEqual(ip, GATEWAY_IP) ? undefined : GATEWAY_IP) : undefined,
+      src: route.src,
+      gateway: this.stack.mode === 'bridge' && route.kind !== 'local' && !ipEqual(ip, GATEWAY_IP) ? GATEWAY_IP : undefined,
     })];
   }
-}
-
-interface RouteEntry { dst: Ip; bits: number; table: number; proto: number; scope: number; type: number; oif: number; src?: Ip; gateway?: Ip }
-
-// The routing tables as Linux sets them up for lo and eth0 (main and local).
-function routeTable(stack: NetStack): RouteEntry[] {
-  const out: RouteEntry[] = [];
-  const eth = stack.eth0;
-  if (eth) {
-    out.push({ dst: v4(0, 0, 0, 0), bits: 0, table: RT_TABLE_MAIN, proto: RTPROT_BOOT, scope: RT_SCOPE_UNIVERSE, type: RTN_UNICAST, oif: eth.index, gateway: GATEWAY_IP });
-    out.push({ dst: v4(10, 0, 2, 0), bits: 24, table: RT_TABLE_MAIN, proto: RTPROT_KERNEL, scope: RT_SCOPE_LINK, type: RTN_UNICAST, oif: eth.index, src: GUEST_IP });
-    out.push({ dst: GUEST_IP, bits: 32, table: RT_TABLE_LOCAL, proto: RTPROT_KERNEL, scope: RT_SCOPE_HOST, type: RTN_LOCAL, oif: eth.index, src: GUEST_IP });
-    out.push({ dst: v4(10, 0, 2, 255), bits: 32, table: RT_TABLE_LOCAL, proto: RTPROT_KERNEL, scope: RT_SCOPE_LINK, type: RTN_BROADCAST, oif: eth.index, src: GUEST_IP });
-  }
-  const lo = stack.lo.index, lo4 = v4(127, 0, 0, 1);
-  out.push({ dst: v4(127, 0, 0, 0), bits: 8, table: RT_TABLE_LOCAL, proto: RTPROT_KERNEL, scope: RT_SCOPE_HOST, type: RTN_LOCAL, oif: lo, src: lo4 });
-  out.push({ dst: lo4, bits: 32, table: RT_TABLE_LOCAL, proto: RTPROT_KERNEL, scope: RT_SCOPE_HOST, type: RTN_LOCAL, oif: lo, src: lo4 });
-  out.push({ dst: v4(127, 255, 255, 255), bits: 32, table: RT_TABLE_LOCAL, proto: RTPROT_KERNEL, scope: RT_SCOPE_LINK, type: RTN_BROADCAST, oif: lo, src: lo4 });
-  const lo6 = parseIp('::1')!;
-  out.push({ dst: lo6, bits: 128, table: RT_TABLE_MAIN, proto: RTPROT_KERNEL, scope: RT_SCOPE_UNIVERSE, type: RTN_UNICAST, oif: lo });
-  out.push({ dst: lo6, bits: 128, table: RT_TABLE_LOCAL, proto: RTPROT_KERNEL, scope: RT_SCOPE_UNIVERSE, type: RTN_LOCAL, oif: lo });
-  return out;
 }
 
 // The attributes after `off` in a request body, by type.

@@ -4,7 +4,7 @@
 import type { NetView } from '../fs/net-view.js';
 import { AF_INET, isMapped, type Ip } from './inet-addr.js';
 import { InetSocket } from './inet-socket.js';
-import { GATEWAY_IP, IFF_RUNNING, IFF_LOWER_UP, type NetInterface, type NetStack } from './stack.js';
+import { IFF_RUNNING, IFF_LOWER_UP, RT_TABLE_MAIN, type NetInterface, type NetStack } from './stack.js';
 import { TcpSocket, TCP_CLOSE, TCP_ESTABLISHED } from './tcp.js';
 import { UdpSocket } from './udp.js';
 
@@ -63,10 +63,13 @@ function devTable(stack: NetStack): string {
 function routeTable(stack: NetStack): string {
   const row = (cols: string[]) => cols.join('\t').padEnd(127) + '\n';
   let out = row(['Iface', 'Destination', 'Gateway ', 'Flags', 'RefCnt', 'Use', 'Metric', 'Mask\t', 'MTU', 'Window', 'IRTT']);
-  const eth = stack.eth0;
-  if (eth) {
-    out += row([eth.name, '00000000', be32(GATEWAY_IP, 12), '0003', '0', '0', '0', '00000000', '0', '0', '0']);
-    out += row([eth.name, be32(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, 2, 0), 12), '00000000', '0001', '0', '0', '0', '00FFFFFF', '0', '0', '0']);
+  // the main table's IPv4 routes, but the loopback's
+  for (const r of stack.routes()) {
+    if (r.table !== RT_TABLE_MAIN || !isMapped(r.dst)) continue;
+    const iface = stack.interfaces.find((i) => i.index === r.oif);
+    if (!iface || iface.name === 'lo') continue;
+    const mask = Uint8Array.from({ length: 16 }, (_, n) => (n < 12 ? 0 : (0xff << (8 - Math.max(0, Math.min(8, r.bits - (n - 12) * 8)))) & 0xff));
+    out += row([iface.name, be32(r.dst, 12), be32(r.gateway ?? ZERO, 12), r.gateway ? '0003' : '0001', '0', '0', '0', be32(mask, 12), '0', '0', '0']);
   }
   return out;
 }

@@ -40,6 +40,11 @@ export const ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772;
 export const IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_LOOPBACK = 0x8, IFF_RUNNING = 0x40, IFF_MULTICAST = 0x1000,
   IFF_LOWER_UP = 0x10000;
 export const RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254;
+export const RT_TABLE_MAIN = 254, RT_TABLE_LOCAL = 255, RTPROT_KERNEL = 2, RTPROT_BOOT = 3;
+export const RTN_UNICAST = 1, RTN_LOCAL = 2, RTN_BROADCAST = 3;
+
+// A route, as netlink and /proc/net/route describe it. bits: of the address's own family.
+export interface RouteEntry { dst: Ip; bits: number; table: number; proto: number; scope: number; type: number; oif: number; src?: Ip; gateway?: Ip }
 
 export interface IfAddr { ip: Ip; bits: number; scope: number; broadcast?: Ip } // bits: of the IPv6 form (96 + n for IPv4)
 export interface IfStats { rxBytes: number; rxPackets: number; txBytes: number; txPackets: number }
@@ -113,6 +118,16 @@ function overlap(a: Ip, a6only: boolean, b: Ip, b6only: boolean): boolean {
   return ipEqual(a, b);
 }
 export function receivesFor(s: PortUser, ip: Ip): boolean { return covers(s.local.ip, s.v6only, ip); }
+
+// The broadcast address of ip/bits (IPv4).
+function v4bcast(ip: Ip, bits: number): Ip {
+  const b = ip.slice();
+  for (let n = 12; n < 16; n++) {
+    const keep = Math.max(0, Math.min(8, bits - (n - 12) * 8));
+    b[n] = (b[n] & ((0xff << (8 - keep)) & 0xff)) | (0xff >> keep);
+  }
+  return b;
+}
 
 // --net host: the host's interfaces as the guest sees them (the loopback first).
 function hostInterfaces(host: HostNet, zero: () => IfStats): NetInterface[] {
@@ -202,6 +217,13 @@ export class NetStack {
   // The way to `dst` (bridge and none modes; a host-mode socket asks the host directly).
   route(dst: Ip): Route | number {
     const lo = this.lo;
+    if (this.mode === 'host') {
+      // the host routes it; what `ip route get` shows: the first interface with an address of the family
+      if (isLoopback(dst) || isAny(dst)) return { kind: 'local', src: isMapped(dst) ? IP_LOOPBACK4 : IP_LOOPBACK6, dst, iface: lo };
+      const i = this.interfaces.find((x) => x !== lo && x.addrs.some((a) => isMapped(a.ip) === isMapped(dst)));
+      const a = i?.addrs.find((x) => isMapped(x.ip) === isMapped(dst));
+      return i && a ? { kind: 'host', src: a.ip, host: ipText(dst), iface: i } : -ENETUNREACH;
+    }
     if (isAny(dst)) return { kind: 'local', src: isMapped(dst) ? IP_LOOPBACK4 : IP_LOOPBACK6, dst: isMapped(dst) ? IP_LOOPBACK4 : IP_LOOPBACK6, iface: lo };
     if (isLoopback(dst)) return { kind: 'local', src: isMapped(dst) ? IP_LOOPBACK4 : IP_LOOPBACK6, dst, iface: lo };
     for (const i of this.interfaces) if (i.addrs.some((a) => ipEqual(a.ip, dst))) return { kind: 'local', src: dst, dst, iface: lo };
@@ -249,6 +271,35 @@ export class NetStack {
     if (this.mode === 'bridge') return `nameserver ${ipText(DNS_IP)}\n`;
     if (this.mode === 'host' && hostResolvConf !== undefined) return hostResolvConf;
     return '';
+  }
+
+  // The routing tables as Linux makes them for the interfaces (main and local), and the default
+  // route through the gateway on the bridge (--net host: the host's own is not known here).
+  routes(): RouteEntry[] {
+    const out: RouteEntry[] = [];
+    const k = { table: RT_TABLE_MAIN, proto: RTPROT_KERNEL };
+    const eth = this.eth0;
+    if (this.mode === 'bridge' && eth) {
+      out.push({ dst: IP_ANY4, bits: 0, table: RT_TABLE_MAIN, proto: RTPROT_BOOT, scope: RT_SCOPE_UNIVERSE, type: RTN_UNICAST, oif: eth.index, gateway: GATEWAY_IP });
+    }
+    for (const i of this.interfaces) {
+      for (const a of i.addrs) {
+        const v4 = isMapped(a.ip), bits = v4 ? a.bits - 96 : a.bits;
+        const net = Uint8Array.from(a.ip, (b, n) => (n * 8 >= a.bits ? 0 : n * 8 + 8 <= a.bits ? b : b & ((0xff << (8 - (a.bits - n * 8))) & 0xff)));
+        const loop = isLoopback(a.ip);
+        if (v4) {
+          if (!loop) out.push({ dst: net, bits, ...k, scope: RT_SCOPE_LINK, type: RTN_UNICAST, oif: i.index, src: a.ip });
+          if (loop && bits < 32) out.push({ dst: net, bits, table: RT_TABLE_LOCAL, proto: RTPROT_KERNEL, scope: RT_SCOPE_HOST, type: RTN_LOCAL, oif: i.index, src: a.ip });
+          out.push({ dst: a.ip, bits: 32, table: RT_TABLE_LOCAL, proto: RTPROT_KERNEL, scope: RT_SCOPE_HOST, type: RTN_LOCAL, oif: i.index, src: a.ip });
+          const bcast = a.broadcast ?? (loop ? v4bcast(a.ip, bits) : undefined);
+          if (bcast) out.push({ dst: bcast, bits: 32, table: RT_TABLE_LOCAL, proto: RTPROT_KERNEL, scope: RT_SCOPE_LINK, type: RTN_BROADCAST, oif: i.index, src: a.ip });
+        } else {
+          out.push({ dst: net, bits, ...k, scope: RT_SCOPE_UNIVERSE, type: RTN_UNICAST, oif: i.index });
+          out.push({ dst: a.ip, bits: 128, table: RT_TABLE_LOCAL, proto: RTPROT_KERNEL, scope: RT_SCOPE_UNIVERSE, type: RTN_LOCAL, oif: i.index });
+        }
+      }
+    }
+    return out;
   }
 
   udpFlow(guestPort: number, to: HostAddr): HostDatagram | undefined {
