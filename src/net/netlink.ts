@@ -11,7 +11,7 @@ import {
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../fs/wait-queue.js';
 import { ipEqual, isMapped, parseIp, v4, type Ip } from './inet-addr.js';
 import {
-  ARPHRD_LOOPBACK, GATEWAY_IP, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN_LOCAL, RTN_UNICAST, type NetInterface,
+  ARPHRD_LOOPBACK, GATEWAY_IP, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN_LOCAL, RTN_UNICAST, RTPROT_BOOT, type NetInterface,
   type NetStack, type RouteEntry,
 } from './stack.js';
 import { MSG_PEEK, NetSocket, SOCK_BUF_MAX, i32, readI32, type Caller, type Received } from './socket.js';
@@ -27,7 +27,8 @@ const IFLA_ADDRESS = 1, IFLA_BROADCAST = 2, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_
   IFLA_MAX_MTU = 51;
 const IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_CACHEINFO = 6, IFA_FLAGS = 8;
 const IFA_F_PERMANENT = 0x80;
-const RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_PREFSRC = 7, RTA_TABLE = 15;
+const RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_PREFSRC = 7, RTA_TABLE = 15, RTA_UID = 25;
+const RTM_F_CLONED = 0x200;
 const AF_INET = 2, AF_INET6 = 10;
 const DUMP_CHUNK = 3800; // bytes of messages per reply datagram (under a page, as glibc's buffer is)
 const NETLINK_OPTS = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]); // ADD_MEMBERSHIP … GET_STRICT_CHK
@@ -252,15 +253,17 @@ export class NetlinkSocket extends NetSocket {
     return out;
   }
 
-  private routeMsg(r: Request, flags: number, rt: RouteEntry): Uint8Array {
+  // cloned: the answer to a lookup (`ip route get`), a route cache entry with the asker's uid.
+  private routeMsg(r: Request, flags: number, rt: RouteEntry, cloned = false): Uint8Array {
     const fam = isMapped(rt.dst) ? AF_INET : AF_INET6;
-    const w = new Writer().u8(fam).u8(rt.bits).u8(0).u8(0).u8(rt.table).u8(rt.proto).u8(rt.scope).u8(rt.type).u32(0);
+    const w = new Writer().u8(fam).u8(rt.bits).u8(0).u8(0).u8(rt.table).u8(rt.proto).u8(rt.scope).u8(rt.type).u32(cloned ? RTM_F_CLONED : 0);
     w.attrU32(RTA_TABLE, rt.table);
     if (rt.bits) w.attr(RTA_DST, ipBytes(rt.dst));
     if (fam === AF_INET6) w.attrU32(RTA_PRIORITY, rt.table === RT_TABLE_LOCAL ? 0 : 256);
     if (rt.src) w.attr(RTA_PREFSRC, ipBytes(rt.src));
     if (rt.gateway) w.attr(RTA_GATEWAY, ipBytes(rt.gateway));
     w.attrU32(RTA_OIF, rt.oif);
+    if (cloned) w.attrU32(RTA_UID, 0);
     return message(RTM_NEWROUTE, flags, r.seq, this.portid, w.done());
   }
   private routes(r: Request): Uint8Array[] {
@@ -280,11 +283,11 @@ export class NetlinkSocket extends NetSocket {
     if (typeof route === 'number') return route;
     const local = route.kind === 'local';
     return [this.routeMsg(r, 0, {
-      dst: ip, bits: isMapped(ip) ? 32 : 128, table: local ? RT_TABLE_LOCAL : RT_TABLE_MAIN, proto: 0,
+      dst: ip, bits: isMapped(ip) ? 32 : 128, table: local ? RT_TABLE_LOCAL : RT_TABLE_MAIN, proto: RTPROT_BOOT,
       scope: RT_SCOPE_UNIVERSE, type: local ? RTN_LOCAL : RTN_UNICAST, oif: route.iface.index,
       src: route.src,
       gateway: this.stack.mode === 'bridge' && route.kind !== 'local' && !ipEqual(ip, GATEWAY_IP) ? GATEWAY_IP : undefined,
-    })];
+    }, true)];
   }
 }
 
