@@ -57,6 +57,8 @@ const CASES: Case[] = [
   { name: 'unix-sockets' },
   { name: 'unix-scm' },
   { name: 'unix-fork' },
+  // TCP, UDP and their options over the machine's loopback (natively: the host's)
+  { name: 'net-inet' },
   // processes, threads, signals (issue 3)
   { name: 'proc-fork' },
   { name: 'proc-exec' }, // execs itself (/proc/self/exe); #! scripts in a mkdtemp dir under /tmp

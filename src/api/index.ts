@@ -30,9 +30,16 @@ import type { GuestFs } from '../fs/guest-fs.js';
 import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
-import { envList, makeResult, mergeEnv, parseMountSpec, parseSize, memorySize, MachineFileSystems, type MountSpec, type RunResult } from '../host/machine-common.js';
+import {
+  envList, makeResult, mergeEnv, parseAddHost, parseMountSpec, parsePublish, parseSize, memorySize, MachineFileSystems, type MountSpec, type RunResult,
+} from '../host/machine-common.js';
+import { nodeHostNet } from '../host/node/net.js';
+import { connectWebSocket } from '../host/node/websocket.js';
+import { WispClient, wispHostNet } from '../net/wisp.js';
+import type { NetConfig, NetMode, PublishSpec } from '../net/stack.js';
 
-export { parseSize, memorySize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type Registers };
+export { parseSize, memorySize, parseMountSpec, parsePublish, parseAddHost, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type Registers };
+export type { NetMode, PublishSpec };
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -53,6 +60,13 @@ export interface MachineOptions {
   // Testing xos itself: places that throw as a bug would ('uname': that syscall's handler;
   // 'fault:0xADDR': the page-fault handler for that page). The CLI takes them from $XOS_INJECT_BUG.
   injectBugs?: readonly string[];
+  // The network, as docker's: 'bridge' (the default: the machine's own loopback and address, the host's
+  // network behind it, the host's loopback as host.xos.internal), 'host' (guest sockets are the host's),
+  // 'none' (loopback only).
+  net?: NetMode;
+  publish?: (string | PublishSpec)[]; // '8080:80', '127.0.0.1:8080:80/udp': the host listens, a guest listener answers
+  addHosts?: (string | { name: string; address: string })[]; // 'NAME:IP' for /etc/hosts and the machine's DNS
+  relay?: string; // reach the outside through this Wisp relay (ws://HOST:PORT/, `xos relay`), not the host's own network
 }
 export interface RunOptions {
   stdin?: Uint8Array | string | HostInput; // bytes, or input that arrives as it comes
@@ -111,7 +125,7 @@ export class MachineProcess {
 
 export class Machine {
   private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
-    private readonly files: MachineFileSystems) {}
+    private readonly files: MachineFileSystems, private readonly wisp?: WispClient) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
     const host = createNodeHost();
@@ -133,8 +147,20 @@ export class Machine {
       else files.mount(spec.guest, host.hostDirectory!(spec.host, { readOnly: spec.readOnly }));
     }
     const memory = opts.memory !== undefined ? memorySize(opts.memory) : undefined;
-    const core = await MachineCore.create({ host, coreModule: loadCoreModule(), files, memory, pidsMax: opts.pidsMax, strace: opts.strace, debug: opts.debug, injectBugs: opts.injectBugs });
-    return new Machine(opts, core, files);
+    const net: NetConfig = networkOptions(opts);
+    const wisp = opts.relay !== undefined ? new WispClient(await connectWebSocket(opts.relay)) : undefined;
+    if (net.mode !== 'none') net.host = wisp ? wispHostNet(wisp) : nodeHostNet();
+    let core;
+    try {
+      core = await MachineCore.create({
+        host, coreModule: loadCoreModule(), files, memory, pidsMax: opts.pidsMax, strace: opts.strace, debug: opts.debug,
+        injectBugs: opts.injectBugs, net,
+      });
+    } catch (e) {
+      wisp?.close();
+      throw e;
+    }
+    return new Machine(opts, core, files, wisp);
   }
 
   // The guest's file system as programs see it (mounts included), for putting files in and taking results out.
@@ -243,7 +269,30 @@ export class Machine {
   sync(): void { this.core.sync(); }
 
   // Kill every process; the machine holds nothing on the event loop afterwards.
-  close(): void { this.core.close(); }
+  close(): void {
+    this.core.close();
+    this.wisp?.close();
+  }
+}
+
+// The network options checked and parsed (TypeError on a bad one).
+function networkOptions(opts: MachineOptions): NetConfig {
+  const mode = opts.net ?? 'bridge';
+  if (mode !== 'bridge' && mode !== 'host' && mode !== 'none') throw new TypeError(`xos: bad net mode ${String(mode)} (want bridge, host or none)`);
+  const publish = (opts.publish ?? []).map((p) => {
+    const spec = typeof p === 'string' ? parsePublish(p) : p;
+    if (!spec) throw new TypeError(`xos: bad port to publish ${String(p)} (want [IP:]HOSTPORT:GUESTPORT[/udp])`);
+    return spec;
+  });
+  if (publish.length && mode !== 'bridge') throw new TypeError(`xos: publishing ports needs the bridge network (not --net ${mode})`);
+  if (opts.relay !== undefined && mode === 'host') throw new TypeError('xos: --relay and --net host exclude each other');
+  if (opts.relay !== undefined && publish.length) throw new TypeError('xos: a relay cannot publish ports (it only connects out)');
+  const hosts = (opts.addHosts ?? []).map((h) => {
+    const e = typeof h === 'string' ? parseAddHost(h) : h;
+    if (!e) throw new TypeError(`xos: bad host entry ${String(h)} (want NAME:IP)`);
+    return e;
+  });
+  return { mode, publish, hosts };
 }
 
 // The seed's API: run an ELF image given as bytes.

@@ -1,6 +1,7 @@
 // The `xos` command.
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { layerTar } from '../api/index.js';
+import { startRelay } from '../host/node/relay.js';
 import { nodeHostDirectory } from '../host/node/hostfs.js';
 import { SYSCALLS } from '../kernel/syscall-table.js';
 import { ISA_FORMS } from '../generated/isa.js';
@@ -13,6 +14,9 @@ const USAGE = `usage: xos COMMAND [ARG...]
   xos run [OPTIONS] PROGRAM [ARG...]
                                run an x86-64 Linux program (in the host's /, --root DIR or --image IMAGE)
   xos serve [--port N]         serve the web page: a terminal on a machine in your browser
+  xos relay [--port N] [--host ADDR] [--allow HOST|CIDR]...
+                               a Wisp relay for machines in browsers (ws://127.0.0.1:8080/ by default);
+                               with --allow, destinations outside the list are refused
   xos image commit --upper DIR [-o FILE]
                                the changes kept in DIR (an --upper) as an OCI layer tar, with whiteouts
   xos syscalls                 the syscall coverage table
@@ -27,7 +31,14 @@ The changes an overlay kept in DIR (xos run --image IMAGE --upper DIR) as an OCI
 whiteouts for what was removed: on stdout, or in FILE.
 `;
 
-const HELP: Record<string, string> = { run: RUN_HELP, sh: SH_HELP, serve: SERVE_HELP, image: IMAGE_HELP };
+const RELAY_HELP = `usage: xos relay [--port N] [--host ADDR] [--allow HOST|CIDR]...
+
+A Wisp relay (a WebSocket server) through which machines in browsers, or xos run --relay URL, reach
+the network: on ws://127.0.0.1:8080/ unless --host and --port say otherwise. With --allow, only those
+destinations (names or CIDR ranges, repeatable) are reached; others are refused. Runs until killed.
+`;
+
+const HELP: Record<string, string> = { run: RUN_HELP, sh: SH_HELP, serve: SERVE_HELP, image: IMAGE_HELP, relay: RELAY_HELP };
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -83,6 +94,41 @@ function imageCommand(args: string[]): number {
   return 0;
 }
 
+// xos relay [--port N] [--host ADDR] [--allow HOST|CIDR]...: runs until killed.
+async function relayCommand(args: string[]): Promise<number> {
+  let port = 8080, host = '127.0.0.1';
+  const allow: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--port': { const v = value(); port = Number(v); if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`bad --port ${v}`); break; }
+      case '--host': host = value(); break;
+      case '--allow': allow.push(value()); break;
+      default: throw new UsageError(`unknown relay option ${a}`);
+    }
+  }
+  let relay;
+  try {
+    relay = await startRelay({ port, host, allow, log: (line) => process.stderr.write(`xos relay: ${line}\n`) });
+  } catch (e) {
+    process.stderr.write(`xos: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  process.stdout.write(`xos relay: listening on ${relay.url}${allow.length ? ` (allowing ${allow.join(', ')})` : ''}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await relay.close();
+  return 0;
+}
+
 function help(cmd?: string): number {
   if (cmd !== undefined && !HELP[cmd] && cmd !== 'help') throw new UsageError(`no help for ${cmd}: not a command`);
   process.stdout.write(cmd && HELP[cmd] ? HELP[cmd] : USAGE);
@@ -98,6 +144,7 @@ async function main(args: string[]): Promise<number> {
     case 'sh': return sh(rest);
     case 'serve': return serve(rest);
     case 'image': return imageCommand(rest);
+    case 'relay': return relayCommand(rest);
     case 'syscalls': return syscalls();
     case 'isa': return isa();
     case '--version': case '-V': case 'version': process.stdout.write(`xos ${version()}\n`); return 0;

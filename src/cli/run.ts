@@ -1,6 +1,6 @@
 // `xos run` and `xos sh`: options (docker's short spellings too), the machine, the program.
 import { resolve } from 'node:path';
-import { Machine, parseMountSpec, memorySize, type MountSpec } from '../api/index.js';
+import { Machine, parseAddHost, parseMountSpec, parsePublish, memorySize, type MountSpec, type NetMode, type PublishSpec } from '../api/index.js';
 import { busyboxRootImage } from './busybox-root.js';
 
 export const RUN_HELP = `usage: xos run [OPTIONS] PROGRAM [ARG...]
@@ -29,6 +29,14 @@ Run an x86-64 Linux program. PROGRAM is a path in the guest, or a name looked up
   -i, --interactive      keep stdin open (it always is; accepted for docker's -it)
   -T, --no-tty           no terminal even when stdin is one: stdin, stdout and stderr stay as they are
   --rm                   accepted for docker's spelling (the overlay is always dropped unless --upper)
+  --net MODE             bridge (default): the machine's own network, the host's behind it, the
+                         host's loopback as host.xos.internal; host: guest sockets are the host's;
+                         none: loopback only
+  -p, --publish [IP:]HOSTPORT:GUESTPORT[/udp]
+                         the host listens on HOSTPORT for a guest listener (repeatable)
+  --add-host NAME:IP     a line of the guest's /etc/hosts, also answered by its DNS (repeatable)
+  --relay URL            reach the outside through a Wisp relay (ws://HOST:PORT/, xos relay)
+                         instead of the host's network
   --strace               trace syscalls on stderr
 
 When stdin is a terminal, the guest gets a pseudo-terminal of xos's own (/dev/pts/0) sized like
@@ -50,11 +58,12 @@ export class UsageError extends Error {}
 interface Parsed {
   root?: string; image?: string; upper?: string; mounts: MountSpec[]; cwd?: string; memory?: number;
   pidsMax?: number; timeout?: number; strace: boolean; env: string[]; tty?: boolean; argv: string[];
+  net?: NetMode; publish: PublishSpec[]; addHosts: { name: string; address: string }[]; relay?: string;
 }
 
 // Options up to the first argument that is not one (or --).
 export function parseRunArgs(args: string[], passUnknown = false): Parsed {
-  const o: Parsed = { mounts: [], strace: false, env: [], argv: [] };
+  const o: Parsed = { mounts: [], strace: false, env: [], argv: [], publish: [], addHosts: [] };
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
@@ -120,6 +129,25 @@ export function parseRunArgs(args: string[], passUnknown = false): Parsed {
       case '-T': case '--no-tty': o.tty = false; break;
       case '-i': case '--interactive': case '--rm': break;
       case '--strace': o.strace = true; break;
+      case '--net': case '--network': {
+        const v = value();
+        if (v !== 'bridge' && v !== 'host' && v !== 'none') throw new UsageError(`--net wants bridge, host or none, got ${v}`);
+        o.net = v;
+        break;
+      }
+      case '-p': case '--publish': {
+        const v = value(), p = parsePublish(v);
+        if (!p) throw new UsageError(`--publish wants [IP:]HOSTPORT:GUESTPORT[/udp], got ${v}`);
+        o.publish.push(p);
+        break;
+      }
+      case '--add-host': {
+        const v = value(), h = parseAddHost(v);
+        if (!h) throw new UsageError(`--add-host wants NAME:IP, got ${v}`);
+        o.addHosts.push(h);
+        break;
+      }
+      case '--relay': o.relay = value(); break;
       default: throw new UsageError(`unknown option ${a}`);
     }
   }
@@ -129,7 +157,7 @@ export function parseRunArgs(args: string[], passUnknown = false): Parsed {
   return o;
 }
 
-const KNOWN = /^(--(root|image|upper|mount|volume|tmpfs|cwd|workdir|env|memory|pids-max|pids-limit|timeout|tty|no-tty|interactive|rm|strace)(=.*)?|-[vwemtTi]|-[itT]+|--)$/;
+const KNOWN = /^(--(root|image|upper|mount|volume|tmpfs|cwd|workdir|env|memory|pids-max|pids-limit|timeout|tty|no-tty|interactive|rm|strace|net|network|publish|add-host|relay)(=.*)?|-[vwemtTip]|-[itT]+|--)$/;
 
 // '10' (seconds), '500ms', '10s', '5m', '1h', '1d' → milliseconds (undefined when unreadable).
 function duration(s: string): number | undefined {
@@ -147,8 +175,15 @@ async function runParsed(o: Parsed, shell: boolean): Promise<number> {
     machine = await Machine.create({
       root: o.root, image: o.image, upper: o.upper, mounts: o.mounts, memory: o.memory, pidsMax: o.pidsMax, strace: o.strace,
       debug: !!process.env.XOS_DEBUG, injectBugs: process.env.XOS_INJECT_BUG?.split(',').filter(Boolean),
+      net: o.net, publish: o.publish, addHosts: o.addHosts, relay: o.relay,
     });
   } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    // the network's errors (a port the host will not publish, an unreachable relay) say what they are about
+    if ((o.publish.length || o.relay !== undefined) && /publish|relay/.test(msg)) {
+      process.stderr.write(`xos: ${msg.replace(/^xos: /, '')}\n`);
+      return 125;
+    }
     process.stderr.write(`xos: ${o.image ?? o.root}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }

@@ -86,8 +86,8 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
   private get processes(): ReadonlyMap<number, ProcProcess> { return this.source?.processes ?? new Map(); }
 
   private static readonly TOP = ['cpuinfo', 'meminfo', 'uptime', 'version', 'filesystems', 'stat', 'loadavg'];
-  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'fdinfo', 'task', 'maps', 'smaps', 'smaps_rollup', 'pagemap', 'mem', 'auxv', 'cmdline', 'environ', 'stat', 'statm', 'status', 'wchan', 'comm', 'mounts', 'mountinfo', 'limits'];
-  private static readonly DIRS = new Set(['fd', 'fdinfo', 'task']);
+  private static readonly PER_PID = ['exe', 'cwd', 'root', 'fd', 'fdinfo', 'task', 'maps', 'smaps', 'smaps_rollup', 'pagemap', 'mem', 'auxv', 'cmdline', 'environ', 'stat', 'statm', 'status', 'wchan', 'comm', 'mounts', 'mountinfo', 'limits', 'net'];
+  private static readonly DIRS = new Set(['fd', 'fdinfo', 'task', 'net']);
 
   // A place or an open file as the reading process sees it (from its root).
   private view(what: Place | string | FileDescription): string { return this.vfs.describe(this.caller(), what); }
@@ -101,6 +101,7 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
         kind: 'dir', list: () => [
           ...[...this.processes.keys()].map((pid) => ({ ino: ino(pid, 0), type: 4, name: String(pid) })),
           { ino: 2, type: 10, name: 'self' }, { ino: 3, type: 10, name: 'mounts' }, { ino: 4, type: 10, name: 'thread-self' },
+          { ino: 6, type: 10, name: 'net' },
           { ino: 5, type: 4, name: 'sys' },
           ...ProcFs.TOP.map((name, i) => ({ ino: 10 + i, type: 8, name })),
         ],
@@ -110,6 +111,7 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
     if (rest.length === 0) {
       if (first === 'self') return { kind: 'link', target: () => String(this.self) };
       if (first === 'mounts') return { kind: 'link', target: () => 'self/mounts' };
+      if (first === 'net') return { kind: 'link', target: () => 'self/net' };
       if (first === 'thread-self') return { kind: 'link', target: () => `${this.self}/task/${this.caller()?.tid ?? this.self}` };
       if (ProcFs.TOP.includes(first)) return { kind: 'file', data: () => this.top(first) };
     }
@@ -131,6 +133,13 @@ export class ProcFs extends KernelTreeFs implements FsBackend {
       const th = p.threads.find((x) => String(x.tid) === more[0]);
       if (!th || more.slice(1)[0] === 'task') return undefined;
       return this.perProcess(p, more.slice(1), th);
+    }
+    if (what === 'net') {
+      const net = this.vfs.net;
+      if (more.length === 0) return { kind: 'dir', list: () => (net?.procNetNames ?? []).map((name) => ({ ino: pathIno(`/net/${name}`), type: 8, name })) };
+      const text = more.length === 1 ? net?.procNet(more[0]) : undefined;
+      if (text === undefined) return undefined;
+      return { kind: 'file', data: () => latin1(net!.procNet(more[0]) ?? '') };
     }
     if (what === 'fdinfo') {
       if (more.length === 0) {

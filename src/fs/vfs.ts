@@ -25,6 +25,7 @@ import { DevFs } from './devfs.js';
 import { Tmpfs } from './tmpfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
 import { SysFs } from './sysfs.js';
+import type { NetView } from './net-view.js';
 import { StdioFile } from './stdio.js';
 import { Locks } from './locks.js';
 import { FifoEnd, Pipe } from './pipe.js';
@@ -81,12 +82,15 @@ export class Vfs extends Namei {
 
   // The machine's memory: tmpfs data, pipe buffers (base/budget.ts).
   readonly budget: MemoryBudget;
+  // The machine's network as /proc/net and /sys/class/net show it.
+  readonly net?: NetView;
 
-  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs; budget?: MemoryBudget }) {
+  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs; budget?: MemoryBudget; net?: NetView }) {
     super();
     this.host = opts.host;
     this.budget = opts.budget ?? new MemoryBudget();
     this.proc = opts.proc;
+    this.net = opts.net;
     this.pts = new DevPts(opts.host, opts.jobs);
     this.mount('/', opts.root);
     this.mount('/dev', this.newFs('devtmpfs')!, 'udev');
@@ -103,7 +107,7 @@ export class Vfs extends Namei {
       case 'devtmpfs': { const d = new DevFs(this.host, this.pts); this.devfs ??= d; return d; }
       case 'devpts': return this.pts; // the one instance, as with devpts without newinstance
       case 'proc': return new ProcFs(() => this.caller, this.proc, this);
-      case 'sysfs': return new SysFs(() => this.cpuCount);
+      case 'sysfs': return new SysFs(() => this.cpuCount, this.net);
       case 'mqueue': return new MqueueFs(this.mqueues, () => this.host.realtimeNs());
     }
     return undefined;

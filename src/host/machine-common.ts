@@ -11,6 +11,8 @@ import { OverlayFs, layerTar } from '../fs/overlay.js';
 import { bytesSource } from '../fs/tar.js';
 import { Tmpfs } from '../fs/tmpfs.js';
 import { MemoryBudget } from '../base/budget.js';
+import { StaticFileFs } from '../fs/static-file.js';
+import type { NetStack, PublishSpec } from '../net/stack.js';
 
 export interface RunResult {
   pid: number;
@@ -241,4 +243,49 @@ export class MachineFileSystems {
     if (!this.upper) throw new Error('xos: commitImage needs a machine whose root is an image');
     return layerTar(this.upper);
   }
+}
+
+// --- the network (both Machines) ------------------------------------------------------------------
+
+// '8080:80', '127.0.0.1:8080:80/udp', '[::1]:8080:80' (docker's -p) → a PublishSpec.
+export function parsePublish(s: string): PublishSpec | undefined {
+  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[0-9.]+):)?(\d{1,5}):(\d{1,5})(?:\/(tcp|udp))?$/.exec(s.trim());
+  if (!m) return undefined;
+  const hostPort = Number(m[2]), guestPort = Number(m[3]);
+  if (hostPort > 65535 || guestPort < 1 || guestPort > 65535) return undefined;
+  const spec: PublishSpec = { hostPort, guestPort, protocol: (m[4] as 'tcp' | 'udp' | undefined) ?? 'tcp' };
+  if (m[1]) spec.hostIp = m[1].replace(/^\[|\]$/g, '');
+  return spec;
+}
+// 'NAME:IP' (docker's --add-host; 'host-gateway' is the host) → a hosts entry.
+export function parseAddHost(s: string): { name: string; address: string } | undefined {
+  const i = s.indexOf(':');
+  if (i <= 0) return undefined;
+  const name = s.slice(0, i), address = s.slice(i + 1).replace(/^\[|\]$/g, '');
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) return undefined;
+  if (address === 'host-gateway') return { name, address: '10.0.2.2' };
+  return /^[0-9.]+$/.test(address) || address.includes(':') ? { name, address } : undefined;
+}
+
+// /etc/hosts and /etc/resolv.conf as xos provides them (as docker does), over whatever the root has;
+// a root without /etc gets one. In --net host mode they are the host's (and the --add-host lines).
+export function mountNetworkFiles(vfs: Vfs, net: NetStack, files: MachineFileSystems, now: bigint): void {
+  const enc = new TextEncoder();
+  const hostResolv = net.mode === 'host' ? net.host?.resolvConf?.() : undefined;
+  const resolv = net.etcResolvConf(hostResolv);
+  const hosts = net.etcHosts();
+  const names = ['hosts', 'resolv.conf'];
+  if (files.root.type === 'tmpfs' && !files.upper) {
+    // a root in memory: the names are made (empty) under the mounts, so that ls /etc shows them
+    files.fs.mkdir('/etc', { recursive: true });
+    for (const n of names) if (!files.fs.exists(`/etc/${n}`)) files.fs.writeFile(`/etc/${n}`, '');
+  } else if (!files.fs.exists('/etc')) {
+    // the user's own directory or an image (whose changes are committed), without /etc: one in
+    // memory, never made in their files
+    const etc = files.tmpfs(0o755);
+    for (const n of names) etc.writeFile(`/${n}`, '');
+    vfs.mount('/etc', etc);
+  }
+  vfs.mount('/etc/hosts', new StaticFileFs(enc.encode(hosts), now, 2));
+  vfs.mount('/etc/resolv.conf', new StaticFileFs(enc.encode(resolv), now, 3));
 }

@@ -16,7 +16,9 @@ import { Blocked, POLLHUP, POLLIN, POLLOUT, POLLERR } from '../base/wait.js';
 import type { HostInput } from '../base/host.js';
 import type { PlatformHost } from './platform.js';
 import { registersOf } from '../kernel/registers.js';
-import { makeResult, type MachineFileSystems, type RunResult } from './machine-common.js';
+import { makeResult, mountNetworkFiles, type MachineFileSystems, type RunResult } from './machine-common.js';
+import type { NetConfig } from '../net/stack.js';
+import { publishPorts } from '../net/network.js';
 
 export interface MachineCoreOptions {
   host: PlatformHost;
@@ -27,6 +29,7 @@ export interface MachineCoreOptions {
   strace?: boolean;
   debug?: boolean;
   injectBugs?: readonly string[]; // testing xos itself (KernelOptions.injectBugs)
+  net?: NetConfig; // the machine's network (default: loopback only)
 }
 
 export interface ProcessSpec {
@@ -194,9 +197,18 @@ export class MachineCore {
   static async create(o: MachineCoreOptions): Promise<MachineCore> {
     const kernel = await Kernel.create({
       host: o.host, coreModule: o.coreModule, root: o.files.root, memory: o.memory, budget: o.files.budget, pidsMax: o.pidsMax, strace: o.strace, debug: o.debug,
-      injectBugs: o.injectBugs,
+      injectBugs: o.injectBugs, net: o.net,
     });
     o.files.attach(kernel.vfs);
+    mountNetworkFiles(kernel.vfs, kernel.net, o.files, o.host.realtimeNs());
+    // the published ports listen as long as the machine lives; a port the host refuses is the caller's error
+    try {
+      await publishPorts(kernel.net);
+    } catch (e) {
+      kernel.net.close();
+      kernel.timers.clear();
+      throw e;
+    }
     return new MachineCore(o.host, kernel, o.files);
   }
 
@@ -306,6 +318,7 @@ export class MachineCore {
     if (this.closed) return;
     this.closed = true;
     for (const p of [...this.kernel.processes.values()]) if (p.alive) this.kernel.kill(p, SIGKILL);
+    this.kernel.net.close();
     this.kernel.timers.clear();
     this.hold?.();
     this.hold = undefined;

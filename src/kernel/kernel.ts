@@ -6,6 +6,9 @@ import { AddressSpace, CommitAccount } from '../mm/address-space.js';
 import { PageCache } from '../mm/page-cache.js';
 import type { Host } from '../base/host.js';
 import { MemoryBudget, TASK_COST } from '../base/budget.js';
+import type { NetConfig, NetStack } from '../net/stack.js';
+import { createNetStack } from '../net/network.js';
+import { netView } from '../net/proc-net.js';
 import type { FsBackend } from '../fs/backend.js';
 import { Vfs } from '../fs/vfs.js';
 import { FdTable } from './fd-table.js';
@@ -67,6 +70,7 @@ export interface KernelOptions {
   // Testing xos itself: these places throw as a bug of xos would (a syscall's name: its handler;
   // 'fault:0xADDR': the page-fault handler, for the page at ADDR).
   injectBugs?: readonly string[];
+  net?: NetConfig; // the machine's network (default: loopback only)
 }
 
 const SLICE = 1_000_000; // instructions per run() call
@@ -117,6 +121,7 @@ export class Kernel {
   readonly budget: MemoryBudget;
   readonly pidsMax: number;
   private zombies = 0; // ended processes not yet reaped: they hold their pid
+  readonly net: NetStack; // the machine's network: AF_INET/AF_INET6/AF_NETLINK sockets, interfaces, DNS
 
   private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions, budget: MemoryBudget) {
     this.budget = budget;
@@ -133,6 +138,7 @@ export class Kernel {
     this.memfds = new MemfdStore(() => host.realtimeNs(), budget);
     this.bootRealtimeNs = host.realtimeNs() - host.monotonicNs();
     this.sysctl = new Sysctl(this);
+    this.net = createNetStack(opts.net ?? {}, (b) => host.random(b), () => this.vfs.anonIno());
   }
 
   static async create(opts: KernelOptions): Promise<Kernel> {
@@ -148,7 +154,7 @@ export class Kernel {
     budget.limit = memory;
     const phys = new PhysMem(core, memory, budget);
     k = new Kernel(opts.host, core, phys, opts, budget);
-    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k), budget });
+    k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k), budget, net: netView(k.net) });
     return k;
   }
 

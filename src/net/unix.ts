@@ -3,11 +3,13 @@
 // abstract names). A socket's receive queue holds packets: a datagram, a
 // seqpacket record, or one send of a stream (so that SCM_RIGHTS descriptors
 // and credentials stay attached to the bytes they were sent with).
-import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type Stat } from '../fs/file.js';
+import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type GuestMemory, type Stat } from '../fs/file.js';
+import { interfaceIoctl } from './if-ioctl.js';
+import type { NetStack } from './stack.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, POLL_ALL } from '../fs/wait-queue.js';
 import { Blocked, blockOn } from '../base/wait.js';
 import {
-  EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN, EMSGSIZE, ENOBUFS, ENOTCONN, EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
+  EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN, EMSGSIZE, ENOBUFS, ENOTCONN, ENOTTY, EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
 } from '../base/errno.js';
 import type { MemoryBudget } from '../base/budget.js';
 import { release } from '../fs/file.js';
@@ -56,9 +58,10 @@ export class UnixNames {
   }
 }
 
-// What a socket needs of its machine: the time (for stat), inode numbers (sockfs's), and its
-// memory, which the bytes in flight are charged to.
-export interface SockContext { now(): bigint; nextIno(): number; budget?: MemoryBudget }
+// What a socket needs of its machine: the time (for stat), inode numbers (sockfs's), its memory,
+// which the bytes in flight are charged to, and the network's interfaces (the interface ioctls
+// every socket answers: glibc asks an AF_UNIX one).
+export interface SockContext { now(): bigint; nextIno(): number; budget?: MemoryBudget; net?: NetStack }
 
 export class UnixSocket extends FileDescription {
   state: 'unconnected' | 'listening' | 'connected' = 'unconnected';
@@ -319,6 +322,9 @@ export class UnixSocket extends FileDescription {
       return () => { a(); b(); };
     }
     return this.waiters.watch(events, cb);
+  }
+  override ioctl(request: number, arg: number, mem: GuestMemory): number {
+    return this.ctx.net ? interfaceIoctl(this.ctx.net, request, arg, mem) : -ENOTTY;
   }
   override stat(): Stat {
     const t = this.ctx.now();

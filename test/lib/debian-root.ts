@@ -62,6 +62,14 @@ export const LATE_PACKAGES: readonly { name: string; file: string }[] = [
   { name: 'gdb', file: 'usr/bin/gdb' },
 ];
 
+/**
+ * Packages the network tests need (curl, git, pip, iproute2), installed into the
+ * root with its apt once it is built. They are kept out of EXTRA_PACKAGES so
+ * that adding them does not rebuild a root that other checkouts share: a marker
+ * under /opt/xos names the set installed.
+ */
+export const NET_PACKAGES: readonly string[] = ['curl', 'git', 'python3-pip', 'iproute2', 'ca-certificates'];
+
 /** Bump when the recipe changes so that old caches are rebuilt. */
 const RECIPE_VERSION = 1;
 
@@ -91,6 +99,27 @@ export interface DebianRoot {
 }
 
 let pending: Promise<DebianRoot> | undefined;
+let pendingNet: Promise<DebianRoot> | undefined;
+
+/** The Debian root with NET_PACKAGES installed too (installed once, under the build lock). */
+export function getDebianNetRoot(): Promise<DebianRoot> {
+  pendingNet ??= getDebianRoot().then(async (r) => {
+    const marker = join(r.dir, 'opt/xos', `net-packages-${createHash('sha256').update(NET_PACKAGES.join(' ')).digest('hex').slice(0, 12)}`);
+    if (existsSync(marker)) return r;
+    const base = cachePath('debian-bookworm');
+    await withLock(join(base, 'lock'), async () => {
+      if (existsSync(marker)) return;
+      const logFile = join(base, 'build.log');
+      log(`installing ${NET_PACKAGES.join(' ')} into the root (log: ${logFile})`);
+      await run('chroot', [r.dir, 'apt-get', 'update'], logFile, CHROOT_ENV);
+      await run('chroot', [r.dir, 'apt-get', 'install', '-y', '--no-install-recommends', ...NET_PACKAGES], logFile, CHROOT_ENV);
+      await run('chroot', [r.dir, 'apt-get', 'clean'], logFile, CHROOT_ENV);
+      writeFileSync(marker, `${NET_PACKAGES.join('\n')}\n`);
+    });
+    return r;
+  });
+  return pendingNet;
+}
 
 /** The Debian root, built if needed (once per process; across processes a lock file serialises). */
 export function getDebianRoot(): Promise<DebianRoot> {

@@ -23,7 +23,9 @@ import { bytesSource, type ByteSource } from '../../fs/tar.js';
 import type { FileImage } from '../../elf/elf.js';
 import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
-import { bytesInput, envList, mergeEnv, memorySize, MachineFileSystems, type MountSpec, type RunResult } from '../machine-common.js';
+import { bytesInput, envList, mergeEnv, memorySize, parseAddHost, MachineFileSystems, type MountSpec, type RunResult } from '../machine-common.js';
+import { WispClient, wispHostNet, type WispTransport } from '../../net/wisp.js';
+import type { NetConfig } from '../../net/stack.js';
 
 export { Tmpfs } from '../../fs/tmpfs.js';
 export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
@@ -147,6 +149,10 @@ export interface MachineOptions {
   // keeps it in OPFS: layer-store.ts, storage.ts).
   upper?: FsBackend;
   mounts?: MountSpec[]; // more file systems: { guest, type: 'tmpfs' } or { guest, backend }
+  // A Wisp relay (`xos relay`, or any Wisp server: ws[s]://HOST:PORT/) through which the machine reaches
+  // the outside. Without one it has its loopback only: connecting outside fails with ENETUNREACH.
+  relay?: string | URL;
+  addHosts?: (string | { name: string; address: string })[]; // 'NAME:IP' for /etc/hosts and the machine's DNS
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
 }
@@ -206,9 +212,22 @@ export class MachineProcess {
   resize(cols: number, rows: number): void { this.g.resize(cols, rows); }
 }
 
+// A WebSocket as Wisp's transport (binary messages).
+export function webSocketTransport(url: string | URL): Promise<WispTransport> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    const t: WispTransport = { send: (b) => ws.send(b), close: () => ws.close() };
+    ws.onmessage = (e: MessageEvent) => { if (e.data instanceof ArrayBuffer) t.onmessage?.(new Uint8Array(e.data)); };
+    ws.onopen = () => resolve(t);
+    ws.onerror = () => reject(new Error(`xos: cannot reach the relay at ${String(url)}`));
+    ws.onclose = () => t.onclose?.();
+  });
+}
+
 export class Machine {
   private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
-    private readonly fsys: MachineFileSystems) {}
+    private readonly fsys: MachineFileSystems, private readonly wisp?: WispClient) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
     const core = opts.core;
@@ -226,8 +245,15 @@ export class Machine {
     }
     for (const spec of opts.mounts ?? []) fsys.mount(spec.guest, spec.backend ?? fsys.tmpfs());
     const memory = opts.memory !== undefined ? memorySize(opts.memory) : undefined;
-    const mc = await MachineCore.create({ host, coreModule: module, files: fsys, memory, strace: opts.strace, debug: opts.debug });
-    const m = new Machine(opts, mc, fsys);
+    const hosts = (opts.addHosts ?? []).map((h) => {
+      const e = typeof h === 'string' ? parseAddHost(h) : h;
+      if (!e) throw new TypeError(`xos: bad host entry ${String(h)} (want NAME:IP)`);
+      return e;
+    });
+    const wisp = opts.relay !== undefined ? new WispClient(await webSocketTransport(opts.relay)) : undefined;
+    const net: NetConfig = wisp ? { mode: 'bridge', host: wispHostNet(wisp), hosts } : { mode: 'none', hosts };
+    const mc = await MachineCore.create({ host, coreModule: module, files: fsys, memory, strace: opts.strace, debug: opts.debug, net });
+    const m = new Machine(opts, mc, fsys, wisp);
     if (opts.files) m.writeFiles(opts.files);
     return m;
   }
@@ -289,7 +315,10 @@ export class Machine {
   }
 
   // Kill every process; nothing of the machine stays scheduled.
-  close(): void { this.core.close(); }
+  close(): void {
+    this.core.close();
+    this.wisp?.close();
+  }
   // Guest instructions the machine has run so far (all its processes).
   get instructions(): number { return this.core.instructions; }
 }
