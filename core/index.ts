@@ -12,3 +12,11 @@ export function decodeAt(addr: u64): u32 {
   store<u32>(S_EXIT_LEN, n);
   return load<u16>(probe);
 }
+export { step } from './step';
+export { watchSet } from './watch';
+import { watchHitAddr, watchHitKind } from './watch';
+// What the last step() that returned EXIT_WATCH touched: the range's kind and start.
+export function watchHit(): u32 { return watchHitKind; }
+export function watchHitAt(): u64 { return watchHitAddr; }
+// The record decodeAt fills (see decode.ts for its fields), for the disassembler.
+export function decodeRecord(): usize { return probe; }

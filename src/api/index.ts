@@ -19,6 +19,7 @@ import { Readable, Writable } from 'node:stream';
 import { constants } from 'node:os';
 import { createNodeHost, loadCoreModule } from '../host/node/index.js';
 import { MachineCore, type GuestProcess } from '../host/machine.js';
+import { serveGdb, type GdbServer } from '../host/node/gdb-server.js';
 import { openHostImage } from '../host/node/image-files.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend } from '../fs/backend.js';
@@ -28,7 +29,7 @@ import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
 import { envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult } from '../host/machine-common.js';
 
-export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
+export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type GdbServer };
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -52,12 +53,17 @@ export interface RunOptions {
   cwd?: string;
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
   stdio?: 'capture' | 'inherit'; // inherit: the host process's own stdio (the CLI)
+  // Serve GDB's remote protocol on this port of 127.0.0.1 (0: any free one); the program
+  // waits before its first instruction until a debugger connects and continues it.
+  gdb?: { port: number; onListening?: (server: GdbServer) => void };
 }
 export interface SpawnOptions {
   env?: string[] | Record<string, string>; // added to (and overriding) the machine's
   cwd?: string;
   // A pseudo-terminal of this size as stdin, stdout and stderr (stderr then comes on stdout).
   tty?: { cols: number; rows: number };
+  // Stopped before its first instruction until a debugger (Machine.debug) continues it.
+  debug?: boolean;
 }
 export interface ExitInfo { exitCode: number | null; signal: number | null }
 
@@ -158,10 +164,25 @@ export class Machine {
     try {
       const run = this.core.run(argv, {
         env: this.env(opts.env), cwd: this.cwd(opts.cwd), image, stdio: inherit ? 'console' : 'pipe',
-        stdin: inherit ? undefined : stdin ?? new Uint8Array(0), timeout: opts.timeout,
+        stdin: inherit ? undefined : stdin ?? new Uint8Array(0), timeout: opts.timeout, debug: opts.gdb !== undefined,
       });
       pgid = this.core.processes.at(-1)?.pid ?? 0;
-      return await run;
+      let server: GdbServer | undefined;
+      if (opts.gdb && pgid) {
+        try {
+          server = await this.debug(pgid, { port: opts.gdb.port });
+        } catch (e) {
+          this.core.kernel.kill(this.core.kernel.processes.get(pgid)!);
+          await run;
+          throw e;
+        }
+        opts.gdb.onListening?.(server);
+      }
+      try {
+        return await run;
+      } finally {
+        await server?.close(); // after the exit's reply has gone out
+      }
     } finally {
       if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
     }
@@ -171,8 +192,22 @@ export class Machine {
   // Throws when the program cannot be started (the error's `status` is 127 or 126).
   spawn(argv: string[], opts: SpawnOptions = {}): MachineProcess {
     return new MachineProcess((onStdout, onStderr) => this.core.spawn(argv, {
-      env: this.env(opts.env), cwd: this.cwd(opts.cwd), tty: opts.tty, onStdout, onStderr,
+      env: this.env(opts.env), cwd: this.cwd(opts.cwd), tty: opts.tty, onStdout, onStderr, debug: opts.debug,
     }));
+  }
+
+  // Serve GDB's remote protocol for process `pid` on 127.0.0.1:port (0: any free port; the
+  // server tells which): `gdb -ex 'target remote :PORT'`. A process spawned with `debug` waits
+  // at its first instruction; any other stops where it is when this is called. One debugger
+  // connects; when it leaves (detach, or the connection closes) the process goes on.
+  async debug(pid: number, opts: { port: number; host?: string }): Promise<GdbServer> {
+    const { tracee, spawned } = this.core.debug(pid);
+    try {
+      return await serveGdb(this.core.kernel, tracee, { port: opts.port, host: opts.host, spawned });
+    } catch (e) {
+      tracee.detach();
+      throw e;
+    }
   }
 
   // Kill every process; the machine holds nothing on the event loop afterwards.

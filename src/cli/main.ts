@@ -25,6 +25,8 @@ Run an x86-64 Linux program.
   --cwd DIR         the guest's working directory (default: the host's, or / with --root)
   --memory SIZE     guest memory limit, e.g. 512M, 2G (default 2G)
   --strace          trace syscalls on stderr
+  -g PORT, --gdb PORT   serve GDB's remote protocol on 127.0.0.1:PORT; the program waits at its
+                    first instruction for a debugger (gdb -ex 'target remote :PORT' PROGRAM)
 `;
 
 function version(): string {
@@ -45,6 +47,7 @@ async function run(args: string[]): Promise<number> {
   let cwd: string | undefined;
   let memory: number | undefined;
   let strace = false;
+  let gdbPort: number | undefined;
   const env: string[] = [];
   let i = 0;
   for (; i < args.length; i++) {
@@ -63,6 +66,12 @@ async function run(args: string[]): Promise<number> {
       case '--env': { const v = value(); if (!v.includes('=')) fail(`--env wants K=V, got ${v}`); env.push(v); break; }
       case '--memory': { const v = value(); memory = parseSize(v); if (!memory) fail(`bad --memory size: ${v}`); break; }
       case '--strace': strace = true; break;
+      case '-g': case '--gdb': {
+        const v = value();
+        gdbPort = /^\d+$/.test(v) ? Number(v) : NaN;
+        if (!(gdbPort >= 1 && gdbPort <= 65535)) fail(`${flag} wants a TCP port, got ${v}`);
+        break;
+      }
       default: fail(`unknown option ${a}`);
     }
   }
@@ -86,9 +95,15 @@ async function run(args: string[]): Promise<number> {
     ? [...(config?.env ? [] : ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root']),
       ...(process.env.TERM ? [`TERM=${process.env.TERM}`] : [])]
     : Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
-  const r = await machine.run(argv, {
-    env: [...baseEnv, ...env], cwd: cwd ?? (root || image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
-  });
+  let r;
+  try {
+    r = await machine.run(argv, {
+      env: [...baseEnv, ...env], cwd: cwd ?? (root || image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
+      gdb: gdbPort === undefined ? undefined : { port: gdbPort },
+    });
+  } catch (e) {
+    return fail(`${e instanceof Error ? e.message : String(e)}`, 1);
+  }
   if (r.error) {
     process.stderr.write(`xos: ${r.error}\n`);
   }

@@ -15,6 +15,8 @@ import type { PtyMaster } from '../fs/pty.js';
 import { Blocked, POLLHUP, POLLIN, POLLOUT, POLLERR } from '../base/wait.js';
 import type { HostInput } from '../base/host.js';
 import type { PlatformHost } from './platform.js';
+import { SIGTRAP } from '../kernel/signal.js';
+import type { Tracee } from '../kernel/debug.js';
 import { makeResult, type MachineFileSystems, type RunResult } from './machine-common.js';
 
 export interface MachineCoreOptions {
@@ -37,6 +39,8 @@ export interface ProcessSpec {
   // Where output goes as it comes (pipe or tty); return false to pause until resumeOutput().
   onStdout?: (data: Uint8Array) => boolean | void;
   onStderr?: (data: Uint8Array) => boolean | void;
+  // Stopped before its first instruction until a debugger (debug()) resumes it.
+  debug?: boolean;
 }
 
 export interface ExitStatus {
@@ -172,6 +176,7 @@ export class GuestProcess {
 
 export class MachineCore {
   private readonly live = new Set<GuestProcess>();
+  private readonly spawnedStopped = new WeakMap<Process, Tracee>(); // spawned with `debug`, no debugger yet
   private hold?: () => void;
   private closed = false;
 
@@ -221,6 +226,7 @@ export class MachineCore {
       if (master) release(master);
       throw e;
     }
+    if (spec.debug) this.spawnedStopped.set(p, this.kernel.attachDebugger(p, SIGTRAP));
     const g = new GuestProcess(this, p);
     const ignore = () => {};
     if (master) {
@@ -272,6 +278,20 @@ export class MachineCore {
     return r;
   }
 
+  // The debugger's hold on process `pid`: the one it was spawned with (`debug`: it is stopped
+  // at its first instruction), or a new one that stops it now. `spawned` tells which.
+  // Throws when there is no such process or another debugger has it.
+  debug(pid: number): { tracee: Tracee; spawned: boolean } {
+    const p = this.kernel.processes.get(pid);
+    if (!p?.alive) throw new Error(`xos: no process ${pid}`);
+    const pending = this.spawnedStopped.get(p);
+    if (pending && p.tracee === pending) {
+      this.spawnedStopped.delete(p);
+      return { tracee: pending, spawned: true };
+    }
+    const tracee = this.kernel.attachDebugger(p, 0);
+    return { tracee, spawned: false };
+  }
   // The processes spawned here that have not ended.
   get processes(): readonly GuestProcess[] { return [...this.live]; }
 

@@ -1,6 +1,7 @@
 // The kernel: processes and tasks, the scheduler loop that runs them on the
 // core, syscall dispatch, and turning CPU exits into signals.
-import { Core, Exit } from '../core/core.js';
+import { Core, Exit, WATCH_MAX } from '../core/core.js';
+import { Tracee } from './debug.js';
 import { PhysMem } from '../mm/phys.js';
 import { AddressSpace, CommitAccount } from '../mm/address-space.js';
 import { PageCache } from '../mm/page-cache.js';
@@ -411,6 +412,9 @@ export class Kernel {
       this.reap(p);
     }
     p.exitEvents.notify();
+    const tr = p.tracee;
+    p.tracee = undefined;
+    tr?.ended(status);
     for (const w of this.exitWaiters.get(p) ?? []) w(status);
     this.exitWaiters.delete(p);
   }
@@ -437,7 +441,7 @@ export class Kernel {
 
   // --- scheduling ----------------------------------------------------------------
   private nowMs(): number { return Number(this.host.monotonicNs() / 1_000_000n); }
-  private kick(): void {
+  kick(): void {
     const w = this.wake;
     this.wake = undefined;
     w?.();
@@ -466,7 +470,8 @@ export class Kernel {
       let keep: Task | undefined;
       let left = 0, calls = 0;
       while (this.tasks.length > 0) {
-        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable' && (!t.proc.stopped || t.pending.some((p) => p.signo === SIGKILL)));
+        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable' &&
+          ((!t.proc.stopped && (!t.proc.tracee || t.proc.tracee.mayRun(t))) || t.pending.some((p) => p.signo === SIGKILL)));
         if (runnable.length === 0) {
           keep = undefined;
           await new Promise<void>((resolve) => { this.wake = resolve; });
@@ -482,6 +487,7 @@ export class Kernel {
         // syscalls would otherwise lose what the call kept in its wait)
         else if (t.pending.length && !t.resumed) deliverSignals(this, t);
         if (t.state.kind !== 'runnable' || this.current !== t) continue;
+        if (t.proc.tracee && !t.proc.tracee.mayRun(t)) continue; // a signal stopped it for the debugger
         const before = this.core.icount;
         this.endSlice = false;
         this.step(t, left);
@@ -504,11 +510,14 @@ export class Kernel {
   // Run one slice of `t` and handle why it stopped.
   private step(t: Task, budget = SLICE): void {
     const c = this.core;
-    const exit = c.run(budget);
+    const tr = t.proc.tracee;
+    const stepping = tr?.stepping(t) ?? false;
+    // a debugger's step, or its watchpoints: one instruction at a time
+    const exit = tr && (stepping || tr.watching) ? tr.runSteps(stepping ? 1 : budget) : c.run(budget);
     if (t.state.kind === 'exited') return;
     if (exit !== Exit.Syscall) t.resumed = undefined; // it did not get to re-run its syscall (a fault): signals go now
     switch (exit) {
-      case Exit.Budget: break;
+      case Exit.Budget: case Exit.Watch: break;
       case Exit.Syscall: this.syscall(t); break;
       case Exit.PageFault: {
         const addr = c.exitAddr;
@@ -528,13 +537,53 @@ export class Kernel {
         break;
       }
       case Exit.DivideError: forceSignal(this, t, { signo: SIGFPE, code: FPE_INTDIV, addr: c.rip }); break;
-      case Exit.Breakpoint: forceSignal(this, t, { signo: SIGTRAP, code: SI_KERNEL }); break;
+      case Exit.Breakpoint:
+        if (!tr?.breakpointHit(t)) forceSignal(this, t, { signo: SIGTRAP, code: SI_KERNEL });
+        break;
       case Exit.Halt: case Exit.GeneralProtection:
         forceSignal(this, t, { signo: SIGSEGV, code: SI_KERNEL, addr: 0 });
         break;
       default: forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPN, addr: c.rip });
     }
+    // the step is done when its instruction ran (a syscall to its end, not blocked)
+    const ran = exit === Exit.Budget || (exit === Exit.Syscall && t.state.kind === 'runnable');
+    if (stepping && ran && t.proc.tracee === tr && !tr!.halted) tr!.stop(t, { kind: 'step' });
+    if (tr && tr.halted && t.proc.tracee === tr) return; // signals wait: the debugger sees them when it resumes
     if (t.state.kind === 'runnable' && t.pending.length && !t.interrupted && !t.resumed) deliverSignals(this, t);
+  }
+
+  // --- debugging ---------------------------------------------------------------------
+  // A debugger takes `p` (stopped, as if by signal `signo`) until it detaches or p ends.
+  attachDebugger(p: Process, signo: number): Tracee {
+    if (p.tracee) throw new Error(`xos: process ${p.pid} already has a debugger`);
+    if (!p.alive) throw new Error(`xos: process ${p.pid} has ended`);
+    const tr = new Tracee(this, p, signo);
+    p.tracee = tr;
+    return tr;
+  }
+  // Whether any process has a debugger (then the core's interpreter runs its threads: no JIT).
+  get debugging(): boolean {
+    for (const p of this.processes.values()) if (p.tracee) return true;
+    return false;
+  }
+  private watchOwner?: Tracee;
+  // The core's watch table holds one debugger's watchpoints: tr's, before its threads step.
+  loadWatches(tr: Tracee, changed = false): void {
+    if (this.watchOwner === tr ? !changed : changed) return;
+    this.watchOwner = tr;
+    for (let i = 0; i < WATCH_MAX; i++) {
+      const w = tr.watches[i];
+      this.core.watchSet(i, w?.addr ?? 0, w?.len ?? 0, w?.access ?? 0);
+    }
+  }
+  // A debugger moved a thread out of the syscall it was in: the call is over (nothing restarts).
+  abandonSyscall(t: Task): void {
+    const st = t.state;
+    if (st.kind === 'blocked') {
+      st.wait.disarm?.();
+      t.state = { kind: 'runnable' };
+    }
+    t.resumed = t.interrupted = undefined;
   }
 
   private reportUndefined(t: Task): void {

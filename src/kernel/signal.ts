@@ -51,6 +51,8 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
     if (i < 0) return true;
     const info = t.pending.splice(i, 1)[0];
     const sig = info.signo;
+    // a debugger sees every signal but SIGKILL first, and may keep it from the program
+    if (t.proc.tracee && sig !== SIGKILL && t.proc.tracee.intercept(t, info)) return true;
     const act = t.proc.sigactions[sig];
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {

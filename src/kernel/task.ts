@@ -6,6 +6,7 @@ import type { FdTable } from './fd-table.js';
 import { STATE_SAVE_SIZE } from '../core/core.js';
 import { WaitQueue, type Blocked } from '../base/wait.js';
 import type { MountTable } from '../fs/mounts.js';
+import type { Tracee } from './debug.js';
 
 export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[] }
 export interface FsContext { cwd: string; umask: number; root: string } // cwd and root (chroot) are global guest paths
@@ -16,6 +17,7 @@ export const NSIG = 64;
 export interface SigInfo {
   signo: number; code: number; errno?: number; addr?: number; pid?: number; uid?: number; status?: number; value?: bigint;
   timerId?: number; overrun?: number;
+  passed?: boolean; // a debugger has seen it and let it through (kernel/debug.ts)
 }
 
 // A task runs, waits in a syscall (nr) on a wait record, or has exited.
@@ -78,6 +80,10 @@ export class Process {
   readonly timers = new Map<number, unknown>();
   // The mount namespace (shared with the parent unless CLONE_NEWNS; the VFS's first when unset).
   mnt?: MountTable;
+  // The auxiliary vector execve gave the program (/proc/PID/auxv, a debugger's qXfer:auxv).
+  auxv: Uint8Array = new Uint8Array(0);
+  // A debugger attached (kernel/debug.ts): it decides when the threads run.
+  tracee?: Tracee;
 
   constructor(
     readonly pid: number,
