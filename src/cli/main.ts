@@ -99,7 +99,10 @@ async function run(args: string[]): Promise<number> {
   try {
     r = await machine.run(argv, {
       env: [...baseEnv, ...env], cwd: cwd ?? (root || image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
-      gdb: gdbPort === undefined ? undefined : { port: gdbPort },
+      gdb: gdbPort === undefined ? undefined : {
+        port: gdbPort,
+        onListening: (server) => process.stderr.write(`xos: waiting for gdb on 127.0.0.1:${server.port}\n`),
+      },
     });
   } catch (e) {
     return fail(`${e instanceof Error ? e.message : String(e)}`, 1);

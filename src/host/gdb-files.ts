@@ -78,7 +78,8 @@ export function librariesSvr4(tr: Tracee): string {
   for (let n = 0; map && n < 4096; n++) {
     const addr = word(tr, map), name = word(tr, map + 8), ld = word(tr, map + 16);
     if (addr === null || name === null || ld === null) break;
-    libs.push(`<library name="${xmlEscape(name ? cString(tr, name) : '')}" lm="${hex(map)}" l_addr="${hex(addr)}" l_ld="${hex(ld)}"/>`);
+    // lmid: the namespace's r_debug (gdb 13 wants the attribute; one namespace here)
+    libs.push(`<library name="${xmlEscape(name ? cString(tr, name) : '')}" lm="${hex(map)}" l_addr="${hex(addr)}" l_ld="${hex(ld)}" lmid="${hex(r)}"/>`);
     map = word(tr, map + 24);
   }
   return `<library-list-svr4 version="1.0" main-lm="${hex(main)}">${libs.join('')}</library-list-svr4>`;

@@ -12,6 +12,7 @@ import { WATCH_READ, WATCH_WRITE } from '../core/core.js';
 import { PacketReader, frame, fromHex, hexNum, toHex, unescapeBinary, escapeBinary, fromLatin1, MAX_PACKET } from './gdb-packets.js';
 import { REGS, readReg, writeReg, regSize, targetXml } from './gdb-target.js';
 import { HostFiles, librariesSvr4, threadsXml } from './gdb-files.js';
+import { gdbSignal, linuxSignal } from './gdb-signals.js';
 
 const SIGINT = 2, SIGTRAP = 5;
 const PACKET_SIZE = 0x3fff; // what qSupported announces (the payload a reply or request may have)
@@ -129,9 +130,9 @@ export class GdbStub {
       case 'exited': {
         const sig = r.status & 0x7f;
         const proc = this.multiprocess ? `;process:${this.tr.proc.pid.toString(16)}` : '';
-        return sig ? `X${hex2(sig)}${proc}` : `W${hex2((r.status >> 8) & 0xff)}${proc}`;
+        return sig ? `X${hex2(gdbSignal(sig))}${proc}` : `W${hex2((r.status >> 8) & 0xff)}${proc}`;
       }
-      case 'signal': return `T${hex2(r.signo)}${thread}`;
+      case 'signal': return `T${hex2(gdbSignal(r.signo))}${thread}`;
       case 'step': return `T05${thread}`;
       case 'breakpoint': return `T05${thread}${this.features.has('swbreak') ? 'swbreak:;' : ''}`;
       case 'watch': {
@@ -292,7 +293,7 @@ export class GdbStub {
     if (p[0] === 'C' || p[0] === 'S') {
       const m = /^([0-9a-fA-F]{2})(?:;(.*))?$/.exec(rest);
       if (!m) return E_BAD;
-      signal = parseInt(m[1], 16);
+      signal = linuxSignal(parseInt(m[1], 16));
       rest = m[2] ?? '';
     }
     const tid = this.cThread > 0 ? this.cThread : this.tr.last.tid;
@@ -330,7 +331,7 @@ export class GdbStub {
       const [, op, sig, who] = m;
       if ((op === 'C' || op === 'S') !== (sig !== undefined)) return E_BAD;
       if (op === 't') continue; // stopping a thread: in all-stop mode it is stopped already
-      const a: ResumeAction = { step: op === 's' || op === 'S', signal: sig ? parseInt(sig, 16) : 0 };
+      const a: ResumeAction = { step: op === 's' || op === 'S', signal: sig ? linuxSignal(parseInt(sig, 16)) : 0 };
       if (who === undefined) { others ??= a; continue; }
       const tid = this.parseTid(who);
       if (tid === null) return E_BAD;
