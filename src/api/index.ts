@@ -158,7 +158,12 @@ export class Machine {
     const stdin = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
     const k = this.core.kernel;
     let pgid = 0;
-    const onInterrupt = () => { if (pgid) k.signalGroup(pgid, 2); };
+    let waitingForGdb = false;
+    const onInterrupt = () => {
+      // a program stopped for a debugger that has not come: ^C gives up on it
+      if (waitingForGdb) { const p = k.processes.get(pgid); if (p) k.kill(p); return; }
+      if (pgid) k.signalGroup(pgid, 2);
+    };
     const onQuit = () => { if (pgid) k.signalGroup(pgid, 3); };
     if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); }
     try {
@@ -177,6 +182,8 @@ export class Machine {
           throw e;
         }
         opts.gdb.onListening?.(server);
+        waitingForGdb = true;
+        void server.connected.then(() => { waitingForGdb = false; });
       }
       try {
         return await run;

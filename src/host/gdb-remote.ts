@@ -44,7 +44,8 @@ export class GdbStub {
   private threadCursor: number[] = [];
   private readonly files: HostFiles;
   private closed = false;
-  readonly log: string[] = []; // the packets that were refused, for diagnostics
+  readonly refused: string[] = []; // damaged packets, for diagnostics
+  readonly internalErrors: string[] = []; // exceptions of ours a packet met (answered E01)
 
   constructor(private readonly o: GdbStubOptions) {
     const tr = o.tracee;
@@ -68,7 +69,7 @@ export class GdbStub {
           break;
         case 'ack': break;
         case 'bad':
-          this.log.push(ev.why);
+          this.refused.push(ev.why);
           if (this.ackMode) this.o.send(fromLatin1('-'));
           break;
         case 'packet': {
@@ -78,7 +79,7 @@ export class GdbStub {
             reply = this.handle(ev.payload);
           } catch (e) {
             // a bug of ours must not take the host down: gdb gets an error
-            this.log.push(`${ev.payload.slice(0, 40)}: ${e instanceof Error ? e.message : String(e)}`);
+            this.internalErrors.push(`${ev.payload.slice(0, 40)}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
             reply = E_BAD;
           }
           if (reply !== undefined) this.reply(reply);
@@ -271,6 +272,7 @@ export class GdbStub {
       return (insert ? this.tr.insertBreakpoint(addr) : this.tr.removeBreakpoint(addr)) ? 'OK' : E_FAULT;
     }
     const access = type === 2 ? WATCH_WRITE : type === 3 ? WATCH_READ : WATCH_READ | WATCH_WRITE;
+    if (kind === 0 || addr + kind > 2 ** 47) return E_INVAL;
     if (!insert) return this.tr.removeWatchpoint(addr, kind, access) ? 'OK' : E_INVAL;
     return this.tr.insertWatchpoint(addr, kind, access) ? 'OK' : E_FULL;
   }

@@ -12,6 +12,8 @@ export interface GdbServer {
   readonly connected: Promise<void>;
   // Stop listening and close the connection (the process goes on, detached).
   close(): Promise<void>;
+  // Exceptions the stub met while answering (each answered E01): none, unless xos has a bug.
+  readonly internalErrors: readonly string[];
 }
 
 export interface GdbServerOptions {
@@ -47,6 +49,7 @@ export function serveGdb(kernel: Kernel, tracee: Tracee, o: GdbServerOptions): P
       const port = typeof addr === 'object' && addr ? addr.port : o.port;
       resolve({
         port, connected,
+        get internalErrors() { return stub?.internalErrors ?? []; },
         close: () => new Promise<void>((done) => {
           stub?.close();
           if (server.listening) server.close();
