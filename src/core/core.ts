@@ -18,6 +18,8 @@ interface CoreExports {
   frameChanged(frame: number): void;
   decodeAt(addr: bigint): number;
   decodeRecord(): number;
+  decodeBuffer(): number;
+  decodeBytes(len: number): number;
   step(): number;
   watchSet(i: number, addr: bigint, len: bigint, kind: number): void;
   watchHit(): number;
@@ -91,6 +93,14 @@ export class Core {
   decodeAt(addr: number): { id: number; len: number } {
     const id = this.x.decodeAt(BigInt(addr));
     return { id, len: this.u32(L.S_EXIT_LEN) };
+  }
+  // Decode an instruction from bytes (not guest memory): its table id (0: not one the table has,
+  // or cut short: len 0) and length, and the record.
+  decodeBytes(bytes: Uint8Array): { id: number; len: number; record: Uint8Array } {
+    const n = Math.min(bytes.length, 16);
+    this.bytes.set(bytes.subarray(0, n), this.x.decodeBuffer());
+    const id = this.x.decodeBytes(n);
+    return { id, len: this.u32(L.S_EXIT_LEN), record: this.decodedRecord() };
   }
   // The instruction record the last decodeAt filled (fields: core/decode.ts).
   decodedRecord(): Uint8Array {
