@@ -13,4 +13,8 @@ export interface PlatformHost extends Host {
   // Keep the host process alive (Node's event loop) until the returned function is called: a
   // machine holds it while it has processes, which may all be waiting for a signal.
   hold?(): () => void;
+  // zlib's format (RFC 1950), which Node's zlib and the browser's CompressionStream('deflate') share:
+  // a snapshot taken on one platform is read on the other.
+  compress(data: Uint8Array): Promise<Uint8Array>;
+  decompress(data: Uint8Array): Promise<Uint8Array>;
 }

@@ -83,9 +83,16 @@ export function createBrowserHost(opts: BrowserHostOptions = {}): PlatformHost {
     setTimer: (ms, cb) => setTimeout(cb, ms),
     clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     gunzip: gunzipInMemory,
+    compress: (data) => throughStream(data, new CompressionStream('deflate')),
+    decompress: (data) => throughStream(data, new DecompressionStream('deflate')),
   };
   if (opts.terminalSize) host.terminalSize = opts.terminalSize;
   return host;
+}
+
+async function throughStream(data: Uint8Array, t: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(t);
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 // gzip through DecompressionStream, into memory (a page has no temporary files to spill to).

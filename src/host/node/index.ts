@@ -2,12 +2,15 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { webcrypto } from 'node:crypto';
+import { deflate, inflate } from 'node:zlib';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
 import { nodeHostDirectory } from './hostfs.js';
 import { gunzipSource } from './image-files.js';
 
+const deflateP = promisify(deflate), inflateP = promisify(inflate);
 const startHr = process.hrtime.bigint();
 const startReal = BigInt(Date.now()) * 1_000_000n;
 
@@ -92,6 +95,8 @@ export function createNodeHost(opts: NodeHostOptions = {}): PlatformHost {
     yield: () => new Promise((resolve) => setImmediate(resolve)),
     setTimer: (ms, cb) => setTimeout(cb, ms),
     hold: () => { const t = setInterval(() => {}, 2 ** 30); return () => clearInterval(t); },
+    compress: async (data) => new Uint8Array(await deflateP(data)),
+    decompress: async (data) => new Uint8Array(await inflateP(data)),
     clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     hostDirectory: (path, o) => nodeHostDirectory(path, o),
     gunzip: gunzipSource,
