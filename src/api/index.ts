@@ -20,6 +20,7 @@ import { constants } from 'node:os';
 import { createNodeHost, loadCoreModule } from '../host/node/index.js';
 import { MachineCore, type GuestProcess } from '../host/machine.js';
 import { serveGdb, type GdbServer } from '../host/node/gdb-server.js';
+import type { DebugSession } from '../host/debug-session.js';
 import { openHostImage } from '../host/node/image-files.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend } from '../fs/backend.js';
@@ -30,6 +31,7 @@ import { bytesSource } from '../fs/tar.js';
 import { envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult } from '../host/machine-common.js';
 
 export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type GdbServer };
+export type { DebugSession, DebugSnapshot, DebugRegister, DebugLine } from '../host/debug-session.js';
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -216,6 +218,10 @@ export class Machine {
       throw e;
     }
   }
+
+  // A debugger without gdb on process `pid` (pause, step, continue, registers, the disassembly
+  // around RIP), taken as debug() takes it.
+  debugSession(pid: number): DebugSession { return this.core.debugSession(pid); }
 
   // Kill every process; the machine holds nothing on the event loop afterwards.
   close(): void { this.core.close(); }

@@ -17,6 +17,7 @@ import type { HostInput } from '../base/host.js';
 import type { PlatformHost } from './platform.js';
 import { SIGTRAP } from '../kernel/signal.js';
 import type { Tracee } from '../kernel/debug.js';
+import { DebugSession } from './debug-session.js';
 import { makeResult, type MachineFileSystems, type RunResult } from './machine-common.js';
 
 export interface MachineCoreOptions {
@@ -292,6 +293,12 @@ export class MachineCore {
     const tracee = this.kernel.attachDebugger(p, 0);
     return { tracee, spawned: false };
   }
+  // A debugger for a page or an embedder (pause, step, continue, registers, disassembly) on
+  // process `pid`, taken as debug() takes it.
+  debugSession(pid: number): DebugSession {
+    return new DebugSession(this.kernel, this.debug(pid).tracee);
+  }
+
   // The processes spawned here that have not ended.
   get processes(): readonly GuestProcess[] { return [...this.live]; }
 
