@@ -91,6 +91,18 @@ for (const libc of ['glibc', 'musl'] as Libc[]) {
       assert.match(out, /Program terminated with signal SIGSEGV/);
     });
 
+    it('a forked child (not debugged) runs through the parent\'s breakpoints', async () => {
+      const out = await same('fork', prog, ['fork'], ['break square', RUN, 'bt 1', 'continue'], 'Breakpoint 1, ');
+      assert.match(out, /Breakpoint 1, square \(x=2\)/); // the child's square(3) did not stop it (or kill it)
+      assert.match(out, /exited normally/);
+    });
+
+    it('follows the process into a new program (exec)', async () => {
+      const out = await same('exec', prog, ['exec'], ['break square', RUN, 'bt 1', 'info registers r14', 'continue'], 'process ');
+      assert.match(out, /is executing new program/);
+      assert.match(out, /Breakpoint 1, square \(x=7\)/);
+    });
+
     it('stops on a signal and passes it on to the program\'s handler', async () => {
       const out = await same('usr1', prog, ['usr1'], ['break on_usr1', RUN, 'continue', 'bt 1', 'continue'], 'Program received');
       assert.match(out, /Breakpoint 1, on_usr1 \(sig=10\)/);

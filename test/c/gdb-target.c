@@ -5,11 +5,15 @@
 //   threads  two threads spin in spin() when main reaches checkpoint()
 //   segv     a write through a null pointer (SIGSEGV)
 //   usr1     raise(SIGUSR1), caught by a handler
+//   fork     a child calls square() (not debugged: it must not stop), then the parent does
+//   exec     runs itself again in regs mode (a new program under the debugger)
 // It writes nothing: natively gdb shares its output with the program's.
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 unsigned int pattern[4] = {0x11223344, 0x55667788, 0x99aabbcc, 0xddeeff00};
 char message[32] = "hello, debugger";
@@ -77,6 +81,17 @@ int main(int argc, char **argv) {
   else if (!strcmp(mode, "threads")) threads();
   else if (!strcmp(mode, "segv")) { checkpoint(); *(volatile int *)(long)counter = 1; }
   else if (!strcmp(mode, "usr1")) { signal(SIGUSR1, on_usr1); raise(SIGUSR1); checkpoint(); return caught == SIGUSR1 ? 0 : 1; }
+  else if (!strcmp(mode, "fork")) {
+    pid_t child = fork();
+    if (child == 0) _exit(square(3) == 9 ? 0 : 1);
+    int status = 0;
+    waitpid(child, &status, 0);
+    return square(WIFEXITED(status) ? WEXITSTATUS(status) + 2 : 9) == 4 ? 0 : 1;
+  } else if (!strcmp(mode, "exec")) {
+    char *again[] = {argv[0], "regs", 0};
+    execv(argv[0], again);
+    return 3;
+  }
   else return 2;
   return 0;
 }

@@ -123,6 +123,7 @@ export function normalise(out: string): string {
     /^Program stopped\.$/,
     /^Starting program: /,
     /^Download failed: /,
+    /^\[Detaching after (v?fork|clone) from child process \d+\]$/, // the stub does not report forks: gdb never attaches
   ];
   return out.split('\n')
     .map((l) => l
@@ -130,6 +131,7 @@ export function normalise(out: string): string {
       .replace(/Thread \d+\.\d+/g, 'Thread T')
       .replace(/\bLWP \d+/g, 'Thread T') // a native program without libthread_db (musl)
       .replace(/\(process \d+\)/g, '(process N)')
+      .replace(/^process \d+ is executing/, 'process N is executing')
       // the stack's addresses depend on the environment and auxiliary vector, which differ
       .replace(/\b(argv|envp)=0x[0-9a-f]+/g, '$1=ADDR')
       .replace(/target:\//g, '/')
