@@ -86,7 +86,8 @@ for (const libc of ['glibc', 'musl'] as Libc[]) {
     });
 
     it('stops on SIGSEGV where it happens, and the program dies of it when continued', async () => {
-      const out = await same('segv', prog, ['segv'], ['break checkpoint', RUN, 'continue', 'info registers rip', 'continue'], 'Breakpoint 1, ');
+      const out = await same('segv', prog, ['segv'], ['break checkpoint', RUN, 'continue', 'info registers rip',
+        'p $_siginfo.si_signo', 'p $_siginfo.si_code', 'p $_siginfo._sifields._sigfault.si_addr', 'continue'], 'Breakpoint 1, ');
       assert.match(out, /Program received signal SIGSEGV, Segmentation fault\./);
       assert.match(out, /Program terminated with signal SIGSEGV/);
     });
@@ -101,6 +102,13 @@ for (const libc of ['glibc', 'musl'] as Libc[]) {
       const out = await same('exec', prog, ['exec'], ['break square', RUN, 'bt 1', 'info registers r14', 'continue'], 'process ');
       assert.match(out, /is executing new program/);
       assert.match(out, /Breakpoint 1, square \(x=7\)/);
+    });
+
+    it('calls a function in a thread waiting in a syscall, which then goes on waiting', async () => {
+      const out = await same('block', prog, ['block'], ['break checkpoint', RUN, 'thread 1', 'p square(5)', 'p $_siginfo.si_signo', 'continue'],
+        'Thread 2 "gdb-target', { also: (s) => s.replace(/^(Thread 2 .* hit Breakpoint 1, ).*$/m, '$1') });
+      assert.match(out, /\$1 = 25/);
+      assert.match(out, /exited normally/); // read() got its byte: the call was not cut short
     });
 
     it('stops on a signal and passes it on to the program\'s handler', async () => {

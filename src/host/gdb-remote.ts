@@ -13,6 +13,7 @@ import { PacketReader, frame, fromHex, hexNum, toHex, unescapeBinary, escapeBina
 import { REGS, readReg, writeReg, regSize, targetXml } from './gdb-target.js';
 import { HostFiles, librariesSvr4, threadsXml } from './gdb-files.js';
 import { gdbSignal, linuxSignal } from './gdb-signals.js';
+import { siginfoBytes, parseSiginfo } from '../kernel/signal.js';
 
 const SIGINT = 2, SIGTRAP = 5;
 const PACKET_SIZE = 0x3fff; // what qSupported announces (the payload a reply or request may have)
@@ -367,7 +368,7 @@ export class GdbStub {
         for (const f of (rest ?? '').split(';')) if (f.endsWith('+')) this.features.add(f.slice(0, -1));
         this.multiprocess = this.features.has('multiprocess');
         return [`PacketSize=${PACKET_SIZE.toString(16)}`, 'QStartNoAckMode+', 'qXfer:features:read+', 'qXfer:auxv:read+',
-          'qXfer:exec-file:read+', 'qXfer:libraries-svr4:read+', 'qXfer:threads:read+', 'swbreak+', 'vContSupported+',
+          'qXfer:exec-file:read+', 'qXfer:libraries-svr4:read+', 'qXfer:threads:read+', 'qXfer:siginfo:read+', 'qXfer:siginfo:write+', 'swbreak+', 'vContSupported+',
           ...(this.multiprocess ? ['multiprocess+'] : []), ...(this.features.has('exec-events') ? ['exec-events+'] : []),
           'vFile:fstat+'].join(';');
       }
@@ -400,8 +401,20 @@ export class GdbStub {
     return `m${chunk.map((tid) => this.ptid(tid)).join(',')}`;
   }
 
-  // qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH
+  // qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH (and qXfer:siginfo:write::OFFSET:DATA)
   private xfer(arg: string): string {
+    const w = /^siginfo:write::([0-9a-fA-F]+):(.*)$/s.exec(arg);
+    if (w) {
+      const t = this.task();
+      const info = t && this.tr.siginfo(t);
+      const offset = hexNum(w[1]), data = unescapeBinary(w[2]);
+      if (!t || !info) return E_NOTHREAD;
+      if (offset === null || !data || offset + data.length > 128) return E_BAD;
+      const b = siginfoBytes(info);
+      b.set(data, offset);
+      this.tr.setSiginfo(t, parseSiginfo(b));
+      return data.length.toString(16);
+    }
     const m = /^([a-z0-9-]+):read:([^:]*):([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(arg);
     if (!m) return /^[a-z0-9-]+:write:/.test(arg) ? '' : E_BAD;
     const [, object, annex] = m;
@@ -420,6 +433,13 @@ export class GdbStub {
         break;
       case 'libraries-svr4': data = fromLatin1(librariesSvr4(this.tr)); break;
       case 'threads': data = fromLatin1(threadsXml(this.tr, (t) => this.ptid(t.tid))); break;
+      case 'siginfo': {
+        const t = this.task();
+        const info = t && this.tr.siginfo(t);
+        if (!info) return E_NOTHREAD;
+        data = siginfoBytes(info);
+        break;
+      }
       default: return '';
     }
     const chunk = data.subarray(offset, offset + Math.min(len, MAX_PACKET / 2 - 16));

@@ -9,7 +9,7 @@ import type { Kernel } from './kernel.js';
 import type { Process, Task, SigInfo } from './task.js';
 import { Exit, WATCH_MAX, WATCH_READ, WATCH_WRITE } from '../core/core.js';
 import { ERESTARTSYS } from '../base/errno.js';
-import { SI_USER } from './signal.js';
+import { SI_USER, SI_KERNEL, SI_TKILL, SIGTRAP, SIGSTOP } from './signal.js';
 import * as L from '../generated/layout.js';
 
 export type StopReason =
@@ -30,6 +30,9 @@ export interface Watchpoint { addr: number; len: number; access: number }
 export interface ThreadState { regs: Uint8Array; origRax: bigint }
 
 const INT3 = 0xcc;
+const TRAP_TRACE = 2, TRAP_HWBKPT = 4;
+// -ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK
+const RESTART_CODES = new Set([-512n, -513n, -514n, -516n]);
 const SYSCALL_LEN = 2;
 const off = (field: number) => field - L.STATE;
 
@@ -44,6 +47,7 @@ export class Tracee {
   private actions = new Map<Task, ResumeAction>();
   private others?: ResumeAction; // for threads the resume did not name (new ones too)
   private held = new Map<Task, SigInfo>(); // the signal each thread stopped with
+  private givenSiginfo = new Map<Task, SigInfo>(); // PTRACE_SETSIGINFO's, for a thread that holds none
 
   // Attached stopped, as if by `signo` (SIGTRAP: a program stopped at its first instruction).
   constructor(readonly k: Kernel, readonly proc: Process, signo: number) {
@@ -121,6 +125,29 @@ export class Tracee {
   }
 
   // --- for the debugger ---------------------------------------------------------------------
+  // The siginfo of the thread's stop, as Linux's PTRACE_GETSIGINFO gives it: the held signal's,
+  // or the SIGTRAP of a breakpoint (int3: SI_KERNEL), a step (TRAP_TRACE) or a watchpoint (TRAP_HWBKPT).
+  siginfo(t: Task): SigInfo | undefined {
+    const held = this.held.get(t) ?? this.givenSiginfo.get(t);
+    if (held) return held;
+    // the other threads were stopped as a debugger on Linux stops them: with SIGSTOP, by tgkill
+    if (this.last.tid !== t.tid) return { signo: SIGSTOP, code: SI_TKILL };
+    const r = this.last.reason;
+    switch (r.kind) {
+      case 'breakpoint': return { signo: SIGTRAP, code: SI_KERNEL };
+      case 'step': return { signo: SIGTRAP, code: TRAP_TRACE };
+      case 'watch': return { signo: SIGTRAP, code: TRAP_HWBKPT, addr: r.addr };
+      case 'signal': return r.signo ? { signo: r.signo, code: SI_USER } : undefined;
+      default: return undefined;
+    }
+  }
+  // The debugger sets the siginfo of a thread's stop (gdb restores it after calling a function):
+  // the held signal's, if any, is replaced and goes on so if passed.
+  setSiginfo(t: Task, info: SigInfo): void {
+    if (this.held.has(t)) this.held.set(t, info);
+    else this.givenSiginfo.set(t, info);
+  }
+
   // Resume: each named thread with its action, the others with `others` (undefined: they stay).
   resume(actions: Map<number, ResumeAction>, others?: ResumeAction): void {
     if (this.exited || !this.halted) return;
@@ -130,6 +157,7 @@ export class Tracee {
       if (t) this.actions.set(t, a);
     }
     this.others = others;
+    this.givenSiginfo.clear();
     for (const t of this.threads) {
       const a = this.actions.get(t) ?? others;
       const held = this.held.get(t);
@@ -193,11 +221,17 @@ export class Tracee {
 
   // Write back what readState gave, changed. Inside a syscall, the call restarts as before
   // unless the debugger moved RIP or set orig_rax to -1 (as gdb does to call a function): then
-  // the thread leaves the call, with the registers as written (rax its result).
+  // the thread leaves the call, with the registers as written (rax its result). Registers that
+  // say "inside a syscall, to be restarted" (orig_rax a call, rax a restart code: what gdb
+  // writes back after calling a function there) restart the call, as Linux does on resuming.
   writeState(t: Task, s: ThreadState): void {
     const regs = s.regs.slice();
     const dv = new DataView(regs.buffer);
-    if (this.inSyscall(t)) {
+    const rax = dv.getBigInt64(off(L.S_GPR), true);
+    if (!this.inSyscall(t) && s.origRax >= 0n && RESTART_CODES.has(rax)) {
+      dv.setBigUint64(off(L.S_RIP), dv.getBigUint64(off(L.S_RIP), true) - BigInt(SYSCALL_LEN), true);
+      dv.setBigInt64(off(L.S_GPR), s.origRax, true);
+    } else if (this.inSyscall(t)) {
       const was = this.readState(t);
       const wasRip = new DataView(was.regs.buffer).getBigUint64(off(L.S_RIP), true);
       const rip = dv.getBigUint64(off(L.S_RIP), true);

@@ -7,6 +7,7 @@
 //   usr1     raise(SIGUSR1), caught by a handler
 //   fork     a child calls square() (not debugged: it must not stop), then the parent does
 //   exec     runs itself again in regs mode (a new program under the debugger)
+//   block    main waits in read(2) while another thread reaches checkpoint(), then writes what it reads
 // It writes nothing: natively gdb shares its output with the program's.
 #include <pthread.h>
 #include <signal.h>
@@ -74,6 +75,24 @@ static void threads(void) {
 
 static void on_usr1(int sig) { caught = sig; }
 
+static int pipefd[2];
+static void *unblock(void *arg) {
+  usleep(200 * 1000); // main is in read() by then
+  checkpoint();
+  write(pipefd[1], "x", 1);
+  return arg;
+}
+// 0 when read() returned the byte (a debugger calling a function meanwhile must not end the call).
+static int block(void) {
+  pthread_t t;
+  char c = 0;
+  if (pipe(pipefd)) return 4;
+  pthread_create(&t, 0, unblock, 0);
+  ssize_t n = read(pipefd[0], &c, 1);
+  pthread_join(t, 0);
+  return n == 1 && c == 'x' ? 0 : 5;
+}
+
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "regs";
   if (!strcmp(mode, "regs")) regs();
@@ -87,6 +106,8 @@ int main(int argc, char **argv) {
     int status = 0;
     waitpid(child, &status, 0);
     return square(WIFEXITED(status) ? WEXITSTATUS(status) + 2 : 9) == 4 ? 0 : 1;
+  } else if (!strcmp(mode, "block")) {
+    return block();
   } else if (!strcmp(mode, "exec")) {
     char *again[] = {argv[0], "regs", 0};
     execv(argv[0], again);
