@@ -18,9 +18,13 @@
 import { Readable, Writable } from 'node:stream';
 import { constants } from 'node:os';
 import { createNodeHost, loadCoreModule } from '../host/node/index.js';
-import { MachineCore, type GuestProcess } from '../host/machine.js';
+import { MachineCore, ExecError, type GuestProcess } from '../host/machine.js';
 import { serveGdb, type GdbServer } from '../host/node/gdb-server.js';
 import type { DebugSession } from '../host/debug-session.js';
+import { openHostTerminal, type HostTerminal } from '../host/node/terminal.js';
+import { registersOf, type Registers } from '../kernel/registers.js';
+import { seedHost, type SeedHost } from '../host/seed-host.js';
+import type { HostInput } from '../base/host.js';
 import { openHostImage } from '../host/node/image-files.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend } from '../fs/backend.js';
@@ -28,9 +32,9 @@ import type { GuestFs } from '../fs/guest-fs.js';
 import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
-import { envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult } from '../host/machine-common.js';
+import { envList, makeResult, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, type MountSpec, type RunResult } from '../host/machine-common.js';
 
-export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type GdbServer };
+export { parseSize, parseMountSpec, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type Registers, type GdbServer };
 export type { DebugSession, DebugSnapshot, DebugRegister, DebugLine } from '../host/debug-session.js';
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
@@ -50,7 +54,7 @@ export interface MachineOptions {
   debug?: boolean; // report fatal faults on stderr
 }
 export interface RunOptions {
-  stdin?: Uint8Array | string;
+  stdin?: Uint8Array | string | HostInput; // bytes, or input that arrives as it comes
   env?: string[] | Record<string, string>; // added to (and overriding) the machine's
   cwd?: string;
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
@@ -58,6 +62,10 @@ export interface RunOptions {
   // Serve GDB's remote protocol on this port of 127.0.0.1 (0: any free one); the program
   // waits before its first instruction until a debugger connects and continues it.
   gdb?: { port: number; onListening?: (server: GdbServer) => void };
+  // With stdio 'inherit': whether the guest gets a pseudo-terminal (xos's own line discipline, its
+  // session's controlling terminal) connected to the host's terminal, which is in raw mode meanwhile.
+  // Default: when stdin is a terminal; true: even when it is not; false: never.
+  tty?: boolean;
 }
 export interface SpawnOptions {
   env?: string[] | Record<string, string>; // added to (and overriding) the machine's
@@ -159,6 +167,9 @@ export class Machine {
     const inherit = opts.stdio === 'inherit';
     const stdin = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
     const k = this.core.kernel;
+    // (a program waiting for gdb keeps the console: a raw terminal would take the ^C that gives up on it)
+    const term = inherit && opts.tty !== false && !opts.gdb ? openHostTerminal(opts.tty === true) : undefined;
+    if (term) return this.runOnTerminal(argv, opts, term, image);
     let pgid = 0;
     let waitingForGdb = false;
     const onInterrupt = () => {
@@ -194,6 +205,44 @@ export class Machine {
       }
     } finally {
       if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
+    }
+  }
+
+  // run() with the host's terminal: the guest's pseudo-terminal gets the keys (the host terminal is
+  // raw meanwhile) and shows on it; a host stdout or stderr that is not a terminal stays the console.
+  private async runOnTerminal(argv: string[], opts: RunOptions, term: HostTerminal, image?: FileImage): Promise<RunResult> {
+    const k = this.core.kernel;
+    const icount = k.core.icount;
+    const console = [...(term.stdoutIsTerminal ? [] : [1]), ...(term.stderrIsTerminal ? [] : [2])];
+    let g: GuestProcess;
+    try {
+      g = this.core.spawn(argv, {
+        env: this.env(opts.env), cwd: this.cwd(opts.cwd), image, tty: term.size, console, onStdout: (d) => { term.output(d); },
+      });
+    } catch (e) {
+      if (e instanceof ExecError) return makeResult(0, e.status, null, [], [], e.message);
+      throw e;
+    }
+    term.attach({ write: (d) => g.write(d), resize: (s) => g.resize(s.cols, s.rows), hangup: () => g.hangup() });
+    // a signal sent to xos goes to the terminal's foreground process group
+    const foreground = () => k.vfs.pts.cttyOf(g.proc.sid)?.pgrp || g.pid;
+    const onInterrupt = () => k.signalGroup(foreground(), 2);
+    const onQuit = () => k.signalGroup(foreground(), 3);
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGQUIT', onQuit);
+    const timer = opts.timeout !== undefined ? k.timers.after(opts.timeout, () => g.kill(9)) : undefined;
+    try {
+      const st = await g.exited;
+      k.timers.cancel(timer);
+      await this.core.host.yield(); // the terminal's last output
+      const r = makeResult(g.pid, st.exitCode, st.signal, [], []);
+      r.instructions = Number(k.core.icount - icount);
+      if (g.proc.finalState) r.registers = registersOf(g.proc.finalState);
+      return r;
+    } finally {
+      term.detach();
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGQUIT', onQuit);
     }
   }
 
@@ -247,3 +296,10 @@ export function createKernel(opts: MachineOptions = {}) {
 }
 
 export { ExecError } from '../host/machine.js';
+
+// The seed's API (src/host/seed-host.ts) over a Machine: mountTarBytes, runElf, runShellScript,
+// pushStdin, readRegisters, snapshot, restore.
+export function createHost(opts: MachineOptions = {}): SeedHost {
+  return seedHost(Machine.create(opts));
+}
+export type { SeedHost, SeedOutcome, SeedRunOptions } from '../host/seed-host.js';

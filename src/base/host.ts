@@ -3,7 +3,8 @@
 // set-up needs, host directories and gunzip, is host/platform.ts's PlatformHost.)
 
 export interface HostOutput {
-  write(data: Uint8Array): void; // synchronous, in order
+  // Synchronous, in order. false: nobody reads any more (a host pipe's reader is gone: EPIPE).
+  write(data: Uint8Array): boolean | void;
   readonly isTTY: boolean;
 }
 

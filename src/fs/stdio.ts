@@ -3,7 +3,7 @@
 // stored termios (the host terminal's modes are not changed).
 import type { Host, HostInput, HostOutput } from '../base/host.js';
 import { blockOn, type Blocked } from '../base/wait.js';
-import { EAGAIN, EBADF, EINVAL, EFAULT, ENOTTY } from '../base/errno.js';
+import { EAGAIN, EBADF, EINVAL, EFAULT, ENOTTY, EPIPE } from '../base/errno.js';
 import { Termios, TERMIOS_SIZE } from './tty-ldisc.js';
 import { POLLIN } from './wait-queue.js';
 import { FileDescription, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, S_IFCHR, S_IFIFO, type GuestMemory, type Stat } from './file.js';
@@ -51,7 +51,7 @@ export class StdioFile extends FileDescription {
   }
   override write(data: Uint8Array): number {
     if (!this.output) return -EBADF;
-    this.output.write(data);
+    if (this.output.write(data) === false) return -EPIPE;
     return data.length;
   }
   override stat(): Stat {

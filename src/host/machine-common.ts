@@ -1,6 +1,7 @@
 // What the Node and the browser Machine APIs share: option parsing and the shape
 // of a run's result. Platform-neutral (the browser entry imports it).
 import type { HostInput, HostOutput } from '../base/host.js';
+import type { Registers } from '../kernel/registers.js';
 import type { PlatformHost } from './platform.js';
 import type { FsBackend } from '../fs/backend.js';
 import type { Vfs } from '../fs/vfs.js';
@@ -21,6 +22,7 @@ export interface RunResult {
   error?: string; // the program could not be started
   syscalls?: number; // syscalls the guest made
   instructions?: number; // guest instructions the core retired
+  registers?: Registers; // the registers of the thread that ended the process, when it ended
 }
 
 // '512M', '2G', '1.5g', 4096 → bytes (0 when unreadable).

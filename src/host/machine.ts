@@ -18,6 +18,7 @@ import type { PlatformHost } from './platform.js';
 import { SIGTRAP } from '../kernel/signal.js';
 import type { Tracee } from '../kernel/debug.js';
 import { DebugSession } from './debug-session.js';
+import { registersOf } from '../kernel/registers.js';
 import { makeResult, type MachineFileSystems, type RunResult } from './machine-common.js';
 
 export interface MachineCoreOptions {
@@ -37,6 +38,9 @@ export interface ProcessSpec {
   // console (the host's stdio). With `tty`, a pseudo-terminal of that size is all three.
   stdio?: 'pipe' | 'console';
   tty?: { cols: number; rows: number };
+  // With `tty`: descriptors that stay the machine's console instead (a host stdout that is a pipe
+  // while stdin is a terminal, as `prog | less` has on Linux).
+  console?: number[];
   // Where output goes as it comes (pipe or tty); return false to pause until resumeOutput().
   onStdout?: (data: Uint8Array) => boolean | void;
   onStderr?: (data: Uint8Array) => boolean | void;
@@ -155,6 +159,14 @@ export class GuestProcess {
   resize(cols: number, rows: number): void { this.master?.pty.resize(rows, cols); }
   // Output paused by a sink that returned false goes on.
   resumeOutput(): void { for (const p of this.pumps) p.resume(); }
+  // The terminal goes away (its window closed): the session's leader gets SIGHUP.
+  hangup(): void {
+    if (!this.master) return;
+    this.input?.close();
+    for (const p of this.pumps) p.stop();
+    release(this.master);
+    this.master = undefined;
+  }
 
   // --- set up by MachineCore ---
   attachOutput(f: FileDescription, sink: (d: Uint8Array) => boolean | void, end: () => void): void {
@@ -206,8 +218,11 @@ export class MachineCore {
       if (typeof pair === 'number') throw new Error(`xos: no pseudo-terminal for the process (errno ${-pair})`);
       master = pair.master;
       master.pty.resize(spec.tty.rows, spec.tty.cols);
-      pair.slave.refs += 2;
-      o.stdio = [pair.slave, pair.slave, pair.slave];
+      const std = [() => k.vfs.stdinFile(), () => k.vfs.stdoutFile(), () => k.vfs.stderrFile()];
+      const stdio = [0, 1, 2].map((fd) => (spec.console?.includes(fd) ? std[fd]() : pair.slave));
+      pair.slave.refs = stdio.filter((f) => f === pair.slave).length;
+      if (pair.slave.refs === 0) release(pair.slave);
+      o.stdio = stdio as [FileDescription, FileDescription, FileDescription];
       o.terminal = master.pty;
     } else if (spec.stdio !== 'console') {
       const now = () => this.host.realtimeNs();
@@ -276,6 +291,7 @@ export class MachineCore {
     const r = makeResult(g.pid, st.exitCode, st.signal, out, err);
     r.instructions = Number(k.core.icount - icount);
     r.syscalls = k.syscallCount - syscalls;
+    if (g.proc.finalState) r.registers = registersOf(g.proc.finalState);
     return r;
   }
 
@@ -301,6 +317,8 @@ export class MachineCore {
 
   // The processes spawned here that have not ended.
   get processes(): readonly GuestProcess[] { return [...this.live]; }
+  // Guest instructions run so far (all processes).
+  get instructions(): number { return Number(this.kernel.core.icount); }
 
   // Kill every process and let the machine go: no timer or handle of it is left on the host.
   close(): void {

@@ -164,6 +164,9 @@ export class Kernel {
     this.current = t;
     this.core.ptRoot = mm.root;
     if (!image && !path.includes('/')) path = this.searchPath(t, path, env);
+    // a program given as bytes has no name in the file system: as fexecve of a memfd, /proc/self/exe
+    // is "/memfd:NAME (deleted)" (glibc's static startup wants it absolute)
+    if (image && !path.startsWith('/')) path = `/memfd:${path.slice(path.lastIndexOf('/') + 1)} (deleted)`;
     const r = execve(this, t, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), 0, image);
     if (r < 0) {
       this.tasks.splice(this.tasks.indexOf(t), 1);
@@ -377,6 +380,11 @@ export class Kernel {
   // End a process: status is a wait status (exit code << 8, or the signal number | 0x80 for core).
   exitProcess(p: Process, status: number): void {
     if (p.waitStatus !== undefined) return;
+    const last = this.current?.proc === p ? this.current : p.threads[0];
+    if (last) {
+      if (last === this.current) this.core.saveState(last.regs);
+      p.finalState = last.regs.slice();
+    }
     for (const t of [...p.threads]) this.endTask(t);
     p.waitStatus = status;
     if (this.current?.proc === p) this.current = undefined;

@@ -41,6 +41,8 @@ export class Process {
   exitSignal = 17;
   // Wait status once the process has ended (as wait4 reports it); a zombie until reaped.
   waitStatus?: number;
+  // The CPU state of the thread that ended it (its registers when it exited or was killed).
+  finalState?: Uint8Array;
   // Woken when a child changes state (wait4).
   readonly childEvents = new WaitQueue();
   // Woken when this process ends (pidfds).

@@ -15,6 +15,7 @@
 // setTimeout), so this also runs in a Worker, and in Node for tests.
 import { MachineCore, type GuestProcess } from '../machine.js';
 import type { DebugSession } from '../debug-session.js';
+import { seedHost, type SeedHost } from '../seed-host.js';
 import { Tmpfs } from '../../fs/tmpfs.js';
 import type { FsBackend } from '../../fs/backend.js';
 import type { GuestFs } from '../../fs/guest-fs.js';
@@ -28,6 +29,11 @@ import { bytesInput, envList, mergeEnv, parseSize, MachineFileSystems, type Moun
 export { Tmpfs } from '../../fs/tmpfs.js';
 export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
 export { layerTar } from '../../fs/overlay.js';
+export { restoreLayer, TrackedFs } from '../../fs/layer-store.js';
+export { bytesSource } from '../../fs/tar.js';
+export { openBlobStore, type BlobStore } from './storage.js';
+export type { Registers } from '../../kernel/registers.js';
+export type { SeedHost, SeedOutcome, SeedRunOptions } from '../seed-host.js';
 export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult } from '../machine-common.js';
 export type { Host, HostInput, HostOutput } from '../../base/host.js';
 export type { DebugSession, DebugSnapshot, DebugRegister, DebugLine } from '../debug-session.js';
@@ -139,6 +145,9 @@ export interface MachineOptions {
   // A container image as the root (tar, `docker save` or OCI layout in a tar; gzip or not), writable
   // through an in-memory overlay, with a tmpfs on /tmp: its bytes, or the URL to fetch them from.
   image?: Uint8Array | string | URL;
+  // The image's writable layer (default: a new tmpfs): keep one to keep the guest's changes (the page
+  // keeps it in OPFS: layer-store.ts, storage.ts).
+  upper?: FsBackend;
   mounts?: MountSpec[]; // more file systems: { guest, type: 'tmpfs' } or { guest, backend }
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
@@ -215,7 +224,7 @@ export class Machine {
       const bytes = opts.image instanceof Uint8Array ? opts.image : await fetchBytes(opts.image, 'the image');
       const loaded = await loadImage(bytesSource(bytes), { gunzip: gunzipInMemory });
       fsys = new MachineFileSystems(host, loaded.fs);
-      fsys.useImage(loaded);
+      fsys.useImage(loaded, opts.upper);
     } else {
       fsys = new MachineFileSystems(host, opts.root ?? Machine.newRoot());
     }
@@ -290,4 +299,11 @@ export class Machine {
 
   // Kill every process; nothing of the machine stays scheduled.
   close(): void { this.core.close(); }
+  // Guest instructions the machine has run so far (all its processes).
+  get instructions(): number { return this.core.instructions; }
+}
+
+// The seed's API (seed-host.ts) over a browser Machine: createHost({ coreUrl }).
+export function createHost(opts: MachineOptions = {}): SeedHost {
+  return seedHost(Machine.create(opts));
 }

@@ -37,7 +37,7 @@ export function fdOutput(fd: number): HostOutput {
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           if (code === 'EAGAIN') continue;
-          if (code === 'EPIPE') return;
+          if (code === 'EPIPE') return false;
           throw e;
         }
       }

@@ -1,0 +1,192 @@
+// `xos run` and `xos sh`: options (docker's short spellings too), the machine, the program.
+import { resolve } from 'node:path';
+import { Machine, parseMountSpec, parseSize, type MountSpec } from '../api/index.js';
+import { busyboxRootImage } from './busybox-root.js';
+
+export const RUN_HELP = `usage: xos run [OPTIONS] PROGRAM [ARG...]
+       xos run [OPTIONS] --image IMAGE [PROGRAM [ARG...]]
+
+Run an x86-64 Linux program. PROGRAM is a path in the guest, or a name looked up in its PATH.
+
+  --root DIR             the guest's / is the host directory DIR (default: the host's /)
+  --image IMAGE          the guest's / is a container image: a tar (rootfs or docker export, gzip or
+                         not), a docker save archive or an OCI layout directory; writable through an
+                         overlay in memory (or --upper DIR), with a tmpfs on /tmp. Without PROGRAM,
+                         the image's Entrypoint and Cmd; the environment is the image's Env plus -e.
+  --upper DIR            keep the overlay's changes in the host directory DIR (see xos image commit)
+  -v, --mount HOST:GUEST[:ro]
+                         mount the host directory HOST at GUEST (repeatable)
+  --tmpfs GUEST          mount an empty tmpfs at GUEST (repeatable)
+  -e, --env K=V          set a guest environment variable (repeatable; the guest gets xos's
+                         environment plus these, or the image's)
+  -w, --cwd DIR          the guest's working directory (default: the host's, or / with --root)
+  -m, --memory SIZE      guest memory limit, e.g. 512M, 2G (default 2G)
+  -t, --tty              give the guest a terminal even when stdin is not one
+  -i, --interactive      keep stdin open (it always is; accepted for docker's -it)
+  -T, --no-tty           no terminal even when stdin is one: stdin, stdout and stderr stay as they are
+  --rm                   accepted for docker's spelling (the overlay is always dropped unless --upper)
+  --strace               trace syscalls on stderr
+  -g, --gdb PORT         serve GDB's remote protocol on 127.0.0.1:PORT (as qemu-user's -g): the
+                         program waits at its first instruction for a debugger to connect and
+                         continue it (gdb -ex 'target remote :PORT' PROGRAM); stdio stays as it is
+
+When stdin is a terminal, the guest gets a pseudo-terminal of xos's own (/dev/pts/0) sized like
+yours, and your terminal is in raw mode until xos ends: ^C, ^Z and ^\\ go to the guest's foreground
+job, ^D is end of file. xos exits with the guest's status, or 128+N when it died of signal N.
+`;
+
+export const SH_HELP = `usage: xos sh [OPTIONS] [--image IMAGE] [ARG...]
+
+A shell in a Linux root with no set-up: without --image, a root made of Debian's busybox-static
+(fetched with apt-get download and built into ~/.cache/xos on first use); with --image, the
+image's bash or sh. The changes live in memory and are gone when the shell exits (--upper DIR
+keeps them). Takes the options of xos run (-v, -e, -w, -m, ...); ARGs go to the shell
+(xos sh -c 'uname -a').
+`;
+
+export class UsageError extends Error {}
+
+interface Parsed {
+  root?: string; image?: string; upper?: string; mounts: MountSpec[]; cwd?: string; memory?: number;
+  strace: boolean; env: string[]; tty?: boolean; argv: string[]; gdbPort?: number;
+}
+
+// Options up to the first argument that is not one (or --).
+export function parseRunArgs(args: string[], passUnknown = false): Parsed {
+  const o: Parsed = { mounts: [], strace: false, env: [], argv: [] };
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('-') || a === '-') break;
+    if (passUnknown && !KNOWN.test(a)) break; // xos sh -c CMD: the shell's option
+    if (a === '--') { i++; break; }
+    // -it, -ti: docker's short flags together
+    if (/^-[itT]{2,}$/.test(a)) {
+      for (const c of a.slice(1)) if (c === 't') o.tty = true; else if (c === 'T') o.tty = false;
+      continue;
+    }
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const inline = eq > 0 ? a.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--root': o.root = value(); break;
+      case '--image': o.image = value(); break;
+      case '--upper': o.upper = value(); break;
+      case '-v': case '--mount': case '--volume': {
+        const v = value(), m = parseMountSpec(v);
+        if (!m) throw new UsageError(`${flag} wants HOST:GUEST[:ro], got ${v}`);
+        if (m.host) m.host = resolve(m.host);
+        o.mounts.push(m);
+        break;
+      }
+      case '--tmpfs': {
+        const v = value();
+        if (!v.startsWith('/')) throw new UsageError(`--tmpfs wants a guest path, got ${v}`);
+        o.mounts.push({ guest: v, type: 'tmpfs' });
+        break;
+      }
+      case '-w': case '--cwd': case '--workdir': o.cwd = value(); break;
+      case '-e': case '--env': {
+        const v = value();
+        if (v.includes('=')) o.env.push(v);
+        else if (process.env[v] !== undefined) o.env.push(`${v}=${process.env[v]}`); // docker's -e NAME
+        else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) throw new UsageError(`${flag} wants K=V, got ${v}`);
+        break;
+      }
+      case '-m': case '--memory': {
+        const v = value();
+        o.memory = parseSize(v);
+        if (!o.memory) throw new UsageError(`bad --memory size: ${v}`);
+        break;
+      }
+      case '-t': case '--tty': o.tty = true; break;
+      case '-T': case '--no-tty': o.tty = false; break;
+      case '-i': case '--interactive': case '--rm': break;
+      case '--strace': o.strace = true; break;
+      case '-g': case '--gdb': {
+        const v = value();
+        o.gdbPort = /^\d+$/.test(v) ? Number(v) : NaN;
+        if (!(o.gdbPort >= 1 && o.gdbPort <= 65535)) throw new UsageError(`${flag} wants a TCP port, got ${v}`);
+        break;
+      }
+      default: throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  o.argv = args.slice(i);
+  if (o.root !== undefined && o.image !== undefined) throw new UsageError('--root and --image exclude each other');
+  if (o.upper !== undefined && o.image === undefined) throw new UsageError('--upper needs --image');
+  return o;
+}
+
+const KNOWN = /^(--(root|image|upper|mount|volume|tmpfs|cwd|workdir|env|memory|tty|no-tty|interactive|rm|strace|gdb)(=.*)?|-[vwemtTig]|-[itT]+|--)$/;
+
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+async function runParsed(o: Parsed, shell: boolean): Promise<number> {
+  let machine: Machine;
+  try {
+    machine = await Machine.create({
+      root: o.root, image: o.image, upper: o.upper, mounts: o.mounts, memory: o.memory, strace: o.strace,
+      debug: !!process.env.XOS_DEBUG,
+    });
+  } catch (e) {
+    process.stderr.write(`xos: ${o.image ?? o.root}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  const config = machine.imageConfig;
+  let argv = o.argv;
+  let cwd = o.cwd;
+  if (shell) {
+    const sh = machine.fs.exists('/bin/bash') ? '/bin/bash' : '/bin/sh';
+    argv = [sh, '-l', ...argv];
+    cwd ??= machine.fs.exists('/root') ? '/root' : '/';
+  } else if (argv.length === 0) {
+    if (o.image === undefined) throw new UsageError('run needs a PROGRAM');
+    argv = [...(config?.entrypoint ?? []), ...(config?.cmd ?? [])];
+    if (argv.length === 0) throw new UsageError('run needs a PROGRAM (the image names none)');
+  }
+  // With an image the guest gets the image's environment (Machine adds it), not the host's.
+  const term = process.env.TERM ? [`TERM=${process.env.TERM}`] : [];
+  const baseEnv = o.image !== undefined
+    ? [...(config?.env ? [] : [DEFAULT_PATH, 'HOME=/root']), ...term, ...(shell ? ['HOME=/root'] : [])]
+    : Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+  let r;
+  try {
+    r = await machine.run(argv, {
+      env: [...baseEnv, ...o.env], cwd: cwd ?? (o.root || o.image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
+      tty: o.tty,
+      gdb: o.gdbPort === undefined ? undefined : {
+        port: o.gdbPort,
+        onListening: (server) => process.stderr.write(`xos: waiting for gdb on 127.0.0.1:${server.port}\n`),
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`xos: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  if (r.error) process.stderr.write(`xos: ${r.error}\n`);
+  return r.signal !== null ? 128 + r.signal : r.exitCode ?? 1;
+}
+
+export function run(args: string[]): Promise<number> {
+  return runParsed(parseRunArgs(args), false);
+}
+
+// xos sh: the default root (or --image) and its shell.
+export async function sh(args: string[]): Promise<number> {
+  const o = parseRunArgs(args, true);
+  if (o.root === undefined && o.image === undefined) {
+    try {
+      o.image = await busyboxRootImage((s) => process.stderr.write(s));
+    } catch (e) {
+      process.stderr.write(`xos: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+  }
+  return runParsed(o, true);
+}
