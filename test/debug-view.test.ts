@@ -1,19 +1,23 @@
-// The page's debugger view (web/debug-view.ts on web/debug.html) in headless
-// Chromium, compared with native gdb on the same static binary: the program waits at
-// its entry point (readelf's) showing objdump's instruction there; each Step moves
-// RIP where native stepi moves it; a breakpoint set in the view stops Continue at
+// The page's debugger view (web/debug-view.ts) in headless Chromium. On its own page
+// (web/debug.html), compared with native gdb on the same static binary: the program
+// waits at its entry point (readelf's) showing objdump's instruction there; each Step
+// moves RIP where native stepi moves it; a breakpoint set in the view stops Continue at
 // checkpoint() with the registers native gdb reads there; Pause stops a program that
-// loops, inside its loop. Without Chromium this test fails (CI installs it).
+// loops, inside its loop. On the page `xos serve` serves (build/web, the machine in a
+// Worker): Debug stops the terminal's foreground program (busybox's yes) and shows the
+// instruction objdump reads at its RIP in the image's busybox; Step, Continue, Detach;
+// then ^C ends it as usual. Without Chromium this test fails (CI installs it).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildC, hasCommand } from './lib/build-c.js';
-import { repoRoot } from './lib/root.js';
+import { repoRoot, xosCli } from './lib/root.js';
 import { gdbNative } from './lib/gdb.js';
 import type {} from '../web/debug-page.js'; // window.__xosDebug
 
@@ -128,6 +132,91 @@ describe('the debug view in headless Chromium', { skip: hasCommand('gdb') ? fals
       const rip = await reg(page, 'rip');
       const main = BigInt(sym(loop, 'main'));
       assert.ok(rip >= main && rip < main + 0x100n, `RIP 0x${rip.toString(16)} is in main's loop (main at 0x${main.toString(16)})`);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+// objdump's text of the instruction at `addr` in `file` ('' when no instruction starts there).
+function objdumpAt(file: string, addr: bigint): string {
+  const out = execFileSync('objdump', ['-d', '-M', 'intel', '-w', `--start-address=${addr}`, `--stop-address=${addr + 16n}`, file], { encoding: 'utf8' });
+  const m = /^\s*([0-9a-f]+):\t(?:[0-9a-f]{2} )+\s*\t(.*)$/m.exec(out);
+  return m && BigInt(`0x${m[1]}`) === addr ? m[2].replace(/\s+#.*$/, '').replace(/\s+<[^>]*>$/, '').replace(/\s+/g, ' ').trim() : '';
+}
+
+describe('the debugger on the page xos serve serves', { timeout: 10 * 60_000 }, () => {
+  let server: ChildProcess | undefined;
+  let base = '';
+  let browser: Browser | undefined;
+  let busybox = '';
+  const dir = mkdtempSync(join(tmpdir(), 'xos-page-debug-'));
+
+  before(async () => {
+    const image = join(repoRoot, 'build', 'web', 'images', 'busybox.tar');
+    assert.ok(existsSync(image), 'build/web/images/busybox.tar (npm run build makes it)');
+    execFileSync('tar', ['-xf', image, '-C', dir, 'bin/busybox']);
+    busybox = join(dir, 'bin', 'busybox');
+    server = spawn(process.execPath, [xosCli, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    base = await new Promise<string>((ok, fail) => {
+      let out = '';
+      server!.stdout!.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (m) ok(m[1]);
+      });
+      server!.once('exit', (code) => fail(new Error(`xos serve ended (${code}): ${out}`)));
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    server?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const screen = (page: Page) => page.evaluate(() =>
+    Array.from(document.querySelectorAll('.xterm-rows > div'), (d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n'));
+  async function waitScreen(page: Page, re: RegExp): Promise<void> {
+    try {
+      await page.waitForFunction(([src, flags]) => new RegExp(src, flags).test(Array.from(document.querySelectorAll('.xterm-rows > div'),
+        (d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n')), [re.source, re.flags], { timeout: 120_000, polling: 100 });
+    } catch {
+      assert.fail(`the terminal never showed ${re}; it shows:\n${await screen(page)}`);
+    }
+  }
+  const waitState = (page: Page, re: RegExp) => page.waitForFunction(([src]) =>
+    new RegExp(src).test(document.querySelector('[data-field=state]')?.textContent ?? ''), [re.source], { timeout: 60_000 });
+  const rip = async (page: Page) => BigInt(((await page.locator('tr[data-reg="rip"] td').nth(1).textContent()) ?? '').split(' ')[0]);
+
+  it('stops the foreground program, shows its code as objdump reads it, steps, continues, detaches', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1100, height: 800 } });
+    try {
+      await page.goto(base);
+      await waitScreen(page, /root@xos:~# ?\n*$/);
+      await page.keyboard.type('yes > /dev/null');
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(500);
+      await page.click('#debug-toggle');
+      await waitState(page, /^stopped \(paused\)/);
+      const at = await rip(page);
+      const current = (await page.locator('tr.xos-dbg-current td').nth(2).textContent()) ?? '';
+      assert.equal(current, objdumpAt(busybox, at), `the instruction at RIP 0x${at.toString(16)} in busybox`);
+      await page.click('button[data-action=step]');
+      await waitState(page, /^stopped \(step\)/);
+      const next = await rip(page);
+      assert.notEqual(next, at, 'Step moved RIP');
+      assert.notEqual(objdumpAt(busybox, next), '', `an instruction of busybox starts at 0x${next.toString(16)}`);
+      await page.click('button[data-action=continue]');
+      await waitState(page, /^running/);
+      await page.click('button[data-action=detach]');
+      await page.waitForFunction(() => (document.getElementById('debug') as HTMLElement).hidden, undefined, { timeout: 60_000 });
+      await page.click('#terminal');
+      await page.keyboard.press('Control+C');
+      await waitScreen(page, /root@xos:~# ?\n*$/);
+      await page.keyboard.type('echo "status $?"');
+      await page.keyboard.press('Enter');
+      await waitScreen(page, /^status 130$/m);
     } finally {
       await page.close();
     }

@@ -15,6 +15,7 @@ export interface DebugControl {
   continue(): void;
   select?(tid: number): void;
   setBreakpoint?(addr: number): boolean | Promise<boolean>;
+  detach?(): void; // shown as a Detach button when there
   onStop(cb: (s: DebugSnapshot) => void): () => void;
 }
 
@@ -74,6 +75,7 @@ export function mountDebugView(root: HTMLElement, control: DebugControl): DebugV
     });
     bar.insertBefore(input, set);
   }
+  if (control.detach) button('detach', 'Detach', () => control.detach!());
   const state = el('span', { class: 'xos-dbg-state', 'data-field': 'state' });
   bar.append(state);
   const regs = el('div', { 'data-field': 'registers' });

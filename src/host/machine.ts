@@ -142,6 +142,16 @@ export class GuestProcess {
   }
   get pid(): number { return this.proc.pid; }
   get alive(): boolean { return this.proc.alive; }
+  // The process in the foreground of its terminal (a shell's running job, or the shell): the leader
+  // of the terminal's foreground process group while it lives, else one of the group; its own pid
+  // without a terminal.
+  get foreground(): number {
+    const k = this.machine.kernel;
+    const pgrp = k.vfs.pts.cttyOf(this.proc.sid)?.pgrp;
+    if (!pgrp) return this.pid;
+    const live = [...k.processes.values()].filter((p) => p.alive && p.pgid === pgrp);
+    return (live.find((p) => p.pid === pgrp) ?? live[0])?.pid ?? this.pid;
+  }
 
   // Bytes for the process's stdin (a pipe's or the terminal's input).
   write(data: Uint8Array | string): void {

@@ -202,6 +202,8 @@ export class MachineProcess {
     void g.exited.then(() => setTimeout(() => { out.close(); err.close(); }, 0));
   }
   get pid(): number { return this.g.pid; }
+  // The process in the foreground of its terminal (the job a shell runs, or the shell itself).
+  get foreground(): number { return this.g.foreground; }
   kill(signo = 15): void { this.g.kill(signo); }
   async wait(): Promise<{ exitCode: number | null; signal: number | null }> {
     const { exitCode, signal } = await this.g.exited;
