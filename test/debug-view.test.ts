@@ -1,5 +1,5 @@
-// The page's debugger view (web/debug-view.ts) in headless Chromium. On its own page
-// (web/debug.html), compared with native gdb on the same static binary: the program
+// The page's debugger view (web/debug-view.ts) in headless Chromium. On a test page
+// (test/browser/debug.html), compared with native gdb on the same static binary: the program
 // waits at its entry point (readelf's) showing objdump's instruction there; each Step
 // moves RIP where native stepi moves it; a breakpoint set in the view stops Continue at
 // checkpoint() with the registers native gdb reads there; Pause stops a program that
@@ -19,23 +19,24 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildC, hasCommand } from './lib/build-c.js';
 import { repoRoot, xosCli } from './lib/root.js';
 import { gdbNative } from './lib/gdb.js';
-import type {} from '../web/debug-page.js'; // window.__xosDebug
+import type {} from './browser/debug-page.js'; // window.__xosDebug
 
 const CHROMIUM = process.env.XOS_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
 
 function serve(programs: Map<string, Uint8Array>): Promise<{ server: Server; base: string }> {
-  const roots: Record<string, string> = { dist: join(repoRoot, 'dist'), build: join(repoRoot, 'build'), web: join(repoRoot, 'web') };
+  const roots: Record<string, string> = { dist: join(repoRoot, 'dist'), build: join(repoRoot, 'build'), test: join(repoRoot, 'test', 'browser') };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const send = (status: number, body: Uint8Array | string, type = 'text/plain') => { res.writeHead(status, { 'content-type': type }); res.end(body); };
     const prog = /^\/programs\/([^/]+)$/.exec(path);
     if (prog) return programs.has(prog[1]) ? send(200, programs.get(prog[1])!, 'application/octet-stream') : send(404, 'no');
-    const m = /^\/(dist|build|web)\/(.*)$/.exec(path);
+    const m = /^\/(dist|build|test\/browser)\/(.*)$/.exec(path);
     if (!m) return send(404, 'not found');
-    const file = resolve(roots[m[1]], m[2]);
-    if (!file.startsWith(roots[m[1]] + sep) || !existsSync(file) || !statSync(file).isFile()) return send(404, 'not found');
+    const top = roots[m[1] === 'test/browser' ? 'test' : m[1]];
+    const file = resolve(top, m[2]);
+    if (!file.startsWith(top + sep) || !existsSync(file) || !statSync(file).isFile()) return send(404, 'not found');
     send(200, readFileSync(file), TYPES[extname(file)] ?? 'application/octet-stream');
   });
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
@@ -70,7 +71,7 @@ describe('the debug view in headless Chromium', { skip: hasCommand('gdb') ? fals
 
   async function open(query: string): Promise<Page> {
     const page = await browser!.newPage();
-    await page.goto(`${base}/web/debug.html?${query}`);
+    await page.goto(`${base}/test/browser/debug.html?${query}`);
     await page.waitForFunction(() => window.__xosDebug !== undefined || window.__xosDebugError !== undefined, undefined, { timeout: 120_000 });
     const err = await page.evaluate(() => window.__xosDebugError);
     assert.equal(err, undefined);

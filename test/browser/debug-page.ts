@@ -1,9 +1,10 @@
-// A minimal page around the debug view (web/debug.html): runs the program whose URL
-// the query names (?program=/programs/NAME&args=a,b) in a browser Machine, stopped at
-// its first instruction, and mounts the view on it. window.__xosDebug gives the
-// session and the view to scripts (the browser test drives it through them).
-import { Machine, type DebugSession } from '../src/host/browser/index.js';
-import { mountDebugView, type DebugView } from './debug-view.js';
+// The debug view's own test page (test/browser/debug.html, served as
+// dist/test/browser/debug-page.js): runs the program whose URL the query names
+// (?program=/programs/NAME&args=a,b) in a browser Machine, stopped at its first
+// instruction, and mounts the view (web/debug-view.ts) on it. window.__xosDebug gives
+// the session and the view to test/debug-view.test.ts. (Outside a page it does nothing.)
+import { Machine, type DebugSession } from '../../src/host/browser/index.js';
+import { mountDebugView, type DebugView } from '../../web/debug-view.js';
 
 declare global { interface Window { __xosDebug?: { session: DebugSession; view: DebugView; exited: Promise<unknown> }; __xosDebugError?: string } }
 
