@@ -29,9 +29,19 @@ export let decEnd: bool = false; // instruction ends a block
 
 let pc: u64 = 0;
 let count: u32 = 0;
+// Bytes to decode instead of guest memory (a disassembler's), while srcLen > 0.
+let srcBuf: usize = 0;
+let srcLen: u32 = 0;
+export function decodeFrom(buf: usize, len: u32): void { srcBuf = buf; srcLen = len; }
 function fetch(): u32 {
   if (count >= 15) { count++; return 0; } // too long: decodes as #UD below
-  const p = fetchAddr(pc);
+  let p: usize;
+  if (srcLen) {
+    if (count >= srcLen) { decFault = true; return 0; }
+    p = srcBuf + count;
+  } else {
+    p = fetchAddr(pc);
+  }
   if (!p) { decFault = true; return 0; }
   pc++;
   count++;

@@ -63,6 +63,7 @@ export const stateFields = [
 export const exits = {
   EXIT_BUDGET: 0, EXIT_SYSCALL: 1, EXIT_PAGEFAULT: 2, EXIT_UD: 3, EXIT_DE: 4,
   EXIT_BREAKPOINT: 5, EXIT_HLT: 6, EXIT_GP: 7, EXIT_FPE: 8,
+  EXIT_WATCH: 9, // step() only: the instruction ran and touched a watched range (core/watch.ts)
 };
 
 // Page-table entry bits (u32 entries: frame address | flags).

@@ -1,9 +1,9 @@
 // What the tests need from the system, checked before `npm test` runs them:
 // compilers for the differential C programs (gcc, glibc's static libc, musl-gcc),
 // Chromium for the browser tests, debootstrap for the Debian root, tmux for the
-// terminal tests, Debian's Go for the Go programs, apt-get and dpkg-deb for Debian's busybox-static. As root
-// (CI, a fresh container) the missing ones are installed with apt-get; otherwise
-// the suite stops at once and names the one command that installs them.
+// terminal tests, Debian's Go for the Go programs, gdb for the debugger tests, apt-get and dpkg-deb for
+// Debian's busybox-static. As root (CI, a fresh container) the missing ones are installed with apt-get;
+// otherwise the suite stops at once and names the one command that installs them.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -19,6 +19,7 @@ const NEEDS = [
   ['debootstrap', () => has('debootstrap')],
   ['tmux', () => has('tmux')],
   ['golang-go', () => has('go') || existsSync('/usr/lib/go/bin/go')], // Go programs of test/runtimes.test.ts
+  ['gdb', () => has('gdb')],
 ];
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {

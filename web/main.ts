@@ -6,7 +6,9 @@
 // line shows the guest's instructions per second and where the changes are kept.
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import type { FromWorker, Status, ToWorker } from './protocol.js';
+import type { DebugAction, FromWorker, Status, ToWorker } from './protocol.js';
+import { mountDebugView, type DebugControl, type DebugView } from './debug-view.js';
+import type { DebugSnapshot } from '../src/host/debug-session.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
@@ -88,6 +90,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       flash(`downloaded ${m.path}`);
       break;
     case 'reset-done': location.reload(); break;
+    case 'debug': debugMessage(m); break;
     case 'error':
       term.write(`\r\n\x1b[31mxos: ${m.message}\x1b[0m\r\n`);
       if (/images\/.*HTTP 404/.test(m.message)) {
@@ -102,6 +105,50 @@ worker.onerror = (e) => term.write(`\r\n\x1b[31mxos: the worker failed: ${e.mess
 
 send({ type: 'boot', image, cols: term.cols, rows: term.rows, store });
 showStatus();
+
+// --- the debugger: the view (debug-view.ts) on the terminal's foreground process ------------------
+let debugView: DebugView | undefined;
+let lastSnapshot: DebugSnapshot | undefined;
+const snapshotListeners = new Set<(s: DebugSnapshot) => void>();
+const debugSend = (a: DebugAction) => send({ type: 'debug', ...a });
+const nextSnapshot = () => new Promise<DebugSnapshot>((resolve) => {
+  const once = (s: DebugSnapshot) => { snapshotListeners.delete(once); resolve(s); };
+  snapshotListeners.add(once);
+});
+const debugControl: DebugControl = {
+  snapshot: () => lastSnapshot ?? nextSnapshot(),
+  pause: () => debugSend({ action: 'pause' }),
+  step: () => debugSend({ action: 'step' }),
+  continue: () => debugSend({ action: 'continue' }),
+  select: (tid) => debugSend({ action: 'select', tid }),
+  setBreakpoint: (addr) => { debugSend({ action: 'break', addr }); return true; },
+  detach: () => debugSend({ action: 'detach' }),
+  onStop: (cb) => { snapshotListeners.add(cb); return () => snapshotListeners.delete(cb); },
+};
+function closeDebugger(): void {
+  debugView?.unmount();
+  debugView = undefined;
+  lastSnapshot = undefined;
+  $('debug').hidden = true;
+  fit.fit();
+  term.focus();
+}
+function debugMessage(m: Extract<FromWorker, { type: 'debug' }>): void {
+  if (m.error) flash(`debugger: ${m.error}`);
+  if (m.breakSet === false) flash('debugger: cannot put a breakpoint there');
+  if (m.detached) { closeDebugger(); return; }
+  if (m.snapshot) {
+    lastSnapshot = m.snapshot;
+    for (const cb of [...snapshotListeners]) cb(m.snapshot);
+  }
+}
+$('debug-toggle').addEventListener('click', () => {
+  if (debugView) { debugSend({ action: 'detach' }); return; }
+  $('debug').hidden = false;
+  fit.fit();
+  debugView = mountDebugView($('debug'), debugControl);
+  debugSend({ action: 'attach' });
+});
 
 // --- files in and out -----------------------------------------------------------------------
 function download(name: string, data: Uint8Array): void {

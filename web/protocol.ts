@@ -1,5 +1,14 @@
 // The messages between the page (main.ts) and the machine's worker (worker.ts).
+import type { DebugSnapshot } from '../src/host/debug-session.js';
+
+// The debugger (debug-view.ts on the page, a DebugSession in the worker): attach takes the
+// terminal's foreground process.
+export type DebugAction =
+  | { action: 'attach' } | { action: 'detach' } | { action: 'pause' } | { action: 'step' } | { action: 'continue' }
+  | { action: 'select'; tid: number } | { action: 'break'; addr: number };
+
 export type ToWorker =
+  | ({ type: 'debug' } & DebugAction)
   | { type: 'boot'; image: string; cols: number; rows: number; store?: 'OPFS' | 'IndexedDB' }
   | { type: 'input'; data: Uint8Array }
   | { type: 'resize'; cols: number; rows: number }
@@ -23,4 +32,5 @@ export type FromWorker =
   | { type: 'put-done'; path: string; error?: string }
   | { type: 'file'; path: string; data?: Uint8Array; error?: string }
   | { type: 'reset-done' }
+  | { type: 'debug'; snapshot?: DebugSnapshot; detached?: boolean; breakSet?: boolean; error?: string }
   | { type: 'error'; message: string };

@@ -5,9 +5,9 @@
 // sized like the page's terminal; a new shell when one exits.
 import {
   Machine, Tmpfs, TrackedFs, bytesSource, compileCore, layerTar, openBlobStore, restoreLayer, type BlobStore,
-  type MachineProcess,
+  type MachineProcess, type DebugSession,
 } from '../src/host/browser/index.js';
-import type { FromWorker, Status, ToWorker } from './protocol.js';
+import type { DebugAction, FromWorker, Status, ToWorker } from './protocol.js';
 
 const port = self as unknown as {
   postMessage(m: FromWorker, transfer?: Transferable[]): void;
@@ -122,6 +122,35 @@ async function shells(): Promise<void> {
   }
 }
 
+// --- the debugger: a DebugSession on the terminal's foreground process --------------------------
+let debug: DebugSession | undefined;
+function debugMessage(m: DebugAction): void {
+  try {
+    if (m.action === 'attach') {
+      if (!machine || !shell) throw new Error('no program to debug yet');
+      if (!debug || debug.tracee.exited) {
+        debug = machine.debugSession(shell.proc.foreground);
+        debug.onStop((snapshot) => post({ type: 'debug', snapshot }));
+      }
+      post({ type: 'debug', snapshot: debug.snapshot() });
+      return;
+    }
+    if (!debug) throw new Error('not debugging');
+    const d = debug;
+    switch (m.action) {
+      case 'detach': d.detach(); debug = undefined; post({ type: 'debug', detached: true }); return;
+      case 'pause': d.pause(); return; // the stop comes through onStop
+      case 'step': d.step(); return;
+      case 'continue': d.continue(); break;
+      case 'select': d.select(m.tid); break;
+      case 'break': post({ type: 'debug', breakSet: d.setBreakpoint(m.addr) }); return;
+    }
+    post({ type: 'debug', snapshot: d.snapshot() });
+  } catch (err) {
+    post({ type: 'debug', error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
 // --- instructions per second -------------------------------------------------------------------
 let lastCount = 0, lastTime = performance.now();
 setInterval(() => {
@@ -135,6 +164,7 @@ setInterval(() => {
 port.onmessage = (e) => {
   const msg = e.data;
   switch (msg.type) {
+    case 'debug': debugMessage(msg); break;
     case 'boot':
       size = { rows: msg.rows, cols: msg.cols };
       boot(msg.image, msg.store).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));

@@ -19,6 +19,8 @@ import { Readable, Writable } from 'node:stream';
 import { constants } from 'node:os';
 import { createNodeHost, loadCoreModule } from '../host/node/index.js';
 import { MachineCore, ExecError, type GuestProcess } from '../host/machine.js';
+import { serveGdb, type GdbServer } from '../host/node/gdb-server.js';
+import type { DebugSession } from '../host/debug-session.js';
 import { openHostTerminal, type HostTerminal } from '../host/node/terminal.js';
 import { registersOf, type Registers } from '../kernel/registers.js';
 import { seedHost, type SeedHost } from '../host/seed-host.js';
@@ -38,8 +40,9 @@ import { connectWebSocket } from '../host/node/websocket.js';
 import { WispClient, wispHostNet } from '../net/wisp.js';
 import type { NetConfig, NetMode, PublishSpec } from '../net/stack.js';
 
-export { parseSize, memorySize, parseMountSpec, parsePublish, parseAddHost, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type Registers };
+export { parseSize, memorySize, parseMountSpec, parsePublish, parseAddHost, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type Registers, type GdbServer };
 export type { NetMode, PublishSpec };
+export type { DebugSession, DebugSnapshot, DebugRegister, DebugLine } from '../host/debug-session.js';
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -74,6 +77,9 @@ export interface RunOptions {
   cwd?: string;
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
   stdio?: 'capture' | 'inherit'; // inherit: the host process's own stdio (the CLI)
+  // Serve GDB's remote protocol on this port of 127.0.0.1 (0: any free one); the program
+  // waits before its first instruction until a debugger connects and continues it.
+  gdb?: { port: number; onListening?: (server: GdbServer) => void };
   // With stdio 'inherit': whether the guest gets a pseudo-terminal (xos's own line discipline, its
   // session's controlling terminal) connected to the host's terminal, which is in raw mode meanwhile.
   // Default: when stdin is a terminal; true: even when it is not; false: never.
@@ -84,6 +90,8 @@ export interface SpawnOptions {
   cwd?: string;
   // A pseudo-terminal of this size as stdin, stdout and stderr (stderr then comes on stdout).
   tty?: { cols: number; rows: number };
+  // Stopped before its first instruction until a debugger (Machine.debug) continues it.
+  debug?: boolean;
 }
 export interface ExitInfo { exitCode: number | null; signal: number | null }
 
@@ -189,12 +197,19 @@ export class Machine {
     const inherit = opts.stdio === 'inherit';
     const stdin = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
     const k = this.core.kernel;
-    const term = inherit && opts.tty !== false ? openHostTerminal(opts.tty === true) : undefined;
+    // (a program waiting for gdb keeps the console: a raw terminal would take the ^C that gives up on it)
+    const term = inherit && opts.tty !== false && !opts.gdb ? openHostTerminal(opts.tty === true) : undefined;
     if (term) return this.runOnTerminal(argv, opts, term, image);
     let pgid = 0;
+    let waitingForGdb = false;
     // what guests wrote to shared mappings of files is written back first: whatever the guest does
     // with the signal, what it wrote is not lost if xos is stopped harder next
-    const onInterrupt = () => { this.core.sync(); if (pgid) k.signalGroup(pgid, 2, true); };
+    const onInterrupt = () => {
+      // a program stopped for a debugger that has not come: ^C gives up on it
+      if (waitingForGdb) { const p = k.processes.get(pgid); if (p) k.kill(p); return; }
+      this.core.sync();
+      if (pgid) k.signalGroup(pgid, 2, true);
+    };
     const onQuit = () => { this.core.sync(); if (pgid) k.signalGroup(pgid, 3, true); };
     // SIGTERM and SIGHUP go to the guest's first process, as docker stop sends them
     const onTerm = (sig: NodeJS.Signals) => { this.core.sync(); const p = k.processes.get(pgid); if (p) k.signalProcess(p, { signo: sig === 'SIGHUP' ? 1 : 15, code: 0, force: true }); };
@@ -202,10 +217,27 @@ export class Machine {
     try {
       const run = this.core.run(argv, {
         env: this.env(opts.env), cwd: this.cwd(opts.cwd), image, stdio: inherit ? 'console' : 'pipe',
-        stdin: inherit ? undefined : stdin ?? new Uint8Array(0), timeout: opts.timeout,
+        stdin: inherit ? undefined : stdin ?? new Uint8Array(0), timeout: opts.timeout, debug: opts.gdb !== undefined,
       });
       pgid = this.core.processes.at(-1)?.pid ?? 0;
-      return await run;
+      let server: GdbServer | undefined;
+      if (opts.gdb && pgid) {
+        try {
+          server = await this.debug(pgid, { port: opts.gdb.port });
+        } catch (e) {
+          this.core.kernel.kill(this.core.kernel.processes.get(pgid)!);
+          await run;
+          throw e;
+        }
+        opts.gdb.onListening?.(server);
+        waitingForGdb = true;
+        void server.connected.then(() => { waitingForGdb = false; });
+      }
+      try {
+        return await run;
+      } finally {
+        await server?.close(); // after the exit's reply has gone out
+      }
     } finally {
       if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); process.off('SIGTERM', onTerm); process.off('SIGHUP', onTerm); }
     }
@@ -261,12 +293,29 @@ export class Machine {
   // Throws when the program cannot be started (the error's `status` is 127 or 126).
   spawn(argv: string[], opts: SpawnOptions = {}): MachineProcess {
     return new MachineProcess((onStdout, onStderr) => this.core.spawn(argv, {
-      env: this.env(opts.env), cwd: this.cwd(opts.cwd), tty: opts.tty, onStdout, onStderr,
+      env: this.env(opts.env), cwd: this.cwd(opts.cwd), tty: opts.tty, onStdout, onStderr, debug: opts.debug,
     }));
   }
 
   // Write back what guests wrote to shared mappings of host files (done every few seconds anyway).
   sync(): void { this.core.sync(); }
+  // Serve GDB's remote protocol for process `pid` on 127.0.0.1:port (0: any free port; the
+  // server tells which): `gdb -ex 'target remote :PORT'`. A process spawned with `debug` waits
+  // at its first instruction; any other stops where it is when this is called. One debugger
+  // connects; when it leaves (detach, or the connection closes) the process goes on.
+  async debug(pid: number, opts: { port: number; host?: string }): Promise<GdbServer> {
+    const { tracee, spawned } = this.core.debug(pid);
+    try {
+      return await serveGdb(this.core.kernel, tracee, { port: opts.port, host: opts.host, spawned });
+    } catch (e) {
+      tracee.detach();
+      throw e;
+    }
+  }
+
+  // A debugger without gdb on process `pid` (pause, step, continue, registers, the disassembly
+  // around RIP), taken as debug() takes it.
+  debugSession(pid: number): DebugSession { return this.core.debugSession(pid); }
 
   // Kill every process; the machine holds nothing on the event loop afterwards.
   close(): void {

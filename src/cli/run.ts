@@ -38,6 +38,9 @@ Run an x86-64 Linux program. PROGRAM is a path in the guest, or a name looked up
   --relay URL            reach the outside through a Wisp relay (ws://HOST:PORT/, xos relay)
                          instead of the host's network
   --strace               trace syscalls on stderr
+  -g, --gdb PORT         serve GDB's remote protocol on 127.0.0.1:PORT (as qemu-user's -g): the
+                         program waits at its first instruction for a debugger to connect and
+                         continue it (gdb -ex 'target remote :PORT' PROGRAM); stdio stays as it is
 
 When stdin is a terminal, the guest gets a pseudo-terminal of xos's own (/dev/pts/0) sized like
 yours, and your terminal is in raw mode until xos ends: ^C, ^Z and ^\\ go to the guest's foreground
@@ -57,7 +60,7 @@ export class UsageError extends Error {}
 
 interface Parsed {
   root?: string; image?: string; upper?: string; mounts: MountSpec[]; cwd?: string; memory?: number;
-  pidsMax?: number; timeout?: number; strace: boolean; env: string[]; tty?: boolean; argv: string[];
+  pidsMax?: number; timeout?: number; strace: boolean; env: string[]; tty?: boolean; argv: string[]; gdbPort?: number;
   net?: NetMode; publish: PublishSpec[]; addHosts: { name: string; address: string }[]; relay?: string;
 }
 
@@ -148,6 +151,12 @@ export function parseRunArgs(args: string[], passUnknown = false): Parsed {
         break;
       }
       case '--relay': o.relay = value(); break;
+      case '-g': case '--gdb': {
+        const v = value();
+        o.gdbPort = /^\d+$/.test(v) ? Number(v) : NaN;
+        if (!(o.gdbPort >= 1 && o.gdbPort <= 65535)) throw new UsageError(`${flag} wants a TCP port, got ${v}`);
+        break;
+      }
       default: throw new UsageError(`unknown option ${a}`);
     }
   }
@@ -157,7 +166,7 @@ export function parseRunArgs(args: string[], passUnknown = false): Parsed {
   return o;
 }
 
-const KNOWN = /^(--(root|image|upper|mount|volume|tmpfs|cwd|workdir|env|memory|pids-max|pids-limit|timeout|tty|no-tty|interactive|rm|strace|net|network|publish|add-host|relay)(=.*)?|-[vwemtTip]|-[itT]+|--)$/;
+const KNOWN = /^(--(root|image|upper|mount|volume|tmpfs|cwd|workdir|env|memory|pids-max|pids-limit|timeout|tty|no-tty|interactive|rm|strace|net|network|publish|add-host|relay|gdb)(=.*)?|-[vwemtTipg]|-[itT]+|--)$/;
 
 // '10' (seconds), '500ms', '10s', '5m', '1h', '1d' → milliseconds (undefined when unreadable).
 function duration(s: string): number | undefined {
@@ -204,10 +213,20 @@ async function runParsed(o: Parsed, shell: boolean): Promise<number> {
   const baseEnv = o.image !== undefined
     ? [...(config?.env ? [] : [DEFAULT_PATH, 'HOME=/root']), ...term, ...(shell ? ['HOME=/root'] : [])]
     : Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
-  const r = await machine.run(argv, {
-    env: [...baseEnv, ...o.env], cwd: cwd ?? (o.root || o.image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
-    tty: o.tty, timeout: o.timeout,
-  });
+  let r;
+  try {
+    r = await machine.run(argv, {
+      env: [...baseEnv, ...o.env], cwd: cwd ?? (o.root || o.image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
+      tty: o.tty, timeout: o.timeout,
+      gdb: o.gdbPort === undefined ? undefined : {
+        port: o.gdbPort,
+        onListening: (server) => process.stderr.write(`xos: waiting for gdb on 127.0.0.1:${server.port}\n`),
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`xos: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
   if (r.error) process.stderr.write(`xos: ${r.error}\n`);
   if (r.timedOut) {
     process.stderr.write(`xos: ${argv[0]}: killed after the --timeout of ${o.timeout! / 1000} s\n`);

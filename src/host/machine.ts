@@ -15,6 +15,9 @@ import type { PtyMaster } from '../fs/pty.js';
 import { Blocked, POLLHUP, POLLIN, POLLOUT, POLLERR } from '../base/wait.js';
 import type { HostInput } from '../base/host.js';
 import type { PlatformHost } from './platform.js';
+import { SIGTRAP } from '../kernel/signal.js';
+import type { Tracee } from '../kernel/debug.js';
+import { DebugSession } from './debug-session.js';
 import { registersOf } from '../kernel/registers.js';
 import { makeResult, mountNetworkFiles, type MachineFileSystems, type RunResult } from './machine-common.js';
 import type { NetConfig } from '../net/stack.js';
@@ -46,6 +49,8 @@ export interface ProcessSpec {
   // Where output goes as it comes (pipe or tty); return false to pause until resumeOutput().
   onStdout?: (data: Uint8Array) => boolean | void;
   onStderr?: (data: Uint8Array) => boolean | void;
+  // Stopped before its first instruction until a debugger (debug()) resumes it.
+  debug?: boolean;
 }
 
 export interface ExitStatus {
@@ -142,6 +147,16 @@ export class GuestProcess {
   }
   get pid(): number { return this.proc.pid; }
   get alive(): boolean { return this.proc.alive; }
+  // The process in the foreground of its terminal (a shell's running job, or the shell): the leader
+  // of the terminal's foreground process group while it lives, else one of the group; its own pid
+  // without a terminal.
+  get foreground(): number {
+    const k = this.machine.kernel;
+    const pgrp = k.vfs.pts.cttyOf(this.proc.sid)?.pgrp;
+    if (!pgrp) return this.pid;
+    const live = [...k.processes.values()].filter((p) => p.alive && p.pgid === pgrp);
+    return (live.find((p) => p.pid === pgrp) ?? live[0])?.pid ?? this.pid;
+  }
 
   // Bytes for the process's stdin (a pipe's or the terminal's input).
   write(data: Uint8Array | string): void {
@@ -189,6 +204,7 @@ export class GuestProcess {
 
 export class MachineCore {
   private readonly live = new Set<GuestProcess>();
+  private readonly spawnedStopped = new WeakMap<Process, Tracee>(); // spawned with `debug`, no debugger yet
   private hold?: () => void;
   private closed = false;
 
@@ -251,6 +267,7 @@ export class MachineCore {
       if (master) release(master);
       throw e;
     }
+    if (spec.debug) this.spawnedStopped.set(p, this.kernel.attachDebugger(p, SIGTRAP));
     const g = new GuestProcess(this, p);
     const ignore = () => {};
     if (master) {
@@ -307,6 +324,25 @@ export class MachineCore {
 
   // Write back what guests wrote to shared mappings of files (xos is about to be stopped).
   sync(): void { this.kernel.writeback(); }
+  // The debugger's hold on process `pid`: the one it was spawned with (`debug`: it is stopped
+  // at its first instruction), or a new one that stops it now. `spawned` tells which.
+  // Throws when there is no such process or another debugger has it.
+  debug(pid: number): { tracee: Tracee; spawned: boolean } {
+    const p = this.kernel.processes.get(pid);
+    if (!p?.alive) throw new Error(`xos: no process ${pid}`);
+    const pending = this.spawnedStopped.get(p);
+    if (pending && p.tracee === pending) {
+      this.spawnedStopped.delete(p);
+      return { tracee: pending, spawned: true };
+    }
+    const tracee = this.kernel.attachDebugger(p, 0);
+    return { tracee, spawned: false };
+  }
+  // A debugger for a page or an embedder (pause, step, continue, registers, disassembly) on
+  // process `pid`, taken as debug() takes it.
+  debugSession(pid: number): DebugSession {
+    return new DebugSession(this.kernel, this.debug(pid).tracee);
+  }
 
   // The processes spawned here that have not ended.
   get processes(): readonly GuestProcess[] { return [...this.live]; }

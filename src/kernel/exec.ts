@@ -111,18 +111,22 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
   t.comm = Uint8Array.from((name.split('/').pop() ?? '').slice(0, 15), (c) => c.charCodeAt(0) & 0xff);
   t.altstack = { sp: 0, size: 0, flags: 2 };
   resetRegisters(k, sp, entry);
+  p.tracee?.execed(t, r.path);
   return 0;
 }
 
-// The auxiliary vector a new stack holds (for /proc/PID/auxv): past argc, argv and envp, up to AT_NULL.
+// The auxiliary vector on a new program's stack (after argc, argv and envp), AT_NULL included.
 function readAuxv(mm: AddressSpace, sp: number): Uint8Array {
-  const word = (a: number) => { const b = mm.read(a, 8); return b ? Number(new DataView(b.buffer).getBigUint64(0, true)) : 0; };
-  let a = sp + 8 + (word(sp) + 1) * 8; // past argc and argv's NULL
-  while (word(a)) a += 8;
-  a += 8;
-  const start = a;
-  while (word(a)) a += 16;
-  return mm.read(start, a + 16 - start) ?? new Uint8Array(0);
+  const word = (a: number) => {
+    const b = mm.read(a, 8);
+    return b ? Number(new DataView(b.buffer).getBigUint64(0, true)) : 0;
+  };
+  let a = sp + 8 * (word(sp) + 2); // past argc, argv and its NULL
+  while (word(a) !== 0) a += 8;
+  const start = a + 8;
+  let end = start;
+  while (end - start < 4096 && word(end) !== 0) end += 16;
+  return mm.read(start, end + 16 - start) ?? new Uint8Array(0);
 }
 
 // A running program's file cannot be written (ETXTBSY): the files processes were exec'd from,

@@ -1,6 +1,7 @@
 // The kernel: processes and tasks, the scheduler loop that runs them on the
 // core, syscall dispatch, and turning CPU exits into signals.
-import { Core, Exit } from '../core/core.js';
+import { Core, Exit, WATCH_MAX } from '../core/core.js';
+import { Tracee } from './debug.js';
 import { PhysMem } from '../mm/phys.js';
 import { AddressSpace, CommitAccount } from '../mm/address-space.js';
 import { PageCache } from '../mm/page-cache.js';
@@ -558,6 +559,9 @@ export class Kernel {
     }
     processExited(this, p, status, threads);
     p.exitEvents.notify();
+    const tr = p.tracee;
+    p.tracee = undefined;
+    tr?.ended(status);
     for (const w of this.exitWaiters.get(p) ?? []) w(status);
     this.exitWaiters.delete(p);
   }
@@ -585,7 +589,7 @@ export class Kernel {
 
   // --- scheduling ----------------------------------------------------------------
   private nowMs(): number { return Number(this.host.monotonicNs() / 1_000_000n); }
-  private kick(): void {
+  kick(): void {
     const w = this.wake;
     this.wake = undefined;
     w?.();
@@ -614,7 +618,8 @@ export class Kernel {
       let keep: Task | undefined;
       let left = 0, calls = 0;
       while (this.tasks.length > 0) {
-        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable' && ((!t.proc.stopped && !t.ptraceStop) || t.pending.some((p) => p.signo === SIGKILL)));
+        const runnable = this.tasks.filter((t) => t.state.kind === 'runnable' &&
+          ((!t.proc.stopped && !t.ptraceStop && (!t.proc.tracee || t.proc.tracee.mayRun(t))) || t.pending.some((p) => p.signo === SIGKILL)));
         if (runnable.length === 0) {
           keep = undefined;
           await new Promise<void>((resolve) => { this.wake = resolve; });
@@ -633,6 +638,7 @@ export class Kernel {
           // (nor between a traced syscall's entry stop and the call: signals come at its exit)
           else if (t.pending.length && !t.resumed && !t.ptrace?.inSyscall) deliverSignals(this, t);
           if (t.state.kind !== 'runnable' || this.current !== t || t.ptraceStop) continue;
+          if (t.proc.tracee && !t.proc.tracee.mayRun(t)) continue; // a signal stopped it for the debugger
           this.endSlice = false;
           this.step(t, left);
         } catch (e) {
@@ -672,10 +678,13 @@ export class Kernel {
   private step(t: Task, budget = SLICE): void {
     const c = this.core;
     const start = this.host.monotonicNs();
-    const stepping = t.ptrace?.step === true;
+    const tr = t.proc.tracee;
+    const stepping = tr?.stepping(t) ?? false; // the debugger's step (kernel/debug.ts)
+    const ptStepping = t.ptrace?.step === true; // the guest's PTRACE_SINGLESTEP
     let exit: Exit;
     try {
-      exit = stepping ? c.runOne() : c.run(budget);
+      // a debugger's step, or its watchpoints: one instruction at a time
+      exit = tr && (stepping || tr.watching) ? tr.runSteps(stepping ? 1 : budget) : ptStepping ? c.runOne() : c.run(budget);
     } catch (e) {
       this.faultError = undefined;
       this.oops(t, 'the CPU core', e);
@@ -690,9 +699,9 @@ export class Kernel {
       return;
     }
     if (t.state.kind === 'exited') return;
-    try { this.handleExit(t, exit); } finally { this.charge(t, 0, Number(this.host.monotonicNs() - ran)); }
+    try { this.handleExit(t, exit, tr, stepping); } finally { this.charge(t, 0, Number(this.host.monotonicNs() - ran)); }
     // PTRACE_SINGLESTEP: one instruction (or syscall) done, a SIGTRAP (TRAP_TRACE) stops it
-    if (stepping && t.ptrace && t.state.kind === 'runnable' && !t.ptraceStop && (exit === Exit.Budget || exit === Exit.Syscall)) {
+    if (ptStepping && t.ptrace && t.state.kind === 'runnable' && !t.ptraceStop && (exit === Exit.Budget || exit === Exit.Syscall)) {
       t.ptrace.step = false;
       t.pending.unshift({ signo: SIGTRAP, code: 2, addr: c.rip });
       if (!t.resumed && !t.interrupted) deliverSignals(this, t);
@@ -723,11 +732,12 @@ export class Kernel {
     this.signalProcess(p, { signo, code: SI_KERNEL });
   }
 
-  private handleExit(t: Task, exit: number): void {
+  private handleExit(t: Task, exit: number, tr: Tracee | undefined, stepping: boolean): void {
     const c = this.core;
     if (exit !== Exit.Syscall) t.resumed = undefined; // it did not get to re-run its syscall (a fault): signals go now
     switch (exit) {
       case Exit.Budget: t.involuntarySwitches++; break;
+      case Exit.Watch: break;
       case Exit.Syscall: this.syscall(t); break;
       case Exit.PageFault: {
         const addr = c.exitAddr;
@@ -748,13 +758,53 @@ export class Kernel {
       }
       case Exit.DivideError: forceSignal(this, t, { signo: SIGFPE, code: FPE_INTDIV, addr: c.rip }); break;
       case Exit.FloatingPoint: forceSignal(this, t, { signo: SIGFPE, code: fpeCode(c), addr: c.rip }); break;
-      case Exit.Breakpoint: forceSignal(this, t, { signo: SIGTRAP, code: SI_KERNEL }); break;
+      case Exit.Breakpoint:
+        if (!tr?.breakpointHit(t)) forceSignal(this, t, { signo: SIGTRAP, code: SI_KERNEL });
+        break;
       case Exit.Halt: case Exit.GeneralProtection:
         forceSignal(this, t, { signo: SIGSEGV, code: SI_KERNEL, addr: 0 });
         break;
       default: forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPN, addr: c.rip });
     }
+    // the debugger's step is done when its instruction ran (a syscall to its end, not blocked)
+    const ran = exit === Exit.Budget || (exit === Exit.Syscall && t.state.kind === 'runnable');
+    if (stepping && ran && t.proc.tracee === tr && !tr!.halted) tr!.stop(t, { kind: 'step' });
+    if (tr && tr.halted && t.proc.tracee === tr) return; // signals wait: the debugger sees them when it resumes
     if (t.state.kind === 'runnable' && t.pending.length && !t.interrupted && !t.resumed && !t.ptraceStop && !t.ptrace?.inSyscall) deliverSignals(this, t);
+  }
+
+  // --- debugging ---------------------------------------------------------------------
+  // A debugger takes `p` (stopped, as if by signal `signo`) until it detaches or p ends.
+  attachDebugger(p: Process, signo: number): Tracee {
+    if (p.tracee) throw new Error(`xos: process ${p.pid} already has a debugger`);
+    if (!p.alive) throw new Error(`xos: process ${p.pid} has ended`);
+    const tr = new Tracee(this, p, signo);
+    p.tracee = tr;
+    return tr;
+  }
+  // Whether any process has a debugger (then the core's interpreter runs its threads: no JIT).
+  get debugging(): boolean {
+    for (const p of this.processes.values()) if (p.tracee) return true;
+    return false;
+  }
+  private watchOwner?: Tracee;
+  // The core's watch table holds one debugger's watchpoints: tr's, before its threads step.
+  loadWatches(tr: Tracee, changed = false): void {
+    if (this.watchOwner === tr ? !changed : changed) return;
+    this.watchOwner = tr;
+    for (let i = 0; i < WATCH_MAX; i++) {
+      const w = tr.watches[i];
+      this.core.watchSet(i, w?.addr ?? 0, w?.len ?? 0, w?.access ?? 0);
+    }
+  }
+  // A debugger moved a thread out of the syscall it was in: the call is over (nothing restarts).
+  abandonSyscall(t: Task): void {
+    const st = t.state;
+    if (st.kind === 'blocked') {
+      st.wait.disarm?.();
+      t.state = { kind: 'runnable' };
+    }
+    t.resumed = t.interrupted = undefined;
   }
 
   private reportUndefined(t: Task): void {

@@ -56,6 +56,8 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
     if (i < 0) return true;
     const info = t.pending.splice(i, 1)[0];
     const sig = info.signo;
+    // a debugger sees every signal but SIGKILL first, and may keep it from the program
+    if (t.proc.tracee && sig !== SIGKILL && t.proc.tracee.intercept(t, info)) return true;
     // a traced task stops first; its tracer says which signal, if any, goes on
     if (sig !== SIGKILL && signalStop(k, t, info)) return true;
     if (sig === SIGKILL) t.ptraceStop = undefined;
@@ -108,6 +110,23 @@ export function siginfoBytes(info: SigInfo): Uint8Array {
   }
   return b;
 }
+
+// A siginfo_t given by a debugger (PTRACE_SETSIGINFO): the fields siginfoBytes writes.
+export function parseSiginfo(b: Uint8Array): SigInfo {
+  const dv = new DataView(b.buffer, b.byteOffset, Math.min(b.byteLength, 128));
+  const at = (o: number, n: number) => (o + n <= dv.byteLength ? o : -1);
+  const i32 = (o: number) => (at(o, 4) >= 0 ? dv.getInt32(o, true) : 0);
+  const info: SigInfo = { signo: i32(0), errno: i32(4), code: i32(8) };
+  if (FAULTS.has(info.signo) && info.code > 0) {
+    if (at(16, 8) >= 0) info.addr = Number(dv.getBigUint64(16, true));
+  } else {
+    info.pid = i32(16);
+    info.uid = i32(20);
+    if (at(24, 8) >= 0) info.value = dv.getBigUint64(24, true);
+  }
+  return info;
+}
+const FAULTS: ReadonlySet<number> = new Set([SIGILL, SIGFPE, SIGSEGV, SIGBUS, SIGTRAP]);
 
 function setupFrame(k: Kernel, t: Task, info: SigInfo, handler: number, flags: number, restorer: number, mask: bigint): boolean {
   const c = k.core;

@@ -84,6 +84,7 @@ function doClone(t: Task, k: Kernel, c: CloneArgs): number | Blocked {
     proc.parent = up;
     up.children.push(proc);
     k.processes.set(tid, proc);
+    if (!(f & CLONE_VM)) parent.tracee?.forked(proc); // the child is not debugged: no breakpoints in it
   }
   const child = new Task(tid, proc);
   child.regs.set(t.regs);

@@ -7,6 +7,7 @@ import { STATE_SAVE_SIZE } from '../core/core.js';
 import { WaitQueue, type Blocked } from '../base/wait.js';
 import type { MountTable, Place } from '../fs/mounts.js';
 import type { ProcTaskInfo } from '../fs/procfs.js';
+import type { Tracee } from './debug.js';
 
 export interface Credentials {
   uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; groups: number[];
@@ -36,6 +37,7 @@ export interface SigInfo {
   // Not to be refused by init: a synchronous fault, or a signal from outside the machine (the
   // embedder's kill(), Ctrl-C at the terminal running xos), which means it.
   force?: boolean;
+  passed?: boolean; // a debugger has seen it and let it through (kernel/debug.ts)
 }
 
 // A traced task's ptrace state.
@@ -146,7 +148,7 @@ export class Process {
   exeKey?: string; // the running program's file (dev:ino), while it cannot be written (ETXTBSY)
   argv: Uint8Array[] = [];
   envp: Uint8Array[] = [];
-  auxv: Uint8Array = new Uint8Array(0); // the auxiliary vector exec gave it (/proc/PID/auxv)
+  auxv: Uint8Array = new Uint8Array(0); // the auxiliary vector exec gave it (/proc/PID/auxv, a debugger's qXfer:auxv)
   startNs = 0n;
   // RLIMIT_CPU: the process CPU time (cpuTime()) at which SIGXCPU is due again past the soft limit.
   nextXcpuNs = 0;
@@ -154,6 +156,8 @@ export class Process {
   readonly timers = new Map<number, unknown>();
   // The mount namespace (shared with the parent unless CLONE_NEWNS; the VFS's first when unset).
   mnt?: MountTable;
+  // A debugger attached (kernel/debug.ts): it decides when the threads run.
+  tracee?: Tracee;
 
   constructor(
     readonly pid: number,

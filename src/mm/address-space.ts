@@ -303,18 +303,44 @@ export class AddressSpace {
     }
     return true;
   }
-  // A debugger's write (ptrace POKETEXT, /proc/PID/mem): read-only pages of a mapping too, as
-  // Linux's forced access does (a private page gets its copy first). False where nothing is mapped.
+  // A debugger's write (ptrace's POKEDATA): into read-only private pages too (code, for
+  // breakpoints), which first get a frame of their own so that no other process sharing the
+  // frame after a fork sees the change. False when a page is unmapped, inaccessible, or
+  // shared and not writable (the file would change).
   poke(addr: number, data: Uint8Array): boolean {
-    if (this.write(addr, data)) return true;
-    const end = addr + data.length;
-    const first = floor(addr), last = ceil(end);
-    if (!this.covered(first, last)) return false;
-    const prots = this.vmas.filter((v) => v.start < last && v.end > first).map((v) => ({ start: Math.max(v.start, first), end: Math.min(v.end, last), prot: v.prot }));
-    for (const r of prots) this.protect(r.start, r.end - r.start, r.prot | PROT_WRITE);
-    const ok = this.write(addr, data);
-    for (const r of prots) this.protect(r.start, r.end - r.start, r.prot);
-    return ok;
+    let done = 0;
+    while (done < data.length) {
+      const a = addr + done;
+      const v = this.find(a);
+      if (!v) return false;
+      let p: number;
+      if (v.prot & PROT_WRITE) p = this.translate(a, true);
+      else if (v.shared) return false;
+      else p = this.ownFrame(a);
+      if (p < 0) return false;
+      const n = Math.min(data.length - done, PAGE - (a % PAGE));
+      this.core.frameChanged(p - (p % PAGE));
+      this.core.bytes.set(data.subarray(done, done + n), p);
+      done += n;
+    }
+    return true;
+  }
+  // Wasm address of `addr` in a present page whose frame no one else holds; -1 if inaccessible.
+  private ownFrame(addr: number): number {
+    if (this.translate(addr, false) < 0) return -1;
+    const slot = this.slot(addr, false);
+    const e = this.core.view.getUint32(slot, true);
+    let frame = (e & ~0xfff) >>> 0;
+    if (this.phys.refcount(frame) > 1) {
+      const f = this.phys.alloc();
+      if (!f) return -1;
+      this.core.bytes.copyWithin(f, frame, frame + PAGE);
+      this.phys.unref(frame);
+      this.core.view.setUint32(slot, (f | (e & 0xfff)) >>> 0, true);
+      this.core.tlbInvalidate(floor(addr));
+      frame = f;
+    }
+    return frame + (addr % PAGE);
   }
   readCString(addr: number, max = 4096): Uint8Array | null {
     const chunks: Uint8Array[] = [];

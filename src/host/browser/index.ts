@@ -14,6 +14,7 @@
 // are used (performance, Date, crypto, fetch, WebAssembly, MessageChannel,
 // setTimeout), so this also runs in a Worker, and in Node for tests.
 import { MachineCore, type GuestProcess } from '../machine.js';
+import type { DebugSession } from '../debug-session.js';
 import { seedHost, type SeedHost } from '../seed-host.js';
 import { Tmpfs } from '../../fs/tmpfs.js';
 import type { FsBackend } from '../../fs/backend.js';
@@ -37,6 +38,7 @@ export type { Registers } from '../../kernel/registers.js';
 export type { SeedHost, SeedOutcome, SeedRunOptions } from '../seed-host.js';
 export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult } from '../machine-common.js';
 export type { Host, HostInput, HostOutput } from '../../base/host.js';
+export type { DebugSession, DebugSnapshot, DebugRegister, DebugLine } from '../debug-session.js';
 
 // --- the host ----------------------------------------------------------------------------
 
@@ -174,6 +176,8 @@ export interface SpawnOptions {
   files?: Record<string, FileContents>;
   // A pseudo-terminal of this size as stdin, stdout and stderr (stderr then comes on stdout).
   tty?: { cols: number; rows: number };
+  // Stopped before its first instruction until a debugger (Machine.debugSession) continues it.
+  debug?: boolean;
 }
 
 const DEFAULT_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root'];
@@ -204,6 +208,8 @@ export class MachineProcess {
     void g.exited.then(() => setTimeout(() => { out.close(); err.close(); }, 0));
   }
   get pid(): number { return this.g.pid; }
+  // The process in the foreground of its terminal (the job a shell runs, or the shell itself).
+  get foreground(): number { return this.g.foreground; }
   kill(signo = 15): void { this.g.kill(signo); }
   async wait(): Promise<{ exitCode: number | null; signal: number | null }> {
     const { exitCode, signal } = await this.g.exited;
@@ -311,8 +317,13 @@ export class Machine {
     if (opts.files) this.writeFiles(opts.files);
     return new MachineProcess((onStdout, onStderr) => this.core.spawn(argv, {
       env: this.env(opts.env), cwd: opts.cwd ?? this.fsys.imageConfig?.cwd ?? '/', tty: opts.tty, onStdout, onStderr,
+      debug: opts.debug,
     }));
   }
+
+  // A debugger on process `pid` (pause, step, continue, its registers and the disassembly around
+  // RIP): one spawned with `debug` waits at its first instruction, any other stops where it is.
+  debugSession(pid: number): DebugSession { return this.core.debugSession(pid); }
 
   // Kill every process; nothing of the machine stays scheduled.
   close(): void {
