@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -14,8 +15,13 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-static void show(int fd, const char *keys[]) {
-  char path[64], buf[4096];
+static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* sorted: the lines in strcmp order (epoll's interest list is in the order of its kernel's
+ * red-black tree, keyed by the file's address: not a thing two kernels agree on) */
+static void show_lines(int fd, const char *keys[], int sorted) {
+  char path[64], buf[4096], *lines[64];
+  int nl = 0;
   snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
   int f = open(path, O_RDONLY);
   int n = read(f, buf, sizeof buf - 1);
@@ -28,10 +34,13 @@ static void show(int fd, const char *keys[]) {
       char *cut = strstr(l, " ino:");
       if (!cut) cut = strstr(l, "  pos:");
       if (cut) *cut = 0;
-      printf("%d: %s\n", fd, l);
+      if (nl < 64) lines[nl++] = l;
     }
   }
+  if (sorted) qsort(lines, nl, sizeof lines[0], cmp);
+  for (int i = 0; i < nl; i++) printf("%d: %s\n", fd, lines[i]);
 }
+static void show(int fd, const char *keys[]) { show_lines(fd, keys, 0); }
 
 int main(void) {
   int e = eventfd(5, 0);
@@ -56,6 +65,6 @@ int main(void) {
   ev.events = EPOLLOUT;
   ev.data.u64 = 7;
   epoll_ctl(ep, EPOLL_CTL_ADD, t, &ev);
-  show(ep, (const char *[]){"tfd:", NULL});
+  show_lines(ep, (const char *[]){"tfd:", NULL}, 1);
   return 0;
 }
