@@ -1104,7 +1104,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(277, 'sync_file_range', sysSyncFileRange, ['fd', 'off', 'off', 'hex']),
   ok(269, 'faccessat', sysFaccessat, ['dirfd', 'path', 'mode']),
   partial(280, 'utimensat', sysUtimensat, ['dirfd', 'path', 'ptr', 'flags'], 'host times have microsecond precision'),
-  partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (a real hole on tmpfs; on a host file zeros over at most 1 MiB inside the file, else EOPNOTSUPP); others EOPNOTSUPP'),
+  partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (tmpfs; EOPNOTSUPP on host files); others EOPNOTSUPP'),
   ok(292, 'dup3', sysDup3, ['fd', 'fd', 'flags']),
   ok(295, 'preadv', vecHandler(false, true, false), ['fd', 'ptr', 'int', 'off']),
   ok(296, 'pwritev', vecHandler(true, true, false), ['fd', 'ptr', 'int', 'off']),

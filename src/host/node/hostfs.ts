@@ -33,7 +33,7 @@ import {
   dtFromMode,
 } from '../../fs/file.js';
 import {
-  EACCES, EEXIST, EINVAL, EOPNOTSUPP, EISDIR, ELOOP, ENOENT, ENOSPC, ENXIO, EPERM, EROFS, ESTALE, errnoFromCode,
+  EACCES, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOSPC, ENXIO, EPERM, EROFS, ESTALE, errnoFromCode,
 } from '../../base/errno.js';
 
 const C = fs.constants;
@@ -138,8 +138,6 @@ class HostHandle {
 }
 const closer = new FinalizationRegistry<number>((fd) => { try { fs.closeSync(fd); } catch { /* already gone */ } });
 
-const PUNCH_MAX = 1 << 20;
-
 class HostFile extends FileDescription {
   private pos = 0;
   constructor(flags: number, path: string, private readonly h: HostHandle, protected readonly owner: HostFs, readonly inode: HostNode) {
@@ -207,21 +205,6 @@ class HostFile extends FileDescription {
       for (let at = Math.max(offset, size); at < offset + len;) {
         at += fs.writeSync(this.h.fd, zeros, 0, Math.min(zeros.length, offset + len - at), at);
       }
-      return 0;
-    } catch (e) { return errno(e); }
-  }
-  // node:fs cannot punch a hole. A range inside the file of at most PUNCH_MAX bytes is overwritten
-  // with zeros (it reads as a hole does; its space is not given back), as a write of that size
-  // would; a larger one is EOPNOTSUPP, so that one call never makes xos write gigabytes of zeros.
-  override punchHole(offset: number, len: number): number {
-    if (this.ro) return -EROFS;
-    try {
-      const size = Number(fs.fstatSync(this.h.fd).size);
-      const end = Math.min(offset + len, size);
-      if (end <= offset) return 0;
-      if (end - offset > PUNCH_MAX) return -EOPNOTSUPP;
-      const zeros = new Uint8Array(end - offset);
-      for (let at = offset; at < end;) at += fs.writeSync(this.h.fd, zeros, at - offset, end - at, at);
       return 0;
     } catch (e) { return errno(e); }
   }
