@@ -29,17 +29,27 @@ export let decEnd: bool = false; // instruction ends a block
 
 let pc: u64 = 0;
 let count: u32 = 0;
+// Bytes to decode instead of guest memory (a disassembler's), while srcLen > 0.
+let srcBuf: usize = 0;
+let srcLen: u32 = 0;
+export function decodeFrom(buf: usize, len: u32): void { srcBuf = buf; srcLen = len; }
 // The translator decodes from a frame directly, not through the TLB (the page
 // table may be another process's by then): `fetchFrame` holds the frame of
 // virtual page `fetchPage`; an instruction that leaves the page "faults".
-export let fetchFrame: usize = 0;
+let fetchFrame: usize = 0;
 let fetchPage: u64 = 0;
-export function decodeFrom(frame: usize, page: u64): void { fetchFrame = frame; fetchPage = page; }
+export function decodeFrame(frame: usize, page: u64): void { fetchFrame = frame; fetchPage = page; }
 function fetch(): u32 {
   if (count >= 15) { count++; return 0; } // too long: decodes as #UD below
   let p: usize;
-  if (fetchFrame) p = (pc >> 12) == fetchPage ? fetchFrame + <usize>(<u32>pc & 0xfff) : 0;
-  else p = fetchAddr(pc);
+  if (srcLen) {
+    if (count >= srcLen) { decFault = true; return 0; }
+    p = srcBuf + count;
+  } else if (fetchFrame) {
+    p = (pc >> 12) == fetchPage ? fetchFrame + <usize>(<u32>pc & 0xfff) : 0;
+  } else {
+    p = fetchAddr(pc);
+  }
   if (!p) { decFault = true; return 0; }
   pc++;
   count++;

@@ -1,10 +1,10 @@
 // core.wasm: an x86-64 CPU (user mode). Knows x86, not Linux.
-export { run } from './run';
+export { run, runOne } from './run';
 export { tlbFlush, tlbInvalidate, ptWalk } from './mem';
 export { flushBlocks, frameChanged, invalidations } from './blocks';
 export { jitCompile, jitFunctions, jitInstall } from './jit/compile';
 export { jitDropModule, jitClear } from './jit/cache';
-import { decode } from './decode';
+import { decode, decodeFrom, decFault } from './decode';
 import { dispatch } from './generated/isa';
 import { cond } from './cpu';
 import { rdN, wrN, rd64, wr64, probeR, probeW } from './mem';
@@ -16,6 +16,26 @@ export function decodeAt(addr: u64): u32 {
   const n = decode(addr, probe);
   store<u32>(S_EXIT_LEN, n);
   return load<u16>(probe);
+}
+export { step } from './step';
+export { watchSet } from './watch';
+import { watchHitAddr, watchHitKind } from './watch';
+// What the last step() that returned EXIT_WATCH touched: the range's kind and start.
+export function watchHit(): u32 { return watchHitKind; }
+export function watchHitAt(): u64 { return watchHitAddr; }
+// The record decodeAt and decodeBytes fill (see decode.ts for its fields), for the disassembler.
+export function decodeRecord(): usize { return probe; }
+// Decode the `len` (<= 16) bytes put at decodeBuffer(): the table id, 0 when unknown (EXIT_LEN
+// its length) or when the bytes end inside the instruction (EXIT_LEN 0).
+const insnBytes = memory.data(16, 16);
+export function decodeBuffer(): usize { return insnBytes; }
+export function decodeBytes(len: u32): u32 {
+  decodeFrom(insnBytes, len < 16 ? len : 16);
+  const n = decode(0, probe);
+  const cut = decFault;
+  decodeFrom(0, 0);
+  store<u32>(S_EXIT_LEN, cut ? 0 : n);
+  return cut ? 0 : load<u16>(probe);
 }
 
 // What translated code calls (core/jit/emit.ts imports them): an instruction's

@@ -7,6 +7,7 @@ import {
   PTE_P, PTE_R, PTE_W, PTE_X, EXIT_PAGEFAULT, PTE_DIRTY, PTE_ACCESSED,
 } from './generated/layout';
 import { holdsCode, invalidateFrame } from './blocks';
+import { watchArmed, watchPage } from './watch';
 
 // The kernel resolves demand paging, copy-on-write and stack growth
 // synchronously; it returns 1 when the access may be retried.
@@ -65,8 +66,9 @@ function fault(addr: u64, access: u32): u32 {
   return 0;
 }
 
-// Translate for `access`, filling the TLB. Returns the frame's wasm address, 0 on fault.
-export function tlbFill(addr: u64, access: u32): u32 {
+// Translate for `access` of `n` bytes at `addr`, filling the TLB. Returns the frame's wasm
+// address, 0 on fault.
+export function tlbFill(addr: u64, access: u32, n: u32): u32 {
   for (let tries = 0; tries < 3; tries++) {
     const slot = ptLeafSlot(addr);
     const e: u32 = slot ? load<u32>(slot) : 0;
@@ -74,6 +76,15 @@ export function tlbFill(addr: u64, access: u32): u32 {
     if ((e & PTE_P) && (e & need)) {
       const frame = e & ~0xfff;
       store<u32>(slot, e | PTE_ACCESSED | (access == ACC_W ? PTE_DIRTY : 0));
+      if (access == ACC_W) {
+        // self-modifying or reused code page: its blocks and translations are stale
+        if (holdsCode(frame)) invalidateFrame(frame);
+        // a write that needed the kernel (copy-on-write) may have given the page a new
+        // frame: the running code, decoded from the old one, ends after this instruction
+        else if (tries > 0 && load<u32>(S_STOP) == 0) store<u32>(S_STOP, 2);
+      }
+      // a debugger's watched page stays out of the TLB: its every access comes here
+      if (watchArmed && watchPage(addr, n, access)) return frame;
       const vpn = addr >> 12;
       const i = <u32>(vpn & TLB_MASK);
       const base = load<u32>(TLB_BASE + (i << 2));
@@ -89,11 +100,6 @@ export function tlbFill(addr: u64, access: u32): u32 {
         if (load<u64>(TLB_XTAG + (i << 3)) != vpn) store<u64>(TLB_XTAG + (i << 3), <u64>-1);
       }
       if (access == ACC_W) {
-        // self-modifying or reused code page: its blocks and translations are stale
-        if (holdsCode(frame)) invalidateFrame(frame);
-        // a write that needed the kernel (copy-on-write) may have given the page a new
-        // frame: the running code, decoded from the old one, ends after this instruction
-        else if (tries > 0 && load<u32>(S_STOP) == 0) store<u32>(S_STOP, 2);
         store<u64>(TLB_WTAG + (i << 3), vpn);
       } else if (access == ACC_R) {
         store<u64>(TLB_RTAG + (i << 3), vpn);
@@ -109,11 +115,11 @@ export function tlbFill(addr: u64, access: u32): u32 {
 }
 
 // @ts-ignore: decorator
-@inline function hostAddr(addr: u64, access: u32, tags: usize): usize {
+@inline function hostAddr(addr: u64, access: u32, tags: usize, n: u32): usize {
   const vpn = addr >> 12;
   const i = <usize>(vpn & TLB_MASK);
   if (load<u64>(tags + (i << 3)) == vpn) return <usize>load<u32>(TLB_BASE + (i << 2)) + (<usize>(<u32>addr & 0xfff));
-  const f = tlbFill(addr, access);
+  const f = tlbFill(addr, access, n);
   return f ? <usize>f + <usize>(<u32>addr & 0xfff) : <usize>0;
 }
 
@@ -121,65 +127,65 @@ export function tlbFill(addr: u64, access: u32): u32 {
 function rdSplit(addr: u64, n: u32): u64 {
   let v: u64 = 0;
   // probe both pages first so a fault leaves nothing half done
-  if (!hostAddr(addr, ACC_R, TLB_RTAG) || !hostAddr(addr + n - 1, ACC_R, TLB_RTAG)) return 0;
+  if (!hostAddr(addr, ACC_R, TLB_RTAG, 1) || !hostAddr(addr + n - 1, ACC_R, TLB_RTAG, 1)) return 0;
   for (let k: u32 = 0; k < n; k++) {
-    const p = hostAddr(addr + k, ACC_R, TLB_RTAG);
+    const p = hostAddr(addr + k, ACC_R, TLB_RTAG, 1);
     v |= (<u64>load<u8>(p)) << (k << 3);
   }
   return v;
 }
 function wrSplit(addr: u64, n: u32, v: u64): void {
-  if (!hostAddr(addr, ACC_W, TLB_WTAG) || !hostAddr(addr + n - 1, ACC_W, TLB_WTAG)) return;
+  if (!hostAddr(addr, ACC_W, TLB_WTAG, 1) || !hostAddr(addr + n - 1, ACC_W, TLB_WTAG, 1)) return;
   for (let k: u32 = 0; k < n; k++) {
-    const p = hostAddr(addr + k, ACC_W, TLB_WTAG);
+    const p = hostAddr(addr + k, ACC_W, TLB_WTAG, 1);
     store<u8>(p, <u8>(v >> (k << 3)));
   }
 }
 
 // @ts-ignore: decorator
 @inline export function rd8(addr: u64): u64 {
-  const p = hostAddr(addr, ACC_R, TLB_RTAG);
+  const p = hostAddr(addr, ACC_R, TLB_RTAG, 1);
   return p ? <u64>load<u8>(p) : 0;
 }
 // @ts-ignore: decorator
 @inline export function rd16(addr: u64): u64 {
   if ((<u32>addr & 0xfff) > 0xffe) return rdSplit(addr, 2);
-  const p = hostAddr(addr, ACC_R, TLB_RTAG);
+  const p = hostAddr(addr, ACC_R, TLB_RTAG, 2);
   return p ? <u64>load<u16>(p) : 0;
 }
 // @ts-ignore: decorator
 @inline export function rd32(addr: u64): u64 {
   if ((<u32>addr & 0xfff) > 0xffc) return rdSplit(addr, 4);
-  const p = hostAddr(addr, ACC_R, TLB_RTAG);
+  const p = hostAddr(addr, ACC_R, TLB_RTAG, 4);
   return p ? <u64>load<u32>(p) : 0;
 }
 // @ts-ignore: decorator
 @inline export function rd64(addr: u64): u64 {
   if ((<u32>addr & 0xfff) > 0xff8) return rdSplit(addr, 8);
-  const p = hostAddr(addr, ACC_R, TLB_RTAG);
+  const p = hostAddr(addr, ACC_R, TLB_RTAG, 8);
   return p ? load<u64>(p) : 0;
 }
 // @ts-ignore: decorator
 @inline export function wr8(addr: u64, v: u64): void {
-  const p = hostAddr(addr, ACC_W, TLB_WTAG);
+  const p = hostAddr(addr, ACC_W, TLB_WTAG, 1);
   if (p) store<u8>(p, <u8>v);
 }
 // @ts-ignore: decorator
 @inline export function wr16(addr: u64, v: u64): void {
   if ((<u32>addr & 0xfff) > 0xffe) { wrSplit(addr, 2, v); return; }
-  const p = hostAddr(addr, ACC_W, TLB_WTAG);
+  const p = hostAddr(addr, ACC_W, TLB_WTAG, 2);
   if (p) store<u16>(p, <u16>v);
 }
 // @ts-ignore: decorator
 @inline export function wr32(addr: u64, v: u64): void {
   if ((<u32>addr & 0xfff) > 0xffc) { wrSplit(addr, 4, v); return; }
-  const p = hostAddr(addr, ACC_W, TLB_WTAG);
+  const p = hostAddr(addr, ACC_W, TLB_WTAG, 4);
   if (p) store<u32>(p, <u32>v);
 }
 // @ts-ignore: decorator
 @inline export function wr64(addr: u64, v: u64): void {
   if ((<u32>addr & 0xfff) > 0xff8) { wrSplit(addr, 8, v); return; }
-  const p = hostAddr(addr, ACC_W, TLB_WTAG);
+  const p = hostAddr(addr, ACC_W, TLB_WTAG, 8);
   if (p) store<u64>(p, v);
 }
 export function rdN(addr: u64, osz: u32): u64 {
@@ -196,18 +202,18 @@ export function wrN(addr: u64, osz: u32, v: u64): void {
 }
 // Probe that `n` bytes at addr are writable (for instructions with several stores).
 export function probeW(addr: u64, n: u32): bool {
-  return hostAddr(addr, ACC_W, TLB_WTAG) != 0 && hostAddr(addr + n - 1, ACC_W, TLB_WTAG) != 0;
+  return hostAddr(addr, ACC_W, TLB_WTAG, n) != 0 && hostAddr(addr + n - 1, ACC_W, TLB_WTAG, 1) != 0;
 }
 export function probeR(addr: u64, n: u32): bool {
-  return hostAddr(addr, ACC_R, TLB_RTAG) != 0 && hostAddr(addr + n - 1, ACC_R, TLB_RTAG) != 0;
+  return hostAddr(addr, ACC_R, TLB_RTAG, n) != 0 && hostAddr(addr + n - 1, ACC_R, TLB_RTAG, 1) != 0;
 }
 // Instruction fetch translation: wasm address of the byte at `addr`, 0 on fault.
 export function fetchAddr(addr: u64): usize {
-  return hostAddr(addr, ACC_X, TLB_XTAG);
+  return hostAddr(addr, ACC_X, TLB_XTAG, 1);
 }
-// Wasm addresses for bulk operations inside one page; 0 on fault.
-export function hostR(addr: u64): usize { return hostAddr(addr, ACC_R, TLB_RTAG); }
-export function hostW(addr: u64): usize { return hostAddr(addr, ACC_W, TLB_WTAG); }
+// Wasm addresses for bulk operations of `n` bytes inside one page; 0 on fault.
+export function hostR(addr: u64, n: u32): usize { return hostAddr(addr, ACC_R, TLB_RTAG, n); }
+export function hostW(addr: u64, n: u32): usize { return hostAddr(addr, ACC_W, TLB_WTAG, n); }
 // The kernel changed the mapping of the page holding `addr`.
 export function tlbInvalidate(addr: u64): void {
   const vpn = addr >> 12;

@@ -95,6 +95,36 @@ function lookup(rip: u64): usize {
   return blk;
 }
 
+// Run exactly one instruction, the first of the block at RIP (ptrace's single-step: run() stops
+// only between blocks). Returns the exit reason: EXIT_BUDGET when it completed normally.
+export function runOne(): u32 {
+  store<u32>(S_STOP, 0);
+  store<u32>(S_EXIT_REASON, EXIT_BUDGET);
+  let done: i64 = 0;
+  const rip = load<u64>(S_RIP);
+  const blk = lookup(rip);
+  if (blk) {
+    const d = blk + HDR;
+    const op = <u32>load<u16>(d);
+    if (op == 0) {
+      store<u32>(S_EXIT_OP, 0);
+      store<u32>(S_EXIT_LEN, load<u8>(d, 2));
+      exitWith(EXIT_UD, false);
+    } else {
+      store<u64>(S_NEXT_RIP, rip + load<u8>(d, 2));
+      dispatch(op, d);
+      done++;
+      if (load<u32>(S_STOP) == 1) done--; // a fault: the instruction did not complete
+      else store<u64>(S_RIP, load<u64>(S_NEXT_RIP));
+      store<u32>(S_STOP, 0);
+    }
+  }
+  if (load<u32>(S_EXIT_REASON) == 1) done++;
+  store<u64>(S_ICOUNT, load<u64>(S_ICOUNT) + <u64>done);
+  materialize();
+  return load<u32>(S_EXIT_REASON);
+}
+
 // Run up to about `budget` instructions. Returns the exit reason.
 // Blocks are chained: a block remembers the block that last followed it when
 // that one starts in the same virtual page (so in the same frame, and just as

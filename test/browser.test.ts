@@ -29,6 +29,10 @@ import { assertSameRun, runNative, type RunResult } from './lib/run.js';
 import { repoRoot } from './lib/root.js';
 import type { PageCase, PageOutcome } from './browser/page.js';
 import { bytesSource, listTar } from '../src/fs/tar.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { getBusybox } from './lib/busybox.js';
+import { staticServer, type Running } from './lib/net-servers.js';
+import { xosCli } from './lib/root.js';
 
 const CHROMIUM = process.env.XOS_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
@@ -177,7 +181,7 @@ describe('browser entry', () => {
         });
       }
     };
-    for (const d of ['kernel', 'fs', 'mm', 'elf', 'core', 'generated']) {
+    for (const d of ['base', 'kernel', 'fs', 'net', 'mm', 'elf', 'core', 'generated']) {
       if (existsSync(join(repoRoot, 'src', d))) scan(join(repoRoot, 'src', d));
     }
     assert.deepEqual(bad, [], `platform APIs below host/:\n${bad.join('\n')}`);
@@ -233,7 +237,29 @@ describe('browser (headless Chromium)', { timeout: 15 * 60_000 }, () => {
     if (loadError) throw new Error(`the page could not make a Machine: ${loadError}\n${pageLog.join('\n')}`);
   });
 
+  // the network: `xos relay` (allowing only this machine's loopback) and a web server behind it
+  let relay: ChildProcess | undefined;
+  let relayUrl = '';
+  let web: Running | undefined;
+  const webPage = 'fetched through the relay\n';
+  before(async () => {
+    programs.set('busybox', readFileSync(await getBusybox()));
+    web = await staticServer(new Map([['/page.txt', webPage]]));
+    relay = spawn(process.execPath, [xosCli, 'relay', '--port', '0', '--allow', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    relayUrl = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      relay!.stdout!.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /listening on (ws:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      relay!.once('exit', (code) => reject(new Error(`xos relay exited (${code}): ${out}`)));
+    });
+  });
+
   after(async () => {
+    relay?.kill('SIGTERM');
+    await web?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
     await browser?.close();
     await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
@@ -314,5 +340,33 @@ describe('browser (headless Chromium)', { timeout: 15 * 60_000 }, () => {
     assert.equal(native.status, 0, `the native run itself failed:\n${native.stdout}\n${native.stderr}`);
     const inPage = await runInPage({ image: '/images/test.tar', argv: ['/bin/fs-conform', '/scratch', ...flags], timeout: RUN_TIMEOUT_MS });
     assertSameRun(native, inPage, 'fs-conform in Chromium on the fetched image');
+  });
+
+  it("through xos relay, the page's guest fetches from a server on the host", async () => {
+    const r = await runInPage({
+      url: '/programs/busybox', path: '/bin/busybox', relay: relayUrl, timeout: RUN_TIMEOUT_MS,
+      argv: ['/bin/busybox', 'wget', '-q', '-O', '-', `http://host.xos.internal:${web!.port}/page.txt`],
+    });
+    assert.equal(r.status, 0, r.stderr.toString());
+    assert.equal(r.stdout.toString(), webPage);
+  });
+
+  it('a destination outside the relay\'s allow-list is refused with a clear message', async () => {
+    const r = await runInPage({
+      url: '/programs/busybox', path: '/bin/busybox', relay: relayUrl, timeout: RUN_TIMEOUT_MS,
+      argv: ['/bin/busybox', 'wget', '-q', '-O', '-', 'http://192.0.2.1:8000/page.txt'],
+    });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr.toString(), /the relay refused 192\.0\.2\.1:8000 \(not in its allow-list\)/);
+    assert.match(r.stderr.toString(), /Connection refused/);
+  });
+
+  it('without a relay the outside is unreachable (ENETUNREACH), not a hang', async () => {
+    const r = await runInPage({
+      url: '/programs/busybox', path: '/bin/busybox', timeout: RUN_TIMEOUT_MS,
+      argv: ['/bin/busybox', 'wget', '-q', '-O', '-', `http://10.0.2.2:${web!.port}/page.txt`],
+    });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr.toString(), /Network is unreachable/);
   });
 });

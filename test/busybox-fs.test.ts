@@ -37,7 +37,7 @@ const CASES: Case[] = [
   { name: 'stat', script: `${TMP}; ${TREE}; stat -c "%n|%F|%a|%A|%h|%s|%b|%B|%U|%G|%N" t/nums t/nums.sym t/a t/a/hi; stat -c "%n %X %Y" t/nums t/a/hi; stat -L -c "%F %s" t/nums.sym; stat -t t/a/b/xs | cut -d" " -f1-6; stat -f -c "%b %S" . > /dev/null; echo "statfs $?"; ${CLEAN}` },
   { name: 'mkfifo and a pipeline through it', script: `${TMP}; mkfifo p; (seq 1 5; echo end) > p & tr 0-9 a-j < p; wait; ls -l p | cut -c1; mkfifo p 2>/dev/null; echo "again: $?"; ${CLEAN}` },
   { name: 'mount reads /proc/mounts', script: `mount | grep -c " on /proc type proc "; grep -c "^proc /proc proc " /proc/mounts; mount | grep -q " on / " && echo "root listed"` },
-  { name: 'ps reads /proc', script: 'sleep 3 & sleep 0.3; ps -o ppid,pid,comm,args > /tmp/xos-fs-ps.$$; kill $!; awk -v me=$$ \'$1 == me { print $3, $4, $5 }\' /tmp/xos-fs-ps.$$ | sort; grep -c "PID" /tmp/xos-fs-ps.$$; rm /tmp/xos-fs-ps.$$; ps | grep -c " ps$"' },
+  { name: 'ps reads /proc', script: 'sleep 3 & sleep 0.3; ps -o ppid,pid,comm,args > /tmp/xos-fs-ps.$$; kill $!; awk -v me=$$ \'$1 == me { print $3, $4, $5 }\' /tmp/xos-fs-ps.$$ | sort; grep -c "^ *PPID  *PID" /tmp/xos-fs-ps.$$; rm /tmp/xos-fs-ps.$$; ps | grep -c " ps$"' },
 ];
 
 describe('busybox file tools', { concurrency: 4 }, () => {

@@ -29,6 +29,7 @@ const CASES: Case[] = [
   { name: 'clocks' },
   { name: 'files' }, // makes its own directory under /tmp with mkdtemp
   { name: 'fs-edge' },
+  { name: 'bad-args' }, // huge lengths and offsets (mincore, pread/pwrite/lseek beyond 2^53, tmpfs hole punching)
   { name: 'fs-inotify' }, // in a mkdtemp directory under /tmp
   { name: 'fs-locks' },
   { name: 'fs-fifo' }, // named pipes in /tmp (host directory) and /dev/shm (tmpfs) // fcntl record and OFD locks, flock, between processes
@@ -36,6 +37,7 @@ const CASES: Case[] = [
   { name: 'fs-mount' }, // as root, in a private mount namespace natively
   { name: 'fs-tmpfile' },
   { name: 'fs-rename' },
+  { name: 'fs-identity' }, // a renamed or removed cwd and dirfd, in mkdtemp directories under /tmp and /dev/shm
   { name: 'fs-sysfs' },
   { name: 'fs-pivot' }, // pivots in a child, and back
   { name: 'fs-mountns' },
@@ -55,6 +57,8 @@ const CASES: Case[] = [
   { name: 'unix-sockets' },
   { name: 'unix-scm' },
   { name: 'unix-fork' },
+  // TCP, UDP and their options over the machine's loopback (natively: the host's)
+  { name: 'net-inet' },
   // processes, threads, signals (issue 3)
   { name: 'proc-fork' },
   { name: 'proc-exec' }, // execs itself (/proc/self/exe); #! scripts in a mkdtemp dir under /tmp
@@ -63,8 +67,27 @@ const CASES: Case[] = [
   { name: 'proc-sigwait' }, // timers and sleeps: a few seconds
   { name: 'proc-pgrp' },
   { name: 'proc-pidfd' },
+  { name: 'proc-txtbsy' }, // ETXTBSY; a copy of itself in a mkdtemp dir under /tmp
+  { name: 'proc-argmax' }, // 10,000 and 100,000 arguments; E2BIG beyond ARG_MAX and MAX_ARG_STRLEN
+  { name: 'proc-init' },
+  { name: 'proc-rlimit-cpu' }, // SIGXCPU then SIGKILL: about 2 s of CPU // init's signal rules; natively pid 1 of a new pid namespace (as root)
   { name: 'proc-files' }, // /proc/self/limits, fdinfo, task, thread-self, /proc/sys
-  { name: 'ipc-sysv' }, // System V shared memory, semaphores, message queues
+  { name: 'ipc-sysv' },
+  // Linux's fine print (issue 16)
+  { name: 'proc-state' },
+  { name: 'proc-fdinfo' },
+  { name: 'proc-sysctl' },
+  { name: 'proc-policy' },
+  { name: 'pipe-splice' }, // splice, tee, vmsplice, sync_file_range; in a mkdtemp directory under /tmp
+  { name: 'mm-checks' },
+  { name: 'futex-waitv', cflags: ['-pthread'] },
+  { name: 'ipc-mqueue' },
+  { name: 'proc-signals-fine', cflags: ['-pthread'] },
+  { name: 'fs-fcntl' },
+  { name: 'proc-ptrace' },
+  { name: 'proc-caps' },
+  { name: 'fs-devnodes' },
+  { name: 'fp-traps' }, // SIGFPE with the right si_code for unmasked SSE and x87 exceptions // as root, in a private mount namespace: EROFS on a read-only tmpfs, mknod of devices // as root: capget/capset, bounding and ambient sets, setuid with and without KEEPCAPS, setfsuid // TRACEME, syscall stops, PEEK/POKE, regs, single-step, int3, fork events, ATTACH/SEIZE/INTERRUPT // EDEADLK, F_SETOWN(_EX)/F_SETSIG with O_ASYNC, leases; in a mkdtemp directory under /tmp // sigwaitinfo of an unblocked signal, PR_SET_NAME, empty argv, syscall(-1) // POSIX message queues and /dev/mqueue (as root: mounts it natively if absent) // futex_waitv; an interrupted FUTEX_WAIT leaves no waiter // madvise, MAP_SHARED_VALIDATE, mprotect/mremap/mmap/mincore rules, mseal, remap_file_pages, pkeys // as root: scheduling policies, sched_setattr, nice across users, affinity // as root; in IPC and UTS namespaces of its own natively // eventfd, signalfd, timerfd, inotify and epoll lines of /proc/self/fdinfo // S/T/Z in /proc, CPU time in times/getrusage/clocks/itimers, smaps, pagemap // System V shared memory, semaphores, message queues
   // pseudo-terminals (issue 4)
   { name: 'pty-line', cflags: ['-lutil'] },
   { name: 'pty-jobs', cflags: ['-lutil'] }, // forkpty, job control, SIGHUP

@@ -135,12 +135,12 @@ function approxDiffers(a: string[], b: string[]): string | null {
 // How xos runs the harness: interpreted, or with every block translated at its first run.
 const INTERPRETED = { XOS_JIT: '0' };
 const TRANSLATED = { XOS_JIT: '1', XOS_JIT_HOT: '1', XOS_JIT_SYNC: '1' };
-let xosEnv: Record<string, string> = INTERPRETED;
+let hostEnv: Record<string, string> = INTERPRETED;
 
 // Runs `harness list seed mode` natively and under xos; returns both outputs' lines.
 async function runBoth(harness: string, list: string, mode: string): Promise<{ a: string[]; b: string[]; status: number; stderr: string }> {
   const native = await execFileP(harness, [list, String(SEED), mode].filter(Boolean), { maxBuffer: 1 << 30 });
-  const xos = await runXos([harness, list, String(SEED), mode].filter(Boolean), { timeoutMs: 900_000, xosEnv });
+  const xos = await runXos([harness, list, String(SEED), mode].filter(Boolean), { timeoutMs: 900_000, hostEnv });
   return { a: native.stdout.split('\n'), b: xos.stdout.toString().split('\n'), status: xos.status, stderr: xos.stderr.toString() };
 }
 
@@ -169,7 +169,7 @@ async function explain(harness: string, entry: string): Promise<string> {
 // The whole list natively and under xos, interpreted or (jit) translated: each form then
 // runs inside a block with neighbours that write and read the flags (test/cpu/gen.mjs).
 async function differential(t: { diagnostic(s: string): void }, jit: boolean): Promise<void> {
-  xosEnv = jit ? TRANSLATED : INTERPRETED;
+  hostEnv = jit ? TRANSLATED : INTERPRETED;
   const gen = await import(pathToFileURL(join(repoRoot, 'test', 'cpu', 'gen.mjs')).href);
   const { lines, stats } = gen.generate({
     seed: SEED, per: PER, states: COUNT, filter: FILTER ? new RegExp(FILTER) : null, mxcsrFlagsToo: MXCSR_FLAGS,

@@ -65,6 +65,12 @@ function runChroot(root: string, argv: string[], stdin?: string): Promise<RunRes
   return collect(`chroot ${argv.join(' ')}`, '/usr/sbin/chroot', [root, ...argv], GUEST_ENV, stdin, NATIVE_TIMEOUT_MS);
 }
 
+/** Natively in a chroot with /proc mounted, in a mount namespace of its own (gone when it ends). */
+function runChrootWithProc(root: string, argv: string[], stdin?: string): Promise<RunResult> {
+  const script = 'mount -t proc proc "$0/proc" && exec /usr/sbin/chroot "$0" "$@"';
+  return collect(`chroot ${argv.join(' ')}`, '/usr/bin/unshare', ['-m', '--propagation', 'private', '/bin/sh', '-c', script, root, ...argv], GUEST_ENV, stdin, NATIVE_TIMEOUT_MS);
+}
+
 function runXosRoot(root: string, argv: string[], stdin?: string, image?: string): Promise<RunResult> {
   const args = [xosCli, 'run', ...(image ? ['--image', image] : ['--root', root]), '--cwd', '/'];
   for (const [k, v] of Object.entries(GUEST_ENV)) args.push('--env', `${k}=${v}`);
@@ -87,6 +93,8 @@ interface Case {
   prepare?: string;
   /** The exit status the native run must have (default 0): a case that fails natively tests nothing. */
   status?: number;
+  /** Needs /proc (ps, top): natively it is mounted in a mount namespace of the run's own. */
+  proc?: boolean;
 }
 
 function argvOf(c: Case): string[] {
@@ -139,6 +147,8 @@ const CASES: Case[] = [
   { name: 'file', argv: ['file', '/bin/bash', '/usr/bin/perl', '/usr/lib/x86_64-linux-gnu/libc.so.6', '/lib/ld-musl-x86_64.so.1', '/opt/xos/debs/hello.deb', '/opt/xos/lsdir/a.txt', '/opt/xos/lsdir/data.bin', '/opt/xos/lsdir/exec.sh'] },
   { name: 'busybox (dynamic)', argv: ['/bin/sh', `${S}/busybox.sh`] },
   { name: 'xz', sh: inWorkDir('xz', 'sh', 'xz.sh') },
+  { name: 'ps top pgrep', argv: ['/bin/sh', `${S}/procps.sh`], proc: true },
+  { name: 'strace -f and gdb -batch', argv: ['/bin/sh', `${S}/strace-gdb.sh`], proc: true },
   { name: 'gcc compiles and runs', sh: `${fresh('gcc')} && cd /tmp/xos-gcc && printf '#include <stdio.h>\\nint main(void){printf("compiled %d\\\\n", 6*7);return 2;}\\n' > t.c && gcc -O1 -o t t.c && ./t`, status: 2 },
 ];
 
@@ -180,6 +190,7 @@ printf 'x' > sub/inner
 touch -h -d '2001-02-03 04:05:06 UTC' link
 touch -d '2021-06-07 08:09:10.123456789 UTC' a.txt b.txt data.bin exec.sh sub/inner
 touch -d '2022-12-31 23:59:59 UTC' sub .
+mkdir -p /opt/xos/gdb && gcc -g -O0 -o /opt/xos/gdb/t /opt/xos/scripts/gdb.c
 `;
   return runChroot(root, ['/bin/sh', '-c', setup]);
 }
@@ -198,7 +209,7 @@ let root: DebianRoot;
 
 async function compare(c: Case, argv: string[]): Promise<void> {
   const known = KNOWN_CPU_BUG.has(c.name) && !process.env.XOS_DEBIAN_ALL;
-  const native = await runChroot(root.dir, argv, c.stdin);
+  const native = await (c.proc ? runChrootWithProc : runChroot)(root.dir, argv, c.stdin);
   assert.equal(native.status, c.status ?? 0, `${c.name}: the native run itself failed:\n${native.stderr}`);
   const xos = await runXosRoot(root.dir, argv, c.stdin);
   if (known) return;

@@ -21,10 +21,10 @@ function fakeHost(): Host {
   return {
     realtimeNs: () => 1_700_000_000_000_000_000n, monotonicNs: () => 5_000_000_000n, cpuTimeNs: () => 0n,
     random: (b) => b.fill(7),
-    stdin: { read: () => 'eof', wait: () => Promise.resolve(), isTTY: false },
+    stdin: { read: () => 'eof', watch: () => () => {}, isTTY: false },
     stdout: { write: () => {}, isTTY: false },
     stderr: { write: () => {}, isTTY: false },
-    yield: () => Promise.resolve(), sleep: () => Promise.resolve(),
+    yield: () => Promise.resolve(), setTimer: () => 0, clearTimer: () => {},
   };
 }
 

@@ -4,7 +4,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildElf64, cachedExecutable } from './lib/elf-writer.js';
-import { runNative, runXos } from './lib/run.js';
+import { assertSameRun, runBoth, runNative, runXos } from './lib/run.js';
+import { buildC, skipReason } from './lib/build-c.js';
 
 // GETSEC (0f 37) twice: SMX is off in user mode, so the CPU raises #UD.
 const code = new Uint8Array([0x0f, 0x37, 0x0f, 0x37]);
@@ -20,5 +21,17 @@ describe('unimplemented instruction', () => {
     assert.equal(lines.length, 1, xos.stderr.toString());
     assert.match(lines[0], /0f 37/);
     assert.match(lines[0], /rip 0x[0-9a-f]+/);
+  });
+});
+
+describe('many unimplemented syscalls', () => {
+  it('ENOSYS each, as natively; the reports stop at a cap', { skip: skipReason('glibc') }, async () => {
+    const exe = await buildC('enosys-many', 'glibc');
+    const { native, xos } = await runBoth([exe]);
+    assertSameRun(native, xos);
+    const lines = xos.stderr.toString().split('\n').filter((l) => l.startsWith('xos: '));
+    assert.ok(lines.length <= 51, `${lines.length} lines of reports`);
+    assert.match(lines.at(-1) ?? '', /more than \d+ reports/);
+    assert.equal(new Set(lines).size, lines.length, 'each reported once');
   });
 });

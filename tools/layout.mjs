@@ -73,7 +73,9 @@ export const stateFields = [
 // Exit reasons of run(budget).
 export const exits = {
   EXIT_BUDGET: 0, EXIT_SYSCALL: 1, EXIT_PAGEFAULT: 2, EXIT_UD: 3, EXIT_DE: 4,
-  EXIT_BREAKPOINT: 5, EXIT_HLT: 6, EXIT_GP: 7, EXIT_FPE: 8, EXIT_JIT: 9,
+  EXIT_BREAKPOINT: 5, EXIT_HLT: 6, EXIT_GP: 7, EXIT_FPE: 8,
+  EXIT_WATCH: 9, // step() only: the instruction ran and touched a watched range (core/watch.ts)
+  EXIT_JIT: 10, // (synchronous translation: a block asks to be translated now; src/core Core.run does it)
 };
 
 // Page-table entry bits (u32 entries: frame address | flags).

@@ -12,7 +12,7 @@
 import * as W from './wasm';
 import * as E from './emit';
 import { canEmit, emit, regsOf } from './insn';
-import { decode, decFault, decEnd, decodeFrom } from '../decode';
+import { decode, decFault, decEnd, decodeFrame } from '../decode';
 import {
   FORM_H, FORM_ARG, FORM_RF, FORM_WF, FORM_GPR, GPR_ALL, GPR_RG, GPR_RE, GPR_WG, GPR_WE, GPR_RB, GPR_WB,
   H_jcc, H_jmp_J, H_call_J, H_ret, H_jmp_E, H_call_E,
@@ -59,7 +59,7 @@ function findBlock(rip: u64): i32 {
 // Decode the region of the page holding `entry` (its frame at `frame`). Returns the block count.
 function discover(entry: u64, frame: usize): u32 {
   nb = 0; ni = 0;
-  decodeFrom(frame, entry >> 12);
+  decodeFrame(frame, entry >> 12);
   const queue = changetype<usize>(PENDE + FMAX * MAXB * 16); // [MAXB] u64 addresses to visit
   let qh: u32 = 0, qt: u32 = 0;
   store<u64>(queue, entry); qt = 1;
@@ -109,7 +109,7 @@ function discover(entry: u64, frame: usize): u32 {
       qt++;
     }
   }
-  decodeFrom(0, 0);
+  decodeFrame(0, 0);
   // resolve branch targets to blocks; mark call return points
   for (let j: u32 = 0; j < nb; j++) {
     const b = blk(j);

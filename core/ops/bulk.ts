@@ -11,9 +11,9 @@ export function hostRange(src: u64, dst: u64, n: u64, size: u64): u64 {
   if (cnt < 2) return 0;
   bytes = cnt * size;
   if (!(dst <= src || dst >= src + bytes)) return 0; // overlapping forward copy repeats a pattern
-  const ps = hostR(src);
+  const ps = hostR(src, <u32>bytes);
   if (!ps) return 0;
-  const pd = hostW(dst);
+  const pd = hostW(dst, <u32>bytes);
   if (!pd) return 0;
   memory.copy(pd, ps, <usize>bytes);
   return cnt;

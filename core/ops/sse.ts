@@ -4,7 +4,7 @@
 import { dReg, dRm, dIsMem, dOsz, dImm, dFlags, F_ASZ32, stopped, getReg, setReg64, reg64, exitWith } from '../cpu';
 import { ea, readE, writeE, segBase } from '../operand';
 import { rd16, rd32, rd64, wr32, wr64, wr8, probeW } from '../mem';
-import { S_XMM, S_MXCSR, EXIT_GP } from '../generated/layout';
+import { S_XMM, S_MXCSR, EXIT_GP, EXIT_FPE } from '../generated/layout';
 
 // @ts-ignore: decorator
 @inline export function xmm(r: u32): usize { return S_XMM + (r << 5); }
@@ -18,7 +18,12 @@ export const MX_IE: u32 = 1, MX_DE: u32 = 2, MX_ZE: u32 = 4, MX_OE: u32 = 8, MX_
 // @ts-ignore: decorator
 @inline export function mxcsrRC(): u32 { return (load<u32>(S_MXCSR) >> 13) & 3; }
 // @ts-ignore: decorator
-@inline export function mxRaise(f: u32): void { store<u32>(S_MXCSR, load<u32>(S_MXCSR) | f); }
+@inline export function mxRaise(f: u32): void {
+  const mx = load<u32>(S_MXCSR);
+  store<u32>(S_MXCSR, mx | f);
+  // an exception its mask (bits 7-12) does not mask: #XM at this instruction (SIGFPE)
+  if (f & ~(mx >> 7) & 0x3f) exitWith(EXIT_FPE, false);
+}
 
 // Legacy SSE m128 operands must be 16-byte aligned (#GP otherwise), except for
 // MOVUPS/MOVUPD/MOVDQU and MASKMOVDQU.

@@ -69,7 +69,7 @@ export function h_stos(d: usize): void {
       const cnt = room < n ? room : n;
       wrN(di, 0, v);
       if (stopped()) break;
-      memory.fill(hostW(di), <u8>v, <usize>cnt);
+      memory.fill(hostW(di, <u32>cnt), <u8>v, <usize>cnt);
       n -= cnt; done += cnt; di += cnt;
       continue;
     }

@@ -17,10 +17,10 @@
 //
 // The transcendentals (F2XM1 FYL2X FYL2XP1 FPTAN FPATAN FSIN FCOS FSINCOS) go
 // through f64 Math: they are accurate to double, not extended, precision.
-import { dModrm, dIsMem, dOsz, stopped, setReg, setSomeFlags, cond, CF, PF, ZF, OF, SF, AF } from '../cpu';
+import { dModrm, dIsMem, dOsz, stopped, setReg, setSomeFlags, cond, CF, PF, ZF, OF, SF, AF, exitWith } from '../cpu';
 import { ea } from '../operand';
 import { rd16, rd32, rd64, wr16, wr32, wr64, probeW, probeR } from '../mem';
-import { S_FPU_CW, S_FPU_SW, S_FPU_TOP, S_FPU_TAG, S_FPU_ST } from '../generated/layout';
+import { S_FPU_CW, S_FPU_SW, S_FPU_TOP, S_FPU_TAG, S_FPU_ST, EXIT_FPE } from '../generated/layout';
 import {
   f80_add, f80_sub, f80_mul, f80_div, f80_sqrt, f80_cmp, f80_from_f64, f80_from_f32, f80_from_i64,
   f80_to_f64, f80_to_f32, f80_to_int, f80_round_int, f80_scale, f80_xtract, f80_prem,
@@ -78,10 +78,14 @@ function fin(cc: bool): void {
     if ((f80_status & SW_SF) == 0) f80_status &= ~F80_C1;
   }
   let sw = load<u32>(S_FPU_SW);
+  const was = sw & SW_ES;
   sw = (sw & ~F80_C1) | (f80_status & (0x7F | F80_C1));
   if (cc) sw = (sw & ~CC_023) | (f80_status & CC_023);
   store<u32>(S_FPU_SW, sw);
   updateES();
+  // an operation raised an exception the control word does not mask: #MF, which the CPU takes at
+  // the next x87 instruction (SIGFPE there); loading a control word or environment traps nothing
+  if (!was && (load<u32>(S_FPU_SW) & SW_ES)) exitWith(EXIT_FPE, true);
 }
 // fin() for instructions that leave C1 alone unless there is a stack fault.
 function finKeepC1(): void {

@@ -1,16 +1,30 @@
-// The Node API: a machine that runs x86-64 Linux programs.
+// The Node API: a machine that runs x86-64 Linux programs. It boots once and
+// lives until close(); run() and spawn() start processes in it, several at once.
 //
 //   const m = await Machine.create({ root: '/srv/rootfs', memory: '1G' });
 //   const r = await m.run(['/bin/busybox', 'echo', 'hi']);
 //   r.exitCode === 0 && r.stdoutText === 'hi\n'
+//
+//   const p = m.spawn(['/bin/sh'], { tty: { cols: 80, rows: 24 } });  // Node streams, as child_process
+//   p.stdout.pipe(process.stdout); p.stdin.write('ls\n'); p.resize(100, 30);
+//   const { exitCode, signal } = await p.wait();
+//   m.close();
 //
 //   const m = await Machine.create({ image: 'alpine.tar', mounts: ['/srv/data:/data:ro'] });
 //   m.fs.writeFile('/work/in.txt', 'hello');      // the guest's view, as root
 //   await m.run(['/bin/sh', '-c', 'tr a-z A-Z < /work/in.txt > /work/out.txt']);
 //   m.fs.readFile('/work/out.txt', 'utf8');        // 'HELLO'
 //   writeFileSync('layer.tar', m.commitImage());   // what the programs changed, as an OCI layer
-import { Kernel, ExecError } from '../kernel/kernel.js';
-import { createNodeHost, loadCoreModule, fdOutput, processInput } from '../host/node/index.js';
+import { Readable, Writable } from 'node:stream';
+import { constants } from 'node:os';
+import { createNodeHost, loadCoreModule } from '../host/node/index.js';
+import { MachineCore, ExecError, type GuestProcess } from '../host/machine.js';
+import { serveGdb, type GdbServer } from '../host/node/gdb-server.js';
+import type { DebugSession } from '../host/debug-session.js';
+import { openHostTerminal, type HostTerminal } from '../host/node/terminal.js';
+import { registersOf, type Registers } from '../kernel/registers.js';
+import { seedHost, type SeedHost } from '../host/seed-host.js';
+import type { HostInput } from '../base/host.js';
 import { openHostImage } from '../host/node/image-files.js';
 import type { FileImage } from '../elf/elf.js';
 import type { FsBackend } from '../fs/backend.js';
@@ -19,10 +33,18 @@ import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
 import {
-  bytesInput, captureOutput, concatBytes as concat, envList, mergeEnv, parseMountSpec, parseSize, MachineFileSystems, formatStats, type MountSpec, type RunResult,
+  envList, makeResult, mergeEnv, parseAddHost, parseMountSpec, parsePublish, parseSize, memorySize, MachineFileSystems, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
+import { nodeHostNet } from '../host/node/net.js';
+import { connectWebSocket } from '../host/node/websocket.js';
+import { WispClient, wispHostNet } from '../net/wisp.js';
+import type { NetConfig, NetMode, PublishSpec } from '../net/stack.js';
+import type { CoreOptions } from '../core/core.js';
 
-export { parseSize, parseMountSpec, formatStats, type RunResult, type MountSpec, type GuestFs, type ImageConfig };
+export { formatStats } from '../host/machine-common.js';
+export { parseSize, memorySize, parseMountSpec, parsePublish, parseAddHost, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type Registers, type GdbServer };
+export type { NetMode, PublishSpec };
+export type { DebugSession, DebugSnapshot, DebugRegister, DebugLine } from '../host/debug-session.js';
 export { GuestFsError } from '../fs/guest-fs.js';
 export { layerTar } from '../fs/overlay.js';
 
@@ -37,28 +59,102 @@ export interface MachineOptions {
   mounts?: (string | MountSpec)[];
   env?: string[] | Record<string, string>; // base environment of every program
   memory?: number | string; // guest memory limit: bytes or '512M', '2G'
+  pidsMax?: number; // the most processes and threads at once (docker's --pids-limit); default from memory, as Linux's threads-max
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
-  // Translate hot code to wasm (default: on, unless the environment has XOS_JIT=0); `hot`:
-  // executions of a block before it is translated, `cacheBytes`: the code cache's bound.
-  // `sync`: translate a hot block before going on (deterministic; tests). XOS_JIT_HOT and
-  // XOS_JIT_SYNC=1 in the environment set these too.
-  jit?: boolean | { hot?: number; cacheBytes?: number; sync?: boolean };
+  // Testing xos itself: places that throw as a bug would ('uname': that syscall's handler;
+  // 'fault:0xADDR': the page-fault handler for that page). The CLI takes them from $XOS_INJECT_BUG.
+  injectBugs?: readonly string[];
+  // The network, as docker's: 'bridge' (the default: the machine's own loopback and address, the host's
+  // network behind it, the host's loopback as host.xos.internal), 'host' (guest sockets are the host's),
+  // 'none' (loopback only).
+  net?: NetMode;
+  publish?: (string | PublishSpec)[]; // '8080:80', '127.0.0.1:8080:80/udp': the host listens, a guest listener answers
+  addHosts?: (string | { name: string; address: string })[]; // 'NAME:IP' for /etc/hosts and the machine's DNS
+  relay?: string; // reach the outside through this Wisp relay (ws://HOST:PORT/, `xos relay`), not the host's own network
+  // Translate hot code to WebAssembly (default: off; XOS_JIT=1 in the environment turns it on,
+  // XOS_JIT=0 off). `hot`: runs of a block before it is translated; `cacheBytes`: the bound of
+  // the code cache; `sync`: translate a hot block before going on (deterministic, for tests).
+  // XOS_JIT_HOT=N and XOS_JIT_SYNC=1 set these too.
+  jit?: boolean | JitOptions;
+}
+export interface JitOptions { hot?: number; cacheBytes?: number; sync?: boolean }
+
+// The JIT's default while it does not yet pass the whole suite (see README).
+const JIT_DEFAULT = false;
+function jitOptions(o: boolean | JitOptions | undefined): CoreOptions {
+  const env = process.env;
+  const on = o !== undefined ? o !== false : env.XOS_JIT === '1' ? true : env.XOS_JIT === '0' ? false : JIT_DEFAULT;
+  const j = typeof o === 'object' ? o : {};
+  const hot = j.hot ?? (env.XOS_JIT_HOT ? Number(env.XOS_JIT_HOT) : undefined);
+  return { jit: on, jitHot: hot !== undefined && hot >= 1 ? Math.floor(hot) : undefined, jitCacheBytes: j.cacheBytes, jitSync: j.sync ?? env.XOS_JIT_SYNC === '1' };
 }
 export interface RunOptions {
-  stdin?: Uint8Array | string;
+  stdin?: Uint8Array | string | HostInput; // bytes, or input that arrives as it comes
   env?: string[] | Record<string, string>; // added to (and overriding) the machine's
   cwd?: string;
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
   stdio?: 'capture' | 'inherit'; // inherit: the host process's own stdio (the CLI)
+  // Serve GDB's remote protocol on this port of 127.0.0.1 (0: any free one); the program
+  // waits before its first instruction until a debugger connects and continues it.
+  gdb?: { port: number; onListening?: (server: GdbServer) => void };
+  // With stdio 'inherit': whether the guest gets a pseudo-terminal (xos's own line discipline, its
+  // session's controlling terminal) connected to the host's terminal, which is in raw mode meanwhile.
+  // Default: when stdin is a terminal; true: even when it is not; false: never.
+  tty?: boolean;
+}
+export interface SpawnOptions {
+  env?: string[] | Record<string, string>; // added to (and overriding) the machine's
+  cwd?: string;
+  // A pseudo-terminal of this size as stdin, stdout and stderr (stderr then comes on stdout).
+  tty?: { cols: number; rows: number };
+  // Stopped before its first instruction until a debugger (Machine.debug) continues it.
+  debug?: boolean;
+}
+export interface ExitInfo { exitCode: number | null; signal: number | null }
+
+// A process started by Machine.spawn, with Node streams for its stdio.
+export class MachineProcess {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  private readonly g: GuestProcess;
+
+  constructor(start: (onStdout: (d: Uint8Array) => boolean, onStderr: (d: Uint8Array) => boolean) => GuestProcess) {
+    const readable = () => new Readable({ read: () => this.g.resumeOutput() });
+    this.stdout = readable();
+    this.stderr = readable();
+    this.g = start((d) => this.stdout.push(d), (d) => this.stderr.push(d));
+    const g = this.g;
+    this.stdin = new Writable({
+      write(chunk: Uint8Array, _enc, done) { g.write(chunk); done(); },
+      final(done) { g.end(); done(); },
+    });
+    void g.exited.then(() => {
+      // what is still in the pipes is pushed first (their pumps end them), then end-of-stream
+      setImmediate(() => { this.stdout.push(null); this.stderr.push(null); });
+    });
+  }
+  get pid(): number { return this.g.pid; }
+  // A signal by number or name (default SIGTERM).
+  kill(sig: number | NodeJS.Signals = 'SIGTERM'): void {
+    this.g.kill(typeof sig === 'number' ? sig : (constants.signals as Record<string, number>)[sig] ?? 15);
+  }
+  // Resolves when the process has ended: its exit code, or the signal that killed it.
+  async wait(): Promise<ExitInfo> {
+    const { exitCode, signal } = await this.g.exited;
+    return { exitCode, signal };
+  }
+  // The terminal's new size (with `tty`): the foreground process group gets SIGWINCH.
+  resize(cols: number, rows: number): void { this.g.resize(cols, rows); }
 }
 
 export class Machine {
-  private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
-    private readonly files: MachineFileSystems) {}
+  private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
+    private readonly files: MachineFileSystems, private readonly wisp?: WispClient) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
-    const host = createNodeHost({ stdin: bytesInput(new Uint8Array(0)) });
+    const host = createNodeHost();
     let files: MachineFileSystems;
     if (opts.image !== undefined) {
       const loaded = typeof opts.image === 'string' ? await openHostImage(opts.image)
@@ -76,7 +172,21 @@ export class Machine {
       else if (spec.type === 'tmpfs' || spec.host === undefined) files.mount(spec.guest, files.tmpfs());
       else files.mount(spec.guest, host.hostDirectory!(spec.host, { readOnly: spec.readOnly }));
     }
-    return new Machine(opts, loadCoreModule(), files);
+    const memory = opts.memory !== undefined ? memorySize(opts.memory) : undefined;
+    const net: NetConfig = networkOptions(opts);
+    const wisp = opts.relay !== undefined ? new WispClient(await connectWebSocket(opts.relay)) : undefined;
+    if (net.mode !== 'none') net.host = wisp ? wispHostNet(wisp) : nodeHostNet();
+    let core;
+    try {
+      core = await MachineCore.create({
+        host, coreModule: loadCoreModule(), files, memory, pidsMax: opts.pidsMax, strace: opts.strace, debug: opts.debug,
+        injectBugs: opts.injectBugs, net, jit: jitOptions(opts.jit),
+      });
+    } catch (e) {
+      wisp?.close();
+      throw e;
+    }
+    return new Machine(opts, core, files, wisp);
   }
 
   // The guest's file system as programs see it (mounts included), for putting files in and taking results out.
@@ -93,62 +203,164 @@ export class Machine {
   // What programs changed in the image (the overlay's upper) as an OCI layer tar, with whiteouts.
   commitImage(): Uint8Array { return this.files.commitImage(); }
 
+  private env(extra: string[] | Record<string, string> | undefined): string[] {
+    return mergeEnv(this.files.imageConfig?.env ?? [], envList(this.opts.env), envList(extra));
+  }
+  private cwd(cwd: string | undefined): string { return cwd ?? this.files.imageConfig?.cwd ?? '/'; }
+
+  // Run a program to its end. Its stdout and stderr are collected (or, with stdio 'inherit', are
+  // the host process's own, and Ctrl-C at the host's terminal goes to the guest's foreground group).
   async run(argv: string[], opts: RunOptions = {}, image?: FileImage): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('run needs a program');
-    const out: Uint8Array[] = [], err: Uint8Array[] = [];
     const inherit = opts.stdio === 'inherit';
-    const stdin = opts.stdin === undefined ? (inherit ? processInput() : bytesInput(new Uint8Array(0)))
-      : bytesInput(typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin);
-    const host = createNodeHost({
-      stdin,
-      stdout: inherit ? fdOutput(1) : captureOutput(out),
-      stderr: inherit ? fdOutput(2) : captureOutput(err),
-    });
-    const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
-    const jit = this.opts.jit ?? process.env.XOS_JIT !== '0';
-    const j = typeof jit === 'object' ? jit : {};
-    const envHot = process.env.XOS_JIT_HOT ? Number(process.env.XOS_JIT_HOT) : undefined;
-    const kernel = await Kernel.create({
-      host, coreModule: this.module, root: this.files.root, memory, strace: this.opts.strace, debug: this.opts.debug,
-      core: {
-        jit: jit !== false, jitHot: j.hot ?? envHot, jitCacheBytes: j.cacheBytes,
-        jitSync: j.sync ?? process.env.XOS_JIT_SYNC === '1',
-      },
-    });
-    this.files.apply(kernel.vfs);
-    const env = mergeEnv(this.files.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
-    const result = (pid: number, exitCode: number | null, signal: number | null, error?: string): RunResult => {
-      const stdout = concat(out), stderr = concat(err);
-      const dec = new TextDecoder();
-      return { pid, exitCode, signal, stdout, stderr, stdoutText: dec.decode(stdout), stderrText: dec.decode(stderr), error };
+    const stdin = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
+    const k = this.core.kernel;
+    // (a program waiting for gdb keeps the console: a raw terminal would take the ^C that gives up on it)
+    const term = inherit && opts.tty !== false && !opts.gdb ? openHostTerminal(opts.tty === true) : undefined;
+    if (term) return this.runOnTerminal(argv, opts, term, image);
+    let pgid = 0;
+    let waitingForGdb = false;
+    // what guests wrote to shared mappings of files is written back first: whatever the guest does
+    // with the signal, what it wrote is not lost if xos is stopped harder next
+    const onInterrupt = () => {
+      // a program stopped for a debugger that has not come: ^C gives up on it
+      if (waitingForGdb) { const p = k.processes.get(pgid); if (p) k.kill(p); return; }
+      this.core.sync();
+      if (pgid) k.signalGroup(pgid, 2, true);
     };
-    let p;
+    const onQuit = () => { this.core.sync(); if (pgid) k.signalGroup(pgid, 3, true); };
+    // SIGTERM and SIGHUP go to the guest's first process, as docker stop sends them
+    const onTerm = (sig: NodeJS.Signals) => { this.core.sync(); const p = k.processes.get(pgid); if (p) k.signalProcess(p, { signo: sig === 'SIGHUP' ? 1 : 15, code: 0, force: true }); };
+    if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); process.on('SIGTERM', onTerm); process.on('SIGHUP', onTerm); }
     try {
-      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.files.imageConfig?.cwd ?? '/', image);
+      const run = this.core.run(argv, {
+        env: this.env(opts.env), cwd: this.cwd(opts.cwd), image, stdio: inherit ? 'console' : 'pipe',
+        stdin: inherit ? undefined : stdin ?? new Uint8Array(0), timeout: opts.timeout, debug: opts.gdb !== undefined,
+      });
+      pgid = this.core.processes.at(-1)?.pid ?? 0;
+      let server: GdbServer | undefined;
+      if (opts.gdb && pgid) {
+        try {
+          server = await this.debug(pgid, { port: opts.gdb.port });
+        } catch (e) {
+          this.core.kernel.kill(this.core.kernel.processes.get(pgid)!);
+          await run;
+          throw e;
+        }
+        opts.gdb.onListening?.(server);
+        waitingForGdb = true;
+        void server.connected.then(() => { waitingForGdb = false; });
+      }
+      try {
+        return await run;
+      } finally {
+        await server?.close(); // after the exit's reply has gone out
+      }
+    } finally {
+      if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); process.off('SIGTERM', onTerm); process.off('SIGHUP', onTerm); }
+    }
+  }
+
+  // run() with the host's terminal: the guest's pseudo-terminal gets the keys (the host terminal is
+  // raw meanwhile) and shows on it; a host stdout or stderr that is not a terminal stays the console.
+  private async runOnTerminal(argv: string[], opts: RunOptions, term: HostTerminal, image?: FileImage): Promise<RunResult> {
+    const k = this.core.kernel;
+    const icount = k.core.icount;
+    const console = [...(term.stdoutIsTerminal ? [] : [1]), ...(term.stderrIsTerminal ? [] : [2])];
+    let g: GuestProcess;
+    try {
+      g = this.core.spawn(argv, {
+        env: this.env(opts.env), cwd: this.cwd(opts.cwd), image, tty: term.size, console, onStdout: (d) => { term.output(d); },
+      });
     } catch (e) {
-      if (e instanceof ExecError) return result(0, e.status, null, e.message);
+      if (e instanceof ExecError) return makeResult(0, e.status, null, [], [], e.message);
       throw e;
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
-    // Ctrl-C at the host's terminal goes to the guest's foreground process group, not to xos
-    const onInterrupt = () => kernel.signalGroup(p.pgid, 2);
-    const onQuit = () => kernel.signalGroup(p.pgid, 3);
-    if (inherit) { process.on('SIGINT', onInterrupt); process.on('SIGQUIT', onQuit); }
-    // a guest waiting for a signal holds no host handle: keep the event loop alive until it ends
-    const keepAlive = setInterval(() => {}, 2 ** 30);
-    const status = await kernel.waitExit(p);
-    clearInterval(keepAlive);
-    if (inherit) { process.off('SIGINT', onInterrupt); process.off('SIGQUIT', onQuit); }
-    if (timer) clearTimeout(timer);
-    const sig = status & 0x7f;
-    const r = sig ? result(p.pid, null, sig) : result(p.pid, (status >> 8) & 0xff, null);
-    r.instructions = Number(kernel.core.icount);
-    r.syscalls = kernel.syscallCount;
-    await kernel.core.jit?.settle();
-    r.jit = kernel.core.jitStats;
-    return r;
+    term.attach({ write: (d) => g.write(d), resize: (s) => g.resize(s.cols, s.rows), hangup: () => g.hangup() });
+    // a signal sent to xos goes to the terminal's foreground process group (from outside the
+    // machine: init does not refuse it); what guests wrote to shared mappings is written back first
+    const foreground = () => k.vfs.pts.cttyOf(g.proc.sid)?.pgrp || g.pid;
+    const onInterrupt = () => { this.core.sync(); k.signalGroup(foreground(), 2, true); };
+    const onQuit = () => { this.core.sync(); k.signalGroup(foreground(), 3, true); };
+    const onTerm = () => this.core.sync(); // the terminal hangs the session up
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGQUIT', onQuit);
+    process.prependListener('SIGTERM', onTerm);
+    process.prependListener('SIGHUP', onTerm);
+    let timedOut = false;
+    const timer = opts.timeout !== undefined ? k.timers.after(opts.timeout, () => { timedOut = true; g.kill(9); }) : undefined;
+    try {
+      const st = await g.exited;
+      k.timers.cancel(timer);
+      await this.core.host.yield(); // the terminal's last output
+      const r = makeResult(g.pid, st.exitCode, st.signal, [], []);
+      if (timedOut) r.timedOut = true;
+      r.instructions = Number(k.core.icount - icount);
+      r.jit = k.core.jitStats;
+      if (g.proc.finalState) r.registers = registersOf(g.proc.finalState);
+      return r;
+    } finally {
+      term.detach();
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGQUIT', onQuit);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onTerm);
+    }
   }
+
+  // Start a program and return at once: its stdio as Node streams, kill(), wait(), resize().
+  // Throws when the program cannot be started (the error's `status` is 127 or 126).
+  spawn(argv: string[], opts: SpawnOptions = {}): MachineProcess {
+    return new MachineProcess((onStdout, onStderr) => this.core.spawn(argv, {
+      env: this.env(opts.env), cwd: this.cwd(opts.cwd), tty: opts.tty, onStdout, onStderr, debug: opts.debug,
+    }));
+  }
+
+  // Write back what guests wrote to shared mappings of host files (done every few seconds anyway).
+  sync(): void { this.core.sync(); }
+  // Serve GDB's remote protocol for process `pid` on 127.0.0.1:port (0: any free port; the
+  // server tells which): `gdb -ex 'target remote :PORT'`. A process spawned with `debug` waits
+  // at its first instruction; any other stops where it is when this is called. One debugger
+  // connects; when it leaves (detach, or the connection closes) the process goes on.
+  async debug(pid: number, opts: { port: number; host?: string }): Promise<GdbServer> {
+    const { tracee, spawned } = this.core.debug(pid);
+    try {
+      return await serveGdb(this.core.kernel, tracee, { port: opts.port, host: opts.host, spawned });
+    } catch (e) {
+      tracee.detach();
+      throw e;
+    }
+  }
+
+  // A debugger without gdb on process `pid` (pause, step, continue, registers, the disassembly
+  // around RIP), taken as debug() takes it.
+  debugSession(pid: number): DebugSession { return this.core.debugSession(pid); }
+
+  // Kill every process; the machine holds nothing on the event loop afterwards.
+  close(): void {
+    this.core.close();
+    this.wisp?.close();
+  }
+}
+
+// The network options checked and parsed (TypeError on a bad one).
+function networkOptions(opts: MachineOptions): NetConfig {
+  const mode = opts.net ?? 'bridge';
+  if (mode !== 'bridge' && mode !== 'host' && mode !== 'none') throw new TypeError(`xos: bad net mode ${String(mode)} (want bridge, host or none)`);
+  const publish = (opts.publish ?? []).map((p) => {
+    const spec = typeof p === 'string' ? parsePublish(p) : p;
+    if (!spec) throw new TypeError(`xos: bad port to publish ${String(p)} (want [IP:]HOSTPORT:GUESTPORT[/udp])`);
+    return spec;
+  });
+  if (publish.length && mode !== 'bridge') throw new TypeError(`xos: publishing ports needs the bridge network (not --net ${mode})`);
+  if (opts.relay !== undefined && mode === 'host') throw new TypeError('xos: --relay and --net host exclude each other');
+  if (opts.relay !== undefined && publish.length) throw new TypeError('xos: a relay cannot publish ports (it only connects out)');
+  const hosts = (opts.addHosts ?? []).map((h) => {
+    const e = typeof h === 'string' ? parseAddHost(h) : h;
+    if (!e) throw new TypeError(`xos: bad host entry ${String(h)} (want NAME:IP)`);
+    return e;
+  });
+  return { mode, publish, hosts };
 }
 
 // The seed's API: run an ELF image given as bytes.
@@ -161,7 +373,20 @@ export function createKernel(opts: MachineOptions = {}) {
         size: elf.length, name: argv[0],
         read: (offset, len) => elf.subarray(offset, Math.min(elf.length, offset + len)),
       };
-      return m.run(argv, o, image);
+      try {
+        return await m.run(argv, o, image);
+      } finally {
+        m.close();
+      }
     },
   };
 }
+
+export { ExecError } from '../host/machine.js';
+
+// The seed's API (src/host/seed-host.ts) over a Machine: mountTarBytes, runElf, runShellScript,
+// pushStdin, readRegisters, snapshot, restore.
+export function createHost(opts: MachineOptions = {}): SeedHost {
+  return seedHost(Machine.create(opts));
+}
+export type { SeedHost, SeedOutcome, SeedRunOptions } from '../host/seed-host.js';

@@ -1,106 +1,48 @@
 // The `xos` command.
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { Machine, parseMountSpec, parseSize, layerTar, formatStats, type MountSpec } from '../api/index.js';
+import { layerTar } from '../api/index.js';
+import { startRelay } from '../host/node/relay.js';
 import { nodeHostDirectory } from '../host/node/hostfs.js';
 import { SYSCALLS } from '../kernel/syscall-table.js';
 import { ISA_FORMS } from '../generated/isa.js';
+import { run, sh, RUN_HELP, SH_HELP, UsageError } from './run.js';
+import { serve, SERVE_HELP } from './serve.js';
 
-const USAGE = `usage: xos run [options] PROGRAM [ARG...]
-       xos image commit --upper DIR [-o FILE]
-                           the changes kept in DIR (an --upper) as an OCI layer tar, with whiteouts
-       xos syscalls        the syscall coverage table
-       xos isa             the instruction table: each form's status, handler and source file
-       xos --help | --version
+const USAGE = `usage: xos COMMAND [ARG...]
 
-Run an x86-64 Linux program.
-  --root DIR        the guest's / is the host directory DIR (default: the host's /)
-  --image IMAGE     the guest's / is a container image: a tar (rootfs or docker export, gzip or not),
-                    a docker save archive or an OCI layout directory; writable through an overlay in
-                    memory (or --upper DIR), with a tmpfs on /tmp. Without PROGRAM, the image's
-                    Entrypoint and Cmd; the guest's environment is the image's Env plus --env.
-  --upper DIR       keep the overlay's changes in the host directory DIR (see xos image commit)
-  --mount HOST:GUEST[:ro]   mount the host directory HOST at GUEST (repeatable)
-  --tmpfs GUEST     mount an empty tmpfs at GUEST (repeatable)
-  --env K=V         set a guest environment variable (repeatable; the guest gets xos's environment plus these)
-  --cwd DIR         the guest's working directory (default: the host's, or / with --root)
-  --memory SIZE     guest memory limit, e.g. 512M, 2G (default 2G)
-  --strace          trace syscalls on stderr
-  --jit=on|off      translate hot code to WebAssembly (default on; XOS_JIT=0 turns it off)
-  --stats           print instructions, time and what the JIT did on stderr when the program ends
+  xos sh [OPTIONS]             a shell in a busybox root made on first use (or --image IMAGE)
+  xos run [OPTIONS] PROGRAM [ARG...]
+                               run an x86-64 Linux program (in the host's /, --root DIR or --image IMAGE)
+  xos serve [--port N]         serve the web page: a terminal on a machine in your browser
+  xos relay [--port N] [--host ADDR] [--allow HOST|CIDR]...
+                               a Wisp relay for machines in browsers (ws://127.0.0.1:8080/ by default);
+                               with --allow, destinations outside the list are refused
+  xos image commit --upper DIR [-o FILE]
+                               the changes kept in DIR (an --upper) as an OCI layer tar, with whiteouts
+  xos syscalls                 the syscall coverage table
+  xos isa                      the instruction table: each form's status, handler and source file
+  xos help [COMMAND]           this, or a command's options (also xos COMMAND --help)
+  xos --version
 `;
+
+const IMAGE_HELP = `usage: xos image commit --upper DIR [-o FILE]
+
+The changes an overlay kept in DIR (xos run --image IMAGE --upper DIR) as an OCI layer tar, with
+whiteouts for what was removed: on stdout, or in FILE.
+`;
+
+const RELAY_HELP = `usage: xos relay [--port N] [--host ADDR] [--allow HOST|CIDR]...
+
+A Wisp relay (a WebSocket server) through which machines in browsers, or xos run --relay URL, reach
+the network: on ws://127.0.0.1:8080/ unless --host and --port say otherwise. With --allow, only those
+destinations (names or CIDR ranges, repeatable) are reached; others are refused. Runs until killed.
+`;
+
+const HELP: Record<string, string> = { run: RUN_HELP, sh: SH_HELP, serve: SERVE_HELP, image: IMAGE_HELP, relay: RELAY_HELP };
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-function fail(msg: string, code = 2): never {
-  process.stderr.write(`xos: ${msg}\n${code === 2 ? USAGE : ''}`);
-  process.exit(code);
-}
-
-async function run(args: string[]): Promise<number> {
-  let root: string | undefined;
-  let image: string | undefined;
-  let upper: string | undefined;
-  const mounts: MountSpec[] = [];
-  let cwd: string | undefined;
-  let memory: number | undefined;
-  let strace = false;
-  let jit = process.env.XOS_JIT !== '0';
-  let stats = false;
-  const env: string[] = [];
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('-')) break;
-    if (a === '--') { i++; break; }
-    const [flag, inline] = a.includes('=') && a.startsWith('--') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => inline ?? args[++i] ?? fail(`${flag} needs a value`);
-    switch (flag) {
-      case '--root': root = value(); break;
-      case '--image': image = value(); break;
-      case '--upper': upper = value(); break;
-      case '--mount': { const v = value(); const m = parseMountSpec(v); if (!m) fail(`--mount wants HOST:GUEST[:ro], got ${v}`); mounts.push(m); break; }
-      case '--tmpfs': { const v = value(); if (!v.startsWith('/')) fail(`--tmpfs wants a guest path, got ${v}`); mounts.push({ guest: v, type: 'tmpfs' }); break; }
-      case '--cwd': cwd = value(); break;
-      case '--env': { const v = value(); if (!v.includes('=')) fail(`--env wants K=V, got ${v}`); env.push(v); break; }
-      case '--memory': { const v = value(); memory = parseSize(v); if (!memory) fail(`bad --memory size: ${v}`); break; }
-      case '--strace': strace = true; break;
-      case '--jit': { const v = value(); if (v !== 'on' && v !== 'off') fail(`--jit wants on or off, got ${v}`); jit = v === 'on'; break; }
-      case '--stats': stats = true; break;
-      default: fail(`unknown option ${a}`);
-    }
-  }
-  let argv = args.slice(i);
-  if (root !== undefined && image !== undefined) fail('--root and --image exclude each other');
-  if (upper !== undefined && image === undefined) fail('--upper needs --image');
-  if (argv.length === 0 && image === undefined) fail('run needs a PROGRAM');
-  let machine: Machine;
-  try {
-    machine = await Machine.create({ root, image, upper, mounts, memory, strace, debug: !!process.env.XOS_DEBUG, jit });
-  } catch (e) {
-    return fail(`${image ?? root}: ${e instanceof Error ? e.message : String(e)}`, 1);
-  }
-  const config = machine.imageConfig;
-  if (argv.length === 0) {
-    argv = [...(config?.entrypoint ?? []), ...(config?.cmd ?? [])];
-    if (argv.length === 0) fail('run needs a PROGRAM (the image names none)');
-  }
-  // With an image the guest gets the image's environment (Machine adds it), not the host's.
-  const baseEnv = image !== undefined
-    ? [...(config?.env ? [] : ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root']),
-      ...(process.env.TERM ? [`TERM=${process.env.TERM}`] : [])]
-    : Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
-  const t0 = performance.now();
-  const r = await machine.run(argv, {
-    env: [...baseEnv, ...env], cwd: cwd ?? (root || image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
-  });
-  if (r.error) {
-    process.stderr.write(`xos: ${r.error}\n`);
-  }
-  if (stats) process.stderr.write(formatStats(r, performance.now() - t0) + '\n');
-  return r.signal !== null ? 128 + r.signal : r.exitCode ?? 1;
 }
 
 // Long outputs are written synchronously: process.exit() right after an asynchronous
@@ -129,7 +71,7 @@ function isa(): number {
 
 // xos image commit --upper DIR [-o FILE]: an overlay's upper directory as an OCI layer.
 function imageCommand(args: string[]): number {
-  if (args[0] !== 'commit') fail(`unknown image command ${args[0] ?? '(none)'}`);
+  if (args[0] !== 'commit') throw new UsageError(`unknown image command ${args[0] ?? '(none)'}`);
   let upper: string | undefined, out: string | undefined;
   for (let i = 1; i < args.length; i++) {
     const a = args[i];
@@ -137,37 +79,89 @@ function imageCommand(args: string[]): number {
     else if (a.startsWith('--upper=')) upper = a.slice(8);
     else if (a === '-o' || a === '--output') out = args[++i];
     else if (a.startsWith('--output=')) out = a.slice(9);
-    else fail(`unknown option ${a}`);
+    else throw new UsageError(`unknown option ${a}`);
   }
-  if (!upper) fail('image commit needs --upper DIR');
+  if (!upper) throw new UsageError('image commit needs --upper DIR');
   let tar: Uint8Array;
   try {
     tar = layerTar(nodeHostDirectory(upper, { readOnly: true }));
   } catch (e) {
-    return fail(`${upper}: ${e instanceof Error ? e.message : String(e)}`, 1);
+    process.stderr.write(`xos: ${upper}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
   }
   if (out) writeFileSync(out, tar);
   else for (let o = 0; o < tar.length;) o += writeSync(1, tar, o, tar.length - o);
   return 0;
 }
 
+// xos relay [--port N] [--host ADDR] [--allow HOST|CIDR]...: runs until killed.
+async function relayCommand(args: string[]): Promise<number> {
+  let port = 8080, host = '127.0.0.1';
+  const allow: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--port': { const v = value(); port = Number(v); if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`bad --port ${v}`); break; }
+      case '--host': host = value(); break;
+      case '--allow': allow.push(value()); break;
+      default: throw new UsageError(`unknown relay option ${a}`);
+    }
+  }
+  let relay;
+  try {
+    relay = await startRelay({ port, host, allow, log: (line) => process.stderr.write(`xos relay: ${line}\n`) });
+  } catch (e) {
+    process.stderr.write(`xos: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  process.stdout.write(`xos relay: listening on ${relay.url}${allow.length ? ` (allowing ${allow.join(', ')})` : ''}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await relay.close();
+  return 0;
+}
+
+function help(cmd?: string): number {
+  if (cmd !== undefined && !HELP[cmd] && cmd !== 'help') throw new UsageError(`no help for ${cmd}: not a command`);
+  process.stdout.write(cmd && HELP[cmd] ? HELP[cmd] : USAGE);
+  return 0;
+}
+
 async function main(args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
+  // xos COMMAND --help (before the options, as git and docker take it)
+  if (cmd && HELP[cmd] && (rest[0] === '--help' || rest[0] === '-h')) return help(cmd);
   switch (cmd) {
     case 'run': return run(rest);
+    case 'sh': return sh(rest);
+    case 'serve': return serve(rest);
     case 'image': return imageCommand(rest);
+    case 'relay': return relayCommand(rest);
     case 'syscalls': return syscalls();
     case 'isa': return isa();
-    case '--version': case '-V': process.stdout.write(`xos ${version()}\n`); return 0;
-    case '--help': case '-h': case 'help': process.stdout.write(USAGE); return 0;
-    case undefined: fail('no command');
-    default: fail(`unknown command ${cmd}`);
+    case '--version': case '-V': case 'version': process.stdout.write(`xos ${version()}\n`); return 0;
+    case '--help': case '-h': case 'help': return help(rest[0]);
+    case undefined: throw new UsageError('no command');
+    default: throw new UsageError(`unknown command ${cmd}`);
   }
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
+    if (e instanceof UsageError) {
+      const cmd = process.argv[2];
+      process.stderr.write(`xos: ${e.message}\n${HELP[cmd] ? `(xos help ${cmd} lists the options)` : USAGE}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`xos: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     process.exit(70);
   },

@@ -13,16 +13,24 @@ export interface CoreImports {
 interface CoreExports extends JitExports {
   memory: WebAssembly.Memory;
   run(budget: number): number;
+  runOne(): number;
   tlbFlush(): void;
   tlbInvalidate(addr: bigint): void;
   flushBlocks(): void;
   frameChanged(frame: number): void;
   decodeAt(addr: bigint): number;
+  decodeRecord(): number;
+  decodeBuffer(): number;
+  decodeBytes(len: number): number;
+  step(): number;
+  watchSet(i: number, addr: bigint, len: bigint, kind: number): void;
+  watchHit(): number;
+  watchHitAt(): bigint;
   invalidations: WebAssembly.Global;
 }
 
 export interface CoreOptions {
-  // Translate hot code to wasm (default on). `hot`: executions of a block before it asks.
+  // Translate hot code to wasm (default off). `jitHot`: executions of a block before it asks.
   jit?: boolean;
   jitHot?: number;
   jitCacheBytes?: number;
@@ -31,9 +39,12 @@ export interface CoreOptions {
 
 export const enum Exit {
   Budget = 0, Syscall = 1, PageFault = 2, Undefined = 3, DivideError = 4, Breakpoint = 5, Halt = 6,
-  GeneralProtection = 7, FloatingPoint = 8,
-  Jit = 9, // (synchronous translation: a block asks to be translated now; Core.run does it)
+  GeneralProtection = 7, FloatingPoint = 8, Watch = 9,
+  Jit = 10, // (synchronous translation: a block asks to be translated now; Core.run does it)
 }
+
+// Data watchpoint kinds (as access bits): what makes a watched range fire.
+export const WATCH_READ = 1, WATCH_WRITE = 2, WATCH_MAX = 16;
 
 // Bytes of CPU state saved per task on a switch (the per-task part of the layout).
 export const STATE_SAVE_SIZE = L.S_TASK_STATE_END - L.STATE;
@@ -50,7 +61,7 @@ export class Core {
   private constructor(instance: WebAssembly.Instance, imports: CoreImports, opts: CoreOptions) {
     this.x = instance.exports as unknown as CoreExports;
     this.memory = this.x.memory;
-    if (opts.jit !== false) this.jit = new Jit(this.x, () => imports.monotonicNs(), opts.jitCacheBytes);
+    if (opts.jit) this.jit = new Jit(this.x, () => imports.monotonicNs(), opts.jitCacheBytes);
     this.refresh();
     this.x.tlbFlush();
     this.x.flushBlocks();
@@ -99,6 +110,15 @@ export class Core {
   get jitStats(): JitStats & { invalidations: number } | undefined {
     return this.jit && { ...this.jit.stats, invalidations: this.x.invalidations.value as number };
   }
+  // One instruction (a single-step).
+  runOne(): Exit { return this.x.runOne() as Exit; }
+  // Exactly one instruction, decoded afresh (for a debugger): Exit.Budget when it ran,
+  // Exit.Watch when it ran and touched a watched range, else as run().
+  step(): Exit { return this.x.step() as Exit; }
+  // Watched range i (< WATCH_MAX) of the address space step() runs in; len 0 clears it.
+  watchSet(i: number, addr: number, len: number, kind: number): void { this.x.watchSet(i, BigInt(addr), BigInt(len), kind); }
+  // The range the last Exit.Watch touched: its kind and start.
+  get watchHit(): { kind: number; addr: number } { return { kind: this.x.watchHit(), addr: Number(BigInt.asUintN(64, this.x.watchHitAt())) }; }
   tlbFlush(): void { this.x.tlbFlush(); }
   tlbInvalidate(addr: number): void { this.x.tlbInvalidate(BigInt(addr)); }
   flushBlocks(): void { this.x.flushBlocks(); }
@@ -106,6 +126,19 @@ export class Core {
   decodeAt(addr: number): { id: number; len: number } {
     const id = this.x.decodeAt(BigInt(addr));
     return { id, len: this.u32(L.S_EXIT_LEN) };
+  }
+  // Decode an instruction from bytes (not guest memory): its table id (0: not one the table has,
+  // or cut short: len 0) and length, and the record.
+  decodeBytes(bytes: Uint8Array): { id: number; len: number; record: Uint8Array } {
+    const n = Math.min(bytes.length, 16);
+    this.bytes.set(bytes.subarray(0, n), this.x.decodeBuffer());
+    const id = this.x.decodeBytes(n);
+    return { id, len: this.u32(L.S_EXIT_LEN), record: this.decodedRecord() };
+  }
+  // The instruction record the last decodeAt filled (fields: core/decode.ts).
+  decodedRecord(): Uint8Array {
+    const p = this.x.decodeRecord();
+    return this.bytes.slice(p, p + L.INSN_SIZE);
   }
 
   u32(off: number): number { return this.view.getUint32(off, true); }

@@ -7,6 +7,7 @@ import {
 } from './file.js';
 import { EEXIST, EINVAL, ENOENT, ENOSPC, ENOTDIR, ENXIO, EPERM } from '../base/errno.js';
 import { DEVFS_DEV, StdioFile } from './stdio.js';
+import { Termios } from './tty-ldisc.js';
 import type { DevPts } from './pty.js';
 
 const rdev = (major: number, minor: number) => (major << 8) | minor;
@@ -51,7 +52,7 @@ export class DevFs extends KernelTreeFs implements FsBackend {
     this.nodes.set('/urandom', chr(7, 1, 9, random, sink));
     const tty: DevNode = { ino: 8, mode: S_IFCHR | 0o666, rdev: rdev(5, 0) };
     tty.open = (flags, path) => pts?.openControlling(flags, path)
-      ?? (host.stdin.isTTY || host.stdout.isTTY ? new StdioFile(host, 'tty') : -ENXIO);
+      ?? (host.stdin.isTTY || host.stdout.isTTY ? new StdioFile(host, 'tty', pts?.hostTermios ?? new Termios()) : -ENXIO);
     this.nodes.set('/tty', tty);
     this.nodes.set('/stdin', { ino: 9, mode: S_IFLNK | 0o777, link: '/proc/self/fd/0' });
     this.nodes.set('/stdout', { ino: 10, mode: S_IFLNK | 0o777, link: '/proc/self/fd/1' });
@@ -59,6 +60,7 @@ export class DevFs extends KernelTreeFs implements FsBackend {
     this.nodes.set('/fd', { ino: 12, mode: S_IFLNK | 0o777, link: '/proc/self/fd' });
     this.nodes.set('/shm', { ino: 13, mode: S_IFDIR | 0o1777 });
     this.nodes.set('/pts', { ino: 14, mode: S_IFDIR | 0o755 });
+    this.nodes.set('/mqueue', { ino: 16, mode: S_IFDIR | 0o1777 });
     if (pts) {
       const ptmx: DevNode = { ino: 15, mode: S_IFCHR | 0o666, rdev: rdev(5, 2) };
       ptmx.open = (flags, path) => pts.openMaster(flags, path);
@@ -94,6 +96,13 @@ export class DevFs extends KernelTreeFs implements FsBackend {
       }
     }
     return out;
+  }
+  // A device node elsewhere (mknod on tmpfs) opens the device with that number, when this machine has it.
+  openDevice(rdev: number, flags: number, guestPath: string): FileDescription | number {
+    for (const n of this.nodes.values()) {
+      if (n.rdev === rdev && (n.mode & 0o170000) === 0o020000 && n.open) return n.open(flags, guestPath);
+    }
+    return -ENXIO;
   }
   open(path: string, flags: number, mode: number, guestPath: string): FileDescription | number {
     const n = this.nodes.get(path);

@@ -24,11 +24,30 @@ export interface EpollEvent { events: number; data: bigint }
 export class Epoll extends FileDescription {
   // in report order: a level-triggered entry moves to the end once reported
   private entries = new Map<string, Entry>();
+  // The file registered as `fd`, the nth such registration (kcmp's KCMP_EPOLL_TFD).
+  target(fd: number, nth: number): FileDescription | undefined {
+    return [...this.entries.values()].filter((e) => e.fd === fd)[nth]?.file;
+  }
+  // Each watched descriptor: its fd, events (EPOLLERR and EPOLLHUP always watched) and data, and its file's inode and device.
+  override fdinfo(): string {
+    return [...this.entries.values()].map((e) => {
+      const st = e.file.stat();
+      const ino = typeof st === 'number' ? 0 : st.ino, dev = typeof st === 'number' ? 0 : st.dev;
+      return `tfd: ${String(e.fd).padStart(8)} events: ${((e.events | 0x18) >>> 0).toString(16).padStart(8)} data: ${BigInt.asUintN(64, BigInt(e.data)).toString(16).padStart(16)}  pos:0 ino:${ino.toString(16)} sdev:${dev.toString(16)}\n`;
+    }).join('');
+  }
   private readonly queue = new WaitQueue();
 
   constructor(private readonly now: () => bigint) { super(O_RDWR, 'anon_inode:[eventpoll]'); }
 
-  private key(fd: number, file: FileDescription): string { return `${fd}:${ids.get(file) ?? ids.set(file, nextId++).get(file)}`; }
+  // Descriptions have no identity number of their own; the interest list's keys need one.
+  private readonly ids = new WeakMap<FileDescription, number>();
+  private nextId = 1;
+  private key(fd: number, file: FileDescription): string {
+    let id = this.ids.get(file);
+    if (id === undefined) this.ids.set(file, (id = this.nextId++));
+    return `${fd}:${id}`;
+  }
 
   // epoll_ctl; the caller has checked fd, file and op.
   add(fd: number, file: FileDescription, events: number, data: bigint): boolean {
@@ -91,7 +110,6 @@ export class Epoll extends FileDescription {
         e.armed = false;
         const rearm = () => { e.unwatch = undefined; e.armed = true; this.queue.notify(POLLIN); };
         if (e.file.watch) e.unwatch = e.file.watch((e.events & ~PRIVATE) | POLLERR | POLLHUP, rearm);
-        else void e.file.waitReady?.().then(rearm);
       } else again.push(e);
     }
     // level-triggered entries go to the back, so that a small maxevents sees every entry in turn
@@ -112,7 +130,6 @@ export class Epoll extends FileDescription {
     const others = watchAll(this.live().filter((e) => !e.disabled && e.armed).map((e) => [e.file, e.events & ~PRIVATE]), () => { own(); cb(); });
     return () => { own(); others(); };
   }
-  override waitReady(): Promise<void> { return new Promise((resolve) => { this.watch(POLLIN, resolve); }); }
   override stat(): Stat { return anonStat(this.now()); }
   override release(): void {
     for (const e of this.entries.values()) e.unwatch?.();
@@ -120,6 +137,3 @@ export class Epoll extends FileDescription {
   }
 }
 
-// Descriptions have no identity number of their own; epoll keys need one.
-const ids = new WeakMap<FileDescription, number>();
-let nextId = 1;

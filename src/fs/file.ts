@@ -1,10 +1,11 @@
 // Open file descriptions. Backends extend FileDescription and override what
 // they support; the base answers with the errno Linux gives for the rest.
 import type { MappedFile } from '../mm/address-space.js';
-import type { Blocked } from '../base/blocked.js';
-import type { FsBackend } from './backend.js';
+import type { Blocked } from '../base/wait.js';
+import type { FsBackend, FsNode } from './backend.js';
+import type { Mount } from './mounts.js';
 import type { Locks } from './locks.js';
-import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO } from '../base/errno.js';
+import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO, EOPNOTSUPP } from '../base/errno.js';
 
 export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
   O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000,
@@ -33,7 +34,8 @@ export function seekTo(pos: number, size: number, offset: number, whence: number
     }
     default: return -EINVAL;
   }
-  return to < 0 || !Number.isFinite(to) ? -EINVAL : to;
+  // beyond what a JS number holds exactly: as past a file system's s_maxbytes
+  return to < 0 || to > Number.MAX_SAFE_INTEGER ? -EINVAL : to;
 }
 
 export const dtFromMode = (mode: number): number => (mode & S_IFMT) >>> 12;
@@ -50,9 +52,21 @@ export interface Stat {
 // name is a byte string (one char per byte, see vfs.ts).
 export interface Dirent { ino: number; type: number; name: string }
 
-// Where a description's file lives, so that f* calls without a backend-specific
-// override (fchmod, fchown, futimens, fstat) can fall back to the backend.
-export interface FileNode { backend: FsBackend; path: string; dev: number; events?: FileEvents; locks?: Locks }
+// Where a description's file lives: its node (what locks, the page cache, a FIFO's pipe and inotify
+// watches belong to), so that f* calls without a backend-specific override (fchmod, fchown,
+// futimens, fstat) fall back to the backend; and where it was opened: the mount, and for a
+// non-directory the directory and name it was opened by (its path in /proc/self/fd).
+export interface FileNode {
+  backend: FsBackend;
+  inode: FsNode;
+  dev: number;
+  mount?: Mount;
+  dir?: FsNode;
+  name?: string;
+  unlinked?: boolean; // the name it was opened by was removed (its path shows "(deleted)")
+  events?: FileEvents;
+  locks?: Locks;
+}
 // Who hears about changes made through an open file (inotify: IN_MODIFY, IN_CLOSE_WRITE…).
 export interface FileEvents { fileEvent(f: FileDescription, mask: number): void }
 
@@ -70,37 +84,43 @@ export abstract class FileDescription {
   read(n: number, pos?: number): Uint8Array | number | Blocked { return -EINVAL; }
   write(data: Uint8Array, pos?: number): number | Blocked { return -EINVAL; }
   seek(offset: number, whence: number): number { return -ESPIPE; }
-  stat(): Stat | number { return this.node ? this.node.backend.lstat(this.node.path) : -EBADF; }
+  stat(): Stat | number { return this.node ? this.node.backend.getattr(this.node.inode) : -EBADF; }
   // Directory entries from the current position; the position advances past those returned.
   readdir(max: number): Dirent[] | number { return -ENOTDIR; }
   ioctl(request: number, arg: number, mem: GuestMemory): number | Blocked { return -ENOTTY; }
   truncate(len: number): number { return -EINVAL; }
   allocate(offset: number, len: number): number { return -ENODEV; }
+  // fallocate(PUNCH_HOLE|KEEP_SIZE): [offset, offset+len) reads as zeros and its space is given back.
+  punchHole(offset: number, len: number): number { return -EOPNOTSUPP; }
   sync(): number { return 0; }
-  chmod(mode: number): number { return this.node ? this.node.backend.chmod(this.node.path, mode) : -EPERM; }
-  chown(uid: number, gid: number): number { return this.node ? this.node.backend.chown(this.node.path, uid, gid) : -EPERM; }
-  utimes(atime: TimeSpec, mtime: TimeSpec): number { return this.node ? this.node.backend.utimes(this.node.path, atime, mtime) : -EPERM; }
+  chmod(mode: number): number { return this.node ? this.node.backend.setattr(this.node.inode, { mode }) : -EPERM; }
+  chown(uid: number, gid: number): number {
+    return this.node ? this.node.backend.setattr(this.node.inode, { uid: uid === -1 ? undefined : uid, gid: gid === -1 ? undefined : gid }) : -EPERM;
+  }
+  utimes(atime: TimeSpec, mtime: TimeSpec): number { return this.node ? this.node.backend.setattr(this.node.inode, { atime, mtime }) : -EPERM; }
   // Bytes readable without blocking (FIONREAD), when known.
   available(): number { return 0; }
   // Readiness for poll: POLLIN 1, POLLOUT 4, POLLERR 8, POLLHUP 0x10, POLLRDHUP 0x2000 (see wait-queue.ts).
   poll(): number { return 5; }
-  // Resolves when poll() may have changed (for blocking poll); undefined when it never changes.
-  waitReady?(): Promise<unknown>;
   // Calls cb once when readiness for any of `events` (POLL* bits) may have
-  // changed; returns a canceller. Preferred over waitReady by poll and epoll
-  // (no leftover waiters, and edge-triggered epoll sees which events changed).
+  // changed; returns a canceller. Absent: readiness never changes (poll and
+  // epoll take such a description as always ready, epoll_ctl refuses it).
   watch?(events: number, cb: () => void): () => void;
   // Backing for mmap of this file.
   mapping(): MappedFile | number { return -ENODEV; }
+  // A descriptor of it is closed by the process `owner` (Linux's flush: each close, not only the last).
+  flush?(owner: object): void;
+  // What /proc/PID/fdinfo/FD adds after pos, flags, mnt_id and ino for this kind of file.
+  fdinfo?(): string;
   // The last reference is gone.
   release(): void {}
 }
 
 // A description's stat as the guest sees it: st_dev is the mount's device
-// (hostfs keeps the host's), so that st_dev:st_ino names one file.
+// (a host directory's files keep the host's), so that st_dev:st_ino names one file.
 export function guestStat(f: FileDescription): Stat | number {
   const s = f.stat();
-  if (typeof s === 'number' || !f.node || f.node.backend.type === 'hostfs') return s;
+  if (typeof s === 'number' || !f.node || f.node.backend.keepsDev) return s;
   return { ...s, dev: f.node.dev };
 }
 
@@ -122,11 +142,13 @@ export class PathFile extends FileDescription {
 }
 
 // A directory opened for reading: entries are listed once when reading starts
-// (and again after a seek to 0), with . and .. first.
+// (and again after a seek to 0), with . and .. first. `list` gives the entries
+// (the file system's, and names mounts stand on).
 export class DirectoryFile extends FileDescription {
   private entries?: Dirent[];
   private pos = 0;
-  constructor(flags: number, path: string, node: FileNode, private readonly parentIno: number) {
+  constructor(flags: number, path: string, node: FileNode, private readonly parentIno: number,
+    private readonly list: () => Dirent[] | number) {
     super(flags, path);
     this.node = node;
   }
@@ -142,10 +164,9 @@ export class DirectoryFile extends FileDescription {
   }
   override readdir(max: number): Dirent[] | number {
     if (!this.entries) {
-      const node = this.node!;
-      const list = node.backend.readdir(node.path);
+      const list = this.list();
       if (typeof list === 'number') return list;
-      const st = node.backend.lstat(node.path);
+      const st = this.stat();
       const ino = typeof st === 'number' ? 1 : st.ino;
       this.entries = [{ ino, type: DT_DIR, name: '.' }, { ino: this.parentIno || ino, type: DT_DIR, name: '..' }, ...list];
     }

@@ -13,8 +13,9 @@ import * as E from '../base/errno.js';
 
 export interface GuestMount { path: string; backend: FsBackend }
 
-const NAMES = new Map<number, string>();
-for (const [k, v] of Object.entries(E)) if (typeof v === 'number' && /^E[A-Z0-9]+$/.test(k) && !NAMES.has(v)) NAMES.set(v, k);
+// errno -> its name (the first of the names a number has)
+const NAMES: ReadonlyMap<number, string> = new Map(Object.entries(E)
+  .filter(([k, v]) => typeof v === 'number' && /^E[A-Z0-9]+$/.test(k)).reverse().map(([k, v]) => [v as number, k]));
 
 export class GuestFsError extends Error {
   constructor(readonly errno: number, readonly code: string, op: string, path: string) {

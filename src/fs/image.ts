@@ -12,12 +12,12 @@
 // times, device nodes (stat shows them; opening one gives ENXIO: devfs serves
 // /dev), FIFOs, and sparse files (GNU and PAX sparse entries: holes read as zeros).
 import type { MappedFile } from '../mm/address-space.js';
-import type { FsBackend, StatFs } from './backend.js';
+import { NodeFs, type Found, type FsNode, type SetAttr, type StatFs } from './backend.js';
 import {
-  FileDescription, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, seekTo,
-  dtFromMode, type Dirent, type Stat, type TimeSpec,
+  FileDescription, O_TRUNC, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, seekTo,
+  dtFromMode, type Dirent, type Stat,
 } from './file.js';
-import { EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EROFS } from '../base/errno.js';
+import { EINVAL, EIO, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EROFS } from '../base/errno.js';
 import { listTar, normalizeName, readAll, sliceSource, TarError, type ByteSource, type Segment, type TarEntry } from './tar.js';
 
 export { TarError, type ByteSource } from './tar.js';
@@ -38,6 +38,8 @@ export class ImageNode {
   sparse?: Segment[];
   size = 0;
   rdev = 0;
+  parentDir?: ImageNode; // directories: the one that holds it (set by finish)
+  name = '';
   constructor(readonly ino: number, public mode: number, public uid: number, public gid: number,
     public mtimeNs: bigint, public atimeNs: bigint, public ctimeNs: bigint) {
     if ((mode & S_IFMT) === S_IFDIR) this.children = new Map();
@@ -50,7 +52,7 @@ const MODE: Record<TarEntry['type'], number> = {
 
 export interface ImageFsOptions { dev?: number }
 
-export class ImageFs implements FsBackend {
+export class ImageFs extends NodeFs {
   readonly type = 'tarfs';
   readonly readOnly = true;
   readonly root: ImageNode;
@@ -61,6 +63,7 @@ export class ImageFs implements FsBackend {
   readonly warnings: string[] = [];
 
   constructor(opts: ImageFsOptions = {}) {
+    super();
     this.dev = opts.dev ?? 0x2b;
     this.root = this.node(S_IFDIR | 0o755, 0, 0, 0n);
   }
@@ -156,8 +159,8 @@ export class ImageFs implements FsBackend {
     const seen = new Set<ImageNode>();
     const visit = (d: ImageNode) => {
       d.nlink = 2;
-      for (const c of d.children!.values()) {
-        if (c.children) { d.nlink++; visit(c); } else if (seen.has(c)) c.nlink++; else { seen.add(c); c.nlink = 1; }
+      for (const [name, c] of d.children!) {
+        if (c.children) { d.nlink++; c.parentDir = d; c.name = name; visit(c); } else if (seen.has(c)) c.nlink++; else { seen.add(c); c.nlink = 1; }
       }
     };
     visit(this.root);
@@ -174,16 +177,24 @@ export class ImageFs implements FsBackend {
     };
   }
 
-  // `len` bytes of a regular file at `at` (holes of a sparse file as zeros).
-  readData(n: ImageNode, at: number, len: number): Uint8Array {
+  // `len` bytes of a regular file at `at` (holes of a sparse file as zeros); -EIO when the image
+  // holds fewer bytes than its headers promised (changed or cut after it was opened).
+  readData(n: ImageNode, at: number, len: number): Uint8Array | number {
     const end = Math.min(n.size, at + len);
     if (end <= at || !n.src) return new Uint8Array(0);
-    if (!n.sparse) return n.src.read(n.offset + at, end - at);
+    if (!n.sparse) {
+      const d = n.src.read(n.offset + at, end - at);
+      return d.length < end - at ? -EIO : d;
+    }
     const out = new Uint8Array(end - at);
     let stored = 0;
     for (const s of n.sparse) {
       const lo = Math.max(at, s.offset), hi = Math.min(end, s.offset + s.size);
-      if (lo < hi) out.set(n.src.read(n.offset + stored + (lo - s.offset), hi - lo), lo - at);
+      if (lo < hi) {
+        const d = n.src.read(n.offset + stored + (lo - s.offset), hi - lo);
+        if (d.length < hi - lo) return -EIO;
+        out.set(d, lo - at);
+      }
       stored += s.size;
     }
     return out;
@@ -202,44 +213,43 @@ export class ImageFs implements FsBackend {
   }
 
   // --- FsBackend -------------------------------------------------------------------------
-  lstat(p: string): Stat | number {
-    const n = this.walk(p);
-    return n ? this.stat(n) : -ENOENT;
+  lookup(d: FsNode, name: string): Found | number {
+    const dir = d as ImageNode;
+    if (!dir.children) return -ENOTDIR;
+    const n = dir.children.get(name);
+    return n ? { node: n, stat: this.stat(n) } : -ENOENT;
   }
-  readlink(p: string): string | number {
-    const n = this.walk(p);
-    if (!n) return -ENOENT;
-    return n.target ?? -EINVAL;
+  parent(n: FsNode): { dir: FsNode; name: string } | undefined {
+    const i = n as ImageNode;
+    return i.parentDir ? { dir: i.parentDir, name: i.name } : undefined;
   }
-  readdir(p: string): Dirent[] | number {
-    const n = this.walk(p);
-    if (!n) return -ENOENT;
+  getattr(n: FsNode): Stat { return this.stat(n as ImageNode); }
+  getlink(n: FsNode): string | number { return (n as ImageNode).target ?? -EINVAL; }
+  entries(d: FsNode): Dirent[] | number {
+    const n = d as ImageNode;
     if (!n.children) return -ENOTDIR;
     return [...n.children].map(([name, c]) => ({ ino: c.ino, type: dtFromMode(c.mode), name }));
   }
-  open(p: string, flags: number, _mode: number, guestPath: string): FileDescription | number {
-    const n = this.walk(p);
-    if (!n) return -ENOENT;
+  openNode(node: FsNode, flags: number, guestPath: string): FileDescription | number {
+    const n = node as ImageNode;
     switch (n.mode & S_IFMT) {
       case S_IFREG: break;
       case S_IFDIR: return -EISDIR;
       case S_IFLNK: return -ELOOP;
       default: return -ENXIO; // device nodes and FIFOs of an image are not served here
     }
-    if (flags & 3) return -EROFS;
+    if (flags & 3 || flags & O_TRUNC) return -EROFS;
     return new ImageFile(flags, guestPath, this, n);
   }
-  mkdir(): number { return -EROFS; }
-  rmdir(): number { return -EROFS; }
-  unlink(): number { return -EROFS; }
-  rename(): number { return -EROFS; }
-  link(): number { return -EROFS; }
-  symlink(): number { return -EROFS; }
-  mknod(): number { return -EROFS; }
-  chmod(): number { return -EROFS; }
-  chown(): number { return -EROFS; }
-  utimes(_p: string, _a: TimeSpec, _m: TimeSpec): number { return -EROFS; }
-  truncate(): number { return -EROFS; }
+  create(): number { return -EROFS; }
+  mkdirAt(): number { return -EROFS; }
+  rmdirAt(): number { return -EROFS; }
+  unlinkAt(): number { return -EROFS; }
+  renameAt(): number { return -EROFS; }
+  linkAt(): number { return -EROFS; }
+  symlinkAt(): number { return -EROFS; }
+  override mknodAt(): number { return -EROFS; }
+  setattr(_n: FsNode, _a: SetAttr): number { return -EROFS; }
   statfs(): StatFs {
     return {
       type: 0x73717368 /* SQUASHFS_MAGIC: a read-only image */, bsize: PAGE, blocks: Math.ceil(this.bytes / PAGE), bfree: 0,
@@ -254,7 +264,7 @@ class ImageFile extends FileDescription {
   constructor(flags: number, path: string, private readonly fs: ImageFs, private readonly n: ImageNode) { super(flags, path); }
   override read(len: number, pos?: number): Uint8Array | number {
     const out = this.fs.readData(this.n, pos ?? this.pos, len);
-    if (pos === undefined) this.pos += out.length;
+    if (typeof out !== 'number' && pos === undefined) this.pos += out.length;
     return out;
   }
   override write(): number { return -EROFS; }
@@ -271,7 +281,8 @@ class ImageFile extends FileDescription {
       name: this.path, dev: fs.dev, ino: n.ino,
       readPage(offset: number, into: Uint8Array): void {
         into.fill(0);
-        into.set(fs.readData(n, offset, into.length));
+        const d = fs.readData(n, offset, into.length);
+        if (typeof d !== 'number') into.set(d);
       },
       writePage(): void { /* private mappings only: the image never changes */ },
       beyondEnd: (offset) => offset >= n.size,
@@ -363,7 +374,12 @@ async function ociLayout(dir: ImageDirectory, opts: LoadImageOptions): Promise<{
   if (!Array.isArray(doc.layers)) throw new TarError('manifest: no layers');
   const config = doc.config?.digest ? configOf(json(blob(doc.config.digest), 'config')) : undefined;
   const layers: ByteSource[] = [];
-  for (const l of doc.layers) layers.push(await plain(blob(l.digest), opts, `layer ${l.digest}`));
+  for (const l of doc.layers) {
+    const b = blob(l.digest);
+    // a blob cut short (or swapped) is refused here, not read short later
+    if (typeof l.size === 'number' && b.size !== l.size) throw new TarError(`layer ${l.digest}: ${b.size} bytes, the manifest says ${l.size}`);
+    layers.push(await plain(b, opts, `layer ${l.digest}`));
+  }
   return { layers, config };
 }
 

@@ -1,10 +1,10 @@
-// inotify: watches on inodes (named st_dev:st_ino as the guest sees them) and
+// inotify: watches on inodes (the files' nodes) and
 // the event queues of inotify instances. The VFS and the file syscalls report
 // what guest processes do (FsNotify.emit); changes made on the host behind a
 // host directory's back are not seen.
 import { FileDescription, O_NONBLOCK, O_RDONLY, type Stat } from './file.js';
 import { WaitQueue, POLLIN } from './wait-queue.js';
-import { Blocked } from '../base/blocked.js';
+import { blockOn, type Blocked } from '../base/wait.js';
 import { EAGAIN, EINVAL } from '../base/errno.js';
 
 export const IN_ACCESS = 0x1, IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_CLOSE_WRITE = 0x8, IN_CLOSE_NOWRITE = 0x10,
@@ -13,15 +13,18 @@ export const IN_ACCESS = 0x1, IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_CLOSE_WRITE =
   IN_ONLYDIR = 0x1000000, IN_DONT_FOLLOW = 0x2000000, IN_EXCL_UNLINK = 0x4000000, IN_MASK_CREATE = 0x10000000,
   IN_MASK_ADD = 0x20000000, IN_ISDIR = 0x40000000, IN_ONESHOT = 0x80000000;
 export const IN_ALL_EVENTS = 0xfff;
-const MAX_QUEUED = 16384;
 
-interface Watch { wd: number; key: string; mask: number; owner: InotifyFile }
+interface Watch { wd: number; key: object; mask: number; owner: InotifyFile; dev: number; ino: number }
 interface Event { wd: number; mask: number; cookie: number; name: string }
 
 // The machine's watches, by inode.
 export class FsNotify {
-  private readonly byKey = new Map<string, Set<Watch>>();
+  private readonly byKey = new Map<object, Set<Watch>>();
   private cookie = 0;
+  // fs.inotify.*: instances and watches the machine's user may have, events a queue holds.
+  readonly limits = { instances: 128, watches: 65536, queued: 16384 };
+  instances = 0;
+  watches = 0;
   get active(): boolean { return this.byKey.size > 0; }
   nextCookie(): number { return ++this.cookie >>> 0; }
 
@@ -29,15 +32,16 @@ export class FsNotify {
     let s = this.byKey.get(w.key);
     if (!s) this.byKey.set(w.key, (s = new Set()));
     s.add(w);
+    this.watches++;
   }
   remove(w: Watch): void {
     const s = this.byKey.get(w.key);
-    if (!s) return;
-    s.delete(w);
+    if (!s?.delete(w)) return;
+    this.watches--;
     if (!s.size) this.byKey.delete(w.key);
   }
   // Something happened to the inode `key` (name: to the entry `name` in that directory).
-  emit(key: string | undefined, mask: number, name = '', cookie = 0): void {
+  emit(key: object | undefined, mask: number, name = '', cookie = 0): void {
     if (!key) return;
     const s = this.byKey.get(key);
     if (!s) return;
@@ -64,20 +68,30 @@ export class InotifyFile extends FileDescription {
   private nextWd = 1;
   constructor(private readonly registry: FsNotify, flags: number, private readonly st: () => Stat) {
     super(O_RDONLY | (flags & O_NONBLOCK), 'anon_inode:inotify');
+    registry.instances++;
   }
 
   // inotify_add_watch on the inode `key`; returns the watch descriptor or -errno.
-  addWatch(key: string, mask: number): number {
+  addWatch(key: object, mask: number, at: { dev: number; ino: number } = { dev: 0, ino: 0 }): number {
     const old = [...this.watches.values()].find((w) => w.key === key);
     if (old) {
       if (mask & IN_MASK_CREATE) return -17; // EEXIST
       old.mask = (mask & IN_MASK_ADD ? old.mask : 0) | (mask & ~IN_MASK_ADD);
       return old.wd;
     }
-    const w: Watch = { wd: this.nextWd++, key, mask: mask & ~(IN_MASK_ADD | IN_MASK_CREATE), owner: this };
+    if (this.registry.watches >= this.registry.limits.watches) return -28; // ENOSPC: fs.inotify.max_user_watches
+    const w: Watch = { wd: this.nextWd++, key, mask: mask & ~(IN_MASK_ADD | IN_MASK_CREATE), owner: this, dev: at.dev, ino: at.ino };
     this.watches.set(w.wd, w);
     this.registry.add(w);
     return w.wd;
+  }
+  // One line a watch, newest first, as Linux prints them: the inode and device in hex (the kernel's dev_t).
+  override fdinfo(): string {
+    return [...this.watches.values()].reverse().map((w) => {
+      const { dev, ino } = w;
+      const sdev = ((dev >>> 8) & 0xfff) * 0x100000 + ((dev & 0xff) | ((dev >>> 12) & 0xfff00));
+      return `inotify wd:${w.wd} ino:${ino.toString(16)} sdev:${sdev.toString(16)} mask:${w.mask.toString(16)} ignored_mask:0\n`;
+    }).join('');
   }
   rmWatch(wd: number): number {
     const w = this.watches.get(wd);
@@ -91,7 +105,7 @@ export class InotifyFile extends FileDescription {
     const last = this.events[this.events.length - 1];
     // identical to the last unread event: merged, as Linux does
     if (last && last.wd === e.wd && last.mask === e.mask && last.cookie === e.cookie && last.name === e.name) return;
-    if (this.events.length >= MAX_QUEUED) {
+    if (this.events.length >= this.registry.limits.queued) {
       if (last?.mask !== IN_Q_OVERFLOW) this.events.push({ wd: -1, mask: IN_Q_OVERFLOW, cookie: 0, name: '' });
     } else this.events.push(e);
     this.queue.notify(POLLIN);
@@ -99,7 +113,7 @@ export class InotifyFile extends FileDescription {
   private static size(e: Event): number { return 16 + (e.name ? (e.name.length + 16) & ~15 : 0); }
 
   override read(n: number): Uint8Array | number | Blocked {
-    if (!this.events.length) return this.flags & O_NONBLOCK ? -EAGAIN : new Blocked(this.queue.wait(POLLIN));
+    if (!this.events.length) return this.flags & O_NONBLOCK ? -EAGAIN : blockOn('inotify', this.queue, POLLIN);
     if (InotifyFile.size(this.events[0]) > n) return -EINVAL;
     let total = 0, count = 0;
     while (count < this.events.length && total + InotifyFile.size(this.events[count]) <= n) total += InotifyFile.size(this.events[count++]);
@@ -121,10 +135,10 @@ export class InotifyFile extends FileDescription {
   override poll(): number { return this.events.length ? POLLIN : 0; }
   override available(): number { return this.events.reduce((s, e) => s + InotifyFile.size(e), 0); }
   override watch(events: number, cb: () => void): () => void { return this.queue.watch(events, cb); }
-  override waitReady(): Promise<void> { return this.queue.wait(); }
   override stat(): Stat { return this.st(); }
   override release(): void {
     for (const w of [...this.watches.values()]) this.registry.remove(w);
     this.watches.clear();
+    this.registry.instances--;
   }
 }

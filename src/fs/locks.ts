@@ -1,10 +1,10 @@
-// Advisory file locks, by inode (st_dev:st_ino as the guest sees it):
+// Advisory file locks, by inode (the file's node, whatever names it):
 // POSIX record locks (fcntl F_SETLK: owned by a process, released when it
 // closes any descriptor of the file), open-file-description locks (F_OFD_*:
 // owned by the description) and flock locks (whole-file, per description, a
 // namespace of their own as on Linux's local file systems).
 import type { FileDescription } from './file.js';
-import { WaitQueue } from './wait-queue.js';
+import { WaitQueue, POLL_ALL, type WaitSource } from '../base/wait.js';
 
 export const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
 
@@ -12,28 +12,28 @@ export interface RangeLock { owner: object; pid: number; type: number; start: nu
 interface FileLocks { ranges: RangeLock[]; flocks: Map<FileDescription, number>; queue: WaitQueue }
 
 export class Locks {
-  private readonly files = new Map<string, FileLocks>();
-  private readonly keyOf = new WeakMap<FileDescription, string>(); // descriptions that hold OFD or flock locks
+  private readonly files = new Map<object, FileLocks>();
+  private readonly keyOf = new WeakMap<FileDescription, object>(); // descriptions that hold OFD or flock locks
 
   get active(): boolean { return this.files.size > 0; }
 
-  private at(key: string): FileLocks {
+  private at(key: object): FileLocks {
     let l = this.files.get(key);
     if (!l) this.files.set(key, (l = { ranges: [], flocks: new Map(), queue: new WaitQueue() }));
     return l;
   }
-  private tidy(key: string, l: FileLocks): void {
+  private tidy(key: object, l: FileLocks): void {
     if (!l.ranges.length && !l.flocks.size) this.files.delete(key);
     l.queue.notify();
   }
 
   // The first lock of another owner that conflicts with `type` over [start, end).
-  conflict(key: string, owner: object, type: number, start: number, end: number): RangeLock | undefined {
+  conflict(key: object, owner: object, type: number, start: number, end: number): RangeLock | undefined {
     return this.files.get(key)?.ranges.find((r) => r.owner !== owner && r.start < end && start < r.end && (r.type === F_WRLCK || type === F_WRLCK));
   }
 
   // Lock or unlock [start, end) for `owner`; false when another owner's lock is in the way.
-  set(key: string, owner: object, pid: number, type: number, start: number, end: number, desc?: FileDescription): boolean {
+  set(key: object, owner: object, pid: number, type: number, start: number, end: number, desc?: FileDescription): boolean {
     if (type !== F_UNLCK && this.conflict(key, owner, type, start, end)) return false;
     const l = this.at(key);
     const kept: RangeLock[] = [];
@@ -58,7 +58,7 @@ export class Locks {
   }
 
   // flock(2): 0 unlock, F_RDLCK shared, F_WRLCK exclusive; false when it would have to wait.
-  flock(key: string, f: FileDescription, type: number): boolean {
+  flock(key: object, f: FileDescription, type: number): boolean {
     const l = this.at(key);
     if (type === F_UNLCK) { l.flocks.delete(f); this.tidy(key, l); return true; }
     l.flocks.delete(f); // a conversion is an unlock and a new lock, as on Linux
@@ -71,11 +71,38 @@ export class Locks {
     return true;
   }
 
-  // Resolves when a lock of `key` may have been released.
-  changed(key: string): Promise<void> { return this.at(key).queue.wait(); }
+  // What a task waiting for a lock of `key` watches: any release.
+  changed(key: object): WaitSource { return { on: this.at(key).queue, events: POLL_ALL }; }
+
+  // POSIX lock owners waiting for a range, while their wait is armed (deadlock detection).
+  private readonly waiting = new Map<object, { key: object; type: number; start: number; end: number }>();
+  // What an F_SETLKW waiter watches: a release of `key`; it counts as waiting for the range meanwhile.
+  waitFor(key: object, owner: object, type: number, start: number, end: number): WaitSource {
+    const q = this.at(key).queue;
+    return {
+      on: { watch: (events, cb) => {
+        this.waiting.set(owner, { key, type, start, end });
+        const cancel = q.watch(events, cb);
+        return () => { this.waiting.delete(owner); cancel(); };
+      } },
+      events: POLL_ALL,
+    };
+  }
+  // Would `owner` waiting for this range close a cycle: the holder in its way waits, directly or
+  // through others, for a lock `owner` holds?
+  wouldDeadlock(key: object, owner: object, type: number, start: number, end: number): boolean {
+    let c = this.conflict(key, owner, type, start, end);
+    for (let n = 0; c && n < 64; n++) {
+      if (c.owner === owner) return true;
+      const w = this.waiting.get(c.owner);
+      if (!w) return false;
+      c = this.conflict(w.key, c.owner, w.type, w.start, w.end);
+    }
+    return false;
+  }
 
   // A process closed a descriptor of `key`: its POSIX locks on the file go.
-  closedBy(owner: object, key: string): void {
+  closedBy(owner: object, key: object): void {
     const l = this.files.get(key);
     if (!l || !l.ranges.some((r) => r.owner === owner)) return;
     l.ranges = l.ranges.filter((r) => r.owner !== owner);

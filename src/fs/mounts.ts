@@ -1,14 +1,16 @@
-// The mount tree: which backend (and which directory of it) a guest path is
-// in. Mounts are kept as Linux keeps them, each attached to a parent mount at
-// a path, so that a mount made over a directory hides what was below it
-// (mounts included) until it is unmounted, mounts stack, and a bind mount
-// shows a backend from one of its directories. A table is a mount namespace:
-// clone() copies it for unshare(CLONE_NEWNS); the copies share the file
-// systems (st_dev numbers, read-only remounts of a file system).
+// The mount tree, as Linux keeps it: each mount shows a file system (from its
+// root, or from one of its directories for a bind mount) over a node of its
+// parent mount, so a mount made over a directory hides what was below it (mounts
+// included) until it is unmounted, mounts stack (a new one covers the root of
+// the one on top), a mount follows its directory when that is renamed, and a
+// bind mount shows a backend from one of its directories. A table is a mount
+// namespace: clone() copies it for unshare(CLONE_NEWNS); the copies share the
+// file systems (st_dev numbers, read-only remounts of a file system).
 //
-// Paths here are global guest paths (from the machine's root, not a chrooted
-// process's); /proc/self/mounts translates them for the reader.
-import type { FsBackend } from './backend.js';
+// A place is what Linux calls a path: a mount and a node of its file system. A
+// process's working directory and root, an open directory and a mount point
+// are places; the path that names a place is computed when asked for (pathOf).
+import type { FsBackend, FsNode } from './backend.js';
 
 export const MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_SYNCHRONOUS = 16, MS_REMOUNT = 32,
   MS_MANDLOCK = 64, MS_DIRSYNC = 128, MS_NOSYMFOLLOW = 256, MS_NOATIME = 1024, MS_NODIRATIME = 2048,
@@ -21,20 +23,31 @@ export const MNT_FLAGS = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATI
 
 export interface Mount {
   readonly id: number;
-  parent?: Mount; // the mount this one is attached to (undefined for the first root)
-  path: string; // where, as a global guest path
-  comps: string[];
+  parent?: Mount; // the mount this one is attached to (undefined for the namespace's root)
+  at?: FsNode; // the node of the parent's file system it covers (a Phantom where that has no such name)
   readonly backend: FsBackend;
-  readonly root: string; // the backend's directory shown at `path` ('/', or a bind mount's source)
+  readonly root: FsNode; // the backend's node shown at the mount (its root, or a bind mount's source)
   readonly dev: number; // st_dev of the file system (shared by bind mounts of it)
   readonly source: string; // mount(2)'s source, for /proc/self/mounts
   flags: number; // MS_RDONLY, MS_NOSUID, … of this mount
   options: string; // file-system options shown in /proc/self/mounts (tmpfs's mode=…)
+  detached?: boolean; // unmounted (lazily): what is open in it keeps working
+  readonly target?: string; // the path it was made for (where attach puts it when given no place)
 }
 
+export interface Place { readonly mount: Mount; readonly node: FsNode }
+export const samePlace = (a: Place, b: Place): boolean => a.mount === b.mount && a.node === b.node;
+
+// A name a mount stands on where the file system below has no such entry (a machine's /proc over a
+// host directory without one): it lists as a directory in its parent, and is never changed.
+export class Phantom {
+  constructor(readonly dir: FsNode, readonly name: string) {}
+}
+
+// More components than any path can have (PATH_MAX / 2).
+const MAX_DEPTH = 2048;
+
 export const splitComps = (p: string): string[] => p.split('/').filter((c) => c !== '' && c !== '.');
-export const joinPath = (dir: string, rest: string[]): string =>
-  rest.length === 0 ? dir : (dir === '/' ? '' : dir) + '/' + rest.join('/');
 
 // What the namespaces of a machine share: mount ids, and what belongs to a file system, not a mount.
 interface Shared {
@@ -46,10 +59,9 @@ interface Shared {
 
 export class MountTable {
   private all: Mount[] = []; // every attached mount, in the order made
-  private index = new Map<string, Mount>(); // `${parent id}:${path}` → the mount attached there
-  private paths = new Set<string>(); // paths where some mount is attached
-  private maxDepth = 0; // components in the deepest of them
-  private rootTop?: Mount; // the mount at '/'
+  private on = new Map<Mount, Map<FsNode, Mount>>(); // parent → covered node → the mount attached there
+  private phantoms = new Map<Mount, Map<FsNode, Map<string, Phantom>>>(); // mount → directory → name
+  private copies?: Map<Mount, Mount>; // a clone: the original's mounts → this table's
 
   constructor(private readonly shared: Shared = { nextId: 21, nextDev: 0x30, devs: new Map(), ro: new Set() }) {}
 
@@ -62,89 +74,118 @@ export class MountTable {
     return d;
   }
 
+  // A table for setting a machine up again from the start (mount ids from the first again).
+  fresh(): MountTable {
+    this.shared.nextId = 21;
+    return new MountTable(this.shared);
+  }
+
   // A new namespace with a copy of every mount (new ids, as Linux gives them).
   clone(): MountTable {
     const t = new MountTable(this.shared);
     const copies = new Map<Mount, Mount>();
-    for (const m of this.all) copies.set(m, { ...m, id: this.shared.nextId++, comps: [...m.comps] });
+    for (const m of this.all) copies.set(m, { ...m, id: this.shared.nextId++ });
     for (const [m, c] of copies) c.parent = m.parent && copies.get(m.parent);
     t.all = [...copies.values()];
+    for (const [m, dirs] of this.phantoms) {
+      const c = copies.get(m);
+      if (c) t.phantoms.set(c, new Map([...dirs].map(([d, names]) => [d, new Map(names)])));
+    }
+    t.copies = copies;
     t.reindex();
     return t;
   }
+  // A place of the namespace this one was cloned from, in this one.
+  translate(p: Place): Place {
+    const m = this.copies?.get(p.mount);
+    return m ? { mount: m, node: p.node } : p;
+  }
 
   private reindex(): void {
-    this.index.clear();
-    this.paths.clear();
-    this.maxDepth = 0;
-    for (const m of this.all) {
-      this.index.set(`${m.parent?.id ?? 0}:${m.path}`, m);
-      this.paths.add(m.path);
-      this.maxDepth = Math.max(this.maxDepth, m.comps.length);
-    }
-    this.rootTop = this.topAt(undefined, '/');
+    this.on.clear();
+    for (const m of this.all) if (m.parent) this.index(m);
+  }
+  private index(m: Mount): void {
+    let byNode = this.on.get(m.parent!);
+    if (!byNode) this.on.set(m.parent!, (byNode = new Map()));
+    byNode.set(m.at!, m);
+  }
+  private unindex(m: Mount): void {
+    const byNode = m.parent && this.on.get(m.parent);
+    if (byNode?.get(m.at!) === m) byNode.delete(m.at!);
   }
 
-  // The topmost mount stacked on `cur` at `path`.
-  private topAt(cur: Mount | undefined, path: string): Mount | undefined {
-    for (;;) {
-      const m = this.index.get(`${cur?.id ?? 0}:${path}`);
-      if (!m) return cur;
-      cur = m;
-    }
+  // The namespace's root mount and place.
+  root(): Mount {
+    const r = this.all.find((m) => !m.parent);
+    if (!r) throw new Error('no root mount');
+    return r;
+  }
+  // (on top of any mount stacked over the root: what a new process's '/' is)
+  rootPlace(): Place { const m = this.root(); return this.cross({ mount: m, node: m.root }); }
+
+  // The mount attached on `node` of `m`, if any.
+  covering(m: Mount, node: FsNode): Mount | undefined { return this.on.get(m)?.get(node); }
+  // Where a walk that reaches `p` is: on top of the mounts stacked there.
+  cross(p: Place): Place {
+    for (let c = this.covering(p.mount, p.node); c; c = this.covering(p.mount, p.node)) p = { mount: c, node: c.root };
+    return p;
   }
 
-  // The mount a global path (as components) is in.
-  mountFor(comps: readonly string[]): Mount {
-    let cur = this.rootTop;
-    if (!cur) throw new Error('no root mount');
-    let p = '';
-    const n = Math.min(comps.length, this.maxDepth); // no mount deeper than that
-    for (let i = 0; i < n; i++) {
-      p += '/' + comps[i];
-      if (this.paths.has(p)) cur = this.topAt(cur, p)!;
-    }
-    return cur;
+  // --- names that only mounts make ---------------------------------------------------
+  phantom(m: Mount, dir: FsNode, name: string): Phantom | undefined { return this.phantoms.get(m)?.get(dir)?.get(name); }
+  phantomsIn(m: Mount, dir: FsNode): Phantom[] {
+    const names = this.phantoms.get(m)?.get(dir);
+    return names ? [...names.values()] : [];
+  }
+  makePhantom(m: Mount, dir: FsNode, name: string): Phantom {
+    let dirs = this.phantoms.get(m);
+    if (!dirs) this.phantoms.set(m, (dirs = new Map()));
+    let names = dirs.get(dir);
+    if (!names) dirs.set(dir, (names = new Map()));
+    return names.get(name) ?? names.set(name, new Phantom(dir, name)).get(name)!;
   }
 
   // Every attached mount, in the order made (hidden ones too, as /proc/self/mounts lists them).
   list(): readonly Mount[] { return this.all; }
 
-  make(path: string, backend: FsBackend, opts: { root?: string; source?: string; flags?: number; options?: string; dev?: number } = {}): Mount {
-    const comps = splitComps(path);
+  // A mount of `backend` (not attached yet) for the path `target`.
+  make(target: string, backend: FsBackend, opts: { root?: FsNode; source?: string; flags?: number; options?: string; dev?: number } = {}): Mount {
     return {
-      id: this.shared.nextId++, path: '/' + comps.join('/'), comps, backend, root: opts.root ?? '/',
-      dev: opts.dev ?? this.devOf(backend), source: opts.source ?? backend.type, flags: opts.flags ?? 0,
-      options: opts.options ?? '',
+      id: this.shared.nextId++, backend, root: opts.root ?? backend.root, dev: opts.dev ?? this.devOf(backend),
+      source: opts.source ?? backend.type, flags: opts.flags ?? 0, options: opts.options ?? '', target,
     };
   }
 
-  // Attach `m` over whatever is visible at its path.
-  attach(m: Mount): void {
-    m.parent = this.all.length ? this.mountFor(m.comps) : undefined;
-    this.all.push(m);
-    this.reindex();
+  // The place a global path names, for setting a machine up (no symlink is followed): a name the
+  // file system there lacks is made a phantom.
+  placeAt(path: string): Place {
+    let at = this.rootPlace();
+    for (const name of splitComps(path)) {
+      let node: FsNode | undefined = this.phantom(at.mount, at.node, name);
+      if (!node && !(at.node instanceof Phantom)) {
+        const f = at.mount.backend.lookup(at.node, name);
+        if (typeof f !== 'number') node = f.node;
+      }
+      at = this.cross({ mount: at.mount, node: node ?? this.makePhantom(at.mount, at.node, name) });
+    }
+    return at;
   }
 
-  // For setting up a machine: `m` replaces any mount at its path, and mounts below it
-  // (made earlier) stay visible on top of it.
-  replace(m: Mount): void {
-    const gone = new Set(this.all.filter((x) => x.path === m.path));
-    this.all = this.all.filter((x) => !gone.has(x));
-    for (const x of this.all) if (x.parent && gone.has(x.parent)) x.parent = undefined;
-    this.all.push(m);
-    // parents by longest prefix (the order of setup does not matter)
-    const byDepth = [...this.all].sort((a, b) => a.comps.length - b.comps.length);
-    for (const x of byDepth) {
-      let best: Mount | undefined;
-      for (const y of byDepth) {
-        if (y !== x && y.comps.length < x.comps.length && y.comps.every((c, i) => x.comps[i] === c)) {
-          if (!best || y.comps.length >= best.comps.length) best = y;
-        }
-      }
-      x.parent = best;
+  // Attach `m` over the place `at` (on top of the mounts stacked there), or where its target path is
+  // (the namespace's root for '/' when there is none yet).
+  attach(m: Mount, at?: Place): void {
+    const first = !this.all.some((x) => !x.parent);
+    if (!at && m.target !== undefined && !(first && splitComps(m.target).length === 0)) at = this.placeAt(m.target);
+    if (at) {
+      const top = this.cross(at);
+      m.parent = top.mount;
+      m.at = top.node;
+      this.index(m);
+    } else {
+      m.parent = m.at = undefined;
     }
-    this.reindex();
+    this.all.push(m);
   }
 
   // The mounts attached (directly or not) on `m`.
@@ -158,55 +199,67 @@ export class MountTable {
   // Detach `m` and everything on it.
   detach(m: Mount): void {
     const gone = new Set([m, ...this.descendants(m)]);
+    for (const x of gone) {
+      this.unindex(x);
+      x.detached = true;
+      this.phantoms.delete(x);
+      // a name that only this mount made goes with it
+      if (x.parent && x.at instanceof Phantom && !gone.has(x.parent)) this.phantoms.get(x.parent)?.get(x.at.dir)?.delete(x.at.name);
+    }
     this.all = this.all.filter((x) => !gone.has(x));
-    this.reindex();
   }
 
-  // Move `m` (with its subtree) to `path`, attached over what is visible there.
-  move(m: Mount, path: string): void {
-    const comps = splitComps(path);
-    const sub = this.descendants(m);
-    const oldLen = m.comps.length;
-    this.all = this.all.filter((x) => x !== m);
-    this.reindex();
-    m.parent = this.mountFor(comps);
-    for (const x of sub) {
-      x.comps = [...comps, ...x.comps.slice(oldLen)];
-      x.path = '/' + x.comps.join('/');
-    }
-    m.comps = comps;
-    m.path = '/' + comps.join('/');
-    this.all.push(m);
-    this.reindex();
+  // Move `m` (with what is on it) over the place `to`.
+  move(m: Mount, to: Place): void {
+    this.unindex(m);
+    const top = this.cross(to);
+    m.parent = top.mount;
+    m.at = top.node;
+    this.index(m);
   }
 
-  // pivot_root: `n` (the top mount at its path) becomes the root mount, and the old root (its whole tree,
-  // what is not on `n`) moves under it to `putOld` (components relative to n's root).
-  pivot(n: Mount, putOld: string[]): void {
-    const base = n.comps;
-    const onN = new Set([n, ...this.descendants(n)]);
-    for (const m of this.all) {
-      m.comps = onN.has(m) ? m.comps.slice(base.length) : [...putOld, ...m.comps];
-      m.path = '/' + m.comps.join('/');
-    }
-    const oldBase = this.all.find((m) => !m.parent)!;
-    n.parent = undefined;
-    this.all = this.all.filter((m) => m !== oldBase);
-    this.reindex();
-    oldBase.parent = this.mountFor(putOld);
-    this.all.push(oldBase);
-    this.reindex();
+  // pivot_root: `n` becomes the root mount, and the old root (with what is on it but n) moves over
+  // `putOld`, a place in n's tree.
+  pivot(n: Mount, putOld: Place): void {
+    const old = this.root();
+    this.unindex(n);
+    n.parent = n.at = undefined;
+    const top = this.cross(putOld);
+    old.parent = top.mount;
+    old.at = top.node;
+    this.index(old);
   }
 
   isReadOnly(m: Mount): boolean { return m.backend.readOnly || (m.flags & MS_RDONLY) !== 0 || this.roBackends.has(m.backend); }
 
-  // /proc/self/mounts and /proc/self/mountinfo for a process whose root is `root` (a global path).
-  describe(root: string, info: boolean): string {
-    const rootComps = splitComps(root);
+  // The path of a place: from the namespace's root, or from `root` (a process's root) when given.
+  // Unreachable when the walk up never meets `root` (the path is then the namespace's).
+  pathOf(p: Place, root?: Place): { path: string; reachable: boolean } {
+    const names: string[] = [];
+    let cur = p;
+    const done = (reachable: boolean) => ({ path: '/' + names.reverse().join('/'), reachable });
+    // (a bound on the steps: a host directory's nodes learn of changes on the host only as they are looked up)
+    for (let steps = 0; steps < MAX_DEPTH; steps++) {
+      if (root && samePlace(cur, root)) return done(true);
+      if (cur.node === cur.mount.root) {
+        if (!cur.mount.parent || cur.mount.detached) return done(!root && !cur.mount.detached);
+        cur = { mount: cur.mount.parent, node: cur.mount.at! };
+        continue;
+      }
+      const up = cur.node instanceof Phantom ? cur.node : cur.mount.backend.parent(cur.node);
+      if (!up) return done(false);
+      names.push(up.name);
+      cur = { mount: cur.mount, node: up.dir };
+    }
+    return done(false);
+  }
+
+  // /proc/self/mounts and /proc/self/mountinfo for a process whose root is `root`.
+  describe(root: Place, info: boolean): string {
     const lines: string[] = [];
     for (const m of this.all) {
-      if (m.comps.length < rootComps.length || !rootComps.every((c, i) => m.comps[i] === c)) continue;
-      const where = '/' + m.comps.slice(rootComps.length).join('/');
+      const where = this.pathOf({ mount: m, node: m.root }, root);
+      if (!where.reachable) continue;
       const ro = this.isReadOnly(m);
       const opts = [ro ? 'ro' : 'rw'];
       if (m.flags & MS_NOSUID) opts.push('nosuid');
@@ -217,19 +270,26 @@ export class MountTable {
       const source = escape(m.source || 'none');
       if (info) {
         const parent = m.parent?.id ?? 1;
-        lines.push(`${m.id} ${parent} ${majorMinor(stDev(m))} ${escape(m.root)} ${escape(where)} ${opts.join(',')} - ${m.backend.type} ${source} ${superOpts}\n`);
+        lines.push(`${m.id} ${parent} ${majorMinor(stDev(m))} ${escape(backendPath(m.backend, m.root))} ${escape(where.path)} ${opts.join(',')} - ${m.backend.type} ${source} ${superOpts}\n`);
       } else {
-        lines.push(`${source} ${escape(where)} ${m.backend.type} ${opts.join(',')}${m.options ? ',' + m.options : ''} 0 0\n`);
+        lines.push(`${source} ${escape(where.path)} ${m.backend.type} ${opts.join(',')}${m.options ? ',' + m.options : ''} 0 0\n`);
       }
     }
     return lines.join('');
   }
 }
 
-// The st_dev of files on `m`: the host's for a host directory (stat passes it through), else the mount's.
-function stDev(m: Mount): number {
-  if (m.backend.type !== 'hostfs') return m.dev;
-  const st = m.backend.lstat(m.root);
+// The path of a node from its backend's root (a bind mount's root in mountinfo).
+export function backendPath(b: FsBackend, n: FsNode): string {
+  const names: string[] = [];
+  for (let cur = n, up = b.parent(cur); up && names.length < MAX_DEPTH; cur = up.dir, up = b.parent(cur)) names.push(up.name);
+  return '/' + names.reverse().join('/');
+}
+
+// The st_dev of files on `m`: their own for a file system that keeps the host's, else the mount's.
+export function stDev(m: Mount): number {
+  if (!m.backend.keepsDev) return m.dev;
+  const st = m.backend.getattr(m.root);
   return typeof st === 'number' ? m.dev : st.dev;
 }
 // "MAJOR:MINOR" of a dev_t as glibc's major()/minor() split it.

@@ -16,98 +16,134 @@
 // Inode numbers: 2*ino for lower files, 2*ino+1 for upper ones, so the two never
 // collide; a directory present in both (merged) keeps its lower number, and has nlink 1.
 import { mappedAs, type MappedFile } from '../mm/address-space.js';
-import type { Blocked } from '../base/blocked.js';
-import type { FsBackend, StatFs } from './backend.js';
+import type { Blocked } from '../base/wait.js';
+import { NodeFs, type FsBackend, type Found, type FsNode, type SetAttr, type StatFs } from './backend.js';
 import {
   DT_DIR, FileDescription, O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFIFO, S_IFLNK,
   S_IFMT, S_IFREG, S_IFSOCK, isDir, type Dirent, type GuestMemory, type Stat, type TimeSpec,
 } from './file.js';
-import { EINVAL, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EXDEV } from '../base/errno.js';
+import { EINVAL, EIO, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EXDEV } from '../base/errno.js';
 import { TarWriter, type TarType } from './tar.js';
 
 const WH = '.wh.', OPAQUE = '.wh..wh..opq';
+// A file being copied up is written under this name in its directory, then renamed over its own:
+// xos killed halfway leaves this (hidden, as every .wh. name is) and the lower file still whole.
+const COPYUP = '.wh..wh..copyup';
 const COPY_CHUNK = 1 << 20;
 
-const parentOf = (p: string): string => { const i = p.lastIndexOf('/'); return i <= 0 ? '/' : p.slice(0, i); };
-const baseOf = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
-const reserved = (p: string): boolean => baseOf(p).startsWith(WH);
+const reserved = (name: string): boolean => name.startsWith(WH);
 const isStat = (s: Stat | number): s is Stat => typeof s !== 'number';
 
-export class OverlayFs implements FsBackend {
+// A name of the overlay: the upper's node of it (once it is there), and the lower's when that shows
+// (a lower-only file, or a directory merged from both). The same object through copy-up.
+class OverlayNode {
+  children = new Map<string, OverlayNode>(); // directories: entries looked up so far
+  opaque = false; // a directory whose upper hides the lower's contents
+  constructor(public parent: OverlayNode | undefined, public name: string, public upper?: FsNode, public lower?: FsNode) {}
+}
+
+export class OverlayFs extends NodeFs {
   readonly type = 'overlay';
   readonly readOnly: boolean;
+  readonly root: OverlayNode;
   constructor(readonly lower: FsBackend, readonly upper: FsBackend) {
+    super();
     this.readOnly = upper.readOnly;
+    this.root = new OverlayNode(undefined, '', upper.root, lower.root);
+    this.root.opaque = this.hasUpper(upper.root, OPAQUE);
     // A new upper's root takes the image root's attributes, as if copied up.
-    const list = upper.readdir('/'), l = lower.lstat('/');
-    if (!upper.readOnly && Array.isArray(list) && list.length === 0 && isStat(l)) this.copyMeta('/', l);
+    const list = upper.entries(upper.root), l = lower.getattr(lower.root);
+    if (!upper.readOnly && Array.isArray(list) && list.length === 0 && isStat(l)) this.copyMeta(upper.root, l);
   }
 
   // --- lookup ----------------------------------------------------------------------------
-  private has(p: string): boolean { return isStat(this.upper.lstat(p)); }
+  private hasUpper(dir: FsNode, name: string): boolean { return typeof this.upper.lookup(dir, name) !== 'number'; }
 
-  // Whether the lower's entry at `p` shows through: no whiteout for any component, no opaque
-  // directory above it, no upper non-directory in the way.
-  private lowerVisible(p: string): boolean {
-    if (p === '/') return true;
-    const comps = p.slice(1).split('/');
-    let dir = '/';
-    for (let i = 0; i < comps.length; i++) {
-      const d = this.upper.lstat(dir);
-      if (!isStat(d)) return true; // the upper has nothing at or below here
-      if (!isDir(d.mode)) return false;
-      if (this.has(join(dir, OPAQUE)) || this.has(join(dir, WH + comps[i]))) return false;
-      dir = join(dir, comps[i]);
+  // The lower's entry `name` of `dir`, when no whiteout or opaque directory hides it (whatever the upper has of that name).
+  private lowerOf(dir: OverlayNode, name: string): Found | undefined {
+    if (dir.lower === undefined || dir.opaque) return undefined;
+    if (dir.upper !== undefined && this.hasUpper(dir.upper, WH + name)) return undefined;
+    const l = this.lower.lookup(dir.lower, name);
+    return typeof l === 'number' ? undefined : l;
+  }
+
+  lookup(d: FsNode, name: string): Found | number {
+    const dir = d as OverlayNode;
+    if (reserved(name)) return -ENOENT;
+    let u: Found | undefined;
+    if (dir.upper !== undefined) {
+      const r = this.upper.lookup(dir.upper, name);
+      if (typeof r !== 'number') u = r;
+      else if (r !== -ENOENT) return r;
+    } else if (dir.lower === undefined) return -ENOENT;
+    let l = !u || isDir(u.stat.mode) ? this.lowerOf(dir, name) : undefined;
+    if (u && l && !isDir(l.stat.mode)) l = undefined; // an upper directory over a lower file: the file is gone
+    if (!u && !l) return -ENOENT;
+    let n = dir.children.get(name);
+    // the same name with other contents (the upper changed behind the overlay's back): a new node
+    if (!n || (n.upper !== undefined && n.upper !== u?.node) || (u === undefined && n.lower !== l?.node)) {
+      n = new OverlayNode(dir, name);
+      dir.children.set(name, n);
     }
-    return true;
+    n.upper = u?.node;
+    n.lower = l?.node;
+    n.opaque = u !== undefined && isDir(u.stat.mode) && this.hasUpper(u.node, OPAQUE);
+    const stat = this.merge(u?.stat, l?.stat);
+    return { node: n, stat };
   }
-
-  private lowerStat(p: string): Stat | number {
-    return this.lowerVisible(p) ? this.lower.lstat(p) : -ENOENT;
-  }
-
-  lstat(p: string): Stat | number {
-    if (reserved(p)) return -ENOENT;
-    const u = this.upper.lstat(p);
-    if (isStat(u)) {
-      if (isDir(u.mode)) {
-        const l = this.lowerStat(p);
-        // a merged directory: nlink 1 as overlayfs reports it (counting would mean merging its listing)
-        if (isStat(l) && isDir(l.mode)) return { ...u, ino: 2 * l.ino, nlink: 1 };
-      }
+  // The overlay's view of an entry: inode numbers 2*lower, 2*upper+1; a merged directory has nlink 1.
+  private merge(u: Stat | undefined, l: Stat | undefined): Stat {
+    if (u) {
+      // a merged directory: nlink 1 as overlayfs reports it (counting would mean merging its listing)
+      if (isDir(u.mode) && l && isDir(l.mode)) return { ...u, ino: 2 * l.ino, nlink: 1 };
       return { ...u, ino: 2 * u.ino + 1 };
     }
-    if (u !== -ENOENT) return u;
-    const l = this.lowerStat(p);
-    return isStat(l) ? { ...l, ino: 2 * l.ino } : l;
+    return { ...l!, ino: 2 * l!.ino };
   }
 
-  readlink(p: string): string | number {
-    if (reserved(p)) return -ENOENT;
-    if (this.has(p)) return this.upper.readlink(p);
-    return this.lowerVisible(p) ? this.lower.readlink(p) : -ENOENT;
+  parent(node: FsNode): { dir: FsNode; name: string } | undefined {
+    const n = node as OverlayNode;
+    return n.parent ? { dir: n.parent, name: n.name } : undefined;
+  }
+  getattr(node: FsNode): Stat | number {
+    const n = node as OverlayNode;
+    let u: Stat | undefined, l: Stat | undefined;
+    if (n.upper !== undefined) {
+      const r = this.upper.getattr(n.upper);
+      if (!isStat(r)) return r;
+      u = r;
+    }
+    if (n.lower !== undefined && (!u || isDir(u.mode))) {
+      const r = this.lower.getattr(n.lower);
+      if (!isStat(r)) { if (!u) return r; } else l = r;
+    }
+    return u || l ? this.merge(u, l) : -ENOENT;
+  }
+  getlink(node: FsNode): string | number {
+    const n = node as OverlayNode;
+    if (n.upper !== undefined) return this.upper.getlink(n.upper);
+    return n.lower !== undefined ? this.lower.getlink(n.lower) : -ENOENT;
   }
 
-  readdir(p: string): Dirent[] | number {
-    const u = this.upper.lstat(p);
+  entries(d: FsNode): Dirent[] | number {
+    const dir = d as OverlayNode;
     const out = new Map<string, Dirent>();
     const hidden = new Set<string>();
-    let lowerOk = this.lowerVisible(p);
-    if (isStat(u)) {
-      if (!isDir(u.mode)) return -ENOTDIR;
-      const list = this.upper.readdir(p);
+    let lowerOk = dir.lower !== undefined && !dir.opaque;
+    if (dir.upper !== undefined) {
+      const list = this.upper.entries(dir.upper);
       if (typeof list === 'number') return list;
       for (const e of list) {
         if (e.name === OPAQUE) lowerOk = false;
         else if (e.name.startsWith(WH)) hidden.add(e.name.slice(WH.length));
         else out.set(e.name, { ...e, ino: 2 * e.ino + 1 });
       }
-    } else if (u !== -ENOENT) return u;
+    }
     if (lowerOk) {
-      const list = this.lower.readdir(p);
+      const list = this.lower.entries(dir.lower!);
       if (typeof list === 'number') {
-        if (!isStat(u)) return list;
+        if (dir.upper === undefined) return list;
       } else {
         for (const e of list) {
           if (hidden.has(e.name) || e.name.startsWith(WH)) continue;
@@ -116,265 +152,335 @@ export class OverlayFs implements FsBackend {
           else if (mine.type === DT_DIR && e.type === DT_DIR) mine.ino = 2 * e.ino;
         }
       }
-    } else if (!isStat(u)) return -ENOENT;
+    } else if (dir.upper === undefined) return -ENOENT;
     return [...out.values()];
   }
 
   // --- copy-up ---------------------------------------------------------------------------
-  private copyMeta(p: string, st: Stat): void {
-    this.upper.chown(p, st.uid, st.gid); // best effort: a host directory as an unprivileged user refuses
-    if ((st.mode & S_IFMT) !== S_IFLNK) this.upper.chmod(p, st.mode & 0o7777);
-    this.upper.utimes(p, st.atimeNs, st.mtimeNs);
+  private copyMeta(n: FsNode, st: Stat): void {
+    const up = this.upper;
+    up.setattr(n, { uid: st.uid, gid: st.gid }); // best effort: a host directory as an unprivileged user refuses
+    if ((st.mode & S_IFMT) !== S_IFLNK) up.setattr(n, { mode: st.mode & 0o7777 });
+    up.setattr(n, { atime: st.atimeNs, mtime: st.mtimeNs });
+  }
+  // The upper's node of an entry just made in `dir`.
+  private made(dir: FsNode, name: string): FsNode | number {
+    const f = this.upper.lookup(dir, name);
+    return typeof f === 'number' ? f : f.node;
   }
 
   // Make the directory `d` exist in the upper (copying each missing one's attributes from the lower).
-  private upperDir(d: string): number {
-    if (d === '/') return 0;
-    const u = this.upper.lstat(d);
-    if (isStat(u)) return isDir(u.mode) ? 0 : -ENOTDIR;
-    const r = this.upperDir(parentOf(d));
-    if (r) return r;
-    const l = this.lower.lstat(d);
+  private upperDir(d: OverlayNode): FsNode | number {
+    if (d.upper !== undefined) return d.upper;
+    if (!d.parent || d.lower === undefined) return -ENOENT;
+    const p = this.upperDir(d.parent);
+    if (typeof p === 'number') return p;
+    const l = this.lower.getattr(d.lower);
     if (!isStat(l)) return l;
-    const m = this.upper.mkdir(d, l.mode & 0o7777);
+    if (!isDir(l.mode)) return -ENOTDIR;
+    const m = this.upper.mkdirAt(p, d.name, l.mode & 0o7777);
     if (m) return m;
-    this.copyMeta(d, l);
-    return 0;
+    const u = this.made(p, d.name);
+    if (typeof u === 'number') return u;
+    d.upper = u;
+    this.copyMeta(u, l);
+    return u;
   }
 
-  // Copy the lower's `p` into the upper unless it is there already.
-  private copyUp(p: string): number {
-    if (this.has(p)) return 0;
-    const r = this.upperDir(parentOf(p));
-    if (r) return r;
-    const l = this.lowerStat(p);
+  // Copy the lower's file of `n` into the upper unless it is there already.
+  private copyUp(n: OverlayNode): number {
+    if (n.upper !== undefined) return 0;
+    if (!n.parent || n.lower === undefined) return -ENOENT;
+    const p = this.upperDir(n.parent);
+    if (typeof p === 'number') return p;
+    const l = this.lower.getattr(n.lower);
     if (!isStat(l)) return l;
     const up = this.upper;
     switch (l.mode & S_IFMT) {
-      case S_IFDIR: { const m = up.mkdir(p, l.mode & 0o7777); if (m) return m; break; }
+      case S_IFDIR: { const m = up.mkdirAt(p, n.name, l.mode & 0o7777); if (m) return m; break; }
       case S_IFLNK: {
-        const target = this.lower.readlink(p);
+        const target = this.lower.getlink(n.lower);
         if (typeof target === 'number') return target;
-        const s = up.symlink(target, p);
+        const s = up.symlinkAt(target, p, n.name);
         if (s) return s;
-        up.chown(p, l.uid, l.gid);
-        up.utimes(p, l.atimeNs, l.mtimeNs);
+        const u = this.made(p, n.name);
+        if (typeof u === 'number') return u;
+        n.upper = u;
+        up.setattr(u, { uid: l.uid, gid: l.gid });
+        up.setattr(u, { atime: l.atimeNs, mtime: l.mtimeNs });
         return 0;
       }
       case S_IFREG: {
-        const src = this.lower.open(p, O_RDONLY, 0, p);
-        if (typeof src === 'number') return src;
-        const dst = up.open(p, O_WRONLY | O_CREAT | O_EXCL, l.mode & 0o7777, p);
-        if (typeof dst === 'number') { src.release(); return dst; }
-        try {
-          for (let off = 0; off < l.size; off += COPY_CHUNK) {
-            const d = src.read(Math.min(COPY_CHUNK, l.size - off), off);
-            if (!(d instanceof Uint8Array)) return typeof d === 'number' ? d : -EINVAL;
-            if (d.some((b) => b !== 0)) { const w = dst.write(d, off); if (typeof w === 'number' && w < 0) return w; }
-            if (d.length < Math.min(COPY_CHUNK, l.size - off)) break;
-          }
-          const t = dst.truncate(l.size); // the tail (and holes) the loop skipped
-          if (t) return t;
-        } finally {
-          src.release();
-          dst.release();
-        }
+        // into a hidden temporary renamed over at the end: xos killed halfway leaves no short file
+        up.unlinkAt(p, COPYUP); // left by a copy-up that was killed
+        const r = this.copyData(n.lower, p, l);
+        if (r) { up.unlinkAt(p, COPYUP); return r; }
+        const m = up.renameAt(p, COPYUP, p, n.name);
+        if (m) { up.unlinkAt(p, COPYUP); return m; }
         break;
       }
       case S_IFIFO: case S_IFSOCK: {
-        const m = up.mknod ? up.mknod(p, l.mode) : -EOPNOTSUPP;
+        const m = up.mknodAt ? up.mknodAt(p, n.name, l.mode) : -EOPNOTSUPP;
         if (m) return m;
         break;
       }
       default: return -EOPNOTSUPP; // a device node: the upper cannot hold one
     }
-    this.copyMeta(p, l);
+    const u = this.made(p, n.name);
+    if (typeof u === 'number') return u;
+    n.upper = u;
+    this.copyMeta(u, l);
     return 0;
   }
 
-  private makeFile(p: string): number {
-    const f = this.upper.open(p, O_WRONLY | O_CREAT | O_EXCL, 0o600, p);
+  // The lower's file `from` (of stat `l`) into the upper's new file COPYUP in `dir`; a short read is EIO.
+  private copyData(from: FsNode, dir: FsNode, l: Stat): number {
+    const src = this.lower.openNode(from, O_RDONLY, COPYUP);
+    if (typeof src === 'number') return src;
+    const made = this.upper.create(dir, COPYUP, O_WRONLY | O_CREAT | O_EXCL, l.mode & 0o7777, COPYUP);
+    if (typeof made === 'number') { src.release(); return made; }
+    const dst = made.file;
+    try {
+      for (let off = 0; off < l.size; off += COPY_CHUNK) {
+        const want = Math.min(COPY_CHUNK, l.size - off);
+        const d = src.read(want, off);
+        if (!(d instanceof Uint8Array)) return typeof d === 'number' ? d : -EINVAL;
+        if (d.length < want) return -EIO; // the lower file is shorter than it says: never a silently short copy
+        if (d.some((b) => b !== 0)) { const w = dst.write(d, off); if (typeof w === 'number' && w < 0) return w; }
+      }
+      return dst.truncate(l.size); // the tail (and holes) the loop skipped
+    } finally {
+      src.release();
+      dst.release();
+    }
+  }
+
+  private makeFile(dir: FsNode, name: string): number {
+    const f = this.upper.create(dir, name, O_WRONLY | O_CREAT | O_EXCL, 0o600, name);
     if (typeof f === 'number') return f;
-    f.release();
+    f.file.release();
     return 0;
   }
-  private whiteout(p: string): number {
-    const r = this.upperDir(parentOf(p));
-    if (r) return r;
-    const w = join(parentOf(p), WH + baseOf(p));
-    return this.has(w) ? 0 : this.makeFile(w);
+  private whiteout(dir: OverlayNode, name: string): number {
+    const du = this.upperDir(dir);
+    if (typeof du === 'number') return du;
+    return this.hasUpper(du, WH + name) ? 0 : this.makeFile(du, WH + name);
   }
-  // Before creating the new name `p`: its parent in the upper, and no whiteout left for it. True when
-  // a whiteout was there (a lower entry of that name becomes visible again unless hidden).
-  private prepareCreate(p: string): boolean | number {
-    if (reserved(p)) return -EINVAL;
-    const r = this.upperDir(parentOf(p));
-    if (r) return r;
-    const w = join(parentOf(p), WH + baseOf(p));
-    if (!this.has(w)) return false;
-    const u = this.upper.unlink(w);
-    return u ? u : true;
+  // Before creating the new name `name` in `dir`: dir in the upper, and no whiteout left for the name.
+  // Returns the upper directory and whether a whiteout was there (a lower entry of that name would show again).
+  private prepareCreate(dir: OverlayNode, name: string): { du: FsNode; was: boolean } | number {
+    if (reserved(name)) return -EINVAL;
+    const du = this.upperDir(dir);
+    if (typeof du === 'number') return du;
+    if (!this.hasUpper(du, WH + name)) return { du, was: false };
+    const u = this.upper.unlinkAt(du, WH + name);
+    return u ? u : { du, was: true };
   }
-  private lowerHas(p: string): boolean { return isStat(this.lowerStat(p)); }
-  // Remove the whiteouts (all a merged-empty directory may hold) from the upper directory `p`.
-  private clearWhiteouts(p: string): number {
-    const list = this.upper.readdir(p);
+  // Remove the whiteouts (all a merged-empty directory may hold) from the upper directory `d`.
+  private clearWhiteouts(d: FsNode): number {
+    const list = this.upper.entries(d);
     if (typeof list === 'number') return list;
     for (const e of list) {
       if (!e.name.startsWith(WH)) return -ENOTEMPTY;
-      const r = this.upper.unlink(join(p, e.name));
+      const r = this.upper.unlinkAt(d, e.name);
       if (r) return r;
     }
     return 0;
   }
+  private node(dir: OverlayNode, name: string): OverlayNode | number {
+    const f = this.lookup(dir, name);
+    return typeof f === 'number' ? f : (f.node as OverlayNode);
+  }
+  private forget(dir: OverlayNode, name: string): void { dir.children.delete(name); }
 
   // --- FsBackend -------------------------------------------------------------------------
-  open(p: string, flags: number, mode: number, guestPath: string): FileDescription | number {
-    if (flags & O_CREAT) {
-      const r = this.prepareCreate(p);
-      if (typeof r === 'number') return r;
-      const f = this.upper.open(p, flags, mode, guestPath);
-      return typeof f === 'number' ? f : new OverlayFile(this, p, f, true);
-    }
-    if (reserved(p)) return -ENOENT;
-    if (!this.has(p)) {
-      const l = this.lowerStat(p);
+  openNode(node: FsNode, flags: number, guestPath: string): FileDescription | number {
+    const n = node as OverlayNode;
+    if (n.upper === undefined) {
+      if (n.lower === undefined) return -ENOENT;
+      const l = this.lower.getattr(n.lower);
       if (!isStat(l)) return l;
       const writes = (flags & O_ACCMODE) !== O_RDONLY || (flags & O_TRUNC) !== 0;
       if (!writes || (l.mode & S_IFMT) !== S_IFREG) {
-        const f = this.lower.open(p, flags, mode, guestPath);
-        return typeof f === 'number' ? f : new OverlayFile(this, p, f, false);
+        const f = this.lower.openNode(n.lower, flags, guestPath);
+        return typeof f === 'number' ? f : new OverlayFile(this, n, f, false);
       }
-      const c = this.copyUp(p);
+      const c = this.copyUp(n);
       if (c) return c;
     }
-    const f = this.upper.open(p, flags, mode, guestPath);
-    return typeof f === 'number' ? f : new OverlayFile(this, p, f, true);
+    const f = this.upper.openNode(n.upper!, flags, guestPath);
+    return typeof f === 'number' ? f : new OverlayFile(this, n, f, true);
+  }
+
+  create(d: FsNode, name: string, flags: number, mode: number, guestPath: string): { file: FileDescription; node: FsNode } | number {
+    const dir = d as OverlayNode;
+    const prep = this.prepareCreate(dir, name);
+    if (typeof prep === 'number') return prep;
+    const r = this.upper.create(prep.du, name, flags, mode, guestPath);
+    if (typeof r === 'number') return r;
+    const n = new OverlayNode(dir, name, r.node);
+    dir.children.set(name, n);
+    return { file: new OverlayFile(this, n, r.file, true), node: n };
   }
 
   // O_TMPFILE and linking open files: the upper's (the directory is copied up first).
-  tmpfile(dir: string, flags: number, mode: number, guestDir: string): FileDescription | number {
-    if (!this.upper.tmpfile) return -EOPNOTSUPP;
-    const r = this.upperDir(dir);
-    if (r) return r;
-    const f = this.upper.tmpfile(dir, flags, mode, guestDir);
-    return typeof f === 'number' ? f : new OverlayFile(this, dir, f, true);
-  }
-  linkFile(f: FileDescription, p: string): number | undefined {
-    if (!(f instanceof OverlayFile) || !f.isUpperOf(this)) return undefined;
-    const r = this.prepareCreate(p);
+  override tmpfileAt(d: FsNode, flags: number, mode: number, guestDir: string): { file: FileDescription; node: FsNode } | number {
+    if (!this.upper.tmpfileAt) return -EOPNOTSUPP;
+    const dir = d as OverlayNode;
+    const du = this.upperDir(dir);
+    if (typeof du === 'number') return du;
+    const r = this.upper.tmpfileAt(du, flags, mode, guestDir);
     if (typeof r === 'number') return r;
-    const l = this.upper.linkFile?.(f.innerFile, p);
-    if (l !== 0 && r) this.whiteout(p); // the name stays removed
+    const n = new OverlayNode(dir, '', r.node);
+    return { file: new OverlayFile(this, n, r.file, true), node: n };
+  }
+  linkFile(f: FileDescription, d: FsNode, name: string): number | undefined {
+    if (!(f instanceof OverlayFile) || !f.isUpperOf(this)) return undefined;
+    const dir = d as OverlayNode;
+    const prep = this.prepareCreate(dir, name);
+    if (typeof prep === 'number') return prep;
+    const l = this.upper.linkFile?.(f.innerFile, prep.du, name);
+    if (l !== 0 && prep.was) this.whiteout(dir, name); // the name stays removed
+    if (l === 0) this.forget(dir, name);
     return l;
   }
 
-  mkdir(p: string, mode: number): number {
-    const r = this.prepareCreate(p);
-    if (typeof r === 'number') return r;
-    const m = this.upper.mkdir(p, mode);
+  mkdirAt(d: FsNode, name: string, mode: number): number {
+    const dir = d as OverlayNode;
+    const prep = this.prepareCreate(dir, name);
+    if (typeof prep === 'number') return prep;
+    const m = this.upper.mkdirAt(prep.du, name, mode);
     if (m) return m;
-    return r || this.lowerHas(p) ? this.makeFile(join(p, OPAQUE)) : 0;
+    this.forget(dir, name);
+    // where the lower has (or had, under a whiteout) that name, the new directory hides its contents
+    if (!prep.was && this.lowerOf(dir, name) === undefined) return 0;
+    const u = this.made(prep.du, name);
+    return typeof u === 'number' ? u : this.makeFile(u, OPAQUE);
   }
 
-  rmdir(p: string): number {
-    const entries = this.readdir(p);
+  rmdirAt(d: FsNode, name: string): number {
+    const dir = d as OverlayNode;
+    const n = this.node(dir, name);
+    if (typeof n === 'number') return n;
+    const entries = this.entries(n);
     if (typeof entries === 'number') return entries;
     if (entries.length) return -ENOTEMPTY;
-    const lower = this.lowerHas(p);
-    if (this.has(p)) {
-      const r = this.clearWhiteouts(p) || this.upper.rmdir(p);
+    const lower = this.lowerOf(dir, name) !== undefined;
+    if (n.upper !== undefined) {
+      const r = this.clearWhiteouts(n.upper) || this.upper.rmdirAt(dir.upper!, name);
       if (r) return r;
     }
-    return lower ? this.whiteout(p) : 0;
+    this.forget(dir, name);
+    return lower ? this.whiteout(dir, name) : 0;
   }
 
-  unlink(p: string): number {
-    if (reserved(p)) return -ENOENT;
-    const lower = this.lowerHas(p);
-    if (this.has(p)) {
-      const r = this.upper.unlink(p);
+  unlinkAt(d: FsNode, name: string): number {
+    const dir = d as OverlayNode;
+    if (reserved(name)) return -ENOENT;
+    const lower = this.lowerOf(dir, name) !== undefined;
+    if (dir.upper !== undefined && this.hasUpper(dir.upper, name)) {
+      const r = this.upper.unlinkAt(dir.upper, name);
       if (r) return r;
     } else if (!lower) return -ENOENT;
-    return lower ? this.whiteout(p) : 0;
+    this.forget(dir, name);
+    return lower ? this.whiteout(dir, name) : 0;
   }
 
-  rename(from: string, to: string): number {
-    if (reserved(from)) return -ENOENT;
-    if (reserved(to)) return -EINVAL;
-    const src = this.lstat(from);
-    if (!isStat(src)) return src;
-    const fromLower = this.lowerHas(from);
-    const dir = isDir(src.mode);
+  renameAt(fd: FsNode, fromName: string, td: FsNode, toName: string): number {
+    const fromDir = fd as OverlayNode, toDir = td as OverlayNode;
+    if (reserved(fromName)) return -ENOENT;
+    if (reserved(toName)) return -EINVAL;
+    const src = this.node(fromDir, fromName);
+    if (typeof src === 'number') return src;
+    const sst = this.getattr(src);
+    if (!isStat(sst)) return sst;
+    const fromLower = this.lowerOf(fromDir, fromName) !== undefined;
+    const dir = isDir(sst.mode);
     if (dir && fromLower) return -EXDEV;
-    const dst = this.lstat(to);
-    if (isStat(dst) && isDir(dst.mode)) {
-      const list = this.readdir(to);
-      if (typeof list === 'number') return list;
-      if (list.length) return -ENOTEMPTY;
-      if (this.has(to)) { const c = this.clearWhiteouts(to); if (c) return c; }
+    const dst = this.node(toDir, toName);
+    if (typeof dst !== 'number') {
+      const dstat = this.getattr(dst);
+      if (isStat(dstat) && isDir(dstat.mode)) {
+        const list = this.entries(dst);
+        if (typeof list === 'number') return list;
+        if (list.length) return -ENOTEMPTY;
+        if (dst.upper !== undefined) { const c = this.clearWhiteouts(dst.upper); if (c) return c; }
+      }
     }
-    const toLower = this.lowerHas(to);
-    const c = this.copyUp(from);
+    const toLower = this.lowerOf(toDir, toName) !== undefined;
+    const c = this.copyUp(src);
     if (c) return c;
-    const prep = this.prepareCreate(to);
+    const prep = this.prepareCreate(toDir, toName);
     if (typeof prep === 'number') return prep;
-    const r = this.upper.rename(from, to);
+    const r = this.upper.renameAt(fromDir.upper!, fromName, prep.du, toName);
     if (r) return r;
-    if (dir && (prep || toLower) && !this.has(join(to, OPAQUE))) {
-      const o = this.makeFile(join(to, OPAQUE));
+    this.forget(fromDir, fromName);
+    this.forget(toDir, toName);
+    src.parent = toDir;
+    src.name = toName;
+    src.lower = undefined;
+    toDir.children.set(toName, src);
+    if (dir && (prep.was || toLower) && !this.hasUpper(src.upper!, OPAQUE)) {
+      const o = this.makeFile(src.upper!, OPAQUE);
       if (o) return o;
+      src.opaque = true;
     }
-    return fromLower ? this.whiteout(from) : 0;
+    return fromLower ? this.whiteout(fromDir, fromName) : 0;
   }
 
-  exchange(a: string, b: string): number {
-    if (reserved(a) || reserved(b)) return -ENOENT;
-    const sa = this.lstat(a), sb = this.lstat(b);
+  override exchangeAt(ad: FsNode, aName: string, bd: FsNode, bName: string): number {
+    const aDir = ad as OverlayNode, bDir = bd as OverlayNode;
+    if (reserved(aName) || reserved(bName)) return -ENOENT;
+    const a = this.node(aDir, aName), b = this.node(bDir, bName);
+    if (typeof a === 'number') return a;
+    if (typeof b === 'number') return b;
+    const sa = this.getattr(a), sb = this.getattr(b);
     if (!isStat(sa)) return sa;
     if (!isStat(sb)) return sb;
     // a directory of the lower cannot move (as rename: EXDEV, and the caller copies)
-    if ((isDir(sa.mode) && this.lowerHas(a)) || (isDir(sb.mode) && this.lowerHas(b))) return -EXDEV;
-    if (!this.upper.exchange) return -EINVAL;
+    if ((isDir(sa.mode) && this.lowerOf(aDir, aName)) || (isDir(sb.mode) && this.lowerOf(bDir, bName))) return -EXDEV;
+    if (!this.upper.exchangeAt) return -EINVAL;
     const c = this.copyUp(a) || this.copyUp(b);
     if (c) return c;
-    const r = this.upper.exchange(a, b);
+    const r = this.upper.exchangeAt(aDir.upper!, aName, bDir.upper!, bName);
     if (r) return r;
+    this.forget(aDir, aName);
+    this.forget(bDir, bName);
     // an upper directory now where the lower has a directory must not show the lower's contents
-    for (const p of [a, b]) {
-      const u = this.upper.lstat(p);
-      const l = this.lowerStat(p);
-      if (isStat(u) && isDir(u.mode) && isStat(l) && isDir(l.mode) && !this.has(join(p, OPAQUE))) {
-        const o = this.makeFile(join(p, OPAQUE));
+    for (const [dir, name] of [[aDir, aName], [bDir, bName]] as const) {
+      const u = this.upper.lookup(dir.upper!, name);
+      const l = this.lowerOf(dir, name);
+      if (typeof u !== 'number' && isDir(u.stat.mode) && l && isDir(l.stat.mode) && !this.hasUpper(u.node, OPAQUE)) {
+        const o = this.makeFile(u.node, OPAQUE);
         if (o) return o;
       }
     }
     return 0;
   }
 
-  link(existing: string, p: string): number {
-    if (reserved(existing)) return -ENOENT;
-    const c = this.copyUp(existing);
+  linkAt(node: FsNode, d: FsNode, name: string): number {
+    const n = node as OverlayNode;
+    const c = this.copyUp(n);
     if (c) return c;
-    const r = this.prepareCreate(p);
-    return typeof r === 'number' ? r : this.upper.link(existing, p);
+    const prep = this.prepareCreate(d as OverlayNode, name);
+    return typeof prep === 'number' ? prep : this.upper.linkAt(n.upper!, prep.du, name);
   }
 
-  symlink(target: string, p: string): number {
-    const r = this.prepareCreate(p);
-    return typeof r === 'number' ? r : this.upper.symlink(target, p);
+  symlinkAt(target: string, d: FsNode, name: string): number {
+    const prep = this.prepareCreate(d as OverlayNode, name);
+    return typeof prep === 'number' ? prep : this.upper.symlinkAt(target, prep.du, name);
   }
 
-  mknod(p: string, mode: number): number {
-    const r = this.prepareCreate(p);
-    if (typeof r === 'number') return r;
-    return this.upper.mknod ? this.upper.mknod(p, mode) : -EOPNOTSUPP;
+  override mknodAt(d: FsNode, name: string, mode: number): number {
+    const prep = this.prepareCreate(d as OverlayNode, name);
+    if (typeof prep === 'number') return prep;
+    return this.upper.mknodAt ? this.upper.mknodAt(prep.du, name, mode) : -EOPNOTSUPP;
   }
 
-  chmod(p: string, mode: number): number { return this.copyUp(p) || this.upper.chmod(p, mode); }
-  chown(p: string, uid: number, gid: number): number { return this.copyUp(p) || this.upper.chown(p, uid, gid); }
-  utimes(p: string, atime: TimeSpec, mtime: TimeSpec): number { return this.copyUp(p) || this.upper.utimes(p, atime, mtime); }
-  truncate(p: string, len: number): number { return this.copyUp(p) || this.upper.truncate(p, len); }
+  setattr(node: FsNode, attr: SetAttr): number {
+    const n = node as OverlayNode;
+    return this.copyUp(n) || this.upper.setattr(n.upper!, attr);
+  }
 
   statfs(): StatFs { return { ...this.upper.statfs(), type: 0x794c7630 /* OVERLAYFS_SUPER_MAGIC */ }; }
 }
@@ -382,7 +488,7 @@ export class OverlayFs implements FsBackend {
 // A description opened through the overlay: the upper's or the lower's own, with
 // inode numbers as the overlay shows them; attribute changes on a lower file copy it up.
 class OverlayFile extends FileDescription {
-  constructor(private readonly fs: OverlayFs, private readonly bpath: string, private readonly inner: FileDescription,
+  constructor(private readonly fs: OverlayFs, private readonly n: OverlayNode, private readonly inner: FileDescription,
     private readonly upper: boolean) {
     super(inner.flags, inner.path);
   }
@@ -401,13 +507,14 @@ class OverlayFile extends FileDescription {
   override ioctl(request: number, arg: number, mem: GuestMemory): number | Blocked { return this.inner.ioctl(request, arg, mem); }
   override truncate(len: number): number { return this.upper ? this.inner.truncate(len) : -EINVAL; }
   override allocate(offset: number, len: number): number { return this.inner.allocate(offset, len); }
+  override punchHole(offset: number, len: number): number { return this.inner.punchHole(offset, len); }
   override sync(): number { return this.inner.sync(); }
-  override chmod(mode: number): number { return this.upper ? this.inner.chmod(mode) : this.fs.chmod(this.bpath, mode); }
+  override chmod(mode: number): number { return this.upper ? this.inner.chmod(mode) : this.fs.setattr(this.n, { mode }); }
   override chown(uid: number, gid: number): number {
-    return this.upper ? this.inner.chown(uid, gid) : this.fs.chown(this.bpath, uid, gid);
+    return this.upper ? this.inner.chown(uid, gid) : this.fs.setattr(this.n, { uid: uid === -1 ? undefined : uid, gid: gid === -1 ? undefined : gid });
   }
   override utimes(atime: TimeSpec, mtime: TimeSpec): number {
-    return this.upper ? this.inner.utimes(atime, mtime) : this.fs.utimes(this.bpath, atime, mtime);
+    return this.upper ? this.inner.utimes(atime, mtime) : this.fs.setattr(this.n, { atime, mtime });
   }
   override available(): number { return this.inner.available(); }
   override poll(): number { return this.inner.poll(); }
@@ -428,14 +535,16 @@ const TYPE: Record<number, TarType> = { [S_IFREG]: 'file', [S_IFDIR]: 'dir', [S_
 export function layerTar(fs: FsBackend): Uint8Array {
   const w = new TarWriter();
   const links = new Map<number, string>();
-  const visit = (dir: string) => {
-    const list = fs.readdir(dir);
+  const visit = (dir: FsNode, path: string) => {
+    const list = fs.entries(dir);
     if (typeof list === 'number') return;
     list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of list) {
-      const p = join(dir, e.name);
-      const st = fs.lstat(p);
-      if (!isStat(st)) continue;
+      if (e.name === COPYUP) continue; // a copy-up that never finished
+      const p = join(path, e.name);
+      const found = fs.lookup(dir, e.name);
+      if (typeof found === 'number') continue;
+      const { node, stat: st } = found;
       const type = TYPE[st.mode & S_IFMT];
       if (!type) continue;
       const base = { path: p.slice(1), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeNs: st.mtimeNs };
@@ -445,7 +554,7 @@ export function layerTar(fs: FsBackend): Uint8Array {
         links.set(st.ino, p.slice(1));
       }
       if (type === 'file') {
-        const f = fs.open(p, O_RDONLY, 0, p);
+        const f = fs.openNode(node, O_RDONLY, p);
         let data: Uint8Array = new Uint8Array(0);
         if (typeof f !== 'number') {
           const d = f.read(st.size, 0);
@@ -454,14 +563,14 @@ export function layerTar(fs: FsBackend): Uint8Array {
         }
         w.add({ ...base, type, data });
       } else if (type === 'symlink') {
-        const t = fs.readlink(p);
+        const t = fs.getlink(node);
         w.add({ ...base, type, linkname: typeof t === 'string' ? t : '' });
       } else {
         w.add({ ...base, type });
-        if (type === 'dir') visit(p);
+        if (type === 'dir') visit(node, p);
       }
     }
   };
-  visit('/');
+  visit(fs.root, '/');
   return w.finish();
 }

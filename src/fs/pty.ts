@@ -12,13 +12,13 @@ import type { Host } from '../base/host.js';
 import type { FsBackend, StatFs } from './backend.js';
 import { EMPTY_STATFS, KernelTreeFs } from './backend.js';
 import {
-  FileDescription, O_ACCMODE, O_NOCTTY, O_NONBLOCK, O_WRONLY, S_IFCHR, S_IFDIR, dtFromMode, type Dirent, type GuestMemory,
+  FileDescription, O_ACCMODE, O_NOCTTY, O_NONBLOCK, O_RDWR, O_WRONLY, S_IFCHR, S_IFDIR, dtFromMode, type Dirent, type GuestMemory,
   type Stat,
 } from './file.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, blockOn, resumed } from '../base/wait.js';
 import { EAGAIN, EFAULT, EINVAL, EIO, ENOENT, ENOSPC, ENOTDIR, ENOTTY, EPERM, ESRCH } from '../base/errno.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLL_ALL } from './wait-queue.js';
-import { ByteQueue, LineDiscipline, TERMIOS2_SIZE, TERMIOS_SIZE, TOSTOP, VMIN, VTIME } from './tty-ldisc.js';
+import { ByteQueue, LineDiscipline, Termios, TERMIOS2_SIZE, TERMIOS_SIZE, TOSTOP, VMIN, VTIME } from './tty-ldisc.js';
 import { PTS0_INO, PTS0_RDEV, StdioFile } from './stdio.js';
 
 export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TCSBRK = 0x5409, TCXONC = 0x540a,
@@ -41,7 +41,7 @@ export interface TtyCaller {
   readonly uid: number;
   readonly gid: number;
   ignores(signo: number): boolean; // ignored or blocked
-  restart: unknown; // state a blocked call keeps across its re-runs (VTIME deadlines)
+  readonly resumed?: Blocked; // the wait a blocked call was woken from (a VTIME deadline)
 }
 export interface TtyJobs {
   caller(): TtyCaller | undefined;
@@ -59,7 +59,8 @@ const readInt = (mem: GuestMemory, addr: number): number | undefined => {
   const b = mem.read(addr, 4);
   return b ? new DataView(b.buffer, b.byteOffset).getInt32(0, true) : undefined;
 };
-const never = () => new Blocked(new Promise(() => {}));
+// A job-control stop: the caller waits for the signal just sent to it.
+const stopped = () => new Blocked({ kind: 'stop' });
 
 // One master/slave pair.
 export class Pty {
@@ -86,6 +87,20 @@ export class Pty {
   }
   get hungUp(): boolean { return !this.masterOpen; }
 
+  // A new window size (struct winsize): the foreground group gets SIGWINCH when it changed.
+  setWinsize(b: Uint8Array): void {
+    if (b.every((v, i) => v === this.winsize[i])) return;
+    this.winsize = b.slice(0, 8);
+    if (this.pgrp) this.pts.jobs?.signalGroup(this.pgrp, SIGWINCH);
+  }
+  resize(rows: number, cols: number): void {
+    const b = new Uint8Array(8);
+    const dv = new DataView(b.buffer);
+    dv.setUint16(0, rows, true);
+    dv.setUint16(2, cols, true);
+    this.setWinsize(b);
+  }
+
   // Whether the calling process may go on with a read (SIGTTIN) or a change (SIGTTOU)
   // of its controlling terminal: 0, -EIO, or a block that a stop signal ends (ERESTARTSYS).
   jobCheck(signo: number): number | Blocked {
@@ -95,7 +110,7 @@ export class Pty {
     if (c.ignores(signo)) return signo === SIGTTIN ? -EIO : 0;
     if (jobs.orphaned(c.pgid)) return -EIO;
     jobs.signalGroup(c.pgid, signo);
-    return never();
+    return stopped();
   }
 
   // Whether the caller's controlling terminal is this one.
@@ -124,9 +139,7 @@ export class Pty {
       case TIOCSWINSZ: {
         const b = mem.read(arg, 8);
         if (!b) return -EFAULT;
-        if (b.every((v, i) => v === this.winsize[i])) return 0;
-        this.winsize = b.slice();
-        if (this.pgrp) jobs?.signalGroup(this.pgrp, SIGWINCH);
+        this.setWinsize(b);
         return 0;
       }
       case TIOCGPGRP:
@@ -240,7 +253,7 @@ export class PtyMaster extends FileDescription {
     }
     if (p.otherClosed) return -EIO;
     if (this.flags & O_NONBLOCK) return -EAGAIN;
-    return new Blocked(p.masterQueue.wait(POLLIN | POLLHUP));
+    return blockOn('pty', p.masterQueue, POLLIN | POLLHUP);
   }
   override write(data: Uint8Array): number | Blocked {
     const p = this.pty;
@@ -248,14 +261,13 @@ export class PtyMaster extends FileDescription {
     const n = p.ldisc.receive(data);
     if (n > 0) { p.slaveQueue.notify(POLLIN); return n; }
     if (this.flags & O_NONBLOCK) return -EAGAIN;
-    return new Blocked(p.masterQueue.wait(POLLOUT));
+    return blockOn('pty', p.masterQueue, POLLOUT);
   }
   override poll(): number {
     const p = this.pty;
     return (p.out.length > 0 ? POLLIN : 0) | (p.ldisc.inputRoom ? POLLOUT : 0) | (p.otherClosed ? POLLHUP : 0);
   }
   override watch(events: number, cb: () => void): () => void { return this.pty.masterQueue.watch(events, cb); }
-  override waitReady(): Promise<void> { return this.pty.masterQueue.wait(); }
   override available(): number { return this.pty.out.length; }
   override ioctl(request: number, arg: number, mem: GuestMemory): number | Blocked {
     const p = this.pty;
@@ -281,10 +293,6 @@ export class PtyMaster extends FileDescription {
   get peerPath(): string { return `/dev/pts/${this.pty.index}`; }
 }
 
-class SlaveRead {
-  constructor(readonly deadline: number | undefined, readonly have: number) {}
-}
-
 export class PtySlave extends FileDescription {
   constructor(readonly pty: Pty, flags: number, path: string) {
     super(flags, path);
@@ -294,21 +302,20 @@ export class PtySlave extends FileDescription {
   }
   override read(n: number): Uint8Array | number | Blocked {
     const p = this.pty, ld = p.ldisc;
-    const st = this.readState();
+    const st = resumed(p.pts.jobs?.caller(), 'tty-read');
     // a read that was waiting when the master closed fails; later ones see end of file
-    if (p.hungUp) return st ? (this.setReadState(undefined), -EIO) : new Uint8Array(0);
+    if (p.hungUp) return st ? -EIO : new Uint8Array(0);
     const j = p.jobCheck(SIGTTIN);
     if (j !== 0) return j;
     if (n === 0) return new Uint8Array(0);
     const nonblock = (this.flags & O_NONBLOCK) !== 0;
-    const wait = (deadline?: number) => {
+    const wait = (deadlineMs?: number) => {
       if (nonblock) return -EAGAIN;
-      const now = this.nowMs();
-      this.setReadState({ deadline, have: ld.pending });
-      const change = p.slaveQueue.wait(POLLIN | POLLHUP);
-      return new Blocked(deadline === undefined ? change : Promise.race([change, p.pts.host.sleep(Math.max(deadline - now, 1))]));
+      const on = { kind: 'tty-read' as const, deadlineMs, have: ld.pending };
+      return new Blocked(on, [{ on: p.slaveQueue, events: POLLIN | POLLHUP }],
+        deadlineMs === undefined ? undefined : { ns: BigInt(deadlineMs) * 1_000_000n });
     };
-    const got = (data: Uint8Array) => { this.setReadState(undefined); p.masterQueue.notify(POLLOUT); return data; };
+    const got = (data: Uint8Array) => { p.masterQueue.notify(POLLOUT); return data; };
     if (ld.canonical) return ld.readable(false) ? got(ld.readLine(n)) : wait();
     const min = ld.termios.cc[VMIN], time = ld.termios.cc[VTIME] * 100;
     const have = ld.pending;
@@ -320,21 +327,12 @@ export class PtySlave extends FileDescription {
     // inter-byte timer, restarted when more input arrives
     if (time === 0 || (min > 0 && have === 0)) return wait();
     const now = this.nowMs();
-    let deadline = st?.deadline;
+    let deadline = st?.deadlineMs;
     if (deadline === undefined || (min > 0 && st!.have !== have)) deadline = now + time;
     if (now >= deadline) return got(ld.readRaw(n));
     return wait(deadline);
   }
   private nowMs(): number { return Number(this.pty.pts.host.monotonicNs() / 1_000_000n); }
-  // What a blocked read keeps across its re-runs (the calling task's restart state).
-  private readState(): SlaveRead | undefined {
-    const r = this.pty.pts.jobs?.caller()?.restart;
-    return r instanceof SlaveRead ? r : undefined;
-  }
-  private setReadState(v: { deadline?: number; have: number } | undefined): void {
-    const c = this.pty.pts.jobs?.caller();
-    if (c && (v !== undefined || c.restart instanceof SlaveRead)) c.restart = v && new SlaveRead(v.deadline, v.have);
-  }
   override write(data: Uint8Array): number | Blocked {
     const p = this.pty, ld = p.ldisc;
     if (p.hungUp) return -EIO;
@@ -346,7 +344,7 @@ export class PtySlave extends FileDescription {
     const n = ld.stopped ? 0 : ld.write(data, OUTPUT_MAX);
     if (n > 0) return n;
     if (this.flags & O_NONBLOCK) return -EAGAIN;
-    return new Blocked(p.slaveQueue.wait(POLLOUT | POLLHUP));
+    return blockOn('tty', p.slaveQueue, POLLOUT | POLLHUP);
   }
   override poll(): number {
     const p = this.pty;
@@ -354,7 +352,6 @@ export class PtySlave extends FileDescription {
     return (p.ldisc.readable(true) ? POLLIN : 0) | (!p.ldisc.stopped && p.out.length < OUTPUT_MAX ? POLLOUT : 0);
   }
   override watch(events: number, cb: () => void): () => void { return this.pty.slaveQueue.watch(events, cb); }
-  override waitReady(): Promise<void> { return this.pty.slaveQueue.wait(); }
   override available(): number { return this.pty.ldisc.available(); }
   override ioctl(request: number, arg: number, mem: GuestMemory): number | Blocked {
     const p = this.pty;
@@ -390,6 +387,8 @@ export class DevPts extends KernelTreeFs implements FsBackend {
   // A session whose terminal hung up: the foreground group then, which gets SIGHUP when the leader exits.
   readonly oldPgrp = new Map<number, number>();
   private readonly hostTerminal: boolean;
+  // The modes of the machine's own terminal (/dev/pts/0, the host's), kept for its descriptions.
+  readonly hostTermios = new Termios();
 
   constructor(readonly host: Host, public jobs?: TtyJobs) {
     super();
@@ -405,6 +404,17 @@ export class DevPts extends KernelTreeFs implements FsBackend {
     const pty = new Pty(i, this, c?.uid ?? 0, 5);
     this.ptys.set(i, pty);
     return new PtyMaster(pty, flags, path);
+  }
+  // A pair for the machine's own use (a process spawned with a terminal): unlocked, the slave
+  // named /dev/pts/N; the caller makes it some session's controlling terminal.
+  openPair(dev: number): { master: PtyMaster; slave: PtySlave } | number {
+    const master = this.openMaster(O_RDWR | O_NONBLOCK, '/dev/ptmx');
+    if (typeof master === 'number') return master;
+    const pty = (master as PtyMaster).pty;
+    pty.locked = false;
+    const slave = new PtySlave(pty, O_RDWR, `/dev/pts/${pty.index}`);
+    slave.node = { backend: this, inode: this.node(`/${pty.index}`), dev };
+    return { master: master as PtyMaster, slave };
   }
   private openSlave(pty: Pty, flags: number, path: string): FileDescription | number {
     if (pty.hungUp || pty.locked) return -EIO;
@@ -486,7 +496,7 @@ export class DevPts extends KernelTreeFs implements FsBackend {
   open(path: string, flags: number, _mode: number, guestPath: string): FileDescription | number {
     if (path === '/ptmx') return this.openMaster(flags, guestPath);
     const v = this.visible(path.slice(1));
-    if (v === 'host') return new StdioFile(this.host, 'tty'); // the VFS gives it this node
+    if (v === 'host') return new StdioFile(this.host, 'tty', this.hostTermios); // the VFS gives it this node
     return v ? this.openSlave(v, flags, guestPath) : -ENOENT;
   }
   override chmod(path: string, mode: number): number {

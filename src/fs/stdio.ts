@@ -2,9 +2,10 @@
 // Host's streams, and /dev/tty. A terminal answers the termios ioctls from a
 // stored termios (the host terminal's modes are not changed).
 import type { Host, HostInput, HostOutput } from '../base/host.js';
-import { Blocked } from '../base/blocked.js';
-import { EAGAIN, EBADF, EINVAL, EFAULT, ENOTTY } from '../base/errno.js';
+import { blockOn, type Blocked } from '../base/wait.js';
+import { EAGAIN, EBADF, EINVAL, EFAULT, ENOTTY, EPIPE } from '../base/errno.js';
 import { Termios, TERMIOS_SIZE } from './tty-ldisc.js';
+import { POLLIN } from './wait-queue.js';
 import { FileDescription, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, S_IFCHR, S_IFIFO, type GuestMemory, type Stat } from './file.js';
 
 export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCSCTTY = 0x540e,
@@ -15,9 +16,6 @@ export const DEVFS_DEV = 5;
 // /dev/pts/0 (devpts numbers its inodes index + 3)
 export const PTS0_INO = 3, PTS0_RDEV = (136 << 8) | 0;
 
-// One termios per machine terminal, shared by every description of it.
-const termiosOf = new WeakMap<Host, Termios>();
-
 export class StdioFile extends FileDescription {
   private readonly input?: HostInput;
   private readonly output?: HostOutput;
@@ -26,7 +24,8 @@ export class StdioFile extends FileDescription {
   readonly isTTY: boolean;
 
   // which: 0 stdin, 1 stdout, 2 stderr, 'tty' the controlling terminal (/dev/tty).
-  constructor(private readonly host: Host, which: 0 | 1 | 2 | 'tty') {
+  // termios: the machine terminal's modes, shared by every description of it (DevPts.hostTermios).
+  constructor(private readonly host: Host, which: 0 | 1 | 2 | 'tty', private readonly termios: Termios) {
     const tty = which === 'tty' ? true : (which === 0 ? host.stdin : which === 1 ? host.stdout : host.stderr).isTTY;
     super(which === 'tty' || tty ? O_RDWR : which === 0 ? O_RDONLY : O_WRONLY,
       tty ? '/dev/pts/0' : `pipe:[${which === 'tty' ? 0 : 4000 + which}]`);
@@ -47,13 +46,14 @@ export class StdioFile extends FileDescription {
     if (this.eof) { this.eof = false; return new Uint8Array(0); }
     const r = this.input.read(n);
     if (r === 'eof') return new Uint8Array(0);
-    if (r === null) return this.flags & O_NONBLOCK ? -EAGAIN : new Blocked(this.input.wait());
+    if (r === null) return this.flags & O_NONBLOCK ? -EAGAIN : blockOn('stdin', this, POLLIN);
     return r;
   }
   override write(data: Uint8Array): number {
     if (!this.output) return -EBADF;
-    this.output.write(data);
-    return data.length;
+    const r = this.output.write(data);
+    if (r === false) return -EPIPE;
+    return typeof r === 'number' ? r : data.length;
   }
   override stat(): Stat {
     const t = 0n;
@@ -63,8 +63,7 @@ export class StdioFile extends FileDescription {
   }
   override ioctl(request: number, arg: number, mem: GuestMemory): number {
     if (!this.isTTY) return -ENOTTY;
-    let termios = termiosOf.get(this.host);
-    if (!termios) termiosOf.set(this.host, (termios = new Termios()));
+    const termios = this.termios;
     switch (request) {
       case TCGETS: return mem.write(arg, termios.encode(TERMIOS_SIZE)) ? 0 : -EFAULT;
       case TCSETS: case TCSETSW: case TCSETSF: {
@@ -104,7 +103,8 @@ export class StdioFile extends FileDescription {
     }
     return ev;
   }
-  override waitReady(): Promise<unknown> {
-    return this.input ? this.input.wait() : new Promise(() => {});
+  override watch(events: number, cb: () => void): () => void {
+    // output is always ready; input when the host has something
+    return this.input && events & POLLIN ? this.input.watch(cb) : () => {};
   }
 }

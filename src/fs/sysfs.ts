@@ -14,6 +14,7 @@ import {
   type Dirent, type Stat,
 } from './file.js';
 import { EACCES, EEXIST, EINVAL, ENOENT, ENOTDIR, EPERM } from '../base/errno.js';
+import type { NetView } from './net-view.js';
 
 const SYSFS_MAGIC = 0x62656572;
 const enc = new TextEncoder();
@@ -36,7 +37,7 @@ export class SysFs extends KernelTreeFs implements FsBackend {
   private tree?: Map<string, Node>;
   private builtFor = 0;
 
-  constructor(private readonly cpus: () => number) { super(); }
+  constructor(private readonly cpus: () => number, private readonly net?: NetView) { super(); }
 
   private nodes(): Map<string, Node> {
     const n = Math.max(1, this.cpus());
@@ -78,6 +79,16 @@ export class SysFs extends KernelTreeFs implements FsBackend {
     file('/kernel/mm/transparent_hugepage/enabled', () => 'always [madvise] never\n');
     file('/kernel/mm/transparent_hugepage/defrag', () => 'always defer defer+madvise [madvise] never\n');
     file('/kernel/mm/transparent_hugepage/hpage_pmd_size', () => '2097152\n');
+    // the network interfaces (Linux links these to /sys/devices/virtual/net/IFACE)
+    dir('/class/net');
+    for (const i of this.net?.interfaces() ?? []) {
+      dir(`/class/net/${i.name}`);
+      for (const [attr, value] of Object.entries(i.attrs)) {
+        const parts = attr.split('/');
+        for (let k = 1; k < parts.length; k++) dir(`/class/net/${i.name}/${parts.slice(0, k).join('/')}`);
+        file(`/class/net/${i.name}/${attr}`, () => value() + '\n');
+      }
+    }
     this.tree = t;
     this.builtFor = n;
     return t;
@@ -121,6 +132,6 @@ export class SysFs extends KernelTreeFs implements FsBackend {
     return new BufferFile(flags, guestPath, enc.encode(n.data()), () => st);
   }
   override mkdir(path: string): number { return this.nodes().has(path) ? -EEXIST : -EPERM; }
-  mknod(path: string): number { return this.nodes().has(path) ? -EEXIST : -EPERM; }
+  override mknod(path: string): number { return this.nodes().has(path) ? -EEXIST : -EPERM; }
   statfs(): StatFs { return { ...EMPTY_STATFS, type: SYSFS_MAGIC }; }
 }

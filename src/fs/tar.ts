@@ -224,6 +224,11 @@ export function listTar(src: ByteSource): TarEntry[] {
       name = attrs.get('GNU.sparse.name') ?? name;
     }
     if (sparse) stored = sparse.reduce((n, s) => n + s.size, 0);
+    // an archive cut off inside a file's data: refused now, rather than the file read short later
+    if (type === 'file' && offset + stored > src.size) throw new TarError(`truncated archive: ${name} ends beyond its end`);
+    if (!Number.isSafeInteger(fileSize) || fileSize < 0 || sparse?.some((g) => !(g.offset >= 0 && g.size >= 0 && g.offset + g.size <= fileSize))) {
+      throw new TarError(`corrupt archive: bad size or sparse map for ${name}`);
+    }
     pax = new Map();
     longName = longLink = undefined;
     const path = normalizeName(name);

@@ -1,22 +1,24 @@
 // tmpfs: a file system in memory. The browser's root file system, and /tmp.
 //
-// Inodes hold everything (there is no separate dentry cache): a directory maps
-// names to inodes, so hard links are two names for one inode and nlink is
-// counted for real. A regular file's data is a sparse list of chunks: a chunk
+// Inodes hold everything (they are the VFS's nodes, so there is no separate
+// dentry cache): a directory maps names to inodes, so hard links are two names
+// for one inode and nlink is counted for real; a directory knows its parent and
+// its name there. A regular file's data is a sparse list of chunks: a chunk
 // never written is a hole (reads as zeros, costs nothing), and the last chunk
 // grows by doubling, so a small file costs about its size.
 //
-// Paths are the VFS's: normalized byte strings (see backend.ts). The helpers for
-// seeding (writeFile, mkdirp, symlinkp) also accept unnormalized Unicode paths.
+// Names are byte strings (see backend.ts). The helpers for seeding (writeFile,
+// mkdirp, symlinkp) also accept unnormalized Unicode paths.
 import type { MappedFile } from '../mm/address-space.js';
-import type { FsBackend, StatFs } from './backend.js';
+import { NodeFs, type Found, type FsNode, type SetAttr, type StatFs } from './backend.js';
+import { INODE_COST, type MemoryBudget } from '../base/budget.js';
 import {
   FileDescription, O_APPEND, O_CREAT, O_EXCL, O_TRUNC, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
-  S_IFREG, S_IFSOCK, seekTo, dtFromMode, type Dirent, type Stat,
+  S_IFREG, S_IFSOCK, S_IFCHR, S_IFBLK, seekTo, dtFromMode, type Dirent, type Stat,
   type TimeSpec,
 } from './file.js';
 import {
-  EBUSY, EEXIST, EFBIG, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, ENXIO, EPERM,
+  EEXIST, EFBIG, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, ENXIO, EPERM,
 } from '../base/errno.js';
 
 const TMPFS_MAGIC = 0x01021994;
@@ -30,8 +32,12 @@ export interface TmpfsOptions {
   // CLOCK_REALTIME in ns for timestamps (fs/ has no clock of its own; the host passes one).
   now?: () => bigint;
   dev?: number; // st_dev
-  size?: number; // bytes of data it may hold (statfs, ENOSPC); default 1 GiB
-  inodes?: number; // inodes it may hold; default 1M
+  // Bytes of data it may hold (statfs, ENOSPC); default: half the machine's memory, as Linux (1 GiB
+  // without a budget); Infinity: only the machine's memory bounds it.
+  size?: number;
+  inodes?: number; // inodes it may hold; default: half the machine's pages, as Linux (1M without a budget)
+  // The machine's memory, which data and inodes are charged to: when it is used up, ENOSPC.
+  budget?: MemoryBudget;
   mode?: number; // permissions of the root directory; default 0o755 (/tmp: 0o1777)
   uid?: number; // owner of the root and of new files (the backend does not see the caller)
   gid?: number;
@@ -45,7 +51,9 @@ class Inode {
   children?: Map<string, Inode>; // directories
   chunks?: (Uint8Array | undefined)[]; // regular files: CHUNK-sized pieces, undefined = hole
   target?: string; // symlinks
-  parentDir?: Inode; // directories: the one directory that holds it
+  rdev = 0; // device nodes
+  parentDir?: Inode; // directories: the one directory that holds it (the last one, once removed)
+  name = ''; // directories: their name in parentDir
   freed = false; // no name and no opener left: its storage is no longer counted
   linkable = false; // an O_TMPFILE file without O_EXCL, not linked yet: linkat may give it its first name
   constructor(readonly ino: number, public mode: number, public uid: number, public gid: number, now: bigint) {
@@ -77,14 +85,16 @@ function components(p: string): string[] {
   return out;
 }
 
-export class Tmpfs implements FsBackend {
+export class Tmpfs extends NodeFs {
   readonly type = 'tmpfs';
   readonly readOnly = false;
+  readonly deviceNodes = true;
   readonly dev: number;
-  private readonly root: Inode;
+  readonly root: Inode;
   readonly now: () => bigint;
-  private readonly limit: number;
-  private readonly maxInodes: number;
+  private readonly size?: number;
+  private readonly inodeLimit?: number;
+  private readonly budget?: MemoryBudget;
   private readonly uid: number;
   private readonly gid: number;
   private nextIno = 1;
@@ -92,19 +102,31 @@ export class Tmpfs implements FsBackend {
   usedBytes = 0; // bytes of chunk storage held
 
   constructor(opts: TmpfsOptions = {}) {
+    super();
     this.now = opts.now ?? (() => 0n);
     this.dev = opts.dev ?? 0x2a;
-    this.limit = opts.size ?? 2 ** 30;
-    this.maxInodes = opts.inodes ?? 1 << 20;
+    this.size = opts.size;
+    this.inodeLimit = opts.inodes;
+    this.budget = opts.budget;
     this.uid = opts.uid ?? 0;
     this.gid = opts.gid ?? 0;
     this.root = this.newInode(S_IFDIR | ((opts.mode ?? 0o755) & 0o7777))!;
     this.root.nlink = 2;
   }
 
+  // The machine's memory is known once the machine is made (a tmpfs may be made before it).
+  private get limit(): number {
+    const machine = this.budget?.limit ?? Infinity;
+    return Math.min(this.size ?? (this.budget ? Math.floor(machine / 2) : 2 ** 30), machine);
+  }
+  private get maxInodes(): number {
+    return this.inodeLimit ?? (this.budget && Number.isFinite(this.budget.limit) ? Math.floor(this.budget.limit / 8192) : 1 << 20);
+  }
+
   // --- inodes and lookup ---------------------------------------------------------------
   private newInode(mode: number, parent?: Inode): Inode | undefined {
     if (this.inodes >= this.maxInodes) return undefined;
+    if (this.budget && !this.budget.charge(INODE_COST)) return undefined;
     this.inodes++;
     let gid = this.gid;
     if (parent && parent.mode & S_ISGID) {
@@ -112,32 +134,6 @@ export class Tmpfs implements FsBackend {
       if ((mode & S_IFMT) === S_IFDIR) mode |= S_ISGID;
     }
     return new Inode(this.nextIno++, mode, this.uid, gid, this.now());
-  }
-
-  // The inode at a path, or -errno.
-  private lookup(p: string): Inode | number {
-    let n = this.root;
-    if (p === '/') return n;
-    for (const c of p.split('/')) {
-      if (c === '') continue;
-      if (!n.children) return -ENOTDIR;
-      const next = n.children.get(c);
-      if (!next) return -ENOENT;
-      n = next;
-    }
-    return n;
-  }
-
-  // The directory that holds the last component of `p`, and that component.
-  private parent(p: string): { dir: Inode; name: string } | number {
-    const i = p.lastIndexOf('/');
-    const name = p.slice(i + 1);
-    if (name === '') return -EEXIST; // the root
-    if (name.length > 255) return -ENAMETOOLONG;
-    const dir = this.lookup(i <= 0 ? '/' : p.slice(0, i));
-    if (typeof dir === 'number') return dir;
-    if (!dir.children) return -ENOTDIR;
-    return { dir, name };
   }
 
   private touch(n: Inode, what: { a?: boolean; m?: boolean; c?: boolean }): void {
@@ -151,7 +147,7 @@ export class Tmpfs implements FsBackend {
   private attach(dir: Inode, name: string, n: Inode): void {
     dir.children!.set(name, n);
     n.nlink++;
-    if (n.children) { n.nlink++; dir.nlink++; n.parentDir = dir; }
+    if (n.children) { n.nlink++; dir.nlink++; n.parentDir = dir; n.name = name; }
     this.touch(dir, { m: true, c: true });
   }
 
@@ -166,7 +162,10 @@ export class Tmpfs implements FsBackend {
     if (n.nlink > 0 || n.opens > 0 || n.freed) return;
     n.freed = true;
     this.inodes--;
-    for (const c of n.chunks ?? []) if (c) this.usedBytes -= c.length;
+    let bytes = 0;
+    for (const c of n.chunks ?? []) if (c) bytes += c.length;
+    this.usedBytes -= bytes;
+    this.budget?.uncharge(bytes + INODE_COST);
   }
 
   stat(n: Inode): Stat {
@@ -179,7 +178,7 @@ export class Tmpfs implements FsBackend {
     }
     const size = n.children ? (n.children.size + 2) * BOGO_DIRENT_SIZE : n.size;
     return {
-      dev: this.dev, ino: n.ino, mode: n.mode, nlink: n.nlink, uid: n.uid, gid: n.gid, rdev: 0, size,
+      dev: this.dev, ino: n.ino, mode: n.mode, nlink: n.nlink, uid: n.uid, gid: n.gid, rdev: n.rdev, size,
       blksize: PAGE, blocks, atimeNs: n.atimeNs, mtimeNs: n.mtimeNs, ctimeNs: n.ctimeNs, btimeNs: n.btimeNs,
     };
   }
@@ -232,11 +231,17 @@ export class Tmpfs implements FsBackend {
     cap = Math.min(cap, CHUNK);
     const grow = cap - (c ? c.length : 0);
     if (!n.freed && this.usedBytes + grow > this.limit) return undefined;
+    if (!n.freed && this.budget && !this.budget.charge(grow)) return undefined;
     const next = new Uint8Array(cap);
     if (c) next.set(c);
     if (!n.freed) this.usedBytes += grow;
     chunks[ci] = next;
     return next;
+  }
+
+  private giveBack(bytes: number): void {
+    this.usedBytes -= bytes;
+    this.budget?.uncharge(bytes);
   }
 
   // Truncate or extend (with a hole) to `len`.
@@ -245,7 +250,7 @@ export class Tmpfs implements FsBackend {
     const chunks = n.chunks!;
     if (len < n.size) {
       const keep = Math.ceil(len / CHUNK);
-      if (!n.freed) for (let i = keep; i < chunks.length; i++) if (chunks[i]) this.usedBytes -= chunks[i]!.length;
+      if (!n.freed) for (let i = keep; i < chunks.length; i++) if (chunks[i]) this.giveBack(chunks[i]!.length);
       chunks.length = Math.min(chunks.length, keep);
       const tail = len % CHUNK;
       const last = keep > 0 ? chunks[keep - 1] : undefined;
@@ -280,12 +285,13 @@ export class Tmpfs implements FsBackend {
     // refuse at once what cannot fit (all but the last missing chunk are whole ones)
     let have = 0;
     for (let ci = first; ci <= last && ci < chunks.length; ci++) if (chunks[ci]) have++;
-    if (!n.freed && this.usedBytes + (last - first - have) * CHUNK > this.limit) return -ENOSPC;
+    const need = (last - first - have) * CHUNK;
+    if (!n.freed && (this.usedBytes + need > this.limit || (this.budget && need > this.budget.available))) return -ENOSPC;
     const made: number[] = [];
     for (let ci = first; ci <= last; ci++) {
       const had = chunks[ci] !== undefined;
       if (!this.chunkFor(n, ci, Math.min(CHUNK, end - ci * CHUNK))) {
-        for (const i of made) { if (!n.freed) this.usedBytes -= chunks[i]!.length; chunks[i] = undefined; }
+        for (const i of made) { if (!n.freed) this.giveBack(chunks[i]!.length); chunks[i] = undefined; }
         return -ENOSPC;
       }
       if (!had) made.push(ci);
@@ -297,23 +303,53 @@ export class Tmpfs implements FsBackend {
     return 0;
   }
 
-  // --- FsBackend ---------------------------------------------------------------------------
-  lstat(p: string): Stat | number {
-    const n = this.lookup(p);
-    return typeof n === 'number' ? n : this.stat(n);
+  // fallocate(PUNCH_HOLE): chunks wholly inside [at, at+len) are given back, the rest zeroed; the size stays.
+  punchData(n: Inode, at: number, len: number): number {
+    const chunks = n.chunks!;
+    const end = Math.min(at + len, n.size);
+    for (let ci = Math.floor(at / CHUNK); ci * CHUNK < end && ci < chunks.length; ci++) {
+      const c = chunks[ci];
+      if (!c) continue;
+      const start = ci * CHUNK;
+      const from = Math.max(at, start) - start, to = Math.min(end, start + CHUNK) - start;
+      if (from === 0 && (to === CHUNK || start + to >= n.size)) {
+        if (!n.freed) this.giveBack(c.length);
+        chunks[ci] = undefined;
+      } else if (from < c.length) c.fill(0, from, Math.min(to, c.length));
+    }
+    n.ctimeNs = n.mtimeNs = this.now();
+    return 0;
   }
 
-  readlink(p: string): string | number {
-    const n = this.lookup(p);
-    if (typeof n === 'number') return n;
+  // --- FsBackend ---------------------------------------------------------------------------
+  private dirOf(d: FsNode): Inode | number {
+    const n = d as Inode;
+    if (!n.children) return -ENOTDIR;
+    return n.nlink === 0 ? -ENOENT : n; // a removed directory takes no new names
+  }
+  private check(name: string): number { return name.length > 255 ? -ENAMETOOLONG : 0; }
+
+  lookup(d: FsNode, name: string): Found | number {
+    const dir = d as Inode;
+    if (!dir.children) return -ENOTDIR;
+    const n = dir.children.get(name);
+    return n ? { node: n, stat: this.stat(n) } : -ENOENT;
+  }
+  parent(n: FsNode): { dir: FsNode; name: string } | undefined {
+    const i = n as Inode;
+    return i.parentDir ? { dir: i.parentDir, name: i.name } : undefined;
+  }
+  getattr(n: FsNode): Stat { return this.stat(n as Inode); }
+
+  getlink(node: FsNode): string | number {
+    const n = node as Inode;
     if (n.target === undefined) return -EINVAL;
     this.touch(n, { a: true });
     return n.target;
   }
 
-  readdir(p: string): Dirent[] | number {
-    const n = this.lookup(p);
-    if (typeof n === 'number') return n;
+  entries(d: FsNode): Dirent[] | number {
+    const n = d as Inode;
     if (!n.children) return -ENOTDIR;
     this.touch(n, { a: true });
     const out: Dirent[] = [];
@@ -321,26 +357,8 @@ export class Tmpfs implements FsBackend {
     return out;
   }
 
-  open(p: string, flags: number, mode: number, guestPath: string): FileDescription | number {
-    let n: Inode;
-    if (flags & O_CREAT) {
-      const where = this.parent(p);
-      if (typeof where === 'number') return where;
-      const existing = where.dir.children!.get(where.name);
-      if (existing) {
-        if (flags & O_EXCL) return -EEXIST;
-        n = existing;
-      } else {
-        const created = this.newInode(S_IFREG | (mode & 0o7777), where.dir);
-        if (!created) return -ENOSPC;
-        this.attach(where.dir, where.name, created);
-        n = created;
-      }
-    } else {
-      const found = this.lookup(p);
-      if (typeof found === 'number') return found;
-      n = found;
-    }
+  openNode(node: FsNode, flags: number, guestPath: string): FileDescription | number {
+    const n = node as Inode;
     switch (n.type) {
       case S_IFREG: break;
       case S_IFDIR: return -EISDIR;
@@ -354,174 +372,199 @@ export class Tmpfs implements FsBackend {
     return new TmpfsFile(flags, guestPath, this, n);
   }
 
-  tmpfile(dir: string, flags: number, mode: number, guestDir: string): FileDescription | number {
-    const d = this.lookup(dir);
-    if (typeof d === 'number') return d;
-    if (!d.children) return -ENOTDIR;
-    const n = this.newInode(S_IFREG | (mode & 0o7777), d);
+  create(d: FsNode, name: string, flags: number, mode: number, guestPath: string): { file: FileDescription; node: FsNode } | number {
+    const dir = this.dirOf(d);
+    if (typeof dir === 'number') return dir;
+    const bad = this.check(name);
+    if (bad) return bad;
+    if (dir.children!.has(name)) return -EEXIST;
+    const n = this.newInode(S_IFREG | (mode & 0o7777), dir);
     if (!n) return -ENOSPC;
-    n.linkable = !(flags & O_EXCL);
-    return new TmpfsFile(flags, `${guestDir === '/' ? '' : guestDir}/#${n.ino} (deleted)`, this, n);
+    this.attach(dir, name, n);
+    return { file: new TmpfsFile(flags & ~(O_CREAT | O_EXCL | O_TRUNC), guestPath, this, n), node: n };
   }
 
-  linkFile(f: FileDescription, p: string): number | undefined {
+  override tmpfileAt(d: FsNode, flags: number, mode: number, guestDir: string): { file: FileDescription; node: FsNode } | number {
+    const dir = this.dirOf(d);
+    if (typeof dir === 'number') return dir;
+    const n = this.newInode(S_IFREG | (mode & 0o7777), dir);
+    if (!n) return -ENOSPC;
+    n.linkable = !(flags & O_EXCL);
+    return { file: new TmpfsFile(flags, `${guestDir === '/' ? '' : guestDir}/#${n.ino} (deleted)`, this, n), node: n };
+  }
+
+  linkFile(f: FileDescription, d: FsNode, name: string): number | undefined {
     if (!(f instanceof TmpfsFile) || f.fs !== this) return undefined;
     const n = f.inode;
     if (n.nlink === 0 && !n.linkable) return -ENOENT; // its last name is gone: it stays unnamed
-    const where = this.parent(p);
-    if (typeof where === 'number') return where;
-    if (where.dir.children!.has(where.name)) return -EEXIST;
-    this.attach(where.dir, where.name, n);
+    const dir = this.dirOf(d);
+    if (typeof dir === 'number') return dir;
+    if (dir.children!.has(name)) return -EEXIST;
+    this.attach(dir, name, n);
     n.linkable = false;
     this.touch(n, { c: true });
     return 0;
   }
 
-  mkdir(p: string, mode: number): number {
-    const where = this.parent(p);
-    if (typeof where === 'number') return where;
-    if (where.dir.children!.has(where.name)) return -EEXIST;
-    const n = this.newInode(S_IFDIR | (mode & 0o7777), where.dir);
+  mkdirAt(d: FsNode, name: string, mode: number): number {
+    const dir = this.dirOf(d);
+    if (typeof dir === 'number') return dir;
+    const bad = this.check(name);
+    if (bad) return bad;
+    if (dir.children!.has(name)) return -EEXIST;
+    const n = this.newInode(S_IFDIR | (mode & 0o7777), dir);
     if (!n) return -ENOSPC;
-    this.attach(where.dir, where.name, n);
+    this.attach(dir, name, n);
     return 0;
   }
 
-  rmdir(p: string): number {
-    const where = this.parent(p);
-    if (typeof where === 'number') return where === -EEXIST ? -EBUSY : where;
-    const n = where.dir.children!.get(where.name);
+  rmdirAt(d: FsNode, name: string): number {
+    const dir = d as Inode;
+    if (!dir.children) return -ENOTDIR;
+    const n = dir.children.get(name);
     if (!n) return -ENOENT;
     if (!n.children) return -ENOTDIR;
     if (n.children.size) return -ENOTEMPTY;
-    where.dir.children!.delete(where.name);
-    where.dir.nlink--;
-    this.touch(where.dir, { m: true, c: true });
+    dir.children.delete(name);
+    dir.nlink--;
+    this.touch(dir, { m: true, c: true });
     this.touch(n, { c: true });
     n.nlink = 0;
     this.maybeFree(n);
     return 0;
   }
 
-  unlink(p: string): number {
-    const where = this.parent(p);
-    if (typeof where === 'number') return where === -EEXIST ? -EISDIR : where;
-    const n = where.dir.children!.get(where.name);
+  unlinkAt(d: FsNode, name: string): number {
+    const dir = d as Inode;
+    if (!dir.children) return -ENOTDIR;
+    const n = dir.children.get(name);
     if (!n) return -ENOENT;
     if (n.children) return -EISDIR;
-    where.dir.children!.delete(where.name);
-    this.touch(where.dir, { m: true, c: true });
+    dir.children.delete(name);
+    this.touch(dir, { m: true, c: true });
     this.touch(n, { c: true });
     this.dropLink(n);
     return 0;
   }
 
-  rename(from: string, to: string): number {
-    const src = this.parent(from);
-    if (typeof src === 'number') return src === -EEXIST ? -EBUSY : src;
-    const dst = this.parent(to);
-    if (typeof dst === 'number') return dst === -EEXIST ? -EBUSY : dst;
-    const n = src.dir.children!.get(src.name);
+  renameAt(fd: FsNode, fromName: string, td: FsNode, toName: string): number {
+    const src = fd as Inode;
+    const dst = this.dirOf(td);
+    if (!src.children) return -ENOTDIR;
+    if (typeof dst === 'number') return dst;
+    const bad = this.check(toName);
+    if (bad) return bad;
+    const n = src.children.get(fromName);
     if (!n) return -ENOENT;
-    const old = dst.dir.children!.get(dst.name);
+    const old = dst.children!.get(toName);
     if (old === n) return 0;
     if (n.children) {
       // a directory may not move below itself
-      for (let d: Inode | undefined = dst.dir; d; d = d.parentDir) if (d === n) return -EINVAL;
+      for (let x: Inode | undefined = dst; x; x = x.parentDir) if (x === n) return -EINVAL;
     }
     if (old) {
       if (n.children && !old.children) return -ENOTDIR;
       if (!n.children && old.children) return -EISDIR;
       if (old.children && old.children.size) return -ENOTEMPTY;
     }
-    src.dir.children!.delete(src.name);
+    src.children.delete(fromName);
     if (old) {
-      dst.dir.children!.delete(dst.name);
-      if (old.children) { dst.dir.nlink--; old.nlink = 0; this.maybeFree(old); } else this.dropLink(old);
+      dst.children!.delete(toName);
+      if (old.children) { dst.nlink--; old.nlink = 0; this.maybeFree(old); } else this.dropLink(old);
       this.touch(old, { c: true });
     }
-    dst.dir.children!.set(dst.name, n);
+    dst.children!.set(toName, n);
     if (n.children) {
-      n.parentDir = dst.dir;
-      if (src.dir !== dst.dir) { src.dir.nlink--; dst.dir.nlink++; }
+      n.parentDir = dst;
+      n.name = toName;
+      if (src !== dst) { src.nlink--; dst.nlink++; }
     }
-    this.touch(src.dir, { m: true, c: true });
-    this.touch(dst.dir, { m: true, c: true });
+    this.touch(src, { m: true, c: true });
+    this.touch(dst, { m: true, c: true });
     this.touch(n, { c: true });
     return 0;
   }
 
-  exchange(a: string, b: string): number {
-    const pa = this.parent(a);
-    if (typeof pa === 'number') return pa === -EEXIST ? -EBUSY : pa;
-    const pb = this.parent(b);
-    if (typeof pb === 'number') return pb === -EEXIST ? -EBUSY : pb;
-    const na = pa.dir.children!.get(pa.name), nb = pb.dir.children!.get(pb.name);
+  override exchangeAt(ad: FsNode, aName: string, bd: FsNode, bName: string): number {
+    const pa = ad as Inode, pb = bd as Inode;
+    if (!pa.children || !pb.children) return -ENOTDIR;
+    const na = pa.children.get(aName), nb = pb.children.get(bName);
     if (!na || !nb) return -ENOENT;
     if (na === nb) return 0;
     // neither directory may end up below itself
-    for (let d: Inode | undefined = pb.dir; d; d = d.parentDir) if (d === na) return -EINVAL;
-    for (let d: Inode | undefined = pa.dir; d; d = d.parentDir) if (d === nb) return -EINVAL;
-    pa.dir.children!.set(pa.name, nb);
-    pb.dir.children!.set(pb.name, na);
-    if (pa.dir !== pb.dir) {
-      if (na.children) { na.parentDir = pb.dir; pa.dir.nlink--; pb.dir.nlink++; }
-      if (nb.children) { nb.parentDir = pa.dir; pb.dir.nlink--; pa.dir.nlink++; }
+    for (let x: Inode | undefined = pb; x; x = x.parentDir) if (x === na) return -EINVAL;
+    for (let x: Inode | undefined = pa; x; x = x.parentDir) if (x === nb) return -EINVAL;
+    pa.children.set(aName, nb);
+    pb.children.set(bName, na);
+    if (na.children) { na.parentDir = pb; na.name = bName; }
+    if (nb.children) { nb.parentDir = pa; nb.name = aName; }
+    if (pa !== pb) {
+      if (na.children) { pa.nlink--; pb.nlink++; }
+      if (nb.children) { pb.nlink--; pa.nlink++; }
     }
-    for (const n of [pa.dir, pb.dir]) this.touch(n, { m: true, c: true });
+    for (const n of [pa, pb]) this.touch(n, { m: true, c: true });
     for (const n of [na, nb]) this.touch(n, { c: true });
     return 0;
   }
 
-  link(existing: string, p: string): number {
-    const n = this.lookup(existing);
-    if (typeof n === 'number') return n;
+  linkAt(node: FsNode, d: FsNode, name: string): number {
+    const n = node as Inode;
     if (n.children) return -EPERM;
-    const where = this.parent(p);
-    if (typeof where === 'number') return where;
-    if (where.dir.children!.has(where.name)) return -EEXIST;
-    this.attach(where.dir, where.name, n);
+    const dir = this.dirOf(d);
+    if (typeof dir === 'number') return dir;
+    const bad = this.check(name);
+    if (bad) return bad;
+    if (dir.children!.has(name)) return -EEXIST;
+    if (n.nlink === 0 && !n.linkable) return -ENOENT;
+    this.attach(dir, name, n);
     this.touch(n, { c: true });
     return 0;
   }
 
-  symlink(target: string, p: string): number {
-    const where = this.parent(p);
-    if (typeof where === 'number') return where;
-    if (where.dir.children!.has(where.name)) return -EEXIST;
-    const n = this.newInode(S_IFLNK | 0o777, where.dir);
+  symlinkAt(target: string, d: FsNode, name: string): number {
+    const dir = this.dirOf(d);
+    if (typeof dir === 'number') return dir;
+    const bad = this.check(name);
+    if (bad) return bad;
+    if (dir.children!.has(name)) return -EEXIST;
+    const n = this.newInode(S_IFLNK | 0o777, dir);
     if (!n) return -ENOSPC;
     n.target = target;
     n.size = target.length;
-    this.attach(where.dir, where.name, n);
+    this.attach(dir, name, n);
     return 0;
   }
 
-  mknod(p: string, mode: number): number {
+  override mknodAt(d: FsNode, name: string, mode: number, rdev = 0): number {
     const type = mode & S_IFMT || S_IFREG;
-    if (type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK) return -EPERM;
-    const where = this.parent(p);
-    if (typeof where === 'number') return where;
-    if (where.dir.children!.has(where.name)) return -EEXIST;
-    const n = this.newInode(type | (mode & 0o7777), where.dir);
+    if (type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK && type !== S_IFCHR && type !== S_IFBLK) return -EPERM;
+    const dir = this.dirOf(d);
+    if (typeof dir === 'number') return dir;
+    const bad = this.check(name);
+    if (bad) return bad;
+    if (dir.children!.has(name)) return -EEXIST;
+    const n = this.newInode(type | (mode & 0o7777), dir);
     if (!n) return -ENOSPC;
-    this.attach(where.dir, where.name, n);
+    if (type === S_IFCHR || type === S_IFBLK) n.rdev = rdev;
+    this.attach(dir, name, n);
     return 0;
   }
 
-  chmod(p: string, mode: number): number {
-    const n = this.lookup(p);
-    return typeof n === 'number' ? n : this.chmodInode(n, mode);
+  setattr(node: FsNode, a: SetAttr): number {
+    const n = node as Inode;
+    if (a.size !== undefined) {
+      const r = this.truncateInode(n, a.size);
+      if (r) return r;
+    }
+    if (a.uid !== undefined || a.gid !== undefined) this.chownInode(n, a.uid ?? -1, a.gid ?? -1);
+    if (a.mode !== undefined) this.chmodInode(n, a.mode);
+    if (a.atime !== undefined || a.mtime !== undefined) this.utimesInode(n, a.atime, a.mtime);
+    return 0;
   }
   chmodInode(n: Inode, mode: number): number {
     n.mode = n.type | (mode & 0o7777);
     this.touch(n, { c: true });
     return 0;
-  }
-
-  chown(p: string, uid: number, gid: number): number {
-    const n = this.lookup(p);
-    return typeof n === 'number' ? n : this.chownInode(n, uid, gid);
   }
   chownInode(n: Inode, uid: number, gid: number): number {
     if (uid !== -1) n.uid = uid >>> 0;
@@ -534,11 +577,6 @@ export class Tmpfs implements FsBackend {
     this.touch(n, { c: true });
     return 0;
   }
-
-  utimes(p: string, atime: TimeSpec, mtime: TimeSpec): number {
-    const n = this.lookup(p);
-    return typeof n === 'number' ? n : this.utimesInode(n, atime, mtime);
-  }
   utimesInode(n: Inode, atime: TimeSpec, mtime: TimeSpec): number {
     if (atime === undefined && mtime === undefined) return 0;
     const now = this.now();
@@ -546,11 +584,6 @@ export class Tmpfs implements FsBackend {
     if (mtime !== undefined) n.mtimeNs = mtime === 'now' ? now : mtime;
     n.ctimeNs = now;
     return 0;
-  }
-
-  truncate(p: string, len: number): number {
-    const n = this.lookup(p);
-    return typeof n === 'number' ? n : this.truncateInode(n, len);
   }
   truncateInode(n: Inode, len: number): number {
     if (n.children) return -EISDIR;
@@ -563,7 +596,8 @@ export class Tmpfs implements FsBackend {
   }
 
   statfs(): StatFs {
-    const blocks = Math.floor(this.limit / PAGE);
+    const limit = this.limit;
+    const blocks = Math.floor((Number.isFinite(limit) ? limit : 2 ** 50) / PAGE);
     const used = Math.ceil(this.usedBytes / PAGE);
     return {
       type: TMPFS_MAGIC, bsize: PAGE, blocks, bfree: Math.max(0, blocks - used), bavail: Math.max(0, blocks - used),
@@ -577,9 +611,9 @@ export class Tmpfs implements FsBackend {
     let cur = '';
     for (const c of components(bytePath(path))) {
       cur += '/' + c;
-      const n = this.lookup(cur);
+      const n = this.nodeAt(cur);
       if (typeof n !== 'number') {
-        if (!n.children) return -ENOTDIR;
+        if (!(n as Inode).children) return -ENOTDIR;
         continue;
       }
       const r = this.mkdir(cur, mode);
@@ -596,7 +630,7 @@ export class Tmpfs implements FsBackend {
     const r = this.mkdirp(dir);
     if (r) return r;
     const p = '/' + comps.join('/');
-    const existing = this.lookup(p);
+    const existing = this.nodeAt(p) as Inode | number;
     if (typeof existing !== 'number' && existing.type !== S_IFREG) {
       if (existing.children) return -EISDIR;
       this.unlink(p);
@@ -623,7 +657,7 @@ export class Tmpfs implements FsBackend {
 
   // A regular file's contents (for tests and the APIs), or -errno.
   readFile(path: string): Uint8Array | number {
-    const n = this.lookup('/' + components(bytePath(path)).join('/'));
+    const n = this.nodeAt('/' + components(bytePath(path)).join('/')) as Inode | number;
     if (typeof n === 'number') return n;
     if (!n.chunks) return n.children ? -EISDIR : -EINVAL;
     return this.readData(n, 0, n.size);
@@ -667,15 +701,18 @@ class TmpfsFile extends FileDescription {
     if (offset < 0 || len <= 0) return -EINVAL;
     return this.fs.allocateData(this.n, offset, len);
   }
+  override punchHole(offset: number, len: number): number { return this.fs.punchData(this.n, offset, len); }
   override chmod(mode: number): number { return this.fs.chmodInode(this.n, mode); }
   override chown(uid: number, gid: number): number { return this.fs.chownInode(this.n, uid, gid); }
   override utimes(atime: TimeSpec, mtime: TimeSpec): number { return this.fs.utimesInode(this.n, atime, mtime); }
   override available(): number { return Math.max(0, this.n.size - this.pos); }
   override mapping(): MappedFile {
     const { fs, n } = this;
-    n.opens++; // a mapping keeps the data, as an open file does
     return {
       name: this.path, dev: fs.dev, ino: n.ino,
+      // a mapping keeps the data, as an open file does
+      hold: () => { n.opens++; },
+      drop: () => { n.opens--; fs.maybeFree(n); },
       readPage(offset: number, into: Uint8Array): void {
         into.fill(0);
         into.set(fs.readData(n, offset, into.length));

@@ -1,109 +1,66 @@
-// The VFS: a mount tree over backends, and the path walk that Linux does
-// (namei): component by component, symlinks resolved here (never by a
-// backend), absolute links and `..` confined to the guest's root, 40 links at
-// most, trailing slashes, permissions against the caller's credentials.
-//
-// Paths are byte strings: one char per byte (latin1), so that any name a guest
-// can make survives. Convert with pathFromBytes / pathToBytes.
+// The VFS: a mount tree over backends, and what the file syscalls do with the
+// places the path walk (namei.ts) finds: open, stat, create, remove, rename,
+// link, change attributes, with permissions against the caller's credentials
+// and Linux's errnos in Linux's order. Places hold nodes, not path strings, so
+// a working directory or directory descriptor whose directory is renamed keeps
+// working, and one whose directory is removed reads as "(deleted)", as on
+// Linux. What belongs to a file (locks, named pipes, inotify watches) is kept
+// by its node.
+import { MqueueFs, MqueueRegistry } from './mqueue.js';
+import { MemoryBudget } from '../base/budget.js';
 import type { Host } from '../base/host.js';
 import type { FileImage } from '../elf/elf.js';
-import type { FsBackend, StatFs } from './backend.js';
+import type { FsBackend, FsNode, StatFs } from './backend.js';
 import {
-  BufferFile, DirectoryFile, FileDescription, PathFile, isDir, isLink, isReg, type FileNode, type Stat, type TimeSpec,
-  O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY, __O_TMPFILE,
-  S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK, guestStat,
+  BufferFile, DirectoryFile, FileDescription, PathFile, guestStat, isDir, isLink, isReg, type Dirent, type FileNode,
+  type Stat, type TimeSpec,
+  DT_DIR, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC,
+  O_WRONLY, __O_TMPFILE, S_IFMT, S_IFREG, S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK,
 } from './file.js';
 import {
-  EACCES, EADDRINUSE, EAGAIN, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
-  EROFS, EXDEV,
+  EACCES, EADDRINUSE, EAGAIN, EBADF, EBUSY, ECONNREFUSED, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO,
+  EOPNOTSUPP, EPERM, EROFS, ESTALE, EXDEV,
 } from '../base/errno.js';
 import { DevFs } from './devfs.js';
 import { Tmpfs } from './tmpfs.js';
 import { ProcFs, type ProcSource } from './procfs.js';
 import { SysFs } from './sysfs.js';
+import type { NetView } from './net-view.js';
 import { StdioFile } from './stdio.js';
 import { Locks } from './locks.js';
 import { FifoEnd, Pipe } from './pipe.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, resumed, POLLIN, POLLOUT } from '../base/wait.js';
 import {
-  FsNotify, IN_ACCESS, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
+  FsNotify, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
   IN_MOVE_SELF, IN_OPEN,
 } from './inotify.js';
 import { DevPts, type TtyJobs } from './pty.js';
 import {
-  MountTable, joinPath, MS_NOATIME, MS_NODEV, MS_NODIRATIME, MS_NOEXEC, MS_NOSUID, MS_NOSYMFOLLOW, MS_RDONLY,
-  MS_STRICTATIME, type Mount,
+  Namei, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, AT_EACCESS, PATH_MAX, RENAME_EXCHANGE,
+  RENAME_NOREPLACE, RENAME_WHITEOUT, R_OK, W_OK, X_OK, killPrivs, pathFromBytes, permits, type FsCaller, type Loc,
+} from './namei.js';
+import {
+  MountTable, Phantom, splitComps, MS_NOATIME, MS_NODEV, MS_NODIRATIME, MS_NOEXEC, MS_NOSUID, MS_NOSYMFOLLOW,
+  MS_RDONLY, MS_STRICTATIME, type Mount, type Place,
 } from './mounts.js';
 
 export type { ProcSource } from './procfs.js';
+export type { Mount, Place } from './mounts.js';
+export {
+  PATH_MAX, NAME_MAX, MAXSYMLINKS, AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_EACCESS,
+  AT_NO_AUTOMOUNT, AT_EMPTY_PATH, RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT, F_OK, X_OK, W_OK, R_OK,
+  pathFromBytes, pathToBytes, killPrivs, permits, splitPath, type FsCreds, type FsCaller, type Loc,
+} from './namei.js';
 
-export const PATH_MAX = 4096, NAME_MAX = 255, MAXSYMLINKS = 40;
-export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400,
-  AT_EACCESS = 0x200, AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000;
-export const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
-export const F_OK = 0, X_OK = 1, W_OK = 2, R_OK = 4;
-const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000;
+const S_ISGID = 0o2000, S_ISVTX = 0o1000;
 
-export const pathFromBytes = (b: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return s;
-};
-export const pathToBytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-
-// What the VFS needs of the calling task (the kernel's Task fits).
-export interface FsCreds { uid: number; gid: number; euid: number; egid: number; groups: number[] }
-export interface FsCaller {
-  readonly tid: number;
-  readonly proc: {
-    readonly pid: number;
-    fs: { cwd: string; umask: number; root?: string }; // root: chroot(2)'s, a global guest path ('/' when absent)
-    creds: FsCreds;
-    files: { get(fd: number): FileDescription | undefined };
-    mnt?: MountTable; // its mount namespace (the machine's first one when absent)
-  };
-}
-
-export type { Mount } from './mounts.js';
-
-// A resolved path: where it is, and its lstat (absent when the last component does not exist).
-export interface Loc {
-  comps: string[];
-  mount: Mount;
-  bpath: string;
-  stat?: Stat;
-  file?: FileDescription; // a magic link's open file (/proc/self/fd/N)
-  trailingSlash: boolean;
-  last: string; // the last component as written ('' for '/', '.', '..')
-}
-
-// keepLast: the last component as it is even with a trailing slash (not followed, a non-directory
-// not refused), as Linux looks up the name that mkdir, unlink, rename and the like create or remove.
-// creds: whose search permission the walk checks (default: the caller's; access(2) walks as the real user).
-// global: an absolute path starts at the machine's root, not the caller's (a description's path).
-interface WalkOpts { follow: boolean; allowMissing?: boolean; keepLast?: boolean; creds?: FsCreds; global?: boolean }
-
-// The mode bits a change of a regular file's contents by `c` takes off: set-user-ID, and set-group-ID
-// with group execute (a set-group-ID without it marks mandatory locking), unless `c` is root.
-export function killPrivs(c: FsCreds, mode: number): number {
-  if (c.euid === 0 || !isReg(mode)) return 0;
-  return mode & (S_ISUID | (mode & 0o010 ? S_ISGID : 0));
-}
-
-export function permits(st: Stat, c: FsCreds, mask: number, real = false): boolean {
-  const uid = real ? c.uid : c.euid;
-  const gid = real ? c.gid : c.egid;
-  if (uid === 0) return !(mask & X_OK) || isDir(st.mode) || (st.mode & 0o111) !== 0;
-  const bits = st.uid === uid ? st.mode >> 6 : st.gid === gid || c.groups.includes(st.gid) ? st.mode >> 3 : st.mode;
-  return (bits & mask & 7) === (mask & 7);
-}
-
-export class Vfs {
+export class Vfs extends Namei {
   readonly host: Host;
   readonly proc?: ProcSource;
-  readonly mounts = new MountTable();
-  // The task making the current call (procfs answers /proc/self from it).
-  caller?: FsCaller;
+  // How the machine was set up: file systems by path, mounted again in order whenever one is added
+  // until a process has a place in the tree (live); after that, a new one is attached over what is there.
+  private readonly setup: { path: string; backend: FsBackend; source: string }[] = [];
+  private live = false;
 
   // The pseudo-terminals (/dev/ptmx, /dev/pts).
   readonly pts: DevPts;
@@ -111,15 +68,35 @@ export class Vfs {
   readonly notify = new FsNotify();
   // Advisory locks (flock, fcntl record and OFD locks).
   readonly locks = new Locks();
+  // Named pipes: one pipe per FIFO node.
+  private readonly fifos = new WeakMap<FsNode, Pipe>();
+  // Open non-directories by the directory and name they were opened by: a rename moves their names
+  // along, an unlink marks them deleted (for /proc/self/fd), as Linux's dentries do.
+  private readonly named = new Map<FsNode, Map<string, Set<WeakRef<FileNode>>>>();
+  private readonly unnamed = new FinalizationRegistry<{ dir: FsNode; name: string; ref: WeakRef<FileNode> }>(
+    ({ dir, name, ref }) => this.dropName(dir, name, ref));
+  // The machine's devices (what a device node made by mknod opens).
+  private devfs?: DevFs;
+  // POSIX message queues (mq_open), shown by every mqueue mount.
+  readonly mqueues = new MqueueRegistry();
 
-  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs }) {
+  // The machine's memory: tmpfs data, pipe buffers (base/budget.ts).
+  readonly budget: MemoryBudget;
+  // The machine's network as /proc/net and /sys/class/net show it.
+  readonly net?: NetView;
+
+  constructor(opts: { root: FsBackend; host: Host; proc?: ProcSource; jobs?: TtyJobs; budget?: MemoryBudget; net?: NetView }) {
+    super();
     this.host = opts.host;
+    this.budget = opts.budget ?? new MemoryBudget();
     this.proc = opts.proc;
+    this.net = opts.net;
     this.pts = new DevPts(opts.host, opts.jobs);
     this.mount('/', opts.root);
-    this.mount('/dev', this.newFs('devtmpfs')!);
+    this.mount('/dev', this.newFs('devtmpfs')!, 'udev');
     this.mount('/dev/pts', this.pts);
-    this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777 }));
+    this.mount('/dev/shm', new Tmpfs({ now: () => opts.host.realtimeNs(), mode: 0o1777, budget: this.budget }));
+    this.mount('/dev/mqueue', this.newFs('mqueue')!);
     this.mount('/proc', this.newFs('proc')!);
     this.mount('/sys', this.newFs('sysfs')!);
   }
@@ -127,143 +104,107 @@ export class Vfs {
   // A new file system of a type mount(2) knows (tmpfs is made by the caller: it needs options).
   newFs(type: string): FsBackend | undefined {
     switch (type) {
-      case 'devtmpfs': return new DevFs(this.host, this.pts);
+      case 'devtmpfs': { const d = new DevFs(this.host, this.pts); this.devfs ??= d; return d; }
       case 'devpts': return this.pts; // the one instance, as with devpts without newinstance
       case 'proc': return new ProcFs(() => this.caller, this.proc, this);
-      case 'sysfs': return new SysFs(() => this.cpuCount);
+      case 'sysfs': return new SysFs(() => this.cpuCount, this.net);
+      case 'mqueue': return new MqueueFs(this.mqueues, () => this.host.realtimeNs());
     }
     return undefined;
   }
+  // Inode numbers of the machine's pipes, sockets and other objects outside any file system.
+  private nextAnonIno = 10000;
+  anonIno(): number { return this.nextAnonIno++; }
   // The CPUs the machine reports (sched_getaffinity, /proc/cpuinfo, /sys/devices/system/cpu).
   readonly cpuCount = 1;
 
-  // Set up a machine: mount `backend` at the guest path `path` (which need not exist in the
-  // parent), replacing what was mounted there.
-  mount(path: string, backend: FsBackend): void {
-    const source = path === '/' || path === '' ? '/dev/root' : backend.type === 'devtmpfs' ? 'udev' : backend.type;
-    this.mounts.replace(this.mounts.make(path, backend, { source }));
+  // Set up a machine: mount `backend` at the guest path `path`, replacing what was mounted there. The
+  // path need not exist: a name only the mount makes shows in its parent (a host directory as the
+  // root need not have /proc).
+  // `source`: mount(2)'s source shown in /proc/self/mounts (default: the file system's type).
+  mount(path: string, backend: FsBackend, source?: string): void {
+    const p = '/' + splitComps(path).join('/');
+    if (this.live) {
+      this.mounts.attach(this.mounts.make(p, backend, { source: source ?? (p === '/' ? '/dev/root' : backend.type) }));
+      return;
+    }
+    const i = this.setup.findIndex((s) => s.path === p);
+    if (i >= 0) this.setup.splice(i, 1);
+    this.setup.push({ path: p, backend, source: source ?? (p === '/' ? '/dev/root' : backend.type) });
+    const table = this.mounts.fresh();
+    const depth = (s: string) => splitComps(s).length;
+    for (const s of [...this.setup].sort((a, b) => depth(a.path) - depth(b.path))) {
+      table.attach(table.make(s.path, s.backend, { source: s.source }));
+    }
+    this.mounts = table;
   }
   mountList(): readonly Mount[] { return this.mounts.list(); }
-
-  // The caller's mount namespace.
-  ns(t: FsCaller | undefined): MountTable { return t?.proc.mnt ?? this.mounts; }
-  private mountFor(t: FsCaller, comps: string[]): Mount { return this.ns(t).mountFor(comps); }
-  private place(t: FsCaller, comps: string[]): { mount: Mount; bpath: string } {
-    const mount = this.mountFor(t, comps);
-    return { mount, bpath: joinPath(mount.root, comps.slice(mount.comps.length)) };
+  // The root of the machine's first namespace, for a new process (the tree is live from then on).
+  rootPlace(): Place {
+    this.live = true;
+    return this.mounts.rootPlace();
   }
-  isReadOnly(m: Mount): boolean { return this.mounts.isReadOnly(m); }
+  private isNoDev(m: Mount): boolean { return (m.flags & MS_NODEV) !== 0; }
 
-  // --- chroot -----------------------------------------------------------------------
-  rootComps(t: FsCaller): string[] { return splitPath(t.proc.fs.root ?? '/'); }
-  // A global guest path as the caller sees it (relative to its root), or undefined when outside it.
-  viewPath(t: FsCaller | undefined, global: string): string | undefined {
-    const root = t?.proc.fs.root ?? '/';
-    if (root === '/') return global;
-    if (global === root) return '/';
-    return global.startsWith(root + '/') ? global.slice(root.length) : undefined;
+  private fileNode(mount: Mount, inode: FsNode, dir?: FsNode, name?: string): FileNode {
+    const n: FileNode = { backend: mount.backend, inode, dev: mount.dev, mount, dir, name, events: this, locks: this.locks };
+    if (dir !== undefined && name) this.addName(dir, name, new WeakRef(n));
+    return n;
   }
-  private lstatAt(t: FsCaller, comps: string[]): Stat | number {
-    const { mount, bpath } = this.place(t, comps);
-    return mount.backend.lstat(bpath);
+  private addName(dir: FsNode, name: string, ref: WeakRef<FileNode>): void {
+    let names = this.named.get(dir);
+    if (!names) this.named.set(dir, (names = new Map()));
+    let refs = names.get(name);
+    if (!refs) names.set(name, (refs = new Set()));
+    refs.add(ref);
+    const n = ref.deref();
+    if (n) this.unnamed.register(n, { dir, name, ref }, ref);
   }
-
-  // --- the path walk ------------------------------------------------------------
-  // The directory a relative path starts from.
-  private start(t: FsCaller, dirfd: number, path: string, global = false): string[] | number {
-    if (path.startsWith('/')) return global ? [] : this.rootComps(t);
-    if (dirfd === AT_FDCWD) return splitPath(t.proc.fs.cwd);
-    const f = t.proc.files.get(dirfd);
-    if (!f) return -EBADF;
-    const st = f.stat();
-    if (typeof st === 'number') return st === -ENOENT ? st : -ENOTDIR; // ENOENT: a removed directory
-    if (!isDir(st.mode) || !f.path.startsWith('/')) return -ENOTDIR;
-    return splitPath(f.path);
+  private dropName(dir: FsNode, name: string, ref: WeakRef<FileNode>): void {
+    const names = this.named.get(dir), refs = names?.get(name);
+    if (!refs?.delete(ref)) return;
+    if (!refs.size) names!.delete(name);
+    if (!names!.size) this.named.delete(dir);
   }
-
-  resolve(t: FsCaller, dirfd: number, path: string, opts: WalkOpts): Loc | number {
-    this.caller = t;
-    if (path.length === 0) return -ENOENT;
-    if (path.length >= PATH_MAX) return -ENAMETOOLONG;
-    const start = this.start(t, dirfd, path, opts.global);
-    if (typeof start === 'number') return start;
-    let comps = start;
-    const pending = path.split('/').reverse();
-    const trailingSlash = path.endsWith('/') && path.replace(/\/+$/, '') !== '';
-    const slashFollows = trailingSlash && !opts.keepLast;
-    let links = 0;
-    const root = this.rootComps(t);
-    const atRoot = (c: string[]) => c.length === root.length && c.every((x, i) => root[i] === x);
-    let st: Stat | undefined;
-    let last = '';
-    const creds = opts.creds ?? t.proc.creds;
-    // A trailing '.' (like a trailing '/') makes the component before it a directory to enter, not the last one.
-    const isLastLeft = () => pending.every((c) => c === '');
-    while (pending.length) {
-      const name = pending.pop()!;
-      if (name === '' || name === '.') { if (name === '.') last = ''; continue; }
-      if (name === '..') { if (!atRoot(comps)) comps.pop(); st = undefined; last = ''; continue; }
-      if (name.length > NAME_MAX) return -ENAMETOOLONG;
-      if (creds.euid !== 0) {
-        const dst = this.lstatAt(t, comps);
-        if (typeof dst === 'number') return dst;
-        if (!permits(dst, creds, X_OK)) return -EACCES;
-      }
-      const next = [...comps, name];
-      const isLast = isLastLeft();
-      const { mount, bpath } = this.place(t, next);
-      const s = mount.backend.lstat(bpath);
-      if (typeof s === 'number') {
-        if (s === -ENOENT && isLast && opts.allowMissing !== false) {
-          return { comps: next, mount, bpath, trailingSlash, last: name };
-        }
-        return s;
-      }
-      if (isLink(s.mode) && (!isLast || opts.follow || slashFollows)) {
-        const magic = mount.backend.linkTarget?.(bpath);
-        if (magic) {
-          if (isLast) {
-            const ms = magic.stat();
-            if (typeof ms === 'number') return ms;
-            if (trailingSlash && !isDir(ms.mode)) return -ENOTDIR;
-            return { comps: next, mount, bpath, stat: ms, file: magic, trailingSlash, last: name };
-          }
-          if (!magic.path.startsWith('/')) return -ENOTDIR;
-        }
-        if (++links > MAXSYMLINKS) return -ELOOP;
-        const target = magic ? magic.path : mount.backend.readlink(bpath);
-        if (typeof target === 'number') return target;
-        if (target.length === 0) return -ENOENT;
-        // an absolute link starts at the caller's root; a magic link names its file by global path
-        if (target.startsWith('/')) comps = magic ? [] : [...root];
-        for (const c of target.split('/').reverse()) pending.push(c);
-        st = undefined;
-        continue;
-      }
-      if (!isDir(s.mode) && (!isLast || slashFollows)) return -ENOTDIR;
-      comps = next;
-      st = s;
-      last = name;
+  // The open files known by `name` of `dir`, taken off that name.
+  private takeNames(dir: FsNode, name: string): FileNode[] {
+    const out: FileNode[] = [];
+    for (const ref of [...this.named.get(dir)?.get(name) ?? []]) {
+      this.dropName(dir, name, ref);
+      this.unnamed.unregister(ref);
+      const n = ref.deref();
+      if (n) out.push(n);
     }
-    const { mount, bpath } = this.place(t, comps);
-    if (!st) {
-      const s = mount.backend.lstat(bpath);
-      if (typeof s === 'number') return s;
-      st = s;
-    }
-    return { comps, mount, bpath, stat: st, trailingSlash, last };
+    return out;
   }
-
-  guestPath(loc: Loc): string { return '/' + loc.comps.join('/'); }
-  private node(loc: Loc): FileNode { return { backend: loc.mount.backend, path: loc.bpath, dev: loc.mount.dev, events: this, locks: this.locks }; }
-  private parentOf(t: FsCaller, loc: Loc): { stat: Stat | number; comps: string[] } {
-    const comps = loc.comps.slice(0, -1);
-    return { stat: this.lstatAt(t, comps), comps };
+  // A rename moved `name` of `dir` to `toName` of `toDir` (what was there lost its name).
+  private renamed(dir: FsNode, name: string, toDir: FsNode, toName: string): void {
+    this.removed(toDir, toName);
+    for (const n of this.takeNames(dir, name)) {
+      n.dir = toDir;
+      n.name = toName;
+      this.addName(toDir, toName, new WeakRef(n));
+    }
+  }
+  // The name `name` of `dir` is gone: what was opened by it reads as deleted.
+  private removed(dir: FsNode, name: string): void {
+    for (const n of this.takeNames(dir, name)) n.unlinked = true;
+  }
+  // (a non-directory is named by the directory and name it was opened by; a directory by its own place)
+  private nodeOf(loc: Loc): FileNode {
+    const p = loc.place!;
+    const named = loc.parent && loc.stat && !isDir(loc.stat.mode);
+    return this.fileNode(p.mount, p.node, named ? loc.parent!.node : undefined, named ? loc.name : undefined);
+  }
+  private hold(p: Place): void {
+    if (!(p.node instanceof Phantom)) p.mount.backend.hold?.(p.node);
   }
   private mayWriteParent(t: FsCaller, loc: Loc): number {
-    if (this.isReadOnly(loc.mount)) return -EROFS;
+    const parent = loc.parent!;
+    if (this.isReadOnly(parent.mount)) return -EROFS;
+    if (parent.node instanceof Phantom) return -EPERM;
     if (t.proc.creds.euid === 0) return 0;
-    const p = this.parentOf(t, loc).stat;
+    const p = this.getattr(parent);
     if (typeof p === 'number') return p;
     return permits(p, t.proc.creds, W_OK | X_OK) ? 0 : -EACCES;
   }
@@ -271,25 +212,32 @@ export class Vfs {
   private sticky(t: FsCaller, loc: Loc): number {
     const c = t.proc.creds;
     if (c.euid === 0 || !loc.stat || loc.stat.uid === c.euid) return 0;
-    const p = this.parentOf(t, loc).stat;
+    const p = this.getattr(loc.parent!);
     return typeof p !== 'number' && p.mode & S_ISVTX && p.uid !== c.euid ? -EPERM : 0;
   }
   // A backend makes new files as whoever runs it: hand a new file to the caller (its group: that of a
   // set-group-ID parent directory, else the caller's). Best effort: a host directory may refuse.
-  private own(t: FsCaller, loc: Loc): void {
+  private own(t: FsCaller, parent: Place, name: string, node?: FsNode): void {
     const c = t.proc.creds;
     if (c.euid === 0 && c.egid === 0) return;
-    const b = loc.mount.backend;
-    const st = b.lstat(loc.bpath);
+    const b = parent.mount.backend;
+    if (!node) {
+      const f = b.lookup(parent.node, name);
+      if (typeof f === 'number') return;
+      node = f.node;
+    }
+    const st = b.getattr(node);
     if (typeof st === 'number') return;
-    const p = this.parentOf(t, loc).stat;
+    const p = this.getattr(parent);
     const gid = typeof p !== 'number' && p.mode & S_ISGID ? p.gid : c.egid;
-    if (st.uid !== c.euid || st.gid !== gid) b.chown(loc.bpath, st.uid === c.euid ? -1 : c.euid, st.gid === gid ? -1 : gid);
+    if (st.uid !== c.euid || st.gid !== gid) {
+      b.setattr(node, { uid: st.uid === c.euid ? undefined : c.euid, gid: st.gid === gid ? undefined : gid });
+    }
   }
-  private isMountPoint(t: FsCaller, loc: Loc): boolean {
-    return this.mountFor(t, loc.comps).comps.length === loc.comps.length;
+  // The last component is a name something is mounted on.
+  private isMountPoint(loc: Loc): boolean {
+    return loc.place !== undefined && loc.parent !== undefined && loc.place.mount !== loc.parent.mount;
   }
-
   // --- opening ------------------------------------------------------------------
   // open(2)/openat(2): a new description (the caller installs it: it holds one reference).
   // Blocked: a named pipe's open waits for the other side (the syscall runs again when woken).
@@ -299,7 +247,11 @@ export class Vfs {
     const follow = !(flags & O_NOFOLLOW) && !(creat && flags & O_EXCL);
     const loc = this.resolve(t, dirfd, path, { follow, keepLast: creat });
     if (typeof loc === 'number') return loc;
-    return this.openLoc(t, loc, flags, mode);
+    const f = this.openLoc(t, loc, flags, mode);
+    if (f !== -ESTALE) return f;
+    // the file changed under its name between the lookup and the open (on the host): once more, as Linux retries
+    const again = this.resolve(t, dirfd, path, { follow, keepLast: creat });
+    return typeof again === 'number' ? again : this.openLoc(t, again, flags, mode);
   }
   // The same for callers that cannot wait (the embedding API): a FIFO without a partner is EAGAIN.
   open(t: FsCaller, dirfd: number, path: string, flags: number, mode: number): FileDescription | number {
@@ -308,31 +260,44 @@ export class Vfs {
   }
   private openLoc(t: FsCaller, loc: Loc, flags: number, mode = 0): FileDescription | number | Blocked {
     const creat = (flags & O_CREAT) !== 0 && !(flags & O_PATH);
-    const gpath = this.guestPath(loc);
     if (creat && loc.trailingSlash) return -EISDIR;
     if (!loc.stat) {
       if (!creat) return -ENOENT;
       const w = this.mayWriteParent(t, loc);
       if (w) return w;
-      const f = loc.mount.backend.open(loc.bpath, flags | O_CREAT | O_EXCL, mode & ~t.proc.fs.umask & 0o7777, gpath);
-      if (typeof f !== 'number') {
-        f.node ??= this.node(loc);
-        this.own(t, loc);
-        this.inDir(t, loc, IN_CREATE, false);
-        this.inDir(t, loc, IN_OPEN, false);
-      }
-      return f;
+      const parent = loc.parent!;
+      const r = parent.mount.backend.create(parent.node, loc.name, flags | O_CREAT | O_EXCL, mode & ~t.proc.fs.umask & 0o7777,
+        this.pathOfLoc(loc));
+      if (typeof r === 'number') return r;
+      r.file.node ??= this.fileNode(parent.mount, r.node, parent.node, loc.name);
+      this.own(t, parent, loc.name, r.node);
+      this.inDir(parent.node, loc.name, IN_CREATE, false);
+      this.inDir(parent.node, loc.name, IN_OPEN, false);
+      return r.file;
     }
     if (creat && flags & O_EXCL) return -EEXIST;
     if (loc.file) {
-      loc.file.refs++;
-      return loc.file;
+      // /proc/self/fd/N: asking for the access the description has gives the description itself (its
+      // offset shared: Linux would make a new one); asking for more opens a named file again, checked
+      // as any open (permissions, EROFS), and anything else (a pipe, a socket, an unnamed or removed
+      // file) is the same description
+      const f = loc.file, n = f.node;
+      const same = !(f.flags & O_PATH) && (f.flags & O_ACCMODE) === (flags & O_ACCMODE) && !(flags & (O_TRUNC | O_PATH));
+      if (same || !n?.mount || loc.stat.nlink === 0 || (!n.name && !isDir(loc.stat.mode))) {
+        f.refs++;
+        return f;
+      }
+      loc = {
+        place: { mount: n.mount, node: n.inode }, parent: n.name ? { mount: n.mount, node: n.dir! } : undefined,
+        name: n.name ?? '', stat: loc.stat, trailingSlash: loc.trailingSlash,
+      };
     }
-    const st = loc.stat;
+    const st = loc.stat!, place = loc.place!;
     if (flags & O_PATH) {
-      const f = new PathFile(flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | 0o2000000), gpath);
-      f.node = this.node(loc);
       if (flags & O_DIRECTORY && !isDir(st.mode)) return -ENOTDIR;
+      if (isDir(st.mode)) this.hold(place);
+      const f = new PathFile(flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | 0o2000000), this.pathOfLoc(loc));
+      f.node = this.nodeOf(loc);
       return f;
     }
     if (flags & O_DIRECTORY && !isDir(st.mode)) return -ENOTDIR;
@@ -341,58 +306,84 @@ export class Vfs {
     if (isDir(st.mode)) {
       if (acc !== O_RDONLY || creat || flags & O_TRUNC) return -EISDIR;
       if (!permits(st, t.proc.creds, R_OK)) return -EACCES;
-      const parent = loc.comps.length ? this.lstatAt(t, loc.comps.slice(0, -1)) : st;
-      return new DirectoryFile(flags, gpath, this.node(loc), typeof parent === 'number' ? 0 : parent.ino);
+      const ns = this.ns(t);
+      this.hold(place);
+      const up = this.getattr(this.dotdot(ns, place, this.rootOf(t)));
+      return new DirectoryFile(flags, this.pathOfLoc(loc), this.nodeOf(loc), typeof up === 'number' ? 0 : up.ino,
+        () => this.listing(ns, place));
     }
     const want = (acc === O_RDONLY ? R_OK : acc === O_WRONLY ? W_OK : acc === O_RDWR ? R_OK | W_OK : 0)
       | (flags & O_TRUNC ? W_OK : 0);
     if (!permits(st, t.proc.creds, want)) return -EACCES;
     if ((st.mode & S_IFMT) === S_IFIFO) return this.openFifo(t, loc, flags);
-    if (want & W_OK && this.isReadOnly(loc.mount) && isReg(st.mode)) return -EROFS;
-    const f = loc.mount.backend.open(loc.bpath, flags & ~(O_CREAT | O_EXCL), 0, gpath);
+    // a device node mknod made on a file system that keeps them: the machine's device of that number, else ENXIO
+    if (((st.mode & S_IFMT) === S_IFCHR || (st.mode & S_IFMT) === S_IFBLK) && place.mount.backend.deviceNodes) {
+      if (this.isNoDev(place.mount)) return -EACCES;
+      const dev = (st.mode & S_IFMT) === S_IFCHR && this.devfs ? this.devfs.openDevice(st.rdev, flags, this.pathOfLoc(loc)) : -ENXIO;
+      if (typeof dev !== 'number') { dev.node ??= this.nodeOf(loc); this.touched(loc, IN_OPEN); }
+      return dev;
+    }
+    if (want & W_OK && this.isReadOnly(place.mount) && isReg(st.mode)) return -EROFS;
+    const f = place.mount.backend.openNode(place.node, flags & ~(O_CREAT | O_EXCL), this.pathOfLoc(loc));
     if (typeof f !== 'number') {
-      f.node ??= this.node(loc);
-      if (flags & O_TRUNC && isReg(st.mode)) this.touched(t, loc, IN_MODIFY);
-      this.touched(t, loc, IN_OPEN);
+      f.node ??= this.nodeOf(loc);
+      if (flags & O_TRUNC && isReg(st.mode)) this.touched(loc, IN_MODIFY);
+      this.touched(loc, IN_OPEN);
     }
     return f;
   }
+  // A directory's entries: its file system's, and in the user's own files (a host directory, where the
+  // machine makes no directories) the names only mounts make: /proc, /dev and /sys under --root.
+  private listing(ns: MountTable, p: Place): Dirent[] | number {
+    const st = this.getattr(p);
+    if (typeof st === 'number') return st;
+    if (st.nlink === 0) return -ENOENT; // a removed directory lists nothing, as Linux's dead directories
+    let list: Dirent[] = [];
+    if (!(p.node instanceof Phantom)) {
+      const r = p.mount.backend.entries(p.node);
+      if (typeof r === 'number') return r;
+      list = r;
+    }
+    for (const ph of p.mount.backend.userFiles ? ns.phantomsIn(p.mount, p.node) : []) {
+      if (list.some((e) => e.name === ph.name)) continue;
+      const st = this.getattr(ns.cross({ mount: p.mount, node: ph }));
+      list.push({ ino: typeof st === 'number' ? 2 : st.ino, type: DT_DIR, name: ph.name });
+    }
+    return list;
+  }
 
-  // A named pipe: one pipe per FIFO inode. O_RDONLY waits for a writer, O_WRONLY for a reader
+  // A named pipe: one pipe per FIFO node. O_RDONLY waits for a writer, O_WRONLY for a reader
   // (with O_NONBLOCK a reader opens at once and a writer gets ENXIO); O_RDWR never waits. A task
-  // waiting in open counts as a reader or writer for as long as it waits (its t.restart is the
-  // marker), so two openers find each other, and one that a signal takes away stops counting.
-  private readonly fifos = new Map<string, Pipe>();
+  // waiting in open counts as a reader or writer for as long as its wait is armed, so two openers
+  // find each other, and one that a signal takes away stops counting.
   private openFifo(t: FsCaller, loc: Loc, flags: number): FileDescription | number | Blocked {
-    const key = this.keyOf(loc)!;
-    const task = t as FsCaller & { restart?: unknown; state?: { kind: string } };
+    const key = loc.place!.node;
     let p = this.fifos.get(key);
-    for (const [m, live] of p?.waiting ?? []) if (!live()) p!.waiting.delete(m);
     if (!p || (!p.readers && !p.writers && !p.waiting.size)) {
-      p = new Pipe(); // no one has it open: what was in it is gone, as on Linux
+      p = new Pipe(this.anonIno(), this.budget); // no one has it open: what was in it is gone, as on Linux
       this.fifos.set(key, p);
     }
     const pipe = p;
     const acc = flags & O_ACCMODE;
     const reader = acc === O_RDONLY;
-    const mine = (task.restart as { fifo?: Pipe } | undefined)?.fifo === pipe ? (task.restart as { other: number }) : undefined;
+    const prev = resumed(t, 'fifo-open');
+    const mine = prev && prev.reader === reader ? prev : undefined;
+    if (t.resumed) pipe.waiting.delete(t.resumed);
     // the other side is there, or came (and maybe went) while this open waited
     const partner = (reader ? pipe.hasWriters() : pipe.hasReaders()) || (mine !== undefined && pipe.opens[reader ? 1 : 0] !== mine.other);
     if (acc === O_RDWR || (reader && flags & O_NONBLOCK) || partner) {
-      if (mine) pipe.waiting.delete(mine);
-      const f = new FifoEnd(pipe, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY), () => this.host.realtimeNs(), this.guestPath(loc));
-      f.node = this.node(loc);
-      this.touched(t, loc, IN_OPEN);
+      const f = new FifoEnd(pipe, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY), () => this.host.realtimeNs(), this.pathOfLoc(loc));
+      f.node = this.nodeOf(loc);
+      this.touched(loc, IN_OPEN);
       return f;
     }
     if (!reader && flags & O_NONBLOCK) return -ENXIO;
-    if (!mine) {
-      const marker = { fifo: pipe, role: reader ? 'r' : 'w', other: pipe.opens[reader ? 1 : 0] };
-      task.restart = marker;
-      pipe.waiting.set(marker, () => task.restart === marker && task.state?.kind !== 'exited');
-      pipe.notify(); // the other side's waiting open looks again
-    }
-    return new Blocked(pipe.changed());
+    const on = { kind: 'fifo-open' as const, reader, other: mine?.other ?? pipe.opens[reader ? 1 : 0] };
+    const wait = new Blocked(on, [{ on: pipe.queue, events: reader ? POLLIN : POLLOUT }]);
+    // counted while it waits, and once woken until its open runs again
+    pipe.waiting.set(wait, { role: reader ? 'r' : 'w', live: () => wait.disarm !== undefined || t.resumed === wait });
+    if (!mine) pipe.notify(reader ? POLLOUT : POLLIN); // the other side's waiting open looks again
+    return wait;
   }
 
   // O_TMPFILE: an unnamed file in the directory at `path`; the errnos in the order Linux checks.
@@ -403,30 +394,45 @@ export class Vfs {
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
     if (!isDir(loc.stat.mode)) return -ENOTDIR;
-    if (loc.file) return -EOPNOTSUPP;
-    if (this.isReadOnly(loc.mount)) return -EROFS;
+    if (loc.file || !loc.place || loc.place.node instanceof Phantom) return -EOPNOTSUPP;
+    const place = loc.place;
+    if (this.isReadOnly(place.mount)) return -EROFS;
     if (!permits(loc.stat, t.proc.creds, W_OK | X_OK)) return -EACCES;
-    const b = loc.mount.backend;
-    if (!b.tmpfile) return -EOPNOTSUPP;
-    const f = b.tmpfile(loc.bpath, flags, mode & ~t.proc.fs.umask & 0o7777, this.guestPath(loc));
-    if (typeof f !== 'number') f.node ??= { backend: b, path: loc.bpath, dev: loc.mount.dev };
-    return f;
+    const b = place.mount.backend;
+    if (!b.tmpfileAt) return -EOPNOTSUPP;
+    const r = b.tmpfileAt(place.node, flags, mode & ~t.proc.fs.umask & 0o7777, this.pathOfLoc(loc));
+    if (typeof r === 'number') return r;
+    r.file.node ??= this.fileNode(place.mount, r.node, place.node);
+    return r.file;
   }
 
   // The executable at `path` for execve: ENOENT, EACCES for directories, other
   // non-regular files and files without execute permission.
-  openExec(t: FsCaller, path: string | Uint8Array): { image: FileImage; path: string } | number {
+  openExec(t: FsCaller, path: string | Uint8Array, dirfd = AT_FDCWD, flags = 0): { image: FileImage; path: string } | number {
     const p = typeof path === 'string' ? path : pathFromBytes(path);
-    const loc = this.resolve(t, AT_FDCWD, p, { follow: true });
+    let loc: Loc | number;
+    if (p === '' && flags & AT_EMPTY_PATH) {
+      const f = t.proc.files.get(dirfd);
+      if (!f) return -EBADF;
+      const st = f.stat();
+      if (typeof st === 'number') return st;
+      const place = this.placeOfFile(f);
+      if (!place) return -EACCES;
+      loc = { place, parent: f.node?.dir !== undefined ? { mount: place.mount, node: f.node.dir } : undefined, name: f.node?.name ?? '', stat: st, trailingSlash: false };
+    } else {
+      loc = this.resolve(t, dirfd, p, { follow: !(flags & AT_SYMLINK_NOFOLLOW) });
+    }
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
+    if (isLink(loc.stat.mode)) return -ELOOP;
     if (!isReg(loc.stat.mode) || !permits(loc.stat, t.proc.creds, X_OK)) return -EACCES;
-    if (loc.mount.flags & MS_NOEXEC) return -EACCES;
+    const mount = loc.place?.mount ?? loc.file?.node?.mount;
+    if (mount && mount.flags & MS_NOEXEC) return -EACCES;
     const f = this.openLoc(t, loc, O_RDONLY);
     if (typeof f === 'number') return f;
     if (f instanceof Blocked) return -EACCES; // (a regular file: never)
     const size = loc.stat.size;
-    const name = this.viewPath(t, this.guestPath(loc)) ?? this.guestPath(loc);
+    const name = loc.file ? this.describe(t, loc.file) : this.viewOfLoc(t, loc);
     const image: FileImage = {
       size, name,
       read(offset: number, len: number): Uint8Array {
@@ -447,12 +453,13 @@ export class Vfs {
   }
   private statOf(loc: Loc): Stat | number {
     if (!loc.stat) return -ENOENT;
-    if (loc.file) return loc.stat;
-    return { ...loc.stat, dev: loc.mount.backend.type === 'hostfs' ? loc.stat.dev : loc.mount.dev };
+    if (loc.file) return guestStat(loc.file);
+    const m = loc.place!.mount;
+    return m.backend.keepsDev ? loc.stat : { ...loc.stat, dev: m.dev };
   }
   fdStat(t: FsCaller, fd: number): Stat | number {
-    const f = fd === AT_FDCWD ? undefined : t.proc.files.get(fd);
     if (fd === AT_FDCWD) return this.stat(t, AT_FDCWD, '.', 0);
+    const f = t.proc.files.get(fd);
     return f ? guestStat(f) : -EBADF;
   }
 
@@ -469,29 +476,29 @@ export class Vfs {
     const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false, creds });
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
-    if (mode & W_OK && this.isReadOnly(loc.mount) && !loc.file) return -EROFS;
+    if (mode & W_OK && !loc.file && this.isReadOnly(loc.place!.mount)) return -EROFS;
     return permits(loc.stat, creds, mode) ? 0 : -EACCES;
   }
 
   readlink(t: FsCaller, dirfd: number, path: string): string | number {
     const loc = this.resolve(t, dirfd, path, { follow: false, allowMissing: false });
     if (typeof loc === 'number') return loc;
-    if (!loc.stat || !isLink(loc.stat.mode)) return -EINVAL;
-    return loc.mount.backend.readlink(loc.bpath);
+    if (!loc.stat || !isLink(loc.stat.mode) || !loc.place) return -EINVAL;
+    return loc.place.mount.backend.getlink(loc.place.node);
   }
 
   statfs(t: FsCaller, path: string): StatFs | number {
     const loc = this.resolve(t, AT_FDCWD, path, { follow: true, allowMissing: false });
     if (typeof loc === 'number') return loc;
     if (loc.file) return this.statfsFile(t, loc.file) ?? -ENOENT;
-    return this.withMountFlags(loc.mount.backend.statfs(), loc.mount);
+    const m = loc.place!.mount;
+    return this.withMountFlags(m.backend.statfs(), m);
   }
   // fstatfs: the file's file system, with the flags of the mount it was opened through.
   statfsFile(t: FsCaller, f: FileDescription): StatFs | undefined {
     const node = f.node;
     if (!node) return undefined;
-    let m: Mount | undefined = f.path.startsWith('/') ? this.mountFor(t, splitPath(f.path)) : undefined;
-    if (m?.backend !== node.backend) m = this.ns(t).list().find((x) => x.backend === node.backend);
+    const m = node.mount ?? this.ns(t).list().find((x) => x.backend === node.backend);
     const s = node.backend.statfs();
     return m ? this.withMountFlags(s, m) : s;
   }
@@ -503,60 +510,95 @@ export class Vfs {
     if (!(m.flags & (MS_NOATIME | MS_STRICTATIME))) flags |= ST_RELATIME;
     return { ...s, flags };
   }
+  // Whether changes to an open file are refused (EROFS): the mount it was opened through is read-only.
+  readOnlyFile(t: FsCaller, f: FileDescription): boolean {
+    const n = f.node;
+    if (!n) return false;
+    if (n.mount) return this.isReadOnly(n.mount);
+    return n.backend.readOnly || this.ns(t).roBackends.has(n.backend);
+  }
+  // A change to the file at a path (or the open file dirfd, with AT_EMPTY_PATH) that no file system
+  // here stores: ENOENT, EBADF, EROFS as Linux checks them first, else 0 (the caller answers).
+  writableAt(t: FsCaller, dirfd: number, path: string, flags: number): number {
+    if (path === '' && flags & AT_EMPTY_PATH) {
+      const f = t.proc.files.get(dirfd);
+      if (!f) return -EBADF;
+      return this.readOnlyFile(t, f) ? -EROFS : 0;
+    }
+    const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false });
+    if (typeof loc === 'number') return loc;
+    if (loc.file) return this.readOnlyFile(t, loc.file) ? -EROFS : 0;
+    return this.isReadOnly(loc.place!.mount) ? -EROFS : 0;
+  }
 
   // --- changes --------------------------------------------------------------------
   mkdir(t: FsCaller, dirfd: number, path: string, mode: number): number {
     const loc = this.resolve(t, dirfd, path, { follow: false, keepLast: true });
     if (typeof loc === 'number') return loc;
-    if (loc.stat || loc.comps.length === 0) return -EEXIST;
+    if (loc.stat || !loc.parent) return -EEXIST;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
+    const p = loc.parent;
     // mkdir keeps the sticky bit of `mode`, not set-user-ID or set-group-ID (a set-group-ID parent passes its own on)
-    const r = loc.mount.backend.mkdir(loc.bpath, mode & ~t.proc.fs.umask & 0o1777);
-    if (!r) { this.own(t, loc); this.inDir(t, loc, IN_CREATE, true); }
+    const r = p.mount.backend.mkdirAt(p.node, loc.name, mode & ~t.proc.fs.umask & 0o1777);
+    if (!r) { this.own(t, p, loc.name); this.inDir(p.node, loc.name, IN_CREATE, true); }
     return r;
   }
 
-  mknod(t: FsCaller, dirfd: number, path: string, mode: number): number {
+  mknod(t: FsCaller, dirfd: number, path: string, mode: number, rdev = 0): number {
     const type = mode & S_IFMT;
-    if (type !== 0 && type !== S_IFREG && type !== S_IFIFO) return -EPERM; // sockets come from bind(2), devices need CAP_MKNOD
+    const device = type === S_IFCHR || type === S_IFBLK;
+    if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && !device) return -EPERM; // sockets come from bind(2)
     const loc = this.resolve(t, dirfd, path, { follow: false, keepLast: true });
     if (typeof loc === 'number') return loc;
-    if (loc.stat) return -EEXIST;
+    if (loc.stat || !loc.parent) return -EEXIST;
     if (loc.trailingSlash) return -ENOENT;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
-    const b = loc.mount.backend;
-    if (b.mknod) {
-      const r = b.mknod(loc.bpath, (type || S_IFREG) | (mode & ~t.proc.fs.umask & 0o7777));
-      if (!r) { this.own(t, loc); this.inDir(t, loc, IN_CREATE, false); }
+    // devices need CAP_MKNOD (root), checked after the file system's own refusal (EROFS)
+    if (device && t.proc.creds.euid !== 0) return -EPERM;
+    const p = loc.parent, b = p.mount.backend;
+    if (device && !b.deviceNodes) return -EPERM;
+    if (b.mknodAt) {
+      const r = b.mknodAt(p.node, loc.name, (type || S_IFREG) | (mode & ~t.proc.fs.umask & 0o7777), rdev);
+      if (!r) { this.own(t, p, loc.name); this.inDir(p.node, loc.name, IN_CREATE, false); }
       return r;
     }
     if (type === S_IFIFO) return -EPERM;
-    const f = b.open(loc.bpath, O_WRONLY | O_CREAT | O_EXCL, mode & ~t.proc.fs.umask & 0o7777, this.guestPath(loc));
-    if (typeof f === 'number') return f;
-    f.release();
-    this.own(t, loc);
-    this.inDir(t, loc, IN_CREATE, false);
+    const r = b.create(p.node, loc.name, O_WRONLY | O_CREAT | O_EXCL, mode & ~t.proc.fs.umask & 0o7777, this.pathOfLoc(loc));
+    if (typeof r === 'number') return r;
+    r.file.release();
+    this.own(t, p, loc.name, r.node);
+    this.inDir(p.node, loc.name, IN_CREATE, false);
     return 0;
   }
 
-  // bind(2) of an AF_UNIX socket to a path: a socket inode, mode & ~umask.
-  // Returns its stat: (dev, ino) is the name connect(2) finds the socket by.
-  bindSocket(t: FsCaller, dirfd: number, path: string, mode: number): Stat | number {
+  // bind(2) of an AF_UNIX socket to a path: a socket inode, mode & ~umask. Returns its node:
+  // what connect(2) finds the socket by.
+  bindSocket(t: FsCaller, dirfd: number, path: string, mode: number): FsNode | number {
     const loc = this.resolve(t, dirfd, path, { follow: false });
     if (typeof loc === 'number') return loc;
-    if (loc.stat) return -EADDRINUSE;
+    if (loc.stat || !loc.parent) return -EADDRINUSE;
     if (loc.trailingSlash) return -ENOENT;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
-    const b = loc.mount.backend;
-    if (!b.mknod) return -EPERM;
-    const r = b.mknod(loc.bpath, S_IFSOCK | (mode & ~t.proc.fs.umask & 0o7777));
+    const p = loc.parent, b = p.mount.backend;
+    if (!b.mknodAt) return -EPERM;
+    const r = b.mknodAt(p.node, loc.name, S_IFSOCK | (mode & ~t.proc.fs.umask & 0o7777));
     if (r < 0) return r === -EEXIST ? -EADDRINUSE : r;
-    this.own(t, loc);
-    const st = b.lstat(loc.bpath);
-    return typeof st === 'number' ? st : this.statOf({ ...loc, stat: st });
+    const f = b.lookup(p.node, loc.name);
+    if (typeof f === 'number') return f;
+    this.own(t, p, loc.name, f.node);
+    return f.node;
+  }
+  // connect(2) to a path: the socket inode's node (the caller must be allowed to write it).
+  socketAt(t: FsCaller, path: string): FsNode | number {
+    const loc = this.resolve(t, AT_FDCWD, path, { follow: true, allowMissing: false });
+    if (typeof loc === 'number') return loc;
+    if (!loc.stat || !loc.place) return -ENOENT;
+    const c = t.proc.creds;
+    if (!permits(loc.stat, { ...c, euid: c.uid, egid: c.gid }, W_OK)) return -EACCES;
+    return (loc.stat.mode & S_IFMT) === S_IFSOCK ? loc.place.node : -ECONNREFUSED;
   }
 
   rmdir(t: FsCaller, dirfd: number, path: string): number {
@@ -567,11 +609,11 @@ export class Vfs {
     const lastWritten = path.replace(/\/+$/, '').split('/').pop();
     if (lastWritten === '.') return -EINVAL;
     if (lastWritten === '..') return -ENOTEMPTY;
-    if (loc.comps.length === 0 || this.isMountPoint(t, loc)) return -EBUSY;
+    if (!loc.parent || this.isMountPoint(loc)) return -EBUSY;
     const w = this.mayWriteParent(t, loc) || this.sticky(t, loc);
     if (w) return w;
-    const r = loc.mount.backend.rmdir(loc.bpath);
-    if (!r) { this.inDir(t, loc, IN_DELETE, true); this.unlinked(loc, loc.stat); }
+    const r = loc.parent.mount.backend.rmdirAt(loc.parent.node, loc.name);
+    if (!r) { this.inDir(loc.parent.node, loc.name, IN_DELETE, true); this.unlinked(loc.place!.node, loc.stat); }
     return r;
   }
 
@@ -581,10 +623,12 @@ export class Vfs {
     if (!loc.stat) return -ENOENT;
     if (isDir(loc.stat.mode)) return -EISDIR;
     if (loc.trailingSlash) return -ENOTDIR;
+    if (!loc.parent || this.isMountPoint(loc)) return -EBUSY;
     const w = this.mayWriteParent(t, loc) || this.sticky(t, loc);
     if (w) return w;
-    const r = loc.mount.backend.unlink(loc.bpath);
-    if (!r) { this.unlinked(loc, loc.stat); this.inDir(t, loc, IN_DELETE, false); }
+    const r = loc.parent.mount.backend.unlinkAt(loc.parent.node, loc.name);
+    if (!r) this.removed(loc.parent.node, loc.name);
+    if (!r) { this.unlinked(loc.place!.node, loc.stat); this.inDir(loc.parent.node, loc.name, IN_DELETE, false); }
     return r;
   }
 
@@ -599,38 +643,36 @@ export class Vfs {
     if (!from.stat || (exchange && !to.stat)) return -ENOENT;
     const lastOf = (p: string) => p.replace(/\/+$/, '').split('/').pop();
     if (['.', '..'].includes(lastOf(oldpath)!) || ['.', '..'].includes(lastOf(newpath)!)) return -EBUSY;
-    if (from.comps.length === 0 || to.comps.length === 0 || this.isMountPoint(t, from) || this.isMountPoint(t, to)) return -EBUSY;
-    if (from.mount !== to.mount) return -EXDEV;
+    if (!from.parent || !to.parent || this.isMountPoint(from) || this.isMountPoint(to)) return -EBUSY;
+    if (from.parent.mount !== to.parent.mount) return -EXDEV;
     if (exchange) return this.exchange(t, from, to);
     if ((from.trailingSlash || to.trailingSlash) && !isDir(from.stat.mode)) return -ENOTDIR;
-    const same = from.comps.length === to.comps.length && from.comps.every((c, i) => to.comps[i] === c);
+    const same = from.parent.node === to.parent.node && from.name === to.name;
     if (to.stat) {
       if (flags & RENAME_NOREPLACE) return -EEXIST;
-      if (same || (to.stat.ino === from.stat.ino && to.stat.dev === from.stat.dev)) return 0;
+      if (same || to.place!.node === from.place!.node) return 0;
       if (isDir(from.stat.mode) && !isDir(to.stat.mode)) return -ENOTDIR;
       if (!isDir(from.stat.mode) && isDir(to.stat.mode)) return -EISDIR;
     }
-    if (isDir(from.stat.mode) && to.comps.length > from.comps.length && from.comps.every((c, i) => to.comps[i] === c)) {
-      return -EINVAL;
-    }
-    if (to.comps.length < from.comps.length && to.comps.every((c, i) => from.comps[i] === c)) return -ENOTEMPTY;
+    if (isDir(from.stat.mode) && this.encloses(from.place!, to.parent)) return -EINVAL;
+    if (to.stat && this.encloses(to.place!, from.parent)) return -ENOTEMPTY;
     const w = this.mayWriteParent(t, from) || this.sticky(t, from) || this.mayWriteParent(t, to) || this.sticky(t, to);
     if (w) return w;
     // a directory moving to another parent must itself be writable: its '..' changes
-    const fromParent = from.comps.slice(0, -1), toParent = to.comps.slice(0, -1);
-    const moves = fromParent.length !== toParent.length || fromParent.some((c, i) => toParent[i] !== c);
+    const moves = from.parent.node !== to.parent.node;
     if (isDir(from.stat.mode) && moves && !permits(from.stat, t.proc.creds, W_OK)) return -EACCES;
     if (flags & RENAME_WHITEOUT) {
       // needs CAP_MKNOD; then no backend here stores whiteouts as Linux does: as a file system without them
       return t.proc.creds.euid !== 0 ? -EPERM : -EINVAL;
     }
-    const r = from.mount.backend.rename(from.bpath, to.bpath);
+    const r = from.parent.mount.backend.renameAt(from.parent.node, from.name, to.parent.node, to.name);
+    if (!r) this.renamed(from.parent.node, from.name, to.parent.node, to.name);
     if (!r && this.notify.active) {
       const cookie = this.notify.nextCookie(), dir = isDir(from.stat.mode);
-      this.inDir(t, from, IN_MOVED_FROM, dir, cookie);
-      this.inDir(t, to, IN_MOVED_TO, dir, cookie);
-      this.notify.emit(this.keyOf(from), IN_MOVE_SELF | (dir ? IN_ISDIR : 0));
-      if (to.stat) this.unlinked(to, to.stat);
+      this.inDir(from.parent.node, from.name, IN_MOVED_FROM, dir, cookie);
+      this.inDir(to.parent.node, to.name, IN_MOVED_TO, dir, cookie);
+      this.notify.emit(from.place!.node, IN_MOVE_SELF | (dir ? IN_ISDIR : 0));
+      if (to.stat) this.unlinked(to.place!.node, to.stat);
     }
     return r;
   }
@@ -639,18 +681,23 @@ export class Vfs {
   private exchange(t: FsCaller, a: Loc, b: Loc): number {
     const sa = a.stat!, sb = b.stat!;
     if ((a.trailingSlash && !isDir(sa.mode)) || (b.trailingSlash && !isDir(sb.mode))) return -ENOTDIR;
-    const same = a.comps.length === b.comps.length && a.comps.every((c, i) => b.comps[i] === c);
-    if (same || (sa.ino === sb.ino && sa.dev === sb.dev)) return 0;
-    const inside = (x: Loc, y: Loc) => y.comps.length > x.comps.length && x.comps.every((c, i) => y.comps[i] === c);
-    if (inside(a, b) || inside(b, a)) return -EINVAL;
+    const same = a.parent!.node === b.parent!.node && a.name === b.name;
+    if (same || a.place!.node === b.place!.node) return 0;
+    if (this.encloses(a.place!, b.parent!) || this.encloses(b.place!, a.parent!)) return -EINVAL;
     const w = this.mayWriteParent(t, a) || this.sticky(t, a) || this.mayWriteParent(t, b) || this.sticky(t, b);
     if (w) return w;
     // directories that change parent must themselves be writable: their '..' changes
-    const aParent = a.comps.slice(0, -1), bParent = b.comps.slice(0, -1);
-    const moves = aParent.length !== bParent.length || aParent.some((c, i) => bParent[i] !== c);
+    const moves = a.parent!.node !== b.parent!.node;
     if (moves && ((isDir(sa.mode) && !permits(sa, t.proc.creds, W_OK)) || (isDir(sb.mode) && !permits(sb, t.proc.creds, W_OK)))) return -EACCES;
-    const backend = a.mount.backend;
-    return backend.exchange ? backend.exchange(a.bpath, b.bpath) : -EINVAL;
+    const backend = a.parent!.mount.backend;
+    const r = backend.exchangeAt ? backend.exchangeAt(a.parent!.node, a.name, b.parent!.node, b.name) : -EINVAL;
+    if (!r) { // the names change places: through a middle one, so that neither set is lost
+      const middle = {};
+      this.renamed(a.parent!.node, a.name, middle, '');
+      this.renamed(b.parent!.node, b.name, a.parent!.node, a.name);
+      this.renamed(middle, '', b.parent!.node, b.name);
+    }
+    return r;
   }
 
   link(t: FsCaller, olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags = 0): number {
@@ -666,39 +713,45 @@ export class Vfs {
     return this.linkLoc(t, from, newdirfd, newpath);
   }
   // A new name for an open file: the backend links the file itself (an O_TMPFILE file, one whose names
-  // are all gone), or the path it was opened by is linked.
+  // are all gone), or its node is linked.
   private linkOpenFile(t: FsCaller, f: FileDescription, newdirfd: number, newpath: string): number {
-    if (!f.node) return -ENOENT;
+    const n = f.node;
+    if (!n) return -ENOENT;
     const st = f.stat();
     if (typeof st === 'number') return st;
     if (isDir(st.mode)) return -EPERM;
     const to = this.resolve(t, newdirfd, newpath, { follow: false });
     if (typeof to === 'number') return to;
-    if (to.stat) return -EEXIST;
+    if (to.stat || !to.parent) return -EEXIST;
     if (to.trailingSlash) return -ENOENT;
-    if (f.node.backend !== to.mount.backend) return -EXDEV;
+    const p = to.parent;
+    if (n.backend !== p.mount.backend) return -EXDEV;
     const w = this.mayWriteParent(t, to);
     if (w) return w;
-    const r = to.mount.backend.linkFile?.(f, to.bpath);
+    const r = p.mount.backend.linkFile?.(f, p.node, to.name);
     if (r !== undefined) return r;
-    const from = this.resolve(t, AT_FDCWD, f.path, { follow: false, allowMissing: false, global: true });
-    if (typeof from === 'number') return from;
-    return this.linkLoc(t, from, newdirfd, newpath);
+    if (st.nlink === 0) return -ENOENT;
+    const l = p.mount.backend.linkAt(n.inode, p.node, to.name);
+    if (!l && this.notify.active) {
+      this.notify.emit(n.inode, IN_ATTRIB);
+      this.inDir(p.node, to.name, IN_CREATE, false);
+    }
+    return l;
   }
   private linkLoc(t: FsCaller, from: Loc, newdirfd: number, newpath: string): number {
-    if (!from.stat) return -ENOENT;
+    if (!from.stat || !from.place) return -ENOENT;
     if (isDir(from.stat.mode)) return -EPERM;
     const to = this.resolve(t, newdirfd, newpath, { follow: false, keepLast: true });
     if (typeof to === 'number') return to;
-    if (to.stat) return -EEXIST;
+    if (to.stat || !to.parent) return -EEXIST;
     if (to.trailingSlash) return -ENOENT;
-    if (from.mount !== to.mount || from.file) return -EXDEV;
+    if (from.place.mount !== to.parent.mount) return -EXDEV;
     const w = this.mayWriteParent(t, to);
     if (w) return w;
-    const r = to.mount.backend.link(from.bpath, to.bpath);
+    const r = to.parent.mount.backend.linkAt(from.place.node, to.parent.node, to.name);
     if (!r && this.notify.active) {
-      this.notify.emit(this.keyOf(from), IN_ATTRIB); // its link count: the inode's own watches only
-      this.inDir(t, to, IN_CREATE, false);
+      this.notify.emit(from.place.node, IN_ATTRIB); // its link count: the inode's own watches only
+      this.inDir(to.parent.node, to.name, IN_CREATE, false);
     }
     return r;
   }
@@ -708,77 +761,82 @@ export class Vfs {
     if (target.length >= PATH_MAX) return -ENAMETOOLONG;
     const loc = this.resolve(t, newdirfd, newpath, { follow: false, keepLast: true });
     if (typeof loc === 'number') return loc;
-    if (loc.stat) return -EEXIST;
+    if (loc.stat || !loc.parent) return -EEXIST;
     if (loc.trailingSlash) return -ENOENT;
     const w = this.mayWriteParent(t, loc);
     if (w) return w;
-    const r = loc.mount.backend.symlink(target, loc.bpath);
-    if (!r) { this.own(t, loc); this.inDir(t, loc, IN_CREATE, false); }
+    const p = loc.parent;
+    const r = p.mount.backend.symlinkAt(target, p.node, loc.name);
+    if (!r) { this.own(t, p, loc.name); this.inDir(p.node, loc.name, IN_CREATE, false); }
     return r;
   }
 
   // Resolve for an attribute change: the open file (AT_EMPTY_PATH, or a magic link) or a location.
-  private target(t: FsCaller, dirfd: number, path: string, flags: number): { f?: FileDescription; loc?: Loc } | number {
+  // A read-only mount refuses the change first (EROFS), by path or by descriptor, as Linux checks it.
+  private target(t: FsCaller, dirfd: number, path: string, flags: number): { f?: FileDescription; loc?: Loc; st: Stat } | number {
     if (path === '' && flags & AT_EMPTY_PATH) {
       const f = t.proc.files.get(dirfd);
-      return f ? { f } : -EBADF;
+      if (!f) return -EBADF;
+      const st = f.stat();
+      if (typeof st === 'number') return st;
+      return this.readOnlyFile(t, f) ? -EROFS : { f, st };
     }
     const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false });
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
-    return loc.file ? { f: loc.file } : { loc };
+    if (loc.file) return this.readOnlyFile(t, loc.file) ? -EROFS : { f: loc.file, st: loc.stat };
+    if (this.isReadOnly(loc.place!.mount)) return -EROFS;
+    return { loc, st: loc.stat };
   }
   // IN_ATTRIB after a successful attribute change (r: its result).
-  private attrib(r: number, f?: FileDescription, t?: FsCaller, loc?: Loc): number {
+  private attrib(r: number, f?: FileDescription, loc?: Loc): number {
     if (r === 0 && this.notify.active) {
       if (f) this.fileEvent(f, IN_ATTRIB);
-      else if (t && loc) this.touched(t, loc, IN_ATTRIB);
+      else if (loc) this.touched(loc, IN_ATTRIB);
     }
     return r;
   }
   private owns(t: FsCaller, st: Stat): boolean { return t.proc.creds.euid === 0 || t.proc.creds.euid === st.uid; }
+  private setattrAt(loc: Loc, attr: Parameters<FsBackend['setattr']>[1]): number {
+    const p = loc.place!;
+    return p.node instanceof Phantom ? -EPERM : p.mount.backend.setattr(p.node, attr);
+  }
 
   chmod(t: FsCaller, dirfd: number, path: string, mode: number, flags = 0): number {
     const r = this.target(t, dirfd, path, flags);
     if (typeof r === 'number') return r;
-    const st = r.f ? r.f.stat() : r.loc!.stat!;
-    if (typeof st === 'number') return st;
+    const st = r.st;
     if (!this.owns(t, st)) return -EPERM;
     const c = t.proc.creds;
     // set-group-ID only for a member of the file's group
     if (c.euid !== 0 && st.gid !== c.egid && !c.groups.includes(st.gid)) mode &= ~S_ISGID;
     if (r.f) return this.attrib(r.f.chmod(mode & 0o7777), r.f);
     if (isLink(st.mode)) return -EOPNOTSUPP;
-    if (this.isReadOnly(r.loc!.mount)) return -EROFS;
-    return this.attrib(r.loc!.mount.backend.chmod(r.loc!.bpath, mode & 0o7777), undefined, t, r.loc);
+    return this.attrib(this.setattrAt(r.loc!, { mode: mode & 0o7777 }), undefined, r.loc);
   }
 
   chown(t: FsCaller, dirfd: number, path: string, uid: number, gid: number, flags = 0): number {
     const r = this.target(t, dirfd, path, flags);
     if (typeof r === 'number') return r;
-    const st = r.f ? r.f.stat() : r.loc!.stat!;
-    if (typeof st === 'number') return st;
+    const st = r.st;
     const c = t.proc.creds;
     if (c.euid !== 0) {
       if (uid !== -1 && uid !== st.uid) return -EPERM;
       if (gid !== -1 && (st.uid !== c.euid || (gid !== c.egid && !c.groups.includes(gid)))) return -EPERM;
     }
     if (r.f) return this.attrib(r.f.chown(uid, gid), r.f);
-    if (this.isReadOnly(r.loc!.mount)) return -EROFS;
-    return this.attrib(r.loc!.mount.backend.chown(r.loc!.bpath, uid, gid), undefined, t, r.loc);
+    return this.attrib(this.setattrAt(r.loc!, { uid: uid === -1 ? undefined : uid, gid: gid === -1 ? undefined : gid }), undefined, r.loc);
   }
 
   utimes(t: FsCaller, dirfd: number, path: string, atime: TimeSpec, mtime: TimeSpec, flags = 0): number {
     const r = this.target(t, dirfd, path, flags);
     if (typeof r === 'number') return r;
-    const st = r.f ? r.f.stat() : r.loc!.stat!;
-    if (typeof st === 'number') return st;
+    const st = r.st;
     // only a touch (both times now) is allowed to a non-owner who may write
     const touch = atime === 'now' && mtime === 'now';
     if (!this.owns(t, st) && (!touch || !permits(st, t.proc.creds, W_OK))) return touch ? -EACCES : -EPERM;
     if (r.f) return this.attrib(r.f.utimes(atime, mtime), r.f);
-    if (this.isReadOnly(r.loc!.mount)) return -EROFS;
-    return this.attrib(r.loc!.mount.backend.utimes(r.loc!.bpath, atime, mtime), undefined, t, r.loc);
+    return this.attrib(this.setattrAt(r.loc!, { atime, mtime }), undefined, r.loc);
   }
 
   truncate(t: FsCaller, path: string, len: number): number {
@@ -788,28 +846,55 @@ export class Vfs {
     if (!loc.stat) return -ENOENT;
     if (isDir(loc.stat.mode)) return -EISDIR;
     if (!isReg(loc.stat.mode)) return -EINVAL;
+    if (loc.file ? this.readOnlyFile(t, loc.file) : this.isReadOnly(loc.place!.mount)) return -EROFS;
     if (!permits(loc.stat, t.proc.creds, W_OK)) return -EACCES;
-    if (this.isReadOnly(loc.mount)) return -EROFS;
-    const r = loc.mount.backend.truncate(loc.bpath, len);
+    if (loc.file) {
+      const r = loc.file.truncate(len);
+      if (!r) this.fileEvent(loc.file, IN_MODIFY);
+      return r;
+    }
+    const r = this.setattrAt(loc, { size: len });
     const kill = killPrivs(t.proc.creds, loc.stat.mode);
-    if (!r && kill) loc.mount.backend.chmod(loc.bpath, loc.stat.mode & 0o7777 & ~kill);
-    if (!r) this.touched(t, loc, IN_MODIFY);
+    if (!r && kill) this.setattrAt(loc, { mode: loc.stat.mode & 0o7777 & ~kill });
+    if (!r) this.touched(loc, IN_MODIFY);
     return r;
   }
+  // The node a path names (for the page cache of a truncated file, inotify watches).
+  nodeAt(t: FsCaller, path: string, follow = true): FsNode | undefined {
+    const loc = this.resolve(t, AT_FDCWD, path, { follow, allowMissing: false });
+    if (typeof loc === 'number') return undefined;
+    return loc.file ? loc.file.node?.inode : loc.place?.node;
+  }
 
-  // chdir(2): the new cwd (a guest path), or -errno.
+  // chdir(2) and fchdir(2).
   chdir(t: FsCaller, dirfd: number, path: string): number {
     const loc = this.resolve(t, dirfd, path, { follow: true, allowMissing: false });
     if (typeof loc === 'number') return loc;
     if (!loc.stat) return -ENOENT;
     if (!isDir(loc.stat.mode)) return -ENOTDIR;
     if (!permits(loc.stat, t.proc.creds, X_OK)) return -EACCES;
-    t.proc.fs.cwd = loc.file ? loc.file.path : this.guestPath(loc);
+    const place = loc.place ?? (loc.file && this.placeOfFile(loc.file));
+    if (!place) return -ENOTDIR;
+    this.hold(place);
+    // a caller that names its working directory by path (an embedder's) gets one back
+    t.proc.fs.cwd = typeof t.proc.fs.cwd === 'string' ? this.mounts.pathOf(place).path : place;
+    return 0;
+  }
+  fchdir(t: FsCaller, fd: number): number {
+    const f = t.proc.files.get(fd);
+    if (!f) return -EBADF;
+    const s = f.stat();
+    if (typeof s === 'number') return s;
+    const place = this.placeOfFile(f);
+    if (!isDir(s.mode) || !place) return -ENOTDIR;
+    if (!permits(s, t.proc.creds, X_OK)) return -EACCES;
+    this.hold(place);
+    t.proc.fs.cwd = place;
     return 0;
   }
 
   // chroot(2): the caller's new root. Only root may (CAP_SYS_CHROOT), checked after the lookup as Linux
-  // does. The root is a global guest path: nothing a guest does reaches above the machine's own root.
+  // does. Nothing a guest does reaches above the machine's own root.
   chroot(t: FsCaller, path: string): number {
     const loc = this.resolve(t, AT_FDCWD, path, { follow: true, allowMissing: false });
     if (typeof loc === 'number') return loc;
@@ -817,54 +902,43 @@ export class Vfs {
     if (!isDir(loc.stat.mode)) return -ENOTDIR;
     if (!permits(loc.stat, t.proc.creds, X_OK)) return -EACCES;
     if (t.proc.creds.euid !== 0) return -EPERM;
-    const target = loc.file ? loc.file.path : this.guestPath(loc);
-    if (!target.startsWith('/')) return -ENOTDIR;
-    t.proc.fs.root = target;
+    const place = loc.place ?? (loc.file && this.placeOfFile(loc.file));
+    if (!place) return -ENOTDIR;
+    this.hold(place);
+    t.proc.fs.root = typeof t.proc.fs.root === 'string' ? this.mounts.pathOf(place).path : place;
     return 0;
   }
 
   // --- inotify ------------------------------------------------------------------------
-  // The key of an inode as the guest's stat names it (st_dev:st_ino).
-  keyOf(loc: Loc, st = loc.stat): string | undefined {
-    if (!st) return undefined;
-    return `${loc.file || loc.mount.backend.type === 'hostfs' ? st.dev : loc.mount.dev}:${st.ino}`;
+  // An event for the entry `name` of the directory `dir` (created, deleted, moved, or touched).
+  private inDir(dir: FsNode, name: string, mask: number, isDirectory: boolean, cookie = 0): void {
+    if (this.notify.active) this.notify.emit(dir, mask | (isDirectory ? IN_ISDIR : 0), name, cookie);
   }
-  private parentKey(t: FsCaller, loc: Loc): string | undefined {
-    if (!loc.comps.length) return undefined;
-    const p = this.parentOf(t, loc).stat;
-    return typeof p === 'number' ? undefined : this.keyOf({ ...loc, file: undefined }, p);
-  }
-  // An event for the entry `loc` in its directory's watches (created, deleted, moved).
-  private inDir(t: FsCaller, loc: Loc, mask: number, dir: boolean, cookie = 0): void {
-    if (this.notify.active) this.notify.emit(this.parentKey(t, loc), mask | (dir ? IN_ISDIR : 0), loc.comps[loc.comps.length - 1], cookie);
-  }
-  // An event for the inode at `loc` itself and, named, for its directory (modify, attrib, open…).
-  private touched(t: FsCaller, loc: Loc, mask: number, st = loc.stat): void {
-    if (!this.notify.active || !st) return;
+  // An event for the file at `loc` itself and, named, for its directory (modify, attrib, open…).
+  private touched(loc: Loc, mask: number, st = loc.stat): void {
+    if (!this.notify.active || !st || !loc.place) return;
     const dir = isDir(st.mode) ? IN_ISDIR : 0;
-    if (!loc.file) this.inDir(t, loc, mask, dir !== 0); // the directory hears first, as on Linux
-    this.notify.emit(this.keyOf(loc, st), mask | dir);
+    if (!loc.file && loc.parent) this.inDir(loc.parent.node, loc.name, mask, dir !== 0); // the directory hears first, as on Linux
+    this.notify.emit(loc.place.node, mask | dir);
   }
   // The same for an open file (FileNode.events): write, truncate, close, read.
   fileEvent(f: FileDescription, mask: number): void {
     if (!this.notify.active || !f.node) return;
-    const st = guestStat(f);
+    const st = f.stat();
     if (typeof st === 'number') return;
     const dir = isDir(st.mode) ? IN_ISDIR : 0;
-    const { backend, path, dev } = f.node;
-    if (path !== '/' && st.nlink > 0) {
-      const cut = path.lastIndexOf('/');
-      const pst = backend.lstat(path.slice(0, cut) || '/');
-      if (typeof pst !== 'number') this.notify.emit(`${backend.type === 'hostfs' ? pst.dev : dev}:${pst.ino}`, mask | dir, path.slice(cut + 1));
+    const n = f.node;
+    if (st.nlink > 0) {
+      const up = n.dir !== undefined ? (n.name ? { dir: n.dir, name: n.name } : undefined) : n.backend.parent(n.inode);
+      if (up) this.notify.emit(up.dir, mask | dir, up.name);
     }
-    this.notify.emit(`${st.dev}:${st.ino}`, mask | dir);
+    this.notify.emit(n.inode, mask | dir);
   }
-  // An inode lost a name: its link count changed, or it is gone.
-  private unlinked(loc: Loc, st: Stat): void {
+  // A node lost a name: its link count changed, or it is gone.
+  private unlinked(node: FsNode, st: Stat): void {
     if (!this.notify.active) return;
-    const key = this.keyOf(loc, st);
-    if (!isDir(st.mode)) this.notify.emit(key, IN_ATTRIB); // its link count
-    if (isDir(st.mode) || st.nlink <= 1) this.notify.emit(key, IN_DELETE_SELF | (isDir(st.mode) ? IN_ISDIR : 0));
+    if (!isDir(st.mode)) this.notify.emit(node, IN_ATTRIB); // its link count
+    if (isDir(st.mode) || st.nlink <= 1) this.notify.emit(node, IN_DELETE_SELF | (isDir(st.mode) ? IN_ISDIR : 0));
   }
 
   // --- stdio ------------------------------------------------------------------------
@@ -873,8 +947,8 @@ export class Vfs {
   stderrFile(host: Host = this.host): FileDescription { return this.stdio(host, 2); }
   // The machine's terminal is /dev/pts/0: fstat matches stat of that name (ttyname).
   private stdio(host: Host, which: 0 | 1 | 2): FileDescription {
-    const f = new StdioFile(host, which);
-    if (f.isTTY && host === this.host) f.node = { backend: this.pts, path: '/0', dev: this.mounts.devOf(this.pts) };
+    const f = new StdioFile(host, which, this.pts.hostTermios);
+    if (f.isTTY && host === this.host) f.node = { backend: this.pts, inode: this.pts.node('/0'), dev: this.mounts.devOf(this.pts) };
     return f;
   }
 
@@ -882,8 +956,4 @@ export class Vfs {
   static bufferFile(path: string, data: Uint8Array, st: () => Stat): FileDescription {
     return new BufferFile(O_RDONLY, path, data, st);
   }
-}
-
-export function splitPath(p: string): string[] {
-  return p.split('/').filter((c) => c !== '' && c !== '.');
 }

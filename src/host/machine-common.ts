@@ -1,6 +1,7 @@
 // What the Node and the browser Machine APIs share: option parsing and the shape
 // of a run's result. Platform-neutral (the browser entry imports it).
 import type { HostInput, HostOutput } from '../base/host.js';
+import type { Registers } from '../kernel/registers.js';
 import type { PlatformHost } from './platform.js';
 import type { FsBackend } from '../fs/backend.js';
 import type { Vfs } from '../fs/vfs.js';
@@ -9,6 +10,9 @@ import { loadImage, type ImageConfig, type LoadedImage } from '../fs/image.js';
 import { OverlayFs, layerTar } from '../fs/overlay.js';
 import { bytesSource } from '../fs/tar.js';
 import { Tmpfs } from '../fs/tmpfs.js';
+import { MemoryBudget } from '../base/budget.js';
+import { StaticFileFs } from '../fs/static-file.js';
+import type { NetStack, PublishSpec } from '../net/stack.js';
 
 export interface RunResult {
   pid: number;
@@ -19,8 +23,10 @@ export interface RunResult {
   stdoutText: string;
   stderrText: string;
   error?: string; // the program could not be started
+  timedOut?: boolean; // killed because it outlived the run's timeout
   syscalls?: number; // syscalls the guest made
   instructions?: number; // guest instructions the core retired
+  registers?: Registers; // the registers of the thread that ended the process, when it ended
   jit?: RunJitStats; // what the JIT did (when it was on)
 }
 export interface RunJitStats {
@@ -44,6 +50,17 @@ export function parseSize(s: string | number): number {
   if (!m) return 0;
   const mult = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
   return Math.floor(parseFloat(m[1]) * mult);
+}
+
+// The machine's memory (--memory, MachineOptions.memory): at least docker's minimum, at most
+// WebAssembly's 4 GiB (of which xos keeps 80 MiB for the CPU's own tables and the JIT's). Throws RangeError.
+export const MIN_MEMORY = 6 * 2 ** 20, MAX_MEMORY = 4 * 2 ** 30;
+export function memorySize(v: string | number): number {
+  const bytes = parseSize(v);
+  if (!bytes) throw new RangeError(`xos: bad memory size ${String(v)} (want e.g. 512M, 2G)`);
+  if (bytes < MIN_MEMORY) throw new RangeError(`xos: memory ${String(v)} is too small: at least 6M`);
+  if (bytes > MAX_MEMORY) throw new RangeError(`xos: memory ${String(v)} is too large: at most 4G`);
+  return bytes;
 }
 
 export function envList(e: string[] | Record<string, string> | undefined): string[] {
@@ -103,7 +120,7 @@ export function bytesInput(data: Uint8Array): HostInput {
       pos += out.length;
       return out;
     },
-    wait: () => Promise.resolve(),
+    watch: (cb) => { queueMicrotask(cb); return () => {}; },
   };
 }
 
@@ -115,8 +132,8 @@ export interface QueueInput extends HostInput {
 export function queueInput(isTTY = false): QueueInput {
   const queue: Uint8Array[] = [];
   let ended = false;
-  let waiters: (() => void)[] = [];
-  const notify = () => { const w = waiters; waiters = []; for (const f of w) f(); };
+  const watchers = new Set<() => void>();
+  const notify = () => { const w = [...watchers]; watchers.clear(); for (const f of w) f(); };
   return {
     isTTY,
     read(max) {
@@ -128,9 +145,10 @@ export function queueInput(isTTY = false): QueueInput {
       }
       return ended ? 'eof' : null;
     },
-    wait() {
-      if (queue.length || ended) return Promise.resolve();
-      return new Promise((resolve) => waiters.push(resolve));
+    watch(cb) {
+      if (queue.length || ended) { queueMicrotask(cb); return () => {}; }
+      watchers.add(cb);
+      return () => { watchers.delete(cb); };
     },
     push(data) {
       const b = typeof data === 'string' ? new TextEncoder().encode(data) : data.slice();
@@ -167,6 +185,10 @@ export function parseMountSpec(s: string): MountSpec | undefined {
 // them), the overlay's upper when the root is an image, and `fs`, the guest's view for the embedder.
 export class MachineFileSystems {
   private list: GuestMount[];
+  // The machine's memory account: its tmpfs and in-memory overlays charge it from the start; the
+  // kernel, made later, sets its limit (--memory).
+  readonly budget = new MemoryBudget();
+  private vfs?: Vfs; // the running machine's, once attached
   upper?: FsBackend; // the writable layer over the image, when the root is one
   imageConfig?: ImageConfig;
   readonly fs: GuestFs;
@@ -183,26 +205,30 @@ export class MachineFileSystems {
       // The mount point must exist to be reachable. It is made where missing, as container runtimes do,
       // except in a host directory (the user's own files: make it yourself).
       if (!this.fs.exists(p)) {
-        if (this.root.type === 'hostfs') throw new Error(`xos: mount point ${p} does not exist in the guest's root`);
+        if (this.root.userFiles) throw new Error(`xos: mount point ${p} does not exist in the guest's root`);
         this.fs.mkdir(p, { recursive: true });
       }
       this.list = [...this.list.filter((m) => m.path !== p), { path: p, backend }];
     }
     this.fs.invalidate();
+    this.vfs?.mount(p, backend);
   }
   // Every mount but the root, in the order made.
   mounts(): readonly GuestMount[] { return this.list.slice(1); }
-  // Mount everything on a new kernel's VFS.
-  apply(vfs: Vfs): void { for (const m of this.mounts()) vfs.mount(m.path, m.backend); }
+  // The machine's VFS: everything mounted so far goes on it, and what is mounted later too.
+  attach(vfs: Vfs): void {
+    this.vfs = vfs;
+    for (const m of this.mounts()) vfs.mount(m.path, m.backend);
+  }
 
   tmpfs(mode = 0o1777): Tmpfs {
-    const t = new Tmpfs({ now: () => this.host.realtimeNs(), mode });
-    return t;
+    return new Tmpfs({ now: () => this.host.realtimeNs(), mode, budget: this.budget });
   }
 
   // An image (read-only) with a writable layer over it: `upper`, or a new tmpfs.
   overlay(image: FsBackend, upper?: FsBackend): OverlayFs {
-    return new OverlayFs(image, upper ?? new Tmpfs({ now: () => this.host.realtimeNs(), size: 2 ** 31 }));
+    // in memory, the changes may take all of the machine's memory (as a disk-backed upper would take the disk)
+    return new OverlayFs(image, upper ?? new Tmpfs({ now: () => this.host.realtimeNs(), size: Infinity, inodes: Infinity, budget: this.budget }));
   }
 
   // Use an image as the root: an overlay over it, and a tmpfs on /tmp.
@@ -212,6 +238,11 @@ export class MachineFileSystems {
     this.imageConfig = loaded.config;
     this.mount('/', o);
     this.mount('/tmp', this.tmpfs());
+    // the working directory the image names is made where missing, as container runtimes do
+    const cwd = loaded.config?.cwd;
+    if (cwd && cwd !== '/' && !this.fs.exists(cwd)) {
+      try { this.fs.mkdir(cwd, { recursive: true }); } catch { /* (a file there: the run says so) */ }
+    }
   }
 
   // The tar bytes (gzip or not; any image format) as a writable overlay at `at` ('/' replaces the root).
@@ -226,4 +257,49 @@ export class MachineFileSystems {
     if (!this.upper) throw new Error('xos: commitImage needs a machine whose root is an image');
     return layerTar(this.upper);
   }
+}
+
+// --- the network (both Machines) ------------------------------------------------------------------
+
+// '8080:80', '127.0.0.1:8080:80/udp', '[::1]:8080:80' (docker's -p) → a PublishSpec.
+export function parsePublish(s: string): PublishSpec | undefined {
+  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[0-9.]+):)?(\d{1,5}):(\d{1,5})(?:\/(tcp|udp))?$/.exec(s.trim());
+  if (!m) return undefined;
+  const hostPort = Number(m[2]), guestPort = Number(m[3]);
+  if (hostPort > 65535 || guestPort < 1 || guestPort > 65535) return undefined;
+  const spec: PublishSpec = { hostPort, guestPort, protocol: (m[4] as 'tcp' | 'udp' | undefined) ?? 'tcp' };
+  if (m[1]) spec.hostIp = m[1].replace(/^\[|\]$/g, '');
+  return spec;
+}
+// 'NAME:IP' (docker's --add-host; 'host-gateway' is the host) → a hosts entry.
+export function parseAddHost(s: string): { name: string; address: string } | undefined {
+  const i = s.indexOf(':');
+  if (i <= 0) return undefined;
+  const name = s.slice(0, i), address = s.slice(i + 1).replace(/^\[|\]$/g, '');
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) return undefined;
+  if (address === 'host-gateway') return { name, address: '10.0.2.2' };
+  return /^[0-9.]+$/.test(address) || address.includes(':') ? { name, address } : undefined;
+}
+
+// /etc/hosts and /etc/resolv.conf as xos provides them (as docker does), over whatever the root has;
+// a root without /etc gets one. In --net host mode they are the host's (and the --add-host lines).
+export function mountNetworkFiles(vfs: Vfs, net: NetStack, files: MachineFileSystems, now: bigint): void {
+  const enc = new TextEncoder();
+  const hostResolv = net.mode === 'host' ? net.host?.resolvConf?.() : undefined;
+  const resolv = net.etcResolvConf(hostResolv);
+  const hosts = net.etcHosts();
+  const names = ['hosts', 'resolv.conf'];
+  if (files.root.type === 'tmpfs' && !files.upper) {
+    // a root in memory: the names are made (empty) under the mounts, so that ls /etc shows them
+    files.fs.mkdir('/etc', { recursive: true });
+    for (const n of names) if (!files.fs.exists(`/etc/${n}`)) files.fs.writeFile(`/etc/${n}`, '');
+  } else if (!files.fs.exists('/etc')) {
+    // the user's own directory or an image (whose changes are committed), without /etc: one in
+    // memory, never made in their files
+    const etc = files.tmpfs(0o755);
+    for (const n of names) etc.writeFile(`/${n}`, '');
+    vfs.mount('/etc', etc);
+  }
+  vfs.mount('/etc/hosts', new StaticFileFs(enc.encode(hosts), now, 2));
+  vfs.mount('/etc/resolv.conf', new StaticFileFs(enc.encode(resolv), now, 3));
 }

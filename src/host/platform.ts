@@ -10,4 +10,11 @@ export interface PlatformHost extends Host {
   hostDirectory?(path: string, opts: { readOnly?: boolean }): FsBackend;
   // Decompress a gzip stream (image layers) into something readable at any offset.
   gunzip?(src: ByteSource): Promise<ByteSource>;
+  // Keep the host process alive (Node's event loop) until the returned function is called: a
+  // machine holds it while it has processes, which may all be waiting for a signal.
+  hold?(): () => void;
+  // zlib's format (RFC 1950), which Node's zlib and the browser's CompressionStream('deflate') share:
+  // a snapshot taken on one platform is read on the other.
+  compress(data: Uint8Array): Promise<Uint8Array>;
+  decompress(data: Uint8Array): Promise<Uint8Array>;
 }

@@ -3,9 +3,12 @@ import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { AddressSpace, PAGE, PROT_READ, PROT_EXEC, pageCeil } from '../mm/address-space.js';
 import { parseElf, loadElf, elfSpan, ElfError, type FileImage, type ElfInfo } from '../elf/elf.js';
-import { buildStack, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_HWCAP2, AT_CLKTCK, AT_SECURE, AT_MINSIGSTKSZ, AT_SYSINFO_EHDR } from '../elf/stack.js';
+import { buildStack, argMax, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_HWCAP2, AT_CLKTCK, AT_SECURE, AT_MINSIGSTKSZ, AT_SYSINFO_EHDR } from '../elf/stack.js';
 import { ENOEXEC, ENOMEM, E2BIG, ELOOP } from '../base/errno.js';
-import { SIG_IGN, SIG_DFL } from './task.js';
+import { AT_FDCWD } from '../fs/vfs.js';
+import type { Process } from './task.js';
+import { SIG_IGN, SIG_DFL, releaseVfork } from './task.js';
+import { dropPosixTimers } from './sys-timer.js';
 import * as L from '../generated/layout.js';
 
 // A failure to start the first program, with the exit status a shell would give.
@@ -19,8 +22,11 @@ const HWCAP = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 24)
 
 // Returns 0 on success (registers set for the new image) or -errno.
 // `name`: the file name execve was given (the thread's new comm is its last component, as on Linux).
-export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0, given?: FileImage, name = path): number {
-  const r = given ? { image: given, path } : k.vfs.openExec(t, path);
+// `at`: execveat's directory descriptor and flags (AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW).
+export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0, given?: FileImage, name = path,
+  at?: { dirfd: number; flags: number }): number {
+  const r = given ? { image: given, path } : k.vfs.openExec(t, path, at?.dirfd, at?.flags);
+  if (typeof r !== 'number' && name === '') name = r.path;
   if (typeof r === 'number') return r;
   const image = r.image;
   const head = image.read(0, 256);
@@ -58,10 +64,11 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
     if (interp) {
       const span = elfSpan(interp.info);
       base = mm.findFree(span);
-      if (base < 0) throw new RangeError('ENOMEM');
+      if (base < 0) { mm.destroy(); return -ENOMEM; }
       entry = loadElf(mm, interp.image, interp.info, base).entry;
     }
     const vdsoBase = mapVdso(k, mm);
+    if (vdsoBase < 0) { mm.destroy(); return vdsoBase; }
     const random = new Uint8Array(16);
     k.host.random(random);
     const c = p.creds;
@@ -73,13 +80,13 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
         [AT_EGID, c.egid], [AT_HWCAP, HWCAP], [AT_HWCAP2, 0], [AT_CLKTCK, 100], [AT_SECURE, 0],
         [AT_MINSIGSTKSZ, 2048], [AT_SYSINFO_EHDR, vdsoBase],
       ],
-    });
+    }, argMax(p.limit(3 /* RLIMIT_STACK */)[0]));
   } catch (e) {
     mm.destroy();
     if (e instanceof ElfError) { k.lastExecError = e.message; return -ENOEXEC; }
-    if (e instanceof RangeError) return /too long/.test(e.message) ? -E2BIG : -ENOMEM;
     throw e;
   }
+  if (sp < 0) { mm.destroy(); return sp; }
   // the point of no return: other threads end, shared parts are unshared
   k.endOtherThreads(t);
   const old = p.mm;
@@ -94,29 +101,69 @@ export function execve(k: Kernel, t: Task, path: string, argv: Uint8Array[], env
   }
   p.files.closeOnExec();
   p.sigactions = p.sigactions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n }));
-  p.vforkRelease?.();
-  p.vforkRelease = undefined;
+  releaseVfork(p);
+  dropPosixTimers(k, p);
+  setText(k, p, given ? undefined : r.path);
   p.exe = r.path;
   p.argv = argv;
   p.envp = envp;
+  p.auxv = readAuxv(mm, sp);
   t.comm = Uint8Array.from((name.split('/').pop() ?? '').slice(0, 15), (c) => c.charCodeAt(0) & 0xff);
   t.altstack = { sp: 0, size: 0, flags: 2 };
   resetRegisters(k, sp, entry);
+  p.tracee?.execed(t, r.path);
   return 0;
 }
 
-// [vvar] and [vdso] below the mmap area; returns the vDSO's address.
+// The auxiliary vector on a new program's stack (after argc, argv and envp), AT_NULL included.
+function readAuxv(mm: AddressSpace, sp: number): Uint8Array {
+  const word = (a: number) => {
+    const b = mm.read(a, 8);
+    return b ? Number(new DataView(b.buffer).getBigUint64(0, true)) : 0;
+  };
+  let a = sp + 8 * (word(sp) + 2); // past argc, argv and its NULL
+  while (word(a) !== 0) a += 8;
+  const start = a + 8;
+  let end = start;
+  while (end - start < 4096 && word(end) !== 0) end += 16;
+  return mm.read(start, end + 16 - start) ?? new Uint8Array(0);
+}
+
+// A running program's file cannot be written (ETXTBSY): the files processes were exec'd from,
+// by what stat(2) shows the guest, count their processes.
+function setText(k: Kernel, p: Process, path: string | undefined): void {
+  dropText(k, p);
+  const st = path === undefined ? undefined : k.vfs.stat(p.threads[0] ?? { proc: p }, AT_FDCWD, path, 0);
+  if (!st || typeof st === 'number') return;
+  p.exeKey = `${st.dev}:${st.ino}`;
+  k.textBusy.set(p.exeKey, (k.textBusy.get(p.exeKey) ?? 0) + 1);
+}
+export function dropText(k: Kernel, p: Process): void {
+  const key = p.exeKey;
+  if (key === undefined) return;
+  p.exeKey = undefined;
+  const n = (k.textBusy.get(key) ?? 1) - 1;
+  if (n > 0) k.textBusy.set(key, n); else k.textBusy.delete(key);
+}
+// ETXTBSY for opening `path` to write (or truncating it), when a process runs that file.
+export function textBusy(k: Kernel, t: Task, dirfd: number, path: string, follow: boolean): boolean {
+  if (k.textBusy.size === 0) return false;
+  const st = k.vfs.stat(t, dirfd, path, follow ? 0 : 0x100 /* AT_SYMLINK_NOFOLLOW */);
+  return typeof st !== 'number' && k.textBusy.has(`${st.dev}:${st.ino}`);
+}
+
+// [vvar] and [vdso] below the mmap area; returns the vDSO's address, or -ENOMEM.
 function mapVdso(k: Kernel, mm: AddressSpace): number {
   const { image, vvar } = k.vdso();
   const size = pageCeil(image.size);
   const base = mm.findFree(size + PAGE);
-  if (base < 0) throw new RangeError('ENOMEM');
+  if (base < 0) return -ENOMEM;
   const file = (bytes: Uint8Array, name: string) => ({
     name,
     readPage(offset: number, into: Uint8Array) { into.fill(0); into.set(bytes.subarray(offset, offset + PAGE)); },
   });
-  if (!mm.map(base, PAGE, PROT_READ, { file: file(vvar, '[vvar]'), name: '[vvar]' })) throw new RangeError('ENOMEM');
-  if (!mm.map(base + PAGE, size, PROT_READ | PROT_EXEC, { file: file(image.bytes, '[vdso]'), name: '[vdso]' })) throw new RangeError('ENOMEM');
+  if (!mm.map(base, PAGE, PROT_READ, { file: file(vvar, '[vvar]'), name: '[vvar]' })) return -ENOMEM;
+  if (!mm.map(base + PAGE, size, PROT_READ | PROT_EXEC, { file: file(image.bytes, '[vdso]'), name: '[vdso]' })) return -ENOMEM;
   return base + PAGE;
 }
 

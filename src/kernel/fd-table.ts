@@ -1,5 +1,5 @@
 // A process's file descriptor table.
-import { FileDescription, guestStat, release } from '../fs/file.js';
+import { FileDescription, release } from '../fs/file.js';
 import { EBADF, EMFILE } from '../base/errno.js';
 
 interface Slot { file: FileDescription; cloexec: boolean }
@@ -40,11 +40,9 @@ export class FdTable {
     if (!s) return -EBADF;
     this.slots[fd] = undefined;
     // closing any descriptor of a file drops the process's record locks on it (POSIX)
-    const locks = s.file.node?.locks;
-    if (locks?.active && this.owner) {
-      const st = guestStat(s.file);
-      if (typeof st !== 'number') locks.closedBy(this.owner, `${st.dev}:${st.ino}`);
-    }
+    const node = s.file.node;
+    if (node?.locks?.active && this.owner) node.locks.closedBy(this.owner, node.inode);
+    if (this.owner) s.file.flush?.(this.owner);
     release(s.file);
     return 0;
   }

@@ -1,5 +1,6 @@
 // Signal delivery: pending sets, default actions, the rt_sigframe a handler
 // runs on, and rt_sigreturn.
+import { signalStop } from './ptrace.js';
 import type { Kernel } from './kernel.js';
 import { Task, SigInfo, SIG_DFL, SIG_IGN, type Process } from './task.js';
 import { WaitQueue, POLLIN } from '../fs/wait-queue.js';
@@ -17,23 +18,20 @@ export const SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_ONSTACK = 0x
 export const SS_ONSTACK = 1, SS_DISABLE = 2;
 
 export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5, CLD_CONTINUED = 6;
-const CORE_DUMP = new Set([SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS]);
-export const DEFAULT_IGNORED = new Set([SIGCHLD, SIGURG, SIGWINCH, SIGCONT]);
+const CORE_DUMP: ReadonlySet<number> = new Set([SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS]);
+export const DEFAULT_IGNORED: ReadonlySet<number> = new Set([SIGCHLD, SIGURG, SIGWINCH, SIGCONT]);
 const IGNORED = DEFAULT_IGNORED;
-export const STOPPING = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
+export const STOPPING: ReadonlySet<number> = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
 
 export const sigbit = (sig: number) => 1n << BigInt(sig - 1);
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
-
-// Signalfds of a process wait here for a signal to be queued.
-export const signalWaiters = new WeakMap<Process, WaitQueue>();
 
 // Queue a signal for a task.
 export function queueSignal(t: Task, info: SigInfo): void {
   // standard signals do not queue twice
   if (info.signo < 32 && t.pending.some((p) => p.signo === info.signo)) return;
   t.pending.push(info);
-  signalWaiters.get(t.proc)?.notify(POLLIN);
+  t.proc.signalEvents.notify(POLLIN); // signalfds
 }
 
 // A synchronous fault: delivered now; blocked or ignored means the default action (death).
@@ -44,19 +42,30 @@ export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
     act.handler = SIG_DFL;
     t.sigmask &= ~sigbit(info.signo);
   }
-  t.pending.unshift(info);
+  t.pending.unshift({ ...info, force: true });
 }
 
 // Deliver one pending, unblocked signal. Returns false when the task's process died.
 export function deliverSignals(k: Kernel, t: Task): boolean {
   for (;;) {
-    const i = t.pending.findIndex((p) => (t.sigmask & sigbit(p.signo) & ~UNBLOCKABLE) === 0n);
+    // the mask as numbers once: thousands of queued real-time signals are scanned each time
+    const mask = t.sigmask & ~UNBLOCKABLE;
+    const blocked = (sig: number) => sig >= 1 && sig <= 64 && Number((mask >> BigInt(sig - 1)) & 1n) === 1;
+    const open = Array.from({ length: 65 }, (_, sig) => !blocked(sig));
+    const i = t.pending.findIndex((p) => open[p.signo]);
     if (i < 0) return true;
     const info = t.pending.splice(i, 1)[0];
     const sig = info.signo;
+    // a debugger sees every signal but SIGKILL first, and may keep it from the program
+    if (t.proc.tracee && sig !== SIGKILL && t.proc.tracee.intercept(t, info)) return true;
+    // a traced task stops first; its tracer says which signal, if any, goes on
+    if (sig !== SIGKILL && signalStop(k, t, info)) return true;
+    if (sig === SIGKILL) t.ptraceStop = undefined;
     const act = t.proc.sigactions[sig];
     if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
     if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
+      // init gets no signal it has no handler for (Linux's SIGNAL_UNKILLABLE), unless forced
+      if (t.proc === k.init && !info.force) continue;
       if (IGNORED.has(sig)) continue;
       if (STOPPING.has(sig)) { k.stopProcess(t.proc, sig); return true; }
       k.killProcess(t.proc, sig | (CORE_DUMP.has(sig) ? 0x80 : 0));
@@ -86,7 +95,10 @@ export function siginfoBytes(info: SigInfo): Uint8Array {
   dv.setInt32(4, info.errno ?? 0, true);
   dv.setInt32(8, info.code, true);
   if (info.addr !== undefined) dv.setBigUint64(16, BigInt(info.addr), true);
-  else if (info.timerId !== undefined) {
+  else if (info.band !== undefined) {
+    dv.setBigInt64(16, BigInt(info.band), true); // si_band
+    dv.setInt32(24, info.fd ?? 0, true); // si_fd
+  } else if (info.timerId !== undefined) {
     dv.setInt32(16, info.timerId, true); // si_tid
     dv.setInt32(20, info.overrun ?? 0, true);
     dv.setBigUint64(24, info.value ?? 0n, true);
@@ -98,6 +110,23 @@ export function siginfoBytes(info: SigInfo): Uint8Array {
   }
   return b;
 }
+
+// A siginfo_t given by a debugger (PTRACE_SETSIGINFO): the fields siginfoBytes writes.
+export function parseSiginfo(b: Uint8Array): SigInfo {
+  const dv = new DataView(b.buffer, b.byteOffset, Math.min(b.byteLength, 128));
+  const at = (o: number, n: number) => (o + n <= dv.byteLength ? o : -1);
+  const i32 = (o: number) => (at(o, 4) >= 0 ? dv.getInt32(o, true) : 0);
+  const info: SigInfo = { signo: i32(0), errno: i32(4), code: i32(8) };
+  if (FAULTS.has(info.signo) && info.code > 0) {
+    if (at(16, 8) >= 0) info.addr = Number(dv.getBigUint64(16, true));
+  } else {
+    info.pid = i32(16);
+    info.uid = i32(20);
+    if (at(24, 8) >= 0) info.value = dv.getBigUint64(24, true);
+  }
+  return info;
+}
+const FAULTS: ReadonlySet<number> = new Set([SIGILL, SIGFPE, SIGSEGV, SIGBUS, SIGTRAP]);
 
 function setupFrame(k: Kernel, t: Task, info: SigInfo, handler: number, flags: number, restorer: number, mask: bigint): boolean {
   const c = k.core;
@@ -147,7 +176,8 @@ function setupFrame(k: Kernel, t: Task, info: SigInfo, handler: number, flags: n
   dv.setUint16(MC + 150, 0x2b, true); // ss
   if (info.signo === SIGSEGV && info.addr !== undefined && info.code !== SI_KERNEL) {
     dv.setBigUint64(MC + 160, 14n, true); // trapno: page fault
-    dv.setBigUint64(MC + 152, BigInt(4 | (k.lastFaultAccess & 2 ? 2 : 0) | (k.lastFaultPresent ? 1 : 0)), true);
+    const f = t.fault; // the page fault's error code: user mode, write, protection
+    dv.setBigUint64(MC + 152, BigInt(4 | (f && f.access & 2 ? 2 : 0) | (f?.present ? 1 : 0)), true);
     dv.setBigUint64(MC + 176, BigInt(info.addr), true); // cr2
   }
   dv.setBigUint64(MC + 168, t.sigmask & 0xffffffffn, true); // oldmask

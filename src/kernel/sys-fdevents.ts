@@ -8,9 +8,10 @@ import type { Process, SigInfo, Task } from './task.js';
 import { FileDescription, O_CLOEXEC, O_NONBLOCK, O_RDWR, type Stat } from '../fs/file.js';
 import { anonStat } from '../fs/eventfd.js';
 import { WaitQueue, POLLIN } from '../fs/wait-queue.js';
-import { Blocked } from '../base/blocked.js';
-import { EACCES, EAGAIN, EBADF, EFAULT, EINVAL, ENOENT, ENOTDIR, EPERM, ESRCH } from '../base/errno.js';
-import { SIGKILL, SIGSTOP, sigbit, signalWaiters } from './signal.js';
+import { blockOn, type Blocked } from '../base/wait.js';
+import type { Timer } from './timers.js';
+import { EACCES, EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOENT, ENOTDIR, EPERM, ESRCH } from '../base/errno.js';
+import { SIGKILL, SIGSTOP, sigbit } from './signal.js';
 import { release } from '../fs/file.js';
 import { InotifyFile, IN_ALL_EVENTS, IN_DONT_FOLLOW, IN_MASK_ADD, IN_MASK_CREATE, IN_ONLYDIR } from '../fs/inotify.js';
 import { AT_FDCWD, R_OK, pathFromBytes, permits } from '../fs/vfs.js';
@@ -26,11 +27,16 @@ class TimerFd extends FileDescription {
   private expirations = 0n;
   private next?: bigint; // absolute expiry on the clock; undefined when disarmed
   private interval = 0n;
-  private generation = 0;
+  private timer?: Timer;
   constructor(private readonly k: Kernel, readonly realtime: boolean, flags: number) {
     super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[timerfd]');
   }
   now(): bigint { return this.realtime ? this.k.host.realtimeNs() : this.k.host.monotonicNs(); }
+  override fdinfo(): string {
+    const [interval, value] = this.get();
+    const ts = (ns: bigint) => `(${ns / 1_000_000_000n}, ${ns % 1_000_000_000n})`;
+    return `clockid: ${this.realtime ? 0 : 1}\nticks: ${this.expirations}\nsettime flags: 00\nit_value: ${ts(value)}\nit_interval: ${ts(interval)}\n`;
+  }
 
   // [interval, time left] as timerfd_gettime reports them.
   get(): [bigint, bigint] {
@@ -44,30 +50,32 @@ class TimerFd extends FileDescription {
     this.next = value === 0n ? undefined : absolute ? value : this.now() + value;
     this.arm();
   }
-  // Sleep on the host until the expiry; count what has passed by then.
+  // A machine timer for the expiry; it counts what has passed by then.
   private arm(): void {
-    const gen = ++this.generation;
+    this.k.timers.cancel(this.timer);
+    this.timer = undefined;
     if (this.next === undefined) return;
-    const ms = Math.max(0, Number((this.next - this.now()) / 1_000_000n));
-    void this.k.host.sleep(ms).then(() => {
-      if (gen !== this.generation || this.next === undefined) return;
-      const now = this.now();
-      if (now < this.next) { this.arm(); return; }
-      if (this.interval > 0n) {
-        const n = (now - this.next) / this.interval + 1n;
-        this.expirations += n;
-        this.next += n * this.interval;
-        this.arm();
-      } else {
-        this.expirations += 1n;
-        this.next = undefined;
-      }
-      this.queue.notify(POLLIN);
-    });
+    this.timer = this.k.timers.add(this.next - this.now() + this.k.host.monotonicNs(), () => this.expire());
+  }
+  private expire(): void {
+    this.timer = undefined;
+    if (this.next === undefined) return;
+    const now = this.now();
+    if (now < this.next) { this.arm(); return; }
+    if (this.interval > 0n) {
+      const n = (now - this.next) / this.interval + 1n;
+      this.expirations += n;
+      this.next += n * this.interval;
+      this.arm();
+    } else {
+      this.expirations += 1n;
+      this.next = undefined;
+    }
+    this.queue.notify(POLLIN);
   }
   override read(n: number): Uint8Array | number | Blocked {
     if (n < 8) return -EINVAL;
-    if (this.expirations === 0n) return this.flags & O_NONBLOCK ? -EAGAIN : new Blocked(this.queue.wait(POLLIN));
+    if (this.expirations === 0n) return this.flags & O_NONBLOCK ? -EAGAIN : blockOn('timerfd', this.queue, POLLIN);
     const out = new Uint8Array(8);
     new DataView(out.buffer).setBigUint64(0, this.expirations, true);
     this.expirations = 0n;
@@ -76,9 +84,8 @@ class TimerFd extends FileDescription {
   override write(): number { return -EINVAL; }
   override poll(): number { return this.expirations > 0n ? POLLIN : 0; }
   override watch(events: number, cb: () => void): () => void { return this.queue.watch(events, cb); }
-  override waitReady(): Promise<void> { return this.queue.wait(); }
   override stat(): Stat { return anonStat(this.k.host.realtimeNs()); }
-  override release(): void { this.generation++; this.next = undefined; }
+  override release(): void { this.next = undefined; this.arm(); }
 }
 
 function readItimerspec(t: Task, addr: number): [bigint, bigint] | number {
@@ -135,9 +142,9 @@ const sysTimerfdGettime: Handler = (t, a) => {
 class SignalFd extends FileDescription {
   constructor(readonly proc: Process, public mask: bigint, flags: number, private readonly now: () => bigint) {
     super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[signalfd]');
-    if (!signalWaiters.has(proc)) signalWaiters.set(proc, new WaitQueue());
   }
-  private get events(): WaitQueue { return signalWaiters.get(this.proc)!; }
+  private get events(): WaitQueue { return this.proc.signalEvents; }
+  override fdinfo(): string { return `sigmask:\t${this.mask.toString(16).padStart(16, '0')}\n`; }
   // A pending signal of the process (any of its threads) in the mask.
   private take(): SigInfo | undefined {
     for (const t of this.proc.threads) {
@@ -154,7 +161,7 @@ class SignalFd extends FileDescription {
       if (!s) break;
       out.push(s);
     }
-    if (!out.length) return this.flags & O_NONBLOCK ? -EAGAIN : new Blocked(this.events.wait(POLLIN));
+    if (!out.length) return this.flags & O_NONBLOCK ? -EAGAIN : blockOn('signalfd', this.events, POLLIN);
     const b = new Uint8Array(out.length * 128);
     const dv = new DataView(b.buffer);
     out.forEach((s, i) => {
@@ -176,7 +183,6 @@ class SignalFd extends FileDescription {
     return this.proc.threads.some((t) => t.pending.some((s) => (this.mask & sigbit(s.signo)) !== 0n)) ? POLLIN : 0;
   }
   override watch(events: number, cb: () => void): () => void { return this.events.watch(events, cb); }
-  override waitReady(): Promise<void> { return this.events.wait(); }
   override stat(): Stat { return anonStat(this.now()); }
 }
 
@@ -210,11 +216,8 @@ export class PidFd extends FileDescription {
   override write(): number { return -EINVAL; }
   override poll(): number { return this.target.waitStatus !== undefined ? POLLIN : 0; }
   override watch(events: number, cb: () => void): () => void {
-    let live = true;
-    void this.k.waitExit(this.target).then(() => { if (live) cb(); });
-    return () => { live = false; };
+    return this.target.alive ? this.target.exitEvents.watch(events, cb) : (queueMicrotask(cb), () => {});
   }
-  override waitReady(): Promise<void> { return this.k.waitExit(this.target).then(() => undefined); }
   override stat(): Stat { return anonStat(this.k.host.realtimeNs()); }
 }
 
@@ -275,6 +278,7 @@ const sysPidfdGetfd: Handler = (t, a) => {
 // --- inotify ------------------------------------------------------------------------------------
 function inotifyInit(t: Task, k: Kernel, flags: number): number {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
+  if (k.vfs.notify.instances >= k.vfs.notify.limits.instances) return -EMFILE; // fs.inotify.max_user_instances
   const f = new InotifyFile(k.vfs.notify, flags, () => anonStat(k.host.realtimeNs()));
   const fd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
   if (fd < 0) release(f);
@@ -295,7 +299,8 @@ const sysInotifyAddWatch: Handler = (t, a, k) => {
   if (!loc.stat) return -ENOENT;
   if (mask & IN_ONLYDIR && !isDir(loc.stat.mode)) return -ENOTDIR;
   if (!permits(loc.stat, t.proc.creds, R_OK)) return -EACCES;
-  return f.addWatch(k.vfs.keyOf(loc)!, mask);
+  const key = loc.file ? loc.file.node?.inode ?? loc.file : loc.place?.node;
+  return key ? f.addWatch(key, mask, { dev: loc.stat.dev, ino: loc.stat.ino }) : -2 /* ENOENT */;
 };
 const sysInotifyRmWatch: Handler = (t, a) => {
   const f = t.proc.files.get(a.i(0));

@@ -4,29 +4,36 @@ import type { SyscallDef, Handler, ArgKind } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import type { Args } from './args.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked } from '../base/wait.js';
 import { release } from '../fs/file.js';
-import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
+import { queueSignal, SIGPIPE, SIGXFSZ, SI_USER } from './signal.js';
 import {
-  EAGAIN, EBADF, EBUSY, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, ESPIPE,
+  EAGAIN, EBADF, EBUSY, EDEADLK, EACCES, ESRCH, EFBIG, EPERM, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTDIR, ENOTTY, EOPNOTSUPP, EPIPE, ERANGE, EROFS, ESPIPE, ETXTBSY,
 } from '../base/errno.js';
 import {
-  FileDescription, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
+  FileDescription, O_ACCMODE, O_RDONLY, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_EXCL, O_LARGEFILE, O_NOATIME,
   O_NOCTTY, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, O_DIRECTORY, O_NOFOLLOW, SEEK_CUR, SEEK_SET, isDir, isReg, type Dirent, type Stat,
   type TimeSpec,
-  guestStat,
+  guestStat, S_IFMT, S_IFREG, S_IFDIR, S_IFBLK, S_IFLNK,
 } from '../fs/file.js';
 import {
   AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, PATH_MAX, killPrivs, pathFromBytes,
   pathToBytes,
 } from '../fs/vfs.js';
 import type { StatFs } from '../fs/backend.js';
+import { TASK_SIZE } from '../mm/address-space.js';
 import { IN_ACCESS, IN_MODIFY } from '../fs/inotify.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TIOCGPGRP, TIOCSPGRP, StdioFile } from '../fs/stdio.js';
 import { PipeEnd } from '../fs/pipe.js';
+import { roundPipe } from './sysctl.js';
+import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID } from './async-io.js';
 import { PtyMaster, TIOCGPTPEER } from '../fs/pty.js';
+import { textBusy } from './exec.js';
 
 const MAX_RW = 0x7ffff000; // Linux's MAX_RW_COUNT
+// The largest file offset xos can carry (a JS number is exact to 2^53): as a file system's
+// s_maxbytes, writes beyond it fail with EFBIG, reads there find the end of the file.
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 const CHUNK = 1 << 20;
 const IOV_MAX = 1024;
 
@@ -37,16 +44,18 @@ function readPath(t: Task, addr: number): string | number {
   return t.proc.mm.read(addr, 1) ? -ENAMETOOLONG : -EFAULT;
 }
 const put = (t: Task, addr: number, data: Uint8Array): number => (t.proc.mm.write(addr, data) ? 0 : -EFAULT);
-function i64(v: number | bigint): Uint8Array {
+export function i64(v: number | bigint): Uint8Array {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigInt64(0, BigInt(v), true);
   return b;
 }
-function readI64(t: Task, addr: number): bigint | undefined {
+export function readI64(t: Task, addr: number): bigint | undefined {
   const b = t.proc.mm.read(addr, 8);
   return b ? new DataView(b.buffer, b.byteOffset).getBigInt64(0, true) : undefined;
 }
 const clamp = (n: number) => Math.min(n, MAX_RW);
+// access_ok: a buffer must lie below the top of user space, whatever the file (read(2) checks first)
+const userRange = (addr: number, len: number) => addr + len <= TASK_SIZE;
 
 function fileOf(t: Task, fd: number): FileDescription | undefined { return t.proc.files.get(fd); }
 
@@ -57,26 +66,42 @@ function wrote(t: Task, r: number): number {
 }
 
 // --- the I/O core: partial I/O rule: bytes already moved beat an error ------------
-// Read up to n bytes and hand each piece to `sink` (which copies it out). One
-// backend read: a short read is a complete answer (pipes, terminals).
-// `sink` returns how many bytes it could copy out; on a short copy a seekable
-// file's position is moved back to just after them.
-function doRead(t: Task, f: FileDescription, n: number, pos: number | undefined, sink: (b: Uint8Array) => number): number | Blocked {
-  const r = readCoherent(t, f, clamp(n), pos);
-  if (typeof r === 'number' || r instanceof Blocked) return r;
-  if (r.length === 0) return 0;
-  const copied = sink(r);
-  if (copied < r.length && pos === undefined) f.seek(copied - r.length, SEEK_CUR);
-  return copied || -EFAULT;
+// Read up to n bytes and hand each piece to `sink` (which copies it out to where the piece's
+// offset in the whole read goes). One backend read, a short read being a complete answer (pipes,
+// terminals) — but a large read of a regular file goes in pieces of CHUNK bytes, so that one
+// 1 GiB read does not ask the host for 1 GiB at once. `sink` returns how many bytes it could copy
+// out; on a short copy a seekable file's position is moved back to just after them.
+function doRead(t: Task, f: FileDescription, n: number, pos: number | undefined, sink: (b: Uint8Array, off: number) => number): number | Blocked {
+  if (pos !== undefined && pos >= MAX_OFFSET) return 0;
+  n = clamp(n);
+  const pieces = n > CHUNK && isRegular(f);
+  let done = 0;
+  for (;;) {
+    const want = pieces ? Math.min(CHUNK, n - done) : n;
+    const r = readCoherent(t, f, want, pos === undefined ? undefined : pos + done);
+    if (typeof r === 'number' || r instanceof Blocked) return done || r;
+    if (r.length === 0) return done;
+    const copied = sink(r, done);
+    if (copied < r.length) {
+      if (pos === undefined) f.seek(copied - r.length, SEEK_CUR);
+      return done + copied || -EFAULT;
+    }
+    done += copied;
+    if (!pieces || done >= n || r.length < want) return done;
+  }
+}
+function isRegular(f: FileDescription): boolean {
+  const st = guestStat(f);
+  return typeof st !== 'number' && isReg(st.mode);
 }
 // read(2) and write(2) see what shared mappings of the file hold: the page
 // cache (mm/page-cache.ts) has the current bytes of every mapped page.
-function cacheKey(t: Task, f: FileDescription): string | undefined {
+function cacheKey(t: Task, f: FileDescription): object | undefined {
   const cache = t.proc.mm.cache;
   if (cache.empty) return undefined;
-  const st = guestStat(f);
+  const st = f.stat();
   if (typeof st === 'number' || !isReg(st.mode)) return undefined;
-  const key = `${st.dev}:${st.ino}`;
+  const key = f.node?.inode ?? f;
   return cache.has(key) ? key : undefined;
 }
 function readCoherent(t: Task, f: FileDescription, n: number, pos: number | undefined): Uint8Array | number | Blocked {
@@ -104,7 +129,7 @@ function writeCoherent(t: Task, f: FileDescription, data: Uint8Array, pos: numbe
   }
   return r;
 }
-const whole = (t: Task, addr: number) => (d: Uint8Array) => (t.proc.mm.write(addr, d) ? d.length : 0);
+const whole = (t: Task, addr: number) => (d: Uint8Array, off: number) => (t.proc.mm.write(addr + off, d) ? d.length : 0);
 // A write or truncate by anyone but root takes set-user-ID (and set-group-ID with group execute) off a regular file.
 function removePrivs(t: Task, f: FileDescription): void {
   if (t.proc.creds.euid === 0) return;
@@ -113,9 +138,33 @@ function removePrivs(t: Task, f: FileDescription): void {
   const kill = killPrivs(t.proc.creds, s.mode);
   if (kill) f.chmod(s.mode & 0o7777 & ~kill);
 }
+// RLIMIT_FSIZE: how far a regular file may grow, when the process set a limit (else MAX_OFFSET).
+const RLIMIT_FSIZE = 1;
+function fileSizeLimit(t: Task): number {
+  if (!t.proc.rlimits.has(RLIMIT_FSIZE)) return MAX_OFFSET;
+  return Math.min(MAX_OFFSET, Number(t.proc.limit(RLIMIT_FSIZE)[0]));
+}
+// Growing a file to `end` past RLIMIT_FSIZE: SIGXFSZ and EFBIG, as Linux; 0 when allowed.
+function beyondFsize(t: Task, end: number): number {
+  if (end <= fileSizeLimit(t)) return 0;
+  queueSignal(t, { signo: SIGXFSZ, code: SI_USER, pid: t.proc.pid });
+  return -EFBIG;
+}
+
 // Write `n` bytes fetched by `source` in chunks.
 function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined, source: (off: number, len: number) => Uint8Array | null): number | Blocked {
   n = clamp(n);
+  if (n > 0) {
+    const at = pos ?? f.seek(0, SEEK_CUR);
+    if (at >= MAX_OFFSET) return -EFBIG;
+    if (at >= 0) n = Math.min(n, MAX_OFFSET - at);
+    const limit = fileSizeLimit(t);
+    if (at >= 0 && at + n > limit && isRegular(f)) {
+      // RLIMIT_FSIZE: what fits is written; at the limit, SIGXFSZ and EFBIG
+      if (at >= limit) return beyondFsize(t, at + 1);
+      n = limit - at;
+    }
+  }
   if (n > 0) removePrivs(t, f);
   let done = 0;
   do {
@@ -150,62 +199,77 @@ export function readIovecs(t: Task, addr: number, count: number): Iov[] | number
   return out;
 }
 
-function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
+export function readv(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   const total = clamp(iovs.reduce((s, v) => s + v.len, 0));
   if (!f.readable) return -EBADF;
-  return doRead(t, f, total, pos, (data) => {
-    let off = 0;
+  return doRead(t, f, total, pos, (data, at) => {
+    // `data` goes at offset `at` of the whole read: into the segments that span it
+    let off = 0, seg = 0;
     for (const v of iovs) {
       if (off >= data.length) break;
-      const n = Math.min(v.len, data.length - off);
-      if (!t.proc.mm.write(v.base, data.subarray(off, off + n))) {
+      if (seg + v.len <= at + off) { seg += v.len; continue; }
+      const into = at + off - seg;
+      const n = Math.min(v.len - into, data.length - off);
+      if (!t.proc.mm.write(v.base + into, data.subarray(off, off + n))) {
         // copy what fits of this segment page by page, as Linux does
         for (let i = 0; i < n; i++) {
-          if (!t.proc.mm.write(v.base + i, data.subarray(off + i, off + i + 1))) return off + i;
+          if (!t.proc.mm.write(v.base + into + i, data.subarray(off + i, off + i + 1))) return off + i;
         }
       }
       off += n;
+      seg += v.len;
     }
     return off;
   });
 }
-function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
+export function writev(t: Task, f: FileDescription, iovs: Iov[], pos: number | undefined): number | Blocked {
   if (!f.writable) return -EBADF;
-  let total = 0;
-  const parts: Uint8Array[] = [];
-  for (const v of iovs) {
-    if (v.len === 0) continue; // an empty segment does not end the gather
-    const n = Math.min(v.len, MAX_RW - total);
-    if (n <= 0) break;
-    const d = t.proc.mm.read(v.base, n);
-    if (!d) { if (total === 0) return -EFAULT; break; }
-    parts.push(d);
-    total += n;
-  }
-  const all = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) { all.set(p, o); o += p.length; }
-  return doWrite(t, f, total, pos, (off, len) => all.subarray(off, off + len));
+  const total = clamp(iovs.reduce((s, v) => s + v.len, 0));
+  // gathered a piece at a time (doWrite asks for CHUNK bytes at most); a segment that cannot be
+  // read ends the gather there
+  return doWrite(t, f, total, pos, (off, len) => {
+    const parts: Uint8Array[] = [];
+    let got = 0, seg = 0;
+    for (const v of iovs) {
+      if (got >= len) break;
+      if (seg + v.len <= off + got) { seg += v.len; continue; }
+      const from = off + got - seg, n = Math.min(v.len - from, len - got);
+      const d = t.proc.mm.read(v.base + from, n);
+      if (!d) break;
+      parts.push(d);
+      got += n;
+      seg += v.len;
+    }
+    if (got === 0) return null;
+    if (parts.length === 1) return parts[0];
+    const all = new Uint8Array(got);
+    let o = 0;
+    for (const p of parts) { all.set(p, o); o += p.length; }
+    return all;
+  });
 }
 
 // A positional call needs a seekable file.
-function seekable(f: FileDescription): boolean { return f.seek(0, SEEK_CUR) >= 0; }
+export function seekable(f: FileDescription): boolean { return f.seek(0, SEEK_CUR) >= 0; }
 
 // --- handlers ---------------------------------------------------------------------
 const sysRead: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.readable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   return doRead(t, f, a.u(2), undefined, whole(t, a.u(1)));
 };
 const sysWrite: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.writable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   const buf = a.u(1);
   return doWrite(t, f, a.u(2), undefined, (off, len) => t.proc.mm.read(buf + off, len));
 };
 const sysPread: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.readable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   const pos = a.s64(3);
   if (pos < 0) return -EINVAL;
   if (!seekable(f)) return -ESPIPE;
@@ -214,6 +278,7 @@ const sysPread: Handler = (t, a) => {
 const sysPwrite: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f || !f.writable) return -EBADF;
+  if (!userRange(a.u(1), a.u(2))) return -EFAULT;
   const pos = a.s64(3);
   if (pos < 0) return -EINVAL;
   if (!seekable(f)) return -ESPIPE;
@@ -245,9 +310,10 @@ function openCommon(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: 
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
   const path = readPath(t, pathAddr);
   if (typeof path === 'number') return path;
+  if (!(flags & O_PATH) && ((flags & O_ACCMODE) !== O_RDONLY || flags & O_TRUNC) && textBusy(k, t, dirfd, path, !(flags & O_NOFOLLOW))) return -ETXTBSY;
   const f = k.vfs.openAt(t, dirfd, path, flags, mode);
   if (typeof f === 'number' || f instanceof Blocked) return f;
-  if (flags & O_TRUNC && f.writable) truncated(t, guestStat(f), 0);
+  if (flags & O_TRUNC && f.writable) truncated(t, f.node?.inode ?? f, 0);
   if (f.refs === 1) f.flags = (flags & KEPT) | (flags & O_PATH ? 0 : O_LARGEFILE);
   const fd = t.proc.files.install(f, (flags & O_CLOEXEC) !== 0);
   if (fd < 0) release(f);
@@ -282,7 +348,8 @@ const sysCloseRange: Handler = (t, a) => {
 const sysLseek: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
-  return f.seek(a.s64(1), a.i(2));
+  const r = f.seek(a.s64(1), a.i(2));
+  return r > MAX_OFFSET ? -EINVAL : r;
 };
 
 // --- stat -------------------------------------------------------------------------
@@ -390,9 +457,10 @@ const sysReadlinkat = withPath((t, a, k, p) => readlinkCommon(t, k, a.i(0), p, a
 
 const sysGetcwd: Handler = (t, a, k) => {
   // relative to the caller's root; a cwd outside it (left there by chroot, or fchdir to a directory
-  // opened before) is "(unreachable)/…", as Linux reports it
-  const view = k.vfs.viewPath(t, t.proc.fs.cwd);
-  const cwd = pathToBytes(view ?? '(unreachable)' + t.proc.fs.cwd);
+  // opened before) is "(unreachable)/…", as Linux reports it; a removed one is ENOENT
+  const path = k.vfs.getcwd(t);
+  if (typeof path === 'number') return path;
+  const cwd = pathToBytes(path);
   const size = a.u(1);
   if (size === 0 && a.u(0) !== 0) return -EINVAL;
   if (cwd.length + 1 > size) return -ERANGE;
@@ -401,15 +469,7 @@ const sysGetcwd: Handler = (t, a, k) => {
   return put(t, a.u(0), out) || out.length;
 };
 const sysChdir = withPath((t, _a, k, p) => k.vfs.chdir(t, AT_FDCWD, p));
-const sysFchdir: Handler = (t, a) => {
-  const f = fileOf(t, a.i(0));
-  if (!f) return -EBADF;
-  const s = f.stat();
-  if (typeof s === 'number') return s;
-  if (!isDir(s.mode) || !f.path.startsWith('/')) return -ENOTDIR;
-  t.proc.fs.cwd = f.path;
-  return 0;
-};
+const sysFchdir: Handler = (t, a, k) => k.vfs.fchdir(t, a.i(0));
 const sysMkdir = withPath((t, a, k, p) => k.vfs.mkdir(t, AT_FDCWD, p, a.u32(1)));
 const sysMkdirat = withPath((t, a, k, p) => k.vfs.mkdir(t, a.i(0), p, a.u32(2)), 1);
 const sysRmdir = withPath((t, _a, k, p) => k.vfs.rmdir(t, AT_FDCWD, p));
@@ -436,13 +496,20 @@ const sysLinkat = twoPaths((t, a, k, p1, p2) => k.vfs.link(t, a.i(0), p1, a.i(2)
 const sysSymlink = twoPaths((t, _a, k, target, p) => k.vfs.symlink(t, target, AT_FDCWD, p), 0, 1);
 const sysSymlinkat = twoPaths((t, a, k, target, p) => k.vfs.symlink(t, target, a.i(1), p), 0, 2);
 
-const S_IFMT = 0o170000;
-const sysMknod = withPath((t, a, k, p) => k.vfs.mknod(t, AT_FDCWD, p, a.u32(1) & (S_IFMT | 0o7777)));
-const sysMknodat = withPath((t, a, k, p) => k.vfs.mknod(t, a.i(0), p, a.u32(2) & (S_IFMT | 0o7777)), 1);
+// The device number as the guest gives it (new_encode_dev), as stat reports it.
+const devArg = (v: number) => v >>> 0;
+const sysMknod = withPath((t, a, k, p) => k.vfs.mknod(t, AT_FDCWD, p, a.u32(1) & (S_IFMT | 0o7777), devArg(a.u(2))));
+const sysMknodat = withPath((t, a, k, p) => k.vfs.mknod(t, a.i(0), p, a.u32(2) & (S_IFMT | 0o7777), devArg(a.u(3))), 1);
 
 // --- attributes ---------------------------------------------------------------------
 const sysChmod = withPath((t, a, k, p) => k.vfs.chmod(t, AT_FDCWD, p, a.u32(1)));
 const sysFchmodat = withPath((t, a, k, p) => k.vfs.chmod(t, a.i(0), p, a.u32(2)), 1);
+// fchmodat2(2): fchmodat with flags; a symbolic link's own mode cannot change (EOPNOTSUPP).
+const sysFchmodat2 = withPath((t, a, k, p) => {
+  const flags = a.i(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  return k.vfs.chmod(t, a.i(0), p, a.u32(2), flags);
+}, 1);
 const sysFchmod: Handler = (t, a, k) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
@@ -511,25 +578,31 @@ const sysUtime: Handler = (t, a, k) => {
 };
 
 // Cached pages of a truncated file read back as zero beyond its new end.
-function truncated(t: Task, st: Stat | number, len: number): void {
-  if (typeof st !== 'number' && !t.proc.mm.cache.empty) t.proc.mm.cache.truncated(`${st.dev}:${st.ino}`, len);
+function truncated(t: Task, key: object | undefined, len: number): void {
+  if (key && !t.proc.mm.cache.empty) t.proc.mm.cache.truncated(key, len);
 }
 const sysTruncate = withPath((t, a, k, p) => {
+  const grows = k.vfs.stat(t, AT_FDCWD, p, 0);
+  if (typeof grows !== 'number' && a.s64(1) > grows.size && beyondFsize(t, a.s64(1))) return -EFBIG;
+  if (textBusy(k, t, AT_FDCWD, p, true)) return -ETXTBSY;
   const r = k.vfs.truncate(t, p, a.s64(1));
-  if (r === 0) truncated(t, k.vfs.stat(t, AT_FDCWD, p, 0), a.s64(1));
+  if (r === 0) truncated(t, k.vfs.nodeAt(t, p), a.s64(1));
   return r;
 });
-const sysFtruncate: Handler = (t, a) => {
+const sysFtruncate: Handler = (t, a, k) => {
   const f = fileOf(t, a.i(0));
   if (!f) return -EBADF;
   const len = a.s64(1);
   if (len < 0) return -EINVAL;
+  if (len > MAX_OFFSET) return -EFBIG;
   if (!f.writable) return -EINVAL;
   const s = f.stat();
   if (typeof s !== 'number' && !isReg(s.mode)) return isDir(s.mode) ? -EISDIR : -EINVAL;
+  if (k.vfs.readOnlyFile(t, f)) return -EROFS;
+  if (typeof s !== 'number' && len > s.size && beyondFsize(t, len)) return -EFBIG; // growing past RLIMIT_FSIZE
   const r = f.truncate(len);
   if (r === 0) {
-    truncated(t, guestStat(f), len);
+    truncated(t, f.node?.inode ?? f, len);
     removePrivs(t, f);
     f.node?.events?.fileEvent(f, IN_MODIFY);
   }
@@ -539,7 +612,21 @@ const sysFsync: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   return f ? f.sync() : -EBADF;
 };
-const sysSync: Handler = () => 0;
+// sync_file_range(2): the range reaches the file as fsync would take it there (flags choose when on Linux).
+const SYNC_FILE_RANGE_ALL = 1 | 2 | 4;
+const sysSyncFileRange: Handler = (t, a) => {
+  const off = a.s64(1), n = a.s64(2), flags = a.u32(3);
+  if (flags & ~SYNC_FILE_RANGE_ALL) return -EINVAL;
+  if (off < 0 || n < 0 || off + n < off) return -EINVAL;
+  const f = fileOf(t, a.i(0));
+  if (!f) return -EBADF;
+  const st = f.stat();
+  if (typeof st === 'number') return st;
+  const type = st.mode & S_IFMT;
+  if (type !== S_IFREG && type !== S_IFDIR && type !== S_IFBLK && type !== S_IFLNK) return -ESPIPE;
+  return flags & 2 /* SYNC_FILE_RANGE_WRITE */ ? f.sync() : 0;
+};
+const sysSync: Handler = (t, a, k) => { k.writeback(); return 0; }; // what host files hold is the host's to flush
 const sysSyncfs: Handler = (t, a) => (fileOf(t, a.i(0)) ? 0 : -EBADF);
 const FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
 const sysFallocate: Handler = (t, a) => {
@@ -547,22 +634,22 @@ const sysFallocate: Handler = (t, a) => {
   if (!f) return -EBADF;
   const mode = a.i(1), off = a.s64(2), len = a.s64(3);
   if (off < 0 || len <= 0) return -EINVAL;
+  if (off + len > MAX_OFFSET) return -EFBIG;
   if (!f.writable) return -EBADF;
   const s = f.stat();
   if (typeof s !== 'number' && isDir(s.mode)) return -EISDIR;
   if (!seekable(f)) return -ESPIPE;
   if (mode === FALLOC_FL_KEEP_SIZE) return 0;
+  // a real hole (the space given back), or EOPNOTSUPP where the backend cannot make one: never
+  // zeros written over the range, which would take the space instead
   if (mode === (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) {
-    // the hole reads back as zeros (the space is not given back)
-    if (typeof s === 'number') return s;
-    for (let at = off; at < Math.min(off + len, s.size); at += CHUNK) {
-      const r = f.write(new Uint8Array(Math.min(CHUNK, s.size - at, off + len - at)), at);
-      if (typeof r === 'number' && r < 0) return r;
-    }
-    return 0;
+    const r = f.punchHole(off, len);
+    const key = r === 0 ? cacheKey(t, f) : undefined;
+    if (key) t.proc.mm.cache.zeroRange(key, off, len);
+    return r;
   }
   if (mode !== 0) return -EOPNOTSUPP;
-  return f.allocate(off, len);
+  return beyondFsize(t, off + len) || f.allocate(off, len);
 };
 const sysFadvise: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
@@ -582,12 +669,9 @@ const sysFlock: Handler = (t, a) => {
   const locks = f.node?.locks, key = lockKey(f);
   if (!locks || !key) return 0; // a file outside the VFS (a pipe, a socket): nothing to share it with
   if (locks.flock(key, f, op === LOCK_UN ? F_UNLCK : op === LOCK_SH ? F_RDLCK : F_WRLCK)) return 0;
-  return a.i(1) & LOCK_NB ? -EAGAIN : new Blocked(locks.changed(key));
+  return a.i(1) & LOCK_NB ? -EAGAIN : new Blocked({ kind: 'lock' }, [locks.changed(key)]);
 };
-function lockKey(f: FileDescription): string | undefined {
-  const st = guestStat(f);
-  return typeof st === 'number' ? undefined : `${st.dev}:${st.ino}`;
-}
+function lockKey(f: FileDescription): object | undefined { return f.node?.inode; }
 // The byte range of a struct flock ([start, end), end Infinity for "to the end"), or -errno.
 function lockRange(f: FileDescription, dv: DataView): [number, number] | number {
   const whence = dv.getInt16(2, true), start = Number(dv.getBigInt64(8, true)), len = Number(dv.getBigInt64(16, true));
@@ -642,7 +726,6 @@ const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK =
   F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36,
   F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025, F_DUPFD_CLOEXEC = 1030,
   F_ADD_SEALS = 1033, F_GET_SEALS = 1034, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
-const PIPE_MAX_SIZE = 1048576; // /proc/sys/fs/pipe-max-size
 const F_UNLCK = 2, F_RDLCK = 0, F_WRLCK = 1;
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
 
@@ -653,7 +736,7 @@ function dupTo(t: Task, f: FileDescription, min: number, cloexec: boolean): numb
   if (fd < 0) f.refs--;
   return fd;
 }
-const sysFcntl: Handler = (t, a) => {
+const sysFcntl: Handler = (t, a, k) => {
   const fd = a.i(0), cmd = a.i(1);
   const f = fileOf(t, fd);
   if (!f) return -EBADF;
@@ -667,6 +750,7 @@ const sysFcntl: Handler = (t, a) => {
     case F_SETFL:
       if (isPath) return -EBADF;
       f.flags = (f.flags & ~SETFL_MASK) | (a.i(2) & SETFL_MASK);
+      k.asyncIo.update(k, f, fd);
       return 0;
     case F_GETLK: case F_OFD_GETLK: {
       if (isPath) return -EBADF;
@@ -704,25 +788,65 @@ const sysFcntl: Handler = (t, a) => {
       if (typeof range === 'number') return range;
       const locks = f.node?.locks, key = lockKey(f);
       if (!locks || !key) return 0;
-      if (locks.set(key, ofd ? f : t.proc, ofd ? -1 : t.proc.pid, type, range[0], range[1], ofd ? f : undefined)) return 0;
-      return cmd === F_SETLKW || cmd === F_OFD_SETLKW ? new Blocked(locks.changed(key)) : -EAGAIN;
+      const owner = ofd ? f : t.proc;
+      if (locks.set(key, owner, ofd ? -1 : t.proc.pid, type, range[0], range[1], ofd ? f : undefined)) return 0;
+      if (cmd !== F_SETLKW && cmd !== F_OFD_SETLKW) return -EAGAIN;
+      // a process waiting, directly or through others, for a lock it holds itself: EDEADLK (POSIX locks)
+      if (!ofd && locks.wouldDeadlock(key, owner, type, range[0], range[1])) return -EDEADLK;
+      return new Blocked({ kind: 'lock' }, [locks.waitFor(key, owner, type, range[0], range[1])]);
     }
-    case F_GETOWN: return 0;
-    case F_SETOWN: case F_SETSIG: return 0;
-    case F_GETSIG: return 0;
-    case F_GETOWN_EX: return put(t, a.u(2), new Uint8Array(8));
-    case F_SETOWN_EX: return t.proc.mm.read(a.u(2), 8) ? 0 : -EFAULT;
-    case F_GETLEASE: return F_UNLCK;
-    case F_SETLEASE: return -EINVAL;
+    case F_GETOWN: { const s = k.asyncIo.peek(f); return !s || s.type === F_OWNER_TID ? s?.id ?? 0 : s.type === F_OWNER_PGRP ? -s.id : s.id; }
+    case F_SETOWN: {
+      const who = a.i(2);
+      const s = k.asyncIo.get(f);
+      if (who < 0 ? ![...k.processes.values()].some((p) => p.pgid === -who) : who > 0 && !k.processes.has(who)) return -ESRCH;
+      s.type = who < 0 ? F_OWNER_PGRP : F_OWNER_PID;
+      s.id = Math.abs(who);
+      k.asyncIo.update(k, f, fd);
+      return 0;
+    }
+    case F_GETOWN_EX: {
+      const s = k.asyncIo.peek(f);
+      const b = new Uint8Array(8);
+      const dv = new DataView(b.buffer);
+      dv.setInt32(0, s?.type ?? F_OWNER_PID, true);
+      dv.setInt32(4, s?.id ?? 0, true);
+      return put(t, a.u(2), b);
+    }
+    case F_SETOWN_EX: {
+      const b = t.proc.mm.read(a.u(2), 8);
+      if (!b) return -EFAULT;
+      const dv = new DataView(b.buffer);
+      const type = dv.getInt32(0, true), id = dv.getInt32(4, true);
+      if (type !== F_OWNER_TID && type !== F_OWNER_PID && type !== F_OWNER_PGRP) return -EINVAL;
+      if (id < 0) return -EINVAL;
+      const exists = type === F_OWNER_TID ? k.tasks.some((x) => x.tid === id) : type === F_OWNER_PID ? k.processes.has(id) : [...k.processes.values()].some((p) => p.pgid === id);
+      if (id && !exists) return -ESRCH;
+      const s = k.asyncIo.get(f);
+      s.type = type;
+      s.id = id;
+      k.asyncIo.update(k, f, fd);
+      return 0;
+    }
+    case F_SETSIG: {
+      const sig = a.i(2);
+      if (sig < 0 || sig > 64) return -EINVAL;
+      k.asyncIo.get(f).sig = sig;
+      return 0;
+    }
+    case F_GETSIG: return k.asyncIo.peek(f)?.sig ?? 0;
+    case F_GETLEASE: return k.asyncIo.peek(f)?.lease ?? F_UNLCK;
+    case F_SETLEASE: return setLease(t, k, f, a.i(2));
     case F_ADD_SEALS: case F_GET_SEALS: return -EINVAL;
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -EBADF;
     case F_SETPIPE_SZ: {
       if (!(f instanceof PipeEnd)) return -EBADF;
-      const want = a.u(2);
-      if (want > PIPE_MAX_SIZE && t.proc.creds.euid !== 0) return -EPERM;
+      const want = a.u32(2); // an unsigned int, as Linux reads it
+      // beyond pipe-max-size only with CAP_SYS_RESOURCE (root), as on Linux; what a pipe holds is
+      // charged to the machine's memory either way
+      if (want > k.sysctl.values.pipeMaxSize && t.proc.creds.euid !== 0) return -EPERM;
       if (want > 0x80000000) return -EINVAL;
-      let size = 4096;
-      while (size < want) size *= 2; // a power of two pages, as Linux rounds it
+      const size = roundPipe(want);
       if (size < f.pipe.size) return -EBUSY;
       f.pipe.capacity = size;
       f.pipe.notify();
@@ -731,6 +855,31 @@ const sysFcntl: Handler = (t, a) => {
   }
   return -EINVAL;
 };
+// F_SETLEASE: a read lease needs a read-only description of a file no one has open for writing; a
+// write lease one that is the file's only description. The owner (or root) only; regular files only.
+function setLease(t: Task, k: Kernel, f: FileDescription, type: number): number {
+  if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
+  const st = f.stat();
+  if (typeof st === 'number') return st;
+  if (!isReg(st.mode)) return -EINVAL;
+  if (t.proc.creds.euid !== 0 && t.proc.creds.euid !== st.uid) return -EACCES;
+  const s = k.asyncIo.get(f);
+  if (type === F_UNLCK) { s.lease = undefined; return 0; }
+  // the other descriptions of the same file, in every process
+  const others = new Set<FileDescription>();
+  for (const p of k.processes.values()) {
+    for (const fd of p.files.fds()) {
+      const g = p.files.get(fd)!;
+      if (g === f) continue;
+      const gs = g.stat();
+      if (typeof gs !== 'number' && gs.ino === st.ino && gs.dev === st.dev) others.add(g);
+    }
+  }
+  if (type === F_RDLCK && (f.writable || [...others].some((g) => g.writable))) return -EAGAIN;
+  if (type === F_WRLCK && others.size) return -EAGAIN;
+  s.lease = type;
+  return 0;
+}
 const sysDup: Handler = (t, a) => {
   const f = fileOf(t, a.i(0));
   return f ? dupTo(t, f, 0, false) : -EBADF;
@@ -823,7 +972,7 @@ const sysFstatfs: Handler = (t, a, k) => {
 
 // --- sendfile, copy_file_range -------------------------------------------------------
 // Copy up to n bytes from `from` (at *inPos when given) to `to` (at outPos when given).
-function copy(t: Task, from: FileDescription, to: FileDescription, n: number, inPos: number | undefined, outPos: number | undefined): { done: number; r?: number | Blocked } {
+export function copy(t: Task, from: FileDescription, to: FileDescription, n: number, inPos: number | undefined, outPos: number | undefined): { done: number; r?: number | Blocked } {
   n = clamp(n);
   let done = 0;
   // A seekable source is read at explicit positions and its offset moved only by what was written.
@@ -907,7 +1056,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(32, 'dup', sysDup, ['fd']),
   ok(33, 'dup2', sysDup2, ['fd', 'fd']),
   ok(40, 'sendfile', sysSendfile, ['fd', 'fd', 'ptr', 'size']),
-  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks lock among guest processes (no deadlock detection: F_SETLKW waits); F_SETOWN/F_SETSIG ignored'),
+  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks among guest processes (EDEADLK for POSIX lock cycles); F_SETOWN(_EX)/F_SETSIG with O_ASYNC signal readiness; leases are taken and read back but an open does not break them; no F_NOTIFY (EINVAL, as without CONFIG_DNOTIFY)'),
   partial(73, 'flock', sysFlock, ['fd', 'int'], 'locks among guest processes, not against host processes'),
   ok(74, 'fsync', sysFsync, ['fd']),
   ok(75, 'fdatasync', sysFsync, ['fd']),
@@ -951,9 +1100,11 @@ export const fileSyscalls: SyscallDef[] = [
   ok(266, 'symlinkat', sysSymlinkat, ['path', 'dirfd', 'path']),
   ok(267, 'readlinkat', sysReadlinkat, ['dirfd', 'path', 'ptr', 'size']),
   ok(268, 'fchmodat', sysFchmodat, ['dirfd', 'path', 'mode']),
+  ok(452, 'fchmodat2', sysFchmodat2, ['dirfd', 'path', 'mode', 'flags']),
+  ok(277, 'sync_file_range', sysSyncFileRange, ['fd', 'off', 'off', 'hex']),
   ok(269, 'faccessat', sysFaccessat, ['dirfd', 'path', 'mode']),
   partial(280, 'utimensat', sysUtimensat, ['dirfd', 'path', 'ptr', 'flags'], 'host times have microsecond precision'),
-  partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (writes zeros); others EOPNOTSUPP'),
+  partial(285, 'fallocate', sysFallocate, ['fd', 'int', 'off', 'off'], 'modes 0, KEEP_SIZE and PUNCH_HOLE|KEEP_SIZE (tmpfs; EOPNOTSUPP on host files); others EOPNOTSUPP'),
   ok(292, 'dup3', sysDup3, ['fd', 'fd', 'flags']),
   ok(295, 'preadv', vecHandler(false, true, false), ['fd', 'ptr', 'int', 'off']),
   ok(296, 'pwritev', vecHandler(true, true, false), ['fd', 'ptr', 'int', 'off']),

@@ -4,7 +4,7 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, POLL_ALL, resumed, type Deadline, type Waitable, type WaitOn } from '../base/wait.js';
 import { EAGAIN, EFAULT, EINVAL, ENOSYS, ETIMEDOUT } from '../base/errno.js';
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
@@ -12,8 +12,9 @@ const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, 
 const FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
 const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
 
-export interface FutexWaiter { task: Task; bitset: number; key: string; wake: () => void }
-interface FutexWait { woken: boolean; deadline?: bigint; realtime: boolean; until: Promise<void>; waiter: FutexWaiter }
+// A task waiting on a futex word: queued under its key while its wait is armed.
+export interface FutexWaiter { bitset: number; key: string; wake: () => void }
+type FutexOn = Extract<WaitOn, { kind: 'futex' }>;
 
 export function futexKey(t: Task, addr: number, priv: boolean): string {
   if (priv) return `p${t.proc.mm.id}:${addr}`;
@@ -46,19 +47,38 @@ function readU32(t: Task, addr: number): number | null {
   return b ? new DataView(b.buffer).getUint32(0, true) : null;
 }
 
+function enqueue(k: Kernel, w: FutexWaiter): void {
+  const q = k.futexes.get(w.key) ?? [];
+  q.push(w);
+  k.futexes.set(w.key, q);
+}
+
+// The wait of FUTEX_WAIT: the task is queued under the word's key while the wait is armed, so a
+// signal or a timeout that ends it leaves no waiter behind; a FUTEX_WAKE marks it woken.
+function futexBlock(k: Kernel, on: FutexOn, deadline?: Deadline): Blocked {
+  const word: Waitable = {
+    watch(_events, cb) {
+      const w: FutexWaiter = { bitset: on.bitset, key: on.key, wake: () => { on.woken = true; cb(); } };
+      enqueue(k, w);
+      return () => dequeue(k, w);
+    },
+  };
+  return new Blocked(on, [{ on: word, events: POLL_ALL }], deadline);
+}
+
 function futexWait(t: Task, k: Kernel, addr: number, val: number, timeout: number, bitset: number, priv: boolean, absolute: boolean, realtime: boolean): number | Blocked {
-  const st = t.restart as FutexWait | undefined;
-  if (st) {
-    if (st.woken) return 0;
-    const now = realtime ? k.host.realtimeNs() : k.host.monotonicNs();
-    if (st.deadline !== undefined && now >= st.deadline) { dequeue(k, st.waiter); return -ETIMEDOUT; }
-    return new Blocked(st.until);
+  const prev = resumed(t, 'futex');
+  if (prev) {
+    if (prev.woken) return 0;
+    const d = t.resumed!.deadline;
+    if (d && (d.realtime ? k.host.realtimeNs() : k.host.monotonicNs()) >= d.ns) return -ETIMEDOUT;
+    return futexBlock(k, prev, d);
   }
   if (bitset === 0) return -EINVAL;
   const cur = readU32(t, addr);
   if (cur === null) return addr % 4 ? -EINVAL : -EFAULT;
   if (cur !== (val >>> 0)) return -EAGAIN;
-  let deadline: bigint | undefined;
+  let deadline: Deadline | undefined;
   if (timeout) {
     const b = t.proc.mm.read(timeout, 16);
     if (!b) return -EFAULT;
@@ -66,24 +86,9 @@ function futexWait(t: Task, k: Kernel, addr: number, val: number, timeout: numbe
     const s = dv.getBigInt64(0, true), ns = dv.getBigInt64(8, true);
     if (s < 0n || ns < 0n || ns >= 1_000_000_000n) return -EINVAL;
     const d = s * 1_000_000_000n + ns;
-    deadline = absolute ? d : (realtime ? k.host.realtimeNs() : k.host.monotonicNs()) + d;
+    deadline = { ns: absolute ? d : (realtime ? k.host.realtimeNs() : k.host.monotonicNs()) + d, realtime };
   }
-  const key = futexKey(t, addr, priv);
-  let wake!: () => void;
-  const woke = new Promise<void>((resolve) => { wake = resolve; });
-  const state: FutexWait = { woken: false, deadline, realtime, until: woke, waiter: undefined as unknown as FutexWaiter };
-  const waiter: FutexWaiter = { task: t, bitset, key, wake: () => { state.woken = true; wake(); } };
-  state.waiter = waiter;
-  if (deadline !== undefined) {
-    const now = realtime ? k.host.realtimeNs() : k.host.monotonicNs();
-    const ms = Number((deadline > now ? deadline - now : 0n) / 1_000_000n) + 1;
-    state.until = Promise.race([woke, k.host.sleep(ms)]);
-  }
-  const q = k.futexes.get(key) ?? [];
-  q.push(waiter);
-  k.futexes.set(key, q);
-  t.restart = state;
-  return new Blocked(state.until);
+  return futexBlock(k, { kind: 'futex', key: futexKey(t, addr, priv), bitset, woken: false }, deadline);
 }
 
 function wakeOp(t: Task, k: Kernel, addr: number, n: number, n2: number, addr2: number, op: number, priv: boolean): number {
@@ -151,6 +156,66 @@ const sysFutex: Handler = (t, a, k) => {
   }
 };
 
+// futex_waitv(2): wait on up to 128 futex words at once; the result is the index of the one woken.
+// struct futex_waitv { u64 val; u64 uaddr; u32 flags; u32 __reserved }; flags: FUTEX2_SIZE_U32 (2),
+// optionally FUTEX2_PRIVATE (128). The timeout is absolute, on CLOCK_MONOTONIC or CLOCK_REALTIME.
+const FUTEX2_SIZE_U32 = 2, FUTEX2_PRIVATE = 128, FUTEX_WAITV_MAX = 128;
+type FutexvOn = Extract<WaitOn, { kind: 'futexv' }>;
+function futexvBlock(k: Kernel, on: FutexvOn, deadline?: Deadline): Blocked {
+  const sources = on.keys.map((key, i) => ({
+    on: {
+      watch(_events: number, cb: () => void) {
+        const w: FutexWaiter = { bitset: -1, key, wake: () => { if (on.woken < 0) on.woken = i; cb(); } };
+        enqueue(k, w);
+        return () => dequeue(k, w);
+      },
+    } satisfies Waitable,
+    events: POLL_ALL,
+  }));
+  return new Blocked(on, sources, deadline);
+}
+const sysFutexWaitv: Handler = (t, a, k) => {
+  const prev = resumed(t, 'futexv');
+  if (prev) {
+    if (prev.woken >= 0) return prev.woken;
+    const d = t.resumed!.deadline;
+    if (d && (d.realtime ? k.host.realtimeNs() : k.host.monotonicNs()) >= d.ns) return -ETIMEDOUT;
+    return futexvBlock(k, prev, d);
+  }
+  const addr = a.u(0), n = a.u32(1), flags = a.u32(2), timeout = a.u(3), clock = a.i(4);
+  if (flags !== 0 || n === 0 || n > FUTEX_WAITV_MAX || !addr) return -EINVAL;
+  let deadline: Deadline | undefined;
+  if (timeout) {
+    if (clock !== 0 && clock !== 1) return -EINVAL;
+    const b = t.proc.mm.read(timeout, 16);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    const s = dv.getBigInt64(0, true), ns = dv.getBigInt64(8, true);
+    if (s < 0n || ns < 0n || ns >= 1_000_000_000n) return -EINVAL;
+    deadline = { ns: s * 1_000_000_000n + ns, realtime: clock === 0 };
+    if (!deadline.realtime) deadline = { ns: deadline.ns };
+  }
+  const b = t.proc.mm.read(addr, n * 24);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const keys: string[] = [];
+  const words: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const val = dv.getBigUint64(i * 24, true), uaddr = Number(dv.getBigUint64(i * 24 + 8, true));
+    const f = dv.getUint32(i * 24 + 16, true), reserved = dv.getUint32(i * 24 + 20, true);
+    if (reserved || (f & ~FUTEX2_PRIVATE) !== FUTEX2_SIZE_U32 || uaddr % 4 || val > 0xffffffffn) return -EINVAL;
+    keys.push(futexKey(t, uaddr, (f & FUTEX2_PRIVATE) !== 0));
+    words.push([uaddr, Number(val)]);
+  }
+  for (const [uaddr, val] of words) {
+    const cur = readU32(t, uaddr);
+    if (cur === null) return -EFAULT;
+    if (cur !== val) return -EAGAIN;
+  }
+  if (deadline && (deadline.realtime ? k.host.realtimeNs() : k.host.monotonicNs()) >= deadline.ns) return -ETIMEDOUT;
+  return futexvBlock(k, { kind: 'futexv', keys, woken: -1 }, deadline);
+};
+
 // On thread exit: mark the futexes it still holds as owner-died and wake a waiter of each.
 export function exitRobustList(k: Kernel, t: Task): void {
   if (!t.robustList) return;
@@ -194,6 +259,7 @@ const sysGetRobustList: Handler = (t, a, k) => {
 
 export const futexSyscalls: SyscallDef[] = [
   { nr: 202, name: 'futex', handler: sysFutex, args: ['ptr', 'int', 'uint', 'ptr', 'ptr', 'uint'], status: 'partial', note: 'no PI futexes (FUTEX_LOCK_PI…: ENOSYS)' },
+  { nr: 449, name: 'futex_waitv', handler: sysFutexWaitv, args: ['ptr', 'uint', 'hex', 'ptr', 'int'], status: 'implemented' },
   { nr: 273, name: 'set_robust_list', handler: sysSetRobustList, args: ['ptr', 'size'], status: 'implemented' },
   { nr: 274, name: 'get_robust_list', handler: sysGetRobustList, args: ['int', 'ptr', 'ptr'], status: 'implemented' },
 ];

@@ -7,7 +7,7 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, POLL_ALL, type Waitable } from '../base/wait.js';
 import { E2BIG, EACCES, EAGAIN, EEXIST, EFAULT, EFBIG, EIDRM, EINVAL, ENOENT, ENOMEM, ENOMSG, ENOSPC, EPERM, ERANGE } from '../base/errno.js';
 import { SharedMemory } from '../mm/page-cache.js';
 import { PAGE, pageCeil, PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE, type AddressSpace } from '../mm/address-space.js';
@@ -20,9 +20,14 @@ const SHM_LOCK = 11, SHM_UNLOCK = 12, SHM_STAT = 13, SHM_INFO = 14, SHM_STAT_ANY
 const GETPID = 11, GETVAL = 12, GETALL = 13, GETNCNT = 14, GETZCNT = 15, SETVAL = 16, SETALL = 17, SEM_STAT = 18, SEM_INFO = 19, SEM_STAT_ANY = 20;
 const MSG_STAT = 11, MSG_INFO = 12, MSG_STAT_ANY = 13, MSG_NOERROR = 0o10000, MSG_EXCEPT = 0o20000, MSG_COPY = 0o40000;
 const IPC_64 = 0x100;
-const SHMMAX = 0x7fff_ffff_ffff_f000, SHMALL = 0x7fff_ffff_ffff_f000 / PAGE, SHMMNI = 4096;
-const SEMMSL = 32000, SEMMNI = 32000, SEMOPM = 500, SEMVMX = 32767;
-const MSGMAX = 8192, MSGMNB = 16384, MSGMNI = 32000;
+const SEMVMX = 32767;
+// The limits /proc/sys/kernel sets (shmmax, shmall, shmmni, sem, msgmax, msgmnb, msgmni).
+export class IpcLimits {
+  shmmax = 18446744073692774399n; shmall = 18446744073692774399n; shmmni = 4096;
+  semmsl = 32000; semmns = 1024000000; semopm = 500; semmni = 32000;
+  msgmax = 8192; msgmnb = 16384; msgmni = 32000;
+}
+const MSG_COST = 64; // what one message costs the machine's memory beyond its bytes (struct msg_msg)
 
 interface Perm { key: number; uid: number; gid: number; cuid: number; cgid: number; mode: number; seq: number }
 interface Segment { kind: 'shm'; perm: Perm; size: number; mem: SharedMemory; atime: bigint; dtime: bigint; ctime: bigint; cpid: number; lpid: number; removed: boolean; locked: boolean }
@@ -31,10 +36,14 @@ interface Message { type: bigint; data: Uint8Array }
 interface MsgQueue { kind: 'msg'; perm: Perm; msgs: Message[]; bytes: number; qbytes: number; stime: bigint; rtime: bigint; ctime: bigint; lspid: number; lrpid: number; queue: WaitQueue; removed: boolean }
 type Obj = Segment | SemSet | MsgQueue;
 
-class Ipc {
+// A machine's System V IPC objects (Kernel.ipc).
+export class Ipc {
   readonly objs = new Map<number, Obj>();
   private readonly gone = new Set<number>(); // removed ids: their waiters and late callers get EIDRM
   private seq = 0;
+  readonly limits = new IpcLimits();
+  // kernel.{msg,sem,shm}_next_id: the id the next get of that kind takes (-1: chosen as usual).
+  readonly nextId = { shm: -1, sem: -1, msg: -1 };
   remove(id: number): void {
     const o = this.objs.get(id);
     if (!o) return;
@@ -45,6 +54,13 @@ class Ipc {
   // -EIDRM for an id that was removed, else -EINVAL.
   missing(id: number): number { return this.gone.has(id) ? -EIDRM : -EINVAL; }
   add(o: Obj): number {
+    const want = this.nextId[o.kind];
+    if (want >= 0 && !this.objs.has(want)) {
+      this.nextId[o.kind] = -1;
+      o.perm.seq = want >> 15;
+      this.objs.set(want, o);
+      return want;
+    }
     // ids as Linux makes them: slot + 32768 * sequence
     let slot = 0;
     const used = new Set([...this.objs.keys()].map((id) => id % 32768));
@@ -68,8 +84,8 @@ class Ipc {
     return undefined;
   }
 }
-const spaces = new WeakMap<Kernel, Ipc>();
-const ipcOf = (k: Kernel): Ipc => { let s = spaces.get(k); if (!s) spaces.set(k, (s = new Ipc())); return s; };
+const ipcOf = (k: Kernel): Ipc => k.ipc;
+const lim = (k: Kernel): IpcLimits => k.ipc.limits;
 
 // Permission to read (4) or alter (2): owner, group, other bits; root may do anything.
 function allowed(t: Task, p: Perm, want: number): boolean {
@@ -141,17 +157,21 @@ function nattch(k: Kernel, seg: Segment): number {
 // A segment marked for removal goes once nothing has it attached.
 function reapSegments(k: Kernel): void {
   const ipc = ipcOf(k);
-  for (const [id, o] of [...ipc.objs]) if (o.kind === 'shm' && o.perm.mode & SHM_DEST && nattch(k, o) === 0) ipc.remove(id);
+  for (const [id, o] of [...ipc.objs]) {
+    if (o.kind === 'shm' && o.perm.mode & SHM_DEST && nattch(k, o) === 0) { ipc.remove(id); o.mem.drop(); }
+  }
 }
 
 const sysShmget: Handler = (t, a, k) => {
   reapSegments(k); // attachments that exits dropped
   const key = a.i(0), size = a.u(1), flags = a.i(2);
   return getCommon(t, k, 'shm', key, flags, (o) => ((o as Segment).size < size ? -EINVAL : 0), () => {
-    if (size < 1 || size > SHMMAX) return -EINVAL;
-    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'shm').length >= SHMMNI) return -ENOSPC;
+    if (size < 1 || BigInt(size) > lim(k).shmmax) return -EINVAL;
+    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'shm').length >= lim(k).shmmni) return -ENOSPC;
     const now = k.host.realtimeNs();
-    return { kind: 'shm', perm: newPerm(t, key, flags), size, mem: new SharedMemory(), atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
+    const mem = new SharedMemory(k.pageCache);
+    mem.hold(); // the segment keeps its pages until it is removed
+    return { kind: 'shm', perm: newPerm(t, key, flags), size, mem, atime: 0n, dtime: 0n, ctime: now, cpid: t.proc.pid, lpid: 0, removed: false, locked: false };
   });
 };
 
@@ -225,8 +245,8 @@ const sysShmctl: Handler = (t, a, k) => {
       const segs = [...ipc.objs.values()].filter((o): o is Segment => o.kind === 'shm');
       if (cmd === IPC_INFO) {
         // struct shminfo64: shmmax, shmmin, shmmni, shmseg, shmall
-        dv.setBigUint64(0, BigInt(SHMMAX), true); dv.setBigUint64(8, 1n, true); dv.setBigUint64(16, BigInt(SHMMNI), true);
-        dv.setBigUint64(24, BigInt(SHMMNI), true); dv.setBigUint64(32, BigInt(SHMALL), true);
+        dv.setBigUint64(0, BigInt(lim(k).shmmax), true); dv.setBigUint64(8, 1n, true); dv.setBigUint64(16, BigInt(lim(k).shmmni), true);
+        dv.setBigUint64(24, BigInt(lim(k).shmmni), true); dv.setBigUint64(32, BigInt(lim(k).shmall), true);
       } else {
         // struct shm_info: used_ids, shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes
         dv.setInt32(0, segs.length, true);
@@ -273,8 +293,8 @@ const sysShmctl: Handler = (t, a, k) => {
 const sysSemget: Handler = (t, a, k) => {
   const key = a.i(0), nsems = a.i(1), flags = a.i(2);
   return getCommon(t, k, 'sem', key, flags, (o) => ((o as SemSet).vals.length < nsems ? -EINVAL : 0), () => {
-    if (nsems <= 0 || nsems > SEMMSL) return -EINVAL;
-    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'sem').length >= SEMMNI) return -ENOSPC;
+    if (nsems <= 0 || nsems > lim(k).semmsl) return -EINVAL;
+    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'sem').length >= lim(k).semmni) return -ENOSPC;
     return {
       kind: 'sem', perm: newPerm(t, key, flags), vals: new Int32Array(nsems), pids: new Int32Array(nsems), otime: 0n,
       ctime: k.host.realtimeNs(), queue: new WaitQueue(), removed: false, ncnt: new Uint32Array(nsems), zcnt: new Uint32Array(nsems),
@@ -282,18 +302,13 @@ const sysSemget: Handler = (t, a, k) => {
   });
 };
 
-interface SemWait { deadline?: bigint; counted?: { n: number; zero: boolean } }
 
 function semop(t: Task, k: Kernel, id: number, sopsAddr: number, nsops: number, timeoutAddr: number): number | Blocked {
   const set = ipcOf(k).get('sem', id);
-  const st = (t.restart as SemWait | undefined) ?? {};
-  const uncount = () => {
-    if (st.counted && set) (st.counted.zero ? set.zcnt : set.ncnt)[st.counted.n]--;
-    st.counted = undefined;
-  };
-  if (!set) { t.restart = undefined; return ipcOf(k).missing(id); }
+  let deadline = t.resumed?.on.kind === 'semaphore' ? t.resumed.deadline : undefined;
+  if (!set) return ipcOf(k).missing(id);
   if (nsops < 1) return -EINVAL;
-  if (nsops > SEMOPM) return -E2BIG;
+  if (nsops > lim(k).semopm) return -E2BIG;
   const b = t.proc.mm.read(sopsAddr, nsops * 6);
   if (!b) return -EFAULT;
   const dv = new DataView(b.buffer);
@@ -301,13 +316,13 @@ function semop(t: Task, k: Kernel, id: number, sopsAddr: number, nsops: number, 
   if (ops.some((o) => o.num >= set.vals.length)) return -EFBIG;
   const alters = ops.some((o) => o.op !== 0);
   if (!allowed(t, set.perm, alters ? 2 : 4)) return -EACCES;
-  if (st.deadline === undefined && timeoutAddr) {
+  if (deadline === undefined && timeoutAddr) {
     const tb = t.proc.mm.read(timeoutAddr, 16);
     if (!tb) return -EFAULT;
     const tv = new DataView(tb.buffer);
     const s = tv.getBigInt64(0, true), ns = tv.getBigInt64(8, true);
     if (s < 0n || ns < 0n || ns >= 1_000_000_000n) return -EINVAL;
-    st.deadline = k.host.monotonicNs() + s * 1_000_000_000n + ns;
+    deadline = { ns: k.host.monotonicNs() + s * 1_000_000_000n + ns };
   }
   // all or nothing: try them on a copy
   const vals = Int32Array.from(set.vals);
@@ -315,30 +330,27 @@ function semop(t: Task, k: Kernel, id: number, sopsAddr: number, nsops: number, 
     const v = vals[o.num];
     const blockedOn = o.op < 0 ? (v + o.op < 0 ? { n: o.num, zero: false } : undefined) : o.op === 0 && v !== 0 ? { n: o.num, zero: true } : undefined;
     if (blockedOn) {
-      uncount();
       if (o.flg & IPC_NOWAIT) return -EAGAIN;
-      if (st.deadline !== undefined && k.host.monotonicNs() >= st.deadline) { t.restart = undefined; return -EAGAIN; }
-      (blockedOn.zero ? set.zcnt : set.ncnt)[blockedOn.n]++;
-      st.counted = blockedOn;
-      t.restart = st;
-      const wake = set.queue.wait();
-      return new Blocked(st.deadline === undefined ? wake : Promise.race([wake, k.host.sleep(Number((st.deadline - k.host.monotonicNs()) / 1_000_000n) + 1)]));
+      if (deadline !== undefined && k.host.monotonicNs() >= deadline.ns) return -EAGAIN;
+      // counted in semncnt/semzcnt for as long as the wait is armed
+      const counts = blockedOn.zero ? set.zcnt : set.ncnt;
+      const sem: Waitable = {
+        watch(events, cb) {
+          counts[blockedOn.n]++;
+          const cancel = set.queue.watch(events, cb);
+          return () => { counts[blockedOn.n]--; cancel(); };
+        },
+      };
+      return new Blocked({ kind: 'semaphore', semid: id }, [{ on: sem, events: POLL_ALL }], deadline);
     }
-    if (v + o.op > SEMVMX) { uncount(); return -ERANGE; }
+    if (v + o.op > SEMVMX) return -ERANGE;
     vals[o.num] = v + o.op;
   }
-  uncount();
   set.vals.set(vals);
   for (const o of ops) set.pids[o.num] = t.proc.pid;
   set.otime = k.host.realtimeNs();
   if (alters) set.queue.notify();
   return 0;
-}
-// A semop that a signal ended: it no longer waits.
-function semInterrupted(t: Task, a: { i(n: number): number }, k: Kernel): void {
-  const st = t.restart as SemWait | undefined;
-  const set = ipcOf(k).get('sem', a.i(0));
-  if (st?.counted && set) (st.counted.zero ? set.zcnt : set.ncnt)[st.counted.n]--;
 }
 const sysSemop: Handler = (t, a, k) => semop(t, k, a.i(0), a.u(1), a.u(2), 0);
 const sysSemtimedop: Handler = (t, a, k) => semop(t, k, a.i(0), a.u(1), a.u(2), a.u(3));
@@ -352,7 +364,8 @@ const sysSemctl: Handler = (t, a, k) => {
     const b = new Uint8Array(40);
     const dv = new DataView(b.buffer);
     const sets = [...ipc.objs.values()].filter((o): o is SemSet => o.kind === 'sem');
-    [SEMMNI, SEMMNI, SEMMNI * SEMMSL, cmd === SEM_INFO ? sets.length : SEMMNI * SEMMSL, SEMMSL, SEMOPM, SEMOPM,
+    const L = ipc.limits;
+    [L.semmni, L.semmni, L.semmns, cmd === SEM_INFO ? sets.length : L.semmni * L.semmsl, L.semmsl, L.semopm, L.semopm,
       cmd === SEM_INFO ? sets.reduce((n, s) => n + s.vals.length, 0) : 20, SEMVMX, 16384].forEach((v, i) => dv.setInt32(i * 4, v, true));
     if (!t.proc.mm.write(arg, b)) return -EFAULT;
     return Math.max(0, ...[...ipc.objs.keys()].filter((i) => ipc.objs.get(i)!.kind === 'sem').map((i) => i % 32768));
@@ -427,9 +440,9 @@ const sysSemctl: Handler = (t, a, k) => {
 const sysMsgget: Handler = (t, a, k) => {
   const key = a.i(0), flags = a.i(1);
   return getCommon(t, k, 'msg', key, flags, () => 0, () => {
-    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'msg').length >= MSGMNI) return -ENOSPC;
+    if ([...ipcOf(k).objs.values()].filter((o) => o.kind === 'msg').length >= lim(k).msgmni) return -ENOSPC;
     return {
-      kind: 'msg', perm: newPerm(t, key, flags), msgs: [], bytes: 0, qbytes: MSGMNB, stime: 0n, rtime: 0n,
+      kind: 'msg', perm: newPerm(t, key, flags), msgs: [], bytes: 0, qbytes: lim(k).msgmnb, stime: 0n, rtime: 0n,
       ctime: k.host.realtimeNs(), lspid: 0, lrpid: 0, queue: new WaitQueue(), removed: false,
     };
   });
@@ -439,7 +452,7 @@ const sysMsgsnd: Handler = (t, a, k) => {
   const id = a.i(0), addr = a.u(1), size = a.u(2), flags = a.i(3);
   const q = ipcOf(k).get('msg', id);
   if (!q) return ipcOf(k).missing(id);
-  if (size > MSGMAX) return -EINVAL;
+  if (size > lim(k).msgmax) return -EINVAL;
   const hdr = t.proc.mm.read(addr, 8);
   if (!hdr) return -EFAULT;
   const type = new DataView(hdr.buffer).getBigInt64(0, true);
@@ -449,8 +462,9 @@ const sysMsgsnd: Handler = (t, a, k) => {
   if (!data) return -EFAULT;
   if (q.bytes + size > q.qbytes || q.msgs.length >= q.qbytes) {
     if (flags & IPC_NOWAIT) return -EAGAIN;
-    return new Blocked(q.queue.wait());
+    return new Blocked({ kind: 'msgqueue', msqid: id }, [{ on: q.queue, events: POLL_ALL }]);
   }
+  if (!k.budget.charge(size + MSG_COST)) return -ENOMEM;
   q.msgs.push({ type, data });
   q.bytes += size;
   q.lspid = t.proc.pid;
@@ -478,7 +492,7 @@ const sysMsgrcv: Handler = (t, a, k) => {
   }
   if (i < 0) {
     if (flags & IPC_NOWAIT) return -ENOMSG;
-    return new Blocked(q.queue.wait());
+    return new Blocked({ kind: 'msgqueue', msqid: id }, [{ on: q.queue, events: POLL_ALL }]);
   }
   const m = q.msgs[i];
   if (m.data.length > size && !(flags & MSG_NOERROR)) return -E2BIG;
@@ -490,6 +504,7 @@ const sysMsgrcv: Handler = (t, a, k) => {
   if (!(flags & MSG_COPY)) {
     q.msgs.splice(i, 1);
     q.bytes -= m.data.length;
+    k.budget.uncharge(m.data.length + MSG_COST);
     q.lrpid = t.proc.pid;
     q.rtime = k.host.realtimeNs();
     q.queue.notify();
@@ -506,9 +521,10 @@ const sysMsgctl: Handler = (t, a, k) => {
     const b = new Uint8Array(32);
     const dv = new DataView(b.buffer);
     const qs = [...ipc.objs.values()].filter((o): o is MsgQueue => o.kind === 'msg');
+    const L = ipc.limits;
     const info = cmd === MSG_INFO
-      ? [qs.length, qs.reduce((n, q) => n + q.msgs.length, 0), MSGMAX, MSGMNB, MSGMNI, 16, qs.reduce((n, q) => n + q.bytes, 0)]
-      : [MSGMNI * MSGMNB / 1024, MSGMNI * MSGMNB / 16, MSGMAX, MSGMNB, MSGMNI, 16, MSGMNI * MSGMNB / 16];
+      ? [qs.length, qs.reduce((n, q) => n + q.msgs.length, 0), L.msgmax, L.msgmnb, L.msgmni, 16, qs.reduce((n, q) => n + q.bytes, 0)]
+      : [L.msgmni * L.msgmnb / 1024, L.msgmni * L.msgmnb / 16, L.msgmax, L.msgmnb, L.msgmni, 16, L.msgmni * L.msgmnb / 16];
     info.forEach((v, i) => dv.setInt32(i * 4, v, true));
     dv.setUint16(28, 0xffff, true);
     if (!t.proc.mm.write(buf, b)) return -EFAULT;
@@ -543,7 +559,7 @@ const sysMsgctl: Handler = (t, a, k) => {
       const b = t.proc.mm.read(buf, 120);
       if (!b) return -EFAULT;
       const qbytes = Number(new DataView(b.buffer).getBigUint64(88, true));
-      if (qbytes > MSGMNB && t.proc.creds.euid !== 0) return -EPERM;
+      if (qbytes > lim(k).msgmnb && t.proc.creds.euid !== 0) return -EPERM;
       const r = setPerm(t, q.perm, buf, k);
       if (r) return r;
       q.qbytes = qbytes;
@@ -554,6 +570,7 @@ const sysMsgctl: Handler = (t, a, k) => {
     case IPC_RMID:
       if (!isOwner(t, q.perm)) return -EPERM;
       ipc.remove(id);
+      k.budget.uncharge(q.bytes + q.msgs.length * MSG_COST);
       q.queue.notify();
       return 0;
   }
@@ -566,8 +583,8 @@ export const ipcSyscalls: SyscallDef[] = [
   { nr: 67, name: 'shmdt', handler: sysShmdt, args: ['ptr'], status: 'implemented' },
   { nr: 31, name: 'shmctl', handler: sysShmctl, args: ['int', 'int', 'ptr'], status: 'partial', note: 'SHM_LOCK only records the flag' },
   { nr: 64, name: 'semget', handler: sysSemget, args: ['hex', 'int', 'hex'], status: 'implemented' },
-  { nr: 65, name: 'semop', handler: sysSemop, args: ['int', 'ptr', 'uint'], status: 'partial', note: 'SEM_UNDO is accepted and not undone at exit', restart: 'never', interrupted: semInterrupted },
-  { nr: 220, name: 'semtimedop', handler: sysSemtimedop, args: ['int', 'ptr', 'uint', 'ptr'], status: 'partial', note: 'as semop', restart: 'never', interrupted: semInterrupted },
+  { nr: 65, name: 'semop', handler: sysSemop, args: ['int', 'ptr', 'uint'], status: 'partial', note: 'SEM_UNDO is accepted and not undone at exit', restart: 'never' },
+  { nr: 220, name: 'semtimedop', handler: sysSemtimedop, args: ['int', 'ptr', 'uint', 'ptr'], status: 'partial', note: 'as semop', restart: 'never' },
   { nr: 66, name: 'semctl', handler: sysSemctl, args: ['int', 'int', 'int', 'hex'], status: 'implemented' },
   { nr: 68, name: 'msgget', handler: sysMsgget, args: ['hex', 'hex'], status: 'implemented' },
   { nr: 69, name: 'msgsnd', handler: sysMsgsnd, args: ['int', 'ptr', 'size', 'hex'], status: 'implemented', restart: 'never' },

@@ -8,13 +8,13 @@ import type { Task } from './task.js';
 import {
   EACCES, EBUSY, EFAULT, EINVAL, ELOOP, ENAMETOOLONG, ENODEV, ENOENT, ENOTDIR, EPERM, EAGAIN,
 } from '../base/errno.js';
-import { AT_FDCWD, PATH_MAX, pathFromBytes, splitPath, type Loc } from '../fs/vfs.js';
+import { AT_FDCWD, PATH_MAX, pathFromBytes, type Loc, type Vfs } from '../fs/vfs.js';
 import { isDir } from '../fs/file.js';
 import { Tmpfs } from '../fs/tmpfs.js';
-import type { FsBackend } from '../fs/backend.js';
+import type { FsBackend, FsNode } from '../fs/backend.js';
 import {
   MNT_FLAGS, MS_BIND, MS_MOVE, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT, MS_SHARED, MS_SILENT, MS_SLAVE,
-  MS_UNBINDABLE, type Mount, type MountTable,
+  MS_UNBINDABLE, Phantom, samePlace, type Mount, type MountTable, type Place,
 } from '../fs/mounts.js';
 
 const MS_MGC_MSK = 0xffff0000, MS_MGC_VAL = 0xc0ed0000;
@@ -38,10 +38,15 @@ function readData(t: Task, addr: number): string | number {
 }
 
 const isRoot = (t: Task) => t.proc.creds.euid === 0;
-const under = (inner: readonly string[], outer: readonly string[]) =>
-  inner.length >= outer.length && outer.every((c, i) => inner[i] === c);
-// The location is the root of the mount it is in.
-const isMountRoot = (loc: Loc) => loc.mount.comps.length === loc.comps.length && !loc.file;
+// Where a resolved path is (a magic link such as /proc/self/fd/N: the place of its open file).
+const placeOf = (vfs: Vfs, loc: Loc): Place | undefined => loc.place ?? (loc.file && vfs.placeOfFile(loc.file));
+// The place is the root of the mount it is in.
+const isMountRoot = (p: Place | undefined): p is Place => p !== undefined && p.node === p.mount.root;
+// `m` is `outer` or on it (directly or not).
+const onMount = (m: Mount | undefined, outer: Mount): boolean => {
+  for (; m; m = m.parent) if (m === outer) return true;
+  return false;
+};
 
 // A new tmpfs from mount(2)'s options (size=, nr_inodes=, mode=, uid=, gid=; the rest Linux accepts is ignored).
 function newTmpfs(k: Kernel, data: string): { fs: FsBackend; options: string } | number {
@@ -57,7 +62,9 @@ function newTmpfs(k: Kernel, data: string): { fs: FsBackend; options: string } |
         const m = /^([0-9]+)([kKmMgG%]?)$/.exec(val);
         if (!m) return -EINVAL;
         const mult: Record<string, number> = { '': 1, k: 1024, m: 1 << 20, g: 1 << 30 };
-        if (m[2] !== '%') opts.size = Math.max(4096, Number(m[1]) * mult[m[2].toLowerCase()]);
+        // size=N% of the machine's memory; any size is accepted (Linux too lets a tmpfs promise more than
+        // it has): what it holds is charged to the machine's memory, so it cannot outgrow the machine
+        opts.size = Math.max(4096, m[2] === '%' ? Math.floor(k.budget.limit * Number(m[1]) / 100) : Number(m[1]) * mult[m[2].toLowerCase()]);
         shown.push(`size=${Math.ceil((opts.size ?? 0) / 1024)}k`);
         break;
       }
@@ -74,21 +81,17 @@ function newTmpfs(k: Kernel, data: string): { fs: FsBackend; options: string } |
   if (mode !== 0o1777) shown.push(`mode=${mode.toString(8)}`);
   if (opts.uid) shown.push(`uid=${opts.uid}`);
   if (opts.gid) shown.push(`gid=${opts.gid}`);
-  const fs = new Tmpfs({ now: () => k.host.realtimeNs(), size: opts.size, inodes: opts.inodes, mode, uid: opts.uid, gid: opts.gid });
+  const fs = new Tmpfs({ now: () => k.host.realtimeNs(), size: opts.size, inodes: opts.inodes, mode, uid: opts.uid, gid: opts.gid, budget: k.budget });
   return { fs, options: shown.join(',') };
 }
 
 // Something of `m` in use: a mount on it, a process's cwd or root in it, an open file in it.
 function busy(k: Kernel, ns: MountTable, m: Mount): boolean {
   if (ns.list().some((x) => x.parent === m)) return true;
-  const inM = (p: string) => p.startsWith('/') && ns.mountFor(splitPath(p)) === m;
   for (const p of k.processes.values()) {
     if (!p.alive || k.vfs.ns({ tid: p.pid, proc: p }) !== ns) continue;
-    if (inM(p.fs.cwd) || inM(p.fs.root)) return true;
-    for (const fd of p.files.fds()) {
-      const f = p.files.get(fd);
-      if (f?.node?.backend === m.backend && inM(f.path)) return true;
-    }
+    if (p.fs.cwd.mount === m || p.fs.root.mount === m) return true;
+    for (const fd of p.files.fds()) if (p.files.get(fd)?.node?.mount === m) return true;
   }
   return false;
 }
@@ -112,14 +115,12 @@ const sysMount: Handler = (t, a, k) => {
   if (typeof loc === 'number') return loc;
   if (!loc.stat) return -ENOENT;
   if (!isRoot(t)) return -EPERM;
-  const mnt = loc.mount;
-  // where the target is (a magic link such as /proc/self/fd/N names its directory by global path)
-  const at = loc.file ? loc.file.path : vfs.guestPath(loc);
-  if (!at.startsWith('/')) return -EINVAL;
-  const atComps = splitPath(at);
+  const at = placeOf(vfs, loc);
+  if (!at) return -EINVAL;
+  const mnt = at.mount;
 
   if (flags & MS_REMOUNT) {
-    if (!isMountRoot(loc)) return -EINVAL;
+    if (!isMountRoot(at)) return -EINVAL;
     // a file system that is read-only underneath (a --mount …:ro host directory) stays so
     if (!(flags & MS_RDONLY) && mnt.backend.readOnly) return -EACCES;
     if (!(flags & MS_BIND)) {
@@ -132,34 +133,34 @@ const sysMount: Handler = (t, a, k) => {
 
   if (flags & MS_BIND) {
     if (source === undefined) return -EFAULT;
-    const from = vfs.resolve(t, AT_FDCWD, source, { follow: true, allowMissing: false });
-    if (typeof from === 'number') return from;
-    if (!from.stat) return -ENOENT;
-    if (isDir(from.stat.mode) !== isDir(loc.stat.mode)) return -ENOTDIR;
-    let backend = from.mount.backend, root = from.bpath, fromMount = from.mount, fromComps = from.comps;
-    if (from.file) { // a bind from an open file (/proc/self/fd/N)
-      const node = from.file.node;
-      if (!node || !from.file.path.startsWith('/')) return -EINVAL;
-      backend = node.backend; root = node.path;
-      fromComps = splitPath(from.file.path);
-      fromMount = ns.mountFor(fromComps);
-    }
-    const copy = (src: Mount, path: string, r: string, b = src.backend) => ns.make(path, b, {
-      root: r, source: src.source, flags: src.flags, options: src.options, dev: ns.devOf(b),
+    const fromLoc = vfs.resolve(t, AT_FDCWD, source, { follow: true, allowMissing: false });
+    if (typeof fromLoc === 'number') return fromLoc;
+    if (!fromLoc.stat) return -ENOENT;
+    if (isDir(fromLoc.stat.mode) !== isDir(loc.stat.mode)) return -ENOTDIR;
+    const from = placeOf(vfs, fromLoc);
+    if (!from) return -EINVAL;
+    const before = [...ns.list()];
+    const copy = (src: Mount, root: FsNode) => ns.make(target, src.backend, {
+      root, source: src.source, flags: src.flags, options: src.options, dev: ns.devOf(src.backend),
     });
-    const m = copy(fromMount, at, root, backend);
-    ns.attach(m);
-    if (flags & MS_REC) {
-      for (const sub of ns.descendants(fromMount)) {
-        if (sub === m || !under(sub.comps, fromComps) || sub.comps.length === fromComps.length) continue;
-        ns.attach(copy(sub, '/' + [...atComps, ...sub.comps.slice(fromComps.length)].join('/'), sub.root));
+    const m = copy(from.mount, from.node);
+    ns.attach(m, at);
+    // MS_REC: the mounts inside the source come along, at the same places in the copy
+    const copyTree = (src: Mount, srcRoot: FsNode, dst: Mount) => {
+      for (const sub of before) {
+        if (sub.parent !== src || !vfs.encloses({ mount: src, node: srcRoot }, { mount: src, node: sub.at! })) continue;
+        const c = copy(sub, sub.root);
+        const node = sub.at instanceof Phantom ? ns.makePhantom(dst, sub.at.dir, sub.at.name) : sub.at!;
+        ns.attach(c, { mount: dst, node });
+        copyTree(sub, sub.root, c);
       }
-    }
+    };
+    if (flags & MS_REC) copyTree(from.mount, from.node, m);
     return 0;
   }
 
   if (flags & MS_PROPAGATION) {
-    if (!isMountRoot(loc)) return -EINVAL;
+    if (!isMountRoot(at)) return -EINVAL;
     const type = flags & MS_PROPAGATION;
     if (type & (type - 1) || flags & ~(MS_PROPAGATION | MS_REC | MS_SILENT)) return -EINVAL;
     return 0; // one mount tree and no peers: every mount is private already
@@ -167,12 +168,13 @@ const sysMount: Handler = (t, a, k) => {
 
   if (flags & MS_MOVE) {
     if (source === undefined) return -EFAULT;
-    const from = vfs.resolve(t, AT_FDCWD, source, { follow: true, allowMissing: false });
-    if (typeof from === 'number') return from;
-    if (!from.stat) return -ENOENT;
+    const fromLoc = vfs.resolve(t, AT_FDCWD, source, { follow: true, allowMissing: false });
+    if (typeof fromLoc === 'number') return fromLoc;
+    if (!fromLoc.stat) return -ENOENT;
+    const from = fromLoc.file ? undefined : fromLoc.place;
     if (!isMountRoot(from) || !from.mount.parent) return -EINVAL;
-    if (isDir(from.stat.mode) !== isDir(loc.stat.mode)) return -ENOTDIR;
-    if (under(atComps, from.comps)) return -ELOOP;
+    if (isDir(fromLoc.stat.mode) !== isDir(loc.stat.mode)) return -ENOTDIR;
+    if (onMount(at.mount, from.mount)) return -ELOOP;
     ns.move(from.mount, at);
     return 0;
   }
@@ -189,7 +191,7 @@ const sysMount: Handler = (t, a, k) => {
   if (!fs) return -ENODEV;
   if (!isDir(loc.stat.mode)) return -ENOTDIR;
   if (flags & MS_RDONLY) ns.roBackends.add(fs);
-  ns.attach(ns.make(at, fs, { source: source ?? 'none', flags: flags & MNT_FLAGS, options }));
+  ns.attach(ns.make(target, fs, { source: source ?? 'none', flags: flags & MNT_FLAGS, options }), at);
   return 0;
 };
 
@@ -204,8 +206,9 @@ const sysUmount2: Handler = (t, a, k) => {
   if (typeof loc === 'number') return loc;
   if (!loc.stat) return -ENOENT;
   if (!isRoot(t)) return -EPERM;
-  if (!isMountRoot(loc) || !loc.mount.parent) return -EINVAL;
-  const m = loc.mount, ns = k.vfs.ns(t);
+  const at = loc.file ? undefined : loc.place;
+  if (!isMountRoot(at) || !at.mount.parent) return -EINVAL;
+  const m = at.mount, ns = k.vfs.ns(t);
   if (flags & MNT_EXPIRE) return busy(k, ns, m) ? -EBUSY : -EAGAIN; // the first call only marks it
   if (!(flags & MNT_DETACH) && busy(k, ns, m)) return -EBUSY;
   ns.detach(m);
@@ -219,8 +222,8 @@ const sysChroot: Handler = (t, a, k) => {
 };
 
 // pivot_root(2): the mount at new_root becomes the root mount; the old root goes to put_old. Every
-// process's (in the namespace) root and cwd that were the old root become the new one; other paths
-// follow their mounts. Not from inside a chroot (EINVAL).
+// process's (in the namespace) root and cwd that were the old root become the new one; other places
+// stay where they are, their mounts with them. Not from inside a chroot (EINVAL).
 const sysPivotRoot: Handler = (t, a, k) => {
   if (!isRoot(t)) return -EPERM;
   const vfs = k.vfs;
@@ -236,40 +239,41 @@ const sysPivotRoot: Handler = (t, a, k) => {
   if (typeof po === 'number') return po;
   if (!po.stat) return -ENOENT;
   if (!isDir(po.stat.mode)) return -ENOTDIR;
-  if (nr.file || po.file) return -EINVAL;
+  if (nr.file || po.file || !nr.place || !po.place) return -EINVAL;
   const ns = vfs.ns(t);
-  const rootMount = ns.mountFor([]);
-  if (nr.mount === rootMount || po.mount === rootMount) return -EBUSY;
-  if (vfs.rootComps(t).length !== 0) return -EINVAL;
-  if (!isMountRoot(nr) || !under(po.comps, nr.comps)) return -EINVAL;
-  const newComps = nr.comps, putOld = po.comps.slice(newComps.length);
-  ns.pivot(nr.mount, putOld);
-  const fix = (p: string): string => {
-    if (p === '/') return '/';
-    const c = splitPath(p);
-    return '/' + (under(c, newComps) ? c.slice(newComps.length) : [...putOld, ...c]).join('/');
-  };
+  const oldRoot = ns.rootPlace();
+  if (nr.place.mount === oldRoot.mount || po.place.mount === oldRoot.mount) return -EBUSY;
+  if (!samePlace(vfs.rootOf(t), oldRoot)) return -EINVAL;
+  if (!isMountRoot(nr.place) || !vfs.beneath(po.place, nr.place)) return -EINVAL;
+  const newRoot: Place = { mount: nr.place.mount, node: nr.place.mount.root };
+  ns.pivot(nr.place.mount, po.place);
   for (const p of k.processes.values()) {
     if (vfs.ns({ tid: p.pid, proc: p }) !== ns) continue;
-    p.fs.cwd = fix(p.fs.cwd);
-    p.fs.root = fix(p.fs.root);
+    if (samePlace(p.fs.cwd, oldRoot)) p.fs.cwd = newRoot;
+    if (samePlace(p.fs.root, oldRoot)) p.fs.root = newRoot;
   }
   return 0;
 };
 
 const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_THREAD = 0x10000,
-  CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000;
+  CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000, CLONE_NEWUTS = 0x4000000;
 // unshare(2): the file-system context, the fd table, the mount namespace; the other namespaces are not
 // built in (EINVAL, as a kernel configured without them answers).
 const sysUnshare: Handler = (t, a, k) => {
   const flags = a.i(0);
-  const known = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_NEWNS | CLONE_SYSVSEM;
+  const known = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_NEWNS | CLONE_SYSVSEM | CLONE_NEWUTS;
   if (flags & ~known) return -EINVAL;
   const alone = t.proc.threads.filter((x) => x.state.kind !== 'exited').length === 1;
   if (flags & (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD) && !alone) return -EINVAL;
-  if (flags & CLONE_NEWNS && !isRoot(t)) return -EPERM;
+  if (flags & (CLONE_NEWNS | CLONE_NEWUTS) && !isRoot(t)) return -EPERM;
+  if (flags & CLONE_NEWUTS) t.proc.uts = { ...(t.proc.uts ?? k.uts) };
   if (flags & (CLONE_FS | CLONE_NEWNS)) t.proc.fs = { ...t.proc.fs };
-  if (flags & CLONE_NEWNS) t.proc.mnt = k.vfs.ns(t).clone();
+  if (flags & CLONE_NEWNS) {
+    const ns = k.vfs.ns(t).clone();
+    t.proc.mnt = ns;
+    t.proc.fs.cwd = ns.translate(t.proc.fs.cwd);
+    t.proc.fs.root = ns.translate(t.proc.fs.root);
+  }
   if (flags & CLONE_FILES && t.proc.files.users > 1) {
     const old = t.proc.files;
     t.proc.files = old.fork();
@@ -287,7 +291,7 @@ export const mountSyscalls: SyscallDef[] = [
   ok(161, 'chroot', sysChroot, ['path'], 'root leaves it as on Linux (a cwd or fd kept outside, then ..), never past the machine\'s root'),
   partial(165, 'mount', sysMount, ['str', 'path', 'str', 'hex', 'ptr'],
     'tmpfs, proc, sysfs, devtmpfs, bind (MS_REC), MS_MOVE, remount (MS_RDONLY, MS_NOEXEC); propagation flags accepted: every mount is private'),
-  partial(155, 'pivot_root', sysPivotRoot, ['path', 'path'], 'not from inside a chroot (EINVAL); descriptions opened before keep their old paths for *at() lookups'),
+  partial(155, 'pivot_root', sysPivotRoot, ['path', 'path'], 'not from inside a chroot (EINVAL)'),
   partial(166, 'umount2', sysUmount2, ['path', 'flags'], 'MNT_FORCE is an ordinary unmount; MNT_EXPIRE answers EAGAIN while idle; busy means a mount on it, a cwd, root or open fd in it (not a mapping); after MNT_DETACH open files keep working, a cwd inside sees what is below'),
-  partial(272, 'unshare', sysUnshare, ['hex'], 'CLONE_FS, CLONE_FILES, CLONE_NEWNS; other namespaces EINVAL'),
+  partial(272, 'unshare', sysUnshare, ['hex'], 'CLONE_FS, CLONE_FILES, CLONE_NEWNS, CLONE_NEWUTS; other namespaces EINVAL'),
 ];

@@ -5,9 +5,9 @@ import { makePipe } from '../fs/pipe.js';
 import { O_CLOEXEC, O_NONBLOCK, O_DIRECT } from '../fs/file.js';
 import { release } from '../fs/file.js';
 
-function pipe2(t: Parameters<Handler>[0], addr: number, flags: number, now: () => bigint): number {
+function pipe2(t: Parameters<Handler>[0], k: Parameters<Handler>[2], addr: number, flags: number): number {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) return -EINVAL;
-  const [r, w] = makePipe(flags, now);
+  const [r, w] = makePipe(flags, () => k.host.realtimeNs(), k.vfs.anonIno(), k.budget);
   const files = t.proc.files;
   const fr = files.install(r, !!(flags & O_CLOEXEC));
   if (fr < 0) { release(r); release(w); return fr; }
@@ -21,8 +21,8 @@ function pipe2(t: Parameters<Handler>[0], addr: number, flags: number, now: () =
   return 0;
 }
 
-const sysPipe: Handler = (t, a, k) => pipe2(t, a.u(0), 0, () => k.host.realtimeNs());
-const sysPipe2: Handler = (t, a, k) => pipe2(t, a.u(0), a.i(1), () => k.host.realtimeNs());
+const sysPipe: Handler = (t, a, k) => pipe2(t, k, a.u(0), 0);
+const sysPipe2: Handler = (t, a, k) => pipe2(t, k, a.u(0), a.i(1));
 
 export const pipeSyscalls: SyscallDef[] = [
   { nr: 22, name: 'pipe', handler: sysPipe, args: ['ptr'], status: 'implemented' },

@@ -1,11 +1,11 @@
 // Waiting for descriptors: poll(2), ppoll(2), select(2), pselect6(2), the
 // epoll family and eventfd(2). A wait that must block parks the task on the
-// watched descriptions and a timer (waitForAny); its deadline survives the
-// syscall's re-runs in t.restart.
+// watched descriptions and a timer (waitForAny); its deadline and temporary
+// signal mask survive the syscall's re-runs in the wait.
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Task } from './task.js';
 import type { Kernel } from './kernel.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, POLL_ALL, resumed, type Waitable } from '../base/wait.js';
 import { EBADF, EEXIST, EFAULT, EINTR, EINVAL, ELOOP, ENOENT, EPERM } from '../base/errno.js';
 import { sigbit, SIGKILL, SIGSTOP } from './signal.js';
 import type { FileDescription } from '../fs/file.js';
@@ -19,16 +19,10 @@ const NS = 1_000_000_000n;
 
 // Block until one of `files` may have become ready for its events, or the
 // monotonic clock reaches `deadline` (none: no timeout).
-export function waitForAny(k: Kernel, files: [FileDescription, number][], deadline?: bigint): Blocked {
-  return new Blocked(new Promise<void>((resolve) => {
-    let cancel: () => void = () => {};
-    const done = () => { cancel(); resolve(); };
-    cancel = watchAll(files, done);
-    if (deadline !== undefined) {
-      const ms = Number((deadline - k.host.monotonicNs() + 999_999n) / 1_000_000n);
-      void k.host.sleep(Math.max(ms, 1)).then(done);
-    }
-  }));
+export function waitForAny(files: [FileDescription, number][], st: WaitState): Blocked {
+  const any: Waitable = { watch: (_events, cb) => watchAll(files, cb) };
+  return new Blocked({ kind: 'poll', masked: st.masked }, [{ on: any, events: POLL_ALL }],
+    st.deadline === undefined ? undefined : { ns: st.deadline });
 }
 
 // What a waiting call keeps across its re-runs.
@@ -56,7 +50,8 @@ function writeTimespec(t: Task, addr: number, ns: bigint, usec: boolean): boolea
 // First run of a waiting call: apply the temporary signal mask (ppoll, pselect6,
 // epoll_pwait) and fix the deadline. Returns the state, or -errno.
 function begin(t: Task, k: Kernel, relative: bigint | undefined, maskAddr: number, maskSize: number): WaitState | number {
-  if (t.restart !== undefined) return t.restart as WaitState;
+  const prev = resumed(t, 'poll');
+  if (prev) return { deadline: t.resumed!.deadline?.ns, masked: prev.masked };
   let masked = false;
   if (maskAddr) {
     if (maskSize !== 8) return -EINVAL;
@@ -82,8 +77,7 @@ function finish(t: Task, st: WaitState, r: number): number {
 function wait(t: Task, k: Kernel, st: WaitState, files: [FileDescription, number][], onTimeout: () => number): number | Blocked {
   if (st.deadline !== undefined && k.host.monotonicNs() >= st.deadline) return finish(t, st, onTimeout());
   if (st.masked && t.pending.some((p) => (t.sigmask & sigbit(p.signo)) === 0n)) return finish(t, st, -EINTR);
-  t.restart = st;
-  return waitForAny(k, files, st.deadline);
+  return waitForAny(files, st);
 }
 const remaining = (k: Kernel, st: WaitState): bigint => {
   const left = st.deadline === undefined ? 0n : st.deadline - k.host.monotonicNs();
@@ -133,7 +127,7 @@ const sysPpoll: Handler = (t, a, k) => {
   const nfds = a.u(1);
   if (nfds > t.proc.files.limit) return -EINVAL;
   let rel: Timeout;
-  if (t.restart === undefined && a.u(2)) {
+  if (t.resumed === undefined && a.u(2)) {
     const r = readTimespec(t, a.u(2), false);
     if (typeof r === 'number') return r;
     rel = r;
@@ -191,7 +185,7 @@ function doSelect(t: Task, k: Kernel, nfds: number, addrs: number[], st: WaitSta
 
 const sysSelect: Handler = (t, a, k) => {
   let rel: Timeout;
-  if (t.restart === undefined && a.u(4)) {
+  if (t.resumed === undefined && a.u(4)) {
     const r = readTimespec(t, a.u(4), true);
     if (typeof r === 'number') return r;
     rel = r;
@@ -201,7 +195,7 @@ const sysSelect: Handler = (t, a, k) => {
 const sysPselect6: Handler = (t, a, k) => {
   let rel: Timeout;
   let maskAddr = 0, maskSize = 0;
-  if (t.restart === undefined) {
+  if (t.resumed === undefined) {
     if (a.u(4)) {
       const r = readTimespec(t, a.u(4), false);
       if (typeof r === 'number') return r;
@@ -282,7 +276,7 @@ const sysEpollWait: Handler = (t, a, k) => doEpollWait(t, k, a.i(0), a.u(1), a.i
 const sysEpollPwait: Handler = (t, a, k) => doEpollWait(t, k, a.i(0), a.u(1), a.i(2), begin(t, k, msTimeout(a.i(3)), a.u(4), a.u(5)));
 const sysEpollPwait2: Handler = (t, a, k) => {
   let rel: Timeout;
-  if (t.restart === undefined && a.u(3)) {
+  if (t.resumed === undefined && a.u(3)) {
     const r = readTimespec(t, a.u(3), false);
     if (typeof r === 'number') return r;
     rel = r;

@@ -1,10 +1,15 @@
 // Process and system-information syscalls: exit, ids, arch_prctl, execve, wait4, rlimits, uname, sysinfo, …
+import { execDone, exitEvent } from './ptrace.js';
+import { capPrctl, capsAfterExec } from './sys-cred.js';
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
 import { EINVAL, EFAULT, ENOSYS, EPERM, ESRCH, E2BIG, EBADF, ENOENT } from '../base/errno.js';
+import { argMax, MAX_ARG_STRLEN } from '../elf/stack.js';
 import { execve } from './exec.js';
 import { pathFromBytes } from '../fs/vfs.js';
-import type { Task } from './task.js';
+import type { Process, Task } from './task.js';
+import { Epoll } from '../fs/epoll.js';
+import type { Kernel } from './kernel.js';
 
 const ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004,
   ARCH_GET_CPUID = 0x1011, ARCH_SET_CPUID = 0x1012;
@@ -18,8 +23,16 @@ const u64s = (...v: (number | bigint)[]) => {
   return b;
 };
 
-const sysExit: Handler = (t, a, k) => { k.exitThread(t, a.i(0)); return NO_RESULT; };
-const sysExitGroup: Handler = (t, a, k) => { k.exitProcess(t.proc, (a.i(0) & 0xff) << 8); return NO_RESULT; };
+const sysExit: Handler = (t, a, k) => {
+  if (exitEvent(k, t, (a.i(0) & 0xff) << 8)) return NO_RESULT;
+  k.exitThread(t, a.i(0));
+  return NO_RESULT;
+};
+const sysExitGroup: Handler = (t, a, k) => {
+  if (exitEvent(k, t, (a.i(0) & 0xff) << 8)) return NO_RESULT;
+  k.exitProcess(t.proc, (a.i(0) & 0xff) << 8);
+  return NO_RESULT;
+};
 const sysGetpid: Handler = (t) => t.proc.pid;
 const sysGetppid: Handler = (t) => t.proc.ppid;
 const sysGettid: Handler = (t) => t.tid;
@@ -80,55 +93,60 @@ const sysArchPrctl: Handler = (t, a, k) => {
   }
 };
 
-function readPtrArray(t: Task, addr: number): Uint8Array[] | number {
+// argv or envp, counted against `room` (ARG_MAX: the strings and their pointers) as they are read:
+// more is E2BIG before the host copies it.
+function readPtrArray(t: Task, addr: number, room: { bytes: number }): Uint8Array[] | number {
   const out: Uint8Array[] = [];
   if (!addr) return out;
   for (let i = 0; ; i++) {
-    if (i > 0x20000) return -E2BIG;
     const b = t.proc.mm.read(addr + i * 8, 8);
     if (!b) return -EFAULT;
     const p = Number(new DataView(b.buffer).getBigUint64(0, true));
     if (!p) return out;
-    const s = t.proc.mm.readCString(p, 131072);
-    if (!s) return -EFAULT;
+    const s = t.proc.mm.readCString(p, MAX_ARG_STRLEN);
+    // no NUL in MAX_ARG_STRLEN readable bytes: too long; else unreadable
+    if (!s) return t.proc.mm.read(p, MAX_ARG_STRLEN) ? -E2BIG : -EFAULT;
+    room.bytes -= s.length + 1 + 8;
+    if (room.bytes < 0) return -E2BIG;
     out.push(s);
   }
 }
-// execveat(2): a path relative to dirfd, or (AT_EMPTY_PATH) the file dirfd refers to, by its path.
-const AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW_ = 0x100, AT_FDCWD_ = -100;
+const argRoom = (t: Task) => ({ bytes: argMax(t.proc.limit(3 /* RLIMIT_STACK */)[0]) });
+// execveat(2): a path relative to dirfd, or (AT_EMPTY_PATH) the file dirfd refers to.
+const AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW_ = 0x100;
 const sysExecveat: Handler = (t, a, k) => {
   const dirfd = a.i(0), flags = a.i(4);
   if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW_)) return -EINVAL;
   const raw = t.proc.mm.readCString(a.u(1));
   if (!raw) return -EFAULT;
-  let path = pathFromBytes(raw);
-  if (!path.startsWith('/') && dirfd !== AT_FDCWD_) {
-    const f = t.proc.files.get(dirfd);
-    if (!f) return -EBADF;
-    if (path === '') { if (!(flags & AT_EMPTY_PATH)) return -ENOENT; path = f.path; }
-    else path = `${f.path}/${path}`;
-  }
-  if (path === '') return -ENOENT;
-  const argv = readPtrArray(t, a.u(2));
+  const path = pathFromBytes(raw);
+  if (path === '' && !(flags & AT_EMPTY_PATH)) return -ENOENT;
+  const room = argRoom(t);
+  const argv = readPtrArray(t, a.u(2), room);
   if (typeof argv === 'number') return argv;
-  const envp = readPtrArray(t, a.u(3));
+  const envp = readPtrArray(t, a.u(3), room);
   if (typeof envp === 'number') return envp;
-  const r = execve(k, t, path, argv, envp);
+  const r = execve(k, t, path, atLeastOne(argv), envp, 0, undefined, path, { dirfd, flags });
+  if (r >= 0) { capsAfterExec(t.proc.creds); execDone(k, t, t.tid); }
   return r < 0 ? r : NO_RESULT;
 };
+// An empty argv becomes one empty argument, as Linux 6.x does (programs assume argv[0]).
+function atLeastOne(argv: Uint8Array[]): Uint8Array[] { return argv.length ? argv : [new Uint8Array(0)]; }
 const sysExecve: Handler = (t, a, k) => {
   const path = t.proc.mm.readCString(a.u(0));
   if (!path) return -EFAULT;
-  const argv = readPtrArray(t, a.u(1));
+  const room = argRoom(t);
+  const argv = readPtrArray(t, a.u(1), room);
   if (typeof argv === 'number') return argv;
-  const envp = readPtrArray(t, a.u(2));
+  const envp = readPtrArray(t, a.u(2), room);
   if (typeof envp === 'number') return envp;
-  const r = execve(k, t, pathFromBytes(path), argv, envp);
+  const r = execve(k, t, pathFromBytes(path), atLeastOne(argv), envp);
+  if (r >= 0) { capsAfterExec(t.proc.creds); execDone(k, t, t.tid); }
   return r < 0 ? r : NO_RESULT;
 };
 
 function rlimitOf(t: Task, res: number): [bigint, bigint] { return t.proc.limit(res); }
-function prlimit(t: Task, res: number, newAddr: number, oldAddr: number): number {
+function prlimit(k: Kernel, t: Task, res: number, newAddr: number, oldAddr: number): number {
   if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
   const cur = rlimitOf(t, res);
   let next: [bigint, bigint] | undefined;
@@ -139,6 +157,7 @@ function prlimit(t: Task, res: number, newAddr: number, oldAddr: number): number
     next = [dv.getBigUint64(0, true), dv.getBigUint64(8, true)];
     if (next[0] > next[1]) return -EINVAL;
     if (next[1] > cur[1] && t.proc.creds.euid !== 0) return -EPERM;
+    if (res === RLIMIT_NOFILE && next[1] > BigInt(k.sysctl.values.nrOpen)) return -EPERM; // fs.nr_open
   }
   if (oldAddr && !t.proc.mm.write(oldAddr, u64s(cur[0], cur[1]))) return -EFAULT;
   if (next) {
@@ -152,36 +171,44 @@ const sysPrlimit64: Handler = (t, a, k) => {
   const pid = a.i(0);
   const target = pid === 0 ? t : k.processes.get(pid)?.threads[0];
   if (!target) return -ESRCH;
-  return prlimit(target, a.i(1), a.u(2), a.u(3));
+  return prlimit(k, target, a.i(1), a.u(2), a.u(3));
 };
-const sysGetrlimit: Handler = (t, a) => prlimit(t, a.i(0), 0, a.u(1));
-const sysSetrlimit: Handler = (t, a) => prlimit(t, a.i(0), a.u(1), 0);
+const sysGetrlimit: Handler = (t, a, k) => prlimit(k, t, a.i(0), 0, a.u(1));
+const sysSetrlimit: Handler = (t, a, k) => prlimit(k, t, a.i(0), a.u(1), 0);
 
-const sysUname: Handler = (t, a) => {
-  const fields = ['Linux', 'xos', '6.1.0-xos', '#1 SMP PREEMPT_DYNAMIC xos', 'x86_64', '(none)'];
+const sysUname: Handler = (t, a, k) => {
+  const uts = t.proc.uts ?? k.uts;
+  const fields = ['Linux', uts.hostname, '6.1.0-xos', '#1 SMP PREEMPT_DYNAMIC xos', 'x86_64', uts.domainname];
   const b = new Uint8Array(65 * 6);
   const enc = new TextEncoder();
   fields.forEach((f, i) => b.set(enc.encode(f).subarray(0, 64), i * 65));
   return t.proc.mm.write(a.u(0), b) ? 0 : -EFAULT;
 };
+// sethostname(2), setdomainname(2): the names of the caller's UTS namespace (root only; at most 64 bytes).
+function setUtsName(which: 'hostname' | 'domainname'): Handler {
+  return (t, a, k) => {
+    const len = a.i(1);
+    if (len < 0 || len > 64) return -EINVAL;
+    if (t.proc.creds.euid !== 0) return -EPERM;
+    const b = t.proc.mm.read(a.u(0), len);
+    if (!b) return -EFAULT;
+    const uts = t.proc.uts ?? k.uts;
+    uts[which] = String.fromCharCode(...b.subarray(0, b.indexOf(0) >= 0 ? b.indexOf(0) : len));
+    return 0;
+  };
+}
 const sysSysinfo: Handler = (t, a, k) => {
   const b = new Uint8Array(112);
   const dv = new DataView(b.buffer);
-  const total = BigInt(k.phys.maxFrames) * 4096n;
-  const free = total - BigInt(k.phys.used) * 4096n;
+  const m = k.memoryInfo();
   dv.setBigUint64(0, k.host.monotonicNs() / 1_000_000_000n, true);
-  dv.setBigUint64(32, total, true);
-  dv.setBigUint64(40, free > 0n ? free : 0n, true);
-  dv.setUint16(80, k.processes.size, true);
+  dv.setBigUint64(32, BigInt(m.total), true);
+  dv.setBigUint64(40, BigInt(Math.max(0, m.total - m.used)), true);
+  dv.setBigUint64(48, BigInt(m.shmem), true);
+  dv.setUint16(80, k.tasks.length, true);
   dv.setUint32(104, 1, true);
   return t.proc.mm.write(a.u(0), b) ? 0 : -EFAULT;
 };
-const sysSchedGetaffinity: Handler = (t, a) => {
-  const len = a.u(1);
-  if (len < 8 || len % 8) return -EINVAL;
-  return t.proc.mm.write(a.u(2), u64s(1)) ? 8 : -EFAULT;
-};
-const sysSchedSetaffinity: Handler = () => 0;
 const sysSchedYield: Handler = (t, a, k) => { k.endSlice = true; return 0; };
 const sysGetcpu: Handler = (t, a) => {
   const zero = new Uint8Array(4);
@@ -200,13 +227,65 @@ const PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_PDEATHSIG = 1, PR_GET_DUMPABLE 
 const sysPrctl: Handler = (t, a) => {
   const op = a.i(0);
   switch (op) {
-    case PR_SET_NAME: { const s = t.proc.mm.readCString(a.u(1), 16); if (!s) return -EFAULT; t.comm = s.slice(0, 15); return 0; }
+    case PR_SET_NAME: {
+      // 16 bytes are copied, the name is cut to 15 (TASK_COMM_LEN)
+      const b = t.proc.mm.read(a.u(1), 16) ?? t.proc.mm.readCString(a.u(1), 16);
+      if (!b) return -EFAULT;
+      const end = b.indexOf(0);
+      t.comm = b.slice(0, Math.min(end < 0 ? 15 : end, 15));
+      return 0;
+    }
     case PR_GET_NAME: { const b = new Uint8Array(16); b.set(t.comm.subarray(0, 15)); return t.proc.mm.write(a.u(1), b) ? 0 : -EFAULT; }
     case PR_SET_PDEATHSIG: case PR_SET_DUMPABLE: return 0;
     case PR_GET_DUMPABLE: return 1;
-    default: return -EINVAL;
+    default: return capPrctl(t, op, a.i(1), a.i(2), a.i(3), a.i(4)) ?? -EINVAL;
   }
 };
+// kcmp(2): do two processes share a resource? 0 when they do; 1 or 2 order two different ones
+// (consistently, by when the kernel first compared them), as Linux orders its pointers.
+const KCMP_FILE = 0, KCMP_VM = 1, KCMP_FILES = 2, KCMP_FS = 3, KCMP_SIGHAND = 4, KCMP_IO = 5, KCMP_SYSVSEM = 6, KCMP_EPOLL_TFD = 7;
+const sysKcmp: Handler = (t, a, k) => {
+  const type = a.i(2);
+  const t1 = k.tasks.find((x) => x.tid === a.i(0)) ?? k.processes.get(a.i(0))?.threads[0];
+  const t2 = k.tasks.find((x) => x.tid === a.i(1)) ?? k.processes.get(a.i(1))?.threads[0];
+  if (!t1 || !t2) return -ESRCH;
+  if (!mayInspect(t.proc, t1.proc) || !mayInspect(t.proc, t2.proc)) return -EPERM;
+  let o1: object | undefined, o2: object | undefined;
+  switch (type) {
+    case KCMP_FILE:
+      o1 = t1.proc.files.get(a.i(3)); o2 = t2.proc.files.get(a.i(4));
+      if (!o1 || !o2) return -EBADF;
+      break;
+    case KCMP_VM: o1 = t1.proc.mm; o2 = t2.proc.mm; break;
+    case KCMP_FILES: o1 = t1.proc.files; o2 = t2.proc.files; break;
+    case KCMP_FS: o1 = t1.proc.fs; o2 = t2.proc.fs; break;
+    case KCMP_SIGHAND: o1 = t1.proc.sigactions; o2 = t2.proc.sigactions; break;
+    case KCMP_IO: case KCMP_SYSVSEM: o1 = t1.proc; o2 = t2.proc; break;
+    case KCMP_EPOLL_TFD: {
+      o1 = t1.proc.files.get(a.i(3));
+      const slot = t.proc.mm.read(a.u(4), 12);
+      if (!slot) return -EFAULT;
+      const dv = new DataView(slot.buffer);
+      const ep = t2.proc.files.get(dv.getInt32(0, true));
+      if (!o1 || !ep) return -EBADF;
+      if (!(ep instanceof Epoll)) return -EINVAL;
+      o2 = ep.target(dv.getInt32(4, true), dv.getUint32(8, true));
+      if (!o2) return -ENOENT;
+      break;
+    }
+    default: return -EINVAL;
+  }
+  if (o1 === o2) return 0;
+  const id = (o: object) => { let n = k.objectIds.get(o); if (n === undefined) k.objectIds.set(o, (n = ++k.objectCount)); return n; };
+  return id(o1!) < id(o2!) ? 1 : 2;
+};
+// PTRACE_MODE_READ with real credentials: root, or a caller whose real uid and gid are the target's.
+export function mayInspect(caller: Process, target: Process): boolean {
+  const c = caller.creds, x = target.creds;
+  if (c.euid === 0 || caller === target) return true;
+  return [x.uid, x.euid, x.suid].every((u) => u === c.uid) && [x.gid, x.egid, x.sgid].every((g) => g === c.gid);
+}
+
 // membarrier(2): every task runs on the one CPU of this machine, so each barrier already holds.
 const MEMBARRIER_CMD_QUERY = 0;
 const MEMBARRIER_SUPPORTED = 1 | 8 | 16 | 32 | 64; // GLOBAL, PRIVATE_EXPEDITED (+REGISTER), PRIVATE_EXPEDITED_SYNC_CORE (+REGISTER)
@@ -215,7 +294,15 @@ const sysMembarrier: Handler = (t, a) => {
   if (cmd === MEMBARRIER_CMD_QUERY) return MEMBARRIER_SUPPORTED;
   return cmd & MEMBARRIER_SUPPORTED && (cmd & (cmd - 1)) === 0 ? 0 : -EINVAL;
 };
-const sysPersonality: Handler = (t, a) => (a.u32(0) === 0xffffffff ? 0 : 0);
+// personality(2): PER_LINUX with the flags a program sets (gdb's ADDR_NO_RANDOMIZE reads back;
+// this machine does not randomize anyway); 0xffffffff only asks. Other execution domains: EINVAL.
+const sysPersonality: Handler = (t, a) => {
+  const old = t.proc.personality, want = a.u32(0);
+  if (want === 0xffffffff) return old;
+  if ((want & 0xff) !== 0) return -EINVAL;
+  t.proc.personality = want;
+  return old;
+};
 
 export const processSyscalls: SyscallDef[] = [
   { nr: 60, name: 'exit', handler: sysExit, args: ['int'], status: 'implemented' },
@@ -244,13 +331,14 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 97, name: 'getrlimit', handler: sysGetrlimit, args: ['int', 'ptr'], status: 'implemented' },
   { nr: 160, name: 'setrlimit', handler: sysSetrlimit, args: ['int', 'ptr'], status: 'implemented' },
   { nr: 63, name: 'uname', handler: sysUname, args: ['ptr'], status: 'implemented' },
+  { nr: 170, name: 'sethostname', handler: setUtsName('hostname'), args: ['ibuf', 'size'], status: 'implemented' },
+  { nr: 171, name: 'setdomainname', handler: setUtsName('domainname'), args: ['ibuf', 'size'], status: 'implemented' },
   { nr: 99, name: 'sysinfo', handler: sysSysinfo, args: ['ptr'], status: 'implemented' },
-  { nr: 204, name: 'sched_getaffinity', handler: sysSchedGetaffinity, args: ['int', 'size', 'ptr'], status: 'implemented' },
-  { nr: 203, name: 'sched_setaffinity', handler: sysSchedSetaffinity, args: ['int', 'size', 'ptr'], status: 'partial', note: 'one CPU; accepted' },
   { nr: 24, name: 'sched_yield', handler: sysSchedYield, args: [], status: 'implemented' },
   { nr: 309, name: 'getcpu', handler: sysGetcpu, args: ['ptr', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 318, name: 'getrandom', handler: sysGetrandom, args: ['ptr', 'size', 'hex'], status: 'implemented' },
   { nr: 157, name: 'prctl', handler: sysPrctl, args: ['int', 'hex', 'hex', 'hex', 'hex'], status: 'partial', note: 'PR_SET_NAME, PR_GET_NAME, dumpable, pdeathsig' },
+  { nr: 312, name: 'kcmp', handler: sysKcmp, args: ['int', 'int', 'int', 'hex', 'hex'], status: 'implemented' },
   { nr: 324, name: 'membarrier', handler: sysMembarrier, args: ['int', 'hex', 'int'], status: 'implemented' },
-  { nr: 135, name: 'personality', handler: sysPersonality, args: ['hex'], status: 'partial', note: 'always PER_LINUX' },
+  { nr: 135, name: 'personality', handler: sysPersonality, args: ['hex'], status: 'partial', note: 'PER_LINUX only; its flags are kept and read back, without effect' },
 ];

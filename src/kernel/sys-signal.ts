@@ -2,10 +2,10 @@
 import type { SyscallDef, Handler } from './syscall.js';
 import { NO_RESULT } from './syscall.js';
 import { EINVAL, EFAULT, ESRCH, EPERM, ENOMEM, EINTR, EAGAIN } from '../base/errno.js';
-import { NSIG, Task } from './task.js';
+import { NSIG, Task, type Process } from './task.js';
 import type { Kernel } from './kernel.js';
-import { Blocked } from '../base/blocked.js';
-import { siginfoBytes, sigreturn, sigbit, SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SIGSEGV, SS_DISABLE, SS_ONSTACK } from './signal.js';
+import { Blocked, resumed } from '../base/wait.js';
+import { siginfoBytes, sigreturn, sigbit, SIGCONT, SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SIGSEGV, SS_DISABLE, SS_ONSTACK } from './signal.js';
 
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
@@ -107,23 +107,37 @@ function findProcessTask(k: Kernel, pid: number): Task | undefined {
   return k.processes.get(pid)?.threads[0];
 }
 
-// kill(2)
+// May `sender` signal `target`? Root may; others when their real or effective uid is the target's
+// real or saved uid; SIGCONT within a session always.
+export function maySignal(sender: Process, target: Process, sig: number): boolean {
+  const s = sender.creds, c = target.creds;
+  if (s.euid === 0 || sender === target) return true;
+  if (sig === SIGCONT && sender.sid === target.sid) return true;
+  return s.euid === c.uid || s.euid === c.suid || s.uid === c.uid || s.uid === c.suid;
+}
+
+// kill(2): a zombie (ended, not yet collected) exists still and takes the signal without effect.
 const sysKill: Handler = (t, a, k) => {
   const pid = a.i(0), sig = a.i(1);
   if (sig < 0 || sig > NSIG) return -EINVAL;
   if (pid > 0) {
-    const target = findProcessTask(k, pid);
-    return target ? signalTask(k, t, target, sig, SI_USER) : -ESRCH;
+    const p = k.processes.get(pid);
+    if (!p) return -ESRCH;
+    if (!maySignal(t.proc, p, sig)) return -EPERM;
+    const target = p.threads[0];
+    return target ? signalTask(k, t, target, sig, SI_USER) : 0;
   }
-  // process groups: every process of the group (0: the caller's, -1: all it may signal)
+  // process groups: every process of the group (0: the caller's, -1: all it may signal but
+  // itself and init)
   const pgid = pid === 0 ? t.proc.pgid : -pid;
-  let n = 0;
+  let n = 0, denied = 0;
   for (const p of [...k.processes.values()]) {
     if (pid !== -1 && p.pgid !== pgid) continue;
-    if (pid === -1 && p === t.proc) continue;
+    if (pid === -1 && (p === t.proc || p === k.init)) continue;
+    if (!maySignal(t.proc, p, sig)) { denied++; continue; }
     if (p.threads[0]) { signalTask(k, t, p.threads[0], sig, SI_USER); n++; }
   }
-  return n ? 0 : -ESRCH;
+  return n ? 0 : denied ? -EPERM : -ESRCH;
 };
 
 function findTask(k: Kernel, tid: number): Task | undefined {
@@ -135,6 +149,7 @@ const sysTgkill: Handler = (t, a, k) => {
   if (tgid <= 0 || tid <= 0) return -EINVAL;
   const target = findTask(k, tid);
   if (!target || target.proc.pid !== tgid) return -ESRCH;
+  if (!maySignal(t.proc, target.proc, sig)) return -EPERM;
   return signalTask(k, t, target, sig, SI_TKILL);
 };
 // tkill(2)
@@ -142,7 +157,8 @@ const sysTkill: Handler = (t, a, k) => {
   const tid = a.i(0), sig = a.i(1);
   if (tid <= 0) return -EINVAL;
   const target = findTask(k, tid);
-  return target ? signalTask(k, t, target, sig, SI_TKILL) : -ESRCH;
+  if (!target) return -ESRCH;
+  return maySignal(t.proc, target.proc, sig) ? signalTask(k, t, target, sig, SI_TKILL) : -EPERM;
 };
 // rt_sigpending(2)
 const sysRtSigpending: Handler = (t, a) => {
@@ -153,7 +169,6 @@ const sysRtSigpending: Handler = (t, a) => {
   return t.proc.mm.write(a.u(0), b) ? 0 : -EFAULT;
 };
 
-const never = () => new Promise<never>(() => {});
 function readSigset(t: Task, addr: number): bigint | number {
   const b = t.proc.mm.read(addr, 8);
   return b ? new DataView(b.buffer).getBigUint64(0, true) : -EFAULT;
@@ -167,10 +182,10 @@ const sysRtSigsuspend: Handler = (t, a) => {
   t.sigmask = m & ~UNBLOCKABLE;
   // a signal already pending and now unblocked ends the wait at once
   if (t.pending.some((p) => (t.sigmask & sigbit(p.signo)) === 0n)) return -EINTR;
-  return new Blocked(never());
+  return new Blocked({ kind: 'signal', set: 0n });
 };
 // pause(2)
-const sysPause: Handler = () => new Blocked(never());
+const sysPause: Handler = () => new Blocked({ kind: 'signal', set: 0n });
 
 // rt_sigtimedwait(2)
 const sysRtSigtimedwait: Handler = (t, a, k) => {
@@ -180,27 +195,20 @@ const sysRtSigtimedwait: Handler = (t, a, k) => {
   if (typeof set === 'number') return set;
   const i = t.pending.findIndex((p) => (set & sigbit(p.signo)) !== 0n);
   if (i >= 0) {
-    t.sigwait = undefined;
     const info = t.pending.splice(i, 1)[0];
     if (infoAddr && !t.proc.mm.write(infoAddr, siginfoBytes(info))) return -EFAULT;
     return info.signo;
   }
-  let deadline = t.restart as bigint | undefined;
-  if (deadline === undefined && timeout) {
+  let until = resumed(t, 'signal')?.until;
+  if (until === undefined && timeout) {
     const b = t.proc.mm.read(timeout, 16);
     if (!b) return -EFAULT;
     const dv = new DataView(b.buffer);
-    deadline = k.host.monotonicNs() + dv.getBigInt64(0, true) * 1_000_000_000n + dv.getBigInt64(8, true);
+    until = k.host.monotonicNs() + dv.getBigInt64(0, true) * 1_000_000_000n + dv.getBigInt64(8, true);
   }
-  if (deadline !== undefined) {
-    const now = k.host.monotonicNs();
-    if (now >= deadline) { t.sigwait = undefined; return -EAGAIN; }
-    t.restart = deadline;
-    t.sigwait = set;
-    return new Blocked(k.host.sleep(Number((deadline - now) / 1_000_000n) + 1));
-  }
-  t.sigwait = set;
-  return new Blocked(never());
+  if (until !== undefined && k.host.monotonicNs() >= until) return -EAGAIN;
+  // the signals in `set` wake the task (they are blocked, so they do not interrupt it)
+  return new Blocked({ kind: 'signal', set, until }, [], until === undefined ? undefined : { ns: until });
 };
 
 function queueInfo(t: Task, k: Kernel, target: Task, sig: number, addr: number): number {
@@ -211,8 +219,7 @@ function queueInfo(t: Task, k: Kernel, target: Task, sig: number, addr: number):
   const code = dv.getInt32(8, true);
   if ((code >= 0 || code === SI_TKILL) && target.proc !== t.proc) return -EPERM;
   if (sig === 0) return 0;
-  k.signalTask(target, { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getBigUint64(24, true) });
-  return 0;
+  return k.signalTask(target, { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getBigUint64(24, true) }) ? 0 : -EAGAIN;
 }
 // rt_sigqueueinfo(2)
 const sysRtSigqueueinfo: Handler = (t, a, k) => {

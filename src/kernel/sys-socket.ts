@@ -1,23 +1,30 @@
 // Sockets: socket(2), socketpair(2), bind, listen, accept4, connect, the send
 // and receive calls with SCM_RIGHTS and SCM_CREDENTIALS, shutdown,
-// getsockname/getpeername, getsockopt/setsockopt. AF_UNIX only (src/net/unix.ts);
-// AF_INET and AF_INET6 answer EAFNOSUPPORT until the network issue.
+// getsockname/getpeername, getsockopt/setsockopt. AF_UNIX here (src/net/unix.ts);
+// the families of the net layer (AF_INET, AF_INET6, AF_NETLINK) in sys-netsock.ts.
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Task } from './task.js';
 import type { Kernel } from './kernel.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, blockOn, resumed } from '../base/wait.js';
 import {
   EADDRINUSE, EAFNOSUPPORT, EBADF, ECONNREFUSED, EFAULT, EINVAL, EISCONN, EMSGSIZE, ENOBUFS, ENOPROTOOPT, ENOTCONN,
   ENOTSOCK, EOPNOTSUPP, EPERM, EPIPE, EPROTONOSUPPORT, EPROTOTYPE,
 } from '../base/errno.js';
 import { queueSignal, SIGPIPE, SI_USER } from './signal.js';
-import { readIovecs, type Iov } from './sys-file.js';
+import { readIovecs } from './sys-file.js';
+import { gather, i32, readAddr, readMsghdr, scatter, writeAddr } from './socket-mem.js';
+import { NetSocket } from '../net/socket.js';
+import { createSocket, netFamily } from '../net/network.js';
+import {
+  netAccept, netBind, netConnect, netGetsockopt, netListen, netRecvfrom, netRecvmsg, netSendmsg, netSendto, netSetsockopt,
+  netSockname,
+} from './sys-netsock.js';
 import { release } from '../fs/file.js';
-import { O_CLOEXEC, O_NONBLOCK, S_IFMT, S_IFSOCK, type FileDescription } from '../fs/file.js';
+import { O_CLOEXEC, O_NONBLOCK, type FileDescription } from '../fs/file.js';
 import { AT_FDCWD } from '../fs/vfs.js';
 import { POLLERR, POLLHUP, POLLOUT } from '../fs/wait-queue.js';
 import {
-  UnixNames, UnixSocket, AF_UNIX, AF_UNSPEC, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM, MSG_CMSG_CLOEXEC,
+  UnixNames, UnixSocket, type SockContext, AF_UNIX, AF_UNSPEC, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM, MSG_CMSG_CLOEXEC,
   MSG_CTRUNC, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, NO_CRED, SOCK_BUF_MAX,
   SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, type Received, type Ucred,
 } from '../net/unix.js';
@@ -28,19 +35,20 @@ const SO_DEBUG = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_DONTROUTE = 
   SO_RCVBUF = 8, SO_KEEPALIVE = 9, SO_OOBINLINE = 10, SO_PRIORITY = 12, SO_LINGER = 13, SO_REUSEPORT = 15,
   SO_PASSCRED = 16, SO_PEERCRED = 17, SO_RCVLOWAT = 18, SO_SNDLOWAT = 19, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21,
   SO_ACCEPTCONN = 30, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33, SO_PROTOCOL = 38, SO_DOMAIN = 39;
-const SOCKADDR_UN_SIZE = 110, SOCKADDR_MAX = 128;
+const SOCKADDR_UN_SIZE = 110;
 
-const names = new WeakMap<Kernel, UnixNames>();
-function namesOf(k: Kernel): UnixNames {
-  let n = names.get(k);
-  if (!n) names.set(k, (n = new UnixNames()));
-  return n;
-}
+const namesOf = (k: Kernel): UnixNames => k.unixNames;
+const ctx = (k: Kernel): SockContext => ({ now: () => k.host.realtimeNs(), nextIno: () => k.vfs.anonIno(), budget: k.budget, net: k.net });
 const now = (k: Kernel) => () => k.host.realtimeNs();
 // Credentials a message carries (real ids) and SO_PEERCRED reports (effective ids).
 const scmCred = (t: Task): Ucred => ({ pid: t.proc.pid, uid: t.proc.creds.uid, gid: t.proc.creds.gid });
 const peerCred = (t: Task): Ucred => ({ pid: t.proc.pid, uid: t.proc.creds.euid, gid: t.proc.creds.egid });
 
+// The net layer's socket at `fd`, if that is what it is.
+function netOf(t: Task, fd: number): NetSocket | undefined {
+  const f = t.proc.files.get(fd);
+  return f instanceof NetSocket ? f : undefined;
+}
 function sockOf(t: Task, fd: number): UnixSocket | number {
   const f = t.proc.files.get(fd);
   if (!f) return -EBADF;
@@ -51,29 +59,7 @@ function install(t: Task, f: FileDescription, cloexec: boolean): number {
   if (fd < 0) release(f);
   return fd;
 }
-function i32(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setInt32(0, v, true);
-  return b;
-}
-
 // --- addresses ------------------------------------------------------------------------------
-function readAddr(t: Task, addr: number, len: number): Uint8Array | number {
-  if (len < 0 || len > SOCKADDR_MAX) return -EINVAL;
-  const b = t.proc.mm.read(addr, len);
-  return b ?? -EFAULT;
-}
-// Copy an address out (truncated to the caller's buffer) and store its full length.
-function writeAddr(t: Task, addr: number, lenAddr: number, name: Uint8Array | undefined): number {
-  if (!addr || !lenAddr) return 0;
-  const lb = t.proc.mm.read(lenAddr, 4);
-  if (!lb) return -EFAULT;
-  const room = new DataView(lb.buffer, lb.byteOffset).getInt32(0, true);
-  if (room < 0) return -EINVAL;
-  const n = name?.length ?? 0;
-  if (n && room && !t.proc.mm.write(addr, name!.subarray(0, Math.min(room, n)))) return -EFAULT;
-  return t.proc.mm.write(lenAddr, i32(n)) ? 0 : -EFAULT;
-}
 type Name = { abstract: string } | { path: string };
 // A sockaddr_un: an abstract name (leading NUL) or a path.
 function parseName(b: Uint8Array): Name | number {
@@ -93,18 +79,14 @@ function lookup(t: Task, k: Kernel, b: Uint8Array, type: number): UnixSocket | n
     const s = namesOf(k).abstract.get(n.abstract);
     return s && s.type === type ? s : -ECONNREFUSED;
   }
-  const st = k.vfs.stat(t, AT_FDCWD, n.path, 0);
-  if (typeof st === 'number') return st;
-  const acc = k.vfs.access(t, AT_FDCWD, n.path, 2);
-  if (acc < 0) return acc;
-  if ((st.mode & S_IFMT) !== S_IFSOCK) return -ECONNREFUSED;
-  const s = namesOf(k).inodes.get(`${st.dev}:${st.ino}`);
+  const node = k.vfs.socketAt(t, n.path);
+  if (typeof node === 'number') return node;
+  const s = namesOf(k).inodes.get(node);
   return !s ? -ECONNREFUSED : s.type === type ? s : -EPROTOTYPE;
 }
 
 // --- socket, socketpair, bind, listen, accept, connect -----------------------------------------
 function checkType(domain: number, type: number, protocol: number): number {
-  if (domain === 2 || domain === 10) return -EAFNOSUPPORT; // AF_INET, AF_INET6: not yet
   if (domain !== AF_UNIX) return -EAFNOSUPPORT;
   if (type & ~(SOCK_TYPE_MASK | O_NONBLOCK | O_CLOEXEC)) return -EINVAL;
   if (protocol !== 0 && protocol !== AF_UNIX) return -EPROTONOSUPPORT;
@@ -115,15 +97,21 @@ function checkType(domain: number, type: number, protocol: number): number {
 }
 const sysSocket: Handler = (t, a, k) => {
   const type = a.i(1);
+  if (netFamily(a.i(0))) {
+    if (type & ~(SOCK_TYPE_MASK | O_NONBLOCK | O_CLOEXEC)) return -EINVAL;
+    const s = createSocket(k.net, a.i(0), type & SOCK_TYPE_MASK, a.i(2), type, now(k), t.proc.creds.euid);
+    return typeof s === 'number' ? s : install(t, s, !!(type & O_CLOEXEC));
+  }
   const base = checkType(a.i(0), type, a.i(2));
   if (base < 0) return base;
-  return install(t, new UnixSocket(base, type, peerCred(t), now(k)), !!(type & O_CLOEXEC));
+  return install(t, new UnixSocket(base, type, peerCred(t), ctx(k)), !!(type & O_CLOEXEC));
 };
 const sysSocketpair: Handler = (t, a, k) => {
   const type = a.i(1);
+  if (netFamily(a.i(0))) return type & ~(SOCK_TYPE_MASK | O_NONBLOCK | O_CLOEXEC) ? -EINVAL : -EOPNOTSUPP;
   const base = checkType(a.i(0), type, a.i(2));
   if (base < 0) return base;
-  const [x, y] = UnixSocket.pair(base, type, peerCred(t), now(k));
+  const [x, y] = UnixSocket.pair(base, type, peerCred(t), ctx(k));
   const fx = install(t, x, !!(type & O_CLOEXEC));
   if (fx < 0) { release(y); return fx; }
   const fy = install(t, y, !!(type & O_CLOEXEC));
@@ -135,6 +123,8 @@ const sysSocketpair: Handler = (t, a, k) => {
 };
 
 const sysBind: Handler = (t, a, k) => {
+  const net = netOf(t, a.i(0));
+  if (net) return netBind(t, net, a.u(1), a.i(2));
   const s = sockOf(t, a.i(0));
   if (typeof s === 'number') return s;
   const b = readAddr(t, a.u(1), a.i(2));
@@ -158,19 +148,23 @@ const sysBind: Handler = (t, a, k) => {
     s.setName(b.slice(), ns.abstract, n.abstract);
     return 0;
   }
-  const st = k.vfs.bindSocket(t, AT_FDCWD, n.path, 0o777);
-  if (typeof st === 'number') return st;
+  const node = k.vfs.bindSocket(t, AT_FDCWD, n.path, 0o777);
+  if (typeof node === 'number') return node;
   const addr = new Uint8Array(2 + n.path.length + 1);
   addr[0] = AF_UNIX;
   for (let i = 0; i < n.path.length; i++) addr[2 + i] = n.path.charCodeAt(i);
-  s.setName(addr, ns.inodes, `${st.dev}:${st.ino}`);
+  s.setName(addr, ns.inodes, node);
   return 0;
 };
 const sysListen: Handler = (t, a) => {
+  const ns = netOf(t, a.i(0));
+  if (ns) return netListen(t, ns, a.i(1));
   const s = sockOf(t, a.i(0));
   return typeof s === 'number' ? s : s.listen(a.i(1));
 };
-function accept(t: Task, a: Parameters<Handler>[1], flags: number): number | Blocked {
+function accept(t: Task, a: Parameters<Handler>[1], k: Kernel, flags: number): number | Blocked {
+  const ns = netOf(t, a.i(0));
+  if (ns) return netAccept(t, k, ns, a.u(1), a.u(2), flags);
   if (flags & ~(O_NONBLOCK | O_CLOEXEC)) return -EINVAL;
   const s = sockOf(t, a.i(0));
   if (typeof s === 'number') return s;
@@ -184,10 +178,12 @@ function accept(t: Task, a: Parameters<Handler>[1], flags: number): number | Blo
   if (w < 0) { t.proc.files.close(fd); return w; }
   return fd;
 }
-const sysAccept: Handler = (t, a) => accept(t, a, 0);
-const sysAccept4: Handler = (t, a) => accept(t, a, a.i(3));
+const sysAccept: Handler = (t, a, k) => accept(t, a, k, 0);
+const sysAccept4: Handler = (t, a, k) => accept(t, a, k, a.i(3));
 
 const sysConnect: Handler = (t, a, k) => {
+  const ns = netOf(t, a.i(0));
+  if (ns) return netConnect(t, k, ns, a.u(1), a.i(2));
   const s = sockOf(t, a.i(0));
   if (typeof s === 'number') return s;
   const b = readAddr(t, a.u(1), a.i(2));
@@ -202,20 +198,6 @@ const sysConnect: Handler = (t, a, k) => {
 // --- sending ---------------------------------------------------------------------------------
 interface Outgoing { data: Uint8Array; files?: FileDescription[]; cred?: Ucred }
 
-function gather(t: Task, iovs: Iov[]): Uint8Array | number {
-  const total = iovs.reduce((s, v) => s + v.len, 0);
-  if (total > 0x7ffff000) return -EMSGSIZE;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const v of iovs) {
-    if (!v.len) continue;
-    const d = t.proc.mm.read(v.base, v.len);
-    if (!d) return -EFAULT;
-    out.set(d, o);
-    o += v.len;
-  }
-  return out;
-}
 // Control messages of sendmsg: SCM_RIGHTS (descriptors, each referenced once
 // more) and SCM_CREDENTIALS (checked against the sender's own ids).
 function parseControl(t: Task, addr: number, len: number, out: Outgoing): number {
@@ -257,7 +239,7 @@ function parseControl(t: Task, addr: number, len: number, out: Outgoing): number
 }
 
 // Send one message; a blocking stream send waits until every byte is queued
-// (the count so far is kept in t.restart across re-runs).
+// (the count so far is the wait's progress, across re-runs).
 function send(t: Task, k: Kernel, fd: number, msg: Outgoing, flags: number, dest?: Uint8Array): number | Blocked {
   const s = sockOf(t, fd);
   if (typeof s === 'number') { msg.files?.forEach(release); return s; }
@@ -271,10 +253,10 @@ function send(t: Task, k: Kernel, fd: number, msg: Outgoing, flags: number, dest
   } else if (dest && dest.length && s.type === SOCK_STREAM) {
     return fail(s.state === 'connected' ? -EISCONN : -EOPNOTSUPP);
   }
-  const sent = typeof t.restart === 'number' ? t.restart : 0;
+  const sent = resumed(t, 'io')?.progress ?? 0;
   const data = sent ? msg.data.subarray(sent) : msg.data;
   const r = s.send(data, msg.files, msg.cred ?? scmCred(t), (flags & MSG_DONTWAIT) !== 0, to);
-  if (r instanceof Blocked) return r;
+  if (r instanceof Blocked) return sent ? new Blocked({ kind: 'io', object: 'socket', progress: sent }, r.sources) : r;
   if (r < 0) {
     if (sent) return sent;
     if (r === -EPIPE && !(flags & MSG_NOSIGNAL)) queueSignal(t, { signo: SIGPIPE, code: SI_USER, pid: t.proc.pid });
@@ -282,14 +264,15 @@ function send(t: Task, k: Kernel, fd: number, msg: Outgoing, flags: number, dest
   }
   const total = sent + r;
   if (s.type === SOCK_STREAM && total < msg.data.length && !(flags & MSG_DONTWAIT) && !s.nonblocking) {
-    t.restart = total;
     msg.files = undefined;
-    return new Blocked(s.waiters.wait(POLLOUT | POLLERR | POLLHUP));
+    return blockOn('socket', s.waiters, POLLOUT | POLLERR | POLLHUP, total);
   }
   return total;
 }
 
 const sysSendto: Handler = (t, a, k) => {
+  const ns = netOf(t, a.i(0));
+  if (ns) return netSendto(t, k, ns, a.u(1), a.u(2), a.i(3), a.u(4), a.i(5));
   const len = a.u(2);
   const data = len ? t.proc.mm.read(a.u(1), Math.min(len, 0x7ffff000)) : new Uint8Array(0);
   if (!data) return -EFAULT;
@@ -302,15 +285,9 @@ const sysSendto: Handler = (t, a, k) => {
   return send(t, k, a.i(0), { data }, a.i(3), dest);
 };
 
-interface MsgHdr { name: number; namelen: number; iov: number; iovlen: number; control: number; controllen: number }
-function readMsghdr(t: Task, addr: number): MsgHdr | number {
-  const b = t.proc.mm.read(addr, 56);
-  if (!b) return -EFAULT;
-  const dv = new DataView(b.buffer, b.byteOffset);
-  const n = (o: number) => Number(dv.getBigUint64(o, true));
-  return { name: n(0), namelen: dv.getInt32(8, true), iov: n(16), iovlen: n(24), control: n(32), controllen: n(40) };
-}
 function sendmsg(t: Task, k: Kernel, fd: number, addr: number, flags: number): number | Blocked {
+  const ns = netOf(t, fd);
+  if (ns) return netSendmsg(t, k, ns, addr, flags);
   const h = readMsghdr(t, addr);
   if (typeof h === 'number') return h;
   const iovs = readIovecs(t, h.iov, h.iovlen);
@@ -318,7 +295,7 @@ function sendmsg(t: Task, k: Kernel, fd: number, addr: number, flags: number): n
   const data = gather(t, iovs);
   if (typeof data === 'number') return data;
   const msg: Outgoing = { data };
-  if (typeof t.restart !== 'number') { // descriptors go with the first part only
+  if (!resumed(t, 'io')?.progress) { // descriptors go with the first part only
     const c = parseControl(t, h.control, h.controllen, msg);
     if (c < 0) return c;
   }
@@ -352,19 +329,11 @@ function recv(t: Task, fd: number, max: number, flags: number): { s: UnixSocket;
   if (typeof r === 'number' || r instanceof Blocked) return r;
   return { s, r };
 }
-function scatter(t: Task, iovs: Iov[], data: Uint8Array): boolean {
-  let off = 0;
-  for (const v of iovs) {
-    if (off >= data.length) break;
-    const n = Math.min(v.len, data.length - off);
-    if (!t.proc.mm.write(v.base, data.subarray(off, off + n))) return false;
-    off += n;
-  }
-  return true;
-}
 const resultLength = (s: UnixSocket, r: Received, flags: number) => (flags & MSG_TRUNC && s.type !== SOCK_STREAM ? r.length : r.data.length);
 
-const sysRecvfrom: Handler = (t, a) => {
+const sysRecvfrom: Handler = (t, a, k) => {
+  const ns = netOf(t, a.i(0));
+  if (ns) return netRecvfrom(t, k, ns, a.u(1), a.u(2), a.i(3), a.u(4), a.u(5));
   const flags = a.i(3);
   const got = recv(t, a.i(0), Math.min(a.u(2), 0x7ffff000), flags);
   if (typeof got === 'number' || got instanceof Blocked) return got;
@@ -421,7 +390,9 @@ function buildControl(t: Task, s: UnixSocket, r: Received, room: number, cloexec
   return { bytes, ctrunc };
 }
 
-function recvmsg(t: Task, fd: number, addr: number, flags: number): number | Blocked {
+function recvmsg(t: Task, k: Kernel, fd: number, addr: number, flags: number): number | Blocked {
+  const ns = netOf(t, fd);
+  if (ns) return netRecvmsg(t, k, ns, addr, flags);
   const h = readMsghdr(t, addr);
   if (typeof h === 'number') return h;
   const iovs = readIovecs(t, h.iov, h.iovlen);
@@ -459,14 +430,14 @@ function recvmsg(t: Task, fd: number, addr: number, flags: number): number | Blo
   if (!t.proc.mm.write(addr, out)) return -EFAULT;
   return resultLength(s, r, flags);
 }
-const sysRecvmsg: Handler = (t, a) => recvmsg(t, a.i(0), a.u(1), a.i(2));
-const sysRecvmmsg: Handler = (t, a) => {
+const sysRecvmsg: Handler = (t, a, k) => recvmsg(t, k, a.i(0), a.u(1), a.i(2));
+const sysRecvmmsg: Handler = (t, a, k) => {
   const vec = a.u(1), n = Math.min(a.u32(2), 1024);
   let flags = a.i(3);
   const MSG_WAITFORONE = 0x10000;
   let done = 0;
   for (; done < n; done++) {
-    const r = recvmsg(t, a.i(0), vec + done * 64, flags & ~MSG_WAITFORONE);
+    const r = recvmsg(t, k, a.i(0), vec + done * 64, flags & ~MSG_WAITFORONE);
     if (r instanceof Blocked) return done || r;
     if (r < 0) return done || r;
     if (!t.proc.mm.write(vec + done * 64 + 56, i32(r))) return done || -EFAULT;
@@ -477,15 +448,21 @@ const sysRecvmmsg: Handler = (t, a) => {
 
 // --- shutdown, names ------------------------------------------------------------------------
 const sysShutdown: Handler = (t, a) => {
+  const ns = netOf(t, a.i(0));
+  if (ns) return ns.shutdown(a.i(1));
   const s = sockOf(t, a.i(0));
   return typeof s === 'number' ? s : s.shutdown(a.i(1));
 };
 const sysGetsockname: Handler = (t, a) => {
+  const ns = netOf(t, a.i(0));
+  if (ns) return netSockname(t, ns, a.u(1), a.u(2), false);
   const s = sockOf(t, a.i(0));
   if (typeof s === 'number') return s;
   return writeAddr(t, a.u(1), a.u(2), s.name());
 };
 const sysGetpeername: Handler = (t, a) => {
+  const ns = netOf(t, a.i(0));
+  if (ns) return netSockname(t, ns, a.u(1), a.u(2), true);
   const s = sockOf(t, a.i(0));
   if (typeof s === 'number') return s;
   if (!s.peer || (s.connectionOriented && s.state !== 'connected')) return -ENOTCONN;
@@ -493,11 +470,13 @@ const sysGetpeername: Handler = (t, a) => {
 };
 
 // --- options ----------------------------------------------------------------------------------
-const STORED = new Set([SO_DEBUG, SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_PRIORITY,
+const STORED: ReadonlySet<number> = new Set([SO_DEBUG, SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_PRIORITY,
   SO_LINGER, SO_REUSEPORT, SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO, SO_SNDTIMEO]);
 const STRUCT_SIZE: Record<number, number> = { [SO_LINGER]: 8, [SO_RCVTIMEO]: 16, [SO_SNDTIMEO]: 16 };
 
 const sysSetsockopt: Handler = (t, a) => {
+  const ns = netOf(t, a.i(0));
+  if (ns) return netSetsockopt(t, ns, a.i(1), a.i(2), a.u(3), a.i(4));
   const s = sockOf(t, a.i(0));
   if (typeof s === 'number') return s;
   const level = a.i(1), opt = a.i(2), len = a.i(4);
@@ -523,6 +502,8 @@ const sysSetsockopt: Handler = (t, a) => {
   return 0;
 };
 const sysGetsockopt: Handler = (t, a) => {
+  const ns = netOf(t, a.i(0));
+  if (ns) return netGetsockopt(t, ns, a.i(1), a.i(2), a.u(3), a.u(4));
   const s = sockOf(t, a.i(0));
   if (typeof s === 'number') return s;
   const level = a.i(1), opt = a.i(2), valAddr = a.u(3), lenAddr = a.u(4);
@@ -558,24 +539,25 @@ const sysGetsockopt: Handler = (t, a) => {
   return t.proc.mm.write(lenAddr, i32(n)) ? 0 : -EFAULT;
 };
 
-const INET = 'AF_UNIX only: AF_INET/AF_INET6 give EAFNOSUPPORT (no network yet)';
+const FAMILIES = 'AF_UNIX (stream, datagram, seqpacket), AF_INET and AF_INET6 (TCP, UDP), AF_NETLINK (NETLINK_ROUTE); SOCK_RAW: EPERM; other families: EAFNOSUPPORT';
+const OOB = 'MSG_OOB: EOPNOTSUPP (TCP urgent data is not kept)';
 export const socketSyscalls: SyscallDef[] = [
-  { nr: 41, name: 'socket', handler: sysSocket, args: ['int', 'hex', 'int'], status: 'partial', note: INET },
-  { nr: 53, name: 'socketpair', handler: sysSocketpair, args: ['int', 'hex', 'int', 'ptr'], status: 'partial', note: INET },
+  { nr: 41, name: 'socket', handler: sysSocket, args: ['int', 'hex', 'int'], status: 'partial', note: FAMILIES },
+  { nr: 53, name: 'socketpair', handler: sysSocketpair, args: ['int', 'hex', 'int', 'ptr'], status: 'implemented', note: 'AF_UNIX (AF_INET: EOPNOTSUPP, as on Linux)' },
   { nr: 49, name: 'bind', handler: sysBind, args: ['fd', 'ptr', 'int'], status: 'implemented' },
   { nr: 50, name: 'listen', handler: sysListen, args: ['fd', 'int'], status: 'implemented' },
   { nr: 43, name: 'accept', handler: sysAccept, args: ['fd', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 288, name: 'accept4', handler: sysAccept4, args: ['fd', 'ptr', 'ptr', 'flags'], status: 'implemented' },
   { nr: 42, name: 'connect', handler: sysConnect, args: ['fd', 'ptr', 'int'], status: 'implemented' },
-  { nr: 44, name: 'sendto', handler: sysSendto, args: ['fd', 'ibuf', 'size', 'flags', 'ptr', 'int'], status: 'partial', note: 'MSG_OOB: EOPNOTSUPP' },
-  { nr: 45, name: 'recvfrom', handler: sysRecvfrom, args: ['fd', 'ptr', 'size', 'flags', 'ptr', 'ptr'], status: 'partial', note: 'MSG_OOB: EOPNOTSUPP' },
-  { nr: 46, name: 'sendmsg', handler: sysSendmsg, args: ['fd', 'ptr', 'flags'], status: 'partial', note: 'SCM_RIGHTS and SCM_CREDENTIALS; no SCM_PIDFD/SCM_SECURITY' },
-  { nr: 47, name: 'recvmsg', handler: sysRecvmsg, args: ['fd', 'ptr', 'flags'], status: 'partial', note: 'SCM_RIGHTS and SCM_CREDENTIALS; no SCM_PIDFD/SCM_SECURITY' },
+  { nr: 44, name: 'sendto', handler: sysSendto, args: ['fd', 'ibuf', 'size', 'flags', 'ptr', 'int'], status: 'partial', note: OOB },
+  { nr: 45, name: 'recvfrom', handler: sysRecvfrom, args: ['fd', 'ptr', 'size', 'flags', 'ptr', 'ptr'], status: 'partial', note: OOB },
+  { nr: 46, name: 'sendmsg', handler: sysSendmsg, args: ['fd', 'ptr', 'flags'], status: 'partial', note: 'SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; IP control messages accepted and ignored; no SCM_PIDFD/SCM_SECURITY' },
+  { nr: 47, name: 'recvmsg', handler: sysRecvmsg, args: ['fd', 'ptr', 'flags'], status: 'partial', note: 'SCM_RIGHTS, SCM_CREDENTIALS; IP_PKTINFO, IPV6_PKTINFO, IP_TTL, IP_TOS, SO_TIMESTAMP; no MSG_ERRQUEUE' },
   { nr: 307, name: 'sendmmsg', handler: sysSendmmsg, args: ['fd', 'ptr', 'uint', 'flags'], status: 'implemented' },
   { nr: 299, name: 'recvmmsg', handler: sysRecvmmsg, args: ['fd', 'ptr', 'uint', 'flags', 'ptr'], status: 'partial', note: 'the timeout is ignored' },
   { nr: 48, name: 'shutdown', handler: sysShutdown, args: ['fd', 'int'], status: 'implemented' },
   { nr: 51, name: 'getsockname', handler: sysGetsockname, args: ['fd', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 52, name: 'getpeername', handler: sysGetpeername, args: ['fd', 'ptr', 'ptr'], status: 'implemented' },
-  { nr: 54, name: 'setsockopt', handler: sysSetsockopt, args: ['fd', 'int', 'int', 'ptr', 'int'], status: 'partial', note: 'SOL_SOCKET only; SO_RCVTIMEO/SO_SNDTIMEO/SO_LINGER/SO_KEEPALIVE… stored but without effect' },
-  { nr: 55, name: 'getsockopt', handler: sysGetsockopt, args: ['fd', 'int', 'int', 'ptr', 'ptr'], status: 'partial', note: 'SOL_SOCKET only' },
+  { nr: 54, name: 'setsockopt', handler: sysSetsockopt, args: ['fd', 'int', 'int', 'ptr', 'int'], status: 'partial', note: 'SOL_SOCKET, IPPROTO_IP/IPV6/TCP/UDP, SOL_NETLINK; SO_RCVTIMEO/SO_SNDTIMEO, buffers, SO_REUSEADDR/PORT, SO_LINGER 0, IPV6_V6ONLY act; keepalive, TOS, TTL, multicast and the like are kept without effect' },
+  { nr: 55, name: 'getsockopt', handler: sysGetsockopt, args: ['fd', 'int', 'int', 'ptr', 'ptr'], status: 'partial', note: 'as setsockopt; TCP_INFO gives the state and sizes, not live counters' },
 ];

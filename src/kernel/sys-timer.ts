@@ -1,12 +1,15 @@
-// Timers that send signals: alarm, setitimer/getitimer (ITIMER_REAL), and
+// Timers that send signals: alarm, setitimer/getitimer (ITIMER_REAL here; the scheduler runs
+// ITIMER_VIRTUAL and ITIMER_PROF down as it charges CPU time), and
 // POSIX timers (timer_create…) on CLOCK_REALTIME and CLOCK_MONOTONIC.
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Process, Task } from './task.js';
 import { EFAULT, EINVAL } from '../base/errno.js';
 import { SIGALRM } from './signal.js';
+import type { Timer as MachineTimer } from './timers.js';
 
-const ITIMER_REAL = 0;
+const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1;
+const cpuItimer = (p: Process, which: number) => (which === ITIMER_VIRTUAL ? p.itimerVirtual : p.itimerProf);
 const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD_ID = 4;
 const TIMER_ABSTIME = 1, SI_TIMER = -2;
 const REAL_ID = -1; // the key of ITIMER_REAL in Process.timers
@@ -20,18 +23,19 @@ interface Timer {
   next?: bigint; // absolute expiry on `clock`, undefined when disarmed
   interval: bigint;
   overrun: number;
-  generation: number;
+  entry?: MachineTimer; // the machine timer armed for `next`
 }
 
 const now = (k: Kernel, clock: number) => (clock === 0 ? k.host.realtimeNs() : k.host.monotonicNs());
 
 function arm(k: Kernel, p: Process, id: number, tm: Timer): void {
-  const gen = ++tm.generation;
-  if (tm.next === undefined) return;
-  const ms = Math.max(0, Number((tm.next - now(k, tm.clock)) / 1_000_000n));
-  void k.host.sleep(ms).then(() => {
-    if (tm.generation !== gen || !p.alive) return;
-    if (now(k, tm.clock) < tm.next!) { arm(k, p, id, tm); return; }
+  k.timers.cancel(tm.entry);
+  tm.entry = undefined;
+  if (tm.next === undefined || !p.alive) return;
+  tm.entry = k.timers.add(tm.next - now(k, tm.clock) + k.host.monotonicNs(), () => {
+    tm.entry = undefined;
+    if (!p.alive || tm.next === undefined) return;
+    if (now(k, tm.clock) < tm.next) { arm(k, p, id, tm); return; }
     if (tm.notify !== SIGEV_NONE) {
       const info = { signo: tm.signo, code: id === REAL_ID ? 0x80 : SI_TIMER, timerId: id === REAL_ID ? undefined : id, value: tm.value, overrun: tm.overrun };
       const target = tm.notify === SIGEV_THREAD_ID ? p.threads.find((x) => x.tid === tm.tid) : undefined;
@@ -53,7 +57,7 @@ function remaining(k: Kernel, tm: Timer | undefined): bigint {
 }
 function realTimer(p: Process): Timer {
   let tm = p.timers.get(REAL_ID) as Timer | undefined;
-  if (!tm) { tm = { clock: 1, signo: SIGALRM, notify: SIGEV_SIGNAL, tid: 0, value: 0n, interval: 0n, overrun: 0, generation: 0 }; p.timers.set(REAL_ID, tm); }
+  if (!tm) { tm = { clock: 1, signo: SIGALRM, notify: SIGEV_SIGNAL, tid: 0, value: 0n, interval: 0n, overrun: 0 }; p.timers.set(REAL_ID, tm); }
   return tm;
 }
 
@@ -82,8 +86,12 @@ function writeItimerval(t: Task, addr: number, interval: bigint, value: bigint):
 const sysGetitimer: Handler = (t, a, k) => {
   const which = a.i(0);
   if (which < 0 || which > 2) return -EINVAL;
-  const tm = which === ITIMER_REAL ? realTimer(t.proc) : undefined;
-  return writeItimerval(t, a.u(1), tm?.interval ?? 0n, remaining(k, tm)) ? 0 : -EFAULT;
+  if (which !== ITIMER_REAL) {
+    const c = cpuItimer(t.proc, which);
+    return writeItimerval(t, a.u(1), BigInt(c?.interval ?? 0), BigInt(Math.ceil(c?.left ?? 0))) ? 0 : -EFAULT;
+  }
+  const tm = realTimer(t.proc);
+  return writeItimerval(t, a.u(1), tm.interval, remaining(k, tm)) ? 0 : -EFAULT;
 };
 // setitimer(2)
 const sysSetitimer: Handler = (t, a, k) => {
@@ -99,8 +107,12 @@ const sysSetitimer: Handler = (t, a, k) => {
     interval = us(0); value = us(16);
   }
   if (which !== ITIMER_REAL) {
-    // ITIMER_VIRTUAL and ITIMER_PROF count CPU time, which the machine does not meter per process
-    return a.u(2) && !writeItimerval(t, a.u(2), 0n, 0n) ? -EFAULT : 0;
+    // ITIMER_VIRTUAL and ITIMER_PROF count the process's CPU time: the scheduler runs them down
+    const c = cpuItimer(t.proc, which);
+    if (a.u(2) && !writeItimerval(t, a.u(2), BigInt(c?.interval ?? 0), BigInt(Math.ceil(c?.left ?? 0)))) return -EFAULT;
+    const next = value ? { left: Number(value), interval: Number(interval) } : undefined;
+    if (which === ITIMER_VIRTUAL) t.proc.itimerVirtual = next; else t.proc.itimerProf = next;
+    return 0;
   }
   const tm = realTimer(t.proc);
   if (a.u(2) && !writeItimerval(t, a.u(2), tm.interval, remaining(k, tm))) return -EFAULT;
@@ -128,7 +140,7 @@ const sysTimerCreate: Handler = (t, a, k) => {
   }
   let id = 0;
   while (t.proc.timers.has(id)) id++;
-  t.proc.timers.set(id, { clock: clock === 0 ? 0 : 1, signo, notify, tid, value, interval: 0n, overrun: 0, generation: 0 } satisfies Timer);
+  t.proc.timers.set(id, { clock: clock === 0 ? 0 : 1, signo, notify, tid, value, interval: 0n, overrun: 0 } satisfies Timer);
   const out = new Uint8Array(4);
   new DataView(out.buffer).setInt32(0, id, true);
   if (!t.proc.mm.write(a.u(2), out)) { t.proc.timers.delete(id); return -EFAULT; }
@@ -170,21 +182,30 @@ const sysTimerGettime: Handler = (t, a, k) => {
 // timer_getoverrun(2)
 const sysTimerGetoverrun: Handler = (t, a) => getTimer(t, a.i(0))?.overrun ?? -EINVAL;
 // timer_delete(2)
-const sysTimerDelete: Handler = (t, a) => {
+const sysTimerDelete: Handler = (t, a, k) => {
   const tm = getTimer(t, a.i(0));
   if (!tm) return -EINVAL;
-  tm.generation++;
+  k.timers.cancel(tm.entry);
   t.proc.timers.delete(a.i(0));
   return 0;
 };
 
 export const timerSyscalls: SyscallDef[] = [
   { nr: 37, name: 'alarm', handler: sysAlarm, args: ['uint'], status: 'implemented' },
-  { nr: 36, name: 'getitimer', handler: sysGetitimer, args: ['int', 'ptr'], status: 'partial', note: 'ITIMER_REAL; VIRTUAL and PROF read as disarmed' },
-  { nr: 38, name: 'setitimer', handler: sysSetitimer, args: ['int', 'ptr', 'ptr'], status: 'partial', note: 'ITIMER_REAL; VIRTUAL and PROF are accepted and never fire' },
+  { nr: 36, name: 'getitimer', handler: sysGetitimer, args: ['int', 'ptr'], status: 'implemented' },
+  { nr: 38, name: 'setitimer', handler: sysSetitimer, args: ['int', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 222, name: 'timer_create', handler: sysTimerCreate, args: ['int', 'ptr', 'ptr'], status: 'partial', note: 'CLOCK_REALTIME, MONOTONIC, BOOTTIME; SIGEV_SIGNAL, NONE, THREAD_ID' },
   { nr: 223, name: 'timer_settime', handler: sysTimerSettime, args: ['int', 'hex', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 224, name: 'timer_gettime', handler: sysTimerGettime, args: ['int', 'ptr'], status: 'implemented' },
   { nr: 225, name: 'timer_getoverrun', handler: sysTimerGetoverrun, args: ['int'], status: 'implemented' },
   { nr: 226, name: 'timer_delete', handler: sysTimerDelete, args: ['int'], status: 'implemented' },
 ];
+
+// A process has ended: its timers go with it.
+export function cancelTimers(k: Kernel, p: Process): void {
+  for (const tm of p.timers.values()) { k.timers.cancel((tm as Timer).entry); (tm as Timer).entry = undefined; }
+}
+// execve: POSIX timers are not kept (ITIMER_REAL is).
+export function dropPosixTimers(k: Kernel, p: Process): void {
+  for (const [id, tm] of p.timers) if (id !== REAL_ID) { k.timers.cancel((tm as Timer).entry); p.timers.delete(id); }
+}

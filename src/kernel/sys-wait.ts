@@ -1,8 +1,10 @@
 // wait4 and waitid: collecting ended children.
+import { stopStatus } from './ptrace.js';
 import type { SyscallDef, Handler } from './syscall.js';
 import type { Kernel } from './kernel.js';
-import type { Process, Task } from './task.js';
-import { Blocked } from '../base/blocked.js';
+import type { CpuTimes, Process, Task } from './task.js';
+import { rusageBytes } from './sys-time.js';
+import { Blocked, POLL_ALL } from '../base/wait.js';
 import { EBADF, ECHILD, EFAULT, EINVAL } from '../base/errno.js';
 import { PidFd } from './sys-fdevents.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED } from './signal.js';
@@ -35,7 +37,19 @@ function matcher(t: Task, pid: number, options: number): Match {
 const sysWait4: Handler = (t, a, k) => {
   const pid = a.i(0), statusAddr = a.u(1), options = a.i(2), rusage = a.u(3);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
-  const { any, zombie, changed } = findChild(t, matcher(t, pid, options), options | WEXITED) // wait4 always reports ended children;
+  // a tracer's tracees: their ptrace stops and (when not its children) their ends come first
+  const traced = tracedReport(t, k, pid);
+  if (traced) {
+    if (statusAddr) {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, traced.status, true);
+      if (!t.proc.mm.write(statusAddr, b)) return -EFAULT;
+    }
+    traced.take();
+    return traced.pid;
+  }
+  const { any: anyChild, zombie, changed } = findChild(t, matcher(t, pid, options), options | WEXITED) // wait4 always reports ended children;
+  const any = anyChild || k.tasks.some((x) => x.ptrace?.tracer === t.proc);
   if (!any) return -ECHILD;
   if (!zombie && changed) {
     // stopped: (signal << 8) | 0x7f; continued: 0xffff
@@ -48,13 +62,14 @@ const sysWait4: Handler = (t, a, k) => {
     }
     return changed.pid;
   }
-  if (!zombie) return options & WNOHANG ? 0 : new Blocked(t.proc.childEvents.wait());
+  if (!zombie) return options & WNOHANG ? 0 : new Blocked({ kind: 'child' }, [{ on: t.proc.childEvents, events: POLL_ALL }]);
   if (statusAddr) {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setInt32(0, zombie.waitStatus!, true);
     if (!t.proc.mm.write(statusAddr, b)) return -EFAULT;
   }
-  if (rusage && !t.proc.mm.write(rusage, new Uint8Array(144))) return -EFAULT;
+  if (rusage && !t.proc.mm.write(rusage, rusageBytes(totalTimes(zombie), zombie.maxRssKb))) return -EFAULT;
+  collect(t.proc, zombie);
   k.reap(zombie);
   return zombie.pid;
 };
@@ -94,7 +109,7 @@ const sysWaitid: Handler = (t, a, k) => {
       if (infop && !t.proc.mm.write(infop, new Uint8Array(128))) return -EFAULT;
       return 0;
     }
-    return new Blocked(t.proc.childEvents.wait());
+    return new Blocked({ kind: 'child' }, [{ on: t.proc.childEvents, events: POLL_ALL }]);
   }
   if (infop) {
     const st = zombie.waitStatus!;
@@ -108,11 +123,40 @@ const sysWaitid: Handler = (t, a, k) => {
     dv.setInt32(24, sig ? sig : (st >> 8) & 0xff, true);
     if (!t.proc.mm.write(infop, b)) return -EFAULT;
   }
-  if (!(options & WNOWAIT)) k.reap(zombie);
+  if (a.u(4) && !t.proc.mm.write(a.u(4), rusageBytes(totalTimes(zombie), zombie.maxRssKb))) return -EFAULT;
+  if (!(options & WNOWAIT)) { collect(t.proc, zombie); k.reap(zombie); }
   return 0;
 };
 
+// A tracee's stop or end that the tracer's wait has not reported: pid, wait status, and how to mark it seen.
+function tracedReport(t: Task, k: Kernel, pid: number): { pid: number; status: number; take: () => void } | undefined {
+  // ends first: they happened before the stops they caused (a parent's SIGCHLD)
+  const exits = t.proc.ptraceExits;
+  const i = exits.findIndex((e) => pid === -1 || e.pid === pid || pid <= 0);
+  if (i >= 0) return { pid: exits[i].pid, status: exits[i].status, take: () => { exits.splice(i, 1); } };
+  const want = (x: { tid: number; proc: Process }) => pid === -1 || (pid > 0 ? x.tid === pid : x.proc.pgid === (pid === 0 ? t.proc.pgid : -pid));
+  for (const x of k.tasks) {
+    if (x.ptrace?.tracer !== t.proc || !x.ptraceStop || x.ptraceStop.reported || !want(x)) continue;
+    const s = x.ptraceStop;
+    return { pid: x.tid, status: stopStatus(x), take: () => { s.reported = true; } };
+  }
+  return undefined;
+}
+
+// A child's own CPU time and that of the children it collected (what its parent's rusage gets).
+function totalTimes(c: Process): CpuTimes {
+  const own = c.cpuTime();
+  return { user: own.user + c.childTimes.user, system: own.system + c.childTimes.system };
+}
+// The parent collects an ended child: its times count as the parent's children's (times(2), RUSAGE_CHILDREN).
+function collect(parent: Process, c: Process): void {
+  const all = totalTimes(c);
+  parent.childTimes.user += all.user;
+  parent.childTimes.system += all.system;
+  parent.childMaxRssKb = Math.max(parent.childMaxRssKb, c.maxRssKb, c.childMaxRssKb);
+}
+
 export const waitSyscalls: SyscallDef[] = [
-  { nr: 61, name: 'wait4', handler: sysWait4, args: ['int', 'ptr', 'hex', 'ptr'], status: 'partial', note: 'rusage is zero' },
+  { nr: 61, name: 'wait4', handler: sysWait4, args: ['int', 'ptr', 'hex', 'ptr'], status: 'implemented' },
   { nr: 247, name: 'waitid', handler: sysWaitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], status: 'implemented' },
 ];

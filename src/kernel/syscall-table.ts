@@ -23,9 +23,12 @@ import { fdEventSyscalls } from './sys-fdevents.js';
 import { ipcSyscalls } from './sys-ipc.js';
 import { schedSyscalls } from './sys-sched.js';
 import { mountSyscalls } from './sys-mount.js';
+import { spliceSyscalls } from './sys-splice.js';
+import { ptraceSyscalls } from './sys-ptrace.js';
+import { mqueueSyscalls } from './sys-mqueue.js';
 
 export const SYSCALLS = new Map<number, SyscallDef>();
-for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls, ...pollSyscalls, ...socketSyscalls, ...cloneSyscalls, ...waitSyscalls, ...futexSyscalls, ...timerSyscalls, ...xattrSyscalls, ...credSyscalls, ...memfdSyscalls, ...schedSyscalls, ...fdEventSyscalls, ...ipcSyscalls, ...mountSyscalls]) {
+for (const row of [...fileSyscalls, ...mmSyscalls, ...signalSyscalls, ...processSyscalls, ...timeSyscalls, ...pipeSyscalls, ...pollSyscalls, ...socketSyscalls, ...cloneSyscalls, ...waitSyscalls, ...futexSyscalls, ...timerSyscalls, ...xattrSyscalls, ...credSyscalls, ...memfdSyscalls, ...schedSyscalls, ...fdEventSyscalls, ...ipcSyscalls, ...mountSyscalls, ...spliceSyscalls, ...ptraceSyscalls, ...mqueueSyscalls]) {
   if (SYSCALLS.has(row.nr)) throw new Error(`syscall ${row.nr} (${row.name}) is in the table twice`);
   if (SYSCALL_NAMES[row.nr] !== row.name) throw new Error(`syscall ${row.nr} is ${SYSCALL_NAMES[row.nr]}, not ${row.name}`);
   SYSCALLS.set(row.nr, row);
@@ -39,8 +42,9 @@ const ERRNAMES: Record<number, string> = {
   13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 17: 'EEXIST', 18: 'EXDEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL',
   24: 'EMFILE', 25: 'ENOTTY', 28: 'ENOSPC', 29: 'ESPIPE', 30: 'EROFS', 32: 'EPIPE', 34: 'ERANGE', 36: 'ENAMETOOLONG',
   38: 'ENOSYS', 39: 'ENOTEMPTY', 40: 'ELOOP', 42: 'ENOMSG', 43: 'EIDRM', 61: 'ENODATA', 75: 'EOVERFLOW', 88: 'ENOTSOCK', 90: 'EMSGSIZE', 91: 'EPROTOTYPE', 92: 'ENOPROTOOPT', 93: 'EPROTONOSUPPORT',
-  95: 'EOPNOTSUPP', 97: 'EAFNOSUPPORT', 98: 'EADDRINUSE', 104: 'ECONNRESET', 106: 'EISCONN', 107: 'ENOTCONN', 110: 'ETIMEDOUT',
-  111: 'ECONNREFUSED',
+  94: 'ESOCKTNOSUPPORT', 95: 'EOPNOTSUPP', 97: 'EAFNOSUPPORT', 98: 'EADDRINUSE', 99: 'EADDRNOTAVAIL', 101: 'ENETUNREACH',
+  103: 'ECONNABORTED', 104: 'ECONNRESET', 105: 'ENOBUFS', 106: 'EISCONN', 107: 'ENOTCONN', 110: 'ETIMEDOUT',
+  111: 'ECONNREFUSED', 113: 'EHOSTUNREACH', 114: 'EALREADY', 115: 'EINPROGRESS', 89: 'EDESTADDRREQ',
 };
 
 function quote(b: Uint8Array, max = 32): string {

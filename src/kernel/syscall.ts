@@ -4,7 +4,7 @@
 import type { Task } from './task.js';
 import type { Args } from './args.js';
 import type { Kernel } from './kernel.js';
-import type { SyscallResult } from '../base/blocked.js';
+import type { SyscallResult } from '../base/wait.js';
 
 // Argument kinds, for the strace formatter.
 export type ArgKind =
@@ -26,6 +26,6 @@ export interface SyscallDef {
   // After a signal interrupts it: 'never' → EINTR even with SA_RESTART (poll, nanosleep, sigsuspend…).
   restart?: 'never';
   // Runs when a signal ends the blocked call with EINTR, with the call's
-  // arguments and t.restart still set (nanosleep writes the time left).
+  // arguments and its wait in t.resumed (nanosleep writes the time left).
   interrupted?: (t: Task, a: Args, k: Kernel) => void;
 }

@@ -14,8 +14,7 @@ export function ttyJobs(k: Kernel): TtyJobs {
       return {
         pid: p.pid, pgid: p.pgid, sid: p.sid, uid: p.creds.euid, gid: p.creds.egid,
         ignores: (signo) => (t.sigmask & sigbit(signo)) !== 0n || p.sigactions[signo].handler === SIG_IGN,
-        get restart() { return t.restart; },
-        set restart(v) { t.restart = v; },
+        resumed: t.resumed,
       };
     },
     signalGroup: (pgid, signo) => k.signalGroup(pgid, signo),

@@ -21,18 +21,24 @@ export interface MappedFile extends PageSource {
   readonly name: string;
   readonly dev?: number;
   readonly ino?: number;
-  // Key in the page cache (st_dev:st_ino as the guest sees them): shared
-  // mappings of one file share frames and private faults copy cached pages.
-  readonly cacheKey?: string;
+  // Key in the page cache (the file's inode): shared mappings of one file
+  // share frames and private faults copy cached pages.
+  readonly cacheKey?: object;
   // MAP_SHARED|MAP_ANONYMOUS memory (charged to the commit limit like private memory).
   readonly anonymous?: boolean;
+  // A VMA of it is made (hold) or goes away (drop): a file's data outlives its last name while
+  // mapped, and shared memory lives while mapped.
+  hold?(): void;
+  drop?(): void;
 }
 
 // `m` seen with another inode number or page-cache key (the page operations are m's).
-export function mappedAs(m: MappedFile, over: { ino?: number; cacheKey?: string }): MappedFile {
+export function mappedAs(m: MappedFile, over: { ino?: number; cacheKey?: object }): MappedFile {
   const out: MappedFile = { name: m.name, dev: m.dev, ino: over.ino ?? m.ino, cacheKey: over.cacheKey ?? m.cacheKey, readPage: (o, into) => m.readPage(o, into) };
   if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
   if (m.beyondEnd) out.beyondEnd = (o) => m.beyondEnd!(o);
+  if (m.hold) out.hold = () => m.hold!();
+  if (m.drop) out.drop = () => m.drop!();
   return out;
 }
 
@@ -44,18 +50,32 @@ export interface Vma {
   file?: MappedFile;
   offset: number; // file offset of `start`
   growsDown: boolean;
+  noreserve?: boolean; // MAP_NORESERVE: not charged to the commit limit (as Linux's heuristic overcommit)
   name?: string; // [heap], [stack], …
+  // madvise(MADV_WIPEONFORK): a fork's child gets zero pages here; MADV_DONTFORK: no mapping at all.
+  wipeOnFork?: boolean;
+  dontFork?: boolean;
+  // mseal(2): no unmap, remap or protection change.
+  sealed?: boolean;
+  // A shared mapping of a file opened read-only: PROT_WRITE can never be added (mprotect: EACCES).
+  noWrite?: boolean;
 }
 
 // Shared between all address spaces of a machine: committed private memory.
 export class CommitAccount {
   used = 0;
+  nextSpaceId = 1; // address spaces' ids (they key private futexes)
+  maxMapCount = 65530; // vm.max_map_count: mappings one address space may have
+  overcommit = 0; // vm.overcommit_memory (recorded)
   constructor(readonly limit: number) {}
 }
 
-let nextId = 1;
 const floor = (a: number) => a - (a % PAGE);
 const ceil = (a: number) => floor(a + PAGE - 1);
+
+// Why a page fault could not be resolved: no mapping (SEGV_MAPERR), not allowed (SEGV_ACCERR), a
+// file page wholly past the end of its file (SIGBUS), or no memory left in the machine.
+export type FaultOutcome = 'ok' | 'maperr' | 'accerr' | 'bus' | 'nomem';
 
 export class AddressSpace {
   vmas: Vma[] = []; // sorted, non-overlapping
@@ -64,14 +84,14 @@ export class AddressSpace {
   brk = 0;
   asLimit = Infinity; // RLIMIT_AS
   users = 1; // processes sharing this address space (CLONE_VM)
-  busFault = false; // the last failed fault was a file page beyond the end of the file (SIGBUS)
-  readonly id = nextId++; // keys private futexes
+  readonly id: number; // keys private futexes
   private tables: number[] = [];
   private committed = 0;
   private readonly page = new Uint8Array(PAGE);
 
   constructor(private readonly core: Core, private readonly phys: PhysMem, private readonly account: CommitAccount,
     readonly cache: PageCache) {
+    this.id = account.nextSpaceId++;
     const r = phys.alloc();
     if (!r) throw new Error('out of memory');
     this.root = r;
@@ -79,12 +99,13 @@ export class AddressSpace {
   }
 
   // --- page table -------------------------------------------------------------
+  // (Page tables are in the core's memory, which grows when frames are allocated: every access
+  // takes this.core.view afresh, never a view kept across an allocation.)
   private slot(addr: number, create: boolean): number {
-    const dv = this.core.view;
     let t = this.root;
     for (const shift of [39, 30, 21]) {
       const idx = Math.floor(addr / 2 ** shift) & 511;
-      let e = dv.getUint32(t + idx * 4, true);
+      let e = this.core.view.getUint32(t + idx * 4, true);
       if (!(e & PTE_P)) {
         if (!create) return 0;
         const f = this.phys.alloc();
@@ -103,13 +124,13 @@ export class AddressSpace {
   }
   // Visit the present leaf entries of [start, end).
   private forEachPte(start: number, end: number, fn: (slot: number, e: number, addr: number) => void): void {
-    const dv = this.core.view;
     const walk = (t: number, level: number, base: number) => {
       const span = 2 ** (12 + 9 * level);
       const first = Math.max(0, Math.floor((start - base) / span));
       const last = Math.min(511, Math.floor((end - 1 - base) / span));
       for (let i = first; i <= last; i++) {
-        const e = dv.getUint32(t + i * 4, true);
+        // fn may allocate (memory grows, the old view is detached): a fresh view for each entry
+        const e = this.core.view.getUint32(t + i * 4, true);
         if (!(e & PTE_P)) continue;
         const a = base + i * span;
         if (level === 0) fn(t + i * 4, e, a);
@@ -117,6 +138,43 @@ export class AddressSpace {
       }
     };
     if (end > start) walk(this.root, 3, 0);
+  }
+
+  // Set a per-mapping attribute on every mapping of [start, end) (split at the edges); false when a
+  // page of it is not mapped.
+  setAttr(start: number, end: number, attr: (v: Vma) => void): boolean {
+    if (!this.covered(start, end)) return false;
+    this.splitAt(start);
+    this.splitAt(end);
+    for (const v of this.vmas) if (v.start >= start && v.end <= end) attr(v);
+    this.merge();
+    return true;
+  }
+  // Is every page of [start, end) mapped?
+  covered(start: number, end: number): boolean {
+    let a = start;
+    for (const v of this.vmas) {
+      if (v.end <= a || v.start >= end) continue;
+      if (v.start > a) return false;
+      a = v.end;
+    }
+    return a >= end;
+  }
+  // Does a sealed mapping (mseal) meet [start, end)?
+  sealedIn(start: number, end: number): boolean {
+    return this.vmas.some((v) => v.sealed && v.start < end && v.end > start);
+  }
+
+  // Pages of [start, end) present in memory (RSS, /proc/PID/smaps).
+  resident(start = 0, end = TASK_SIZE): number {
+    let n = 0;
+    this.forEachPte(start, end, () => { n++; });
+    return n;
+  }
+  // mincore: 1 in out[i] for each page of [start, start + out.length pages) present in memory.
+  residentInto(start: number, out: Uint8Array): void {
+    out.fill(0);
+    this.forEachPte(start, start + out.length * PAGE, (_slot, _e, addr) => { out[(addr - start) / PAGE] = 1; });
   }
 
   find(addr: number): Vma | undefined {
@@ -140,29 +198,27 @@ export class AddressSpace {
   }
 
   // --- faults -------------------------------------------------------------------
-  // access: 1 read, 2 write, 4 execute. Returns true when resolved.
-  fault(addr: number, access: number): boolean {
-    this.busFault = false;
+  // access: 1 read, 2 write, 4 execute. 'ok' when resolved, else why not.
+  fault(addr: number, access: number): FaultOutcome {
     let v = this.find(addr);
     if (!v) v = this.growStack(addr);
-    if (!v) return false;
+    if (!v) return 'maperr';
     const need = access & 2 ? PROT_WRITE : access & 4 ? PROT_EXEC : PROT_READ | PROT_WRITE | PROT_EXEC;
-    if (!(v.prot & need)) return false;
+    if (!(v.prot & need)) return 'accerr';
     const slot = this.slot(addr, true);
-    if (!slot) return false;
-    const dv = this.core.view;
-    const e = dv.getUint32(slot, true);
+    if (!slot) return 'nomem';
+    const e = this.core.view.getUint32(slot, true);
     const page = floor(addr);
     if (!(e & PTE_P)) {
       const file = v.file, off = v.offset + (page - v.start);
-      if (file?.beyondEnd?.(off)) { this.busFault = true; return false; }
+      if (file?.beyondEnd?.(off)) return 'bus';
       let f: number;
       if (file?.cacheKey && v.shared) {
         f = this.cache.acquire(file.cacheKey, off / PAGE, file);
-        if (!f) return false;
+        if (!f) return 'nomem';
       } else {
         f = this.phys.alloc();
-        if (!f) return false;
+        if (!f) return 'nomem';
         if (file) {
           const cached = file.cacheKey ? this.cache.peek(file.cacheKey, off / PAGE) : 0;
           if (cached) this.core.bytes.copyWithin(f, cached, cached + PAGE);
@@ -173,7 +229,7 @@ export class AddressSpace {
         }
       }
       this.core.view.setUint32(slot, (f | this.pteBits(v, true)) >>> 0, true);
-      return true;
+      return 'ok';
     }
     // the page changes frame: a TLB entry may still name the old one
     this.core.tlbInvalidate(page);
@@ -182,15 +238,15 @@ export class AddressSpace {
       let f = frame;
       if (this.phys.refcount(frame) > 1) {
         f = this.phys.alloc();
-        if (!f) return false;
+        if (!f) return 'nomem';
         const mem = this.core.bytes;
         mem.copyWithin(f, frame, frame + PAGE);
         this.phys.unref(frame);
       }
       this.core.view.setUint32(slot, (f | (e & 0xfff & ~PTE_COW) | PTE_W) >>> 0, true);
-      return true;
+      return 'ok';
     }
-    return false;
+    return 'accerr';
   }
 
   private growStack(addr: number): Vma | undefined {
@@ -217,11 +273,13 @@ export class AddressSpace {
         if (write && !(e & PTE_DIRTY)) this.core.view.setUint32(slot, (e | PTE_DIRTY) >>> 0, true);
         return ((e & ~0xfff) >>> 0) + (addr % PAGE);
       }
-      if (!this.fault(addr, write ? 2 : 1)) return -1;
+      if (this.fault(addr, write ? 2 : 1) !== 'ok') return -1;
     }
     return -1;
   }
   read(addr: number, len: number): Uint8Array | null {
+    // every page first: a bad range fails before anything its length asks for is allocated
+    for (let a = addr - (addr % PAGE); a < addr + len; a += PAGE) if (this.translate(Math.max(a, addr), false) < 0) return null;
     const out = new Uint8Array(len);
     let done = 0;
     while (done < len) {
@@ -244,6 +302,45 @@ export class AddressSpace {
       done += n;
     }
     return true;
+  }
+  // A debugger's write (ptrace's POKEDATA): into read-only private pages too (code, for
+  // breakpoints), which first get a frame of their own so that no other process sharing the
+  // frame after a fork sees the change. False when a page is unmapped, inaccessible, or
+  // shared and not writable (the file would change).
+  poke(addr: number, data: Uint8Array): boolean {
+    let done = 0;
+    while (done < data.length) {
+      const a = addr + done;
+      const v = this.find(a);
+      if (!v) return false;
+      let p: number;
+      if (v.prot & PROT_WRITE) p = this.translate(a, true);
+      else if (v.shared) return false;
+      else p = this.ownFrame(a);
+      if (p < 0) return false;
+      const n = Math.min(data.length - done, PAGE - (a % PAGE));
+      this.core.frameChanged(p - (p % PAGE));
+      this.core.bytes.set(data.subarray(done, done + n), p);
+      done += n;
+    }
+    return true;
+  }
+  // Wasm address of `addr` in a present page whose frame no one else holds; -1 if inaccessible.
+  private ownFrame(addr: number): number {
+    if (this.translate(addr, false) < 0) return -1;
+    const slot = this.slot(addr, false);
+    const e = this.core.view.getUint32(slot, true);
+    let frame = (e & ~0xfff) >>> 0;
+    if (this.phys.refcount(frame) > 1) {
+      const f = this.phys.alloc();
+      if (!f) return -1;
+      this.core.bytes.copyWithin(f, frame, frame + PAGE);
+      this.phys.unref(frame);
+      this.core.view.setUint32(slot, (f | (e & 0xfff)) >>> 0, true);
+      this.core.tlbInvalidate(floor(addr));
+      frame = f;
+    }
+    return frame + (addr % PAGE);
   }
   readCString(addr: number, max = 4096): Uint8Array | null {
     const chunks: Uint8Array[] = [];
@@ -269,15 +366,15 @@ export class AddressSpace {
   }
 
   // --- mappings -------------------------------------------------------------------
-  private charge(bytes: number, v: Pick<Vma, 'prot' | 'shared' | 'file'>): boolean {
-    if (!(v.prot & PROT_WRITE) || (v.shared && v.file && !v.file.anonymous)) return true;
+  private charge(bytes: number, v: Pick<Vma, 'prot' | 'shared' | 'file' | 'noreserve'>): boolean {
+    if (!(v.prot & PROT_WRITE) || v.noreserve || (v.shared && v.file && !v.file.anonymous)) return true;
     if (this.account.used + bytes > this.account.limit) return false;
     this.account.used += bytes;
     this.committed += bytes;
     return true;
   }
   private uncharge(bytes: number, v: Vma): void {
-    if (!(v.prot & PROT_WRITE) || (v.shared && v.file && !v.file.anonymous)) return;
+    if (!(v.prot & PROT_WRITE) || v.noreserve || (v.shared && v.file && !v.file.anonymous)) return;
     this.account.used -= bytes;
     this.committed -= bytes;
   }
@@ -289,6 +386,7 @@ export class AddressSpace {
     if (!v || v.start === addr) return;
     const tail: Vma = { ...v, start: addr, offset: v.offset + (addr - v.start) };
     v.end = addr;
+    tail.file?.hold?.();
     this.vmas.splice(this.vmas.indexOf(v) + 1, 0, tail);
   }
   isFree(start: number, end: number): boolean {
@@ -307,13 +405,16 @@ export class AddressSpace {
   }
 
   // Map [start, start+len) (page-aligned), replacing what was there. Returns false if over the commit limit.
-  map(start: number, len: number, prot: number, opts: { shared?: boolean; file?: MappedFile; offset?: number; growsDown?: boolean; name?: string } = {}): boolean {
+  map(start: number, len: number, prot: number, opts: { shared?: boolean; file?: MappedFile; offset?: number; growsDown?: boolean; noreserve?: boolean; name?: string } = {}): boolean {
     const v: Vma = {
       start, end: start + len, prot, shared: !!opts.shared, file: opts.file, offset: opts.offset ?? 0,
       growsDown: !!opts.growsDown, name: opts.name,
     };
+    if (opts.noreserve) v.noreserve = true;
     if (this.mappedBytes() + len > this.asLimit) return false;
+    if (this.vmas.length >= this.account.maxMapCount && !this.vmas.some((x) => x.start <= start && x.end >= start + len)) return false;
     if (!this.charge(len, v)) return false;
+    v.file?.hold?.(); // before the unmap: it may drop the last other hold of the same file
     this.unmap(start, len);
     let i = this.vmas.findIndex((x) => x.start > start);
     if (i < 0) i = this.vmas.length;
@@ -327,15 +428,16 @@ export class AddressSpace {
     for (const v of this.vmas) {
       const p = out[out.length - 1];
       if (p && p.end === v.start && p.prot === v.prot && p.shared === v.shared && p.growsDown === v.growsDown &&
-          p.name === v.name && p.file === v.file && (!v.file || p.offset + (p.end - p.start) === v.offset)) {
+          p.name === v.name && p.file === v.file && (!v.file || p.offset + (p.end - p.start) === v.offset) &&
+          !p.wipeOnFork === !v.wipeOnFork && !p.dontFork === !v.dontFork && !p.sealed === !v.sealed && !p.noWrite === !v.noWrite && p.noreserve === v.noreserve) {
         p.end = v.end;
+        v.file?.drop?.();
       } else out.push(v);
     }
     this.vmas = out;
   }
   // Write dirty pages of shared file mappings in [start, end) back to their files (msync).
   sync(start: number, len: number): void {
-    const dv = this.core.view;
     let wrote = false;
     this.forEachPte(start, start + len, (slot, e, addr) => {
       const v = this.find(addr);
@@ -347,28 +449,36 @@ export class AddressSpace {
         v.file.writePage(off, this.core.bytes.slice(frame, frame + PAGE));
       }
       if (e & PTE_DIRTY) {
-        dv.setUint32(slot, (e & ~PTE_DIRTY) >>> 0, true);
+        this.core.view.setUint32(slot, (e & ~PTE_DIRTY) >>> 0, true);
         wrote = true;
       }
     });
     if (wrote) this.core.tlbFlush(); // the next write marks the page dirty again
   }
+  // Whether it maps a file shared and writable (whose dirty pages the kernel writes back).
+  get writesFiles(): boolean {
+    return this.vmas.some((v) => v.shared && v.prot & PROT_WRITE && v.file?.writePage && !v.file.anonymous);
+  }
+  // Write back the dirty pages of every shared file mapping (the periodic write-back, sync(2)).
+  syncFiles(): void {
+    for (const v of [...this.vmas]) if (v.shared && v.file?.writePage && !v.file.anonymous) this.sync(v.start, v.end - v.start);
+  }
   unmap(start: number, len: number): void {
     const end = start + len;
     this.splitAt(start);
     this.splitAt(end);
-    const dv = this.core.view;
     this.forEachPte(start, end, (slot, e, addr) => {
       this.dropPage(this.find(addr), e, addr);
-      dv.setUint32(slot, 0, true);
+      this.core.view.setUint32(slot, 0, true);
     });
     const keep: Vma[] = [];
+    const gone: Vma[] = [];
     for (const v of this.vmas) {
-      if (v.start >= start && v.end <= end) this.uncharge(v.end - v.start, v);
-      else keep.push(v);
+      if (v.start >= start && v.end <= end) { this.uncharge(v.end - v.start, v); gone.push(v); } else keep.push(v);
     }
     this.vmas = keep;
     this.core.tlbFlush();
+    for (const v of gone) v.file?.drop?.();
   }
   protect(start: number, len: number, prot: number): boolean {
     const end = start + len;
@@ -391,24 +501,22 @@ export class AddressSpace {
       v.prot = prot;
     }
     this.merge();
-    const dv = this.core.view;
     this.forEachPte(start, end, (slot, e, addr) => {
       const v = this.find(addr)!;
       const frame = (e & ~0xfff) >>> 0;
       const alone = v.shared || this.phys.refcount(frame) === 1;
-      dv.setUint32(slot, (frame | (e & 0x60) | this.pteBits(v, alone)) >>> 0, true);
+      this.core.view.setUint32(slot, (frame | (e & 0x60) | this.pteBits(v, alone)) >>> 0, true);
     });
     this.core.tlbFlush();
     return true;
   }
   // Drop pages (MADV_DONTNEED): private pages read back as zero or file contents.
   discard(start: number, len: number): void {
-    const dv = this.core.view;
     this.forEachPte(start, start + len, (slot, e, addr) => {
       const v = this.find(addr);
       if (v?.shared) return;
       this.phys.unref((e & ~0xfff) >>> 0);
-      dv.setUint32(slot, 0, true);
+      this.core.view.setUint32(slot, 0, true);
     });
     this.core.tlbFlush();
   }
@@ -416,8 +524,7 @@ export class AddressSpace {
   movePages(from: number, to: number, len: number): boolean {
     const moves: [number, number][] = [];
     this.forEachPte(from, from + len, (slot, e, addr) => moves.push([addr, e]));
-    const dv = this.core.view;
-    for (const [addr] of moves) dv.setUint32(this.slot(addr, false), 0, true);
+    for (const [addr] of moves) this.core.view.setUint32(this.slot(addr, false), 0, true);
     for (const [addr, e] of moves) {
       const s = this.slot(to + (addr - from), true);
       if (!s) return false;
@@ -439,6 +546,7 @@ export class AddressSpace {
     this.unmap(newStart, newLen);
     this.movePages(oldStart, newStart, Math.min(oldLen, newLen));
     // the old range's pages have moved; drop its VMA
+    copy.file?.hold?.();
     this.unmap(oldStart, oldLen);
     let i = this.vmas.findIndex((x) => x.start > newStart);
     if (i < 0) i = this.vmas.length;
@@ -447,30 +555,36 @@ export class AddressSpace {
   }
 
   // --- fork ---------------------------------------------------------------------------
-  fork(): AddressSpace {
+  // A copy-on-write copy; undefined when the machine's memory cannot hold it (ENOMEM).
+  fork(): AddressSpace | undefined {
     const child = new AddressSpace(this.core, this.phys, this.account, this.cache);
     child.brkStart = this.brkStart;
     child.brk = this.brk;
     child.asLimit = this.asLimit;
     for (const v of this.vmas) {
-      if (!child.charge(v.end - v.start, v)) { child.destroy(); throw new RangeError('ENOMEM'); }
+      if (v.dontFork) continue;
+      if (!child.charge(v.end - v.start, v)) { child.destroy(); return undefined; }
+      v.file?.hold?.();
       child.vmas.push({ ...v });
     }
-    const dv = this.core.view;
+    let ok = true;
     this.forEachPte(0, TASK_SIZE, (slot, e, addr) => {
+      if (!ok) return;
       const v = this.find(addr);
+      if (v?.dontFork || v?.wipeOnFork) return; // the child faults in zero pages
       const frame = (e & ~0xfff) >>> 0;
       let ne = e;
       if (v && !v.shared && v.prot & PROT_WRITE) {
         ne = ((e & ~PTE_W) | PTE_COW) >>> 0;
-        dv.setUint32(slot, ne, true);
+        this.core.view.setUint32(slot, ne, true);
       }
       const cs = child.slot(addr, true);
-      if (!cs) throw new RangeError('ENOMEM');
+      if (!cs) { ok = false; return; }
       this.phys.ref(frame);
       this.core.view.setUint32(cs, ne, true);
     });
     this.core.tlbFlush();
+    if (!ok) { child.destroy(); return undefined; }
     return child;
   }
 
@@ -494,9 +608,11 @@ export class AddressSpace {
   destroy(): void {
     this.forEachPte(0, TASK_SIZE, (slot, e, addr) => this.dropPage(this.find(addr), e, addr));
     for (const v of this.vmas) this.uncharge(v.end - v.start, v);
+    const gone = this.vmas;
     this.vmas = [];
     for (const t of this.tables) this.phys.unref(t);
     this.tables = [];
+    for (const v of gone) v.file?.drop?.();
   }
 }
 export { floor as pageFloor, ceil as pageCeil };

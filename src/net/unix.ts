@@ -3,12 +3,15 @@
 // abstract names). A socket's receive queue holds packets: a datagram, a
 // seqpacket record, or one send of a stream (so that SCM_RIGHTS descriptors
 // and credentials stay attached to the bytes they were sent with).
-import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type Stat } from '../fs/file.js';
+import { FileDescription, O_NONBLOCK, O_RDWR, S_IFSOCK, type GuestMemory, type Stat } from '../fs/file.js';
+import { interfaceIoctl } from './if-ioctl.js';
+import type { NetStack } from './stack.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, POLL_ALL } from '../fs/wait-queue.js';
-import { Blocked } from '../base/blocked.js';
+import { Blocked, blockOn } from '../base/wait.js';
 import {
-  EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN, EMSGSIZE, ENOTCONN, EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
+  EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN, EMSGSIZE, ENOBUFS, ENOTCONN, ENOTTY, EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
 } from '../base/errno.js';
+import type { MemoryBudget } from '../base/budget.js';
 import { release } from '../fs/file.js';
 
 export const AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
@@ -45,7 +48,7 @@ export interface Received {
 // The names sockets are bound to, per machine.
 export class UnixNames {
   readonly abstract = new Map<string, UnixSocket>(); // the name bytes after the NUL, latin1
-  readonly inodes = new Map<string, UnixSocket>(); // `${dev}:${ino}` of the socket inode
+  readonly inodes = new Map<object, UnixSocket>(); // by the socket inode's node
   private autobind = 1;
   nextAutobind(): string {
     for (;;) {
@@ -55,12 +58,15 @@ export class UnixNames {
   }
 }
 
-let nextIno = 10000;
+// What a socket needs of its machine: the time (for stat), inode numbers (sockfs's), its memory,
+// which the bytes in flight are charged to, and the network's interfaces (the interface ioctls
+// every socket answers: glibc asks an AF_UNIX one).
+export interface SockContext { now(): bigint; nextIno(): number; budget?: MemoryBudget; net?: NetStack }
 
 export class UnixSocket extends FileDescription {
   state: 'unconnected' | 'listening' | 'connected' = 'unconnected';
   addr?: Uint8Array; // sockaddr_un as bound (family + name), for getsockname
-  private binding?: { map: Map<string, UnixSocket>; key: string };
+  private binding?: { map: Map<unknown, UnixSocket>; key: unknown };
   peer?: UnixSocket;
   peerCred?: Ucred;
   private queue: Packet[] = [];
@@ -77,9 +83,9 @@ export class UnixSocket extends FileDescription {
   readonly waiters = new WaitQueue();
   readonly ino: number;
 
-  constructor(readonly type: number, flags: number, public cred: Ucred, private readonly now: () => bigint) {
-    super(O_RDWR | (flags & O_NONBLOCK), `socket:[${nextIno}]`);
-    this.ino = nextIno++;
+  constructor(readonly type: number, flags: number, public cred: Ucred, private readonly ctx: SockContext, ino = ctx.nextIno()) {
+    super(O_RDWR | (flags & O_NONBLOCK), `socket:[${ino}]`);
+    this.ino = ino;
   }
 
   get connectionOriented(): boolean { return this.type !== SOCK_DGRAM; }
@@ -87,8 +93,8 @@ export class UnixSocket extends FileDescription {
   private notify(events: number): void { this.waiters.notify(events); }
 
   // A socketpair.
-  static pair(type: number, flags: number, cred: Ucred, now: () => bigint): [UnixSocket, UnixSocket] {
-    const a = new UnixSocket(type, flags, cred, now), b = new UnixSocket(type, flags, cred, now);
+  static pair(type: number, flags: number, cred: Ucred, ctx: SockContext): [UnixSocket, UnixSocket] {
+    const a = new UnixSocket(type, flags, cred, ctx), b = new UnixSocket(type, flags, cred, ctx);
     a.peer = b; b.peer = a;
     a.state = b.state = 'connected';
     a.peerCred = b.peerCred = cred;
@@ -96,9 +102,9 @@ export class UnixSocket extends FileDescription {
   }
 
   // --- names ----------------------------------------------------------------------------
-  setName(addr: Uint8Array, map: Map<string, UnixSocket>, key: string): void {
+  setName<K>(addr: Uint8Array, map: Map<K, UnixSocket>, key: K): void {
     this.addr = addr;
-    this.binding = { map, key };
+    this.binding = { map: map as Map<unknown, UnixSocket>, key };
     map.set(key, this);
   }
   // The address getsockname reports: family only when unbound.
@@ -123,8 +129,8 @@ export class UnixSocket extends FileDescription {
     if (this.state === 'listening') return -EINVAL;
     if (l.type !== this.type) return -EPROTOTYPE;
     if (l.state !== 'listening' || l.dead) return -ECONNREFUSED;
-    if (l.backlog.length > l.maxBacklog) return this.nonblocking ? -EAGAIN : new Blocked(l.waiters.wait(POLLOUT | POLLHUP));
-    const s = new UnixSocket(this.type, 0, l.cred, l.now);
+    if (l.backlog.length > l.maxBacklog) return this.nonblocking ? -EAGAIN : blockOn('socket', l.waiters, POLLOUT | POLLHUP);
+    const s = new UnixSocket(this.type, 0, l.cred, l.ctx);
     s.addr = l.addr;
     s.state = this.state = 'connected';
     s.peer = this; this.peer = s;
@@ -139,7 +145,7 @@ export class UnixSocket extends FileDescription {
   accept(): UnixSocket | number | Blocked {
     if (this.state !== 'listening') return -EINVAL;
     const s = this.backlog.shift();
-    if (!s) return this.nonblocking ? -EAGAIN : new Blocked(this.waiters.wait(POLLIN | POLLHUP));
+    if (!s) return this.nonblocking ? -EAGAIN : blockOn('socket', this.waiters, POLLIN | POLLHUP);
     this.notify(POLLOUT); // room in the backlog for a blocked connect
     return s;
   }
@@ -184,10 +190,11 @@ export class UnixSocket extends FileDescription {
     const room = this.sndbuf - this.inflight;
     if (queueFull || room <= 0 || (this.type !== SOCK_STREAM && room < data.length)) {
       if (nonblock) return -EAGAIN;
-      return new Blocked(queueFull ? other.waiters.wait(POLLOUT | POLLHUP | POLLERR) : this.waiters.wait(POLLOUT | POLLHUP | POLLERR));
+      return blockOn('socket', queueFull ? other.waiters : this.waiters, POLLOUT | POLLHUP | POLLERR);
     }
     const n = this.type === SOCK_STREAM ? Math.min(data.length, room) : data.length;
     if (n === 0 && this.type === SOCK_STREAM) return 0;
+    if (this.ctx.budget && !this.ctx.budget.charge(n)) return -ENOBUFS;
     other.queue.push({ data: data.slice(0, n), files: files?.length ? files : undefined, cred, from: this });
     this.inflight += n;
     other.notify(POLLIN);
@@ -203,11 +210,11 @@ export class UnixSocket extends FileDescription {
       if (this.error) { const e = this.error; this.error = 0; return -e; }
       if (this.shutdownBits & RCV_SHUTDOWN) return { data: new Uint8Array(0), length: 0, files: [], truncated: false };
       if (nonblock) return -EAGAIN;
-      return new Blocked(this.waiters.wait(POLLIN | POLLHUP | POLLRDHUP | POLLERR));
+      return blockOn('socket', this.waiters, POLLIN | POLLHUP | POLLRDHUP | POLLERR);
     }
     if (this.type !== SOCK_STREAM) return this.takePacket(max, peek);
     if (waitAll && !nonblock && !peek && this.queuedBytes() < max && !(this.shutdownBits & RCV_SHUTDOWN) && !this.queue.some((p) => p.files)) {
-      return new Blocked(this.waiters.wait(POLLIN | POLLHUP | POLLRDHUP | POLLERR));
+      return blockOn('socket', this.waiters, POLLIN | POLLHUP | POLLRDHUP | POLLERR);
     }
     return this.takeStream(max, peek);
   }
@@ -215,6 +222,7 @@ export class UnixSocket extends FileDescription {
 
   private consumed(p: Packet, n: number): void {
     p.from.inflight -= n;
+    p.from.ctx.budget?.uncharge(n);
     p.from.notify(POLLOUT);
   }
   private takePacket(max: number, peek: boolean): Received {
@@ -315,9 +323,11 @@ export class UnixSocket extends FileDescription {
     }
     return this.waiters.watch(events, cb);
   }
-  override waitReady(): Promise<void> { return new Promise((resolve) => { this.watch(POLL_ALL, resolve); }); }
+  override ioctl(request: number, arg: number, mem: GuestMemory): number {
+    return this.ctx.net ? interfaceIoctl(this.ctx.net, request, arg, mem) : -ENOTTY;
+  }
   override stat(): Stat {
-    const t = this.now();
+    const t = this.ctx.now();
     return {
       dev: 0x8, ino: this.ino, mode: S_IFSOCK | 0o777, nlink: 1, uid: this.cred.uid, gid: this.cred.gid, rdev: 0,
       size: 0, blksize: 4096, blocks: 0, atimeNs: t, mtimeNs: t, ctimeNs: t,
@@ -330,6 +340,7 @@ export class UnixSocket extends FileDescription {
     for (const p of this.queue) {
       p.files?.forEach(release);
       p.from.inflight -= p.data.length;
+      p.from.ctx.budget?.uncharge(p.data.length);
       p.from.notify(POLLOUT);
     }
     this.queue = [];

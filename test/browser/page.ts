@@ -9,6 +9,7 @@ export interface PageCase {
   url?: string; // where the program's bytes are served (none: it is in the file system already)
   path?: string; // where it goes in the guest's file system
   image?: string; // run in the machine whose root is the image at this URL (made on first use)
+  relay?: string; // run in a machine whose outside is this Wisp relay (made on first use)
   argv: string[];
   stdin?: string;
   env?: Record<string, string>;
@@ -53,9 +54,19 @@ if (typeof document !== 'undefined') {
     return m;
   };
 
+  const relayMachines = new Map<string, Promise<Machine>>();
+  const relayMachine = (url: string): Promise<Machine> => {
+    let m = relayMachines.get(url);
+    if (!m) {
+      m = core.then((c) => Machine.create({ core: c, relay: url }));
+      relayMachines.set(url, m);
+    }
+    return m;
+  };
+
   window.__xos = {
     async run(c: PageCase): Promise<PageOutcome> {
-      const m = await (c.image !== undefined ? imageMachine(c.image) : machine);
+      const m = await (c.image !== undefined ? imageMachine(c.image) : c.relay !== undefined ? relayMachine(c.relay) : machine);
       const files: Record<string, Uint8Array> = {};
       if (c.url !== undefined && c.path !== undefined) {
         const res = await fetch(c.url);

@@ -50,6 +50,26 @@ export const EXTRA_PACKAGES: readonly string[] = [
   'musl-tools',
 ];
 
+/**
+ * Packages added after the root's first recipe: debootstrap includes them in a new root, and an
+ * existing root (the cache is shared by every checkout on the machine) gets them with the root's
+ * own apt-get, so that checkouts with and without them do not rebuild the root back and forth.
+ * procps: ps, top, pgrep; strace and gdb: ptrace inside the guest.
+ */
+export const LATE_PACKAGES: readonly { name: string; file: string }[] = [
+  { name: 'procps', file: 'bin/ps' },
+  { name: 'strace', file: 'usr/bin/strace' },
+  { name: 'gdb', file: 'usr/bin/gdb' },
+];
+
+/**
+ * Packages the network tests need (curl, git, pip, iproute2), installed into the
+ * root with its apt once it is built. They are kept out of EXTRA_PACKAGES so
+ * that adding them does not rebuild a root that other checkouts share: a marker
+ * under /opt/xos names the set installed.
+ */
+export const NET_PACKAGES: readonly string[] = ['curl', 'git', 'python3-pip', 'iproute2', 'ca-certificates'];
+
 /** Bump when the recipe changes so that old caches are rebuilt. */
 const RECIPE_VERSION = 1;
 
@@ -79,6 +99,27 @@ export interface DebianRoot {
 }
 
 let pending: Promise<DebianRoot> | undefined;
+let pendingNet: Promise<DebianRoot> | undefined;
+
+/** The Debian root with NET_PACKAGES installed too (installed once, under the build lock). */
+export function getDebianNetRoot(): Promise<DebianRoot> {
+  pendingNet ??= getDebianRoot().then(async (r) => {
+    const marker = join(r.dir, 'opt/xos', `net-packages-${createHash('sha256').update(NET_PACKAGES.join(' ')).digest('hex').slice(0, 12)}`);
+    if (existsSync(marker)) return r;
+    const base = cachePath('debian-bookworm');
+    await withLock(join(base, 'lock'), async () => {
+      if (existsSync(marker)) return;
+      const logFile = join(base, 'build.log');
+      log(`installing ${NET_PACKAGES.join(' ')} into the root (log: ${logFile})`);
+      await run('chroot', [r.dir, 'apt-get', 'update'], logFile, CHROOT_ENV);
+      await run('chroot', [r.dir, 'apt-get', 'install', '-y', '--no-install-recommends', ...NET_PACKAGES], logFile, CHROOT_ENV);
+      await run('chroot', [r.dir, 'apt-get', 'clean'], logFile, CHROOT_ENV);
+      writeFileSync(marker, `${NET_PACKAGES.join('\n')}\n`);
+    });
+    return r;
+  });
+  return pendingNet;
+}
 
 /** The Debian root, built if needed (once per process; across processes a lock file serialises). */
 export function getDebianRoot(): Promise<DebianRoot> {
@@ -251,7 +292,7 @@ async function buildRoot(base: string, root: string): Promise<void> {
   rmSync(partial, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });
   writeFileSync(logFile, '');
-  const args = ['--variant=minbase', `--include=${EXTRA_PACKAGES.join(',')}`];
+  const args = ['--variant=minbase', `--include=${[...EXTRA_PACKAGES, ...LATE_PACKAGES.map((p) => p.name)].join(',')}`];
   if (mirror.signedBy && existsSync(mirror.signedBy)) args.push(`--keyring=${mirror.signedBy}`);
   args.push('bookworm', partial, mirror.uri);
   log(`debootstrap from ${mirror.uri} into ${partial} (log: ${logFile}); this takes several minutes`);
@@ -260,6 +301,14 @@ async function buildRoot(base: string, root: string): Promise<void> {
   rmSync(join(partial, 'var/cache/apt/archives'), { recursive: true, force: true });
   mkdirSync(join(partial, 'var/cache/apt/archives/partial'), { recursive: true });
   renameSync(partial, root);
+}
+
+/** Installs packages into an existing root with its own apt (from the mirror debootstrap configured). */
+async function installLate(root: string, names: string[], logFile: string): Promise<void> {
+  log(`installing ${names.join(' ')} into the root (log: ${logFile})`);
+  await run('chroot', [root, 'apt-get', 'update'], logFile, CHROOT_ENV);
+  await run('chroot', [root, 'apt-get', 'install', '-y', '--no-install-recommends', ...names], logFile, CHROOT_ENV);
+  await run('chroot', [root, 'apt-get', 'clean'], logFile, CHROOT_ENV);
 }
 
 /** Downloads Debian's `hello` with the host's apt (the same release) into the root; apt-get download writes into its cwd. */
@@ -325,7 +374,8 @@ async function prepare(): Promise<DebianRoot> {
   const want = `recipe ${RECIPE_VERSION}\n`;
   const isReady = () => existsSync(ready) && readFileSync(ready, 'utf8').startsWith(want) && existsSync(join(root, 'bin/sh'));
   let buildSeconds = 0;
-  if (!isReady() || !existsSync(progDir) || !existsSync(join(root, 'opt/xos/debs/hello.deb'))) {
+  const lateMissing = () => LATE_PACKAGES.filter((p) => !existsSync(join(root, p.file))).map((p) => p.name);
+  if (!isReady() || !existsSync(progDir) || !existsSync(join(root, 'opt/xos/debs/hello.deb')) || lateMissing().length) {
     await withLock(lock, async () => {
       const t0 = Date.now();
       const logFile = join(base, 'build.log');
@@ -336,6 +386,8 @@ async function prepare(): Promise<DebianRoot> {
         writeFileSync(ready, `${want}built ${new Date().toISOString()}\n`);
       }
       if (!existsSync(join(root, 'opt/xos/debs/hello.deb'))) await downloadHello(root, logFile);
+      const late = lateMissing();
+      if (late.length) await installLate(root, late, logFile);
       if (!existsSync(progDir)) await buildPrograms(root, hash, logFile);
       buildSeconds = (Date.now() - t0) / 1000;
       if (buildSeconds > 1) log(`ready in ${buildSeconds.toFixed(1)} s`);

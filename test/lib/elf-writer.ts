@@ -28,6 +28,8 @@ export interface ElfOptions {
   machine?: number;
   /** If set, a PT_INTERP naming this interpreter is added (makes a "dynamic" program). */
   interp?: string;
+  /** Zero-filled bytes mapped after the file (p_memsz beyond p_filesz); the mapping is then also writable. */
+  bss?: number;
 }
 
 /** Builds a static ELF64 little-endian executable. */
@@ -75,12 +77,12 @@ export function buildElf64(opts: ElfOptions): Uint8Array {
     ph += PHDR64;
   }
   v.setUint32(ph + 0, PT_LOAD, true); // p_type
-  v.setUint32(ph + 4, 5, true); // p_flags = PF_R | PF_X
+  v.setUint32(ph + 4, opts.bss ? 7 : 5, true); // p_flags = PF_R | PF_X (| PF_W with a bss)
   v.setBigUint64(ph + 8, 0n, true); // p_offset: the whole file, headers included
   v.setBigUint64(ph + 16, base, true); // p_vaddr
   v.setBigUint64(ph + 24, base, true); // p_paddr
   v.setBigUint64(ph + 32, BigInt(size), true); // p_filesz
-  v.setBigUint64(ph + 40, BigInt(size), true); // p_memsz
+  v.setBigUint64(ph + 40, BigInt(size + (opts.bss ?? 0)), true); // p_memsz
   v.setBigUint64(ph + 48, 0x1000n, true); // p_align
 
   buf.set(opts.code, codeOff);

@@ -18,8 +18,8 @@ export interface RunOptions {
   xosArgs?: string[];
   /** The guest's root for `xos run --root` (default guestRoot); false: none (an --image in xosArgs). */
   root?: string | false;
-  /** Environment of the xos process itself (the JIT's settings: XOS_JIT_HOT, XOS_JIT_SYNC). */
-  xosEnv?: Record<string, string>;
+  /** More environment for the xos process itself (XOS_DEBUG, XOS_INJECT_BUG). */
+  hostEnv?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -111,7 +111,7 @@ export function runXos(argv: string[], opts: RunOptions = {}): Promise<RunResult
   // (XOS_JIT=0 in the suite's environment runs every program with the JIT off)
   const hostEnv: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS', 'XOS_JIT', 'XOS_JIT_HOT', 'XOS_JIT_SYNC']) if (process.env[k]) hostEnv[k] = process.env[k]!;
-  Object.assign(hostEnv, opts.xosEnv);
+  Object.assign(hostEnv, opts.hostEnv);
   return spawnAndCollect(`xos ${argv.join(' ')}`, process.execPath, xosCommand(argv, opts), hostEnv, opts, opts.timeoutMs ?? xosTimeoutMs);
 }
 

@@ -9,10 +9,13 @@
 //
 // Without an image the root file system is a tmpfs that lives as long as the Machine: `files`
 // of each run are written into it, and what programs write stays for the next
-// run (as a host directory does for the Node Machine). Only web platform APIs
+// run (as a host directory does for the Node Machine). The machine boots once and
+// lives until close(); run() and spawn() start processes in it, several at once. Only web platform APIs
 // are used (performance, Date, crypto, fetch, WebAssembly, MessageChannel,
 // setTimeout), so this also runs in a Worker, and in Node for tests.
-import { Kernel, ExecError } from '../../kernel/kernel.js';
+import { MachineCore, type GuestProcess } from '../machine.js';
+import type { DebugSession } from '../debug-session.js';
+import { seedHost, type SeedHost } from '../seed-host.js';
 import { Tmpfs } from '../../fs/tmpfs.js';
 import type { FsBackend } from '../../fs/backend.js';
 import type { GuestFs } from '../../fs/guest-fs.js';
@@ -21,16 +24,21 @@ import { bytesSource, type ByteSource } from '../../fs/tar.js';
 import type { FileImage } from '../../elf/elf.js';
 import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
-import {
-  bytesInput, captureOutput, envList, makeResult, mergeEnv, parseSize, queueInput, resultFromStatus, MachineFileSystems,
-  type MountSpec, type RunResult,
-} from '../machine-common.js';
+import { bytesInput, envList, mergeEnv, memorySize, parseAddHost, MachineFileSystems, type MountSpec, type RunResult } from '../machine-common.js';
+import { WispClient, wispHostNet, type WispTransport } from '../../net/wisp.js';
+import type { NetConfig } from '../../net/stack.js';
 
 export { Tmpfs } from '../../fs/tmpfs.js';
 export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
 export { layerTar } from '../../fs/overlay.js';
+export { restoreLayer, TrackedFs } from '../../fs/layer-store.js';
+export { bytesSource } from '../../fs/tar.js';
+export { openBlobStore, type BlobStore } from './storage.js';
+export type { Registers } from '../../kernel/registers.js';
+export type { SeedHost, SeedOutcome, SeedRunOptions } from '../seed-host.js';
 export { bytesInput, captureOutput, queueInput, parseSize, type QueueInput, type RunResult } from '../machine-common.js';
 export type { Host, HostInput, HostOutput } from '../../base/host.js';
+export type { DebugSession, DebugSnapshot, DebugRegister, DebugLine } from '../debug-session.js';
 
 // --- the host ----------------------------------------------------------------------------
 
@@ -82,11 +90,19 @@ export function createBrowserHost(opts: BrowserHostOptions = {}): PlatformHost {
     stdout: opts.stdout ?? discard,
     stderr: opts.stderr ?? discard,
     yield: yieldToEventLoop,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    setTimer: (ms, cb) => setTimeout(cb, ms),
+    clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     gunzip: gunzipInMemory,
+    compress: (data) => throughStream(data, new CompressionStream('deflate')),
+    decompress: (data) => throughStream(data, new DecompressionStream('deflate')),
   };
   if (opts.terminalSize) host.terminalSize = opts.terminalSize;
   return host;
+}
+
+async function throughStream(data: Uint8Array, t: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(t);
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 // gzip through DecompressionStream, into memory (a page has no temporary files to spill to).
@@ -131,7 +147,14 @@ export interface MachineOptions {
   // A container image as the root (tar, `docker save` or OCI layout in a tar; gzip or not), writable
   // through an in-memory overlay, with a tmpfs on /tmp: its bytes, or the URL to fetch them from.
   image?: Uint8Array | string | URL;
+  // The image's writable layer (default: a new tmpfs): keep one to keep the guest's changes (the page
+  // keeps it in OPFS: layer-store.ts, storage.ts).
+  upper?: FsBackend;
   mounts?: MountSpec[]; // more file systems: { guest, type: 'tmpfs' } or { guest, backend }
+  // A Wisp relay (`xos relay`, or any Wisp server: ws[s]://HOST:PORT/) through which the machine reaches
+  // the outside. Without one it has its loopback only: connecting outside fails with ENETUNREACH.
+  relay?: string | URL;
+  addHosts?: (string | { name: string; address: string })[]; // 'NAME:IP' for /etc/hosts and the machine's DNS
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
 }
@@ -146,7 +169,15 @@ export interface RunOptions {
   timeout?: number; // ms; the guest gets SIGKILL when it runs longer
   onStdout?: (data: Uint8Array) => void; // output as it comes (it is also collected in the result)
   onStderr?: (data: Uint8Array) => void;
-  terminalSize?: () => { rows: number; cols: number } | undefined;
+}
+export interface SpawnOptions {
+  env?: string[] | Record<string, string>;
+  cwd?: string;
+  files?: Record<string, FileContents>;
+  // A pseudo-terminal of this size as stdin, stdout and stderr (stderr then comes on stdout).
+  tty?: { cols: number; rows: number };
+  // Stopped before its first instruction until a debugger (Machine.debugSession) continues it.
+  debug?: boolean;
 }
 
 const DEFAULT_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root'];
@@ -155,9 +186,54 @@ function isExecutable(b: Uint8Array): boolean {
   return (b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46) || (b[0] === 0x23 && b[1] === 0x21);
 }
 
+// A process started by Machine.spawn, with web streams for its stdio.
+export class MachineProcess {
+  readonly stdin: WritableStream<Uint8Array>;
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  private readonly g: GuestProcess;
+
+  constructor(start: (onStdout: (d: Uint8Array) => boolean, onStderr: (d: Uint8Array) => boolean) => GuestProcess) {
+    let out!: ReadableStreamDefaultController<Uint8Array>, err!: ReadableStreamDefaultController<Uint8Array>;
+    const pull = () => this.g.resumeOutput();
+    this.stdout = new ReadableStream({ start: (c) => { out = c; }, pull }, { highWaterMark: 65536, size: (c) => c.length });
+    this.stderr = new ReadableStream({ start: (c) => { err = c; }, pull }, { highWaterMark: 65536, size: (c) => c.length });
+    const push = (c: ReadableStreamDefaultController<Uint8Array>) => (d: Uint8Array) => {
+      c.enqueue(d.slice());
+      return (c.desiredSize ?? 1) > 0;
+    };
+    this.g = start(push(out), push(err));
+    const g = this.g;
+    this.stdin = new WritableStream({ write(chunk) { g.write(chunk); }, close() { g.end(); } });
+    void g.exited.then(() => setTimeout(() => { out.close(); err.close(); }, 0));
+  }
+  get pid(): number { return this.g.pid; }
+  // The process in the foreground of its terminal (the job a shell runs, or the shell itself).
+  get foreground(): number { return this.g.foreground; }
+  kill(signo = 15): void { this.g.kill(signo); }
+  async wait(): Promise<{ exitCode: number | null; signal: number | null }> {
+    const { exitCode, signal } = await this.g.exited;
+    return { exitCode, signal };
+  }
+  resize(cols: number, rows: number): void { this.g.resize(cols, rows); }
+}
+
+// A WebSocket as Wisp's transport (binary messages).
+export function webSocketTransport(url: string | URL): Promise<WispTransport> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    const t: WispTransport = { send: (b) => ws.send(b), close: () => ws.close() };
+    ws.onmessage = (e: MessageEvent) => { if (e.data instanceof ArrayBuffer) t.onmessage?.(new Uint8Array(e.data)); };
+    ws.onopen = () => resolve(t);
+    ws.onerror = () => reject(new Error(`xos: cannot reach the relay at ${String(url)}`));
+    ws.onclose = () => t.onclose?.();
+  });
+}
+
 export class Machine {
-  private constructor(private readonly opts: MachineOptions, private readonly module: WebAssembly.Module,
-    private readonly fsys: MachineFileSystems) {}
+  private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
+    private readonly fsys: MachineFileSystems, private readonly wisp?: WispClient) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
     const core = opts.core;
@@ -169,12 +245,21 @@ export class Machine {
       const bytes = opts.image instanceof Uint8Array ? opts.image : await fetchBytes(opts.image, 'the image');
       const loaded = await loadImage(bytesSource(bytes), { gunzip: gunzipInMemory });
       fsys = new MachineFileSystems(host, loaded.fs);
-      fsys.useImage(loaded);
+      fsys.useImage(loaded, opts.upper);
     } else {
       fsys = new MachineFileSystems(host, opts.root ?? Machine.newRoot());
     }
     for (const spec of opts.mounts ?? []) fsys.mount(spec.guest, spec.backend ?? fsys.tmpfs());
-    const m = new Machine(opts, module, fsys);
+    const memory = opts.memory !== undefined ? memorySize(opts.memory) : undefined;
+    const hosts = (opts.addHosts ?? []).map((h) => {
+      const e = typeof h === 'string' ? parseAddHost(h) : h;
+      if (!e) throw new TypeError(`xos: bad host entry ${String(h)} (want NAME:IP)`);
+      return e;
+    });
+    const wisp = opts.relay !== undefined ? new WispClient(await webSocketTransport(opts.relay)) : undefined;
+    const net: NetConfig = wisp ? { mode: 'bridge', host: wispHostNet(wisp), hosts } : { mode: 'none', hosts };
+    const mc = await MachineCore.create({ host, coreModule: module, files: fsys, memory, strace: opts.strace, debug: opts.debug, net });
+    const m = new Machine(opts, mc, fsys, wisp);
     if (opts.files) m.writeFiles(opts.files);
     return m;
   }
@@ -212,37 +297,44 @@ export class Machine {
     }
   }
 
+  private env(extra: string[] | Record<string, string> | undefined): string[] {
+    return mergeEnv(DEFAULT_ENV, this.fsys.imageConfig?.env ?? [], envList(this.opts.env), envList(extra));
+  }
+
   async run(argv: string[], opts: RunOptions = {}, image?: FileImage): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('run needs a program');
     if (opts.files) this.writeFiles(opts.files);
-    const out: Uint8Array[] = [], err: Uint8Array[] = [];
-    const stdin = opts.stdin === undefined ? bytesInput(new Uint8Array(0))
-      : typeof opts.stdin === 'string' ? bytesInput(new TextEncoder().encode(opts.stdin))
-        : opts.stdin instanceof Uint8Array ? bytesInput(opts.stdin) : opts.stdin;
-    const host = createBrowserHost({
-      stdin, stdout: captureOutput(out, opts.onStdout), stderr: captureOutput(err, opts.onStderr),
-      terminalSize: opts.terminalSize,
+    const stdin = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin;
+    return this.core.run(argv, {
+      env: this.env(opts.env), cwd: opts.cwd ?? this.fsys.imageConfig?.cwd ?? '/', image,
+      stdin: stdin ?? new Uint8Array(0), timeout: opts.timeout,
+      onStdout: opts.onStdout && ((d) => { opts.onStdout!(d); }), onStderr: opts.onStderr && ((d) => { opts.onStderr!(d); }),
     });
-    const memory = this.opts.memory !== undefined ? parseSize(this.opts.memory) : undefined;
-    const kernel = await Kernel.create({
-      host, coreModule: this.module, root: this.fsys.root, memory, strace: this.opts.strace, debug: this.opts.debug,
-    });
-    this.fsys.apply(kernel.vfs);
-    const env = mergeEnv(DEFAULT_ENV, this.fsys.imageConfig?.env ?? [], envList(this.opts.env), envList(opts.env));
-    let p;
-    try {
-      p = kernel.spawn(argv[0], argv, env, opts.cwd ?? this.fsys.imageConfig?.cwd ?? '/', image);
-    } catch (e) {
-      if (e instanceof ExecError) return makeResult(0, e.status, null, out, err, e.message);
-      throw e;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (opts.timeout !== undefined) timer = setTimeout(() => kernel.kill(p), opts.timeout);
-    const status = await kernel.waitExit(p);
-    if (timer !== undefined) clearTimeout(timer);
-    const r = resultFromStatus(p.pid, status, out, err);
-    r.instructions = Number(kernel.core.icount);
-    return r;
   }
+
+  // Start a program and return at once: its stdio as web streams, kill(), wait(), resize().
+  spawn(argv: string[], opts: SpawnOptions = {}): MachineProcess {
+    if (opts.files) this.writeFiles(opts.files);
+    return new MachineProcess((onStdout, onStderr) => this.core.spawn(argv, {
+      env: this.env(opts.env), cwd: opts.cwd ?? this.fsys.imageConfig?.cwd ?? '/', tty: opts.tty, onStdout, onStderr,
+      debug: opts.debug,
+    }));
+  }
+
+  // A debugger on process `pid` (pause, step, continue, its registers and the disassembly around
+  // RIP): one spawned with `debug` waits at its first instruction, any other stops where it is.
+  debugSession(pid: number): DebugSession { return this.core.debugSession(pid); }
+
+  // Kill every process; nothing of the machine stays scheduled.
+  close(): void {
+    this.core.close();
+    this.wisp?.close();
+  }
+  // Guest instructions the machine has run so far (all its processes).
+  get instructions(): number { return this.core.instructions; }
 }
 
+// The seed's API (seed-host.ts) over a browser Machine: createHost({ coreUrl }).
+export function createHost(opts: MachineOptions = {}): SeedHost {
+  return seedHost(Machine.create(opts));
+}

@@ -1,13 +1,17 @@
 // The Node.js host: clocks, entropy, stdio and host directories from node:*.
 import { readFileSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 import { webcrypto } from 'node:crypto';
+import { deflate, inflate } from 'node:zlib';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
 import { nodeHostDirectory } from './hostfs.js';
 import { gunzipSource } from './image-files.js';
 
+const deflateP = promisify(deflate), inflateP = promisify(inflate);
 const startHr = process.hrtime.bigint();
 const startReal = BigInt(Date.now()) * 1_000_000n;
 
@@ -22,7 +26,8 @@ export function loadCoreModule(): WebAssembly.Module {
   return coreModule;
 }
 
-// Output to a host file descriptor, synchronously (retrying while a pipe is full).
+// Output to a host file descriptor, synchronously (retrying while a pipe is full). The host's
+// errors become the guest's: what was written, or -errno (ENOSPC, EBADF, EIO, EFBIG…).
 export function fdOutput(fd: number): HostOutput {
   return {
     isTTY: isatty(fd),
@@ -34,47 +39,48 @@ export function fdOutput(fd: number): HostOutput {
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           if (code === 'EAGAIN') continue;
-          if (code === 'EPIPE') return;
-          throw e;
+          if (code === 'EPIPE') return off > 0 ? off : false;
+          if (off > 0) return off;
+          return -((constants.errno as Record<string, number>)[code ?? ''] ?? constants.errno.EIO);
         }
       }
+      return off;
     },
   };
 }
 
-// The process's own stdin, read through the event loop so a guest waiting for input does not stall timers.
+// The process's own stdin, read through the event loop so a guest waiting for input does not stall
+// timers. It is read only while a guest watches it: a paused stdin keeps no handle on the event loop.
 export function processInput(): HostInput {
   const queue: Uint8Array[] = [];
   let ended = false;
   let started = false;
-  let waiters: (() => void)[] = [];
-  const notify = () => { const w = waiters; waiters = []; for (const f of w) f(); };
+  const watchers = new Set<() => void>();
+  const notify = () => { const w = [...watchers]; watchers.clear(); process.stdin.pause(); for (const f of w) f(); };
   const start = () => {
     if (started) return;
     started = true;
-    process.stdin.on('data', (b: Buffer) => { queue.push(new Uint8Array(b)); process.stdin.pause(); notify(); });
+    process.stdin.on('data', (b: Buffer) => { queue.push(new Uint8Array(b)); notify(); });
     process.stdin.on('end', () => { ended = true; notify(); });
     process.stdin.on('error', () => { ended = true; notify(); });
   };
   return {
     isTTY: isatty(0),
     read(max) {
-      start();
       if (queue.length) {
         const head = queue[0];
         if (head.length <= max) { queue.shift(); return head; }
         queue[0] = head.subarray(max);
         return head.subarray(0, max);
       }
-      if (ended) return 'eof';
-      process.stdin.resume();
-      return null;
+      return ended ? 'eof' : null;
     },
-    wait() {
+    watch(cb) {
+      if (queue.length || ended) { queueMicrotask(cb); return () => {}; }
       start();
-      if (queue.length || ended) return Promise.resolve();
+      watchers.add(cb);
       process.stdin.resume();
-      return new Promise((resolve) => waiters.push(resolve));
+      return () => { if (watchers.delete(cb) && watchers.size === 0) process.stdin.pause(); };
     },
   };
 }
@@ -91,7 +97,11 @@ export function createNodeHost(opts: NodeHostOptions = {}): PlatformHost {
     stdout: opts.stdout ?? fdOutput(1),
     stderr: opts.stderr ?? fdOutput(2),
     yield: () => new Promise((resolve) => setImmediate(resolve)),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    setTimer: (ms, cb) => setTimeout(cb, ms),
+    hold: () => { const t = setInterval(() => {}, 2 ** 30); return () => clearInterval(t); },
+    compress: async (data) => new Uint8Array(await deflateP(data)),
+    decompress: async (data) => new Uint8Array(await inflateP(data)),
+    clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     hostDirectory: (path, o) => nodeHostDirectory(path, o),
     gunzip: gunzipSource,
     terminalSize: () => (isatty(1) && process.stdout.columns ? { rows: process.stdout.rows, cols: process.stdout.columns } : undefined),

@@ -1,0 +1,58 @@
+// Signal-driven I/O (O_ASYNC): a description with an owner (F_SETOWN, F_SETOWN_EX) and O_ASYNC
+// set sends its owner SIGIO, or the signal F_SETSIG chose (with si_fd and si_band), each time it
+// may have become readable or writable. Leases (F_SETLEASE) are recorded here too.
+import type { Kernel } from './kernel.js';
+import type { FileDescription } from '../fs/file.js';
+import { O_ASYNC } from '../fs/file.js';
+import { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLPRI, POLLRDNORM, POLLWRNORM } from '../base/wait.js';
+import { SIGIO } from './signal.js';
+
+export const F_OWNER_TID = 0, F_OWNER_PID = 1, F_OWNER_PGRP = 2;
+const POLL_IN = 1, POLL_OUT = 2, POLL_ERR = 4, POLL_PRI = 5, POLL_HUP = 6;
+
+// Per description: who gets the signal, which signal, the watch while armed, the lease held.
+export interface AsyncState { type: number; id: number; sig: number; cancel?: () => void; lease?: number; leaseFd?: number }
+
+export class AsyncIo {
+  private readonly states = new WeakMap<FileDescription, AsyncState>();
+
+  get(f: FileDescription): AsyncState {
+    let s = this.states.get(f);
+    if (!s) this.states.set(f, (s = { type: F_OWNER_PID, id: 0, sig: 0 }));
+    return s;
+  }
+  peek(f: FileDescription): AsyncState | undefined { return this.states.get(f); }
+
+  // O_ASYNC or the owner changed: watch the description while both are set.
+  update(k: Kernel, f: FileDescription, fd: number): void {
+    const s = this.get(f);
+    s.cancel?.();
+    s.cancel = undefined;
+    if (!(f.flags & O_ASYNC) || !s.id || !f.watch) return;
+    const arm = () => {
+      s.cancel = f.watch!(POLLIN | POLLOUT | POLLERR | POLLHUP | POLLPRI, () => {
+        s.cancel = undefined;
+        if (!(f.flags & O_ASYNC) || !s.id || f.refs <= 0) return;
+        this.signal(k, f, fd, s);
+        arm();
+      });
+    };
+    arm();
+  }
+
+  private signal(k: Kernel, f: FileDescription, fd: number, s: AsyncState): void {
+    const ready = f.poll();
+    const band = ready & (POLLIN | POLLOUT | POLLERR | POLLHUP | POLLPRI | POLLRDNORM | POLLWRNORM);
+    const code = ready & POLLERR ? POLL_ERR : ready & POLLHUP ? POLL_HUP : ready & POLLPRI ? POLL_PRI : ready & POLLIN ? POLL_IN : POLL_OUT;
+    const info = s.sig ? { signo: s.sig, code, fd, band } : { signo: SIGIO, code: 0x80 /* SI_KERNEL */ };
+    if (s.type === F_OWNER_TID) {
+      const t = k.tasks.find((x) => x.tid === s.id);
+      if (t) k.signalTask(t, info);
+    } else if (s.type === F_OWNER_PGRP) {
+      for (const p of [...k.processes.values()]) if (p.pgid === s.id && p.alive) k.signalProcess(p, info);
+    } else {
+      const p = k.processes.get(s.id);
+      if (p) k.signalProcess(p, info);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+// The machine's objects as data: an object graph (the kernel, its processes,
+// files, pipes, terminals, file systems…) written as a JSON-able document plus
+// binary blobs, and read back into new objects of the same classes. Shared
+// and cyclic references keep their identity (an fd table shared by threads,
+// a description shared by two processes, a pipe with two ends). Classes are
+// known by name (a registry of codecs); a codec names the fields that are not
+// state (caches, watchers of a live wait) and rebuilds them after reading.
+// Things of the platform (the host, the core's wasm instance) are externals:
+// written by name and supplied anew by the machine that reads the snapshot.
+// Anything else (a closure, a promise, a class no codec knows) is refused
+// with the path that leads to it, so nothing is silently lost.
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Ctor = abstract new (...args: any[]) => object;
+
+export interface ClassCodec<T extends object = object> {
+  readonly name: string; // stable across versions of xos: the snapshot's word for the class
+  readonly ctor: Ctor;
+  // Fields that are not state: left out, and rebuilt by `restore`.
+  readonly skip?: readonly string[];
+  // After the whole graph has been read: rebuild what was skipped, re-arm what was live.
+  restore?(o: T, ctx: RestoreContext): void;
+}
+
+export interface RestoreContext {
+  external<T>(name: string): T;
+}
+
+export class SnapshotError extends Error {}
+
+// A value in the document.
+type Doc = null | boolean | number | string | Doc[] | { [k: string]: Doc };
+
+const TYPED: Record<string, new (b: ArrayBuffer) => ArrayBufferView> = {
+  Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array,
+  BigUint64Array, BigInt64Array, Uint8ClampedArray,
+};
+
+export class Registry {
+  private readonly byCtor = new Map<Ctor, ClassCodec>();
+  private readonly byName = new Map<string, ClassCodec>();
+
+  add<T extends object>(c: ClassCodec<T>): this {
+    if (this.byName.has(c.name)) throw new Error(`snapshot codec ${c.name} registered twice`);
+    this.byCtor.set(c.ctor, c as ClassCodec);
+    this.byName.set(c.name, c as ClassCodec);
+    return this;
+  }
+  ofCtor(c: Ctor): ClassCodec | undefined { return this.byCtor.get(c); }
+  ofName(n: string): ClassCodec | undefined { return this.byName.get(n); }
+}
+
+export interface Encoded { doc: Doc; blobs: Uint8Array[] }
+
+// Write the graph under `root`. `externals` maps platform objects (and functions) to their names.
+export function encodeGraph(root: unknown, registry: Registry, externals: Map<unknown, string>): Encoded {
+  const ids = new Map<object, number>();
+  const blobs: Uint8Array[] = [];
+  const path: string[] = [];
+  const fail = (why: string): never => { throw new SnapshotError(`cannot save ${path.join('') || '(root)'}: ${why}`); };
+
+  const enc = (v: unknown): Doc => {
+    switch (typeof v) {
+      case 'undefined': return { $u: 1 };
+      case 'boolean': case 'string': return v;
+      case 'number':
+        if (Number.isFinite(v) && !Object.is(v, -0)) return v;
+        return { $n: Object.is(v, -0) ? '-0' : String(v) };
+      case 'bigint': return { $b: v.toString() };
+      case 'symbol': return fail('a symbol');
+    }
+    if (v === null) return null;
+    const ext = externals.get(v);
+    if (ext !== undefined) return { $e: ext };
+    if (typeof v === 'function') return fail(`a function (${(v as { name?: string }).name || 'anonymous'})`);
+    const o = v as object;
+    const seen = ids.get(o);
+    if (seen !== undefined) return { $r: seen };
+    const id = ids.size;
+    ids.set(o, id);
+    if (Array.isArray(o)) {
+      const a: Doc[] = [];
+      o.forEach((x, i) => { path.push(`[${i}]`); a.push(enc(x)); path.pop(); });
+      return { $id: id, $a: a };
+    }
+    if (o instanceof Map) {
+      const m: Doc[] = [];
+      let i = 0;
+      for (const [k, x] of o) {
+        path.push(`<key ${i}>`); const ek = enc(k); path.pop();
+        path.push(`.get(${typeof k === 'string' || typeof k === 'number' ? JSON.stringify(k) : `#${i}`})`);
+        m.push([ek, enc(x)]);
+        path.pop();
+        i++;
+      }
+      return { $id: id, $m: m };
+    }
+    if (o instanceof Set) {
+      const a: Doc[] = [];
+      let i = 0;
+      for (const x of o) { path.push(`<item ${i++}>`); a.push(enc(x)); path.pop(); }
+      return { $id: id, $s: a };
+    }
+    if (ArrayBuffer.isView(o)) {
+      const name = o.constructor.name;
+      if (o instanceof DataView) {
+        blobs.push(new Uint8Array(o.buffer, o.byteOffset, o.byteLength).slice());
+        return { $id: id, $t: 'DataView', $x: blobs.length - 1 };
+      }
+      if (!TYPED[name]) return fail(`a ${name}`);
+      blobs.push(new Uint8Array(o.buffer, o.byteOffset, o.byteLength).slice());
+      return { $id: id, $t: name, $x: blobs.length - 1 };
+    }
+    if (o instanceof ArrayBuffer) {
+      blobs.push(new Uint8Array(o).slice());
+      return { $id: id, $t: 'ArrayBuffer', $x: blobs.length - 1 };
+    }
+    const proto = Object.getPrototypeOf(o);
+    if (proto === Object.prototype || proto === null) {
+      const f: Record<string, Doc> = {};
+      for (const [k, x] of Object.entries(o)) { path.push(`.${k}`); f[k] = enc(x); path.pop(); }
+      return { $id: id, $o: f };
+    }
+    const codec = registry.ofCtor(proto.constructor);
+    if (!codec) return fail(`an object of class ${proto.constructor?.name ?? '?'} that no snapshot codec knows`);
+    const skip = codec.skip;
+    const f: Record<string, Doc> = {};
+    for (const [k, x] of Object.entries(o)) {
+      if (skip?.includes(k)) continue;
+      path.push(`.${k}`);
+      f[k] = enc(x);
+      path.pop();
+    }
+    return { $id: id, $c: codec.name, $f: f };
+  };
+  const doc = enc(root);
+  return { doc, blobs };
+}
+
+// Read a graph written by encodeGraph. `externals` gives the objects for the names it used.
+export function decodeGraph(e: Encoded, registry: Registry, externals: Map<string, unknown>): unknown {
+  const objs: unknown[] = [];
+  const restores: [ClassCodec, object][] = [];
+  const bad = (why: string): never => { throw new SnapshotError(`corrupt snapshot: ${why}`); };
+  const blob = (x: Doc): Uint8Array => {
+    if (typeof x !== 'number' || !(x >= 0 && x < e.blobs.length)) return bad(`no blob ${String(x)}`);
+    return e.blobs[x];
+  };
+  const dec = (d: Doc): unknown => {
+    if (d === null || typeof d === 'boolean' || typeof d === 'string' || typeof d === 'number') return d;
+    if (Array.isArray(d)) return bad('a bare array');
+    if ('$u' in d) return undefined;
+    if ('$n' in d) return d.$n === '-0' ? -0 : Number(d.$n);
+    if ('$b' in d) return BigInt(d.$b as string);
+    if ('$r' in d) {
+      const id = d.$r as number;
+      return id >= 0 && id < objs.length ? objs[id] : bad(`a reference to ${id} before it`);
+    }
+    if ('$e' in d) {
+      const name = d.$e as string;
+      if (!externals.has(name)) return bad(`the external ${name} is not provided`);
+      return externals.get(name);
+    }
+    const id = d.$id as number;
+    if (id !== objs.length) return bad(`object ${id} out of order`);
+    if ('$a' in d) {
+      const a: unknown[] = [];
+      objs.push(a);
+      for (const x of d.$a as Doc[]) a.push(dec(x));
+      return a;
+    }
+    if ('$m' in d) {
+      const m = new Map();
+      objs.push(m);
+      for (const kv of d.$m as Doc[][]) m.set(dec(kv[0]), dec(kv[1]));
+      return m;
+    }
+    if ('$s' in d) {
+      const s = new Set();
+      objs.push(s);
+      for (const x of d.$s as Doc[]) s.add(dec(x));
+      return s;
+    }
+    if ('$t' in d) {
+      const bytes = blob(d.$x);
+      const buf = bytes.slice().buffer;
+      const t = d.$t as string;
+      const v = t === 'ArrayBuffer' ? buf : t === 'DataView' ? new DataView(buf) : TYPED[t] ? new TYPED[t](buf) : bad(`array type ${t}`);
+      objs.push(v);
+      return v;
+    }
+    if ('$o' in d) {
+      const o: Record<string, unknown> = {};
+      objs.push(o);
+      for (const [k, x] of Object.entries(d.$o as Record<string, Doc>)) o[k] = dec(x);
+      return o;
+    }
+    if ('$c' in d) {
+      const codec = registry.ofName(d.$c as string) ?? bad(`unknown class ${String(d.$c)}`);
+      const o = Object.create(codec.ctor.prototype) as Record<string, unknown>;
+      objs.push(o);
+      for (const [k, x] of Object.entries(d.$f as Record<string, Doc>)) o[k] = dec(x);
+      if (codec.restore) restores.push([codec, o]);
+      return o;
+    }
+    return bad('an unknown value');
+  };
+  const root = dec(e.doc);
+  const ctx: RestoreContext = {
+    external<T>(name: string): T {
+      if (!externals.has(name)) throw new SnapshotError(`corrupt snapshot: the external ${name} is not provided`);
+      return externals.get(name) as T;
+    },
+  };
+  for (const [c, o] of restores) c.restore!(o, ctx);
+  return root;
+}

@@ -1,0 +1,209 @@
+// The page a person opens (build/web, served by `xos serve`), in headless
+// Chromium driven by playwright-core: it boots the busybox image to a prompt in
+// xterm.js; typed commands run; ^C interrupts; a file written survives a reload
+// (kept in OPFS) and is gone after Reset; a file dropped on the page lands in
+// /root; a guest file downloads; the text is read from the page's DOM (xterm.js's
+// DOM renderer). And the witness page's window.__debug.x86_64 (the seed's
+// contract) runs a hand-made ELF and busybox with pushed stdin. Screenshots go to
+// test-artifacts/ (gitignored). Without Chromium this test fails: it never skips.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { repoRoot, xosCli } from './lib/root.js';
+import { hiExit42Elf } from './lib/elf-writer.js';
+import { getBusybox } from './lib/busybox.js';
+
+const CHROMIUM = process.env.XOS_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+const WAIT_MS = Number(process.env.XOS_TEST_TIMEOUT_MS) || 120_000;
+const ARTIFACTS = join(repoRoot, 'test-artifacts');
+
+let server: ChildProcess;
+let base: string;
+let browser: Browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = spawn(process.execPath, [xosCli, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    server.once('exit', (code) => reject(new Error(`xos serve ended (${code}): ${out}`)));
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+// What the terminal shows, from the DOM (one line per row).
+const screen = (page: Page) => page.evaluate(() =>
+  Array.from(document.querySelectorAll('.xterm-rows > div'), (d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n'));
+
+async function waitFor(page: Page, pattern: RegExp, what: string): Promise<string> {
+  try {
+    await page.waitForFunction(([src, flags]) => {
+      const text = Array.from(document.querySelectorAll('.xterm-rows > div'), (d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n');
+      return new RegExp(src, flags).test(text);
+    }, [pattern.source, pattern.flags], { timeout: WAIT_MS, polling: 100 });
+  } catch {
+    throw new Error(`the page never showed ${what}; it shows:\n${await screen(page)}`);
+  }
+  return screen(page);
+}
+// The last non-blank row is the prompt.
+const PROMPT = /root@xos:~# ?\n*$/;
+const prompt = (page: Page, what: string) => waitFor(page, PROMPT, `the prompt (${what})`);
+
+async function typeLine(page: Page, text: string): Promise<void> {
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+async function waitSaved(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.getElementById('status')?.dataset.saved === 'saved', null, { timeout: WAIT_MS });
+}
+
+describe('the page', () => {
+  let context: BrowserContext;
+  let page: Page;
+  before(async () => {
+    context = await browser.newContext({ viewport: { width: 1000, height: 600 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on('dialog', (d) => void d.accept());
+    const start = Date.now();
+    await page.goto(base);
+    await prompt(page, 'after boot');
+    process.stdout.write(`# the page showed a prompt ${Date.now() - start} ms after it was asked for\n`);
+  });
+  after(() => context.close());
+
+  it('boots to a prompt and runs what is typed', async () => {
+    await typeLine(page, 'echo "sum $((6 * 7))"; uname -m');
+    const s = await waitFor(page, /^sum 42\nx86_64$/m, 'the command\'s output');
+    assert.match(s, /^sum 42$/m);
+    await prompt(page, 'after the command');
+    await page.screenshot({ path: join(ARTIFACTS, 'page-boot.png') });
+  });
+
+  it('^C interrupts a foreground program', async () => {
+    await typeLine(page, 'clear');
+    await prompt(page, 'after clear');
+    await typeLine(page, 'sleep 100');
+    await waitFor(page, /# sleep 100\n/, 'the command echoed');
+    await page.keyboard.press('Control+C');
+    await prompt(page, 'after ^C');
+    await typeLine(page, 'echo "status $?"');
+    await waitFor(page, /^status 130$/m, 'the status of the interrupted sleep');
+  });
+
+  it('a dropped file lands in /root', async () => {
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['dropped by the test\n'], 'dropped.txt', { type: 'text/plain' }));
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => /copied to \/root\/dropped.txt/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS });
+    await typeLine(page, 'clear; wc -c < /root/dropped.txt; cat /root/dropped.txt');
+    await waitFor(page, /^20\ndropped by the test$/m, 'the dropped file in the guest');
+  });
+
+  it('a guest file downloads', async () => {
+    await typeLine(page, 'seq 1 1000 > /root/numbers.txt');
+    await prompt(page, 'after seq');
+    await page.fill('#download-path', '/root/numbers.txt');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), page.click('#download button')]);
+    assert.equal(download.suggestedFilename(), 'numbers.txt');
+    const text = readFileSync(await download.path(), 'utf8');
+    assert.equal(text, Array.from({ length: 1000 }, (_, i) => `${i + 1}\n`).join(''));
+  });
+
+  it('a file written survives a reload and is gone after Reset', async () => {
+    await page.click('#terminal');
+    await typeLine(page, 'clear; echo "kept $((40 + 2))" > /root/kept.txt');
+    await prompt(page, 'after writing');
+    await waitSaved(page);
+    await page.reload();
+    await prompt(page, 'after the reload');
+    await typeLine(page, 'cat /root/kept.txt');
+    await waitFor(page, /^kept 42$/m, 'the file after the reload');
+    await page.screenshot({ path: join(ARTIFACTS, 'page-reloaded.png') });
+    await Promise.all([page.waitForEvent('load', { timeout: WAIT_MS }), page.click('#reset')]);
+    await prompt(page, 'after Reset');
+    await typeLine(page, 'cat /root/kept.txt; ls /root');
+    await waitFor(page, /cat: can't open '\/root\/kept.txt': No such file or directory/, 'the file gone');
+  });
+});
+
+describe('the witness page (window.__debug.x86_64)', () => {
+  let page: Page;
+  before(async () => {
+    page = await browser.newPage();
+    await page.goto(`${base}witness.html`);
+    await page.waitForFunction(() => window.__debug?.x86_64?.ready === true, null, { timeout: WAIT_MS });
+  });
+  after(() => page.close());
+
+  it('runElf: a hand-made ELF, its output, status and registers', async () => {
+    const elf = hiExit42Elf();
+    const entry = new DataView(elf.buffer, elf.byteOffset).getBigUint64(24, true);
+    const w = await page.evaluate(async (bytes) => {
+      const d = window.__debug.x86_64;
+      await d.runElf(bytes);
+      return { exitCode: d.exitCode, signal: d.signal, stdout: d.stdout, stderr: d.stderr, registers: d.registers };
+    }, Array.from(elf));
+    assert.equal(w.exitCode, 42);
+    assert.equal(w.signal, null);
+    assert.equal(w.stdout, 'hi\n');
+    assert.equal(w.stderr, '');
+    const hex = (v: bigint) => `0x${v.toString(16)}`;
+    // at the final syscall (exit_group(42)): rax 231, rdi 42, rsi the message, rdx 3, rip after the syscall
+    assert.equal(w.registers.RAX, hex(231n));
+    assert.equal(w.registers.RDI, hex(42n));
+    assert.equal(w.registers.RSI, hex(entry + 36n));
+    assert.equal(w.registers.RDX, hex(3n));
+    assert.equal(w.registers.RIP, hex(entry + 36n));
+    for (const r of ['RSP', 'RBX', 'RCX', 'RBP', 'R8', 'R9', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'RFLAGS']) {
+      assert.match((w.registers as Record<string, string>)[r], /^0x[0-9a-f]+$/, r);
+    }
+  });
+
+  it('pushStdin feeds the next program (busybox given as bytes)', async () => {
+    const busybox = readFileSync(await getBusybox());
+    const w = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const d = window.__debug.x86_64;
+      d.pushStdin('one\ntwo\n');
+      d.pushStdin(new TextEncoder().encode('three\n'));
+      await d.runElf(bytes, { argv: ['busybox', 'wc', '-l'] });
+      return { exitCode: d.exitCode, stdout: d.stdout };
+    }, busybox.toString('base64'));
+    assert.deepEqual(w, { exitCode: 0, stdout: '3\n' });
+  });
+
+  it('snapshot() says it is not there yet', async () => {
+    const s = await page.evaluate(() => window.__debug.x86_64.snapshot());
+    assert.equal(s.ok, false);
+    assert.match(s.reason, /not yet/);
+  });
+});
+
+declare global {
+  interface Window {
+    __debug: { x86_64: {
+      ready: boolean; exitCode: number | null; signal: number | null; stdout: string; stderr: string;
+      registers: Record<string, string>;
+      runElf(bytes: number[] | Uint8Array, opts?: { argv?: string[] }): Promise<unknown>;
+      pushStdin(b: string | Uint8Array): void;
+      snapshot(): Promise<{ ok: boolean; reason: string }>;
+    } };
+  }
+}

@@ -1,0 +1,213 @@
+// The machine, in a Web Worker: the page's terminal talks to it through messages
+// (protocol.ts). It boots an image served beside the page, keeps the guest's
+// changes (the overlay's upper layer, as a layer tar) in the browser's storage
+// and restores them at the next boot, and runs a login shell on a pseudo-terminal
+// sized like the page's terminal; a new shell when one exits.
+import {
+  Machine, Tmpfs, TrackedFs, bytesSource, compileCore, layerTar, openBlobStore, restoreLayer, type BlobStore,
+  type MachineProcess, type DebugSession,
+} from '../src/host/browser/index.js';
+import type { DebugAction, FromWorker, Status, ToWorker } from './protocol.js';
+
+const port = self as unknown as {
+  postMessage(m: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+};
+const post = (m: FromWorker, transfer?: Transferable[]) => port.postMessage(m, transfer);
+
+const SAVE_DELAY_MS = 500; // changes are written this long after the last one
+const started = performance.now();
+let machine: Machine | undefined;
+let shell: { proc: MachineProcess; stdin: WritableStreamDefaultWriter<Uint8Array> } | undefined;
+let size = { rows: 24, cols: 80 };
+let pendingInput: Uint8Array[] = [];
+let waitingForEnter: (() => void) | undefined;
+const status: Status = { image: '' };
+
+function sendStatus(extra: Partial<Status> = {}): void {
+  Object.assign(status, extra);
+  post({ type: 'status', status: { ...status } });
+}
+
+// --- keeping the changes ---------------------------------------------------------------------
+let store: BlobStore | undefined;
+let storeKey = '';
+let upper: Tmpfs | undefined;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let saving = false;
+let dirty = false;
+let resetting = false;
+
+function changed(): void {
+  dirty = true;
+  if (status.saved !== 'unsaved' && !saving) sendStatus({ saved: 'unsaved' });
+  scheduleSave();
+}
+function scheduleSave(): void {
+  if (saveTimer !== undefined || resetting) return;
+  saveTimer = setTimeout(() => { saveTimer = undefined; void save(); }, SAVE_DELAY_MS);
+}
+async function save(): Promise<void> {
+  if (!store || !upper || resetting) return;
+  if (saving) { scheduleSave(); return; }
+  saving = true;
+  dirty = false;
+  sendStatus({ saved: 'saving' });
+  try {
+    const tar = layerTar(upper);
+    await store.save(storeKey, tar);
+    if (!resetting) sendStatus({ saved: dirty ? 'unsaved' : 'saved', savedBytes: tar.length });
+  } catch (e) {
+    sendStatus({ saved: 'failed', message: `saving failed: ${String(e)}` });
+  } finally {
+    saving = false;
+  }
+  if (dirty) scheduleSave();
+}
+
+// --- boot and the shell ----------------------------------------------------------------------
+async function fetchBytes(url: URL): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`cannot fetch ${url.pathname}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function boot(image: string, preferStore?: 'OPFS' | 'IndexedDB'): Promise<void> {
+  sendStatus({ image, message: 'loading' });
+  const base = new URL('.', self.location.href);
+  const [core, bytes, s] = await Promise.all([
+    compileCore(new URL('core.wasm', base)),
+    fetchBytes(new URL(`images/${image}.tar`, base)),
+    openBlobStore(preferStore),
+  ]);
+  store = s;
+  storeKey = `upper-${image}`;
+  const now = () => BigInt(Date.now()) * 1_000_000n;
+  upper = new Tmpfs({ now, size: 2 ** 31 });
+  const saved = await store.load(storeKey);
+  if (saved) restoreLayer(bytesSource(saved), upper);
+  machine = await Machine.create({ core, image: bytes, upper: new TrackedFs(upper, changed) });
+  sendStatus({ store: store.kind, saved: saved ? 'saved' : undefined, savedBytes: saved?.length, message: undefined });
+  void shells();
+}
+
+async function shells(): Promise<void> {
+  const m = machine!;
+  for (;;) {
+    const sh = m.fs.exists('/bin/bash') ? '/bin/bash' : '/bin/sh';
+    const proc = m.spawn([sh, '-l'], {
+      tty: size,
+      env: ['TERM=xterm-256color', 'HOME=/root', 'LANG=C.UTF-8', 'USER=root', `SHELL=${sh}`],
+      cwd: m.fs.exists('/root') ? '/root' : '/',
+    });
+    shell = { proc, stdin: proc.stdin.getWriter() };
+    post({ type: 'started', ms: Math.round(performance.now() - started) });
+    const input = pendingInput;
+    pendingInput = [];
+    for (const d of input) void shell.stdin.write(d);
+    const reader = proc.stdout.getReader();
+    const output = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        post({ type: 'output', data: value });
+      }
+    })();
+    const st = await proc.wait();
+    await output;
+    shell = undefined;
+    const how = st.signal !== null ? `was killed by signal ${st.signal}` : `exited with status ${st.exitCode}`;
+    post({ type: 'output', data: new TextEncoder().encode(`\r\n[the shell ${how}; press Enter for a new one]\r\n`) });
+    await new Promise<void>((resolve) => { waitingForEnter = resolve; });
+  }
+}
+
+// --- the debugger: a DebugSession on the terminal's foreground process --------------------------
+let debug: DebugSession | undefined;
+function debugMessage(m: DebugAction): void {
+  try {
+    if (m.action === 'attach') {
+      if (!machine || !shell) throw new Error('no program to debug yet');
+      if (!debug || debug.tracee.exited) {
+        debug = machine.debugSession(shell.proc.foreground);
+        debug.onStop((snapshot) => post({ type: 'debug', snapshot }));
+      }
+      post({ type: 'debug', snapshot: debug.snapshot() });
+      return;
+    }
+    if (!debug) throw new Error('not debugging');
+    const d = debug;
+    switch (m.action) {
+      case 'detach': d.detach(); debug = undefined; post({ type: 'debug', detached: true }); return;
+      case 'pause': d.pause(); return; // the stop comes through onStop
+      case 'step': d.step(); return;
+      case 'continue': d.continue(); break;
+      case 'select': d.select(m.tid); break;
+      case 'break': post({ type: 'debug', breakSet: d.setBreakpoint(m.addr) }); return;
+    }
+    post({ type: 'debug', snapshot: d.snapshot() });
+  } catch (err) {
+    post({ type: 'debug', error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+// --- instructions per second -------------------------------------------------------------------
+let lastCount = 0, lastTime = performance.now();
+setInterval(() => {
+  if (!machine) return;
+  const t = performance.now(), count = machine.instructions;
+  sendStatus({ ips: Math.max(0, count - lastCount) / ((t - lastTime) / 1000) });
+  lastCount = count;
+  lastTime = t;
+}, 1000);
+
+port.onmessage = (e) => {
+  const msg = e.data;
+  switch (msg.type) {
+    case 'debug': debugMessage(msg); break;
+    case 'boot':
+      size = { rows: msg.rows, cols: msg.cols };
+      boot(msg.image, msg.store).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+      break;
+    case 'input':
+      if (waitingForEnter && msg.data.includes(13)) { const w = waitingForEnter; waitingForEnter = undefined; w(); break; }
+      if (shell) void shell.stdin.write(msg.data);
+      else pendingInput.push(msg.data);
+      break;
+    case 'resize':
+      size = { rows: msg.rows, cols: msg.cols };
+      shell?.proc.resize(size.cols, size.rows);
+      break;
+    case 'put': {
+      const name = msg.name.replace(/[/\0]/g, '_') || 'file';
+      const home = machine?.fs.exists('/root') ? '/root' : '/tmp';
+      const path = `${home}/${name}`;
+      try {
+        if (!machine) throw new Error('the machine is not running yet');
+        machine.fs.writeFile(path, msg.data, { mode: 0o644 });
+        post({ type: 'put-done', path });
+      } catch (err) {
+        post({ type: 'put-done', path, error: err instanceof Error ? err.message : String(err) });
+      }
+      break;
+    }
+    case 'get':
+      try {
+        if (!machine) throw new Error('the machine is not running yet');
+        const data = machine.fs.readFile(msg.path).slice(); // its own buffer: it is transferred
+        post({ type: 'file', path: msg.path, data }, [data.buffer as ArrayBuffer]);
+      } catch (err) {
+        post({ type: 'file', path: msg.path, error: err instanceof Error ? err.message : String(err) });
+      }
+      break;
+    case 'reset':
+      resetting = true;
+      if (saveTimer !== undefined) clearTimeout(saveTimer);
+      void (async () => {
+        while (saving) await new Promise((r) => setTimeout(r, 20));
+        await store?.remove(storeKey);
+        post({ type: 'reset-done' });
+      })();
+      break;
+  }
+};
