@@ -139,7 +139,8 @@ export function run(budget: i32): u32 {
   const hot = jitHot();
   while (blk && done < budget) {
     const fn = load<u32>(blk, 24);
-    if (fn && load<u64>(blk, 32) == rip) {
+    // (JIT_HOT = 0: the JIT is off, or suspended while a debugger is attached)
+    if (fn && hot && load<u64>(blk, 32) == rip) {
       // translated: it runs until it leaves its region, exits or spends the budget
       done += <i64>call_indirect<i32>(fn, <i32>load<u16>(blk, 28), <i32>(<i64>budget - done));
       const s = load<u32>(S_STOP);

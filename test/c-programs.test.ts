@@ -106,6 +106,9 @@ const CASES: Case[] = [
   { name: 'isa-strings' }, // glibc's AVX2 string functions next to unmapped pages
   { name: 'sse-float', cflags: ['-march=x86-64-v3'] }, // the same checks through VEX encodings
   { name: 'strings', cflags: ['-march=x86-64-v3'] },
+  // self-modifying code and faults in hot loops (with the JIT on: test/jit.test.ts)
+  { name: 'jit-smc' },
+  { name: 'jit-fault' },
 ];
 
 for (const libc of LIBCS) {

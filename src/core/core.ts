@@ -57,6 +57,7 @@ export class Core {
   private buffer!: ArrayBuffer;
   readonly jit?: Jit;
   private readonly jitSync: boolean;
+  private readonly jitHot: number;
 
   private constructor(instance: WebAssembly.Instance, imports: CoreImports, opts: CoreOptions) {
     this.x = instance.exports as unknown as CoreExports;
@@ -69,7 +70,8 @@ export class Core {
     this.setU32(L.S_FPU_TAG, 0xff);
     this.setU32(L.S_MXCSR, 0x1f80);
     this.setU64(L.S_RFLAGS, 0x202n);
-    this.setU32(L.S_JIT_HOT, this.jit ? opts.jitHot ?? 100 : 0);
+    this.jitHot = this.jit ? opts.jitHot ?? 100 : 0;
+    this.setU32(L.S_JIT_HOT, this.jitHot);
     this.jitSync = !!(this.jit && opts.jitSync);
     this.setU32(L.S_JIT_SYNC, this.jitSync ? 1 : 0);
   }
@@ -96,7 +98,9 @@ export class Core {
   get bytes(): Uint8Array { this.refresh(); return this.u8; }
   get view(): DataView { this.refresh(); return this.dv; }
 
-  run(budget: number): Exit {
+  // `interpret`: no translated code runs, none is made (a debugger is attached).
+  run(budget: number, interpret = false): Exit {
+    if (this.jit) this.setU32(L.S_JIT_HOT, interpret ? 0 : this.jitHot);
     let exit = this.x.run(budget) as Exit;
     if (this.jit) {
       while (exit === Exit.Jit) {

@@ -684,8 +684,9 @@ export class Kernel {
     const ptStepping = t.ptrace?.step === true; // the guest's PTRACE_SINGLESTEP
     let exit: Exit;
     try {
-      // a debugger's step, or its watchpoints: one instruction at a time
-      exit = tr && (stepping || tr.watching) ? tr.runSteps(stepping ? 1 : budget) : ptStepping ? c.runOne() : c.run(budget);
+      // a debugger's step, or its watchpoints: one instruction at a time; with a debugger
+      // attached, no translated code runs (the JIT's)
+      exit = tr && (stepping || tr.watching) ? tr.runSteps(stepping ? 1 : budget) : ptStepping ? c.runOne() : c.run(budget, tr !== undefined);
     } catch (e) {
       this.faultError = undefined;
       this.oops(t, 'the CPU core', e);

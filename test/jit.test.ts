@@ -1,0 +1,77 @@
+// The JIT (core/jit): programs whose hot code is translated must run as they do
+// natively. Self-modifying code (test/c/jit-smc.c) and faults inside translated
+// loops (test/c/jit-fault.c) are run with every block translated after two runs,
+// synchronously (deterministic), natively and under xos; the run's --stats line
+// shows that translations were made and, for the self-modifying code, invalidated.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { LIBCS, buildC, skipReason } from './lib/build-c.js';
+import { assertSameRun, runBoth, runXos } from './lib/run.js';
+import { Machine } from '../src/api/index.js';
+import { guestRoot } from './lib/root.js';
+
+const JIT_SYNC = { XOS_JIT: '1', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' };
+
+// "jit: N regions in M modules ..., K invalidations" from --stats
+function jitStats(stderr: string): { regions: number; invalidations: number } {
+  const m = /jit: (\d+) regions in \d+ modules .*?(\d+) invalidations/.exec(stderr);
+  assert.ok(m, `no JIT statistics in stderr:\n${stderr}`);
+  return { regions: Number(m[1]), invalidations: Number(m[2]) };
+}
+
+for (const libc of LIBCS) {
+  describe(`JIT, ${libc} static`, { concurrency: 2 }, () => {
+    for (const name of ['jit-smc', 'jit-fault']) {
+      it(`${name}: translated (hot after 2 runs) as natively`, { skip: skipReason(libc) }, async () => {
+        const exe = await buildC(name, libc);
+        const { native, xos } = await runBoth([exe], { hostEnv: JIT_SYNC, xosArgs: ['--stats'] });
+        assert.equal(native.status, 0, `${name}: the native run itself failed:\n${native.stderr}`);
+        assertSameRun(native, xos, `${name} (${libc}, JIT)`);
+        const s = jitStats(xos.stderr.toString());
+        assert.ok(s.regions > 0, 'nothing was translated');
+        if (name === 'jit-smc') assert.ok(s.invalidations > 0, 'no translation was invalidated');
+      });
+      it(`${name}: translated asynchronously (the default threshold) as natively`, { skip: skipReason(libc) }, async () => {
+        const exe = await buildC(name, libc);
+        const { native, xos } = await runBoth([exe], { hostEnv: { XOS_JIT: '1' } });
+        assertSameRun(native, xos, `${name} (${libc}, JIT asynchronous)`);
+      });
+    }
+  });
+}
+
+describe('JIT modes', () => {
+  it('--jit=off makes no translation; --jit=on does; a bad value is a usage error', { skip: skipReason('glibc') }, async () => {
+    const exe = await buildC('jit-fault', 'glibc');
+    const off = await runXos([exe], { hostEnv: { XOS_JIT: '1', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' }, xosArgs: ['--jit=off', '--stats'] });
+    assert.equal(off.status, 0);
+    assert.match(off.stderr.toString(), /jit: off/);
+    const on = await runXos([exe], { hostEnv: { XOS_JIT: '0', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' }, xosArgs: ['--jit', 'on', '--stats'] });
+    assert.equal(on.status, 0);
+    assert.ok(jitStats(on.stderr.toString()).regions > 0);
+    const bad = await runXos([exe], { xosArgs: ['--jit=maybe'] });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr.toString(), /--jit wants on or off/);
+  });
+
+  it('the API: jit option, statistics in the result', { skip: skipReason('glibc') }, async () => {
+    const exe = await buildC('jit-smc', 'glibc');
+    const m = await Machine.create({ root: guestRoot, jit: { hot: 2, sync: true } });
+    try {
+      const r = await m.run([exe]);
+      assert.equal(r.exitCode, 0, r.stderrText);
+      assert.match(r.stdoutText, /^rwx first: 46950$/m);
+      assert.ok(r.jit && r.jit.functions > 0 && r.jit.modules > 0 && r.jit.invalidations > 0, JSON.stringify(r.jit));
+    } finally {
+      m.close();
+    }
+    const off = await Machine.create({ root: guestRoot, jit: false });
+    try {
+      const r = await off.run([exe]);
+      assert.equal(r.exitCode, 0, r.stderrText);
+      assert.equal(r.jit, undefined);
+    } finally {
+      off.close();
+    }
+  });
+});
