@@ -77,30 +77,42 @@ function timeNative(cmd: string[], repeat: number): { ms: number; out: string } 
 }
 
 const hasQemu = spawnSync('qemu-x86_64', ['--version']).status === 0;
-const machine = await Machine.create({});
-const rows: string[][] = [['workload', 'native ms', 'qemu ms', 'xos ms', 'xos Minsn/s', 'syscalls', 'xos/native', 'xos/qemu', 'output']];
-for (const w of workloads) {
-  const argv = w.argv ?? [build(w.c ?? w.name), ...(w.args ?? [])];
-  const args = ARGS[w.name];
-  const native = timeNative([...argv, ...(args?.('native') ?? [])], w.repeat);
-  const qemu = hasQemu ? timeNative(['qemu-x86_64', ...argv, ...(args?.('native') ?? [])], w.repeat) : undefined;
-  let xosMs = 0, insns = 0, out = '', syscalls = 0;
+// The same workloads with the JIT off and on (XOS_JIT_HOT sets its threshold), side by side.
+const machines = { off: await Machine.create({ jit: false }), on: await Machine.create({ jit: true }) };
+const rows: string[][] = [[
+  'workload', 'native ms', 'qemu ms', 'xos ms (jit off)', 'xos ms (jit on)', 'Minsn/s off', 'Minsn/s on', 'syscalls',
+  'off/native', 'on/native', 'off/qemu', 'on/qemu', 'jit compile ms', 'jit cache KiB', 'output',
+]];
+async function timeXos(m: Machine, w: Workload, argv: string[], args: ((where: 'native' | 'xos') => string[]) | undefined) {
+  let ms = 0, insns = 0, out = '', syscalls = 0;
+  const compiled0 = m.jitStats?.compileMs ?? 0; // (the machine's statistics add up over its runs)
   for (let i = 0; i < w.repeat; i++) {
     const t0 = process.hrtime.bigint();
-    const r = await machine.run([...argv, ...(args?.('xos') ?? [])], {});
-    xosMs += Number(process.hrtime.bigint() - t0) / 1e6;
+    const r = await m.run([...argv, ...(args?.('xos') ?? [])], {});
+    ms += Number(process.hrtime.bigint() - t0) / 1e6;
     insns += r.instructions ?? 0;
     syscalls = r.syscalls ?? 0;
     out = r.stdoutText;
     if (r.exitCode !== 0) { out = `exit ${r.exitCode} signal ${r.signal} ${r.stderrText.slice(0, 200)}`; break; }
   }
-  xosMs /= w.repeat;
-  insns /= w.repeat;
-  const same = out === native.out && (!qemu || qemu.out === native.out);
+  const j = m.jitStats;
+  return { ms: ms / w.repeat, insns: insns / w.repeat, out, syscalls, compileMs: (j?.compileMs ?? 0) - compiled0, cacheKiB: (j?.peakCacheBytes ?? 0) / 1024 };
+}
+for (const w of workloads) {
+  const argv = w.argv ?? [build(w.c ?? w.name), ...(w.args ?? [])];
+  const args = ARGS[w.name];
+  const native = timeNative([...argv, ...(args?.('native') ?? [])], w.repeat);
+  const qemu = hasQemu ? timeNative(['qemu-x86_64', ...argv, ...(args?.('native') ?? [])], w.repeat) : undefined;
+  const off = await timeXos(machines.off, w, argv, args);
+  const on = await timeXos(machines.on, w, argv, args);
+  const same = off.out === native.out && on.out === native.out && (!qemu || qemu.out === native.out);
+  const rate = (x: { ms: number; insns: number }) => (x.insns / (x.ms / 1000) / 1e6).toFixed(0);
   rows.push([
-    w.name, native.ms.toFixed(1), qemu ? qemu.ms.toFixed(1) : '-', xosMs.toFixed(1),
-    (insns / (xosMs / 1000) / 1e6).toFixed(0), String(syscalls), (xosMs / native.ms).toFixed(1) + 'x',
-    qemu ? (xosMs / qemu.ms).toFixed(1) + 'x' : '-', same ? 'same' : `DIFFERS: ${out.trim().slice(0, 60)}`,
+    w.name, native.ms.toFixed(1), qemu ? qemu.ms.toFixed(1) : '-', off.ms.toFixed(1), on.ms.toFixed(1), rate(off), rate(on),
+    String(off.syscalls), (off.ms / native.ms).toFixed(1) + 'x', (on.ms / native.ms).toFixed(1) + 'x',
+    qemu ? (off.ms / qemu.ms).toFixed(1) + 'x' : '-', qemu ? (on.ms / qemu.ms).toFixed(1) + 'x' : '-',
+    on.compileMs.toFixed(0), on.cacheKiB.toFixed(0),
+    same ? 'same' : `DIFFERS: ${(off.out === native.out ? on.out : off.out).trim().slice(0, 60)}`,
   ]);
   console.error(`${w.name} done`);
 }

@@ -18,7 +18,8 @@ import {
   H_jcc, H_jmp_J, H_call_J, H_ret, H_jmp_E, H_call_E,
 } from '../generated/isa';
 import { JIT_WORK, JIT_OUT, JIT_QUEUE, S_JIT_QLEN, S_STOP, S_RIP, S_NEXT_RIP, INSN_SIZE, FRAMES } from '../generated/layout';
-import { frameGen } from '../blocks';
+import { frameGen, markCode } from '../blocks';
+import { tlbDropWrites } from '../mem';
 import { jitAdd, bumpInstallEpoch } from './cache';
 
 const MAXB: u32 = 64; // blocks per region
@@ -417,6 +418,10 @@ export function jitCompile(): u32 {
     const phys = load<u32>(q, 8);
     const frame = phys & ~0xfff;
     const p = PEND + i * 16;
+    // (its code may have been written since it was decoded, the frame then no longer marked as
+    // code: marked again, any write from now on moves its generation on, and the translation
+    // made from these bytes is not installed, or no longer found)
+    if (frame >= FRAMES) { markCode(frame); tlbDropWrites(frame); }
     store<u32>(p, frame);
     store<u32>(p, frameGen(frame), 4);
     store<u32>(p, 0, 8);

@@ -40,8 +40,9 @@ import { connectWebSocket } from '../host/node/websocket.js';
 import { WispClient, wispHostNet } from '../net/wisp.js';
 import type { NetConfig, NetMode, PublishSpec } from '../net/stack.js';
 import type { CoreOptions } from '../core/core.js';
+import type { RunJitStats } from '../host/machine-common.js';
 
-export { formatStats } from '../host/machine-common.js';
+export { formatStats, type RunJitStats } from '../host/machine-common.js';
 export { parseSize, memorySize, parseMountSpec, parsePublish, parseAddHost, type RunResult, type MountSpec, type GuestFs, type ImageConfig, type Registers, type GdbServer };
 export type { NetMode, PublishSpec };
 export type { DebugSession, DebugSnapshot, DebugRegister, DebugLine } from '../host/debug-session.js';
@@ -189,6 +190,9 @@ export class Machine {
     return new Machine(opts, core, files, wisp);
   }
 
+  // What the JIT did so far on this machine (undefined when it is off): regions and modules
+  // compiled, compile time, invalidations, the code cache's size and peak.
+  get jitStats(): RunJitStats | undefined { return this.core.kernel.core.jitStats; }
   // The guest's file system as programs see it (mounts included), for putting files in and taking results out.
   get fs(): GuestFs { return this.files.fs; }
   // The image's config (Env, WorkingDir, Entrypoint, Cmd), when the root is an OCI or `docker save` image.
