@@ -244,7 +244,7 @@ function emitBlock(j: u32): void {
     case END_CALL:
       W.i64c(<i64>fall); W.set(E.L_T);
       pushQ(E.L_T);
-      E.endInsn();
+      E.endInsn(taken);
       E.addN(count);
       goTo(taken, tj);
       return;
@@ -252,14 +252,14 @@ function emitBlock(j: u32): void {
       W.get(E.gl(4)); W.set(E.L_T + 4);
       E.memLoad(E.L_T + 4, 3); W.set(E.L_T);
       W.get(E.L_T + 4); W.i64c(8 + load<i64>(d, 16)); W.op(W.I64_ADD); W.set(E.gl(4));
-      E.endInsn();
+      E.endInsn(0, E.L_T);
       E.addN(count);
       goToDynamic(E.L_T, true);
       return;
     }
     case END_JMPE:
       readTarget(d, E.L_T);
-      E.endInsn();
+      E.endInsn(0, E.L_T);
       E.addN(count);
       goToDynamic(E.L_T, false);
       return;
@@ -267,7 +267,7 @@ function emitBlock(j: u32): void {
       readTarget(d, E.L_T + 1);
       W.i64c(<i64>fall); W.set(E.L_T);
       pushQ(E.L_T);
-      E.endInsn();
+      E.endInsn(0, E.L_T + 1);
       E.addN(count);
       goToDynamic(E.L_T + 1, false);
       return;

@@ -77,14 +77,16 @@ function checkSlow(): void {
   W.if_(); exitTo(curRip, curK); W.end();
   curMem = true;
 }
-// The end of an instruction that went through a slow path: STOP = 2 leaves after it.
-export function endInsn(): void {
+// The end of an instruction that went through a slow path: STOP = 2 leaves after it, at
+// `next` (a control transfer's target), or at the address in local `nextLocal` (>= 0).
+export function endInsn(next: u64 = curNext, nextLocal: i32 = -1): void {
   if (!curMem) return;
   W.get(L_SF);
   W.if_();
   W.i32c(S_STOP); W.i32c(0); W.mem(W.I32_STORE, 2, 0);
   W.i32c(0); W.set(L_SF);
-  exitTo(curNext, curK + 1);
+  if (nextLocal >= 0) { W.get(<u32>nextLocal); exitToStack(curK + 1); }
+  else exitTo(next, curK + 1);
   W.end();
 }
 

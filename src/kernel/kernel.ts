@@ -764,6 +764,7 @@ export class Kernel {
         if (!tr?.breakpointHit(t)) forceSignal(this, t, { signo: SIGTRAP, code: SI_KERNEL });
         break;
       case Exit.Halt: case Exit.GeneralProtection:
+        if (this.debug) this.warnOnce(`gp${c.rip}`, `${exit === Exit.Halt ? 'HLT' : 'general protection'} at rip 0x${c.rip.toString(16)}`);
         forceSignal(this, t, { signo: SIGSEGV, code: SI_KERNEL, addr: 0 });
         break;
       default: forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPN, addr: c.rip });

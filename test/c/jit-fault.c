@@ -46,10 +46,36 @@ __asm__(
     "  div %rcx\n"
     "  add %rax, %r8\n"
     "  dec %rcx\n"
-    "  jmp 3b\n");
+    "  jmp 3b\n"
+    // deep(n): n nested calls, each CALL's push the first touch of a new stack page (the
+    // page is mapped by the fault, and the call must still go to its target)
+    ".globl deep\n"
+    "deep:\n"
+    "  xor %eax, %eax\n"
+    "  test %rdi, %rdi\n"
+    "  jz 4f\n"
+    "  sub $4096, %rsp\n"
+    "  dec %rdi\n"
+    "  call deep\n"
+    "  add $4096, %rsp\n"
+    "  lea 3(%rax,%rax,2), %rax\n"
+    "4:\n"
+    "  ret\n"
+    // deep_on(n, top): deep(n) on a stack of its own whose pages nothing touched yet
+    ".globl deep_on\n"
+    "deep_on:\n"
+    "  push %rbx\n"
+    "  mov %rsp, %rbx\n"
+    "  mov %rsi, %rsp\n"
+    "  call deep\n"
+    "  mov %rbx, %rsp\n"
+    "  pop %rbx\n"
+    "  ret\n");
 void walk(uint64_t *p);
 void walk_store(uint64_t *p, uint64_t seed);
 void divloop(uint64_t a, uint64_t b);
+uint64_t deep(uint64_t n);
+uint64_t deep_on(uint64_t n, void *top);
 
 static sigjmp_buf jb;
 static volatile siginfo_t info;
@@ -104,5 +130,11 @@ int main(void) {
     if (!sigsetjmp(jb, 0)) divloop(1000003ull * (r + 1), 5000 + 1000 * r);
     report("div", (void (*)(void))divloop, 0, RAX | RCX | RDX | RDI | R8);
   }
+  // calls into untouched stack pages (twice: then they are there)
+  const size_t ssize = 310 * 4096;
+  uint8_t *stack = mmap(NULL, ssize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (stack == MAP_FAILED) { perror("mmap stack"); return 1; }
+  uint64_t a = deep_on(300, stack + ssize), b = deep_on(300, stack + ssize);
+  printf("deep: %llx %llx\n", (unsigned long long)a, (unsigned long long)b);
   return 0;
 }
