@@ -266,7 +266,7 @@ describe('browser (headless Chromium)', { timeout: 15 * 60_000 }, () => {
   });
 
   // Run a case in the page; the outcome as the harness's RunResult, for its assertions.
-  async function runInPage(c: PageCase): Promise<RunResult> {
+  async function runInPage(c: PageCase, outcome?: (o: PageOutcome) => void): Promise<RunResult> {
     const start = Date.now();
     let o: PageOutcome;
     try {
@@ -275,6 +275,7 @@ describe('browser (headless Chromium)', { timeout: 15 * 60_000 }, () => {
       throw new Error(`${c.argv.join(' ')} in the page: ${(e as Error).message}\n${pageLog.join('\n')}`);
     }
     assert.equal(o.error, undefined, `the program did not start: ${o.error}`);
+    outcome?.(o);
     return {
       label: `chromium ${c.argv.join(' ')}`,
       status: o.exitCode ?? 128 + (o.signal ?? 0),
@@ -303,6 +304,17 @@ describe('browser (headless Chromium)', { timeout: 15 * 60_000 }, () => {
       stdin, env, timeout: RUN_TIMEOUT_MS,
     });
     assertSameRun(native, inPage, 'hello-browser in Chromium');
+  });
+
+  it('with the JIT on, a compute workload gives the same output as natively, its hot loops translated', async () => {
+    const exe = await buildC('jit-compute', 'glibc');
+    programs.set('jit-compute', readFileSync(exe));
+    const native = await runNative([exe]);
+    assert.equal(native.status, 0, `the native run itself failed:\n${native.stderr}`);
+    let regions: number | undefined;
+    const inPage = await runInPage({ url: '/programs/jit-compute', path: '/bin/jit-compute', argv: ['/bin/jit-compute'], jit: true, timeout: RUN_TIMEOUT_MS }, (o) => { regions = o.jitRegions; });
+    assertSameRun(native, inPage, 'jit-compute in Chromium (JIT on)');
+    assert.ok(regions !== undefined && regions > 0, `no region was translated (${regions})\n${pageLog.join('\n')}`);
   });
 
   it('an image tar fetched from the server is the root: the tree lists and reads as natively, a written file stays', async () => {

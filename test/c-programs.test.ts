@@ -109,6 +109,7 @@ const CASES: Case[] = [
   // self-modifying code and faults in hot loops (with the JIT on: test/jit.test.ts)
   { name: 'jit-smc' },
   { name: 'jit-fault' },
+  { name: 'jit-compute' },
 ];
 
 for (const libc of LIBCS) {

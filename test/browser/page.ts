@@ -10,6 +10,7 @@ export interface PageCase {
   path?: string; // where it goes in the guest's file system
   image?: string; // run in the machine whose root is the image at this URL (made on first use)
   relay?: string; // run in a machine whose outside is this Wisp relay (made on first use)
+  jit?: boolean; // run in a machine with the JIT on (made on first use)
   argv: string[];
   stdin?: string;
   env?: Record<string, string>;
@@ -22,6 +23,7 @@ export interface PageOutcome {
   stderrText: string;
   error?: string;
   ms: number;
+  jitRegions?: number; // regions the machine's JIT translated so far (a machine with the JIT on)
 }
 interface PageApi {
   run(c: PageCase): Promise<PageOutcome>;
@@ -64,9 +66,12 @@ if (typeof document !== 'undefined') {
     return m;
   };
 
+  let jitMachine: Promise<Machine> | undefined;
+
   window.__xos = {
     async run(c: PageCase): Promise<PageOutcome> {
-      const m = await (c.image !== undefined ? imageMachine(c.image) : c.relay !== undefined ? relayMachine(c.relay) : machine);
+      const m = await (c.image !== undefined ? imageMachine(c.image) : c.relay !== undefined ? relayMachine(c.relay)
+        : c.jit ? (jitMachine ??= core.then((k) => Machine.create({ core: k, jit: true }))) : machine);
       const files: Record<string, Uint8Array> = {};
       if (c.url !== undefined && c.path !== undefined) {
         const res = await fetch(c.url);
@@ -81,6 +86,7 @@ if (typeof document !== 'undefined') {
         exitCode: r.exitCode, signal: r.signal, stdoutBase64: base64(r.stdout), stderrText: r.stderrText, ms,
       };
       if (r.error !== undefined) out.error = r.error;
+      if (r.jit) out.jitRegions = r.jit.functions;
       return out;
     },
     async readFile(image: string, path: string) {

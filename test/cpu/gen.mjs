@@ -310,8 +310,9 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
     bytes = bytes.replace('RIPREL', le(disp, 4));
   }
   bytes = nb.pre + bytes;
-  if (nb.post) { bytes += setccChain(bytes.length / 2); toks.push('post'); }
-  const undef = UNDEF(f.undef);
+  // (a writer's undefined flags that the form leaves as they are are undefined at the end too)
+  const undef = UNDEF(f.undef) | (nb.undef & ~f.wf);
+  if (nb.post) { bytes += setccChain(bytes.length / 2); toks.push(postToken(undef)); }
   for (const [r, v] of fix) toks.push(`r${r}=${typeof v === 'string' ? v : hx(v)}`);
   return `${bytes} ${undef.toString(16)} ${states} ${toks.join(' ')}`.trim();
 }
@@ -323,26 +324,35 @@ function line(R, f, size, memForm, states, lock = false, aligned = false) {
 // into DATA + SETCC_AREA, which the harness compares (its "post" token).
 let jitMode = false;
 export const SETCC_AREA = 0xf00;
-// flag writers: [encoding of op ra, rb (64-bit), writes ra]: CMP, TEST (no write), ADD, IMUL, SHL ra,1, INC ra
+// flag writers: [encoding of op ra, rb (64-bit), writes ra, the flags it leaves undefined (SDM)]:
+// CMP, TEST (no write; AF undefined), ADD, IMUL (SF ZF AF PF undefined), SHL ra,1 (AF), INC ra
 const WRITERS = [
-  (a, b) => [`${hex2(0x48 | (b >> 3) << 2 | a >> 3)}39${hex2(0xc0 | (b & 7) << 3 | (a & 7))}`, false],
-  (a, b) => [`${hex2(0x48 | (b >> 3) << 2 | a >> 3)}85${hex2(0xc0 | (b & 7) << 3 | (a & 7))}`, false],
-  (a, b) => [`${hex2(0x48 | (b >> 3) << 2 | a >> 3)}01${hex2(0xc0 | (b & 7) << 3 | (a & 7))}`, true],
-  (a, b) => [`${hex2(0x48 | (a >> 3) << 2 | b >> 3)}0faf${hex2(0xc0 | (a & 7) << 3 | (b & 7))}`, true],
-  (a) => [`${hex2(0x48 | a >> 3)}d1${hex2(0xe0 | (a & 7))}`, true],
-  (a) => [`${hex2(0x48 | a >> 3)}ff${hex2(0xc0 | (a & 7))}`, true],
+  (a, b) => [`${hex2(0x48 | (b >> 3) << 2 | a >> 3)}39${hex2(0xc0 | (b & 7) << 3 | (a & 7))}`, false, 0],
+  (a, b) => [`${hex2(0x48 | (b >> 3) << 2 | a >> 3)}85${hex2(0xc0 | (b & 7) << 3 | (a & 7))}`, false, 0x10],
+  (a, b) => [`${hex2(0x48 | (b >> 3) << 2 | a >> 3)}01${hex2(0xc0 | (b & 7) << 3 | (a & 7))}`, true, 0],
+  (a, b) => [`${hex2(0x48 | (a >> 3) << 2 | b >> 3)}0faf${hex2(0xc0 | (a & 7) << 3 | (b & 7))}`, true, 0xd4],
+  (a) => [`${hex2(0x48 | a >> 3)}d1${hex2(0xe0 | (a & 7))}`, true, 0x10],
+  (a) => [`${hex2(0x48 | a >> 3)}ff${hex2(0xc0 | (a & 7))}`, true, 0],
 ];
+// The conditions (SETcc 0..15) that read each flag: those reading an undefined one are not compared.
+const COND_READS = { 0x800: 0xf003, 0x1: 0x00cc, 0x40: 0xc0f0, 0x80: 0xf300, 0x4: 0x0c00 };
+function postToken(undef) {
+  let mask = 0xffff;
+  for (const [bit, conds] of Object.entries(COND_READS)) if (undef & Number(bit)) mask &= ~conds;
+  return mask === 0xffff ? 'post' : `post=${mask.toString(16)}`;
+}
 function neighbours(R, f, fix) {
   let pre = '';
   if (R.chance(f.rf ? 0.5 : 0.2)) {
-    const w = R.pick(WRITERS);
+    // (a writer leaving a flag undefined that the form reads would make its result undefined)
+    const w = R.pick(WRITERS.filter((wr) => (wr(0, 1)[2] & f.rf) === 0));
     const free = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
     let a = R.pick(free), b = R.pick(free);
-    const [enc, writes] = w(a, b);
+    const [enc, writes, undef] = w(a, b);
     // (a writer must not move a register the line fixes: a memory operand's base, a count)
-    if (!writes || !fix.has(a)) pre = enc;
+    if (!writes || !fix.has(a)) return { pre: enc, post: !f.end, undef };
   }
-  return { pre, post: !f.end };
+  return { pre, post: !f.end, undef: 0 };
 }
 function setccChain(start) {
   let out = '';
@@ -400,9 +410,10 @@ export function generate({ seed = 1, per = 2, states = 4, filter = null, mxcsrFl
         if (f.rm >= 0 && i !== f.rm) continue;
         const m = 0xc0 | (f.reg << 3) | i;
         const fsw = parseInt(f.kv.fundef ?? '0', 16) | (f.attrs.has('approx') && amd ? 0x10 : 0);
-        const nb = jitMode ? neighbours(R, f, new Map()) : { pre: '', post: false };
+        const nb = jitMode ? neighbours(R, f, new Map()) : { pre: '', post: false, undef: 0 };
         const code = nb.pre + hex2(f.opcode) + hex2(m);
-        lines.push(`${code}${nb.post ? setccChain(code.length / 2) : ''} 0 ${states * per} nomem x87 fswmask=${fsw.toString(16)}${nb.post ? ' post' : ''}` +
+        const undef = nb.undef & ~f.wf;
+        lines.push(`${code}${nb.post ? setccChain(code.length / 2) : ''} ${undef.toString(16)} ${states * per} nomem x87 fswmask=${fsw.toString(16)}${nb.post ? ' ' + postToken(undef) : ''}` +
           `${f.attrs.has('approx') ? ' approx' : ''}${f.attrs.has('small0') ? ' small0' : ''}`);
       }
       continue;

@@ -32,8 +32,10 @@
 //                     compared (where the payload is implementation dependent: DPPS, on AMD)
 //           clr=HEX,M after the instruction, clear the bits M of the byte at DATA+HEX (a field
 //                     that differs by vendor: MXCSR_MASK.MM, XSTATE_BV[0], on AMD); up to 4
-//           post      the code ends with SETcc of the 16 conditions into DATA+0xF00.. (the JIT
-//                     run of the tester): those bytes are cleared before and compared per state
+//           post[=M]  the code ends with SETcc of the 16 conditions into DATA+0xF00.. (the JIT
+//                     run of the tester): those bytes are cleared before and compared per state;
+//                     with M, only the conditions whose bit is set in M (the others read a flag
+//                     left undefined)
 //           win=HEX   (-h) a memory form with its operand at DATA+HEX: only the bytes
 //                     around it are fresh and checked per state, the rest once at the end
 // A state's registers are a random run of a value pool made at startup (random and
@@ -371,6 +373,7 @@ static uint64_t win_hash(uint64_t h, const uint8_t *src, int w0, int w1) {
 // (each step is a bijection of the hash, so one differing value always shows)
 static uint32_t fswmask;
 static int post; /* the SETcc results at DATA + POST_AREA are part of each state's output */
+static unsigned postmask; /* ... those of these conditions */
 #define POST_AREA 0xf00
 static int approx, approxx = -1; /* approxx: this xmm/ymm register holds approximations (RCP, RSQRT) */
 static uint64_t state_hash(uint64_t h, int sig, uint64_t ignore, uint32_t xmask, const uint8_t *src) {
@@ -484,7 +487,8 @@ int main(int argc, char **argv) {
       else if (!strncmp(tok, "approxx=", 8)) approxx = atoi(tok + 8);
       else if (!strncmp(tok, "xidx=", 5)) { char *e; xidx = (int)strtol(tok + 5, &e, 10) & 15; xidxw = *e == ',' ? atoi(e + 1) : 4; }
       else if (!strcmp(tok, "small0")) small0 = 1;
-      else if (!strcmp(tok, "post")) post = 1;
+      else if (!strcmp(tok, "post")) post = 1, postmask = 0xffff;
+      else if (!strncmp(tok, "post=", 5)) post = 1, postmask = (unsigned)strtoul(tok + 5, 0, 16);
       else if (!strncmp(tok, "nanx=", 5)) { char *e; nanx = (int)strtol(tok + 5, &e, 10) & 15; nanw = *e == ',' ? atoi(e + 1) : 4; }
       else if (!strncmp(tok, "clr=", 4) && nclr < 4) { char *e; clroff[nclr] = (int)strtol(tok + 4, &e, 16); clrmask[nclr++] = *e == ',' ? (int)strtol(e + 1, 0, 16) : 0; }
       else if (!strcmp(tok, "retaddr")) retaddr = 1;
@@ -621,6 +625,7 @@ int main(int argc, char **argv) {
       int sig = sigsetjmp(jb, 0); /* SA_NODEFER: the handler leaves the mask alone */
       if (sig == 0) run_code();
       else __asm__ volatile("cld\nfninit\nldmxcsr host_mxcsr(%%rip)" ::: "memory");
+      if (post) for (int c = 0; c < 16; c++) if (!(postmask >> c & 1)) ((uint8_t *)DATA)[POST_AREA + c] = 0;
       if (!sig && nanx >= 0) { nan_canon(g_out.x[nanx], nanw); nan_canon(g_out.yh[nanx], nanw); }
       if (!sig) for (int i = 0; i < nclr; i++) if (clroff[i] >= 0 && clroff[i] < REGION_SIZE) ((uint8_t *)DATA)[clroff[i]] &= ~clrmask[i];
       if (hashed && approx && !sig) { /* results compared within a bound (cpu-diff.test.ts): printed */
