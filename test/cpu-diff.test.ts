@@ -19,8 +19,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -29,6 +28,7 @@ import { cachePath, repoRoot } from './lib/root.js';
 import { hasCommand } from './lib/build-c.js';
 import { hostFlags, hostVendor, hostIsAmd } from './lib/host-cpu.js';
 import { runXos } from './lib/run.js';
+import { buildHarness } from './lib/cpu-harness.js';
 
 const execFileP = promisify(execFile);
 
@@ -43,21 +43,6 @@ const SEED = Number(arg('--seed', '1'));
 const FILTER = arg('--filter', '');
 const MXCSR_FLAGS = arg('--mxcsr-flags', '1') !== '0'; // compare the MXCSR exception flags
 
-async function buildHarness(): Promise<string> {
-  const src = join(repoRoot, 'test', 'cpu', 'harness.c');
-  const version = execFileSync('gcc', ['--version']).toString();
-  const hash = createHash('sha256').update(readFileSync(src)).update(version).digest('hex').slice(0, 16);
-  const out = join(cachePath('cpu'), `harness-${hash}`);
-  if (existsSync(out)) return out;
-  const tmp = `${out}.tmp-${process.pid}`;
-  try {
-    await execFileP('gcc', ['-O2', '-static', '-o', tmp, src]);
-    renameSync(tmp, out);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-  return out;
-}
 
 function disasm(hex: string): string {
   if (!hasCommand('objdump')) return '';

@@ -47,6 +47,8 @@ export class PhysMem {
       f = this.top;
       this.top += PAGE_SIZE;
     } else {
+      // (a translation may have been made from it since it was freed: its new contents make that stale)
+      this.core.frameChanged(f);
       this.core.bytes.fill(0, f, f + PAGE_SIZE);
     }
     this.refs[this.index(f)] = 1;
