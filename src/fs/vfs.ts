@@ -54,6 +54,8 @@ export {
 
 const S_ISGID = 0o2000, S_ISVTX = 0o1000;
 
+export interface XattrTarget { backend?: FsBackend; node?: FsNode; st: Stat; readOnly: boolean; changed(): void }
+
 export class Vfs extends Namei {
   readonly host: Host;
   readonly proc?: ProcSource;
@@ -517,18 +519,30 @@ export class Vfs extends Namei {
     if (n.mount) return this.isReadOnly(n.mount);
     return n.backend.readOnly || this.ns(t).roBackends.has(n.backend);
   }
-  // A change to the file at a path (or the open file dirfd, with AT_EMPTY_PATH) that no file system
-  // here stores: ENOENT, EBADF, EROFS as Linux checks them first, else 0 (the caller answers).
-  writableAt(t: FsCaller, dirfd: number, path: string, flags: number): number {
+  // The file an extended-attribute call names: a path (following its last symlink unless
+  // AT_SYMLINK_NOFOLLOW), or the open file dirfd with AT_EMPTY_PATH. Its file system and node (none for
+  // a pipe or a socket), its attributes, whether changes are refused (EROFS: a read-only mount), and
+  // what to call once one is made (IN_ATTRIB).
+  xattrAt(t: FsCaller, dirfd: number, path: string, flags: number): XattrTarget | number {
+    const ofFile = (f: FileDescription): XattrTarget | number => {
+      const st = f.stat();
+      if (typeof st === 'number') return st;
+      const n = f.node;
+      return { backend: n?.backend, node: n?.inode, st, readOnly: this.readOnlyFile(t, f), changed: () => this.fileEvent(f, IN_ATTRIB) };
+    };
     if (path === '' && flags & AT_EMPTY_PATH) {
       const f = t.proc.files.get(dirfd);
-      if (!f) return -EBADF;
-      return this.readOnlyFile(t, f) ? -EROFS : 0;
+      return f ? ofFile(f) : -EBADF;
     }
     const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false });
     if (typeof loc === 'number') return loc;
-    if (loc.file) return this.readOnlyFile(t, loc.file) ? -EROFS : 0;
-    return this.isReadOnly(loc.place!.mount) ? -EROFS : 0;
+    if (!loc.stat) return -ENOENT;
+    if (loc.file) return ofFile(loc.file);
+    const p = loc.place!;
+    return {
+      backend: p.node instanceof Phantom ? undefined : p.mount.backend, node: p.node, st: this.statOf(loc) as Stat,
+      readOnly: this.isReadOnly(p.mount), changed: () => this.touched(loc, IN_ATTRIB),
+    };
   }
 
   // --- changes --------------------------------------------------------------------
