@@ -84,6 +84,7 @@ const CASES: Case[] = [
   { name: 'ipc-mqueue' },
   { name: 'proc-signals-fine', cflags: ['-pthread'] },
   { name: 'fs-fcntl' },
+  { name: 'fs-lease' }, // as root: lease breaking, EWOULDBLOCK, F_GETLEASE during a break; sets lease-break-time to 1 s and back
   { name: 'proc-ptrace' },
   { name: 'proc-caps' },
   { name: 'fs-devnodes' },

@@ -5,6 +5,7 @@ import type { Blocked } from '../base/wait.js';
 import type { FsBackend, FsNode } from './backend.js';
 import type { Mount } from './mounts.js';
 import type { Locks } from './locks.js';
+import type { Leases } from './leases.js';
 import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO, EOPNOTSUPP } from '../base/errno.js';
 
 export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
@@ -66,6 +67,7 @@ export interface FileNode {
   unlinked?: boolean; // the name it was opened by was removed (its path shows "(deleted)")
   events?: FileEvents;
   locks?: Locks;
+  leases?: Leases;
 }
 // Who hears about changes made through an open file (inotify: IN_MODIFY, IN_CLOSE_WRITE…).
 export interface FileEvents { fileEvent(f: FileDescription, mask: number): void }
@@ -205,5 +207,6 @@ export function release(file: FileDescription): void {
   if (--file.refs !== 0) return;
   file.node?.events?.fileEvent(file, file.writable ? 0x8 /* IN_CLOSE_WRITE */ : 0x10 /* IN_CLOSE_NOWRITE */);
   file.node?.locks?.released(file);
+  file.node?.leases?.released(file);
   file.release();
 }

@@ -28,6 +28,7 @@ import { SysFs } from './sysfs.js';
 import type { NetView } from './net-view.js';
 import { StdioFile } from './stdio.js';
 import { Locks } from './locks.js';
+import { Leases } from './leases.js';
 import { FifoEnd, Pipe } from './pipe.js';
 import { Blocked, resumed, POLLIN, POLLOUT } from '../base/wait.js';
 import {
@@ -70,6 +71,8 @@ export class Vfs extends Namei {
   readonly notify = new FsNotify();
   // Advisory locks (flock, fcntl record and OFD locks).
   readonly locks = new Locks();
+  // File leases (F_SETLEASE): broken by a conflicting open or truncate (see leases.ts).
+  readonly leases = new Leases();
   // Named pipes: one pipe per FIFO node.
   private readonly fifos = new WeakMap<FsNode, Pipe>();
   // Open non-directories by the directory and name they were opened by: a rename moves their names
@@ -149,7 +152,7 @@ export class Vfs extends Namei {
   private isNoDev(m: Mount): boolean { return (m.flags & MS_NODEV) !== 0; }
 
   private fileNode(mount: Mount, inode: FsNode, dir?: FsNode, name?: string): FileNode {
-    const n: FileNode = { backend: mount.backend, inode, dev: mount.dev, mount, dir, name, events: this, locks: this.locks };
+    const n: FileNode = { backend: mount.backend, inode, dev: mount.dev, mount, dir, name, events: this, locks: this.locks, leases: this.leases };
     if (dir !== undefined && name) this.addName(dir, name, new WeakRef(n));
     return n;
   }
@@ -326,6 +329,10 @@ export class Vfs extends Namei {
       return dev;
     }
     if (want & W_OK && this.isReadOnly(place.mount) && isReg(st.mode)) return -EROFS;
+    if (this.leases.active && isReg(st.mode)) {
+      const b = this.leases.breakFor(place.node, acc !== O_RDONLY || (flags & O_TRUNC) !== 0, (flags & O_NONBLOCK) !== 0);
+      if (b !== 0) return b;
+    }
     const f = place.mount.backend.openNode(place.node, flags & ~(O_CREAT | O_EXCL), this.pathOfLoc(loc));
     if (typeof f !== 'number') {
       f.node ??= this.nodeOf(loc);
@@ -853,7 +860,7 @@ export class Vfs extends Namei {
     return this.attrib(this.setattrAt(r.loc!, { atime, mtime }), undefined, r.loc);
   }
 
-  truncate(t: FsCaller, path: string, len: number): number {
+  truncate(t: FsCaller, path: string, len: number): number | Blocked {
     if (len < 0) return -EINVAL;
     const loc = this.resolve(t, AT_FDCWD, path, { follow: true, allowMissing: false });
     if (typeof loc === 'number') return loc;
@@ -862,6 +869,11 @@ export class Vfs extends Namei {
     if (!isReg(loc.stat.mode)) return -EINVAL;
     if (loc.file ? this.readOnlyFile(t, loc.file) : this.isReadOnly(loc.place!.mount)) return -EROFS;
     if (!permits(loc.stat, t.proc.creds, W_OK)) return -EACCES;
+    const node = loc.file ? loc.file.node?.inode : loc.place!.node;
+    if (this.leases.active && node !== undefined) {
+      const b = this.leases.breakFor(node, true, false);
+      if (b !== 0) return b;
+    }
     if (loc.file) {
       const r = loc.file.truncate(len);
       if (!r) this.fileEvent(loc.file, IN_MODIFY);

@@ -156,6 +156,10 @@ export class Kernel {
     const phys = new PhysMem(core, memory, budget);
     k = new Kernel(opts.host, core, phys, opts, budget);
     k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k), budget, net: netView(k.net) });
+    k.vfs.leases.hooks = {
+      now: () => opts.host.monotonicNs(), breakTimeSec: () => k.sysctl.values.leaseBreakTime,
+      onBreak: (f) => k.asyncIo.message(k, f), onRemove: (f) => k.asyncIo.leaseGone(f),
+    };
     return k;
   }
 

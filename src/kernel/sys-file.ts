@@ -4,7 +4,7 @@ import type { SyscallDef, Handler, ArgKind } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import type { Args } from './args.js';
-import { Blocked } from '../base/wait.js';
+import { Blocked, type SyscallResult } from '../base/wait.js';
 import { release } from '../fs/file.js';
 import { queueSignal, SIGPIPE, SIGXFSZ, SI_USER } from './signal.js';
 import {
@@ -432,7 +432,7 @@ const sysStatx: Handler = (t, a, k) => {
 };
 
 // --- access, links, directories -----------------------------------------------------
-function withPath(fn: (t: Task, a: Args, k: Kernel, path: string) => number, arg = 0): Handler {
+function withPath(fn: (t: Task, a: Args, k: Kernel, path: string) => SyscallResult, arg = 0): Handler {
   return (t, a, k) => {
     const p = readPath(t, a.u(arg));
     return typeof p === 'number' ? p : fn(t, a, k, p);
@@ -835,8 +835,8 @@ const sysFcntl: Handler = (t, a, k) => {
       return 0;
     }
     case F_GETSIG: return k.asyncIo.peek(f)?.sig ?? 0;
-    case F_GETLEASE: return k.asyncIo.peek(f)?.lease ?? F_UNLCK;
-    case F_SETLEASE: return setLease(t, k, f, a.i(2));
+    case F_GETLEASE: return k.vfs.leases.get(f);
+    case F_SETLEASE: return setLease(t, k, f, fd, a.i(2));
     case F_ADD_SEALS: case F_GET_SEALS: return -EINVAL;
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -EBADF;
     case F_SETPIPE_SZ: {
@@ -857,14 +857,17 @@ const sysFcntl: Handler = (t, a, k) => {
 };
 // F_SETLEASE: a read lease needs a read-only description of a file no one has open for writing; a
 // write lease one that is the file's only description. The owner (or root) only; regular files only.
-function setLease(t: Task, k: Kernel, f: FileDescription, type: number): number {
+// Taking one makes the caller the description's owner unless it has one (the signal of a break goes
+// there), and the break's si_fd is this fd.
+function setLease(t: Task, k: Kernel, f: FileDescription, fd: number, type: number): number {
   if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
   const st = f.stat();
   if (typeof st === 'number') return st;
   if (!isReg(st.mode)) return -EINVAL;
   if (t.proc.creds.euid !== 0 && t.proc.creds.euid !== st.uid) return -EACCES;
-  const s = k.asyncIo.get(f);
-  if (type === F_UNLCK) { s.lease = undefined; return 0; }
+  const node = f.node?.inode;
+  if (!node) return -EINVAL;
+  if (type === F_UNLCK) return k.vfs.leases.set(f, node, F_UNLCK);
   // the other descriptions of the same file, in every process
   const others = new Set<FileDescription>();
   for (const p of k.processes.values()) {
@@ -876,8 +879,13 @@ function setLease(t: Task, k: Kernel, f: FileDescription, type: number): number 
     }
   }
   if (type === F_RDLCK && (f.writable || [...others].some((g) => g.writable))) return -EAGAIN;
-  if (type === F_WRLCK && others.size) return -EAGAIN;
-  s.lease = type;
+  if (type === F_WRLCK && (others.size || k.vfs.leases.othersHold(node, f))) return -EAGAIN;
+  if (k.vfs.leases.breakingForWriter(node, f)) return -EAGAIN;
+  const r = k.vfs.leases.set(f, node, type);
+  if (r) return r;
+  const s = k.asyncIo.get(f);
+  s.leaseFd = fd;
+  if (!s.id) { s.type = F_OWNER_PID; s.id = t.proc.pid; }
   return 0;
 }
 const sysDup: Handler = (t, a) => {

@@ -273,6 +273,7 @@ export function wchan(t: Task): string {
     case 'signal': return st.nr === 130 ? 'sigsuspend' : st.nr === 34 ? 'sys_pause' : 'do_sigtimedwait';
     case 'stop': return 'do_signal_stop';
     case 'lock': return st.nr === 73 ? 'flock_lock_inode_wait' : 'fcntl_setlk';
+    case 'lease': return '__break_lease';
     case 'semaphore': return 'do_semtimedop';
     case 'msgqueue': return st.nr === 69 ? 'do_msgsnd' : 'do_msgrcv';
   }
