@@ -84,6 +84,7 @@ const CASES: Case[] = [
   { name: 'ipc-mqueue' },
   { name: 'proc-signals-fine', cflags: ['-pthread'] },
   { name: 'fs-fcntl' },
+  { name: 'fs-dnotify' }, // F_NOTIFY: signals counted per change (a real-time signal queues one each); in a mkdtemp directory under /tmp
   { name: 'fs-lease' }, // as root: lease breaking, EWOULDBLOCK, F_GETLEASE during a break; sets lease-break-time to 1 s and back
   { name: 'proc-ptrace' },
   { name: 'proc-caps' },

@@ -32,7 +32,7 @@ import { Leases } from './leases.js';
 import { FifoEnd, Pipe } from './pipe.js';
 import { Blocked, resumed, POLLIN, POLLOUT } from '../base/wait.js';
 import {
-  FsNotify, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
+  FsNotify, FS_RENAME, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
   IN_MOVE_SELF, IN_OPEN,
 } from './inotify.js';
 import { DevPts, type TtyJobs } from './pty.js';
@@ -690,6 +690,7 @@ export class Vfs extends Namei {
     if (!r) this.renamed(from.parent.node, from.name, to.parent.node, to.name);
     if (!r && this.notify.active) {
       const cookie = this.notify.nextCookie(), dir = isDir(from.stat.mode);
+      if (!moves) this.inDir(from.parent.node, from.name, FS_RENAME, dir);
       this.inDir(from.parent.node, from.name, IN_MOVED_FROM, dir, cookie);
       this.inDir(to.parent.node, to.name, IN_MOVED_TO, dir, cookie);
       this.notify.emit(from.place!.node, IN_MOVE_SELF | (dir ? IN_ISDIR : 0));

@@ -16,6 +16,7 @@ import { FdTable } from './fd-table.js';
 import { Process, Task, releaseVfork, type CpuTimes, type Uts } from './task.js';
 import { Sysctl } from './sysctl.js';
 import { AsyncIo } from './async-io.js';
+import { Dnotify } from './dnotify.js';
 import { processExited, syscallDone, syscallEntry, syscallInterrupted } from './ptrace.js';
 import { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
@@ -116,7 +117,8 @@ export class Kernel {
   readonly unixNames = new UnixNames(); // AF_UNIX's abstract names and bound sockets
   readonly memfds: MemfdStore;
   readonly sysctl: Sysctl;
-  readonly asyncIo = new AsyncIo(); // O_ASYNC owners and signals (F_SETOWN, F_SETSIG), leases
+  readonly asyncIo = new AsyncIo(); // O_ASYNC owners and signals (F_SETOWN, F_SETSIG), a lease's or dnotify's signal
+  readonly dnotify = new Dnotify(); // F_NOTIFY registrations
   // The first UTS namespace: host and domain name (sethostname, uname, /proc/sys/kernel/hostname).
   readonly uts: Uts = { hostname: 'xos', domainname: '(none)' };
   readonly budget: MemoryBudget;

@@ -724,7 +724,7 @@ const sysIoctl: Handler = (t, a, k) => {
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
   F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36,
-  F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025, F_DUPFD_CLOEXEC = 1030,
+  F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025, F_NOTIFY = 1026, F_DUPFD_CLOEXEC = 1030,
   F_ADD_SEALS = 1033, F_GET_SEALS = 1034, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
 const F_UNLCK = 2, F_RDLCK = 0, F_WRLCK = 1;
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
@@ -837,6 +837,7 @@ const sysFcntl: Handler = (t, a, k) => {
     case F_GETSIG: return k.asyncIo.peek(f)?.sig ?? 0;
     case F_GETLEASE: return k.vfs.leases.get(f);
     case F_SETLEASE: return setLease(t, k, f, fd, a.i(2));
+    case F_NOTIFY: return k.dnotify.notify(k, f, fd, t.proc.pid, a.u32(2));
     case F_ADD_SEALS: case F_GET_SEALS: return -EINVAL;
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -EBADF;
     case F_SETPIPE_SZ: {
@@ -1064,7 +1065,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(32, 'dup', sysDup, ['fd']),
   ok(33, 'dup2', sysDup2, ['fd', 'fd']),
   ok(40, 'sendfile', sysSendfile, ['fd', 'fd', 'ptr', 'size']),
-  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks among guest processes (EDEADLK for POSIX lock cycles); F_SETOWN(_EX)/F_SETSIG with O_ASYNC signal readiness; leases are taken and read back but an open does not break them; no F_NOTIFY (EINVAL, as without CONFIG_DNOTIFY)'),
+  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks among guest processes (EDEADLK for POSIX lock cycles); F_SETOWN(_EX)/F_SETSIG with O_ASYNC signal readiness; leases broken by a conflicting open or truncate; F_NOTIFY (dnotify); no F_ADD_SEALS (memfd seals: EINVAL); changes made on the host behind a host directory are not seen by F_NOTIFY'),
   partial(73, 'flock', sysFlock, ['fd', 'int'], 'locks among guest processes, not against host processes'),
   ok(74, 'fsync', sysFsync, ['fd']),
   ok(75, 'fdatasync', sysFsync, ['fd']),
