@@ -337,7 +337,7 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 24, name: 'sched_yield', handler: sysSchedYield, args: [], status: 'implemented' },
   { nr: 309, name: 'getcpu', handler: sysGetcpu, args: ['ptr', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 318, name: 'getrandom', handler: sysGetrandom, args: ['ptr', 'size', 'hex'], status: 'implemented' },
-  { nr: 157, name: 'prctl', handler: sysPrctl, args: ['int', 'hex', 'hex', 'hex', 'hex'], status: 'partial', note: 'PR_SET_NAME, PR_GET_NAME, dumpable, pdeathsig' },
+  { nr: 157, name: 'prctl', handler: sysPrctl, args: ['int', 'hex', 'hex', 'hex', 'hex'], status: 'partial', note: 'PR_SET_NAME, PR_GET_NAME, capabilities (KEEPCAPS, CAPBSET_READ/DROP, CAP_AMBIENT); PR_SET_DUMPABLE and PR_SET_PDEATHSIG accepted without effect; others EINVAL' },
   { nr: 312, name: 'kcmp', handler: sysKcmp, args: ['int', 'int', 'int', 'hex', 'hex'], status: 'implemented' },
   { nr: 324, name: 'membarrier', handler: sysMembarrier, args: ['int', 'hex', 'int'], status: 'implemented' },
   { nr: 135, name: 'personality', handler: sysPersonality, args: ['hex'], status: 'partial', note: 'PER_LINUX only; its flags are kept and read back, without effect' },
