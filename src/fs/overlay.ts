@@ -498,7 +498,7 @@ export class OverlayFs extends NodeFs {
   }
   override listxattr(node: FsNode): string[] | number {
     const n = node as OverlayNode;
-    if (!this.upper.listxattr) return -EOPNOTSUPP;
+    if (!this.upper.listxattr) return [];
     if (n.upper !== undefined) return this.upper.listxattr(n.upper);
     return n.lower !== undefined && this.lower.listxattr ? this.lower.listxattr(n.lower) : [];
   }

@@ -192,6 +192,10 @@ static void by_fd(void) {
   SHOW("fremove user.f again", fremovexattr(fd, "user.f"));
   SHOW("fget on fd -1", fgetxattr(-1, "user.f", NULL, 0));
   SHOW("fset on a read-only fd", ({ int r = open(at("new"), O_RDONLY); long x = fsetxattr(r, "user.ro", "x", 1, 0); close(r); x; }));
+  SHOW("fget on an O_PATH fd", ({ int r = open(at("new"), O_PATH); long x = fgetxattr(r, "user.f", NULL, 0); close(r); x; }));
+  SHOW("flist on an O_PATH fd", ({ int r = open(at("new"), O_PATH); long x = flistxattr(r, NULL, 0); close(r); x; }));
+  SHOW("list /proc/self/status (keeps none)", listxattr("/proc/self/status", NULL, 0));
+  SHOW("get user.a of /proc/self/status", getxattr("/proc/self/status", "user.a", NULL, 0));
   int p[2];
   pipe(p);
   SHOW("fset user.x on a pipe", fsetxattr(p[0], "user.x", "x", 1, 0));
