@@ -35,7 +35,7 @@ import { futexWake, futexKey, exitRobustList, type FutexWaiter } from './sys-fut
 const ERRNO_TEXT: Record<number, string> = { 2: 'No such file or directory', 13: 'Permission denied', 21: 'Is a directory', 20: 'Not a directory', 40: 'Too many levels of symbolic links', 12: 'Out of memory', 7: 'Argument list too long' };
 import {
   deliverSignals, forceSignal, SIGSEGV, SIGBUS, BUS_ADRERR, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
-  ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SIGXCPU, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
+  ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SI_USER, SIGXCPU, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
   CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP, STOPPING, SIGVTALRM, SIGPROF,
 } from './signal.js';
 import { execve, ExecError, dropText } from './exec.js';
@@ -545,6 +545,10 @@ export class Kernel {
         c.parent = this.init;
         c.exitSignal = SIGCHLD; // an orphan cannot slay init with its exit signal
         this.init?.children.push(c);
+        // PR_SET_PDEATHSIG: Linux sends it when the creating thread ends; here, when its process does
+        for (const x of c.threads) {
+          if (x.pdeathsig && c.alive) this.signalProcess(c, { signo: x.pdeathsig, code: SI_USER, pid: p.pid, uid: p.creds.uid });
+        }
       }
       if (p.children.length === 0) this.init?.childEvents.notify();
     }

@@ -218,6 +218,7 @@ export class Task {
   // The mask to restore after a handler runs for rt_sigsuspend/ppoll/pselect.
   savedMask?: bigint;
   comm = new Uint8Array(0); // prctl(PR_SET_NAME)
+  pdeathsig = 0; // prctl(PR_SET_PDEATHSIG): sent to its process when the parent process ends (not inherited)
   // sched_setscheduler/sched_setattr: the policy and its parameters, recorded (one CPU runs tasks by turns).
   sched: SchedAttr = { policy: 0, priority: 0, resetOnFork: false, runtime: 0n, deadline: 0n, period: 0n, utilMin: 0, utilMax: 1024 };
   // ioprio_set: class << 13 | level (0: none set, which the I/O scheduler takes as best-effort 4).
