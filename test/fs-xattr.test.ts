@@ -3,16 +3,20 @@
 // the host's /tmp is one), and under xos on its /dev/shm, on a --tmpfs mount and
 // on an image's overlay (the seeded files are the image's: every change copies
 // them up first); the transcripts must be the same. Then the machine's memory
-// budget: what attributes hold is charged to it and given back.
+// budget (what attributes hold is charged to it and given back), and image
+// layers (attributes read from GNU tar's archives and written for it).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LIBCS, buildC, skipReason } from './lib/build-c.js';
 import { assertSameRun, runNative, runXos, type RunResult } from './lib/run.js';
 import { Tmpfs } from '../src/fs/tmpfs.js';
+import { ImageFs } from '../src/fs/image.js';
+import { OverlayFs, layerTar } from '../src/fs/overlay.js';
+import { bytesSource } from '../src/fs/tar.js';
 import { MemoryBudget } from '../src/base/budget.js';
 import { XATTR_CREATE } from '../src/fs/xattr.js';
 import { ENOSPC, ENODATA, EEXIST } from '../src/base/errno.js';
@@ -102,5 +106,58 @@ describe("extended attributes and the machine's memory", () => {
     // the file's last name gone: everything it held is given back
     assert.equal(fs.unlink('/f'), 0);
     assert.ok(budget.used < before, `given back: ${budget.used} < ${before}`);
+  });
+});
+
+// An image's files keep the attributes GNU tar wrote for them (PAX SCHILY.xattr records), a
+// copied-up file takes them along, and the committed upper layer writes them so that GNU tar reads
+// them back. The host's attributes are set with Python (node:fs has no xattr API).
+describe('extended attributes in image layers', () => {
+  const hasTools = spawnSync('python3', ['-c', 'import os; os.setxattr']).status === 0 && spawnSync('tar', ['--version']).status === 0;
+  it('are read from the image, copied up, and written to the layer', { skip: hasTools ? false : 'needs python3 and GNU tar' }, (t) => {
+    const work = mkdtempSync(join(tmpdir(), 'xos-xattr-layer-'));
+    try {
+      const tree = join(work, 'tree');
+      mkdirSync(join(tree, 'd'), { recursive: true });
+      writeFileSync(join(tree, 'f'), 'hi\n');
+      const set = spawnSync('python3', ['-c', `import os
+os.setxattr('${tree}/f', 'user.mime', b'text/plain')
+os.setxattr('${tree}/f', 'user.empty', b'')
+os.setxattr('${tree}/d', 'user.bin', bytes([0, 1, 255]))`]);
+      if (set.status !== 0) { t.skip(`${tmpdir()} keeps no user attributes here: nothing to compare with`); return; }
+      const tar = join(work, 'image.tar');
+      execFileSync('tar', ['--xattrs', '--xattrs-include=*', '-C', tree, '--numeric-owner', '-cf', tar, '.']);
+      const lower = new ImageFs();
+      lower.addLayer(bytesSource(readFileSync(tar)));
+      lower.finish();
+      const upper = new Tmpfs();
+      const ov = new OverlayFs(lower, upper);
+      const node = (p: string) => { const n = ov.nodeAt(p); assert.ok(typeof n !== 'number', p); return n; };
+      const text = (v: Uint8Array | number) => (typeof v === 'number' ? v : Buffer.from(v).toString('latin1'));
+      assert.deepEqual(text(ov.getxattr(node('/f'), 'user.mime')), 'text/plain');
+      assert.deepEqual(text(ov.getxattr(node('/f'), 'user.empty')), '');
+      assert.deepEqual(text(ov.getxattr(node('/d'), 'user.bin')), '\x00\x01\xff');
+      assert.equal(ov.getxattr(node('/f'), 'user.none'), -ENODATA);
+      // a change copies the file up with the attributes it had
+      assert.equal(ov.setxattr(node('/f'), 'user.added', Buffer.from('new'), 0), 0);
+      assert.deepEqual((ov.listxattr(node('/f')) as string[]).sort(), ['user.added', 'user.empty', 'user.mime']);
+      assert.deepEqual(text(upper.getxattr(upper.nodeAt('/f') as object, 'user.mime')), 'text/plain');
+      // the layer, as GNU tar lists it
+      const layer = join(work, 'layer.tar');
+      writeFileSync(layer, layerTar(upper));
+      const listed = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '-tvvf', layer], { encoding: 'latin1' });
+      for (const [name, len] of [['user.added', 3], ['user.mime', 10], ['user.empty', 0]] as const) {
+        assert.match(listed, new RegExp(`x: +${len} ${name.replace('.', '\\.')}\\n`), listed);
+      }
+      // and back through the image reader
+      const again = new ImageFs();
+      again.addLayer(bytesSource(readFileSync(layer)));
+      again.finish();
+      const f = again.nodeAt('/f');
+      assert.ok(typeof f !== 'number');
+      assert.deepEqual(text(again.getxattr(f, 'user.added')), 'new');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

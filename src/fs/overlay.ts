@@ -590,7 +590,13 @@ export function layerTar(fs: FsBackend): Uint8Array {
       const { node, stat: st } = found;
       const type = TYPE[st.mode & S_IFMT];
       if (!type) continue;
-      const base = { path: p.slice(1), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeNs: st.mtimeNs };
+      const names = fs.listxattr?.(node);
+      const xattrs: [string, Uint8Array][] = [];
+      for (const name of Array.isArray(names) ? names : []) {
+        const v = fs.getxattr!(node, name);
+        if (typeof v !== 'number') xattrs.push([name, v]);
+      }
+      const base = { path: p.slice(1), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeNs: st.mtimeNs, xattrs };
       if (type === 'file' && st.nlink > 1) {
         const first = links.get(st.ino);
         if (first !== undefined) { w.add({ ...base, type: 'hardlink', linkname: first }); continue; }
