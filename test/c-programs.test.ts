@@ -82,6 +82,7 @@ const CASES: Case[] = [
   { name: 'mm-checks' },
   { name: 'futex-waitv', cflags: ['-pthread'] },
   { name: 'ipc-mqueue' },
+  { name: 'ipc-mq-thread', cflags: ['-pthread'] }, // mq_notify SIGEV_THREAD: the C library's netlink helper thread gets the kernel's cookie
   { name: 'proc-signals-fine', cflags: ['-pthread'] },
   { name: 'proc-pdeathsig' }, // PR_SET_PDEATHSIG: the signal when the parent ends; PR_GET_PDEATHSIG
   { name: 'fs-fcntl' },
