@@ -741,6 +741,8 @@ const sysFcntl: Handler = (t, a, k) => {
   const f = fileOf(t, fd);
   if (!f) return -EBADF;
   const isPath = (f.flags & O_PATH) !== 0;
+  // an O_PATH descriptor takes only these (Linux's check_fcntl_cmd); anything else is EBADF
+  if (isPath && ![F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL].includes(cmd)) return -EBADF;
   switch (cmd) {
     case F_DUPFD: return dupTo(t, f, a.i(2), false);
     case F_DUPFD_CLOEXEC: return dupTo(t, f, a.i(2), true);

@@ -55,6 +55,11 @@ int main(void) {
   int nr = fcntl(f, F_NOTIFY, DN_CREATE);
   printf("F_NOTIFY on a file: %d %s\n", nr, errno == ENOTDIR ? "ENOTDIR" : strerror(errno));
   close(f);
+  int op = open(dir, O_PATH);
+  errno = 0;
+  nr = fcntl(op, F_NOTIFY, DN_CREATE);
+  printf("F_NOTIFY on an O_PATH descriptor: %d %s\n", nr, errno == EBADF ? "EBADF" : strerror(errno));
+  close(op);
 
   /* one-shot, SIGIO */
   printf("F_NOTIFY DN_CREATE: %d\n", fcntl(dfd, F_NOTIFY, DN_CREATE));
