@@ -1,5 +1,3 @@
-// Built by `go build` running under xos (runtimes.test.ts): the compiler and linker run as guest
-// programs; the result runs natively.
 package main
 
 import "fmt"
@@ -11,6 +9,4 @@ func fib(n int) int {
 	return fib(n-1) + fib(n-2)
 }
 
-func main() {
-	fmt.Printf("built under xos, fib(%d) = %d\n", 20, fib(20))
-}
+func main() { fmt.Println("built under xos, fib(20) =", fib(20)) }
