@@ -112,6 +112,9 @@ export abstract class FileDescription {
   mapping(): MappedFile | number { return -ENODEV; }
   // A descriptor of it is closed by the process `owner` (Linux's flush: each close, not only the last).
   flush?(owner: object): void;
+  // The same, for the kernel's own use of a description (a dnotify registration ends there, as Linux's
+  // dnotify_flush does).
+  onClose?: (owner: object) => void;
   // What /proc/PID/fdinfo/FD adds after pos, flags, mnt_id and ino for this kind of file.
   fdinfo?(): string;
   // The last reference is gone.

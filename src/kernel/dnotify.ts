@@ -3,8 +3,9 @@
 // (FsNotify). One registration per open directory description, its events
 // added up across calls; each event it asked for sends the description's
 // owner SIGIO (or the F_SETSIG signal, with si_fd the descriptor it was asked
-// through and POLL_MSG), once unless DN_MULTISHOT. A registration whose
-// description is closed is gone.
+// through and POLL_MSG), once unless DN_MULTISHOT. Any close of a descriptor
+// of it by the process that asked ends the registration (Linux's
+// dnotify_flush), and so does the description's last close.
 import type { Kernel } from './kernel.js';
 import type { FileDescription } from '../fs/file.js';
 import {
@@ -33,8 +34,8 @@ const WATCHED = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_M
 
 class Registration implements WatchOwner {
   watch?: Watch;
-  constructor(private readonly k: Kernel, readonly file: FileDescription, public fd: number, public mask: number,
-    private readonly gone: (r: Registration) => void) {}
+  constructor(private readonly k: Kernel, readonly file: FileDescription, readonly owner: object, public fd: number,
+    public mask: number, private readonly gone: (r: Registration) => void) {}
   queueEvent(e: FsEvent): void {
     if (e.mask & IN_IGNORED) return;
     if (this.file.refs <= 0) { this.end(); return; } // closed: Linux drops it at close
@@ -53,7 +54,7 @@ export class Dnotify {
   private readonly regs = new Map<FileDescription, Registration>();
 
   // F_NOTIFY on the open directory `f` (fd): add `arg`'s events (0: stop).
-  notify(k: Kernel, f: FileDescription, fd: number, pid: number, arg: number): number {
+  notify(k: Kernel, f: FileDescription, fd: number, pid: number, owner: object, arg: number): number {
     const old = this.regs.get(f);
     if ((arg & ~DN_MULTISHOT) === 0) { old?.end(); return 0; }
     const st = f.stat();
@@ -64,7 +65,8 @@ export class Dnotify {
     const s = k.asyncIo.get(f);
     if (!s.id) { s.type = F_OWNER_PID; s.id = pid; }
     if (old) { old.mask |= arg; old.fd = fd; return 0; }
-    const r = new Registration(k, f, fd, arg, (x) => this.regs.delete(x.file));
+    const r = new Registration(k, f, owner, fd, arg, (x) => this.regs.delete(x.file));
+    f.onClose = (who) => { if (who === this.regs.get(f)?.owner) this.regs.get(f)!.end(); };
     r.watch = { wd: -1, key: node, mask: WATCHED, owner: r, dev: st.dev, ino: st.ino };
     k.vfs.notify.add(r.watch);
     this.regs.set(f, r);

@@ -841,7 +841,7 @@ const sysFcntl: Handler = (t, a, k) => {
     case F_GETSIG: return k.asyncIo.peek(f)?.sig ?? 0;
     case F_GETLEASE: return k.vfs.leases.get(f);
     case F_SETLEASE: return setLease(t, k, f, fd, a.i(2));
-    case F_NOTIFY: return k.dnotify.notify(k, f, fd, t.proc.pid, a.u32(2));
+    case F_NOTIFY: return k.dnotify.notify(k, f, fd, t.proc.pid, t.proc.files.owner ?? t.proc, a.u32(2));
     case F_ADD_SEALS: case F_GET_SEALS: return -EINVAL;
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -EBADF;
     case F_SETPIPE_SZ: {

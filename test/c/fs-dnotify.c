@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t sigs, last_sig, last_fd, last_code, last_band;
@@ -117,13 +118,20 @@ int main(void) {
   unlink(at("f"));
   seen("unlink f");
 
-  /* closing the directory ends the registration */
+  /* a child closing its copy leaves the registration; any close of a descriptor of it by this
+     process ends it, even while another stays open */
+  pid_t c = fork();
+  if (c == 0) { close(dfd); _exit(0); }
+  waitpid(c, NULL, 0);
+  close(open(at("h"), O_WRONLY | O_CREAT, 0644));
+  unlink(at("h"));
+  seen("after a child closed its copy");
   int d2 = dup(dfd);
-  close(dfd);
   close(d2);
   close(open(at("h"), O_WRONLY | O_CREAT, 0644));
   unlink(at("h"));
-  seen("after close");
+  seen("after closing a dup");
+  close(dfd);
 
   unlink(at("sub/deep"));
   rmdir(at("sub"));
