@@ -144,12 +144,12 @@ export abstract class NetSocket extends FileDescription {
     const v = readI32(val);
     switch (opt) {
       case SO_SNDBUFFORCE: case SO_RCVBUFFORCE: return -EPERM; // CAP_NET_ADMIN, which a container's root lacks
-      case SO_SNDBUF: case SO_SNDBUFFORCE:
-        this.sndbuf = Math.max(Math.min(v >>> 0, opt === SO_SNDBUF ? SOCK_BUF_MAX : 0x3fffffff) * 2, SOCK_MIN_SNDBUF);
+      case SO_SNDBUF:
+        this.sndbuf = Math.max(Math.min(v >>> 0, SOCK_BUF_MAX) * 2, SOCK_MIN_SNDBUF);
         this.buffersChanged();
         return 0;
-      case SO_RCVBUF: case SO_RCVBUFFORCE:
-        this.rcvbuf = Math.max(Math.min(v >>> 0, opt === SO_RCVBUF ? SOCK_BUF_MAX : 0x3fffffff) * 2, SOCK_MIN_RCVBUF);
+      case SO_RCVBUF:
+        this.rcvbuf = Math.max(Math.min(v >>> 0, SOCK_BUF_MAX) * 2, SOCK_MIN_RCVBUF);
         this.buffersChanged();
         return 0;
       case SO_RCVLOWAT: this.rcvlowat = v <= 0 ? 1 : v; return 0;
