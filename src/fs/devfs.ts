@@ -15,7 +15,7 @@ const rdev = (major: number, minor: number) => (major << 8) | minor;
 interface DevNode { ino: number; mode: number; rdev?: number; link?: string; open?: (flags: number, path: string) => FileDescription | number }
 
 // A character device whose reads and writes are fixed behaviours.
-class CharDevice extends FileDescription {
+export class CharDevice extends FileDescription {
   constructor(flags: number, path: string, private readonly st: Stat,
     private readonly r: (n: number) => Uint8Array, private readonly w: (d: Uint8Array) => number) { super(flags, path); }
   override read(n: number): Uint8Array { return this.r(n); }

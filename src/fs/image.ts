@@ -259,7 +259,7 @@ export class ImageFs extends NodeFs {
 }
 
 // An open regular file of an image.
-class ImageFile extends FileDescription {
+export class ImageFile extends FileDescription {
   private pos = 0;
   constructor(flags: number, path: string, private readonly fs: ImageFs, private readonly n: ImageNode) { super(flags, path); }
   override read(len: number, pos?: number): Uint8Array | number {

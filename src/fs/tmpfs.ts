@@ -43,7 +43,7 @@ export interface TmpfsOptions {
   gid?: number;
 }
 
-class Inode {
+export class Inode {
   nlink = 0;
   opens = 0; // open descriptions: the data outlives the last name while one is open
   size = 0; // regular files: bytes; symlinks: target length
@@ -665,7 +665,7 @@ export class Tmpfs extends NodeFs {
 }
 
 // An open regular file of a tmpfs. It holds the inode, so it keeps working after unlink.
-class TmpfsFile extends FileDescription {
+export class TmpfsFile extends FileDescription {
   private pos = 0;
   private released = false;
   constructor(flags: number, path: string, readonly fs: Tmpfs, private readonly n: Inode) {
