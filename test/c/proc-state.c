@@ -102,7 +102,13 @@ int main(void) {
   status_field(child, "State", buf, sizeof buf);
   printf("status State: %s\n", buf);
   snprintf(path, sizeof path, "/proc/%d/wchan", child);
-  printf("wchan names a function: %d\n", readfile(path, buf, sizeof buf) > 0 && strcmp(buf, "0") != 0);
+  /* Linux shows 0 while the task, in state S already, is still on its CPU going to sleep: ask again */
+  int named = 0;
+  for (int i = 0; i < 200 && !named; i++) {
+    named = readfile(path, buf, sizeof buf) > 0 && strcmp(buf, "0") != 0;
+    if (!named) usleep(10000);
+  }
+  printf("wchan names a function: %d\n", named);
   status_field(child, "SigCgt", buf, sizeof buf);
   printf("SigCgt has SIGUSR1: %d\n", (int)((strtoull(buf, NULL, 16) >> (SIGUSR1 - 1)) & 1));
   status_field(child, "SigIgn", buf, sizeof buf);
