@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { getBusybox } from './lib/busybox.js';
+import { buildC, skipReason } from './lib/build-c.js';
 import { apiModule } from './lib/root.js';
 import { Machine, SnapshotError, type MachineProcess } from '../src/api/index.js';
 
@@ -74,6 +75,21 @@ describe('snapshot and restore', () => {
     const { head, snap } = await saved(PIPELINE, 400);
     assert.equal(head, '', 'nothing came out before the snapshot');
     assert.equal(await finish(await Machine.restore(snap)), want);
+  });
+
+  it('a pipe holding bytes, a sleeping child, a timerfd, a futex and a semaphore wait resume', { skip: skipReason('glibc') }, async () => {
+    const exe = await buildC('snapshot-waits', 'glibc', ['-pthread']);
+    const want = (await execFileP(exe, [])).stdout;
+    const m = await Machine.create();
+    const p = m.spawn([exe]);
+    const out = collect(p);
+    while (!out.text().includes('ready\n')) await pause(20);
+    await pause(300);
+    const head = out.text();
+    const snap = await m.snapshot();
+    m.close();
+    assert.equal(head, 'ready\n');
+    assert.equal(head + await finish(await Machine.restore(snap)), want);
   });
 
   it('restores in another node process', async () => {

@@ -31,9 +31,10 @@ import { ProcFs } from '../../fs/procfs.js';
 import { SysFs } from '../../fs/sysfs.js';
 import { StaticFileFs } from '../../fs/static-file.js';
 
-// Fields that are the machine's wiring, not its state: kept from the machine that restores.
+// Fields that are the machine's wiring, not its state: kept from the machine that restores (the
+// futex queues hold the watchers of live waits: a woken waiter queues itself again).
 const KERNEL_SKIP = ['host', 'core', 'phys', 'args', 'reports', 'timers', 'wake', 'running', 'current', 'exitWaiters',
-  'objectIds', 'faultError', 'injected', 'vdsoCache', 'writebackTimer', 'bootRealtimeNs', 'budget', 'pidsMax', 'strace', 'debug'];
+  'objectIds', 'faultError', 'injected', 'vdsoCache', 'writebackTimer', 'futexes', 'bootRealtimeNs', 'budget', 'pidsMax', 'strace', 'debug'];
 
 export function kernelRegistry(): Registry {
   const r = kernelClasses();
@@ -49,7 +50,9 @@ export function kernelRegistry(): Registry {
     },
   });
   r.refine(WaitQueue, { skip: ['watchers'], restore: (q: WaitQueue) => { (q as unknown as { watchers: Set<unknown> }).watchers = new Set(); } });
-  r.refine(Blocked, { skip: ['disarm'] });
+  // a wait is kept as what it waits on (the record and its deadline): its sources are watched
+  // again when the woken call blocks again
+  r.refine(Blocked, { skip: ['disarm', 'sources'], restore: (b: Blocked) => { (b as unknown as { sources: unknown[] }).sources = []; } });
   r.refine(PipeEnd, {
     skip: ['hostTime'],
     restore: (f: PipeEnd, ctx) => {
