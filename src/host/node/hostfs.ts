@@ -235,33 +235,10 @@ export class HostFile extends FileDescription {
     try { return Math.max(0, Number(fs.fstatSync(this.h.fd).size) - this.pos); } catch { return 0; }
   }
   override mapping(): MappedFile | number {
-    const h = this.h;
-    h.mapped = true;
+    this.h.mapped = true;
     let dev = 0, ino = 0, knownSize = 0;
-    try { const s = fs.fstatSync(h.fd); dev = s.dev; ino = s.ino; knownSize = s.size; } catch { /* keep zeros */ }
-    const ro = this.ro;
-    return {
-      name: this.path, dev, ino,
-      readPage(offset: number, into: Uint8Array): void {
-        let got = 0;
-        try { got = fs.readSync(h.fd, into, 0, into.length, offset); } catch { got = 0; }
-        into.fill(0, got);
-      },
-      writePage(offset: number, data: Uint8Array): void {
-        if (ro) return;
-        try {
-          const size = Number(fs.fstatSync(h.fd).size);
-          const n = Math.min(data.length, size - offset);
-          if (n > 0) fs.writeSync(h.fd, data, 0, n, offset);
-        } catch { /* the guest sees no error for a failed write-back, as with Linux's deferred writeback */ }
-      },
-      // the host is asked only when the last size it gave says so (a fault per page must stay cheap)
-      beyondEnd(offset: number): boolean {
-        if (offset < knownSize) return false;
-        try { knownSize = Number(fs.fstatSync(h.fd).size); } catch { return false; }
-        return offset >= knownSize;
-      },
-    };
+    try { const s = fs.fstatSync(this.h.fd); dev = s.dev; ino = s.ino; knownSize = s.size; } catch { /* keep zeros */ }
+    return new HostMapping(this.h, this.owner, this.inode, this.flags, this.path, dev, ino, knownSize);
   }
   override release(): void { this.h.close(); }
 }
@@ -279,6 +256,32 @@ const isPrivateName = (name: string) =>
 // it is linked (the hidden name goes once it has a real one) or closed. Its link count leaves
 // the hidden name out. If xos dies in between, the hidden file stays behind on the host. With
 // O_EXCL the file is unlinked at once: truly unnamed.
+// A host file mapped: it reads and writes through the descriptor it was mapped from (a snapshot
+// opens the file again by path for it).
+export class HostMapping implements MappedFile {
+  constructor(public h: HostHandle, readonly owner: HostFs, readonly inode: HostNode, readonly flags: number,
+    readonly name: string, readonly dev: number, readonly ino: number, private knownSize: number) {}
+  readPage(offset: number, into: Uint8Array): void {
+    let got = 0;
+    try { got = fs.readSync(this.h.fd, into, 0, into.length, offset); } catch { got = 0; }
+    into.fill(0, got);
+  }
+  writePage(offset: number, data: Uint8Array): void {
+    if (this.owner.readOnly) return;
+    try {
+      const size = Number(fs.fstatSync(this.h.fd).size);
+      const n = Math.min(data.length, size - offset);
+      if (n > 0) fs.writeSync(this.h.fd, data, 0, n, offset);
+    } catch { /* the guest sees no error for a failed write-back, as with Linux's deferred writeback */ }
+  }
+  // the host is asked only when the last size it gave says so (a fault per page must stay cheap)
+  beyondEnd(offset: number): boolean {
+    if (offset < this.knownSize) return false;
+    try { this.knownSize = Number(fs.fstatSync(this.h.fd).size); } catch { return false; }
+    return offset >= this.knownSize;
+  }
+}
+
 export class HostTmpFile extends HostFile {
   named?: { dir: HostNode; name: string }; // where it was linked first: later links are made from there
   constructor(flags: number, path: string, h: HostHandle, owner: HostFs, inode: HostNode, public hidden: { dir: HostNode; name: string } | undefined) {
@@ -817,7 +820,8 @@ export function nodeHostDirectory(path: string, opts: HostFsOptions = {}): HostF
 // How a snapshot saves a host directory's objects: nodes by their names (their descriptors are
 // this process's), open files reopened by path when restored (see HostFs.reopen).
 export function registerHostFs(r: Registry): void {
-  r.addModule('host/node/hostfs', { HostFs, HostNode, Owners, HostHandle, HostFile, HostTmpFile, DirFds });
+  r.addModule('host/node/hostfs', { HostFs, HostNode, Owners, HostHandle, HostFile, HostTmpFile, DirFds, HostMapping });
+  r.refine(HostMapping, { restore: (m: HostMapping) => { m.h = m.owner.reopen(m.inode, m.flags); m.h.mapped = true; } });
   r.refine(HostFs, {
     skip: ['root', 'rootBuf', 'fds', 'owners', 'readOnly', 'viaProc', 'depth'],
     restore: (b: HostFs) => b.adoptNodes((b as unknown as { nodes: NodeCache<string, HostNode> }).nodes),
