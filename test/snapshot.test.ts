@@ -13,11 +13,12 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { getBusybox } from './lib/busybox.js';
 import { buildC, skipReason } from './lib/build-c.js';
-import { apiModule } from './lib/root.js';
+import { apiModule, xosCli } from './lib/root.js';
 import { Machine, SnapshotError, type MachineProcess } from '../src/api/index.js';
 
 const execFileP = promisify(execFile);
-const LOOP = 'i=0; while [ $i -lt 200 ]; do i=$((i+1)); echo $i; sleep 0.01; done; echo end';
+// (with /dev/null open on fd 3 all along: a device the restoring machine has again)
+const LOOP = 'exec 3>/dev/null; i=0; while [ $i -lt 200 ]; do i=$((i+1)); echo $i; echo $i >&3; sleep 0.01; done; echo end';
 const PIPELINE = '(echo early; sleep 1; echo late) | (sleep 2; cat); echo done';
 
 let bb: string;
@@ -108,6 +109,28 @@ describe('snapshot and restore', () => {
         setTimeout(() => { m.close(); process.exitCode = st.exitCode; }, 20);`;
       const r = await execFileP(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 1 << 20 });
       assert.equal(head + r.stdout, want);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('xos run --save-on-exit saves the machine when xos is stopped; xos resume continues it', async () => {
+    const want = await native(LOOP);
+    const dir = mkdtempSync(join(tmpdir(), 'xos-snap-'));
+    try {
+      const file = join(dir, 'm.snap');
+      const run = execFileP(process.execPath, [xosCli, 'run', '--save-on-exit', file, bb, 'sh', '-c', LOOP], { maxBuffer: 1 << 20 });
+      const child = run.child;
+      let head = '';
+      child.stdout!.on('data', (d: Buffer) => { head += d; });
+      while (head.split('\n').length < 20) await pause(20);
+      child.kill('SIGTERM');
+      const r = await run;
+      assert.match(r.stderr, /saved the machine to .*m\.snap/);
+      assert.ok(head.length < want.length, 'stopped mid-way');
+      const resumed = await execFileP(process.execPath, [xosCli, 'resume', file], { maxBuffer: 1 << 20 });
+      assert.equal(head + resumed.stdout, want);
+      await assert.rejects(execFileP(process.execPath, [xosCli, 'resume', join(dir, 'nothing')]), (e: { code: number; stderr: string }) => e.code === 1 && /ENOENT/.test(e.stderr));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

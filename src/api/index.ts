@@ -216,7 +216,9 @@ export class Machine {
     m.restored = [];
     loadMachine(m.core, data, nodeSnapshotRegistry(), (e) => {
       let g!: GuestProcess;
-      m.restored.push(new MachineProcess((out, err) => (g = m.core.adopt(e, out, err))));
+      const p = new MachineProcess((out, err) => (g = m.core.adopt(e, out, err)));
+      m.restored.push(p);
+      if (e.master) m.restoredTty.add(p);
       return g;
     });
     return m;
@@ -226,6 +228,9 @@ export class Machine {
     const image = this.opts.image;
     return Machine.restore(await this.snapshot(), image !== undefined ? { image } : {});
   }
+  // Whether a restored process's stdio is a pseudo-terminal (its output then comes on stdout).
+  hasTerminal(p: MachineProcess): boolean { return this.restoredTty.has(p); }
+  private readonly restoredTty = new WeakSet<MachineProcess>();
   // The processes of a restored machine that its embedder had started (running when it was saved).
   get processes(): readonly MachineProcess[] { return this.restored; }
 

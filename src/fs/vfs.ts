@@ -945,6 +945,9 @@ export class Vfs extends Namei {
     return f;
   }
 
+  // The machine's /dev (its devices, for a restored machine's open ones).
+  get devices(): DevFs | undefined { return this.devfs; }
+
   // A read-only file with fixed contents (for the kernel: e.g. /proc files it generates).
   static bufferFile(path: string, data: Uint8Array, st: () => Stat): FileDescription {
     return new BufferFile(O_RDONLY, path, data, st);

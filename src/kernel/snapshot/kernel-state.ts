@@ -22,7 +22,7 @@ import { TimerQueue } from '../timers.js';
 import { PhysMem } from '../../mm/phys.js';
 import { PageCache } from '../../mm/page-cache.js';
 import { MemfdStore } from '../sys-memfd.js';
-import { DevFs } from '../../fs/devfs.js';
+import { DevFs, CharDevice } from '../../fs/devfs.js';
 import { Locks } from '../../fs/locks.js';
 import { NetStack } from '../../net/stack.js';
 import { Epoll } from '../../fs/epoll.js';
@@ -68,6 +68,7 @@ export function kernelRegistry(): Registry {
   r.refine(AsyncIo, { skip: ['states'], restore: (a: AsyncIo) => { (a as unknown as { states: WeakMap<object, unknown> }).states = new WeakMap(); } });
   // host connections cannot travel: a socket that had one reads as reset (README)
   r.refine(NetStack, { skip: ['host', 'dns', 'udpFlows', 'listeners', 'interfaces', 'mode', 'hostname', 'publish', 'hosts'] });
+  r.refine(CharDevice, { skip: ['r', 'w'], restore: (c: CharDevice, ctx) => c.rewire(ctx.external<Kernel>('kernel').vfs.devices) });
   r.refine(Locks, { skip: ['keyOf'], restore: (l: Locks) => l.rebuildKeys() });
   r.refine(Sysctl, { skip: ['k', 'knobs'] });
   r.refine(TimerQueue, { skip: ['entries', 'armedAt', 'handle', 'host', 'onError', 'seq'] });
@@ -88,6 +89,10 @@ export function kernelRoles(k: Kernel): { names: Map<object, string>; twins: Set
   };
   ext(k, 'kernel', true);
   ext(k.host, 'host');
+  // the console: a restored machine's is the new host's stdio
+  ext(k.host.stdin, 'host-stdin');
+  ext(k.host.stdout, 'host-stdout');
+  ext(k.host.stderr, 'host-stderr');
   ext(k.core, 'core');
   ext(k.phys, 'phys', true);
   ext(k.budget, 'budget', true);
