@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { getBusybox } from './lib/busybox.js';
 import { buildC, skipReason } from './lib/build-c.js';
+import { debianSkipReason, getDebianRoot } from './lib/debian-root.js';
 import { apiModule, xosCli } from './lib/root.js';
 import { Machine, SnapshotError, type MachineProcess } from '../src/api/index.js';
 
@@ -91,6 +92,30 @@ describe('snapshot and restore', () => {
     m.close();
     assert.equal(head, 'ready\n');
     assert.equal(head + await finish(await Machine.restore(snap)), want);
+  });
+
+  it('a python3 REPL on a terminal in the Debian root keeps its variables', { skip: debianSkipReason() }, async () => {
+    const code = 'x = sum(i * i for i in range(1000)); y = "-".join(["snap"] * 3)';
+    const want = (await execFileP('python3', ['-c', `${code}; print(x, y)`])).stdout.trim();
+    const root = (await getDebianRoot()).dir;
+    const m = await Machine.create({ root, env: { PATH: '/usr/bin:/bin', HOME: '/root', LC_ALL: 'C', TERM: 'dumb' } });
+    const p = m.spawn(['/usr/bin/python3', '-q'], { tty: { cols: 100, rows: 30 } });
+    const out = collect(p);
+    p.stdin.write(`${code}\n`);
+    while ((out.text().match(/>>> /g)?.length ?? 0) < 2) await pause(20);
+    const snap = await m.snapshot();
+    m.close();
+    const r = await Machine.restore(snap);
+    const q = r.processes[0];
+    const after = collect(q);
+    q.stdin.write('print(x, y)\n');
+    while (!after.text().includes(want)) {
+      if (after.text().includes('Error')) assert.fail(after.text());
+      await pause(20);
+    }
+    q.stdin.write('exit()\n');
+    assert.equal((await q.wait()).exitCode, 0);
+    r.close();
   });
 
   it('restores in another node process', async () => {
