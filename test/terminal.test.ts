@@ -74,12 +74,13 @@ describe('xos sh in a terminal', () => {
   });
 
   it('stty size is the pane\'s and follows a resize (SIGWINCH)', async () => {
-    // a foreground job that waits for SIGWINCH
-    const waitWinch = 'sh -c \'trap "echo got WINCH" WINCH; sleep 100 & wait; kill $!\'';
+    // a foreground job that waits for SIGWINCH: it says ready once its trap is set (a resize before
+    // that would go unseen), and the trap ends the wait whether it comes during the wait or before
+    const waitWinch = 'sh -c \'trap "echo got WINCH; kill \\$!" WINCH; sleep 100 & echo ready; wait\'';
     pane.line('clear; stty size');
     await pane.waitFor(/^30 100$/m, '30 100');
     pane.line(waitWinch);
-    await pane.waitFor(/sleep 100 & wait/, 'the command echoed');
+    await pane.waitFor(/^ready$/m, 'the trap set');
     pane.resize(90, 25);
     await pane.waitFor(/^got WINCH$/m, 'SIGWINCH in the foreground job');
     await prompt(pane, 'after the resize');
@@ -88,7 +89,7 @@ describe('xos sh in a terminal', () => {
     pane.line('clear');
     await prompt(pane, 'after clear');
     pane.line(waitWinch);
-    await pane.waitFor(/sleep 100 & wait/, 'the command echoed');
+    await pane.waitFor(/^ready$/m, 'the trap set again');
     pane.resize(100, 30);
     await pane.waitFor(/^got WINCH$/m, 'SIGWINCH again');
     await prompt(pane, 'after the second resize');

@@ -233,7 +233,8 @@ export function disassemble(core: Core, bytes: Uint8Array, addr: number): Instru
   const specs = sp < 0 ? [] : name.slice(sp + 1).split(',');
   let operands: string;
   const wide = d.osz === 3 || (d.vex & V_W) !== 0;
-  if (mnemonic === 'x87') {
+  // the x87 forms (escape opcodes D8-DF): named from the opcode and ModRM as objdump names them
+  if (/^D[89A-F]\b/.test(form.opcode)) {
     [mnemonic, operands] = x87(d, f, raw.find((b, i) => i < len && b >= 0xd8 && b <= 0xdf) ?? 0xd8);
   } else {
     if (mnemonic.includes('/')) {

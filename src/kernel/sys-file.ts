@@ -59,9 +59,11 @@ const userRange = (addr: number, len: number) => addr + len <= TASK_SIZE;
 
 function fileOf(t: Task, fd: number): FileDescription | undefined { return t.proc.files.get(fd); }
 
-// Written bytes count: an EPIPE also raises SIGPIPE.
-function wrote(t: Task, r: number): number {
-  if (r === -EPIPE) queueSignal(t, { signo: SIGPIPE, code: SI_USER, pid: t.proc.pid });
+// Written bytes count: an EPIPE also raises SIGPIPE. On xos's own stdout or stderr the reader that
+// went away is outside the machine (`xos run yes | head -1`): its SIGPIPE comes from outside, which
+// init obeys too, so the pipeline ends as it does natively.
+function wrote(t: Task, r: number, f?: FileDescription): number {
+  if (r === -EPIPE) queueSignal(t, { signo: SIGPIPE, code: SI_USER, pid: t.proc.pid, force: f instanceof StdioFile });
   return r;
 }
 
@@ -173,7 +175,7 @@ function doWrite(t: Task, f: FileDescription, n: number, pos: number | undefined
     if (!data) return done || -EFAULT;
     const r = writeCoherent(t, f, data, pos === undefined ? undefined : pos + done);
     if (r instanceof Blocked) return done || r;
-    if (r < 0) return done || wrote(t, r);
+    if (r < 0) return done || wrote(t, r, f);
     done += r;
     if (r < len) break;
   } while (done < n);
@@ -983,7 +985,7 @@ export function copy(t: Task, from: FileDescription, to: FileDescription, n: num
     if (data instanceof Blocked || typeof data === 'number') return { done, r: data };
     if (data.length === 0) break;
     const w = writeCoherent(t, to, data, outPos === undefined ? undefined : outPos + done);
-    if (w instanceof Blocked || w < 0) return { done, r: typeof w === 'number' ? wrote(t, w) : w };
+    if (w instanceof Blocked || w < 0) return { done, r: typeof w === 'number' ? wrote(t, w, to) : w };
     done += w;
     if (w < data.length || data.length < want) break;
   }
