@@ -118,6 +118,30 @@ describe('snapshot and restore', () => {
     r.close();
   });
 
+  it('sockets inside the machine keep their bytes: a unix socket pair, a loopback TCP connection, epoll', { skip: debianSkipReason() }, async () => {
+    const root = (await getDebianRoot()).dir;
+    const m = await Machine.create({ root, env: { PATH: '/usr/bin:/bin', HOME: '/root', LC_ALL: 'C' } });
+    const p = m.spawn(['/usr/bin/python3', '-i', '-q']);
+    let prompts = 0;
+    p.stderr.on('data', (d: Buffer) => { prompts += d.toString().split('>>> ').length - 1; });
+    const setup = ['import socket, os, select', 'a, b = socket.socketpair()', 'a.send(b"unix bytes")',
+      'l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()', 'c = socket.create_connection(l.getsockname()); s, _ = l.accept()',
+      'c.send(b"tcp bytes")', 'e = select.epoll(); e.register(b.fileno(), select.EPOLLIN)', 'r, w = os.pipe(); os.write(w, b"pipe")'];
+    p.stdin.write(setup.join('\n') + '\n');
+    while (prompts < setup.length + 1) await pause(20);
+    const snap = await m.snapshot();
+    m.close();
+    const r = await Machine.restore(snap);
+    const q = r.processes[0];
+    const out = collect(q);
+    q.stdin.write('print(e.poll(1) == [(b.fileno(), select.EPOLLIN)], b.recv(100), s.recv(100), os.read(r, 10))\n');
+    q.stdin.write('s.send(b"back"); print(c.recv(10))\nexit()\n');
+    assert.equal((await q.wait()).exitCode, 0);
+    await pause(20);
+    r.close();
+    assert.equal(out.text(), "True b'unix bytes' b'tcp bytes' b'pipe'\n4\nb'back'\n");
+  });
+
   it('restores in another node process', async () => {
     const want = await native(LOOP);
     const { head, snap } = await saved(LOOP, 500);

@@ -34,7 +34,7 @@ import { StaticFileFs } from '../../fs/static-file.js';
 // Fields that are the machine's wiring, not its state: kept from the machine that restores (the
 // futex queues hold the watchers of live waits: a woken waiter queues itself again).
 const KERNEL_SKIP = ['host', 'core', 'phys', 'args', 'reports', 'timers', 'wake', 'running', 'current', 'exitWaiters',
-  'objectIds', 'faultError', 'injected', 'vdsoCache', 'writebackTimer', 'futexes', 'bootRealtimeNs', 'budget', 'pidsMax', 'strace', 'debug'];
+  'objectIds', 'sockCtx', 'faultError', 'injected', 'vdsoCache', 'writebackTimer', 'futexes', 'bootRealtimeNs', 'budget', 'pidsMax', 'strace', 'debug'];
 
 export function kernelRegistry(): Registry {
   const r = kernelClasses();
@@ -103,6 +103,8 @@ export function kernelRoles(k: Kernel): { names: Map<object, string>; twins: Set
   ext((k as unknown as { args: object }).args, 'args');
   ext(k.sysctl, 'sysctl', true);
   ext(k.memfds, 'memfds', true);
+  ext(k.realtime, 'realtime');
+  ext(k.sockContext, 'sock-ctx');
   ext(k.net, 'net', true);
   ext(k.net.host, 'net-host');
   ext(k.net.dns, 'dns');
