@@ -42,6 +42,7 @@ function peakRss(args: string[], timeoutMs = 120_000): Promise<Peak> {
 function assertBounded(p: Peak, memory: number, expect: RegExp): void {
   const where = `\nstdout: ${p.stdout}\nstderr: ${p.stderr.slice(-2000)}`;
   assert.ok(p.hwm > 0, `the guest never printed DONE (status ${p.status})${where}`);
+  console.log(`host RSS peak ${Math.round(p.hwm / MiB)} MiB with --memory ${memory / MiB} MiB (${expect.source})`);
   assert.match(p.stdout + p.stderr, expect, `not refused as expected${where}`);
   assert.ok(p.hwm <= memory + OVERHEAD,
     `host RSS peaked at ${Math.round(p.hwm / MiB)} MiB, more than --memory ${memory / MiB} MiB + ${OVERHEAD / MiB} MiB${where}`);
