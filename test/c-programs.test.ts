@@ -82,8 +82,12 @@ const CASES: Case[] = [
   { name: 'mm-checks' },
   { name: 'futex-waitv', cflags: ['-pthread'] },
   { name: 'ipc-mqueue' },
+  { name: 'ipc-mq-thread', cflags: ['-pthread'] }, // mq_notify SIGEV_THREAD: the C library's netlink helper thread gets the kernel's cookie
   { name: 'proc-signals-fine', cflags: ['-pthread'] },
+  { name: 'proc-pdeathsig' }, // PR_SET_PDEATHSIG: the signal when the parent ends; PR_GET_PDEATHSIG
   { name: 'fs-fcntl' },
+  { name: 'fs-dnotify' }, // F_NOTIFY: signals counted per change (a real-time signal queues one each); in a mkdtemp directory under /tmp
+  { name: 'fs-lease' }, // as root: lease breaking, EWOULDBLOCK, F_GETLEASE during a break; sets lease-break-time to 1 s and back
   { name: 'proc-ptrace' },
   { name: 'proc-caps' },
   { name: 'fs-devnodes' },

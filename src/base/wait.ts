@@ -56,6 +56,7 @@ export type WaitOn =
   | { kind: 'signal'; set: bigint; until?: bigint } // sigsuspend and pause (set 0: any handled signal), sigtimedwait (set: the signals taken)
   | { kind: 'stop' } // a job-control stop (SIGTTIN/SIGTTOU) that a signal ends
   | { kind: 'lock' } // flock, F_SETLKW
+  | { kind: 'lease' } // an open or truncate until a lease in its way is given up or its break time passes
   | { kind: 'semaphore'; semid: number; realtime?: boolean }
   | { kind: 'msgqueue'; msqid: number };
 

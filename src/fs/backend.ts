@@ -90,6 +90,13 @@ export interface FsBackend {
   // The directory `n` becomes a working directory or an open directory: a backend that reaches its
   // files through host descriptors takes one now, while the name it was found by still leads to it.
   hold?(n: FsNode): void;
+  // Extended attributes, where the storage keeps them (a backend without them: EOPNOTSUPP). Names
+  // carry their namespace ("user.x"); who may read or change which is the kernel's check, made first.
+  // setxattr's flags: XATTR_CREATE (EEXIST), XATTR_REPLACE (ENODATA); a missing one is ENODATA.
+  getxattr?(n: FsNode, name: string): Uint8Array | number;
+  setxattr?(n: FsNode, name: string, value: Uint8Array, flags: number): number;
+  listxattr?(n: FsNode): string[] | number;
+  removexattr?(n: FsNode, name: string): number;
 }
 
 export const EMPTY_STATFS: StatFs = {
@@ -122,6 +129,10 @@ export abstract class NodeFs implements FsBackend {
   abstract statfs(): StatFs;
   exchangeAt?(aDir: FsNode, aName: string, bDir: FsNode, bName: string): number;
   mknodAt?(dir: FsNode, name: string, mode: number): number;
+  getxattr?(n: FsNode, name: string): Uint8Array | number;
+  setxattr?(n: FsNode, name: string, value: Uint8Array, flags: number): number;
+  listxattr?(n: FsNode): string[] | number;
+  removexattr?(n: FsNode, name: string): number;
   tmpfileAt?(dir: FsNode, flags: number, mode: number, guestDir: string): { file: FileDescription; node: FsNode } | number;
 
   // --- by path -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import type { Blocked } from '../base/wait.js';
 import type { FsBackend, FsNode } from './backend.js';
 import type { Mount } from './mounts.js';
 import type { Locks } from './locks.js';
+import type { Leases } from './leases.js';
 import { EBADF, EINVAL, EISDIR, ENODEV, ENOTDIR, ENOTTY, EPERM, ESPIPE, ENXIO, EOPNOTSUPP } from '../base/errno.js';
 
 export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200,
@@ -66,6 +67,7 @@ export interface FileNode {
   unlinked?: boolean; // the name it was opened by was removed (its path shows "(deleted)")
   events?: FileEvents;
   locks?: Locks;
+  leases?: Leases;
 }
 // Who hears about changes made through an open file (inotify: IN_MODIFY, IN_CLOSE_WRITE…).
 export interface FileEvents { fileEvent(f: FileDescription, mask: number): void }
@@ -110,6 +112,9 @@ export abstract class FileDescription {
   mapping(): MappedFile | number { return -ENODEV; }
   // A descriptor of it is closed by the process `owner` (Linux's flush: each close, not only the last).
   flush?(owner: object): void;
+  // The same, for the kernel's own use of a description (a dnotify registration ends there, as Linux's
+  // dnotify_flush does).
+  onClose?: (owner: object) => void;
   // What /proc/PID/fdinfo/FD adds after pos, flags, mnt_id and ino for this kind of file.
   fdinfo?(): string;
   // The last reference is gone.
@@ -205,5 +210,6 @@ export function release(file: FileDescription): void {
   if (--file.refs !== 0) return;
   file.node?.events?.fileEvent(file, file.writable ? 0x8 /* IN_CLOSE_WRITE */ : 0x10 /* IN_CLOSE_NOWRITE */);
   file.node?.locks?.released(file);
+  file.node?.leases?.released(file);
   file.release();
 }

@@ -17,7 +17,7 @@ import {
   FileDescription, O_TRUNC, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, seekTo,
   dtFromMode, type Dirent, type Stat,
 } from './file.js';
-import { EINVAL, EIO, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EROFS } from '../base/errno.js';
+import { EINVAL, EIO, EISDIR, ELOOP, ENODATA, ENOENT, ENOTDIR, ENXIO, EROFS } from '../base/errno.js';
 import { listTar, normalizeName, readAll, sliceSource, TarError, type ByteSource, type Segment, type TarEntry } from './tar.js';
 
 export { TarError, type ByteSource } from './tar.js';
@@ -40,6 +40,7 @@ export class ImageNode {
   rdev = 0;
   parentDir?: ImageNode; // directories: the one that holds it (set by finish)
   name = '';
+  xattrs?: Map<string, Uint8Array>;
   constructor(readonly ino: number, public mode: number, public uid: number, public gid: number,
     public mtimeNs: bigint, public atimeNs: bigint, public ctimeNs: bigint) {
     if ((mode & S_IFMT) === S_IFDIR) this.children = new Map();
@@ -135,10 +136,11 @@ export class ImageFs extends NodeFs {
       return;
     }
     if (e.type === 'dir' && old?.children) { // a directory again (a later layer): new attributes, same contents
-      Object.assign(old, { mode: S_IFDIR | e.mode, uid: e.uid, gid: e.gid, mtimeNs: e.mtimeNs });
+      Object.assign(old, { mode: S_IFDIR | e.mode, uid: e.uid, gid: e.gid, mtimeNs: e.mtimeNs, xattrs: e.xattrs });
       return;
     }
     const n = this.node(MODE[e.type] | e.mode, e.uid, e.gid, e.mtimeNs, e.atimeNs ?? e.mtimeNs, e.ctimeNs ?? e.mtimeNs);
+    n.xattrs = e.xattrs;
     if (e.type === 'file') {
       n.src = layer;
       n.offset = e.offset;
@@ -224,6 +226,9 @@ export class ImageFs extends NodeFs {
     return i.parentDir ? { dir: i.parentDir, name: i.name } : undefined;
   }
   getattr(n: FsNode): Stat { return this.stat(n as ImageNode); }
+  // The attributes the image's tar gave the file (it is read-only: an overlay copies the file up to change them).
+  override getxattr(n: FsNode, name: string): Uint8Array | number { return (n as ImageNode).xattrs?.get(name) ?? -ENODATA; }
+  override listxattr(n: FsNode): string[] { return [...(n as ImageNode).xattrs?.keys() ?? []]; }
   getlink(n: FsNode): string | number { return (n as ImageNode).target ?? -EINVAL; }
   entries(d: FsNode): Dirent[] | number {
     const n = d as ImageNode;

@@ -13,9 +13,15 @@ export const IN_ACCESS = 0x1, IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_CLOSE_WRITE =
   IN_ONLYDIR = 0x1000000, IN_DONT_FOLLOW = 0x2000000, IN_EXCL_UNLINK = 0x4000000, IN_MASK_CREATE = 0x10000000,
   IN_MASK_ADD = 0x20000000, IN_ISDIR = 0x40000000, IN_ONESHOT = 0x80000000;
 export const IN_ALL_EVENTS = 0xfff;
+// (the kernel's own) A rename within one directory, told to that directory before IN_MOVED_FROM:
+// only dnotify's DN_RENAME hears it, as Linux reports FS_RENAME.
+export const FS_RENAME = 0x10000000;
 
-interface Watch { wd: number; key: object; mask: number; owner: InotifyFile; dev: number; ino: number }
-interface Event { wd: number; mask: number; cookie: number; name: string }
+export interface Watch { wd: number; key: object; mask: number; owner: WatchOwner; dev: number; ino: number }
+export interface FsEvent { wd: number; mask: number; cookie: number; name: string }
+type Event = FsEvent;
+// Who a watch reports to: an inotify instance, or a directory's dnotify registration.
+export interface WatchOwner { queueEvent(e: FsEvent): void; forget(w: Watch): void }
 
 // The machine's watches, by inode.
 export class FsNotify {
@@ -61,7 +67,7 @@ export class FsNotify {
   }
 }
 
-export class InotifyFile extends FileDescription {
+export class InotifyFile extends FileDescription implements WatchOwner {
   private readonly queue = new WaitQueue();
   private readonly events: Event[] = [];
   private readonly watches = new Map<number, Watch>();

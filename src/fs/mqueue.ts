@@ -9,8 +9,19 @@ import { EACCES, EINVAL, ENOENT, ENOTDIR, EPERM, EISDIR } from '../base/errno.js
 import { WaitQueue, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from './wait-queue.js';
 
 export interface MqMessage { prio: number; data: Uint8Array }
-// Who mq_notify registered, and how (sigev_notify, signal, value).
-export interface MqNotify { pid: number; owner: object; notify: number; signo: number; value: bigint }
+// Who mq_notify registered, and how (sigev_notify, signal, value). SIGEV_THREAD: the 32-byte cookie
+// sent to the caller's netlink socket (`sink`), its last byte saying woken up or removed.
+export interface MqNotify {
+  pid: number; owner: object; notify: number; signo: number; value: bigint;
+  cookie?: Uint8Array; sink?: { deliver(d: Uint8Array): void };
+}
+export const NOTIFY_NONE = 0, NOTIFY_WOKENUP = 1, NOTIFY_REMOVED = 2, NOTIFY_COOKIE_LEN = 32;
+
+export function withStatus(cookie: Uint8Array, status: number): Uint8Array {
+  const c = cookie.slice();
+  c[NOTIFY_COOKIE_LEN - 1] = status;
+  return c;
+}
 
 export class MessageQueue {
   readonly msgs: MqMessage[] = []; // highest priority first, in arrival order within one
@@ -22,6 +33,12 @@ export class MessageQueue {
     readonly msgsize: number, public timeNs: bigint) {}
 
   get full(): boolean { return this.msgs.length >= this.maxmsg; }
+  // The registration ends without a message: a SIGEV_THREAD one tells its socket (glibc's helper thread ends).
+  dropNotify(): void {
+    const n = this.notify;
+    this.notify = undefined;
+    if (n?.sink && n.cookie) n.sink.deliver(withStatus(n.cookie, NOTIFY_REMOVED));
+  }
   put(m: MqMessage): void {
     const i = this.msgs.findIndex((x) => x.prio < m.prio);
     if (i < 0) this.msgs.push(m); else this.msgs.splice(i, 0, m);
@@ -67,7 +84,7 @@ export class MqueueFile extends FileDescription {
   override stat(): Stat { return mqStat(this.q); }
   override fdinfo(): string { return this.q.status(); }
   // Any close by the process that registered for notification ends the registration, as on Linux.
-  override flush(owner: object): void { if (this.q.notify?.owner === owner) this.q.notify = undefined; }
+  override flush(owner: object): void { if (this.q.notify?.owner === owner) this.q.dropNotify(); }
   get nonblocking(): boolean { return (this.flags & O_NONBLOCK) !== 0; }
   get canSend(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY; }
   get canReceive(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY; }

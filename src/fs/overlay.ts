@@ -22,7 +22,7 @@ import {
   DT_DIR, FileDescription, O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFIFO, S_IFLNK,
   S_IFMT, S_IFREG, S_IFSOCK, isDir, type Dirent, type GuestMemory, type Stat, type TimeSpec,
 } from './file.js';
-import { EINVAL, EIO, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EXDEV } from '../base/errno.js';
+import { EINVAL, EIO, ENODATA, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EXDEV } from '../base/errno.js';
 import { TarWriter, type TarType } from './tar.js';
 
 const WH = '.wh.', OPAQUE = '.wh..wh..opq';
@@ -184,6 +184,7 @@ export class OverlayFs extends NodeFs {
     if (typeof u === 'number') return u;
     d.upper = u;
     this.copyMeta(u, l);
+    this.copyXattrs(d.lower, u);
     return u;
   }
 
@@ -208,6 +209,7 @@ export class OverlayFs extends NodeFs {
         n.upper = u;
         up.setattr(u, { uid: l.uid, gid: l.gid });
         up.setattr(u, { atime: l.atimeNs, mtime: l.mtimeNs });
+        this.copyXattrs(n.lower, u);
         return 0;
       }
       case S_IFREG: {
@@ -230,6 +232,7 @@ export class OverlayFs extends NodeFs {
     if (typeof u === 'number') return u;
     n.upper = u;
     this.copyMeta(u, l);
+    this.copyXattrs(n.lower, u);
     return 0;
   }
 
@@ -483,6 +486,46 @@ export class OverlayFs extends NodeFs {
   }
 
   statfs(): StatFs { return { ...this.upper.statfs(), type: 0x794c7630 /* OVERLAYFS_SUPER_MAGIC */ }; }
+
+  // Extended attributes: the upper's once the file is there, else the lower's (an image keeps none);
+  // a change copies the file up first, as overlayfs does. An upper that keeps none (a host
+  // directory): EOPNOTSUPP.
+  override getxattr(node: FsNode, name: string): Uint8Array | number {
+    const n = node as OverlayNode;
+    if (!this.upper.getxattr) return -EOPNOTSUPP;
+    if (n.upper !== undefined) return this.upper.getxattr(n.upper, name);
+    return n.lower !== undefined && this.lower.getxattr ? this.lower.getxattr(n.lower, name) : -ENODATA;
+  }
+  override listxattr(node: FsNode): string[] | number {
+    const n = node as OverlayNode;
+    if (!this.upper.listxattr) return [];
+    if (n.upper !== undefined) return this.upper.listxattr(n.upper);
+    return n.lower !== undefined && this.lower.listxattr ? this.lower.listxattr(n.lower) : [];
+  }
+  override setxattr(node: FsNode, name: string, value: Uint8Array, flags: number): number {
+    const n = node as OverlayNode;
+    if (!this.upper.setxattr) return -EOPNOTSUPP;
+    return this.copyUp(n) || this.upper.setxattr(n.upper!, name, value, flags);
+  }
+  override removexattr(node: FsNode, name: string): number {
+    const n = node as OverlayNode;
+    if (!this.upper.removexattr) return -EOPNOTSUPP;
+    // a name the lower file lacks: ENODATA without copying it up
+    if (n.upper === undefined) {
+      const l = this.getxattr(n, name);
+      if (typeof l === 'number') return l;
+    }
+    return this.copyUp(n) || this.upper.removexattr(n.upper!, name);
+  }
+  // What a copied-up file takes along of the lower's attributes.
+  private copyXattrs(from: FsNode, to: FsNode): void {
+    const names = this.lower.listxattr?.(from);
+    if (!Array.isArray(names) || !this.upper.setxattr) return;
+    for (const name of names) {
+      const v = this.lower.getxattr!(from, name);
+      if (typeof v !== 'number') this.upper.setxattr(to, name, v, 0);
+    }
+  }
 }
 
 // A description opened through the overlay: the upper's or the lower's own, with
@@ -547,7 +590,13 @@ export function layerTar(fs: FsBackend): Uint8Array {
       const { node, stat: st } = found;
       const type = TYPE[st.mode & S_IFMT];
       if (!type) continue;
-      const base = { path: p.slice(1), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeNs: st.mtimeNs };
+      const names = fs.listxattr?.(node);
+      const xattrs: [string, Uint8Array][] = [];
+      for (const name of Array.isArray(names) ? names : []) {
+        const v = fs.getxattr!(node, name);
+        if (typeof v !== 'number') xattrs.push([name, v]);
+      }
+      const base = { path: p.slice(1), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeNs: st.mtimeNs, xattrs };
       if (type === 'file' && st.nlink > 1) {
         const first = links.get(st.ino);
         if (first !== undefined) { w.add({ ...base, type: 'hardlink', linkname: first }); continue; }

@@ -45,7 +45,9 @@ export interface TarEntry {
   offset: number; // where the stored data starts in the archive
   stored: number; // bytes stored there
   sparse?: Segment[];
+  xattrs?: Map<string, Uint8Array>; // extended attributes (PAX SCHILY.xattr.NAME records, as GNU tar and Docker write them)
 }
+const XATTR_KEY = 'SCHILY.xattr.';
 
 const BLOCK = 512;
 const latin1 = (b: Uint8Array, start = 0, end = b.length): string => {
@@ -114,7 +116,7 @@ function parsePax(b: Uint8Array, into: Map<string, string>): void {
     const eq = rec.indexOf('=');
     if (eq > 0) {
       const k = rec.slice(0, eq), v = rec.slice(eq + 1);
-      if (v === '') into.delete(k); else into.set(k, v);
+      if (v === '' && !k.startsWith(XATTR_KEY)) into.delete(k); else into.set(k, v); // an attribute may be empty
     }
     i += len;
   }
@@ -241,6 +243,10 @@ export function listTar(src: ByteSource): TarEntry[] {
     const mtime = attrs.has('mtime') ? paxTime(attrs.get('mtime')!) : undefined;
     const atime = attrs.has('atime') ? paxTime(attrs.get('atime')!) : undefined;
     const ctime = attrs.has('ctime') ? paxTime(attrs.get('ctime')!) : undefined;
+    let xattrs: Map<string, Uint8Array> | undefined;
+    for (const [k, v] of attrs) {
+      if (k.startsWith(XATTR_KEY)) (xattrs ??= new Map()).set(k.slice(XATTR_KEY.length), Uint8Array.from(v, (c) => c.charCodeAt(0)));
+    }
     out.push({
       path, type, mode: num(h, 100, 8) & 0o7777,
       uid: attrs.has('uid') ? Number(attrs.get('uid')) : num(h, 108, 8),
@@ -249,7 +255,7 @@ export function listTar(src: ByteSource): TarEntry[] {
       size: type === 'file' ? fileSize : type === 'symlink' ? linkname.length : 0,
       mtimeNs: mtime ?? BigInt(num(h, 136, 12)) * 1_000_000_000n, atimeNs: atime, ctimeNs: ctime,
       linkname, devmajor: num(h, 329, 8), devminor: num(h, 337, 8),
-      offset, stored, sparse,
+      offset, stored, sparse, xattrs,
     });
   }
   if (headers === 0 && src.size > 0 && !(src.size >= BLOCK && src.read(0, BLOCK).every((c) => c === 0))) {
@@ -268,6 +274,7 @@ export interface TarWriteEntry {
   linkname?: string;
   devmajor?: number; devminor?: number;
   data?: Uint8Array; // regular files
+  xattrs?: [string, Uint8Array][]; // extended attributes (written as PAX SCHILY.xattr.NAME records)
 }
 
 const FLAG: Record<TarType, string> = { file: '0', hardlink: '1', symlink: '2', chr: '3', blk: '4', dir: '5', fifo: '6' };
@@ -290,6 +297,7 @@ export class TarWriter {
       const ns = e.mtimeNs < 0n ? -e.mtimeNs : e.mtimeNs;
       pax.push(['mtime', `${e.mtimeNs < 0n ? '-' : ''}${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`]);
     }
+    for (const [k, v] of e.xattrs ?? []) pax.push([XATTR_KEY + k, latin1(v)]);
     if (pax.length) {
       let body = '';
       for (const [k, v] of pax) {

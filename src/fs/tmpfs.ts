@@ -12,13 +12,14 @@
 import type { MappedFile } from '../mm/address-space.js';
 import { NodeFs, type Found, type FsNode, type SetAttr, type StatFs } from './backend.js';
 import { INODE_COST, type MemoryBudget } from '../base/budget.js';
+import { XattrStore } from './xattr.js';
 import {
   FileDescription, O_APPEND, O_CREAT, O_EXCL, O_TRUNC, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
   S_IFREG, S_IFSOCK, S_IFCHR, S_IFBLK, seekTo, dtFromMode, type Dirent, type Stat,
   type TimeSpec,
 } from './file.js';
 import {
-  EEXIST, EFBIG, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, ENXIO, EPERM,
+  EEXIST, EFBIG, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENODATA, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, ENXIO, EPERM,
 } from '../base/errno.js';
 
 const TMPFS_MAGIC = 0x01021994;
@@ -56,6 +57,7 @@ export class Inode {
   name = ''; // directories: their name in parentDir
   freed = false; // no name and no opener left: its storage is no longer counted
   linkable = false; // an O_TMPFILE file without O_EXCL, not linked yet: linkat may give it its first name
+  xattrs?: XattrStore; // extended attributes, once one is set
   constructor(readonly ino: number, public mode: number, public uid: number, public gid: number, now: bigint) {
     this.atimeNs = this.mtimeNs = this.ctimeNs = this.btimeNs = now;
     if ((mode & S_IFMT) === S_IFDIR) this.children = new Map();
@@ -100,6 +102,7 @@ export class Tmpfs extends NodeFs {
   private nextIno = 1;
   private inodes = 0;
   usedBytes = 0; // bytes of chunk storage held
+  xattrBytes = 0; // bytes of extended attributes held (Linux bounds them by its inode space: 1 KiB an inode)
 
   constructor(opts: TmpfsOptions = {}) {
     super();
@@ -166,6 +169,7 @@ export class Tmpfs extends NodeFs {
     for (const c of n.chunks ?? []) if (c) bytes += c.length;
     this.usedBytes -= bytes;
     this.budget?.uncharge(bytes + INODE_COST);
+    if (n.xattrs) this.xattrBytes -= n.xattrs.clear(this.budget);
   }
 
   stat(n: Inode): Stat {
@@ -595,13 +599,43 @@ export class Tmpfs extends NodeFs {
     return 0;
   }
 
+  // --- extended attributes (the kernel has checked who may) ---------------------------------
+  override getxattr(node: FsNode, name: string): Uint8Array | number {
+    return (node as Inode).xattrs?.get(name) ?? -ENODATA;
+  }
+  override setxattr(node: FsNode, name: string, value: Uint8Array, flags: number): number {
+    const n = node as Inode;
+    const x = n.xattrs ?? new XattrStore();
+    const before = x.bytes;
+    const room = this.maxInodes * 1024 - this.xattrBytes;
+    const r = x.set(name, value, flags, room, n.freed ? undefined : this.budget);
+    if (r) return r;
+    n.xattrs = x;
+    if (!n.freed) this.xattrBytes += x.bytes - before;
+    this.touch(n, { c: true });
+    return 0;
+  }
+  override listxattr(node: FsNode): string[] { return (node as Inode).xattrs?.names() ?? []; }
+  override removexattr(node: FsNode, name: string): number {
+    const n = node as Inode;
+    if (!n.xattrs) return -ENODATA;
+    const before = n.xattrs.bytes;
+    const r = n.xattrs.remove(name, n.freed ? undefined : this.budget);
+    if (r) return r;
+    if (!n.freed) this.xattrBytes -= before - n.xattrs.bytes;
+    this.touch(n, { c: true });
+    return 0;
+  }
+
   statfs(): StatFs {
     const limit = this.limit;
     const blocks = Math.floor((Number.isFinite(limit) ? limit : 2 ** 50) / PAGE);
     const used = Math.ceil(this.usedBytes / PAGE);
     return {
       type: TMPFS_MAGIC, bsize: PAGE, blocks, bfree: Math.max(0, blocks - used), bavail: Math.max(0, blocks - used),
-      files: this.maxInodes, ffree: this.maxInodes - this.inodes, namelen: 255, frsize: PAGE, flags: 0,
+      // no inode limit (an overlay's upper in memory): 0 and 0, as Linux's tmpfs with nr_inodes=0
+      files: Number.isFinite(this.maxInodes) ? this.maxInodes : 0, ffree: Number.isFinite(this.maxInodes) ? this.maxInodes - this.inodes : 0,
+      namelen: 255, frsize: PAGE, flags: 0,
     };
   }
 

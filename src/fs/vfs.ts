@@ -28,10 +28,11 @@ import { SysFs } from './sysfs.js';
 import type { NetView } from './net-view.js';
 import { StdioFile } from './stdio.js';
 import { Locks } from './locks.js';
+import { Leases } from './leases.js';
 import { FifoEnd, Pipe } from './pipe.js';
 import { Blocked, resumed, POLLIN, POLLOUT } from '../base/wait.js';
 import {
-  FsNotify, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
+  FsNotify, FS_RENAME, IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO,
   IN_MOVE_SELF, IN_OPEN,
 } from './inotify.js';
 import { DevPts, type TtyJobs } from './pty.js';
@@ -54,6 +55,8 @@ export {
 
 const S_ISGID = 0o2000, S_ISVTX = 0o1000;
 
+export interface XattrTarget { backend?: FsBackend; node?: FsNode; st: Stat; readOnly: boolean; changed(): void }
+
 export class Vfs extends Namei {
   readonly host: Host;
   readonly proc?: ProcSource;
@@ -68,6 +71,8 @@ export class Vfs extends Namei {
   readonly notify = new FsNotify();
   // Advisory locks (flock, fcntl record and OFD locks).
   readonly locks = new Locks();
+  // File leases (F_SETLEASE): broken by a conflicting open or truncate (see leases.ts).
+  readonly leases = new Leases();
   // Named pipes: one pipe per FIFO node.
   private readonly fifos = new WeakMap<FsNode, Pipe>();
   // Open non-directories by the directory and name they were opened by: a rename moves their names
@@ -147,7 +152,7 @@ export class Vfs extends Namei {
   private isNoDev(m: Mount): boolean { return (m.flags & MS_NODEV) !== 0; }
 
   private fileNode(mount: Mount, inode: FsNode, dir?: FsNode, name?: string): FileNode {
-    const n: FileNode = { backend: mount.backend, inode, dev: mount.dev, mount, dir, name, events: this, locks: this.locks };
+    const n: FileNode = { backend: mount.backend, inode, dev: mount.dev, mount, dir, name, events: this, locks: this.locks, leases: this.leases };
     if (dir !== undefined && name) this.addName(dir, name, new WeakRef(n));
     return n;
   }
@@ -324,6 +329,10 @@ export class Vfs extends Namei {
       return dev;
     }
     if (want & W_OK && this.isReadOnly(place.mount) && isReg(st.mode)) return -EROFS;
+    if (this.leases.active && isReg(st.mode)) {
+      const b = this.leases.breakFor(place.node, acc !== O_RDONLY || (flags & O_TRUNC) !== 0, (flags & O_NONBLOCK) !== 0);
+      if (b !== 0) return b;
+    }
     const f = place.mount.backend.openNode(place.node, flags & ~(O_CREAT | O_EXCL), this.pathOfLoc(loc));
     if (typeof f !== 'number') {
       f.node ??= this.nodeOf(loc);
@@ -510,18 +519,30 @@ export class Vfs extends Namei {
     if (n.mount) return this.isReadOnly(n.mount);
     return n.backend.readOnly || this.ns(t).roBackends.has(n.backend);
   }
-  // A change to the file at a path (or the open file dirfd, with AT_EMPTY_PATH) that no file system
-  // here stores: ENOENT, EBADF, EROFS as Linux checks them first, else 0 (the caller answers).
-  writableAt(t: FsCaller, dirfd: number, path: string, flags: number): number {
+  // The file an extended-attribute call names: a path (following its last symlink unless
+  // AT_SYMLINK_NOFOLLOW), or the open file dirfd with AT_EMPTY_PATH. Its file system and node (none for
+  // a pipe or a socket), its attributes, whether changes are refused (EROFS: a read-only mount), and
+  // what to call once one is made (IN_ATTRIB).
+  xattrAt(t: FsCaller, dirfd: number, path: string, flags: number): XattrTarget | number {
+    const ofFile = (f: FileDescription): XattrTarget | number => {
+      const st = f.stat();
+      if (typeof st === 'number') return st;
+      const n = f.node;
+      return { backend: n?.backend, node: n?.inode, st, readOnly: this.readOnlyFile(t, f), changed: () => this.fileEvent(f, IN_ATTRIB) };
+    };
     if (path === '' && flags & AT_EMPTY_PATH) {
       const f = t.proc.files.get(dirfd);
-      if (!f) return -EBADF;
-      return this.readOnlyFile(t, f) ? -EROFS : 0;
+      return f ? ofFile(f) : -EBADF;
     }
     const loc = this.resolve(t, dirfd, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), allowMissing: false });
     if (typeof loc === 'number') return loc;
-    if (loc.file) return this.readOnlyFile(t, loc.file) ? -EROFS : 0;
-    return this.isReadOnly(loc.place!.mount) ? -EROFS : 0;
+    if (!loc.stat) return -ENOENT;
+    if (loc.file) return ofFile(loc.file);
+    const p = loc.place!;
+    return {
+      backend: p.node instanceof Phantom ? undefined : p.mount.backend, node: p.node, st: this.statOf(loc) as Stat,
+      readOnly: this.isReadOnly(p.mount), changed: () => this.touched(loc, IN_ATTRIB),
+    };
   }
 
   // --- changes --------------------------------------------------------------------
@@ -662,6 +683,7 @@ export class Vfs extends Namei {
     if (!r) this.renamed(from.parent.node, from.name, to.parent.node, to.name);
     if (!r && this.notify.active) {
       const cookie = this.notify.nextCookie(), dir = isDir(from.stat.mode);
+      if (!moves) this.inDir(from.parent.node, from.name, FS_RENAME, dir);
       this.inDir(from.parent.node, from.name, IN_MOVED_FROM, dir, cookie);
       this.inDir(to.parent.node, to.name, IN_MOVED_TO, dir, cookie);
       this.notify.emit(from.place!.node, IN_MOVE_SELF | (dir ? IN_ISDIR : 0));
@@ -832,7 +854,7 @@ export class Vfs extends Namei {
     return this.attrib(this.setattrAt(r.loc!, { atime, mtime }), undefined, r.loc);
   }
 
-  truncate(t: FsCaller, path: string, len: number): number {
+  truncate(t: FsCaller, path: string, len: number): number | Blocked {
     if (len < 0) return -EINVAL;
     const loc = this.resolve(t, AT_FDCWD, path, { follow: true, allowMissing: false });
     if (typeof loc === 'number') return loc;
@@ -841,6 +863,11 @@ export class Vfs extends Namei {
     if (!isReg(loc.stat.mode)) return -EINVAL;
     if (loc.file ? this.readOnlyFile(t, loc.file) : this.isReadOnly(loc.place!.mount)) return -EROFS;
     if (!permits(loc.stat, t.proc.creds, W_OK)) return -EACCES;
+    const node = loc.file ? loc.file.node?.inode : loc.place!.node;
+    if (this.leases.active && node !== undefined) {
+      const b = this.leases.breakFor(node, true, false);
+      if (b !== 0) return b;
+    }
     if (loc.file) {
       const r = loc.file.truncate(len);
       if (!r) this.fileEvent(loc.file, IN_MODIFY);

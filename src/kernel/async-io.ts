@@ -4,14 +4,15 @@
 import type { Kernel } from './kernel.js';
 import type { FileDescription } from '../fs/file.js';
 import { O_ASYNC } from '../fs/file.js';
-import { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLPRI, POLLRDNORM, POLLWRNORM } from '../base/wait.js';
+import { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLPRI, POLLRDNORM, POLLWRNORM, POLLMSG } from '../base/wait.js';
 import { SIGIO } from './signal.js';
 
 export const F_OWNER_TID = 0, F_OWNER_PID = 1, F_OWNER_PGRP = 2;
-const POLL_IN = 1, POLL_OUT = 2, POLL_ERR = 4, POLL_PRI = 5, POLL_HUP = 6;
+const POLL_IN = 1, POLL_OUT = 2, POLL_MSG = 3, POLL_ERR = 4, POLL_PRI = 5, POLL_HUP = 6;
 
-// Per description: who gets the signal, which signal, the watch while armed, the lease held.
-export interface AsyncState { type: number; id: number; sig: number; cancel?: () => void; lease?: number; leaseFd?: number }
+// Per description: who gets the signal, which signal, the watch while armed, the descriptor a lease
+// (or a dnotify registration) was taken through (si_fd).
+export interface AsyncState { type: number; id: number; sig: number; cancel?: () => void; leaseFd?: number }
 
 export class AsyncIo {
   private readonly states = new WeakMap<FileDescription, AsyncState>();
@@ -44,6 +45,24 @@ export class AsyncIo {
     const ready = f.poll();
     const band = ready & (POLLIN | POLLOUT | POLLERR | POLLHUP | POLLPRI | POLLRDNORM | POLLWRNORM);
     const code = ready & POLLERR ? POLL_ERR : ready & POLLHUP ? POLL_HUP : ready & POLLPRI ? POLL_PRI : ready & POLLIN ? POLL_IN : POLL_OUT;
+    this.send(k, s, code, fd, band);
+  }
+  // A lease of `f` is being broken, or a directory watched with F_NOTIFY changed: the owner hears
+  // with POLL_MSG (SIGIO without F_SETSIG).
+  message(k: Kernel, f: FileDescription, fd?: number): void {
+    const s = this.peek(f);
+    if (s?.id) this.send(k, s, POLL_MSG, fd ?? s.leaseFd ?? -1, POLLIN | POLLRDNORM | POLLMSG);
+  }
+  // A lease is gone: Linux forgets the description's owner and its F_SETSIG signal with it.
+  leaseGone(f: FileDescription): void {
+    const s = this.peek(f);
+    if (!s) return;
+    s.id = 0;
+    s.type = F_OWNER_PID;
+    s.sig = 0;
+    s.leaseFd = undefined;
+  }
+  private send(k: Kernel, s: AsyncState, code: number, fd: number, band: number): void {
     const info = s.sig ? { signo: s.sig, code, fd, band } : { signo: SIGIO, code: 0x80 /* SI_KERNEL */ };
     if (s.type === F_OWNER_TID) {
       const t = k.tasks.find((x) => x.tid === s.id);

@@ -32,6 +32,7 @@ export class FdTable {
     if (fd < 0 || fd >= this.limit) return -EBADF;
     const old = this.slots[fd];
     this.slots[fd] = { file, cloexec };
+    if (old && this.owner) { old.file.flush?.(this.owner); old.file.onClose?.(this.owner); } // closed, as by close(2)
     if (old) release(old.file);
     return fd;
   }
@@ -42,7 +43,7 @@ export class FdTable {
     // closing any descriptor of a file drops the process's record locks on it (POSIX)
     const node = s.file.node;
     if (node?.locks?.active && this.owner) node.locks.closedBy(this.owner, node.inode);
-    if (this.owner) s.file.flush?.(this.owner);
+    if (this.owner) { s.file.flush?.(this.owner); s.file.onClose?.(this.owner); }
     release(s.file);
     return 0;
   }

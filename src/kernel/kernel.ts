@@ -16,6 +16,7 @@ import { FdTable } from './fd-table.js';
 import { Process, Task, releaseVfork, type CpuTimes, type Uts } from './task.js';
 import { Sysctl } from './sysctl.js';
 import { AsyncIo } from './async-io.js';
+import { Dnotify } from './dnotify.js';
 import { processExited, syscallDone, syscallEntry, syscallInterrupted } from './ptrace.js';
 import { Args } from './args.js';
 import { Blocked } from '../base/wait.js';
@@ -34,7 +35,7 @@ import { futexWake, futexKey, exitRobustList, type FutexWaiter } from './sys-fut
 const ERRNO_TEXT: Record<number, string> = { 2: 'No such file or directory', 13: 'Permission denied', 21: 'Is a directory', 20: 'Not a directory', 40: 'Too many levels of symbolic links', 12: 'Out of memory', 7: 'Argument list too long' };
 import {
   deliverSignals, forceSignal, SIGSEGV, SIGBUS, BUS_ADRERR, SIGILL, SIGFPE, SIGTRAP, SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR,
-  ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SIGXCPU, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
+  ILL_ILLOPN, FPE_INTDIV, SIGKILL, SIGCHLD, SI_USER, SIGXCPU, SA_NOCLDWAIT, SA_RESTART, queueSignal, sigbit, DEFAULT_IGNORED,
   CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP, STOPPING, SIGVTALRM, SIGPROF,
 } from './signal.js';
 import { execve, ExecError, dropText } from './exec.js';
@@ -116,7 +117,8 @@ export class Kernel {
   readonly unixNames = new UnixNames(); // AF_UNIX's abstract names and bound sockets
   readonly memfds: MemfdStore;
   readonly sysctl: Sysctl;
-  readonly asyncIo = new AsyncIo(); // O_ASYNC owners and signals (F_SETOWN, F_SETSIG), leases
+  readonly asyncIo = new AsyncIo(); // O_ASYNC owners and signals (F_SETOWN, F_SETSIG), a lease's or dnotify's signal
+  readonly dnotify = new Dnotify(); // F_NOTIFY registrations
   // The first UTS namespace: host and domain name (sethostname, uname, /proc/sys/kernel/hostname).
   readonly uts: Uts = { hostname: 'xos', domainname: '(none)' };
   readonly budget: MemoryBudget;
@@ -163,6 +165,10 @@ export class Kernel {
     const phys = new PhysMem(core, memory, budget);
     k = new Kernel(opts.host, core, phys, opts, budget);
     k.vfs = new Vfs({ root: opts.root, host: opts.host, proc: k, jobs: ttyJobs(k), budget, net: netView(k.net) });
+    k.vfs.leases.hooks = {
+      now: () => opts.host.monotonicNs(), breakTimeSec: () => k.sysctl.values.leaseBreakTime,
+      onBreak: (f) => k.asyncIo.message(k, f), onRemove: (f) => k.asyncIo.leaseGone(f),
+    };
     return k;
   }
 
@@ -546,6 +552,10 @@ export class Kernel {
         c.parent = this.init;
         c.exitSignal = SIGCHLD; // an orphan cannot slay init with its exit signal
         this.init?.children.push(c);
+        // PR_SET_PDEATHSIG: Linux sends it when the creating thread ends; here, when its process does
+        for (const x of c.threads) {
+          if (x.pdeathsig && c.alive) this.signalProcess(c, { signo: x.pdeathsig, code: SI_USER, pid: p.pid, uid: p.creds.uid });
+        }
       }
       if (p.children.length === 0) this.init?.childEvents.notify();
     }

@@ -4,7 +4,7 @@ import type { SyscallDef, Handler, ArgKind } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import type { Args } from './args.js';
-import { Blocked } from '../base/wait.js';
+import { Blocked, type SyscallResult } from '../base/wait.js';
 import { release } from '../fs/file.js';
 import { queueSignal, SIGPIPE, SIGXFSZ, SI_USER } from './signal.js';
 import {
@@ -434,7 +434,7 @@ const sysStatx: Handler = (t, a, k) => {
 };
 
 // --- access, links, directories -----------------------------------------------------
-function withPath(fn: (t: Task, a: Args, k: Kernel, path: string) => number, arg = 0): Handler {
+function withPath(fn: (t: Task, a: Args, k: Kernel, path: string) => SyscallResult, arg = 0): Handler {
   return (t, a, k) => {
     const p = readPath(t, a.u(arg));
     return typeof p === 'number' ? p : fn(t, a, k, p);
@@ -726,7 +726,7 @@ const sysIoctl: Handler = (t, a, k) => {
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
   F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36,
-  F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025, F_DUPFD_CLOEXEC = 1030,
+  F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025, F_NOTIFY = 1026, F_DUPFD_CLOEXEC = 1030,
   F_ADD_SEALS = 1033, F_GET_SEALS = 1034, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
 const F_UNLCK = 2, F_RDLCK = 0, F_WRLCK = 1;
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
@@ -743,6 +743,8 @@ const sysFcntl: Handler = (t, a, k) => {
   const f = fileOf(t, fd);
   if (!f) return -EBADF;
   const isPath = (f.flags & O_PATH) !== 0;
+  // an O_PATH descriptor takes only these (Linux's check_fcntl_cmd); anything else is EBADF
+  if (isPath && ![F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL].includes(cmd)) return -EBADF;
   switch (cmd) {
     case F_DUPFD: return dupTo(t, f, a.i(2), false);
     case F_DUPFD_CLOEXEC: return dupTo(t, f, a.i(2), true);
@@ -837,8 +839,9 @@ const sysFcntl: Handler = (t, a, k) => {
       return 0;
     }
     case F_GETSIG: return k.asyncIo.peek(f)?.sig ?? 0;
-    case F_GETLEASE: return k.asyncIo.peek(f)?.lease ?? F_UNLCK;
-    case F_SETLEASE: return setLease(t, k, f, a.i(2));
+    case F_GETLEASE: return k.vfs.leases.get(f);
+    case F_SETLEASE: return setLease(t, k, f, fd, a.i(2));
+    case F_NOTIFY: return k.dnotify.notify(k, f, fd, t.proc.pid, t.proc.files.owner ?? t.proc, a.u32(2));
     case F_ADD_SEALS: case F_GET_SEALS: return -EINVAL;
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -EBADF;
     case F_SETPIPE_SZ: {
@@ -859,14 +862,17 @@ const sysFcntl: Handler = (t, a, k) => {
 };
 // F_SETLEASE: a read lease needs a read-only description of a file no one has open for writing; a
 // write lease one that is the file's only description. The owner (or root) only; regular files only.
-function setLease(t: Task, k: Kernel, f: FileDescription, type: number): number {
+// Taking one makes the caller the description's owner unless it has one (the signal of a break goes
+// there), and the break's si_fd is this fd.
+function setLease(t: Task, k: Kernel, f: FileDescription, fd: number, type: number): number {
   if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
   const st = f.stat();
   if (typeof st === 'number') return st;
   if (!isReg(st.mode)) return -EINVAL;
   if (t.proc.creds.euid !== 0 && t.proc.creds.euid !== st.uid) return -EACCES;
-  const s = k.asyncIo.get(f);
-  if (type === F_UNLCK) { s.lease = undefined; return 0; }
+  const node = f.node?.inode;
+  if (!node) return -EINVAL;
+  if (type === F_UNLCK) return k.vfs.leases.set(f, node, F_UNLCK);
   // the other descriptions of the same file, in every process
   const others = new Set<FileDescription>();
   for (const p of k.processes.values()) {
@@ -878,8 +884,13 @@ function setLease(t: Task, k: Kernel, f: FileDescription, type: number): number 
     }
   }
   if (type === F_RDLCK && (f.writable || [...others].some((g) => g.writable))) return -EAGAIN;
-  if (type === F_WRLCK && others.size) return -EAGAIN;
-  s.lease = type;
+  if (type === F_WRLCK && (others.size || k.vfs.leases.othersHold(node, f))) return -EAGAIN;
+  if (k.vfs.leases.breakingForWriter(node, f)) return -EAGAIN;
+  const r = k.vfs.leases.set(f, node, type);
+  if (r) return r;
+  const s = k.asyncIo.get(f);
+  s.leaseFd = fd;
+  if (!s.id) { s.type = F_OWNER_PID; s.id = t.proc.pid; }
   return 0;
 }
 const sysDup: Handler = (t, a) => {
@@ -1058,7 +1069,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(32, 'dup', sysDup, ['fd']),
   ok(33, 'dup2', sysDup2, ['fd', 'fd']),
   ok(40, 'sendfile', sysSendfile, ['fd', 'fd', 'ptr', 'size']),
-  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks among guest processes (EDEADLK for POSIX lock cycles); F_SETOWN(_EX)/F_SETSIG with O_ASYNC signal readiness; leases are taken and read back but an open does not break them; no F_NOTIFY (EINVAL, as without CONFIG_DNOTIFY)'),
+  partial(72, 'fcntl', sysFcntl, ['fd', 'int', 'hex'], 'record and OFD locks among guest processes (EDEADLK for POSIX lock cycles); F_SETOWN(_EX)/F_SETSIG with O_ASYNC signal readiness; leases broken by a conflicting open or truncate; F_NOTIFY (dnotify); no F_ADD_SEALS (memfd seals: EINVAL); changes made on the host behind a host directory are not seen by F_NOTIFY'),
   partial(73, 'flock', sysFlock, ['fd', 'int'], 'locks among guest processes, not against host processes'),
   ok(74, 'fsync', sysFsync, ['fd']),
   ok(75, 'fdatasync', sysFsync, ['fd']),
@@ -1083,7 +1094,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(94, 'lchown', sysLchown, ['path', 'int', 'int']),
   ok(95, 'umask', sysUmask, ['mode']),
   partial(132, 'utime', sysUtime, ['path', 'ptr'], 'host times have microsecond precision'),
-  partial(133, 'mknod', sysMknod, ['path', 'mode', 'hex'], 'regular files and FIFOs (named pipes; on a host directory the host FIFO is made by mkfifo(1)); sockets (use bind) and devices: EPERM'),
+  partial(133, 'mknod', sysMknod, ['path', 'mode', 'hex'], 'regular files and FIFOs (named pipes; on a host directory the host FIFO is made by mkfifo(1)); character and block devices by root on tmpfs (opening one xos lacks: ENXIO), EPERM on a host directory; sockets (use bind): EPERM'),
   ok(137, 'statfs', sysStatfs, ['path', 'ptr']),
   ok(138, 'fstatfs', sysFstatfs, ['fd', 'ptr']),
   ok(162, 'sync', sysSync, []),
@@ -1092,7 +1103,7 @@ export const fileSyscalls: SyscallDef[] = [
   ok(217, 'getdents64', sysGetdents64, ['fd', 'ptr', 'size']),
   ok(257, 'openat', sysOpenat, ['dirfd', 'path', 'flags', 'mode'], 'O_TMPFILE as open'),
   ok(258, 'mkdirat', sysMkdirat, ['dirfd', 'path', 'mode']),
-  partial(259, 'mknodat', sysMknodat, ['dirfd', 'path', 'mode', 'hex'], 'regular files and FIFOs (named pipes; on a host directory the host FIFO is made by mkfifo(1)); sockets (use bind) and devices: EPERM'),
+  partial(259, 'mknodat', sysMknodat, ['dirfd', 'path', 'mode', 'hex'], 'regular files and FIFOs (named pipes; on a host directory the host FIFO is made by mkfifo(1)); character and block devices by root on tmpfs (opening one xos lacks: ENXIO), EPERM on a host directory; sockets (use bind): EPERM'),
   ok(260, 'fchownat', sysFchownat, ['dirfd', 'path', 'int', 'int', 'flags']),
   partial(261, 'futimesat', sysFutimesat, ['dirfd', 'path', 'ptr'], 'host times have microsecond precision'),
   ok(262, 'newfstatat', sysNewfstatat, ['dirfd', 'path', 'ptr', 'flags']),

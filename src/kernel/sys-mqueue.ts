@@ -6,10 +6,12 @@ import type { Task } from './task.js';
 import type { Kernel } from './kernel.js';
 import { Blocked, POLLIN, POLLOUT, resumed, type Deadline, type Waitable } from '../base/wait.js';
 import {
-  EACCES, EAGAIN, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EMSGSIZE, ENAMETOOLONG, ENOENT, ENOSPC, ETIMEDOUT,
+  EACCES, EAGAIN, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EMSGSIZE, ENAMETOOLONG, ENOENT, ENOSPC, ENOTSOCK, ETIMEDOUT,
 } from '../base/errno.js';
 import { O_ACCMODE, O_CLOEXEC, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, release } from '../fs/file.js';
-import { MessageQueue, MqueueFile } from '../fs/mqueue.js';
+import { MessageQueue, MqueueFile, NOTIFY_COOKIE_LEN, NOTIFY_WOKENUP, withStatus, type MqNotify } from '../fs/mqueue.js';
+import { NetSocket } from '../net/socket.js';
+import { NetlinkSocket } from '../net/netlink.js';
 
 const PATH_MAX = 4096, MQ_PRIO_MAX = 32768, HARD_MSGMAX = 65536, HARD_MSGSIZEMAX = 16 * 1024 * 1024, NAME_MAX = 255;
 const SI_MESGQ = -3;
@@ -97,6 +99,7 @@ function notifyArrival(k: Kernel, t: Task, q: MessageQueue): void {
   const n = q.notify;
   if (!n || q.msgs.length !== 1 || q.receivers > 0) return;
   q.notify = undefined;
+  if (n.notify === SIGEV_THREAD) { n.sink?.deliver(withStatus(n.cookie!, NOTIFY_WOKENUP)); return; }
   const p = k.processes.get(n.pid);
   if (!p || n.notify !== SIGEV_SIGNAL) return;
   k.signalProcess(p, { signo: n.signo, code: SI_MESGQ, pid: t.proc.pid, uid: t.proc.creds.uid, value: n.value });
@@ -172,7 +175,7 @@ const sysMqNotify: Handler = (t, a) => {
   if (typeof f === 'number') return f;
   const q = f.q;
   if (!a.u(1)) {
-    if (q.notify?.owner === t.proc) q.notify = undefined;
+    if (q.notify?.owner === t.proc) q.dropNotify();
     return 0;
   }
   const b = t.proc.mm.read(a.u(1), 64);
@@ -181,9 +184,19 @@ const sysMqNotify: Handler = (t, a) => {
   const value = dv.getBigUint64(0, true), signo = dv.getInt32(8, true), notify = dv.getInt32(12, true);
   if (notify !== SIGEV_NONE && notify !== SIGEV_SIGNAL && notify !== SIGEV_THREAD) return -EINVAL;
   if (notify === SIGEV_SIGNAL && (signo < 1 || signo > 64)) return -EINVAL;
-  if (notify === SIGEV_THREAD) return -EINVAL; // its netlink socket is not offered
+  let thread: Pick<MqNotify, 'cookie' | 'sink'> = {};
+  if (notify === SIGEV_THREAD) {
+    // glibc's helper thread waits on a netlink socket (sigev_signo) for the cookie sigev_value points to
+    const cookie = t.proc.mm.read(Number(value), NOTIFY_COOKIE_LEN);
+    if (!cookie) return -EFAULT;
+    const s = t.proc.files.get(signo);
+    if (!s) return -EBADF;
+    if (!(s instanceof NetSocket)) return -ENOTSOCK;
+    if (!(s instanceof NetlinkSocket)) return -EINVAL;
+    thread = { cookie, sink: s };
+  }
   if (q.notify) return -EBUSY;
-  q.notify = { pid: t.proc.pid, owner: t.proc, notify, signo, value };
+  q.notify = { pid: t.proc.pid, owner: t.proc, notify, signo, value, ...thread };
   return 0;
 };
 
@@ -217,6 +230,6 @@ export const mqueueSyscalls: SyscallDef[] = [
   { nr: 241, name: 'mq_unlink', handler: sysMqUnlink, args: ['str'], status: 'implemented' },
   { nr: 242, name: 'mq_timedsend', handler: sysMqTimedsend, args: ['fd', 'ibuf', 'size', 'uint', 'ptr'], status: 'implemented' },
   { nr: 243, name: 'mq_timedreceive', handler: sysMqTimedreceive, args: ['fd', 'ptr', 'size', 'ptr', 'ptr'], status: 'implemented' },
-  { nr: 244, name: 'mq_notify', handler: sysMqNotify, args: ['fd', 'ptr'], status: 'partial', note: 'SIGEV_SIGNAL and SIGEV_NONE; SIGEV_THREAD (a netlink socket) is EINVAL' },
+  { nr: 244, name: 'mq_notify', handler: sysMqNotify, args: ['fd', 'ptr'], status: 'implemented' },
   { nr: 245, name: 'mq_getsetattr', handler: sysMqGetsetattr, args: ['fd', 'ptr', 'ptr'], status: 'implemented' },
 ];

@@ -223,7 +223,7 @@ const sysGetrandom: Handler = (t, a, k) => {
   k.host.random(b);
   return t.proc.mm.write(a.u(0), b) ? len : -EFAULT;
 };
-const PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_PDEATHSIG = 1, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4;
+const PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4;
 const sysPrctl: Handler = (t, a) => {
   const op = a.i(0);
   switch (op) {
@@ -236,7 +236,18 @@ const sysPrctl: Handler = (t, a) => {
       return 0;
     }
     case PR_GET_NAME: { const b = new Uint8Array(16); b.set(t.comm.subarray(0, 15)); return t.proc.mm.write(a.u(1), b) ? 0 : -EFAULT; }
-    case PR_SET_PDEATHSIG: case PR_SET_DUMPABLE: return 0;
+    case PR_SET_PDEATHSIG: {
+      const sig = a.u(1);
+      if (sig > 64) return -EINVAL;
+      t.pdeathsig = sig;
+      return 0;
+    }
+    case PR_GET_PDEATHSIG: {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, t.pdeathsig, true);
+      return t.proc.mm.write(a.u(1), b) ? 0 : -EFAULT;
+    }
+    case PR_SET_DUMPABLE: return 0;
     case PR_GET_DUMPABLE: return 1;
     default: return capPrctl(t, op, a.i(1), a.i(2), a.i(3), a.i(4)) ?? -EINVAL;
   }
@@ -337,7 +348,7 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 24, name: 'sched_yield', handler: sysSchedYield, args: [], status: 'implemented' },
   { nr: 309, name: 'getcpu', handler: sysGetcpu, args: ['ptr', 'ptr', 'ptr'], status: 'implemented' },
   { nr: 318, name: 'getrandom', handler: sysGetrandom, args: ['ptr', 'size', 'hex'], status: 'implemented' },
-  { nr: 157, name: 'prctl', handler: sysPrctl, args: ['int', 'hex', 'hex', 'hex', 'hex'], status: 'partial', note: 'PR_SET_NAME, PR_GET_NAME, dumpable, pdeathsig' },
+  { nr: 157, name: 'prctl', handler: sysPrctl, args: ['int', 'hex', 'hex', 'hex', 'hex'], status: 'partial', note: 'PR_SET_NAME, PR_GET_NAME, capabilities (KEEPCAPS, CAPBSET_READ/DROP, CAP_AMBIENT), PR_SET/GET_PDEATHSIG (sent when the parent process ends, not its creating thread); PR_SET_DUMPABLE accepted without effect; others EINVAL' },
   { nr: 312, name: 'kcmp', handler: sysKcmp, args: ['int', 'int', 'int', 'hex', 'hex'], status: 'implemented' },
   { nr: 324, name: 'membarrier', handler: sysMembarrier, args: ['int', 'hex', 'int'], status: 'implemented' },
   { nr: 135, name: 'personality', handler: sysPersonality, args: ['hex'], status: 'partial', note: 'PER_LINUX only; its flags are kept and read back, without effect' },

@@ -218,6 +218,7 @@ export class Task {
   // The mask to restore after a handler runs for rt_sigsuspend/ppoll/pselect.
   savedMask?: bigint;
   comm = new Uint8Array(0); // prctl(PR_SET_NAME)
+  pdeathsig = 0; // prctl(PR_SET_PDEATHSIG): sent to its process when the parent process ends (not inherited)
   // sched_setscheduler/sched_setattr: the policy and its parameters, recorded (one CPU runs tasks by turns).
   sched: SchedAttr = { policy: 0, priority: 0, resetOnFork: false, runtime: 0n, deadline: 0n, period: 0n, utilMin: 0, utilMax: 1024 };
   // ioprio_set: class << 13 | level (0: none set, which the I/O scheduler takes as best-effort 4).
@@ -273,6 +274,7 @@ export function wchan(t: Task): string {
     case 'signal': return st.nr === 130 ? 'sigsuspend' : st.nr === 34 ? 'sys_pause' : 'do_sigtimedwait';
     case 'stop': return 'do_signal_stop';
     case 'lock': return st.nr === 73 ? 'flock_lock_inode_wait' : 'fcntl_setlk';
+    case 'lease': return '__break_lease';
     case 'semaphore': return 'do_semtimedop';
     case 'msgqueue': return st.nr === 69 ? 'do_msgsnd' : 'do_msgrcv';
   }

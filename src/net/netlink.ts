@@ -128,6 +128,11 @@ export class NetlinkSocket extends NetSocket {
     if (!(flags & MSG_PEEK)) { this.queue.shift(); this.queueBytes -= d.length; }
     return { data: d.length > max ? d.slice(0, max) : d, length: d.length, truncated: d.length > max, from: NetlinkSocket.addr(0, 0) };
   }
+  // A message from elsewhere in the kernel (mq_notify's SIGEV_THREAD cookie), as it is.
+  deliver(d: Uint8Array): void {
+    this.enqueue(d);
+    this.notify(POLLIN | POLLRDNORM);
+  }
   // A reply datagram; past SO_RCVBUF it is dropped and the next recv says ENOBUFS, as on Linux.
   private enqueue(d: Uint8Array): void {
     if (this.queueBytes + d.length > this.rcvbuf) { this.error = ENOBUFS; return; }

@@ -16,6 +16,7 @@ import * as m_fs_guest_fs from '../../fs/guest-fs.js';
 import * as m_fs_image from '../../fs/image.js';
 import * as m_fs_inotify from '../../fs/inotify.js';
 import * as m_fs_layer_store from '../../fs/layer-store.js';
+import * as m_fs_leases from '../../fs/leases.js';
 import * as m_fs_locks from '../../fs/locks.js';
 import * as m_fs_mounts from '../../fs/mounts.js';
 import * as m_fs_mqueue from '../../fs/mqueue.js';
@@ -31,6 +32,7 @@ import * as m_fs_tar from '../../fs/tar.js';
 import * as m_fs_tmpfs from '../../fs/tmpfs.js';
 import * as m_fs_tty_ldisc from '../../fs/tty-ldisc.js';
 import * as m_fs_vfs from '../../fs/vfs.js';
+import * as m_fs_xattr from '../../fs/xattr.js';
 import * as m_net_dns_service from '../../net/dns-service.js';
 import * as m_net_inet_socket from '../../net/inet-socket.js';
 import * as m_net_netlink from '../../net/netlink.js';
@@ -44,6 +46,7 @@ import * as m_net_wisp from '../../net/wisp.js';
 import * as m_kernel_args from '../args.js';
 import * as m_kernel_async_io from '../async-io.js';
 import * as m_kernel_debug from '../debug.js';
+import * as m_kernel_dnotify from '../dnotify.js';
 import * as m_kernel_exec from '../exec.js';
 import * as m_kernel_fd_table from '../fd-table.js';
 import * as m_kernel_kernel from '../kernel.js';
@@ -73,6 +76,7 @@ export function kernelClasses(): Registry {
     .addModule('fs/image', m_fs_image)
     .addModule('fs/inotify', m_fs_inotify)
     .addModule('fs/layer-store', m_fs_layer_store)
+    .addModule('fs/leases', m_fs_leases)
     .addModule('fs/locks', m_fs_locks)
     .addModule('fs/mounts', m_fs_mounts)
     .addModule('fs/mqueue', m_fs_mqueue)
@@ -88,6 +92,7 @@ export function kernelClasses(): Registry {
     .addModule('fs/tmpfs', m_fs_tmpfs)
     .addModule('fs/tty-ldisc', m_fs_tty_ldisc)
     .addModule('fs/vfs', m_fs_vfs)
+    .addModule('fs/xattr', m_fs_xattr)
     .addModule('net/dns-service', m_net_dns_service)
     .addModule('net/inet-socket', m_net_inet_socket)
     .addModule('net/netlink', m_net_netlink)
@@ -101,6 +106,7 @@ export function kernelClasses(): Registry {
     .addModule('kernel/args', m_kernel_args)
     .addModule('kernel/async-io', m_kernel_async_io)
     .addModule('kernel/debug', m_kernel_debug)
+    .addModule('kernel/dnotify', m_kernel_dnotify)
     .addModule('kernel/exec', m_kernel_exec)
     .addModule('kernel/fd-table', m_kernel_fd_table)
     .addModule('kernel/kernel', m_kernel_kernel)

@@ -24,6 +24,7 @@ import { PageCache } from '../../mm/page-cache.js';
 import { MemfdStore } from '../sys-memfd.js';
 import { DevFs, CharDevice } from '../../fs/devfs.js';
 import { Locks } from '../../fs/locks.js';
+import { Leases } from '../../fs/leases.js';
 import { NetStack } from '../../net/stack.js';
 import { Epoll } from '../../fs/epoll.js';
 import { AsyncIo } from '../async-io.js';
@@ -62,13 +63,14 @@ export function kernelRegistry(): Registry {
   });
   r.refine(TimerFd, { restore: (f: TimerFd) => { (f as unknown as { arm(): void }).arm(); } });
   r.refine(KernelClass, { skip: KERNEL_SKIP });
-  r.refine(Vfs, { skip: ['host', 'proc', 'fifos', 'named', 'unnamed', 'budget', 'net', 'devfs', 'setup', 'live', 'caller'] });
+  r.refine(Vfs, { skip: ['host', 'proc', 'fifos', 'named', 'unnamed', 'budget', 'net', 'devfs', 'setup', 'live', 'caller', 'leases'] }); // (leases are not kept: README)
   r.refine(Epoll, { skip: ['ids', 'now'], restore: (e: Epoll, ctx) => { const k = ctx.external<Kernel>('kernel'); e.restored(() => k.host.realtimeNs()); } });
   // O_ASYNC owners (F_SETOWN) are not kept: a restored description signals no one (README)
   r.refine(AsyncIo, { skip: ['states'], restore: (a: AsyncIo) => { (a as unknown as { states: WeakMap<object, unknown> }).states = new WeakMap(); } });
   // host connections cannot travel: a socket that had one reads as reset (README)
   r.refine(NetStack, { skip: ['host', 'dns', 'udpFlows', 'listeners', 'interfaces', 'mode', 'hostname', 'publish', 'hosts'] });
   r.refine(CharDevice, { skip: ['r', 'w'], restore: (c: CharDevice, ctx) => c.rewire(ctx.external<Kernel>('kernel').vfs.devices) });
+  r.refine(Leases, { skip: ['nodeOf'], restore: (l: Leases) => l.rebuildKeys() });
   r.refine(Locks, { skip: ['keyOf'], restore: (l: Locks) => l.rebuildKeys() });
   r.refine(Sysctl, { skip: ['k', 'knobs'] });
   r.refine(TimerQueue, { skip: ['entries', 'armedAt', 'handle', 'host', 'onError', 'seq'] });
@@ -109,6 +111,8 @@ export function kernelRoles(k: Kernel): { names: Map<object, string>; twins: Set
   ext(k.net.host, 'net-host');
   ext(k.net.dns, 'dns');
   ext(k.vfs, 'vfs', true);
+  // leases are not kept (README): references to the table are the restoring machine's
+  ext((k.vfs as unknown as { leases: object }).leases, 'leases');
   // the file systems the machine made at boot, by device number
   // (those that are views of the kernel, with nothing of their own, are made anew)
   for (const [b, dev] of (k.vfs.mounts as unknown as { shared: { devs: Map<object, number> } }).shared.devs) {
