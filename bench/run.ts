@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Machine } from '../src/api/index.js';
+import { benchSnapshots } from './snapshot.js';
 import { Vfs, type FsCaller } from '../src/fs/vfs.js';
 import { Tmpfs } from '../src/fs/tmpfs.js';
 import { HostFs } from '../src/host/node/hostfs.js';
@@ -145,3 +146,5 @@ if (only.length === 0 || only.some((n) => n.startsWith('pathwalk'))) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+if (only.length === 0 || only.includes('snapshot')) await benchSnapshots();

@@ -66,6 +66,38 @@ describe('snapshot codec', () => {
   });
 });
 
+describe('snapshot codec: twins, replacements, modules', () => {
+  class Wired { n = 1; list: number[] = []; clock = () => 5n; io = { read: () => 0, write: () => 0 }; cache = 'x'; }
+  class Entry { constructor(readonly cb: () => void) {} }
+  class Holder { entry?: Entry = new Entry(() => {}); keep = 3; }
+
+  it('writes a twin\'s state into the reader\'s object, keeping its wiring and skipped fields', () => {
+    const r = new Registry().addModule('t', { Wired, Holder }).refine(Wired, { skip: ['cache'] });
+    const old = new Wired();
+    old.n = 42; old.list = [7]; old.cache = 'old';
+    const enc = encodeGraph({ w: old, again: old }, r, new Map([[old, 'wired']]), new Set([old]));
+    const mine = new Wired();
+    const myClock = mine.clock, myIo = mine.io;
+    const out = decodeGraph({ doc: JSON.parse(JSON.stringify(enc.doc)), blobs: enc.blobs }, r, new Map([['wired', mine]])) as { w: Wired; again: Wired };
+    assert.equal(out.w, mine, 'the reader\'s own object');
+    assert.equal(out.again, mine);
+    assert.equal(mine.n, 42);
+    assert.deepEqual(mine.list, [7]);
+    assert.equal(mine.clock, myClock, 'functions stay the reader\'s');
+    assert.equal(mine.io, myIo, 'an object of functions stays the reader\'s');
+    assert.equal(mine.cache, 'x', 'a skipped field stays the reader\'s');
+  });
+
+  it('saves a replacement in place of an object, and refuses an unregistered class of a module', () => {
+    const r = new Registry().addModule('t', { Holder, Entry, notAClass: () => 1, value: 3 })
+      .refine(Entry, { replace: () => undefined });
+    assert.equal(r.ofName('t.notAClass'), undefined);
+    const out = decodeGraph(encodeGraph(new Holder(), r, new Map()), r, new Map()) as Holder;
+    assert.ok(out instanceof Holder && out.entry === undefined && out.keep === 3);
+    assert.throws(() => encodeGraph(new Holder(), new Registry().addModule('t', { Holder }), new Map()), /\.entry: an object of class Entry/);
+  });
+});
+
 describe('snapshot container', () => {
   const sample = async () => packSnapshot(encodeGraph({ text: 'x'.repeat(1000), bytes: new Uint8Array(5000).fill(7) }, registry(), new Map()), zlib);
 

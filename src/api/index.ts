@@ -16,6 +16,12 @@
 //   m.fs.readFile('/work/out.txt', 'utf8');        // 'HELLO'
 //   writeFileSync('layer.tar', m.commitImage());   // what the programs changed, as an OCI layer
 import { Readable, Writable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { saveMachine, readSnapshot, loadMachine, continuedClock, snapshotRegistry } from '../host/snapshot.js';
+import { SnapshotError, type Registry } from '../kernel/snapshot/codec.js';
+import { registerHostFs } from '../host/node/hostfs.js';
 import { constants } from 'node:os';
 import { createNodeHost, loadCoreModule } from '../host/node/index.js';
 import { MachineCore, ExecError, type GuestProcess } from '../host/machine.js';
@@ -47,6 +53,7 @@ export { parseSize, memorySize, parseMountSpec, parsePublish, parseAddHost, type
 export type { NetMode, PublishSpec };
 export type { DebugSession, DebugSnapshot, DebugRegister, DebugLine } from '../host/debug-session.js';
 export { GuestFsError } from '../fs/guest-fs.js';
+export { SnapshotError } from '../kernel/snapshot/codec.js';
 export { layerTar } from '../fs/overlay.js';
 
 export interface MachineOptions {
@@ -151,11 +158,16 @@ export class MachineProcess {
 }
 
 export class Machine {
+  // The processes the machine had when it was saved (a restored machine's), with new streams.
+  private restored: MachineProcess[] = [];
   private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
     private readonly files: MachineFileSystems, private readonly wisp?: WispClient) {}
 
-  static async create(opts: MachineOptions = {}): Promise<Machine> {
-    const host = createNodeHost();
+  static create(opts: MachineOptions = {}): Promise<Machine> {
+    return Machine.build(opts, createNodeHost());
+  }
+
+  private static async build(opts: MachineOptions, host: ReturnType<typeof createNodeHost>): Promise<Machine> {
     let files: MachineFileSystems;
     if (opts.image !== undefined) {
       const loaded = typeof opts.image === 'string' ? await openHostImage(opts.image)
@@ -195,6 +207,55 @@ export class Machine {
   get jitStats(): RunJitStats | undefined { return this.core.kernel.core.jitStats; }
   // The guest's file system as programs see it (mounts included), for putting files in and taking results out.
   get fs(): GuestFs { return this.files.fs; }
+  // --- snapshots ---------------------------------------------------------------------------
+  // The whole machine now as bytes (its processes, their memory and open files, the writable file
+  // systems): Machine.restore continues it, here or in another process. The image is not in it
+  // (its digest is). Throws an Error naming what cannot be saved (a root given as an object).
+  async snapshot(): Promise<Uint8Array> {
+    const { image, root, upper, mounts, ...rest } = this.opts;
+    if (typeof root === 'object' || mounts?.some((m) => typeof m === 'object' && m.backend)) {
+      throw new SnapshotError('cannot save a machine whose file systems were given as objects (save one built from paths)');
+    }
+    if (this.wisp) throw new SnapshotError('cannot save a machine that reaches the network through a relay');
+    const saved: SavedOptions = { opts: { ...rest, root, upper, mounts }, image: typeof image === 'string' ? image : undefined, imageDigest: image !== undefined ? imageDigest(image) : undefined };
+    return saveMachine(this.core, nodeSnapshotRegistry(), saved);
+  }
+  // A machine that continues where the snapshot's was: its processes run on (m.processes are those
+  // the embedder had started, with new streams). `image`: the image it was built on, when that was
+  // given as bytes or has moved (checked against the digest the snapshot keeps).
+  static async restore(bytes: Uint8Array, o: { image?: string | Uint8Array } = {}): Promise<Machine> {
+    const host = createNodeHost();
+    const { meta, data } = await readSnapshot(bytes, host);
+    const saved = meta.options as SavedOptions;
+    if (!saved || typeof saved !== 'object' || typeof saved.opts !== 'object') throw new SnapshotError('corrupt snapshot: no machine options in it');
+    const image = o.image ?? saved.image;
+    if (saved.imageDigest !== undefined) {
+      if (image === undefined) throw new SnapshotError('the snapshot was taken on an image: restore it with { image }');
+      const have = imageDigest(image);
+      if (have !== saved.imageDigest) throw new SnapshotError(`the snapshot was taken on image ${saved.imageDigest}, not this one (${have})`);
+    } else if (o.image !== undefined) throw new SnapshotError('the snapshot was not taken on an image');
+    const m = await Machine.build({ ...saved.opts, image }, continuedClock(host, meta.monotonicNs));
+    m.restored = [];
+    loadMachine(m.core, data, nodeSnapshotRegistry(), (e) => {
+      let g!: GuestProcess;
+      const p = new MachineProcess((out, err) => (g = m.core.adopt(e, out, err)));
+      m.restored.push(p);
+      if (e.master) m.restoredTty.add(p);
+      return g;
+    });
+    return m;
+  }
+  // An independent copy of the machine as it is now.
+  async clone(): Promise<Machine> {
+    const image = this.opts.image;
+    return Machine.restore(await this.snapshot(), image !== undefined ? { image } : {});
+  }
+  // Whether a restored process's stdio is a pseudo-terminal (its output then comes on stdout).
+  hasTerminal(p: MachineProcess): boolean { return this.restoredTty.has(p); }
+  private readonly restoredTty = new WeakSet<MachineProcess>();
+  // The processes of a restored machine that its embedder had started (running when it was saved).
+  get processes(): readonly MachineProcess[] { return this.restored; }
+
   // The image's config (Env, WorkingDir, Entrypoint, Cmd), when the root is an OCI or `docker save` image.
   get imageConfig(): ImageConfig | undefined { return this.files.imageConfig; }
   // Mount a tar archive's contents (any image format, gzip or not) at `at`, writable through an
@@ -346,6 +407,19 @@ export class Machine {
     this.wisp?.close();
   }
 }
+
+// How a saved machine was built: its options (without the image), and the image's digest.
+interface SavedOptions { opts: MachineOptions; image?: string; imageDigest?: string }
+
+function imageDigest(image: string | Uint8Array): string {
+  const h = createHash('sha256');
+  if (typeof image !== 'string') h.update(image);
+  else if (statSync(image).isDirectory()) h.update(readFileSync(join(image, 'index.json')));
+  else h.update(readFileSync(image));
+  return `sha256:${h.digest('hex')}`;
+}
+
+function nodeSnapshotRegistry(): Registry { return snapshotRegistry(registerHostFs); }
 
 // The network options checked and parsed (TypeError on a bad one).
 function networkOptions(opts: MachineOptions): NetConfig {

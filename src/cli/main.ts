@@ -5,7 +5,7 @@ import { startRelay } from '../host/node/relay.js';
 import { nodeHostDirectory } from '../host/node/hostfs.js';
 import { SYSCALLS } from '../kernel/syscall-table.js';
 import { ISA_FORMS } from '../generated/isa.js';
-import { run, sh, RUN_HELP, SH_HELP, UsageError } from './run.js';
+import { run, sh, resume, RUN_HELP, SH_HELP, RESUME_HELP, UsageError } from './run.js';
 import { serve, SERVE_HELP } from './serve.js';
 
 const USAGE = `usage: xos COMMAND [ARG...]
@@ -13,6 +13,7 @@ const USAGE = `usage: xos COMMAND [ARG...]
   xos sh [OPTIONS]             a shell in a busybox root made on first use (or --image IMAGE)
   xos run [OPTIONS] PROGRAM [ARG...]
                                run an x86-64 Linux program (in the host's /, --root DIR or --image IMAGE)
+  xos resume FILE              continue a machine saved by xos run --save-on-exit or --save-on-signal
   xos serve [--port N]         serve the web page: a terminal on a machine in your browser
   xos relay [--port N] [--host ADDR] [--allow HOST|CIDR]...
                                a Wisp relay for machines in browsers (ws://127.0.0.1:8080/ by default);
@@ -38,7 +39,7 @@ the network: on ws://127.0.0.1:8080/ unless --host and --port say otherwise. Wit
 destinations (names or CIDR ranges, repeatable) are reached; others are refused. Runs until killed.
 `;
 
-const HELP: Record<string, string> = { run: RUN_HELP, sh: SH_HELP, serve: SERVE_HELP, image: IMAGE_HELP, relay: RELAY_HELP };
+const HELP: Record<string, string> = { run: RUN_HELP, sh: SH_HELP, resume: RESUME_HELP, serve: SERVE_HELP, image: IMAGE_HELP, relay: RELAY_HELP };
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -142,6 +143,7 @@ async function main(args: string[]): Promise<number> {
   switch (cmd) {
     case 'run': return run(rest);
     case 'sh': return sh(rest);
+    case 'resume': return resume(rest);
     case 'serve': return serve(rest);
     case 'image': return imageCommand(rest);
     case 'relay': return relayCommand(rest);

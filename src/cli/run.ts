@@ -1,5 +1,8 @@
 // `xos run` and `xos sh`: options (docker's short spellings too), the machine, the program.
 import { resolve } from 'node:path';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { openHostTerminal } from '../host/node/terminal.js';
 import { Machine, formatStats, parseAddHost, parseMountSpec, parsePublish, memorySize, type MountSpec, type NetMode, type PublishSpec } from '../api/index.js';
 import { busyboxRootImage } from './busybox-root.js';
 
@@ -42,6 +45,10 @@ Run an x86-64 Linux program. PROGRAM is a path in the guest, or a name looked up
                          in the environment sets the default)
   --stats                when the program ends, print on stderr its instructions, their rate and
                          what the JIT did (regions and modules compiled, compile time, invalidations)
+  --save-on-exit FILE    when xos is told to stop (SIGTERM, SIGHUP), save the machine to FILE
+                         instead of ending its programs (xos resume FILE continues them)
+  --save-on-signal SIG FILE
+                         on signal SIG (e.g. SIGUSR2) save the machine to FILE and go on
   -g, --gdb PORT         serve GDB's remote protocol on 127.0.0.1:PORT (as qemu-user's -g): the
                          program waits at its first instruction for a debugger to connect and
                          continue it (gdb -ex 'target remote :PORT' PROGRAM); stdio stays as it is
@@ -66,6 +73,7 @@ interface Parsed {
   root?: string; image?: string; upper?: string; mounts: MountSpec[]; cwd?: string; memory?: number;
   pidsMax?: number; timeout?: number; strace: boolean; jit?: boolean; stats?: boolean; env: string[]; tty?: boolean; argv: string[]; gdbPort?: number;
   net?: NetMode; publish: PublishSpec[]; addHosts: { name: string; address: string }[]; relay?: string;
+  saveOnExit?: string; saveOnSignal?: { signal: NodeJS.Signals; file: string };
 }
 
 // Options up to the first argument that is not one (or --).
@@ -162,6 +170,17 @@ export function parseRunArgs(args: string[], passUnknown = false): Parsed {
         break;
       }
       case '--relay': o.relay = value(); break;
+      case '--save-on-exit': o.saveOnExit = resolve(value()); break;
+      case '--save-on-signal': {
+        const v = value().toUpperCase(), sig = (v.startsWith('SIG') ? v : `SIG${v}`) as NodeJS.Signals;
+        if (!(sig in constants.signals) || ['SIGKILL', 'SIGSTOP', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'].includes(sig)) {
+          throw new UsageError(`--save-on-signal wants a signal xos may take for itself (SIGUSR1, SIGUSR2, ...), got ${v}`);
+        }
+        const file = args[++i];
+        if (file === undefined) throw new UsageError('--save-on-signal needs a signal and a FILE');
+        o.saveOnSignal = { signal: sig, file: resolve(file) };
+        break;
+      }
       case '-g': case '--gdb': {
         const v = value();
         o.gdbPort = /^\d+$/.test(v) ? Number(v) : NaN;
@@ -177,7 +196,7 @@ export function parseRunArgs(args: string[], passUnknown = false): Parsed {
   return o;
 }
 
-const KNOWN = /^(--(root|image|upper|mount|volume|tmpfs|cwd|workdir|env|memory|pids-max|pids-limit|timeout|tty|no-tty|interactive|rm|strace|jit|stats|net|network|publish|add-host|relay|gdb)(=.*)?|-[vwemtTipg]|-[itT]+|--)$/;
+const KNOWN = /^(--(root|image|upper|mount|volume|tmpfs|cwd|workdir|env|memory|pids-max|pids-limit|timeout|tty|no-tty|interactive|rm|strace|jit|stats|net|network|publish|add-host|relay|gdb|save-on-exit|save-on-signal)(=.*)?|-[vwemtTipg]|-[itT]+|--)$/;
 
 // '10' (seconds), '500ms', '10s', '5m', '1h', '1d' → milliseconds (undefined when unreadable).
 function duration(s: string): number | undefined {
@@ -224,6 +243,7 @@ async function runParsed(o: Parsed, shell: boolean): Promise<number> {
   const baseEnv = o.image !== undefined
     ? [...(config?.env ? [] : [DEFAULT_PATH, 'HOME=/root']), ...term, ...(shell ? ['HOME=/root'] : [])]
     : Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+  const stopSaving = saveOnRequest(machine, o);
   let r;
   const t0 = performance.now();
   try {
@@ -238,6 +258,8 @@ async function runParsed(o: Parsed, shell: boolean): Promise<number> {
   } catch (e) {
     process.stderr.write(`xos: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
+  } finally {
+    await stopSaving();
   }
   if (r.error) process.stderr.write(`xos: ${r.error}\n`);
   if (o.stats) process.stderr.write(formatStats(r, performance.now() - t0) + '\n');
@@ -246,6 +268,88 @@ async function runParsed(o: Parsed, shell: boolean): Promise<number> {
     return 124;
   }
   return r.signal !== null ? 128 + r.signal : r.exitCode ?? 1;
+}
+
+// Write a snapshot so that a reader never sees half of one: into a temporary beside FILE, renamed over it.
+async function saveTo(machine: Machine, file: string): Promise<void> {
+  const bytes = await machine.snapshot();
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}
+
+// --save-on-signal and --save-on-exit: handlers until the program ends (the returned function removes
+// them, and waits for a save on exit under way: xos ends when it is written).
+function saveOnRequest(machine: Machine, o: Parsed): () => Promise<void> {
+  const off: (() => void)[] = [];
+  let exiting: Promise<void> | undefined;
+  const fail = (e: unknown) => process.stderr.write(`xos: could not save the machine: ${e instanceof Error ? e.message : String(e)}\n`);
+  if (o.saveOnSignal) {
+    const { signal, file } = o.saveOnSignal;
+    const h = () => { saveTo(machine, file).then(() => process.stderr.write(`xos: saved the machine to ${file}\n`), fail); };
+    process.on(signal, h);
+    off.push(() => process.off(signal, h));
+  }
+  if (o.saveOnExit) {
+    const file = o.saveOnExit;
+    // first, before the machine's own handlers pass the signal to the guest: the snapshot is taken
+    // before this handler returns (the machine is read before the first wait)
+    const h = () => {
+      exiting ??= saveTo(machine, file).then(() => {
+        process.stderr.write(`xos: saved the machine to ${file} (xos resume ${file} continues it)\n`);
+        process.exit(0);
+      }, (e) => { fail(e); process.exit(1); });
+    };
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) { process.prependListener(sig, h); off.push(() => process.off(sig, h)); }
+  }
+  return async () => {
+    for (const f of off) f();
+    if (exiting) await exiting;
+  };
+}
+
+export const RESUME_HELP = `usage: xos resume [--image IMAGE] FILE
+
+Continue a machine saved with xos run --save-on-exit or --save-on-signal (or Machine.snapshot):
+its programs go on where they were, on this terminal (or stdio). --image: the image the machine
+was built on, when it has moved (checked against the digest the snapshot keeps).
+`;
+
+// xos resume FILE: the saved machine's first program, on this terminal, to its end.
+export async function resume(args: string[]): Promise<number> {
+  let image: string | undefined, file: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--image') image = args[++i];
+    else if (a.startsWith('--image=')) image = a.slice(8);
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+    else if (file === undefined) file = a;
+    else throw new UsageError('resume takes one FILE');
+  }
+  if (!file) throw new UsageError('resume needs a FILE');
+  let machine: Machine;
+  try {
+    machine = await Machine.restore(readFileSync(file), image !== undefined ? { image: resolve(image) } : {});
+  } catch (e) {
+    process.stderr.write(`xos: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  const p = machine.processes[0];
+  if (!p) { machine.close(); process.stderr.write(`xos: ${file}: the saved machine runs no program\n`); return 1; }
+  // a program on a pseudo-terminal gets this terminal (raw meanwhile); one on the console has it already
+  const term = machine.hasTerminal(p) ? openHostTerminal(true) : undefined;
+  if (term) {
+    p.stdout.on('data', (d: Buffer) => term.output(d));
+    term.attach({ write: (d) => p.stdin.write(d), resize: (s) => p.resize(s.cols, s.rows), hangup: () => p.kill('SIGHUP') });
+    p.resize(term.size.cols, term.size.rows);
+  } else {
+    p.stdout.pipe(process.stdout);
+    p.stderr.pipe(process.stderr);
+  }
+  const st = await p.wait();
+  term?.detach();
+  machine.close();
+  return st.signal !== null ? 128 + st.signal : st.exitCode ?? 1;
 }
 
 export function run(args: string[]): Promise<number> {

@@ -73,7 +73,7 @@ export function parseElf(file: FileImage): ElfInfo {
 }
 
 // A segment's file bytes: pages past the segment's file size read as zero (bss).
-class SegmentFile implements MappedFile {
+export class SegmentFile implements MappedFile {
   constructor(private readonly file: FileImage, private readonly limit: number) {}
   get name() { return this.file.name; }
   readPage(offset: number, into: Uint8Array): void {

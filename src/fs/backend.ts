@@ -322,6 +322,8 @@ export class NodeCache<K, V extends object> {
     const r = this.map.get(k);
     if (r && r.deref() === undefined) this.map.delete(k);
   });
+  // A snapshot's form of the cache (its weak references cannot be saved): the entries alive now.
+  saved(): SavedNodes<K, V> { return new SavedNodes([...this.map].flatMap(([k, r]) => { const v = r.deref(); return v ? [[k, v] as [K, V]] : []; })); }
   get(k: K): V | undefined { return this.map.get(k)?.deref(); }
   set(k: K, v: V): V {
     this.map.set(k, new WeakRef(v));
@@ -329,4 +331,15 @@ export class NodeCache<K, V extends object> {
     return v;
   }
   delete(k: K): void { this.map.delete(k); }
+  // The objects alive now.
+  values(): V[] { return [...this.map.values()].map((r) => r.deref()).filter((v): v is V => v !== undefined); }
+}
+// A NodeCache as a snapshot has it; read back, it becomes one again (revive).
+export class SavedNodes<K, V extends object> {
+  constructor(readonly entries: [K, V][]) {}
+  revive(): NodeCache<K, V> {
+    const c = new NodeCache<K, V>();
+    for (const [k, v] of this.entries) c.set(k, v);
+    return c;
+  }
 }

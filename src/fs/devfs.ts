@@ -15,9 +15,15 @@ const rdev = (major: number, minor: number) => (major << 8) | minor;
 interface DevNode { ino: number; mode: number; rdev?: number; link?: string; open?: (flags: number, path: string) => FileDescription | number }
 
 // A character device whose reads and writes are fixed behaviours.
-class CharDevice extends FileDescription {
+export class CharDevice extends FileDescription {
   constructor(flags: number, path: string, private readonly st: Stat,
     private readonly r: (n: number) => Uint8Array, private readonly w: (d: Uint8Array) => number) { super(flags, path); }
+  // A restored machine's device: this machine's device of the same number does the reading and writing.
+  rewire(dev: DevFs | undefined): void {
+    const d = dev?.openDevice(this.st.rdev, this.flags, this.path);
+    const self = this as unknown as { r: CharDevice['r']; w: CharDevice['w'] };
+    if (d instanceof CharDevice) { self.r = d.r; self.w = d.w; } else { self.r = () => new Uint8Array(0); self.w = () => -ENXIO; }
+  }
   override read(n: number): Uint8Array { return this.r(n); }
   override write(d: Uint8Array): number { return this.w(d); }
   override seek(): number { return 0; }

@@ -41,7 +41,13 @@ export class Epoll extends FileDescription {
   constructor(private readonly now: () => bigint) { super(O_RDWR, 'anon_inode:[eventpoll]'); }
 
   // Descriptions have no identity number of their own; the interest list's keys need one.
-  private readonly ids = new WeakMap<FileDescription, number>();
+  private ids = new WeakMap<FileDescription, number>();
+  // A restored epoll: the ids again from its interest list's keys, and the clock of its machine.
+  restored(now: () => bigint): void {
+    (this as unknown as { now: () => bigint }).now = now;
+    this.ids = new WeakMap();
+    for (const [k, e] of this.entries) this.ids.set(e.file, Number(k.split(':')[1]));
+  }
   private nextId = 1;
   private key(fd: number, file: FileDescription): string {
     let id = this.ids.get(file);

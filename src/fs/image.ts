@@ -264,7 +264,7 @@ export class ImageFs extends NodeFs {
 }
 
 // An open regular file of an image.
-class ImageFile extends FileDescription {
+export class ImageFile extends FileDescription {
   private pos = 0;
   constructor(flags: number, path: string, private readonly fs: ImageFs, private readonly n: ImageNode) { super(flags, path); }
   override read(len: number, pos?: number): Uint8Array | number {
@@ -280,19 +280,7 @@ class ImageFile extends FileDescription {
   override stat(): Stat { return this.fs.stat(this.n); }
   override truncate(): number { return -EROFS; }
   override available(): number { return Math.max(0, this.n.size - this.pos); }
-  override mapping(): MappedFile {
-    const { fs, n } = this;
-    return {
-      name: this.path, dev: fs.dev, ino: n.ino,
-      readPage(offset: number, into: Uint8Array): void {
-        into.fill(0);
-        const d = fs.readData(n, offset, into.length);
-        if (typeof d !== 'number') into.set(d);
-      },
-      writePage(): void { /* private mappings only: the image never changes */ },
-      beyondEnd: (offset) => offset >= n.size,
-    };
-  }
+  override mapping(): MappedFile { return new ImageMapping(this.fs, this.n, this.path); }
 }
 
 // --- image formats ---------------------------------------------------------------------------
@@ -424,4 +412,18 @@ export async function loadImage(input: ByteSource | ImageDirectory, opts: LoadIm
   }
   fs.addLayer(src, entries);
   return { fs: fs.finish(), format: 'tar' };
+}
+
+// An image's file mapped (private mappings only: the image never changes).
+export class ImageMapping implements MappedFile {
+  constructor(private readonly fs: ImageFs, private readonly n: ImageNode, readonly name: string) {}
+  get dev(): number { return this.fs.dev; }
+  get ino(): number { return this.n.ino; }
+  readPage(offset: number, into: Uint8Array): void {
+    into.fill(0);
+    const d = this.fs.readData(this.n, offset, into.length);
+    if (typeof d !== 'number') into.set(d);
+  }
+  writePage(): void { /* the image never changes */ }
+  beyondEnd(offset: number): boolean { return offset >= this.n.size; }
 }

@@ -31,7 +31,12 @@ export interface LeaseHooks {
 
 export class Leases {
   private readonly files = new Map<FsNode, FileLeases>();
-  private readonly nodeOf = new WeakMap<FileDescription, FsNode>();
+  private nodeOf = new WeakMap<FileDescription, FsNode>();
+  // A snapshot keeps the leases by file: which description holds which is found from them again.
+  rebuildKeys(): void {
+    this.nodeOf = new WeakMap();
+    for (const [node, at] of this.files) for (const l of at.list) this.nodeOf.set(l.file, node);
+  }
   hooks?: LeaseHooks;
 
   get active(): boolean { return this.files.size > 0; }

@@ -6,6 +6,9 @@
 import type { FileDescription } from './file.js';
 import { WaitQueue, POLL_ALL, type WaitSource } from '../base/wait.js';
 
+// (an OFD lock's owner is its description; a POSIX lock's, its process)
+const isDescription = (o: object): boolean => typeof (o as { read?: unknown }).read === 'function' && 'flags' in o;
+
 export const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
 
 export interface RangeLock { owner: object; pid: number; type: number; start: number; end: number } // [start, end), end may be Infinity
@@ -13,9 +16,17 @@ interface FileLocks { ranges: RangeLock[]; flocks: Map<FileDescription, number>;
 
 export class Locks {
   private readonly files = new Map<object, FileLocks>();
-  private readonly keyOf = new WeakMap<FileDescription, object>(); // descriptions that hold OFD or flock locks
+  private keyOf = new WeakMap<FileDescription, object>(); // descriptions that hold OFD or flock locks
 
   get active(): boolean { return this.files.size > 0; }
+  // A snapshot keeps the locks (by file): which description holds which is found from them again.
+  rebuildKeys(): void {
+    this.keyOf = new WeakMap();
+    for (const [key, l] of this.files) {
+      for (const f of l.flocks.keys()) this.keyOf.set(f, key);
+      for (const r of l.ranges) if (l.flocks.has(r.owner as FileDescription) || isDescription(r.owner)) this.keyOf.set(r.owner as FileDescription, key);
+    }
+  }
 
   private at(key: object): FileLocks {
     let l = this.files.get(key);

@@ -37,7 +37,7 @@ const isStat = (s: Stat | number): s is Stat => typeof s !== 'number';
 
 // A name of the overlay: the upper's node of it (once it is there), and the lower's when that shows
 // (a lower-only file, or a directory merged from both). The same object through copy-up.
-class OverlayNode {
+export class OverlayNode {
   children = new Map<string, OverlayNode>(); // directories: entries looked up so far
   opaque = false; // a directory whose upper hides the lower's contents
   constructor(public parent: OverlayNode | undefined, public name: string, public upper?: FsNode, public lower?: FsNode) {}
@@ -530,7 +530,7 @@ export class OverlayFs extends NodeFs {
 
 // A description opened through the overlay: the upper's or the lower's own, with
 // inode numbers as the overlay shows them; attribute changes on a lower file copy it up.
-class OverlayFile extends FileDescription {
+export class OverlayFile extends FileDescription {
   constructor(private readonly fs: OverlayFs, private readonly n: OverlayNode, private readonly inner: FileDescription,
     private readonly upper: boolean) {
     super(inner.flags, inner.path);

@@ -413,7 +413,7 @@ function smaps(p: ProcProcess, rollup: boolean): string {
 // bit 61 a file or shared page, bit 56 mapped only here, bits 0-54 the frame. The file spans the
 // whole address space, so entries are made for the range a read asks for.
 // A /proc/sys file: reads give the knob's value now; each write sets it (the text as written).
-class SysctlFile extends FileDescription {
+export class SysctlFile extends FileDescription {
   private pos = 0;
   constructor(flags: number, path: string, private readonly st: () => Stat, private readonly get: () => string,
     private readonly set: (text: string) => number) { super(flags, path); }
@@ -441,7 +441,7 @@ class SysctlFile extends FileDescription {
 
 // /proc/PID/mem: the process's memory at file offset = address (a debugger reads and writes it,
 // read-only pages included); unmapped addresses give EIO.
-class MemFile extends FileDescription {
+export class MemFile extends FileDescription {
   private pos = 0;
   constructor(flags: number, path: string, private readonly p: ProcProcess, private readonly st: () => Stat) { super(flags, path); }
   override read(n: number, pos?: number): Uint8Array | number {
@@ -476,7 +476,7 @@ class MemFile extends FileDescription {
   override stat(): Stat { return this.st(); }
 }
 
-class PagemapFile extends FileDescription {
+export class PagemapFile extends FileDescription {
   private pos = 0;
   constructor(flags: number, path: string, private readonly p: ProcProcess, private readonly st: () => Stat) { super(flags, path); }
   override read(n: number, pos?: number): Uint8Array | number {

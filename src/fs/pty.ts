@@ -18,7 +18,7 @@ import {
 import { Blocked, blockOn, resumed } from '../base/wait.js';
 import { EAGAIN, EFAULT, EINVAL, EIO, ENOENT, ENOSPC, ENOTDIR, ENOTTY, EPERM, ESRCH } from '../base/errno.js';
 import { WaitQueue, POLLERR, POLLHUP, POLLIN, POLLOUT, POLL_ALL } from './wait-queue.js';
-import { ByteQueue, LineDiscipline, Termios, TERMIOS2_SIZE, TERMIOS_SIZE, TOSTOP, VMIN, VTIME } from './tty-ldisc.js';
+import { ByteQueue, LineDiscipline, Termios, type LdiscPort, TERMIOS2_SIZE, TERMIOS_SIZE, TOSTOP, VMIN, VTIME } from './tty-ldisc.js';
 import { PTS0_INO, PTS0_RDEV, StdioFile } from './stdio.js';
 
 export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TCSBRK = 0x5409, TCXONC = 0x540a,
@@ -80,10 +80,7 @@ export class Pty {
 
   constructor(readonly index: number, readonly pts: DevPts, public uid: number, public gid: number) {
     this.ctimeNs = pts.host.realtimeNs();
-    this.ldisc = new LineDiscipline(this.out, {
-      signal: (signo) => { if (this.pgrp) pts.jobs?.signalGroup(this.pgrp, signo); },
-      outputChanged: () => { this.masterQueue.notify(POLLIN); this.slaveQueue.notify(POLLOUT); },
-    });
+    this.ldisc = new LineDiscipline(this.out, new PtyPort(this));
   }
   get hungUp(): boolean { return !this.masterOpen; }
 
@@ -239,6 +236,13 @@ export class Pty {
     this.slaveQueue.notify(POLL_ALL);
     this.pts.maybeFree(this);
   }
+}
+
+// What the line discipline tells its terminal (a class: a snapshot keeps it as data).
+export class PtyPort implements LdiscPort {
+  constructor(private readonly pty: Pty) {}
+  signal(signo: number): void { if (this.pty.pgrp) this.pty.pts.jobs?.signalGroup(this.pty.pgrp, signo); }
+  outputChanged(): void { this.pty.masterQueue.notify(POLLIN); this.pty.slaveQueue.notify(POLLOUT); }
 }
 
 export class PtyMaster extends FileDescription {

@@ -44,7 +44,7 @@ export interface TmpfsOptions {
   gid?: number;
 }
 
-class Inode {
+export class Inode {
   nlink = 0;
   opens = 0; // open descriptions: the data outlives the last name while one is open
   size = 0; // regular files: bytes; symlinks: target length
@@ -699,7 +699,7 @@ export class Tmpfs extends NodeFs {
 }
 
 // An open regular file of a tmpfs. It holds the inode, so it keeps working after unlink.
-class TmpfsFile extends FileDescription {
+export class TmpfsFile extends FileDescription {
   private pos = 0;
   private released = false;
   constructor(flags: number, path: string, readonly fs: Tmpfs, private readonly n: Inode) {
@@ -740,28 +740,30 @@ class TmpfsFile extends FileDescription {
   override chown(uid: number, gid: number): number { return this.fs.chownInode(this.n, uid, gid); }
   override utimes(atime: TimeSpec, mtime: TimeSpec): number { return this.fs.utimesInode(this.n, atime, mtime); }
   override available(): number { return Math.max(0, this.n.size - this.pos); }
-  override mapping(): MappedFile {
-    const { fs, n } = this;
-    return {
-      name: this.path, dev: fs.dev, ino: n.ino,
-      // a mapping keeps the data, as an open file does
-      hold: () => { n.opens++; },
-      drop: () => { n.opens--; fs.maybeFree(n); },
-      readPage(offset: number, into: Uint8Array): void {
-        into.fill(0);
-        into.set(fs.readData(n, offset, into.length));
-      },
-      writePage(offset: number, data: Uint8Array): void {
-        const len = Math.min(data.length, n.size - offset);
-        if (len > 0) fs.writeData(n, offset, data.subarray(0, len));
-      },
-      beyondEnd: (offset) => offset >= n.size,
-    };
-  }
+  override mapping(): MappedFile { return new TmpfsMapping(this.fs, this.n, this.path); }
   override release(): void {
     if (this.released) return;
     this.released = true;
     this.n.opens--;
     this.fs.maybeFree(this.n);
   }
+}
+
+// A tmpfs file mapped (a class: a snapshot keeps it as data).
+export class TmpfsMapping implements MappedFile {
+  constructor(private readonly fs: Tmpfs, private readonly n: Inode, readonly name: string) {}
+  get dev(): number { return this.fs.dev; }
+  get ino(): number { return this.n.ino; }
+  // a mapping keeps the data, as an open file does
+  hold(): void { this.n.opens++; }
+  drop(): void { this.n.opens--; this.fs.maybeFree(this.n); }
+  readPage(offset: number, into: Uint8Array): void {
+    into.fill(0);
+    into.set(this.fs.readData(this.n, offset, into.length));
+  }
+  writePage(offset: number, data: Uint8Array): void {
+    const len = Math.min(data.length, this.n.size - offset);
+    if (len > 0) this.fs.writeData(this.n, offset, data.subarray(0, len));
+  }
+  beyondEnd(offset: number): boolean { return offset >= this.n.size; }
 }

@@ -442,14 +442,7 @@ export class Vfs extends Namei {
     if (f instanceof Blocked) return -EACCES; // (a regular file: never)
     const size = loc.stat.size;
     const name = loc.file ? this.describe(t, loc.file) : this.viewOfLoc(t, loc);
-    const image: FileImage = {
-      size, name,
-      read(offset: number, len: number): Uint8Array {
-        const r = f.read(Math.max(0, Math.min(len, size - offset)), offset);
-        return r instanceof Uint8Array ? r : new Uint8Array(0);
-      },
-    };
-    return { image, path: name };
+    return { image: new ExecImage(f, size, name), path: name };
   }
 
   // --- queries --------------------------------------------------------------------
@@ -979,8 +972,21 @@ export class Vfs extends Namei {
     return f;
   }
 
+  // The machine's /dev (its devices, for a restored machine's open ones).
+  get devices(): DevFs | undefined { return this.devfs; }
+
   // A read-only file with fixed contents (for the kernel: e.g. /proc files it generates).
   static bufferFile(path: string, data: Uint8Array, st: () => Stat): FileDescription {
     return new BufferFile(O_RDONLY, path, data, st);
+  }
+}
+
+// A program's file as exec reads it (and its mappings page it in): the open description, so
+// that it is data a snapshot can keep.
+export class ExecImage implements FileImage {
+  constructor(private readonly f: FileDescription, readonly size: number, readonly name: string) {}
+  read(offset: number, len: number): Uint8Array {
+    const r = this.f.read(Math.max(0, Math.min(len, this.size - offset)), offset);
+    return r instanceof Uint8Array ? r : new Uint8Array(0);
   }
 }

@@ -71,10 +71,11 @@ class OutputPump {
   private paused = false;
   private cancel?: () => void;
   private done = false;
-  constructor(private readonly f: FileDescription, private readonly sink: (d: Uint8Array) => boolean | void,
+  constructor(readonly f: FileDescription, private readonly sink: (d: Uint8Array) => boolean | void,
     private readonly end: () => void) {
     this.drain();
   }
+  get open(): boolean { return !this.done; }
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
@@ -101,11 +102,12 @@ class OutputPump {
 
 // Bytes for a write end the embedder holds (non-blocking): queued, written as room comes.
 class InputFeed {
-  private queue: Uint8Array[] = [];
+  queue: Uint8Array[] = [];
   private ending = false;
   private closed = false;
   private cancel?: () => void;
-  constructor(private readonly f: FileDescription, private readonly closeOnEnd: boolean) {}
+  constructor(readonly f: FileDescription, readonly closeOnEnd: boolean) {}
+  get open(): boolean { return !this.closed && !this.ending; }
   write(data: Uint8Array): void {
     if (this.closed || this.ending || data.length === 0) return;
     this.queue.push(data.slice());
@@ -136,6 +138,9 @@ class InputFeed {
     if (this.ending && !this.queue.length) this.close();
   }
 }
+
+// What a snapshot keeps of a process the embedder started: its ends of the process's stdio.
+export interface GuestEnds { proc: Process; master?: PtyMaster; input?: FileDescription; pending: Uint8Array[]; outputs: (FileDescription | undefined)[] }
 
 // A process started by MachineCore.spawn.
 export class GuestProcess {
@@ -183,6 +188,12 @@ export class GuestProcess {
     for (const p of this.pumps) p.stop();
     release(this.master);
     this.master = undefined;
+  }
+
+  // The embedder's ends of its stdio, for a snapshot: [stdin's, stdout's, stderr's] (a terminal: its master).
+  ends(): GuestEnds {
+    return { proc: this.proc, master: this.master, input: this.master || !this.input?.open ? undefined : this.input.f, pending: this.input?.open ? this.input.queue : [],
+      outputs: this.master ? [] : this.pumps.map((p) => (p.open ? p.f : undefined)) };
   }
 
   // --- set up by MachineCore ---
@@ -281,15 +292,36 @@ export class MachineCore {
       g.attachOutput(out, spec.onStdout ?? (() => true), ignore);
       g.attachOutput(err, spec.onStderr ?? (() => true), ignore);
     }
-    this.live.add(g);
     // a guest waiting for a signal holds nothing on the host's event loop: hold it while any lives
+    this.track(g);
+    return g;
+  }
+
+  // A process of a restored machine, with the ends of its stdio the snapshot kept.
+  adopt(e: GuestEnds, onStdout?: (d: Uint8Array) => boolean | void, onStderr?: (d: Uint8Array) => boolean | void): GuestProcess {
+    const g = new GuestProcess(this, e.proc);
+    const ignore = () => {};
+    if (e.master) {
+      g.attachTerminal(e.master);
+      g.attachInput(e.master, false);
+      g.attachOutput(e.master, onStdout ?? (() => true), ignore);
+    } else {
+      if (e.input) g.attachInput(e.input, true);
+      if (e.outputs[0]) g.attachOutput(e.outputs[0], onStdout ?? (() => true), ignore);
+      if (e.outputs[1]) g.attachOutput(e.outputs[1], onStderr ?? (() => true), ignore);
+    }
+    for (const d of e.pending) g.write(d);
+    this.track(g);
+    return g;
+  }
+  private track(g: GuestProcess): void {
+    this.live.add(g);
     if (this.live.size === 1) this.hold = this.host.hold?.();
     void g.exited.then(() => {
       g.finish();
       this.live.delete(g);
       if (this.live.size === 0) { this.hold?.(); this.hold = undefined; }
     });
-    return g;
   }
 
   // Run a program to its end, its output collected: the common case of both APIs.

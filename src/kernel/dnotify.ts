@@ -32,7 +32,7 @@ function dnOf(mask: number): number {
 const WATCHED = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | FS_RENAME
   | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE;
 
-class Registration implements WatchOwner {
+export class Registration implements WatchOwner {
   watch?: Watch;
   constructor(private readonly k: Kernel, readonly file: FileDescription, readonly owner: object, public fd: number,
     public mask: number, private readonly gone: (r: Registration) => void) {}

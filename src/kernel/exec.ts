@@ -158,13 +158,16 @@ function mapVdso(k: Kernel, mm: AddressSpace): number {
   const size = pageCeil(image.size);
   const base = mm.findFree(size + PAGE);
   if (base < 0) return -ENOMEM;
-  const file = (bytes: Uint8Array, name: string) => ({
-    name,
-    readPage(offset: number, into: Uint8Array) { into.fill(0); into.set(bytes.subarray(offset, offset + PAGE)); },
-  });
+  const file = (bytes: Uint8Array, name: string) => new BytesPages(bytes, name);
   if (!mm.map(base, PAGE, PROT_READ, { file: file(vvar, '[vvar]'), name: '[vvar]' })) return -ENOMEM;
   if (!mm.map(base + PAGE, size, PROT_READ | PROT_EXEC, { file: file(image.bytes, '[vdso]'), name: '[vdso]' })) return -ENOMEM;
   return base + PAGE;
+}
+
+// Pages of bytes the kernel holds (the vDSO and its data page), as data a snapshot keeps.
+export class BytesPages {
+  constructor(private readonly bytes: Uint8Array, readonly name: string) {}
+  readPage(offset: number, into: Uint8Array): void { into.fill(0); into.set(this.bytes.subarray(offset, offset + PAGE)); }
 }
 
 function resetRegisters(k: Kernel, sp: number, entry: number): void {

@@ -24,7 +24,7 @@ import { TimerQueue, type Timer } from './timers.js';
 import { cancelTimers } from './sys-timer.js';
 import { Ipc } from './sys-ipc.js';
 import { MemfdStore } from './sys-memfd.js';
-import { UnixNames } from '../net/unix.js';
+import { UnixNames, type SockContext } from '../net/unix.js';
 import { NO_RESULT } from './syscall.js';
 import { SYSCALLS, formatCall, formatResult } from './syscall-table.js';
 import { ENOSYS, EINTR } from '../base/errno.js';
@@ -126,6 +126,13 @@ export class Kernel {
   readonly pidsMax: number;
   private zombies = 0; // ended processes not yet reaped: they hold their pid
   readonly net: NetStack; // the machine's network: AF_INET/AF_INET6/AF_NETLINK sockets, interfaces, DNS
+  // The real-time clock and the sockets' context as one object each, which sockets keep (a snapshot
+  // names them: a restored machine's sockets get the restoring machine's).
+  readonly realtime = (): bigint => this.host.realtimeNs();
+  private sockCtx?: SockContext;
+  get sockContext(): SockContext {
+    return this.sockCtx ??= { now: this.realtime, nextIno: () => this.vfs.anonIno(), budget: this.budget, net: this.net };
+  }
 
   private constructor(readonly host: Host, readonly core: Core, readonly phys: PhysMem, opts: KernelOptions, budget: MemoryBudget) {
     this.budget = budget;

@@ -22,7 +22,7 @@ const TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2;
 const NS = 1_000_000_000n;
 
 // --- timerfd --------------------------------------------------------------------------------
-class TimerFd extends FileDescription {
+export class TimerFd extends FileDescription {
   private readonly queue = new WaitQueue();
   private expirations = 0n;
   private next?: bigint; // absolute expiry on the clock; undefined when disarmed
@@ -139,7 +139,7 @@ const sysTimerfdGettime: Handler = (t, a) => {
 
 // --- signalfd --------------------------------------------------------------------------------
 
-class SignalFd extends FileDescription {
+export class SignalFd extends FileDescription {
   constructor(readonly proc: Process, public mask: bigint, flags: number, private readonly now: () => bigint) {
     super(O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[signalfd]');
   }

@@ -38,8 +38,8 @@ const SO_DEBUG = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_DONTROUTE = 
 const SOCKADDR_UN_SIZE = 110;
 
 const namesOf = (k: Kernel): UnixNames => k.unixNames;
-const ctx = (k: Kernel): SockContext => ({ now: () => k.host.realtimeNs(), nextIno: () => k.vfs.anonIno(), budget: k.budget, net: k.net });
-const now = (k: Kernel) => () => k.host.realtimeNs();
+const ctx = (k: Kernel): SockContext => k.sockContext;
+const now = (k: Kernel) => k.realtime;
 // Credentials a message carries (real ids) and SO_PEERCRED reports (effective ids).
 const scmCred = (t: Task): Ucred => ({ pid: t.proc.pid, uid: t.proc.creds.uid, gid: t.proc.creds.gid });
 const peerCred = (t: Task): Ucred => ({ pid: t.proc.pid, uid: t.proc.creds.euid, gid: t.proc.creds.egid });

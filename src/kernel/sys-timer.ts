@@ -209,3 +209,8 @@ export function cancelTimers(k: Kernel, p: Process): void {
 export function dropPosixTimers(k: Kernel, p: Process): void {
   for (const [id, tm] of p.timers) if (id !== REAL_ID) { k.timers.cancel((tm as Timer).entry); p.timers.delete(id); }
 }
+
+// A restored machine: the process's armed timers get machine timers again.
+export function rearmTimers(k: Kernel, p: Process): void {
+  for (const [id, tm] of p.timers as Map<number, Timer>) { tm.entry = undefined; arm(k, p, id, tm); }
+}

@@ -8,7 +8,8 @@ import type { Host } from '../base/host.js';
 
 const MAX_HOST_DELAY_MS = 2 ** 30;
 
-export interface Timer { readonly at: bigint; readonly cb: () => void; readonly seq: number }
+// An armed timer (a class, so that a snapshot knows it: it is rebuilt by its owner, not saved).
+export class Timer { constructor(readonly at: bigint, readonly cb: () => void, readonly seq: number) {} }
 
 export class TimerQueue {
   private entries: Timer[] = []; // sorted by `at`, then by the order they were added
@@ -21,7 +22,7 @@ export class TimerQueue {
 
   // Call `cb` once the monotonic clock reaches `at` (ns).
   add(at: bigint, cb: () => void): Timer {
-    const t: Timer = { at, cb, seq: this.seq++ };
+    const t = new Timer(at, cb, this.seq++);
     let i = this.entries.length;
     while (i > 0 && this.entries[i - 1].at > at) i--;
     this.entries.splice(i, 0, t);

@@ -34,12 +34,18 @@ export interface MappedFile extends PageSource {
 
 // `m` seen with another inode number or page-cache key (the page operations are m's).
 export function mappedAs(m: MappedFile, over: { ino?: number; cacheKey?: object }): MappedFile {
-  const out: MappedFile = { name: m.name, dev: m.dev, ino: over.ino ?? m.ino, cacheKey: over.cacheKey ?? m.cacheKey, readPage: (o, into) => m.readPage(o, into) };
-  if (m.writePage) out.writePage = (o, d) => m.writePage!(o, d);
-  if (m.beyondEnd) out.beyondEnd = (o) => m.beyondEnd!(o);
-  if (m.hold) out.hold = () => m.hold!();
-  if (m.drop) out.drop = () => m.drop!();
-  return out;
+  return new MappedAs(m, over.ino ?? m.ino, over.cacheKey ?? m.cacheKey);
+}
+// (a class, not closures: a snapshot keeps it as data; the optional operations are m's when it has them)
+export class MappedAs implements MappedFile {
+  constructor(private readonly m: MappedFile, readonly ino: number | undefined, readonly cacheKey: object | undefined) {}
+  get name(): string { return this.m.name; }
+  get dev(): number | undefined { return this.m.dev; }
+  readPage(o: number, into: Uint8Array): void { this.m.readPage(o, into); }
+  get writePage(): MappedFile['writePage'] { const m = this.m; return m.writePage && ((o, d) => m.writePage!(o, d)); }
+  get beyondEnd(): MappedFile['beyondEnd'] { const m = this.m; return m.beyondEnd && ((o) => m.beyondEnd!(o)); }
+  get hold(): MappedFile['hold'] { const m = this.m; return m.hold && (() => m.hold!()); }
+  get drop(): MappedFile['drop'] { const m = this.m; return m.drop && (() => m.drop!()); }
 }
 
 export interface Vma {

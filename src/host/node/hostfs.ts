@@ -22,11 +22,12 @@
 // Identity. A host file is one node (by device, inode and birth time) for as
 // long as anyone holds it, whatever name it was found by.
 import * as fs from 'node:fs';
+import type { Registry } from '../../kernel/snapshot/codec.js';
 import * as net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import type { MappedFile } from '../../mm/address-space.js';
-import { NodeCache, NodeFs, type Found, type FsNode, type SetAttr, type StatFs } from '../../fs/backend.js';
+import { NodeCache, NodeFs, SavedNodes, type Found, type FsNode, type SetAttr, type StatFs } from '../../fs/backend.js';
 import {
   FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
   S_IFLNK, S_IFDIR, SEEK_CUR, SEEK_SET, seekTo, type Dirent, type Stat, type TimeSpec,
@@ -58,7 +59,7 @@ const typeOf = (s: fs.BigIntStats) => Number(s.mode) & S_IFMT;
 
 // A host file: where it was last found (its directory and name), and while it is a directory in the
 // cache, a descriptor of it.
-class HostNode {
+export class HostNode {
   parent?: HostNode;
   name = '';
   fd = -1;
@@ -72,7 +73,7 @@ class HostNode {
 // rootless container does, the guest sees the host user's files as root's and
 // its chown is recorded on the file's node, over what the host has, for the
 // machine's life. When xos runs as root, chown goes to the host and nothing is recorded.
-class Owners {
+export class Owners {
   private readonly hostUid: number;
   private readonly hostGid: number;
   readonly recording: boolean;
@@ -127,9 +128,9 @@ function hostTime(t: TimeSpec, current: bigint): number {
 // A host fd shared by a description and the mappings made from it: closed when
 // the description is released, unless a mapping may still read through it, in
 // which case the garbage collector closes it once nothing refers to it.
-class HostHandle {
+export class HostHandle {
   mapped = false;
-  constructor(readonly fd: number) { closer.register(this, fd, this); }
+  constructor(readonly fd: number) { if (fd >= 0) closer.register(this, fd, this); }
   close(): void {
     if (this.mapped) return;
     closer.unregister(this);
@@ -138,9 +139,9 @@ class HostHandle {
 }
 const closer = new FinalizationRegistry<number>((fd) => { try { fs.closeSync(fd); } catch { /* already gone */ } });
 
-class HostFile extends FileDescription {
+export class HostFile extends FileDescription {
   private pos = 0;
-  constructor(flags: number, path: string, private readonly h: HostHandle, protected readonly owner: HostFs, readonly inode: HostNode) {
+  constructor(flags: number, path: string, public h: HostHandle, protected readonly owner: HostFs, readonly inode: HostNode) {
     super(flags, path);
   }
   private get ro(): boolean { return this.owner.readOnly; }
@@ -234,33 +235,10 @@ class HostFile extends FileDescription {
     try { return Math.max(0, Number(fs.fstatSync(this.h.fd).size) - this.pos); } catch { return 0; }
   }
   override mapping(): MappedFile | number {
-    const h = this.h;
-    h.mapped = true;
+    this.h.mapped = true;
     let dev = 0, ino = 0, knownSize = 0;
-    try { const s = fs.fstatSync(h.fd); dev = s.dev; ino = s.ino; knownSize = s.size; } catch { /* keep zeros */ }
-    const ro = this.ro;
-    return {
-      name: this.path, dev, ino,
-      readPage(offset: number, into: Uint8Array): void {
-        let got = 0;
-        try { got = fs.readSync(h.fd, into, 0, into.length, offset); } catch { got = 0; }
-        into.fill(0, got);
-      },
-      writePage(offset: number, data: Uint8Array): void {
-        if (ro) return;
-        try {
-          const size = Number(fs.fstatSync(h.fd).size);
-          const n = Math.min(data.length, size - offset);
-          if (n > 0) fs.writeSync(h.fd, data, 0, n, offset);
-        } catch { /* the guest sees no error for a failed write-back, as with Linux's deferred writeback */ }
-      },
-      // the host is asked only when the last size it gave says so (a fault per page must stay cheap)
-      beyondEnd(offset: number): boolean {
-        if (offset < knownSize) return false;
-        try { knownSize = Number(fs.fstatSync(h.fd).size); } catch { return false; }
-        return offset >= knownSize;
-      },
-    };
+    try { const s = fs.fstatSync(this.h.fd); dev = s.dev; ino = s.ino; knownSize = s.size; } catch { /* keep zeros */ }
+    return new HostMapping(this.h, this.owner, this.inode, this.flags, this.path, dev, ino, knownSize);
   }
   override release(): void { this.h.close(); }
 }
@@ -278,7 +256,33 @@ const isPrivateName = (name: string) =>
 // it is linked (the hidden name goes once it has a real one) or closed. Its link count leaves
 // the hidden name out. If xos dies in between, the hidden file stays behind on the host. With
 // O_EXCL the file is unlinked at once: truly unnamed.
-class HostTmpFile extends HostFile {
+// A host file mapped: it reads and writes through the descriptor it was mapped from (a snapshot
+// opens the file again by path for it).
+export class HostMapping implements MappedFile {
+  constructor(public h: HostHandle, readonly owner: HostFs, readonly inode: HostNode, readonly flags: number,
+    readonly name: string, readonly dev: number, readonly ino: number, private knownSize: number) {}
+  readPage(offset: number, into: Uint8Array): void {
+    let got = 0;
+    try { got = fs.readSync(this.h.fd, into, 0, into.length, offset); } catch { got = 0; }
+    into.fill(0, got);
+  }
+  writePage(offset: number, data: Uint8Array): void {
+    if (this.owner.readOnly) return;
+    try {
+      const size = Number(fs.fstatSync(this.h.fd).size);
+      const n = Math.min(data.length, size - offset);
+      if (n > 0) fs.writeSync(this.h.fd, data, 0, n, offset);
+    } catch { /* the guest sees no error for a failed write-back, as with Linux's deferred writeback */ }
+  }
+  // the host is asked only when the last size it gave says so (a fault per page must stay cheap)
+  beyondEnd(offset: number): boolean {
+    if (offset < this.knownSize) return false;
+    try { this.knownSize = Number(fs.fstatSync(this.h.fd).size); } catch { return false; }
+    return offset >= this.knownSize;
+  }
+}
+
+export class HostTmpFile extends HostFile {
   named?: { dir: HostNode; name: string }; // where it was linked first: later links are made from there
   constructor(flags: number, path: string, h: HostHandle, owner: HostFs, inode: HostNode, public hidden: { dir: HostNode; name: string } | undefined) {
     super(flags, path, h, owner, inode);
@@ -301,7 +305,7 @@ class HostTmpFile extends HostFile {
 }
 
 // The directory descriptors held (beyond the root's).
-class DirFds {
+export class DirFds {
   private readonly held = new Set<HostNode>();
   private clock = 0;
   constructor(private readonly capacity: number) {}
@@ -341,7 +345,7 @@ export class HostFs extends NodeFs {
   readonly owners: Owners;
   readonly viaProc: boolean;
   private readonly rootBuf: Buffer;
-  private readonly nodes = new NodeCache<string, HostNode>();
+  private nodes = new NodeCache<string, HostNode>();
   private readonly fds: DirFds;
 
   constructor(root: string, readOnly = false, hostIds?: { uid: number; gid: number }, opts: HostFsOptions = {}) {
@@ -427,6 +431,31 @@ export class HostFs extends NodeFs {
   }
   private lst(dir: HostNode, name: string): fs.BigIntStats | undefined {
     return fs.lstatSync(this.entryAt(dir, name), { bigint: true, throwIfNoEntry: false });
+  }
+
+  // --- snapshots ---------------------------------------------------------------------------
+  // A file open when the machine was saved, opened again by its path (its host descriptor cannot
+  // travel): a handle on nothing (reads and writes fail with EBADF) when it is gone or another file.
+  reopen(n: HostNode, flags: number): HostHandle {
+    const r = n.parent && n.type === S_IFREG ? this.run(() => {
+      const acc = flags & O_ACCMODE;
+      const hf = (acc === 1 ? C.O_WRONLY : acc === 2 && !this.readOnly ? C.O_RDWR : C.O_RDONLY) | C.O_NOFOLLOW | C.O_NONBLOCK;
+      const fd = fs.openSync(this.entryAt(n.parent!, n.name), hf);
+      if (keyOf(fs.fstatSync(fd, { bigint: true })) !== n.key) { fs.closeSync(fd); return -ESTALE; }
+      return new HostHandle(fd);
+    }) : -ENOENT;
+    return typeof r === 'number' ? new HostHandle(-1) : r;
+  }
+  // The nodes in use, for a snapshot (the cache itself holds them weakly), and back.
+  // The restoring machine's root descriptor goes to the saved root node (the one places refer to).
+  adoptNodes(saved: NodeCache<string, HostNode> | SavedNodes<string, HostNode>): void {
+    this.nodes = saved instanceof SavedNodes ? saved.revive() : saved;
+    const old = this.nodes.get(this.root.key);
+    if (old && old !== this.root) {
+      old.fd = this.root.fd;
+      old.prefix = this.root.prefix;
+      (this as { root: HostNode }).root = old;
+    } else this.nodes.set(this.root.key, this.root);
   }
 
   // --- FsBackend -------------------------------------------------------------------------
@@ -786,4 +815,22 @@ function probeProc(fd: number, s: fs.BigIntStats): boolean {
 // when not root, chown is recorded rather than done (see Owners).
 export function nodeHostDirectory(path: string, opts: HostFsOptions = {}): HostFs {
   return new HostFs(path, !!opts.readOnly, opts.hostIds, opts);
+}
+
+// How a snapshot saves a host directory's objects: nodes by their names (their descriptors are
+// this process's), open files reopened by path when restored (see HostFs.reopen).
+export function registerHostFs(r: Registry): void {
+  r.addModule('host/node/hostfs', { HostFs, HostNode, Owners, HostHandle, HostFile, HostTmpFile, DirFds, HostMapping });
+  r.refine(HostMapping, { restore: (m: HostMapping) => { m.h = m.owner.reopen(m.inode, m.flags); m.h.mapped = true; } });
+  r.refine(HostFs, {
+    skip: ['root', 'rootBuf', 'fds', 'owners', 'readOnly', 'viaProc', 'depth'],
+    restore: (b: HostFs) => b.adoptNodes((b as unknown as { nodes: NodeCache<string, HostNode> }).nodes),
+  });
+  r.refine(HostNode, {
+    skip: ['fd', 'prefix', 'used'],
+    restore: (n: HostNode) => { if (n.fd === undefined) { n.fd = -1; n.prefix = ''; n.used = 0; } },
+  });
+  r.refine(HostHandle, { replace: () => undefined });
+  r.refine(HostFile, { restore: (f: HostFile) => { f.h = (f as unknown as { owner: HostFs }).owner.reopen(f.inode, f.flags); } });
+  r.refine(HostTmpFile, { restore: (f: HostFile) => { f.h = (f as unknown as { owner: HostFs }).owner.reopen(f.inode, f.flags); } });
 }

@@ -10,14 +10,15 @@
 // Anything else (a closure, a promise, a class no codec knows) is refused
 // with the path that leads to it, so nothing is silently lost.
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Ctor = abstract new (...args: any[]) => object;
+type Ctor = { readonly prototype: object; readonly name: string }; // a class (its constructor may be private)
 
 export interface ClassCodec<T extends object = object> {
   readonly name: string; // stable across versions of xos: the snapshot's word for the class
   readonly ctor: Ctor;
   // Fields that are not state: left out, and rebuilt by `restore`.
   readonly skip?: readonly string[];
+  // Written in place of the object (a value that is not state: a live timer's entry → undefined).
+  replace?(o: T): unknown;
   // After the whole graph has been read: rebuild what was skipped, re-arm what was live.
   restore?(o: T, ctx: RestoreContext): void;
 }
@@ -46,14 +47,41 @@ export class Registry {
     this.byName.set(c.name, c as ClassCodec);
     return this;
   }
+  // Every class a module exports, named `prefix.ExportName`.
+  addModule(prefix: string, ns: Record<string, unknown>): this {
+    for (const [k, v] of Object.entries(ns)) {
+      if (typeof v !== 'function' || !/^class[\s{]/.test(Function.prototype.toString.call(v))) continue;
+      if (!this.byCtor.has(v as Ctor)) this.add({ name: `${prefix}.${k}`, ctor: v as Ctor });
+    }
+    return this;
+  }
+  // What to skip and rebuild for a class already added.
+  refine<T extends object>(ctor: Ctor, how: Pick<ClassCodec<T>, 'skip' | 'restore' | 'replace'>): this {
+    const c = this.byCtor.get(ctor);
+    if (!c) throw new Error(`snapshot codec: ${ctor.name} is not registered`);
+    const refined = { ...c, ...how } as ClassCodec;
+    this.byCtor.set(ctor, refined);
+    this.byName.set(c.name, refined);
+    return this;
+  }
   ofCtor(c: Ctor): ClassCodec | undefined { return this.byCtor.get(c); }
   ofName(n: string): ClassCodec | undefined { return this.byName.get(n); }
 }
 
 export interface Encoded { doc: Doc; blobs: Uint8Array[] }
 
+// A twin's wiring (kept from the reader's object): a function, or a plain object of functions.
+function isWiring(x: unknown): boolean {
+  if (typeof x === 'function') return true;
+  if (x === null || typeof x !== 'object' || Object.getPrototypeOf(x) !== Object.prototype) return false;
+  const v = Object.values(x);
+  return v.length > 0 && v.every((f) => typeof f === 'function');
+}
+
 // Write the graph under `root`. `externals` maps platform objects (and functions) to their names.
-export function encodeGraph(root: unknown, registry: Registry, externals: Map<unknown, string>): Encoded {
+// A twin (in `twins`) is an external whose state is written too: the reader's own object of that
+// name gets the fields (its functions and the fields its class skips stay the reader's).
+export function encodeGraph(root: unknown, registry: Registry, externals: Map<unknown, string>, twins: ReadonlySet<object> = new Set()): Encoded {
   const ids = new Map<object, number>();
   const blobs: Uint8Array[] = [];
   const path: string[] = [];
@@ -71,13 +99,24 @@ export function encodeGraph(root: unknown, registry: Registry, externals: Map<un
     }
     if (v === null) return null;
     const ext = externals.get(v);
-    if (ext !== undefined) return { $e: ext };
+    if (ext !== undefined && !twins.has(v as object)) return { $e: ext };
     if (typeof v === 'function') return fail(`a function (${(v as { name?: string }).name || 'anonymous'})`);
     const o = v as object;
     const seen = ids.get(o);
     if (seen !== undefined) return { $r: seen };
     const id = ids.size;
     ids.set(o, id);
+    if (ext !== undefined) {
+      const skip = registry.ofCtor(Object.getPrototypeOf(o).constructor)?.skip;
+      const f: Record<string, Doc> = {};
+      for (const [k, x] of Object.entries(o)) {
+        if (typeof x === 'function' || isWiring(x) || skip?.includes(k)) continue;
+        path.push(`.${k}`);
+        f[k] = enc(x);
+        path.pop();
+      }
+      return { $id: id, $w: ext, $f: f };
+    }
     if (Array.isArray(o)) {
       const a: Doc[] = [];
       o.forEach((x, i) => { path.push(`[${i}]`); a.push(enc(x)); path.pop(); });
@@ -123,6 +162,7 @@ export function encodeGraph(root: unknown, registry: Registry, externals: Map<un
     }
     const codec = registry.ofCtor(proto.constructor);
     if (!codec) return fail(`an object of class ${proto.constructor?.name ?? '?'} that no snapshot codec knows`);
+    if (codec.replace) { ids.delete(o); return enc(codec.replace(o)); }
     const skip = codec.skip;
     const f: Record<string, Doc> = {};
     for (const [k, x] of Object.entries(o)) {
@@ -163,6 +203,16 @@ export function decodeGraph(e: Encoded, registry: Registry, externals: Map<strin
     }
     const id = d.$id as number;
     if (id !== objs.length) return bad(`object ${id} out of order`);
+    if ('$w' in d) {
+      const name = d.$w as string;
+      if (!externals.has(name)) return bad(`the external ${name} is not provided`);
+      const o = externals.get(name) as Record<string, unknown>;
+      objs.push(o);
+      for (const [k, x] of Object.entries(d.$f as Record<string, Doc>)) o[k] = dec(x);
+      const codec = registry.ofCtor(Object.getPrototypeOf(o).constructor);
+      if (codec?.restore) restores.push([codec, o]);
+      return o;
+    }
     if ('$a' in d) {
       const a: unknown[] = [];
       objs.push(a);

@@ -1,0 +1,81 @@
+// A whole machine as bytes, and back: the kernel's objects (kernel/snapshot),
+// the memory frames in use, and the processes the embedder started with its
+// ends of their stdio. Restoring builds a new machine the way the saved one
+// was built (its options are in the snapshot; the caller builds it), with its
+// monotonic clock continuing from the saved one's (deadlines keep their
+// remaining time), then writes the saved state into it and lets it run.
+// Platform-neutral: the platform's classes (host directories) are added to
+// the registry by the caller.
+import { encodeGraph, decodeGraph, SnapshotError, type Registry, type Encoded } from '../kernel/snapshot/codec.js';
+import { packSnapshot, unpackSnapshot } from '../kernel/snapshot/format.js';
+import { kernelRegistry, kernelRoles, resumeKernel } from '../kernel/snapshot/kernel-state.js';
+import type { Host } from '../base/host.js';
+import type { GuestEnds, GuestProcess, MachineCore } from './machine.js';
+import type { PlatformHost } from './platform.js';
+
+// What the caller keeps about how the machine was built (its options), and the clocks at the save.
+export interface SnapshotMeta { options: unknown; monotonicNs: string; realtimeNs: string; processes: number }
+
+interface Saved { meta: string; state: unknown; frames: { frames: Uint32Array; pages: Uint8Array }; guests: GuestEnds[] }
+
+export function snapshotRegistry(addPlatform?: (r: Registry) => void): Registry {
+  const r = kernelRegistry();
+  addPlatform?.(r);
+  return r;
+}
+
+// The machine's state now, as a snapshot's bytes. Throws SnapshotError naming what cannot be saved.
+export async function saveMachine(m: MachineCore, registry: Registry, options: unknown): Promise<Uint8Array> {
+  const k = m.kernel;
+  k.saveCurrent();
+  const { names, twins } = kernelRoles(k);
+  const guests = m.processes.filter((g) => g.alive).map((g) => g.ends());
+  const meta: SnapshotMeta = { options, monotonicNs: String(k.host.monotonicNs()), realtimeNs: String(k.host.realtimeNs()), processes: guests.length };
+  const saved: Saved = { meta: JSON.stringify(meta), state: k, frames: k.phys.dumpFrames(), guests };
+  return packSnapshot(encodeGraph(saved, registry, names, twins), m.host);
+}
+
+// The snapshot's data and what the machine that reads it must be built with.
+export async function readSnapshot(bytes: Uint8Array, host: Pick<PlatformHost, 'decompress'>): Promise<{ meta: SnapshotMeta; data: Encoded }> {
+  const data = await unpackSnapshot(bytes, { compress: () => Promise.reject(new Error('unused')), decompress: (b) => host.decompress(b) });
+  const doc = data.doc as { $o?: { meta?: unknown } } | null;
+  const text = doc && typeof doc === 'object' && !Array.isArray(doc) ? doc.$o?.meta : undefined;
+  let meta: SnapshotMeta | undefined;
+  try { meta = typeof text === 'string' ? JSON.parse(text) as SnapshotMeta : undefined; } catch { meta = undefined; }
+  if (!meta || typeof meta.monotonicNs !== 'string' || !/^\d+$/.test(meta.monotonicNs)) throw new SnapshotError('corrupt snapshot: no machine description in it');
+  return { meta, data };
+}
+
+// A host whose monotonic clock goes on from `fromNs` (the saved machine's), not from this host's.
+export function continuedClock<H extends Host>(host: H, fromNs: string): H {
+  const delta = BigInt(fromNs) - host.monotonicNs();
+  const h = Object.create(host) as H;
+  h.monotonicNs = () => host.monotonicNs() + delta;
+  return h;
+}
+
+// Write the saved state into `m`, a machine just built from the snapshot's options on a host with
+// continuedClock, and start it. The processes the embedder had started come back (`attach` gives
+// each its sinks). On an error the machine is closed: it is never left half-built.
+export function loadMachine(m: MachineCore, data: Encoded, registry: Registry,
+  attach?: (e: GuestEnds) => GuestProcess): GuestProcess[] {
+  const k = m.kernel;
+  try {
+    if (k.processes.size) throw new SnapshotError('cannot restore into a machine that has processes');
+    const { names } = kernelRoles(k);
+    const byName = new Map<string, unknown>([...names].map(([o, n]) => [n, o]));
+    let saved: Saved;
+    try {
+      saved = decodeGraph(data, registry, byName) as Saved;
+    } catch (e) {
+      if (e instanceof SnapshotError) throw e;
+      throw new SnapshotError(`corrupt snapshot: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (saved.state !== k || !saved.frames || !Array.isArray(saved.guests)) throw new SnapshotError('corrupt snapshot: not a machine');
+    if (!resumeKernel(k, saved.frames)) throw new SnapshotError('the snapshot\'s memory does not fit this machine (restore it with as much memory as it had)');
+    return saved.guests.map((e) => (attach ? attach(e) : m.adopt(e)));
+  } catch (e) {
+    m.close();
+    throw e;
+  }
+}
