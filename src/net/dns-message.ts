@@ -5,7 +5,7 @@ import type { DnsResult } from '../base/host-net.js';
 import { parseIp } from './inet-addr.js';
 
 export const TYPE: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, ANY: 255 };
-const TYPE_NAME = new Map(Object.entries(TYPE).map(([k, v]) => [v, k]));
+const TYPE_NAME: Readonly<Record<number, string>> = Object.freeze(Object.fromEntries(Object.entries(TYPE).map(([k, v]) => [v, k])));
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 const CLASS_IN = 1;
 const TTL = 60;
@@ -43,7 +43,7 @@ export function parseQuery(b: Uint8Array): Query | undefined {
   const n = readName(b, 12);
   if (!n || n.end + 4 > b.length) return { id, flags };
   const type = dv.getUint16(n.end), cls = dv.getUint16(n.end + 2);
-  return { id, flags, question: { name: n.name, type, typeName: TYPE_NAME.get(type), cls, end: n.end + 4 } };
+  return { id, flags, question: { name: n.name, type, typeName: TYPE_NAME[type], cls, end: n.end + 4 } };
 }
 
 function encodeName(name: string): number[] {

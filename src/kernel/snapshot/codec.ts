@@ -29,7 +29,7 @@ export interface RestoreContext {
 
 export class SnapshotError extends Error {}
 
-// A value in the document.
+// A value of the encoded form.
 type Doc = null | boolean | number | string | Doc[] | { [k: string]: Doc };
 
 const TYPED: Record<string, new (b: ArrayBuffer) => ArrayBufferView> = {
