@@ -20,6 +20,7 @@ const NEEDS = [
   ['tmux', () => has('tmux')],
   ['golang-go', () => has('go') || existsSync('/usr/lib/go/bin/go')], // Go programs of test/runtimes.test.ts
   ['gdb', () => has('gdb')],
+  ['git', () => has('git')], // the repository test/net.test.ts serves to a guest with git http-backend
 ];
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
