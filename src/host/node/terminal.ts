@@ -6,8 +6,9 @@
 // error (both end in process.exit), SIGTERM, SIGHUP. (After SIGKILL nothing runs:
 // `reset` or `stty sane` repairs the terminal.)
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { isatty, WriteStream } from 'node:tty';
+import { fdOutput } from './index.js';
 
 export interface TerminalSize { rows: number; cols: number }
 // What the host terminal drives: the guest's terminal (keystrokes, resizes, hang-up).
@@ -35,19 +36,6 @@ function foreground(): boolean {
     return f[2] === f[5]; // pgrp === tpgid
   } catch {
     return true; // not Linux: assume so
-  }
-}
-
-function writeAll(fd: number, data: Uint8Array): void {
-  let off = 0;
-  while (off < data.length) {
-    try {
-      off += writeSync(fd, data, off, data.length - off);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      return; // the terminal is gone (EIO after a hang-up): nothing to show it on
-    }
   }
 }
 
@@ -115,7 +103,8 @@ export function openHostTerminal(force = false): HostTerminal | undefined {
     get size() { return sizeOf(); },
     stdoutIsTerminal: force ? true : outTTY,
     stderrIsTerminal: force ? true : errTTY,
-    output: (data) => writeAll(outFd, data),
+    // errors are dropped: a terminal gone (EIO after a hang-up) has nothing to show them on
+    output: (data) => { fdOutput(outFd).write(data); },
     attach(t) {
       term = t;
       makeRaw();
