@@ -114,6 +114,8 @@ export class Core {
   get jitStats(): JitStats & { invalidations: number } | undefined {
     return this.jit && { ...this.jit.stats, invalidations: this.x.invalidations.value as number };
   }
+  // Forget every translation (the memory now holds another machine's code: a restored snapshot).
+  jitClear(): void { this.jit?.clear(); }
   // One instruction (a single-step).
   runOne(): Exit { return this.x.runOne() as Exit; }
   // Exactly one instruction, decoded afresh (for a debugger): Exit.Budget when it ran,

@@ -26,21 +26,23 @@ export interface RunResult {
   timedOut?: boolean; // killed because it outlived the run's timeout
   syscalls?: number; // syscalls the guest made
   instructions?: number; // guest instructions the core retired
+  ms?: number; // the run's wall time (instructions / ms / 1000: guest M instructions/s)
   registers?: Registers; // the registers of the thread that ended the process, when it ended
   jit?: RunJitStats; // what the JIT did (when it was on)
 }
 export interface RunJitStats {
-  modules: number; functions: number; compileMs: number; codegenMs: number; bytes: number; evicted: number;
+  modules: number; functions: number; blocks: number; compileMs: number; codegenMs: number; bytes: number; evicted: number;
   cacheBytes: number; peakCacheBytes: number; invalidations: number;
 }
-// One line for --stats.
-export function formatStats(r: RunResult, ms: number): string {
+// One line for --stats (`ms`: the wall time to rate instructions by, default the run's).
+export function formatStats(r: RunResult, ms = r.ms ?? 0): string {
   const ips = r.instructions !== undefined && ms > 0 ? (r.instructions / ms / 1000).toFixed(1) : '?';
   const j = r.jit;
   return `xos: ${r.instructions ?? '?'} instructions in ${ms.toFixed(0)} ms (${ips} M/s), ${r.syscalls ?? '?'} syscalls; ` +
-    (j ? `jit: ${j.functions} regions in ${j.modules} modules (${(j.bytes / 1024).toFixed(0)} KiB of wasm), ` +
-      `${j.compileMs.toFixed(1)} ms compiling (${j.codegenMs.toFixed(1)} generating), ${j.invalidations} invalidations, ` +
-      `${j.evicted} modules evicted, cache peak ${(j.peakCacheBytes / 1024).toFixed(0)} KiB` : 'jit: off');
+    (j ? `jit: ${j.functions} regions in ${j.modules} modules (${j.blocks} blocks, ${(j.bytes / 1024).toFixed(0)} KiB of wasm), ` +
+      `${j.compileMs.toFixed(1)} ms compiling (${j.codegenMs.toFixed(1)} generating; ` +
+      `${j.blocks ? (j.compileMs * 1000 / j.blocks).toFixed(0) : 0} us per block), ${j.invalidations} invalidations, ` +
+      `${j.evicted} modules evicted, code cache peak ${(j.peakCacheBytes / 1024).toFixed(0)} KiB` : 'jit: off');
 }
 
 // '512M', '2G', '1.5g', 4096 → bytes (0 when unreadable).
