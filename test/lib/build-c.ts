@@ -70,6 +70,9 @@ async function build(name: string, libc: Libc, extraFlags: readonly string[]): P
     .update(readFileSync(src))
     .update('\0' + cc + '\0' + flags.join('\0') + '\0')
     .update(await compilerVersion(cc))
+    // (debug information names the source file: a build from another checkout, which may be gone,
+    // would leave gdb without the source lines the debugger tests read)
+    .update(flags.includes('-g') ? '\0' + src : '')
     .digest('hex')
     .slice(0, 16);
   const out = join(cachePath('bin', libc), `${name}-${hash}`);
