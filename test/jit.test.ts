@@ -45,7 +45,7 @@ for (const libc of LIBCS) {
 }
 
 describe('JIT modes', () => {
-  it('--jit=off makes no translation; --jit=on does; a bad value is a usage error', { skip: skipReason('glibc') }, async () => {
+  it('--jit=off makes no translation; --jit=on and the default do; a bad value is a usage error', { skip: skipReason('glibc') }, async () => {
     const exe = await buildC('jit-fault', 'glibc');
     const off = await runXos([exe], { hostEnv: { XOS_JIT: '1', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' }, xosArgs: ['--jit=off', '--stats'] });
     assert.equal(off.status, 0);
@@ -53,6 +53,10 @@ describe('JIT modes', () => {
     const on = await runXos([exe], { hostEnv: { XOS_JIT: '0', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' }, xosArgs: ['--jit', 'on', '--stats'] });
     assert.equal(on.status, 0);
     assert.ok(jitStats(on.stderr.toString()).regions > 0);
+    // neither the option nor XOS_JIT: on (the default)
+    const dflt = await runXos([exe], { hostEnv: { XOS_JIT: '', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' }, xosArgs: ['--stats'] });
+    assert.equal(dflt.status, 0);
+    assert.ok(jitStats(dflt.stderr.toString()).regions > 0, 'the JIT is not on by default');
     const bad = await runXos([exe], { xosArgs: ['--jit=maybe'] });
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr.toString(), /--jit wants on or off/);

@@ -34,7 +34,7 @@ export interface MachineCoreOptions {
   debug?: boolean;
   injectBugs?: readonly string[]; // testing xos itself (KernelOptions.injectBugs)
   net?: NetConfig; // the machine's network (default: loopback only)
-  jit?: CoreOptions; // the JIT's settings (default: off)
+  jit?: CoreOptions; // the JIT's settings (none: off; the APIs turn it on by default)
 }
 
 export interface ProcessSpec {
