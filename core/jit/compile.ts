@@ -20,7 +20,7 @@ import {
 import { JIT_WORK, JIT_OUT, JIT_QUEUE, S_JIT_QLEN, S_STOP, S_RIP, S_NEXT_RIP, INSN_SIZE, FRAMES } from '../generated/layout';
 import { frameGen, markCode } from '../blocks';
 import { tlbDropWrites } from '../mem';
-import { jitAdd, bumpInstallEpoch } from './cache';
+import { jitAdd, jitFind, bumpInstallEpoch } from './cache';
 
 const MAXB: u32 = 64; // blocks per region
 const MAXI: u32 = 512; // instructions per region
@@ -386,6 +386,22 @@ function importSection(): void {
   W.patchSize(s);
 }
 
+// Whether the block at `rip` (physical `phys`) has a current translation already, or is an entry
+// point of one of this module's first `i` regions. (The blocks of a page grow hot together, and
+// each asks while the first one's module compiles: each would be translated into a region of
+// its own, the same blocks over and over.)
+function covered(i: u32, phys: u32, rip: u64): bool {
+  if (jitFind(phys, rip)) return true;
+  for (let f: u32 = 0; f < i; f++) {
+    const ne = load<u32>(PEND + f * 16, 8);
+    for (let e: u32 = 0; e < ne; e++) {
+      const pe = PENDE + (<usize>(f * MAXB + e) << 4);
+      if (load<u32>(pe, 8) == phys && load<u64>(pe) == rip) return true;
+    }
+  }
+  return false;
+}
+
 // Translate the queued requests into one module at JIT_OUT. Returns its size in
 // bytes (0: nothing to do; JIT_OUT too small); jitFunctions() tells how many functions.
 export function jitCompile(): u32 {
@@ -425,7 +441,7 @@ export function jitCompile(): u32 {
     store<u32>(p, frame);
     store<u32>(p, frameGen(frame), 4);
     store<u32>(p, 0, 8);
-    if (frame < FRAMES || discover(rip, frame) == 0 || load<u32>(blk(0), 12) == 0) { emitStub(); continue; }
+    if (frame < FRAMES || covered(i, phys, rip) || discover(rip, frame) == 0 || load<u32>(blk(0), 12) == 0) { emitStub(); continue; }
     emitFunction();
     // its entry points: every block with instructions
     let e: u32 = 0;
