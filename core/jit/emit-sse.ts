@@ -14,7 +14,7 @@ import * as W from './wasm';
 import { ea, isMem, eaRegs, tlbHit, hostAddr, L_T, L_I, L_FOP, L_D, L_X, flagsNone } from './emit';
 import { S_XMM, S_MXCSR, S_RFLAGS, TLB_RTAG, TLB_WTAG } from '../generated/layout';
 import {
-  H_movups_VW, H_movups_WV, H_movss_VW, H_movss_WV, H_fp_sd, H_fp_ss, H_comis, H_plogic, H_vmov, H_fma,
+  H_movups_VW, H_movups_WV, H_movss_VW, H_movss_WV, H_fp_sd, H_fp_ss, H_vsd, H_vss, H_comis, H_plogic, H_vmov, H_fma,
   FORM_H, FORM_ARG,
 } from '../generated/isa';
 
@@ -23,7 +23,8 @@ const F32_ABS: u32 = 0x8b, F32_SQRT: u32 = 0x91, F32_ADD: u32 = 0x92, F32_SUB: u
   F32_DIV: u32 = 0x95, F64_LT: u32 = 0x63, F64_EQ: u32 = 0x61, I32_REINTERPRET_F32: u32 = 0xbc,
   F32_REINTERPRET_I32: u32 = 0xbe, F64_PROMOTE_F32: u32 = 0xbb;
 // SIMD (after 0xfd)
-const V_CONST: u32 = 0x0c, V_SHUFFLE: u32 = 0x0d, I32X4_EQ: u32 = 0x37, F64X2_LE: u32 = 0x4b, V_AND: u32 = 0x4e,
+const V_CONST: u32 = 0x0c, V_SHUFFLE: u32 = 0x0d, I32X4_EQ: u32 = 0x37, I32X4_LT_U: u32 = 0x3a, I32X4_GT_U: u32 = 0x3c,
+  I32X4_SUB: u32 = 0xb1, F64X2_LE: u32 = 0x4b, V_AND: u32 = 0x4e,
   V_OR: u32 = 0x50, V_XOR: u32 = 0x51, V_ANDNOT: u32 = 0x4f, V_ANY: u32 = 0x53, F32X4_DEMOTE: u32 = 0x5e,
   F64X2_PROMOTE: u32 = 0x5f, I64X2_EQ: u32 = 0xd6, F64X2_ABS: u32 = 0xec, F64X2_NEG: u32 = 0xed,
   F64X2_ADD: u32 = 0xf0, F64X2_MUL: u32 = 0xf2;
@@ -31,8 +32,9 @@ const V_CONST: u32 = 0x0c, V_SHUFFLE: u32 = 0x0d, I32X4_EQ: u32 = 0x37, F64X2_LE
 const MX_PE: i32 = 0x20, RC_BITS: i32 = 0x6000;
 const A = L_T + 4; // i64: the memory operand's guest address
 const P = L_I + 2; // i32: its wasm address
-const DA = L_D, DB = L_D + 1, DR = L_D + 2; // f64
-const IA = L_I, IB = L_I + 1; // i32 (f32 bits)
+const DA = L_D, DB = L_D + 1; // f64
+// the operands and result as bits: i64 (f64), i32 (f32)
+const QA = L_T, QB = L_T + 1, QR = L_T + 2, QT = L_T + 3, IA = L_I, IB = L_I + 1, IR = L_I + 2, IT = L_I + 3; // (IR, IT: P and the TLB's temporary, free once the operand is loaded)
 // v128 locals of emit.ts (L_X: 8 of them)
 const XA = L_X, XB = L_X + 1, XC = L_X + 2, XS0 = L_X + 3, XS1 = L_X + 4, XR0 = L_X + 5, XR1 = L_X + 6, XF = L_X + 7;
 
@@ -52,6 +54,7 @@ export function canEmitSse(d: usize): bool {
   switch (h) {
     case H_movups_VW: case H_movups_WV: case H_movss_VW: case H_movss_WV: case H_plogic: return !vex(d);
     case H_fp_sd: case H_fp_ss: return !vex(d) && (k <= 3 || k == 6); // + - * / sqrt
+    case H_vsd: case H_vss: return vex(d) && (k <= 3 || k == 6);
     case H_comis: return true;
     case H_vmov: return vex(d);
     // FMA3 packed single: madd, msub, nmadd, nmsub in the three operand orders
@@ -81,18 +84,6 @@ function mxFast(slow: i32): void {
   W.i32c(0); W.mem(W.I32_LOAD, 2, S_MXCSR); W.i32c(MX_PE | RC_BITS); W.op(W.I32_AND);
   W.i32c(MX_PE); W.op(W.I32_NE); W.brIf(slow);
 }
-// To `slow` unless the f64 in local l (the f32 bits in i32 local l) is normal (exponent field 1..0x7fe), or positive normal.
-function normal64(l: u32, positive: bool, slow: i32): void {
-  W.get(l); W.op(W.I64_REINTERPRET_F64); W.i64c(52); W.op(W.I64_SHR_U);
-  if (!positive) { W.i64c(0x7ff); W.op(W.I64_AND); }
-  W.i64c(1); W.op(W.I64_SUB); W.i64c(0x7fe); W.op(W.I64_GE_U); W.brIf(slow);
-}
-function normal32(l: u32, positive: bool, slow: i32): void {
-  W.get(l); W.i32c(23); W.op(W.I32_SHR_U);
-  if (!positive) { W.i32c(0xff); W.op(W.I32_AND); }
-  W.i32c(1); W.op(W.I32_SUB); W.i32c(0xfe); W.op(W.I32_GE_U); W.brIf(slow);
-}
-
 // Emit the fast path of the form at record d; it branches to `slow` where it cannot.
 export function emitSse(d: usize, slow: i32): void {
   const id = <u32>load<u16>(d);
@@ -141,7 +132,8 @@ export function emitSse(d: usize, slow: i32): void {
       W.v128store(xr(reg));
       return;
     }
-    case H_fp_sd: case H_fp_ss: { scalar(d, h == H_fp_sd, k, reg, rm, mem, slow); return; }
+    case H_fp_sd: case H_fp_ss: { scalar(d, h == H_fp_sd, k, reg, rm, mem, slow, -1); return; }
+    case H_vsd: case H_vss: { scalar(d, h == H_vsd, k, reg, rm, mem, slow, load<u8>(d, 25)); return; }
     case H_comis: { comis(d, (k & 1) != 0, reg, rm, mem, slow); return; }
     case H_vmov: { vmov(d, k, reg, rm, mem, slow); return; }
     case H_fma: { fma(d, k, reg, rm, mem, slow); return; }
@@ -149,43 +141,82 @@ export function emitSse(d: usize, slow: i32): void {
   W.op(W.UNREACHABLE); // (canEmitSse and emitSse disagree)
 }
 
-// ADDSD SUBSD MULSD DIVSD SQRTSD and the SS forms (op: F_ADD 0, F_MUL 1, F_SUB 2, F_DIV 3, F_SQRT 6).
-function scalar(d: usize, sd: bool, op: u32, reg: u32, rm: u32, mem: bool, slow: i32): void {
+// ADDSD SUBSD MULSD DIVSD SQRTSD and the SS forms (op: F_ADD 0, F_MUL 1, F_SUB 2, F_DIV 3, F_SQRT 6),
+// legacy (the low element of `reg` replaced) or VEX (vvvv's low 128 bits with the low element
+// replaced, bits 128..255 cleared: `src` is vvvv, else -1). Operands may be zeros and infinities
+// (not NaNs or denormals, which raise IE or DE); the result must be normal, or a zero that is
+// exact: any zero sum, a product with a zero factor, a quotient of a zero dividend.
+function scalar(d: usize, sd: bool, op: u32, reg: u32, rm: u32, mem: bool, slow: i32, src: i32): void {
   mxFast(slow);
-  if (!sd) { scalar32(d, op, reg, rm, mem, slow); return; }
-  if (mem) { memAddr(d, 8, TLB_RTAG, 0, slow); W.get(P); W.mem(W.F64_LOAD, 0, 0); }
-  else { W.i32c(0); W.mem(W.F64_LOAD, 0, xr(rm)); }
-  W.set(DB);
-  if (op == 6) { // a positive normal operand has a normal root
-    normal64(DB, true, slow);
-    W.i32c(0); W.get(DB); W.op(W.F64_SQRT); W.mem(W.F64_STORE, 0, xr(reg));
-    return;
-  }
-  W.i32c(0); W.mem(W.F64_LOAD, 0, xr(reg)); W.set(DA);
-  normal64(DA, false, slow); normal64(DB, false, slow);
-  W.get(DA); W.get(DB);
-  W.op(op == 0 ? W.F64_ADD : op == 1 ? W.F64_MUL : op == 2 ? W.F64_SUB : W.F64_DIV);
-  W.set(DR);
-  normal64(DR, false, slow);
-  W.i32c(0); W.get(DR); W.mem(W.F64_STORE, 0, xr(reg));
-}
-// ... single precision, the values as their bits in i32 locals
-function scalar32(d: usize, op: u32, reg: u32, rm: u32, mem: bool, slow: i32): void {
-  if (mem) { memAddr(d, 4, TLB_RTAG, 0, slow); W.get(P); W.mem(W.I32_LOAD, 0, 0); }
-  else { W.i32c(0); W.mem(W.I32_LOAD, 0, xr(rm)); }
-  W.set(IB);
+  const a: u32 = src >= 0 ? <u32>src : reg;
+  if (mem) { memAddr(d, sd ? 8 : 4, TLB_RTAG, 0, slow); W.get(P); W.mem(sd ? W.I64_LOAD : W.I32_LOAD, 0, 0); }
+  else { W.i32c(0); W.mem(sd ? W.I64_LOAD : W.I32_LOAD, 0, xr(rm)); }
+  W.set(sd ? QB : IB);
   if (op == 6) {
-    normal32(IB, true, slow);
-    W.i32c(0); W.get(IB); W.op(F32_REINTERPRET_I32); W.op(F32_SQRT); W.mem(W.F32_STORE, 0, xr(reg));
-    return;
+    // a positive normal operand has a normal root
+    W.get(sd ? QB : IB);
+    if (sd) { W.i64c(52); W.op(W.I64_SHR_U); W.i64c(1); W.op(W.I64_SUB); W.i64c(0x7fe); W.op(W.I64_GE_U); }
+    else { W.i32c(23); W.op(W.I32_SHR_U); W.i32c(1); W.op(W.I32_SUB); W.i32c(0xfe); W.op(W.I32_GE_U); }
+    W.brIf(slow);
+    W.get(sd ? QB : IB);
+    if (sd) { W.op(W.F64_REINTERPRET_I64); W.op(W.F64_SQRT); W.op(W.I64_REINTERPRET_F64); }
+    else { W.op(F32_REINTERPRET_I32); W.op(F32_SQRT); W.op(I32_REINTERPRET_F32); }
+    W.set(sd ? QR : IR);
+  } else {
+    W.i32c(0); W.mem(sd ? W.I64_LOAD : W.I32_LOAD, 0, xr(a)); W.set(sd ? QA : IA);
+    badOperand(QA, IA, sd); W.brIf(slow);
+    badOperand(QB, IB, sd); W.brIf(slow);
+    W.get(sd ? QA : IA); W.op(sd ? W.F64_REINTERPRET_I64 : F32_REINTERPRET_I32);
+    W.get(sd ? QB : IB); W.op(sd ? W.F64_REINTERPRET_I64 : F32_REINTERPRET_I32);
+    if (sd) W.op(op == 0 ? W.F64_ADD : op == 1 ? W.F64_MUL : op == 2 ? W.F64_SUB : W.F64_DIV);
+    else W.op(op == 0 ? F32_ADD : op == 1 ? F32_MUL : op == 2 ? F32_SUB : F32_DIV);
+    W.op(sd ? W.I64_REINTERPRET_F64 : I32_REINTERPRET_F32);
+    W.set(sd ? QR : IR);
+    // not normal, and not an exact zero
+    notNormal(QR, IR, sd);
+    if (op != 0 && op != 2) {
+      isZero(QR, IR, sd);
+      isZero(QA, IA, sd);
+      if (op == 1) { isZero(QB, IB, sd); W.op(W.I32_OR); }
+      W.op(W.I32_AND);
+      W.op(W.I32_EQZ);
+      W.op(W.I32_AND);
+    } else {
+      isZero(QR, IR, sd); W.op(W.I32_EQZ); W.op(W.I32_AND);
+    }
+    W.brIf(slow);
   }
-  W.i32c(0); W.mem(W.I32_LOAD, 0, xr(reg)); W.set(IA);
-  normal32(IA, false, slow); normal32(IB, false, slow);
-  W.get(IA); W.op(F32_REINTERPRET_I32); W.get(IB); W.op(F32_REINTERPRET_I32);
-  W.op(op == 0 ? F32_ADD : op == 1 ? F32_MUL : op == 2 ? F32_SUB : F32_DIV);
-  W.op(I32_REINTERPRET_F32); W.set(IA);
-  normal32(IA, false, slow);
-  W.i32c(0); W.get(IA); W.mem(W.I32_STORE, 0, xr(reg));
+  if (src >= 0) { W.i32c(0); W.i32c(0); W.v128load(xr(a)); W.v128store(xr(reg)); }
+  W.i32c(0); W.get(sd ? QR : IR); W.mem(sd ? W.I64_STORE : W.I32_STORE, 0, xr(reg));
+  if (src >= 0) { W.i32c(0); v128zero(); W.v128store(xr(reg) + 16); }
+}
+// Push i32: the value (f64 bits in i64 local q, or f32 bits in i32 local i) is a NaN or a denormal.
+function badOperand(q: u32, i: u32, sd: bool): void {
+  if (sd) {
+    W.get(q); W.i64c(0x7fffffffffffffff); W.op(W.I64_AND); W.set(QT);
+    W.get(QT); W.i64c(1); W.op(W.I64_SUB); W.i64c(0x000fffffffffffff); W.op(W.I64_LT_U);
+    W.get(QT); W.i64c(0x7ff0000000000000); W.op(W.I64_GT_U);
+  } else {
+    W.get(i); W.i32c(0x7fffffff); W.op(W.I32_AND); W.set(IT);
+    W.get(IT); W.i32c(1); W.op(W.I32_SUB); W.i32c(0x007fffff); W.op(W.I32_LT_U);
+    W.get(IT); W.i32c(0x7f800000); W.op(W.I32_GT_U);
+  }
+  W.op(W.I32_OR);
+}
+// ... is not a normal number (zero, denormal, infinite, NaN).
+function notNormal(q: u32, i: u32, sd: bool): void {
+  if (sd) {
+    W.get(q); W.i64c(0x7fffffffffffffff); W.op(W.I64_AND); W.i64c(0x0010000000000000); W.op(W.I64_SUB);
+    W.i64c(0x7fe0000000000000); W.op(W.I64_GE_U);
+  } else {
+    W.get(i); W.i32c(0x7fffffff); W.op(W.I32_AND); W.i32c(0x00800000); W.op(W.I32_SUB);
+    W.i32c(0x7f000000); W.op(W.I32_GE_U);
+  }
+}
+// ... is a zero of either sign.
+function isZero(q: u32, i: u32, sd: bool): void {
+  if (sd) { W.get(q); W.i64c(1); W.op(W.I64_SHL); W.op(W.I64_EQZ); }
+  else { W.get(i); W.i32c(1); W.op(W.I32_SHL); W.op(W.I32_EQZ); }
 }
 
 // UCOMISD/COMISD/UCOMISS/COMISS (and the VEX forms): ordered operands that are not
@@ -271,6 +302,14 @@ function badLanes32(l: u32): void {
   W.get(XS1); v128const(0x7f8000007f800000, 0x7f8000007f800000); W.simd(I32X4_EQ);
   W.simd(V_OR); W.get(XF); W.simd(V_OR); W.set(XF);
 }
+// XF |= lanes of the f32x4 in local l that are NaNs or denormals (they raise IE or DE).
+function badOperands32(l: u32): void {
+  W.get(l); v128const(0x7fffffff7fffffff, 0x7fffffff7fffffff); W.simd(V_AND); W.set(XS1);
+  W.get(XS1); v128const(0x0000000100000001, 0x0000000100000001); W.simd(I32X4_SUB);
+  v128const(0x007fffff007fffff, 0x007fffff007fffff); W.simd(I32X4_LT_U);
+  W.get(XS1); v128const(0x7f8000007f800000, 0x7f8000007f800000); W.simd(I32X4_GT_U);
+  W.simd(V_OR); W.get(XF); W.simd(V_OR); W.set(XF);
+}
 // The sum in local s (f64x2, to be rounded to f32): XF |= lanes whose magnitude is not above
 // f32's smallest normal, or that lie exactly halfway between two f32 (rounding the f64 sum
 // again could then differ from rounding the exact value once).
@@ -282,6 +321,8 @@ function badSums(s: u32): void {
 
 // VFMADD/VFMSUB/VFNMADD/VFNMSUB{132,213,231}PS: each lane's product is exact in f64 (24 x 24
 // bits) and the f64 sum, not halfway between two f32, rounds to the f32 of the exact value.
+// Zero and infinite operands are fine (an invalid inf * 0 gives a NaN, not normal); every
+// lane's result must be normal.
 function fma(d: usize, k: u32, reg: u32, rm: u32, mem: bool, slow: i32): void {
   const L = vexL(d), n: u32 = 16 << L;
   const form = k >> 4, op = k & 7;
@@ -299,7 +340,7 @@ function fma(d: usize, k: u32, reg: u32, rm: u32, mem: bool, slow: i32): void {
       if (src == 1 && mem) { W.get(P); W.v128load(off); }
       else { W.i32c(0); W.v128load(xr(src == 0 ? reg : src == 1 ? rm : vvvv) + off); }
       W.set(XA + i);
-      badLanes32(XA + i);
+      badOperands32(XA + i);
     }
     for (let part: u32 = 0; part < 2; part++) { // lanes 0-1, then 2-3 (into XR1 first: XS1 is badLanes32's)
       for (let i: u32 = 0; i < 2; i++) {
