@@ -15,8 +15,12 @@ import { ea, isMem, eaRegs, tlbHit, hostAddr, L_T, L_I, L_FOP, L_D, L_X, flagsNo
 import { S_XMM, S_MXCSR, S_RFLAGS, TLB_RTAG, TLB_WTAG } from '../generated/layout';
 import {
   H_movups_VW, H_movups_WV, H_movss_VW, H_movss_WV, H_fp_sd, H_fp_ss, H_vsd, H_vss, H_comis, H_plogic, H_vmov, H_fma,
-  FORM_H, FORM_ARG,
+  H_vbroadcast, H_pint, H_sx, FORM_H, FORM_ARG,
 } from '../generated/isa';
+import {
+  K_PADDB, K_PMAXSW, K_PAVGB, K_PAVGW, K_AND, K_ANDN, K_OR, K_XOR, K_UNPCKLBW, K_UNPCKHQDQ, K_SHUFPS, K_PSHUFD, K_PSHUFB,
+  K_PCMPEQQ, K_PCMPGTQ, K_PMINSB, K_PMULLD,
+} from '../generated/lanes';
 
 // opcodes wasm.ts does not name
 const F32_ABS: u32 = 0x8b, F32_SQRT: u32 = 0x91, F32_ADD: u32 = 0x92, F32_SUB: u32 = 0x93, F32_MUL: u32 = 0x94,
@@ -57,6 +61,9 @@ export function canEmitSse(d: usize): bool {
     case H_vsd: case H_vss: return vex(d) && (k <= 3 || k == 6);
     case H_comis: return true;
     case H_vmov: return vex(d);
+    case H_vbroadcast: return vex(d) && k <= 4;
+    case H_pint: return !vex(d) && laneKind(k);
+    case H_sx: return laneKind(k);
     // FMA3 packed single: madd, msub, nmadd, nmsub in the three operand orders
     case H_fma: return vex(d) && (k & 8) == 0 && (k & 7) <= 3 && vexW(d) == 0;
   }
@@ -136,6 +143,8 @@ export function emitSse(d: usize, slow: i32): void {
     case H_vsd: case H_vss: { scalar(d, h == H_vsd, k, reg, rm, mem, slow, load<u8>(d, 25)); return; }
     case H_comis: { comis(d, (k & 1) != 0, reg, rm, mem, slow); return; }
     case H_vmov: { vmov(d, k, reg, rm, mem, slow); return; }
+    case H_vbroadcast: { broadcast(d, k, reg, rm, mem, slow); return; }
+    case H_pint: case H_sx: { lanes(d, k, reg, rm, mem, slow); return; }
     case H_fma: { fma(d, k, reg, rm, mem, slow); return; }
   }
   W.op(W.UNREACHABLE); // (canEmitSse and emitSse disagree)
@@ -367,4 +376,85 @@ function fma(d: usize, k: u32, reg: u32, rm: u32, mem: bool, slow: i32): void {
   }
   W.get(XF); W.simd(V_ANY); W.brIf(slow);
   storeY(reg, n);
+}
+
+// VBROADCASTSS/SD/F128, VPBROADCASTB/W/D/Q (k: log2 of the element's bytes).
+function broadcast(d: usize, k: u32, reg: u32, rm: u32, mem: bool, slow: i32): void {
+  const n: u32 = 1 << k;
+  if (mem) { memAddr(d, n, TLB_RTAG, 0, slow); W.get(P); }
+  else W.i32c(0);
+  const off = mem ? 0 : xr(rm);
+  if (k == 4) W.v128load(off);
+  else { W.simd(7 + k); W.uleb(k); W.uleb(off); } // v128.load8/16/32/64_splat
+  W.set(XR0);
+  W.get(XR0); W.set(XR1);
+  storeY(reg, 16 << vexL(d));
+}
+
+// The lane kinds (core/ops/simd.ts laneOp) that are one wasm SIMD operation or a shuffle.
+// SIMD opcodes of the binary ones, by kind from K_PADDB (0: not one).
+const LANE_OP: StaticArray<u8> = [
+  0x6e, 0x8e, 0xae, 0xce, 0x71, 0x91, 0xb1, 0xd1, // PADD B W D Q, PSUB B W D Q
+  0x6f, 0x8f, 0x70, 0x90, 0x72, 0x92, 0x73, 0x93, // PADDS B W, PADDUS B W, PSUBS B W, PSUBUS B W
+  0x95, 0, 0, 0, 0, 0, 0x23, 0x2d, 0x37, 0x27, 0x31, 0x3b, // PMULLW, (PMULHW ... PSADBW), PCMPEQ B W D, PCMPGT B W D
+  0x77, 0x79, 0x96, 0x98, // PMINUB PMAXUB PMINSW PMAXSW
+];
+// PCMPEQQ PACKUSDW PCMPGTQ PMINSB PMINSD PMINUW PMINUD PMAXSB PMAXSD PMAXUW PMAXUD PMULLD
+const LANE_OP2: StaticArray<u8> = [0xd6, 0, 0xd9, 0x76, 0xb6, 0x97, 0xb7, 0x78, 0xb8, 0x99, 0xb9, 0xb5];
+const UNPCK: StaticArray<u8> = [ // UNPCKL BW WD DQ QDQ, UNPCKH BW WD DQ QDQ: byte lanes of (a, b)
+  0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
+  0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23,
+  0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23,
+  0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23,
+  8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31,
+  8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31,
+  8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31,
+  8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31,
+];
+function laneKind(k: u32): bool {
+  if (k <= K_PMAXSW) return LANE_OP[k] != 0;
+  if (k == K_PAVGB || k == K_PAVGW || (k >= K_AND && k <= K_UNPCKHQDQ)) return true;
+  if (k == K_SHUFPS || k == K_PSHUFD || k == K_PSHUFB) return true;
+  return k >= K_PCMPEQQ && k <= K_PMULLD && LANE_OP2[k - K_PCMPEQQ] != 0;
+}
+// Integer lane operations, logic, unpacks and shuffles (exact: no MXCSR): legacy (a = the
+// destination, an aligned m128, bits 128.. kept) or VEX (a = vvvv, 128 or 256 bits).
+function lanes(d: usize, k: u32, reg: u32, rm: u32, mem: bool, slow: i32): void {
+  const v = vex(d), L = v ? vexL(d) : 0;
+  const a = v ? <u32>load<u8>(d, 25) : reg;
+  const imm = <u32>load<u8>(d, 16);
+  if (mem) memAddr(d, 16 << L, TLB_RTAG, v ? 0 : 16, slow);
+  for (let half: u32 = 0; half <= L; half++) {
+    const off = half << 4;
+    W.i32c(0); W.v128load(xr(a) + off); W.set(XA);
+    if (mem) { W.get(P); W.v128load(off); } else { W.i32c(0); W.v128load(xr(rm) + off); }
+    W.set(XB);
+    W.get(XA); W.get(XB);
+    if (k <= K_PMAXSW) W.simd(LANE_OP[k]);
+    else if (k >= K_PCMPEQQ) W.simd(LANE_OP2[k - K_PCMPEQQ]);
+    else if (k == K_PAVGB) W.simd(0x7b);
+    else if (k == K_PAVGW) W.simd(0x9b);
+    else if (k == K_AND) W.simd(V_AND);
+    else if (k == K_ANDN) { W.op(W.DROP); W.op(W.DROP); W.get(XB); W.get(XA); W.simd(V_ANDNOT); } // ~a & b
+    else if (k == K_OR) W.simd(V_OR);
+    else if (k == K_XOR) W.simd(V_XOR);
+    else if (k == K_PSHUFB) { // (a's bytes by b's low 4 bits; bit 7: zero)
+      v128const(0x8f8f8f8f8f8f8f8f, 0x8f8f8f8f8f8f8f8f); W.simd(V_AND); W.simd(0x0e);
+    } else if (k == K_SHUFPS || k == K_PSHUFD) {
+      // SHUFPS: two dwords of a, two of b; PSHUFD: four of b
+      if (k == K_PSHUFD) { W.op(W.DROP); W.op(W.DROP); W.get(XB); W.get(XB); }
+      W.simd(V_SHUFFLE);
+      for (let i: u32 = 0; i < 4; i++) {
+        const from: u32 = (k == K_SHUFPS && i >= 2 ? 16 : 0) + (((imm >> (i << 1)) & 3) << 2);
+        for (let j: u32 = 0; j < 4; j++) W.byte(from + j);
+      }
+    } else {
+      const u = (k - K_UNPCKLBW) << 4;
+      W.simd(V_SHUFFLE);
+      for (let i: u32 = 0; i < 16; i++) W.byte(UNPCK[u + i]);
+    }
+    W.set(half ? XR1 : XR0);
+  }
+  if (v) storeY(reg, 16 << L);
+  else { W.i32c(0); W.get(XR0); W.v128store(xr(reg)); }
 }
