@@ -15,11 +15,11 @@ import { ea, isMem, eaRegs, tlbHit, hostAddr, L_T, L_I, L_FOP, L_D, L_X, flagsNo
 import { S_XMM, S_MXCSR, S_RFLAGS, TLB_RTAG, TLB_WTAG } from '../generated/layout';
 import {
   H_movups_VW, H_movups_WV, H_movss_VW, H_movss_WV, H_fp_sd, H_fp_ss, H_vsd, H_vss, H_comis, H_plogic, H_vmov, H_fma,
-  H_vbroadcast, H_pint, H_sx, FORM_H, FORM_ARG,
+  H_vbroadcast, H_pint, H_sx, H_fp_ps, H_fp_pd, FORM_H, FORM_ARG,
 } from '../generated/isa';
 import {
   K_PADDB, K_PMAXSW, K_PAVGB, K_PAVGW, K_AND, K_ANDN, K_OR, K_XOR, K_UNPCKLBW, K_UNPCKHQDQ, K_SHUFPS, K_PSHUFD, K_PSHUFB,
-  K_PCMPEQQ, K_PCMPGTQ, K_PMINSB, K_PMULLD,
+  K_PCMPEQQ, K_PCMPGTQ, K_PMINSB, K_PMULLD, K_ADDPS, K_DIVPS, K_ADDPD, K_DIVPD,
 } from '../generated/lanes';
 
 // opcodes wasm.ts does not name
@@ -63,7 +63,8 @@ export function canEmitSse(d: usize): bool {
     case H_vmov: return vex(d);
     case H_vbroadcast: return vex(d) && k <= 4;
     case H_pint: return !vex(d) && laneKind(k);
-    case H_sx: return laneKind(k);
+    case H_sx: return laneKind(k) || (k >= K_ADDPS && k <= K_DIVPS) || (k >= K_ADDPD && k <= K_DIVPD);
+    case H_fp_ps: case H_fp_pd: return !vex(d) && k <= 3;
     // FMA3 packed single: madd, msub, nmadd, nmsub in the three operand orders
     case H_fma: return vex(d) && (k & 8) == 0 && (k & 7) <= 3 && vexW(d) == 0;
   }
@@ -144,7 +145,14 @@ export function emitSse(d: usize, slow: i32): void {
     case H_comis: { comis(d, (k & 1) != 0, reg, rm, mem, slow); return; }
     case H_vmov: { vmov(d, k, reg, rm, mem, slow); return; }
     case H_vbroadcast: { broadcast(d, k, reg, rm, mem, slow); return; }
-    case H_pint: case H_sx: { lanes(d, k, reg, rm, mem, slow); return; }
+    case H_sx: {
+      if (k >= K_ADDPS && k <= K_DIVPS) packed(d, false, k - K_ADDPS, reg, rm, mem, slow);
+      else if (k >= K_ADDPD && k <= K_DIVPD) packed(d, true, k - K_ADDPD, reg, rm, mem, slow);
+      else lanes(d, k, reg, rm, mem, slow);
+      return;
+    }
+    case H_pint: { lanes(d, k, reg, rm, mem, slow); return; }
+    case H_fp_ps: case H_fp_pd: { packed(d, h == H_fp_pd, k, reg, rm, mem, slow); return; }
     case H_fma: { fma(d, k, reg, rm, mem, slow); return; }
   }
   W.op(W.UNREACHABLE); // (canEmitSse and emitSse disagree)
@@ -457,4 +465,48 @@ function lanes(d: usize, k: u32, reg: u32, rm: u32, mem: bool, slow: i32): void 
   }
   if (v) storeY(reg, 16 << L);
   else { W.i32c(0); W.get(XR0); W.v128store(xr(reg)); }
+}
+
+// ADDPS MULPS SUBPS DIVPS and the PD forms (op 0..3 as for the scalar ones), legacy or VEX:
+// no lane may have a NaN or denormal operand, every lane's result must be normal (or, for
+// sums, zero: exact).
+function packed(d: usize, dbl: bool, op: u32, reg: u32, rm: u32, mem: bool, slow: i32): void {
+  const v = vex(d), L = v ? vexL(d) : 0;
+  const a = v ? <u32>load<u8>(d, 25) : reg;
+  mxFast(slow);
+  if (mem) memAddr(d, 16 << L, TLB_RTAG, v ? 0 : 16, slow);
+  v128zero(); W.set(XF);
+  for (let half: u32 = 0; half <= L; half++) {
+    const off = half << 4;
+    W.i32c(0); W.v128load(xr(a) + off); W.set(XA);
+    if (mem) { W.get(P); W.v128load(off); } else { W.i32c(0); W.v128load(xr(rm) + off); }
+    W.set(XB);
+    badFloats(XA, dbl); badFloats(XB, dbl);
+    W.get(XA); W.get(XB);
+    W.simd((dbl ? 0xf0 : 0xe4) + (op == 0 ? 0 : op == 1 ? 2 : op == 2 ? 1 : 3)); // add sub mul div
+    W.set(half ? XR1 : XR0);
+    // not normal (and, for a sum, not zero)
+    W.get(half ? XR1 : XR0); W.simd(dbl ? F64X2_ABS : 0xe0); W.set(XC);
+    W.get(XC); floatConst(dbl, false); W.simd(dbl ? 0x4c : 0x46); // ge MIN
+    W.get(XC); floatConst(dbl, true); W.simd(dbl ? 0x4b : 0x45); // le MAX
+    W.simd(V_AND); W.simd(0x4d); // v128.not
+    if (op == 0 || op == 2) { W.get(XC); v128zero(); W.simd(dbl ? 0x48 : 0x42); W.simd(V_AND); } // ne 0
+    W.get(XF); W.simd(V_OR); W.set(XF);
+  }
+  W.get(XF); W.simd(V_ANY); W.brIf(slow);
+  if (v) storeY(reg, 16 << L);
+  else { W.i32c(0); W.get(XR0); W.v128store(xr(reg)); }
+}
+// XF |= the lanes of local x that are NaNs or denormals.
+function badFloats(x: u32, dbl: bool): void {
+  W.get(x); W.get(x); W.simd(dbl ? 0x48 : 0x42); // ne: NaN
+  W.get(x); W.simd(dbl ? F64X2_ABS : 0xe0); floatConst(dbl, false); W.simd(dbl ? 0x49 : 0x43); // |x| < MIN
+  W.get(x); v128zero(); W.simd(dbl ? 0x48 : 0x42); W.simd(V_AND); // ... and not zero
+  W.simd(V_OR);
+  W.get(XF); W.simd(V_OR); W.set(XF);
+}
+// The smallest (or largest) normal number in every lane.
+function floatConst(dbl: bool, max: bool): void {
+  if (dbl) { const c: i64 = max ? 0x7fefffffffffffff : 0x0010000000000000; v128const(c, c); }
+  else { const c: i64 = max ? 0x7f7fffff7f7fffff : 0x0080000000800000; v128const(c, c); }
 }
