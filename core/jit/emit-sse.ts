@@ -11,11 +11,11 @@
 // - nothing is written (register, memory, MXCSR, flags) before every check passed.
 // XMM/YMM registers stay in the CPU state (S_XMM, 32 bytes each).
 import * as W from './wasm';
-import { ea, isMem, eaRegs, tlbHit, hostAddr, L_T, L_I, L_FOP, L_D, L_X, flagsNone } from './emit';
+import { ea, isMem, eaRegs, tlbHit, hostAddr, gl, L_T, L_I, L_FOP, L_D, L_X, flagsNone } from './emit';
 import { S_XMM, S_MXCSR, S_RFLAGS, TLB_RTAG, TLB_WTAG } from '../generated/layout';
 import {
   H_movups_VW, H_movups_WV, H_movss_VW, H_movss_WV, H_fp_sd, H_fp_ss, H_vsd, H_vss, H_comis, H_plogic, H_vmov, H_fma,
-  H_vbroadcast, H_pint, H_sx, H_fp_ps, H_fp_pd, FORM_H, FORM_ARG,
+  H_vbroadcast, H_pint, H_sx, H_fp_ps, H_fp_pd, H_movmsk, H_vmovmsk, H_vextract128, H_vzero, FORM_H, FORM_ARG,
 } from '../generated/isa';
 import {
   K_PADDB, K_PMAXSW, K_PAVGB, K_PAVGW, K_AND, K_ANDN, K_OR, K_XOR, K_UNPCKLBW, K_UNPCKHQDQ, K_SHUFPS, K_PSHUFD, K_PSHUFB,
@@ -65,13 +65,20 @@ export function canEmitSse(d: usize): bool {
     case H_pint: return !vex(d) && laneKind(k);
     case H_sx: return laneKind(k) || (k >= K_ADDPS && k <= K_DIVPS) || (k >= K_ADDPD && k <= K_DIVPD);
     case H_fp_ps: case H_fp_pd: return !vex(d) && k <= 3;
+    case H_movmsk: return !vex(d) && !isMem(d);
+    case H_vmovmsk: return vex(d) && !isMem(d);
+    case H_vextract128: case H_vzero: return vex(d);
     // FMA3 packed single: madd, msub, nmadd, nmsub in the three operand orders
     case H_fma: return vex(d) && (k & 8) == 0 && (k & 7) <= 3 && vexW(d) == 0;
   }
   return false;
 }
-// The guest registers its fast path reads (bits 0..15; it writes none).
-export function regsOfSse(d: usize): u32 { return isMem(d) ? eaRegs(d) : 0; }
+// The guest registers its fast path reads (bits 0..15) and writes (bits 16..31).
+export function regsOfSse(d: usize): u32 {
+  const h = FORM_H[<u32>load<u16>(d)];
+  if (h == H_movmsk || h == H_vmovmsk) { const g: u32 = 1 << (load<u8>(d, 4) & 15); return g | (g << 16); }
+  return isMem(d) ? eaRegs(d) : 0;
+}
 // After the form (fast path or handler): what the flag locals are known to hold.
 export function afterSse(d: usize): void {
   if (FORM_H[<u32>load<u16>(d)] == H_comis) flagsNone(); // RFLAGS itself (LF_OP = 0) either way
@@ -153,6 +160,29 @@ export function emitSse(d: usize, slow: i32): void {
     }
     case H_pint: { lanes(d, k, reg, rm, mem, slow); return; }
     case H_fp_ps: case H_fp_pd: { packed(d, h == H_fp_pd, k, reg, rm, mem, slow); return; }
+    case H_movmsk: case H_vmovmsk: { // MOVMSKPS/PD, PMOVMSKB (k 0, 1, 2) into a 32-bit register
+      const L = h == H_vmovmsk ? vexL(d) : 0;
+      const bm: u32 = k == 0 ? 0xa4 : k == 1 ? 0xc4 : 0x64, sh: i32 = k == 0 ? 4 : k == 1 ? 2 : 16;
+      W.i32c(0); W.v128load(xr(rm)); W.simd(bm);
+      if (L) { W.i32c(0); W.v128load(xr(rm) + 16); W.simd(bm); W.i32c(sh); W.op(W.I32_SHL); W.op(W.I32_OR); }
+      W.op(W.I64_EXTEND_I32_U); W.set(gl(reg));
+      return;
+    }
+    case H_vextract128: { // VEXTRACTF128/VEXTRACTI128 xmm/m128, ymm, imm8
+      const off: u32 = (<u32>load<u8>(d, 16) & 1) << 4;
+      if (mem) { memAddr(d, 16, TLB_WTAG, 0, slow); W.get(P); W.i32c(0); W.v128load(xr(reg) + off); W.v128store(0); return; }
+      W.i32c(0); W.v128load(xr(reg) + off); W.set(XR0);
+      storeY(rm, 16);
+      return;
+    }
+    case H_vzero: { // VZEROUPPER (VZEROALL with L = 1)
+      const all = vexL(d) != 0;
+      for (let r: u32 = 0; r < 16; r++) {
+        if (all) { W.i32c(0); v128zero(); W.v128store(xr(r)); }
+        W.i32c(0); v128zero(); W.v128store(xr(r) + 16);
+      }
+      return;
+    }
     case H_fma: { fma(d, k, reg, rm, mem, slow); return; }
   }
   W.op(W.UNREACHABLE); // (canEmitSse and emitSse disagree)
