@@ -1,11 +1,13 @@
 // Emitters for the hot SSE/AVX forms: scalar and packed floating point in wasm's
-// f32/f64 and v128 instructions, and the moves around them. Each one is a fast path
-// for the common case that branches to `slow` (the interpreter's handler, called by
-// compile.ts) wherever wasm and x86 could differ:
-// - arithmetic only with MXCSR rounding to nearest and PE already set, on normal
-//   operands giving normal results: then x86 raises nothing more and DAZ/FTZ change
-//   nothing, and wasm's IEEE result is x86's (the interpreter's own fast path, op64);
-//   NaNs, infinities, zeros, denormals, other rounding modes take the handler;
+// f32/f64 and v128 instructions, FMA3 single precision, the integer lane operations,
+// logic, shuffles and the moves around them. Each one is a fast path for the common
+// case that branches to `slow` (the interpreter's handler, called by compile.ts)
+// wherever wasm and x86 could differ:
+// - floating point only with MXCSR rounding to nearest and PE already set, no operand a
+//   NaN or a denormal, every result normal (or an exact zero): then x86 raises nothing
+//   more, DAZ/FTZ change nothing, and wasm's IEEE result is x86's (the interpreter's own
+//   fast path, op64); NaNs, denormals, overflow, underflow, other rounding modes take the
+//   handler, which is exact;
 // - memory operands only when the TLB maps all their bytes (and, for the aligned
 //   forms, they are aligned): faults, #GP and code pages are the handler's;
 // - nothing is written (register, memory, MXCSR, flags) before every check passed.
@@ -23,7 +25,7 @@ import {
 } from '../generated/lanes';
 
 // opcodes wasm.ts does not name
-const F32_ABS: u32 = 0x8b, F32_SQRT: u32 = 0x91, F32_ADD: u32 = 0x92, F32_SUB: u32 = 0x93, F32_MUL: u32 = 0x94,
+const F32_SQRT: u32 = 0x91, F32_ADD: u32 = 0x92, F32_SUB: u32 = 0x93, F32_MUL: u32 = 0x94,
   F32_DIV: u32 = 0x95, F64_LT: u32 = 0x63, F64_EQ: u32 = 0x61, I32_REINTERPRET_F32: u32 = 0xbc,
   F32_REINTERPRET_I32: u32 = 0xbe, F64_PROMOTE_F32: u32 = 0xbb;
 // SIMD (after 0xfd)
@@ -38,7 +40,8 @@ const A = L_T + 4; // i64: the memory operand's guest address
 const P = L_I + 2; // i32: its wasm address
 const DA = L_D, DB = L_D + 1; // f64
 // the operands and result as bits: i64 (f64), i32 (f32)
-const QA = L_T, QB = L_T + 1, QR = L_T + 2, QT = L_T + 3, IA = L_I, IB = L_I + 1, IR = L_I + 2, IT = L_I + 3; // (IR, IT: P and the TLB's temporary, free once the operand is loaded)
+// (IR, IT are P and the TLB's temporary: free once the operand is loaded)
+const QA = L_T, QB = L_T + 1, QR = L_T + 2, QT = L_T + 3, IA = L_I, IB = L_I + 1, IR = L_I + 2, IT = L_I + 3;
 // v128 locals of emit.ts (L_X: 8 of them)
 const XA = L_X, XB = L_X + 1, XC = L_X + 2, XS0 = L_X + 3, XS1 = L_X + 4, XR0 = L_X + 5, XR1 = L_X + 6, XF = L_X + 7;
 
