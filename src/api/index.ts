@@ -19,7 +19,7 @@ import { Readable, Writable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveMachine, readSnapshot, loadMachine, continuedClock, snapshotRegistry } from '../host/snapshot.js';
+import { saveMachine, readSnapshot, loadMachine, continuedClock, snapshotRegistry, type SavedOptions as SavedOptionsOf } from '../host/snapshot.js';
 import { SnapshotError, type Registry } from '../kernel/snapshot/codec.js';
 import { registerHostFs } from '../host/node/hostfs.js';
 import { constants } from 'node:os';
@@ -39,7 +39,7 @@ import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
 import {
-  envList, makeResult, mergeEnv, parseAddHost, parseMountSpec, parsePublish, parseSize, memorySize, MachineFileSystems, type MountSpec, type RunResult,
+  envList, makeResult, mergeEnv, parseAddHost, tmpfsRoot, parseMountSpec, parsePublish, parseSize, memorySize, MachineFileSystems, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
 import { nodeHostNet } from '../host/node/net.js';
 import { connectWebSocket } from '../host/node/websocket.js';
@@ -160,6 +160,7 @@ export class MachineProcess {
 export class Machine {
   // The processes the machine had when it was saved (a restored machine's), with new streams.
   private restored: MachineProcess[] = [];
+  private tmpfsRoot = false; // restored from a page's snapshot whose root was in memory
   private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
     private readonly files: MachineFileSystems, private readonly wisp?: WispClient) {}
 
@@ -213,11 +214,14 @@ export class Machine {
   // (its digest is). Throws an Error naming what cannot be saved (a root given as an object).
   async snapshot(): Promise<Uint8Array> {
     const { image, root, upper, mounts, ...rest } = this.opts;
-    if (typeof root === 'object' || mounts?.some((m) => typeof m === 'object' && m.backend)) {
+    if ((typeof root === 'object' && !this.tmpfsRoot) || mounts?.some((m) => typeof m === 'object' && m.backend)) {
       throw new SnapshotError('cannot save a machine whose file systems were given as objects (save one built from paths)');
     }
     if (this.wisp) throw new SnapshotError('cannot save a machine that reaches the network through a relay');
-    const saved: SavedOptions = { opts: { ...rest, root, upper, mounts }, image: typeof image === 'string' ? image : undefined, imageDigest: image !== undefined ? imageDigest(image) : undefined };
+    const saved: SavedOptions = {
+      opts: { ...rest, root: this.tmpfsRoot ? undefined : root, upper, mounts }, image: typeof image === 'string' ? image : undefined,
+      imageDigest: image !== undefined ? imageDigest(image) : undefined, rootfs: this.tmpfsRoot ? 'tmpfs' : undefined,
+    };
     return saveMachine(this.core, nodeSnapshotRegistry(), saved);
   }
   // A machine that continues where the snapshot's was: its processes run on (m.processes are those
@@ -234,7 +238,10 @@ export class Machine {
       const have = imageDigest(image);
       if (have !== saved.imageDigest) throw new SnapshotError(`the snapshot was taken on image ${saved.imageDigest}, not this one (${have})`);
     } else if (o.image !== undefined) throw new SnapshotError('the snapshot was not taken on an image');
-    const m = await Machine.build({ ...saved.opts, image }, continuedClock(host, meta.monotonicNs));
+    // a page's machine without an image had its root in memory: the snapshot holds all of it
+    const tmpfs = saved.rootfs === 'tmpfs' ? tmpfsRoot(host.realtimeNs) : undefined;
+    const m = await Machine.build({ ...saved.opts, image, root: tmpfs ?? saved.opts.root }, continuedClock(host, meta.monotonicNs));
+    m.tmpfsRoot = tmpfs !== undefined;
     m.restored = [];
     loadMachine(m.core, data, nodeSnapshotRegistry(), (e) => {
       let g!: GuestProcess;
@@ -408,8 +415,7 @@ export class Machine {
   }
 }
 
-// How a saved machine was built: its options (without the image), and the image's digest.
-interface SavedOptions { opts: MachineOptions; image?: string; imageDigest?: string }
+type SavedOptions = SavedOptionsOf<MachineOptions>;
 
 function imageDigest(image: string | Uint8Array): string {
   const h = createHash('sha256');

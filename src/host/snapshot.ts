@@ -16,6 +16,12 @@ import type { PlatformHost } from './platform.js';
 // What the caller keeps about how the machine was built (its options), and the clocks at the save.
 export interface SnapshotMeta { options: unknown; monotonicNs: string; realtimeNs: string; processes: number }
 
+// How a saved machine was built, as both Machine APIs write it into SnapshotMeta.options: its
+// options (in Node's vocabulary: the page writes net 'none' and tmpfs mounts), the image's digest
+// (sha256 of its bytes), where the image was (a host path, or the URL a page fetched it from),
+// and a page's tmpfs root (no image, no host directory).
+export interface SavedOptions<O> { opts: O; image?: string; imageDigest?: string; imageUrl?: string; rootfs?: 'tmpfs' }
+
 interface Saved { meta: string; state: unknown; frames: { frames: Uint32Array; pages: Uint8Array }; guests: GuestEnds[] }
 
 export function snapshotRegistry(addPlatform?: (r: Registry) => void): Registry {
