@@ -1,7 +1,9 @@
 // The page a person opens (build/web, served by `xos serve`), in headless
 // Chromium driven by playwright-core: it boots the busybox image to a prompt in
 // xterm.js; typed commands run; ^C interrupts; a file written survives a reload
-// (kept in OPFS) and is gone after Reset; a file dropped on the page lands in
+// (kept in OPFS) and is gone after Reset; Save keeps the whole machine, and after a
+// reload the shell is back with its variable and its background job still counting,
+// until Reset; a file dropped on the page lands in
 // /root; a guest file downloads; the text is read from the page's DOM (xterm.js's
 // DOM renderer). And the witness page's window.__debug.x86_64 (the seed's
 // contract) runs a hand-made ELF and busybox with pushed stdin. Screenshots go to
@@ -68,6 +70,15 @@ async function typeLine(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+// The whole machine's save (the status line's data-machine: saved, resumed).
+async function waitMachine(page: Page, state: string): Promise<void> {
+  try {
+    await page.waitForFunction((s) => document.getElementById('status')?.dataset.machine === s, state, { timeout: WAIT_MS });
+  } catch {
+    throw new Error(`the machine was never ${state}; the status line says: ${await page.evaluate(() => document.getElementById('status')?.textContent)}`);
+  }
+}
+
 async function waitSaved(page: Page): Promise<void> {
   await page.waitForFunction(() => document.getElementById('status')?.dataset.saved === 'saved', null, { timeout: WAIT_MS });
 }
@@ -124,6 +135,32 @@ describe('the page', () => {
     assert.equal(download.suggestedFilename(), 'numbers.txt');
     const text = readFileSync(await download.path(), 'utf8');
     assert.equal(text, Array.from({ length: 1000 }, (_, i) => `${i + 1}\n`).join(''));
+  });
+
+  it('Save keeps the machine: after a reload the shell has its variable and its job runs on; Reset forgets them', async () => {
+    await page.click('#terminal');
+    await typeLine(page, 'clear; v=kept$((6 * 7)); (n=0; while :; do n=$((n+1)); echo $n > /tmp/count; sleep 0.2; done) &');
+    await prompt(page, 'after starting the job');
+    await typeLine(page, 'sleep 1; cat /tmp/count');
+    await waitFor(page, /^\d+\n/m, 'the count');
+    await prompt(page, 'after reading the count');
+    await page.click('#save');
+    await waitMachine(page, 'saved');
+    await page.reload();
+    await waitMachine(page, 'resumed');
+    await prompt(page, 'after the machine was resumed');
+    await typeLine(page, 'clear; echo "v=$v"; jobs; a=$(cat /tmp/count); sleep 1; b=$(cat /tmp/count); [ "$b" -gt "$a" ] && echo "counting $a $b"');
+    const s = await waitFor(page, /^counting \d+ \d+$/m, 'the job counting on');
+    assert.match(s, /^v=kept42$/m);
+    assert.match(s, /^\[1\]\+ +Running +\(.*while :; do .*\/tmp\/count; sleep 0\.2; done\)$/m);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-resumed.png') });
+    await Promise.all([page.waitForEvent('load', { timeout: WAIT_MS }), page.click('#reset')]);
+    await prompt(page, 'after Reset');
+    await typeLine(page, 'clear; echo "v=[$v]"; jobs; echo "jobs: end"; cat /tmp/count');
+    const t = await waitFor(page, /^jobs: end$/m, 'the shell after Reset');
+    assert.match(t, /^v=\[\]$/m);
+    assert.doesNotMatch(t, /Running/);
+    await waitFor(page, /cat: can't open '\/tmp\/count': No such file or directory/, 'no count after Reset');
   });
 
   it('a file written survives a reload and is gone after Reset', async () => {

@@ -22,7 +22,9 @@ export interface SnapshotMeta { options: unknown; monotonicNs: string; realtimeN
 // and a page's tmpfs root (no image, no host directory).
 export interface SavedOptions<O> { opts: O; image?: string; imageDigest?: string; imageUrl?: string; rootfs?: 'tmpfs' }
 
-interface Saved { meta: string; state: unknown; frames: { frames: Uint32Array; pages: Uint8Array }; guests: GuestEnds[] }
+// (`twins`: every object of the machine whose state is saved into the restoring machine's own, also
+// those nothing else saved refers to: an overlay's upper, reached through its nodes only)
+interface Saved { meta: string; state: unknown; frames: { frames: Uint32Array; pages: Uint8Array }; guests: GuestEnds[]; twins: object[] }
 
 export function snapshotRegistry(addPlatform?: (r: Registry) => void): Registry {
   const r = kernelRegistry();
@@ -37,7 +39,7 @@ export async function saveMachine(m: MachineCore, registry: Registry, options: u
   const { names, twins } = kernelRoles(k);
   const guests = m.processes.filter((g) => g.alive).map((g) => g.ends());
   const meta: SnapshotMeta = { options, monotonicNs: String(k.host.monotonicNs()), realtimeNs: String(k.host.realtimeNs()), processes: guests.length };
-  const saved: Saved = { meta: JSON.stringify(meta), state: k, frames: k.phys.dumpFrames(), guests };
+  const saved: Saved = { meta: JSON.stringify(meta), state: k, frames: k.phys.dumpFrames(), guests, twins: [...twins] };
   return packSnapshot(encodeGraph(saved, registry, names, twins), m.host);
 }
 
