@@ -6,7 +6,8 @@
 // until Reset; a file dropped on the page lands in
 // /root; a guest file downloads; the text is read from the page's DOM (xterm.js's
 // DOM renderer). And the witness page's window.__debug.x86_64 (the seed's
-// contract) runs a hand-made ELF and busybox with pushed stdin. Screenshots go to
+// contract) runs a hand-made ELF and busybox with pushed stdin, and on the busybox
+// image its snapshot() and restore() bring back the files and a running job. Screenshots go to
 // test-artifacts/ (gitignored). Without Chromium this test fails: it never skips.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -226,10 +227,47 @@ describe('the witness page (window.__debug.x86_64)', () => {
     assert.deepEqual(w, { exitCode: 0, stdout: '3\n' });
   });
 
-  it('snapshot() says it is not there yet', async () => {
-    const s = await page.evaluate(() => window.__debug.x86_64.snapshot());
-    assert.equal(s.ok, false);
-    assert.match(s.reason, /not yet/);
+});
+
+describe('the witness page on the busybox image: snapshot() and restore()', () => {
+  let page: Page;
+  before(async () => {
+    page = await browser.newPage();
+    await page.goto(`${base}witness.html?image=busybox`);
+    await page.waitForFunction(() => window.__debug?.x86_64?.ready === true, null, { timeout: WAIT_MS });
+  });
+  after(() => page.close());
+
+  it('restore() brings back the files of the snapshot and its loop, still counting', async () => {
+    const r = await page.evaluate(async () => {
+      const d = window.__debug.x86_64;
+      // (the machine's first process, its init: it runs until /tmp/stop is made)
+      const running = d.runShellScript('echo one > /root/state; i=0; while [ ! -e /tmp/stop ]; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done');
+      for (;;) {
+        await d.runShellScript('cat /tmp/count');
+        if (d.stdout) break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      const s = await d.snapshot();
+      if (!s.ok) return { error: s.reason };
+      await d.runShellScript('echo two > /root/state; cat /root/state');
+      const changed = d.stdout;
+      const restored = await d.restore(s.bytes);
+      const replaced = (await running as { signal: number | null }).signal;
+      await d.runShellScript('cat /root/state; a=$(cat /tmp/count); sleep 0.5; b=$(cat /tmp/count); [ "$b" -gt "$a" ] && echo counting');
+      const after = d.stdout;
+      const bad = await d.restore([1, 2, 3]);
+      await d.runShellScript('touch /tmp/stop');
+      return { size: s.size, changed, restored, replaced, after, bad };
+    });
+    assert.equal(r.error, undefined);
+    assert.ok((r.size ?? 0) > 1000, `a snapshot of ${r.size} bytes`);
+    assert.equal(r.changed, 'two\n');
+    assert.deepEqual(r.restored, { ok: true });
+    assert.equal(r.replaced, 9, 'the machine it replaced is closed');
+    assert.equal(r.after, 'one\ncounting\n');
+    assert.equal(r.bad?.ok, false);
+    assert.match((r.bad as { reason: string }).reason, /not an xos snapshot/);
   });
 });
 
@@ -240,7 +278,9 @@ declare global {
       registers: Record<string, string>;
       runElf(bytes: number[] | Uint8Array, opts?: { argv?: string[] }): Promise<unknown>;
       pushStdin(b: string | Uint8Array): void;
-      snapshot(): Promise<{ ok: boolean; reason: string }>;
+      runShellScript(script: string): Promise<unknown>;
+      snapshot(): Promise<{ ok: true; bytes: Uint8Array; size: number } | { ok: false; reason: string }>;
+      restore(s: Uint8Array | number[]): Promise<{ ok: boolean; reason?: string }>;
     } };
   }
 }

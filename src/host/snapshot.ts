@@ -20,7 +20,25 @@ export interface SnapshotMeta { options: unknown; monotonicNs: string; realtimeN
 // options (in Node's vocabulary: the page writes net 'none' and tmpfs mounts), the image's digest
 // (sha256 of its bytes), where the image was (a host path, or the URL a page fetched it from),
 // and a page's tmpfs root (no image, no host directory).
-export interface SavedOptions<O> { opts: O; image?: string; imageDigest?: string; imageUrl?: string; rootfs?: 'tmpfs' }
+// `tars`: the archives mounted after the machine was made (mountTarBytes), in order, by digest.
+export interface SavedOptions<O> {
+  opts: O; image?: string; imageDigest?: string; imageUrl?: string; rootfs?: 'tmpfs'; tars?: { at: string; digest: string }[];
+}
+
+// The tars a snapshot's machine had mounted, given again (`given`, in order): checked against their digests.
+export function checkTars(saved: { at: string; digest: string }[] | undefined, given: Uint8Array[] | undefined,
+  digestOf: (b: Uint8Array) => string): { at: string; bytes: Uint8Array }[] {
+  const want = Array.isArray(saved) ? saved : [];
+  const have = given ?? [];
+  if (have.length !== want.length) {
+    throw new SnapshotError(`the snapshot's machine had ${want.length} tar archive(s) mounted (mountTarBytes): restore it with { tars } giving them in order (${have.length} given)`);
+  }
+  return want.map((t, i) => {
+    const d = digestOf(have[i]);
+    if (d !== t.digest) throw new SnapshotError(`tar archive ${i + 1} (at ${t.at}) is not the one the snapshot's machine had (${t.digest}, not ${d})`);
+    return { at: t.at, bytes: have[i] };
+  });
+}
 
 // (`twins`: every object of the machine whose state is saved into the restoring machine's own, also
 // those nothing else saved refers to: an overlay's upper, reached through its nodes only)

@@ -27,7 +27,7 @@ import type { PlatformHost } from '../platform.js';
 import { bytesInput, envList, mergeEnv, memorySize, parseAddHost, tmpfsRoot, MachineFileSystems, type MountSpec, type RunResult } from '../machine-common.js';
 import { WispClient, wispHostNet, type WispTransport } from '../../net/wisp.js';
 import type { NetConfig } from '../../net/stack.js';
-import { saveMachine, readSnapshot, loadMachine, continuedClock, snapshotRegistry, type SavedOptions } from '../snapshot.js';
+import { saveMachine, readSnapshot, loadMachine, continuedClock, snapshotRegistry, checkTars, type SavedOptions } from '../snapshot.js';
 import { SnapshotError } from '../../kernel/snapshot/codec.js';
 
 export { Tmpfs } from '../../fs/tmpfs.js';
@@ -253,6 +253,7 @@ export interface RestoreOptions {
   coreUrl?: string | URL;
   upper?: FsBackend;
   relay?: string | URL;
+  tars?: Uint8Array[]; // the archives it had mounted with mountTarBytes, in order (checked likewise)
 }
 
 export class Machine {
@@ -315,6 +316,7 @@ export class Machine {
       imageDigest: image !== undefined ? this.imageDigest : undefined,
       imageUrl: image !== undefined && !(image instanceof Uint8Array) ? String(image) : undefined,
       rootfs: image === undefined ? 'tmpfs' : undefined,
+      tars: this.tars.length ? this.tars.map((t) => ({ at: t.at, digest: t.digest })) : undefined,
     };
     return saveMachine(this.core, snapshotRegistry(), saved);
   }
@@ -349,12 +351,20 @@ export class Machine {
       const have = await imageDigest(image);
       if (have !== saved.imageDigest) throw new SnapshotError(`the snapshot was taken on image ${saved.imageDigest}, not this one (${have})`);
     } else if (o.image !== undefined) throw new SnapshotError('the snapshot was not taken on an image');
+    const given = await Promise.all((o.tars ?? []).map(async (b) => ({ b, d: await imageDigest(b) })));
+    const tars = checkTars(saved.tars, given.map((g) => g.b), (b) => given.find((g) => g.b === b)!.d);
     const opts: MachineOptions = {
       memory: so.memory as number | string | undefined, env: so.env as string[] | undefined, strace: so.strace === true, debug: so.debug === true,
       jit: so.jit as MachineOptions['jit'], addHosts: so.addHosts as MachineOptions['addHosts'], pidsMax: so.pidsMax as number | undefined,
       image: image, upper: o.upper, mounts, core: o.core, coreUrl: o.coreUrl, relay: o.relay,
     };
     const m = await Machine.build(opts, continuedClock(base, meta.monotonicNs), image);
+    try {
+      for (const t of tars) await m.mountTarBytes(t.bytes, t.at);
+    } catch (e) {
+      m.close();
+      throw e;
+    }
     loadMachine(m.core, data, snapshotRegistry(), (e) => {
       let g!: GuestProcess;
       const p = new MachineProcess((out, err) => (g = m.core.adopt(e, out, err)));
@@ -367,7 +377,7 @@ export class Machine {
   // An independent copy of the machine as it is now.
   async clone(): Promise<Machine> {
     const image = this.opts.image;
-    return Machine.restore(await this.snapshot(), { core: this.module, image: image instanceof Uint8Array ? image : undefined });
+    return Machine.restore(await this.snapshot(), { core: this.module, image: image instanceof Uint8Array ? image : undefined, tars: this.tars.map((t) => t.bytes) });
   }
   // The processes of a restored machine that its embedder had started (running when it was saved).
   get processes(): readonly MachineProcess[] { return this.restored; }
@@ -379,7 +389,12 @@ export class Machine {
   get imageConfig(): ImageConfig | undefined { return this.fsys.imageConfig; }
   // Mount a tar archive's contents (any image format, gzip or not) at `at`, writable through an
   // in-memory overlay; at '/' it becomes the root (with a tmpfs on /tmp).
-  mountTarBytes(bytes: Uint8Array, at = '/'): Promise<void> { return this.fsys.mountTarBytes(bytes, at); }
+  async mountTarBytes(bytes: Uint8Array, at = '/'): Promise<void> {
+    const digest = await imageDigest(bytes);
+    await this.fsys.mountTarBytes(bytes, at);
+    this.tars.push({ at, bytes, digest });
+  }
+  private readonly tars: { at: string; bytes: Uint8Array; digest: string }[] = []; // mounted by mountTarBytes, for snapshots
   // What programs changed in the image (the overlay's upper) as an OCI layer tar, with whiteouts.
   commitImage(): Uint8Array { return this.fsys.commitImage(); }
 
@@ -438,5 +453,5 @@ export class Machine {
 
 // The seed's API (seed-host.ts) over a browser Machine: createHost({ coreUrl }).
 export function createHost(opts: MachineOptions = {}): SeedHost {
-  return seedHost(Machine.create(opts));
+  return seedHost(Machine.create(opts), (bytes, tars) => Machine.restore(bytes, { core: opts.core, coreUrl: opts.coreUrl, image: opts.image, tars }));
 }
