@@ -179,6 +179,21 @@ describe('the page', () => {
     await typeLine(page, 'cat /root/kept.txt; ls /root');
     await waitFor(page, /cat: can't open '\/root\/kept.txt': No such file or directory/, 'the file gone');
   });
+
+  it('a second page on the same image takes the saved state over: the first one saves no more', async () => {
+    const second = await context.newPage();
+    await second.goto(base);
+    await prompt(second, 'on the second page');
+    await page.bringToFront();
+    await page.click('#terminal');
+    await typeLine(page, 'echo first > /root/first.txt');
+    try {
+      await page.waitForFunction(() => /another page has this machine/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS });
+    } catch {
+      throw new Error(`the first page went on saving: ${await page.evaluate(() => document.getElementById('status')?.textContent)}`);
+    }
+    await second.close();
+  });
 });
 
 describe('the witness page (window.__debug.x86_64)', () => {

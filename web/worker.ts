@@ -36,7 +36,20 @@ function sendStatus(extra: Partial<Status> = {}): void {
 let store: BlobStore | undefined;
 let storeKey = '';
 let machineKey = '';
+let ownerKey = '';
 const screen = new ScreenLog();
+// The page that boots last owns the saved state: a page left (whose worker may still be finishing
+// a save) or another tab on the same image writes no more over it.
+const me = new TextEncoder().encode(crypto.randomUUID());
+let disowned = false;
+async function owner(): Promise<boolean> {
+  if (disowned) return false;
+  const o = await store!.load(ownerKey);
+  if (o && o.length === me.length && o.every((b, i) => b === me[i])) return true;
+  disowned = true;
+  sendStatus({ saved: 'failed', machine: 'failed', message: 'another page has this machine\'s saved state since: this one saves no more' });
+  return false;
+}
 let upper: Tmpfs | undefined;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let saving = false;
@@ -60,6 +73,7 @@ async function save(): Promise<void> {
   sendStatus({ saved: 'saving' });
   try {
     const tar = layerTar(upper);
+    if (!(await owner())) return;
     await store.save(storeKey, tar);
     if (!resetting) sendStatus({ saved: dirty ? 'unsaved' : 'saved', savedBytes: tar.length });
   } catch (e) {
@@ -94,7 +108,7 @@ function saveMachine(): Promise<void> {
       const tar = layerTar(upper);
       const snap = m.snapshot(); // (the machine as it is now: the rest of the work is after it)
       const blob = packSavedMachine({ screen: screen.bytes(), snapshot: await snap, savedAt: Date.now() });
-      if (resetting) return;
+      if (resetting || !(await owner())) return;
       await store.save(storeKey, tar);
       await store.save(machineKey, blob);
       if (!resetting) sendStatus({ machine: 'saved', machineBytes: blob.length, saved: dirty ? 'unsaved' : 'saved', savedBytes: tar.length });
@@ -143,6 +157,8 @@ async function boot(image: string, preferStore?: 'OPFS' | 'IndexedDB'): Promise<
   store = s;
   storeKey = `upper-${image}`;
   machineKey = `machine-${image}`;
+  ownerKey = `owner-${image}`;
+  await store.save(ownerKey, me);
   const saved = await store.load(storeKey);
   sendStatus({ store: store.kind, saved: saved ? 'saved' : undefined, savedBytes: saved?.length, message: undefined });
   const resumed = await resume(core, bytes, saved);
@@ -283,6 +299,7 @@ port.onmessage = (e) => {
         await savingMachine;
         await store?.remove(machineKey);
         await store?.remove(storeKey);
+        await store?.remove(ownerKey);
         post({ type: 'reset-done' });
       })();
       break;
