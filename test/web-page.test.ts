@@ -145,8 +145,13 @@ describe('the page', () => {
     await typeLine(page, 'sleep 1; cat /tmp/count');
     await waitFor(page, /^\d+\n/m, 'the count');
     await prompt(page, 'after reading the count');
+    const clicked = Date.now();
     await page.click('#save');
-    await waitMachine(page, 'saved');
+    try {
+      await page.waitForFunction((t) => Number(document.getElementById('status')?.dataset.machineSavedAt) >= t, clicked, { timeout: WAIT_MS });
+    } catch {
+      throw new Error(`Save did not save: ${await page.evaluate(() => document.getElementById('status')?.textContent)}`);
+    }
     await page.reload();
     await waitMachine(page, 'resumed');
     await prompt(page, 'after the machine was resumed');
@@ -164,15 +169,22 @@ describe('the page', () => {
     await waitFor(page, /cat: can't open '\/tmp\/count': No such file or directory/, 'no count after Reset');
   });
 
-  it('a file written survives a reload and is gone after Reset', async () => {
+  it('a file written survives a reload, and the shell too once the terminal was quiet; both are gone after Reset', async () => {
     await page.click('#terminal');
-    await typeLine(page, 'clear; echo "kept $((40 + 2))" > /root/kept.txt');
+    await typeLine(page, 'clear; echo "kept $((40 + 2))" > /root/kept.txt; w=quiet');
     await prompt(page, 'after writing');
+    const quiet = Date.now();
     await waitSaved(page);
+    try {
+      await page.waitForFunction((t) => Number(document.getElementById('status')?.dataset.machineSavedAt) >= t, quiet, { timeout: WAIT_MS });
+    } catch {
+      throw new Error(`the quiet terminal's machine was not saved: ${await page.evaluate(() => document.getElementById('status')?.textContent)}`);
+    }
     await page.reload();
+    await waitMachine(page, 'resumed');
     await prompt(page, 'after the reload');
-    await typeLine(page, 'cat /root/kept.txt');
-    await waitFor(page, /^kept 42$/m, 'the file after the reload');
+    await typeLine(page, 'cat /root/kept.txt; echo "w=$w"');
+    await waitFor(page, /^kept 42\nw=quiet$/m, 'the file and the variable after the reload');
     await page.screenshot({ path: join(ARTIFACTS, 'page-reloaded.png') });
     await Promise.all([page.waitForEvent('load', { timeout: WAIT_MS }), page.click('#reset')]);
     await prompt(page, 'after Reset');

@@ -76,6 +76,7 @@ function showStatus(): void {
   $('status').textContent = parts.join(' · ');
   $('status').dataset.saved = s.saved ?? '';
   $('status').dataset.machine = s.machine ?? '';
+  $('status').dataset.machineSavedAt = String(s.machineSavedAt ?? '');
 }
 function flash(text: string): void {
   notice = text;
@@ -180,9 +181,9 @@ $('reset').addEventListener('click', () => {
   if (confirm('Forget every change made in this machine (files written, programs installed, the saved machine) and start again?')) send({ type: 'reset' });
 });
 $('save').addEventListener('click', () => { send({ type: 'save' }); term.focus(); });
-// Leaving or hiding the page saves the machine too: the worker finishes it when the page stays
-// (a hidden tab), and may be stopped before it ends when the page goes (a failed save keeps the
-// last one, and the files are saved after each change anyway).
+// Hiding the page saves the machine too (a hidden tab's worker finishes it); leaving it asks as
+// well, though the worker is stopped before it can end (the worker also saves when the terminal
+// has been quiet a moment: that one is resumed). A save cut short keeps the last one.
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') send({ type: 'save' }); });
 addEventListener('pagehide', () => send({ type: 'save' }));
 

@@ -25,6 +25,7 @@ export interface Status {
   savedBytes?: number;
   machine?: 'saving' | 'saved' | 'failed' | 'resumed'; // the whole machine's save
   machineBytes?: number;
+  machineSavedAt?: number; // Date.now() when it was last saved
   message?: string;
 }
 

@@ -93,6 +93,15 @@ async function fetchBytes(url: URL): Promise<Uint8Array> {
 
 // --- the whole machine --------------------------------------------------------------------------
 let savingMachine: Promise<void> | undefined;
+// A page being left stops its worker before a save started then can end (measured in Chromium: it
+// never does), so the machine is also saved when the terminal has been quiet a moment after use:
+// a reload then resumes it as it was then.
+const IDLE_SAVE_MS = 2000;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+function active(): void {
+  if (idleTimer !== undefined) clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => { idleTimer = undefined; void saveMachine(); }, IDLE_SAVE_MS);
+}
 
 // Save the machine (and, first, the files as they are at the same instant: a saved machine is
 // resumed only when its files are the latest saved ones).
@@ -111,7 +120,7 @@ function saveMachine(): Promise<void> {
       if (resetting || !(await owner())) return;
       await store.save(storeKey, tar);
       await store.save(machineKey, blob);
-      if (!resetting) sendStatus({ machine: 'saved', machineBytes: blob.length, saved: dirty ? 'unsaved' : 'saved', savedBytes: tar.length });
+      if (!resetting) sendStatus({ machine: 'saved', machineBytes: blob.length, machineSavedAt: Date.now(), saved: dirty ? 'unsaved' : 'saved', savedBytes: tar.length });
     } catch (e) {
       sendStatus({ machine: 'failed', message: `saving the machine failed: ${e instanceof Error ? e.message : String(e)}` });
     }
@@ -198,6 +207,7 @@ async function shells(resumed?: MachineProcess): Promise<void> {
         const { value, done } = await reader.read();
         if (done) return;
         screen.add(value);
+        active();
         post({ type: 'output', data: value });
       }
     })();
@@ -261,6 +271,7 @@ port.onmessage = (e) => {
       if (waitingForEnter && msg.data.includes(13)) { const w = waitingForEnter; waitingForEnter = undefined; w(); break; }
       if (shell) void shell.stdin.write(msg.data);
       else pendingInput.push(msg.data);
+      active();
       break;
     case 'resize':
       size = { rows: msg.rows, cols: msg.cols };
