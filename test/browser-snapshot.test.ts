@@ -119,7 +119,7 @@ describe('snapshots between Node and the browser (headless Chromium)', { timeout
     assert.equal(s.head + out.text(), want);
   });
 
-  it('a snapshot offered another image is refused with one line', async () => {
+  it('a snapshot offered another image, or one of host files, is refused with one line', async () => {
     const m = await Machine.create({ image: IMAGE, net: 'none' });
     m.spawn(['/bin/sh', '-c', 'sleep 10']);
     await pause(100);
@@ -129,5 +129,11 @@ describe('snapshots between Node and the browser (headless Chromium)', { timeout
     assert.match(msg, /^Error: the snapshot was taken on image sha256:[0-9a-f]{64}, not this one \(sha256:[0-9a-f]{64}\)$/);
     const none = await inPage(() => page.evaluate(([b64]) => window.__snap!.refused(b64), [snap.toString('base64')] as const));
     assert.match(none, /taken on an image: restore it with \{ image \}/);
+    // a machine whose root is the host's / (Node's default) stays in Node
+    const h = await Machine.create({ net: 'none' });
+    const hostRoot = Buffer.from(await h.snapshot());
+    h.close();
+    const local = await inPage(() => page.evaluate(([b64]) => window.__snap!.refused(b64), [hostRoot.toString('base64')] as const));
+    assert.match(local, /^Error: the snapshot's files are in a host directory: it can be restored only where that directory is \(in Node\)$/);
   });
 });

@@ -228,7 +228,7 @@ export class Machine {
   // A machine that continues where the snapshot's was: its processes run on (m.processes are those
   // the embedder had started, with new streams). `image`: the image it was built on, when that was
   // given as bytes or has moved (checked against the digest the snapshot keeps); `tars`: the archives
-  // it had mounted with mountTarBytes, in order (checked likewise).
+  // it had mounted with mountTarBytes (found among them by digest).
   static async restore(bytes: Uint8Array, o: { image?: string | Uint8Array; tars?: Uint8Array[] } = {}): Promise<Machine> {
     const host = createNodeHost();
     const { meta, data } = await readSnapshot(bytes, host);

@@ -63,7 +63,7 @@ function snapshotBytes(s: unknown): Uint8Array | undefined {
 
 export function seedHost(first: Promise<SeedMachine>, restoreMachine: SeedRestore): SeedHost {
   let machine = first;
-  const tars: Uint8Array[] = []; // what was mounted, for a restore
+  const tars: Uint8Array[] = []; // every archive mounted here, for a restore (it takes those its snapshot had)
   // stdin: what was pushed, then end of file (a program never waits for bytes no one may push)
   const queue: Uint8Array[] = [];
   const stdin: HostInput = {

@@ -25,18 +25,14 @@ export interface SavedOptions<O> {
   opts: O; image?: string; imageDigest?: string; imageUrl?: string; rootfs?: 'tmpfs'; tars?: { at: string; digest: string }[];
 }
 
-// The tars a snapshot's machine had mounted, given again (`given`, in order): checked against their digests.
+// The tars a snapshot's machine had mounted, in its order, found by digest among those `given`.
 export function checkTars(saved: { at: string; digest: string }[] | undefined, given: Uint8Array[] | undefined,
   digestOf: (b: Uint8Array) => string): { at: string; bytes: Uint8Array }[] {
-  const want = Array.isArray(saved) ? saved : [];
-  const have = given ?? [];
-  if (have.length !== want.length) {
-    throw new SnapshotError(`the snapshot's machine had ${want.length} tar archive(s) mounted (mountTarBytes): restore it with { tars } giving them in order (${have.length} given)`);
-  }
-  return want.map((t, i) => {
-    const d = digestOf(have[i]);
-    if (d !== t.digest) throw new SnapshotError(`tar archive ${i + 1} (at ${t.at}) is not the one the snapshot's machine had (${t.digest}, not ${d})`);
-    return { at: t.at, bytes: have[i] };
+  const pool = (given ?? []).map((b) => ({ b, d: digestOf(b) }));
+  return (Array.isArray(saved) ? saved : []).map((t) => {
+    const found = pool.find((p) => p.d === t.digest);
+    if (!found) throw new SnapshotError(`the snapshot's machine had a tar archive mounted at ${t.at} (${t.digest}): restore it with { tars } that include it`);
+    return { at: t.at, bytes: found.b };
   });
 }
 

@@ -253,7 +253,7 @@ export interface RestoreOptions {
   coreUrl?: string | URL;
   upper?: FsBackend;
   relay?: string | URL;
-  tars?: Uint8Array[]; // the archives it had mounted with mountTarBytes, in order (checked likewise)
+  tars?: Uint8Array[]; // the archives it had mounted with mountTarBytes (found among them by digest)
 }
 
 export class Machine {
@@ -332,7 +332,7 @@ export class Machine {
       throw new SnapshotError('corrupt snapshot: no machine options in it');
     }
     const so = saved.opts;
-    if (typeof so.root === 'string' || typeof so.upper === 'string') {
+    if (typeof so.root === 'string' || typeof so.upper === 'string' || (saved.imageDigest === undefined && saved.rootfs !== 'tmpfs')) {
       throw new SnapshotError('the snapshot\'s files are in a host directory: it can be restored only where that directory is (in Node)');
     }
     const mounts: MountSpec[] = [];
