@@ -3,7 +3,8 @@
 // (build/web/images/busybox.tar, made by the build), saved in Node and resumed in
 // headless Chromium through the package's browser entry, and saved in Chromium and
 // resumed in Node: what it printed before the save and what the restored machine
-// prints after it together are what the same loop prints natively without a pause.
+// prints after it together are what the same loop prints natively without a pause;
+// so do a clone made in the page and the part of the loop it runs.
 // A snapshot offered another image is refused. Without Chromium this test fails: it
 // never skips.
 import { after, before, describe, it } from 'node:test';
@@ -117,6 +118,13 @@ describe('snapshots between Node and the browser (headless Chromium)', { timeout
     m.close();
     assert.equal(st.exitCode, 0);
     assert.equal(s.head + out.text(), want);
+  });
+
+  it('a clone in the page goes on from where its machine was', async () => {
+    const r = await inPage(() => page.evaluate(([url, script]) => window.__snap!.clone(url, ['/bin/sh', '-c', script], 700), [IMAGE_URL, LOOP] as const));
+    assert.ok(r.head.length > 0 && r.head.length < want.length, `cloned mid-way (${JSON.stringify(r.head.slice(-12))})`);
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.head + r.rest, want);
   });
 
   it('a snapshot offered another image, or one of host files, is refused with one line', async () => {

@@ -12,6 +12,8 @@ interface SnapApi {
   save(image: string, argv: string[], ms: number): Promise<Saved>;
   // Restore a snapshot (its image fetched from `image`) and let its one process run to its end.
   finish(snapBase64: string, image: string): Promise<Finished>;
+  // Start argv, let it run `ms`, clone the machine: what it printed before, and what the clone's copy prints to its end.
+  clone(image: string, argv: string[], ms: number): Promise<{ head: string; rest: string; exitCode: number | null }>;
   // A snapshot that is refused: the error's message.
   refused(snapBase64: string, image?: string): Promise<string>;
 }
@@ -63,6 +65,21 @@ if (typeof document !== 'undefined') {
       await out.done;
       m.close();
       return { text: out.text(), exitCode: st.exitCode, signal: st.signal, processes: m.processes.length };
+    },
+    async clone(image, argv, ms) {
+      const m = await Machine.create({ core: await core, image });
+      const out = collect(m.spawn(argv));
+      await new Promise((r) => setTimeout(r, ms));
+      await tick();
+      const head = out.text();
+      const c = await m.clone();
+      m.close();
+      const p = c.processes[0];
+      const rest = collect(p);
+      const st = await p.wait();
+      await rest.done;
+      c.close();
+      return { head, rest: rest.text(), exitCode: st.exitCode };
     },
     async refused(snapBase64, image) {
       try {
