@@ -1,6 +1,7 @@
 // Build: generate the layout and instruction tables, compile the core to
 // build/core.wasm, then compile the TypeScript projects (tsc -b) to dist/,
-// then bundle the web page into build/web (build-web.mjs).
+// then bundle the xos command into dist/xos-cli.cjs (build-cli.mjs) and the web page into build/web
+// (build-web.mjs).
 // Only what changed is redone: generators leave unchanged files alone, the
 // core is recompiled only when a hash of its inputs (core/ sources, the
 // compiler's version and flags) differs from the last build's, and tsc -b
@@ -56,4 +57,5 @@ if (force || !existsSync(wasm) || !existsSync(stamp) || readFileSync(stamp, 'utf
   writeFileSync(stamp, hash);
 }
 execFileSync(bin('tsc'), ['-b', ...(force ? ['--force'] : [])], { cwd: root, stdio: 'inherit' });
+await import('./build-cli.mjs');
 await import('./build-web.mjs');
