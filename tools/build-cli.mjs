@@ -3,10 +3,7 @@
 // modules, and one CommonJS script can use V8's code cache (src/host/node/launch.ts), which ES
 // modules cannot in Node 20. bin/xos.js runs the bundle, or dist/src/cli/main.js when the bundle is
 // older than tsc's output (tsc run by hand after a build).
-//
-// The first line is `// xos-cli sha256=HEX`, the hash of the rest: the code cache's key.
 import { build } from 'esbuild';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,8 +42,12 @@ const result = await build({
   logLevel: 'warning',
   plugins: [rebaseUrls],
 });
-const body = result.outputFiles[0].text;
-const text = `// xos-cli sha256=${createHash('sha256').update(body).digest('hex')}\n${body}`;
+// esbuild escapes non-ASCII characters in strings but keeps comments as written: escaped there too,
+// the source is one byte per character for V8 (half the memory, faster to scan). Only whole-line
+// comments: elsewhere an escape could change meaning (a regular expression).
+const body = result.outputFiles[0].text.split('\n')
+  .map((l) => (/^\s*\/\//.test(l) ? l.replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`) : l)).join('\n');
+const text = `// The xos command, bundled by tools/build-cli.mjs from dist/src. Do not edit.\n${body}`;
 // The same text is not rewritten (its code cache stays valid), only made newer than tsc's output,
 // which the launcher compares it with.
 if (existsSync(outFile) && readFileSync(outFile, 'utf8') === text) {

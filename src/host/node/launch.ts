@@ -63,13 +63,13 @@ export function writeCodeCache(dir: string, key: string, data: Uint8Array): void
   }
 }
 
-// Run a bundle written by tools/build-cli.mjs: `source` is its text, `file` where it is.
-export function runBundle(file: string, source: string, env: NodeJS.ProcessEnv = process.env): void {
-  const hash = /^\/\/ xos-cli sha256=([0-9a-f]{64})\n/.exec(source)?.[1];
-  const dir = env.XOS_CODE_CACHE === '0' || !hash ? undefined : cacheDir(env);
-  const key = dir && hash ? sha256(`${hash} ${process.version} ${process.arch}`).toString('hex') : '';
+// Run a bundle written by tools/build-cli.mjs: `bytes` is its text, `file` where it is.
+export function runBundle(file: string, bytes: Buffer, env: NodeJS.ProcessEnv = process.env): void {
+  const dir = env.XOS_CODE_CACHE === '0' ? undefined : cacheDir(env);
+  // the whole text is hashed (~1 ms): V8 itself checks only the source's length
+  const key = dir ? createHash('sha256').update(bytes).update(`\0${process.version}\0${process.arch}`).digest('hex') : '';
   const cachedData = dir ? readCodeCache(join(dir, 'js'), key) : undefined;
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, __xosBundleUrl) {${source}\n})`,
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __xosBundleUrl) {${bytes.toString('utf8')}\n})`,
     { filename: file, cachedData });
   if (dir && (!cachedData || script.cachedDataRejected)) {
     // made at exit, so that it holds the functions this run compiled, not only the top level
@@ -95,12 +95,12 @@ function tscTime(dist: string): number {
 export async function launch(dist: URL): Promise<void> {
   const root = fileURLToPath(dist);
   const bundle = join(root, 'xos-cli.cjs');
-  let source: string | undefined;
+  let bytes: Buffer | undefined;
   try {
-    if (statSync(bundle).mtimeMs >= tscTime(root)) source = readFileSync(bundle, 'utf8');
+    if (statSync(bundle).mtimeMs >= tscTime(root)) bytes = readFileSync(bundle);
   } catch {
-    source = undefined;
+    bytes = undefined;
   }
-  if (source === undefined) await import(new URL('src/cli/main.js', dist).href);
-  else runBundle(bundle, source);
+  if (bytes === undefined) await import(new URL('src/cli/main.js', dist).href);
+  else runBundle(bundle, bytes);
 }
