@@ -14,6 +14,9 @@ import { buildC } from './lib/build-c.js';
 
 const launchModule = pathToFileURL(join(repoRoot, 'dist', 'src', 'host', 'node', 'launch.js')).href;
 
+// A bundle's text as tools/build-cli.mjs writes it: a function expression.
+const wrap = (body: string) => `(function (exports, require, module, __filename, __dirname, __xosBundleUrl) {${body}\n})`;
+
 function tempDir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'xos-launch-'));
   t.after(() => rmSync(d, { recursive: true, force: true }));
@@ -61,7 +64,7 @@ test('the cache is not written where it cannot be, and the command runs all the 
   writeFileSync(join(dir, 'file'), '');
   writeCodeCache(join(dir, 'file', 'js'), 'c'.repeat(64), Buffer.from([1])); // (no throw)
   const bundle = join(dir, 'b.cjs');
-  writeFileSync(bundle, 'console.log("ran");\n');
+  writeFileSync(bundle, wrap('console.log("ran");\n'));
   const r = runBundleIn(bundle, join(dir, 'file'));
   assert.equal(r.stdout, 'ran\n', r.stderr);
   assert.equal(r.status, 0);
@@ -79,12 +82,12 @@ test('a changed bundle never runs the code cached for the old one, even of the s
   const bundle = join(dir, 'xos-cli.cjs');
   // functions, so that the cache holds compiled code and not only the top level
   const body = (word: string) => `function say() { return ${JSON.stringify(word)}; }\nconsole.log(say(), typeof __xosBundleUrl);\n`;
-  writeFileSync(bundle, body('older'));
+  writeFileSync(bundle, wrap(body('older')));
   assert.equal(runBundleIn(bundle, cache).stdout, 'older string\n');
   const files = () => readdirSync(join(cache, 'js')).filter((n) => n.endsWith('.jsc'));
   assert.equal(files().length, 1, 'the first run leaves a cache file');
   assert.equal(runBundleIn(bundle, cache).stdout, 'older string\n', 'from the cache');
-  writeFileSync(bundle, body('newer'));
+  writeFileSync(bundle, wrap(body('newer')));
   assert.equal(runBundleIn(bundle, cache).stdout, 'newer string\n');
   assert.equal(files().length, 2);
 });
@@ -93,7 +96,7 @@ test('a corrupt cache file is ignored and written anew', (t) => {
   const dir = tempDir(t);
   const cache = join(dir, 'cache');
   const bundle = join(dir, 'xos-cli.cjs');
-  writeFileSync(bundle, 'function f(n) { return n * 6; }\nconsole.log(f(7));\n');
+  writeFileSync(bundle, wrap('function f(n) { return n * 6; }\nconsole.log(f(7));\n'));
   assert.equal(runBundleIn(bundle, cache).stdout, '42\n');
   const [name] = readdirSync(join(cache, 'js'));
   const file = join(cache, 'js', name);
@@ -117,7 +120,7 @@ test('launch runs the bundle only when it is at least as new as tsc\'s output', 
     `import { launch } from ${JSON.stringify(launchModule)}; await launch(new URL(${JSON.stringify(pathToFileURL(dist).href + '/')}));`],
   { encoding: 'utf8', env: { ...process.env, XOS_CODE_CACHE: '0' } }).stdout;
   assert.equal(run(), 'modules\n', 'no bundle');
-  writeFileSync(join(dist, 'xos-cli.cjs'), 'console.log("bundle");\n');
+  writeFileSync(join(dist, 'xos-cli.cjs'), wrap('console.log("bundle");\n'));
   const at = (f: string, s: number) => utimesSync(f, new Date(s * 1000), new Date(s * 1000));
   at(join(dist, '.tsbuildinfo', 'src-cli.tsbuildinfo'), 1_000_000);
   at(join(dist, 'xos-cli.cjs'), 1_000_100);

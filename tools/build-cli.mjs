@@ -47,7 +47,9 @@ const result = await build({
 // comments: elsewhere an escape could change meaning (a regular expression).
 const body = result.outputFiles[0].text.split('\n')
   .map((l) => (/^\s*\/\//.test(l) ? l.replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`) : l)).join('\n');
-const text = `// The xos command, bundled by tools/build-cli.mjs from dist/src. Do not edit.\n${body}`;
+// A function expression, as src/host/node/launch.ts compiles it: the launcher gives the text to V8 as
+// it is, without copying it into a wrapper of its own.
+const text = `// The xos command, bundled by tools/build-cli.mjs from dist/src. Do not edit.\n(function (exports, require, module, __filename, __dirname, __xosBundleUrl) {${body}\n})`;
 // The same text is not rewritten (its code cache stays valid), only made newer than tsc's output,
 // which the launcher compares it with.
 if (existsSync(outFile) && readFileSync(outFile, 'utf8') === text) {

@@ -69,8 +69,8 @@ export function runBundle(file: string, bytes: Buffer, env: NodeJS.ProcessEnv = 
   // the whole text is hashed (~1 ms): V8 itself checks only the source's length
   const key = dir ? createHash('sha256').update(bytes).update(`\0${process.version}\0${process.arch}`).digest('hex') : '';
   const cachedData = dir ? readCodeCache(join(dir, 'js'), key) : undefined;
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, __xosBundleUrl) {${bytes.toString('utf8')}\n})`,
-    { filename: file, cachedData });
+  // the bundle is a function expression (exports, require, module, __filename, __dirname, __xosBundleUrl)
+  const script = new Script(bytes.toString('utf8'), { filename: file, cachedData });
   if (dir && (!cachedData || script.cachedDataRejected)) {
     // made at exit, so that it holds the functions this run compiled, not only the top level
     process.once('exit', () => writeCodeCache(join(dir, 'js'), key, script.createCachedData()));
