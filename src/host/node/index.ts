@@ -3,15 +3,15 @@ import { readFileSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 import { webcrypto } from 'node:crypto';
-import { deflate, inflate } from 'node:zlib';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
 import { nodeHostDirectory } from './hostfs.js';
 import { gunzipSource } from './image-files.js';
+import { nodeZlib } from './lazy-builtins.js';
 
-const deflateP = promisify(deflate), inflateP = promisify(inflate);
+const zlibCall = (f: 'deflate' | 'inflate', data: Uint8Array) => new Promise<Uint8Array>((resolve, reject) =>
+  nodeZlib()[f](data, (e, out) => (e ? reject(e) : resolve(new Uint8Array(out)))));
 const startHr = process.hrtime.bigint();
 const startReal = BigInt(Date.now()) * 1_000_000n;
 
@@ -99,8 +99,8 @@ export function createNodeHost(opts: NodeHostOptions = {}): PlatformHost {
     yield: () => new Promise((resolve) => setImmediate(resolve)),
     setTimer: (ms, cb) => setTimeout(cb, ms),
     hold: () => { const t = setInterval(() => {}, 2 ** 30); return () => clearInterval(t); },
-    compress: async (data) => new Uint8Array(await deflateP(data)),
-    decompress: async (data) => new Uint8Array(await inflateP(data)),
+    compress: (data) => zlibCall('deflate', data),
+    decompress: (data) => zlibCall('inflate', data),
     clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     hostDirectory: (path, o) => nodeHostDirectory(path, o),
     gunzip: gunzipSource,
