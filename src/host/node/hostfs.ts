@@ -145,6 +145,20 @@ export class HostFile extends FileDescription {
   }
   private get ro(): boolean { return this.owner.readOnly; }
 
+  override preadInto(into: Uint8Array, pos: number): number {
+    let done = 0;
+    try {
+      while (done < into.length) {
+        const got = fs.readSync(this.h.fd, into, done, into.length - done, pos + done);
+        if (got === 0) break;
+        done += got;
+      }
+    } catch (e) {
+      if (done === 0) return errno(e);
+    }
+    return done;
+  }
+
   override read(n: number, pos?: number): Uint8Array | number {
     const at = pos ?? this.pos;
     const chunks: Uint8Array[] = [];
