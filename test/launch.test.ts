@@ -73,7 +73,7 @@ test('the cache is not written where it cannot be, and the command runs all the 
 // Run `file` through runBundle in a Node process of its own, with its caches in `cache`.
 function runBundleIn(file: string, cache: string) {
   const code = `import(${JSON.stringify(launchModule)}).then((m) => m.runBundle(${JSON.stringify(file)}, require('node:fs').readFileSync(${JSON.stringify(file)})))`;
-  return spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', env: { ...process.env, XOS_CACHE_DIR: cache, XOS_CODE_CACHE: '' } });
+  return spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', env: { ...process.env, XOS_CACHE: cache, XOS_CODE_CACHE: '' } });
 }
 
 test('a changed bundle never runs the code cached for the old one, even of the same length', (t) => {
@@ -137,7 +137,7 @@ test('xos from its bundle: the build made it, it runs a program, its cache is ma
   const dir = tempDir(t);
   const exe = await buildC('launch-hello', 'glibc');
   const cache = join(dir, 'cache');
-  const xos = () => spawnSync(process.execPath, [xosCli, 'run', exe, 'there'], { encoding: 'utf8', env: { ...process.env, XOS_CACHE_DIR: cache, XOS_CODE_CACHE: '' } });
+  const xos = () => spawnSync(process.execPath, [xosCli, 'run', exe, 'there'], { encoding: 'utf8', env: { ...process.env, XOS_CACHE: cache, XOS_CODE_CACHE: '' } });
   for (let i = 0; i < 2; i++) {
     const r = xos();
     assert.equal(r.stdout, 'hello there\n', r.stderr);

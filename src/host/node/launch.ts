@@ -1,7 +1,7 @@
 // Starting the `xos` command quickly. The build bundles the CLI into one CommonJS file
 // (tools/build-cli.mjs): one file instead of ~130 ES modules to resolve, read and link, and a script
 // V8 can keep a code cache for (ES modules cannot have one in Node 20). The cache lives under
-// ~/.cache/xos/js (XDG_CACHE_HOME, or XOS_CACHE_DIR for xos's caches; XOS_CODE_CACHE=0: none),
+// ~/.cache/xos/js ($XOS_CACHE/js when set; XOS_CODE_CACHE=0: none),
 // keyed by the bundle's hash and the Node version, checked by a hash of its own: a cache file that
 // is corrupt, truncated or for another bundle is ignored and written anew, never run.
 import { createHash } from 'node:crypto';
@@ -16,11 +16,15 @@ const MAGIC = 'XOSJSC01';
 const HEADER = MAGIC.length + 64 + 32; // magic, key (hex), sha256 of the V8 data
 const KEEP = 8; // cache files kept (worktrees and Node versions side by side), the newest
 
-// The directory of xos's caches, or undefined when there is none to use.
+// The directory of xos's caches (as the busybox root's, src/cli/busybox-root.ts), or undefined when
+// there is no home to put it in.
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.XOS_CACHE_DIR) return env.XOS_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || (env.HOME || homedir() ? join(env.HOME || homedir(), '.cache') : undefined);
-  return base ? join(base, 'xos') : undefined;
+  if (env.XOS_CACHE) return env.XOS_CACHE;
+  try {
+    return join(homedir(), '.cache', 'xos');
+  } catch {
+    return undefined;
+  }
 }
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest();
