@@ -23,7 +23,7 @@ import { saveMachine, readSnapshot, loadMachine, continuedClock, snapshotRegistr
 import { SnapshotError, type Registry } from '../kernel/snapshot/codec.js';
 import { registerHostFs } from '../host/node/hostfs.js';
 import { constants } from 'node:os';
-import { createNodeHost, loadCoreModule } from '../host/node/index.js';
+import { createNodeHost, instantiatingCore, loadCoreModule } from '../host/node/index.js';
 import { MachineCore, ExecError, type GuestProcess } from '../host/machine.js';
 import { serveGdb, type GdbServer } from '../host/node/gdb-server.js';
 import type { DebugSession } from '../host/debug-session.js';
@@ -192,10 +192,10 @@ export class Machine {
     if (net.mode !== 'none') net.host = wisp ? wispHostNet(wisp) : nodeHostNet();
     let core;
     try {
-      core = await MachineCore.create({
+      core = await instantiatingCore(() => MachineCore.create({
         host, coreModule: loadCoreModule(), files, memory, pidsMax: opts.pidsMax, strace: opts.strace, debug: opts.debug,
         injectBugs: opts.injectBugs, net, jit: jitOptions(opts.jit),
-      });
+      }));
     } catch (e) {
       wisp?.close();
       throw e;
