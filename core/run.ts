@@ -11,7 +11,7 @@ import { fetchAddr } from './mem';
 import { bcSlot, markCode, blocksFull, flushBlocks, flushEpoch, frameGen } from './blocks';
 import { tlbDropWrites } from './mem';
 import { exitWith, materialize } from './cpu';
-import { jitFind, jitRequest, jitHot, installEpoch } from './jit/cache';
+import { jitFind, jitRequest, jitHot, installEpoch, jitCounted } from './jit/cache';
 
 // Block header, then its records:
 //   +0 u32 count  +4 u32 linked block  +8 u64 its rip (see run)  +16 u32 frame generation
@@ -142,7 +142,9 @@ export function run(budget: i32): u32 {
     // (JIT_HOT = 0: the JIT is off, or suspended while a debugger is attached)
     if (fn && hot && load<u64>(blk, 32) == rip) {
       // translated: it runs until it leaves its region, exits or spends the budget
-      done += <i64>call_indirect<i32>(fn, <i32>load<u16>(blk, 28), <i32>(<i64>budget - done));
+      const r = call_indirect<i32>(fn, <i32>load<u16>(blk, 28), <i32>(<i64>budget - done));
+      done += <i64>r;
+      jitCounted(r);
       const s = load<u32>(S_STOP);
       if (s == 1) break;
       store<u32>(S_STOP, 0);

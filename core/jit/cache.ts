@@ -20,6 +20,11 @@ const E: u32 = 32;
 // Moves on with every installed module: a decoded block that found no
 // translation looks again once it has.
 export let installEpoch: u32 = 1;
+// For the statistics: instructions retired in translations, and entries into them from run().
+export let jitRetired: u64 = 0;
+export let jitEntries: u64 = 0;
+// @ts-ignore: decorator
+@inline export function jitCounted(n: i32): void { jitRetired += <u64>n; jitEntries++; }
 export function bumpInstallEpoch(): void { installEpoch++; }
 
 // @ts-ignore: decorator
