@@ -142,7 +142,7 @@ export function run(budget: i32): u32 {
     // (JIT_HOT = 0: the JIT is off, or suspended while a debugger is attached)
     if (fn && hot && load<u64>(blk, 32) == rip) {
       // translated: it runs until it leaves its region, exits or spends the budget
-      const r = call_indirect<i32>(fn, <i32>load<u16>(blk, 28), <i32>(<i64>budget - done));
+      const r = call_indirect<i32>(fn, <i32>load<u16>(blk, 28), <i32>(<i64>budget - done), 0);
       done += <i64>r;
       jitCounted(r);
       const s = load<u32>(S_STOP);
@@ -160,7 +160,8 @@ export function run(budget: i32): u32 {
       const h = load<u32>(blk, 20) + 1;
       store<u32>(blk, h, 20);
       if (h == hot) {
-        jitRequest(rip, <u32>fetchAddr(rip));
+        // (the queue is full: it asks again after as many runs)
+        if (!jitRequest(rip, <u32>fetchAddr(rip))) store<u32>(blk, 0, 20);
         // (synchronous translation, for tests: leave before the block, to be translated now)
         if (load<u32>(S_JIT_SYNC)) { store<u32>(S_EXIT_REASON, EXIT_JIT); break; }
       }

@@ -9,7 +9,7 @@
 // stale (core/blocks.ts). Direct-mapped: a collision forgets an entry (the
 // block is interpreted, and asks again).
 import {
-  JIT_HASH, JIT_HASH_SIZE, JIT_QUEUE, JIT_QUEUE_SIZE, S_JIT_QLEN, S_JIT_HOT,
+  JIT_HASH, JIT_HASH_SIZE, JIT_QUEUE, JIT_QUEUE_SIZE, S_JIT_QLEN, S_JIT_HOT, TLB_XTAG, TLB_BASE, TLB_SIZE,
 } from '../generated/layout';
 import { frameGen } from '../blocks';
 
@@ -40,6 +40,20 @@ export function jitFind(phys: u32, rip: u64): usize {
   return e;
 }
 
+// Where a translation that leaves for `rip` goes on without returning to run() (translated code
+// imports it): (function << 6) | entry index of the translation at `rip`, 0 if none is current or
+// the page is not in the fetch TLB (run() then looks it up, filling the TLB or raising the fault).
+export function jitNext(rip: u64): i32 {
+  const vpn = rip >> 12;
+  const i = <usize>(vpn & <u64>(TLB_SIZE - 1));
+  if (load<u64>(TLB_XTAG + (i << 3)) != vpn) return 0;
+  const phys = load<u32>(TLB_BASE + (i << 2)) + (<u32>rip & 0xfff);
+  const e = jitFind(phys, rip);
+  if (!e) return 0;
+  jitEntries++;
+  return <i32>((load<u32>(e, 8) << 6) | load<u32>(e, 12));
+}
+
 export function jitAdd(phys: u32, rip: u64, gen: u32, fn: u32, entry: u32, mod: u32): void {
   const e = slot(phys);
   store<u32>(e, phys);
@@ -64,14 +78,16 @@ export function jitClear(): void {
   installEpoch++;
 }
 
-// A block at `rip` (physical `phys`) became hot: ask for its translation.
-export function jitRequest(rip: u64, phys: u32): void {
+// A block at `rip` (physical `phys`) became hot: ask for its translation. False: the queue
+// is full (the block asks again later).
+export function jitRequest(rip: u64, phys: u32): bool {
   const n = load<u32>(S_JIT_QLEN);
-  if (n >= JIT_QUEUE_SIZE) return;
+  if (n >= JIT_QUEUE_SIZE) return false;
   const q = JIT_QUEUE + n * 16;
   store<u64>(q, rip);
   store<u32>(q, phys, 8);
   store<u32>(S_JIT_QLEN, n + 1);
+  return true;
 }
 
 // @ts-ignore: decorator
