@@ -15,7 +15,7 @@ import { jitFind, jitRequest, jitHot, installEpoch, jitCounted } from './jit/cac
 
 // Block header, then its records:
 //   +0 u32 count  +4 u32 linked block  +8 u64 its rip (see run)  +16 u32 frame generation
-//   +20 u32 executions (at S_JIT_HOT it asks to be translated)  +24 u32 translation (table index, 0 none)
+//   +20 u32 executions (at S_JIT_HOT it asks to be translated; see run)  +24 u32 translation (table index, 0 none)
 //   +28 u16 its entry index  +30 u16 installEpoch when last looked up  +32 u64 the rip it was looked up for
 export const HDR: u32 = 48;
 let scratch: usize = 0; // one-instruction block for code that crosses a page
@@ -160,8 +160,10 @@ export function run(budget: i32): u32 {
       const h = load<u32>(blk, 20) + 1;
       store<u32>(blk, h, 20);
       if (h == hot) {
-        // (the queue is full: it asks again after as many runs)
-        if (!jitRequest(rip, <u32>fetchAddr(rip))) store<u32>(blk, 0, 20);
+        // It asks again if it is still interpreted after as many runs (the queue was full), or
+        // after 8 times as many (its translation was not installed, or was lost: its frame changed
+        // meanwhile, its entry's slot in the table was taken); the count wraps through 0.
+        store<u32>(blk, jitRequest(rip, <u32>fetchAddr(rip)) ? 0 - 7 * hot : 0, 20);
         // (synchronous translation, for tests: leave before the block, to be translated now)
         if (load<u32>(S_JIT_SYNC)) { store<u32>(S_EXIT_REASON, EXIT_JIT); break; }
       }

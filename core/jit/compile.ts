@@ -20,7 +20,7 @@ import {
 import { JIT_WORK, JIT_OUT, JIT_QUEUE, S_JIT_QLEN, S_STOP, S_RIP, S_NEXT_RIP, INSN_SIZE, FRAMES } from '../generated/layout';
 import { frameGen, markCode, bcSlot } from '../blocks';
 import { tlbDropWrites } from '../mem';
-import { jitAdd, bumpInstallEpoch } from './cache';
+import { jitAdd, bumpInstallEpoch, jitHot } from './cache';
 
 const MAXB: u32 = 64; // blocks per region
 const MAXI: u32 = 512; // instructions per region
@@ -69,6 +69,9 @@ function ran(phys: u32): bool {
 // Decode the region of the page holding `entry` (its frame at `frame`). Returns the block count.
 function discover(entry: u64, frame: usize): u32 {
   nb = 0; ni = 0;
+  // (a threshold under 16 asks for eager translation, tests mostly: the rest of the page has had no
+  // chance to run yet, and would each ask for a region of its own)
+  const hot = jitHot();
   decodeFrame(frame, entry >> 12);
   const queue = changetype<usize>(PENDE + FMAX * MAXB * 16); // [MAXB] u64 addresses to visit
   let qh: u32 = 0, qt: u32 = 0;
@@ -77,7 +80,7 @@ function discover(entry: u64, frame: usize): u32 {
     const start = load<u64>(queue + (<usize>qh << 3));
     qh++;
     if (findBlock(start) >= 0) continue;
-    if (nb > 0 && !ran(<u32>frame | (<u32>start & 0xfff))) continue;
+    if (nb > 0 && hot >= 16 && !ran(<u32>frame | (<u32>start & 0xfff))) continue;
     const b = blk(nb++);
     store<u64>(b, start);
     store<u32>(b, ni, 8);
