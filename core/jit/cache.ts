@@ -40,18 +40,27 @@ export function jitFind(phys: u32, rip: u64): usize {
   return e;
 }
 
-// Where a translation that leaves for `rip` goes on without returning to run() (translated code
-// imports it): (function << 6) | entry index of the translation at `rip`, 0 if none is current or
-// the page is not in the fetch TLB (run() then looks it up, filling the TLB or raising the fault).
-export function jitNext(rip: u64): i32 {
+// A translation leaving for `rip` goes on in the translation there, when one is current and the
+// page is in the fetch TLB, without returning to run() (translated code imports this): returns the
+// instructions retired in all (`n` before), or -1 when it did not (run() then looks `rip` up,
+// filling the TLB or raising the fault). Not a tail call (the translation modules would have to
+// import the function table, and V8 updates every importing instance on each table change): the
+// depth is bounded instead.
+let chainDepth: u32 = 0;
+const CHAIN_MAX: u32 = 32;
+export function jitChain(rip: u64, budget: i32, n: i32): i32 {
+  if (chainDepth >= CHAIN_MAX) return -1;
   const vpn = rip >> 12;
   const i = <usize>(vpn & <u64>(TLB_SIZE - 1));
-  if (load<u64>(TLB_XTAG + (i << 3)) != vpn) return 0;
+  if (load<u64>(TLB_XTAG + (i << 3)) != vpn) return -1;
   const phys = load<u32>(TLB_BASE + (i << 2)) + (<u32>rip & 0xfff);
   const e = jitFind(phys, rip);
-  if (!e) return 0;
+  if (!e) return -1;
   jitEntries++;
-  return <i32>((load<u32>(e, 8) << 6) | load<u32>(e, 12));
+  chainDepth++;
+  const r = call_indirect<i32>(load<u32>(e, 8), <i32>load<u32>(e, 12), budget, n);
+  chainDepth--;
+  return r;
 }
 
 export function jitAdd(phys: u32, rip: u64, gen: u32, fn: u32, entry: u32, mod: u32): void {

@@ -314,22 +314,17 @@ function regionRegs(): u32 {
 }
 
 // Leaving for RIP, the state in memory: when nothing stops the run (no fault, no request to
-// stop, budget left) and RIP has a current translation, go on there by a tail call instead of
-// returning to run(): it continues the count of retired instructions.
+// stop, budget left) and RIP has a current translation, go on there (core/jit/cache.ts jitChain)
+// instead of returning to run(): it continues the count of retired instructions.
 function chain(): void {
   const t = E.L_I;
   W.i32c(S_STOP); W.mem(W.I32_LOAD, 2, 0); W.op(W.I32_EQZ);
   W.get(E.L_N); W.get(E.L_BUDGET); W.op(W.I32_LT_S);
   W.op(W.I32_AND);
   W.if_();
-  W.get(E.L_RIP); W.call(E.F_NEXT); W.tee(t);
-  W.if_();
-  W.get(t); W.i32c(63); W.op(W.I32_AND);
-  W.get(E.L_BUDGET);
-  W.get(E.L_N);
-  W.get(t); W.i32c(6); W.op(W.I32_SHR_U);
-  W.byte(W.RETURN_CALL_INDIRECT); W.uleb(0); W.uleb(0);
-  W.end();
+  W.get(E.L_RIP); W.get(E.L_BUDGET); W.get(E.L_N); W.call(E.F_NEXT); W.tee(t);
+  W.i32c(0); W.op(W.I32_GE_S);
+  W.if_(); W.get(t); W.op(W.RETURN); W.end();
   W.end();
 }
 
@@ -401,8 +396,8 @@ function typeSection(): void {
   W.byte(0x60); W.uleb(1); W.byte(W.T_I32); W.uleb(1); W.byte(W.T_I32);
   // 5: (i64 i32) -> ()  rd128 / wr128 (address, wasm address)
   W.byte(0x60); W.uleb(2); W.byte(W.T_I64); W.byte(W.T_I32); W.uleb(0);
-  // 6: (i64) -> i32  next(rip)
-  W.byte(0x60); W.uleb(1); W.byte(W.T_I64); W.uleb(1); W.byte(W.T_I32);
+  // 6: (i64 i32 i32) -> i32  next(rip, budget, retired)
+  W.byte(0x60); W.uleb(3); W.byte(W.T_I64); W.byte(W.T_I32); W.byte(W.T_I32); W.uleb(1); W.byte(W.T_I32);
   W.patchSize(s);
 }
 function importFunc(name: string, type: u32): void {
@@ -411,9 +406,8 @@ function importFunc(name: string, type: u32): void {
 function importSection(): void {
   W.byte(2);
   const s = W.sizeSlot();
-  W.uleb(2 + E.N_IMPORTS);
+  W.uleb(1 + E.N_IMPORTS);
   W.name('c'); W.name('m'); W.byte(2); W.byte(0); W.uleb(1); // memory, min 1 page
-  W.name('c'); W.name('t'); W.byte(1); W.byte(0x70); W.byte(0); W.uleb(1); // the function table
   importFunc('step', 1);
   importFunc('rd', 2);
   importFunc('wr', 3);

@@ -60,7 +60,7 @@ export function name(s: string): void {
 // --- opcodes ----------------------------------------------------------------------------
 export const T_I32: u32 = 0x7f, T_I64: u32 = 0x7e, T_F32: u32 = 0x7d, T_F64: u32 = 0x7c, T_V128: u32 = 0x7b, T_VOID: u32 = 0x40;
 export const UNREACHABLE: u32 = 0x00, BLOCK: u32 = 0x02, LOOP: u32 = 0x03, IF: u32 = 0x04, ELSE: u32 = 0x05,
-  END: u32 = 0x0b, BR: u32 = 0x0c, BR_IF: u32 = 0x0d, BR_TABLE: u32 = 0x0e, RETURN: u32 = 0x0f, CALL: u32 = 0x10, RETURN_CALL_INDIRECT: u32 = 0x13,
+  END: u32 = 0x0b, BR: u32 = 0x0c, BR_IF: u32 = 0x0d, BR_TABLE: u32 = 0x0e, RETURN: u32 = 0x0f, CALL: u32 = 0x10,
   DROP: u32 = 0x1a, SELECT: u32 = 0x1b,
   LOCAL_GET: u32 = 0x20, LOCAL_SET: u32 = 0x21, LOCAL_TEE: u32 = 0x22,
   I32_LOAD: u32 = 0x28, I64_LOAD: u32 = 0x29, F32_LOAD: u32 = 0x2a, F64_LOAD: u32 = 0x2b,

@@ -16,7 +16,7 @@ export interface JitExports {
   jitClear(): void;
   flushBlocks(): void;
   jitStep: Function; jitRd: Function; jitWr: Function; jitCond: Function; jitRd128: Function; jitWr128: Function;
-  jitNext: Function;
+  jitChain: Function;
 }
 
 export interface JitStats {
@@ -48,8 +48,8 @@ export class Jit {
   constructor(private readonly x: JitExports, private readonly now: () => number, readonly cacheLimit = 64 << 20) {
     this.imports = {
       c: {
-        m: x.memory, t: x.table, step: x.jitStep, rd: x.jitRd, wr: x.jitWr, cond: x.jitCond, rd128: x.jitRd128, wr128: x.jitWr128,
-        next: x.jitNext,
+        m: x.memory, step: x.jitStep, rd: x.jitRd, wr: x.jitWr, cond: x.jitCond, rd128: x.jitRd128, wr128: x.jitWr128,
+        next: x.jitChain,
       },
     };
   }
