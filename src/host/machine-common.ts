@@ -33,6 +33,8 @@ export interface RunResult {
 export interface RunJitStats {
   modules: number; functions: number; blocks: number; compileMs: number; codegenMs: number; bytes: number; evicted: number;
   cacheBytes: number; peakCacheBytes: number; invalidations: number;
+  retired: number; // guest instructions retired in translated code (the machine's total, all runs)
+  entries: number; // times run() entered translated code
 }
 // One line for --stats (`ms`: the wall time to rate instructions by, default the run's).
 export function formatStats(r: RunResult, ms = r.ms ?? 0): string {
@@ -42,7 +44,9 @@ export function formatStats(r: RunResult, ms = r.ms ?? 0): string {
     (j ? `jit: ${j.functions} regions in ${j.modules} modules (${j.blocks} blocks, ${(j.bytes / 1024).toFixed(0)} KiB of wasm), ` +
       `${j.compileMs.toFixed(1)} ms compiling (${j.codegenMs.toFixed(1)} generating; ` +
       `${j.blocks ? (j.compileMs * 1000 / j.blocks).toFixed(0) : 0} us per block), ${j.invalidations} invalidations, ` +
-      `${j.evicted} modules evicted, code cache peak ${(j.peakCacheBytes / 1024).toFixed(0)} KiB` : 'jit: off');
+      `${j.evicted} modules evicted, code cache peak ${(j.peakCacheBytes / 1024).toFixed(0)} KiB, ` +
+      `${r.instructions ? (100 * j.retired / r.instructions).toFixed(0) : '?'}% of instructions translated, ` +
+      `${(j.entries / 1e3).toFixed(0)} k entries (${j.entries ? (j.retired / j.entries).toFixed(1) : '-'} instructions each)` : 'jit: off');
 }
 
 // '512M', '2G', '1.5g', 4096 → bytes (0 when unreadable).
@@ -181,6 +185,16 @@ export function parseMountSpec(s: string): MountSpec | undefined {
   }
   if (parts.length !== 2 || !parts[0] || !parts[1].startsWith('/')) return undefined;
   return { host: parts[0], guest: parts[1], readOnly };
+}
+
+// A root in memory with the directories programs expect (the page's default root).
+export function tmpfsRoot(now: () => bigint): Tmpfs {
+  const fs = new Tmpfs({ now, size: 2 ** 31 });
+  for (const d of ['/bin', '/dev', '/etc', '/home', '/proc', '/root', '/sbin', '/usr/bin', '/usr/lib', '/var']) fs.mkdirp(d);
+  fs.mkdirp('/tmp', 0o1777);
+  fs.chmod('/tmp', 0o1777);
+  fs.chmod('/root', 0o700);
+  return fs;
 }
 
 // The file systems of a Machine: its root and mounts (kept across runs: each run's kernel gets

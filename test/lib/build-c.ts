@@ -69,10 +69,10 @@ async function build(name: string, libc: Libc, extraFlags: readonly string[]): P
   const hash = createHash('sha256')
     .update(readFileSync(src))
     .update('\0' + cc + '\0' + flags.join('\0') + '\0')
+    // Debug information names the source by path: a binary built from another checkout's
+    // copy of the same file points gdb at a file that may be gone.
+    .update(flags.includes('-g') ? src + '\0' : '')
     .update(await compilerVersion(cc))
-    // (debug information names the source file: a build from another checkout, which may be gone,
-    // would leave gdb without the source lines the debugger tests read)
-    .update(flags.includes('-g') ? '\0' + src : '')
     .digest('hex')
     .slice(0, 16);
   const out = join(cachePath('bin', libc), `${name}-${hash}`);
