@@ -2,7 +2,7 @@
 export { run, runOne } from './run';
 export { tlbFlush, tlbInvalidate, ptWalk } from './mem';
 export { flushBlocks, frameChanged, invalidations } from './blocks';
-export { jitCompile, jitFunctions, jitInstall } from './jit/compile';
+export { jitCompile, jitFunctions, jitInstall, jitBlocks } from './jit/compile';
 export { jitDropModule, jitClear, jitRetired, jitEntries, jitChain } from './jit/cache';
 import { decode, decodeFrom, decFault } from './decode';
 import { dispatch } from './generated/isa';

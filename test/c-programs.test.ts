@@ -116,15 +116,19 @@ const CASES: Case[] = [
   { name: 'jit-compute' },
 ];
 
-for (const libc of LIBCS) {
-  describe(`C programs, ${libc} static`, { concurrency: 2 }, () => {
+// Every program with each libc as the suite runs xos (the JIT on, unless XOS_JIT=0), and once more
+// with glibc and the JIT off: the interpreter, which runs whatever is not hot, stays tested whole.
+const RUNS = [...LIBCS.map((libc) => ({ libc, off: false })), ...(process.env.XOS_JIT === '0' ? [] : [{ libc: 'glibc' as const, off: true }])];
+for (const { libc, off } of RUNS) {
+  describe(`C programs, ${libc} static${off ? ', JIT off' : ''}`, { concurrency: 2 }, () => {
     for (const c of CASES) {
       const skip = skipReason(libc) || (c.cpu && !hostFlags.has(c.cpu) ? `the host CPU lacks ${c.cpu}` : false);
       it(c.name + (c.cflags ? ` ${c.cflags.join(' ')}` : ''), { skip }, async () => {
         const exe = await buildC(c.name, libc, c.cflags ?? []);
-        const { native, xos } = await runBoth([exe, ...(c.args ?? [])], c.opts);
+        const opts = off ? { ...c.opts, hostEnv: { ...c.opts?.hostEnv, XOS_JIT: '0' } } : c.opts;
+        const { native, xos } = await runBoth([exe, ...(c.args ?? [])], opts);
         assert.equal(native.status, c.status ?? 0, `${c.name} (${libc}): the native run itself failed:\n${native.stderr}`);
-        assertSameRun(native, xos, `${c.name} (${libc})`);
+        assertSameRun(native, xos, `${c.name} (${libc}${off ? ', JIT off' : ''})`);
       });
     }
   });

@@ -14,11 +14,15 @@ import { hostFlags } from './lib/host-cpu.js';
 
 const JIT_SYNC = { XOS_JIT: '1', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' };
 
-// "jit: N regions in M modules ..., K invalidations" from --stats
+// "jit: N regions in M modules (B blocks, ...), ... us per block), K invalidations, ... code cache peak P KiB"
+// from --stats
 function jitStats(stderr: string): { regions: number; invalidations: number } {
-  const m = /jit: (\d+) regions in \d+ modules .*?(\d+) invalidations/.exec(stderr);
+  const m = /jit: (\d+) regions in \d+ modules \((\d+) blocks, .*?(\d+) us per block\), (\d+) invalidations, .*code cache peak (\d+) KiB/.exec(stderr);
   assert.ok(m, `no JIT statistics in stderr:\n${stderr}`);
-  return { regions: Number(m[1]), invalidations: Number(m[2]) };
+  const regions = Number(m[1]), blocks = Number(m[2]);
+  assert.ok(blocks >= regions, `${blocks} blocks in ${regions} regions`);
+  if (regions > 0) assert.ok(Number(m[5]) > 0, 'translations were installed but the code cache peak is 0');
+  return { regions, invalidations: Number(m[4]) };
 }
 
 for (const libc of LIBCS) {
@@ -61,7 +65,7 @@ for (const libc of LIBCS) {
 }
 
 describe('JIT modes', () => {
-  it('--jit=off makes no translation; --jit=on does; a bad value is a usage error', { skip: skipReason('glibc') }, async () => {
+  it('--jit=off makes no translation; --jit=on and the default do; a bad value is a usage error', { skip: skipReason('glibc') }, async () => {
     const exe = await buildC('jit-fault', 'glibc');
     const off = await runXos([exe], { hostEnv: { XOS_JIT: '1', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' }, xosArgs: ['--jit=off', '--stats'] });
     assert.equal(off.status, 0);
@@ -69,6 +73,10 @@ describe('JIT modes', () => {
     const on = await runXos([exe], { hostEnv: { XOS_JIT: '0', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' }, xosArgs: ['--jit', 'on', '--stats'] });
     assert.equal(on.status, 0);
     assert.ok(jitStats(on.stderr.toString()).regions > 0);
+    // neither the option nor XOS_JIT: on (the default)
+    const dflt = await runXos([exe], { hostEnv: { XOS_JIT: '', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' }, xosArgs: ['--stats'] });
+    assert.equal(dflt.status, 0);
+    assert.ok(jitStats(dflt.stderr.toString()).regions > 0, 'the JIT is not on by default');
     const bad = await runXos([exe], { xosArgs: ['--jit=maybe'] });
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr.toString(), /--jit wants on or off/);
@@ -81,7 +89,11 @@ describe('JIT modes', () => {
       const r = await m.run([exe]);
       assert.equal(r.exitCode, 0, r.stderrText);
       assert.match(r.stdoutText, /^rwx first: 46950$/m);
-      assert.ok(r.jit && r.jit.functions > 0 && r.jit.modules > 0 && r.jit.invalidations > 0, JSON.stringify(r.jit));
+      const j = r.jit;
+      assert.ok(j && j.functions > 0 && j.modules > 0 && j.invalidations > 0, JSON.stringify(j));
+      // a region holds at least one block; compiling took time; the code cache held what was installed
+      assert.ok(j.blocks >= j.functions && j.compileMs > 0 && j.peakCacheBytes > 0 && j.peakCacheBytes <= j.bytes, JSON.stringify(j));
+      assert.ok(r.instructions! > 0 && r.ms! > 0, `instructions ${r.instructions}, ms ${r.ms}`);
     } finally {
       m.close();
     }

@@ -510,6 +510,8 @@ export function jitCompile(): u32 {
   return <u32>(W.pos - JIT_OUT);
 }
 export function jitFunctions(): u32 { return pendCount; }
+// Blocks made entry points of installed translations so far (for the statistics).
+export let jitBlocks: u32 = 0;
 
 // The module's function i is table entry base + i (module number `mod`): its entry
 // points become current, unless their frame changed since they were translated.
@@ -524,6 +526,7 @@ export function jitInstall(base: u32, mod: u32): u32 {
       const pe = PENDE + (<usize>(i * MAXB + e) << 4);
       jitAdd(load<u32>(pe, 8), load<u64>(pe), load<u32>(p, 4), base + i, load<u32>(pe, 12), mod);
     }
+    jitBlocks += ne;
     installed++;
   }
   pendCount = 0;

@@ -80,16 +80,16 @@ export interface MachineOptions {
   publish?: (string | PublishSpec)[]; // '8080:80', '127.0.0.1:8080:80/udp': the host listens, a guest listener answers
   addHosts?: (string | { name: string; address: string })[]; // 'NAME:IP' for /etc/hosts and the machine's DNS
   relay?: string; // reach the outside through this Wisp relay (ws://HOST:PORT/, `xos relay`), not the host's own network
-  // Translate hot code to WebAssembly (default: off; XOS_JIT=1 in the environment turns it on,
-  // XOS_JIT=0 off). `hot`: runs of a block before it is translated; `cacheBytes`: the bound of
+  // Translate hot code to WebAssembly (default: on; XOS_JIT=0 in the environment turns it off,
+  // XOS_JIT=1 on). `hot`: runs of a block before it is translated; `cacheBytes`: the bound of
   // the code cache; `sync`: translate a hot block before going on (deterministic, for tests).
   // XOS_JIT_HOT=N and XOS_JIT_SYNC=1 set these too.
   jit?: boolean | JitOptions;
 }
 export interface JitOptions { hot?: number; cacheBytes?: number; sync?: boolean }
 
-// The JIT's default while it does not yet pass the whole suite (see README).
-const JIT_DEFAULT = false;
+// The JIT's default (the whole suite passes with it on and with it off).
+const JIT_DEFAULT = true;
 function jitOptions(o: boolean | JitOptions | undefined): CoreOptions {
   const env = process.env;
   const on = o !== undefined ? o !== false : env.XOS_JIT === '1' ? true : env.XOS_JIT === '0' ? false : JIT_DEFAULT;

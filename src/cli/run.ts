@@ -41,10 +41,11 @@ Run an x86-64 Linux program. PROGRAM is a path in the guest, or a name looked up
   --relay URL            reach the outside through a Wisp relay (ws://HOST:PORT/, xos relay)
                          instead of the host's network
   --strace               trace syscalls on stderr
-  --jit on|off           translate hot code to WebAssembly (default off for now; XOS_JIT=1 or 0
-                         in the environment sets the default)
+  --jit on|off           translate hot code to WebAssembly (default on; XOS_JIT=0 or 1 in the
+                         environment sets the default)
   --stats                when the program ends, print on stderr its instructions, their rate and
-                         what the JIT did (regions and modules compiled, compile time, invalidations)
+                         what the JIT did (regions, blocks and modules compiled, compile time,
+                         invalidations, the code cache's peak)
   --save-on-exit FILE    when xos is told to stop (SIGTERM, SIGHUP), save the machine to FILE
                          instead of ending its programs (xos resume FILE continues them)
   --save-on-signal SIG FILE

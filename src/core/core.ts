@@ -119,6 +119,8 @@ export class Core {
       retired: Number(this.x.jitRetired.value as bigint), entries: Number(this.x.jitEntries.value as bigint),
     };
   }
+  // Forget every translation (the memory now holds another machine's code: a restored snapshot).
+  jitClear(): void { this.jit?.clear(); }
   // One instruction (a single-step).
   runOne(): Exit { return this.x.runOne() as Exit; }
   // Exactly one instruction, decoded afresh (for a debugger): Exit.Budget when it ran,

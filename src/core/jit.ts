@@ -14,6 +14,7 @@ export interface JitExports {
   jitInstall(base: number, mod: number): number;
   jitDropModule(mod: number): void;
   jitClear(): void;
+  jitBlocks: WebAssembly.Global;
   flushBlocks(): void;
   jitStep: Function; jitRd: Function; jitWr: Function; jitCond: Function; jitRd128: Function; jitWr128: Function;
   jitChain: Function;
@@ -22,12 +23,13 @@ export interface JitExports {
 export interface JitStats {
   modules: number; // modules compiled
   functions: number; // regions translated (installed)
+  blocks: number; // guest blocks those regions hold (their entry points)
   compileMs: number; // time spent generating and compiling modules
   codegenMs: number; // ... of which generating the wasm
   bytes: number; // wasm bytes generated
   evicted: number; // modules evicted
   cacheBytes: number; // wasm bytes of the modules installed now
-  peakCacheBytes: number;
+  peakCacheBytes: number; // the most wasm bytes of modules installed at once (the code cache's peak)
 }
 
 import { JIT_OUT } from '../generated/layout.js';
@@ -37,8 +39,10 @@ const FUNCS_PER_MODULE = 32; // core/jit/compile.ts FMAX: each module gets that 
 interface Module { id: number; base: number; bytes: number }
 
 export class Jit {
-  readonly stats: JitStats = { modules: 0, functions: 0, compileMs: 0, codegenMs: 0, bytes: 0, evicted: 0, cacheBytes: 0, peakCacheBytes: 0 };
+  private readonly counts = { modules: 0, functions: 0, compileMs: 0, codegenMs: 0, bytes: 0, evicted: 0, cacheBytes: 0, peakCacheBytes: 0 };
+  get stats(): JitStats { return { ...this.counts, blocks: this.x.jitBlocks.value as number }; }
   private busy = false;
+  private cleared = 0; // clear() calls: a module generated before one is not installed
   private nextId = 1;
   private readonly live: Module[] = []; // oldest first
   private readonly freeBases: number[] = [];
@@ -59,9 +63,9 @@ export class Jit {
     const t0 = this.now();
     const size = this.x.jitCompile();
     const n = this.x.jitFunctions();
-    this.stats.codegenMs += (this.now() - t0) / 1e6;
+    this.counts.codegenMs += (this.now() - t0) / 1e6;
     if (size === 0 || n === 0) return null;
-    this.stats.bytes += size;
+    this.counts.bytes += size;
     return { bytes: new Uint8Array(this.x.memory.buffer, JIT_OUT, size).slice(), n, t0 };
   }
 
@@ -75,7 +79,7 @@ export class Jit {
     } catch (e) {
       this.failure = e instanceof Error ? e.message : String(e);
     }
-    this.stats.compileMs += (this.now() - g.t0) / 1e6;
+    this.counts.compileMs += (this.now() - g.t0) / 1e6;
   }
 
   // After a slice: translate what asked to be, unless a module is being compiled.
@@ -86,10 +90,12 @@ export class Jit {
     if (!g) { this.busy = false; return; }
     const { bytes, n, t0 } = g;
     const size = bytes.length;
+    const cleared = this.cleared;
     this.pending = WebAssembly.compile(bytes).then((module) => {
+      if (cleared !== this.cleared) return;
       const instance = new WebAssembly.Instance(module, this.imports);
       this.install(instance, n, size);
-      this.stats.compileMs += (this.now() - t0) / 1e6;
+      this.counts.compileMs += (this.now() - t0) / 1e6;
     }, (e: unknown) => {
       // a module the engine refuses is a translator bug: the interpreter keeps the code
       this.failure = e instanceof Error ? e.message : String(e);
@@ -106,12 +112,21 @@ export class Jit {
     if (base === undefined) base = table.grow(FUNCS_PER_MODULE);
     for (let i = 0; i < n; i++) table.set(base + i, instance.exports[`f${String(i).padStart(2, '0')}`] as Function);
     const mod: Module = { id: this.nextId++, base, bytes: size };
-    this.stats.functions += this.x.jitInstall(base, mod.id);
-    this.stats.modules++;
+    this.counts.functions += this.x.jitInstall(base, mod.id);
+    this.counts.modules++;
     this.live.push(mod);
-    this.stats.cacheBytes += size;
-    this.stats.peakCacheBytes = Math.max(this.stats.peakCacheBytes, this.stats.cacheBytes);
-    while (this.stats.cacheBytes > this.cacheLimit && this.live.length > 1) this.evict();
+    this.counts.cacheBytes += size;
+    this.counts.peakCacheBytes = Math.max(this.counts.peakCacheBytes, this.counts.cacheBytes);
+    while (this.counts.cacheBytes > this.cacheLimit && this.live.length > 1) this.evict();
+  }
+
+  // Forget every translation and drop every module (the machine's memory was replaced: a restored
+  // snapshot's frames hold other code at the same addresses).
+  clear(): void {
+    while (this.live.length) this.evict();
+    this.cleared++;
+    this.x.jitClear();
+    this.x.flushBlocks();
   }
 
   private evict(): void {
@@ -120,7 +135,7 @@ export class Jit {
     this.x.flushBlocks(); // decoded blocks may still name its functions
     for (let i = 0; i < FUNCS_PER_MODULE; i++) this.x.table.set(mod.base + i, null);
     this.freeBases.push(mod.base);
-    this.stats.cacheBytes -= mod.bytes;
-    this.stats.evicted++;
+    this.counts.cacheBytes -= mod.bytes;
+    this.counts.evicted++;
   }
 }

@@ -26,23 +26,25 @@ export interface RunResult {
   timedOut?: boolean; // killed because it outlived the run's timeout
   syscalls?: number; // syscalls the guest made
   instructions?: number; // guest instructions the core retired
+  ms?: number; // the run's wall time (instructions / ms / 1000: guest M instructions/s)
   registers?: Registers; // the registers of the thread that ended the process, when it ended
   jit?: RunJitStats; // what the JIT did (when it was on)
 }
 export interface RunJitStats {
-  modules: number; functions: number; compileMs: number; codegenMs: number; bytes: number; evicted: number;
+  modules: number; functions: number; blocks: number; compileMs: number; codegenMs: number; bytes: number; evicted: number;
   cacheBytes: number; peakCacheBytes: number; invalidations: number;
   retired: number; // guest instructions retired in translated code (the machine's total, all runs)
   entries: number; // times run() entered translated code
 }
-// One line for --stats.
-export function formatStats(r: RunResult, ms: number): string {
+// One line for --stats (`ms`: the wall time to rate instructions by, default the run's).
+export function formatStats(r: RunResult, ms = r.ms ?? 0): string {
   const ips = r.instructions !== undefined && ms > 0 ? (r.instructions / ms / 1000).toFixed(1) : '?';
   const j = r.jit;
   return `xos: ${r.instructions ?? '?'} instructions in ${ms.toFixed(0)} ms (${ips} M/s), ${r.syscalls ?? '?'} syscalls; ` +
-    (j ? `jit: ${j.functions} regions in ${j.modules} modules (${(j.bytes / 1024).toFixed(0)} KiB of wasm), ` +
-      `${j.compileMs.toFixed(1)} ms compiling (${j.codegenMs.toFixed(1)} generating), ${j.invalidations} invalidations, ` +
-      `${j.evicted} modules evicted, cache peak ${(j.peakCacheBytes / 1024).toFixed(0)} KiB, ` +
+    (j ? `jit: ${j.functions} regions in ${j.modules} modules (${j.blocks} blocks, ${(j.bytes / 1024).toFixed(0)} KiB of wasm), ` +
+      `${j.compileMs.toFixed(1)} ms compiling (${j.codegenMs.toFixed(1)} generating; ` +
+      `${j.blocks ? (j.compileMs * 1000 / j.blocks).toFixed(0) : 0} us per block), ${j.invalidations} invalidations, ` +
+      `${j.evicted} modules evicted, code cache peak ${(j.peakCacheBytes / 1024).toFixed(0)} KiB, ` +
       `${r.instructions ? (100 * j.retired / r.instructions).toFixed(0) : '?'}% of instructions translated, ` +
       `${(j.entries / 1e3).toFixed(0)} k entries (${j.entries ? (j.retired / j.entries).toFixed(1) : '-'} instructions each)` : 'jit: off');
 }

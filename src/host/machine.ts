@@ -34,7 +34,7 @@ export interface MachineCoreOptions {
   debug?: boolean;
   injectBugs?: readonly string[]; // testing xos itself (KernelOptions.injectBugs)
   net?: NetConfig; // the machine's network (default: loopback only)
-  jit?: CoreOptions; // the JIT's settings (default: off)
+  jit?: CoreOptions; // the JIT's settings (none: off; the APIs turn it on by default)
 }
 
 export interface ProcessSpec {
@@ -328,7 +328,7 @@ export class MachineCore {
   async run(argv: string[], spec: Omit<ProcessSpec, 'tty'> & { stdin?: Uint8Array | HostInput; timeout?: number }): Promise<RunResult> {
     const out: Uint8Array[] = [], err: Uint8Array[] = [];
     const k = this.kernel;
-    const icount = k.core.icount, syscalls = k.syscallCount;
+    const icount = k.core.icount, syscalls = k.syscallCount, t0 = this.host.monotonicNs();
     let g: GuestProcess;
     try {
       g = this.spawn(argv, {
@@ -351,6 +351,7 @@ export class MachineCore {
     const r = makeResult(g.pid, st.exitCode, st.signal, out, err);
     if (timedOut) r.timedOut = true;
     r.instructions = Number(k.core.icount - icount);
+    r.ms = Number(this.host.monotonicNs() - t0) / 1e6;
     r.syscalls = k.syscallCount - syscalls;
     r.jit = k.core.jitStats;
     if (g.proc.finalState) r.registers = registersOf(g.proc.finalState);

@@ -166,7 +166,7 @@ export interface MachineOptions {
   addHosts?: (string | { name: string; address: string })[]; // 'NAME:IP' for /etc/hosts and the machine's DNS
   strace?: boolean;
   debug?: boolean; // report fatal faults on stderr
-  // Translate hot code to WebAssembly (default: off). `hot`: runs of a block before it is
+  // Translate hot code to WebAssembly (default: on; false turns it off). `hot`: runs of a block before it is
   // translated; `cacheBytes`: the bound of the code cache.
   jit?: boolean | { hot?: number; cacheBytes?: number };
   pidsMax?: number; // the most processes and threads at once (default from memory)
@@ -295,7 +295,7 @@ export class Machine {
     const wisp = opts.relay !== undefined ? new WispClient(await webSocketTransport(opts.relay)) : undefined;
     const net: NetConfig = wisp ? { mode: 'bridge', host: wispHostNet(wisp), hosts } : { mode: 'none', hosts };
     const j = typeof opts.jit === 'object' ? opts.jit : {};
-    const jit = { jit: !!opts.jit, jitHot: j.hot, jitCacheBytes: j.cacheBytes };
+    const jit = { jit: opts.jit !== false, jitHot: j.hot, jitCacheBytes: j.cacheBytes };
     const mc = await MachineCore.create({ host, coreModule: module, files: fsys, memory, pidsMax: opts.pidsMax, strace: opts.strace, debug: opts.debug, net, jit });
     return new Machine(opts, mc, fsys, module, digest, wisp);
   }

@@ -148,6 +148,7 @@ export function resumeKernel(k: Kernel, frames: { frames: Uint32Array; pages: Ui
   if (!k.phys.loadFrames(frames)) return false;
   k.core.tlbFlush();
   k.core.flushBlocks();
+  k.core.jitClear(); // (a snapshot carries no compiled code; none of this machine's may run its frames)
   for (const p of k.processes.values()) if (p.alive) rearmTimers(k, p);
   for (const t of k.tasks) {
     const st = t.state;
