@@ -19,7 +19,7 @@ import { Vfs } from '../../fs/vfs.js';
 import { Kernel as KernelClass } from '../kernel.js';
 import { Sysctl } from '../sysctl.js';
 import { TimerQueue } from '../timers.js';
-import { PhysMem } from '../../mm/phys.js';
+import { PhysMem, type FrameDump } from '../../mm/phys.js';
 import { PageCache } from '../../mm/page-cache.js';
 import { MemfdStore } from '../sys-memfd.js';
 import { DevFs, CharDevice } from '../../fs/devfs.js';
@@ -74,7 +74,7 @@ export function kernelRegistry(): Registry {
   r.refine(Locks, { skip: ['keyOf'], restore: (l: Locks) => l.rebuildKeys() });
   r.refine(Sysctl, { skip: ['k', 'knobs'] });
   r.refine(TimerQueue, { skip: ['entries', 'armedAt', 'handle', 'host', 'onError', 'seq'] });
-  r.refine(PhysMem, { skip: ['core', 'budget', 'maxFrames'] });
+  r.refine(PhysMem, { skip: ['core', 'budget', 'maxFrames', 'pending', 'store', 'pendingCount', 'written', 'lastDump'] });
   r.refine(PageCache, { skip: ['core', 'phys', 'budget'] });
   r.refine(MemfdStore, { skip: ['budget'] });
   return r;
@@ -121,10 +121,14 @@ export function kernelRoles(k: Kernel): { names: Map<object, string>; twins: Set
   return { names, twins };
 }
 
-// After the graph is read into the new machine: memory back in place, caches of the core forgotten,
-// timers re-armed, every blocked task woken to run its syscall again, and the scheduler started.
-export function resumeKernel(k: Kernel, frames: { frames: Uint32Array; pages: Uint8Array }): boolean {
+// After the graph is read into the new machine: memory back in place (the page tables and what the
+// page cache holds now, the private pages of the processes at their first touch), caches of the core
+// forgotten, timers re-armed, every blocked task woken to run its syscall again, and the scheduler started.
+export function resumeKernel(k: Kernel, frames: FrameDump): boolean {
   if (!k.phys.loadFrames(frames)) return false;
+  const lazy = new Set<number>(), eager = new Set<number>();
+  for (const mm of new Set(k.tasks.map((t) => t.proc.mm))) mm.deferPages(lazy, eager);
+  k.phys.loadRest((f) => lazy.has(f) && !eager.has(f));
   k.core.tlbFlush();
   k.core.flushBlocks();
   for (const p of k.processes.values()) if (p.alive) rearmTimers(k, p);
