@@ -1,3 +1,7 @@
+// And host sockets, which cannot travel: a connection to a server outside reads
+// as reset after a restore (as natively when the server resets it), and a
+// --net host listener listens on its port again.
+//
 // Machines restored from one snapshot, and clones of one machine, share the
 // memory none of them has touched (issue 14, instant clones): a program holding
 // 96 MiB of distinct pages is saved; three more restores of the blob and three
@@ -6,7 +10,8 @@
 // them, mprotect, writes), gives the same sums as the program natively.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { buildC, skipReason } from './lib/build-c.js';
 import { Machine, type MachineProcess } from '../src/api/index.js';
@@ -94,6 +99,69 @@ describe('snapshot sharing', { skip: skipReason('glibc') }, () => {
       }
     } finally {
       for (const x of all) x.close();
+    }
+  });
+});
+
+// Connect to 127.0.0.1:port (again until something listens there), send `text`.
+async function sendTo(port: number, text: string): Promise<void> {
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = createConnection({ host: '127.0.0.1', port }, () => { c.end(text); resolve(true); });
+      c.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await pause(50);
+  }
+}
+
+describe('host sockets in a snapshot', { skip: skipReason('glibc') }, () => {
+  it('a connection to a host server reads as reset after a restore; a --net host listener listens again', { timeout: 120_000 }, async () => {
+    const exe = await buildC('snapshot-hostsock', 'glibc');
+    const conns: Socket[] = [];
+    const server = createServer((s) => { conns.push(s); s.on('error', () => {}); s.write('hello'); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const free = createServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+    const lport = (free.address() as AddressInfo).port;
+    await new Promise((r) => free.close(r));
+    const args = [String((server.address() as AddressInfo).port), String(lport)];
+    try {
+      // natively: the server resets the connection where the machine is saved
+      const nat = spawn(exe, args);
+      let want = '';
+      nat.stdout.on('data', (d: Buffer) => { want += d; });
+      while (!want.includes('ready\n')) await pause(20);
+      conns[0].resetAndDestroy();
+      await pause(200);
+      nat.stdin.write('go\n');
+      while (!want.includes('counter')) await pause(20);
+      await sendTo(lport, 'ping');
+      await new Promise((r) => nat.on('close', r));
+      assert.match(want, /recv: ECONNRESET\nrecv again: 0\nsend: EPIPE\n/, 'natively');
+
+      const m = await Machine.create({ net: 'host' });
+      const p = m.spawn([exe, ...args]);
+      const head = collect(p);
+      while (!head.text().includes('ready\n')) await pause(20);
+      const snap = await m.snapshot();
+      m.close();
+      const r = await Machine.restore(snap);
+      try {
+        const q = r.processes[0];
+        const out = collect(q);
+        q.stdin.write('go\n');
+        while (!out.text().includes('counter')) await pause(20);
+        await sendTo(lport, 'ping');
+        assert.equal((await q.wait()).exitCode, 0);
+        await pause(20);
+        assert.equal(head.text() + out.text(), want);
+      } finally {
+        r.close();
+      }
+    } finally {
+      for (const c of conns) c.destroy();
+      server.close();
     }
   });
 });
