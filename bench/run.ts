@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Machine } from '../src/api/index.js';
-import { benchSnapshots } from './snapshot.js';
+import { benchSnapshots, benchClones } from './snapshot.js';
 import { Vfs, type FsCaller } from '../src/fs/vfs.js';
 import { Tmpfs } from '../src/fs/tmpfs.js';
 import { HostFs } from '../src/host/node/hostfs.js';
@@ -147,4 +147,4 @@ if (only.length === 0 || only.some((n) => n.startsWith('pathwalk'))) {
   }
 }
 
-if (only.length === 0 || only.includes('snapshot')) await benchSnapshots();
+if (only.length === 0 || only.includes('snapshot')) { await benchSnapshots(); await benchClones(); }
