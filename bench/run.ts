@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Machine } from '../src/api/index.js';
 import { benchSnapshots, benchClones } from './snapshot.js';
+import { benchStartup, type StartupCase } from './startup.js';
 import { Vfs, type FsCaller } from '../src/fs/vfs.js';
 import { Tmpfs } from '../src/fs/tmpfs.js';
 import { HostFs } from '../src/host/node/hostfs.js';
@@ -146,5 +147,10 @@ if (only.length === 0 || only.some((n) => n.startsWith('pathwalk'))) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+// hello, bash-true and python3-pass again, as whole `xos run` processes
+const startup: StartupCase[] = workloads.filter((w) => w.name === 'hello' || w.name === 'bash-true' || w.name === 'python3-pass')
+  .map((w) => ({ name: w.name, argv: w.argv ?? [build(w.name)], repeat: w.name === 'python3-pass' ? 3 : 10 }));
+if (startup.length) benchStartup(root, startup);
 
 if (only.length === 0 || only.includes('snapshot')) { await benchSnapshots(); await benchClones(); }

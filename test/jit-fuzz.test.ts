@@ -1,6 +1,7 @@
 // The JIT fuzzer: random blocks made of the implemented instruction forms (the
 // register forms of test/cpu/gen.mjs that do not end a block, each with the
-// flag-writing neighbour it may have), straight-line or looping three times,
+// flag-writing neighbour it may have; half of them SSE/AVX forms, on random MXCSR
+// states), straight-line or looping three times,
 // each followed by SETcc of the 16 conditions, run by test/cpu/harness.c on
 // random states under xos interpreted and with every block translated at its
 // first run: the two runs must agree register for register, flag for flag and
@@ -35,13 +36,16 @@ test('JIT fuzzer: random blocks, translated vs interpreted', { skip: !hasCommand
   // register forms that do not end a block (JIT mode gives them the SETcc chain: "post"), with no
   // register or memory the line fixes; their bytes without the chain
   const { lines } = gen.generate({ seed: SEED, per: 2, states: 1, hostFlags, vendor: hostVendor, jit: true });
-  const pieces: string[] = [];
+  // (the SSE/AVX forms, "mx": their own list, so that they make half of a block whatever their number)
+  const pieces: string[] = [], ssePieces: string[] = [];
   for (const l of lines as string[]) {
     const [code, , , ...toks] = l.split(' ');
-    if (toks.length !== 2 || toks[0] !== 'nomem' || !toks[1].startsWith('post')) continue;
-    pieces.push(code.slice(0, code.length - 2 * CHAIN));
+    const sse = toks.length === 3 && toks[1] === 'mx';
+    if (toks.length !== (sse ? 3 : 2) || toks[0] !== 'nomem' || !toks[toks.length - 1].startsWith('post')) continue;
+    (sse ? ssePieces : pieces).push(code.slice(0, code.length - 2 * CHAIN));
   }
   assert.ok(pieces.length > 200, `only ${pieces.length} forms to build blocks from`);
+  assert.ok(ssePieces.length > 200, `only ${ssePieces.length} SSE/AVX forms to build blocks from`);
   const R = prng(SEED);
   const COUNTER = gen.DATA + 0xe00; // a loop's count
   const chain = (start: number): string => {
@@ -56,7 +60,10 @@ test('JIT fuzzer: random blocks, translated vs interpreted', { skip: !hasCommand
   while (blocks.length < BLOCKS) {
     let body = '';
     const n = 2 + Math.floor(R() * 6);
-    for (let i = 0; i < n; i++) body += pieces[Math.floor(R() * pieces.length)];
+    for (let i = 0; i < n; i++) {
+      const from = R() < 0.5 ? pieces : ssePieces;
+      body += from[Math.floor(R() * from.length)];
+    }
     let code: string;
     if (R() < 0.4) {
       // three times round, the count in memory no form can reach (a form may move RSP):
@@ -68,7 +75,7 @@ test('JIT fuzzer: random blocks, translated vs interpreted', { skip: !hasCommand
       code = 'c705' + le32(movDisp) + '03000000' + body + 'ff0d' + le32(decDisp) + '75' + hex2(back & 0xff);
     } else code = body;
     if (code.length / 2 + CHAIN > 250) continue;
-    blocks.push(`${code}${chain(code.length / 2)} 0 ${STATES} nomem post`);
+    blocks.push(`${code}${chain(code.length / 2)} 0 ${STATES} nomem mx post`);
   }
   const harness = await buildHarness();
   const list = join(cachePath('cpu'), `jit-fuzz-${process.pid}.txt`);
@@ -87,7 +94,7 @@ test('JIT fuzzer: random blocks, translated vs interpreted', { skip: !hasCommand
     assert.equal(a.length, blocks.length, 'the interpreted run printed a line per block');
     const bad = blocks.filter((_, i) => a[i] !== b[i]);
     if (!bad.length) assert.equal(interp.stdout.toString(), jit.stdout.toString(), 'the approximations printed differ');
-    t.diagnostic(`${blocks.length} blocks of ${pieces.length} forms, ${STATES} states each, seed ${SEED}`);
+    t.diagnostic(`${blocks.length} blocks of ${pieces.length} integer and ${ssePieces.length} SSE/AVX forms, ${STATES} states each, seed ${SEED}`);
     if (bad.length) {
       // the first differing block state by state, both ways
       const one = join(cachePath('cpu'), `jit-fuzz-one-${process.pid}.txt`);

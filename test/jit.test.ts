@@ -9,6 +9,7 @@ import { LIBCS, buildC, skipReason } from './lib/build-c.js';
 import { assertSameRun, runBoth, runXos } from './lib/run.js';
 import { Machine } from '../src/api/index.js';
 import { guestRoot } from './lib/root.js';
+import { hostFlags } from './lib/host-cpu.js';
 
 const JIT_SYNC = { XOS_JIT: '1', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' };
 
@@ -35,6 +36,24 @@ for (const libc of LIBCS) {
         const exe = await buildC(name, libc);
         const { native, xos } = await runBoth([exe], { hostEnv: { XOS_JIT: '1' } });
         assertSameRun(native, xos, `${name} (${libc}, JIT asynchronous)`);
+      });
+    }
+  });
+}
+
+// Floating point in translated code (the SSE/AVX fast paths of core/jit/emit-sse.ts and their way back to
+// the interpreter): special values, each rounding mode, flags clear and raised, DAZ/FTZ; every block
+// translated at its first run.
+for (const libc of LIBCS) {
+  describe(`JIT floating point, ${libc} static`, { concurrency: 2 }, () => {
+    for (const cflags of [['-fno-math-errno'], ['-fno-math-errno', '-march=x86-64-v3']]) {
+      const noFma = cflags.length > 1 && !hostFlags.has('fma') ? 'the host CPU lacks FMA' : false;
+      it(`jit-fp ${cflags.join(' ')}: translated as natively`, { skip: skipReason(libc) || noFma }, async () => {
+        const exe = await buildC('jit-fp', libc, cflags);
+        const { native, xos } = await runBoth([exe], { hostEnv: { XOS_JIT: '1', XOS_JIT_HOT: '1', XOS_JIT_SYNC: '1' }, xosArgs: ['--stats'] });
+        assert.equal(native.status, 0, `jit-fp: the native run itself failed:\n${native.stderr}`);
+        assertSameRun(native, xos, `jit-fp (${libc}, ${cflags.join(' ')}, JIT)`);
+        assert.ok(jitStats(xos.stderr.toString()).regions > 0, 'nothing was translated');
       });
     }
   });

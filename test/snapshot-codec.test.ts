@@ -20,6 +20,16 @@ function registry(): Registry {
 }
 
 describe('snapshot codec', () => {
+  it('keeps the indices of a sparse array (an fd table with a hole)', () => {
+    const slots: (string | undefined)[] = [];
+    slots[0] = 'stdin'; slots[10] = 'tty';
+    const enc = encodeGraph({ slots }, registry(), new Map());
+    const out = decodeGraph({ doc: JSON.parse(JSON.stringify(enc.doc)), blobs: enc.blobs }, registry(), new Map()) as { slots: (string | undefined)[] };
+    assert.equal(out.slots.length, 11);
+    assert.equal(out.slots[10], 'tty');
+    assert.equal(out.slots[3], undefined);
+  });
+
   it('keeps values, classes and identity through a round trip', () => {
     const a = new Node2('a', new Uint8Array([1, 2, 3]));
     const b = new Node2('b', a.data.subarray(1));

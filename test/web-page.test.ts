@@ -1,10 +1,13 @@
 // The page a person opens (build/web, served by `xos serve`), in headless
 // Chromium driven by playwright-core: it boots the busybox image to a prompt in
 // xterm.js; typed commands run; ^C interrupts; a file written survives a reload
-// (kept in OPFS) and is gone after Reset; a file dropped on the page lands in
+// (kept in OPFS) and is gone after Reset; Save keeps the whole machine, and after a
+// reload the shell is back with its variable and its background job still counting,
+// until Reset; a file dropped on the page lands in
 // /root; a guest file downloads; the text is read from the page's DOM (xterm.js's
 // DOM renderer). And the witness page's window.__debug.x86_64 (the seed's
-// contract) runs a hand-made ELF and busybox with pushed stdin. Screenshots go to
+// contract) runs a hand-made ELF and busybox with pushed stdin, and on the busybox
+// image its snapshot() and restore() bring back the files and a running job. Screenshots go to
 // test-artifacts/ (gitignored). Without Chromium this test fails: it never skips.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,6 +71,15 @@ async function typeLine(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+// The whole machine's save (the status line's data-machine: saved, resumed).
+async function waitMachine(page: Page, state: string): Promise<void> {
+  try {
+    await page.waitForFunction((s) => document.getElementById('status')?.dataset.machine === s, state, { timeout: WAIT_MS });
+  } catch {
+    throw new Error(`the machine was never ${state}; the status line says: ${await page.evaluate(() => document.getElementById('status')?.textContent)}`);
+  }
+}
+
 async function waitSaved(page: Page): Promise<void> {
   await page.waitForFunction(() => document.getElementById('status')?.dataset.saved === 'saved', null, { timeout: WAIT_MS });
 }
@@ -126,20 +138,73 @@ describe('the page', () => {
     assert.equal(text, Array.from({ length: 1000 }, (_, i) => `${i + 1}\n`).join(''));
   });
 
-  it('a file written survives a reload and is gone after Reset', async () => {
+  it('Save keeps the machine: after a reload the shell has its variable and its job runs on; Reset forgets them', async () => {
     await page.click('#terminal');
-    await typeLine(page, 'clear; echo "kept $((40 + 2))" > /root/kept.txt');
-    await prompt(page, 'after writing');
-    await waitSaved(page);
+    await typeLine(page, 'clear; v=kept$((6 * 7)); (n=0; while :; do n=$((n+1)); echo $n > /tmp/count; sleep 0.2; done) &');
+    await prompt(page, 'after starting the job');
+    await typeLine(page, 'sleep 1; cat /tmp/count');
+    await waitFor(page, /^\d+\n/m, 'the count');
+    await prompt(page, 'after reading the count');
+    const clicked = Date.now();
+    await page.click('#save');
+    try {
+      await page.waitForFunction((t) => Number(document.getElementById('status')?.dataset.machineSavedAt) >= t, clicked, { timeout: WAIT_MS });
+    } catch {
+      throw new Error(`Save did not save: ${await page.evaluate(() => document.getElementById('status')?.textContent)}`);
+    }
     await page.reload();
+    await waitMachine(page, 'resumed');
+    await prompt(page, 'after the machine was resumed');
+    await typeLine(page, 'clear; echo "v=$v"; jobs; a=$(cat /tmp/count); sleep 1; b=$(cat /tmp/count); [ "$b" -gt "$a" ] && echo "counting $a $b"');
+    const s = await waitFor(page, /^counting \d+ \d+$/m, 'the job counting on');
+    assert.match(s, /^v=kept42$/m);
+    assert.match(s, /^\[1\]\+ +Running +\(.*while :; do .*\/tmp\/count; sleep 0\.2; done\)$/m);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-resumed.png') });
+    await Promise.all([page.waitForEvent('load', { timeout: WAIT_MS }), page.click('#reset')]);
+    await prompt(page, 'after Reset');
+    await typeLine(page, 'clear; echo "v=[$v]"; jobs; echo "jobs: end"; cat /tmp/count');
+    const t = await waitFor(page, /^jobs: end$/m, 'the shell after Reset');
+    assert.match(t, /^v=\[\]$/m);
+    assert.doesNotMatch(t, /Running/);
+    await waitFor(page, /cat: can't open '\/tmp\/count': No such file or directory/, 'no count after Reset');
+  });
+
+  it('a file written survives a reload, and the shell too once the terminal was quiet; both are gone after Reset', async () => {
+    await page.click('#terminal');
+    await typeLine(page, 'clear; echo "kept $((40 + 2))" > /root/kept.txt; w=quiet');
+    await prompt(page, 'after writing');
+    const quiet = Date.now();
+    await waitSaved(page);
+    try {
+      await page.waitForFunction((t) => Number(document.getElementById('status')?.dataset.machineSavedAt) >= t, quiet, { timeout: WAIT_MS });
+    } catch {
+      throw new Error(`the quiet terminal's machine was not saved: ${await page.evaluate(() => document.getElementById('status')?.textContent)}`);
+    }
+    await page.reload();
+    await waitMachine(page, 'resumed');
     await prompt(page, 'after the reload');
-    await typeLine(page, 'cat /root/kept.txt');
-    await waitFor(page, /^kept 42$/m, 'the file after the reload');
+    await typeLine(page, 'cat /root/kept.txt; echo "w=$w"');
+    await waitFor(page, /^kept 42\nw=quiet$/m, 'the file and the variable after the reload');
     await page.screenshot({ path: join(ARTIFACTS, 'page-reloaded.png') });
     await Promise.all([page.waitForEvent('load', { timeout: WAIT_MS }), page.click('#reset')]);
     await prompt(page, 'after Reset');
     await typeLine(page, 'cat /root/kept.txt; ls /root');
     await waitFor(page, /cat: can't open '\/root\/kept.txt': No such file or directory/, 'the file gone');
+  });
+
+  it('a second page on the same image takes the saved state over: the first one saves no more', async () => {
+    const second = await context.newPage();
+    await second.goto(base);
+    await prompt(second, 'on the second page');
+    await page.bringToFront();
+    await page.click('#terminal');
+    await typeLine(page, 'echo first > /root/first.txt');
+    try {
+      await page.waitForFunction(() => /another page has this machine/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS });
+    } catch {
+      throw new Error(`the first page went on saving: ${await page.evaluate(() => document.getElementById('status')?.textContent)}`);
+    }
+    await second.close();
   });
 });
 
@@ -189,10 +254,47 @@ describe('the witness page (window.__debug.x86_64)', () => {
     assert.deepEqual(w, { exitCode: 0, stdout: '3\n' });
   });
 
-  it('snapshot() says it is not there yet', async () => {
-    const s = await page.evaluate(() => window.__debug.x86_64.snapshot());
-    assert.equal(s.ok, false);
-    assert.match(s.reason, /not yet/);
+});
+
+describe('the witness page on the busybox image: snapshot() and restore()', () => {
+  let page: Page;
+  before(async () => {
+    page = await browser.newPage();
+    await page.goto(`${base}witness.html?image=busybox`);
+    await page.waitForFunction(() => window.__debug?.x86_64?.ready === true, null, { timeout: WAIT_MS });
+  });
+  after(() => page.close());
+
+  it('restore() brings back the files of the snapshot and its loop, still counting', async () => {
+    const r = await page.evaluate(async () => {
+      const d = window.__debug.x86_64;
+      // (the machine's first process, its init: it runs until /tmp/stop is made)
+      const running = d.runShellScript('echo one > /root/state; i=0; while [ ! -e /tmp/stop ]; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done');
+      for (;;) {
+        await d.runShellScript('cat /tmp/count');
+        if (d.stdout) break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      const s = await d.snapshot();
+      if (!s.ok) return { error: s.reason };
+      await d.runShellScript('echo two > /root/state; cat /root/state');
+      const changed = d.stdout;
+      const restored = await d.restore(s.bytes);
+      const replaced = (await running as { signal: number | null }).signal;
+      await d.runShellScript('cat /root/state; a=$(cat /tmp/count); sleep 0.5; b=$(cat /tmp/count); [ "$b" -gt "$a" ] && echo counting');
+      const after = d.stdout;
+      const bad = await d.restore([1, 2, 3]);
+      await d.runShellScript('touch /tmp/stop');
+      return { size: s.size, changed, restored, replaced, after, bad };
+    });
+    assert.equal(r.error, undefined);
+    assert.ok((r.size ?? 0) > 1000, `a snapshot of ${r.size} bytes`);
+    assert.equal(r.changed, 'two\n');
+    assert.deepEqual(r.restored, { ok: true });
+    assert.equal(r.replaced, 9, 'the machine it replaced is closed');
+    assert.equal(r.after, 'one\ncounting\n');
+    assert.equal(r.bad?.ok, false);
+    assert.match((r.bad as { reason: string }).reason, /not an xos snapshot/);
   });
 });
 
@@ -203,7 +305,9 @@ declare global {
       registers: Record<string, string>;
       runElf(bytes: number[] | Uint8Array, opts?: { argv?: string[] }): Promise<unknown>;
       pushStdin(b: string | Uint8Array): void;
-      snapshot(): Promise<{ ok: boolean; reason: string }>;
+      runShellScript(script: string): Promise<unknown>;
+      snapshot(): Promise<{ ok: true; bytes: Uint8Array; size: number } | { ok: false; reason: string }>;
+      restore(s: Uint8Array | number[]): Promise<{ ok: boolean; reason?: string }>;
     } };
   }
 }

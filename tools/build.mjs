@@ -1,6 +1,7 @@
 // Build: generate the layout and instruction tables, compile the core to
 // build/core.wasm, then compile the TypeScript projects (tsc -b) to dist/,
-// then bundle the web page into build/web (build-web.mjs).
+// then bundle the xos command into dist/xos-cli.cjs (build-cli.mjs) and the web page into build/web
+// (build-web.mjs).
 // Only what changed is redone: generators leave unchanged files alone, the
 // core is recompiled only when a hash of its inputs (core/ sources, the
 // compiler's version and flags) differs from the last build's, and tsc -b
@@ -25,7 +26,9 @@ genCpuid(root);
 
 const ASC_ARGS = [
   'core/index.ts', '-o', 'build/core.wasm', '-O3', '--runtime', 'stub', '--noAssert',
-  '--memoryBase', String(regions.AS_DATA), '--initialMemory', String(regions.FRAMES / 65536), '--maximumMemory', '65536',
+  // the initial memory holds the first 16 MiB of frames (a small program's): V8 collects garbage when
+  // a wasm memory grows, so growing once at the first frame costs a full collection at start-up
+  '--memoryBase', String(regions.AS_DATA), '--initialMemory', String(regions.FRAMES / 65536 + 256), '--maximumMemory', '65536',
   '--enable', 'simd', '--exportRuntime', '--exportTable', '--uncheckedBehavior', 'always',
   // AS112: the exported table holds functions with v128 parameters, which JavaScript never calls;
   // AS201: usize/u32 conversions, which only matter for a 64-bit build the core never has
@@ -56,4 +59,5 @@ if (force || !existsSync(wasm) || !existsSync(stamp) || readFileSync(stamp, 'utf
   writeFileSync(stamp, hash);
 }
 execFileSync(bin('tsc'), ['-b', ...(force ? ['--force'] : [])], { cwd: root, stdio: 'inherit' });
+await import('./build-cli.mjs');
 await import('./build-web.mjs');

@@ -2,8 +2,10 @@
 // to the guest's pseudo-terminal and its output comes back; the terminal follows
 // the window's size; Ctrl-C copies when text is selected (and interrupts when not),
 // Ctrl-V pastes; files dropped on the page are copied into the guest's home; a
-// guest file can be downloaded; Reset forgets the guest's changes. The status
-// line shows the guest's instructions per second and where the changes are kept.
+// guest file can be downloaded; Save keeps the whole machine (also done when the
+// page is hidden or left) and the next visit resumes it; Reset forgets the guest's
+// changes and the saved machine. The status line shows the guest's instructions
+// per second and where the changes are kept.
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import type { DebugAction, FromWorker, Status, ToWorker } from './protocol.js';
@@ -65,10 +67,16 @@ function showStatus(): void {
       : s.saved === 'saved' ? `saved (${fmtBytes(s.savedBytes ?? 0)})` : 'none yet';
     parts.push(`changes in ${s.store}: ${state}`);
   }
+  if (s.machine) {
+    parts.push(s.machine === 'saving' ? 'saving the machine…' : s.machine === 'failed' ? 'the machine was not saved'
+      : s.machine === 'resumed' ? 'machine resumed' : `machine saved (${fmtBytes(s.machineBytes ?? 0)})`);
+  }
   if (s.message) parts.push(s.message);
   if (notice) parts.push(notice);
   $('status').textContent = parts.join(' · ');
   $('status').dataset.saved = s.saved ?? '';
+  $('status').dataset.machine = s.machine ?? '';
+  $('status').dataset.machineSavedAt = String(s.machineSavedAt ?? '');
 }
 function flash(text: string): void {
   notice = text;
@@ -170,8 +178,14 @@ $('download').addEventListener('submit', (e) => {
 });
 
 $('reset').addEventListener('click', () => {
-  if (confirm('Forget every change made in this machine (files written, programs installed) and start again?')) send({ type: 'reset' });
+  if (confirm('Forget every change made in this machine (files written, programs installed, the saved machine) and start again?')) send({ type: 'reset' });
 });
+$('save').addEventListener('click', () => { send({ type: 'save' }); term.focus(); });
+// Hiding the page saves the machine too (a hidden tab's worker finishes it); leaving it asks as
+// well, though the worker is stopped before it can end (the worker also saves when the terminal
+// has been quiet a moment: that one is resumed). A save cut short keeps the last one.
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') send({ type: 'save' }); });
+addEventListener('pagehide', () => send({ type: 'save' }));
 
 document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dropping'); });
 document.addEventListener('dragleave', () => document.body.classList.remove('dropping'));

@@ -14,7 +14,8 @@ export type ToWorker =
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'put'; name: string; data: Uint8Array } // a dropped file, for the guest's home directory
   | { type: 'get'; path: string } // a guest file to download
-  | { type: 'reset' }; // forget the guest's changes
+  | { type: 'save' } // save the whole machine (the next boot resumes it)
+  | { type: 'reset' }; // forget the guest's changes and the saved machine
 
 export interface Status {
   image: string;
@@ -22,6 +23,9 @@ export interface Status {
   store?: string; // where the changes are kept
   saved?: 'saving' | 'saved' | 'unsaved' | 'failed';
   savedBytes?: number;
+  machine?: 'saving' | 'saved' | 'failed' | 'resumed'; // the whole machine's save
+  machineBytes?: number;
+  machineSavedAt?: number; // Date.now() when it was last saved
   message?: string;
 }
 

@@ -3,8 +3,9 @@
 // (in this page's own machine: a tmpfs root, or the image named by ?image=NAME
 // beside the page) and leaves what it did in the fields: exitCode, signal,
 // stdout, stderr, and registers (RIP, RSP, RAX…R15, RFLAGS as hex strings, at
-// the end). pushStdin(bytes) gives the next program its stdin. snapshot()
-// answers that snapshots are not there yet (issue 14).
+// the end). pushStdin(bytes) gives the next program its stdin. snapshot() saves
+// the whole machine ({ ok: true, bytes, size }); restore(bytes) puts the machine
+// of a snapshot in place of this one ({ ok: true }), its programs still running.
 import { compileCore, createHost, type Registers, type SeedOutcome, type SeedRunOptions } from '../src/host/browser/index.js';
 
 interface Witness {
@@ -18,7 +19,8 @@ interface Witness {
   runElf(bytes: Uint8Array | ArrayBuffer | number[], opts?: SeedRunOptions): Promise<SeedOutcome>;
   runShellScript(script: string, opts?: SeedRunOptions): Promise<SeedOutcome>;
   pushStdin(bytes: Uint8Array | ArrayBuffer | number[] | string): void;
-  snapshot(): Promise<{ ok: false; reason: string }>;
+  snapshot(): Promise<{ ok: true; bytes: Uint8Array; size: number } | { ok: false; reason: string }>;
+  restore(snapshot: Uint8Array | ArrayBuffer | number[] | { bytes: Uint8Array }): Promise<{ ok: true } | { ok: false; reason: string }>;
 }
 declare global { interface Window { __debug: { x86_64: Witness } } }
 
@@ -38,7 +40,16 @@ const w: Witness = {
   async runElf(bytes, opts) { return record(await host.runElf(bytesOf(bytes), opts)); },
   async runShellScript(script, opts) { return record(await host.runShellScript(script, opts)); },
   pushStdin(bytes) { host.pushStdin(typeof bytes === 'string' ? bytes : bytesOf(bytes)); },
-  snapshot: () => host.snapshot(),
+  async snapshot() {
+    const s = await host.snapshot();
+    log(s.ok ? `snapshot: ${s.bytes.length} bytes` : `snapshot failed: ${s.reason}`);
+    return s.ok ? { ok: true, bytes: s.bytes, size: s.bytes.length } : s;
+  },
+  async restore(snapshot) {
+    const r = await host.restore(snapshot);
+    log(r.ok ? 'restored' : `restore failed: ${r.reason}`);
+    return r;
+  },
 };
 function record(o: SeedOutcome): SeedOutcome {
   w.exitCode = o.exitCode;

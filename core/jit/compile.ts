@@ -12,6 +12,7 @@
 import * as W from './wasm';
 import * as E from './emit';
 import { canEmit, emit, regsOf } from './insn';
+import { canEmitSse, emitSse, regsOfSse, afterSse } from './emit-sse';
 import { decode, decFault, decEnd, decodeFrame } from '../decode';
 import {
   FORM_H, FORM_ARG, FORM_RF, FORM_WF, FORM_GPR, GPR_ALL, GPR_RG, GPR_RE, GPR_WG, GPR_WE, GPR_RB, GPR_WB,
@@ -200,6 +201,18 @@ function viaHandler(count: u32, last: bool): void {
   }
 }
 
+// An SSE/AVX form through its fast path (emit-sse.ts), the handler where that cannot.
+function viaFastPath(count: u32, d: usize): void {
+  const done = W.block();
+  const slow = W.block();
+  emitSse(d, slow);
+  W.br(done);
+  W.end();
+  viaHandler(count, false);
+  W.end();
+  afterSse(d);
+}
+
 // Read the 64-bit E operand of a control transfer into local t.
 function readTarget(d: usize, t: u32): void {
   if (E.isMem(d)) { E.ea(d); W.set(E.L_T + 4); E.memLoad(E.L_T + 4, 3); W.set(t); }
@@ -222,6 +235,7 @@ function emitBlock(j: u32): void {
     const d = rec(first + k);
     E.setCur(d, ripOf(first + k), k);
     if (canEmit(d)) { emit(d); E.endInsn(); }
+    else if (canEmitSse(d)) viaFastPath(count, d);
     else viaHandler(count, false);
   }
   if (end == END_FALL) {
@@ -293,6 +307,7 @@ function regionRegs(): u32 {
           if (end == END_CALLE) r |= 0x10 | 0x100000;
         }
       } else if (canEmit(d)) r = regsOf(d);
+      else if (canEmitSse(d)) r = regsOfSse(d);
       used |= r & 0xffff;
       written |= r >> 16;
     }

@@ -14,10 +14,12 @@ import {
 
 // --- locals (params: 0 entry index, 1 budget) ---------------------------------------------
 export const L_ENTRY: u32 = 0, L_BUDGET: u32 = 1, L_N: u32 = 2, L_G: u32 = 3, L_FOP: u32 = 19, L_FRES: u32 = 20,
-  L_FA: u32 = 21, L_FB: u32 = 22, L_RIP: u32 = 23, L_SF: u32 = 24, L_T: u32 = 25, L_I: u32 = 33, L_V: u32 = 37, L_D: u32 = 41;
-// (groups, in order: i32 n; i64 x16 registers; i32 fop; i64 fres fa fb rip; i32 sf; i64 x8; i32 x4; v128 x4; f64 x4)
+  L_FA: u32 = 21, L_FB: u32 = 22, L_RIP: u32 = 23, L_SF: u32 = 24, L_T: u32 = 25, L_I: u32 = 33, L_V: u32 = 37, L_D: u32 = 41,
+  L_X: u32 = 45;
+// (groups, in order: i32 n; i64 x16 registers; i32 fop; i64 fres fa fb rip; i32 sf; i64 x8; i32 x4; v128 x4; f64 x4;
+// v128 x8 for emit-sse.ts)
 export function declareLocals(): void {
-  W.uleb(9);
+  W.uleb(10);
   W.uleb(1); W.byte(W.T_I32);
   W.uleb(16); W.byte(W.T_I64);
   W.uleb(1); W.byte(W.T_I32);
@@ -27,6 +29,7 @@ export function declareLocals(): void {
   W.uleb(4); W.byte(W.T_I32);
   W.uleb(4); W.byte(W.T_V128);
   W.uleb(4); W.byte(W.T_F64);
+  W.uleb(8); W.byte(W.T_V128);
 }
 
 // --- imported functions (the core's exports; see src/core/jit.ts) -----------------------
@@ -173,7 +176,7 @@ const L_VPN: u32 = L_T + 6; // (i64 temp of the TLB check)
 const L_TI: u32 = L_I + 3; // (i32 temp: TLB index * 8)
 // Push the i32 condition "the TLB maps the address in local `a` for `tags`, and
 // `bytes` from it stay in the page"; leaves index * 8 in L_TI.
-function tlbHit(a: u32, tags: u32, bytes: u32): void {
+export function tlbHit(a: u32, tags: u32, bytes: u32): void {
   W.get(a); W.i64c(12); W.op(W.I64_SHR_U); W.tee(L_VPN);
   W.op(W.I32_WRAP_I64); W.i32c(TLB_SIZE - 1); W.op(W.I32_AND); W.i32c(3); W.op(W.I32_SHL); W.tee(L_TI);
   W.mem(W.I64_LOAD, 3, tags); W.get(L_VPN); W.op(W.I64_EQ);
@@ -183,7 +186,7 @@ function tlbHit(a: u32, tags: u32, bytes: u32): void {
   }
 }
 // Push the wasm address of the guest address in `a` (after a TLB hit).
-function hostAddr(a: u32): void {
+export function hostAddr(a: u32): void {
   W.get(L_TI); W.i32c(1); W.op(W.I32_SHR_U); W.mem(W.I32_LOAD, 2, TLB_BASE);
   W.get(a); W.op(W.I32_WRAP_I64); W.i32c(0xfff); W.op(W.I32_AND); W.op(W.I32_ADD);
 }
@@ -244,6 +247,8 @@ export function memStore128(a: u32, v: u32): void {
 // when translating (the instruction that set them is in this block), or -1: only at run time.
 export let fk: i32 = -1;
 export function flagsUnknown(): void { fk = -1; }
+// The flags are RFLAGS itself (LF_OP = 0), as after COMISD.
+export function flagsNone(): void { fk = 0; }
 // The flag locals take the lazy state of kind/osz: result in local `res`, operands in `a`, `b` (0: none).
 export function setFlags(kind: u32, osz: u32, res: u32, a: u32, b: u32): void {
   W.i32c(<i32>(kind << 2 | osz)); W.set(L_FOP);

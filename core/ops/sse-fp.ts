@@ -60,7 +60,7 @@ function slow64(op: u32, ab: u64, bb: u64, rc: u32): u64 {
   f80_from_f64(bb);
   f80op(op, f80_rse, f80_rm, rc);
   const r = f80_to_f64(f80_rse, f80_rm, rc);
-  mxRaise(f80_status & MX_F80);
+  mxRaise(underflow64(r, f80_status) & MX_F80);
   return r;
 }
 function slow32(op: u32, ab: u32, bb: u32, rc: u32): u32 {
@@ -70,9 +70,13 @@ function slow32(op: u32, ab: u32, bb: u32, rc: u32): u32 {
   f80_from_f32(bb);
   f80op(op, f80_rse, f80_rm, rc);
   const r = f80_to_f32(f80_rse, f80_rm, rc);
-  mxRaise(f80_status & MX_F80);
+  mxRaise(underflow32(r, f80_status) & MX_F80);
   return r;
 }
+// A denormal (or zero) result inexact at either rounding, first to the f80's 64 bits then to
+// the format's, is an underflow: the first rounding may leave nothing for the second to round.
+function underflow64(r: u64, st: u32): u32 { return (st & MX_PE) && (r & 0x7FF0000000000000) == 0 ? st | MX_UE : st; }
+function underflow32(r: u32, st: u32): u32 { return (st & MX_PE) && (r & 0x7F800000) == 0 ? st | MX_UE : st; }
 
 // The flags (PE, UE, OE) of a finite-operand a op b rounded to nearest, through the f80
 // arithmetic (the value is not used: it may round twice).
@@ -82,8 +86,8 @@ function flagsSlow(op: u32, ab: u64, bb: u64, is64: bool): void {
   s_ase = f80_rse; s_am = f80_rm;
   if (is64) f80_from_f64(bb); else f80_from_f32(<u32>bb);
   f80op(op, f80_rse, f80_rm, 0);
-  if (is64) f80_to_f64(f80_rse, f80_rm, 0); else f80_to_f32(f80_rse, f80_rm, 0);
-  mxRaise(f80_status & (MX_PE | MX_UE | MX_OE));
+  const st = is64 ? underflow64(f80_to_f64(f80_rse, f80_rm, 0), f80_status) : underflow32(f80_to_f32(f80_rse, f80_rm, 0), f80_status);
+  mxRaise(st & (MX_PE | MX_UE | MX_OE));
 }
 // @ts-ignore: decorator
 @inline function den64(x: u64): bool { return (x & 0x7FF0000000000000) == 0 && (x << 1) != 0; }

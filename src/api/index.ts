@@ -19,11 +19,11 @@ import { Readable, Writable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveMachine, captureMachine, readSnapshot, describeSnapshot, loadMachine, continuedClock, snapshotRegistry, type SnapshotMeta } from '../host/snapshot.js';
+import { saveMachine, captureMachine, readSnapshot, describeSnapshot, loadMachine, continuedClock, snapshotRegistry, checkTars, type SnapshotMeta, type SavedOptions as SavedOptionsOf } from '../host/snapshot.js';
 import { SnapshotError, type Registry, type Encoded } from '../kernel/snapshot/codec.js';
 import { registerHostFs } from '../host/node/hostfs.js';
 import { constants } from 'node:os';
-import { createNodeHost, loadCoreModule } from '../host/node/index.js';
+import { createNodeHost, instantiatingCore, loadCoreModule } from '../host/node/index.js';
 import { MachineCore, ExecError, type GuestProcess } from '../host/machine.js';
 import { serveGdb, type GdbServer } from '../host/node/gdb-server.js';
 import type { DebugSession } from '../host/debug-session.js';
@@ -39,7 +39,7 @@ import type { ImageConfig } from '../fs/image.js';
 import { loadImage } from '../fs/image.js';
 import { bytesSource } from '../fs/tar.js';
 import {
-  envList, makeResult, mergeEnv, parseAddHost, parseMountSpec, parsePublish, parseSize, memorySize, MachineFileSystems, type MountSpec, type RunResult,
+  envList, makeResult, mergeEnv, parseAddHost, tmpfsRoot, parseMountSpec, parsePublish, parseSize, memorySize, MachineFileSystems, type MountSpec, type RunResult,
 } from '../host/machine-common.js';
 import { nodeHostNet } from '../host/node/net.js';
 import { connectWebSocket } from '../host/node/websocket.js';
@@ -160,6 +160,7 @@ export class MachineProcess {
 export class Machine {
   // The processes the machine had when it was saved (a restored machine's), with new streams.
   private restored: MachineProcess[] = [];
+  private tmpfsRoot = false; // restored from a page's snapshot whose root was in memory
   private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
     private readonly files: MachineFileSystems, private readonly wisp?: WispClient) {}
 
@@ -191,10 +192,10 @@ export class Machine {
     if (net.mode !== 'none') net.host = wisp ? wispHostNet(wisp) : nodeHostNet();
     let core;
     try {
-      core = await MachineCore.create({
+      core = await instantiatingCore(() => MachineCore.create({
         host, coreModule: loadCoreModule(), files, memory, pidsMax: opts.pidsMax, strace: opts.strace, debug: opts.debug,
         injectBugs: opts.injectBugs, net, jit: jitOptions(opts.jit),
-      });
+      }));
     } catch (e) {
       wisp?.close();
       throw e;
@@ -216,21 +217,26 @@ export class Machine {
   }
   private savedOptions(): SavedOptions {
     const { image, root, upper, mounts, ...rest } = this.opts;
-    if (typeof root === 'object' || mounts?.some((m) => typeof m === 'object' && m.backend)) {
+    if ((typeof root === 'object' && !this.tmpfsRoot) || mounts?.some((m) => typeof m === 'object' && m.backend)) {
       throw new SnapshotError('cannot save a machine whose file systems were given as objects (save one built from paths)');
     }
     if (this.wisp) throw new SnapshotError('cannot save a machine that reaches the network through a relay');
-    return { opts: { ...rest, root, upper, mounts }, image: typeof image === 'string' ? image : undefined, imageDigest: image !== undefined ? imageDigest(image) : undefined };
+    return {
+      opts: { ...rest, root: this.tmpfsRoot ? undefined : root, upper, mounts }, image: typeof image === 'string' ? image : undefined,
+      imageDigest: image !== undefined ? imageDigest(image) : undefined, rootfs: this.tmpfsRoot ? 'tmpfs' : undefined,
+      tars: this.tars.length ? this.tars.map((t) => ({ at: t.at, digest: t.digest })) : undefined,
+    };
   }
   // A machine that continues where the snapshot's was: its processes run on (m.processes are those
   // the embedder had started, with new streams). `image`: the image it was built on, when that was
-  // given as bytes or has moved (checked against the digest the snapshot keeps).
-  static async restore(bytes: Uint8Array, o: { image?: string | Uint8Array } = {}): Promise<Machine> {
+  // given as bytes or has moved (checked against the digest the snapshot keeps); `tars`: the archives
+  // it had mounted with mountTarBytes (found among them by digest).
+  static async restore(bytes: Uint8Array, o: { image?: string | Uint8Array; tars?: Uint8Array[] } = {}): Promise<Machine> {
     const host = createNodeHost();
     const { meta, data } = await readSnapshot(bytes, host);
     return Machine.load(meta, data, o, host);
   }
-  private static async load(meta: SnapshotMeta, data: Encoded, o: { image?: string | Uint8Array }, host: ReturnType<typeof createNodeHost>): Promise<Machine> {
+  private static async load(meta: SnapshotMeta, data: Encoded, o: { image?: string | Uint8Array; tars?: Uint8Array[] }, host: ReturnType<typeof createNodeHost>): Promise<Machine> {
     const saved = meta.options as SavedOptions;
     if (!saved || typeof saved !== 'object' || typeof saved.opts !== 'object') throw new SnapshotError('corrupt snapshot: no machine options in it');
     const image = o.image ?? saved.image;
@@ -239,7 +245,17 @@ export class Machine {
       const have = imageDigest(image);
       if (have !== saved.imageDigest) throw new SnapshotError(`the snapshot was taken on image ${saved.imageDigest}, not this one (${have})`);
     } else if (o.image !== undefined) throw new SnapshotError('the snapshot was not taken on an image');
-    const m = await Machine.build({ ...saved.opts, image }, continuedClock(host, meta.monotonicNs));
+    const tars = checkTars(saved.tars, o.tars, imageDigest);
+    // a page's machine without an image had its root in memory: the snapshot holds all of it
+    const tmpfs = saved.rootfs === 'tmpfs' ? tmpfsRoot(host.realtimeNs) : undefined;
+    const m = await Machine.build({ ...saved.opts, image, root: tmpfs ?? saved.opts.root }, continuedClock(host, meta.monotonicNs));
+    m.tmpfsRoot = tmpfs !== undefined;
+    try {
+      for (const t of tars) await m.mountTarBytes(t.bytes, t.at);
+    } catch (e) {
+      m.close();
+      throw e;
+    }
     m.restored = [];
     loadMachine(m.core, data, nodeSnapshotRegistry(), (e) => {
       let g!: GuestProcess;
@@ -255,7 +271,7 @@ export class Machine {
   async clone(): Promise<Machine> {
     const image = this.opts.image;
     const { meta, data } = describeSnapshot(captureMachine(this.core, nodeSnapshotRegistry(), this.savedOptions(), true));
-    return Machine.load(meta, data, image !== undefined ? { image } : {}, createNodeHost());
+    return Machine.load(meta, data, { image, tars: this.tars.map((t) => t.bytes) }, createNodeHost());
   }
   // Whether a restored process's stdio is a pseudo-terminal (its output then comes on stdout).
   hasTerminal(p: MachineProcess): boolean { return this.restoredTty.has(p); }
@@ -267,7 +283,11 @@ export class Machine {
   get imageConfig(): ImageConfig | undefined { return this.files.imageConfig; }
   // Mount a tar archive's contents (any image format, gzip or not) at `at`, writable through an
   // in-memory overlay; at '/' it becomes the root (with a tmpfs on /tmp).
-  mountTarBytes(bytes: Uint8Array, at = '/'): Promise<void> { return this.files.mountTarBytes(bytes, at); }
+  async mountTarBytes(bytes: Uint8Array, at = '/'): Promise<void> {
+    await this.files.mountTarBytes(bytes, at);
+    this.tars.push({ at, bytes, digest: imageDigest(bytes) });
+  }
+  private readonly tars: { at: string; bytes: Uint8Array; digest: string }[] = []; // mounted by mountTarBytes, for snapshots
   // A host directory at `at`.
   mountHost(hostPath: string, at: string, opts: { readOnly?: boolean } = {}): void {
     this.files.mount(at, createNodeHost().hostDirectory!(hostPath, opts));
@@ -415,8 +435,7 @@ export class Machine {
   }
 }
 
-// How a saved machine was built: its options (without the image), and the image's digest.
-interface SavedOptions { opts: MachineOptions; image?: string; imageDigest?: string }
+type SavedOptions = SavedOptionsOf<MachineOptions>;
 
 function imageDigest(image: string | Uint8Array): string {
   const h = createHash('sha256');
@@ -472,6 +491,6 @@ export { ExecError } from '../host/machine.js';
 // The seed's API (src/host/seed-host.ts) over a Machine: mountTarBytes, runElf, runShellScript,
 // pushStdin, readRegisters, snapshot, restore.
 export function createHost(opts: MachineOptions = {}): SeedHost {
-  return seedHost(Machine.create(opts));
+  return seedHost(Machine.create(opts), (bytes, tars) => Machine.restore(bytes, { tars }));
 }
 export type { SeedHost, SeedOutcome, SeedRunOptions } from '../host/seed-host.js';

@@ -3,13 +3,13 @@
 // would, into ~/.cache/xos or $XOS_CACHE), one link per applet, and the few
 // files a shell expects (/etc/passwd, /etc/group, /etc/profile, /root, /tmp).
 // Written as a tar (an image xos boots with --image) and cached.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Machine } from '../api/index.js';
 import { Tmpfs } from '../fs/tmpfs.js';
 import { layerTar } from '../fs/overlay.js';
+import { nodeChildProcess } from '../host/node/lazy-builtins.js';
 
 // Bump when what goes into the image changes: older cached images are rebuilt.
 const RECIPE = 1;
@@ -27,12 +27,12 @@ export function fetchBusybox(log: (s: string) => void = () => {}): string {
     log('xos: fetching Debian\'s busybox-static with apt-get download (once)\n');
     const download = () => {
       try {
-        execFileSync('apt-get', ['download', 'busybox-static'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+        nodeChildProcess().execFileSync('apt-get', ['download', 'busybox-static'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
         return true;
       } catch { return false; }
     };
     if (!download()) {
-      try { execFileSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'pipe'] }); } catch { /* reported below */ }
+      try { nodeChildProcess().execFileSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'pipe'] }); } catch { /* reported below */ }
       if (!download()) {
         throw new Error('cannot fetch busybox-static with apt-get download (xos sh needs Debian\'s or Ubuntu\'s apt; '
           + 'as root, `apt-get update` may help). Any image works instead: xos sh --image IMAGE');
@@ -41,7 +41,7 @@ export function fetchBusybox(log: (s: string) => void = () => {}): string {
     const deb = readdirSync(work).find((f) => f.endsWith('.deb'));
     if (!deb) throw new Error(`apt-get download busybox-static left no .deb in ${work}`);
     const root = join(work, 'root');
-    execFileSync('dpkg-deb', ['-x', join(work, deb), root]);
+    nodeChildProcess().execFileSync('dpkg-deb', ['-x', join(work, deb), root]);
     if (!existsSync(join(root, 'bin', 'busybox'))) throw new Error(`no bin/busybox in ${deb}`);
     try { renameSync(root, dir); } catch { if (!existsSync(bin)) throw new Error(`cannot move busybox into ${dir}`); }
   } finally {

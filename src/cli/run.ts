@@ -245,7 +245,7 @@ async function runParsed(o: Parsed, shell: boolean): Promise<number> {
     : Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
   const stopSaving = saveOnRequest(machine, o);
   let r;
-  const t0 = performance.now();
+  const t0 = process.hrtime.bigint(); // (not performance.now(): loading perf_hooks costs start-up time)
   try {
     r = await machine.run(argv, {
       env: [...baseEnv, ...o.env], cwd: cwd ?? (o.root || o.image ? config?.cwd ?? '/' : process.cwd()), stdio: 'inherit',
@@ -262,7 +262,7 @@ async function runParsed(o: Parsed, shell: boolean): Promise<number> {
     await stopSaving();
   }
   if (r.error) process.stderr.write(`xos: ${r.error}\n`);
-  if (o.stats) process.stderr.write(formatStats(r, performance.now() - t0) + '\n');
+  if (o.stats) process.stderr.write(formatStats(r, Number(process.hrtime.bigint() - t0) / 1e6) + '\n');
   if (r.timedOut) {
     process.stderr.write(`xos: ${argv[0]}: killed after the --timeout of ${o.timeout! / 1000} s\n`);
     return 124;

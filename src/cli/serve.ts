@@ -2,11 +2,11 @@
 // server does as well; this one only gets the types right (wasm as
 // application/wasm, so the core compiles while it downloads) and asks browsers
 // to revalidate, so a rebuilt page is seen at once.
-import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './run.js';
+import { nodeHttp } from '../host/node/lazy-builtins.js';
 
 export const SERVE_HELP = `usage: xos serve [--port N] [--host ADDRESS] [--dir DIR]
 
@@ -46,7 +46,7 @@ export async function serve(args: string[]): Promise<number> {
     return 1;
   }
   const root = normalize(dir);
-  const server = createServer((req, res) => {
+  const server = nodeHttp().createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     let path: string;
     try { path = decodeURIComponent(url.pathname); } catch { path = '/'; }

@@ -8,6 +8,8 @@ export class ElfError extends Error {}
 export interface FileImage {
   readonly size: number;
   read(offset: number, len: number): Uint8Array; // short at EOF
+  // The same into `into` (as many bytes as it holds, short at EOF), without a buffer of its own.
+  readInto?(offset: number, into: Uint8Array): number;
   readonly name: string;
 }
 
@@ -77,9 +79,11 @@ export class SegmentFile implements MappedFile {
   constructor(private readonly file: FileImage, private readonly limit: number) {}
   get name() { return this.file.name; }
   readPage(offset: number, into: Uint8Array): void {
-    into.fill(0);
     const n = Math.max(0, Math.min(PAGE, this.limit - offset));
-    if (n > 0) into.set(this.file.read(offset, n));
+    let got = 0;
+    if (n > 0 && this.file.readInto) got = this.file.readInto(offset, into.subarray(0, n));
+    else if (n > 0) { const b = this.file.read(offset, n); into.set(b); got = b.length; }
+    into.fill(0, got);
   }
 }
 

@@ -85,6 +85,9 @@ export abstract class FileDescription {
   // Bytes read (at the file position unless pos is given), or -errno, or Blocked.
   read(n: number, pos?: number): Uint8Array | number | Blocked { return -EINVAL; }
   write(data: Uint8Array, pos?: number): number | Blocked { return -EINVAL; }
+  // Bytes read at `pos` into `into` (until it is full or at EOF), or -errno: for the kernel's own
+  // reads of regular files (exec paging a program in), where read() would make a buffer each time.
+  preadInto?(into: Uint8Array, pos: number): number;
   seek(offset: number, whence: number): number { return -ESPIPE; }
   stat(): Stat | number { return this.node ? this.node.backend.getattr(this.node.inode) : -EBADF; }
   // Directory entries from the current position; the position advances past those returned.

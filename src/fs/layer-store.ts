@@ -53,14 +53,14 @@ export class TrackedFs implements FsBackend {
   readonly readOnly: boolean;
   readonly keepsDev?: boolean;
   readonly userFiles?: boolean;
-  readonly root: FsNode;
   constructor(readonly inner: FsBackend, private readonly changed: () => void) {
     this.type = inner.type;
     this.readOnly = inner.readOnly;
     this.keepsDev = inner.keepsDev;
     this.userFiles = inner.userFiles;
-    this.root = inner.root;
   }
+  // (the inner's, read each time: a restored snapshot gives the inner another root)
+  get root(): FsNode { return this.inner.root; }
   private after<T>(r: T): T { this.changed(); return r; }
 
   lookup(dir: FsNode, name: string): Found | number { return this.inner.lookup(dir, name); }

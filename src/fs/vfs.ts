@@ -989,4 +989,10 @@ export class ExecImage implements FileImage {
     const r = this.f.read(Math.max(0, Math.min(len, this.size - offset)), offset);
     return r instanceof Uint8Array ? r : new Uint8Array(0);
   }
+  readInto(offset: number, into: Uint8Array): number {
+    const want = into.subarray(0, Math.max(0, Math.min(into.length, this.size - offset)));
+    if (!this.f.preadInto) { const r = this.read(offset, want.length); want.set(r); return r.length; }
+    const got = this.f.preadInto(want, offset);
+    return got < 0 ? 0 : got;
+  }
 }

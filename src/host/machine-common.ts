@@ -181,6 +181,16 @@ export function parseMountSpec(s: string): MountSpec | undefined {
   return { host: parts[0], guest: parts[1], readOnly };
 }
 
+// A root in memory with the directories programs expect (the page's default root).
+export function tmpfsRoot(now: () => bigint): Tmpfs {
+  const fs = new Tmpfs({ now, size: 2 ** 31 });
+  for (const d of ['/bin', '/dev', '/etc', '/home', '/proc', '/root', '/sbin', '/usr/bin', '/usr/lib', '/var']) fs.mkdirp(d);
+  fs.mkdirp('/tmp', 0o1777);
+  fs.chmod('/tmp', 0o1777);
+  fs.chmod('/root', 0o700);
+  return fs;
+}
+
 // The file systems of a Machine: its root and mounts (kept across runs: each run's kernel gets
 // them), the overlay's upper when the root is an image, and `fs`, the guest's view for the embedder.
 export class MachineFileSystems {

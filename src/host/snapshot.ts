@@ -17,9 +17,31 @@ import type { PlatformHost } from './platform.js';
 // What the caller keeps about how the machine was built (its options), and the clocks at the save.
 export interface SnapshotMeta { options: unknown; monotonicNs: string; realtimeNs: string; processes: number }
 
+// How a saved machine was built, as both Machine APIs write it into SnapshotMeta.options: its
+// options (in Node's vocabulary: the page writes net 'none' and tmpfs mounts), the image's digest
+// (sha256 of its bytes), where the image was (a host path, or the URL a page fetched it from),
+// and a page's tmpfs root (no image, no host directory).
+// `tars`: the archives mounted after the machine was made (mountTarBytes), in order, by digest.
+export interface SavedOptions<O> {
+  opts: O; image?: string; imageDigest?: string; imageUrl?: string; rootfs?: 'tmpfs'; tars?: { at: string; digest: string }[];
+}
+
+// The tars a snapshot's machine had mounted, in its order, found by digest among those `given`.
+export function checkTars(saved: { at: string; digest: string }[] | undefined, given: Uint8Array[] | undefined,
+  digestOf: (b: Uint8Array) => string): { at: string; bytes: Uint8Array }[] {
+  const pool = (given ?? []).map((b) => ({ b, d: digestOf(b) }));
+  return (Array.isArray(saved) ? saved : []).map((t) => {
+    const found = pool.find((p) => p.d === t.digest);
+    if (!found) throw new SnapshotError(`the snapshot's machine had a tar archive mounted at ${t.at} (${t.digest}): restore it with { tars } that include it`);
+    return { at: t.at, bytes: found.b };
+  });
+}
+
+// (`twins`: every object of the machine whose state is saved into the restoring machine's own, also
+// those nothing else saved refers to: an overlay's upper, reached through its nodes only)
 // The memory's pages are the last blob, outside the graph (`pages: true`): a restore takes them as
 // they are, not a copy, to share them (PhysMem's store). (Older snapshots have them in the graph.)
-interface Saved { meta: string; state: unknown; frames: { frames: Uint32Array; pages: Uint8Array | true }; guests: GuestEnds[] }
+interface Saved { meta: string; state: unknown; frames: { frames: Uint32Array; pages: Uint8Array | true }; guests: GuestEnds[]; twins: object[] }
 
 // Snapshots read in this process, by their bytes: restoring one again reads the same decompressed
 // data, so that the machines restored from it share the memory pages they have not touched.
@@ -47,7 +69,7 @@ export function captureMachine(m: MachineCore, registry: Registry, options: unkn
   const meta: SnapshotMeta = { options, monotonicNs: String(k.host.monotonicNs()), realtimeNs: String(k.host.realtimeNs()), processes: guests.length };
   const dump = k.phys.dumpFrames(forClone ? k.phys.lastDump : undefined);
   if (forClone) k.phys.lastDump = dump;
-  const saved: Saved = { meta: JSON.stringify(meta), state: k, frames: { frames: dump.frames, pages: true }, guests };
+  const saved: Saved = { meta: JSON.stringify(meta), state: k, frames: { frames: dump.frames, pages: true }, guests, twins: [...twins] };
   const e = encodeGraph(saved, registry, names, twins);
   e.blobs.push(dump.pages);
   return e;

@@ -24,7 +24,7 @@
 //           xidx=N,W  xmm/ymm N holds indices 0..63 of W bytes (gathers)
 //           approxx=N (-h) xmm/ymm N holds approximations (RCP, RSQRT): its lanes are printed
 //                     rather than hashed
-//           mx        random MXCSR (rounding mode, FTZ, DAZ); otherwise 0x1f80
+//           mx        random MXCSR (rounding mode, FTZ, DAZ, PE already set); otherwise 0x1f80
 //           xmask=HEX ignore these MXCSR bits in the output (e.g. 3f: exception flags)
 //           nomem     (-h) a register form: memory stays as the first state left it and is
 //                     checked once, after the last state
@@ -540,9 +540,11 @@ int main(int argc, char **argv) {
       g_in.fl = 0x202 | (rnd() & (arith | df));
       if (rnd() % 4 == 0) g_in.fl &= ~df;
       g_in.mx = 0x1f80;
-      if (mx && rnd() % 2) {
+      if (mx) {
         uint64_t r = rnd();
-        g_in.mx = 0x1f80 | (r & 0x6000) | ((r >> 8) & 1 ? 0x8000 : 0) | ((r >> 9) & 1 ? 0x40 : 0);
+        if (r & 1) g_in.mx |= (r & 0x6000) | ((r >> 8) & 1 ? 0x8000 : 0) | ((r >> 9) & 1 ? 0x40 : 0);
+        // PE already set, as in most programs after their first inexact result (the JIT's fast paths need it)
+        if ((r >> 10) & 1) g_in.mx |= 0x20;
       }
       memcpy(g_in.x, xpool + PICK(1), 16 * 16);
       memcpy(g_in.yh, xpool + PICK(2), 16 * 16);

@@ -69,6 +69,9 @@ async function build(name: string, libc: Libc, extraFlags: readonly string[]): P
   const hash = createHash('sha256')
     .update(readFileSync(src))
     .update('\0' + cc + '\0' + flags.join('\0') + '\0')
+    // Debug information names the source by path: a binary built from another checkout's
+    // copy of the same file points gdb at a file that may be gone.
+    .update(flags.includes('-g') ? src + '\0' : '')
     .update(await compilerVersion(cc))
     .digest('hex')
     .slice(0, 16);

@@ -24,15 +24,18 @@ import { bytesSource, type ByteSource } from '../../fs/tar.js';
 import type { FileImage } from '../../elf/elf.js';
 import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
-import { bytesInput, envList, mergeEnv, memorySize, parseAddHost, MachineFileSystems, type MountSpec, type RunResult } from '../machine-common.js';
+import { bytesInput, envList, mergeEnv, memorySize, parseAddHost, tmpfsRoot, MachineFileSystems, type MountSpec, type RunResult } from '../machine-common.js';
 import { WispClient, wispHostNet, type WispTransport } from '../../net/wisp.js';
 import type { NetConfig } from '../../net/stack.js';
+import { saveMachine, readSnapshot, loadMachine, continuedClock, snapshotRegistry, checkTars, type SavedOptions } from '../snapshot.js';
+import { SnapshotError } from '../../kernel/snapshot/codec.js';
 
 export { Tmpfs } from '../../fs/tmpfs.js';
 export { GuestFs, GuestFsError } from '../../fs/guest-fs.js';
 export { layerTar } from '../../fs/overlay.js';
 export { restoreLayer, TrackedFs } from '../../fs/layer-store.js';
 export { bytesSource } from '../../fs/tar.js';
+export { SnapshotError } from '../../kernel/snapshot/codec.js';
 export { openBlobStore, type BlobStore } from './storage.js';
 export type { Registers } from '../../kernel/registers.js';
 export type { SeedHost, SeedOutcome, SeedRunOptions } from '../seed-host.js';
@@ -127,6 +130,12 @@ export async function compileCore(url: string | URL = DEFAULT_CORE_URL): Promise
   return WebAssembly.compile(await res.arrayBuffer());
 }
 
+// The image's digest, as Node's Machine computes it for a tar (the snapshot names the image by it).
+async function imageDigest(bytes: Uint8Array): Promise<string> {
+  const h = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return `sha256:${Array.from(h, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
 async function fetchBytes(url: string | URL, what: string): Promise<Uint8Array> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`xos: cannot fetch ${what} from ${String(url)}: HTTP ${res.status}`);
@@ -160,6 +169,7 @@ export interface MachineOptions {
   // Translate hot code to WebAssembly (default: off). `hot`: runs of a block before it is
   // translated; `cacheBytes`: the bound of the code cache.
   jit?: boolean | { hot?: number; cacheBytes?: number };
+  pidsMax?: number; // the most processes and threads at once (default from memory)
 }
 
 export interface RunOptions {
@@ -234,18 +244,41 @@ export function webSocketTransport(url: string | URL): Promise<WispTransport> {
   });
 }
 
+// Where a snapshot taken here or in Node is restored: the image it was built on (bytes or a URL;
+// default: the URL this page fetched it from, when it was fetched), the core, the upper layer
+// to write its changes into (the page's: to see them), a relay for the outside.
+export interface RestoreOptions {
+  image?: Uint8Array | string | URL;
+  core?: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  coreUrl?: string | URL;
+  upper?: FsBackend;
+  relay?: string | URL;
+  tars?: Uint8Array[]; // the archives it had mounted with mountTarBytes (found among them by digest)
+}
+
 export class Machine {
+  // The processes the machine had when it was saved (a restored machine's), with new streams.
+  private restored: MachineProcess[] = [];
+  private readonly restoredTty = new WeakSet<MachineProcess>();
   private constructor(private readonly opts: MachineOptions, private readonly core: MachineCore,
-    private readonly fsys: MachineFileSystems, private readonly wisp?: WispClient) {}
+    private readonly fsys: MachineFileSystems, private readonly module: WebAssembly.Module,
+    private readonly imageDigest?: string, private readonly wisp?: WispClient) {}
 
   static async create(opts: MachineOptions = {}): Promise<Machine> {
+    const m = await Machine.build(opts, createBrowserHost());
+    if (opts.files) m.writeFiles(opts.files);
+    return m;
+  }
+
+  private static async build(opts: MachineOptions, host: PlatformHost, image?: Uint8Array): Promise<Machine> {
     const core = opts.core;
     const module = core instanceof WebAssembly.Module ? core
       : core ? await WebAssembly.compile(core as ArrayBuffer | Uint8Array<ArrayBuffer>) : await compileCore(opts.coreUrl);
-    const host = createBrowserHost();
     let fsys: MachineFileSystems;
+    let digest: string | undefined;
     if (opts.image) {
-      const bytes = opts.image instanceof Uint8Array ? opts.image : await fetchBytes(opts.image, 'the image');
+      const bytes = image ?? (opts.image instanceof Uint8Array ? opts.image : await fetchBytes(opts.image, 'the image'));
+      digest = await imageDigest(bytes);
       const loaded = await loadImage(bytesSource(bytes), { gunzip: gunzipInMemory });
       fsys = new MachineFileSystems(host, loaded.fs);
       fsys.useImage(loaded, opts.upper);
@@ -263,31 +296,110 @@ export class Machine {
     const net: NetConfig = wisp ? { mode: 'bridge', host: wispHostNet(wisp), hosts } : { mode: 'none', hosts };
     const j = typeof opts.jit === 'object' ? opts.jit : {};
     const jit = { jit: !!opts.jit, jitHot: j.hot, jitCacheBytes: j.cacheBytes };
-    const mc = await MachineCore.create({ host, coreModule: module, files: fsys, memory, strace: opts.strace, debug: opts.debug, net, jit });
-    const m = new Machine(opts, mc, fsys, wisp);
-    if (opts.files) m.writeFiles(opts.files);
+    const mc = await MachineCore.create({ host, coreModule: module, files: fsys, memory, pidsMax: opts.pidsMax, strace: opts.strace, debug: opts.debug, net, jit });
+    return new Machine(opts, mc, fsys, module, digest, wisp);
+  }
+
+  // --- snapshots ---------------------------------------------------------------------------
+  // The whole machine now as bytes (its processes, their memory and open files, the writable file
+  // systems), compressed with CompressionStream: Machine.restore continues it, in a page or in Node
+  // (xos's Machine.restore). The image is not in it (its digest is). Throws SnapshotError naming
+  // what cannot be saved (a root or mount given as an object, a relay).
+  async snapshot(): Promise<Uint8Array> {
+    const { image, root, upper, mounts, core, coreUrl, files, relay, ...rest } = this.opts;
+    if (root || mounts?.some((m) => m.backend)) {
+      throw new SnapshotError('cannot save a machine whose file systems were given as objects (only tmpfs mounts and an image)');
+    }
+    if (this.wisp) throw new SnapshotError('cannot save a machine that reaches the network through a relay');
+    const saved: SavedOptions<Record<string, unknown>> = {
+      opts: { ...rest, net: 'none', mounts: mounts?.map((m) => ({ guest: m.guest, type: 'tmpfs' as const })) },
+      imageDigest: image !== undefined ? this.imageDigest : undefined,
+      imageUrl: image !== undefined && !(image instanceof Uint8Array) ? String(image) : undefined,
+      rootfs: image === undefined ? 'tmpfs' : undefined,
+      tars: this.tars.length ? this.tars.map((t) => ({ at: t.at, digest: t.digest })) : undefined,
+    };
+    return saveMachine(this.core, snapshotRegistry(), saved);
+  }
+
+  // A machine that continues where the snapshot's was (taken in a page or in Node): its processes
+  // run on (m.processes: those the embedder had started, with new streams). A snapshot taken on an
+  // image needs that image (`image`, checked against the digest the snapshot keeps).
+  static async restore(bytes: Uint8Array, o: RestoreOptions = {}): Promise<Machine> {
+    const base = createBrowserHost();
+    const { meta, data } = await readSnapshot(bytes, base);
+    const saved = meta.options as SavedOptions<Record<string, unknown>>;
+    if (!saved || typeof saved !== 'object' || typeof saved.opts !== 'object' || saved.opts === null) {
+      throw new SnapshotError('corrupt snapshot: no machine options in it');
+    }
+    const so = saved.opts;
+    if (typeof so.root === 'string' || typeof so.upper === 'string' || (saved.imageDigest === undefined && saved.rootfs !== 'tmpfs')) {
+      throw new SnapshotError('the snapshot\'s files are in a host directory: it can be restored only where that directory is (in Node)');
+    }
+    const mounts: MountSpec[] = [];
+    for (const mt of Array.isArray(so.mounts) ? so.mounts as unknown[] : []) {
+      const spec = mt as MountSpec;
+      if (typeof mt === 'string' || !spec || spec.type !== 'tmpfs' || typeof spec.guest !== 'string') {
+        throw new SnapshotError(`the snapshot's machine has a host directory mounted (${typeof mt === 'string' ? mt : String(spec?.guest)}): it cannot be restored in a browser`);
+      }
+      mounts.push({ guest: spec.guest, type: 'tmpfs' });
+    }
+    let image: Uint8Array | undefined;
+    if (saved.imageDigest !== undefined) {
+      const from = o.image ?? saved.imageUrl;
+      if (from === undefined) throw new SnapshotError('the snapshot was taken on an image: restore it with { image }');
+      image = from instanceof Uint8Array ? from : await fetchBytes(from, 'the image');
+      const have = await imageDigest(image);
+      if (have !== saved.imageDigest) throw new SnapshotError(`the snapshot was taken on image ${saved.imageDigest}, not this one (${have})`);
+    } else if (o.image !== undefined) throw new SnapshotError('the snapshot was not taken on an image');
+    const given = await Promise.all((o.tars ?? []).map(async (b) => ({ b, d: await imageDigest(b) })));
+    const tars = checkTars(saved.tars, given.map((g) => g.b), (b) => given.find((g) => g.b === b)!.d);
+    const opts: MachineOptions = {
+      memory: so.memory as number | string | undefined, env: so.env as string[] | undefined, strace: so.strace === true, debug: so.debug === true,
+      jit: so.jit as MachineOptions['jit'], addHosts: so.addHosts as MachineOptions['addHosts'], pidsMax: so.pidsMax as number | undefined,
+      image: image, upper: o.upper, mounts, core: o.core, coreUrl: o.coreUrl, relay: o.relay,
+    };
+    const m = await Machine.build(opts, continuedClock(base, meta.monotonicNs), image);
+    try {
+      for (const t of tars) await m.mountTarBytes(t.bytes, t.at);
+    } catch (e) {
+      m.close();
+      throw e;
+    }
+    loadMachine(m.core, data, snapshotRegistry(), (e) => {
+      let g!: GuestProcess;
+      const p = new MachineProcess((out, err) => (g = m.core.adopt(e, out, err)));
+      m.restored.push(p);
+      if (e.master) m.restoredTty.add(p);
+      return g;
+    });
     return m;
   }
+  // An independent copy of the machine as it is now.
+  async clone(): Promise<Machine> {
+    const image = this.opts.image;
+    return Machine.restore(await this.snapshot(), { core: this.module, image: image instanceof Uint8Array ? image : undefined, tars: this.tars.map((t) => t.bytes) });
+  }
+  // The processes of a restored machine that its embedder had started (running when it was saved).
+  get processes(): readonly MachineProcess[] { return this.restored; }
+  // Whether a restored process's stdio is a pseudo-terminal (its output then comes on stdout).
+  hasTerminal(p: MachineProcess): boolean { return this.restoredTty.has(p); }
 
   // The guest's file system as programs see it (mounts included), for putting files in and taking results out.
   get fs(): GuestFs { return this.fsys.fs; }
   get imageConfig(): ImageConfig | undefined { return this.fsys.imageConfig; }
   // Mount a tar archive's contents (any image format, gzip or not) at `at`, writable through an
   // in-memory overlay; at '/' it becomes the root (with a tmpfs on /tmp).
-  mountTarBytes(bytes: Uint8Array, at = '/'): Promise<void> { return this.fsys.mountTarBytes(bytes, at); }
+  async mountTarBytes(bytes: Uint8Array, at = '/'): Promise<void> {
+    const digest = await imageDigest(bytes);
+    await this.fsys.mountTarBytes(bytes, at);
+    this.tars.push({ at, bytes, digest });
+  }
+  private readonly tars: { at: string; bytes: Uint8Array; digest: string }[] = []; // mounted by mountTarBytes, for snapshots
   // What programs changed in the image (the overlay's upper) as an OCI layer tar, with whiteouts.
   commitImage(): Uint8Array { return this.fsys.commitImage(); }
 
   // A tmpfs with the directories programs expect.
-  static newRoot(): Tmpfs {
-    const host = createBrowserHost();
-    const fs = new Tmpfs({ now: host.realtimeNs, size: 2 ** 31 });
-    for (const d of ['/bin', '/dev', '/etc', '/home', '/proc', '/root', '/sbin', '/usr/bin', '/usr/lib', '/var']) fs.mkdirp(d);
-    fs.mkdirp('/tmp', 0o1777);
-    fs.chmod('/tmp', 0o1777);
-    fs.chmod('/root', 0o700);
-    return fs;
-  }
+  static newRoot(): Tmpfs { return tmpfsRoot(createBrowserHost().realtimeNs); }
 
   // Write files into the root (parents are created); throws on a path that cannot be written.
   writeFiles(files: Record<string, FileContents>): void {
@@ -341,5 +453,5 @@ export class Machine {
 
 // The seed's API (seed-host.ts) over a browser Machine: createHost({ coreUrl }).
 export function createHost(opts: MachineOptions = {}): SeedHost {
-  return seedHost(Machine.create(opts));
+  return seedHost(Machine.create(opts), (bytes, tars) => Machine.restore(bytes, { core: opts.core, coreUrl: opts.coreUrl, image: opts.image, tars }));
 }

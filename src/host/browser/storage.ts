@@ -9,6 +9,22 @@ export interface BlobStore {
   remove(key: string): Promise<void>;
 }
 
+// A file another context is still writing (a worker of a page just left, whose write was cut
+// short) is locked for a moment: NoModificationAllowedError. Asked again for a while, then given up
+// with the error: a blob that is there is never taken for one that is not.
+const notFound = (e: unknown) => (e as { name?: string })?.name === 'NotFoundError';
+const busy = (e: unknown) => ['NoModificationAllowedError', 'InvalidStateError'].includes((e as { name?: string })?.name ?? '');
+async function retried<T>(f: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (!busy(e) || i >= 50) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 type Writable = { write(d: BufferSource): Promise<void>; close(): Promise<void> };
 type SyncHandle = { truncate(n: number): void; write(d: BufferSource, o: { at: number }): number; flush(): void; close(): void };
 
@@ -22,13 +38,13 @@ async function opfs(): Promise<BlobStore | undefined> {
     kind: 'OPFS',
     async load(key) {
       try {
-        const h = await dir.getFileHandle(file(key));
-        return new Uint8Array(await (await h.getFile()).arrayBuffer());
-      } catch {
-        return undefined;
+        return await retried(async () => new Uint8Array(await (await (await dir.getFileHandle(file(key))).getFile()).arrayBuffer()));
+      } catch (e) {
+        if (notFound(e)) return undefined;
+        throw e;
       }
     },
-    async save(key, data) {
+    save: (key, data) => retried(async () => {
       const h = await dir.getFileHandle(file(key), { create: true });
       const ext = h as FileSystemFileHandle & { createWritable?: () => Promise<Writable>; createSyncAccessHandle?: () => Promise<SyncHandle> };
       if (ext.createWritable) {
@@ -45,9 +61,9 @@ async function opfs(): Promise<BlobStore | undefined> {
           s.close();
         }
       } else throw new Error('xos: this browser cannot write OPFS files');
-    },
+    }),
     async remove(key) {
-      try { await dir.removeEntry(file(key)); } catch { /* not there */ }
+      try { await retried(() => dir.removeEntry(file(key))); } catch (e) { if (!notFound(e)) throw e; }
     },
   };
 }

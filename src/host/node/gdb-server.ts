@@ -1,7 +1,8 @@
 // The gdb stub on a TCP port of the host's loopback (as `qemu-x86_64 -g PORT` and
 // gdbserver serve it): one debugger connection; when it closes, the process goes on
 // without a debugger (unless the debugger killed it).
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { nodeNet } from './lazy-builtins.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Tracee } from '../../kernel/debug.js';
 import { GdbStub } from '../gdb-remote.js';
@@ -27,7 +28,7 @@ export function serveGdb(kernel: Kernel, tracee: Tracee, o: GdbServerOptions): P
   let stub: GdbStub | undefined;
   let onConnect!: () => void;
   const connected = new Promise<void>((resolve) => { onConnect = resolve; });
-  const server = createServer((s) => {
+  const server = nodeNet().createServer((s) => {
     server.close(); // one debugger
     socket = s;
     s.setNoDelay(true);

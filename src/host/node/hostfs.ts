@@ -23,10 +23,9 @@
 // long as anyone holds it, whatever name it was found by.
 import * as fs from 'node:fs';
 import type { Registry } from '../../kernel/snapshot/codec.js';
-import * as net from 'node:net';
-import { spawnSync } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import type { MappedFile } from '../../mm/address-space.js';
+import { nodeChildProcess, nodeNet } from './lazy-builtins.js';
 import { NodeCache, NodeFs, SavedNodes, type Found, type FsNode, type SetAttr, type StatFs } from '../../fs/backend.js';
 import {
   FileDescription, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
@@ -145,6 +144,20 @@ export class HostFile extends FileDescription {
     super(flags, path);
   }
   private get ro(): boolean { return this.owner.readOnly; }
+
+  override preadInto(into: Uint8Array, pos: number): number {
+    let done = 0;
+    try {
+      while (done < into.length) {
+        const got = fs.readSync(this.h.fd, into, done, into.length - done, pos + done);
+        if (got === 0) break;
+        done += got;
+      }
+    } catch (e) {
+      if (done === 0) return errno(e);
+    }
+    return done;
+  }
 
   override read(n: number, pos?: number): Uint8Array | number {
     const at = pos ?? this.pos;
@@ -698,7 +711,7 @@ export class HostFs extends NodeFs {
     };
     let r: number;
     if (type === S_IFSOCK) {
-      const server = net.createServer();
+      const server = nodeNet().createServer();
       server.on('error', () => {});
       server.unref();
       server.listen(this.entryAt(dir, tmp).toString('latin1')); // (bound at once; closing it removes the name)
@@ -706,7 +719,7 @@ export class HostFs extends NodeFs {
     } else {
       // mkfifo(1) is another process: it reaches the directory through this process's /proc entry
       const where = this.viaProc ? `/proc/${process.pid}/fd/${this.fdOf(dir)}/${tmp}` : this.entryAt(dir, tmp).toString('latin1');
-      const m = spawnSync('mkfifo', ['-m', mode.toString(8), '--', where], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const m = nodeChildProcess().spawnSync('mkfifo', ['-m', mode.toString(8), '--', where], { stdio: ['ignore', 'ignore', 'pipe'] });
       if (m.error || m.status !== 0) return -EPERM;
       try { r = link(); } finally { try { fs.unlinkSync(this.entryAt(dir, tmp)); } catch { /* gone already */ } }
     }

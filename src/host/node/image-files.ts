@@ -10,9 +10,9 @@
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGunzip, gunzipSync } from 'node:zlib';
 import { bytesSource, type ByteSource } from '../../fs/tar.js';
 import { loadImage, type ImageDirectory, type LoadedImage } from '../../fs/image.js';
+import { nodeZlib } from './lazy-builtins.js';
 
 const IN_MEMORY = 16 << 20; // compressed bytes decompressed into memory rather than a temporary file
 const CHUNK = 1 << 20;
@@ -61,7 +61,7 @@ export function hostImageDirectory(dir: string): ImageDirectory {
 }
 
 export async function gunzipSource(src: ByteSource): Promise<ByteSource> {
-  if (src.size <= IN_MEMORY) return bytesSource(new Uint8Array(gunzipSync(src.read(0, src.size))));
+  if (src.size <= IN_MEMORY) return bytesSource(new Uint8Array(nodeZlib().gunzipSync(src.read(0, src.size))));
   const dir = fs.mkdtempSync(join(tmpdir(), 'xos-image-'));
   const path = join(dir, 'layer.tar');
   const fd = fs.openSync(path, 'w+', 0o600);
@@ -69,7 +69,7 @@ export async function gunzipSource(src: ByteSource): Promise<ByteSource> {
   fs.rmdirSync(dir);
   let size = 0;
   await new Promise<void>((resolve, reject) => {
-    const z = createGunzip();
+    const z = nodeZlib().createGunzip();
     z.on('data', (b: Buffer) => {
       let off = 0;
       while (off < b.length) off += fs.writeSync(fd, b, off, b.length - off, size + off);

@@ -3,15 +3,16 @@ import { readFileSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 import { webcrypto } from 'node:crypto';
-import { deflate, inflate } from 'node:zlib';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import type { HostInput, HostOutput } from '../../base/host.js';
 import type { PlatformHost } from '../platform.js';
 import { nodeHostDirectory } from './hostfs.js';
 import { gunzipSource } from './image-files.js';
+import { nodeZlib } from './lazy-builtins.js';
 
-const deflateP = promisify(deflate), inflateP = promisify(inflate);
+const zlibCall = (f: 'deflate' | 'inflate', data: Uint8Array) => new Promise<Uint8Array>((resolve, reject) =>
+  nodeZlib()[f](data, (e, out) => (e ? reject(e) : resolve(new Uint8Array(out)))));
 const startHr = process.hrtime.bigint();
 const startReal = BigInt(Date.now()) * 1_000_000n;
 
@@ -24,6 +25,25 @@ export function loadCoreModule(): WebAssembly.Module {
     coreModule = new WebAssembly.Module(readFileSync(path));
   }
   return coreModule;
+}
+
+// V8 compiles a wasm function with its baseline compiler (Liftoff) when first called, and again with
+// TurboFan once it has run a budget of code (--wasm-tiering-budget, 1.8 M by default). The core's
+// interpreter functions spend that within a static hello's first 35 k instructions, and optimising
+// them costs ~80 ms of CPU that a short run never earns back. The core's instance gets 30 times the
+// budget (V8 reads it when a module is instantiated): a long run still tiers up early (python3 -c
+// pass and the compute benchmarks take the same CPU time), and modules instantiated afterwards (the
+// JIT's) keep the default. Left alone when the user set V8's wasm tiering flags.
+const DEFAULT_TIERING_BUDGET = 1_800_000;
+export async function instantiatingCore<T>(f: () => Promise<T>): Promise<T> {
+  const own = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /liftoff|wasm-tier|wasm-dynamic-tiering/.test(a));
+  if (own) return f();
+  setFlagsFromString(`--wasm-tiering-budget=${30 * DEFAULT_TIERING_BUDGET}`);
+  try {
+    return await f();
+  } finally {
+    setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_TIERING_BUDGET}`);
+  }
 }
 
 // Output to a host file descriptor, synchronously (retrying while a pipe is full). The host's
@@ -99,8 +119,8 @@ export function createNodeHost(opts: NodeHostOptions = {}): PlatformHost {
     yield: () => new Promise((resolve) => setImmediate(resolve)),
     setTimer: (ms, cb) => setTimeout(cb, ms),
     hold: () => { const t = setInterval(() => {}, 2 ** 30); return () => clearInterval(t); },
-    compress: async (data) => new Uint8Array(await deflateP(data)),
-    decompress: async (data) => new Uint8Array(await inflateP(data)),
+    compress: (data) => zlibCall('deflate', data),
+    decompress: (data) => zlibCall('inflate', data),
     clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     hostDirectory: (path, o) => nodeHostDirectory(path, o),
     gunzip: gunzipSource,

@@ -1,15 +1,14 @@
 // The host's network in Node: TCP through node:net, UDP through node:dgram,
 // names through node:dns (lookup: the host's own resolver, /etc/hosts included).
 // Everything one HostNet made is closed by close(), when its machine is done.
-import * as net from 'node:net';
-import * as dgram from 'node:dgram';
-import { promises as dns } from 'node:dns';
+import type * as net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type {
   DnsResult, HostAddr, HostDatagram, HostIncoming, HostListener, HostNet, HostStream, HostStreamEvents, HostInterface,
 } from '../../base/host-net.js';
 import { ECONNREFUSED, errnoFromCode } from '../../base/errno.js';
+import { nodeDgram, nodeDns, nodeNet } from './lazy-builtins.js';
 
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
@@ -48,7 +47,7 @@ export function nodeHostNet(): HostNet {
       if (to.port <= 0 || to.port > 65535) return failed(ev, ECONNREFUSED);
       let sock: net.Socket;
       try {
-        sock = net.connect({
+        sock = nodeNet().connect({
         host: to.address, port: to.port, family: opts.family, allowHalfOpen: true, noDelay: true,
         localAddress: opts.local?.address, localPort: opts.local?.port || undefined,
         });
@@ -61,7 +60,7 @@ export function nodeHostNet(): HostNet {
     },
 
     listen(at, { family, backlog, v6only }, onConnection) {
-      const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (sock) => {
+      const server = nodeNet().createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (sock) => {
         const incoming: HostIncoming = {
           local: { address: sock.localAddress ?? '', port: sock.localPort ?? 0 },
           remote: { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0 },
@@ -82,7 +81,7 @@ export function nodeHostNet(): HostNet {
     },
 
     datagram({ family, reuseAddr }, at, ev) {
-      const sock = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: !!reuseAddr });
+      const sock = nodeDgram().createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: !!reuseAddr });
       return new Promise<HostDatagram | number>((resolve) => {
         let bound = false;
         sock.on('error', (e) => {
@@ -137,7 +136,7 @@ export async function resolveName(name: string, type: string): Promise<DnsResult
   try {
     switch (type) {
       case 'A': case 'AAAA': {
-        const all = await dns.lookup(name, { all: true, verbatim: true });
+        const all = await nodeDns().promises.lookup(name, { all: true, verbatim: true });
         const want = type === 'A' ? 4 : 6;
         const addresses = all.filter((a) => a.family === want).map((a) => a.address);
         return addresses.length ? { type, addresses } : 'NODATA';
@@ -147,13 +146,13 @@ export async function resolveName(name: string, type: string): Promise<DnsResult
         if (!m) return 'NXDOMAIN';
         const parts = m[1].split('.').reverse();
         const ip = m[2].toLowerCase() === 'in-addr' ? parts.join('.') : parts.join('').match(/.{1,4}/g)!.join(':');
-        return { type, names: await dns.reverse(ip) };
+        return { type, names: await nodeDns().promises.reverse(ip) };
       }
-      case 'CNAME': return { type, names: await dns.resolveCname(name) };
-      case 'NS': return { type, names: await dns.resolveNs(name) };
-      case 'MX': return { type, exchanges: await dns.resolveMx(name) };
-      case 'TXT': return { type, texts: await dns.resolveTxt(name) };
-      case 'SRV': return { type, services: await dns.resolveSrv(name) };
+      case 'CNAME': return { type, names: await nodeDns().promises.resolveCname(name) };
+      case 'NS': return { type, names: await nodeDns().promises.resolveNs(name) };
+      case 'MX': return { type, exchanges: await nodeDns().promises.resolveMx(name) };
+      case 'TXT': return { type, texts: await nodeDns().promises.resolveTxt(name) };
+      case 'SRV': return { type, services: await nodeDns().promises.resolveSrv(name) };
     }
     return 'NOTIMP';
   } catch (e) {

@@ -4,10 +4,8 @@
 // host's resolver (and answers DNS queries sent to dns.xos.internal:53), and
 // refuses destinations outside its allow-list (HOST names or CIDR blocks) when
 // one is given. It listens on 127.0.0.1 unless told otherwise.
-import { createServer, type Server } from 'node:http';
-import * as net from 'node:net';
-import * as dgram from 'node:dgram';
-import { promises as dns } from 'node:dns';
+import type { Server } from 'node:http';
+import type * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { acceptUpgrade, type WebSocketLike } from './websocket.js';
 import {
@@ -18,6 +16,7 @@ import {
 import { answerQuery, hostLoopbackAsGateway } from '../../net/dns-service.js';
 import { inPrefix, isMapped, parseCidr, parseIp, type Ip } from '../../net/inet-addr.js';
 import { resolveName } from './net.js';
+import { nodeDgram, nodeDns, nodeHttp, nodeNet } from './lazy-builtins.js';
 
 export interface RelayOptions {
   host?: string; // where to listen (default 127.0.0.1)
@@ -50,7 +49,7 @@ async function allowedAddresses(host: string, rules: Rule[]): Promise<string[] |
   if (literal) addrs = [host];
   else {
     try {
-      addrs = (await dns.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+      addrs = (await nodeDns().promises.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
     } catch {
       return 'unresolved';
     }
@@ -61,7 +60,7 @@ async function allowedAddresses(host: string, rules: Rule[]): Promise<string[] |
   const allowedNames: string[] = [];
   for (const r of rules) {
     if (!('name' in r)) continue;
-    try { allowedNames.push(...(await dns.lookup(r.name, { all: true })).map((a) => a.address)); } catch { /* unresolvable rule */ }
+    try { allowedNames.push(...(await nodeDns().promises.lookup(r.name, { all: true })).map((a) => a.address)); } catch { /* unresolvable rule */ }
   }
   return addrs.filter((a) => {
     const ip = parseIp(a);
@@ -136,7 +135,7 @@ function serve(ws: WebSocketLike, rules: Rule[], log: (s: string) => void): void
       }
       const address = addrs[0];
       if (kind === STREAM_TCP) {
-        const sock = net.connect({ host: address, port, noDelay: true });
+        const sock = nodeNet().connect({ host: address, port, noDelay: true });
         let received = 0, unacknowledged = 0;
         target = {
           write: (b) => {
@@ -167,7 +166,7 @@ function serve(ws: WebSocketLike, rules: Rule[], log: (s: string) => void): void
         sock.on('close', () => closeStream(id, CLOSE_VOLUNTARY));
       } else {
         const ip = parseIp(address);
-        const sock = dgram.createSocket(ip && !isMapped(ip) ? 'udp6' : 'udp4');
+        const sock = nodeDgram().createSocket(ip && !isMapped(ip) ? 'udp6' : 'udp4');
         sock.on('error', (e: NodeJS.ErrnoException) => closeStream(id, closeReason(e.code)));
         sock.on('message', (m) => { if (streams.has(id)) send(packet(DATA, id, m)); });
         // datagrams wait in `early` until the socket is connected (sending before that throws)
@@ -212,7 +211,7 @@ function serve(ws: WebSocketLike, rules: Rule[], log: (s: string) => void): void
 export function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const rules = parseRules(opts.allow ?? []);
   const log = opts.log ?? (() => {});
-  const server: Server = createServer((_req, res) => {
+  const server: Server = nodeHttp().createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' });
     res.end('xos relay: a Wisp endpoint; connect with a WebSocket\n');
   });

@@ -5,10 +5,10 @@
 // The host terminal is put back as it was on every way out: exit, an uncaught
 // error (both end in process.exit), SIGTERM, SIGHUP. (After SIGKILL nothing runs:
 // `reset` or `stty sane` repairs the terminal.)
-import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { isatty, WriteStream } from 'node:tty';
 import { fdOutput } from './index.js';
+import { nodeChildProcess } from './lazy-builtins.js';
 
 export interface TerminalSize { rows: number; cols: number }
 // What the host terminal drives: the guest's terminal (keystrokes, resizes, hang-up).
@@ -69,7 +69,7 @@ export function openHostTerminal(force = false): HostTerminal | undefined {
     process.stdin.setRawMode(true);
     raw = true;
     // Node's raw mode keeps output processing (\n → \r\n): the guest's line discipline does it
-    try { execFileSync('stty', ['-opost'], { stdio: [0, 'ignore', 'ignore'] }); } catch { /* no stty: \r\n twice is harmless */ }
+    try { nodeChildProcess().execFileSync('stty', ['-opost'], { stdio: [0, 'ignore', 'ignore'] }); } catch { /* no stty: \r\n twice is harmless */ }
   };
   const restore = () => {
     // libuv puts back the whole termios it saved before raw mode, -opost included

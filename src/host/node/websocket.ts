@@ -5,7 +5,8 @@
 // MAX_MESSAGE ends the connection (1009), so a peer cannot make us buffer
 // without bound.
 import { createHash, randomBytes } from 'node:crypto';
-import { request, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { nodeHttp } from './lazy-builtins.js';
 import type { Duplex } from 'node:stream';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -116,7 +117,7 @@ export function connectWebSocket(url: string): Promise<WebSocketLike> {
   if (u.protocol !== 'ws:') return Promise.reject(new Error(`xos: only ws:// relays are supported from Node, not ${u.protocol}`));
   const key = randomBytes(16).toString('base64');
   return new Promise((resolve, reject) => {
-    const req = request({
+    const req = nodeHttp().request({
       host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || 80, path: u.pathname + u.search,
       headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': key, 'Sec-WebSocket-Version': '13' },
     });

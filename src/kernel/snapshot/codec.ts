@@ -119,7 +119,8 @@ export function encodeGraph(root: unknown, registry: Registry, externals: Map<un
     }
     if (Array.isArray(o)) {
       const a: Doc[] = [];
-      o.forEach((x, i) => { path.push(`[${i}]`); a.push(enc(x)); path.pop(); });
+      // every index, holes too (as undefined): a sparse array (an fd table with fd 10 after 0-2) keeps its indices
+      for (let i = 0; i < o.length; i++) { path.push(`[${i}]`); a.push(enc(o[i])); path.pop(); }
       return { $id: id, $a: a };
     }
     if (o instanceof Map) {

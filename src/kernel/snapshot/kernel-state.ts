@@ -34,6 +34,9 @@ import { AsyncIo } from '../async-io.js';
 import { ProcFs } from '../../fs/procfs.js';
 import { SysFs } from '../../fs/sysfs.js';
 import { StaticFileFs } from '../../fs/static-file.js';
+import { ImageFs, type ImageNode } from '../../fs/image.js';
+import { OverlayFs } from '../../fs/overlay.js';
+import { TrackedFs } from '../../fs/layer-store.js';
 
 // Fields that are the machine's wiring, not its state: kept from the machine that restores (the
 // futex queues hold the watchers of live waits: a woken waiter queues itself again).
@@ -66,6 +69,8 @@ export function kernelRegistry(): Registry {
   });
   r.refine(TimerFd, { restore: (f: TimerFd) => { (f as unknown as { arm(): void }).arm(); } });
   r.refine(KernelClass, { skip: KERNEL_SKIP });
+  // its layers are the restoring machine's (named by kernelRoles: the image by digest, the upper with its state)
+  r.refine(OverlayFs, { skip: ['lower', 'upper'] });
   r.refine(Vfs, { skip: ['host', 'proc', 'fifos', 'named', 'unnamed', 'budget', 'net', 'devfs', 'setup', 'live', 'caller', 'leases'] }); // (leases are not kept: README)
   r.refine(Epoll, { skip: ['ids', 'now'], restore: (e: Epoll, ctx) => { const k = ctx.external<Kernel>('kernel'); e.restored(() => k.host.realtimeNs()); } });
   // O_ASYNC owners (F_SETOWN) are not kept: a restored description signals no one (README)
@@ -127,9 +132,25 @@ export function kernelRoles(k: Kernel): { names: Map<object, string>; twins: Set
   // the file systems the machine made at boot, by device number
   // (those that are views of the kernel, with nothing of their own, are made anew)
   for (const [b, dev] of (k.vfs.mounts as unknown as { shared: { devs: Map<object, number> } }).shared.devs) {
-    ext(b, `dev:${dev}`, !(b instanceof DevFs || b instanceof ProcFs || b instanceof SysFs || b instanceof StaticFileFs));
+    const image = b instanceof ImageFs ? b : b instanceof OverlayFs && b.lower instanceof ImageFs ? b.lower : undefined;
+    if (image) imageRoles(image, b === image ? `dev:${dev}` : `dev:${dev}:lower`, ext);
+    // an overlay's writable layer is the restoring machine's own (the page wraps it to see changes), with the state saved
+    if (b instanceof OverlayFs) ext(b.upper instanceof TrackedFs ? b.upper.inner : b.upper, `dev:${dev}:upper`, true);
+    if (b !== image) ext(b, `dev:${dev}`, !(b instanceof DevFs || b instanceof ProcFs || b instanceof SysFs || b instanceof StaticFileFs));
   }
   return { names, twins };
+}
+
+// A read-only image is not in the snapshot (its digest is, kept by the embedder): the restoring
+// machine loads the same image, whose nodes have the same inode numbers, so the image and each
+// of its nodes are named by them.
+function imageRoles(fs: ImageFs, name: string, ext: (o: object, name: string) => void): void {
+  ext(fs, name);
+  const visit = (n: ImageNode) => {
+    ext(n, `${name}:${n.ino}`);
+    if (n.children) for (const c of n.children.values()) visit(c);
+  };
+  visit(fs.root);
 }
 
 // After the graph is read into the new machine: memory back in place (the page tables and what the
