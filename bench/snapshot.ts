@@ -8,6 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Machine, type MachineProcess } from '../src/api/index.js';
+import { debianSkipReason, getDebianRoot } from '../test/lib/debian-root.js';
+import { bigSource } from '../test/lib/big-source.js';
 
 const PY = '/usr/bin/python3';
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -58,6 +60,8 @@ export async function benchSnapshots(): Promise<void> {
     rows.push([c.name, (snap.length / 2 ** 20).toFixed(1), save.toFixed(0), restore.toFixed(0)]);
     console.error(`snapshot: ${c.name} done`);
   }
+  const gcc = await benchGcc();
+  if (gcc) rows.push(gcc);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log('\nSnapshots');
   for (const r of rows) console.log(r.map((x, i) => x.padEnd(widths[i])).join('  '));
@@ -132,4 +136,37 @@ export async function benchClones(): Promise<void> {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log('\nClones against cold starts');
   for (const r of rows) console.log(r.map((x, i) => x.padEnd(widths[i])).join('  '));
+}
+
+// The Debian root's gcc compiling ~3,000 lines, saved once cc1 has begun writing its assembly: the
+// restore's time is until the compile has finished (the rest of its work included).
+async function benchGcc(): Promise<string[] | undefined> {
+  if (debianSkipReason()) return undefined;
+  const root = (await getDebianRoot()).dir;
+  const GCC = ['/usr/bin/gcc', '-O0', '-c', '/tmp/big.c', '-o', '/tmp/big.o'];
+  const make = async () => {
+    const m = await Machine.create({ root, env: { PATH: '/usr/bin:/bin', HOME: '/root', LC_ALL: 'C', TMPDIR: '/tmp' }, mounts: [{ guest: '/tmp', type: 'tmpfs' }] });
+    m.fs.writeFile('/tmp/big.c', bigSource());
+    return m;
+  };
+  const a = await make();
+  let t0 = process.hrtime.bigint();
+  await a.run(GCC);
+  const whole = ms(t0);
+  a.close();
+  const b = await make();
+  b.spawn(GCC);
+  const started = () => b.fs.readdir('/tmp').some((n) => n.endsWith('.s') && Number(b.fs.stat(`/tmp/${n}`).size) > 0);
+  while (!started()) await new Promise((r) => setTimeout(r, 20));
+  t0 = process.hrtime.bigint();
+  const snap = await b.snapshot();
+  const save = ms(t0);
+  b.close();
+  t0 = process.hrtime.bigint();
+  const r = await Machine.restore(snap);
+  await r.processes[0].wait();
+  const restore = ms(t0);
+  r.close();
+  console.error('snapshot: gcc done');
+  return [`gcc -O0 -c, in cc1 (whole ${whole.toFixed(0)} ms)`, (snap.length / 2 ** 20).toFixed(1), save.toFixed(0), `${restore.toFixed(0)} (to the end of the compile)`];
 }
