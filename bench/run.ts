@@ -31,6 +31,16 @@ const withArgs: Workload[] = [
   { name: 'pathwalk-tmpfs', c: 'pathwalk', args: ['/dev/shm'], repeat: 1 },
   { name: 'pathwalk-host', c: 'pathwalk', args: ['/tmp'], repeat: 1 },
 ];
+const PYTHON_LOOP = `
+def f(n):
+    s = 0
+    d = {}
+    for i in range(n):
+        s = (s * 31 + i) % 1000003
+        d[i & 255] = s
+    return s, len(d)
+print(f(100000))
+`;
 const workloads: Workload[] = ([
   ...readdirSync(join(root, 'bench', 'c'))
     .filter((f) => f.endsWith('.c') && !withArgs.some((w) => w.c === f.slice(0, -2)))
@@ -39,6 +49,10 @@ const workloads: Workload[] = ([
   { name: 'dyn-true', repeat: 10, argv: ['/bin/true'] },
   { name: 'bash-true', repeat: 10, argv: ['/bin/bash', '-c', 'true'] },
   { name: 'python3-pass', repeat: 3, argv: ['/usr/bin/python3', '-c', 'pass'] },
+  // real programs: a pure-Python loop (an interpreter's dispatch: indirect jumps all over a big
+  // function), and gcc compiling a C file of 300 lines (cc1: much code, each part run a little)
+  { name: 'python3-loop', repeat: 1, argv: ['/usr/bin/python3', '-c', PYTHON_LOOP] },
+  { name: 'gcc-compile', repeat: 1, argv: ['/usr/bin/gcc', '-O2', '-S', '-o', '-', join(root, 'bench', 'gcc', 'calc.c')] },
 ] as Workload[]).filter((w) => (only.length === 0 || only.includes(w.name)) && (!w.argv || existsSync(w.argv[0])));
 
 function build(name: string): string {

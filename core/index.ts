@@ -3,7 +3,7 @@ export { run, runOne } from './run';
 export { tlbFlush, tlbInvalidate, ptWalk } from './mem';
 export { flushBlocks, frameChanged, invalidations } from './blocks';
 export { jitCompile, jitFunctions, jitInstall } from './jit/compile';
-export { jitDropModule, jitClear } from './jit/cache';
+export { jitDropModule, jitClear, jitRetired, jitEntries, jitChain } from './jit/cache';
 import { decode, decodeFrom, decFault } from './decode';
 import { dispatch } from './generated/isa';
 import { cond } from './cpu';

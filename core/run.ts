@@ -11,11 +11,11 @@ import { fetchAddr } from './mem';
 import { bcSlot, markCode, blocksFull, flushBlocks, flushEpoch, frameGen } from './blocks';
 import { tlbDropWrites } from './mem';
 import { exitWith, materialize } from './cpu';
-import { jitFind, jitRequest, jitHot, installEpoch } from './jit/cache';
+import { jitFind, jitRequest, jitHot, installEpoch, jitCounted } from './jit/cache';
 
 // Block header, then its records:
 //   +0 u32 count  +4 u32 linked block  +8 u64 its rip (see run)  +16 u32 frame generation
-//   +20 u32 executions (at S_JIT_HOT it asks to be translated)  +24 u32 translation (table index, 0 none)
+//   +20 u32 executions (at S_JIT_HOT it asks to be translated; see run)  +24 u32 translation (table index, 0 none)
 //   +28 u16 its entry index  +30 u16 installEpoch when last looked up  +32 u64 the rip it was looked up for
 export const HDR: u32 = 48;
 let scratch: usize = 0; // one-instruction block for code that crosses a page
@@ -142,7 +142,9 @@ export function run(budget: i32): u32 {
     // (JIT_HOT = 0: the JIT is off, or suspended while a debugger is attached)
     if (fn && hot && load<u64>(blk, 32) == rip) {
       // translated: it runs until it leaves its region, exits or spends the budget
-      done += <i64>call_indirect<i32>(fn, <i32>load<u16>(blk, 28), <i32>(<i64>budget - done));
+      const r = call_indirect<i32>(fn, <i32>load<u16>(blk, 28), <i32>(<i64>budget - done), 0);
+      done += <i64>r;
+      jitCounted(r);
       const s = load<u32>(S_STOP);
       if (s == 1) break;
       store<u32>(S_STOP, 0);
@@ -158,7 +160,12 @@ export function run(budget: i32): u32 {
       const h = load<u32>(blk, 20) + 1;
       store<u32>(blk, h, 20);
       if (h == hot) {
-        jitRequest(rip, <u32>fetchAddr(rip));
+        // It asks again if it is still interpreted after as many runs (the queue was full), or
+        // after 8 times as many (its translation was not installed, or was lost: its frame changed
+        // meanwhile, its entry's slot in the table was taken); the count wraps through 0. (Under
+        // a threshold of 16, eager translation for tests, it asks once.)
+        if (!jitRequest(rip, <u32>fetchAddr(rip))) store<u32>(blk, 0, 20);
+        else if (hot >= 16) store<u32>(blk, 0 - 7 * hot, 20);
         // (synchronous translation, for tests: leave before the block, to be translated now)
         if (load<u32>(S_JIT_SYNC)) { store<u32>(S_EXIT_REASON, EXIT_JIT); break; }
       }

@@ -1,6 +1,7 @@
 // The JIT (core/jit): programs whose hot code is translated must run as they do
-// natively. Self-modifying code (test/c/jit-smc.c) and faults inside translated
-// loops (test/c/jit-fault.c) are run with every block translated after two runs,
+// natively. Self-modifying code (test/c/jit-smc.c), faults inside translated
+// loops (test/c/jit-fault.c) and control passing between translations of
+// different pages, chained (test/c/jit-chain.c) are run with every block translated after two runs,
 // synchronously (deterministic), natively and under xos; the run's --stats line
 // shows that translations were made and, for the self-modifying code, invalidated.
 import { describe, it } from 'node:test';
@@ -22,7 +23,7 @@ function jitStats(stderr: string): { regions: number; invalidations: number } {
 
 for (const libc of LIBCS) {
   describe(`JIT, ${libc} static`, { concurrency: 2 }, () => {
-    for (const name of ['jit-smc', 'jit-fault']) {
+    for (const name of ['jit-smc', 'jit-fault', 'jit-chain']) {
       it(`${name}: translated (hot after 2 runs) as natively`, { skip: skipReason(libc) }, async () => {
         const exe = await buildC(name, libc);
         const { native, xos } = await runBoth([exe], { hostEnv: JIT_SYNC, xosArgs: ['--stats'] });

@@ -9,7 +9,7 @@
 // stale (core/blocks.ts). Direct-mapped: a collision forgets an entry (the
 // block is interpreted, and asks again).
 import {
-  JIT_HASH, JIT_HASH_SIZE, JIT_QUEUE, JIT_QUEUE_SIZE, S_JIT_QLEN, S_JIT_HOT,
+  JIT_HASH, JIT_HASH_SIZE, JIT_QUEUE, JIT_QUEUE_SIZE, S_JIT_QLEN, S_JIT_HOT, TLB_XTAG, TLB_BASE, TLB_SIZE,
 } from '../generated/layout';
 import { frameGen } from '../blocks';
 
@@ -20,6 +20,11 @@ const E: u32 = 32;
 // Moves on with every installed module: a decoded block that found no
 // translation looks again once it has.
 export let installEpoch: u32 = 1;
+// For the statistics: instructions retired in translations, and entries into them from run().
+export let jitRetired: u64 = 0;
+export let jitEntries: u64 = 0;
+// @ts-ignore: decorator
+@inline export function jitCounted(n: i32): void { jitRetired += <u64>n; jitEntries++; }
 export function bumpInstallEpoch(): void { installEpoch++; }
 
 // @ts-ignore: decorator
@@ -33,6 +38,29 @@ export function jitFind(phys: u32, rip: u64): usize {
   if (load<u32>(e) != phys || load<u64>(e, 16) != rip) return 0;
   if (load<u32>(e, 4) != frameGen(phys & ~0xfff)) return 0;
   return e;
+}
+
+// A translation leaving for `rip` goes on in the translation there, when one is current and the
+// page is in the fetch TLB, without returning to run() (translated code imports this): returns the
+// instructions retired in all (`n` before), or -1 when it did not (run() then looks `rip` up,
+// filling the TLB or raising the fault). Not a tail call (the translation modules would have to
+// import the function table, and V8 updates every importing instance on each table change): the
+// depth is bounded instead.
+let chainDepth: u32 = 0;
+const CHAIN_MAX: u32 = 32;
+export function jitChain(rip: u64, budget: i32, n: i32): i32 {
+  if (chainDepth >= CHAIN_MAX) return -1;
+  const vpn = rip >> 12;
+  const i = <usize>(vpn & <u64>(TLB_SIZE - 1));
+  if (load<u64>(TLB_XTAG + (i << 3)) != vpn) return -1;
+  const phys = load<u32>(TLB_BASE + (i << 2)) + (<u32>rip & 0xfff);
+  const e = jitFind(phys, rip);
+  if (!e) return -1;
+  jitEntries++;
+  chainDepth++;
+  const r = call_indirect<i32>(load<u32>(e, 8), <i32>load<u32>(e, 12), budget, n);
+  chainDepth--;
+  return r;
 }
 
 export function jitAdd(phys: u32, rip: u64, gen: u32, fn: u32, entry: u32, mod: u32): void {
@@ -59,14 +87,16 @@ export function jitClear(): void {
   installEpoch++;
 }
 
-// A block at `rip` (physical `phys`) became hot: ask for its translation.
-export function jitRequest(rip: u64, phys: u32): void {
+// A block at `rip` (physical `phys`) became hot: ask for its translation. False: the queue
+// is full (the block asks again later).
+export function jitRequest(rip: u64, phys: u32): bool {
   const n = load<u32>(S_JIT_QLEN);
-  if (n >= JIT_QUEUE_SIZE) return;
+  if (n >= JIT_QUEUE_SIZE) return false;
   const q = JIT_QUEUE + n * 16;
   store<u64>(q, rip);
   store<u32>(q, phys, 8);
   store<u32>(S_JIT_QLEN, n + 1);
+  return true;
 }
 
 // @ts-ignore: decorator

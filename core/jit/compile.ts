@@ -4,7 +4,7 @@
 // JIT_OUT. src/core/jit.ts compiles the module off the hot path and installs
 // its functions in the table; jitInstall then registers their entry points.
 //
-// A function: (entry index, budget) -> instructions retired. Guest registers
+// A function: (entry index, budget, retired before it) -> instructions retired. Guest registers
 // it touches live in locals, loaded on entry and written back on the way out;
 // the lazy flags too. Its blocks sit in a loop around a br_table on the entry
 // index: a branch to a block of the region is wasm control flow (a backward
@@ -19,9 +19,9 @@ import {
   H_jcc, H_jmp_J, H_call_J, H_ret, H_jmp_E, H_call_E,
 } from '../generated/isa';
 import { JIT_WORK, JIT_OUT, JIT_QUEUE, S_JIT_QLEN, S_STOP, S_RIP, S_NEXT_RIP, INSN_SIZE, FRAMES } from '../generated/layout';
-import { frameGen, markCode } from '../blocks';
+import { frameGen, markCode, bcSlot } from '../blocks';
 import { tlbDropWrites } from '../mem';
-import { jitAdd, bumpInstallEpoch } from './cache';
+import { jitAdd, bumpInstallEpoch, jitHot } from './cache';
 
 const MAXB: u32 = 64; // blocks per region
 const MAXI: u32 = 512; // instructions per region
@@ -58,9 +58,21 @@ function findBlock(rip: u64): i32 {
 }
 
 // --- regions -------------------------------------------------------------------------------
+// Whether the interpreter ran the block at `phys` (in the current generation of its frame): a
+// region takes only code that ran, since compiling costs far more than interpreting cold code.
+function ran(phys: u32): bool {
+  const slot = bcSlot(phys);
+  if (load<u32>(slot) != phys) return false;
+  const b = <usize>load<u32>(slot, 4);
+  return load<u32>(b, 16) == frameGen(phys & ~0xfff) && (load<u32>(b, 20) & 0x7fffffff) != 0;
+}
+
 // Decode the region of the page holding `entry` (its frame at `frame`). Returns the block count.
 function discover(entry: u64, frame: usize): u32 {
   nb = 0; ni = 0;
+  // (a threshold under 16 asks for eager translation, tests mostly: the rest of the page has had no
+  // chance to run yet, and would each ask for a region of its own)
+  const hot = jitHot();
   decodeFrame(frame, entry >> 12);
   const queue = changetype<usize>(PENDE + FMAX * MAXB * 16); // [MAXB] u64 addresses to visit
   let qh: u32 = 0, qt: u32 = 0;
@@ -69,6 +81,7 @@ function discover(entry: u64, frame: usize): u32 {
     const start = load<u64>(queue + (<usize>qh << 3));
     qh++;
     if (findBlock(start) >= 0) continue;
+    if (nb > 0 && hot >= 16 && !ran(<u32>frame | (<u32>start & 0xfff))) continue;
     const b = blk(nb++);
     store<u64>(b, start);
     store<u32>(b, ni, 8);
@@ -315,6 +328,21 @@ function regionRegs(): u32 {
   return used | written | (written << 16);
 }
 
+// Leaving for RIP, the state in memory: when nothing stops the run (no fault, no request to
+// stop, budget left) and RIP has a current translation, go on there (core/jit/cache.ts jitChain)
+// instead of returning to run(): it continues the count of retired instructions.
+function chain(): void {
+  const t = E.L_I;
+  W.i32c(S_STOP); W.mem(W.I32_LOAD, 2, 0); W.op(W.I32_EQZ);
+  W.get(E.L_N); W.get(E.L_BUDGET); W.op(W.I32_LT_S);
+  W.op(W.I32_AND);
+  W.if_();
+  W.get(E.L_RIP); W.get(E.L_BUDGET); W.get(E.L_N); W.call(E.F_NEXT); W.tee(t);
+  W.i32c(0); W.op(W.I32_GE_S);
+  W.if_(); W.get(t); W.op(W.RETURN); W.end();
+  W.end();
+}
+
 function emitFunction(): void {
   const body = W.sizeSlot();
   E.declareLocals();
@@ -352,6 +380,7 @@ function emitFunction(): void {
   E.storeRegs(E.writtenRegs);
   E.spillFlags();
   W.i32c(0); W.get(E.L_RIP); W.mem(W.I64_STORE, 3, S_RIP);
+  chain();
   W.get(E.L_N);
   W.op(W.END);
   W.patchSize(body);
@@ -369,9 +398,9 @@ function emitStub(): void {
 function typeSection(): void {
   W.byte(1);
   const s = W.sizeSlot();
-  W.uleb(6);
-  // 0: (i32 i32) -> i32  a translation
-  W.byte(0x60); W.uleb(2); W.byte(W.T_I32); W.byte(W.T_I32); W.uleb(1); W.byte(W.T_I32);
+  W.uleb(7);
+  // 0: (i32 i32 i32) -> i32  a translation: (entry index, budget, retired so far) -> retired
+  W.byte(0x60); W.uleb(3); W.byte(W.T_I32); W.byte(W.T_I32); W.byte(W.T_I32); W.uleb(1); W.byte(W.T_I32);
   // 1: (i32) -> ()  step(record)
   W.byte(0x60); W.uleb(1); W.byte(W.T_I32); W.uleb(0);
   // 2: (i64 i32) -> i64  rd(address, size)
@@ -382,6 +411,8 @@ function typeSection(): void {
   W.byte(0x60); W.uleb(1); W.byte(W.T_I32); W.uleb(1); W.byte(W.T_I32);
   // 5: (i64 i32) -> ()  rd128 / wr128 (address, wasm address)
   W.byte(0x60); W.uleb(2); W.byte(W.T_I64); W.byte(W.T_I32); W.uleb(0);
+  // 6: (i64 i32 i32) -> i32  next(rip, budget, retired)
+  W.byte(0x60); W.uleb(3); W.byte(W.T_I64); W.byte(W.T_I32); W.byte(W.T_I32); W.uleb(1); W.byte(W.T_I32);
   W.patchSize(s);
 }
 function importFunc(name: string, type: u32): void {
@@ -398,7 +429,17 @@ function importSection(): void {
   importFunc('cond', 4);
   importFunc('rd128', 5);
   importFunc('wr128', 5);
+  importFunc('next', 6);
   W.patchSize(s);
+}
+
+// Whether a region before function i of the module being made has an entry at `rip`.
+function covered(i: u32, rip: u64): bool {
+  for (let f: u32 = 0; f < i; f++) {
+    const ne = load<u32>(PEND + f * 16, 8);
+    for (let e: u32 = 0; e < ne; e++) if (load<u64>(PENDE + (<usize>(f * MAXB + e) << 4)) == rip) return true;
+  }
+  return false;
 }
 
 // Translate the queued requests into one module at JIT_OUT. Returns its size in
@@ -440,7 +481,10 @@ export function jitCompile(): u32 {
     store<u32>(p, frame);
     store<u32>(p, frameGen(frame), 4);
     store<u32>(p, 0, 8);
-    if (frame < FRAMES || discover(rip, frame) == 0 || load<u32>(blk(0), 12) == 0) { emitStub(); continue; }
+    if (frame < FRAMES || covered(i, rip) || discover(rip, frame) == 0 || load<u32>(blk(0), 12) == 0) {
+      emitStub();
+      continue;
+    }
     emitFunction();
     // its entry points: every block with instructions
     let e: u32 = 0;

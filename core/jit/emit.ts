@@ -12,15 +12,14 @@ import {
   F_MEM, F_ASZ32,
 } from '../cpu';
 
-// --- locals (params: 0 entry index, 1 budget) ---------------------------------------------
+// --- locals (params: 0 entry index, 1 budget, 2 n: retired so far) -------------------------
 export const L_ENTRY: u32 = 0, L_BUDGET: u32 = 1, L_N: u32 = 2, L_G: u32 = 3, L_FOP: u32 = 19, L_FRES: u32 = 20,
   L_FA: u32 = 21, L_FB: u32 = 22, L_RIP: u32 = 23, L_SF: u32 = 24, L_T: u32 = 25, L_I: u32 = 33, L_V: u32 = 37, L_D: u32 = 41,
   L_X: u32 = 45;
-// (groups, in order: i32 n; i64 x16 registers; i32 fop; i64 fres fa fb rip; i32 sf; i64 x8; i32 x4; v128 x4; f64 x4;
+// (groups, in order: i64 x16 registers; i32 fop; i64 fres fa fb rip; i32 sf; i64 x8; i32 x4; v128 x4; f64 x4;
 // v128 x8 for emit-sse.ts)
 export function declareLocals(): void {
-  W.uleb(10);
-  W.uleb(1); W.byte(W.T_I32);
+  W.uleb(9);
   W.uleb(16); W.byte(W.T_I64);
   W.uleb(1); W.byte(W.T_I32);
   W.uleb(4); W.byte(W.T_I64);
@@ -33,8 +32,9 @@ export function declareLocals(): void {
 }
 
 // --- imported functions (the core's exports; see src/core/jit.ts) -----------------------
-export const F_STEP: u32 = 0, F_RD: u32 = 1, F_WR: u32 = 2, F_COND: u32 = 3, F_RD128: u32 = 4, F_WR128: u32 = 5;
-export const N_IMPORTS: u32 = 6;
+export const F_STEP: u32 = 0, F_RD: u32 = 1, F_WR: u32 = 2, F_COND: u32 = 3, F_RD128: u32 = 4, F_WR128: u32 = 5,
+  F_NEXT: u32 = 6;
+export const N_IMPORTS: u32 = 7;
 
 // --- the translation being emitted ---------------------------------------------------------
 export let lblWb: i32 = 0; // leave, writing the registers and flags back

@@ -27,6 +27,8 @@ interface CoreExports extends JitExports {
   watchHit(): number;
   watchHitAt(): bigint;
   invalidations: WebAssembly.Global;
+  jitRetired: WebAssembly.Global; // i64: instructions retired in translations
+  jitEntries: WebAssembly.Global; // i64: entries into translations
 }
 
 export interface CoreOptions {
@@ -111,8 +113,11 @@ export class Core {
     }
     return exit;
   }
-  get jitStats(): JitStats & { invalidations: number } | undefined {
-    return this.jit && { ...this.jit.stats, invalidations: this.x.invalidations.value as number };
+  get jitStats(): JitStats & { invalidations: number; retired: number; entries: number } | undefined {
+    return this.jit && {
+      ...this.jit.stats, invalidations: this.x.invalidations.value as number,
+      retired: Number(this.x.jitRetired.value as bigint), entries: Number(this.x.jitEntries.value as bigint),
+    };
   }
   // One instruction (a single-step).
   runOne(): Exit { return this.x.runOne() as Exit; }

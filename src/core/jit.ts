@@ -16,6 +16,7 @@ export interface JitExports {
   jitClear(): void;
   flushBlocks(): void;
   jitStep: Function; jitRd: Function; jitWr: Function; jitCond: Function; jitRd128: Function; jitWr128: Function;
+  jitChain: Function;
 }
 
 export interface JitStats {
@@ -48,6 +49,7 @@ export class Jit {
     this.imports = {
       c: {
         m: x.memory, step: x.jitStep, rd: x.jitRd, wr: x.jitWr, cond: x.jitCond, rd128: x.jitRd128, wr128: x.jitWr128,
+        next: x.jitChain,
       },
     };
   }

@@ -32,6 +32,8 @@ export interface RunResult {
 export interface RunJitStats {
   modules: number; functions: number; compileMs: number; codegenMs: number; bytes: number; evicted: number;
   cacheBytes: number; peakCacheBytes: number; invalidations: number;
+  retired: number; // guest instructions retired in translated code (the machine's total, all runs)
+  entries: number; // times run() entered translated code
 }
 // One line for --stats.
 export function formatStats(r: RunResult, ms: number): string {
@@ -40,7 +42,9 @@ export function formatStats(r: RunResult, ms: number): string {
   return `xos: ${r.instructions ?? '?'} instructions in ${ms.toFixed(0)} ms (${ips} M/s), ${r.syscalls ?? '?'} syscalls; ` +
     (j ? `jit: ${j.functions} regions in ${j.modules} modules (${(j.bytes / 1024).toFixed(0)} KiB of wasm), ` +
       `${j.compileMs.toFixed(1)} ms compiling (${j.codegenMs.toFixed(1)} generating), ${j.invalidations} invalidations, ` +
-      `${j.evicted} modules evicted, cache peak ${(j.peakCacheBytes / 1024).toFixed(0)} KiB` : 'jit: off');
+      `${j.evicted} modules evicted, cache peak ${(j.peakCacheBytes / 1024).toFixed(0)} KiB, ` +
+      `${r.instructions ? (100 * j.retired / r.instructions).toFixed(0) : '?'}% of instructions translated, ` +
+      `${(j.entries / 1e3).toFixed(0)} k entries (${j.entries ? (j.retired / j.entries).toFixed(1) : '-'} instructions each)` : 'jit: off');
 }
 
 // '512M', '2G', '1.5g', 4096 → bytes (0 when unreadable).
