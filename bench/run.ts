@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Machine } from '../src/api/index.js';
-import { benchSnapshots } from './snapshot.js';
+import { benchSnapshots, benchClones } from './snapshot.js';
 import { benchStartup, type StartupCase } from './startup.js';
 import { Vfs, type FsCaller } from '../src/fs/vfs.js';
 import { Tmpfs } from '../src/fs/tmpfs.js';
@@ -167,4 +167,4 @@ const startup: StartupCase[] = workloads.filter((w) => w.name === 'hello' || w.n
   .map((w) => ({ name: w.name, argv: w.argv ?? [build(w.name)], repeat: w.name === 'python3-pass' ? 3 : 10 }));
 if (startup.length) benchStartup(root, startup);
 
-if (only.length === 0 || only.includes('snapshot')) await benchSnapshots();
+if (only.length === 0 || only.includes('snapshot')) { await benchSnapshots(); await benchClones(); }

@@ -81,6 +81,9 @@ export const exits = {
 // Page-table entry bits (u32 entries: frame address | flags).
 export const pte = {
   PTE_P: 1, PTE_R: 2, PTE_W: 4, PTE_X: 8, PTE_COW: 16, PTE_DIRTY: 32, PTE_ACCESSED: 64,
+  // (the kernel's own) a restored page not loaded yet: R, W and X are kept 7 bits up (PTE_LAZY_SHIFT),
+  // so that any access traps to the kernel, which loads the frame and puts them back
+  PTE_LAZY: 128, PTE_LAZY_SHIFT: 7,
 };
 
 const sizes = { u8: 1, u16: 2, u32: 4, u64: 8, v128: 16 };

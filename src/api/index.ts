@@ -19,8 +19,8 @@ import { Readable, Writable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveMachine, readSnapshot, loadMachine, continuedClock, snapshotRegistry, checkTars, type SavedOptions as SavedOptionsOf } from '../host/snapshot.js';
-import { SnapshotError, type Registry } from '../kernel/snapshot/codec.js';
+import { saveMachine, captureMachine, readSnapshot, describeSnapshot, loadMachine, continuedClock, snapshotRegistry, checkTars, type SnapshotMeta, type SavedOptions as SavedOptionsOf } from '../host/snapshot.js';
+import { SnapshotError, type Registry, type Encoded } from '../kernel/snapshot/codec.js';
 import { registerHostFs } from '../host/node/hostfs.js';
 import { constants } from 'node:os';
 import { createNodeHost, instantiatingCore, loadCoreModule } from '../host/node/index.js';
@@ -213,17 +213,19 @@ export class Machine {
   // systems): Machine.restore continues it, here or in another process. The image is not in it
   // (its digest is). Throws an Error naming what cannot be saved (a root given as an object).
   async snapshot(): Promise<Uint8Array> {
+    return saveMachine(this.core, nodeSnapshotRegistry(), this.savedOptions());
+  }
+  private savedOptions(): SavedOptions {
     const { image, root, upper, mounts, ...rest } = this.opts;
     if ((typeof root === 'object' && !this.tmpfsRoot) || mounts?.some((m) => typeof m === 'object' && m.backend)) {
       throw new SnapshotError('cannot save a machine whose file systems were given as objects (save one built from paths)');
     }
     if (this.wisp) throw new SnapshotError('cannot save a machine that reaches the network through a relay');
-    const saved: SavedOptions = {
+    return {
       opts: { ...rest, root: this.tmpfsRoot ? undefined : root, upper, mounts }, image: typeof image === 'string' ? image : undefined,
       imageDigest: image !== undefined ? imageDigest(image) : undefined, rootfs: this.tmpfsRoot ? 'tmpfs' : undefined,
       tars: this.tars.length ? this.tars.map((t) => ({ at: t.at, digest: t.digest })) : undefined,
     };
-    return saveMachine(this.core, nodeSnapshotRegistry(), saved);
   }
   // A machine that continues where the snapshot's was: its processes run on (m.processes are those
   // the embedder had started, with new streams). `image`: the image it was built on, when that was
@@ -232,6 +234,9 @@ export class Machine {
   static async restore(bytes: Uint8Array, o: { image?: string | Uint8Array; tars?: Uint8Array[] } = {}): Promise<Machine> {
     const host = createNodeHost();
     const { meta, data } = await readSnapshot(bytes, host);
+    return Machine.load(meta, data, o, host);
+  }
+  private static async load(meta: SnapshotMeta, data: Encoded, o: { image?: string | Uint8Array; tars?: Uint8Array[] }, host: ReturnType<typeof createNodeHost>): Promise<Machine> {
     const saved = meta.options as SavedOptions;
     if (!saved || typeof saved !== 'object' || typeof saved.opts !== 'object') throw new SnapshotError('corrupt snapshot: no machine options in it');
     const image = o.image ?? saved.image;
@@ -261,10 +266,12 @@ export class Machine {
     });
     return m;
   }
-  // An independent copy of the machine as it is now.
+  // An independent copy of the machine as it is now (not compressed; clones made while the machine
+  // has not changed share the memory none of them has written).
   async clone(): Promise<Machine> {
     const image = this.opts.image;
-    return Machine.restore(await this.snapshot(), { image, tars: this.tars.map((t) => t.bytes) });
+    const { meta, data } = describeSnapshot(captureMachine(this.core, nodeSnapshotRegistry(), this.savedOptions(), true));
+    return Machine.load(meta, data, { image, tars: this.tars.map((t) => t.bytes) }, createNodeHost());
   }
   // Whether a restored process's stdio is a pseudo-terminal (its output then comes on stdout).
   hasTerminal(p: MachineProcess): boolean { return this.restoredTty.has(p); }

@@ -10,6 +10,7 @@ import { encodeGraph, decodeGraph, SnapshotError, type Registry, type Encoded } 
 import { packSnapshot, unpackSnapshot } from '../kernel/snapshot/format.js';
 import { kernelRegistry, kernelRoles, resumeKernel } from '../kernel/snapshot/kernel-state.js';
 import type { Host } from '../base/host.js';
+import { crc32 } from '../base/crc32.js';
 import type { GuestEnds, GuestProcess, MachineCore } from './machine.js';
 import type { PlatformHost } from './platform.js';
 
@@ -38,7 +39,14 @@ export function checkTars(saved: { at: string; digest: string }[] | undefined, g
 
 // (`twins`: every object of the machine whose state is saved into the restoring machine's own, also
 // those nothing else saved refers to: an overlay's upper, reached through its nodes only)
-interface Saved { meta: string; state: unknown; frames: { frames: Uint32Array; pages: Uint8Array }; guests: GuestEnds[]; twins: object[] }
+// The memory's pages are the last blob, outside the graph (`pages: true`): a restore takes them as
+// they are, not a copy, to share them (PhysMem's store). (Older snapshots have them in the graph.)
+interface Saved { meta: string; state: unknown; frames: { frames: Uint32Array; pages: Uint8Array | true }; guests: GuestEnds[]; twins: object[] }
+
+// Snapshots read in this process, by their bytes: restoring one again reads the same decompressed
+// data, so that the machines restored from it share the memory pages they have not touched.
+// (the bytes' checksum tells when the caller has changed them since)
+const reading = new WeakMap<Uint8Array, { crc: number; read: Promise<{ meta: SnapshotMeta; data: Encoded }> }>();
 
 export function snapshotRegistry(addPlatform?: (r: Registry) => void): Registry {
   const r = kernelRegistry();
@@ -48,18 +56,38 @@ export function snapshotRegistry(addPlatform?: (r: Registry) => void): Registry 
 
 // The machine's state now, as a snapshot's bytes. Throws SnapshotError naming what cannot be saved.
 export async function saveMachine(m: MachineCore, registry: Registry, options: unknown): Promise<Uint8Array> {
+  return packSnapshot(captureMachine(m, registry, options), m.host);
+}
+
+// The machine's state now as data, not compressed (for a clone in this process: its memory pages
+// are those of the last clone when nothing has changed since, so that clones share them).
+export function captureMachine(m: MachineCore, registry: Registry, options: unknown, forClone = false): Encoded {
   const k = m.kernel;
   k.saveCurrent();
   const { names, twins } = kernelRoles(k);
   const guests = m.processes.filter((g) => g.alive).map((g) => g.ends());
   const meta: SnapshotMeta = { options, monotonicNs: String(k.host.monotonicNs()), realtimeNs: String(k.host.realtimeNs()), processes: guests.length };
-  const saved: Saved = { meta: JSON.stringify(meta), state: k, frames: k.phys.dumpFrames(), guests, twins: [...twins] };
-  return packSnapshot(encodeGraph(saved, registry, names, twins), m.host);
+  const dump = k.phys.dumpFrames(forClone ? k.phys.lastDump : undefined);
+  if (forClone) k.phys.lastDump = dump;
+  const saved: Saved = { meta: JSON.stringify(meta), state: k, frames: { frames: dump.frames, pages: true }, guests, twins: [...twins] };
+  const e = encodeGraph(saved, registry, names, twins);
+  e.blobs.push(dump.pages);
+  return e;
 }
 
 // The snapshot's data and what the machine that reads it must be built with.
-export async function readSnapshot(bytes: Uint8Array, host: Pick<PlatformHost, 'decompress'>): Promise<{ meta: SnapshotMeta; data: Encoded }> {
-  const data = await unpackSnapshot(bytes, { compress: () => Promise.reject(new Error('unused')), decompress: (b) => host.decompress(b) });
+export function readSnapshot(bytes: Uint8Array, host: Pick<PlatformHost, 'decompress'>): Promise<{ meta: SnapshotMeta; data: Encoded }> {
+  const crc = crc32(bytes);
+  const seen = reading.get(bytes);
+  if (seen?.crc === crc) return seen.read;
+  const read = unpackSnapshot(bytes, { compress: () => Promise.reject(new Error('unused')), decompress: (b) => host.decompress(b) }).then(describeSnapshot);
+  reading.set(bytes, { crc, read });
+  // (a refused blob is not kept)
+  read.catch(() => reading.delete(bytes));
+  return read;
+}
+// What a snapshot's data says the machine that reads it must be built with.
+export function describeSnapshot(data: Encoded): { meta: SnapshotMeta; data: Encoded } {
   const doc = data.doc as { $o?: { meta?: unknown } } | null;
   const text = doc && typeof doc === 'object' && !Array.isArray(doc) ? doc.$o?.meta : undefined;
   let meta: SnapshotMeta | undefined;
@@ -93,8 +121,10 @@ export function loadMachine(m: MachineCore, data: Encoded, registry: Registry,
       if (e instanceof SnapshotError) throw e;
       throw new SnapshotError(`corrupt snapshot: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (saved.state !== k || !saved.frames || !Array.isArray(saved.guests)) throw new SnapshotError('corrupt snapshot: not a machine');
-    if (!resumeKernel(k, saved.frames)) throw new SnapshotError('the snapshot\'s memory does not fit this machine (restore it with as much memory as it had)');
+    if (saved.state !== k || !saved.frames || !(saved.frames.frames instanceof Uint32Array) || !Array.isArray(saved.guests)) throw new SnapshotError('corrupt snapshot: not a machine');
+    const pages = saved.frames.pages === true ? data.blobs[data.blobs.length - 1] : saved.frames.pages;
+    if (!(pages instanceof Uint8Array)) throw new SnapshotError('corrupt snapshot: no memory pages in it');
+    if (!resumeKernel(k, { frames: saved.frames.frames, pages })) throw new SnapshotError('the snapshot\'s memory does not fit this machine (restore it with as much memory as it had)');
     return saved.guests.map((e) => (attach ? attach(e) : m.adopt(e)));
   } catch (e) {
     m.close();

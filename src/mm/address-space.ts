@@ -5,7 +5,7 @@
 import type { Core } from '../core/core.js';
 import type { PhysMem } from './phys.js';
 import type { PageCache, PageSource } from './page-cache.js';
-import { PTE_P, PTE_R, PTE_W, PTE_X, PTE_COW, PTE_DIRTY, PAGE_SIZE } from '../generated/layout.js';
+import { PTE_P, PTE_R, PTE_W, PTE_X, PTE_COW, PTE_DIRTY, PTE_LAZY, PTE_LAZY_SHIFT, PAGE_SIZE } from '../generated/layout.js';
 
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 export const PAGE = PAGE_SIZE;
@@ -77,6 +77,10 @@ export class CommitAccount {
 }
 
 const floor = (a: number) => a - (a % PAGE);
+// A restored page's entry until its frame is loaded (PhysMem): present, with no access (it traps).
+const RWX = PTE_R | PTE_W | PTE_X;
+const lazyEntry = (e: number) => ((e & ~RWX) | PTE_LAZY | ((e & RWX) << PTE_LAZY_SHIFT)) >>> 0;
+const loadedEntry = (e: number) => ((e & ~(PTE_LAZY | (RWX << PTE_LAZY_SHIFT))) | ((e >>> PTE_LAZY_SHIFT) & RWX)) >>> 0;
 const ceil = (a: number) => floor(a + PAGE - 1);
 
 // Why a page fault could not be resolved: no mapping (SEGV_MAPERR), not allowed (SEGV_ACCERR), a
@@ -213,8 +217,14 @@ export class AddressSpace {
     if (!(v.prot & need)) return 'accerr';
     const slot = this.slot(addr, true);
     if (!slot) return 'nomem';
-    const e = this.core.view.getUint32(slot, true);
+    let e = this.core.view.getUint32(slot, true);
     const page = floor(addr);
+    const lazy = (e & PTE_LAZY) !== 0;
+    if (lazy) {
+      this.phys.load((e & ~0xfff) >>> 0);
+      e = loadedEntry(e);
+      this.core.view.setUint32(slot, e, true);
+    }
     if (!(e & PTE_P)) {
       const file = v.file, off = v.offset + (page - v.start);
       if (file?.beyondEnd?.(off)) return 'bus';
@@ -252,6 +262,7 @@ export class AddressSpace {
       this.core.view.setUint32(slot, (f | (e & 0xfff & ~PTE_COW) | PTE_W) >>> 0, true);
       return 'ok';
     }
+    if (lazy && e & (access & 2 ? PTE_W : access & 4 ? PTE_X : PTE_R)) return 'ok';
     return 'accerr';
   }
 
@@ -510,6 +521,7 @@ export class AddressSpace {
     this.forEachPte(start, end, (slot, e, addr) => {
       const v = this.find(addr)!;
       const frame = (e & ~0xfff) >>> 0;
+      if (e & PTE_LAZY) this.phys.load(frame); // (its new entry does not trap)
       const alone = v.shared || this.phys.refcount(frame) === 1;
       this.core.view.setUint32(slot, (frame | (e & 0x60) | this.pteBits(v, alone)) >>> 0, true);
     });
@@ -560,6 +572,21 @@ export class AddressSpace {
     return true;
   }
 
+  // --- restore ------------------------------------------------------------------------
+  // After a restore (PhysMem.loadFrames): its page tables are loaded now; the frames of its
+  // private pages are left for their first touch, their entries made to trap (`lazy` gets them).
+  // `eager` gets the pending frames that shared mappings have: those the page cache reads too.
+  deferPages(lazy: Set<number>, eager: Set<number>): void {
+    for (const t of this.tables) this.phys.load(t);
+    this.forEachPte(0, TASK_SIZE, (slot, e, addr) => {
+      const frame = (e & ~0xfff) >>> 0;
+      if (!this.phys.deferred(frame)) return;
+      if (this.find(addr)?.shared !== false) { eager.add(frame); return; }
+      lazy.add(frame);
+      if (!(e & PTE_LAZY)) this.core.view.setUint32(slot, lazyEntry(e), true);
+    });
+  }
+
   // --- fork ---------------------------------------------------------------------------
   // A copy-on-write copy; undefined when the machine's memory cannot hold it (ENOMEM).
   fork(): AddressSpace | undefined {
@@ -581,7 +608,9 @@ export class AddressSpace {
       const frame = (e & ~0xfff) >>> 0;
       let ne = e;
       if (v && !v.shared && v.prot & PROT_WRITE) {
-        ne = ((e & ~PTE_W) | PTE_COW) >>> 0;
+        const lazy = (e & PTE_LAZY) !== 0;
+        ne = (((lazy ? loadedEntry(e) : e) & ~PTE_W) | PTE_COW) >>> 0;
+        if (lazy) ne = lazyEntry(ne);
         this.core.view.setUint32(slot, ne, true);
       }
       const cs = child.slot(addr, true);

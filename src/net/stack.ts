@@ -168,6 +168,9 @@ export class NetStack {
   private netlinkRover = -4096;
   private listeners: HostListener[] = [];
   private nextPort: number;
+  // What a restore does once the machine's objects are all read: its sockets' host sides, which do
+  // not travel, are reset or opened again (tcp-host.ts, udp.ts).
+  readonly afterRestore: (() => void)[] = [];
 
   // random: entropy for the first ephemeral port; ino: sockfs inode numbers (the machine's).
   constructor(cfg: NetConfig, private readonly random: (into: Uint8Array) => void, private readonly ino: () => number) {
@@ -319,6 +322,9 @@ export class NetStack {
   }
   netlinkRelease(port: number): void { this.netlinkPorts.delete(port); }
 
+  resumed(): void {
+    for (const f of this.afterRestore.splice(0)) f();
+  }
   // Host listeners made for this machine (published ports, --net host binds) end with it.
   keepListener(l: HostListener): void { this.listeners.push(l); }
   dropListener(l: HostListener): void { this.listeners = this.listeners.filter((x) => x !== l); l.close(); }

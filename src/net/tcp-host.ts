@@ -6,7 +6,7 @@
 // while the host has more than SO_SNDBUF bytes still to send).
 import { Blocked, blockOn } from '../base/wait.js';
 import type { HostAddr, HostIncoming, HostListener, HostStream, HostStreamEvents } from '../base/host-net.js';
-import { EADDRINUSE, EAGAIN, EINVAL, ENETUNREACH } from '../base/errno.js';
+import { EADDRINUSE, EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, ENETUNREACH } from '../base/errno.js';
 import { POLLERR, POLLHUP, POLLOUT, POLL_ALL } from '../fs/wait-queue.js';
 import { AF_INET6, IP_ANY4, IP_ANY6, ipText, isAny, isMapped, parseIp, type SockAddr } from './inet-addr.js';
 import { GATEWAY_IP, GUEST_IP, NetStack, receivesFor, type PublishSpec, type Route } from './stack.js';
@@ -65,6 +65,15 @@ export class HostLink implements HostStreamEvents {
   setNoDelay(_on: boolean): void {}
   fin(): void { this.stream?.end(); }
   reset(): void { this.closedHere = true; this.stream?.close(true); }
+  // Read from a snapshot: the host connection did not travel, and reads as reset (a connect in
+  // progress as refused), as Linux's socket after an RST: queued bytes first, then the error, then
+  // end of file.
+  lost(): void {
+    const s = this.sock;
+    if (s.link !== this) return;
+    if (this.closedHere) { s.link = undefined; return; }
+    s.hostError(s.state === 'syn-sent' ? ECONNREFUSED : ECONNRESET);
+  }
   // The guest's socket is closed (after its FIN went out).
   release(): void {
     this.closedHere = true;
@@ -137,6 +146,21 @@ export function hostBind(s: TcpSocket, a: SockAddr, uid: number): number | Block
     s.hostBinding = binding;
   }
   return blockOn('socket', s.waiters, POLL_ALL);
+}
+// A --net host socket read from a snapshot held its port with a host listener: the restoring host
+// listens there again (a listening socket accepts from the host again). When it refuses (the port
+// is taken), the socket keeps its port inside the machine only.
+export function relisten(s: TcpSocket): void {
+  const host = s.stack.host;
+  if (!host?.listen || !s.bound || s.link) return;
+  const ip = s.local.ip;
+  const at = { address: isAny(ip) ? (s.domain === AF_INET6 && !isMapped(ip) ? '::' : '0.0.0.0') : ipText(ip), port: s.local.port };
+  void host.listen(at, { family: family(ip), backlog: 511, v6only: s.v6only }, (c) => incoming(s, c)).then((r) => {
+    if (typeof r === 'number') return;
+    if (s.hostListener || !s.bound) { r.close(); return; }
+    s.hostListener = r;
+    s.stack.keepListener(r);
+  });
 }
 // listen(2) with --net host on a socket not bound yet: bind it to any port first.
 export function hostListenUnbound(s: TcpSocket, uid: number): number | Blocked {

@@ -82,6 +82,16 @@ export class UdpSocket extends InetSocket {
     }
     return blockOn('socket', this.waiters, POLL_ALL);
   }
+  // --net host: a socket read from a snapshot had the host's socket on its address and port, which
+  // did not travel: the restoring host's is opened there (datagrams meanwhile are lost, as UDP may).
+  reopenHost(): void {
+    const host = this.stack.host;
+    if (this.stack.mode !== 'host' || !this.bound || this.hostSock || !host?.datagram) return;
+    const ip = this.local.ip;
+    const at = { address: isAny(ip) ? (this.domain === AF_INET6 && !isMapped(ip) ? '::' : '0.0.0.0') : ipText(ip), port: this.local.port };
+    void host.datagram({ family: this.domain === AF_INET ? 4 : 6, reuseAddr: this.reuseaddr }, at, this.hostEvents())
+      .then((r) => { if (typeof r !== 'number') { if (this.hostSock || !this.bound) r.close(); else this.hostSock = r; } });
+  }
   private hostEvents() {
     return {
       message: (bytes: Uint8Array, from: HostAddr) => {

@@ -7,7 +7,10 @@
 // its syscall again as after a signal under SA_RESTART (a spurious wakeup: the
 // call blocks again on what it waits for, with what its wait record kept).
 import type { Kernel } from '../kernel.js';
-import { Registry } from './codec.js';
+import { Registry, type RestoreContext } from './codec.js';
+import { HostLink, relisten } from '../../net/tcp-host.js';
+import { TcpSocket } from '../../net/tcp.js';
+import { UdpSocket } from '../../net/udp.js';
 import { NodeCache, SavedNodes } from '../../fs/backend.js';
 import { kernelClasses } from './classes.js';
 import { Timer } from '../timers.js';
@@ -19,7 +22,7 @@ import { Vfs } from '../../fs/vfs.js';
 import { Kernel as KernelClass } from '../kernel.js';
 import { Sysctl } from '../sysctl.js';
 import { TimerQueue } from '../timers.js';
-import { PhysMem } from '../../mm/phys.js';
+import { PhysMem, type FrameDump } from '../../mm/phys.js';
 import { PageCache } from '../../mm/page-cache.js';
 import { MemfdStore } from '../sys-memfd.js';
 import { DevFs, CharDevice } from '../../fs/devfs.js';
@@ -72,14 +75,22 @@ export function kernelRegistry(): Registry {
   r.refine(Epoll, { skip: ['ids', 'now'], restore: (e: Epoll, ctx) => { const k = ctx.external<Kernel>('kernel'); e.restored(() => k.host.realtimeNs()); } });
   // O_ASYNC owners (F_SETOWN) are not kept: a restored description signals no one (README)
   r.refine(AsyncIo, { skip: ['states'], restore: (a: AsyncIo) => { (a as unknown as { states: WeakMap<object, unknown> }).states = new WeakMap(); } });
-  // host connections cannot travel: a socket that had one reads as reset (README)
-  r.refine(NetStack, { skip: ['host', 'dns', 'udpFlows', 'listeners', 'interfaces', 'mode', 'hostname', 'publish', 'hosts'] });
+  // host connections cannot travel: a socket that had one reads as reset; a --net host socket's
+  // port is listened on (TCP) or opened (UDP) again on the restoring host (README)
+  r.refine(NetStack, { skip: ['host', 'dns', 'udpFlows', 'listeners', 'interfaces', 'mode', 'hostname', 'publish', 'hosts', 'afterRestore'] });
+  const later = (ctx: RestoreContext, f: () => void) => ctx.external<Kernel>('kernel').net.afterRestore.push(f);
+  r.refine(HostLink, { skip: ['stream'], restore: (l: HostLink, ctx) => later(ctx, () => l.lost()) });
+  r.refine(TcpSocket, {
+    skip: ['hostListener', 'hostBinding'],
+    restore: (s: TcpSocket, ctx) => { if (s.stack.mode === 'host') later(ctx, () => relisten(s)); },
+  });
+  r.refine(UdpSocket, { skip: ['hostSock', 'hostPending', 'hostBinding'], restore: (u: UdpSocket, ctx) => later(ctx, () => u.reopenHost()) });
   r.refine(CharDevice, { skip: ['r', 'w'], restore: (c: CharDevice, ctx) => c.rewire(ctx.external<Kernel>('kernel').vfs.devices) });
   r.refine(Leases, { skip: ['nodeOf'], restore: (l: Leases) => l.rebuildKeys() });
   r.refine(Locks, { skip: ['keyOf'], restore: (l: Locks) => l.rebuildKeys() });
   r.refine(Sysctl, { skip: ['k', 'knobs'] });
   r.refine(TimerQueue, { skip: ['entries', 'armedAt', 'handle', 'host', 'onError', 'seq'] });
-  r.refine(PhysMem, { skip: ['core', 'budget', 'maxFrames'] });
+  r.refine(PhysMem, { skip: ['core', 'budget', 'maxFrames', 'pending', 'store', 'pendingCount', 'written', 'lastDump'] });
   r.refine(PageCache, { skip: ['core', 'phys', 'budget'] });
   r.refine(MemfdStore, { skip: ['budget'] });
   return r;
@@ -142,14 +153,19 @@ function imageRoles(fs: ImageFs, name: string, ext: (o: object, name: string) =>
   visit(fs.root);
 }
 
-// After the graph is read into the new machine: memory back in place, caches of the core forgotten,
-// timers re-armed, every blocked task woken to run its syscall again, and the scheduler started.
-export function resumeKernel(k: Kernel, frames: { frames: Uint32Array; pages: Uint8Array }): boolean {
+// After the graph is read into the new machine: memory back in place (the page tables and what the
+// page cache holds now, the private pages of the processes at their first touch), caches of the core
+// forgotten, timers re-armed, every blocked task woken to run its syscall again, and the scheduler started.
+export function resumeKernel(k: Kernel, frames: FrameDump): boolean {
   if (!k.phys.loadFrames(frames)) return false;
+  const lazy = new Set<number>(), eager = new Set<number>();
+  for (const mm of new Set(k.tasks.map((t) => t.proc.mm))) mm.deferPages(lazy, eager);
+  k.phys.loadRest((f) => lazy.has(f) && !eager.has(f));
   k.core.tlbFlush();
   k.core.flushBlocks();
   k.core.jitClear(); // (a snapshot carries no compiled code; none of this machine's may run its frames)
   for (const p of k.processes.values()) if (p.alive) rearmTimers(k, p);
+  k.net.resumed();
   for (const t of k.tasks) {
     const st = t.state;
     if (st.kind === 'blocked') {
