@@ -19,6 +19,7 @@ const JIT_SYNC = { XOS_JIT: '1', XOS_JIT_HOT: '2', XOS_JIT_SYNC: '1' };
 function jitStats(stderr: string): { regions: number; invalidations: number } {
   const m = /jit: (\d+) regions in \d+ modules \((\d+) blocks, .*?(\d+) us per block\), (\d+) invalidations, .*code cache peak (\d+) KiB/.exec(stderr);
   assert.ok(m, `no JIT statistics in stderr:\n${stderr}`);
+  assert.doesNotMatch(stderr, /modules refused by the engine/);
   const regions = Number(m[1]), blocks = Number(m[2]);
   assert.ok(blocks >= regions, `${blocks} blocks in ${regions} regions`);
   if (regions > 0) assert.ok(Number(m[5]) > 0, 'translations were installed but the code cache peak is 0');

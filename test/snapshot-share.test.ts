@@ -1,6 +1,6 @@
 // And host sockets, which cannot travel: a connection to a server outside reads
-// as reset after a restore (as natively when the server resets it), and a
-// --net host listener listens on its port again.
+// as reset after a restore (as natively when the server resets it), also one
+// made through a Wisp relay, and a --net host listener listens on its port again.
 //
 // Machines restored from one snapshot, and clones of one machine, share the
 // memory none of them has touched (issue 14, instant clones): a program holding
@@ -10,10 +10,11 @@
 // them, mprotect, writes), gives the same sums as the program natively.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { buildC, skipReason } from './lib/build-c.js';
+import { xosCli } from './lib/root.js';
 import { Machine, type MachineProcess } from '../src/api/index.js';
 
 const execFileP = promisify(execFile);
@@ -160,6 +161,55 @@ describe('host sockets in a snapshot', { skip: skipReason('glibc') }, () => {
         r.close();
       }
     } finally {
+      for (const c of conns) c.destroy();
+      server.close();
+    }
+  });
+  it('a connection made through a relay reads as reset after a restore', { timeout: 120_000 }, async () => {
+    const exe = await buildC('snapshot-hostsock', 'glibc');
+    const conns: Socket[] = [];
+    const server = createServer((s) => { conns.push(s); s.on('error', () => {}); s.write('hello'); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = String((server.address() as AddressInfo).port);
+    let relay: ChildProcess | undefined;
+    try {
+      // natively: the server resets the connection where the machine is saved
+      const nat = spawn(exe, [port, '0']);
+      let want = '';
+      nat.stdout.on('data', (d: Buffer) => { want += d; });
+      while (!want.includes('ready\n')) await pause(20);
+      conns[0].resetAndDestroy();
+      await pause(200);
+      nat.stdin.write('go\n');
+      await new Promise((r) => nat.on('close', r));
+      assert.match(want, /recv: ECONNRESET\nrecv again: 0\nsend: EPIPE\n/, 'natively');
+
+      relay = spawn(process.execPath, [xosCli, 'relay', '--port', '0', '--allow', '127.0.0.1/32'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        relay!.stdout!.on('data', (b: Buffer) => { out += b; const m = /listening on (ws:\/\/\S+)/.exec(out); if (m) resolve(m[1]); });
+        relay!.once('exit', (code) => reject(new Error(`xos relay exited (${code}): ${out}`)));
+      });
+      // the guest reaches the host's loopback as 10.0.2.2 (host.xos.internal)
+      const m = await Machine.create({ relay: url });
+      const p = m.spawn([exe, port, '0', '10.0.2.2']);
+      const head = collect(p);
+      while (!head.text().includes('ready\n')) await pause(20);
+      const snap = await m.snapshot();
+      m.close();
+      const r = await Machine.restore(snap);
+      try {
+        const q = r.processes[0];
+        const out = collect(q);
+        q.stdin.write('go\n');
+        assert.equal((await q.wait()).exitCode, 0);
+        await pause(20);
+        assert.equal(head.text() + out.text(), want);
+      } finally {
+        r.close();
+      }
+    } finally {
+      relay?.kill('SIGTERM');
       for (const c of conns) c.destroy();
       server.close();
     }

@@ -94,6 +94,21 @@ describe('snapshot and restore', () => {
     assert.equal(head + await finish(await Machine.restore(snap)), want);
   });
 
+  it('an O_ASYNC owner still gets its signal, and an open file still follows renames, after a restore', { skip: skipReason('glibc') }, async () => {
+    const exe = await buildC('snapshot-owners', 'glibc');
+    const want = (await execFileP(exe, [])).stdout;
+    const m = await Machine.create();
+    const p = m.spawn([exe]);
+    const out = collect(p);
+    while (!out.text().includes('ready\n')) await pause(20);
+    await pause(300);
+    const head = out.text();
+    const snap = await m.snapshot();
+    m.close();
+    assert.equal(head, 'ready\n');
+    assert.equal(head + await finish(await Machine.restore(snap)), want);
+  });
+
   it('a python3 REPL on a terminal in the Debian root keeps its variables', { skip: debianSkipReason() }, async () => {
     const code = 'x = sum(i * i for i in range(1000)); y = "-".join(["snap"] * 3)';
     const want = (await execFileP('python3', ['-c', `${code}; print(x, y)`])).stdout.trim();

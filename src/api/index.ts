@@ -220,7 +220,6 @@ export class Machine {
     if ((typeof root === 'object' && !this.tmpfsRoot) || mounts?.some((m) => typeof m === 'object' && m.backend)) {
       throw new SnapshotError('cannot save a machine whose file systems were given as objects (save one built from paths)');
     }
-    if (this.wisp) throw new SnapshotError('cannot save a machine that reaches the network through a relay');
     return {
       opts: { ...rest, root: this.tmpfsRoot ? undefined : root, upper, mounts }, image: typeof image === 'string' ? image : undefined,
       imageDigest: image !== undefined ? imageDigest(image) : undefined, rootfs: this.tmpfsRoot ? 'tmpfs' : undefined,

@@ -30,6 +30,7 @@ export interface JitStats {
   evicted: number; // modules evicted
   cacheBytes: number; // wasm bytes of the modules installed now
   peakCacheBytes: number; // the most wasm bytes of modules installed at once (the code cache's peak)
+  refused: number; // modules the engine would not compile or instantiate (a translator bug: their code stays interpreted)
 }
 
 import { JIT_OUT } from '../generated/layout.js';
@@ -39,7 +40,7 @@ const FUNCS_PER_MODULE = 32; // core/jit/compile.ts FMAX: each module gets that 
 interface Module { id: number; base: number; bytes: number }
 
 export class Jit {
-  private readonly counts = { modules: 0, functions: 0, compileMs: 0, codegenMs: 0, bytes: 0, evicted: 0, cacheBytes: 0, peakCacheBytes: 0 };
+  private readonly counts = { modules: 0, functions: 0, compileMs: 0, codegenMs: 0, bytes: 0, evicted: 0, cacheBytes: 0, peakCacheBytes: 0, refused: 0 };
   get stats(): JitStats { return { ...this.counts, blocks: this.x.jitBlocks.value as number }; }
   private busy = false;
   private cleared = 0; // clear() calls: a module generated before one is not installed
@@ -77,7 +78,7 @@ export class Jit {
     try {
       this.install(new WebAssembly.Instance(new WebAssembly.Module(g.bytes), this.imports), g.n, g.bytes.length);
     } catch (e) {
-      this.failure = e instanceof Error ? e.message : String(e);
+      this.refuse(e);
     }
     this.counts.compileMs += (this.now() - g.t0) / 1e6;
   }
@@ -96,12 +97,14 @@ export class Jit {
       const instance = new WebAssembly.Instance(module, this.imports);
       this.install(instance, n, size);
       this.counts.compileMs += (this.now() - t0) / 1e6;
-    }, (e: unknown) => {
-      // a module the engine refuses is a translator bug: the interpreter keeps the code
-      this.failure = e instanceof Error ? e.message : String(e);
-    }).finally(() => { this.busy = false; this.pending = undefined; });
+    }).catch((e: unknown) => this.refuse(e)).finally(() => { this.busy = false; this.pending = undefined; });
   }
-  failure?: string;
+  // A module the engine refuses is a translator bug: the interpreter keeps the code; --stats counts it.
+  private refuse(e: unknown): void {
+    this.counts.refused++;
+    this.failure ??= e instanceof Error ? e.message : String(e);
+  }
+  failure?: string; // the first refusal's message
 
   // Wait for the module being compiled (tests, and a clean shutdown).
   async settle(): Promise<void> { while (this.pending) await this.pending; }

@@ -259,6 +259,8 @@ export abstract class KernelTreeFs implements FsBackend {
 
   private readonly nodeCache = new NodeCache<string, PathNode>();
   readonly root: FsNode = this.node('/');
+  // The nodes alive now, by path (a snapshot names them: the restoring machine's tree gives its own).
+  liveNodes(): [string, PathNode][] { return this.nodeCache.saved().entries; }
   // The node of a path of this tree (whether or not it exists).
   node(path: string): PathNode {
     return this.nodeCache.get(path) ?? this.nodeCache.set(path, new PathNode(path));

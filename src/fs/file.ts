@@ -75,9 +75,14 @@ export interface FileEvents { fileEvent(f: FileDescription, mask: number): void 
 // Times for utimensat: undefined leaves a time unchanged, 'now' sets the current time.
 export type TimeSpec = bigint | 'now' | undefined;
 
+// Who hears about a description's I/O (Linux's f_owner: F_SETOWN(_EX), F_SETSIG) and the descriptor
+// it was set through, for si_fd; plain data, so that it travels in a snapshot with the description.
+export interface FileOwner { type: number; id: number; sig: number; fd?: number; leaseFd?: number }
+
 export abstract class FileDescription {
   refs = 1; // fd-table slots (in any process) that point here
   node?: FileNode;
+  fown?: FileOwner;
   constructor(public flags: number, public readonly path: string) {}
   get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }
   get writable(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY && !(this.flags & O_PATH); }

@@ -156,6 +156,10 @@ export class Vfs extends Namei {
     if (dir !== undefined && name) this.addName(dir, name, new WeakRef(n));
     return n;
   }
+  // A restored machine's open file: its name is followed from now on, as if opened here.
+  trackName(n: FileNode): void {
+    if (n.dir !== undefined && n.name && !n.unlinked && n.events === this) this.addName(n.dir, n.name, new WeakRef(n));
+  }
   private addName(dir: FsNode, name: string, ref: WeakRef<FileNode>): void {
     let names = this.named.get(dir);
     if (!names) this.named.set(dir, (names = new Map()));

@@ -32,7 +32,7 @@ export interface RunResult {
 }
 export interface RunJitStats {
   modules: number; functions: number; blocks: number; compileMs: number; codegenMs: number; bytes: number; evicted: number;
-  cacheBytes: number; peakCacheBytes: number; invalidations: number;
+  cacheBytes: number; peakCacheBytes: number; invalidations: number; refused: number;
   retired: number; // guest instructions retired in translated code (the machine's total, all runs)
   entries: number; // times run() entered translated code
 }
@@ -46,7 +46,8 @@ export function formatStats(r: RunResult, ms = r.ms ?? 0): string {
       `${j.blocks ? (j.compileMs * 1000 / j.blocks).toFixed(0) : 0} us per block), ${j.invalidations} invalidations, ` +
       `${j.evicted} modules evicted, code cache peak ${(j.peakCacheBytes / 1024).toFixed(0)} KiB, ` +
       `${r.instructions ? (100 * j.retired / r.instructions).toFixed(0) : '?'}% of instructions translated, ` +
-      `${(j.entries / 1e3).toFixed(0)} k entries (${j.entries ? (j.retired / j.entries).toFixed(1) : '-'} instructions each)` : 'jit: off');
+      `${(j.entries / 1e3).toFixed(0)} k entries (${j.entries ? (j.retired / j.entries).toFixed(1) : '-'} instructions each)` +
+      (j.refused ? `, ${j.refused} modules refused by the engine (a translator bug)` : '') : 'jit: off');
 }
 
 // '512M', '2G', '1.5g', 4096 → bytes (0 when unreadable).

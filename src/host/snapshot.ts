@@ -8,7 +8,7 @@
 // the registry by the caller.
 import { encodeGraph, decodeGraph, SnapshotError, type Registry, type Encoded } from '../kernel/snapshot/codec.js';
 import { packSnapshot, unpackSnapshot } from '../kernel/snapshot/format.js';
-import { kernelRegistry, kernelRoles, resumeKernel } from '../kernel/snapshot/kernel-state.js';
+import { kernelExternal, kernelRegistry, kernelRoles, resumeKernel } from '../kernel/snapshot/kernel-state.js';
 import type { Host } from '../base/host.js';
 import { crc32 } from '../base/crc32.js';
 import type { GuestEnds, GuestProcess, MachineCore } from './machine.js';
@@ -104,6 +104,18 @@ export function continuedClock<H extends Host>(host: H, fromNs: string): H {
   return h;
 }
 
+// The restoring machine's objects by name, and those it makes on demand.
+class Names extends Map<string, unknown> {
+  constructor(entries: [string, unknown][], private readonly make: (name: string) => object | undefined) { super(entries); }
+  override has(name: string): boolean { return super.has(name) || this.get(name) !== undefined; }
+  override get(name: string): unknown {
+    if (super.has(name)) return super.get(name);
+    const o = this.make(name);
+    if (o !== undefined) this.set(name, o);
+    return o;
+  }
+}
+
 // Write the saved state into `m`, a machine just built from the snapshot's options on a host with
 // continuedClock, and start it. The processes the embedder had started come back (`attach` gives
 // each its sinks). On an error the machine is closed: it is never left half-built.
@@ -113,7 +125,7 @@ export function loadMachine(m: MachineCore, data: Encoded, registry: Registry,
   try {
     if (k.processes.size) throw new SnapshotError('cannot restore into a machine that has processes');
     const { names } = kernelRoles(k);
-    const byName = new Map<string, unknown>([...names].map(([o, n]) => [n, o]));
+    const byName = new Names([...names].map(([o, n]) => [n, o]), (n) => kernelExternal(k, n));
     let saved: Saved;
     try {
       saved = decodeGraph(data, registry, byName) as Saved;

@@ -2,7 +2,7 @@
 // set sends its owner SIGIO, or the signal F_SETSIG chose (with si_fd and si_band), each time it
 // may have become readable or writable. Leases (F_SETLEASE) are recorded here too.
 import type { Kernel } from './kernel.js';
-import type { FileDescription } from '../fs/file.js';
+import type { FileDescription, FileOwner } from '../fs/file.js';
 import { O_ASYNC } from '../fs/file.js';
 import { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLPRI, POLLRDNORM, POLLWRNORM, POLLMSG } from '../base/wait.js';
 import { SIGIO } from './signal.js';
@@ -10,35 +10,38 @@ import { SIGIO } from './signal.js';
 export const F_OWNER_TID = 0, F_OWNER_PID = 1, F_OWNER_PGRP = 2;
 const POLL_IN = 1, POLL_OUT = 2, POLL_MSG = 3, POLL_ERR = 4, POLL_PRI = 5, POLL_HUP = 6;
 
-// Per description: who gets the signal, which signal, the watch while armed, the descriptor a lease
-// (or a dnotify registration) was taken through (si_fd).
-export interface AsyncState { type: number; id: number; sig: number; cancel?: () => void; leaseFd?: number }
+// Per description (its `fown`, Linux's f_owner): who gets the signal, which signal, the descriptor a lease (or a
+// dnotify registration) was taken through (si_fd). The watch while armed is kept here.
+export type AsyncState = FileOwner;
 
 export class AsyncIo {
-  private readonly states = new WeakMap<FileDescription, AsyncState>();
+  private watches = new WeakMap<FileDescription, () => void>();
 
   get(f: FileDescription): AsyncState {
-    let s = this.states.get(f);
-    if (!s) this.states.set(f, (s = { type: F_OWNER_PID, id: 0, sig: 0 }));
-    return s;
+    return (f.fown ??= { type: F_OWNER_PID, id: 0, sig: 0 });
   }
-  peek(f: FileDescription): AsyncState | undefined { return this.states.get(f); }
+  peek(f: FileDescription): AsyncState | undefined { return f.fown; }
 
   // O_ASYNC or the owner changed: watch the description while both are set.
   update(k: Kernel, f: FileDescription, fd: number): void {
     const s = this.get(f);
-    s.cancel?.();
-    s.cancel = undefined;
+    s.fd = fd;
+    this.watches.get(f)?.();
+    this.watches.delete(f);
     if (!(f.flags & O_ASYNC) || !s.id || !f.watch) return;
     const arm = () => {
-      s.cancel = f.watch!(POLLIN | POLLOUT | POLLERR | POLLHUP | POLLPRI, () => {
-        s.cancel = undefined;
+      this.watches.set(f, f.watch!(POLLIN | POLLOUT | POLLERR | POLLHUP | POLLPRI, () => {
+        this.watches.delete(f);
         if (!(f.flags & O_ASYNC) || !s.id || f.refs <= 0) return;
         this.signal(k, f, fd, s);
         arm();
-      });
+      }));
     };
     arm();
+  }
+  // A restored machine: the descriptions that had O_ASYNC and an owner are watched again.
+  rearm(k: Kernel, f: FileDescription): void {
+    if (f.fown?.id && f.flags & O_ASYNC && f.fown.fd !== undefined) this.update(k, f, f.fown.fd);
   }
 
   private signal(k: Kernel, f: FileDescription, fd: number, s: AsyncState): void {

@@ -50,6 +50,7 @@ export class FdTable {
   closeOnExec(): void {
     this.slots.forEach((s, fd) => { if (s?.cloexec) this.close(fd); });
   }
+  each(fn: (file: FileDescription, fd: number) => void): void { this.slots.forEach((s, fd) => { if (s) fn(s.file, fd); }); }
   closeAll(): void { this.slots.forEach((s, fd) => { if (s) this.close(fd); }); }
   fork(): FdTable {
     const t = new FdTable();

@@ -1,8 +1,8 @@
-// A TCP client connected to a server outside (argv[1]'s port on 127.0.0.1) and
-// a listener of its own (argv[2]'s port), for a snapshot: after "ready" it
-// waits for a line on stdin, then reads from its connection (the server has
-// reset it meanwhile), reads again, sends, and accepts one connection on its
-// listener and prints what comes.
+// A TCP client connected to a server outside (argv[1]'s port on argv[3]'s
+// address, 127.0.0.1 when not given) and a listener of its own (argv[2]'s port;
+// none when 0), for a snapshot: after "ready" it waits for a line on stdin, then
+// reads from its connection (the server has reset it meanwhile), reads again,
+// sends, and accepts one connection on its listener and prints what comes.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -26,9 +26,10 @@ int main(int argc, char **argv) {
   int one = 1;
   setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   a.sin_port = htons(atoi(argv[2]));
-  if (bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 4)) { perror("listen"); return 1; }
+  if (atoi(argv[2]) && (bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 4))) { perror("listen"); return 1; }
   int c = socket(AF_INET, SOCK_STREAM, 0);
   a.sin_port = htons(atoi(argv[1]));
+  if (argc > 3 && inet_pton(AF_INET, argv[3], &a.sin_addr) != 1) return 2;
   if (connect(c, (struct sockaddr *)&a, sizeof a)) { perror("connect"); return 1; }
   char buf[64];
   ssize_t n = recv(c, buf, sizeof buf - 1, 0);
@@ -45,6 +46,7 @@ int main(int argc, char **argv) {
   printf("send: %s\n", result(send(c, "x", 1, MSG_NOSIGNAL)));
   printf("counter %ld\n", counter);
   fflush(stdout);
+  if (!atoi(argv[2])) return 0;
   int s = accept(l, 0, 0);
   if (s < 0) { perror("accept"); return 1; }
   n = recv(s, buf, sizeof buf - 1, 0);

@@ -11,7 +11,7 @@ import { Registry, type RestoreContext } from './codec.js';
 import { HostLink, relisten } from '../../net/tcp-host.js';
 import { TcpSocket } from '../../net/tcp.js';
 import { UdpSocket } from '../../net/udp.js';
-import { NodeCache, SavedNodes } from '../../fs/backend.js';
+import { KernelTreeFs, NodeCache, SavedNodes } from '../../fs/backend.js';
 import { kernelClasses } from './classes.js';
 import { Timer } from '../timers.js';
 import { WaitQueue, Blocked } from '../../base/wait.js';
@@ -73,8 +73,8 @@ export function kernelRegistry(): Registry {
   r.refine(OverlayFs, { skip: ['lower', 'upper'] });
   r.refine(Vfs, { skip: ['host', 'proc', 'fifos', 'named', 'unnamed', 'budget', 'net', 'devfs', 'setup', 'live', 'caller', 'leases'] }); // (leases are not kept: README)
   r.refine(Epoll, { skip: ['ids', 'now'], restore: (e: Epoll, ctx) => { const k = ctx.external<Kernel>('kernel'); e.restored(() => k.host.realtimeNs()); } });
-  // O_ASYNC owners (F_SETOWN) are not kept: a restored description signals no one (README)
-  r.refine(AsyncIo, { skip: ['states'], restore: (a: AsyncIo) => { (a as unknown as { states: WeakMap<object, unknown> }).states = new WeakMap(); } });
+  // O_ASYNC owners travel with their descriptions; the watches are armed again by resumeKernel
+  r.refine(AsyncIo, { skip: ['watches'], restore: (a: AsyncIo) => { (a as unknown as { watches: WeakMap<object, unknown> }).watches = new WeakMap(); } });
   // host connections cannot travel: a socket that had one reads as reset; a --net host socket's
   // port is listened on (TCP) or opened (UDP) again on the restoring host (README)
   r.refine(NetStack, { skip: ['host', 'dns', 'udpFlows', 'listeners', 'interfaces', 'mode', 'hostname', 'publish', 'hosts', 'afterRestore'] });
@@ -136,9 +136,23 @@ export function kernelRoles(k: Kernel): { names: Map<object, string>; twins: Set
     if (image) imageRoles(image, b === image ? `dev:${dev}` : `dev:${dev}:lower`, ext);
     // an overlay's writable layer is the restoring machine's own (the page wraps it to see changes), with the state saved
     if (b instanceof OverlayFs) ext(b.upper instanceof TrackedFs ? b.upper.inner : b.upper, `dev:${dev}:upper`, true);
-    if (b !== image) ext(b, `dev:${dev}`, !(b instanceof DevFs || b instanceof ProcFs || b instanceof SysFs || b instanceof StaticFileFs));
+    const anew = b instanceof DevFs || b instanceof ProcFs || b instanceof SysFs || b instanceof StaticFileFs;
+    if (b !== image) ext(b, `dev:${dev}`, !anew);
+    // a tree made anew names its nodes by path (a mount on /dev/shm stands on one of them)
+    if (anew && b instanceof KernelTreeFs) for (const [path, n] of b.liveNodes()) ext(n, `dev:${dev}:path:${path}`);
   }
   return { names, twins };
+}
+
+// The restoring machine's object for a name kernelRoles gives only on demand: a node of a tree
+// made anew, by its path.
+export function kernelExternal(k: Kernel, name: string): object | undefined {
+  const m = /^dev:(\d+):path:(\/.*)$/.exec(name);
+  if (!m) return undefined;
+  for (const [b, dev] of (k.vfs.mounts as unknown as { shared: { devs: Map<object, number> } }).shared.devs) {
+    if (dev === Number(m[1]) && b instanceof KernelTreeFs) return b.node(m[2]);
+  }
+  return undefined;
 }
 
 // A read-only image is not in the snapshot (its digest is, kept by the embedder): the restoring
@@ -165,6 +179,14 @@ export function resumeKernel(k: Kernel, frames: FrameDump): boolean {
   k.core.flushBlocks();
   k.core.jitClear(); // (a snapshot carries no compiled code; none of this machine's may run its frames)
   for (const p of k.processes.values()) if (p.alive) rearmTimers(k, p);
+  // open files: their names followed again through renames and unlinks, their O_ASYNC owners watched
+  const seen = new Set<object>();
+  for (const p of k.processes.values()) if (p.alive) p.files.each((f) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    if (f.node && !seen.has(f.node)) { seen.add(f.node); k.vfs.trackName(f.node); }
+    k.asyncIo.rearm(k, f);
+  });
   k.net.resumed();
   for (const t of k.tasks) {
     const st = t.state;
