@@ -116,6 +116,25 @@ async function sendTo(port: number, text: string): Promise<void> {
   }
 }
 
+// snapshot-hostsock run natively, its server resetting the connection where the machine is saved;
+// with `lport`, something is sent to its own listener once it has printed its counter.
+async function nativeWithReset(exe: string, args: string[], conns: Socket[], lport?: number): Promise<string> {
+  const nat = spawn(exe, args);
+  let want = '';
+  nat.stdout.on('data', (d: Buffer) => { want += d; });
+  while (!want.includes('ready\n')) await pause(20);
+  conns[0].resetAndDestroy();
+  await pause(200);
+  nat.stdin.write('go\n');
+  if (lport !== undefined) {
+    while (!want.includes('counter')) await pause(20);
+    await sendTo(lport, 'ping');
+  }
+  await new Promise((r) => nat.on('close', r));
+  assert.match(want, /recv: ECONNRESET\nrecv again: 0\nsend: EPIPE\n/, 'natively');
+  return want;
+}
+
 describe('host sockets in a snapshot', { skip: skipReason('glibc') }, () => {
   it('a connection to a host server reads as reset after a restore; a --net host listener listens again', { timeout: 120_000 }, async () => {
     const exe = await buildC('snapshot-hostsock', 'glibc');
@@ -128,18 +147,7 @@ describe('host sockets in a snapshot', { skip: skipReason('glibc') }, () => {
     await new Promise((r) => free.close(r));
     const args = [String((server.address() as AddressInfo).port), String(lport)];
     try {
-      // natively: the server resets the connection where the machine is saved
-      const nat = spawn(exe, args);
-      let want = '';
-      nat.stdout.on('data', (d: Buffer) => { want += d; });
-      while (!want.includes('ready\n')) await pause(20);
-      conns[0].resetAndDestroy();
-      await pause(200);
-      nat.stdin.write('go\n');
-      while (!want.includes('counter')) await pause(20);
-      await sendTo(lport, 'ping');
-      await new Promise((r) => nat.on('close', r));
-      assert.match(want, /recv: ECONNRESET\nrecv again: 0\nsend: EPIPE\n/, 'natively');
+      const want = await nativeWithReset(exe, args, conns, lport);
 
       const m = await Machine.create({ net: 'host' });
       const p = m.spawn([exe, ...args]);
@@ -173,16 +181,7 @@ describe('host sockets in a snapshot', { skip: skipReason('glibc') }, () => {
     const port = String((server.address() as AddressInfo).port);
     let relay: ChildProcess | undefined;
     try {
-      // natively: the server resets the connection where the machine is saved
-      const nat = spawn(exe, [port, '0']);
-      let want = '';
-      nat.stdout.on('data', (d: Buffer) => { want += d; });
-      while (!want.includes('ready\n')) await pause(20);
-      conns[0].resetAndDestroy();
-      await pause(200);
-      nat.stdin.write('go\n');
-      await new Promise((r) => nat.on('close', r));
-      assert.match(want, /recv: ECONNRESET\nrecv again: 0\nsend: EPIPE\n/, 'natively');
+      const want = await nativeWithReset(exe, [port, '0'], conns);
 
       relay = spawn(process.execPath, [xosCli, 'relay', '--port', '0', '--allow', '127.0.0.1/32'], { stdio: ['ignore', 'pipe', 'inherit'] });
       const url = await new Promise<string>((resolve, reject) => {

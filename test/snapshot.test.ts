@@ -57,6 +57,21 @@ async function finish(m: Machine): Promise<string> {
   return out.text();
 }
 
+// A program that prints "ready" and waits, saved then: its restored run prints what it prints natively.
+async function savedAtReadyResumes(exe: string): Promise<void> {
+  const want = (await execFileP(exe, [])).stdout;
+    const m = await Machine.create();
+    const p = m.spawn([exe]);
+    const out = collect(p);
+    while (!out.text().includes('ready\n')) await pause(20);
+    await pause(300);
+    const head = out.text();
+    const snap = await m.snapshot();
+    m.close();
+    assert.equal(head, 'ready\n');
+    assert.equal(head + await finish(await Machine.restore(snap)), want);
+}
+
 describe('snapshot and restore', () => {
   it('a shell in the middle of a loop goes on, in two restored copies and a clone', async () => {
     const want = await native(LOOP);
@@ -80,33 +95,11 @@ describe('snapshot and restore', () => {
   });
 
   it('a pipe holding bytes, a sleeping child, a timerfd, a futex and a semaphore wait resume', { skip: skipReason('glibc') }, async () => {
-    const exe = await buildC('snapshot-waits', 'glibc', ['-pthread']);
-    const want = (await execFileP(exe, [])).stdout;
-    const m = await Machine.create();
-    const p = m.spawn([exe]);
-    const out = collect(p);
-    while (!out.text().includes('ready\n')) await pause(20);
-    await pause(300);
-    const head = out.text();
-    const snap = await m.snapshot();
-    m.close();
-    assert.equal(head, 'ready\n');
-    assert.equal(head + await finish(await Machine.restore(snap)), want);
+    await savedAtReadyResumes(await buildC('snapshot-waits', 'glibc', ['-pthread']));
   });
 
   it('an O_ASYNC owner still gets its signal, and an open file still follows renames, after a restore', { skip: skipReason('glibc') }, async () => {
-    const exe = await buildC('snapshot-owners', 'glibc');
-    const want = (await execFileP(exe, [])).stdout;
-    const m = await Machine.create();
-    const p = m.spawn([exe]);
-    const out = collect(p);
-    while (!out.text().includes('ready\n')) await pause(20);
-    await pause(300);
-    const head = out.text();
-    const snap = await m.snapshot();
-    m.close();
-    assert.equal(head, 'ready\n');
-    assert.equal(head + await finish(await Machine.restore(snap)), want);
+    await savedAtReadyResumes(await buildC('snapshot-owners', 'glibc'));
   });
 
   it('a python3 REPL on a terminal in the Debian root keeps its variables', { skip: debianSkipReason() }, async () => {
